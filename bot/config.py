@@ -1,0 +1,121 @@
+"""Settings from the environment or a .env file (pydantic-settings).
+
+The names are a contract with operators and scripts: BOT_TOKEN, DATABASE_URL, REDIS_URL,
+TELEGRAM_API_URL, DEFAULT_TIMEZONE, LOG_LEVEL. A missing or malformed one stops start-up with
+one line naming it; secrets are SecretStr and never printed.
+"""
+
+from __future__ import annotations
+
+import re
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./data/schoolbot.sqlite3"
+TOKEN_RE = re.compile(r"^\d{1,20}:[A-Za-z0-9_-]{20,}$")
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+SUPPORTED_DRIVERS = ("sqlite+aiosqlite", "postgresql+asyncpg")
+
+
+class ConfigError(Exception):
+    """A setting is missing or malformed; the message is one line that names it."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", case_sensitive=False
+    )
+
+    bot_token: SecretStr | None = Field(default=None, alias="BOT_TOKEN")
+    database_url: str = Field(default=DEFAULT_DATABASE_URL, alias="DATABASE_URL")
+    redis_url: SecretStr | None = Field(default=None, alias="REDIS_URL")
+    telegram_api_url: str | None = Field(default=None, alias="TELEGRAM_API_URL")
+    default_timezone: str = Field(default="Europe/Moscow", alias="DEFAULT_TIMEZONE")
+    log_level: str = Field(default="INFO", alias="LOG_LEVEL")
+    log_format: str = Field(default="json", alias="LOG_FORMAT")
+    # Public username of the bot for invite links (t.me/<name>?start=...); getMe fills it at run.
+    bot_username: str = Field(default="schoolbot", alias="BOT_USERNAME")
+
+    @field_validator("bot_token", mode="before")
+    @classmethod
+    def _token(cls, value: object) -> object:
+        if value in (None, ""):
+            return None
+        if not isinstance(value, str) or not TOKEN_RE.match(value.strip()):
+            raise ValueError("expected the form 123456:ABC... from @BotFather")
+        return value.strip()
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url(cls, value: str) -> str:
+        try:
+            url = make_url(value)
+        except ArgumentError:
+            raise ValueError("not a database URL") from None
+        if url.drivername not in SUPPORTED_DRIVERS:
+            raise ValueError(f"driver must be one of {', '.join(SUPPORTED_DRIVERS)}")
+        return value
+
+    @field_validator("redis_url", mode="before")
+    @classmethod
+    def _redis_url(cls, value: object) -> object:
+        if value in (None, ""):
+            return None
+        if not isinstance(value, str) or not value.startswith(("redis://", "rediss://", "unix://")):
+            raise ValueError("expected redis://host:port/db")
+        return value
+
+    @field_validator("telegram_api_url", mode="before")
+    @classmethod
+    def _api_url(cls, value: object) -> object:
+        if value in (None, ""):
+            return None
+        if not isinstance(value, str) or not value.startswith(("http://", "https://")):
+            raise ValueError("expected http://host:port")
+        return value.rstrip("/")
+
+    @field_validator("default_timezone")
+    @classmethod
+    def _tz(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError("unknown time zone") from None
+        return value
+
+    @field_validator("log_level")
+    @classmethod
+    def _level(cls, value: str) -> str:
+        value = value.upper()
+        if value not in LOG_LEVELS:
+            raise ValueError(f"expected one of {', '.join(LOG_LEVELS)}")
+        return value
+
+    @field_validator("log_format")
+    @classmethod
+    def _format(cls, value: str) -> str:
+        value = value.lower()
+        if value not in ("json", "text"):
+            raise ValueError("expected json or text")
+        return value
+
+    def require_token(self) -> str:
+        if self.bot_token is None:
+            raise ConfigError("BOT_TOKEN is not set: get one from @BotFather and export BOT_TOKEN")
+        return self.bot_token.get_secret_value()
+
+
+def load_settings() -> Settings:
+    """Read the settings, turning pydantic's report into one line that names the setting."""
+    try:
+        return Settings()
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        loc = err.get("loc") or ("?",)
+        name = str(loc[0]).upper()
+        msg = str(err.get("msg", "invalid")).removeprefix("Value error, ")
+        raise ConfigError(f"{name} is invalid: {msg}") from None

@@ -1,0 +1,24 @@
+"""aiogram routers, one package per audience; :func:`build_router` joins them in order.
+
+Every handler module has ``build_router() -> Router`` (one ``Router(name=__name__)``), built
+fresh on each call so that tests can make as many dispatchers as they like.
+"""
+
+from __future__ import annotations
+
+from aiogram import Router
+
+from handlers.common import fallback, group, help, start
+
+
+def build_router() -> Router:
+    """The root router. Order matters: the group guard first, the fallback last."""
+    root = Router(name=__name__)
+    root.include_routers(
+        group.build_router(),  # no personal data in groups: takes every non-private message
+        start.build_router(),
+        help.build_router(),
+        # audience routers (teacher, class_teacher, family, admin) go here
+        fallback.build_router(),  # last: hints for whatever nobody took
+    )
+    return root

@@ -1,0 +1,461 @@
+"""Accounts and credentials the school issues: one-time passwords and invite links.
+
+Nothing reusable passes through the chat: the password and the invite token are both spent by
+the first successful sign-in, tokens are random (192 bits) and stored only as SHA-256 hashes,
+passwords only as scrypt hashes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import re
+import secrets
+from dataclasses import dataclass
+
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services import audit
+from services.enums import Messenger, Role
+from services.errors import DomainError, NotFound
+from services.identity import Actor, actor_for_account
+from services.models import (
+    Account,
+    Invite,
+    MessengerBinding,
+    Person,
+    RoleGrant,
+    School,
+    utcnow,
+)
+
+DEFAULT_CREDENTIAL_TTL = dt.timedelta(days=7)
+PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i
+PASSWORD_LENGTH = 10
+_SCRYPT = {"n": 2**14, "r": 8, "p": 1}
+
+_TRANSLIT = dict(
+    zip(
+        "абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
+        [
+            "a",
+            "b",
+            "v",
+            "g",
+            "d",
+            "e",
+            "e",
+            "zh",
+            "z",
+            "i",
+            "y",
+            "k",
+            "l",
+            "m",
+            "n",
+            "o",
+            "p",
+            "r",
+            "s",
+            "t",
+            "u",
+            "f",
+            "kh",
+            "ts",
+            "ch",
+            "sh",
+            "shch",
+            "",
+            "y",
+            "",
+            "e",
+            "yu",
+            "ya",
+        ],
+        strict=True,
+    )
+)
+
+
+@dataclass(frozen=True)
+class IssuedCredentials:
+    login: str
+    password: str
+    invite_token: str
+    expires_at: dt.datetime
+
+
+def invite_link(bot_username: str, token: str) -> str:
+    return f"https://t.me/{bot_username}?start={token}"
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def hash_password(password: str) -> str:
+    salt = secrets.token_bytes(16)
+    digest = hashlib.scrypt(password.encode(), salt=salt, **_SCRYPT)
+    return f"scrypt${salt.hex()}${digest.hex()}"
+
+
+def verify_password(password: str, stored: str) -> bool:
+    try:
+        scheme, salt_hex, digest_hex = stored.split("$")
+    except ValueError:
+        return False
+    if scheme != "scrypt":
+        return False
+    digest = hashlib.scrypt(password.encode(), salt=bytes.fromhex(salt_hex), **_SCRYPT)
+    return hmac.compare_digest(digest.hex(), digest_hex)
+
+
+def new_password() -> str:
+    return "".join(secrets.choice(PASSWORD_ALPHABET) for _ in range(PASSWORD_LENGTH))
+
+
+def transliterate(text: str) -> str:
+    out = []
+    for ch in text.lower():
+        out.append(_TRANSLIT.get(ch, ch))
+    return re.sub(r"[^a-z0-9]", "", "".join(out))
+
+
+async def generate_login(session: AsyncSession, last_name: str, first_name: str) -> str:
+    base = (transliterate(last_name) or "user")[:20]
+    initial = transliterate(first_name)[:1]
+    stem = f"{base}.{initial}" if initial else base
+    taken = set(
+        (
+            await session.scalars(
+                select(Account.login).where(
+                    (Account.login == stem) | Account.login.like(f"{stem}%")
+                )
+            )
+        ).all()
+    )
+    if stem not in taken:
+        return stem
+    n = 2
+    while f"{stem}{n}" in taken:
+        n += 1
+    return f"{stem}{n}"
+
+
+async def ensure_account(
+    session: AsyncSession, person: Person, login: str | None = None
+) -> Account:
+    account = await session.scalar(select(Account).where(Account.person_id == person.id))
+    if account is None:
+        account = Account(
+            school_id=person.school_id,
+            person_id=person.id,
+            login=login or await generate_login(session, person.last_name, person.first_name),
+        )
+        session.add(account)
+        await session.flush()
+    return account
+
+
+async def issue_credentials(
+    session: AsyncSession,
+    account: Account,
+    *,
+    actor: Actor | None,
+    ttl: dt.timedelta = DEFAULT_CREDENTIAL_TTL,
+    source: str = "bot",
+    now: dt.datetime | None = None,
+) -> IssuedCredentials:
+    """A fresh one-time password and invite token; earlier unused invites are revoked.
+
+    Adds rows to the caller's transaction; does not commit.
+    """
+    now = now or utcnow()
+    expires = now + ttl
+    await session.execute(
+        update(Invite)
+        .where(
+            Invite.account_id == account.id, Invite.used_at.is_(None), Invite.revoked_at.is_(None)
+        )
+        .values(revoked_at=now)
+    )
+    password = new_password()
+    token = secrets.token_urlsafe(24)
+    account.password_hash = hash_password(password)
+    account.password_expires_at = expires
+    session.add(
+        Invite(
+            school_id=account.school_id,
+            account_id=account.id,
+            token_hash=hash_token(token),
+            created_at=now,
+            expires_at=expires,
+            created_by_account_id=actor.account_id if actor else None,
+        )
+    )
+    audit.record(
+        session,
+        actor=actor,
+        action="credentials.issue",
+        entity="account",
+        entity_id=account.id,
+        school_id=account.school_id,
+        after={"login": account.login, "expires_at": expires},
+        source=source,
+    )
+    return IssuedCredentials(account.login, password, token, expires)
+
+
+@dataclass(frozen=True)
+class SignInResult:
+    actor: Actor
+    # The chat of a binding this sign-in ended (the user moved to a new messenger account).
+    previous_chat_id: str | None
+
+
+async def _bind(
+    session: AsyncSession,
+    account: Account,
+    *,
+    messenger: Messenger,
+    external_user_id: str,
+    chat_id: str,
+    method: str,
+    now: dt.datetime,
+) -> str | None:
+    previous = await session.scalar(
+        select(MessengerBinding).where(
+            MessengerBinding.account_id == account.id, MessengerBinding.ended_at.is_(None)
+        )
+    )
+    previous_chat: str | None = None
+    if previous is not None:
+        previous.ended_at = now
+        previous.end_reason = "rebound"
+        if previous.external_user_id != external_user_id:
+            previous_chat = previous.chat_id
+        await session.flush()
+    session.add(
+        MessengerBinding(
+            school_id=account.school_id,
+            account_id=account.id,
+            messenger=messenger,
+            external_user_id=external_user_id,
+            chat_id=chat_id,
+            created_at=now,
+        )
+    )
+    # Both one-time credentials are spent by a successful sign-in.
+    account.password_hash = None
+    account.password_expires_at = None
+    account.last_seen_at = now
+    await session.execute(
+        update(Invite)
+        .where(
+            Invite.account_id == account.id, Invite.used_at.is_(None), Invite.revoked_at.is_(None)
+        )
+        .values(revoked_at=now)
+    )
+    audit.record(
+        session,
+        actor=None,
+        actor_label=f"account:{account.id}",
+        action=f"signin.{method}",
+        entity="account",
+        entity_id=account.id,
+        school_id=account.school_id,
+        after={"messenger": messenger, "external_user_id": external_user_id},
+    )
+    return previous_chat
+
+
+async def redeem_invite(
+    session: AsyncSession,
+    *,
+    token: str,
+    messenger: Messenger,
+    external_user_id: str,
+    chat_id: str,
+    now: dt.datetime | None = None,
+) -> Actor:
+    result = await sign_in_with_invite(
+        session,
+        token=token,
+        messenger=messenger,
+        external_user_id=external_user_id,
+        chat_id=chat_id,
+        now=now,
+    )
+    return result.actor
+
+
+async def sign_in_with_invite(
+    session: AsyncSession,
+    *,
+    token: str,
+    messenger: Messenger,
+    external_user_id: str,
+    chat_id: str,
+    now: dt.datetime | None = None,
+) -> SignInResult:
+    """Bind a messenger account by a one-time invite token; commits."""
+    now = now or utcnow()
+    invite = await session.scalar(select(Invite).where(Invite.token_hash == hash_token(token)))
+    account = await session.get(Account, invite.account_id) if invite is not None else None
+    if (
+        invite is None
+        or account is None
+        or invite.used_at is not None
+        or invite.revoked_at is not None
+        or invite.expires_at <= now
+        or account.is_blocked
+    ):
+        audit.record(
+            session,
+            actor=None,
+            actor_label=f"{messenger.value}:{external_user_id}",
+            action="signin.invite_failed",
+            entity="invite",
+            entity_id=invite.id if invite is not None else None,
+            school_id=invite.school_id if invite is not None else None,
+        )
+        await session.commit()
+        raise DomainError("signin.invite_invalid")
+    invite.used_at = now
+    await session.flush()
+    previous_chat = await _bind(
+        session,
+        account,
+        messenger=messenger,
+        external_user_id=external_user_id,
+        chat_id=chat_id,
+        method="invite",
+        now=now,
+    )
+    await session.commit()
+    actor = await actor_for_account(session, account.id)
+    assert actor is not None
+    return SignInResult(actor, previous_chat)
+
+
+async def sign_in_with_password(
+    session: AsyncSession,
+    *,
+    login: str,
+    password: str,
+    messenger: Messenger,
+    external_user_id: str,
+    chat_id: str,
+    now: dt.datetime | None = None,
+) -> SignInResult:
+    """Bind by login and one-time password; commits. Never says whether the login exists."""
+    now = now or utcnow()
+    account = await session.scalar(
+        select(Account).where(func.lower(Account.login) == login.strip().lower())
+    )
+    ok = (
+        account is not None
+        and not account.is_blocked
+        and account.password_hash is not None
+        and (account.password_expires_at is None or account.password_expires_at > now)
+        and verify_password(password.strip(), account.password_hash)
+    )
+    if not ok or account is None:
+        audit.record(
+            session,
+            actor=None,
+            actor_label=f"{messenger.value}:{external_user_id}",
+            action="signin.password_failed",
+            entity="account",
+            entity_id=account.id if account is not None else None,
+            school_id=account.school_id if account is not None else None,
+        )
+        await session.commit()
+        raise DomainError("signin.password_invalid")
+    previous_chat = await _bind(
+        session,
+        account,
+        messenger=messenger,
+        external_user_id=external_user_id,
+        chat_id=chat_id,
+        method="password",
+        now=now,
+    )
+    await session.commit()
+    actor = await actor_for_account(session, account.id)
+    assert actor is not None
+    return SignInResult(actor, previous_chat)
+
+
+async def end_binding(
+    session: AsyncSession, *, messenger: Messenger, external_user_id: str, reason: str = "logout"
+) -> bool:
+    """/logout: end the user's live bindings; commits. True if there was one."""
+    now = utcnow()
+    bindings = (
+        await session.scalars(
+            select(MessengerBinding).where(
+                MessengerBinding.messenger == messenger,
+                MessengerBinding.external_user_id == external_user_id,
+                MessengerBinding.ended_at.is_(None),
+            )
+        )
+    ).all()
+    for b in bindings:
+        b.ended_at = now
+        b.end_reason = reason
+        audit.record(
+            session,
+            actor=None,
+            actor_label=f"account:{b.account_id}",
+            action=f"binding.{reason}",
+            entity="account",
+            entity_id=b.account_id,
+            school_id=b.school_id,
+        )
+    await session.commit()
+    return bool(bindings)
+
+
+async def create_admin(
+    session: AsyncSession,
+    *,
+    school_code: str | None,
+    last_name: str,
+    first_name: str,
+    login: str | None = None,
+    ttl: dt.timedelta = DEFAULT_CREDENTIAL_TTL,
+) -> IssuedCredentials:
+    """CLI: an administrator for a school (the only school when there is one); commits."""
+    if school_code:
+        school = await session.scalar(select(School).where(School.code == school_code))
+    else:
+        schools = (await session.scalars(select(School).limit(2))).all()
+        school = schools[0] if len(schools) == 1 else None
+        if len(schools) > 1:
+            raise DomainError("cli.school_required")
+    if school is None:
+        raise NotFound("cli.school_not_found", school=school_code or "")
+    taken = select(Account.id).where(Account.login == login)
+    if login is not None and await session.scalar(taken) is not None:
+        raise DomainError("cli.login_taken", login=login)
+    person = Person(school_id=school.id, last_name=last_name.strip(), first_name=first_name.strip())
+    session.add(person)
+    await session.flush()
+    session.add(RoleGrant(school_id=school.id, person_id=person.id, role=Role.ADMIN))
+    account = await ensure_account(session, person, login)
+    audit.record(
+        session,
+        actor=None,
+        action="account.create_admin",
+        entity="account",
+        entity_id=account.id,
+        school_id=school.id,
+        after={"login": account.login, "person_id": person.id},
+        source="cli",
+    )
+    creds = await issue_credentials(session, account, actor=None, ttl=ttl, source="cli")
+    await session.commit()
+    return creds

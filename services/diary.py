@@ -1,0 +1,608 @@
+"""Read-side use cases: a student's diary, marks by subject, suggested period marks, a
+teacher's day and a class's timetable. Each checks the access policy before it reads.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services import policy
+from services.calendar import load_calendar
+from services.enums import AttendanceCode, GuardianKind, Role, WorkKind
+from services.errors import ValidationFailed
+from services.identity import Actor
+from services.models import (
+    Attendance,
+    BellTime,
+    Enrolment,
+    Guardianship,
+    Homework,
+    Lesson,
+    Mark,
+    Person,
+    School,
+    SchoolClass,
+    StudyPeriod,
+    SubgroupMember,
+    Subject,
+    Substitution,
+)
+
+MAX_RANGE_DAYS = 62
+
+
+# --------------------------------------------------------------------------- shapes
+
+
+@dataclass(frozen=True)
+class MarkView:
+    id: int
+    value: int
+    work_kind: WorkKind
+    weight: int
+    comment: str | None
+    date: dt.date
+
+
+@dataclass(frozen=True)
+class HomeworkView:
+    text: str
+    individual: bool
+    due_date: dt.date | None
+    files: tuple[tuple[str, str, str | None], ...]  # (kind, file_ref, file_name)
+
+
+@dataclass
+class LessonView:
+    lesson_id: int
+    date: dt.date
+    number: int
+    starts_at: dt.time | None
+    ends_at: dt.time | None
+    subject_id: int
+    subject: str
+    teacher: str
+    substituted: bool
+    room: str | None
+    cancelled: bool
+    topic: str | None = None
+    homework: list[HomeworkView] = field(default_factory=list)
+    marks: list[MarkView] = field(default_factory=list)
+    attendance: AttendanceCode | None = None
+    announced_absence: bool = False
+
+
+@dataclass
+class DiaryDay:
+    date: dt.date
+    holiday: str | None  # name of the holiday or day off
+    weekend: bool
+    lessons: list[LessonView] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class SubjectMarks:
+    subject_id: int
+    subject: str
+    marks: tuple[MarkView, ...]
+    weighted_average: Decimal | None
+    suggested: int | None
+    enough_marks: bool
+
+
+# --------------------------------------------------------------------------- pure rules
+
+
+def weighted_average(marks: list[tuple[int, int]]) -> Decimal | None:
+    """Weighted average of (value, weight), to two decimals, half up."""
+    total_weight = sum(w for _, w in marks)
+    if not total_weight:
+        return None
+    total = sum((Decimal(v) * w for v, w in marks), Decimal(0))
+    return (total / total_weight).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def suggest_mark(average: Decimal | None, school: School) -> int | None:
+    """Suggested period mark by the school's thresholds (seed 003 §6.3: 2.5 / 3.5 / 4.5)."""
+    if average is None:
+        return None
+    hundredths = int(average * 100)
+    if hundredths >= school.threshold_5:
+        return 5
+    if hundredths >= school.threshold_4:
+        return 4
+    if hundredths >= school.threshold_3:
+        return 3
+    return 2
+
+
+def _check_range(date_from: dt.date, date_to: dt.date) -> None:
+    if date_to < date_from or (date_to - date_from).days > MAX_RANGE_DAYS:
+        raise ValidationFailed("error.date_range", days=MAX_RANGE_DAYS)
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+async def _bells(session: AsyncSession, school_id: int) -> dict[int, tuple[dt.time, dt.time]]:
+    rows = (
+        await session.execute(
+            select(BellTime.number, BellTime.starts_at, BellTime.ends_at).where(
+                BellTime.school_id == school_id, BellTime.shift == 1
+            )
+        )
+    ).all()
+    return {n: (s, e) for n, s, e in rows}
+
+
+async def _student_lessons_query(
+    session: AsyncSession, student_id: int, date_from: dt.date, date_to: dt.date
+) -> list[Lesson]:
+    """Lessons of the classes the student was in on each date, and of their subgroups."""
+    enrolments = (
+        await session.execute(
+            select(Enrolment.class_id, Enrolment.arrived_on, Enrolment.left_on).where(
+                Enrolment.student_id == student_id
+            )
+        )
+    ).all()
+    if not enrolments:
+        return []
+    groups = select(SubgroupMember.subgroup_id).where(SubgroupMember.student_id == student_id)
+    spans = [
+        and_(
+            Lesson.class_id == class_id,
+            Lesson.date >= max(arrived, date_from),
+            Lesson.date <= date_to,
+            *([Lesson.date < left] if left is not None else []),
+        )
+        for class_id, arrived, left in enrolments
+    ]
+    q = (
+        select(Lesson)
+        .where(or_(*spans), or_(Lesson.subgroup_id.is_(None), Lesson.subgroup_id.in_(groups)))
+        .order_by(Lesson.date, Lesson.lesson_number)
+    )
+    return list((await session.scalars(q)).all())
+
+
+async def _names(session: AsyncSession, ids: set[int]) -> dict[int, str]:
+    if not ids:
+        return {}
+    rows = await session.scalars(select(Person).where(Person.id.in_(ids)))
+    return {p.id: p.short_name for p in rows}
+
+
+async def _subjects(session: AsyncSession, ids: set[int]) -> dict[int, str]:
+    if not ids:
+        return {}
+    rows = (
+        await session.execute(select(Subject.id, Subject.name).where(Subject.id.in_(ids)))
+    ).all()
+    return {i: n for i, n in rows}
+
+
+async def _trusted_scopes(session: AsyncSession, actor: Actor, student_id: int) -> set[str] | None:
+    """For a trusted person, what the parent allowed; None for everyone else."""
+    if not actor.has(Role.TRUSTED):
+        return None
+    link = await session.scalar(
+        select(Guardianship).where(
+            Guardianship.guardian_id == actor.person_id, Guardianship.student_id == student_id
+        )
+    )
+    if link is None or link.kind != GuardianKind.TRUSTED:
+        return None
+    return set(link.permissions or [])
+
+
+# --------------------------------------------------------------------------- diary
+
+
+async def student_diary(
+    session: AsyncSession, actor: Actor, student_id: int, date_from: dt.date, date_to: dt.date
+) -> list[DiaryDay]:
+    """A student's diary for a range of days: lessons, topics, homework, marks, attendance."""
+    _check_range(date_from, date_to)
+    await policy.ensure_can_view_student(session, actor, student_id, "diary")
+    subjects_allowed = await policy.subject_filter_for(session, actor, student_id)
+    scopes = await _trusted_scopes(session, actor, student_id)
+    show = {s: scopes is None or s in scopes for s in ("marks", "attendance", "homework", "diary")}
+    school = await session.get(School, actor.school_id)
+    assert school is not None
+    calendar = await load_calendar(session, school)
+    bells = await _bells(session, school.id)
+
+    lessons = [
+        lesson
+        for lesson in await _student_lessons_query(session, student_id, date_from, date_to)
+        if subjects_allowed is None or lesson.subject_id in subjects_allowed
+    ]
+    ids = [lesson.id for lesson in lessons]
+    subs = (
+        {
+            s.lesson_id: s
+            for s in (
+                await session.scalars(select(Substitution).where(Substitution.lesson_id.in_(ids)))
+            ).all()
+        }
+        if ids
+        else {}
+    )
+    names = await _names(session, {policy.effective_teacher_id(x, subs.get(x.id)) for x in lessons})
+    subject_names = await _subjects(session, {x.subject_id for x in lessons})
+
+    homework: dict[int, list[HomeworkView]] = defaultdict(list)
+    marks: dict[int, list[MarkView]] = defaultdict(list)
+    attendance: dict[int, Attendance] = {}
+    if ids and show["homework"]:
+        rows = await session.scalars(
+            select(Homework)
+            .where(
+                Homework.lesson_id.in_(ids),
+                or_(Homework.student_id.is_(None), Homework.student_id == student_id),
+            )
+            .order_by(Homework.id)
+        )
+        for hw in rows:
+            homework[hw.lesson_id].append(
+                HomeworkView(
+                    text=hw.text,
+                    individual=hw.student_id is not None,
+                    due_date=hw.due_date,
+                    files=tuple((f.kind, f.file_ref, f.file_name) for f in hw.files),
+                )
+            )
+    lesson_dates = {x.id: x.date for x in lessons}
+    if ids and show["marks"]:
+        for m in await session.scalars(
+            select(Mark)
+            .where(Mark.lesson_id.in_(ids), Mark.student_id == student_id)
+            .order_by(Mark.id)
+        ):
+            marks[m.lesson_id].append(
+                MarkView(m.id, m.value, m.work_kind, m.weight, m.comment, lesson_dates[m.lesson_id])
+            )
+    if ids and show["attendance"]:
+        for a in await session.scalars(
+            select(Attendance).where(
+                Attendance.lesson_id.in_(ids), Attendance.student_id == student_id
+            )
+        ):
+            attendance[a.lesson_id] = a
+
+    by_day: dict[dt.date, list[LessonView]] = defaultdict(list)
+    for lesson in lessons:
+        sub = subs.get(lesson.id)
+        bell = bells.get(lesson.lesson_number)
+        att = attendance.get(lesson.id)
+        by_day[lesson.date].append(
+            LessonView(
+                lesson_id=lesson.id,
+                date=lesson.date,
+                number=lesson.lesson_number,
+                starts_at=bell[0] if bell else None,
+                ends_at=bell[1] if bell else None,
+                subject_id=lesson.subject_id,
+                subject=subject_names.get(lesson.subject_id, ""),
+                teacher=names.get(policy.effective_teacher_id(lesson, sub), ""),
+                substituted=sub is not None,
+                room=lesson.room,
+                cancelled=lesson.is_cancelled,
+                topic=lesson.topic,
+                homework=homework.get(lesson.id, []),
+                marks=marks.get(lesson.id, []),
+                attendance=att.code if att else None,
+                announced_absence=bool(att and att.notice_id),
+            )
+        )
+    days = []
+    day = date_from
+    while day <= date_to:
+        holiday = calendar.holiday_on(day)
+        days.append(
+            DiaryDay(
+                date=day,
+                holiday=holiday[1] if holiday else None,
+                weekend=day.isoweekday() not in calendar.working_weekdays,
+                lessons=by_day.get(day, []),
+            )
+        )
+        day += dt.timedelta(days=1)
+    return days
+
+
+# --------------------------------------------------------------------------- marks
+
+
+async def marks_by_subject(
+    session: AsyncSession, actor: Actor, student_id: int, period_id: int
+) -> list[SubjectMarks]:
+    """Marks of a period by subject with the weighted average and the suggested period mark."""
+    await policy.ensure_can_view_student(session, actor, student_id, "marks")
+    period = await policy.load(session, actor, StudyPeriod, period_id)
+    school = await session.get(School, actor.school_id)
+    assert school is not None
+    allowed = await policy.subject_filter_for(session, actor, student_id)
+    rows = (
+        await session.execute(
+            select(Mark, Lesson.subject_id, Lesson.date)
+            .join(Lesson, Lesson.id == Mark.lesson_id)
+            .where(
+                Mark.student_id == student_id,
+                Lesson.date >= period.starts_on,
+                Lesson.date <= period.ends_on,
+            )
+            .order_by(Lesson.date, Mark.id)
+        )
+    ).all()
+    grouped: dict[int, list[MarkView]] = defaultdict(list)
+    for mark, subject_id, date in rows:
+        if allowed is None or subject_id in allowed:
+            grouped[subject_id].append(
+                MarkView(mark.id, mark.value, mark.work_kind, mark.weight, mark.comment, date)
+            )
+    # Subjects the student has lessons in, even without marks yet.
+    lessons = await _student_lessons_query(session, student_id, period.starts_on, period.ends_on)
+    subject_ids = {x.subject_id for x in lessons if allowed is None or x.subject_id in allowed}
+    subject_ids |= set(grouped)
+    names = await _subjects(session, subject_ids)
+    out = []
+    for sid in sorted(subject_ids, key=lambda i: names.get(i, "")):
+        ms = grouped.get(sid, [])
+        avg = weighted_average([(m.value, m.weight) for m in ms])
+        out.append(
+            SubjectMarks(
+                subject_id=sid,
+                subject=names.get(sid, ""),
+                marks=tuple(ms),
+                weighted_average=avg,
+                suggested=suggest_mark(avg, school),
+                enough_marks=len(ms) >= school.min_marks_for_period,
+            )
+        )
+    return out
+
+
+@dataclass(frozen=True)
+class SuggestedMark:
+    student_id: int
+    student: str
+    marks_count: int
+    weighted_average: Decimal | None
+    suggested: int | None
+    too_few_marks: bool
+
+
+async def suggest_period_marks(
+    session: AsyncSession, actor: Actor, class_id: int, subject_id: int, period_id: int
+) -> list[SuggestedMark]:
+    """For a class, subject and period: each student's suggested mark and what it rests on."""
+    cls = await policy.ensure_can_set_final_marks(session, actor, class_id, subject_id)
+    period = await policy.load(session, actor, StudyPeriod, period_id)
+    await policy.load(session, actor, Subject, subject_id)
+    school = await session.get(School, actor.school_id)
+    assert school is not None
+    students = (
+        (
+            await session.execute(
+                select(Person)
+                .join(Enrolment, Enrolment.student_id == Person.id)
+                .where(
+                    Enrolment.class_id == cls.id,
+                    Enrolment.arrived_on <= period.ends_on,
+                    or_(Enrolment.left_on.is_(None), Enrolment.left_on > period.starts_on),
+                )
+                .order_by(Person.last_name, Person.first_name)
+            )
+        )
+        .scalars()
+        .unique()
+        .all()
+    )
+    rows = (
+        await session.execute(
+            select(Mark.student_id, Mark.value, Mark.weight)
+            .join(Lesson, Lesson.id == Mark.lesson_id)
+            .where(
+                Lesson.class_id == cls.id,
+                Lesson.subject_id == subject_id,
+                Lesson.date >= period.starts_on,
+                Lesson.date <= period.ends_on,
+            )
+        )
+    ).all()
+    per_student: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for sid, value, weight in rows:
+        per_student[sid].append((value, weight))
+    out = []
+    for p in students:
+        ms = per_student.get(p.id, [])
+        avg = weighted_average(ms)
+        out.append(
+            SuggestedMark(
+                student_id=p.id,
+                student=p.short_name,
+                marks_count=len(ms),
+                weighted_average=avg,
+                suggested=suggest_mark(avg, school),
+                too_few_marks=len(ms) < school.min_marks_for_period,
+            )
+        )
+    return out
+
+
+# --------------------------------------------------------------------------- teacher, class
+
+
+@dataclass(frozen=True)
+class TeacherLesson:
+    lesson_id: int
+    date: dt.date
+    number: int
+    starts_at: dt.time | None
+    ends_at: dt.time | None
+    class_name: str
+    class_id: int
+    subgroup_id: int | None
+    subject: str
+    room: str | None
+    substitute: bool  # this teacher substitutes for a colleague
+    attendance_taken: bool
+    topic: str | None
+    homework_count: int
+    marks_count: int
+    cancelled: bool
+
+
+async def teacher_lessons(
+    session: AsyncSession, actor: Actor, day: dt.date, teacher_id: int | None = None
+) -> list[TeacherLesson]:
+    """A teacher's lessons for a day, substitutions included, with what is filled in."""
+    teacher_id = teacher_id if teacher_id is not None else actor.person_id
+    teacher_school = await session.scalar(select(Person.school_id).where(Person.id == teacher_id))
+    policy.ensure_can_view_teacher_day(actor, teacher_id, teacher_school or -1)
+    lessons = (
+        await session.scalars(
+            select(Lesson)
+            .where(Lesson.date == day, policy.lessons_taught_by(teacher_id))
+            .order_by(Lesson.lesson_number)
+        )
+    ).all()
+    ids = [x.id for x in lessons]
+    bells = await _bells(session, actor.school_id)
+    subs = (
+        set(
+            (
+                await session.scalars(
+                    select(Substitution.lesson_id).where(Substitution.lesson_id.in_(ids))
+                )
+            ).all()
+        )
+        if ids
+        else set()
+    )
+    hw = (
+        dict(
+            (
+                await session.execute(
+                    select(Homework.lesson_id, func.count())
+                    .where(Homework.lesson_id.in_(ids))
+                    .group_by(Homework.lesson_id)
+                )
+            ).all()
+        )
+        if ids
+        else {}
+    )
+    mk = (
+        dict(
+            (
+                await session.execute(
+                    select(Mark.lesson_id, func.count())
+                    .where(Mark.lesson_id.in_(ids))
+                    .group_by(Mark.lesson_id)
+                )
+            ).all()
+        )
+        if ids
+        else {}
+    )
+    classes = {
+        c.id: c.name
+        for c in await session.scalars(
+            select(SchoolClass).where(SchoolClass.id.in_({x.class_id for x in lessons}))
+        )
+    }
+    subject_names = await _subjects(session, {x.subject_id for x in lessons})
+    out = []
+    for x in lessons:
+        bell = bells.get(x.lesson_number)
+        out.append(
+            TeacherLesson(
+                lesson_id=x.id,
+                date=x.date,
+                number=x.lesson_number,
+                starts_at=bell[0] if bell else None,
+                ends_at=bell[1] if bell else None,
+                class_name=classes.get(x.class_id, ""),
+                class_id=x.class_id,
+                subgroup_id=x.subgroup_id,
+                subject=subject_names.get(x.subject_id, ""),
+                room=x.room,
+                substitute=x.id in subs and x.teacher_id != teacher_id,
+                attendance_taken=x.attendance_taken_at is not None,
+                topic=x.topic,
+                homework_count=int(hw.get(x.id, 0)),
+                marks_count=int(mk.get(x.id, 0)),
+                cancelled=x.is_cancelled,
+            )
+        )
+    return out
+
+
+@dataclass(frozen=True)
+class TimetableSlot:
+    date: dt.date
+    number: int
+    starts_at: dt.time | None
+    ends_at: dt.time | None
+    subject: str
+    teacher: str
+    room: str | None
+    subgroup_id: int | None
+    substituted: bool
+    cancelled: bool
+
+
+async def class_timetable(
+    session: AsyncSession, actor: Actor, class_id: int, date_from: dt.date, date_to: dt.date
+) -> list[TimetableSlot]:
+    """The dated timetable of a class, substitutions and cancellations marked."""
+    _check_range(date_from, date_to)
+    cls = await policy.ensure_can_view_class(session, actor, class_id)
+    lessons = (
+        await session.scalars(
+            select(Lesson)
+            .where(Lesson.class_id == cls.id, Lesson.date >= date_from, Lesson.date <= date_to)
+            .order_by(Lesson.date, Lesson.lesson_number, Lesson.subgroup_id)
+        )
+    ).all()
+    ids = [x.id for x in lessons]
+    subs = (
+        {
+            s.lesson_id: s
+            for s in (
+                await session.scalars(select(Substitution).where(Substitution.lesson_id.in_(ids)))
+            ).all()
+        }
+        if ids
+        else {}
+    )
+    names = await _names(session, {policy.effective_teacher_id(x, subs.get(x.id)) for x in lessons})
+    subject_names = await _subjects(session, {x.subject_id for x in lessons})
+    bells = await _bells(session, cls.school_id)
+    out = []
+    for x in lessons:
+        bell = bells.get(x.lesson_number)
+        out.append(
+            TimetableSlot(
+                date=x.date,
+                number=x.lesson_number,
+                starts_at=bell[0] if bell else None,
+                ends_at=bell[1] if bell else None,
+                subject=subject_names.get(x.subject_id, ""),
+                teacher=names.get(policy.effective_teacher_id(x, subs.get(x.id)), ""),
+                room=x.room,
+                subgroup_id=x.subgroup_id,
+                substituted=x.id in subs,
+                cancelled=x.is_cancelled,
+            )
+        )
+    return out

@@ -1,0 +1,104 @@
+"""Closed vocabularies of the journal, stored as text and guarded by CHECK constraints."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    ADMIN = "admin"
+    DIRECTOR = "director"
+    DEPUTY = "deputy"
+    TEACHER = "teacher"
+    CLASS_TEACHER = "class_teacher"
+    PARENT = "parent"
+    TRUSTED = "trusted"
+    STUDENT = "student"
+
+
+STAFF_ROLES = frozenset({Role.ADMIN, Role.DIRECTOR, Role.DEPUTY, Role.TEACHER, Role.CLASS_TEACHER})
+SCHOOL_WIDE_READERS = frozenset({Role.ADMIN, Role.DIRECTOR, Role.DEPUTY})
+
+
+class PeriodKind(StrEnum):
+    QUARTER = "quarter"
+    TRIMESTER = "trimester"
+    HALF = "half"
+
+
+class HolidayKind(StrEnum):
+    HOLIDAY = "holiday"  # каникулы
+    DAY_OFF = "day_off"  # праздничный / выходной день
+
+
+class GuardianKind(StrEnum):
+    PARENT = "parent"
+    TRUSTED = "trusted"
+
+
+class AttendanceCode(StrEnum):
+    """Н, Б, УП, ОП. "Present" is the absence of a row."""
+
+    ABSENT = "absent"  # Н
+    ILL = "ill"  # Б
+    EXCUSED = "excused"  # УП
+    LATE = "late"  # ОП
+
+
+ABSENCE_CODES = frozenset({AttendanceCode.ABSENT, AttendanceCode.ILL, AttendanceCode.EXCUSED})
+
+
+class WorkKind(StrEnum):
+    ANSWER = "answer"  # устный ответ
+    CLASSWORK = "classwork"  # работа на уроке
+    HOMEWORK = "homework"  # домашняя работа
+    TEST = "test"  # самостоятельная / тест
+    CONTROL = "control"  # контрольная работа
+    LAB = "lab"  # практическая / лабораторная
+    ESSAY = "essay"  # сочинение / изложение
+    DICTATION = "dictation"  # диктант
+    PROJECT = "project"  # проект
+
+
+DEFAULT_WEIGHTS: dict[WorkKind, int] = {
+    WorkKind.ANSWER: 1,
+    WorkKind.CLASSWORK: 1,
+    WorkKind.HOMEWORK: 1,
+    WorkKind.TEST: 2,
+    WorkKind.CONTROL: 3,
+    WorkKind.LAB: 2,
+    WorkKind.ESSAY: 2,
+    WorkKind.DICTATION: 2,
+    WorkKind.PROJECT: 2,
+}
+
+
+class FinalMarkKind(StrEnum):
+    PERIOD = "period"  # четвертная / триместровая / полугодовая
+    YEAR = "year"  # годовая
+    EXAM = "exam"  # экзаменационная
+    FINAL = "final"  # итоговая
+
+
+class SpecialMark(StrEnum):
+    NOT_CERTIFIED = "na"  # н/а
+    PASSED = "pass"  # зачёт
+    FAILED = "fail"  # незачёт
+    EXEMPT = "exempt"  # освобождён
+
+
+class NewsKind(StrEnum):
+    SCHOOL_NEWS = "school_news"
+    CLASS_EVENT = "class_event"
+
+
+class OutboxStatus(StrEnum):
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    CANCELLED = "cancelled"
+    DEAD = "dead"
+
+
+class Messenger(StrEnum):
+    TELEGRAM = "telegram"

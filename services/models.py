@@ -1,0 +1,897 @@
+"""The journal's data model.
+
+Every table that belongs to a school carries ``school_id``; references between such tables are
+composite foreign keys ``(x_id, school_id) -> x(id, school_id)``, so the database itself refuses a
+lesson of one school's class taught by another school's teacher, a mark on another school's
+student, and so on. Value rules (marks 1-5, attendance codes, one attendance row per student and
+lesson) are CHECK and UNIQUE constraints, not only Python checks.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import Any, ClassVar
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    ForeignKeyConstraint,
+    Index,
+    Integer,
+    MetaData,
+    SmallInteger,
+    String,
+    Text,
+    Time,
+    TypeDecorator,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy import Enum as SAEnum
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from services.enums import (
+    AttendanceCode,
+    FinalMarkKind,
+    GuardianKind,
+    HolidayKind,
+    Messenger,
+    NewsKind,
+    OutboxStatus,
+    PeriodKind,
+    Role,
+    SpecialMark,
+    WorkKind,
+)
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_N_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+class UTCDateTime(TypeDecorator[dt.datetime]):
+    """Timezone-aware UTC datetimes on every backend (SQLite stores them naive)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: Any) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTCDateTime column")
+        value = value.astimezone(dt.UTC)
+        if dialect.name == "sqlite":
+            return value.replace(tzinfo=None)
+        return value
+
+    def process_result_value(self, value: dt.datetime | None, dialect: Any) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=dt.UTC)
+        return value.astimezone(dt.UTC)
+
+
+def str_enum(enum_cls: type[StrEnum], name: str) -> SAEnum:
+    return SAEnum(
+        enum_cls,
+        name=name,
+        native_enum=False,
+        create_constraint=True,
+        length=24,
+        values_callable=lambda e: [m.value for m in e],
+        validate_strings=True,
+    )
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map: ClassVar[dict[Any, Any]] = {dt.datetime: UTCDateTime()}
+
+
+def school_fk(column: str, table: str, *, ondelete: str | None = None) -> ForeignKeyConstraint:
+    """A composite reference that keeps both rows in the same school."""
+    return ForeignKeyConstraint(
+        [column, "school_id"], [f"{table}.id", f"{table}.school_id"], ondelete=ondelete
+    )
+
+
+def school_id_column() -> Mapped[int]:
+    return mapped_column(ForeignKey("schools.id", ondelete="CASCADE"), index=True)
+
+
+# --------------------------------------------------------------------------- schools, calendar
+
+
+class School(Base):
+    __tablename__ = "schools"
+    __table_args__ = (
+        CheckConstraint(
+            "threshold_3 >= 100 AND threshold_3 < threshold_4 AND threshold_4 < threshold_5 "
+            "AND threshold_5 <= 500",
+            name="thresholds_ordered",
+        ),
+        CheckConstraint("edit_window_days >= 0 AND edit_window_days <= 60", name="edit_window"),
+        CheckConstraint("min_marks_for_period >= 0", name="min_marks"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(255))
+    timezone: Mapped[str] = mapped_column(String(64), default="Europe/Moscow")
+    # Suggested period mark thresholds in hundredths of the weighted average (seed 003 §6.3).
+    threshold_3: Mapped[int] = mapped_column(SmallInteger, default=250)
+    threshold_4: Mapped[int] = mapped_column(SmallInteger, default=350)
+    threshold_5: Mapped[int] = mapped_column(SmallInteger, default=450)
+    # Working days after the lesson day during which its teacher may still edit it (seed 003 §3.2).
+    edit_window_days: Mapped[int] = mapped_column(SmallInteger, default=2)
+    # Fewer marks than this in a period flags the suggested mark as unreliable.
+    min_marks_for_period: Mapped[int] = mapped_column(SmallInteger, default=3)
+    # ISO weekdays (1 = Monday) on which the school works: "12345" or "123456".
+    working_weekdays: Mapped[str] = mapped_column(String(7), default="12345")
+    fill_deadline: Mapped[dt.time] = mapped_column(Time, default=dt.time(20, 0))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class SchoolYear(Base):
+    __tablename__ = "school_years"
+    __table_args__ = (
+        UniqueConstraint("id", "school_id"),
+        UniqueConstraint("school_id", "name"),
+        CheckConstraint("starts_on < ends_on", name="dates"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = school_id_column()
+    name: Mapped[str] = mapped_column(String(32))
+    starts_on: Mapped[dt.date] = mapped_column(Date)
+    ends_on: Mapped[dt.date] = mapped_column(Date)
+    is_closed: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class StudyPeriod(Base):
+    __tablename__ = "study_periods"
+    __table_args__ = (
+        UniqueConstraint("id", "school_id"),
+        UniqueConstraint("year_id", "kind", "number"),
+        CheckConstraint("starts_on <= ends_on", name="dates"),
+        CheckConstraint("number >= 1 AND number <= 4", name="number"),
+        school_fk("year_id", "school_years", ondelete="CASCADE"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = school_id_column()
+    year_id: Mapped[int] = mapped_column(Integer, index=True)
+    kind: Mapped[PeriodKind] = mapped_column(str_enum(PeriodKind, "period_kind"))
+    number: Mapped[int] = mapped_column(SmallInteger)
+    name: Mapped[str] = mapped_column(String(64))
+    starts_on: Mapped[dt.date] = mapped_column(Date)
+    ends_on: Mapped[dt.date] = mapped_column(Date)
+    is_closed: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class Holiday(Base):
+    __tablename__ = "holidays"
+    __table_args__ = (
+        CheckConstraint("starts_on <= ends_on", name="dates"),
+        school_fk("year_id", "school_years", ondelete="CASCADE"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = school_id_column()
+    year_id: Mapped[int] = mapped_column(Integer, index=True)
+    kind: Mapped[HolidayKind] = mapped_column(str_enum(HolidayKind, "holiday_kind"))
+    name: Mapped[str] = mapped_column(String(128))
+    starts_on: Mapped[dt.date] = mapped_column(Date)
+    ends_on: Mapped[dt.date] = mapped_column(Date)
+
+
+# --------------------------------------------------------------------------- people and access
+
+
+class Person(Base):
+    __tablename__ = "persons"
+    __table_args__ = (
+        UniqueConstraint("id", "school_id"),
+        UniqueConstraint("school_id", "external_id"),
+        Index("ix_persons_school_id_last_name", "school_id", "last_name"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = school_id_column()
+    last_name: Mapped[str] = mapped_column(String(128))
+    first_name: Mapped[str] = mapped_column(String(128))
+    middle_name: Mapped[str | None] = mapped_column(String(128))
+    birth_date: Mapped[dt.date | None] = mapped_column(Date)
+    # Id in the school's register (контингент, кадры); re-imports match on it.
+    external_id: Mapped[str | None] = mapped_column(String(64))
+    phone: Mapped[str | None] = mapped_column(String(32))
+    email: Mapped[str | None] = mapped_column(String(255))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    roles: Mapped[list[RoleGrant]] = relationship(
+        back_populates="person", lazy="selectin", cascade="all, delete-orphan"
+    )
+
+    @property
+    def full_name(self) -> str:
+        return " ".join(p for p in (self.last_name, self.first_name, self.middle_name) if p)
+
+    @property
+    def short_name(self) -> str:
+        initials = "".join(f"{p[0]}." for p in (self.first_name, self.middle_name) if p)
+        return f"{self.last_name} {initials}".strip()
+
+
+class RoleGrant(Base):
+    __tablename__ = "role_grants"
+    __table_args__ = (
+        UniqueConstraint("person_id", "role"),
+        school_fk("person_id", "persons", ondelete="CASCADE"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = school_id_column()
+    person_id: Mapped[int] = mapped_column(Integer, index=True)
+    role: Mapped[Role] = mapped_column(str_enum(Role, "role"))
+    granted_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    person: Mapped[Person] = relationship(back_populates="roles", overlaps="roles")
+
+
+class Account(Base):
+    """A person's credentials. Logins are unique in the whole deployment."""
+
+    __tablename__ = "accounts"
+    __table_args__ = (
+        UniqueConstraint("id", "school_id"),
+        UniqueConstraint("person_id"),
+        school_fk("person_id", "persons", ondelete="CASCADE"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = school_id_column()
+    person_id: Mapped[int] = mapped_column(Integer)
+    login: Mapped[str] = mapped_column(String(64), unique=True)
+    # Hash of the one-time password the school issued; spent (set to NULL) on sign-in.
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    password_expires_at: Mapped[dt.datetime | None] = mapped_column()
+    is_blocked: Mapped[bool] = mapped_column(Boolean, default=False)
+    language: Mapped[str | None] = mapped_column(String(8))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[dt.datetime | None] = mapped_column()
+
+
+class Invite(Base):
+    """A one-time sign-in token (deep link). Only its hash is stored."""
+
+    __tablename__ = "invites"
+    __table_args__ = (school_fk("account_id", "accounts", ondelete="CASCADE"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = school_id_column()
+    account_id: Mapped[int] = mapped_column(Integer, index=True)
+    token_hash: Mapped[str] = mapped_column(String(128), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[dt.datetime] = mapped_column()
+    used_at: Mapped[dt.datetime | None] = mapped_column()
+    revoked_at: Mapped[dt.datetime | None] = mapped_column()
+    created_by_account_id: Mapped[int | None] = mapped_column(
+        ForeignKey("accounts.id", ondelete="SET NULL")
+    )
+
+
+class MessengerBinding(Base):
+    """A messenger account bound to a school account. One live binding per account."""
+
+    __tablename__ = "messenger_bindings"
+    __table_args__ = (
+        school_fk("account_id", "accounts", ondelete="CASCADE"),
+        Index(
+            "uq_messenger_bindings_live_account",
+            "account_id",
+            unique=True,
+            sqlite_where=text("ended_at IS NULL"),
+            postgresql_where=text("ended_at IS NULL"),
+        ),
+        Index("ix_messenger_bindings_user", "messenger", "external_user_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = school_id_column()
+    account_id: Mapped[int] = mapped_column(Integer)
+    messenger: Mapped[Messenger] = mapped_column(str_enum(Messenger, "messenger"))
+    external_user_id: Mapped[str] = mapped_column(String(64))
+    chat_id: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    ended_at: Mapped[dt.datetime | None] = mapped_column()
+    end_reason: Mapped[str | None] = mapped_column(String(32))
+    # False after the user blocked the bot (403); delivery skips it until they come back.
+    is_reachable: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+# --------------------------------------------------------------------------- classes, enrolment
+
+
+class SchoolClass(Base):
+    __tablename__ = "classes"
+    __table_args__ = (
+        UniqueConstraint("id", "school_id"),
+        UniqueConstraint("year_id", "name"),
+        CheckConstraint("grade >= 1 AND grade <= 11", name="grade"),
+        school_fk("year_id", "school_years", ondelete="CASCADE"),
+        school_fk("class_teacher_id", "persons"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = school_id_column()
+    year_id: Mapped[int] = mapped_column(Integer, index=True)
+    grade: Mapped[int] = mapped_column(SmallInteger)
+    letter: Mapped[str] = mapped_column(String(8))
+    name: Mapped[str] = mapped_column(String(16))
+    class_teacher_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    external_id: Mapped[str | None] = mapped_column(String(64))
+
+
+class Subgroup(Base):
+    __tablename__ = "subgroups"
+    __table_args__ = (
+        UniqueConstraint("id", "school_id"),
+        UniqueConstraint("class_id", "name"),
+        school_fk("class_id", "classes", ondelete="CASCADE"),
+        school_fk("subject_id", "subjects"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = school_id_column()
+    class_id: Mapped[int] = mapped_column(Integer, index=True)
+    subject_id: Mapped[int | None] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(64))
+
+
+class SubgroupMember(Base):
+    __tablename__ = "subgroup_members"
+    __table_args__ = (
+        school_fk("subgroup_id", "subgroups", ondelete="CASCADE"),
+        school_fk("student_id", "persons", ondelete="CASCADE"),
+    )
+
+    school_id: Mapped[int] = school_id_column()
+    subgroup_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    student_id: Mapped[int] = mapped_column(Integer, primary_key=True, index=True)
+
+
+class Enrolment(Base):
+    """A student's stay in a class (движение обучающихся): arrival and departure dates."""
+
+    __tablename__ = "enrolments"
+    __table_args__ = (
+        CheckConstraint("left_on IS NULL OR left_on >= arrived_on", name="dates"),
+        UniqueConstraint("student_id", "class_id", "arrived_on"),
+        school_fk("student_id", "persons", ondelete="CASCADE"),
+        school_fk("class_id", "classes", ondelete="CASCADE"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = school_id_column()
+    student_id: Mapped[int] = mapped_column(Integer, index=True)
+    class_id: Mapped[int] = mapped_column(Integer, index=True)
+    arrived_on: Mapped[dt.date] = mapped_column(Date)
+    left_on: Mapped[dt.date | None] = mapped_column(Date)
+    arrival_note: Mapped[str | None] = mapped_column(String(255))
+    departure_note: Mapped[str | None] = mapped_column(String(255))
+
+
+class Guardianship(Base):
+    """A parent (or a trusted person the parent named, seed 000 §1.3) and a child."""
+
+    __tablename__ = "guardianships"
+    __table_args__ = (
+        UniqueConstraint("guardian_id", "student_id"),
+        CheckConstraint("guardian_id <> student_id", name="not_self"),
+        school_fk("guardian_id", "persons", ondelete="CASCADE"),
+        school_fk("student_id", "persons", ondelete="CASCADE"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = school_id_column()
+    guardian_id: Mapped[int] = mapped_column(Integer, index=True)
+    student_id: Mapped[int] = mapped_column(Integer, index=True)
+    kind: Mapped[GuardianKind] = mapped_column(str_enum(GuardianKind, "guardian_kind"))
+    # For a trusted person: what the parent allowed ("marks", "attendance", "homework", ...).
+    permissions: Mapped[list[str] | None] = mapped_column(JSON)
+    granted_by_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id", ondelete="SET NULL"))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+# --------------------------------------------------------------------------- subjects, timetable
+
+
+class Subject(Base):
+    __tablename__ = "subjects"
+    __table_args__ = (UniqueConstraint("id", "school_id"), UniqueConstraint("school_id", "name"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = school_id_column()
+    name: Mapped[str] = mapped_column(String(128))
+    short_name: Mapped[str | None] = mapped_column(String(32))
+    external_id: Mapped[str | None] = mapped_column(String(64))
+
+
+class TeachingAssignment(Base):
+    """Who teaches which subject to which class (or subgroup) in a year."""
+
+    __tablename__ = "teaching_assignments"
+    __table_args__ = (
+        UniqueConstraint("teacher_id", "class_id", "subject_id", "subgroup_id"),
+        school_fk("teacher_id", "persons", ondelete="CASCADE"),
+        school_fk("class_id", "classes", ondelete="CASCADE"),
+        school_fk("subject_id", "subjects", ondelete="CASCADE"),
+        school_fk("subgroup_id", "subgroups", ondelete="CASCADE"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = school_id_column()
+    teacher_id: Mapped[int] = mapped_column(Integer, index=True)
+    class_id: Mapped[int] = mapped_column(Integer, index=True)
+    subject_id: Mapped[int] = mapped_column(Integer)
+    subgroup_id: Mapped[int | None] = mapped_column(Integer)
+    hours_per_week: Mapped[int | None] = mapped_column(SmallInteger)
+
+
+class BellTime(Base):
+    __tablename__ = "bell_times"
+    __table_args__ = (
+        UniqueConstraint("school_id", "shift", "number"),
+        CheckConstraint("number >= 0 AND number <= 12", name="number"),
+        CheckConstraint("starts_at < ends_at", name="times"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = school_id_column()
+    shift: Mapped[int] = mapped_column(SmallInteger, default=1)
+    number: Mapped[int] = mapped_column(SmallInteger)
+    starts_at: Mapped[dt.time] = mapped_column(Time)
+    ends_at: Mapped[dt.time] = mapped_column(Time)
+
+
+class TimetableEntry(Base):
+    """A weekly slot: class (or subgroup), weekday, lesson number, subject, teacher, room."""
+
+    __tablename__ = "timetable_entries"
+    __table_args__ = (
+        CheckConstraint("weekday >= 1 AND weekday <= 7", name="weekday"),
+        CheckConstraint("lesson_number >= 0 AND lesson_number <= 12", name="lesson_number"),
+        CheckConstraint("valid_to IS NULL OR valid_to >= valid_from", name="dates"),
+        school_fk("year_id", "school_years", ondelete="CASCADE"),
+        school_fk("class_id", "classes", ondelete="CASCADE"),
+        school_fk("subgroup_id", "subgroups", ondelete="CASCADE"),
+        school_fk("subject_id", "subjects"),
+        school_fk("teacher_id", "persons"),
+        Index("ix_timetable_entries_class_day", "class_id", "weekday", "lesson_number"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = school_id_column()
+    year_id: Mapped[int] = mapped_column(Integer)
+    class_id: Mapped[int] = mapped_column(Integer)
+    subgroup_id: Mapped[int | None] = mapped_column(Integer)
+    weekday: Mapped[int] = mapped_column(SmallInteger)
+    lesson_number: Mapped[int] = mapped_column(SmallInteger)
+    subject_id: Mapped[int] = mapped_column(Integer)
+    teacher_id: Mapped[int] = mapped_column(Integer, index=True)
+    room: Mapped[str | None] = mapped_column(String(32))
+    valid_from: Mapped[dt.date] = mapped_column(Date)
+    valid_to: Mapped[dt.date | None] = mapped_column(Date)
+
+
+class PlanItem(Base):
+    """A line of the thematic plan (КТП) of a subject in a class."""
+
+    __tablename__ = "plan_items"
+    __table_args__ = (
+        UniqueConstraint("id", "school_id"),
+        UniqueConstraint("class_id", "subject_id", "number"),
+        school_fk("class_id", "classes", ondelete="CASCADE"),
+        school_fk("subject_id", "subjects", ondelete="CASCADE"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = school_id_column()
+    class_id: Mapped[int] = mapped_column(Integer)
+    subject_id: Mapped[int] = mapped_column(Integer)
+    number: Mapped[int] = mapped_column(SmallInteger)
+    topic: Mapped[str] = mapped_column(String(500))
+    hours: Mapped[int] = mapped_column(SmallInteger, default=1)
+
+
+class Lesson(Base):
+    """A dated lesson. ``teacher_id`` is the scheduled teacher; a substitution names another."""
+
+    __tablename__ = "lessons"
+    __table_args__ = (
+        UniqueConstraint("id", "school_id"),
+        CheckConstraint("lesson_number >= 0 AND lesson_number <= 12", name="lesson_number"),
+        school_fk("class_id", "classes", ondelete="CASCADE"),
+        school_fk("subgroup_id", "subgroups", ondelete="CASCADE"),
+        school_fk("subject_id", "subjects"),
+        school_fk("teacher_id", "persons"),
+        school_fk("plan_item_id", "plan_items", ondelete="SET NULL"),
+        Index(
+            "uq_lessons_class_slot",
+            "class_id",
+            "date",
+            "lesson_number",
+            unique=True,
+            sqlite_where=text("subgroup_id IS NULL"),
+            postgresql_where=text("subgroup_id IS NULL"),
+        ),
+        Index(
+            "uq_lessons_subgroup_slot",
+            "subgroup_id",
+            "date",
+            "lesson_number",
+            unique=True,
+            sqlite_where=text("subgroup_id IS NOT NULL"),
+            postgresql_where=text("subgroup_id IS NOT NULL"),
+        ),
+        Index("ix_lessons_teacher_date", "teacher_id", "date"),
+        Index("ix_lessons_class_date", "class_id", "date"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = school_id_column()
+    class_id: Mapped[int] = mapped_column(Integer)
+    subgroup_id: Mapped[int | None] = mapped_column(Integer)
+    subject_id: Mapped[int] = mapped_column(Integer)
+    teacher_id: Mapped[int] = mapped_column(Integer)
+    date: Mapped[dt.date] = mapped_column(Date)
+    lesson_number: Mapped[int] = mapped_column(SmallInteger)
+    room: Mapped[str | None] = mapped_column(String(32))
+    is_cancelled: Mapped[bool] = mapped_column(Boolean, default=False)
+    is_distance: Mapped[bool] = mapped_column(Boolean, default=False)
+    plan_item_id: Mapped[int | None] = mapped_column(Integer)
+    topic: Mapped[str | None] = mapped_column(String(500))
+    work_kind: Mapped[WorkKind | None] = mapped_column(str_enum(WorkKind, "lesson_work_kind"))
+    attendance_taken_at: Mapped[dt.datetime | None] = mapped_column()
+    attendance_taken_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("accounts.id", ondelete="SET NULL")
+    )
+    # Set by a deputy or admin: editable past the school's window until this moment.
+    unlocked_until: Mapped[dt.datetime | None] = mapped_column()
+    updated_at: Mapped[dt.datetime | None] = mapped_column()
+    updated_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("accounts.id", ondelete="SET NULL")
+    )
+
+
+class Substitution(Base):
+    """Замена урока (seed 002 §5.2.4): another teacher takes a dated lesson."""
+
+    __tablename__ = "substitutions"
+    __table_args__ = (
+        UniqueConstraint("lesson_id"),
+        school_fk("lesson_id", "lessons", ondelete="CASCADE"),
+        school_fk("teacher_id", "persons"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = school_id_column()
+    lesson_id: Mapped[int] = mapped_column(Integer)
+    teacher_id: Mapped[int] = mapped_column(Integer, index=True)
+    reason: Mapped[str | None] = mapped_column(String(255))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("accounts.id", ondelete="SET NULL")
+    )
+
+
+# --------------------------------------------------------------------------- the lesson's record
+
+
+class Homework(Base):
+    """Homework set at a lesson; ``student_id`` NULL means for the whole class or subgroup."""
+
+    __tablename__ = "homework"
+    __table_args__ = (
+        UniqueConstraint("id", "school_id"),
+        school_fk("lesson_id", "lessons", ondelete="CASCADE"),
+        school_fk("student_id", "persons", ondelete="CASCADE"),
+        Index("ix_homework_lesson", "lesson_id"),
+        Index("ix_homework_due", "school_id", "due_date"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = school_id_column()
+    lesson_id: Mapped[int] = mapped_column(Integer)
+    student_id: Mapped[int | None] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+    due_date: Mapped[dt.date | None] = mapped_column(Date)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("accounts.id", ondelete="SET NULL")
+    )
+    updated_at: Mapped[dt.datetime | None] = mapped_column()
+
+    files: Mapped[list[HomeworkFile]] = relationship(
+        lazy="selectin", cascade="all, delete-orphan", order_by="HomeworkFile.id"
+    )
+
+
+class HomeworkFile(Base):
+    """A file attached to homework, by reference (messenger file id or storage key)."""
+
+    __tablename__ = "homework_files"
+    __table_args__ = (school_fk("homework_id", "homework", ondelete="CASCADE"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = school_id_column()
+    homework_id: Mapped[int] = mapped_column(Integer, index=True)
+    kind: Mapped[str] = mapped_column(String(16))  # document | photo
+    file_ref: Mapped[str] = mapped_column(String(255))
+    file_name: Mapped[str | None] = mapped_column(String(255))
+    mime_type: Mapped[str | None] = mapped_column(String(128))
+    size: Mapped[int | None] = mapped_column(Integer)
+
+
+class AbsenceNotice(Base):
+    """A parent's advance notice that the child will miss a day (seed 000 §3.2)."""
+
+    __tablename__ = "absence_notices"
+    __table_args__ = (
+        UniqueConstraint("id", "school_id"),
+        CheckConstraint("date_from <= date_to", name="dates"),
+        school_fk("student_id", "persons", ondelete="CASCADE"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = school_id_column()
+    student_id: Mapped[int] = mapped_column(Integer, index=True)
+    date_from: Mapped[dt.date] = mapped_column(Date)
+    date_to: Mapped[dt.date] = mapped_column(Date)
+    reason: Mapped[str] = mapped_column(String(255))
+    code: Mapped[AttendanceCode] = mapped_column(str_enum(AttendanceCode, "notice_code"))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("accounts.id", ondelete="SET NULL")
+    )
+    cancelled_at: Mapped[dt.datetime | None] = mapped_column()
+
+
+class Attendance(Base):
+    """A student not fully present at a lesson. Present students have no row."""
+
+    __tablename__ = "attendance"
+    __table_args__ = (
+        UniqueConstraint("lesson_id", "student_id"),
+        school_fk("lesson_id", "lessons", ondelete="CASCADE"),
+        school_fk("student_id", "persons", ondelete="CASCADE"),
+        school_fk("notice_id", "absence_notices", ondelete="SET NULL"),
+        Index("ix_attendance_student", "student_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = school_id_column()
+    lesson_id: Mapped[int] = mapped_column(Integer)
+    student_id: Mapped[int] = mapped_column(Integer)
+    code: Mapped[AttendanceCode] = mapped_column(str_enum(AttendanceCode, "attendance_code"))
+    minutes_late: Mapped[int | None] = mapped_column(SmallInteger)
+    notice_id: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("accounts.id", ondelete="SET NULL")
+    )
+    updated_at: Mapped[dt.datetime | None] = mapped_column()
+    updated_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("accounts.id", ondelete="SET NULL")
+    )
+
+
+class Mark(Base):
+    __tablename__ = "marks"
+    __table_args__ = (
+        UniqueConstraint("id", "school_id"),
+        CheckConstraint("value >= 1 AND value <= 5", name="value"),
+        CheckConstraint("weight >= 1 AND weight <= 10", name="weight"),
+        school_fk("lesson_id", "lessons", ondelete="CASCADE"),
+        school_fk("student_id", "persons", ondelete="CASCADE"),
+        Index("ix_marks_student", "student_id"),
+        Index("ix_marks_lesson", "lesson_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = school_id_column()
+    lesson_id: Mapped[int] = mapped_column(Integer)
+    student_id: Mapped[int] = mapped_column(Integer)
+    value: Mapped[int] = mapped_column(SmallInteger)
+    work_kind: Mapped[WorkKind] = mapped_column(str_enum(WorkKind, "work_kind"))
+    weight: Mapped[int] = mapped_column(SmallInteger, default=1)
+    comment: Mapped[str | None] = mapped_column(String(500))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("accounts.id", ondelete="SET NULL")
+    )
+    updated_at: Mapped[dt.datetime | None] = mapped_column()
+    updated_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("accounts.id", ondelete="SET NULL")
+    )
+
+
+class FinalMark(Base):
+    """Period, year, exam and final marks (четвертные, годовые, экзаменационные, итоговые)."""
+
+    __tablename__ = "final_marks"
+    __table_args__ = (
+        CheckConstraint(
+            "(value IS NOT NULL AND value >= 1 AND value <= 5 AND special IS NULL) OR "
+            "(value IS NULL AND special IS NOT NULL)",
+            name="value_or_special",
+        ),
+        CheckConstraint(
+            "(kind = 'period' AND period_id IS NOT NULL) OR "
+            "(kind <> 'period' AND period_id IS NULL)",
+            name="period_matches_kind",
+        ),
+        school_fk("student_id", "persons", ondelete="CASCADE"),
+        school_fk("subject_id", "subjects", ondelete="CASCADE"),
+        school_fk("year_id", "school_years", ondelete="CASCADE"),
+        school_fk("period_id", "study_periods", ondelete="CASCADE"),
+        Index(
+            "uq_final_marks_period",
+            "student_id",
+            "subject_id",
+            "period_id",
+            unique=True,
+            sqlite_where=text("period_id IS NOT NULL"),
+            postgresql_where=text("period_id IS NOT NULL"),
+        ),
+        Index(
+            "uq_final_marks_year_kind",
+            "student_id",
+            "subject_id",
+            "year_id",
+            "kind",
+            unique=True,
+            sqlite_where=text("period_id IS NULL"),
+            postgresql_where=text("period_id IS NULL"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = school_id_column()
+    student_id: Mapped[int] = mapped_column(Integer)
+    subject_id: Mapped[int] = mapped_column(Integer)
+    year_id: Mapped[int] = mapped_column(Integer)
+    period_id: Mapped[int | None] = mapped_column(Integer)
+    kind: Mapped[FinalMarkKind] = mapped_column(str_enum(FinalMarkKind, "final_mark_kind"))
+    value: Mapped[int | None] = mapped_column(SmallInteger)
+    special: Mapped[SpecialMark | None] = mapped_column(str_enum(SpecialMark, "special_mark"))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("accounts.id", ondelete="SET NULL")
+    )
+    updated_at: Mapped[dt.datetime | None] = mapped_column()
+    updated_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("accounts.id", ondelete="SET NULL")
+    )
+
+
+# --------------------------------------------------------------------------- news, audit, outbox
+
+
+class News(Base):
+    """School news (admin, director, deputy) and class events (class teacher)."""
+
+    __tablename__ = "news"
+    __table_args__ = (
+        UniqueConstraint("id", "school_id"),
+        CheckConstraint(
+            "(kind = 'class_event' AND class_id IS NOT NULL) OR "
+            "(kind = 'school_news' AND class_id IS NULL)",
+            name="class_matches_kind",
+        ),
+        school_fk("class_id", "classes", ondelete="CASCADE"),
+        school_fk("author_id", "persons"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = school_id_column()
+    kind: Mapped[NewsKind] = mapped_column(str_enum(NewsKind, "news_kind"))
+    class_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    author_id: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str | None] = mapped_column(String(255))
+    body: Mapped[str] = mapped_column(Text)
+    event_at: Mapped[dt.datetime | None] = mapped_column()
+    attachment_kind: Mapped[str | None] = mapped_column(String(16))
+    attachment_ref: Mapped[str | None] = mapped_column(String(255))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class NewsReceipt(Base):
+    """ "Ознакомлен": who has read a piece of news."""
+
+    __tablename__ = "news_receipts"
+    __table_args__ = (
+        school_fk("news_id", "news", ondelete="CASCADE"),
+        school_fk("person_id", "persons", ondelete="CASCADE"),
+    )
+
+    school_id: Mapped[int] = school_id_column()
+    news_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    read_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class AuditEntry(Base):
+    """Who changed what, when, before and after (seed 002 §1.9). Append-only."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (
+        Index("ix_audit_log_entity", "entity", "entity_id"),
+        Index("ix_audit_log_school_at", "school_id", "at"),
+        Index("ix_audit_log_student", "student_id"),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    school_id: Mapped[int | None] = mapped_column(ForeignKey("schools.id", ondelete="SET NULL"))
+    at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    actor_account_id: Mapped[int | None] = mapped_column(
+        ForeignKey("accounts.id", ondelete="SET NULL"), index=True
+    )
+    # Kept as text so the record survives the account: "account:12", "cli", "system".
+    actor_label: Mapped[str] = mapped_column(String(128))
+    action: Mapped[str] = mapped_column(String(64))
+    entity: Mapped[str] = mapped_column(String(64))
+    entity_id: Mapped[str | None] = mapped_column(String(64))
+    # The child the change concerns, for "who touched this student's data".
+    student_id: Mapped[int | None] = mapped_column(Integer)
+    before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    reason: Mapped[str | None] = mapped_column(String(500))
+    source: Mapped[str] = mapped_column(String(32), default="bot")
+
+
+class OutboxMessage(Base):
+    """A notification written in the same transaction as the change that caused it."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (
+        Index("ix_outbox_due", "status", "not_before"),
+        school_fk("recipient_person_id", "persons", ondelete="CASCADE"),
+        CheckConstraint("attempts >= 0", name="attempts"),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    school_id: Mapped[int] = school_id_column()
+    recipient_person_id: Mapped[int] = mapped_column(Integer, index=True)
+    kind: Mapped[str] = mapped_column(String(64))
+    # Deterministic: the same event for the same recipient can never be queued twice.
+    dedup_key: Mapped[str] = mapped_column(String(255), unique=True)
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    urgent: Mapped[bool] = mapped_column(Boolean, default=False)
+    status: Mapped[OutboxStatus] = mapped_column(
+        str_enum(OutboxStatus, "outbox_status"), default=OutboxStatus.PENDING
+    )
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    not_before: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    attempts: Mapped[int] = mapped_column(SmallInteger, default=0)
+    locked_by: Mapped[str | None] = mapped_column(String(64))
+    locked_until: Mapped[dt.datetime | None] = mapped_column()
+    sent_at: Mapped[dt.datetime | None] = mapped_column()
+    message_ref: Mapped[str | None] = mapped_column(String(64))
+    last_error: Mapped[str | None] = mapped_column(String(500))

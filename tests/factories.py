@@ -1,0 +1,393 @@
+"""Small factories: a two-school world that service and policy tests build for themselves."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.accounts import ensure_account
+from services.enums import GuardianKind, HolidayKind, PeriodKind, Role
+from services.identity import Actor, actor_for_account
+from services.models import (
+    BellTime,
+    Enrolment,
+    Guardianship,
+    Holiday,
+    Lesson,
+    Person,
+    PlanItem,
+    RoleGrant,
+    School,
+    SchoolClass,
+    SchoolYear,
+    StudyPeriod,
+    Subgroup,
+    SubgroupMember,
+    Subject,
+    Substitution,
+    TeachingAssignment,
+)
+
+# A Wednesday in the second quarter; tests pass ``now`` explicitly.
+TODAY = dt.date(2026, 11, 18)
+MSK = ZoneInfo("Europe/Moscow")
+NOW = dt.datetime(2026, 11, 18, 10, 0, tzinfo=MSK).astimezone(dt.UTC)
+
+
+def at(day: dt.date, hour: int = 10, minute: int = 0) -> dt.datetime:
+    return dt.datetime(day.year, day.month, day.day, hour, minute, tzinfo=MSK).astimezone(dt.UTC)
+
+
+async def person(
+    session: AsyncSession, school: School, last: str, first: str, *roles: Role
+) -> Person:
+    p = Person(school_id=school.id, last_name=last, first_name=first)
+    session.add(p)
+    await session.flush()
+    for role in roles:
+        session.add(RoleGrant(school_id=school.id, person_id=p.id, role=role))
+    await ensure_account(session, p)
+    await session.flush()
+    return p
+
+
+async def actor(session: AsyncSession, p: Person) -> Actor:
+    from sqlalchemy import select
+
+    from services.models import Account
+
+    account_id = await session.scalar(select(Account.id).where(Account.person_id == p.id))
+    assert account_id is not None
+    a = await actor_for_account(session, account_id)
+    assert a is not None
+    return a
+
+
+@dataclass
+class SchoolWorld:
+    school: School
+    year: SchoolYear
+    q2: StudyPeriod
+    q1: StudyPeriod
+    cls: SchoolClass  # 7А
+    first: SchoolClass  # 1А
+    other_cls: SchoolClass  # 8Б
+    math: Subject
+    russian: Subject
+    english: Subject
+    admin: Person
+    director: Person
+    deputy: Person
+    teacher: Person  # maths in 7А and 8Б
+    colleague: Person  # Russian in 7А
+    class_teacher: Person  # of 7А, teaches English to subgroup 1
+    first_teacher: Person  # class teacher and teacher of 1А
+    students: list[Person]  # 7А
+    other_student: Person  # 8Б
+    first_student: Person  # 1А
+    parent: Person  # of students[0]
+    parent2: Person  # of students[1] and other_student
+    trusted: Person  # of students[0], marks only
+    subgroup: Subgroup  # English group 1 of 7А: students[0], students[1]
+    lesson_today: Lesson  # maths 7А today, taught by teacher
+    lesson_future: Lesson  # maths 7А tomorrow
+    lesson_old: Lesson  # maths 7А 9 days ago (locked)
+    lesson_colleague: Lesson  # Russian 7А today
+    lesson_other_class: Lesson  # maths 8Б today
+    lesson_first: Lesson  # 1А today
+    lesson_subgroup: Lesson  # English subgroup 1 today
+    lesson_substituted: Lesson  # Russian 7А today, substituted by teacher
+    plan_item: PlanItem
+    actors: dict[str, Actor] = field(default_factory=dict)
+
+
+async def build_school(session: AsyncSession, code: str = "s1") -> SchoolWorld:
+    school = School(code=code, name=f"Школа {code}", timezone="Europe/Moscow")
+    session.add(school)
+    await session.flush()
+    year = SchoolYear(
+        school_id=school.id,
+        name="2026/2027",
+        starts_on=dt.date(2026, 9, 1),
+        ends_on=dt.date(2027, 5, 31),
+    )
+    session.add(year)
+    await session.flush()
+    q1 = StudyPeriod(
+        school_id=school.id,
+        year_id=year.id,
+        kind=PeriodKind.QUARTER,
+        number=1,
+        name="1 четверть",
+        starts_on=dt.date(2026, 9, 1),
+        ends_on=dt.date(2026, 10, 24),
+    )
+    q2 = StudyPeriod(
+        school_id=school.id,
+        year_id=year.id,
+        kind=PeriodKind.QUARTER,
+        number=2,
+        name="2 четверть",
+        starts_on=dt.date(2026, 11, 5),
+        ends_on=dt.date(2026, 12, 27),
+    )
+    session.add_all([q1, q2])
+    session.add(
+        Holiday(
+            school_id=school.id,
+            year_id=year.id,
+            kind=HolidayKind.HOLIDAY,
+            name="Осенние каникулы",
+            starts_on=dt.date(2026, 10, 25),
+            ends_on=dt.date(2026, 11, 4),
+        )
+    )
+    for n in range(1, 8):
+        start = dt.time(8 + (n - 1), 0)
+        session.add(
+            BellTime(
+                school_id=school.id, number=n, starts_at=start, ends_at=dt.time(start.hour, 45)
+            )
+        )
+    math = Subject(school_id=school.id, name="Математика")
+    russian = Subject(school_id=school.id, name="Русский язык")
+    english = Subject(school_id=school.id, name="Английский язык")
+    session.add_all([math, russian, english])
+    await session.flush()
+
+    admin = await person(session, school, "Админова", "Анна", Role.ADMIN)
+    director = await person(session, school, "Директоров", "Дмитрий", Role.DIRECTOR)
+    deputy = await person(session, school, "Завучева", "Зоя", Role.DEPUTY)
+    teacher = await person(session, school, "Учителев", "Иван", Role.TEACHER)
+    colleague = await person(session, school, "Коллегина", "Ольга", Role.TEACHER)
+    class_teacher = await person(
+        session, school, "Классная", "Мария", Role.TEACHER, Role.CLASS_TEACHER
+    )
+    first_teacher = await person(
+        session, school, "Начальная", "Нина", Role.TEACHER, Role.CLASS_TEACHER
+    )
+
+    cls = SchoolClass(
+        school_id=school.id,
+        year_id=year.id,
+        grade=7,
+        letter="А",
+        name="7А",
+        class_teacher_id=class_teacher.id,
+    )
+    other_cls = SchoolClass(school_id=school.id, year_id=year.id, grade=8, letter="Б", name="8Б")
+    first = SchoolClass(
+        school_id=school.id,
+        year_id=year.id,
+        grade=1,
+        letter="А",
+        name="1А",
+        class_teacher_id=first_teacher.id,
+    )
+    session.add_all([cls, other_cls, first])
+    await session.flush()
+
+    students = [
+        await person(session, school, last, first_name, Role.STUDENT)
+        for last, first_name in [
+            ("Иванов", "Пётр"),
+            ("Петрова", "Анна"),
+            ("Сидоров", "Олег"),
+            ("Смирнова", "Ева"),
+        ]
+    ]
+    other_student = await person(session, school, "Чужой", "Кирилл", Role.STUDENT)
+    first_student = await person(session, school, "Малышева", "Соня", Role.STUDENT)
+    for s in students:
+        session.add(
+            Enrolment(
+                school_id=school.id, student_id=s.id, class_id=cls.id, arrived_on=year.starts_on
+            )
+        )
+    session.add(
+        Enrolment(
+            school_id=school.id,
+            student_id=other_student.id,
+            class_id=other_cls.id,
+            arrived_on=year.starts_on,
+        )
+    )
+    session.add(
+        Enrolment(
+            school_id=school.id,
+            student_id=first_student.id,
+            class_id=first.id,
+            arrived_on=year.starts_on,
+        )
+    )
+    parent = await person(session, school, "Иванова", "Елена", Role.PARENT)
+    parent2 = await person(session, school, "Петров", "Сергей", Role.PARENT)
+    trusted = await person(session, school, "Бабушкина", "Вера", Role.TRUSTED)
+    session.add_all(
+        [
+            Guardianship(
+                school_id=school.id,
+                guardian_id=parent.id,
+                student_id=students[0].id,
+                kind=GuardianKind.PARENT,
+            ),
+            Guardianship(
+                school_id=school.id,
+                guardian_id=parent2.id,
+                student_id=students[1].id,
+                kind=GuardianKind.PARENT,
+            ),
+            Guardianship(
+                school_id=school.id,
+                guardian_id=parent2.id,
+                student_id=other_student.id,
+                kind=GuardianKind.PARENT,
+            ),
+            Guardianship(
+                school_id=school.id,
+                guardian_id=trusted.id,
+                student_id=students[0].id,
+                kind=GuardianKind.TRUSTED,
+                permissions=["marks"],
+                granted_by_id=parent.id,
+            ),
+        ]
+    )
+    subgroup = Subgroup(
+        school_id=school.id, class_id=cls.id, subject_id=english.id, name="Группа 1"
+    )
+    session.add(subgroup)
+    await session.flush()
+    session.add_all(
+        [
+            SubgroupMember(school_id=school.id, subgroup_id=subgroup.id, student_id=students[0].id),
+            SubgroupMember(school_id=school.id, subgroup_id=subgroup.id, student_id=students[1].id),
+        ]
+    )
+    session.add_all(
+        [
+            TeachingAssignment(
+                school_id=school.id, teacher_id=teacher.id, class_id=cls.id, subject_id=math.id
+            ),
+            TeachingAssignment(
+                school_id=school.id,
+                teacher_id=teacher.id,
+                class_id=other_cls.id,
+                subject_id=math.id,
+            ),
+            TeachingAssignment(
+                school_id=school.id, teacher_id=colleague.id, class_id=cls.id, subject_id=russian.id
+            ),
+            TeachingAssignment(
+                school_id=school.id,
+                teacher_id=class_teacher.id,
+                class_id=cls.id,
+                subject_id=english.id,
+                subgroup_id=subgroup.id,
+            ),
+            TeachingAssignment(
+                school_id=school.id,
+                teacher_id=first_teacher.id,
+                class_id=first.id,
+                subject_id=russian.id,
+            ),
+        ]
+    )
+    plan_item = PlanItem(
+        school_id=school.id,
+        class_id=cls.id,
+        subject_id=math.id,
+        number=1,
+        topic="Линейные уравнения",
+    )
+    session.add(plan_item)
+
+    def lesson(
+        c: SchoolClass, subj: Subject, t: Person, day: dt.date, n: int, sg: Subgroup | None = None
+    ) -> Lesson:
+        x = Lesson(
+            school_id=school.id,
+            class_id=c.id,
+            subject_id=subj.id,
+            teacher_id=t.id,
+            date=day,
+            lesson_number=n,
+            subgroup_id=sg.id if sg else None,
+        )
+        session.add(x)
+        return x
+
+    lesson_today = lesson(cls, math, teacher, TODAY, 2)
+    lesson_future = lesson(cls, math, teacher, TODAY + dt.timedelta(days=1), 2)
+    lesson_old = lesson(cls, math, teacher, TODAY - dt.timedelta(days=9), 2)
+    lesson_colleague = lesson(cls, russian, colleague, TODAY, 1)
+    lesson_other_class = lesson(other_cls, math, teacher, TODAY, 3)
+    lesson_first = lesson(first, russian, first_teacher, TODAY, 1)
+    lesson_subgroup = lesson(cls, english, class_teacher, TODAY, 4, subgroup)
+    lesson_substituted = lesson(cls, russian, colleague, TODAY, 5)
+    await session.flush()
+    session.add(
+        Substitution(
+            school_id=school.id,
+            lesson_id=lesson_substituted.id,
+            teacher_id=teacher.id,
+            reason="болезнь",
+        )
+    )
+    await session.commit()
+
+    world = SchoolWorld(
+        school=school,
+        year=year,
+        q1=q1,
+        q2=q2,
+        cls=cls,
+        first=first,
+        other_cls=other_cls,
+        math=math,
+        russian=russian,
+        english=english,
+        admin=admin,
+        director=director,
+        deputy=deputy,
+        teacher=teacher,
+        colleague=colleague,
+        class_teacher=class_teacher,
+        first_teacher=first_teacher,
+        students=students,
+        other_student=other_student,
+        first_student=first_student,
+        parent=parent,
+        parent2=parent2,
+        trusted=trusted,
+        subgroup=subgroup,
+        lesson_today=lesson_today,
+        lesson_future=lesson_future,
+        lesson_old=lesson_old,
+        lesson_colleague=lesson_colleague,
+        lesson_other_class=lesson_other_class,
+        lesson_first=lesson_first,
+        lesson_subgroup=lesson_subgroup,
+        lesson_substituted=lesson_substituted,
+        plan_item=plan_item,
+    )
+    for name in (
+        "admin",
+        "director",
+        "deputy",
+        "teacher",
+        "colleague",
+        "class_teacher",
+        "first_teacher",
+        "parent",
+        "parent2",
+        "trusted",
+        "other_student",
+        "first_student",
+    ):
+        world.actors[name] = await actor(session, getattr(world, name))
+    world.actors["student"] = await actor(session, students[0])
+    return world
