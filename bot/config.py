@@ -8,6 +8,7 @@ one line naming it; secrets are SecretStr and never printed.
 from __future__ import annotations
 
 import re
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
@@ -56,9 +57,14 @@ class Settings(BaseSettings):
             url = make_url(value)
         except ArgumentError:
             raise ValueError("not a database URL") from None
+        # Plain URLs get the async driver this project uses.
+        if url.drivername in ("postgresql", "postgres"):
+            url = url.set(drivername="postgresql+asyncpg")
+        elif url.drivername == "sqlite":
+            url = url.set(drivername="sqlite+aiosqlite")
         if url.drivername not in SUPPORTED_DRIVERS:
             raise ValueError(f"driver must be one of {', '.join(SUPPORTED_DRIVERS)}")
-        return value
+        return url.render_as_string(hide_password=False)
 
     @field_validator("redis_url", mode="before")
     @classmethod
@@ -102,6 +108,12 @@ class Settings(BaseSettings):
         if value not in ("json", "text"):
             raise ValueError("expected json or text")
         return value
+
+    def __repr_args__(self) -> Any:
+        for key, value in super().__repr_args__():
+            if key == "database_url" and isinstance(value, str):
+                value = make_url(value).render_as_string(hide_password=True)
+            yield key, value
 
     def require_token(self) -> str:
         if self.bot_token is None:
