@@ -30,53 +30,18 @@ from services.models import (
     School,
     utcnow,
 )
+from services.throttle import Throttle, signin_keys
 
 DEFAULT_CREDENTIAL_TTL = dt.timedelta(days=7)
 PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i
 PASSWORD_LENGTH = 10
 _SCRYPT = {"n": 2**14, "r": 8, "p": 1}
 
-_TRANSLIT = dict(
-    zip(
-        "абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
-        [
-            "a",
-            "b",
-            "v",
-            "g",
-            "d",
-            "e",
-            "e",
-            "zh",
-            "z",
-            "i",
-            "y",
-            "k",
-            "l",
-            "m",
-            "n",
-            "o",
-            "p",
-            "r",
-            "s",
-            "t",
-            "u",
-            "f",
-            "kh",
-            "ts",
-            "ch",
-            "sh",
-            "shch",
-            "",
-            "y",
-            "",
-            "e",
-            "yu",
-            "ya",
-        ],
-        strict=True,
-    )
-)
+_CYRILLIC = "абвгдеёжзийклмнопрстуфхцчшщъыьэюя"
+_LATIN = "a b v g d e e zh z i y k l m n o p r s t u f kh ts ch sh shch - y - e yu ya"
+_TRANSLIT = {
+    c: ("" if lat == "-" else lat) for c, lat in zip(_CYRILLIC, _LATIN.split(), strict=True)
+}
 
 
 @dataclass(frozen=True)
@@ -348,10 +313,29 @@ async def sign_in_with_password(
     messenger: Messenger,
     external_user_id: str,
     chat_id: str,
+    throttle: Throttle | None = None,
     now: dt.datetime | None = None,
 ) -> SignInResult:
-    """Bind by login and one-time password; commits. Never says whether the login exists."""
+    """Bind by login and one-time password; commits. Never says whether the login exists.
+
+    With a ``throttle``, failures per login and per messenger user lead to a growing pause;
+    while it lasts even the right password is refused (and the attempt is still audited).
+    """
     now = now or utcnow()
+    keys = signin_keys(login, messenger.value, external_user_id)
+    if throttle is not None:
+        wait = await throttle.locked_for(keys, now)
+        if wait:
+            audit.record(
+                session,
+                actor=None,
+                actor_label=f"{messenger.value}:{external_user_id}",
+                action="signin.throttled",
+                entity="login",
+                entity_id=login.strip().lower()[:64],
+            )
+            await session.commit()
+            raise DomainError("signin.locked", minutes=max(1, -(-wait // 60)))
     account = await session.scalar(
         select(Account).where(func.lower(Account.login) == login.strip().lower())
     )
@@ -373,6 +357,8 @@ async def sign_in_with_password(
             school_id=account.school_id if account is not None else None,
         )
         await session.commit()
+        if throttle is not None:
+            await throttle.failed(keys, now)
         raise DomainError("signin.password_invalid")
     previous_chat = await _bind(
         session,
@@ -384,6 +370,8 @@ async def sign_in_with_password(
         now=now,
     )
     await session.commit()
+    if throttle is not None:
+        await throttle.succeeded(keys)
     actor = await actor_for_account(session, account.id)
     assert actor is not None
     return SignInResult(actor, previous_chat)

@@ -127,3 +127,31 @@ async def session(
 ) -> AsyncIterator[AsyncSession]:
     async with session_factory() as s:
         yield s
+
+
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+@pytest.fixture
+async def redis_client() -> AsyncIterator[object]:
+    """A Redis client and a key prefix private to the test; its keys are deleted afterwards."""
+    from redis.asyncio import Redis
+    from redis.exceptions import ConnectionError as RedisConnectionError
+
+    client = Redis.from_url(REDIS_URL)
+    try:
+        await client.ping()
+    except (RedisConnectionError, OSError) as exc:
+        await client.aclose()
+        if IN_CI:
+            raise RuntimeError(f"Redis is required under CI and unreachable: {exc}") from exc
+        pytest.skip(f"Redis unreachable at {REDIS_URL}: {exc}")
+    prefix = f"schoolbot_test:{uuid.uuid4().hex[:12]}"
+    client.test_prefix = prefix  # type: ignore[attr-defined]
+    try:
+        yield client
+    finally:
+        keys = [k async for k in client.scan_iter(f"{prefix}*")]
+        if keys:
+            await client.delete(*keys)
+        await client.aclose()

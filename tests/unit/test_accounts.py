@@ -1,0 +1,263 @@
+"""Credentials, sign-in, bindings and throttling on a real database (and Redis)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from services import accounts
+from services.enums import Messenger
+from services.errors import DomainError
+from services.identity import resolve_actor
+from services.models import Account, AuditEntry, Invite, MessengerBinding
+from services.throttle import DatabaseThrottle, RedisThrottle, Throttle, pause_after
+from tests.factories import NOW, SchoolWorld, build_school
+
+TG = Messenger.TELEGRAM
+
+
+@pytest.fixture
+async def world(session: AsyncSession) -> SchoolWorld:
+    return await build_school(session)
+
+
+async def issue(session: AsyncSession, world: SchoolWorld) -> accounts.IssuedCredentials:
+    account = await session.scalar(select(Account).where(Account.person_id == world.parent.id))
+    assert account is not None
+    creds = await accounts.issue_credentials(session, account, actor=world.actors["admin"], now=NOW)
+    await session.commit()
+    return creds
+
+
+async def audit_actions(session: AsyncSession) -> list[str]:
+    return list((await session.scalars(select(AuditEntry.action).order_by(AuditEntry.id))).all())
+
+
+async def test_invite_binds_once(session: AsyncSession, world: SchoolWorld) -> None:
+    creds = await issue(session, world)
+    assert len(creds.invite_token) >= 32  # 192 random bits, URL-safe
+    stored = (await session.scalars(select(Invite.token_hash))).all()
+    assert creds.invite_token not in stored  # only the hash is kept
+    actor = await accounts.redeem_invite(
+        session,
+        token=creds.invite_token,
+        messenger=TG,
+        external_user_id="501",
+        chat_id="501",
+        now=NOW,
+    )
+    assert actor.person_id == world.parent.id
+    assert (await resolve_actor(session, TG, "501")) == actor
+    # The invite and the password are both spent.
+    with pytest.raises(DomainError) as again:
+        await accounts.redeem_invite(
+            session,
+            token=creds.invite_token,
+            messenger=TG,
+            external_user_id="777",
+            chat_id="777",
+            now=NOW,
+        )
+    assert again.value.code == "signin.invite_invalid"
+    with pytest.raises(DomainError):
+        await accounts.sign_in_with_password(
+            session,
+            login=creds.login,
+            password=creds.password,
+            messenger=TG,
+            external_user_id="777",
+            chat_id="777",
+            now=NOW,
+        )
+    actions = await audit_actions(session)
+    assert actions.count("signin.invite") == 1
+    assert "signin.invite_failed" in actions and "signin.password_failed" in actions
+
+
+async def test_expired_and_reissued_invites_are_refused(
+    session: AsyncSession, world: SchoolWorld
+) -> None:
+    old = await issue(session, world)
+    with pytest.raises(DomainError):
+        await accounts.redeem_invite(
+            session,
+            token=old.invite_token,
+            messenger=TG,
+            external_user_id="1",
+            chat_id="1",
+            now=NOW + dt.timedelta(days=8),
+        )
+    new = await issue(session, world)  # reissuing revokes the old one
+    with pytest.raises(DomainError):
+        await accounts.redeem_invite(
+            session,
+            token=old.invite_token,
+            messenger=TG,
+            external_user_id="1",
+            chat_id="1",
+            now=NOW,
+        )
+    await accounts.redeem_invite(
+        session, token=new.invite_token, messenger=TG, external_user_id="1", chat_id="1", now=NOW
+    )
+
+
+async def test_password_sign_in_and_rebinding(session: AsyncSession, world: SchoolWorld) -> None:
+    creds = await issue(session, world)
+    first = await accounts.sign_in_with_password(
+        session,
+        login=creds.login.upper(),
+        password=f" {creds.password} ",
+        messenger=TG,
+        external_user_id="10",
+        chat_id="10",
+        now=NOW,
+    )
+    assert first.previous_chat_id is None
+    # A new phone: the school issues new credentials; the old chat's binding ends.
+    again = await issue(session, world)
+    second = await accounts.sign_in_with_password(
+        session,
+        login=again.login,
+        password=again.password,
+        messenger=TG,
+        external_user_id="20",
+        chat_id="20",
+        now=NOW,
+    )
+    assert second.previous_chat_id == "10"
+    assert await resolve_actor(session, TG, "10") is None
+    assert (await resolve_actor(session, TG, "20")) is not None
+    live = await session.scalar(
+        select(func.count())
+        .select_from(MessengerBinding)
+        .where(MessengerBinding.ended_at.is_(None))
+    )
+    assert live == 1
+
+
+async def test_blocked_account_is_refused_at_once(
+    session: AsyncSession, world: SchoolWorld
+) -> None:
+    creds = await issue(session, world)
+    await accounts.redeem_invite(
+        session,
+        token=creds.invite_token,
+        messenger=TG,
+        external_user_id="5",
+        chat_id="5",
+        now=NOW,
+    )
+    account = await session.scalar(select(Account).where(Account.login == creds.login))
+    assert account is not None
+    account.is_blocked = True
+    await session.commit()
+    assert await resolve_actor(session, TG, "5") is None
+
+
+async def test_logout_ends_binding(session: AsyncSession, world: SchoolWorld) -> None:
+    creds = await issue(session, world)
+    await accounts.redeem_invite(
+        session,
+        token=creds.invite_token,
+        messenger=TG,
+        external_user_id="6",
+        chat_id="6",
+        now=NOW,
+    )
+    assert await accounts.end_binding(session, messenger=TG, external_user_id="6")
+    assert await resolve_actor(session, TG, "6") is None
+    assert not await accounts.end_binding(session, messenger=TG, external_user_id="6")
+
+
+def test_pause_grows_and_is_capped() -> None:
+    assert [pause_after(n).total_seconds() for n in range(1, 9)] == [
+        0,
+        0,
+        0,
+        0,
+        60,
+        120,
+        240,
+        480,
+    ]
+    assert pause_after(40) == dt.timedelta(hours=1)
+
+
+async def _throttled_flow(session: AsyncSession, world: SchoolWorld, throttle: Throttle) -> None:
+    creds = await issue(session, world)
+
+    async def attempt(password: str, user: str = "99", login: str | None = None) -> str:
+        try:
+            await accounts.sign_in_with_password(
+                session,
+                login=login or creds.login,
+                password=password,
+                messenger=TG,
+                external_user_id=user,
+                chat_id=user,
+                throttle=throttle,
+                now=NOW,
+            )
+        except DomainError as exc:
+            return exc.code
+        return "ok"
+
+    results = [await attempt("wrong") for _ in range(5)]
+    assert results == ["signin.password_invalid"] * 5
+    # Locked now: even the right password is refused, from this user and for this login.
+    assert await attempt(creds.password) == "signin.locked"
+    assert await attempt(creds.password, user="100") == "signin.locked"
+    # An unknown login gives the same answers as a known one.
+    unknown = [await attempt("x", user="300", login="nobody.x") for _ in range(6)]
+    assert unknown == ["signin.password_invalid"] * 5 + ["signin.locked"]
+    assert "signin.throttled" in await audit_actions(session)
+
+
+async def test_throttle_in_database(
+    session: AsyncSession, session_factory: async_sessionmaker[AsyncSession], world: SchoolWorld
+) -> None:
+    await _throttled_flow(session, world, DatabaseThrottle(session_factory))
+
+
+async def test_throttle_in_redis(
+    session: AsyncSession, world: SchoolWorld, redis_client: object
+) -> None:
+    prefix = redis_client.test_prefix  # type: ignore[attr-defined]
+    await _throttled_flow(session, world, RedisThrottle(redis_client, prefix=prefix))
+
+
+async def test_success_resets_the_counters(
+    session: AsyncSession, session_factory: async_sessionmaker[AsyncSession], world: SchoolWorld
+) -> None:
+    throttle = DatabaseThrottle(session_factory)
+    creds = await issue(session, world)
+    keys_user = "42"
+    for _ in range(3):
+        with pytest.raises(DomainError):
+            await accounts.sign_in_with_password(
+                session,
+                login=creds.login,
+                password="bad",
+                messenger=TG,
+                external_user_id=keys_user,
+                chat_id=keys_user,
+                throttle=throttle,
+                now=NOW,
+            )
+    await accounts.sign_in_with_password(
+        session,
+        login=creds.login,
+        password=creds.password,
+        messenger=TG,
+        external_user_id=keys_user,
+        chat_id=keys_user,
+        throttle=throttle,
+        now=NOW,
+    )
+    from services.models import SigninThrottle
+
+    assert await session.scalar(select(func.count()).select_from(SigninThrottle)) == 0
