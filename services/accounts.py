@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services import audit
+from services import audit, policy
 from services.enums import Messenger, Role
 from services.errors import DomainError, NotFound
 from services.identity import Actor, actor_for_account
@@ -447,3 +447,88 @@ async def create_admin(
     creds = await issue_credentials(session, account, actor=None, ttl=ttl, source="cli")
     await session.commit()
     return creds
+
+
+# --------------------------------------------------------------------------- managed by staff
+
+
+async def _account_of(session: AsyncSession, person_id: int) -> Account:
+    person = await session.get(Person, person_id)
+    assert person is not None
+    return await ensure_account(session, person)
+
+
+async def issue_for(
+    session: AsyncSession,
+    actor: Actor,
+    person_id: int,
+    *,
+    ttl: dt.timedelta = DEFAULT_CREDENTIAL_TTL,
+    now: dt.datetime | None = None,
+) -> IssuedCredentials:
+    """The admin (anyone) or a class teacher (their class's families) issues a one-time
+    password and invite link; earlier unused ones stop working. Commits."""
+    await policy.ensure_can_manage_credentials(session, actor, person_id)
+    account = await _account_of(session, person_id)
+    creds = await issue_credentials(session, account, actor=actor, ttl=ttl, now=now)
+    await session.commit()
+    return creds
+
+
+async def revoke_for(session: AsyncSession, actor: Actor, person_id: int) -> None:
+    """Revoke unused credentials and end the live binding of a person's account. Commits."""
+    await policy.ensure_can_manage_credentials(session, actor, person_id)
+    account = await _account_of(session, person_id)
+    now = utcnow()
+    await session.execute(
+        update(Invite)
+        .where(
+            Invite.account_id == account.id, Invite.used_at.is_(None), Invite.revoked_at.is_(None)
+        )
+        .values(revoked_at=now)
+    )
+    account.password_hash = None
+    account.password_expires_at = None
+    bindings = (
+        await session.scalars(
+            select(MessengerBinding).where(
+                MessengerBinding.account_id == account.id, MessengerBinding.ended_at.is_(None)
+            )
+        )
+    ).all()
+    for b in bindings:
+        b.ended_at = now
+        b.end_reason = "revoked"
+    audit.record(
+        session,
+        actor=actor,
+        action="credentials.revoke",
+        entity="account",
+        entity_id=account.id,
+        after={"bindings_ended": len(bindings)},
+    )
+    await session.commit()
+
+
+async def set_blocked(
+    session: AsyncSession, actor: Actor, person_id: int, *, blocked: bool, reason: str
+) -> None:
+    """The admin blocks or unblocks an account; a blocked one is refused on its next update."""
+    policy.ensure_can_block(actor)
+    await policy.load(session, actor, Person, person_id)
+    if not reason.strip():
+        raise DomainError("journal.reason_required")
+    account = await _account_of(session, person_id)
+    before = account.is_blocked
+    account.is_blocked = blocked
+    audit.record(
+        session,
+        actor=actor,
+        action="account.block" if blocked else "account.unblock",
+        entity="account",
+        entity_id=account.id,
+        before={"is_blocked": before},
+        after={"is_blocked": blocked},
+        reason=reason.strip()[:500],
+    )
+    await session.commit()

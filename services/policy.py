@@ -30,6 +30,7 @@ from services.models import (
     Enrolment,
     Guardianship,
     Lesson,
+    RoleGrant,
     SchoolClass,
     Substitution,
     TeachingAssignment,
@@ -311,3 +312,48 @@ def lessons_taught_by(teacher_id: int) -> Any:
         ),
         exists().where(sub.lesson_id == Lesson.id, sub.teacher_id == teacher_id),
     )
+
+
+# --------------------------------------------------------------------------- credentials
+
+
+async def ensure_can_manage_credentials(
+    session: AsyncSession, actor: Actor, person_id: int
+) -> None:
+    """Issue, revoke or end sign-ins: the admin for anyone in the school (staff get theirs
+    only from the admin), a class teacher for the students of their class and their families
+    (seed 001; seed 002 §3.3)."""
+    from services.models import Person
+
+    person = await load(session, actor, Person, person_id)
+    if actor.has(Role.ADMIN):
+        return
+    if actor.has(Role.CLASS_TEACHER):
+        roles = set(
+            (
+                await session.scalars(
+                    select(RoleGrant.role).where(RoleGrant.person_id == person.id)
+                )
+            ).all()
+        )
+        if roles & {Role.ADMIN, Role.DIRECTOR, Role.DEPUTY, Role.TEACHER, Role.CLASS_TEACHER}:
+            raise deny(actor, "manage_credentials", person_id=person_id)
+        students = [person.id]
+        students += list(
+            (
+                await session.scalars(
+                    select(Guardianship.student_id).where(Guardianship.guardian_id == person.id)
+                )
+            ).all()
+        )
+        for student_id in students:
+            for class_id in await student_class_ids(session, student_id):
+                if await _is_class_teacher(session, actor.person_id, class_id):
+                    return
+    raise deny(actor, "manage_credentials", person_id=person_id)
+
+
+def ensure_can_block(actor: Actor) -> None:
+    if actor.has(Role.ADMIN):
+        return
+    raise deny(actor, "block_account")

@@ -261,3 +261,64 @@ async def test_success_resets_the_counters(
     from services.models import SigninThrottle
 
     assert await session.scalar(select(func.count()).select_from(SigninThrottle)) == 0
+
+
+@pytest.mark.parametrize(
+    ("actor_name", "target", "allowed"),
+    [
+        ("admin", "teacher", True),
+        ("admin", "parent", True),
+        ("class_teacher", "parent", True),  # parent of a 7А student
+        ("class_teacher", "parent2", True),  # has a child in 7А and one in 8Б
+        ("class_teacher", "first_student", False),  # 1А is not their class
+        ("class_teacher", "other_student", False),
+        ("class_teacher", "colleague", False),  # staff get credentials from the admin
+        ("teacher", "parent", False),
+        ("deputy", "parent", False),
+        ("parent", "parent2", False),
+    ],
+)
+async def test_who_issues_credentials(
+    session: AsyncSession, world: SchoolWorld, actor_name: str, target: str, allowed: bool
+) -> None:
+    from services.errors import AccessDenied
+
+    person = getattr(world, target)
+    if allowed:
+        creds = await accounts.issue_for(session, world.actors[actor_name], person.id, now=NOW)
+        result = await accounts.sign_in_with_password(
+            session,
+            login=creds.login,
+            password=creds.password,
+            messenger=TG,
+            external_user_id="77",
+            chat_id="77",
+            now=NOW,
+        )
+        assert result.actor.person_id == person.id
+    else:
+        with pytest.raises(AccessDenied):
+            await accounts.issue_for(session, world.actors[actor_name], person.id, now=NOW)
+
+
+async def test_revoke_and_block(session: AsyncSession, world: SchoolWorld) -> None:
+    from services.errors import AccessDenied
+
+    admin = world.actors["admin"]
+    creds = await accounts.issue_for(session, world.actors["class_teacher"], world.parent.id)
+    await accounts.redeem_invite(
+        session, token=creds.invite_token, messenger=TG, external_user_id="8", chat_id="8"
+    )
+    await accounts.revoke_for(session, world.actors["class_teacher"], world.parent.id)
+    assert await resolve_actor(session, TG, "8") is None
+    with pytest.raises(AccessDenied):
+        await accounts.set_blocked(
+            session, world.actors["class_teacher"], world.parent.id, blocked=True, reason="x"
+        )
+    await accounts.set_blocked(session, admin, world.parent.id, blocked=True, reason="утеря")
+    fresh = await accounts.issue_for(session, admin, world.parent.id)
+    with pytest.raises(DomainError):
+        await accounts.redeem_invite(
+            session, token=fresh.invite_token, messenger=TG, external_user_id="9", chat_id="9"
+        )
+    assert "account.block" in await audit_actions(session)
