@@ -43,9 +43,21 @@ def _configure(connection: Connection) -> None:
 
 
 def do_run_migrations(connection: Connection) -> None:
+    sqlite = connection.dialect.name == "sqlite"
+    if sqlite:
+        # Batch migrations re-create SQLite tables; with foreign keys on, dropping the old
+        # table would cascade-delete the rows that reference it. Off for the migration (SQLite
+        # ignores this PRAGMA inside a transaction, so it is issued before one starts), then
+        # checked and on again.
+        connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
     _configure(connection)
     with context.begin_transaction():
         context.run_migrations()
+    if sqlite:
+        problems = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+        connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+        if problems:
+            raise RuntimeError(f"foreign key check failed after migration: {problems[:5]}")
 
 
 async def run_async_migrations() -> None:

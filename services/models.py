@@ -162,6 +162,7 @@ class SchoolYear(Base):
     starts_on: Mapped[dt.date] = mapped_column(Date)
     ends_on: Mapped[dt.date] = mapped_column(Date)
     is_closed: Mapped[bool] = mapped_column(Boolean, default=False)
+    archived_at: Mapped[dt.datetime | None] = mapped_column()
 
 
 class StudyPeriod(Base):
@@ -323,6 +324,12 @@ class MessengerBinding(Base):
     end_reason: Mapped[str | None] = mapped_column(String(32))
     # False after the user blocked the bot (403); delivery skips it until they come back.
     is_reachable: Mapped[bool] = mapped_column(Boolean, default=True)
+    # The role this chat acts in (a teacher who is also a parent switches) and, for a parent of
+    # several children, the child the views are about.
+    active_role: Mapped[Role | None] = mapped_column(str_enum(Role, "active_role"))
+    active_student_id: Mapped[int | None] = mapped_column(
+        ForeignKey("persons.id", ondelete="SET NULL")
+    )
 
 
 # --------------------------------------------------------------------------- classes, enrolment
@@ -692,6 +699,10 @@ class Attendance(Base):
     code: Mapped[AttendanceCode] = mapped_column(str_enum(AttendanceCode, "attendance_code"))
     minutes_late: Mapped[int | None] = mapped_column(SmallInteger)
     notice_id: Mapped[int | None] = mapped_column(Integer)
+    # What the family answered to the absence alert (ill / excused / unknown), for the class
+    # teacher's reconciliation; the code itself is changed by the class teacher.
+    family_reason: Mapped[str | None] = mapped_column(String(16))
+    family_reason_at: Mapped[dt.datetime | None] = mapped_column()
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("accounts.id", ondelete="SET NULL")
@@ -895,6 +906,112 @@ class OutboxMessage(Base):
     sent_at: Mapped[dt.datetime | None] = mapped_column()
     message_ref: Mapped[str | None] = mapped_column(String(64))
     last_error: Mapped[str | None] = mapped_column(String(500))
+    # Alerts of one recipient with the same group (e.g. "marks", "news") due together are merged
+    # into one message (digests, quiet hours).
+    digest_group: Mapped[str | None] = mapped_column(String(64))
+    # A broadcast this row delivers, for delivered / read / failed counts.
+    news_id: Mapped[int | None] = mapped_column(
+        ForeignKey("news.id", ondelete="CASCADE"), index=True
+    )
+    # Sent, but the messenger's answer was lost (timeout): it may have arrived; counted.
+    outcome_unknown: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The row whose message carried this one, when it was merged into a digest.
+    merged_into_id: Mapped[int | None] = mapped_column(
+        BigInteger().with_variant(Integer, "sqlite"), ForeignKey("outbox.id", ondelete="SET NULL")
+    )
+
+
+class NotificationPrefs(Base):
+    """What a person wants to be told, and when (school time). No row: the defaults."""
+
+    __tablename__ = "notification_prefs"
+    __table_args__ = (
+        school_fk("person_id", "persons", ondelete="CASCADE"),
+        CheckConstraint("marks_mode IN ('instant', 'hourly', 'evening')", name="marks_mode"),
+    )
+
+    person_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    school_id: Mapped[int] = school_id_column()
+    absences: Mapped[bool] = mapped_column(Boolean, default=True)
+    marks: Mapped[bool] = mapped_column(Boolean, default=True)
+    marks_mode: Mapped[str] = mapped_column(String(16), default="instant")
+    digest_time: Mapped[dt.time] = mapped_column(Time, default=dt.time(18, 0))
+    homework_tomorrow: Mapped[bool] = mapped_column(Boolean, default=False)
+    weekly_summary: Mapped[bool] = mapped_column(Boolean, default=True)
+    news: Mapped[bool] = mapped_column(Boolean, default=True)
+    reminders: Mapped[bool] = mapped_column(Boolean, default=True)
+    quiet_from: Mapped[dt.time | None] = mapped_column(Time, default=dt.time(21, 0))
+    quiet_to: Mapped[dt.time | None] = mapped_column(Time, default=dt.time(8, 0))
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class SchedulerRun(Base):
+    """One run of a scheduled job by its run key (e.g. "evening-digest:2026-11-23:school-3").
+    The unique key makes every job idempotent across restarts and processes."""
+
+    __tablename__ = "scheduler_runs"
+    __table_args__ = (UniqueConstraint("job", "run_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    job: Mapped[str] = mapped_column(String(64))
+    run_key: Mapped[str] = mapped_column(String(128))
+    owner: Mapped[str] = mapped_column(String(64))
+    started_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[dt.datetime | None] = mapped_column()
+    status: Mapped[str] = mapped_column(String(16), default="running")
+    detail: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+
+class ControlWork(Base):
+    """A control work's date agreed in the system (seed 002 §5.2.5)."""
+
+    __tablename__ = "control_works"
+    __table_args__ = (
+        UniqueConstraint("class_id", "subject_id", "date"),
+        school_fk("class_id", "classes", ondelete="CASCADE"),
+        school_fk("subject_id", "subjects", ondelete="CASCADE"),
+        Index("ix_control_works_class_date", "class_id", "date"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = school_id_column()
+    class_id: Mapped[int] = mapped_column(Integer)
+    subject_id: Mapped[int] = mapped_column(Integer)
+    date: Mapped[dt.date] = mapped_column(Date)
+    kind: Mapped[WorkKind] = mapped_column(str_enum(WorkKind, "control_work_kind"))
+    title: Mapped[str | None] = mapped_column(String(255))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("accounts.id", ondelete="SET NULL")
+    )
+    agreed_at: Mapped[dt.datetime | None] = mapped_column()
+    agreed_by_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id", ondelete="SET NULL"))
+
+
+class JournalCheck(Base):
+    """A deputy's check note on a class journal, seen by the teacher (seed 002 §5.2.3, §6.3)."""
+
+    __tablename__ = "journal_checks"
+    __table_args__ = (
+        school_fk("class_id", "classes", ondelete="CASCADE"),
+        school_fk("subject_id", "subjects", ondelete="CASCADE"),
+        school_fk("teacher_id", "persons", ondelete="CASCADE"),
+        school_fk("checked_by_id", "persons"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = school_id_column()
+    class_id: Mapped[int] = mapped_column(Integer, index=True)
+    subject_id: Mapped[int | None] = mapped_column(Integer)
+    teacher_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    checked_by_id: Mapped[int] = mapped_column(Integer)
+    checked_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    period_from: Mapped[dt.date | None] = mapped_column(Date)
+    period_to: Mapped[dt.date | None] = mapped_column(Date)
+    note: Mapped[str] = mapped_column(Text)
+    fix_by: Mapped[dt.date | None] = mapped_column(Date)
+    seen_at: Mapped[dt.datetime | None] = mapped_column()
+    resolved_at: Mapped[dt.datetime | None] = mapped_column()
 
 
 class SigninThrottle(Base):

@@ -1,0 +1,159 @@
+"""Per-token bot state: update queue, chats, callback queries, commands, webhook."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from collections import deque
+from dataclasses import dataclass
+from typing import Any
+
+from testkit.botapi.models import CallbackQueryRecord, SentMessage
+
+DEFAULT_UPDATE_TYPES_EXCLUDED = frozenset(
+    {"chat_member", "message_reaction", "message_reaction_count"}
+)
+
+
+def update_type(update: dict[str, Any]) -> str:
+    for key in update:
+        if key != "update_id":
+            return key
+    return ""
+
+
+def allowed(update: dict[str, Any], allowed_updates: list[str] | None) -> bool:
+    kind = update_type(update)
+    if not allowed_updates:
+        return kind not in DEFAULT_UPDATE_TYPES_EXCLUDED
+    return kind in allowed_updates
+
+
+@dataclass
+class Webhook:
+    url: str
+    secret_token: str | None = None
+    max_connections: int = 40
+    allowed_updates: list[str] | None = None
+    last_error_date: int | None = None
+    last_error_message: str | None = None
+    delivered: int = 0
+    task: asyncio.Task[None] | None = None
+
+
+class ChatState:
+    """Messages of one chat as seen by one bot."""
+
+    def __init__(self, chat: dict[str, Any]) -> None:
+        self.chat = chat
+        self.id: int = chat["id"]
+        self.is_private = chat.get("type") == "private"
+        self._next_message_id = 1
+        self.bot_messages: dict[int, SentMessage] = {}
+        self.user_messages: dict[int, dict[str, Any]] = {}
+        self.deleted_user_messages: set[int] = set()
+        # append-only log of bot message changes (new/edited/deleted), for wait_for cursors
+        self.changes: list[SentMessage] = []
+        # index into ``changes`` at the time of the latest user action in this chat
+        self.mark = 0
+
+    def next_message_id(self) -> int:
+        message_id = self._next_message_id
+        self._next_message_id += 1
+        return message_id
+
+
+class BotState:
+    def __init__(self, token: str | None) -> None:
+        self.token = token
+        self.bot_id = int(token.split(":", 1)[0]) if token else 0
+        self.updates: deque[dict[str, Any]] = deque()
+        self._next_update_id = 1
+        self._event = asyncio.Event()
+        self.allowed_updates: list[str] | None = None
+        self.webhook: Webhook | None = None
+        self.chats: dict[int, ChatState] = {}
+        self.callback_queries: dict[str, CallbackQueryRecord] = {}
+        self.callback_answers: list[dict[str, Any]] = []
+        self.commands: dict[tuple[str, int | None, int | None, str], list[dict[str, Any]]] = {}
+        self.menu_buttons: dict[int | None, dict[str, Any]] = {}
+        self.chat_actions: list[dict[str, Any]] = []
+        self.active_poll: object | None = None
+        self.closed = False
+
+    def adopt(self, token: str) -> None:
+        self.token = token
+        self.bot_id = int(token.split(":", 1)[0])
+
+    @property
+    def me(self) -> dict[str, Any]:
+        return {
+            "id": self.bot_id,
+            "is_bot": True,
+            "first_name": "Test Bot",
+            "username": f"test_{self.bot_id}_bot",
+            "can_join_groups": True,
+            "can_read_all_group_messages": False,
+            "supports_inline_queries": False,
+            "can_connect_to_business": False,
+            "has_main_web_app": False,
+        }
+
+    def chat(self, chat: dict[str, Any]) -> ChatState:
+        state = self.chats.get(chat["id"])
+        if state is None:
+            state = ChatState(chat)
+            self.chats[chat["id"]] = state
+        return state
+
+    # --- updates -------------------------------------------------------------------
+
+    def push_update(self, payload: dict[str, Any]) -> dict[str, Any]:
+        update = {"update_id": self._next_update_id, **payload}
+        self._next_update_id += 1
+        self.updates.append(update)
+        self.notify()
+        return update
+
+    def notify(self) -> None:
+        self._event.set()
+        self._event = asyncio.Event()
+
+    async def wait(self, seconds: float) -> None:
+        event = self._event
+        if seconds <= 0:
+            return
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(event.wait(), seconds)
+
+    def confirm(self, offset: int) -> None:
+        """Forget updates with ``update_id < offset`` (negative: keep the last -offset)."""
+        if offset < 0:
+            keep = -offset
+            while len(self.updates) > keep:
+                self.updates.popleft()
+            return
+        while self.updates and self.updates[0]["update_id"] < offset:
+            self.updates.popleft()
+
+    def take(self, limit: int, allowed_updates: list[str] | None) -> list[dict[str, Any]]:
+        result: list[dict[str, Any]] = []
+        for update in self.updates:
+            if allowed(update, allowed_updates):
+                result.append(update)
+                if len(result) >= limit:
+                    break
+        return result
+
+    def next_for_webhook(self, allowed_updates: list[str] | None) -> dict[str, Any] | None:
+        while self.updates:
+            update = self.updates[0]
+            if allowed(update, allowed_updates):
+                return update
+            self.updates.popleft()
+        return None
+
+    @staticmethod
+    def now() -> int:
+        return int(time.time())
