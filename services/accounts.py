@@ -35,6 +35,8 @@ from services.throttle import Throttle, signin_keys
 DEFAULT_CREDENTIAL_TTL = dt.timedelta(days=7)
 PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i
 PASSWORD_LENGTH = 10
+# Logins are stored lower-case, so the case-insensitive sign-in lookup is unambiguous.
+LOGIN_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{2,63}$")
 _SCRYPT = {"n": 2**14, "r": 8, "p": 1}
 
 _CYRILLIC = "абвгдеёжзийклмнопрстуфхцчшщъыьэюя"
@@ -426,6 +428,10 @@ async def create_admin(
             raise DomainError("cli.school_required")
     if school is None:
         raise NotFound("cli.school_not_found", school=school_code or "")
+    if login is not None:
+        login = login.strip().lower()
+        if not LOGIN_RE.match(login):
+            raise DomainError("cli.login_invalid", login=login)
     taken = select(Account.id).where(Account.login == login)
     if login is not None and await session.scalar(taken) is not None:
         raise DomainError("cli.login_taken", login=login)

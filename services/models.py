@@ -538,7 +538,8 @@ class Lesson(Base):
         school_fk("subgroup_id", "subgroups", ondelete="CASCADE"),
         school_fk("subject_id", "subjects"),
         school_fk("teacher_id", "persons"),
-        school_fk("plan_item_id", "plan_items", ondelete="SET NULL"),
+        # No ON DELETE SET NULL: on a two-column key it would clear school_id too.
+        school_fk("plan_item_id", "plan_items"),
         Index(
             "uq_lessons_class_slot",
             "class_id",
@@ -688,7 +689,7 @@ class Attendance(Base):
         UniqueConstraint("lesson_id", "student_id"),
         school_fk("lesson_id", "lessons", ondelete="CASCADE"),
         school_fk("student_id", "persons", ondelete="CASCADE"),
-        school_fk("notice_id", "absence_notices", ondelete="SET NULL"),
+        school_fk("notice_id", "absence_notices"),
         Index("ix_attendance_student", "student_id"),
     )
 

@@ -964,7 +964,6 @@ def upgrade() -> None:
             ["plan_item_id", "school_id"],
             ["plan_items.id", "plan_items.school_id"],
             name=op.f("fk_lessons_plan_item_id_school_id_plan_items"),
-            ondelete="SET NULL",
         ),
         sa.ForeignKeyConstraint(
             ["school_id"],
@@ -1250,7 +1249,6 @@ def upgrade() -> None:
             ["notice_id", "school_id"],
             ["absence_notices.id", "absence_notices.school_id"],
             name=op.f("fk_attendance_notice_id_school_id_absence_notices"),
-            ondelete="SET NULL",
         ),
         sa.ForeignKeyConstraint(
             ["school_id"],
