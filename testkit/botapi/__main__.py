@@ -31,11 +31,15 @@ async def serve(args: argparse.Namespace) -> None:
         global_per_second=args.global_per_second,
         group_per_minute=args.group_per_minute,
     )
-    async with BotAPIServer(limits=limits) as server:
+    server = BotAPIServer(limits=limits)
+    await server.start(port=args.port)
+    try:
         print(f"Local Bot API server: {server.base_url}", flush=True)
         print(f"  export TELEGRAM_API_URL={server.base_url}", flush=True)
         print(f"  control API: {server.base_url}/_control  (Ctrl-C to stop)", flush=True)
         await asyncio.Event().wait()
+    finally:
+        await server.stop()
 
 
 def main(argv: list[str] | None = None) -> None:

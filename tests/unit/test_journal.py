@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from sqlalchemy import func, select
@@ -31,7 +32,7 @@ async def world(session: AsyncSession) -> SchoolWorld:
     return await build_school(session)
 
 
-async def count(session: AsyncSession, model: type, *where: object) -> int:
+async def count(session: AsyncSession, model: type, *where: Any) -> int:
     return int(await session.scalar(select(func.count()).select_from(model).where(*where)) or 0)
 
 

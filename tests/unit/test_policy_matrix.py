@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from services import diary, journal
 from services.enums import AttendanceCode, WorkKind
@@ -194,7 +194,7 @@ CASES = [
 ]
 
 
-async def test_access_matrix(session_factory) -> None:  # type: ignore[no-untyped-def]
+async def test_access_matrix(session_factory: async_sessionmaker[AsyncSession]) -> None:
     async with session_factory() as s:
         world = await build_school(s, "own")
         other = await build_school(s, "foreign")

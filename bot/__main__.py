@@ -1,0 +1,206 @@
+"""Command line: ``python -m bot [run|migrate|demo|create-admin]`` (``run`` by default).
+
+Command output goes to stdout, logs to stderr. A missing or malformed setting prints one line
+naming it and exits with 2, without a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import locale
+import logging
+import os
+import signal
+import sys
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from bot.i18n import normalize_lang, t
+from bot.logging import setup_logging
+
+if TYPE_CHECKING:
+    from bot.config import Settings
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_CONFIG = 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m bot", description="School journal and diary bot."
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.add_parser("run", help="run the bot (long polling); the default")
+    sub.add_parser("migrate", help="upgrade the database to the newest revision")
+    demo = sub.add_parser("demo", help="fill a demo school and print its users")
+    demo.add_argument("--json", action="store_true", help="print the users as JSON only")
+    admin = sub.add_parser("create-admin", help="create a school administrator")
+    admin.add_argument("--last-name", required=True)
+    admin.add_argument("--first-name", required=True)
+    admin.add_argument("--login", default=None)
+    admin.add_argument("--school", default=None, help="school code (needed if there are several)")
+    return parser
+
+
+def _cli_lang() -> str:
+    """Operators' language for CLI messages from LC_ALL / LC_MESSAGES / LANG; Russian else."""
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        if os.environ.get(name):
+            return normalize_lang(os.environ[name])
+    return normalize_lang(locale.getlocale()[0])
+
+
+def _invite(value: str, bot_username: str) -> str:
+    if value.startswith(("http://", "https://", "tg://")):
+        return value
+    from services.accounts import invite_link
+
+    return invite_link(bot_username, value)
+
+
+def format_table(rows: Sequence[Sequence[str]]) -> str:
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    lines = [
+        "  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)).rstrip() for row in rows
+    ]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+async def cmd_migrate(settings: Settings) -> int:
+    from services.db import make_engine
+    from services.migrate import current_revision, upgrade
+
+    engine = make_engine(settings.database_url)
+    try:
+        await upgrade(engine)
+        revision = await current_revision(engine)
+    finally:
+        await engine.dispose()
+    print(revision)
+    return EXIT_OK
+
+
+async def cmd_demo(settings: Settings, *, as_json: bool) -> int:
+    from services import demo
+    from services.db import make_engine, make_session_factory
+    from services.migrate import upgrade
+
+    engine = make_engine(settings.database_url)
+    try:
+        await upgrade(engine)
+        users: list[dict[str, Any]] = await demo.build_demo(
+            make_session_factory(engine), bot_username=settings.bot_username
+        )
+    finally:
+        await engine.dispose()
+    if as_json:
+        sys.stdout.write(json.dumps(users, ensure_ascii=False) + "\n")
+        return EXIT_OK
+    rows = [["role", "name", "login", "password", "invite"]]
+    rows += [
+        [
+            str(u.get("role", "")),
+            str(u.get("name", "")),
+            str(u.get("login", "")),
+            str(u.get("password", "")),
+            _invite(str(u.get("invite", "")), settings.bot_username),
+        ]
+        for u in users
+    ]
+    print(format_table(rows))
+    return EXIT_OK
+
+
+async def cmd_create_admin(settings: Settings, args: argparse.Namespace) -> int:
+    from services.accounts import create_admin, invite_link
+    from services.db import make_engine, make_session_factory
+    from services.errors import DomainError
+    from services.migrate import upgrade
+
+    engine = make_engine(settings.database_url)
+    try:
+        await upgrade(engine)
+        async with make_session_factory(engine)() as session:
+            creds = await create_admin(
+                session,
+                school_code=args.school,
+                last_name=args.last_name,
+                first_name=args.first_name,
+                login=args.login,
+            )
+    except DomainError as err:
+        print(t(_cli_lang(), err.code, **err.params), file=sys.stderr)
+        return EXIT_FAILED
+    finally:
+        await engine.dispose()
+    print(f"login:    {creds.login}")
+    print(f"password: {creds.password}")
+    print(f"invite:   {invite_link(settings.bot_username, creds.invite_token)}")
+    return EXIT_OK
+
+
+async def cmd_run(settings: Settings) -> int:
+    from bot.app import run_polling
+
+    # A signal during start-up cancels it; the cleanup has run by then.
+    with contextlib.suppress(asyncio.CancelledError):
+        await run_polling(settings)
+    return EXIT_OK
+
+
+def _interrupt(signum: int, _frame: object) -> None:
+    raise KeyboardInterrupt(signal.Signals(signum).name)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    command = args.command or "run"
+    previous = signal.getsignal(signal.SIGTERM)
+    if command == "run":
+        # Until the event loop takes over signals (start-up imports are slow), SIGTERM
+        # stops the process the way Ctrl-C does: cleanly, with exit code 0.
+        signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        return _dispatch(command, args)
+    except KeyboardInterrupt:
+        logging.getLogger("bot").info("stopped", extra={"during": "start-up"})
+        return EXIT_OK
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _dispatch(command: str, args: argparse.Namespace) -> int:
+    from bot.config import ConfigError, load_settings
+
+    try:
+        settings = load_settings()
+        setup_logging(
+            settings.log_level,
+            settings.log_format,
+            secrets=[
+                settings.bot_token.get_secret_value() if settings.bot_token else None,
+                settings.redis_url.get_secret_value() if settings.redis_url else None,
+            ],
+        )
+        if command == "run":
+            settings.require_token()
+            return asyncio.run(cmd_run(settings))
+        if command == "migrate":
+            return asyncio.run(cmd_migrate(settings))
+        if command == "demo":
+            return asyncio.run(cmd_demo(settings, as_json=args.json))
+        if command == "create-admin":
+            return asyncio.run(cmd_create_admin(settings, args))
+    except ConfigError as exc:
+        print(str(exc).splitlines()[0] if str(exc) else type(exc).__name__, file=sys.stderr)
+        return EXIT_CONFIG
+    raise AssertionError(f"unknown command {command}")  # argparse rejects it first
+
+
+if __name__ == "__main__":
+    sys.exit(main())

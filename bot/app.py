@@ -1,0 +1,140 @@
+"""The app factory: Bot, Dispatcher (storage, routers, middlewares) and the polling runner."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from aiogram import Bot, Dispatcher
+from aiogram.client.default import DefaultBotProperties
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.enums import ParseMode
+from aiogram.fsm.storage.base import BaseStorage, DefaultKeyBuilder
+from aiogram.fsm.storage.memory import MemoryStorage
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.commands import set_default_commands
+from bot.config import Settings
+from bot.logging import register_secret
+from bot.middlewares import setup_middlewares
+from handlers import build_router
+from services.db import make_engine, make_session_factory
+from services.migrate import upgrade
+
+log = logging.getLogger(__name__)
+
+FSM_KEY_PREFIX = "schoolbot:fsm"
+FSM_TTL_SECONDS = 7 * 24 * 3600
+
+
+def register_settings_secrets(settings: Settings) -> None:
+    """Mask the token and the Redis URL (it may hold a password) in every log line."""
+    if settings.bot_token is not None:
+        register_secret(settings.bot_token.get_secret_value())
+    if settings.redis_url is not None:
+        register_secret(settings.redis_url.get_secret_value())
+
+
+def create_bot(settings: Settings) -> Bot:
+    token = settings.require_token()
+    register_secret(token)
+    session = None
+    if settings.telegram_api_url:
+        session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_url))
+    return Bot(
+        token=token,
+        session=session,
+        default=DefaultBotProperties(parse_mode=ParseMode.HTML),
+    )
+
+
+def create_storage(settings: Settings) -> BaseStorage:
+    if settings.redis_url is None:
+        return MemoryStorage()
+    from aiogram.fsm.storage.redis import RedisStorage
+
+    return RedisStorage.from_url(
+        settings.redis_url.get_secret_value(),
+        key_builder=DefaultKeyBuilder(prefix=FSM_KEY_PREFIX, with_bot_id=True),
+        state_ttl=FSM_TTL_SECONDS,
+        data_ttl=FSM_TTL_SECONDS,
+    )
+
+
+def create_dispatcher(
+    settings: Settings,
+    session_factory: async_sessionmaker[AsyncSession],
+    *,
+    storage: BaseStorage | None = None,
+) -> Dispatcher:
+    dp = Dispatcher(
+        storage=storage if storage is not None else create_storage(settings),
+        settings=settings,
+        session_factory=session_factory,
+        bot_username=settings.bot_username,
+    )
+    setup_middlewares(dp)
+    dp.include_router(build_router())
+    return dp
+
+
+@contextmanager
+def _cancel_on_signals() -> Iterator[None]:
+    """Until polling installs its own handlers: SIGINT/SIGTERM cancel start-up cleanly."""
+    loop = asyncio.get_running_loop()
+    task = asyncio.current_task()
+    installed: list[signal.Signals] = []
+
+    def _cancel(sig: signal.Signals) -> None:
+        log.warning("received signal during start-up", extra={"signal": sig.name})
+        if task is not None:
+            task.cancel()
+
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        try:
+            loop.add_signal_handler(sig, _cancel, sig)
+            installed.append(sig)
+        except (NotImplementedError, RuntimeError):  # pragma: no cover - Windows
+            pass
+    try:
+        yield
+    finally:
+        for sig in installed:
+            loop.remove_signal_handler(sig)
+
+
+async def run_polling(settings: Settings) -> None:
+    """Migrate, getMe, set the menu, long-poll until SIGINT/SIGTERM, then clean up."""
+    settings.require_token()
+    register_settings_secrets(settings)
+    engine = make_engine(settings.database_url)
+    bot: Bot | None = None
+    dp: Dispatcher | None = None
+    try:
+        with _cancel_on_signals():
+            await upgrade(engine)
+            bot = create_bot(settings)
+            dp = create_dispatcher(settings, make_session_factory(engine))
+            me = await bot.get_me()
+            if me.username:
+                dp["bot_username"] = me.username
+            log.info("bot ready", extra={"bot_id": me.id, "bot_username": me.username})
+            await set_default_commands(bot)
+        # aiogram replaces the handlers above with its own: both signals stop polling.
+        await dp.start_polling(
+            bot,
+            handle_signals=True,
+            close_bot_session=True,
+            allowed_updates=dp.resolve_used_update_types(),
+        )
+    finally:
+        if bot is not None:
+            await bot.session.close()
+        if dp is not None:
+            await dp.storage.close()
+        await engine.dispose()
+        log.info("stopped")

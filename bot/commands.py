@@ -1,0 +1,96 @@
+"""The command menu: one catalogue of commands and the roles that may use them.
+
+``commands_for(roles, lang)`` serves both the menu (setMyCommands: the default scope at start-up
+for guests, a chat scope per signed-in user) and ``/help``. A command handled by no router yet
+is answered by the fallback with "coming soon", so the catalogue may run ahead of the handlers.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from aiogram import Bot
+from aiogram.exceptions import TelegramAPIError
+from aiogram.types import BotCommand, BotCommandScopeChat, BotCommandScopeDefault
+
+from bot.i18n import DEFAULT_LANG, SUPPORTED_LANGS, t
+from services.enums import Role
+
+log = logging.getLogger(__name__)
+
+STAFF = frozenset({Role.ADMIN, Role.DIRECTOR, Role.DEPUTY, Role.TEACHER, Role.CLASS_TEACHER})
+FAMILY = frozenset({Role.PARENT, Role.TRUSTED, Role.STUDENT})
+EVERYONE_SIGNED_IN = frozenset(Role)
+
+
+@dataclass(frozen=True)
+class CommandSpec:
+    name: str
+    # None: also for guests (not signed in); else any one of these roles.
+    roles: frozenset[Role] | None
+
+    @property
+    def description_key(self) -> str:
+        return f"cmd.{self.name}"
+
+    def allowed(self, roles: Iterable[Role] | None) -> bool:
+        if self.roles is None:
+            return True
+        return bool(roles) and any(r in self.roles for r in roles or ())
+
+
+# In menu order. Descriptions are the locale keys cmd.<name>.
+CATALOGUE: tuple[CommandSpec, ...] = (
+    CommandSpec("today", frozenset({Role.TEACHER, Role.CLASS_TEACHER})),
+    CommandSpec("absences", frozenset({Role.CLASS_TEACHER, Role.ADMIN, Role.DEPUTY})),
+    CommandSpec("diary", FAMILY),
+    CommandSpec("marks", FAMILY),
+    CommandSpec("homework", FAMILY),
+    CommandSpec("timetable", EVERYONE_SIGNED_IN),
+    CommandSpec("invite", frozenset({Role.CLASS_TEACHER, Role.ADMIN})),
+    CommandSpec("reports", frozenset({Role.ADMIN, Role.DIRECTOR, Role.DEPUTY, Role.CLASS_TEACHER})),
+    CommandSpec("admin", frozenset({Role.ADMIN})),
+    CommandSpec("settings", EVERYONE_SIGNED_IN),
+    CommandSpec("help", None),
+    CommandSpec("start", None),
+)
+
+KNOWN_COMMANDS = frozenset(spec.name for spec in CATALOGUE)
+
+
+def command_specs_for(roles: Iterable[Role] | None) -> list[CommandSpec]:
+    role_set = frozenset(roles or ())
+    return [spec for spec in CATALOGUE if spec.allowed(role_set)]
+
+
+def commands_for(roles: Iterable[Role] | None, lang: str = DEFAULT_LANG) -> list[BotCommand]:
+    """The commands a user with these roles may use (guests: ``roles`` empty or None)."""
+    return [
+        BotCommand(command=spec.name, description=t(lang, spec.description_key))
+        for spec in command_specs_for(roles)
+    ]
+
+
+async def set_default_commands(bot: Bot) -> None:
+    """Guest menu for everyone: Russian as the default, English for English clients."""
+    scope = BotCommandScopeDefault()
+    await bot.set_my_commands(commands_for(None, DEFAULT_LANG), scope=scope)
+    for lang in SUPPORTED_LANGS:
+        if lang != DEFAULT_LANG:
+            await bot.set_my_commands(commands_for(None, lang), scope=scope, language_code=lang)
+
+
+async def set_chat_commands(
+    bot: Bot, chat_id: int | str, roles: Iterable[Role] | None, lang: str
+) -> bool:
+    """The menu of one private chat by the user's roles. Failure is logged, never raised."""
+    try:
+        await bot.set_my_commands(
+            commands_for(roles, lang), scope=BotCommandScopeChat(chat_id=chat_id)
+        )
+    except TelegramAPIError as exc:
+        log.warning("could not set chat commands", extra={"error": type(exc).__name__})
+        return False
+    return True

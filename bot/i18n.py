@@ -1,0 +1,124 @@
+"""A tiny translator over TOML locale files (no extra dependency).
+
+Locale files live in ``bot/locales/<lang>.toml``. Keys are flat and dotted: a TOML table
+``[start]`` with ``welcome = "..."`` gives the key ``start.welcome``. Values are
+``str.format`` templates. Russian is the default language and the fallback for a key missing
+in another locale; an unknown key renders as the key itself (and is logged), so a missing
+text never crashes a handler.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import string
+import tomllib
+from collections.abc import Mapping
+from functools import cache
+from pathlib import Path
+from typing import Any, Protocol
+
+DEFAULT_LANG = "ru"
+SUPPORTED_LANGS: tuple[str, ...] = ("ru", "en")
+LOCALES_DIR = Path(__file__).resolve().parent / "locales"
+
+log = logging.getLogger(__name__)
+
+
+class Translator(Protocol):
+    """A translator bound to one language: ``t("start.welcome", name=...)``."""
+
+    def __call__(self, key: str, /, **params: Any) -> str: ...
+
+
+def _flatten(table: Mapping[str, Any], prefix: str = "") -> dict[str, str]:
+    out: dict[str, str] = {}
+    for name, value in table.items():
+        key = f"{prefix}{name}"
+        if isinstance(value, Mapping):
+            out.update(_flatten(value, f"{key}."))
+        elif isinstance(value, str):
+            out[key] = value
+        else:
+            raise ValueError(f"locale key {key!r} must be a string, got {type(value).__name__}")
+    return out
+
+
+def load_locale_file(path: Path) -> dict[str, str]:
+    with path.open("rb") as fh:
+        return _flatten(tomllib.load(fh))
+
+
+@cache
+def catalog(lang: str) -> dict[str, str]:
+    """All keys of one locale (flattened); cached for the life of the process."""
+    return load_locale_file(LOCALES_DIR / f"{lang}.toml")
+
+
+def placeholders(template: str) -> set[str]:
+    """The names of the ``{placeholders}`` of a template (``{n:>3}`` gives ``n``)."""
+    names: set[str] = set()
+    for _literal, field, _spec, _conv in string.Formatter().parse(template):
+        if field is not None:
+            names.add(field.split(".", 1)[0].split("[", 1)[0])
+    return names
+
+
+def _short(code: str) -> str:
+    return code.strip().lower().replace("_", "-").split("-", 1)[0]
+
+
+def normalize_lang(code: str | None) -> str:
+    """``"en-US"`` → ``"en"``; anything unsupported or empty → Russian."""
+    if code and _short(code) in SUPPORTED_LANGS:
+        return _short(code)
+    return DEFAULT_LANG
+
+
+def pick_lang(account_language: str | None, messenger_language: str | None) -> str:
+    """The account's own choice wins; else the messenger's interface language; else Russian."""
+    for code in (account_language, messenger_language):
+        if code and _short(code) in SUPPORTED_LANGS:
+            return _short(code)
+    return DEFAULT_LANG
+
+
+def has_key(key: str, lang: str = DEFAULT_LANG) -> bool:
+    return key in catalog(normalize_lang(lang)) or key in catalog(DEFAULT_LANG)
+
+
+def t(lang: str | None, key: str, /, **params: Any) -> str:
+    """Translate ``key`` to ``lang`` and fill its placeholders.
+
+    Falls back to Russian for a key missing in ``lang``; returns the key for an unknown one.
+    A placeholder missing from ``params`` leaves the template unfilled rather than failing.
+    """
+    lang = normalize_lang(lang)
+    template = catalog(lang).get(key)
+    if template is None:
+        template = catalog(DEFAULT_LANG).get(key)
+    if template is None:
+        log.warning("missing locale key", extra={"key": key, "lang": lang})
+        return key
+    if not params and not placeholders(template):
+        return template
+    try:
+        return template.format(**params)
+    except (KeyError, IndexError, ValueError) as exc:
+        log.warning("bad locale params", extra={"key": key, "lang": lang, "error": repr(exc)})
+        return template
+
+
+def translator(lang: str | None) -> Translator:
+    """A translator bound to one language, for handlers: ``t("help.title")``."""
+    bound = normalize_lang(lang)
+
+    def _t(key: str, /, **params: Any) -> str:
+        return t(bound, key, **params)
+
+    return _t
+
+
+def escape(text: object) -> str:
+    """Escape user-entered text (names, comments…) before it goes into an HTML message."""
+    return html.escape(str(text), quote=False)

@@ -1,0 +1,136 @@
+"""End-to-end fixtures: the local Bot API server in the test process and the unchanged bot
+as a subprocess (`python -m bot run`) talking HTTP to it through TELEGRAM_API_URL."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import signal
+import sys
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from testkit.botapi import BotAPIServer
+
+ROOT = Path(__file__).resolve().parents[2]
+TOKEN = "424242:e2e-test-token-abcdefghijklmnopqrstuvwxyz"
+BOT_ID = 424242
+
+
+@dataclass
+class BotProcess:
+    proc: asyncio.subprocess.Process
+    log_path: Path
+    env: dict[str, str] = field(default_factory=dict)
+
+    def log(self) -> str:
+        return self.log_path.read_text(encoding="utf-8", errors="replace")
+
+    async def stop(self, sig: int = signal.SIGTERM, wait_s: float = 20.0) -> int:
+        if self.proc.returncode is None:
+            self.proc.send_signal(sig)
+            try:
+                await asyncio.wait_for(self.proc.wait(), wait_s)
+            except TimeoutError:
+                self.proc.kill()
+                await self.proc.wait()
+        assert self.proc.returncode is not None
+        return self.proc.returncode
+
+
+def bot_env(base_url: str, database_url: str, **extra: str) -> dict[str, str]:
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("BOT_TOKEN", "DATABASE_URL", "REDIS_URL", "TELEGRAM_API_URL")
+    }
+    env.update(
+        BOT_TOKEN=TOKEN,
+        TELEGRAM_API_URL=base_url,
+        DATABASE_URL=database_url,
+        LOG_LEVEL="INFO",
+        LOG_FORMAT="json",
+        PYTHONUNBUFFERED="1",
+    )
+    env.update(extra)
+    return env
+
+
+async def run_cli(env: dict[str, str], *args: str, wait_s: float = 120.0) -> tuple[int, str, str]:
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        *args,
+        cwd=ROOT,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+        stdin=asyncio.subprocess.DEVNULL,
+    )
+    out, err = await asyncio.wait_for(proc.communicate(), wait_s)
+    assert proc.returncode is not None
+    return proc.returncode, out.decode(), err.decode()
+
+
+async def demo_credentials(env: dict[str, str]) -> list[dict[str, str]]:
+    code, out, err = await run_cli(env, "demo", "--json")
+    assert code == 0, err
+    data: list[dict[str, str]] = json.loads(out)
+    return data
+
+
+_started = 0
+
+
+async def start_bot(env: dict[str, str], tmp_path: Path) -> BotProcess:
+    global _started
+    _started += 1
+    log_path = tmp_path / f"bot-{_started}.log"
+    log_file = log_path.open("wb")
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        "run",
+        cwd=ROOT,
+        env=env,
+        stdout=log_file,
+        stderr=asyncio.subprocess.STDOUT,
+        stdin=asyncio.subprocess.DEVNULL,
+    )
+    log_file.close()
+    return BotProcess(proc, log_path, env)
+
+
+async def wait_polling(server: BotAPIServer, bot: BotProcess, wait_s: float = 60.0) -> None:
+    """Until the bot has called getUpdates (it is up and polling)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + wait_s
+    while loop.time() < deadline:
+        if any(r.method.lower() == "getupdates" for r in server.requests):
+            return
+        if bot.proc.returncode is not None:
+            raise AssertionError(f"bot exited with {bot.proc.returncode}:\n{bot.log()}")
+        await asyncio.sleep(0.1)
+    raise AssertionError(f"bot did not start polling in {wait_s}s:\n{bot.log()}")
+
+
+@pytest.fixture
+async def botapi() -> AsyncIterator[BotAPIServer]:
+    async with BotAPIServer() as server:
+        yield server
+
+
+def base_url(server: BotAPIServer) -> str:
+    assert server.base_url is not None
+    return server.base_url
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    return f"sqlite+aiosqlite:///{tmp_path / 'e2e.sqlite3'}"

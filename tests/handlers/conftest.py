@@ -1,0 +1,126 @@
+"""Handler tests: Updates fed to the real Dispatcher (routers + middlewares) with a recording
+bot session, on a migrated database of each backend (fixtures in tests/conftest.py).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from dataclasses import dataclass
+
+import pytest
+from aiogram import Dispatcher
+from aiogram.client.default import DefaultBotProperties
+from aiogram.enums import ParseMode
+from aiogram.fsm.storage.memory import MemoryStorage
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.app import create_dispatcher
+from bot.config import Settings
+from services.accounts import hash_token
+from services.enums import Messenger, Role
+from services.models import Account, Invite, MessengerBinding, Person, RoleGrant, School
+from testkit.recording import TEST_TOKEN, RecordingBot
+
+
+@pytest.fixture
+def settings() -> Settings:
+    return Settings(_env_file=None, BOT_TOKEN=TEST_TOKEN, BOT_USERNAME="test_bot")
+
+
+@pytest.fixture
+def bot() -> RecordingBot:
+    return RecordingBot(default=DefaultBotProperties(parse_mode=ParseMode.HTML))
+
+
+@pytest.fixture
+def dp(settings: Settings, session_factory: async_sessionmaker[AsyncSession]) -> Dispatcher:
+    return create_dispatcher(settings, session_factory, storage=MemoryStorage())
+
+
+@dataclass
+class Member:
+    school_id: int
+    person_id: int
+    account_id: int
+
+
+class World:
+    """Small factories: a school, people with roles and accounts, invites, bindings."""
+
+    def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
+        self.session_factory = session_factory
+        self._seq = itertools.count(1)
+        self._school_id: int | None = None
+
+    async def school(self) -> int:
+        if self._school_id is None:
+            async with self.session_factory() as s:
+                school = School(code="sch1", name="Школа № 1", timezone="Europe/Moscow")
+                s.add(school)
+                await s.commit()
+                self._school_id = school.id
+        return self._school_id
+
+    async def member(
+        self,
+        *roles: Role,
+        first_name: str = "Анна",
+        last_name: str = "Иванова",
+        language: str | None = None,
+        blocked: bool = False,
+    ) -> Member:
+        school_id = await self.school()
+        async with self.session_factory() as s:
+            person = Person(school_id=school_id, last_name=last_name, first_name=first_name)
+            s.add(person)
+            await s.flush()
+            for role in roles:
+                s.add(RoleGrant(school_id=school_id, person_id=person.id, role=role))
+            account = Account(
+                school_id=school_id,
+                person_id=person.id,
+                login=f"user{next(self._seq)}",
+                language=language,
+                is_blocked=blocked,
+            )
+            s.add(account)
+            await s.commit()
+            return Member(school_id, person.id, account.id)
+
+    async def invite(
+        self, member: Member, token: str, *, expires_in: dt.timedelta = dt.timedelta(days=1)
+    ) -> None:
+        async with self.session_factory() as s:
+            s.add(
+                Invite(
+                    school_id=member.school_id,
+                    account_id=member.account_id,
+                    token_hash=hash_token(token),
+                    expires_at=dt.datetime.now(dt.UTC) + expires_in,
+                )
+            )
+            await s.commit()
+
+    async def bind(self, member: Member, user_id: int) -> None:
+        async with self.session_factory() as s:
+            s.add(
+                MessengerBinding(
+                    school_id=member.school_id,
+                    account_id=member.account_id,
+                    messenger=Messenger.TELEGRAM,
+                    external_user_id=str(user_id),
+                    chat_id=str(user_id),
+                )
+            )
+            await s.commit()
+
+    async def signed_in(self, user_id: int, *roles: Role, **kwargs: object) -> Member:
+        member = await self.member(*roles, **kwargs)  # type: ignore[arg-type]
+        await self.bind(member, user_id)
+        return member
+
+
+@pytest.fixture
+def world(session_factory: async_sessionmaker[AsyncSession]) -> World:
+    return World(session_factory)

@@ -1,0 +1,85 @@
+"""``python -m bot run`` as a real process against the local Bot API server.
+
+Start-up migrates a fresh SQLite file, sets the command menu, answers a user, and both SIGTERM
+and SIGINT stop it with exit code 0 and a last "stopped" log line; the token never shows.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import signal
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.i18n import t
+from testkit.botapi import BotAPIServer, Limits
+
+pytestmark = pytest.mark.e2e
+
+ROOT = Path(__file__).resolve().parents[2]
+TOKEN = "987654321:AAE2e_test_token_for_run_polling_0000"
+START_TIMEOUT = 90.0
+
+
+async def _read_until(stream: asyncio.StreamReader, needle: str, lines: list[str]) -> None:
+    while True:
+        raw = await stream.readline()
+        if not raw:
+            raise AssertionError(f"process ended before {needle!r}:\n" + "\n".join(lines))
+        line = raw.decode()
+        lines.append(line.rstrip("\n"))
+        if needle in line:
+            return
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
+async def test_run_answers_and_stops_on_signal(tmp_path: Path, sig: signal.Signals) -> None:
+    async with BotAPIServer(limits=Limits(enforce=False)) as server:
+        assert server.base_url is not None
+        env = {
+            **os.environ,
+            "BOT_TOKEN": TOKEN,
+            "TELEGRAM_API_URL": server.base_url,
+            "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'fresh' / 'bot.sqlite3'}",
+            "LOG_FORMAT": "json",
+            "LOG_LEVEL": "INFO",
+        }
+        env.pop("REDIS_URL", None)
+        proc = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "bot",
+            cwd=tmp_path,
+            env={**env, "PYTHONPATH": str(ROOT)},
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+        )
+        assert proc.stderr is not None and proc.stdout is not None
+        lines: list[str] = []
+        try:
+            await asyncio.wait_for(_read_until(proc.stderr, "Start polling", lines), START_TIMEOUT)
+            menu = server.commands(None, "en")
+            assert [c["command"] for c in menu] == ["help", "start"]
+
+            user = server.user(424242, language_code="en")
+            await user.command("/start")
+            reply = await user.wait_reply(timeout=20)
+            assert reply.text == t("en", "start.guest")
+
+            proc.send_signal(sig)
+            _, rest = await asyncio.wait_for(proc.communicate(), 30)
+        finally:
+            if proc.returncode is None:
+                proc.kill()
+                await proc.wait()
+        lines += rest.decode().splitlines() if rest else []
+        assert proc.returncode == 0, "\n".join(lines)
+        records = [json.loads(line) for line in lines if line.startswith("{")]
+        assert records[-1]["msg"] == "stopped"
+        assert any(r["msg"] == "update" and r.get("handler") for r in records)
+        text = "\n".join(lines)
+        assert TOKEN not in text and TOKEN.split(":")[1] not in text
