@@ -43,16 +43,33 @@ class CommandSpec:
 
 # In menu order. Descriptions are the locale keys cmd.<name>.
 CATALOGUE: tuple[CommandSpec, ...] = (
-    CommandSpec("today", frozenset({Role.TEACHER, Role.CLASS_TEACHER})),
+    # teachers and class teachers (issue: the teacher's journal)
+    CommandSpec("today", frozenset({Role.TEACHER, Role.CLASS_TEACHER, Role.DEPUTY})),
+    CommandSpec("termmarks", frozenset({Role.TEACHER, Role.CLASS_TEACHER})),
     CommandSpec("absences", frozenset({Role.CLASS_TEACHER, Role.ADMIN, Role.DEPUTY})),
+    CommandSpec("reasons", frozenset({Role.CLASS_TEACHER})),
+    CommandSpec("classjournal", frozenset({Role.CLASS_TEACHER})),
+    CommandSpec(
+        "broadcast", frozenset({Role.CLASS_TEACHER, Role.ADMIN, Role.DIRECTOR, Role.DEPUTY})
+    ),
+    # families (issue: the family's diary)
     CommandSpec("diary", FAMILY),
-    CommandSpec("marks", FAMILY),
     CommandSpec("homework", FAMILY),
+    CommandSpec("marks", FAMILY),
+    CommandSpec("attendance", FAMILY),
+    CommandSpec("notice", frozenset({Role.PARENT})),
+    CommandSpec("child", frozenset({Role.PARENT, Role.TRUSTED})),
     CommandSpec("timetable", EVERYONE_SIGNED_IN),
+    # school office
     CommandSpec("invite", frozenset({Role.CLASS_TEACHER, Role.ADMIN})),
     CommandSpec("reports", frozenset({Role.ADMIN, Role.DIRECTOR, Role.DEPUTY, Role.CLASS_TEACHER})),
-    CommandSpec("admin", frozenset({Role.ADMIN})),
+    CommandSpec("admin", frozenset({Role.ADMIN, Role.DEPUTY})),
+    # everyone
     CommandSpec("settings", EVERYONE_SIGNED_IN),
+    CommandSpec("role", EVERYONE_SIGNED_IN),
+    CommandSpec("language", None),
+    CommandSpec("login", None),
+    CommandSpec("logout", EVERYONE_SIGNED_IN),
     CommandSpec("help", None),
     CommandSpec("start", None),
 )

@@ -49,10 +49,26 @@ def load_locale_file(path: Path) -> dict[str, str]:
         return _flatten(tomllib.load(fh))
 
 
+def locale_files(lang: str) -> list[Path]:
+    """``bot/locales/<lang>.toml`` and one file per area, ``bot/locales/<area>/<lang>.toml``."""
+    return [LOCALES_DIR / f"{lang}.toml", *sorted(LOCALES_DIR.glob(f"*/{lang}.toml"))]
+
+
 @cache
 def catalog(lang: str) -> dict[str, str]:
-    """All keys of one locale (flattened); cached for the life of the process."""
-    return load_locale_file(LOCALES_DIR / f"{lang}.toml")
+    """All keys of one locale (flattened, every file merged); cached for the process.
+
+    A key defined in two files is an error: areas own their keys.
+    """
+    merged: dict[str, str] = {}
+    for path in locale_files(lang):
+        if not path.exists():
+            continue
+        for key, value in load_locale_file(path).items():
+            if key in merged:
+                raise ValueError(f"locale key {key!r} is defined twice ({path})")
+            merged[key] = value
+    return merged
 
 
 def placeholders(template: str) -> set[str]:

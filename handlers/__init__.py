@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from aiogram import Router
 
+from handlers import admin, class_teacher, family, teacher
 from handlers.common import fallback, group, help, start
 
 
@@ -18,7 +19,10 @@ def build_router() -> Router:
         group.build_router(),  # no personal data in groups: takes every non-private message
         start.build_router(),
         help.build_router(),
-        # audience routers (teacher, class_teacher, family, admin) go here
+        teacher.build_router(),
+        class_teacher.build_router(),
+        family.build_router(),
+        admin.build_router(),
         fallback.build_router(),  # last: hints for whatever nobody took
     )
     return root

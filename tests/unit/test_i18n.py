@@ -27,6 +27,9 @@ def test_locales_have_the_same_placeholders() -> None:
 def test_every_locale_file_is_loaded_and_not_empty() -> None:
     files = sorted(p.stem for p in LOCALES_DIR.glob("*.toml"))
     assert files == sorted(i18n.SUPPORTED_LANGS)
+    # Every area folder has one file per language.
+    for area in (p for p in LOCALES_DIR.iterdir() if p.is_dir()):
+        assert sorted(x.stem for x in area.glob("*.toml")) == sorted(i18n.SUPPORTED_LANGS), area
     for lang in files:
         assert all(value.strip() for value in catalog(lang).values()), lang
 
@@ -114,7 +117,7 @@ def test_every_command_and_role_has_a_text() -> None:
 
 def test_commands_for_roles() -> None:
     guest = [c.command for c in commands_for(None, "ru")]
-    assert guest == ["help", "start"]
+    assert guest == ["language", "login", "help", "start"]
     teacher = [c.command for c in commands_for({Role.TEACHER}, "en")]
     assert "today" in teacher and "diary" not in teacher
     assert commands_for({Role.PARENT}, "en")[0].description == t("en", "cmd.diary")

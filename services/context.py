@@ -1,0 +1,126 @@
+"""The chat's working context: which role a person acts in and which child a parent looks at.
+
+A teacher who is also a parent switches between roles; a parent with several children picks one
+(PRODUCT.md "Who uses it"). The choice is kept on the live messenger binding, so it survives a
+restart and follows the person, not the process.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services import audit, policy
+from services.enums import Role
+from services.identity import Actor
+from services.models import Enrolment, MessengerBinding, Person, SchoolClass
+
+# When a person has several roles, the one the chat starts in.
+ROLE_PRIORITY = (
+    Role.TEACHER,
+    Role.CLASS_TEACHER,
+    Role.DEPUTY,
+    Role.DIRECTOR,
+    Role.ADMIN,
+    Role.PARENT,
+    Role.TRUSTED,
+    Role.STUDENT,
+)
+
+
+@dataclass(frozen=True)
+class StudentRef:
+    id: int
+    name: str  # "Иванов Пётр"
+    class_name: str | None
+
+
+@dataclass(frozen=True)
+class ChatContext:
+    role: Role
+    roles: tuple[Role, ...]
+    student: StudentRef | None  # the child the family views are about
+    students: tuple[StudentRef, ...]  # every child this person may pick
+
+
+async def _binding(session: AsyncSession, actor: Actor) -> MessengerBinding | None:
+    return await session.scalar(
+        select(MessengerBinding).where(
+            MessengerBinding.account_id == actor.account_id, MessengerBinding.ended_at.is_(None)
+        )
+    )
+
+
+async def family_students(session: AsyncSession, actor: Actor) -> list[StudentRef]:
+    """The students this person sees as family (their children, or themself), by name."""
+    ids = await policy.children_of(session, actor)
+    if not ids:
+        return []
+    people = (await session.scalars(select(Person).where(Person.id.in_(ids)))).all()
+    classes = dict(
+        (
+            await session.execute(
+                select(Enrolment.student_id, SchoolClass.name)
+                .join(SchoolClass, SchoolClass.id == Enrolment.class_id)
+                .where(Enrolment.student_id.in_(ids), Enrolment.left_on.is_(None))
+            )
+        ).all()
+    )
+    refs = [StudentRef(p.id, f"{p.last_name} {p.first_name}", classes.get(p.id)) for p in people]
+    return sorted(refs, key=lambda r: r.name)
+
+
+def ordered_roles(actor: Actor) -> tuple[Role, ...]:
+    return tuple(r for r in ROLE_PRIORITY if r in actor.roles)
+
+
+async def chat_context(session: AsyncSession, actor: Actor) -> ChatContext:
+    roles = ordered_roles(actor)
+    binding = await _binding(session, actor)
+    role = binding.active_role if binding is not None else None
+    if role not in roles:
+        role = roles[0] if roles else Role.STUDENT
+    students = tuple(await family_students(session, actor))
+    chosen = binding.active_student_id if binding is not None else None
+    student = next((s for s in students if s.id == chosen), students[0] if students else None)
+    return ChatContext(role=role, roles=roles, student=student, students=students)
+
+
+async def set_role(session: AsyncSession, actor: Actor, role: Role) -> ChatContext:
+    if role not in actor.roles:
+        raise policy.deny(actor, "set_role", role=str(role))
+    binding = await _binding(session, actor)
+    if binding is not None and binding.active_role != role:
+        binding.active_role = role
+        audit.record(
+            session,
+            actor=actor,
+            action="context.role",
+            entity="account",
+            entity_id=actor.account_id,
+            after={"role": role},
+        )
+        await session.commit()
+    return await chat_context(session, actor)
+
+
+async def set_student(session: AsyncSession, actor: Actor, student_id: int) -> ChatContext:
+    """Pick the child the family views are about; only one's own child (forged ids refused)."""
+    if student_id not in await policy.children_of(session, actor):
+        raise policy.deny(actor, "set_student", student_id=student_id)
+    binding = await _binding(session, actor)
+    if binding is not None and binding.active_student_id != student_id:
+        binding.active_student_id = student_id
+        await session.commit()
+    return await chat_context(session, actor)
+
+
+async def set_language(session: AsyncSession, actor: Actor, language: str) -> None:
+    from services.models import Account
+
+    account = await session.get(Account, actor.account_id)
+    if account is not None and account.language != language:
+        account.language = language
+        await session.commit()

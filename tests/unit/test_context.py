@@ -1,0 +1,70 @@
+"""The chat context: active role and chosen child, kept on the binding."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services import context
+from services.enums import GuardianKind, Messenger, Role
+from services.errors import AccessDenied
+from services.identity import actor_for_account
+from services.models import Guardianship, MessengerBinding, RoleGrant
+from tests.factories import build_school
+
+
+async def test_parent_with_two_children_picks_one(session: AsyncSession) -> None:
+    world = await build_school(session)
+    parent2 = world.actors["parent2"]
+    session.add(
+        MessengerBinding(
+            school_id=world.school.id,
+            account_id=parent2.account_id,
+            messenger=Messenger.TELEGRAM,
+            external_user_id="1",
+            chat_id="1",
+        )
+    )
+    await session.commit()
+    ctx = await context.chat_context(session, parent2)
+    assert [s.name for s in ctx.students] == ["Петрова Анна", "Чужой Кирилл"]
+    assert ctx.student is not None and ctx.student.name == "Петрова Анна"
+    assert ctx.student.class_name == "7А"
+    ctx = await context.set_student(session, parent2, world.other_student.id)
+    assert ctx.student is not None and ctx.student.id == world.other_student.id
+    # Survives a new request: it is stored on the binding.
+    again = await context.chat_context(session, parent2)
+    assert again.student is not None and again.student.id == world.other_student.id
+    with pytest.raises(AccessDenied):
+        await context.set_student(session, parent2, world.students[0].id)
+
+
+async def test_teacher_who_is_a_parent_switches_role(session: AsyncSession) -> None:
+    world = await build_school(session)
+    session.add_all(
+        [
+            RoleGrant(school_id=world.school.id, person_id=world.teacher.id, role=Role.PARENT),
+            Guardianship(
+                school_id=world.school.id,
+                guardian_id=world.teacher.id,
+                student_id=world.students[3].id,
+                kind=GuardianKind.PARENT,
+            ),
+            MessengerBinding(
+                school_id=world.school.id,
+                account_id=world.actors["teacher"].account_id,
+                messenger=Messenger.TELEGRAM,
+                external_user_id="2",
+                chat_id="2",
+            ),
+        ]
+    )
+    await session.commit()
+    actor = await actor_for_account(session, world.actors["teacher"].account_id)
+    assert actor is not None
+    ctx = await context.chat_context(session, actor)
+    assert ctx.role == Role.TEACHER and ctx.roles == (Role.TEACHER, Role.PARENT)
+    ctx = await context.set_role(session, actor, Role.PARENT)
+    assert ctx.role == Role.PARENT and ctx.student is not None
+    with pytest.raises(AccessDenied):
+        await context.set_role(session, actor, Role.ADMIN)
