@@ -15,6 +15,7 @@ from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.fsm.storage.base import BaseStorage, DefaultKeyBuilder
 from aiogram.fsm.storage.memory import MemoryStorage
+from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.commands import set_default_commands
@@ -24,6 +25,7 @@ from bot.middlewares import setup_middlewares
 from handlers import build_router
 from services.db import make_engine, make_session_factory
 from services.migrate import upgrade
+from services.throttle import DatabaseThrottle, RedisThrottle
 
 log = logging.getLogger(__name__)
 
@@ -65,17 +67,27 @@ def create_storage(settings: Settings) -> BaseStorage:
     )
 
 
+def create_redis(settings: Settings) -> Redis | None:
+    """One Redis client for the process (sign-in throttling, pacing, locks), if configured."""
+    if settings.redis_url is None:
+        return None
+    return Redis.from_url(settings.redis_url.get_secret_value())
+
+
 def create_dispatcher(
     settings: Settings,
     session_factory: async_sessionmaker[AsyncSession],
     *,
     storage: BaseStorage | None = None,
 ) -> Dispatcher:
+    redis = create_redis(settings)
     dp = Dispatcher(
         storage=storage if storage is not None else create_storage(settings),
         settings=settings,
         session_factory=session_factory,
         bot_username=settings.bot_username,
+        redis=redis,
+        throttle=(RedisThrottle(redis) if redis is not None else DatabaseThrottle(session_factory)),
     )
     setup_middlewares(dp)
     dp.include_router(build_router())
@@ -136,5 +148,8 @@ async def run_polling(settings: Settings) -> None:
             await bot.session.close()
         if dp is not None:
             await dp.storage.close()
+            redis = dp.workflow_data.get("redis")
+            if redis is not None:
+                await redis.aclose()
         await engine.dispose()
         log.info("stopped")

@@ -67,7 +67,7 @@ CATALOGUE: tuple[CommandSpec, ...] = (
     # everyone
     CommandSpec("settings", EVERYONE_SIGNED_IN),
     CommandSpec("role", EVERYONE_SIGNED_IN),
-    CommandSpec("language", None),
+    CommandSpec("language", EVERYONE_SIGNED_IN),
     CommandSpec("login", None),
     CommandSpec("logout", EVERYONE_SIGNED_IN),
     CommandSpec("help", None),

@@ -29,9 +29,20 @@ def ensure_sqlite_dir(url: str) -> None:
         Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
 
 
+def _lower(value: Any) -> Any:
+    return value.lower() if isinstance(value, str) else value
+
+
+def _upper(value: Any) -> Any:
+    return value.upper() if isinstance(value, str) else value
+
+
 def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
     # Enforce foreign keys (off by default in SQLite), wait for writers instead of failing,
     # and let readers go on while one writer writes.
+    # SQLite's own lower() and upper() know only ASCII; names here are Cyrillic.
+    dbapi_connection.create_function("lower", 1, _lower, deterministic=True)
+    dbapi_connection.create_function("upper", 1, _upper, deterministic=True)
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")

@@ -5,13 +5,13 @@ from __future__ import annotations
 from aiogram import Bot, F, Router
 from aiogram.enums import ChatType
 from aiogram.filters import CommandObject, CommandStart
+from aiogram.fsm.context import FSMContext
 from aiogram.types import Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import i18n
-from bot.commands import set_chat_commands
 from bot.i18n import Translator
 from handlers.common.render import name_html, roles_text
+from handlers.common.signin import ask_login, signed_in
 from services import accounts
 from services.enums import Messenger
 from services.identity import Actor
@@ -22,29 +22,27 @@ async def start_with_invite(
 ) -> None:
     """Redeem the invite token; a DomainError is answered by the error middleware."""
     assert message.from_user is not None  # private chats always have a sender
-    actor = await accounts.redeem_invite(
+    result = await accounts.sign_in_with_invite(
         session,
         token=(command.args or "").strip(),
         messenger=Messenger.TELEGRAM,
         external_user_id=str(message.from_user.id),
         chat_id=str(message.chat.id),
     )
-    lang = i18n.pick_lang(actor.language, message.from_user.language_code)
-    # The menu first, so that it is in place when the greeting (which mentions it) arrives.
-    await set_chat_commands(bot, message.chat.id, actor.roles, lang)
-    await message.answer(
-        i18n.t(
-            lang,
-            "start.signed_in",
-            name=name_html(actor.display_name),
-            roles=roles_text(lang, actor.roles),
-        )
-    )
+    await signed_in(message, bot, session, result, message.from_user.language_code)
 
 
-async def start(message: Message, actor: Actor | None, lang: str, t: Translator) -> None:
+async def start(
+    message: Message,
+    actor: Actor | None,
+    lang: str,
+    t: Translator,
+    state: FSMContext,
+) -> None:
     if actor is None:
+        # Without an invite link: sign in step by step with login and one-time password.
         await message.answer(t("start.guest"))
+        await ask_login(message, state, t)
         return
     await message.answer(
         t(

@@ -71,7 +71,7 @@ async def test_default_commands_in_ru_and_en() -> None:
         assert isinstance(call.scope, BotCommandScopeDefault)
         lang = lang_code or "ru"
         assert [(c.command, c.description) for c in call.commands] == [
-            (name, t(lang, f"cmd.{name}")) for name in ("language", "login", "help", "start")
+            (name, t(lang, f"cmd.{name}")) for name in ("login", "help", "start")
         ]
 
 

@@ -20,7 +20,7 @@ def _commands(text: str) -> set[str]:
 async def test_help_guest(dp: Dispatcher, bot: RecordingBot) -> None:
     await dp.feed_update(bot, make_message_update(4001, "/help"))
     (text,) = bot.session.sent_texts(4001)
-    assert _commands(text) == {"language", "login", "start", "help"}
+    assert _commands(text) == {"login", "start", "help"}
     assert text.startswith(t("ru", "help.header_guest"))
     assert t("ru", "help.footer_guest") in text
     assert f"/help — {t('ru', 'cmd.help')}" in text

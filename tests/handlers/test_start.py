@@ -24,19 +24,19 @@ async def _bindings(factory: async_sessionmaker[AsyncSession]) -> list[Messenger
 
 async def test_start_guest_ru(dp: Dispatcher, bot: RecordingBot) -> None:
     await dp.feed_update(bot, make_message_update(1001, "/start", language_code="ru"))
-    assert bot.session.sent_texts(1001) == [t("ru", "start.guest")]
-    assert "ссылку-приглашение" in bot.session.sent_texts(1001)[0]
+    assert bot.session.sent_texts(1001) == [t("ru", "start.guest"), t("ru", "login.ask_login")]
+    assert "ссылке-приглашению" in bot.session.sent_texts(1001)[0]
 
 
 async def test_start_guest_en(dp: Dispatcher, bot: RecordingBot) -> None:
     await dp.feed_update(bot, make_message_update(1002, "/start", language_code="en"))
-    assert bot.session.sent_texts(1002) == [t("en", "start.guest")]
+    assert bot.session.sent_texts(1002) == [t("en", "start.guest"), t("en", "login.ask_login")]
     assert t("en", "start.guest") != t("ru", "start.guest")
 
 
 async def test_start_guest_other_language_gets_russian(dp: Dispatcher, bot: RecordingBot) -> None:
     await dp.feed_update(bot, make_message_update(1003, "/start", language_code="de"))
-    assert bot.session.sent_texts(1003) == [t("ru", "start.guest")]
+    assert bot.session.sent_texts(1003) == [t("ru", "start.guest"), t("ru", "login.ask_login")]
 
 
 async def test_start_with_valid_invite_signs_in(
@@ -67,7 +67,9 @@ async def test_start_with_valid_invite_signs_in(
     assert isinstance(menus[0].scope, BotCommandScopeChat)
     assert str(menus[0].scope.chat_id) == "2001"
     names = [c.command for c in menus[0].commands]
-    assert "today" in names and "diary" in names and "admin" not in names
+    # A teacher who is also a parent starts as a teacher; /role switches to the family side.
+    assert "today" in names and "role" in names
+    assert "diary" not in names and "admin" not in names
     # The menu is in place before the greeting that mentions it arrives.
     kinds = [type(r) for r in bot.session.requests if isinstance(r, SendMessage | SetMyCommands)]
     assert kinds == [SetMyCommands, SendMessage]
@@ -158,7 +160,7 @@ async def test_start_with_expired_token_fails(
 async def test_blocked_account_is_a_guest(dp: Dispatcher, bot: RecordingBot, world: World) -> None:
     await world.signed_in(3301, Role.TEACHER, blocked=True)
     await dp.feed_update(bot, make_message_update(3301, "/start"))
-    assert bot.session.sent_texts(3301) == [t("ru", "start.guest")]
+    assert bot.session.sent_texts(3301) == [t("ru", "start.guest"), t("ru", "login.ask_login")]
 
 
 async def test_account_language_wins_over_telegram(
@@ -173,4 +175,5 @@ async def test_account_language_wins_over_telegram(
 
 async def test_start_answers_only_once(dp: Dispatcher, bot: RecordingBot) -> None:
     await dp.feed_update(bot, make_message_update(3501, "/start"))
-    assert len(bot.session.requests_of(SendMessage)) == 1
+    # The greeting and the first step of sign-in by login, nothing more (no fallback too).
+    assert len(bot.session.requests_of(SendMessage)) == 2

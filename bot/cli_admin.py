@@ -1,0 +1,354 @@
+"""School office commands of ``python -m bot``: import, report, backup, restore, year,
+templates, retention.
+
+``add_commands(subparsers)`` adds them to the main parser; each sets ``admin_handler``, a
+function ``(args, settings) -> exit code`` that runs the command (it calls ``asyncio.run``
+itself, so call it outside an event loop). Commands act as the CLI actor: the admin of the
+chosen school (``--school CODE``, needed when the database holds several), audited with
+source "cli".
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import os
+import sys
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any, Protocol
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+
+
+class HasDatabaseUrl(Protocol):
+    @property
+    def database_url(self) -> str: ...
+
+
+Handler = Callable[[argparse.Namespace, HasDatabaseUrl], int]
+
+
+def _lang(args: argparse.Namespace) -> str:
+    if getattr(args, "lang", None):
+        return "en" if str(args.lang).lower().startswith("en") else "ru"
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(name)
+        if value:
+            return "en" if value.lower().startswith("en") else "ru"
+    return "ru"
+
+
+def _date(value: str) -> dt.date:
+    for fmt in ("%Y-%m-%d", "%d.%m.%Y"):
+        try:
+            return dt.datetime.strptime(value, fmt).date()  # noqa: DTZ007 - a date only
+        except ValueError:
+            continue
+    raise argparse.ArgumentTypeError(f"not a date: {value} (expected YYYY-MM-DD)")
+
+
+def _error(err: Exception) -> int:
+    from services.errors import DomainError
+
+    if isinstance(err, DomainError):
+        params = ", ".join(f"{k}={v}" for k, v in err.params.items())
+        print(f"error: {err.code}" + (f" ({params})" if params else ""), file=sys.stderr)
+    else:
+        print(f"error: {err}", file=sys.stderr)
+    return EXIT_FAILED
+
+
+def _with_session(
+    settings: HasDatabaseUrl, school: str | None, work: Callable[[Any, Any], Awaitable[int]]
+) -> int:
+    """Run ``work(session, actor)`` with the CLI actor of the school; domain errors → exit 1."""
+    from services.db import make_engine, make_session_factory
+    from services.errors import DomainError
+    from services.school_admin import cli_actor
+
+    async def run() -> int:
+        engine = make_engine(settings.database_url)
+        try:
+            async with make_session_factory(engine)() as session:
+                actor = await cli_actor(session, school)
+                return await work(session, actor)
+        finally:
+            await engine.dispose()
+
+    try:
+        return asyncio.run(run())
+    except DomainError as err:
+        return _error(err)
+
+
+# --------------------------------------------------------------------------- import
+
+
+def cmd_import(args: argparse.Namespace, settings: HasDatabaseUrl) -> int:
+    from services.imports import import_file
+
+    path = Path(args.file)
+    if not path.is_file():
+        print(f"error: {path} not found", file=sys.stderr)
+        return EXIT_FAILED
+    data = path.read_bytes()
+    lang = _lang(args)
+
+    def progress(done: int, total: int) -> None:
+        if sys.stderr.isatty() and (done == total or done % 100 == 0):
+            print(f"\r{done}/{total}", end="" if done < total else "\n", file=sys.stderr)
+
+    async def work(session: Any, actor: Any) -> int:
+        result = await import_file(
+            session, actor, args.kind, path.name, data, progress=progress, dry_run=args.dry_run
+        )
+        if result.errors:
+            for line in result.error_lines(lang):
+                print(line, file=sys.stderr)
+            print(result.summary(lang), file=sys.stderr)
+            return EXIT_FAILED
+        print(result.summary(lang))
+        return EXIT_OK
+
+    return _with_session(settings, args.school, work)
+
+
+# --------------------------------------------------------------------------- report
+
+
+def cmd_report(args: argparse.Namespace, settings: HasDatabaseUrl) -> int:
+    from services.reports import build_report
+
+    params: dict[str, Any] = {"lang": _lang(args)}
+    for name in ("class", "period", "month", "subject", "subgroup", "student", "date", "year"):
+        value = getattr(args, name.replace("class", "class_"), None)
+        if value is not None:
+            params[name] = value
+    if args.date_from:
+        params["date_from"] = args.date_from
+    if args.date_to:
+        params["date_to"] = args.date_to
+    fmt = args.format or (Path(args.out).suffix.lstrip(".").lower() if args.out else "pdf")
+
+    async def work(session: Any, actor: Any) -> int:
+        report = await build_report(session, actor, args.kind, params, fmt)
+        out = Path(args.out) if args.out else Path(report.filename)
+        if out.is_dir():
+            out = out / report.filename
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_bytes(report.data)
+        print(out)
+        return EXIT_OK
+
+    return _with_session(settings, args.school, work)
+
+
+# --------------------------------------------------------------------------- backup, restore
+
+
+def cmd_backup(args: argparse.Namespace, settings: HasDatabaseUrl) -> int:
+    from services.backup import BackupError, scheduled_backup
+
+    try:
+        run = scheduled_backup(
+            settings.database_url,
+            Path(args.dir),
+            mirrors=[Path(m) for m in args.mirror or []],
+            keep_daily=args.keep_daily,
+            keep_weekly=args.keep_weekly,
+        )
+    except BackupError as err:
+        return _error(err)
+    print(run.path)
+    for copy in run.copies:
+        print(copy)
+    if run.removed:
+        print(f"rotated out: {len(run.removed)}", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_restore(args: argparse.Namespace, settings: HasDatabaseUrl) -> int:
+    from services.backup import BackupError, restore
+
+    if not args.yes:
+        print(
+            "restore replaces the whole database with the backup; stop the bot and add --yes",
+            file=sys.stderr,
+        )
+        return EXIT_FAILED
+    try:
+        restore(settings.database_url, Path(args.file))
+    except BackupError as err:
+        return _error(err)
+    print(f"restored {args.file}")
+    return EXIT_OK
+
+
+# --------------------------------------------------------------------------- year
+
+
+def _ids(session: Any, school_id: int, external_ids: str | None) -> Awaitable[list[int]]:
+    from sqlalchemy import select
+
+    from services.models import Person
+
+    wanted = [x.strip() for x in (external_ids or "").split(",") if x.strip()]
+
+    async def fetch() -> list[int]:
+        if not wanted:
+            return []
+        rows = await session.execute(
+            select(Person.external_id, Person.id).where(
+                Person.school_id == school_id, Person.external_id.in_(wanted)
+            )
+        )
+        found = {e: i for e, i in rows}
+        missing = [w for w in wanted if w not in found]
+        if missing:
+            from services.errors import NotFound
+
+            raise NotFound("admin.student_not_found", ids=",".join(missing))
+        return [found[w] for w in wanted]
+
+    return fetch()
+
+
+def cmd_year(args: argparse.Namespace, settings: HasDatabaseUrl) -> int:
+    from services import school_admin as sa
+
+    async def work(session: Any, actor: Any) -> int:
+        if args.year_action == "open":
+            opened = await sa.open_year(
+                session,
+                actor,
+                name=args.name,
+                starts_on=args.starts,
+                ends_on=args.ends,
+                promote_from=args.promote_from,
+                leaving=await _ids(session, actor.school_id, args.leaving),
+                repeating=await _ids(session, actor.school_id, args.repeating),
+            )
+            print(
+                f"{opened.year.name}: classes {', '.join(sorted(opened.classes)) or '-'}; "
+                f"promoted {opened.promoted}, repeating {opened.repeating}, "
+                f"graduated {opened.graduated}, left {opened.left}"
+            )
+            for warning in opened.warnings:
+                print(warning, file=sys.stderr)
+        elif args.year_action == "close":
+            year = await sa.close_year(session, actor, args.name)
+            print(f"{year.name}: closed")
+        else:
+            year = await sa.archive_year(session, actor, args.name)
+            print(f"{year.name}: archived")
+        return EXIT_OK
+
+    return _with_session(settings, args.school, work)
+
+
+# --------------------------------------------------------------------------- templates, retention
+
+
+def cmd_templates(args: argparse.Namespace, settings: HasDatabaseUrl) -> int:
+    from services.imports import write_templates
+
+    for path in write_templates(Path(args.out), xlsx=not args.csv_only):
+        print(path)
+    return EXIT_OK
+
+
+def cmd_retention(args: argparse.Namespace, settings: HasDatabaseUrl) -> int:
+    from services.backup import purge_expired
+
+    async def work(session: Any, actor: Any) -> int:
+        items = await purge_expired(session, actor, dry_run=not args.purge)
+        for item in items:
+            print(
+                f"{item.year}\t{item.action}\tlessons={item.lessons}\tfinal_marks={item.final_marks}"
+            )
+        if not items:
+            print("nothing past retention")
+        elif not args.purge:
+            print("dry run: add --purge to delete", file=sys.stderr)
+        return EXIT_OK
+
+    return _with_session(settings, args.school, work)
+
+
+# --------------------------------------------------------------------------- parser
+
+
+def add_commands(subparsers: Any) -> None:
+    """Add the school office's commands to ``python -m bot``'s subparsers."""
+    from services.imports import KINDS
+    from services.reports import REPORTS
+
+    def school(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--school", default=None, help="school code (needed if there are several)")
+
+    p = subparsers.add_parser("import", help="import a register file (CSV or XLSX)")
+    p.add_argument("kind", choices=sorted(KINDS))
+    p.add_argument("file")
+    p.add_argument("--dry-run", action="store_true", help="check and count, write nothing")
+    p.add_argument("--lang", choices=["ru", "en"], default=None)
+    school(p)
+    p.set_defaults(admin_handler=cmd_import)
+
+    p = subparsers.add_parser("report", help="build a report as PDF or XLSX")
+    p.add_argument("kind", choices=sorted(REPORTS))
+    p.add_argument("--class", dest="class_", metavar="CLASS", help="class name, e.g. 7А")
+    p.add_argument("--period", type=int, help="study period number")
+    p.add_argument("--month", help="YYYY-MM")
+    p.add_argument("--subject")
+    p.add_argument("--subgroup")
+    p.add_argument("--student", help="student's external id")
+    p.add_argument("--date", help="a day (family_weekly: any day of the week)")
+    p.add_argument("--from", dest="date_from", help="YYYY-MM-DD")
+    p.add_argument("--to", dest="date_to", help="YYYY-MM-DD")
+    p.add_argument("--year", help="school year name, e.g. 2026/2027")
+    p.add_argument("--format", choices=["pdf", "xlsx"], default=None)
+    p.add_argument("--out", help="file or directory (default: the report's name here)")
+    p.add_argument("--lang", choices=["ru", "en"], default=None)
+    school(p)
+    p.set_defaults(admin_handler=cmd_report)
+
+    p = subparsers.add_parser("backup", help="back the database up (and rotate old backups)")
+    p.add_argument("--dir", default="backups")
+    p.add_argument("--mirror", action="append", help="also copy to this directory (repeatable)")
+    p.add_argument("--keep-daily", type=int, default=7)
+    p.add_argument("--keep-weekly", type=int, default=5)
+    p.set_defaults(admin_handler=cmd_backup)
+
+    p = subparsers.add_parser("restore", help="replace the database with a backup")
+    p.add_argument("file")
+    p.add_argument("--yes", action="store_true", help="yes, replace the whole database")
+    p.set_defaults(admin_handler=cmd_restore)
+
+    p = subparsers.add_parser("year", help="open, close or archive a school year")
+    actions = p.add_subparsers(dest="year_action", required=True, metavar="ACTION")
+    o = actions.add_parser("open", help="open a year (quarters and holidays by default)")
+    o.add_argument("--name", required=True, help="e.g. 2027/2028")
+    o.add_argument("--starts", type=_date, required=True)
+    o.add_argument("--ends", type=_date, required=True)
+    o.add_argument("--from", dest="promote_from", help="promote the classes of this year")
+    o.add_argument("--leaving", help="external ids of students who leave (comma separated)")
+    o.add_argument("--repeating", help="external ids of students who repeat the grade")
+    school(o)
+    for name in ("close", "archive"):
+        c = actions.add_parser(name, help=f"{name} a year")
+        c.add_argument("--name", required=True)
+        school(c)
+    p.set_defaults(admin_handler=cmd_year)
+
+    p = subparsers.add_parser("templates", help="write the import templates (CSV and XLSX)")
+    p.add_argument("--out", default="templates")
+    p.add_argument("--csv-only", action="store_true")
+    p.set_defaults(admin_handler=cmd_templates)
+
+    p = subparsers.add_parser("retention", help="list (or --purge) data past retention")
+    p.add_argument("--purge", action="store_true")
+    school(p)
+    p.set_defaults(admin_handler=cmd_retention)
