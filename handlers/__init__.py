@@ -9,7 +9,7 @@ from __future__ import annotations
 from aiogram import Router
 
 from handlers import admin, class_teacher, family, teacher
-from handlers.common import fallback, group, help, signin, start
+from handlers.common import fallback, group, help, invite, signin, start
 
 
 def build_router() -> Router:
@@ -19,6 +19,7 @@ def build_router() -> Router:
         group.build_router(),  # no personal data in groups: takes every non-private message
         start.build_router(),
         signin.build_router(),
+        invite.build_router(),
         help.build_router(),
         teacher.build_router(),
         class_teacher.build_router(),

@@ -538,3 +538,72 @@ async def set_blocked(
         reason=reason.strip()[:500],
     )
     await session.commit()
+
+
+async def ensure_can_manage(session: AsyncSession, actor: Actor, person_id: int) -> None:
+    """For the front end: may this actor issue or revoke this person's credentials?"""
+    await policy.ensure_can_manage_credentials(session, actor, person_id)
+
+
+async def cli_issue(
+    session: AsyncSession,
+    *,
+    login: str | None = None,
+    external_id: str | None = None,
+    school_code: str | None = None,
+    revoke: bool = False,
+    ttl: dt.timedelta = DEFAULT_CREDENTIAL_TTL,
+) -> IssuedCredentials | None:
+    """`python -m bot invite`: the school office issues (or revokes) a person's sign-in.
+
+    Found by login, or by register id within a school. Commits; audited with source "cli".
+    """
+    person: Person | None = None
+    if login:
+        account = await session.scalar(select(Account).where(Account.login == login.lower()))
+        person = await session.get(Person, account.person_id) if account else None
+    elif external_id:
+        q = select(Person).where(Person.external_id == external_id)
+        if school_code:
+            q = q.join(School, School.id == Person.school_id).where(School.code == school_code)
+        found = (await session.scalars(q.limit(2))).all()
+        if len(found) > 1:
+            raise DomainError("cli.school_required")
+        person = found[0] if found else None
+    if person is None:
+        raise NotFound("cli.person_not_found")
+    account = await ensure_account(session, person)
+    if revoke:
+        await session.execute(
+            update(Invite)
+            .where(
+                Invite.account_id == account.id,
+                Invite.used_at.is_(None),
+                Invite.revoked_at.is_(None),
+            )
+            .values(revoked_at=utcnow())
+        )
+        account.password_hash = None
+        for b in (
+            await session.scalars(
+                select(MessengerBinding).where(
+                    MessengerBinding.account_id == account.id, MessengerBinding.ended_at.is_(None)
+                )
+            )
+        ).all():
+            b.ended_at = utcnow()
+            b.end_reason = "revoked"
+        audit.record(
+            session,
+            actor=None,
+            action="credentials.revoke",
+            entity="account",
+            entity_id=account.id,
+            school_id=account.school_id,
+            source="cli",
+        )
+        await session.commit()
+        return None
+    creds = await issue_credentials(session, account, actor=None, ttl=ttl, source="cli")
+    await session.commit()
+    return creds

@@ -1,0 +1,196 @@
+"""/invite: the admin (anyone in the school) and a class teacher (their class's students and
+families) issue a one-time password and invite link, re-issue it, or end a person's sign-in.
+
+Every id in a button is checked again by the services' access policy: a forged button for
+another class or family is refused and logged.
+"""
+
+from __future__ import annotations
+
+from aiogram import F, Router
+from aiogram.enums import ChatType
+from aiogram.filters import Command, StateFilter
+from aiogram.filters.callback_data import CallbackData
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.i18n import Translator, escape
+from services import accounts, people
+from services.enums import Role
+from services.identity import Actor
+
+PAGE = 16
+
+
+class InviteCb(CallbackData, prefix="inv"):
+    action: str  # cls | stu | per | issue | revoke | page
+    id: int = 0
+    page: int = 0
+
+
+class InviteSearch(StatesGroup):
+    query = State()
+
+
+def _status(row: people.PersonRow, t: Translator) -> str:
+    if row.blocked:
+        return "⛔"
+    return "✅" if row.signed_in else "▫️"
+
+
+def _people_keyboard(
+    rows: list[people.PersonRow], action: str, t: Translator, *, page: int = 0, class_id: int = 0
+) -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    chunk = rows[page * PAGE : (page + 1) * PAGE]
+    for row in chunk:
+        kb.button(
+            text=f"{_status(row, t)} {row.name}", callback_data=InviteCb(action=action, id=row.id)
+        )
+    kb.adjust(1)
+    nav = InlineKeyboardBuilder()
+    if page > 0:
+        nav.button(text="◀", callback_data=InviteCb(action="page", id=class_id, page=page - 1))
+    if (page + 1) * PAGE < len(rows):
+        nav.button(text="▶", callback_data=InviteCb(action="page", id=class_id, page=page + 1))
+    kb.attach(nav)
+    return kb.as_markup()
+
+
+async def invite_command(
+    message: Message, actor: Actor | None, session: AsyncSession, state: FSMContext, t: Translator
+) -> None:
+    if actor is None or not actor.has(Role.CLASS_TEACHER, Role.ADMIN):
+        await message.answer(t("invite.not_allowed"))
+        return
+    classes = await people.classes_of_class_teacher(session, actor)
+    if actor.has(Role.ADMIN):
+        await state.set_state(InviteSearch.query)
+    if len(classes) == 1 and not actor.has(Role.ADMIN):
+        rows = await people.class_students(session, actor, classes[0].id)
+        await message.answer(
+            t("invite.pick_student", cls=escape(classes[0].name)),
+            reply_markup=_people_keyboard(rows, "stu", t, class_id=classes[0].id),
+        )
+        return
+    kb = InlineKeyboardBuilder()
+    for cls in classes:
+        kb.button(text=cls.name, callback_data=InviteCb(action="cls", id=cls.id))
+    kb.adjust(4)
+    text = t("invite.admin_intro") if actor.has(Role.ADMIN) else t("invite.pick_class")
+    await message.answer(text, reply_markup=kb.as_markup())
+
+
+async def search_query(
+    message: Message, actor: Actor | None, session: AsyncSession, t: Translator
+) -> None:
+    if actor is None:
+        return
+    rows = await people.search(session, actor, message.text or "")
+    if not rows:
+        await message.answer(t("invite.nothing_found"))
+        return
+    await message.answer(t("invite.found"), reply_markup=_people_keyboard(rows, "per", t))
+
+
+async def on_class(
+    query: CallbackQuery,
+    callback_data: InviteCb,
+    actor: Actor | None,
+    session: AsyncSession,
+    t: Translator,
+) -> None:
+    if actor is None or not isinstance(query.message, Message):
+        return
+    rows = await people.class_students(session, actor, callback_data.id)
+    await query.message.edit_text(
+        t("invite.pick_student", cls=""),
+        reply_markup=_people_keyboard(
+            rows, "stu", t, page=callback_data.page, class_id=callback_data.id
+        ),
+    )
+
+
+async def on_student(
+    query: CallbackQuery,
+    callback_data: InviteCb,
+    actor: Actor | None,
+    session: AsyncSession,
+    t: Translator,
+) -> None:
+    if actor is None or not isinstance(query.message, Message):
+        return
+    rows = await people.student_family(session, actor, callback_data.id)
+    await query.message.edit_text(
+        t("invite.pick_person"), reply_markup=_people_keyboard(rows, "per", t)
+    )
+
+
+async def on_person(
+    query: CallbackQuery,
+    callback_data: InviteCb,
+    actor: Actor | None,
+    session: AsyncSession,
+    t: Translator,
+) -> None:
+    if actor is None or not isinstance(query.message, Message):
+        return
+    await accounts.ensure_can_manage(session, actor, callback_data.id)
+    kb = InlineKeyboardBuilder()
+    kb.button(text=t("invite.issue"), callback_data=InviteCb(action="issue", id=callback_data.id))
+    kb.button(text=t("invite.revoke"), callback_data=InviteCb(action="revoke", id=callback_data.id))
+    kb.adjust(1)
+    await query.message.edit_text(t("invite.person_actions"), reply_markup=kb.as_markup())
+
+
+async def on_issue(
+    query: CallbackQuery,
+    callback_data: InviteCb,
+    actor: Actor | None,
+    session: AsyncSession,
+    bot_username: str,
+    t: Translator,
+) -> None:
+    if actor is None or not isinstance(query.message, Message):
+        return
+    creds = await accounts.issue_for(session, actor, callback_data.id)
+    await query.message.edit_text(
+        t(
+            "invite.issued",
+            login=escape(creds.login),
+            password=escape(creds.password),
+            link=escape(accounts.invite_link(bot_username, creds.invite_token)),
+            days=(creds.expires_at - accounts.utcnow()).days + 1,
+        )
+    )
+
+
+async def on_revoke(
+    query: CallbackQuery,
+    callback_data: InviteCb,
+    actor: Actor | None,
+    session: AsyncSession,
+    t: Translator,
+) -> None:
+    if actor is None or not isinstance(query.message, Message):
+        return
+    await accounts.revoke_for(session, actor, callback_data.id)
+    await query.message.edit_text(t("invite.revoked"))
+
+
+def build_router() -> Router:
+    router = Router(name=__name__)
+    router.message.filter(F.chat.type == ChatType.PRIVATE)
+    router.message.register(invite_command, Command("invite"))
+    router.message.register(
+        search_query, StateFilter(InviteSearch.query), F.text & ~F.text.startswith("/")
+    )
+    router.callback_query.register(on_class, InviteCb.filter(F.action.in_({"cls", "page"})))
+    router.callback_query.register(on_student, InviteCb.filter(F.action == "stu"))
+    router.callback_query.register(on_person, InviteCb.filter(F.action == "per"))
+    router.callback_query.register(on_issue, InviteCb.filter(F.action == "issue"))
+    router.callback_query.register(on_revoke, InviteCb.filter(F.action == "revoke"))
+    return router

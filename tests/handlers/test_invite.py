@@ -1,0 +1,82 @@
+"""/invite through the Dispatcher: a class teacher issues sign-ins for their class's families;
+forged buttons for anyone else are refused."""
+
+from __future__ import annotations
+
+import re
+
+from aiogram import Dispatcher
+from aiogram.methods import EditMessageText, SendMessage
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.i18n import t
+from handlers.common.invite import InviteCb
+from services import accounts
+from services.enums import Messenger
+from services.models import Invite, MessengerBinding
+from testkit.recording import RecordingBot, make_callback_update, make_message_update
+from tests.factories import SchoolWorld, build_school
+
+
+async def bind(session: AsyncSession, world: SchoolWorld, name: str, user_id: int) -> None:
+    actor = world.actors[name]
+    session.add(
+        MessengerBinding(
+            school_id=world.school.id,
+            account_id=actor.account_id,
+            messenger=Messenger.TELEGRAM,
+            external_user_id=str(user_id),
+            chat_id=str(user_id),
+        )
+    )
+    await session.commit()
+
+
+async def press(dp: Dispatcher, bot: RecordingBot, user: int, data: InviteCb) -> None:
+    await dp.feed_update(bot, make_callback_update(user, data.pack(), message_text="…"))
+
+
+async def test_class_teacher_issues_for_a_parent(
+    dp: Dispatcher, bot: RecordingBot, session: AsyncSession
+) -> None:
+    world = await build_school(session)
+    await bind(session, world, "class_teacher", 8001)
+    await dp.feed_update(bot, make_message_update(8001, "/invite"))
+    first = bot.session.requests_of(SendMessage)[-1]
+    labels = [b.text for row in first.reply_markup.inline_keyboard for b in row]  # type: ignore[union-attr]
+    assert any("Иванов Пётр" in x for x in labels) and not any("Чужой" in x for x in labels)
+
+    await press(dp, bot, 8001, InviteCb(action="stu", id=world.students[0].id))
+    await press(dp, bot, 8001, InviteCb(action="per", id=world.parent.id))
+    await press(dp, bot, 8001, InviteCb(action="issue", id=world.parent.id))
+    text = bot.session.requests_of(EditMessageText)[-1].text
+    login = re.search(r"<code>([^<]+)</code>", text)
+    password = re.findall(r"<code>([^<]+)</code>", text)[1]
+    assert login is not None
+    result = await accounts.sign_in_with_password(
+        session,
+        login=login.group(1),
+        password=password,
+        messenger=Messenger.TELEGRAM,
+        external_user_id="8101",
+        chat_id="8101",
+    )
+    assert result.actor.person_id == world.parent.id
+
+
+async def test_forged_buttons_are_refused(
+    dp: Dispatcher, bot: RecordingBot, session: AsyncSession
+) -> None:
+    world = await build_school(session)
+    await bind(session, world, "class_teacher", 8002)
+    # A colleague (staff) and a student of another class: not this class teacher's to invite.
+    for target in (world.colleague.id, world.other_student.id, world.first_student.id):
+        bot.session.clear()
+        await press(dp, bot, 8002, InviteCb(action="issue", id=target))
+        assert not bot.session.requests_of(EditMessageText)
+    assert await session.scalar(select(func.count()).select_from(Invite)) == 0
+    # A parent cannot use /invite at all.
+    await bind(session, world, "parent", 8003)
+    await dp.feed_update(bot, make_message_update(8003, "/invite"))
+    assert bot.session.sent_texts(8003) == [t("ru", "invite.not_allowed")]
