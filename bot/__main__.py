@@ -38,6 +38,15 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("migrate", help="upgrade the database to the newest revision")
     demo = sub.add_parser("demo", help="fill a demo school and print its users")
     demo.add_argument("--json", action="store_true", help="print the users as JSON only")
+    invite = sub.add_parser("invite", help="issue (or revoke) a person's one-time sign-in")
+    who = invite.add_mutually_exclusive_group(required=True)
+    who.add_argument("--login", help="the person's login")
+    who.add_argument("--external-id", help="the person's id in the school's register")
+    invite.add_argument("--school", default=None, help="school code (with --external-id)")
+    invite.add_argument("--revoke", action="store_true", help="revoke instead of issuing")
+    from bot.cli_admin import add_commands
+
+    add_commands(sub)
     admin = sub.add_parser("create-admin", help="create a school administrator")
     admin.add_argument("--last-name", required=True)
     admin.add_argument("--first-name", required=True)
@@ -144,6 +153,38 @@ async def cmd_create_admin(settings: Settings, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+async def cmd_invite(settings: Settings, args: argparse.Namespace) -> int:
+    from services.accounts import cli_issue, invite_link
+    from services.db import make_engine, make_session_factory
+    from services.errors import DomainError
+    from services.migrate import upgrade
+
+    engine = make_engine(settings.database_url)
+    try:
+        await upgrade(engine)
+        async with make_session_factory(engine)() as session:
+            creds = await cli_issue(
+                session,
+                login=args.login,
+                external_id=args.external_id,
+                school_code=args.school,
+                revoke=args.revoke,
+            )
+    except DomainError as err:
+        print(t(_cli_lang(), err.code, **err.params), file=sys.stderr)
+        return EXIT_FAILED
+    finally:
+        await engine.dispose()
+    if creds is None:
+        print(t(_cli_lang(), "invite.revoked"))
+        return EXIT_OK
+    print(f"login:    {creds.login}")
+    print(f"password: {creds.password}")
+    print(f"invite:   {invite_link(settings.bot_username, creds.invite_token)}")
+    print(f"expires:  {creds.expires_at.isoformat(timespec='minutes')}")
+    return EXIT_OK
+
+
 async def cmd_run(settings: Settings) -> int:
     from bot.app import run_polling
 
@@ -196,6 +237,12 @@ def _dispatch(command: str, args: argparse.Namespace) -> int:
             return asyncio.run(cmd_demo(settings, as_json=args.json))
         if command == "create-admin":
             return asyncio.run(cmd_create_admin(settings, args))
+        if command == "invite":
+            return asyncio.run(cmd_invite(settings, args))
+        admin_handler = getattr(args, "admin_handler", None)
+        if admin_handler is not None:
+            code: int = admin_handler(args, settings)
+            return code
     except ConfigError as exc:
         print(str(exc).splitlines()[0] if str(exc) else type(exc).__name__, file=sys.stderr)
         return EXIT_CONFIG

@@ -117,7 +117,7 @@ def test_every_command_and_role_has_a_text() -> None:
 
 def test_commands_for_roles() -> None:
     guest = [c.command for c in commands_for(None, "ru")]
-    assert guest == ["language", "login", "help", "start"]
+    assert guest == ["login", "help", "start"]
     teacher = [c.command for c in commands_for({Role.TEACHER}, "en")]
     assert "today" in teacher and "diary" not in teacher
     assert commands_for({Role.PARENT}, "en")[0].description == t("en", "cmd.diary")
