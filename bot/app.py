@@ -18,6 +18,7 @@ from aiogram.fsm.storage.memory import MemoryStorage
 from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot import retry
 from bot.commands import set_default_commands
 from bot.config import Settings
 from bot.logging import register_secret
@@ -47,11 +48,13 @@ def create_bot(settings: Settings) -> Bot:
     session = None
     if settings.telegram_api_url:
         session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_url))
-    return Bot(
+    bot = Bot(
         token=token,
         session=session,
         default=DefaultBotProperties(parse_mode=ParseMode.HTML),
     )
+    retry.install(bot)
+    return bot
 
 
 def create_storage(settings: Settings) -> BaseStorage:
