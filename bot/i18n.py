@@ -12,11 +12,11 @@ from __future__ import annotations
 import html
 import logging
 import string
-import tomllib
-from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
 from typing import Any, Protocol
+
+from services.texts import merge_files
 
 DEFAULT_LANG = "ru"
 SUPPORTED_LANGS: tuple[str, ...] = ("ru", "en")
@@ -31,24 +31,6 @@ class Translator(Protocol):
     def __call__(self, key: str, /, **params: Any) -> str: ...
 
 
-def _flatten(table: Mapping[str, Any], prefix: str = "") -> dict[str, str]:
-    out: dict[str, str] = {}
-    for name, value in table.items():
-        key = f"{prefix}{name}"
-        if isinstance(value, Mapping):
-            out.update(_flatten(value, f"{key}."))
-        elif isinstance(value, str):
-            out[key] = value
-        else:
-            raise ValueError(f"locale key {key!r} must be a string, got {type(value).__name__}")
-    return out
-
-
-def load_locale_file(path: Path) -> dict[str, str]:
-    with path.open("rb") as fh:
-        return _flatten(tomllib.load(fh))
-
-
 def locale_files(lang: str) -> list[Path]:
     """``bot/locales/<lang>.toml`` and one file per area, ``bot/locales/<area>/<lang>.toml``."""
     return [LOCALES_DIR / f"{lang}.toml", *sorted(LOCALES_DIR.glob(f"*/{lang}.toml"))]
@@ -60,15 +42,7 @@ def catalog(lang: str) -> dict[str, str]:
 
     A key defined in two files is an error: areas own their keys.
     """
-    merged: dict[str, str] = {}
-    for path in locale_files(lang):
-        if not path.exists():
-            continue
-        for key, value in load_locale_file(path).items():
-            if key in merged:
-                raise ValueError(f"locale key {key!r} is defined twice ({path})")
-            merged[key] = value
-    return merged
+    return merge_files(locale_files(lang))
 
 
 def placeholders(template: str) -> set[str]:

@@ -5,10 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
-import tomllib
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -41,34 +39,18 @@ from services.models import (
 )
 from services.reports import data as q
 from services.reports.document import Column, Document, Section, Table
+from services.texts import catalog_of
 
 log = logging.getLogger(__name__)
 LOCALES = Path(__file__).resolve().parent / "locales"
 
 
-def _flatten(table: dict[str, Any], prefix: str = "") -> dict[str, str]:
-    out: dict[str, str] = {}
-    for k, v in table.items():
-        if isinstance(v, dict):
-            out.update(_flatten(v, f"{prefix}{k}."))
-        else:
-            out[f"{prefix}{k}"] = str(v)
-    return out
-
-
-@cache
 def catalog(lang: str) -> dict[str, str]:
-    with (LOCALES / f"{lang}.toml").open("rb") as fh:
-        return _flatten(tomllib.load(fh))
+    return catalog_of(LOCALES).catalog(lang)
 
 
 def label(lang: str, key: str, **params: Any) -> str:
-    lang = lang if lang in ("ru", "en") else "ru"
-    template = catalog(lang).get(key) or catalog("ru").get(key)
-    if template is None:
-        log.warning("missing report label %s", key)
-        return key
-    return template.format(**params) if params else template
+    return catalog_of(LOCALES).t(lang, key, **params)
 
 
 @dataclass
