@@ -9,6 +9,7 @@ import pytest
 from bot import i18n
 from bot.commands import CATALOGUE, commands_for
 from bot.i18n import LOCALES_DIR, catalog, normalize_lang, pick_lang, placeholders, t, translator
+from services import texts
 from services.enums import Role
 
 
@@ -95,13 +96,13 @@ def test_escape() -> None:
 def test_toml_tables_flatten_to_dotted_keys(tmp_path: Path) -> None:
     path = tmp_path / "x.toml"
     path.write_text('[a]\nb = "1"\n[a.c]\nd = "2"\n', encoding="utf-8")
-    assert i18n.load_locale_file(path) == {"a.b": "1", "a.c.d": "2"}
+    assert texts.load_locale_file(path) == {"a.b": "1", "a.c.d": "2"}
     path.write_text("[a]\nb = 1\n", encoding="utf-8")
     with pytest.raises(ValueError, match=r"a\.b"):
-        i18n.load_locale_file(path)
+        texts.load_locale_file(path)
     with pytest.raises(tomllib.TOMLDecodeError):
         path.write_text("[a\n", encoding="utf-8")
-        i18n.load_locale_file(path)
+        texts.load_locale_file(path)
 
 
 def test_every_command_and_role_has_a_text() -> None:
