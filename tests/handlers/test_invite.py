@@ -51,6 +51,7 @@ async def test_class_teacher_issues_for_a_parent(
     await press(dp, bot, 8001, InviteCb(action="per", id=world.parent.id))
     await press(dp, bot, 8001, InviteCb(action="issue", id=world.parent.id))
     text = bot.session.requests_of(EditMessageText)[-1].text
+    assert text is not None
     login = re.search(r"<code>([^<]+)</code>", text)
     password = re.findall(r"<code>([^<]+)</code>", text)[1]
     assert login is not None
