@@ -24,6 +24,7 @@ from bot.config import Settings
 from bot.logging import register_secret
 from bot.middlewares import setup_middlewares
 from handlers import build_router
+from notifications import runtime as notifications_runtime
 from services.db import make_engine, make_session_factory
 from services.migrate import upgrade
 from services.throttle import DatabaseThrottle, RedisThrottle
@@ -129,6 +130,7 @@ async def run_polling(settings: Settings) -> None:
     engine = make_engine(settings.database_url)
     bot: Bot | None = None
     dp: Dispatcher | None = None
+    runtime: notifications_runtime.Runtime | None = None
     try:
         with _cancel_on_signals():
             await upgrade(engine)
@@ -139,6 +141,8 @@ async def run_polling(settings: Settings) -> None:
                 dp["bot_username"] = me.username
             log.info("bot ready", extra={"bot_id": me.id, "bot_username": me.username})
             await set_default_commands(bot)
+            # Alerts are delivered and schedules run beside polling, never from a handler.
+            runtime = await notifications_runtime.start(bot, dp["session_factory"], settings)
         # aiogram replaces the handlers above with its own: both signals stop polling.
         await dp.start_polling(
             bot,
@@ -147,6 +151,8 @@ async def run_polling(settings: Settings) -> None:
             allowed_updates=dp.resolve_used_update_types(),
         )
     finally:
+        if runtime is not None:
+            await runtime.stop()
         if bot is not None:
             await bot.session.close()
         if dp is not None:

@@ -40,6 +40,14 @@ class Settings(BaseSettings):
     log_format: str = Field(default="json", alias="LOG_FORMAT")
     # Public username of the bot for invite links (t.me/<name>?start=...); getMe fills it at run.
     bot_username: str = Field(default="schoolbot", alias="BOT_USERNAME")
+    # Alerts: messages a second for the whole bot (Telegram allows about 30), parallel sends,
+    # how long a claimed alert stays with one worker, and whether this process delivers alerts
+    # and runs the schedules (several processes may; only one runs each job).
+    notify_rate_per_second: float = Field(default=25.0, alias="NOTIFY_RATE_PER_SECOND", gt=0, le=30)
+    notify_concurrency: int = Field(default=16, alias="NOTIFY_CONCURRENCY", ge=1, le=128)
+    notify_lease_seconds: float = Field(default=60.0, alias="NOTIFY_LEASE_SECONDS", ge=5, le=3600)
+    notify_worker: bool = Field(default=True, alias="NOTIFY_WORKER")
+    notify_scheduler: bool = Field(default=True, alias="NOTIFY_SCHEDULER")
 
     @field_validator("bot_token", mode="before")
     @classmethod

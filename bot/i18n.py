@@ -21,6 +21,7 @@ from services.texts import merge_files
 DEFAULT_LANG = "ru"
 SUPPORTED_LANGS: tuple[str, ...] = ("ru", "en")
 LOCALES_DIR = Path(__file__).resolve().parent / "locales"
+NOTIFICATION_LOCALES = Path(__file__).resolve().parent.parent / "notifications" / "locales"
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +34,12 @@ class Translator(Protocol):
 
 def locale_files(lang: str) -> list[Path]:
     """``bot/locales/<lang>.toml`` and one file per area, ``bot/locales/<area>/<lang>.toml``."""
-    return [LOCALES_DIR / f"{lang}.toml", *sorted(LOCALES_DIR.glob(f"*/{lang}.toml"))]
+    return [
+        LOCALES_DIR / f"{lang}.toml",
+        *sorted(LOCALES_DIR.glob(f"*/{lang}.toml")),
+        # Alert texts live with the notifications; the bot shows their errors too.
+        NOTIFICATION_LOCALES / f"{lang}.toml",
+    ]
 
 
 @cache

@@ -93,3 +93,45 @@ async def cancel_pending(session: AsyncSession, dedup_keys: Iterable[str]) -> in
         .values(status=OutboxStatus.CANCELLED)
     )
     return int(getattr(result, "rowcount", 0) or 0)
+
+
+async def enqueue_many(
+    session: AsyncSession,
+    rows: Iterable[dict[str, Any]],
+    *,
+    not_before: dt.datetime | None = None,
+    chunk: int = 500,
+) -> int:
+    """Queue many alerts in a few statements (broadcasts, scheduled digests).
+
+    Each row needs ``school_id``, ``recipient_person_id``, ``kind``, ``dedup_key`` and
+    ``payload``; ``not_before``, ``urgent``, ``news_id`` and ``digest_group`` are optional;
+    ``not_before`` applies to rows without their own.
+    Duplicated dedup keys are skipped. Adds to the caller's transaction; returns the rows given.
+    """
+    now = utcnow()
+    values = [
+        {
+            "school_id": r["school_id"],
+            "recipient_person_id": r["recipient_person_id"],
+            "kind": r["kind"],
+            "dedup_key": r["dedup_key"],
+            "payload": r["payload"],
+            "urgent": bool(r.get("urgent", False)),
+            "status": OutboxStatus.PENDING.value,
+            "created_at": now,
+            "not_before": r.get("not_before") or not_before or now,
+            "attempts": 0,
+            "news_id": r.get("news_id"),
+            "digest_group": r.get("digest_group"),
+        }
+        for r in rows
+    ]
+    if not values:
+        return 0
+    dialect = session.get_bind().dialect.name
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    for start in range(0, len(values), chunk):
+        part = values[start : start + chunk]
+        await session.execute(insert(OutboxMessage).values(part).on_conflict_do_nothing())
+    return len(values)

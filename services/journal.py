@@ -77,11 +77,18 @@ async def lesson_students(session: AsyncSession, lesson: Lesson) -> list[int]:
 
 
 async def ensure_unlocked(
-    session: AsyncSession, ctx: LessonContext, now: dt.datetime, *, records: bool
+    session: AsyncSession,
+    ctx: LessonContext,
+    now: dt.datetime,
+    *,
+    records: bool,
+    window: bool = True,
 ) -> None:
     """The school's rules for changing a lesson's record.
 
     ``records``: attendance and marks, which a lesson in the future cannot have yet.
+    ``window``: the edit window applies (the class teacher's weekly reconciliation of absence
+    reasons, seed 003 §4.5, is not bound by it; a closed period still is).
     """
     lesson, school = ctx.lesson, ctx.school
     today = school_today(school, now)
@@ -94,7 +101,7 @@ async def ensure_unlocked(
     period = await period_on(session, school.id, lesson.date)
     if period is not None and period.is_closed:
         raise ValidationFailed("journal.period_closed", period=period.name)
-    if lesson.date <= today:
+    if window and lesson.date <= today:
         calendar = await load_calendar(session, school)
         if now >= edit_deadline(school, calendar, lesson.date):
             raise ValidationFailed("journal.lesson_locked", date=lesson.date.isoformat())
@@ -149,7 +156,27 @@ async def save_attendance(
     change is audited per student. New absences queue an alert to the family after a grace
     window; a correction inside the window cancels it.
     """
-    now = now or utcnow()
+    saved = await _apply_attendance(session, actor, lesson_id, codes, now or utcnow())
+    await session.commit()
+    return saved
+
+
+async def _apply_attendance(
+    session: AsyncSession,
+    actor: Actor,
+    lesson_id: int,
+    codes: Mapping[int, AttendanceCode | None],
+    now: dt.datetime,
+    *,
+    merge: bool = False,
+    reasons_only: bool = False,
+) -> AttendanceSaved:
+    """The body of :func:`save_attendance`, without the commit.
+
+    ``merge``: students not in ``codes`` keep what they have (instead of becoming present).
+    ``reasons_only``: only changes between absence kinds (Н, Б, УП), by the class teacher or
+    the lesson's teacher; the edit window does not apply to them (a closed period does).
+    """
     lesson = await policy.load(session, actor, Lesson, lesson_id)
     teaching = True
     try:
@@ -159,8 +186,10 @@ async def save_attendance(
         if not await policy.can_set_absence_reason(session, actor, lesson):
             raise
         teaching = False
+    if reasons_only:
+        teaching = False
     ctx = await _context(session, lesson)
-    await ensure_unlocked(session, ctx, now, records=True)
+    await ensure_unlocked(session, ctx, now, records=True, window=not reasons_only)
 
     students = set(await lesson_students(session, lesson))
     unknown = [sid for sid in codes if sid not in students]
@@ -174,7 +203,7 @@ async def save_attendance(
         ).all()
     }
     wanted: dict[int, AttendanceCode | None] = {sid: None for sid in students}
-    if not teaching:
+    if not teaching or merge:
         # Only the codes given, and only between absence kinds.
         wanted = {sid: (existing[sid].code if sid in existing else None) for sid in students}
     for sid, code in codes.items():
@@ -225,11 +254,11 @@ async def save_attendance(
             after={"code": after_code},
         )
         await _absence_alerts(session, ctx, sid, before_code, after_code, now, notices)
-    if teaching and lesson.attendance_taken_at is None:
+    if teaching and not merge and lesson.attendance_taken_at is None:
         lesson.attendance_taken_at = now
         lesson.attendance_taken_by_id = actor.account_id
     lesson.updated_at = now if changed else lesson.updated_at
-    await session.commit()
+    await session.flush()
     absent = sum(1 for c in wanted.values() if c is not None and c != AttendanceCode.LATE)
     late = sum(1 for c in wanted.values() if c == AttendanceCode.LATE)
     return AttendanceSaved(lesson.id, changed, absent, late)
@@ -303,10 +332,12 @@ async def _mark_alerts(
     event: str,
     audit_id: int,
     extra: dict[str, object],
+    now: dt.datetime,
 ) -> None:
     for guardian_id in await outbox.family_recipients(session, mark.student_id, "marks"):
         await outbox.enqueue(
             session,
+            not_before=now,
             school_id=mark.school_id,
             recipient_person_id=guardian_id,
             kind=f"mark.{event}",
@@ -339,11 +370,33 @@ async def put_mark(
     ctx = await _context(session, lesson)
     _no_marks_in_first_grade(ctx)
     await ensure_unlocked(session, ctx, now, records=True)
+    students = set(await lesson_students(session, lesson))
+    mark = await _new_mark(
+        session, actor, ctx, students, student_id, value, work_kind, weight, comment, now
+    )
+    await session.commit()
+    return mark
+
+
+async def _new_mark(
+    session: AsyncSession,
+    actor: Actor,
+    ctx: LessonContext,
+    students: set[int],
+    student_id: int,
+    value: int,
+    work_kind: WorkKind,
+    weight: int | None,
+    comment: str | None,
+    now: dt.datetime,
+) -> Mark:
+    """A new mark with its audit entry and family alerts, in the caller's transaction."""
+    lesson = ctx.lesson
     _check_value(value)
     kind = WorkKind(work_kind)
     w = _check_weight(weight if weight is not None else DEFAULT_WEIGHTS[kind])
-    if student_id not in await lesson_students(session, lesson):
-        raise policy.deny(actor, "mark_student", lesson_id=lesson_id, student_id=student_id)
+    if student_id not in students:
+        raise policy.deny(actor, "mark_student", lesson_id=lesson.id, student_id=student_id)
     mark = Mark(
         school_id=lesson.school_id,
         lesson_id=lesson.id,
@@ -367,9 +420,48 @@ async def put_mark(
         after=audit.snapshot(mark, "lesson_id", "value", "work_kind", "weight", "comment"),
     )
     await session.flush()
-    await _mark_alerts(session, ctx, mark, "new", entry.id, {})
-    await session.commit()
+    await _mark_alerts(session, ctx, mark, "new", entry.id, {}, now)
     return mark
+
+
+@dataclass(frozen=True)
+class LessonRecorded:
+    marks: list[Mark]
+    attendance: AttendanceSaved | None
+
+
+async def record_lesson(
+    session: AsyncSession,
+    actor: Actor,
+    lesson_id: int,
+    marks: Sequence[tuple[int, int, WorkKind]],
+    *,
+    absences: Mapping[int, AttendanceCode] | None = None,
+    now: dt.datetime | None = None,
+) -> LessonRecorded:
+    """Several marks ``(student_id, value, work_kind)`` and absences of one lesson at once
+    (the teacher's one-message entry): all saved in one transaction, or nothing.
+
+    Absences are merged into the lesson's attendance: students not named keep their code.
+    """
+    now = now or utcnow()
+    lesson = await policy.ensure_can_edit_lesson(session, actor, lesson_id)
+    ctx = await _context(session, lesson)
+    if marks:
+        _no_marks_in_first_grade(ctx)
+    await ensure_unlocked(session, ctx, now, records=True)
+    if not marks and not absences:
+        raise ValidationFailed("quick.nothing_to_save")
+    students = set(await lesson_students(session, lesson))
+    created = [
+        await _new_mark(session, actor, ctx, students, sid, value, kind, None, None, now)
+        for sid, value, kind in marks
+    ]
+    saved = None
+    if absences:
+        saved = await _apply_attendance(session, actor, lesson_id, dict(absences), now, merge=True)
+    await session.commit()
+    return LessonRecorded(created, saved)
 
 
 def _require_reason(reason: str | None) -> str:
@@ -425,7 +517,7 @@ async def change_mark(
     )
     await session.flush()
     await _mark_alerts(
-        session, ctx, mark, "changed", entry.id, {"before": before["value"], "reason": why}
+        session, ctx, mark, "changed", entry.id, {"before": before["value"], "reason": why}, now
     )
     await session.commit()
     return mark
@@ -457,7 +549,7 @@ async def delete_mark(
         reason=why,
     )
     await session.flush()
-    await _mark_alerts(session, ctx, mark, "deleted", entry.id, {"reason": why})
+    await _mark_alerts(session, ctx, mark, "deleted", entry.id, {"reason": why}, now)
     await session.delete(mark)
     await session.commit()
 
@@ -637,3 +729,37 @@ async def unlock_lesson(
     )
     await session.commit()
     return lesson
+
+
+# --------------------------------------------------------------------------- absence reasons
+
+
+async def set_absence_reasons(
+    session: AsyncSession,
+    actor: Actor,
+    items: Sequence[tuple[int, int, AttendanceCode]],
+    *,
+    now: dt.datetime | None = None,
+) -> int:
+    """The class teacher's weekly reconciliation (seed 003 §4.5): ``(lesson_id, student_id,
+    code)`` turns an absence into another absence kind (Н → Б or УП, or back). One commit.
+
+    Only the class teacher of the lesson's class (or the lesson's own teacher) may; only between
+    absence kinds; the edit window does not apply, a closed period does. Returns the number of
+    rows changed.
+    """
+    now = now or utcnow()
+    reasons = (AttendanceCode.ABSENT, AttendanceCode.ILL, AttendanceCode.EXCUSED)
+    by_lesson: dict[int, dict[int, AttendanceCode | None]] = {}
+    for lesson_id, student_id, code in items:
+        if AttendanceCode(code) not in reasons:
+            raise ValidationFailed("ct.reason_code")
+        by_lesson.setdefault(lesson_id, {})[student_id] = AttendanceCode(code)
+    changed = 0
+    for lesson_id, codes in by_lesson.items():
+        saved = await _apply_attendance(
+            session, actor, lesson_id, codes, now, merge=True, reasons_only=True
+        )
+        changed += saved.changed
+    await session.commit()
+    return changed

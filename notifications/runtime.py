@@ -1,0 +1,97 @@
+"""Starts delivery and scheduling inside the bot's process (``await start(...)`` from
+``run_polling``; ``await runtime.stop()`` on shutdown).
+
+Settings read (all optional, with defaults): ``redis_url`` (shared pacing and the scheduler
+lock), ``notify_rate_per_second`` (25), ``notify_concurrency`` (16), ``notify_lease_seconds``
+(60), ``notify_scheduler`` (True), ``notify_worker`` (True).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from notifications.pacing import MemoryPacer, Pacer, PacingConfig, RedisPacer
+from notifications.scheduler import Scheduler, make_lock
+from notifications.telegram import TelegramTransport
+from notifications.worker import Worker, WorkerConfig
+
+if TYPE_CHECKING:
+    from aiogram import Bot
+
+log = logging.getLogger(__name__)
+
+
+def _setting(settings: Any, name: str, default: Any) -> Any:
+    value = getattr(settings, name, None)
+    return default if value is None else value
+
+
+def _secret(value: Any) -> str | None:
+    if value is None:
+        return None
+    getter = getattr(value, "get_secret_value", None)
+    return str(getter() if getter else value)
+
+
+@dataclass
+class Runtime:
+    worker: Worker | None
+    scheduler: Scheduler | None
+    stop_event: asyncio.Event
+    worker_task: asyncio.Task[None] | None
+    redis: Any | None = None
+
+    async def stop(self) -> None:
+        self.stop_event.set()
+        if self.scheduler is not None:
+            await self.scheduler.stop()
+        if self.worker_task is not None:
+            try:
+                await asyncio.wait_for(self.worker_task, timeout=30)
+            except TimeoutError:
+                log.warning("delivery worker did not stop in time; leases will expire")
+                self.worker_task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await self.worker_task
+        if self.redis is not None:
+            await self.redis.aclose()
+
+
+async def start(
+    bot: Bot, session_factory: async_sessionmaker[AsyncSession], settings: Any
+) -> Runtime:
+    redis_url = _secret(getattr(settings, "redis_url", None))
+    redis = None
+    if redis_url:
+        from redis.asyncio import Redis
+
+        redis = Redis.from_url(redis_url)
+    config = PacingConfig(global_per_second=float(_setting(settings, "notify_rate_per_second", 25)))
+    pacer: Pacer = RedisPacer(redis, config) if redis is not None else MemoryPacer(config)
+    stop_event = asyncio.Event()
+    worker = None
+    task = None
+    if _setting(settings, "notify_worker", True):
+        worker = Worker(
+            session_factory,
+            TelegramTransport(bot),
+            pacer=pacer,
+            config=WorkerConfig(
+                concurrency=int(_setting(settings, "notify_concurrency", 16)),
+                lease_seconds=float(_setting(settings, "notify_lease_seconds", 60)),
+            ),
+        )
+        task = asyncio.create_task(worker.run_forever(stop_event), name="notifications.worker")
+    scheduler = None
+    if _setting(settings, "notify_scheduler", True):
+        engine = session_factory.kw["bind"]
+        scheduler = Scheduler(session_factory, make_lock(engine, redis))
+        scheduler.start()
+    log.info("notifications started", extra={"worker": worker is not None})
+    return Runtime(worker, scheduler, stop_event, task, redis)

@@ -1,0 +1,797 @@
+"""The delivery worker: outbox rows → messages, at least once, paced, never twice by itself.
+
+One cycle:
+
+1. **Claim** due rows with a lease: one ``UPDATE … WHERE id IN (SELECT … LIMIT n) RETURNING``
+   statement that sets ``status='sending'``, ``locked_by`` and ``locked_until``. On PostgreSQL
+   the inner SELECT is ``FOR UPDATE SKIP LOCKED``, so concurrent workers take disjoint rows; on
+   SQLite the single statement holds the database's write lock from its read to its write, which
+   gives the same guarantee. Rows whose lease ran out (their worker died) are claimed again and
+   flagged ``outcome_unknown``: the dead worker may have sent them. Other due rows of the same
+   recipients are claimed along, so they can be merged.
+2. **Prepare** each row in the recipient's context (binding, language, preferences, school
+   zone): no binding → cancelled; a binding the user blocked → dead letter; an absence the
+   teacher corrected → cancelled; a mark alert of a parent on a digest → deferred to the digest
+   slot; anything not urgent in quiet hours → deferred to their end. Deferred rows are released
+   (``pending`` with a later ``not_before``), never dropped.
+3. **Deliver**: rows of one recipient due together are merged into one message (alerts with
+   buttons go alone); each message waits for the pacer (global and per-chat rate, shared via
+   Redis), is sent through the :class:`~notifications.transport.Transport`, and its rows are
+   acknowledged with the message id — only if this worker still holds their lease.
+
+Errors: ``RetryAfter`` → the chat is blocked in the pacer and the rows wait exactly
+``retry_after``; ``TransientError`` → exponential backoff, dead letter after ``max_attempts``;
+``OutcomeUnknown`` → retried (at least once) and counted in ``outcome_unknown``; ``Blocked`` →
+the binding becomes ``is_reachable=False`` and the rows dead letters; ``PermanentError`` → dead
+letter with ``last_error``. :func:`dead_letters` lists them for the admin.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+import logging
+import os
+import random
+import socket
+import uuid
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Table, and_, case, func, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from notifications import render, timing
+from notifications.pacing import MemoryPacer, Pacer
+from notifications.transport import (
+    Blocked,
+    DeliveryError,
+    OutcomeUnknown,
+    OutMessage,
+    PermanentError,
+    RetryAfter,
+    TransientError,
+    Transport,
+)
+from services.enums import OutboxStatus
+from services.models import (
+    Account,
+    Attendance,
+    MessengerBinding,
+    News,
+    NotificationPrefs,
+    OutboxMessage,
+    Person,
+    School,
+    SchoolClass,
+    utcnow,
+)
+from services.texts import normalize_lang
+
+log = logging.getLogger(__name__)
+
+Clock = Callable[[], dt.datetime]
+T: Table = OutboxMessage.__table__  # type: ignore[assignment]
+MAX_ERROR = 500
+
+
+@dataclass(frozen=True)
+class WorkerConfig:
+    batch_size: int = 50
+    concurrency: int = 16
+    lease_seconds: float = 60.0
+    max_attempts: int = 8
+    backoff_base: float = 2.0
+    backoff_cap: float = 600.0
+    # A message that would wait longer than this for its chat's pace is released and retried
+    # later instead of holding a slot.
+    max_pacing_wait: float = 3.0
+    idle_seconds: float = 1.0
+
+
+@dataclass
+class WorkerStats:
+    claimed: int = 0
+    messages: int = 0
+    sent: int = 0  # rows delivered (merged rows included)
+    merged: int = 0
+    deferred: int = 0
+    retried: int = 0
+    rate_limited: int = 0
+    outcome_unknown: int = 0
+    dead: int = 0
+    cancelled: int = 0
+    lost_lease: int = 0
+
+    def add(self, other: WorkerStats) -> None:
+        for name in self.__dataclass_fields__:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+
+@dataclass
+class Row:
+    id: int
+    school_id: int
+    recipient: int
+    kind: str
+    payload: dict[str, Any]
+    urgent: bool
+    attempts: int
+    not_before: dt.datetime
+    digest_group: str | None
+    news_id: int | None
+
+
+@dataclass
+class Recipient:
+    person_id: int
+    tz: ZoneInfo
+    lang: str
+    chat_id: str | None = None
+    binding_id: int | None = None
+    reachable: bool = True
+    prefs: NotificationPrefs | None = None
+
+
+@dataclass
+class Unit:
+    """One message to send: one row, or several rows of one recipient merged."""
+
+    recipient: Recipient
+    rows: list[Row]
+    message: OutMessage
+
+
+@dataclass
+class _Prepared:
+    units: list[Unit] = field(default_factory=list)
+    stats: WorkerStats = field(default_factory=WorkerStats)
+
+
+def _as_utc(value: dt.datetime) -> dt.datetime:
+    return value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
+
+
+class Worker:
+    def __init__(
+        self,
+        session_factory: async_sessionmaker[AsyncSession],
+        transport: Transport,
+        *,
+        pacer: Pacer | None = None,
+        clock: Clock = utcnow,
+        config: WorkerConfig | None = None,
+        worker_id: str | None = None,
+    ) -> None:
+        self.session_factory = session_factory
+        self.transport = transport
+        self.pacer = pacer or MemoryPacer()
+        self.clock = clock
+        self.config = config or WorkerConfig()
+        self.worker_id = worker_id or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+        self.stats = WorkerStats()
+
+    # ------------------------------------------------------------------ public loop
+
+    async def run_once(self, limit: int | None = None) -> WorkerStats:
+        """Claim up to ``limit`` due rows (and their recipients' other due rows), deliver them
+        and return what happened. Used by tests with an injected clock."""
+        prepared = await self._claim_and_prepare(limit or self.config.batch_size)
+        stats = prepared.stats
+        sem = asyncio.Semaphore(self.config.concurrency)
+
+        async def one(unit: Unit) -> WorkerStats:
+            async with sem:
+                return await self._deliver(unit)
+
+        for result in await asyncio.gather(*(one(u) for u in prepared.units)):
+            stats.add(result)
+        self.stats.add(stats)
+        return stats
+
+    async def run_forever(self, stop_event: asyncio.Event) -> None:
+        """Deliver until ``stop_event`` is set; messages in flight are finished first."""
+        inflight: set[asyncio.Task[WorkerStats]] = set()
+        failures = 0
+        while not stop_event.is_set():
+            room = self.config.concurrency - len(inflight)
+            units: list[Unit] = []
+            busy = False
+            if room > 0:
+                try:
+                    prepared = await self._claim_and_prepare(room)
+                    failures = 0
+                except Exception:
+                    failures += 1
+                    log.exception("outbox claim failed")
+                    await self._sleep_or_stop(stop_event, min(30.0, 0.5 * 2**failures))
+                    continue
+                self.stats.add(prepared.stats)
+                units = prepared.units
+                busy = prepared.stats.claimed > 0
+                for unit in units:
+                    task = asyncio.create_task(self._deliver(unit))
+                    inflight.add(task)
+                    task.add_done_callback(self._collect(inflight))
+            if busy and len(inflight) < self.config.concurrency:
+                continue
+            waiters: set[asyncio.Future[Any]] = set(inflight)
+            stop_task = asyncio.ensure_future(stop_event.wait())
+            waiters.add(stop_task)
+            timeout = None if len(inflight) >= self.config.concurrency else self._idle()
+            await asyncio.wait(waiters, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
+            stop_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await stop_task
+        if inflight:
+            await asyncio.wait(inflight)
+
+    def _idle(self) -> float:
+        return self.config.idle_seconds
+
+    def _collect(
+        self, inflight: set[asyncio.Task[WorkerStats]]
+    ) -> Callable[[asyncio.Task[WorkerStats]], None]:
+        def done(task: asyncio.Task[WorkerStats]) -> None:
+            inflight.discard(task)
+            if task.cancelled():
+                return
+            exc = task.exception()
+            if exc is not None:
+                log.error("delivery task failed", exc_info=exc)
+            else:
+                self.stats.add(task.result())
+
+        return done
+
+    @staticmethod
+    async def _sleep_or_stop(stop_event: asyncio.Event, seconds: float) -> None:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop_event.wait(), timeout=seconds)
+
+    # ------------------------------------------------------------------ claim
+
+    def _returning(self) -> list[Any]:
+        return [
+            T.c.id,
+            T.c.school_id,
+            T.c.recipient_person_id,
+            T.c.kind,
+            T.c.payload,
+            T.c.urgent,
+            T.c.attempts,
+            T.c.not_before,
+            T.c.digest_group,
+            T.c.news_id,
+        ]
+
+    async def claim(self, session: AsyncSession, limit: int) -> list[Row]:
+        """Lease up to ``limit`` due rows plus the other due rows of their recipients."""
+        now = self.clock()
+        lease = now + dt.timedelta(seconds=self.config.lease_seconds)
+        pg = session.get_bind().dialect.name == "postgresql"
+        due = or_(
+            and_(T.c.status == OutboxStatus.PENDING, T.c.not_before <= now),
+            and_(T.c.status == OutboxStatus.SENDING, T.c.locked_until < now),
+        )
+        pick = select(T.c.id).where(due).order_by(T.c.not_before, T.c.id).limit(limit)
+        if pg:
+            pick = pick.with_for_update(skip_locked=True)
+        values = {
+            "status": OutboxStatus.SENDING,
+            "locked_by": self.worker_id,
+            "locked_until": lease,
+            "attempts": T.c.attempts + 1,
+            # A row taken over from an expired lease may already have been sent.
+            "outcome_unknown": case(
+                (T.c.status == OutboxStatus.SENDING, True), else_=T.c.outcome_unknown
+            ),
+        }
+        stmt = update(T).where(T.c.id.in_(pick)).values(**values).returning(*self._returning())
+        rows = [self._row(r) for r in (await session.execute(stmt)).all()]
+        recipients = sorted({r.recipient for r in rows})
+        if recipients:
+            siblings = select(T.c.id).where(
+                T.c.status == OutboxStatus.PENDING,
+                T.c.not_before <= now,
+                T.c.recipient_person_id.in_(recipients),
+            )
+            if pg:
+                siblings = siblings.with_for_update(skip_locked=True)
+            more = await session.execute(
+                update(T).where(T.c.id.in_(siblings)).values(**values).returning(*self._returning())
+            )
+            rows.extend(self._row(r) for r in more.all())
+        rows.sort(key=lambda r: r.id)
+        return rows
+
+    @staticmethod
+    def _row(r: Any) -> Row:
+        return Row(
+            id=r.id,
+            school_id=r.school_id,
+            recipient=r.recipient_person_id,
+            kind=r.kind,
+            payload=dict(r.payload or {}),
+            urgent=bool(r.urgent),
+            attempts=r.attempts,
+            not_before=_as_utc(r.not_before),
+            digest_group=r.digest_group,
+            news_id=r.news_id,
+        )
+
+    async def _claim_and_prepare(self, limit: int) -> _Prepared:
+        async with self.session_factory() as session:
+            async with session.begin():
+                rows = await self.claim(session, limit)
+            if not rows:
+                return _Prepared()
+            prepared = await self._prepare(session, rows)
+        prepared.stats.claimed += len(rows)
+        return prepared
+
+    # ------------------------------------------------------------------ prepare
+
+    async def _recipients(self, session: AsyncSession, ids: set[int]) -> dict[int, Recipient]:
+        q = (
+            select(
+                Person.id,
+                School.timezone,
+                Account.language,
+                MessengerBinding.id,
+                MessengerBinding.chat_id,
+                MessengerBinding.is_reachable,
+            )
+            .join(School, School.id == Person.school_id)
+            .outerjoin(Account, Account.person_id == Person.id)
+            .outerjoin(
+                MessengerBinding,
+                and_(
+                    MessengerBinding.account_id == Account.id,
+                    MessengerBinding.ended_at.is_(None),
+                ),
+            )
+            .where(Person.id.in_(ids))
+        )
+        out: dict[int, Recipient] = {}
+        for pid, tz, lang, binding_id, chat_id, reachable in (await session.execute(q)).all():
+            out[pid] = Recipient(
+                person_id=pid,
+                tz=ZoneInfo(tz),
+                lang=normalize_lang(lang),
+                chat_id=chat_id,
+                binding_id=binding_id,
+                reachable=bool(reachable) if binding_id is not None else False,
+            )
+        prefs = await session.scalars(
+            select(NotificationPrefs).where(NotificationPrefs.person_id.in_(ids))
+        )
+        for p in prefs:
+            if p.person_id in out:
+                out[p.person_id].prefs = p
+        return out
+
+    async def _enrich(self, session: AsyncSession, rows: Sequence[Row]) -> None:
+        """Names, attendance ids and news texts the renderer needs, in a few queries."""
+        people: set[int] = set()
+        for r in rows:
+            for key in ("student_id", "guardian_id"):
+                if isinstance(r.payload.get(key), int):
+                    people.add(r.payload[key])
+        names: dict[int, str] = {}
+        if people:
+            for pid, first, last in (
+                await session.execute(
+                    select(Person.id, Person.first_name, Person.last_name).where(
+                        Person.id.in_(people)
+                    )
+                )
+            ).all():
+                names[pid] = f"{first} {last}"
+        absences = {
+            (r.payload.get("lesson_id"), r.payload.get("student_id"))
+            for r in rows
+            if r.kind.startswith("attendance.") and r.kind != "attendance.family_reason"
+        }
+        attendance: dict[tuple[Any, Any], tuple[int, str]] = {}
+        if absences:
+            lessons = {a[0] for a in absences}
+            for aid, lid, sid, code in (
+                await session.execute(
+                    select(
+                        Attendance.id, Attendance.lesson_id, Attendance.student_id, Attendance.code
+                    ).where(Attendance.lesson_id.in_(lessons))
+                )
+            ).all():
+                attendance[(lid, sid)] = (aid, str(code.value if hasattr(code, "value") else code))
+        news_ids = {r.news_id for r in rows if r.news_id is not None}
+        news: dict[int, dict[str, Any]] = {}
+        if news_ids:
+            q = (
+                select(News, SchoolClass.name, Person.first_name, Person.last_name)
+                .outerjoin(SchoolClass, SchoolClass.id == News.class_id)
+                .join(Person, Person.id == News.author_id)
+                .where(News.id.in_(news_ids))
+            )
+            for n, class_name, first, last in (await session.execute(q)).all():
+                news[n.id] = {
+                    "title": n.title,
+                    "body": n.body,
+                    "class": class_name,
+                    "author": f"{first} {last}",
+                    "attachment_kind": n.attachment_kind,
+                    "attachment_ref": n.attachment_ref,
+                }
+        for r in rows:
+            p = r.payload
+            if isinstance(p.get("student_id"), int):
+                p.setdefault("student", names.get(p["student_id"], ""))
+            if isinstance(p.get("guardian_id"), int):
+                p.setdefault("guardian", names.get(p["guardian_id"], ""))
+            if r.kind in ("attendance.absent", "attendance.late"):
+                found = attendance.get((p.get("lesson_id"), p.get("student_id")))
+                p["_attendance"] = found
+                if found is not None:
+                    p["attendance_id"] = found[0]
+            if r.news_id is not None:
+                p["news_id"] = r.news_id
+                p["news"] = news.get(r.news_id)
+
+    def _gate(self, row: Row, rcpt: Recipient | None, now: dt.datetime) -> tuple[str, Any]:
+        """What to do with a claimed row: ("send", None), ("cancel", why), ("dead", why) or
+        ("defer", (not_before, digest_group))."""
+        if rcpt is None or rcpt.binding_id is None or rcpt.chat_id is None:
+            return "cancel", "no messenger binding"
+        if not rcpt.reachable:
+            return "dead", "unreachable: the user blocked the bot"
+        prefs = rcpt.prefs
+        kind = row.kind
+        if kind in ("attendance.absent", "attendance.late"):
+            found = row.payload.get("_attendance")
+            if found is None or found[1] != row.payload.get("code"):
+                return "cancel", "attendance corrected"
+            if prefs is not None and not prefs.absences:
+                return "cancel", "disabled in settings"
+        if kind.startswith("mark.") and prefs is not None:
+            if not prefs.marks:
+                return "cancel", "disabled in settings"
+            if prefs.marks_mode in ("hourly", "evening") and row.digest_group is None:
+                slot = timing.next_digest_slot(now, rcpt.tz, prefs.marks_mode, prefs.digest_time)
+                return "defer", (slot, "marks")
+        if kind.startswith("news.") and prefs is not None and not prefs.news:
+            return "cancel", "disabled in settings"
+        if kind.startswith("reminder.") and prefs is not None and not prefs.reminders:
+            return "cancel", "disabled in settings"
+        if kind.startswith("news.") and row.payload.get("news") is None:
+            return "cancel", "news deleted"
+        if not row.urgent:
+            qf = prefs.quiet_from if prefs is not None else timing.DEFAULT_QUIET_FROM
+            qt = prefs.quiet_to if prefs is not None else timing.DEFAULT_QUIET_TO
+            if qt is not None and timing.in_quiet_hours(now.astimezone(rcpt.tz), qf, qt):
+                return "defer", (timing.quiet_end(now, rcpt.tz, qt), row.digest_group or "quiet")
+        return "send", None
+
+    async def _prepare(self, session: AsyncSession, rows: list[Row]) -> _Prepared:
+        out = _Prepared()
+        now = self.clock()
+        recipients = await self._recipients(session, {r.recipient for r in rows})
+        await self._enrich(session, rows)
+        sendable: dict[int, list[Row]] = defaultdict(list)
+        for row in rows:
+            action, detail = self._gate(row, recipients.get(row.recipient), now)
+            if action == "send":
+                sendable[row.recipient].append(row)
+            elif action == "cancel":
+                await self._finish(session, [row], OutboxStatus.CANCELLED, error=detail)
+                out.stats.cancelled += 1
+            elif action == "dead":
+                await self._finish(session, [row], OutboxStatus.DEAD, error=detail)
+                out.stats.dead += 1
+            else:
+                not_before, group = detail
+                await self._release(session, [row], not_before, uncount=True, digest_group=group)
+                out.stats.deferred += 1
+        for person_id, group in sendable.items():
+            rcpt = recipients[person_id]
+            alone = [r for r in group if render.has_buttons(r.kind)]
+            merge = [r for r in group if not render.has_buttons(r.kind)]
+            batches: list[tuple[list[Row], bool]] = [([r], False) for r in alone]
+            quiet = any(r.digest_group == "quiet" for r in merge)
+            items = [render.Item(r.kind, r.payload) for r in merge]
+            by_item = {id(i): r for i, r in zip(items, merge, strict=True)}
+            try:
+                chunks = render.chunk_items(items, rcpt.lang)
+            except Exception:
+                log.exception("render failed", extra={"rows": [r.id for r in merge]})
+                chunks = [[i] for i in items]
+            batches.extend(([by_item[id(i)] for i in chunk], True) for chunk in chunks)
+            for batch, merged in batches:
+                try:
+                    if merged:
+                        chunk_items = [render.Item(r.kind, r.payload) for r in batch]
+                        msg = render.render_merged(chunk_items, rcpt.lang, quiet=quiet)
+                    else:
+                        msg = render.render(batch[0].kind, batch[0].payload, rcpt.lang)
+                    out.units.append(Unit(rcpt, batch, render.fit(msg)))
+                except Exception as exc:
+                    # A payload the renderer cannot handle must not block the queue.
+                    log.exception("render failed", extra={"rows": [r.id for r in batch]})
+                    error = f"render failed: {type(exc).__name__}: {exc}"[:MAX_ERROR]
+                    await self._finish(session, batch, OutboxStatus.DEAD, error=error)
+                    out.stats.dead += len(batch)
+        await session.commit()
+        return out
+
+    # ------------------------------------------------------------------ deliver
+
+    def _backoff(self, attempts: int) -> float:
+        cfg = self.config
+        delay = min(cfg.backoff_cap, cfg.backoff_base * 2 ** max(0, attempts - 1))
+        return delay * random.uniform(1.0, 1.1)
+
+    async def _deliver(self, unit: Unit) -> WorkerStats:
+        stats = WorkerStats()
+        chat_id = unit.recipient.chat_id
+        assert chat_id is not None
+        wait = 0.0
+        started = asyncio.get_running_loop().time()
+        budget = self.config.lease_seconds / 3
+        while True:
+            wait = await self.pacer.try_acquire(chat_id)
+            if wait <= 0:
+                break
+            waited = asyncio.get_running_loop().time() - started
+            if wait > self.config.max_pacing_wait or waited + wait > budget:
+                async with self.session_factory() as session:
+                    await self._release(
+                        session,
+                        unit.rows,
+                        self.clock() + dt.timedelta(seconds=wait),
+                        uncount=True,
+                    )
+                    await session.commit()
+                stats.deferred += len(unit.rows)
+                return stats
+            await asyncio.sleep(wait)
+        try:
+            ref = await self.transport.send(chat_id, unit.message)
+        except RetryAfter as exc:
+            await self.pacer.block(chat_id, exc.seconds)
+            stats.rate_limited += 1
+            await self._after_error(unit, "retry", exc, stats, delay=exc.seconds)
+            return stats
+        except Blocked as exc:
+            await self._after_error(unit, "blocked", exc, stats)
+            return stats
+        except OutcomeUnknown as exc:
+            stats.outcome_unknown += len(unit.rows)
+            await self._after_error(unit, "unknown", exc, stats)
+            return stats
+        except TransientError as exc:
+            await self._after_error(unit, "transient", exc, stats)
+            return stats
+        except (PermanentError, DeliveryError) as exc:
+            await self._after_error(unit, "permanent", exc, stats)
+            return stats
+        except Exception as exc:  # a transport bug must not lose the row
+            log.exception("transport failed", extra={"rows": [r.id for r in unit.rows]})
+            await self._after_error(unit, "transient", exc, stats)
+            return stats
+        async with self.session_factory() as session:
+            acked = await self._ack(session, unit.rows, ref)
+            await session.commit()
+        stats.messages += 1
+        stats.sent += acked
+        stats.merged += max(0, acked - 1)
+        if acked < len(unit.rows):
+            # Another worker took the rows over after our lease ran out: it will send them again.
+            stats.lost_lease += len(unit.rows) - acked
+            log.warning("lease lost before ack", extra={"rows": [r.id for r in unit.rows]})
+        return stats
+
+    async def _after_error(
+        self, unit: Unit, what: str, exc: BaseException, stats: WorkerStats, delay: float = 0.0
+    ) -> None:
+        error = f"{type(exc).__name__}: {exc}"[:MAX_ERROR]
+        now = self.clock()
+        async with self.session_factory() as session:
+            if what == "retry":
+                # 429 is not the message's fault: not an attempt; wait exactly retry_after.
+                await self._release(
+                    session, unit.rows, now + dt.timedelta(seconds=delay), uncount=True, error=error
+                )
+                stats.retried += len(unit.rows)
+            elif what == "blocked":
+                if unit.recipient.binding_id is not None:
+                    await session.execute(
+                        update(MessengerBinding)
+                        .where(MessengerBinding.id == unit.recipient.binding_id)
+                        .values(is_reachable=False)
+                    )
+                await self._finish(session, unit.rows, OutboxStatus.DEAD, error=error)
+                stats.dead += len(unit.rows)
+            elif what in ("transient", "unknown"):
+                attempts = max(r.attempts for r in unit.rows)
+                if attempts >= self.config.max_attempts:
+                    await self._finish(
+                        session,
+                        unit.rows,
+                        OutboxStatus.DEAD,
+                        error=error,
+                        outcome_unknown=what == "unknown" or None,
+                    )
+                    stats.dead += len(unit.rows)
+                else:
+                    await self._release(
+                        session,
+                        unit.rows,
+                        now + dt.timedelta(seconds=self._backoff(attempts)),
+                        error=error,
+                        outcome_unknown=what == "unknown" or None,
+                    )
+                    stats.retried += len(unit.rows)
+            else:
+                await self._finish(session, unit.rows, OutboxStatus.DEAD, error=error)
+                stats.dead += len(unit.rows)
+            await session.commit()
+        log.info(
+            "delivery failed",
+            extra={"rows": [r.id for r in unit.rows], "kind": what, "error": error},
+        )
+
+    # ------------------------------------------------------------------ row updates
+
+    def _mine(self, rows: Sequence[Row]) -> Any:
+        return and_(
+            T.c.id.in_([r.id for r in rows]),
+            T.c.locked_by == self.worker_id,
+            T.c.status == OutboxStatus.SENDING,
+        )
+
+    async def _ack(self, session: AsyncSession, rows: Sequence[Row], ref: str) -> int:
+        now = self.clock()
+        main = rows[0]
+        result = await session.execute(
+            update(T)
+            .where(self._mine([main]))
+            .values(
+                status=OutboxStatus.SENT,
+                sent_at=now,
+                message_ref=ref[:64],
+                locked_by=None,
+                locked_until=None,
+                last_error=None,
+            )
+        )
+        count = int(getattr(result, "rowcount", 0) or 0)
+        if len(rows) > 1:
+            result = await session.execute(
+                update(T)
+                .where(self._mine(rows[1:]))
+                .values(
+                    status=OutboxStatus.SENT,
+                    sent_at=now,
+                    message_ref=ref[:64],
+                    merged_into_id=main.id,
+                    locked_by=None,
+                    locked_until=None,
+                    last_error=None,
+                )
+            )
+            count += int(getattr(result, "rowcount", 0) or 0)
+        return count
+
+    async def _release(
+        self,
+        session: AsyncSession,
+        rows: Sequence[Row],
+        not_before: dt.datetime,
+        *,
+        uncount: bool = False,
+        error: str | None = None,
+        digest_group: str | None = None,
+        outcome_unknown: bool | None = None,
+    ) -> None:
+        values: dict[str, Any] = {
+            "status": OutboxStatus.PENDING,
+            "not_before": not_before,
+            "locked_by": None,
+            "locked_until": None,
+        }
+        if uncount:
+            values["attempts"] = case((T.c.attempts > 0, T.c.attempts - 1), else_=0)
+        if error is not None:
+            values["last_error"] = error
+        if digest_group is not None:
+            values["digest_group"] = digest_group
+        if outcome_unknown:
+            values["outcome_unknown"] = True
+        await session.execute(update(T).where(self._mine(rows)).values(**values))
+
+    async def _finish(
+        self,
+        session: AsyncSession,
+        rows: Sequence[Row],
+        status: OutboxStatus,
+        *,
+        error: str | None = None,
+        outcome_unknown: bool | None = None,
+    ) -> None:
+        values: dict[str, Any] = {
+            "status": status,
+            "locked_by": None,
+            "locked_until": None,
+            "last_error": error,
+        }
+        if outcome_unknown:
+            values["outcome_unknown"] = True
+        await session.execute(update(T).where(self._mine(rows)).values(**values))
+
+
+# --------------------------------------------------------------------------- admin queries
+
+
+@dataclass(frozen=True)
+class DeadLetter:
+    id: int
+    recipient_person_id: int
+    kind: str
+    attempts: int
+    last_error: str | None
+    created_at: dt.datetime
+    outcome_unknown: bool
+
+
+async def dead_letters(
+    session: AsyncSession, school_id: int, *, limit: int = 100, offset: int = 0
+) -> list[DeadLetter]:
+    """Permanent delivery failures of a school, newest first (for the admin)."""
+    rows = await session.scalars(
+        select(OutboxMessage)
+        .where(OutboxMessage.school_id == school_id, OutboxMessage.status == OutboxStatus.DEAD)
+        .order_by(OutboxMessage.id.desc())
+        .limit(limit)
+        .offset(offset)
+    )
+    return [
+        DeadLetter(
+            r.id,
+            r.recipient_person_id,
+            r.kind,
+            r.attempts,
+            r.last_error,
+            r.created_at,
+            r.outcome_unknown,
+        )
+        for r in rows
+    ]
+
+
+async def retry_dead_letter(session: AsyncSession, school_id: int, outbox_id: int) -> bool:
+    """Queue a dead letter again (after the cause was fixed). The caller commits."""
+    result = await session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.id == outbox_id,
+            OutboxMessage.school_id == school_id,
+            OutboxMessage.status == OutboxStatus.DEAD,
+        )
+        .values(status=OutboxStatus.PENDING, attempts=0, not_before=utcnow())
+    )
+    return bool(getattr(result, "rowcount", 0))
+
+
+async def outbox_counts(session: AsyncSession, school_id: int | None = None) -> dict[str, int]:
+    """Rows by status, plus ``outcome_unknown``: for monitoring and the benchmark."""
+    q = select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)
+    u = select(func.count()).where(OutboxMessage.outcome_unknown.is_(True))
+    if school_id is not None:
+        q = q.where(OutboxMessage.school_id == school_id)
+        u = u.where(OutboxMessage.school_id == school_id)
+    out = {str(getattr(s, "value", s)): int(n) for s, n in (await session.execute(q)).all()}
+    out["outcome_unknown"] = int(await session.scalar(u) or 0)
+    return out

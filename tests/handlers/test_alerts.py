@@ -1,0 +1,142 @@
+"""Alert buttons, /settings and /broadcast through the Dispatcher."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from aiogram import Dispatcher
+from aiogram.types import Chat, ChatMemberBanned, ChatMemberMember, ChatMemberUpdated, Update, User
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from handlers.common.alerts import BroadcastCb, PrefCb
+from services import journal
+from services.enums import AttendanceCode, Messenger
+from services.models import Attendance, MessengerBinding, News, NotificationPrefs, OutboxMessage
+from testkit.recording import RecordingBot, make_callback_update, make_message_update
+from tests.factories import NOW, SchoolWorld, build_school
+
+
+async def bind(session: AsyncSession, world: SchoolWorld, name: str, user_id: int) -> None:
+    session.add(
+        MessengerBinding(
+            school_id=world.school.id,
+            account_id=world.actors[name].account_id,
+            messenger=Messenger.TELEGRAM,
+            external_user_id=str(user_id),
+            chat_id=str(user_id),
+        )
+    )
+    await session.commit()
+
+
+async def test_parent_answers_an_absence_alert(
+    dp: Dispatcher, bot: RecordingBot, session: AsyncSession
+) -> None:
+    world = await build_school(session)
+    s0 = world.students[0].id
+    await journal.save_attendance(
+        session,
+        world.actors["teacher"],
+        world.lesson_today.id,
+        {s0: AttendanceCode.ABSENT},
+        now=NOW,
+    )
+    att = await session.scalar(select(Attendance))
+    assert att is not None
+    await bind(session, world, "parent2", 9002)  # not this child's parent
+    await dp.feed_update(bot, make_callback_update(9002, f"abs:{att.id}:ill", message_text="…"))
+    await session.refresh(att)
+    assert att.family_reason is None
+    await bind(session, world, "parent", 9001)
+    await dp.feed_update(bot, make_callback_update(9001, f"abs:{att.id}:ill", message_text="…"))
+    await session.refresh(att)
+    assert att.family_reason == "ill"
+
+
+async def test_settings_toggle_and_quiet_hours(
+    dp: Dispatcher, bot: RecordingBot, session: AsyncSession
+) -> None:
+    world = await build_school(session)
+    await bind(session, world, "parent", 9101)
+    await dp.feed_update(bot, make_message_update(9101, "/settings"))
+    assert "Уведомления" in bot.session.sent_texts(9101)[0]
+    await dp.feed_update(
+        bot, make_callback_update(9101, PrefCb(field="marks", value="0").pack(), message_text="…")
+    )
+    await dp.feed_update(
+        bot,
+        make_callback_update(9101, PrefCb(field="quiet", value="22-07").pack(), message_text="…"),
+    )
+    await dp.feed_update(
+        bot,
+        make_callback_update(9101, PrefCb(field="mode", value="evening").pack(), message_text="…"),
+    )
+    prefs = await session.get(NotificationPrefs, world.parent.id)
+    assert prefs is not None
+    await session.refresh(prefs)
+    assert (prefs.marks, prefs.quiet_from, prefs.quiet_to, prefs.marks_mode) == (
+        False,
+        dt.time(22, 0),
+        dt.time(7, 0),
+        "evening",
+    )
+
+
+async def test_class_teacher_broadcast_with_preview(
+    dp: Dispatcher, bot: RecordingBot, session: AsyncSession
+) -> None:
+    world = await build_school(session)
+    await bind(session, world, "class_teacher", 9201)
+    await dp.feed_update(bot, make_message_update(9201, "/broadcast"))
+    await dp.feed_update(
+        bot,
+        make_callback_update(
+            9201, BroadcastCb(action="cls", id=world.cls.id).pack(), message_text="…"
+        ),
+    )
+    await dp.feed_update(bot, make_message_update(9201, "Родительское собрание в четверг в 18:00"))
+    assert "собрание" in bot.session.sent_texts(9201)[-1]
+    assert await session.scalar(select(func.count()).select_from(News)) == 0  # only a preview
+    await dp.feed_update(
+        bot, make_callback_update(9201, BroadcastCb(action="send").pack(), message_text="…")
+    )
+    news = await session.scalar(select(News))
+    assert news is not None and news.class_id == world.cls.id
+    recipients = set(
+        (
+            await session.scalars(
+                select(OutboxMessage.recipient_person_id).where(OutboxMessage.news_id == news.id)
+            )
+        ).all()
+    )
+    assert {world.parent.id, world.parent2.id} <= recipients
+    assert world.other_student.id not in recipients
+    # A parent cannot broadcast, and a forged class of another teacher is refused.
+    await bind(session, world, "parent", 9202)
+    await dp.feed_update(bot, make_message_update(9202, "/broadcast"))
+    assert "классный руководитель" in bot.session.sent_texts(9202)[-1]
+
+
+async def test_blocking_the_bot_marks_the_binding_unreachable(
+    dp: Dispatcher, bot: RecordingBot, session: AsyncSession
+) -> None:
+    world = await build_school(session)
+    await bind(session, world, "parent", 9301)
+    user = User(id=9301, is_bot=False, first_name="P")
+    me = User(id=42, is_bot=True, first_name="bot")
+    update = Update(
+        update_id=1,
+        my_chat_member=ChatMemberUpdated(
+            chat=Chat(id=9301, type="private"),
+            from_user=user,
+            date=dt.datetime.now(dt.UTC),
+            old_chat_member=ChatMemberMember(user=me),
+            new_chat_member=ChatMemberBanned(user=me, until_date=0),
+        ),
+    )
+    await dp.feed_update(bot, update)
+    binding = await session.scalar(select(MessengerBinding))
+    assert binding is not None
+    await session.refresh(binding)
+    assert binding.is_reachable is False

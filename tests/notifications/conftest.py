@@ -1,0 +1,162 @@
+"""Fixtures for delivery tests: a local Bot API server, an aiogram bot on it, a fake clock,
+and a school world whose people have messenger bindings (chat id = 10_000 + person id)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+
+import pytest
+from aiogram import Bot
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from notifications.pacing import MemoryPacer, PacingConfig
+from notifications.telegram import TelegramTransport
+from notifications.worker import Worker, WorkerConfig
+from services.enums import Messenger, OutboxStatus
+from services.models import Account, MessengerBinding, OutboxMessage, Person
+from testkit.botapi import BotAPIServer, Limits
+from tests.factories import NOW, SchoolWorld, build_school
+
+TOKEN = "123456:TEST-token_for_local_api"
+
+
+class FakeClock:
+    def __init__(self, now: dt.datetime = NOW) -> None:
+        self.now = now
+
+    def __call__(self) -> dt.datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> dt.datetime:
+        self.now += dt.timedelta(**delta)
+        return self.now
+
+    def set(self, value: dt.datetime) -> None:
+        self.now = value
+
+
+def relaxed_limits(**overrides: object) -> Limits:
+    values: dict[str, object] = {
+        "global_per_second": 1000.0,
+        "global_burst": 1000,
+        "private_per_second": 1000.0,
+        "private_burst": 1000,
+        "group_per_minute": 60000.0,
+        "group_burst": 1000,
+    }
+    values.update(overrides)
+    return Limits(**values)  # type: ignore[arg-type]
+
+
+def fast_pacing() -> PacingConfig:
+    return PacingConfig(global_per_second=500, global_burst=50, private_per_second=100)
+
+
+def chat_of(p: Person | int) -> int:
+    return 10_000 + (p if isinstance(p, int) else p.id)
+
+
+async def bind(
+    session: AsyncSession, server: BotAPIServer | None, p: Person, *, language: str | None = None
+) -> int:
+    """A live binding for ``p`` (and an opened chat on the server); returns the chat id."""
+    account = await session.scalar(select(Account).where(Account.person_id == p.id))
+    assert account is not None
+    if language is not None:
+        account.language = language
+    chat = chat_of(p)
+    session.add(
+        MessengerBinding(
+            school_id=p.school_id,
+            account_id=account.id,
+            messenger=Messenger.TELEGRAM,
+            external_user_id=str(chat),
+            chat_id=str(chat),
+        )
+    )
+    await session.commit()
+    if server is not None:
+        server.user(chat, first_name=p.first_name, last_name=p.last_name).open_chat()
+    return chat
+
+
+@pytest.fixture
+async def server() -> AsyncIterator[BotAPIServer]:
+    async with BotAPIServer(limits=relaxed_limits()) as srv:
+        yield srv
+
+
+async def close_bot(bot: Bot) -> None:
+    client = getattr(bot.session, "_session", None)
+    if client is not None:
+        await client.close()
+    await bot.session.close()
+
+
+def make_bot(server: BotAPIServer, timeout: float = 10.0) -> Bot:
+    assert server.base_url is not None
+    session = AiohttpSession(api=TelegramAPIServer.from_base(server.base_url))
+    session.timeout = timeout
+    return Bot(TOKEN, session=session)
+
+
+@pytest.fixture
+async def bot(server: BotAPIServer) -> AsyncIterator[Bot]:
+    b = make_bot(server)
+    yield b
+    await close_bot(b)
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def worker(session_factory: async_sessionmaker[AsyncSession], bot: Bot, clock: FakeClock) -> Worker:
+    return Worker(
+        session_factory,
+        TelegramTransport(bot, request_timeout=5),
+        pacer=MemoryPacer(fast_pacing()),
+        clock=clock,
+        config=WorkerConfig(backoff_base=1.0),
+        worker_id="w1",
+    )
+
+
+@dataclass
+class World:
+    w: SchoolWorld
+    chats: dict[str, int]
+
+
+@pytest.fixture
+async def world(session: AsyncSession, server: BotAPIServer) -> World:
+    w = await build_school(session)
+    chats = {}
+    for name in ("parent", "parent2", "trusted", "class_teacher", "teacher", "deputy", "admin"):
+        chats[name] = await bind(session, server, getattr(w, name))
+    return World(w, chats)
+
+
+async def rows(session: AsyncSession) -> list[OutboxMessage]:
+    """The outbox as committed (read through a separate session)."""
+    factory = async_sessionmaker(session.bind, expire_on_commit=False)
+    async with factory() as fresh:
+        q = select(OutboxMessage).order_by(OutboxMessage.id)
+        return list((await fresh.scalars(q)).all())
+
+
+async def align(session: AsyncSession, when: dt.datetime) -> None:
+    """Journal use cases queue mark alerts at the real time; tests run on the fake clock."""
+    await session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.not_before > when)
+        .values(not_before=when)
+    )
+    await session.commit()

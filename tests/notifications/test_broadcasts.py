@@ -1,0 +1,99 @@
+"""Broadcasts: who may send to whom, the "Ознакомлен" button, delivered / read / failed."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from notifications.worker import Worker
+from services import notify
+from services.errors import AccessDenied, ValidationFailed
+from testkit.botapi import BotAPIServer
+
+from .conftest import FakeClock, World, bind
+
+
+async def test_class_event_to_parents_with_ack(
+    session: AsyncSession, world: World, worker: Worker, clock: FakeClock, server: BotAPIServer
+) -> None:
+    w = world.w
+    news = await notify.create_broadcast(
+        session,
+        w.actors["class_teacher"],
+        class_id=w.cls.id,
+        text="Экскурсия в пятницу <в 9:00> & сбор у школы",
+        now=clock(),
+    )
+    stats = await notify.broadcast_stats(session, w.actors["class_teacher"], news.id)
+    assert (stats.recipients, stats.pending, stats.delivered) == (2, 2, 0)
+    await worker.run_once()
+    for chat in (world.chats["parent"], world.chats["parent2"]):
+        [msg] = server.sent_to(chat)
+        assert "Класс 7А" in msg.content and "<в 9:00> & сбор" in msg.content
+        assert msg.buttons[0]["callback_data"] == f"news:ack:{news.id}"
+        assert msg.buttons[0]["text"] == "Ознакомлен"
+    assert server.sent_to(world.chats["trusted"]) == []
+    assert server.sent_to(world.chats["teacher"]) == []
+
+    assert await notify.acknowledge_news(session, w.actors["parent"], news.id)
+    assert not await notify.acknowledge_news(session, w.actors["parent"], news.id)
+    with pytest.raises(AccessDenied):
+        await notify.acknowledge_news(session, w.actors["teacher"], news.id)
+    stats = await notify.broadcast_stats(session, w.actors["class_teacher"], news.id)
+    assert (stats.delivered, stats.read, stats.failed, stats.pending) == (2, 1, 0, 0)
+    # the leadership sees the counts too; a parent does not
+    assert (await notify.broadcast_stats(session, w.actors["director"], news.id)).read == 1
+    with pytest.raises(AccessDenied):
+        await notify.broadcast_stats(session, w.actors["parent"], news.id)
+
+
+async def test_who_may_broadcast(session: AsyncSession, world: World) -> None:
+    w = world.w
+    for who, class_id in (
+        ("teacher", w.cls.id),  # not their class
+        ("class_teacher", w.other_cls.id),
+        ("class_teacher", None),  # school news is for the leadership
+        ("parent", w.cls.id),
+        ("parent", None),
+        ("student", None),
+    ):
+        with pytest.raises(AccessDenied):
+            await notify.create_broadcast(session, w.actors[who], class_id=class_id, text="x")
+    with pytest.raises(ValidationFailed):
+        await notify.create_broadcast(session, w.actors["admin"], class_id=None, text="  ")
+    with pytest.raises(ValidationFailed):
+        await notify.create_broadcast(session, w.actors["admin"], class_id=None, text="x" * 4000)
+    with pytest.raises(ValidationFailed):
+        await notify.create_broadcast(
+            session,
+            w.actors["admin"],
+            class_id=None,
+            text="x",
+            attachment=notify.BroadcastAttachment("video", "f"),
+        )
+
+
+async def test_school_news_to_families_and_staff_counts_failures(
+    session: AsyncSession, world: World, worker: Worker, clock: FakeClock, server: BotAPIServer
+) -> None:
+    w = world.w
+    await bind(session, server, w.director)
+    server.user(world.chats["parent2"]).block_bot(notify=False)
+    news = await notify.create_broadcast(
+        session,
+        w.actors["deputy"],
+        class_id=None,
+        text="Родительское собрание 25 ноября",
+        title="Собрание",
+        attachment=notify.BroadcastAttachment("document", "https://example.org/plan.pdf"),
+        now=clock(),
+    )
+    await worker.run_once()
+    stats = await notify.broadcast_stats(session, w.actors["deputy"], news.id)
+    # parents of every current student (parent, parent2) and all staff but the author
+    assert stats.recipients == 2 + 7 - 1
+    assert stats.failed == 1  # parent2 blocked the bot
+    assert stats.delivered == 5  # parent, admin, director, teacher, class teacher
+    assert stats.not_connected == 2  # colleague and first teacher have no binding
+    [msg] = server.sent_to(world.chats["admin"])
+    assert msg.document is not None and "Собрание" in msg.content

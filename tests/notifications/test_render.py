@@ -1,0 +1,74 @@
+"""Texts: both locales complete, user text escaped, buttons within Telegram's limits."""
+
+from __future__ import annotations
+
+from notifications import render
+from notifications.render import Item, catalog, placeholders
+from services.texts import normalize_lang
+
+
+def test_locales_have_the_same_keys_and_placeholders() -> None:
+    ru, en = catalog("ru"), catalog("en")
+    assert set(ru) == set(en)
+    for key in ru:
+        assert placeholders(ru[key]) == placeholders(en[key]), key
+
+
+def test_absence_buttons_fit_callback_limit() -> None:
+    msg = render.render(
+        "attendance.absent",
+        {"attendance_id": 10**12, "student": "A", "subject": "S", "date": "2026-11-18"},
+        "ru",
+    )
+    data = [b.data for row in msg.buttons for b in row]
+    assert data == [f"abs:{10**12}:{r}" for r in ("ill", "excused", "unknown")]
+    assert all(len(d.encode()) <= 64 for d in data)
+
+
+def test_everything_from_payload_is_escaped() -> None:
+    text = render.render_text(
+        "mark.changed",
+        {"student": "<b>x</b>", "subject": "a&b", "value": 5, "before": 3, "reason": "<i>"},
+        "en",
+    )
+    assert "&lt;b&gt;x&lt;/b&gt;" in text and "a&amp;b" in text and "&lt;i&gt;" in text
+
+
+def test_long_merges_are_split_and_trimmed() -> None:
+    items = [
+        Item("mark.new", {"student": "S", "subject": f"Предмет {i} " + "x" * 80, "value": 5})
+        for i in range(200)
+    ]
+    chunks = render.chunk_items(items, "ru")
+    assert len(chunks) > 1 and sum(len(c) for c in chunks) == 200
+    assert all(
+        len(render.render_merged(c, "ru", quiet=True).text) <= render.MAX_TEXT for c in chunks
+    )
+    long = render.fit(render.OutMessage(text="a &amp; b " * 1000))
+    assert len(long.text) <= render.MAX_TEXT + 2 and not long.text.rstrip("…\n").endswith("&amp")
+
+
+def test_unknown_language_falls_back_to_russian() -> None:
+    assert normalize_lang("de-DE") == "ru" and normalize_lang("en-GB") == "en"
+
+
+def test_other_kinds_render() -> None:
+    notice = render.render_text(
+        "notice.created",
+        {
+            "by": "Елена",
+            "student": "Пётр",
+            "class_name": "7А",
+            "date_from": "2026-11-19",
+            "date_to": "2026-11-20",
+            "reason": "<врач>",
+        },
+        "ru",
+    )
+    assert "19.11.2026 — 20.11.2026" in notice and "&lt;врач&gt;" in notice
+    final = render.render_text(
+        "final_mark.set",
+        {"student": "Пётр", "period": "2 четверть", "subject": "Математика", "special": "pass"},
+        "en",
+    )
+    assert "pass" in final and "2 четверть" in final
