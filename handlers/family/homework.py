@@ -1,0 +1,122 @@
+"""/homework: what is to be ready for the next school day (or a day given: /homework 20.11),
+with ◀ ▶ between school days and a button that sends the files."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from aiogram import F, Router
+from aiogram.enums import ChatType
+from aiogram.filters import Command, CommandObject
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.utils.callback_answer import CallbackAnswer
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.i18n import Translator
+from handlers.family.callbacks import DiaryFilesCb, HomeworkCb
+from handlers.family.common import (
+    Clock,
+    callback_reader,
+    family_reader,
+    now_of,
+    parse_day,
+    send_pages,
+    show_pages,
+)
+from handlers.family.render import date_button, homework_messages
+from services import family
+from services.family import HomeworkPage
+from services.identity import Actor
+
+
+async def homework_keyboard(
+    session: AsyncSession, actor: Actor, t: Translator, page: HomeworkPage
+) -> InlineKeyboardMarkup:
+    calendar = await family.school_calendar(session, actor)
+    prev_day = family.previous_school_day(calendar, page.day)
+    next_day = family.next_school_day(calendar, page.day)
+    s = page.student.id
+    kb = InlineKeyboardBuilder()
+    kb.button(
+        text=t("diary.btn.prev", label=date_button(prev_day)),
+        callback_data=HomeworkCb(s=s, d=prev_day.toordinal()),
+    )
+    kb.button(text=t("family.homework.btn_next_day"), callback_data=HomeworkCb(s=s, d=0))
+    kb.button(
+        text=t("diary.btn.next", label=date_button(next_day)),
+        callback_data=HomeworkCb(s=s, d=next_day.toordinal()),
+    )
+    sizes = [3]
+    if page.files:
+        kb.button(
+            text=t("diary.btn.files", n=len(page.files)),
+            callback_data=DiaryFilesCb(s=s, d=page.day.toordinal(), h=1),
+        )
+        sizes.append(1)
+    kb.adjust(*sizes)
+    return kb.as_markup()
+
+
+async def _page(
+    session: AsyncSession,
+    actor: Actor,
+    student_id: int | None,
+    day: dt.date | None,
+    now: dt.datetime,
+) -> HomeworkPage:
+    student = await family.family_student(session, actor, student_id)
+    if day is None:
+        day = await family.next_school_day_for(session, actor, now)
+    return await family.homework_page(session, actor, student.id, day, now)
+
+
+async def homework_command(
+    message: Message,
+    command: CommandObject,
+    session: AsyncSession,
+    actor: Actor | None,
+    t: Translator,
+    family_clock: Clock | None = None,
+) -> None:
+    reader = await family_reader(message, actor, t)
+    if reader is None:
+        return
+    now = now_of(family_clock)
+    day = None
+    if command.args:
+        day = parse_day(command.args, await family.today_for(session, reader, now))
+        if day is None:
+            await message.answer(t("family.bad_date"))
+            return
+    page = await _page(session, reader, None, day, now)
+    await send_pages(
+        message, homework_messages(t, page), await homework_keyboard(session, reader, t, page)
+    )
+
+
+async def homework_button(
+    callback: CallbackQuery,
+    callback_data: HomeworkCb,
+    session: AsyncSession,
+    actor: Actor | None,
+    t: Translator,
+    callback_answer: CallbackAnswer,
+    family_clock: Clock | None = None,
+) -> None:
+    reader = callback_reader(actor, callback_answer, t)
+    if reader is None:
+        return
+    day = dt.date.fromordinal(callback_data.d) if callback_data.d > 0 else None
+    page = await _page(session, reader, callback_data.s, day, now_of(family_clock))
+    await show_pages(
+        callback, homework_messages(t, page), await homework_keyboard(session, reader, t, page)
+    )
+
+
+def build_router() -> Router:
+    router = Router(name=__name__)
+    router.message.filter(F.chat.type == ChatType.PRIVATE)
+    router.message.register(homework_command, Command("homework"))
+    router.callback_query.register(homework_button, HomeworkCb.filter())
+    return router

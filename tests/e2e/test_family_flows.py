@@ -1,0 +1,204 @@
+"""The family views over HTTP: the real bot process against the local Bot API server, on the
+demo school (a parent with two children, one of them a signed-in student, a trusted person).
+
+Every view for the parent (switching children) and for the student; a forged button; an
+advance notice. The demo is built for today, and the bot uses the real clock.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
+
+from handlers.family.callbacks import DiaryCb
+from services.models import AbsenceNotice, OutboxMessage, Person
+from testkit.botapi import BotAPIServer
+from testkit.botapi.models import SentMessage
+from testkit.botapi.server import User
+from tests.e2e.conftest import base_url, bot_env, demo_credentials, start_bot, wait_polling
+
+pytestmark = pytest.mark.e2e
+
+WAIT = 20.0
+
+
+def short(full_name: str) -> str:
+    """ "Фамилия Имя Отчество" → "Фамилия Имя", as the views name a child."""
+    return " ".join(full_name.split()[:2])
+
+
+def button(message: SentMessage, text: str) -> dict[str, Any]:
+    for b in message.buttons:
+        if b["text"] == text or b["text"].startswith(text):
+            return b
+    raise AssertionError(f"no button {text!r} in {[b['text'] for b in message.buttons]}")
+
+
+async def sign_in(botapi: BotAPIServer, user_id: int, cred: dict[str, str]) -> User:
+    user = botapi.user(user_id, first_name="Тест", language_code="ru")
+    await user.command("/start", cred["invite"].rsplit("start=", 1)[1])
+    await botapi.wait_for(user_id, lambda m: cred["name"].split()[1] in m.content, timeout=WAIT)
+    return user
+
+
+async def ask(botapi: BotAPIServer, user: User, command: str, predicate: Any = None) -> SentMessage:
+    await asyncio.sleep(1.05)  # one message a second per chat, as Telegram
+    await user.command(command)
+    return await botapi.wait_for(user.id, predicate, timeout=WAIT)
+
+
+async def press(
+    botapi: BotAPIServer, user: User, message: SentMessage, data: str, predicate: Any = None
+) -> SentMessage:
+    await user.press(message, data)
+    return await botapi.wait_for(user.id, predicate, timeout=WAIT)
+
+
+async def test_family_views_over_http(
+    botapi: BotAPIServer, db_url: str, engine: AsyncEngine, tmp_path: Path
+) -> None:
+    env = bot_env(base_url(botapi), db_url)
+    creds = await demo_credentials(env)
+    parent_cred = next(c for c in creds if c["role"] == "parent")  # two children
+    student_cred = next(c for c in creds if c["role"] == "student")  # the elder of them
+    trusted_cred = next(c for c in creds if c["role"] == "trusted")
+    elder = short(student_cred["name"])
+
+    bot = await start_bot(env, tmp_path)
+    try:
+        await wait_polling(botapi, bot)
+        parent = await sign_in(botapi, 8101, parent_cred)
+
+        # /child: two children; switch to the younger one, then back to the elder.
+        choice = await ask(botapi, parent, "/child", lambda m: len(m.buttons) == 2)
+        younger_button = next(b for b in choice.buttons if elder not in b["text"])
+        younger = younger_button["text"].removeprefix("✅ ").split(",")[0]
+        switched = await press(
+            botapi, parent, choice, younger_button["callback_data"], lambda m: younger in m.content
+        )
+        assert switched.message_id == choice.message_id  # edited in place
+
+        # /diary of the younger child: today, then ▶ and the week, edited in place.
+        diary = await ask(botapi, parent, "/diary", lambda m: m.content.startswith("👤"))
+        assert younger in diary.content.splitlines()[0]
+        assert "📔" in diary.content
+        next_day = await press(
+            botapi,
+            parent,
+            diary,
+            diary.buttons[2]["callback_data"],
+            lambda m: m.message_id == diary.message_id,
+        )
+        assert younger in next_day.content
+        week = await press(
+            botapi,
+            parent,
+            next_day,
+            button(next_day, "Неделя")["callback_data"],
+            lambda m: "Дневник на неделю" in m.content,
+        )
+        assert younger in week.content
+
+        # Back to the elder child; every other view says whose data it is.
+        choice = await ask(botapi, parent, "/child", lambda m: len(m.buttons) == 2)
+        await press(
+            botapi,
+            parent,
+            choice,
+            button(choice, elder)["callback_data"],
+            lambda m: f"✅ {elder}" in str(m.reply_markup),
+        )
+        homework = await ask(botapi, parent, "/homework", lambda m: "📚" in m.content)
+        assert elder in homework.content
+        marks = await ask(botapi, parent, "/marks", lambda m: "📊" in m.content)
+        assert elder in marks.content and "средний балл" in marks.content
+        chart = await press(
+            botapi,
+            parent,
+            marks,
+            button(marks, "📈")["callback_data"],
+            lambda m: m.photo is not None,
+        )
+        assert elder in chart.content
+        attendance = await ask(botapi, parent, "/attendance", lambda m: "🗓" in m.content)
+        assert elder in attendance.content and "Пропущено уроков" in attendance.content
+        timetable = await ask(botapi, parent, "/timetable", lambda m: "🕘" in m.content)
+        assert elder in timetable.content
+
+        # An advance notice for the next school day, for the elder child.
+        ask_day = await ask(botapi, parent, "/notice", lambda m: "🔔" in m.content)
+        reasons = await press(
+            botapi,
+            parent,
+            ask_day,
+            button(ask_day, "Учебный день")["callback_data"],
+            lambda m: "Причина?" in m.content,
+        )
+        done = await press(
+            botapi,
+            parent,
+            reasons,
+            button(reasons, "🏠")["callback_data"],
+            lambda m: "✅" in m.content,
+        )
+        assert "семейные обстоятельства" in done.content
+
+        # The student: their own views only, and nothing to change.
+        student = await sign_in(botapi, 8102, student_cred)
+        own = await ask(botapi, student, "/diary", lambda m: m.content.startswith("👤"))
+        assert elder in own.content.splitlines()[0]
+        for command, mark in (
+            ("/homework", "📚"),
+            ("/marks", "📊"),
+            ("/attendance", "🗓"),
+            ("/timetable", "🕘"),
+        ):
+            view = await ask(botapi, student, command, lambda m, mark=mark: mark in m.content)
+            assert elder in view.content.splitlines()[0], command
+        refused = await ask(botapi, student, "/notice")
+        assert "только родитель" in refused.content
+
+        # A forged button: the student asks for the sibling's diary.
+        async with async_sessionmaker(engine)() as s:
+            sibling_id = await s.scalar(
+                select(Person.id).where(
+                    Person.last_name == younger.split()[0], Person.first_name == younger.split()[1]
+                )
+            )
+        assert sibling_id is not None
+        before = own.content
+        query_id = await student.press(own, DiaryCb(s=sibling_id, d=0).pack(), strict=False)
+        for _ in range(100):
+            answers = botapi.callback_answers(query_id=query_id)
+            if answers:
+                break
+            await asyncio.sleep(0.1)
+        assert answers and answers[0]["show_alert"], answers
+        assert "Недостаточно прав" in str(answers[0]["text"])
+        assert botapi.sent_to(8102)[-1].content == refused.content
+        assert own.content == before and younger not in own.content
+
+        # The trusted person: marks, not the timetable the parent did not share.
+        trusted = await sign_in(botapi, 8103, trusted_cred)
+        marks = await ask(botapi, trusted, "/marks", lambda m: "📊" in m.content)
+        assert younger in marks.content
+        hidden = await ask(botapi, trusted, "/timetable", lambda m: "🕘" in m.content)
+        assert "недоступен" in hidden.content
+    finally:
+        code = await bot.stop(signal.SIGTERM)
+    assert code == 0, bot.log()
+    assert '"level": "ERROR"' not in bot.log() and "Traceback" not in bot.log(), bot.log()
+
+    async with async_sessionmaker(engine)() as s:
+        notices = (await s.scalars(select(AbsenceNotice).order_by(AbsenceNotice.id))).all()
+        assert notices[-1].reason == "семейные обстоятельства"
+        alerts = (
+            await s.scalars(select(OutboxMessage).where(OutboxMessage.kind == "notice.created"))
+        ).all()
+        assert len(alerts) == 1

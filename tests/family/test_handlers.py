@@ -1,0 +1,401 @@
+"""The family views through the Dispatcher: commands, buttons edited in place, forged buttons."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from aiogram import Dispatcher
+from aiogram.methods import (
+    AnswerCallbackQuery,
+    EditMessageText,
+    SendDocument,
+    SendMessage,
+    SendPhoto,
+)
+from aiogram.types import InlineKeyboardMarkup
+from sqlalchemy import func, select
+
+from bot.i18n import t
+from handlers.family.callbacks import (
+    ChartCb,
+    ChildCb,
+    ClassTimetableCb,
+    DiaryCb,
+    DiaryFilesCb,
+    HomeworkCb,
+    MarksCb,
+    NoticeDayCb,
+    NoticeReasonCb,
+    TimetableCb,
+)
+from services.models import AbsenceNotice, MessengerBinding, OutboxMessage, School
+from testkit.recording import RecordingBot, make_callback_update, make_message_update
+from tests.factories import TODAY
+from tests.family.conftest import (
+    ANNA,
+    CLASS_TEACHER,
+    PARENT,
+    PARENT2,
+    STUDENT,
+    TEACHER,
+    TRUSTED,
+    Family,
+)
+
+TOMORROW = TODAY + dt.timedelta(days=1)
+
+
+def buttons(markup: Any) -> list[str]:
+    assert isinstance(markup, InlineKeyboardMarkup)
+    return [b.callback_data or "" for row in markup.inline_keyboard for b in row]
+
+
+def last_markup(bot: RecordingBot) -> Any:
+    sent = [r for r in bot.session.requests if isinstance(r, SendMessage | EditMessageText)]
+    return sent[-1].reply_markup
+
+
+def edits(bot: RecordingBot) -> list[str]:
+    return [r.text for r in bot.session.requests_of(EditMessageText) if isinstance(r.text, str)]
+
+
+def alerts(bot: RecordingBot) -> list[str | None]:
+    return [r.text for r in bot.session.requests_of(AnswerCallbackQuery) if r.show_alert]
+
+
+async def press(dp: Dispatcher, bot: RecordingBot, user: int, data: str, **kw: Any) -> None:
+    await dp.feed_update(bot, make_callback_update(user, data, **kw))
+
+
+async def say(dp: Dispatcher, bot: RecordingBot, user: int, text: str, lang: str = "ru") -> None:
+    await dp.feed_update(bot, make_message_update(user, text, language_code=lang))
+
+
+# --------------------------------------------------------------------------- diary
+
+
+async def test_diary_today_then_next_day_and_week_in_place(
+    dp: Dispatcher, bot: RecordingBot, family_world: Family
+) -> None:
+    anna = family_world.world.students[1].id
+    await say(dp, bot, PARENT2, "/diary")
+    (text,) = bot.session.sent_texts(PARENT2)
+    assert text.startswith("👤 <b>Петрова Анна</b>, 7А")
+    assert "Среда, 18 ноября</b> — сегодня" in text
+    assert "ДЗ: № 125, 126 &lt;i&gt;&amp;&lt;/i&gt; 📎 1" in text
+    data = buttons(last_markup(bot))
+    next_day = DiaryCb(s=anna, d=TOMORROW.toordinal()).pack()
+    assert next_day in data
+    assert DiaryFilesCb(s=anna, d=TODAY.toordinal()).pack() in data
+
+    bot.session.clear()
+    await press(dp, bot, PARENT2, next_day)
+    (edited,) = edits(bot)
+    assert "Четверг, 19 ноября" in edited and "Петрова Анна" in edited
+    assert bot.session.requests_of(SendMessage) == []
+
+    bot.session.clear()
+    await press(dp, bot, PARENT2, DiaryCb(s=anna, d=TODAY.toordinal(), w=1).pack())
+    (week,) = edits(bot)
+    assert "Дневник на неделю 16 ноября – 22 ноября" in week
+    assert "Среда, 18 ноября" in week and "Четверг, 19 ноября" in week
+
+
+async def test_diary_files_button_sends_the_files(
+    dp: Dispatcher, bot: RecordingBot, family_world: Family
+) -> None:
+    anna = family_world.world.students[1].id
+    await press(dp, bot, PARENT2, DiaryFilesCb(s=anna, d=TODAY.toordinal()).pack())
+    (doc,) = bot.session.requests_of(SendDocument)
+    assert doc.document == f"file-{family_world.world.lesson_today.id}-0"
+    assert doc.caption == "задание-1.pdf"
+
+
+async def test_forged_child_in_a_button_is_refused(
+    dp: Dispatcher, bot: RecordingBot, family_world: Family
+) -> None:
+    ivanov = family_world.world.students[0].id  # another family's child
+    for data in (
+        DiaryCb(s=ivanov, d=TODAY.toordinal()).pack(),
+        DiaryFilesCb(s=ivanov, d=TODAY.toordinal()).pack(),
+        HomeworkCb(s=ivanov, d=TOMORROW.toordinal()).pack(),
+        MarksCb(s=ivanov).pack(),
+        ChartCb(s=ivanov).pack(),
+        TimetableCb(s=ivanov, d=0).pack(),
+        ChildCb(s=ivanov).pack(),
+        NoticeDayCb(s=ivanov, a=TOMORROW.toordinal()).pack(),
+        NoticeReasonCb(s=ivanov, a=TOMORROW.toordinal(), b=TOMORROW.toordinal(), r="ill").pack(),
+    ):
+        bot.session.clear()
+        await press(dp, bot, PARENT2, data)
+        assert edits(bot) == [], data
+        assert bot.session.requests_of(SendMessage) == [], data
+        assert bot.session.requests_of(SendDocument) == [], data
+        assert bot.session.requests_of(SendPhoto) == [], data
+        assert alerts(bot) == [t("ru", "error.forbidden")], data
+    async with family_world.session_factory() as s:
+        assert await s.scalar(select(func.count()).select_from(AbsenceNotice)) == 0
+        binding = await s.scalar(
+            select(MessengerBinding).where(MessengerBinding.external_user_id == str(PARENT2))
+        )
+        assert binding is not None and binding.active_student_id is None
+
+
+async def test_student_sees_only_themself(
+    dp: Dispatcher, bot: RecordingBot, family_world: Family
+) -> None:
+    await say(dp, bot, STUDENT, "/diary")
+    (text,) = bot.session.sent_texts(STUDENT)
+    assert text.startswith("👤 <b>Иванов Пётр</b>, 7А")
+    assert "Работа над ошибками" in text  # his own personal homework
+    bot.session.clear()
+    anna = family_world.world.students[1].id
+    await press(dp, bot, STUDENT, DiaryCb(s=anna, d=TODAY.toordinal()).pack())
+    assert edits(bot) == [] and alerts(bot) == [t("ru", "error.forbidden")]
+    bot.session.clear()
+    await say(dp, bot, STUDENT, "/notice")
+    assert bot.session.sent_texts(STUDENT) == [t("ru", "notice.parents_only")]
+
+
+async def test_guest_and_staff_get_a_hint(
+    dp: Dispatcher, bot: RecordingBot, family_world: Family
+) -> None:
+    await say(dp, bot, 7999, "/diary")
+    assert bot.session.sent_texts(7999) == [t("ru", "signin.required")]
+    await say(dp, bot, TEACHER, "/marks")
+    assert bot.session.sent_texts(TEACHER) == [t("ru", "family.not_family")]
+
+
+async def test_english_diary(dp: Dispatcher, bot: RecordingBot, family_world: Family) -> None:
+    await say(dp, bot, PARENT2, "/diary", lang="en")
+    (text,) = bot.session.sent_texts(PARENT2)
+    assert "Wednesday, 18 November</b> — today" in text
+    assert "Marks: <b>4</b> (classwork)" in text
+
+
+async def test_today_is_the_schools_today(
+    dp: Dispatcher, bot: RecordingBot, family_world: Family
+) -> None:
+    async with family_world.session_factory() as s:
+        school = await s.get(School, family_world.world.school.id)
+        assert school is not None
+        school.timezone = "Asia/Vladivostok"
+        await s.commit()
+    dp["family_clock"] = lambda: dt.datetime(2026, 11, 18, 23, 30, tzinfo=dt.UTC)
+    await say(dp, bot, PARENT2, "/diary")
+    (text,) = bot.session.sent_texts(PARENT2)
+    assert "Четверг, 19 ноября</b> — сегодня" in text
+    bot.session.clear()
+    await say(dp, bot, PARENT2, "/homework")
+    assert "Домашнее задание — <b>пятница, 20 ноября</b>" in bot.session.sent_texts(PARENT2)[0]
+
+
+# --------------------------------------------------------------------------- child
+
+
+async def test_parent_switches_between_children(
+    dp: Dispatcher, bot: RecordingBot, family_world: Family
+) -> None:
+    world = family_world.world
+    await say(dp, bot, PARENT2, "/child")
+    (text,) = bot.session.sent_texts(PARENT2)
+    assert "Петрова Анна" in text
+    assert buttons(last_markup(bot)) == [
+        ChildCb(s=world.students[1].id).pack(),
+        ChildCb(s=world.other_student.id).pack(),
+    ]
+    bot.session.clear()
+    await press(dp, bot, PARENT2, ChildCb(s=world.other_student.id).pack())
+    (edited,) = edits(bot)
+    assert "👤 <b>Чужой Кирилл</b>, 8Б" in edited
+    bot.session.clear()
+    await say(dp, bot, PARENT2, "/diary")
+    (text,) = bot.session.sent_texts(PARENT2)
+    assert text.startswith("👤 <b>Чужой Кирилл</b>, 8Б")
+    assert "Математика" in text and "Английский" not in text
+    bot.session.clear()
+    await say(dp, bot, PARENT, "/child")
+    assert t("ru", "family.child.only_one") in bot.session.sent_texts(PARENT)[0]
+
+
+# --------------------------------------------------------------------------- homework, marks
+
+
+async def test_homework_for_tomorrow_and_other_days(
+    dp: Dispatcher, bot: RecordingBot, family_world: Family
+) -> None:
+    anna = family_world.world.students[1].id
+    await say(dp, bot, PARENT2, "/homework")
+    (text,) = bot.session.sent_texts(PARENT2)
+    assert "Домашнее задание — <b>четверг, 19 ноября</b>" in text
+    assert "<b>Русский язык</b>: Упр. 45" in text
+    data = buttons(last_markup(bot))
+    assert DiaryFilesCb(s=anna, d=TOMORROW.toordinal(), h=1).pack() in data
+    bot.session.clear()
+    await press(dp, bot, PARENT2, DiaryFilesCb(s=anna, d=TOMORROW.toordinal(), h=1).pack())
+    assert len(bot.session.requests_of(SendDocument)) == 1
+    bot.session.clear()
+    await say(dp, bot, PARENT2, "/homework 22.11")
+    assert "Выходной" in bot.session.sent_texts(PARENT2)[0]
+    bot.session.clear()
+    await say(dp, bot, PARENT2, "/homework вчера")
+    assert bot.session.sent_texts(PARENT2) == [t("ru", "family.bad_date")]
+
+
+async def test_marks_with_advice_and_chart(
+    dp: Dispatcher, bot: RecordingBot, family_world: Family
+) -> None:
+    world = family_world.world
+    anna = world.students[1].id
+    await say(dp, bot, PARENT2, "/marks")
+    (text,) = bot.session.sent_texts(PARENT2)
+    assert "средний балл 4,33 → «4»" in text
+    assert "для «5» нужна ещё одна пятёрка" in text
+    data = buttons(last_markup(bot))
+    assert MarksCb(s=anna, p=world.q1.id).pack() in data
+    chart = ChartCb(s=anna, p=world.q2.id).pack()
+    assert chart in data
+    bot.session.clear()
+    await press(dp, bot, PARENT2, chart)
+    (photo,) = bot.session.requests_of(SendPhoto)
+    assert photo.caption is not None and "Петрова Анна" in photo.caption
+    bot.session.clear()
+    await press(dp, bot, PARENT2, MarksCb(s=anna, p=world.q1.id).pack())
+    (edited,) = edits(bot)
+    assert "1 четверть" in edited and "Предметов и оценок за этот период нет" in edited
+
+
+async def test_trusted_person_sees_marks_not_homework(
+    dp: Dispatcher, bot: RecordingBot, family_world: Family
+) -> None:
+    await say(dp, bot, TRUSTED, "/marks")
+    (text,) = bot.session.sent_texts(TRUSTED)
+    assert text.startswith("👤 <b>Иванов Пётр</b>") and "Математика</b>: 2" in text
+    bot.session.clear()
+    await say(dp, bot, TRUSTED, "/homework")
+    (text,) = bot.session.sent_texts(TRUSTED)
+    assert "недоступен" in text and "Работа над ошибками" not in text
+    bot.session.clear()
+    await say(dp, bot, TRUSTED, "/attendance")
+    assert "недоступен" in bot.session.sent_texts(TRUSTED)[0]
+
+
+# --------------------------------------------------------------------------- attendance, timetable
+
+
+async def test_attendance_and_timetable(
+    dp: Dispatcher, bot: RecordingBot, family_world: Family
+) -> None:
+    await say(dp, bot, PARENT2, "/attendance")
+    (text,) = bot.session.sent_texts(PARENT2)
+    assert "Пропущено уроков: <b>2</b> из 5" in text
+    bot.session.clear()
+    await say(dp, bot, ANNA, "/timetable")
+    (text,) = bot.session.sent_texts(ANNA)
+    assert text.startswith("👤 <b>Петрова Анна</b>") and "Английский язык" in text
+    bot.session.clear()
+    await say(dp, bot, STUDENT, "/timetable")
+    assert "Английский язык" in bot.session.sent_texts(STUDENT)[0]
+    bot.session.clear()
+    await say(dp, bot, TEACHER, "/timetable")
+    (text,) = bot.session.sent_texts(TEACHER)
+    assert "Ваши уроки" in text and "8Б Математика" in text and "вы замещаете" in text
+    bot.session.clear()
+    await press(dp, bot, TEACHER, TimetableCb(s=0, d=TODAY.toordinal(), w=1).pack())
+    (week,) = edits(bot)
+    assert "Расписание на неделю 16 ноября – 22 ноября" in week
+
+
+# --------------------------------------------------------------------------- notice
+
+
+async def test_notice_by_buttons(dp: Dispatcher, bot: RecordingBot, family_world: Family) -> None:
+    world = family_world.world
+    anna = world.students[1].id
+    await say(dp, bot, PARENT2, "/notice")
+    assert NoticeDayCb(s=anna, a=TOMORROW.toordinal()).pack() in buttons(last_markup(bot))
+    await press(dp, bot, PARENT2, NoticeDayCb(s=anna, a=TOMORROW.toordinal()).pack())
+    assert "Отсутствие: <b>четверг, 19 ноября</b>. Причина?" in edits(bot)[-1]
+    a = TOMORROW.toordinal()
+    await press(dp, bot, PARENT2, NoticeReasonCb(s=anna, a=a, b=a, r="ill").pack())
+    assert "Классный руководитель получит уведомление" in edits(bot)[-1]
+    async with family_world.session_factory() as s:
+        (notice,) = (await s.scalars(select(AbsenceNotice))).all()
+        assert (notice.student_id, notice.date_from, notice.reason) == (anna, TOMORROW, "болезнь")
+        (alert,) = (await s.scalars(select(OutboxMessage))).all()
+        assert alert.kind == "notice.created"
+        assert alert.recipient_person_id == world.class_teacher.id
+    # The diary of that day shows it.
+    bot.session.clear()
+    await press(dp, bot, PARENT2, DiaryCb(s=anna, d=a).pack())
+    assert "отсутствие заявлено заранее" in edits(bot)[0]
+
+
+async def test_notice_typed_dates_and_reason(
+    dp: Dispatcher, bot: RecordingBot, family_world: Family
+) -> None:
+    anna = family_world.world.students[1].id
+    await say(dp, bot, PARENT2, "/notice")
+    await press(dp, bot, PARENT2, NoticeDayCb(s=anna, a=0).pack())
+    assert t("ru", "notice.ask_dates") in edits(bot)[-1]
+    await say(dp, bot, PARENT2, "в пятницу")
+    assert bot.session.sent_texts(PARENT2)[-1] == t("ru", "notice.bad_dates")
+    await say(dp, bot, PARENT2, "23.11–24.11")
+    assert "с 23 ноября по 24 ноября" in bot.session.sent_texts(PARENT2)[-1]
+    first, last = dt.date(2026, 11, 23).toordinal(), dt.date(2026, 11, 24).toordinal()
+    assert NoticeReasonCb(s=anna, a=first, b=last, r="other").pack() in buttons(last_markup(bot))
+    await press(dp, bot, PARENT2, NoticeReasonCb(s=anna, a=first, b=last, r="other").pack())
+    await say(dp, bot, PARENT2, "Олимпиада <по математике>")
+    done = bot.session.sent_texts(PARENT2)[-1]
+    assert "Олимпиада &lt;по математике&gt;" in done
+    async with family_world.session_factory() as s:
+        (notice,) = (await s.scalars(select(AbsenceNotice))).all()
+        assert notice.date_to == dt.date(2026, 11, 24)
+    # The state is cleared: a later text is not taken as a reason.
+    await say(dp, bot, PARENT2, "привет")
+    assert bot.session.sent_texts(PARENT2)[-1] == t("ru", "fallback.unknown_text")
+
+
+async def test_notice_in_the_past_is_explained(
+    dp: Dispatcher, bot: RecordingBot, family_world: Family
+) -> None:
+    anna = family_world.world.students[1].id
+    a = (TODAY - dt.timedelta(days=1)).toordinal()
+    await press(dp, bot, PARENT2, NoticeReasonCb(s=anna, a=a, b=a, r="ill").pack())
+    assert alerts(bot) == [t("ru", "notice.in_past")]
+    assert edits(bot) == []
+
+
+async def test_class_timetable_for_staff(
+    dp: Dispatcher, bot: RecordingBot, family_world: Family
+) -> None:
+    world = family_world.world
+    await say(dp, bot, CLASS_TEACHER, "/timetable")
+    (text,) = bot.session.sent_texts(CLASS_TEACHER)
+    assert "Ваши уроки" in text and "7А Английский язык" in text
+    own_class = ClassTimetableCb(c=world.cls.id, d=TODAY.toordinal()).pack()
+    assert own_class in buttons(last_markup(bot))
+    bot.session.clear()
+    await press(dp, bot, CLASS_TEACHER, own_class)
+    (edited,) = edits(bot)
+    assert "Расписание класса 7А" in edited
+    assert "Английский язык (Группа 1)</b> · Классная М." in edited
+    assert "🔄 замена: Учителев И." in edited
+    # A subject teacher has no class buttons; a class not theirs is refused, like a parent.
+    bot.session.clear()
+    await say(dp, bot, TEACHER, "/timetable")
+    assert not any(b.startswith("fy:") for b in buttons(last_markup(bot)))
+    for user in (TEACHER, PARENT2):
+        bot.session.clear()
+        await press(dp, bot, user, ClassTimetableCb(c=world.first.id, d=0).pack())
+        assert edits(bot) == [] and alerts(bot) == [t("ru", "error.forbidden")]
+
+
+async def test_a_long_view_waits_for_the_pace(
+    dp: Dispatcher, bot: RecordingBot, family_world: Family
+) -> None:
+    bot.session.add_result_for(SendMessage, ok=False, error_code=429, retry_after=1)
+    await say(dp, bot, PARENT2, "/diary")
+    sent = bot.session.requests_of(SendMessage)
+    assert len(sent) == 2 and sent[0].text == sent[1].text
