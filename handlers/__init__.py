@@ -9,7 +9,7 @@ from __future__ import annotations
 from aiogram import Router
 
 from handlers import admin, class_teacher, family, teacher
-from handlers.common import fallback, group, help, invite, signin, start
+from handlers.common import alerts, fallback, group, help, invite, signin, start
 
 
 def build_router() -> Router:
@@ -20,6 +20,7 @@ def build_router() -> Router:
         start.build_router(),
         signin.build_router(),
         invite.build_router(),
+        alerts.build_router(),
         help.build_router(),
         teacher.build_router(),
         class_teacher.build_router(),
