@@ -14,7 +14,8 @@ from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.fsm.storage.base import BaseStorage, DefaultKeyBuilder
-from aiogram.fsm.storage.memory import MemoryStorage
+from aiogram.fsm.storage.memory import MemoryStorage, SimpleEventIsolation
+from aiogram.fsm.storage.redis import RedisStorage
 from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -61,8 +62,6 @@ def create_bot(settings: Settings) -> Bot:
 def create_storage(settings: Settings) -> BaseStorage:
     if settings.redis_url is None:
         return MemoryStorage()
-    from aiogram.fsm.storage.redis import RedisStorage
-
     return RedisStorage.from_url(
         settings.redis_url.get_secret_value(),
         key_builder=DefaultKeyBuilder(prefix=FSM_KEY_PREFIX, with_bot_id=True),
@@ -85,8 +84,16 @@ def create_dispatcher(
     storage: BaseStorage | None = None,
 ) -> Dispatcher:
     redis = create_redis(settings)
+    storage = storage if storage is not None else create_storage(settings)
     dp = Dispatcher(
-        storage=storage if storage is not None else create_storage(settings),
+        storage=storage,
+        # One update at a time per chat: fast taps on one keyboard cannot overwrite each
+        # other's unsaved state (Redis-based when the state is in Redis).
+        events_isolation=(
+            storage.create_isolation()
+            if isinstance(storage, RedisStorage)
+            else SimpleEventIsolation()
+        ),
         settings=settings,
         session_factory=session_factory,
         bot_username=settings.bot_username,

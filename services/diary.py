@@ -606,3 +606,228 @@ async def class_timetable(
             )
         )
     return out
+
+
+# --------------------------------------------------------------------------- one lesson's sheet
+
+
+@dataclass(frozen=True)
+class SheetMark:
+    id: int
+    value: int
+    work_kind: WorkKind
+
+
+@dataclass(frozen=True)
+class SheetStudent:
+    id: int
+    last_name: str
+    first_name: str
+    short_name: str
+    code: AttendanceCode | None  # saved attendance (None: present or not taken yet)
+    notice_code: AttendanceCode | None  # the family announced an absence for that day
+    notice_reason: str | None
+    family_reason: str | None
+    marks: tuple[SheetMark, ...]
+
+
+@dataclass(frozen=True)
+class LessonLock:
+    """Why a lesson cannot be changed now: a locale key and its parameters."""
+
+    code: str
+    params: dict[str, object]
+
+
+@dataclass(frozen=True)
+class LessonSheet:
+    lesson_id: int
+    date: dt.date
+    number: int
+    starts_at: dt.time | None
+    ends_at: dt.time | None
+    class_id: int
+    class_name: str
+    grade: int
+    subject_id: int
+    subject: str
+    subgroup: str | None
+    teacher_id: int  # who teaches it (the substitute, if any)
+    teacher: str
+    substituted: bool
+    cancelled: bool
+    topic: str | None
+    work_kind: WorkKind | None
+    homework: tuple[HomeworkView, ...]
+    individual_homework: int
+    attendance_taken: bool
+    students: tuple[SheetStudent, ...]
+    can_edit: bool  # the actor teaches this lesson
+    can_unlock: bool  # the actor is a deputy or admin
+    records_lock: LessonLock | None  # attendance and marks
+    text_lock: LessonLock | None  # topic and homework
+    unlocked_until: dt.datetime | None
+
+    @property
+    def first_grade(self) -> bool:
+        return self.grade == 1
+
+
+async def lesson_sheet(
+    session: AsyncSession, actor: Actor, lesson_id: int, *, now: dt.datetime | None = None
+) -> LessonSheet:
+    """Everything a teacher's lesson screen shows: the roster with attendance, announced
+    absences and marks, topic, homework, and whether (and why not) it can be changed now."""
+    from services import journal
+    from services.errors import DomainError
+    from services.models import AbsenceNotice, Subgroup, utcnow
+
+    now = now or utcnow()
+    lesson = await policy.ensure_can_view_lesson(session, actor, lesson_id)
+    ctx = await journal._context(session, lesson)
+    sub = await policy.substitution_of(session, lesson.id)
+    teacher_id = policy.effective_teacher_id(lesson, sub)
+    names = await _names(session, {teacher_id})
+    student_ids = await journal.lesson_students(session, lesson)
+    people = (
+        (
+            await session.scalars(
+                select(Person)
+                .where(Person.id.in_(student_ids))
+                .order_by(Person.last_name, Person.first_name, Person.id)
+            )
+        ).all()
+        if student_ids
+        else []
+    )
+    attendance = {
+        a.student_id: a
+        for a in await session.scalars(select(Attendance).where(Attendance.lesson_id == lesson.id))
+    }
+    notices = {
+        n.student_id: n
+        for n in await session.scalars(
+            select(AbsenceNotice).where(
+                AbsenceNotice.school_id == lesson.school_id,
+                AbsenceNotice.student_id.in_(student_ids or [-1]),
+                AbsenceNotice.date_from <= lesson.date,
+                AbsenceNotice.date_to >= lesson.date,
+                AbsenceNotice.cancelled_at.is_(None),
+            )
+        )
+    }
+    marks: dict[int, list[SheetMark]] = defaultdict(list)
+    for m in await session.scalars(
+        select(Mark).where(Mark.lesson_id == lesson.id).order_by(Mark.id)
+    ):
+        marks[m.student_id].append(SheetMark(m.id, m.value, m.work_kind))
+    homework: list[HomeworkView] = []
+    individual = 0
+    for hw in await session.scalars(
+        select(Homework).where(Homework.lesson_id == lesson.id).order_by(Homework.id)
+    ):
+        if hw.student_id is not None:
+            individual += 1
+            continue
+        homework.append(
+            HomeworkView(
+                text=hw.text,
+                individual=False,
+                due_date=hw.due_date,
+                files=tuple((f.kind, f.file_ref, f.file_name) for f in hw.files),
+            )
+        )
+    bells = await _bells(session, lesson.school_id)
+    bell = bells.get(lesson.lesson_number)
+    subgroup = (
+        await session.get(Subgroup, lesson.subgroup_id) if lesson.subgroup_id is not None else None
+    )
+
+    async def lock(records: bool) -> LessonLock | None:
+        try:
+            await journal.ensure_unlocked(session, ctx, now, records=records)
+        except DomainError as err:
+            return LessonLock(err.code, dict(err.params))
+        return None
+
+    can_edit = actor.person_id == teacher_id and actor.has(
+        Role.TEACHER, Role.CLASS_TEACHER, Role.DEPUTY
+    )
+    students = tuple(
+        SheetStudent(
+            id=p.id,
+            last_name=p.last_name,
+            first_name=p.first_name,
+            short_name=p.short_name,
+            code=attendance[p.id].code if p.id in attendance else None,
+            notice_code=notices[p.id].code if p.id in notices else None,
+            notice_reason=notices[p.id].reason if p.id in notices else None,
+            family_reason=attendance[p.id].family_reason if p.id in attendance else None,
+            marks=tuple(marks.get(p.id, [])),
+        )
+        for p in people
+    )
+    return LessonSheet(
+        lesson_id=lesson.id,
+        date=lesson.date,
+        number=lesson.lesson_number,
+        starts_at=bell[0] if bell else None,
+        ends_at=bell[1] if bell else None,
+        class_id=ctx.cls.id,
+        class_name=ctx.cls.name,
+        grade=ctx.cls.grade,
+        subject_id=ctx.subject.id,
+        subject=ctx.subject.name,
+        subgroup=subgroup.name if subgroup is not None else None,
+        teacher_id=teacher_id,
+        teacher=names.get(teacher_id, ""),
+        substituted=sub is not None,
+        cancelled=lesson.is_cancelled,
+        topic=lesson.topic,
+        work_kind=lesson.work_kind,
+        homework=tuple(homework),
+        individual_homework=individual,
+        attendance_taken=lesson.attendance_taken_at is not None,
+        students=students,
+        can_edit=can_edit,
+        can_unlock=actor.has(Role.DEPUTY, Role.ADMIN),
+        records_lock=await lock(True),
+        text_lock=await lock(False),
+        unlocked_until=lesson.unlocked_until
+        if lesson.unlocked_until is not None and lesson.unlocked_until > now
+        else None,
+    )
+
+
+@dataclass(frozen=True)
+class TopicChoice:
+    plan_item_id: int
+    number: int
+    topic: str
+
+
+async def topic_suggestions(
+    session: AsyncSession, actor: Actor, lesson_id: int, limit: int = 3
+) -> list[TopicChoice]:
+    """The next unused lines of the thematic plan (КТП) of the lesson's class and subject:
+    those no lesson of that class and subject has taken yet, in plan order."""
+    from services.models import PlanItem
+
+    lesson = await policy.ensure_can_view_lesson(session, actor, lesson_id)
+    used = select(Lesson.plan_item_id).where(
+        Lesson.class_id == lesson.class_id,
+        Lesson.subject_id == lesson.subject_id,
+        Lesson.plan_item_id.is_not(None),
+        Lesson.id != lesson.id,
+    )
+    rows = await session.scalars(
+        select(PlanItem)
+        .where(
+            PlanItem.class_id == lesson.class_id,
+            PlanItem.subject_id == lesson.subject_id,
+            PlanItem.id.not_in(used),
+        )
+        .order_by(PlanItem.number)
+        .limit(limit)
+    )
+    return [TopicChoice(p.id, p.number, p.topic) for p in rows]

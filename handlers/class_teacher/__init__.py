@@ -1,10 +1,18 @@
-"""Routers for the class teacher audience; see handlers/__init__.py for the order."""
+"""Routers for the class teacher audience; see handlers/__init__.py for the order.
+
+/absences (today's absences of the class), /reasons (the weekly reconciliation of absence
+reasons), /classjournal (a compact class journal). Term marks of every subject of the class are
+under /termmarks (handlers.teacher.termmarks).
+"""
 
 from __future__ import annotations
 
 from aiogram import Router
 
+from handlers.class_teacher import absences, journal, reasons
+
 
 def build_router() -> Router:
     router = Router(name=__name__)
+    router.include_routers(absences.build_router(), reasons.build_router(), journal.build_router())
     return router

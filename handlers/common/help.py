@@ -10,6 +10,7 @@ from aiogram.types import Message
 from bot.commands import commands_for
 from bot.i18n import Translator
 from handlers.common.render import roles_text
+from services.enums import Role
 from services.identity import Actor
 
 
@@ -26,6 +27,8 @@ def help_text(actor: Actor | None, lang: str, t: Translator) -> str:
     ]
     if actor is None:
         lines += ["", t("help.footer_guest")]
+    elif actor.has(Role.TEACHER, Role.CLASS_TEACHER):
+        lines += ["", t("quick.help_hint")]
     return "\n".join(lines)
 
 

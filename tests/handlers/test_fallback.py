@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import pytest
 from aiogram import Dispatcher
 from aiogram.methods import AnswerCallbackQuery
 
@@ -13,10 +14,13 @@ async def test_unknown_command(dp: Dispatcher, bot: RecordingBot) -> None:
 
 
 async def test_catalogue_command_without_handler_is_coming_soon(
-    dp: Dispatcher, bot: RecordingBot
+    dp: Dispatcher, bot: RecordingBot, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # /settings is in the menu catalogue; until its router exists the fallback says "soon".
-    await dp.feed_update(bot, make_message_update(6002, "/settings", language_code="en"))
+    # A command in the menu catalogue that no router handles yet: the fallback says "soon".
+    from handlers.common import fallback
+
+    monkeypatch.setattr(fallback, "KNOWN_COMMANDS", fallback.KNOWN_COMMANDS | {"future"})
+    await dp.feed_update(bot, make_message_update(6002, "/future", language_code="en"))
     assert bot.session.sent_texts(6002) == [t("en", "fallback.not_ready")]
 
 

@@ -1,0 +1,166 @@
+"""/today: the teacher's lessons of a day (substitutions included) and the lesson card.
+
+A deputy or admin opens a colleague's day with ``/today <surname>``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from aiogram import F, Router
+from aiogram.enums import ChatType
+from aiogram.filters import Command, CommandObject
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, Message
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.i18n import Translator, escape
+from handlers.teacher.callbacks import DayCb, LessonCb
+from handlers.teacher.cards import day_view, lesson_card
+from handlers.teacher.common import (
+    READERS,
+    TEACHING,
+    Clock,
+    local_time,
+    local_today,
+    now_of,
+    pack_day,
+    require,
+    show,
+    unpack_day,
+)
+from services import class_views, diary
+from services.errors import DomainError
+from services.identity import Actor
+from services.models import Person
+
+
+async def _day(
+    session: AsyncSession,
+    actor: Actor,
+    t: Translator,
+    teacher_id: int,
+    day: dt.date,
+    now: dt.datetime,
+) -> tuple[str, object]:
+    lessons = await diary.teacher_lessons(session, actor, day, teacher_id)
+    name = None
+    if teacher_id != actor.person_id:
+        person = await session.get(Person, teacher_id)
+        name = person.short_name if person is not None else None
+    return day_view(
+        t,
+        lessons,
+        teacher_id=teacher_id,
+        teacher_name=name,
+        day=day,
+        today=local_today(actor, now),
+        now=local_time(actor, now),
+    )
+
+
+async def today_command(
+    message: Message,
+    command: CommandObject,
+    session: AsyncSession,
+    actor: Actor | None,
+    t: Translator,
+    state: FSMContext,
+    clock: Clock | None = None,
+) -> None:
+    me = require(actor, *TEACHING, *READERS)
+    await state.set_state(None)
+    now = now_of(clock)
+    query, day = parse_args(command.args or "", local_today(me, now))
+    teacher_id = me.person_id
+    if query:
+        found = await class_views.find_teachers(session, me, query)
+        if not found:
+            await message.answer(t("teacher.day.no_teacher", query=escape(query)))
+            return
+        if len(found) > 1:
+            kb = InlineKeyboardBuilder()
+            for ref in found:
+                kb.button(text=ref.name, callback_data=DayCb(teacher_id=ref.id, day=pack_day(day)))
+            kb.adjust(2)
+            await message.answer(t("teacher.day.pick_teacher"), reply_markup=kb.as_markup())
+            return
+        teacher_id = found[0].id
+    elif not me.has(*TEACHING):
+        await message.answer(t("teacher.day.reader_hint"))
+        return
+    text, markup = await _day(session, me, t, teacher_id, day, now)
+    if not query and me.has(*READERS):
+        text += "\n\n" + t("teacher.day.reader_hint")
+    await message.answer(text, reply_markup=markup)  # type: ignore[arg-type]
+
+
+_DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})(?:\.(\d{2}|\d{4}))?$|^(\d{4})-(\d{2})-(\d{2})$")
+
+
+def parse_args(args: str, today: dt.date) -> tuple[str, dt.date]:
+    """``/today [surname] [date]``: the date as 03.11, 03.11.2026 or 2026-11-03 (without a
+    year: the nearest such date); the rest is a teacher's surname."""
+    words = []
+    day = today
+    for word in args.split():
+        m = _DATE.match(word)
+        if m is None:
+            words.append(word)
+            continue
+        try:
+            if m.group(4):
+                day = dt.date(int(m.group(4)), int(m.group(5)), int(m.group(6)))
+            elif m.group(3):
+                year = int(m.group(3))
+                day = dt.date(year + 2000 if year < 100 else year, int(m.group(2)), int(m.group(1)))
+            else:
+                candidates = [
+                    dt.date(today.year + k, int(m.group(2)), int(m.group(1))) for k in (-1, 0, 1)
+                ]
+                day = min(candidates, key=lambda d: abs((d - today).days))
+        except ValueError as exc:
+            raise DomainError("teacher.day.bad_date") from exc
+    return " ".join(words), day
+
+
+async def day_callback(
+    query: CallbackQuery,
+    callback_data: DayCb,
+    session: AsyncSession,
+    actor: Actor | None,
+    t: Translator,
+    state: FSMContext,
+    clock: Clock | None = None,
+) -> None:
+    me = require(actor, *TEACHING, *READERS)
+    await state.set_state(None)
+    day = unpack_day(callback_data.day)
+    text, markup = await _day(session, me, t, callback_data.teacher_id, day, now_of(clock))
+    await show(query, text, markup)  # type: ignore[arg-type]
+
+
+async def open_lesson(
+    query: CallbackQuery,
+    callback_data: LessonCb,
+    session: AsyncSession,
+    actor: Actor | None,
+    t: Translator,
+    state: FSMContext,
+    clock: Clock | None = None,
+) -> None:
+    me = require(actor, *TEACHING, *READERS)
+    await state.set_state(None)
+    text, markup = await lesson_card(session, me, t, callback_data.lesson_id, now_of(clock))
+    await show(query, text, markup)
+
+
+def build_router() -> Router:
+    router = Router(name=__name__)
+    router.message.filter(F.chat.type == ChatType.PRIVATE)
+    router.message.register(today_command, Command("today"))
+    router.callback_query.register(day_callback, DayCb.filter())
+    router.callback_query.register(open_lesson, LessonCb.filter(F.action == "open"))
+    return router

@@ -1,0 +1,357 @@
+"""Topic and homework of a lesson.
+
+Topic: the next unused lines of the thematic plan (КТП) as buttons, or typed. Homework: text,
+photos and files over one or several messages (Telegram file ids are stored), for the whole class
+or for chosen students (individual homework, seed 003 §2.2); saved with one tap.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiogram import F, Router
+from aiogram.enums import ChatType
+from aiogram.filters import StateFilter
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.i18n import Translator, escape
+from handlers.teacher.callbacks import HwCb, LessonCb, TopicCb
+from handlers.teacher.cards import card_markup, card_text
+from handlers.teacher.common import (
+    TEACHING,
+    Clock,
+    ensure_teaches,
+    lesson_title,
+    now_of,
+    raise_lock,
+    require,
+    show,
+)
+from services import diary, journal
+from services.diary import LessonSheet
+from services.errors import AccessDenied, DomainError, ValidationFailed
+from services.identity import Actor
+
+HW_KEY = "hw"
+MAX_FILES = 10
+
+
+class TopicStates(StatesGroup):
+    text = State()
+
+
+class HomeworkStates(StatesGroup):
+    collect = State()
+
+
+async def _sheet(
+    session: AsyncSession, actor: Actor, lesson_id: int, clock: Clock | None, *, homework: bool
+) -> LessonSheet:
+    sheet = await diary.lesson_sheet(session, actor, lesson_id, now=now_of(clock))
+    ensure_teaches(sheet)
+    if homework and sheet.first_grade:
+        raise ValidationFailed("journal.first_grade_no_homework")
+    raise_lock(sheet.text_lock)
+    return sheet
+
+
+# --------------------------------------------------------------------------- topic
+
+
+async def open_topic(
+    query: CallbackQuery,
+    callback_data: LessonCb,
+    session: AsyncSession,
+    actor: Actor | None,
+    t: Translator,
+    state: FSMContext,
+    clock: Clock | None = None,
+) -> None:
+    me = require(actor, *TEACHING)
+    sheet = await _sheet(session, me, callback_data.lesson_id, clock, homework=False)
+    choices = await diary.topic_suggestions(session, me, sheet.lesson_id)
+    await state.set_state(TopicStates.text)
+    await state.update_data(topic_lesson=sheet.lesson_id)
+    kb = InlineKeyboardBuilder()
+    for c in choices:
+        kb.button(
+            text=f"{c.number}. {c.topic}"[:64],
+            callback_data=TopicCb(lesson_id=sheet.lesson_id, item_id=c.plan_item_id),
+        )
+    kb.button(
+        text=t("teacher.btn.back"), callback_data=LessonCb(lesson_id=sheet.lesson_id, action="open")
+    )
+    kb.adjust(1)
+    lines = [lesson_title(t, sheet)]
+    lines.append(
+        t("teacher.card.topic", topic=escape(sheet.topic))
+        if sheet.topic
+        else t("teacher.card.topic_none")
+    )
+    lines.append(t("teacher.topic.prompt_plan") if choices else t("teacher.topic.prompt"))
+    await show(query, "\n".join(lines), kb.as_markup())
+
+
+async def topic_from_plan(
+    query: CallbackQuery,
+    callback_data: TopicCb,
+    session: AsyncSession,
+    actor: Actor | None,
+    t: Translator,
+    state: FSMContext,
+    clock: Clock | None = None,
+) -> None:
+    me = require(actor, *TEACHING)
+    await journal.set_topic(
+        session, me, callback_data.lesson_id, plan_item_id=callback_data.item_id, now=now_of(clock)
+    )
+    await state.set_state(None)
+    fresh = await diary.lesson_sheet(session, me, callback_data.lesson_id, now=now_of(clock))
+    await show(
+        query, t("teacher.topic.saved") + "\n\n" + card_text(t, fresh), card_markup(t, fresh)
+    )
+
+
+async def typed_topic(
+    message: Message,
+    session: AsyncSession,
+    actor: Actor | None,
+    t: Translator,
+    state: FSMContext,
+    clock: Clock | None = None,
+) -> None:
+    me = require(actor, *TEACHING)
+    lesson_id = (await state.get_data()).get("topic_lesson")
+    if not isinstance(lesson_id, int):
+        await state.set_state(None)
+        raise DomainError("quick.expired")
+    await journal.set_topic(session, me, lesson_id, topic=message.text or "", now=now_of(clock))
+    await state.set_state(None)
+    fresh = await diary.lesson_sheet(session, me, lesson_id, now=now_of(clock))
+    await message.answer(
+        t("teacher.topic.saved") + "\n\n" + card_text(t, fresh), reply_markup=card_markup(t, fresh)
+    )
+
+
+# --------------------------------------------------------------------------- homework
+
+
+def _draft(data: dict[str, Any]) -> dict[str, Any]:
+    draft = data.get(HW_KEY)
+    if not isinstance(draft, dict):
+        raise DomainError("quick.expired")
+    return draft
+
+
+def hw_summary(
+    t: Translator, sheet: LessonSheet, draft: dict[str, Any]
+) -> tuple[str, InlineKeyboardMarkup]:
+    chosen = set(draft.get("students") or [])
+    who = (
+        ", ".join(escape(s.short_name) for s in sheet.students if s.id in chosen)
+        if chosen
+        else t("teacher.hw.whole_class")
+    )
+    lines = [
+        lesson_title(t, sheet),
+        t("teacher.hw.draft", files=len(draft.get("files") or []), who=who),
+    ]
+    text = draft.get("text") or ""
+    lines.append(escape(text[:1000]) if text else t("teacher.hw.no_text"))
+    lines.append(t("teacher.hw.more"))
+    kb = InlineKeyboardBuilder()
+    lid = sheet.lesson_id
+    if text or draft.get("files"):
+        kb.button(text=t("teacher.hw.save"), callback_data=HwCb(lesson_id=lid, action="save"))
+    kb.button(text=t("teacher.hw.individual"), callback_data=HwCb(lesson_id=lid, action="who"))
+    kb.button(text=t("teacher.btn.cancel"), callback_data=HwCb(lesson_id=lid, action="cancel"))
+    kb.adjust(1)
+    return "\n".join(lines), kb.as_markup()
+
+
+def who_view(
+    t: Translator, sheet: LessonSheet, draft: dict[str, Any]
+) -> tuple[str, InlineKeyboardMarkup]:
+    chosen = set(draft.get("students") or [])
+    kb = InlineKeyboardBuilder()
+    for s in sheet.students:
+        kb.button(
+            text=("☑️ " if s.id in chosen else "▫️ ") + s.short_name,
+            callback_data=HwCb(lesson_id=sheet.lesson_id, action="tog", student_id=s.id),
+        )
+    kb.adjust(2)
+    tail = InlineKeyboardBuilder()
+    tail.button(
+        text=t("teacher.hw.done"), callback_data=HwCb(lesson_id=sheet.lesson_id, action="done")
+    )
+    kb.attach(tail)
+    return lesson_title(t, sheet) + "\n" + t("teacher.hw.pick_students"), kb.as_markup()
+
+
+async def open_homework(
+    query: CallbackQuery,
+    callback_data: LessonCb,
+    session: AsyncSession,
+    actor: Actor | None,
+    t: Translator,
+    state: FSMContext,
+    clock: Clock | None = None,
+) -> None:
+    me = require(actor, *TEACHING)
+    sheet = await _sheet(session, me, callback_data.lesson_id, clock, homework=True)
+    await state.set_state(HomeworkStates.collect)
+    await state.update_data(
+        {HW_KEY: {"lesson_id": sheet.lesson_id, "text": "", "files": [], "students": []}}
+    )
+    lines = [lesson_title(t, sheet)]
+    if sheet.homework:
+        lines.append(
+            t(
+                "teacher.card.homework",
+                text=escape(sheet.homework[0].text[:300]),
+                files=len(sheet.homework[0].files),
+            )
+        )
+    lines.append(t("teacher.hw.prompt"))
+    kb = InlineKeyboardBuilder()
+    kb.button(
+        text=t("teacher.hw.individual"), callback_data=HwCb(lesson_id=sheet.lesson_id, action="who")
+    )
+    kb.button(
+        text=t("teacher.btn.cancel"), callback_data=HwCb(lesson_id=sheet.lesson_id, action="cancel")
+    )
+    kb.adjust(1)
+    await show(query, "\n".join(lines), kb.as_markup())
+
+
+async def homework_message(
+    message: Message,
+    session: AsyncSession,
+    actor: Actor | None,
+    t: Translator,
+    state: FSMContext,
+    clock: Clock | None = None,
+) -> None:
+    me = require(actor, *TEACHING)
+    data = await state.get_data()
+    draft = _draft(data)
+    text = message.text or message.caption or ""
+    if text:
+        draft["text"] = (draft.get("text", "") + "\n" + text).strip()
+    files = list(draft.get("files") or [])
+    if message.photo:
+        best = message.photo[-1]
+        files.append({"kind": "photo", "file_ref": best.file_id, "size": best.file_size})
+    elif message.document:
+        d = message.document
+        files.append(
+            {
+                "kind": "document",
+                "file_ref": d.file_id,
+                "file_name": d.file_name,
+                "mime_type": d.mime_type,
+                "size": d.file_size,
+            }
+        )
+    if len(files) > MAX_FILES:
+        raise DomainError("teacher.hw.too_many_files", limit=MAX_FILES)
+    draft["files"] = files
+    # One answer per album, not one per photo.
+    group = message.media_group_id
+    quiet = group is not None and draft.get("group") == group
+    draft["group"] = group
+    await state.update_data({HW_KEY: draft})
+    if quiet:
+        return
+    sheet = await _sheet(session, me, int(draft["lesson_id"]), clock, homework=True)
+    text_out, markup = hw_summary(t, sheet, draft)
+    await message.answer(text_out, reply_markup=markup)
+
+
+async def homework_action(
+    query: CallbackQuery,
+    callback_data: HwCb,
+    session: AsyncSession,
+    actor: Actor | None,
+    t: Translator,
+    state: FSMContext,
+    clock: Clock | None = None,
+) -> None:
+    me = require(actor, *TEACHING)
+    cb = callback_data
+    if cb.action == "cancel":
+        await state.set_state(None)
+        await state.update_data({HW_KEY: None})
+        fresh = await diary.lesson_sheet(session, me, cb.lesson_id, now=now_of(clock))
+        await show(query, card_text(t, fresh), card_markup(t, fresh))
+        return
+    sheet = await _sheet(session, me, cb.lesson_id, clock, homework=True)
+    draft = _draft(await state.get_data())
+    if draft.get("lesson_id") != sheet.lesson_id:
+        raise DomainError("quick.expired")
+    if cb.action == "who":
+        await show(query, *who_view(t, sheet, draft))
+        return
+    if cb.action == "tog":
+        if cb.student_id not in {s.id for s in sheet.students}:
+            raise AccessDenied()
+        chosen = list(draft.get("students") or [])
+        if cb.student_id in chosen:
+            chosen.remove(cb.student_id)
+        else:
+            chosen.append(cb.student_id)
+        draft["students"] = chosen
+        await state.update_data({HW_KEY: draft})
+        await show(query, *who_view(t, sheet, draft))
+        return
+    if cb.action == "done":
+        await show(query, *hw_summary(t, sheet, draft))
+        return
+    if cb.action != "save":
+        raise DomainError("error.invalid")
+    files = [
+        journal.FileRef(
+            kind=f["kind"],
+            file_ref=f["file_ref"],
+            file_name=f.get("file_name"),
+            mime_type=f.get("mime_type"),
+            size=f.get("size"),
+        )
+        for f in draft.get("files") or []
+    ]
+    await journal.set_homework(
+        session,
+        me,
+        sheet.lesson_id,
+        draft.get("text") or "",
+        files=files,
+        student_ids=list(draft.get("students") or []) or None,
+        now=now_of(clock),
+    )
+    await state.set_state(None)
+    await state.update_data({HW_KEY: None})
+    fresh = await diary.lesson_sheet(session, me, sheet.lesson_id, now=now_of(clock))
+    await show(query, t("teacher.hw.saved") + "\n\n" + card_text(t, fresh), card_markup(t, fresh))
+
+
+def build_router() -> Router:
+    router = Router(name=__name__)
+    router.message.filter(F.chat.type == ChatType.PRIVATE)
+    router.callback_query.register(open_topic, LessonCb.filter(F.action == "topic"))
+    router.callback_query.register(topic_from_plan, TopicCb.filter())
+    router.message.register(
+        typed_topic, StateFilter(TopicStates.text), F.text, ~F.text.startswith("/")
+    )
+    router.callback_query.register(open_homework, LessonCb.filter(F.action == "hw"))
+    router.callback_query.register(homework_action, HwCb.filter())
+    router.message.register(
+        homework_message,
+        StateFilter(HomeworkStates.collect),
+        F.text | F.photo | F.document,
+        ~F.text.startswith("/"),
+    )
+    return router

@@ -1,0 +1,106 @@
+"""A deputy or admin opens a locked lesson for its teacher (seed 003 §3.2): from the lesson card
+of a teacher's day (``/today <surname>``), with a preset or typed reason, for 48 hours."""
+
+from __future__ import annotations
+
+from aiogram import F, Router
+from aiogram.enums import ChatType
+from aiogram.filters import StateFilter
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import CallbackQuery, Message
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.i18n import Translator
+from handlers.teacher.callbacks import LessonCb, UnlockCb
+from handlers.teacher.cards import card_markup, card_text
+from handlers.teacher.common import Clock, lesson_title, now_of, require
+from handlers.teacher.common import show as show_message
+from services import diary, journal
+from services.enums import Role
+from services.errors import DomainError
+from services.identity import Actor
+
+HOURS = 48
+REASONS = ("teacher.unlock.reason_outage", "teacher.unlock.reason_fix")
+
+
+class UnlockStates(StatesGroup):
+    reason = State()
+
+
+async def unlock_action(
+    query: CallbackQuery,
+    callback_data: UnlockCb,
+    session: AsyncSession,
+    actor: Actor | None,
+    t: Translator,
+    state: FSMContext,
+    clock: Clock | None = None,
+) -> None:
+    me = require(actor, Role.DEPUTY, Role.ADMIN)
+    cb = callback_data
+    if cb.reason <= 0:
+        sheet = await diary.lesson_sheet(session, me, cb.lesson_id, now=now_of(clock))
+        await state.set_state(UnlockStates.reason)
+        await state.update_data(unlock_lesson=sheet.lesson_id)
+        kb = InlineKeyboardBuilder()
+        for n, key in enumerate(REASONS, start=1):
+            kb.button(text=t(key), callback_data=UnlockCb(lesson_id=sheet.lesson_id, reason=n))
+        kb.button(
+            text=t("teacher.btn.cancel"),
+            callback_data=LessonCb(lesson_id=sheet.lesson_id, action="open"),
+        )
+        kb.adjust(1)
+        text = lesson_title(t, sheet) + "\n" + t("teacher.unlock.ask", hours=HOURS)
+        await show_message(query, text, kb.as_markup())
+        return
+    if cb.reason > len(REASONS):
+        raise DomainError("error.invalid")
+    await _unlock(session, me, t, state, cb.lesson_id, t(REASONS[cb.reason - 1]), query, clock)
+
+
+async def typed_reason(
+    message: Message,
+    session: AsyncSession,
+    actor: Actor | None,
+    t: Translator,
+    state: FSMContext,
+    clock: Clock | None = None,
+) -> None:
+    me = require(actor, Role.DEPUTY, Role.ADMIN)
+    lesson_id = (await state.get_data()).get("unlock_lesson")
+    if not isinstance(lesson_id, int):
+        await state.set_state(None)
+        raise DomainError("quick.expired")
+    await _unlock(session, me, t, state, lesson_id, message.text or "", message, clock)
+
+
+async def _unlock(
+    session: AsyncSession,
+    me: Actor,
+    t: Translator,
+    state: FSMContext,
+    lesson_id: int,
+    reason: str,
+    target: CallbackQuery | Message,
+    clock: Clock | None,
+) -> None:
+    await journal.unlock_lesson(
+        session, me, lesson_id, hours=HOURS, reason=reason, now=now_of(clock)
+    )
+    await state.set_state(None)
+    sheet = await diary.lesson_sheet(session, me, lesson_id, now=now_of(clock))
+    text = t("teacher.unlock.done", hours=HOURS) + "\n\n" + card_text(t, sheet)
+    await show_message(target, text, card_markup(t, sheet))
+
+
+def build_router() -> Router:
+    router = Router(name=__name__)
+    router.message.filter(F.chat.type == ChatType.PRIVATE)
+    router.callback_query.register(unlock_action, UnlockCb.filter())
+    router.message.register(
+        typed_reason, StateFilter(UnlockStates.reason), F.text, ~F.text.startswith("/")
+    )
+    return router
