@@ -62,7 +62,10 @@ CATALOGUE: tuple[CommandSpec, ...] = (
     CommandSpec("timetable", EVERYONE_SIGNED_IN),
     # school office
     CommandSpec("invite", frozenset({Role.CLASS_TEACHER, Role.ADMIN})),
-    CommandSpec("reports", frozenset({Role.ADMIN, Role.DIRECTOR, Role.DEPUTY, Role.CLASS_TEACHER})),
+    CommandSpec(
+        "reports",
+        frozenset({Role.ADMIN, Role.DIRECTOR, Role.DEPUTY, Role.CLASS_TEACHER, Role.TEACHER}),
+    ),
     CommandSpec("admin", frozenset({Role.ADMIN, Role.DEPUTY})),
     # everyone
     CommandSpec("settings", EVERYONE_SIGNED_IN),

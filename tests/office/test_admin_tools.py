@@ -1,0 +1,213 @@
+"""services.admin_tools on both databases: the user card, the audit log of a student and of a
+lesson (deleted marks included), dead letters, and the choices of the report screens."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services import admin_tools, audit
+from services.enums import OutboxStatus
+from services.errors import AccessDenied
+from services.models import Mark, OutboxMessage
+from tests.factories import NOW, SchoolWorld, build_school
+
+
+@pytest.fixture
+async def world(session: AsyncSession) -> SchoolWorld:
+    return await build_school(session)
+
+
+async def _journal(session: AsyncSession, world: SchoolWorld) -> None:
+    teacher = world.actors["teacher"]
+    lesson = world.lesson_today
+    student = world.students[0]
+    mark = Mark(
+        school_id=world.school.id,
+        lesson_id=lesson.id,
+        student_id=student.id,
+        value=5,
+        work_kind="answer",
+    )
+    session.add(mark)
+    await session.flush()
+    audit.record(
+        session,
+        actor=teacher,
+        action="mark.create",
+        entity="mark",
+        entity_id=mark.id,
+        student_id=student.id,
+        after={"lesson_id": lesson.id, "value": 5},
+    )
+    # A mark given and deleted since: found by its creation entry.
+    audit.record(
+        session,
+        actor=teacher,
+        action="mark.create",
+        entity="mark",
+        entity_id=9999,
+        student_id=student.id,
+        after={"lesson_id": lesson.id, "value": 2},
+    )
+    audit.record(
+        session,
+        actor=teacher,
+        action="mark.delete",
+        entity="mark",
+        entity_id=9999,
+        student_id=student.id,
+        before={"lesson_id": lesson.id, "value": 2},
+        reason="ошибка",
+    )
+    audit.record(
+        session,
+        actor=teacher,
+        action="lesson.topic",
+        entity="lesson",
+        entity_id=lesson.id,
+        before={"topic": None},
+        after={"topic": "Уравнения"},
+    )
+    # Another lesson's and another student's entries.
+    audit.record(
+        session,
+        actor=teacher,
+        action="mark.create",
+        entity="mark",
+        entity_id=8888,
+        student_id=world.students[1].id,
+        after={"lesson_id": world.lesson_old.id, "value": 4},
+    )
+    await session.commit()
+
+
+async def test_lesson_and_student_audit(session: AsyncSession, world: SchoolWorld) -> None:
+    await _journal(session, world)
+    admin = world.actors["admin"]
+    title, rows = await admin_tools.lesson_audit(session, admin, world.lesson_today.id)
+    assert title.class_name == "7А" and title.subject == "Математика"
+    assert sorted(r.action for r in rows) == [
+        "lesson.topic",
+        "mark.create",
+        "mark.create",
+        "mark.delete",
+    ]
+    assert {r.who for r in rows} == {"Учителев Иван"}
+    topic = next(r for r in rows if r.action == "lesson.topic")
+    assert topic.changes == (("topic", None, "Уравнения"),)
+    assert topic.at.tzinfo is not None and topic.at.utcoffset() == dt.timedelta(hours=3)
+    deleted = next(r for r in rows if r.action == "mark.delete")
+    assert deleted.reason == "ошибка"
+
+    name, rows = await admin_tools.student_audit(session, admin, world.students[0].id)
+    assert name.startswith("Иванов Пётр") and len(rows) == 3
+    # The deputy reads too; a teacher and a parent do not.
+    await admin_tools.student_audit(session, world.actors["deputy"], world.students[0].id)
+    for who in ("teacher", "parent", "class_teacher"):
+        with pytest.raises(AccessDenied):
+            await admin_tools.student_audit(session, world.actors[who], world.students[0].id)
+        with pytest.raises(AccessDenied):
+            await admin_tools.lesson_audit(session, world.actors[who], world.lesson_today.id)
+
+
+async def test_another_schools_ids_are_refused(session: AsyncSession, world: SchoolWorld) -> None:
+    other = await build_school(session, code="s2")
+    admin = world.actors["admin"]
+    with pytest.raises(AccessDenied):
+        await admin_tools.student_audit(session, admin, other.students[0].id)
+    with pytest.raises(AccessDenied):
+        await admin_tools.lesson_audit(session, admin, other.lesson_today.id)
+    with pytest.raises(AccessDenied):
+        await admin_tools.user_card(session, admin, other.parent.id)
+    with pytest.raises(AccessDenied):
+        await admin_tools.class_lessons_on(session, admin, other.cls.id, NOW.date())
+    with pytest.raises(AccessDenied):
+        await admin_tools.substitute_candidates(session, admin, other.lesson_today.id)
+    with pytest.raises(AccessDenied):
+        await admin_tools.report_subjects(session, admin, other.cls.id)
+
+
+async def test_user_card(session: AsyncSession, world: SchoolWorld) -> None:
+    card = await admin_tools.user_card(session, world.actors["admin"], world.students[0].id)
+    assert card.is_student and card.classes == ("7А",) and not card.signed_in
+    assert card.login and not card.blocked and not card.credentials_pending
+    with pytest.raises(AccessDenied):
+        await admin_tools.user_card(session, world.actors["deputy"], world.students[0].id)
+
+
+async def test_dead_letters(session: AsyncSession, world: SchoolWorld) -> None:
+    other = await build_school(session, code="s2")
+    for i, (school, person, status) in enumerate(
+        [
+            (world.school, world.parent, OutboxStatus.DEAD),
+            (world.school, world.parent2, OutboxStatus.DEAD),
+            (world.school, world.parent, OutboxStatus.SENT),
+            (other.school, other.parent, OutboxStatus.DEAD),
+        ]
+    ):
+        session.add(
+            OutboxMessage(
+                school_id=school.id,
+                recipient_person_id=person.id,
+                kind="mark.new",
+                dedup_key=f"k{i}",
+                payload={},
+                status=status,
+                attempts=5,
+                last_error="Forbidden: bot was blocked by the user",
+            )
+        )
+    await session.commit()
+    total, rows = await admin_tools.dead_letters(session, world.actors["admin"], limit=1)
+    assert total == 2 and len(rows) == 1
+    assert rows[0].last_error and rows[0].kind == "mark.new"
+    with pytest.raises(AccessDenied):
+        await admin_tools.dead_letters(session, world.actors["deputy"])
+
+
+async def test_report_choices(session: AsyncSession, world: SchoolWorld) -> None:
+    admin = world.actors["admin"]
+    assert [c.title for c in await admin_tools.report_classes(session, admin, "class_results")] == [
+        "1А",
+        "7А",
+        "8Б",
+    ]
+    ct = world.actors["class_teacher"]
+    assert [c.title for c in await admin_tools.report_classes(session, ct, "class_results")] == [
+        "7А"
+    ]
+    teacher = world.actors["teacher"]
+    assert await admin_tools.report_classes(session, teacher, "class_results") == []
+    assert [
+        c.title for c in await admin_tools.report_classes(session, teacher, "journal_pages")
+    ] == [
+        "7А",
+        "8Б",
+    ]
+    subjects = await admin_tools.report_subjects(session, teacher, world.cls.id)
+    assert [s.title for s in subjects] == ["Математика"]
+    subjects = await admin_tools.report_subjects(session, ct, world.cls.id)
+    assert [s.title for s in subjects] == ["Английский язык", "Математика", "Русский язык"]
+    periods = await admin_tools.report_periods(session, ct, world.cls.id)
+    assert [p.number for p in periods] == [1, 2]
+    months = await admin_tools.report_months(session, admin, world.cls.id, now=NOW)
+    assert months == [(2026, 11), (2026, 10), (2026, 9)]
+
+
+async def test_lessons_and_substitutes(session: AsyncSession, world: SchoolWorld) -> None:
+    deputy = world.actors["deputy"]
+    lessons = await admin_tools.class_lessons_on(session, deputy, world.cls.id, NOW.date())
+    assert [x.number for x in lessons] == [1, 2, 4, 5]
+    substituted = next(x for x in lessons if x.id == world.lesson_substituted.id)
+    assert substituted.substitute == "Учителев Иван"
+    candidates = await admin_tools.substitute_candidates(session, deputy, world.lesson_today.id)
+    names = [c.title for c in candidates]
+    assert "Учителев Иван" not in names and "Коллегина Ольга" in names
+    assert "Иванова Елена" not in names
+    with pytest.raises(AccessDenied):
+        await admin_tools.substitute_candidates(
+            session, world.actors["teacher"], world.lesson_today.id
+        )
