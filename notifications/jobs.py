@@ -668,6 +668,10 @@ async def run_due(
                 due = dt.datetime.combine(day, spec.at(school), tzinfo=tz)
                 if not due <= local < due + spec.window:
                     continue
+                if due < school.created_at:
+                    # Nothing to catch up from before the school was set up: a new
+                    # deployment does not send last Sunday's summary on its first start.
+                    continue
                 if not spec.applies(school, calendars[school.id], day):
                     continue
                 try:

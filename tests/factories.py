@@ -105,7 +105,13 @@ class SchoolWorld:
 
 
 async def build_school(session: AsyncSession, code: str = "s1") -> SchoolWorld:
-    school = School(code=code, name=f"Школа {code}", timezone="Europe/Moscow")
+    school = School(
+        code=code,
+        name=f"Школа {code}",
+        timezone="Europe/Moscow",
+        # Set up before the school year: schedules may catch up on anything since then.
+        created_at=dt.datetime(2026, 8, 1, tzinfo=dt.UTC),
+    )
     session.add(school)
     await session.flush()
     year = SchoolYear(

@@ -276,11 +276,13 @@ async def _attendance(
     me.interactions = 0
     await me.press(t("ru", "teacher.btn.attendance"))
     await me.wait(has("Нажимайте на ученика"))
+
+    def marked_absent(surname: str) -> Callable[[SentMessage], bool]:
+        return lambda m: any(surname in b["text"] and "❌" in b["text"] for b in m.buttons)
+
     for surname in ("Белова", "Жуков", "Соколов"):
         await me.press(surname)
-        await me.wait(
-            lambda m, s=surname: any(s in b["text"] and "❌" in b["text"] for b in m.buttons)
-        )
+        await me.wait(marked_absent(surname))
     await me.press(t("ru", "teacher.att.save"))
     await me.wait(has("Посещаемость сохранена"))
     assert me.interactions <= 5, me.interactions

@@ -132,7 +132,9 @@ async def test_blocking_the_bot_marks_the_binding_unreachable(
             from_user=user,
             date=dt.datetime.now(dt.UTC),
             old_chat_member=ChatMemberMember(user=me),
-            new_chat_member=ChatMemberBanned(user=me, until_date=0),
+            new_chat_member=ChatMemberBanned(
+                user=me, until_date=dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+            ),
         ),
     )
     await dp.feed_update(bot, update)
