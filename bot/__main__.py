@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import datetime as dt
 import json
 import locale
 import logging
@@ -169,6 +170,7 @@ async def cmd_invite(settings: Settings, args: argparse.Namespace) -> int:
                 external_id=args.external_id,
                 school_code=args.school,
                 revoke=args.revoke,
+                ttl=dt.timedelta(days=settings.credential_ttl_days),
             )
     except DomainError as err:
         print(t(_cli_lang(), err.code, **err.params), file=sys.stderr)

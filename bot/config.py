@@ -7,12 +7,14 @@ one line naming it; secrets are SecretStr and never printed.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
-from typing import Any
+from typing import Annotated, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from pydantic_settings.exceptions import SettingsError
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
@@ -48,6 +50,24 @@ class Settings(BaseSettings):
     notify_lease_seconds: float = Field(default=60.0, alias="NOTIFY_LEASE_SECONDS", ge=5, le=3600)
     notify_worker: bool = Field(default=True, alias="NOTIFY_WORKER")
     notify_scheduler: bool = Field(default=True, alias="NOTIFY_SCHEDULER")
+    # Nightly backup (off unless BACKUP_DIR is set): time in DEFAULT_TIMEZONE, copies to other
+    # media (comma-separated directories), and how many daily and weekly backups to keep.
+    backup_dir: str | None = Field(default=None, alias="BACKUP_DIR")
+    backup_mirrors: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, alias="BACKUP_MIRRORS"
+    )
+    backup_at: dt.time = Field(default=dt.time(2, 30), alias="BACKUP_AT")
+    backup_keep_daily: int = Field(default=7, alias="BACKUP_KEEP_DAILY", ge=1, le=366)
+    backup_keep_weekly: int = Field(default=5, alias="BACKUP_KEEP_WEEKLY", ge=0, le=520)
+    # How long issued one-time passwords and invite links stay valid.
+    credential_ttl_days: int = Field(default=7, alias="CREDENTIAL_TTL_DAYS", ge=1, le=90)
+
+    @field_validator("backup_mirrors", mode="before")
+    @classmethod
+    def _mirrors(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
 
     @field_validator("bot_token", mode="before")
     @classmethod
@@ -133,6 +153,9 @@ def load_settings() -> Settings:
     """Read the settings, turning pydantic's report into one line that names the setting."""
     try:
         return Settings()
+    except SettingsError as exc:
+        name = str(exc).split('field "', 1)[-1].split('"', 1)[0].upper()
+        raise ConfigError(f"{name} is invalid: cannot be parsed") from None
     except ValidationError as exc:
         err = exc.errors()[0]
         loc = err.get("loc") or ("?",)

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime as dt
 import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from notifications.daily import DailyTask
 from notifications.pacing import MemoryPacer, Pacer, PacingConfig, RedisPacer
 from notifications.scheduler import Scheduler, make_lock
 from notifications.telegram import TelegramTransport
@@ -63,6 +65,35 @@ class Runtime:
             await self.redis.aclose()
 
 
+def daily_tasks(settings: Any) -> tuple[DailyTask, ...]:
+    """The nightly backup, when BACKUP_DIR is set (seed 002 §5.1.7: more than one medium)."""
+    directory = getattr(settings, "backup_dir", None)
+    if not directory:
+        return ()
+    from services.backup import run_scheduled_backup
+
+    mirrors = tuple(getattr(settings, "backup_mirrors", ()) or ())
+
+    async def nightly_backup() -> Any:
+        run = await run_scheduled_backup(
+            settings.database_url,
+            directory,
+            mirrors=mirrors,
+            keep_daily=int(_setting(settings, "backup_keep_daily", 7)),
+            keep_weekly=int(_setting(settings, "backup_keep_weekly", 5)),
+        )
+        return run.path
+
+    return (
+        DailyTask(
+            "backup",
+            _setting(settings, "backup_at", dt.time(2, 30)),
+            _setting(settings, "default_timezone", "Europe/Moscow"),
+            nightly_backup,
+        ),
+    )
+
+
 async def start(
     bot: Bot, session_factory: async_sessionmaker[AsyncSession], settings: Any
 ) -> Runtime:
@@ -91,7 +122,9 @@ async def start(
     scheduler = None
     if _setting(settings, "notify_scheduler", True):
         engine = session_factory.kw["bind"]
-        scheduler = Scheduler(session_factory, make_lock(engine, redis))
+        scheduler = Scheduler(
+            session_factory, make_lock(engine, redis), daily_tasks=daily_tasks(settings)
+        )
         scheduler.start()
     log.info("notifications started", extra={"worker": worker is not None})
     return Runtime(worker, scheduler, stop_event, task, redis)

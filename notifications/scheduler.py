@@ -30,6 +30,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
 
 from notifications import jobs
+from notifications.daily import DailyTask, run_daily
 from services.models import utcnow
 
 log = logging.getLogger(__name__)
@@ -163,6 +164,7 @@ class Scheduler:
         tick_seconds: float = 60.0,
         owner: str | None = None,
         job_specs: tuple[jobs.JobSpec, ...] = jobs.JOBS,
+        daily_tasks: tuple[DailyTask, ...] = (),
     ) -> None:
         self.session_factory = session_factory
         self.lock = lock
@@ -170,6 +172,7 @@ class Scheduler:
         self.tick_seconds = tick_seconds
         self.owner = owner or f"{socket.gethostname()}:{os.getpid()}"
         self.job_specs = job_specs
+        self.daily_tasks = daily_tasks
         self._aps: AsyncIOScheduler | None = None
         self._tick_lock = asyncio.Lock()
 
@@ -183,9 +186,10 @@ class Scheduler:
                 return []
             if not leading:
                 return []
-            return await jobs.run_due(
-                self.session_factory, self.clock(), self.owner, self.job_specs
-            )
+            ran = await jobs.run_due(self.session_factory, self.clock(), self.owner, self.job_specs)
+            if self.daily_tasks:
+                await run_daily(self.session_factory, self.daily_tasks, self.clock(), self.owner)
+            return ran
 
     def start(self) -> None:
         self._aps = AsyncIOScheduler(timezone=dt.UTC)

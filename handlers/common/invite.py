@@ -7,6 +7,8 @@ another class or family is refused and logged.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from aiogram import F, Router
 from aiogram.enums import ChatType
 from aiogram.filters import Command, StateFilter
@@ -17,6 +19,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.config import Settings
 from bot.i18n import Translator, escape
 from services import accounts, people
 from services.enums import Role
@@ -152,11 +155,14 @@ async def on_issue(
     actor: Actor | None,
     session: AsyncSession,
     bot_username: str,
+    settings: Settings,
     t: Translator,
 ) -> None:
     if actor is None or not isinstance(query.message, Message):
         return
-    creds = await accounts.issue_for(session, actor, callback_data.id)
+    creds = await accounts.issue_for(
+        session, actor, callback_data.id, ttl=dt.timedelta(days=settings.credential_ttl_days)
+    )
     await query.message.edit_text(
         t(
             "invite.issued",
