@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from notifications import outbox
 from services import audit, policy
-from services.calendar import edit_deadline, load_calendar, period_on, school_today
+from services.calendar import edit_deadline, load_calendar, period_on, school_today, year_on
 from services.enums import DEFAULT_WEIGHTS, AttendanceCode, WorkKind
 from services.errors import AccessDenied, ValidationFailed
 from services.identity import Actor
@@ -96,6 +96,7 @@ async def ensure_unlocked(
         raise ValidationFailed("journal.lesson_cancelled")
     if records and lesson.date > today:
         raise ValidationFailed("journal.lesson_in_future", date=lesson.date.isoformat())
+    await _refuse_archived(session, lesson)
     if lesson.unlocked_until is not None and now < lesson.unlocked_until:
         return
     period = await period_on(session, school.id, lesson.date)
@@ -105,6 +106,13 @@ async def ensure_unlocked(
         calendar = await load_calendar(session, school)
         if now >= edit_deadline(school, calendar, lesson.date):
             raise ValidationFailed("journal.lesson_locked", date=lesson.date.isoformat())
+
+
+async def _refuse_archived(session: AsyncSession, lesson: Lesson) -> None:
+    """An archived school year is read-only for everyone (seed 002 §6.5): no unlock opens it."""
+    year = await year_on(session, lesson.school_id, lesson.date)
+    if year is not None and year.archived_at is not None:
+        raise ValidationFailed("journal.year_archived", year=year.name)
 
 
 def _no_marks_in_first_grade(ctx: LessonContext) -> None:
@@ -712,6 +720,7 @@ async def unlock_lesson(
     now = now or utcnow()
     lesson = await policy.load(session, actor, Lesson, lesson_id)
     policy.ensure_can_unlock(actor, lesson)
+    await _refuse_archived(session, lesson)
     why = _require_reason(reason)
     if not 1 <= hours <= 24 * 14:
         raise ValidationFailed("journal.unlock_hours")

@@ -553,3 +553,31 @@ async def test_class_timetable(session: AsyncSession, world: SchoolWorld) -> Non
         await diary.class_timetable(
             session, world.actors["parent"], world.other_cls.id, TODAY, TODAY
         )
+
+
+async def test_archived_year_is_read_only_even_for_an_unlock(
+    session: AsyncSession, world: SchoolWorld
+) -> None:
+    from services.models import SchoolYear
+
+    year = await session.get(SchoolYear, world.year.id)
+    assert year is not None
+    year.is_closed = True
+    year.archived_at = NOW
+    await session.commit()
+    s0 = world.students[0].id
+    with pytest.raises(ValidationFailed) as exc:
+        await journal.put_mark(
+            session,
+            world.actors["teacher"],
+            world.lesson_today.id,
+            s0,
+            5,
+            WorkKind.ANSWER,
+            now=NOW,
+        )
+    assert exc.value.code == "journal.year_archived"
+    with pytest.raises(ValidationFailed):
+        await journal.unlock_lesson(
+            session, world.actors["deputy"], world.lesson_old.id, reason="архив", now=NOW
+        )
