@@ -397,3 +397,22 @@ async def build_school(session: AsyncSession, code: str = "s1") -> SchoolWorld:
         world.actors[name] = await actor(session, getattr(world, name))
     world.actors["student"] = await actor(session, students[0])
     return world
+
+
+async def bind_chats(session: AsyncSession, world: SchoolWorld, users: dict[str, int]) -> None:
+    """Sign people of the world in to the messenger: ``{"teacher": 101, ...}`` (the chat id is
+    the user id, as in private chats)."""
+    from services.enums import Messenger
+    from services.models import MessengerBinding
+
+    for name, user_id in users.items():
+        session.add(
+            MessengerBinding(
+                school_id=world.school.id,
+                account_id=(await actor(session, getattr(world, name))).account_id,
+                messenger=Messenger.TELEGRAM,
+                external_user_id=str(user_id),
+                chat_id=str(user_id),
+            )
+        )
+    await session.commit()

@@ -11,23 +11,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.common.alerts import BroadcastCb, PrefCb
 from services import journal
-from services.enums import AttendanceCode, Messenger
+from services.enums import AttendanceCode
 from services.models import Attendance, MessengerBinding, News, NotificationPrefs, OutboxMessage
 from testkit.recording import RecordingBot, make_callback_update, make_message_update
-from tests.factories import NOW, SchoolWorld, build_school
+from tests.factories import NOW, SchoolWorld, bind_chats, build_school
 
 
 async def bind(session: AsyncSession, world: SchoolWorld, name: str, user_id: int) -> None:
-    session.add(
-        MessengerBinding(
-            school_id=world.school.id,
-            account_id=world.actors[name].account_id,
-            messenger=Messenger.TELEGRAM,
-            external_user_id=str(user_id),
-            chat_id=str(user_id),
-        )
-    )
-    await session.commit()
+    await bind_chats(session, world, {name: user_id})
 
 
 async def test_parent_answers_an_absence_alert(

@@ -14,23 +14,13 @@ from bot.i18n import t
 from handlers.common.invite import InviteCb
 from services import accounts
 from services.enums import Messenger
-from services.models import Invite, MessengerBinding
+from services.models import Invite
 from testkit.recording import RecordingBot, make_callback_update, make_message_update
-from tests.factories import SchoolWorld, build_school
+from tests.factories import SchoolWorld, bind_chats, build_school
 
 
 async def bind(session: AsyncSession, world: SchoolWorld, name: str, user_id: int) -> None:
-    actor = world.actors[name]
-    session.add(
-        MessengerBinding(
-            school_id=world.school.id,
-            account_id=actor.account_id,
-            messenger=Messenger.TELEGRAM,
-            external_user_id=str(user_id),
-            chat_id=str(user_id),
-        )
-    )
-    await session.commit()
+    await bind_chats(session, world, {name: user_id})
 
 
 async def press(dp: Dispatcher, bot: RecordingBot, user: int, data: InviteCb) -> None:

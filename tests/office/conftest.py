@@ -15,13 +15,10 @@ from aiogram.enums import ParseMode
 from aiogram.fsm.storage.memory import MemoryStorage
 from aiogram.methods import AnswerCallbackQuery, EditMessageText, SendDocument, SendMessage
 from aiogram.types import BufferedInputFile, InlineKeyboardMarkup
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.app import create_dispatcher
 from bot.config import Settings
-from services.enums import Messenger
-from services.models import Account, MessengerBinding
 from testkit.recording import (
     TEST_TOKEN,
     RecordingBot,
@@ -29,7 +26,7 @@ from testkit.recording import (
     make_document_update,
     make_message_update,
 )
-from tests.factories import NOW, SchoolWorld, build_school
+from tests.factories import NOW, SchoolWorld, bind_chats, build_school
 
 USERS = {
     "admin": 300,
@@ -70,20 +67,7 @@ def dp(
 @pytest.fixture
 async def world(session: AsyncSession) -> SchoolWorld:
     w = await build_school(session)
-    for name, user_id in USERS.items():
-        person = getattr(w, name)
-        account_id = await session.scalar(select(Account.id).where(Account.person_id == person.id))
-        assert account_id is not None
-        session.add(
-            MessengerBinding(
-                school_id=w.school.id,
-                account_id=account_id,
-                messenger=Messenger.TELEGRAM,
-                external_user_id=str(user_id),
-                chat_id=str(user_id),
-            )
-        )
-    await session.commit()
+    await bind_chats(session, w, USERS)
     return w
 
 
