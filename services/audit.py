@@ -46,10 +46,13 @@ def record(
     source: str = "bot",
     actor_label: str | None = None,
 ) -> AuditEntry:
+    # An actor without an account (the command line, a scheduled job) has account_id 0 and
+    # says where it comes from in ``source``.
+    source = getattr(actor, "source", None) or source
     entry = AuditEntry(
         school_id=school_id if school_id is not None else (actor.school_id if actor else None),
         at=utcnow(),
-        actor_account_id=actor.account_id if actor else None,
+        actor_account_id=actor.account_id if actor and actor.account_id > 0 else None,
         actor_label=actor_label or (actor.label if actor else source),
         action=action,
         entity=entity,

@@ -87,18 +87,8 @@ async def cli_actor(session: AsyncSession, school_code: str | None = None) -> Sy
 
 
 def record(session: AsyncSession, actor: Actor, **kwargs: Any) -> AuditEntry:
-    """``audit.record`` that also works for a :class:`SystemActor` (no account row)."""
-    source = kwargs.pop("source", None)
-    if isinstance(actor, SystemActor):
-        return audit.record(
-            session,
-            actor=None,
-            school_id=kwargs.pop("school_id", actor.school_id),
-            actor_label=actor.label,
-            source=actor.source,
-            **kwargs,
-        )
-    return audit.record(session, actor=actor, source=source or "bot", **kwargs)
+    """``audit.record`` for this module's use cases (a :class:`SystemActor` included)."""
+    return audit.record(session, actor=actor, **kwargs)
 
 
 def account_id_of(actor: Actor) -> int | None:
