@@ -260,6 +260,22 @@ def cmd_templates(args: argparse.Namespace, settings: HasDatabaseUrl) -> int:
     return EXIT_OK
 
 
+def cmd_lessons(args: argparse.Namespace, settings: HasDatabaseUrl) -> int:
+    """Dated lessons from the timetable for a range (the scheduler keeps two weeks ahead)."""
+    from services.lessons import generate_lessons
+    from services.models import School
+
+    async def work(session: Any, actor: Any) -> int:
+        school = await session.get(School, actor.school_id)
+        result = await generate_lessons(
+            session, school, _date(args.date_from), _date(args.date_to), actor=actor
+        )
+        print(f"lessons created: {result.created} (working days: {result.days})")
+        return EXIT_OK
+
+    return _with_session(settings, args.school, work)
+
+
 def cmd_retention(args: argparse.Namespace, settings: HasDatabaseUrl) -> int:
     from services.backup import purge_expired
 
@@ -314,6 +330,12 @@ def add_commands(subparsers: Any) -> None:
     p.add_argument("--lang", choices=["ru", "en"], default=None)
     school(p)
     p.set_defaults(admin_handler=cmd_report)
+
+    p = subparsers.add_parser("lessons", help="create dated lessons from the timetable")
+    p.add_argument("--from", dest="date_from", required=True, help="YYYY-MM-DD")
+    p.add_argument("--to", dest="date_to", required=True, help="YYYY-MM-DD")
+    school(p)
+    p.set_defaults(admin_handler=cmd_lessons)
 
     p = subparsers.add_parser("backup", help="back the database up (and rotate old backups)")
     p.add_argument("--dir", default="backups")

@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import datetime as dt
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -65,11 +66,16 @@ class Runtime:
             await self.redis.aclose()
 
 
-def daily_tasks(settings: Any) -> tuple[DailyTask, ...]:
-    """The nightly backup, when BACKUP_DIR is set (seed 002 §5.1.7: more than one medium)."""
+def daily_tasks(
+    settings: Any, session_factory: async_sessionmaker[AsyncSession]
+) -> tuple[DailyTask, ...]:
+    """Dated lessons kept two weeks ahead of the timetable; the nightly backup, when BACKUP_DIR
+    is set (seed 002 §5.1.7: more than one medium)."""
+    tz = _setting(settings, "default_timezone", "Europe/Moscow")
+    tasks = [DailyTask("lessons", dt.time(1, 0), tz, _lessons_ahead(session_factory, tz))]
     directory = getattr(settings, "backup_dir", None)
     if not directory:
-        return ()
+        return tuple(tasks)
     from services.backup import run_scheduled_backup
 
     mirrors = tuple(getattr(settings, "backup_mirrors", ()) or ())
@@ -84,14 +90,25 @@ def daily_tasks(settings: Any) -> tuple[DailyTask, ...]:
         )
         return run.path
 
-    return (
-        DailyTask(
-            "backup",
-            _setting(settings, "backup_at", dt.time(2, 30)),
-            _setting(settings, "default_timezone", "Europe/Moscow"),
-            nightly_backup,
-        ),
+    tasks.append(
+        DailyTask("backup", _setting(settings, "backup_at", dt.time(2, 30)), tz, nightly_backup)
     )
+    return tuple(tasks)
+
+
+def _lessons_ahead(
+    session_factory: async_sessionmaker[AsyncSession], tz: str
+) -> Callable[[], Awaitable[Any]]:
+    async def run() -> Any:
+        from zoneinfo import ZoneInfo
+
+        from services.lessons import keep_ahead
+
+        async with session_factory() as session:
+            done = await keep_ahead(session, dt.datetime.now(ZoneInfo(tz)).date())
+        return sum(g.created for g in done)
+
+    return run
 
 
 async def start(
@@ -123,7 +140,9 @@ async def start(
     if _setting(settings, "notify_scheduler", True):
         engine = session_factory.kw["bind"]
         scheduler = Scheduler(
-            session_factory, make_lock(engine, redis), daily_tasks=daily_tasks(settings)
+            session_factory,
+            make_lock(engine, redis),
+            daily_tasks=daily_tasks(settings, session_factory),
         )
         scheduler.start()
     log.info("notifications started", extra={"worker": worker is not None})

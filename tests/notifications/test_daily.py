@@ -57,9 +57,10 @@ async def test_nightly_backup_writes_to_every_medium(
         BACKUP_DIR=str(tmp_path / "main"),
         BACKUP_MIRRORS=str(tmp_path / "usb"),
     )
-    assert daily_tasks(Settings(_env_file=None)) == ()
-    tasks = daily_tasks(settings)
-    assert [t.name for t in tasks] == ["backup"]
+    plain = daily_tasks(Settings(_env_file=None), session_factory)
+    assert [t.name for t in plain] == ["lessons"]
+    tasks = tuple(t for t in daily_tasks(settings, session_factory) if t.name == "backup")
+    assert len(tasks) == 1
     await run_daily(session_factory, tasks, at_msk(20, 2, 35), "a")
     assert len(list_backups(tmp_path / "main")) == 1
     assert len(list_backups(tmp_path / "usb")) == 1
