@@ -30,15 +30,20 @@ class CommandSpec:
     name: str
     # None: also for guests (not signed in); else any one of these roles.
     roles: frozenset[Role] | None
+    # Only for guests: sign-in commands are of no use once signed in.
+    guests_only: bool = False
 
     @property
     def description_key(self) -> str:
         return f"cmd.{self.name}"
 
     def allowed(self, roles: Iterable[Role] | None) -> bool:
+        signed_in = bool(frozenset(roles or ()))
+        if self.guests_only:
+            return not signed_in
         if self.roles is None:
             return True
-        return bool(roles) and any(r in self.roles for r in roles or ())
+        return signed_in and any(r in self.roles for r in roles or ())
 
 
 # In menu order. Descriptions are the locale keys cmd.<name>.
@@ -71,7 +76,7 @@ CATALOGUE: tuple[CommandSpec, ...] = (
     CommandSpec("settings", EVERYONE_SIGNED_IN),
     CommandSpec("role", EVERYONE_SIGNED_IN),
     CommandSpec("language", EVERYONE_SIGNED_IN),
-    CommandSpec("login", None),
+    CommandSpec("login", None, guests_only=True),
     CommandSpec("logout", EVERYONE_SIGNED_IN),
     CommandSpec("help", None),
     CommandSpec("start", None),

@@ -295,7 +295,7 @@ async def student_diary(
                 substituted=sub is not None,
                 room=lesson.room,
                 cancelled=lesson.is_cancelled,
-                topic=lesson.topic,
+                topic=lesson.topic if show["diary"] else None,
                 homework=homework.get(lesson.id, []),
                 marks=marks.get(lesson.id, []),
                 attendance=att.code if att else None,
