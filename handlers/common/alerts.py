@@ -38,6 +38,7 @@ NEWS_ACK_RE = re.compile(r"^news:ack:(\d{1,12})$")
 
 TOGGLES = ("absences", "marks", "homework_tomorrow", "weekly_summary", "news", "reminders")
 MARK_MODES = ("instant", "hourly", "evening")
+DIGEST_HOURS = (17, 18, 19, 20)
 QUIET_PRESETS: dict[str, tuple[dt.time, dt.time] | None] = {
     "21-08": (dt.time(21, 0), dt.time(8, 0)),
     "22-07": (dt.time(22, 0), dt.time(7, 0)),
@@ -127,6 +128,13 @@ def _settings_view(prefs: notify.Prefs, roles: frozenset[Role], t: Translator) -
             kb.button(
                 text=mark + t(f"alerts.mode_{mode}"), callback_data=PrefCb(field="mode", value=mode)
             )
+        lines.append(t("alerts.digest_time", time=f"{prefs.digest_time:%H:%M}"))
+        for hour in DIGEST_HOURS:
+            slot = f"{hour:02d}:00"
+            mark = "● " if prefs.digest_time == dt.time(hour, 0) else ""
+            kb.button(
+                text=f"{mark}🕕 {slot}", callback_data=PrefCb(field="digest", value=str(hour))
+            )
     if prefs.quiet_from is not None and prefs.quiet_to is not None:
         quiet = f"{prefs.quiet_from:%H:%M}–{prefs.quiet_to:%H:%M}"
     else:
@@ -135,7 +143,7 @@ def _settings_view(prefs: notify.Prefs, roles: frozenset[Role], t: Translator) -
     for key, value in QUIET_PRESETS.items():
         label = f"{value[0]:%H}–{value[1]:%H}" if value else t("alerts.quiet_off")
         kb.button(text="🌙 " + label, callback_data=PrefCb(field="quiet", value=key))
-    kb.adjust(*([1] * len(shown)), *([3] if family else []), 4)
+    kb.adjust(*([1] * len(shown)), *([3, len(DIGEST_HOURS)] if family else []), 4)
     return "\n".join(lines), kb.as_markup()
 
 
@@ -165,6 +173,8 @@ async def settings_changed(
         change = {callback_data.field: callback_data.value == "1"}
     elif callback_data.field == "mode":
         change = {"marks_mode": callback_data.value}
+    elif callback_data.field == "digest" and callback_data.value.isdigit():
+        change = {"digest_time": dt.time(int(callback_data.value) % 24, 0)}
     elif callback_data.field == "quiet" and callback_data.value in QUIET_PRESETS:
         preset = QUIET_PRESETS[callback_data.value]
         change = {

@@ -63,6 +63,10 @@ async def test_settings_toggle_and_quiet_hours(
         bot,
         make_callback_update(9101, PrefCb(field="mode", value="evening").pack(), message_text="…"),
     )
+    await dp.feed_update(
+        bot,
+        make_callback_update(9101, PrefCb(field="digest", value="20").pack(), message_text="…"),
+    )
     prefs = await session.get(NotificationPrefs, world.parent.id)
     assert prefs is not None
     await session.refresh(prefs)
@@ -72,6 +76,7 @@ async def test_settings_toggle_and_quiet_hours(
         dt.time(7, 0),
         "evening",
     )
+    assert prefs.digest_time == dt.time(20, 0)
 
 
 async def test_class_teacher_broadcast_with_preview(
