@@ -20,6 +20,7 @@ from services.enums import STAFF_ROLES, GuardianKind, NewsKind, OutboxStatus, Ro
 from services.errors import ValidationFailed
 from services.identity import Actor
 from services.models import (
+    Account,
     Attendance,
     Enrolment,
     Guardianship,
@@ -39,6 +40,8 @@ from services.models import (
 FAMILY_REASONS = ("ill", "excused", "unknown")
 MARKS_MODES = ("instant", "hourly", "evening")
 MAX_NEWS_TEXT = 3500
+# Alerts that died because the user had blocked the bot are sent when they come back, if younger.
+REVIVE_BLOCKED_WITHIN = dt.timedelta(days=3)
 MAX_NEWS_CAPTION = 900
 MAX_NEWS_TITLE = 200
 ATTACHMENT_KINDS = ("document", "photo")
@@ -449,13 +452,36 @@ async def acknowledge_news(
 # --------------------------------------------------------------------------- reachability
 
 
-async def set_reachable(session: AsyncSession, chat_id: str, reachable: bool = True) -> int:
+async def set_reachable(
+    session: AsyncSession,
+    chat_id: str,
+    reachable: bool = True,
+    *,
+    now: dt.datetime | None = None,
+) -> int:
     """The user unblocked (or blocked) the bot: deliveries to their live binding resume (or
     stop). For the my_chat_member handler. Commits; returns the bindings changed."""
+    now = now or utcnow()
+    live = (MessengerBinding.chat_id == str(chat_id), MessengerBinding.ended_at.is_(None))
     result = await session.execute(
-        update(MessengerBinding)
-        .where(MessengerBinding.chat_id == str(chat_id), MessengerBinding.ended_at.is_(None))
-        .values(is_reachable=reachable)
+        update(MessengerBinding).where(*live).values(is_reachable=reachable)
     )
+    if reachable:
+        # Alerts that died while the bot was blocked are sent after all, if still recent.
+        people = (
+            select(Account.person_id)
+            .join(MessengerBinding, MessengerBinding.account_id == Account.id)
+            .where(*live)
+        )
+        await session.execute(
+            update(OutboxMessage)
+            .where(
+                OutboxMessage.recipient_person_id.in_(people),
+                OutboxMessage.status == OutboxStatus.DEAD,
+                func.lower(OutboxMessage.last_error).like("%blocked%"),
+                OutboxMessage.created_at >= now - REVIVE_BLOCKED_WITHIN,
+            )
+            .values(status=OutboxStatus.PENDING, not_before=now, attempts=0)
+        )
     await session.commit()
     return int(getattr(result, "rowcount", 0) or 0)

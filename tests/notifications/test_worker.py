@@ -13,7 +13,7 @@ from notifications import outbox
 from notifications.pacing import MemoryPacer
 from notifications.telegram import TelegramTransport
 from notifications.worker import Worker, WorkerConfig, dead_letters, outbox_counts
-from services import journal
+from services import journal, notify
 from services.enums import AttendanceCode, OutboxStatus, WorkKind
 from services.models import MessengerBinding, utcnow
 from testkit.botapi import BotAPIServer
@@ -165,7 +165,7 @@ async def test_retry_after_is_obeyed_exactly(
 
 
 async def test_blocked_user_marks_binding_unreachable(
-    session: AsyncSession, world: World, worker: Worker, server: BotAPIServer
+    session: AsyncSession, world: World, worker: Worker, server: BotAPIServer, clock: FakeClock
 ) -> None:
     await _queue(session, world, urgent=True)
     await _queue(session, world, key="t2", urgent=True)
@@ -186,6 +186,13 @@ async def test_blocked_user_marks_binding_unreachable(
     await worker.run_once()
     assert server.stats.requests == before
     assert (await outbox_counts(session))["dead"] == 3
+    # The user comes back: recent alerts that died meanwhile are delivered after all.
+    server.user(world.chats["parent"]).unblock_bot(notify=False)
+    await notify.set_reachable(session, str(world.chats["parent"]), True, now=clock())
+    await worker.run_once()
+    counts = await outbox_counts(session)
+    assert counts.get("dead", 0) == 0 and counts["sent"] == 3
+    assert server.sent_to(world.chats["parent"])
 
 
 async def test_server_error_is_retried_with_backoff(
