@@ -284,11 +284,19 @@ async def broadcast_recipients(
     session: AsyncSession, school: School, class_id: int | None
 ) -> set[int]:
     """A class event: the parents of the class's current students. School news: every parent
-    of a current student and every member of staff."""
+    and every current student, and every member of staff."""
     today = school_today(school)
     if class_id is not None:
         return await _class_parents(session, [class_id], school.id, today)
     people = await _class_parents(session, None, school.id, today)
+    students = await session.scalars(
+        select(Enrolment.student_id).where(
+            Enrolment.school_id == school.id,
+            Enrolment.arrived_on <= today,
+            or_(Enrolment.left_on.is_(None), Enrolment.left_on > today),
+        )
+    )
+    people.update(students)
     staff = await session.scalars(
         select(RoleGrant.person_id).where(
             RoleGrant.school_id == school.id, RoleGrant.role.in_(list(STAFF_ROLES))

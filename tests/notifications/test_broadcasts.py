@@ -90,10 +90,12 @@ async def test_school_news_to_families_and_staff_counts_failures(
     )
     await worker.run_once()
     stats = await notify.broadcast_stats(session, w.actors["deputy"], news.id)
-    # parents of every current student (parent, parent2) and all staff but the author
-    assert stats.recipients == 2 + 7 - 1
+    # parents of every current student (parent, parent2), the six students, all staff but
+    # the author
+    assert stats.recipients == 2 + 6 + 7 - 1
     assert stats.failed == 1  # parent2 blocked the bot
     assert stats.delivered == 5  # parent, admin, director, teacher, class teacher
-    assert stats.not_connected == 2  # colleague and first teacher have no binding
+    # colleague, first teacher and the students have no binding
+    assert stats.not_connected == 2 + 6
     [msg] = server.sent_to(world.chats["admin"])
     assert msg.document is not None and "Собрание" in msg.content
