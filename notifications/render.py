@@ -266,6 +266,16 @@ def render_text(kind: str, payload: Mapping[str, Any], lang: str) -> str:
             date_to=_date(p.get("date_to")),
             reason=p.get("reason") or "—",
         )
+    if kind == "notice.cancelled":
+        return t(
+            lang,
+            "notify.notice.cancelled",
+            by=p.get("by", ""),
+            student=_student(p),
+            class_name=p.get("class_name", ""),
+            date_from=_date(p.get("date_from")),
+            date_to=_date(p.get("date_to")),
+        )
     if kind == "final_mark.set":
         special = p.get("special")
         value = t(lang, f"notify.final.{special}") if special else p.get("value", "")

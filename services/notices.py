@@ -173,3 +173,90 @@ async def create_notice(
         class_teacher_id=class_teacher_id,
         school_days=school_days,
     )
+
+
+@dataclass(frozen=True)
+class NoticeView:
+    id: int
+    date_from: dt.date
+    date_to: dt.date
+    reason: str
+
+
+async def upcoming_notices(
+    session: AsyncSession, actor: Actor, student_id: int, *, now: dt.datetime | None = None
+) -> list[NoticeView]:
+    """The child's notices not yet over and not cancelled (for the parent to see or cancel)."""
+    await policy.ensure_can_view_student(session, actor, student_id, "attendance")
+    school = await session.get(School, actor.school_id)
+    assert school is not None
+    today = school_today(school, now)
+    rows = await session.scalars(
+        select(AbsenceNotice)
+        .where(
+            AbsenceNotice.student_id == student_id,
+            AbsenceNotice.cancelled_at.is_(None),
+            AbsenceNotice.date_to >= today,
+        )
+        .order_by(AbsenceNotice.date_from)
+    )
+    return [NoticeView(n.id, n.date_from, n.date_to, n.reason) for n in rows]
+
+
+async def cancel_notice(
+    session: AsyncSession, actor: Actor, notice_id: int, *, now: dt.datetime | None = None
+) -> NoticeView:
+    """The parent withdraws a notice (the child will come after all); the class teacher is told.
+
+    Only a parent of the child, only while the notice is not over; attendance already taken
+    stays as it is (the class teacher reconciles). Commits once.
+    """
+    now = now or utcnow()
+    notice = await policy.load(session, actor, AbsenceNotice, notice_id)
+    link = await policy.guardianship(session, actor.person_id, notice.student_id)
+    if not actor.has(Role.PARENT) or link is None or link.kind != GuardianKind.PARENT:
+        raise policy.deny(actor, "cancel_notice", notice_id=notice_id)
+    school = await session.get(School, actor.school_id)
+    assert school is not None
+    if notice.cancelled_at is not None or notice.date_to < school_today(school, now):
+        raise ValidationFailed("notice.not_cancellable")
+    notice.cancelled_at = now
+    audit.record(
+        session,
+        actor=actor,
+        action="notice.cancel",
+        entity="absence_notice",
+        entity_id=notice.id,
+        student_id=notice.student_id,
+        before={"cancelled_at": None},
+        after={"cancelled_at": now},
+    )
+    row = (
+        await session.execute(
+            select(SchoolClass.name, SchoolClass.class_teacher_id)
+            .join(Enrolment, Enrolment.class_id == SchoolClass.id)
+            .where(Enrolment.student_id == notice.student_id, Enrolment.left_on.is_(None))
+            .limit(1)
+        )
+    ).first()
+    student = await session.get(Person, notice.student_id)
+    if row is not None and row[1] is not None and student is not None:
+        await outbox.enqueue(
+            session,
+            school_id=actor.school_id,
+            recipient_person_id=row[1],
+            kind="notice.cancelled",
+            dedup_key=f"notice-cancel:{notice.id}:{row[1]}",
+            payload={
+                "notice_id": notice.id,
+                "student_id": notice.student_id,
+                "student": f"{student.last_name} {student.first_name}",
+                "class_name": row[0],
+                "date_from": notice.date_from.isoformat(),
+                "date_to": notice.date_to.isoformat(),
+                "by": actor.display_name,
+            },
+            urgent=notice.date_from <= school_today(school, now),
+        )
+    await session.commit()
+    return NoticeView(notice.id, notice.date_from, notice.date_to, notice.reason)

@@ -72,3 +72,7 @@ class NoticeReasonCb(CallbackData, prefix="nr"):
 
 class NoticeCancelCb(CallbackData, prefix="nx"):
     s: int
+
+
+class NoticeWithdrawCb(CallbackData, prefix="nw"):
+    n: int  # notice id (checked again by the service)

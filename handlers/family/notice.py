@@ -13,13 +13,18 @@ from aiogram.enums import ChatType
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
-from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import Translator, escape
-from handlers.family.callbacks import NoticeCancelCb, NoticeDayCb, NoticeReasonCb
+from handlers.family.callbacks import (
+    NoticeCancelCb,
+    NoticeDayCb,
+    NoticeReasonCb,
+    NoticeWithdrawCb,
+)
 from handlers.family.common import (
     Clock,
     callback_reader,
@@ -99,10 +104,38 @@ async def notice_command(
     now = now_of(family_clock)
     today = await family.today_for(session, reader, now)
     next_day = await family.next_school_day_for(session, reader, now)
-    await message.answer(
-        "\n".join([header(t, student), t("notice.ask_day")]),
-        reply_markup=days_keyboard(t, student.id, today, next_day),
-    )
+    keyboard = days_keyboard(t, student.id, today, next_day)
+    lines = [header(t, student)]
+    for notice in await notices.upcoming_notices(session, reader, student.id, now=now):
+        dates = dates_text(t, notice.date_from, notice.date_to)
+        lines.append(t("notice.upcoming", dates=dates, reason=escape(notice.reason)))
+        keyboard.inline_keyboard.insert(
+            0,
+            [
+                InlineKeyboardButton(
+                    text=t("notice.btn.withdraw", dates=dates),
+                    callback_data=NoticeWithdrawCb(n=notice.id).pack(),
+                )
+            ],
+        )
+    lines.append(t("notice.ask_day"))
+    await message.answer("\n".join(lines), reply_markup=keyboard)
+
+
+async def notice_withdraw(
+    callback: CallbackQuery,
+    callback_data: NoticeWithdrawCb,
+    session: AsyncSession,
+    actor: Actor | None,
+    t: Translator,
+    family_clock: Clock | None = None,
+) -> None:
+    if actor is None:
+        await callback.answer(t("signin.required"), show_alert=True)
+        return
+    notice = await notices.cancel_notice(session, actor, callback_data.n, now=now_of(family_clock))
+    text = t("notice.withdrawn", dates=dates_text(t, notice.date_from, notice.date_to))
+    await show_pages(callback, [text], None)
 
 
 async def notice_day(
@@ -287,4 +320,5 @@ def build_router() -> Router:
     router.callback_query.register(notice_day, NoticeDayCb.filter())
     router.callback_query.register(notice_reason, NoticeReasonCb.filter())
     router.callback_query.register(notice_cancel, NoticeCancelCb.filter())
+    router.callback_query.register(notice_withdraw, NoticeWithdrawCb.filter())
     return router

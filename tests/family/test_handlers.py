@@ -399,3 +399,26 @@ async def test_a_long_view_waits_for_the_pace(
     await say(dp, bot, PARENT2, "/diary")
     sent = bot.session.requests_of(SendMessage)
     assert len(sent) == 2 and sent[0].text == sent[1].text
+
+
+async def test_notice_withdrawn_from_the_notice_menu(
+    dp: Dispatcher, bot: RecordingBot, family_world: Family
+) -> None:
+    from handlers.family.callbacks import NoticeWithdrawCb
+
+    world = family_world.world
+    anna = world.students[1].id
+    a = TOMORROW.toordinal()
+    await say(dp, bot, PARENT2, "/notice")
+    await press(dp, bot, PARENT2, NoticeDayCb(s=anna, a=a).pack())
+    await press(dp, bot, PARENT2, NoticeReasonCb(s=anna, a=a, b=a, r="ill").pack())
+    async with family_world.session_factory() as s:
+        (notice,) = (await s.scalars(select(AbsenceNotice))).all()
+    bot.session.clear()
+    await say(dp, bot, PARENT2, "/notice")
+    assert NoticeWithdrawCb(n=notice.id).pack() in buttons(last_markup(bot))
+    await press(dp, bot, PARENT2, NoticeWithdrawCb(n=notice.id).pack())
+    assert "Уведомление отменено" in edits(bot)[-1]
+    async with family_world.session_factory() as s:
+        row = await s.get(AbsenceNotice, notice.id)
+        assert row is not None and row.cancelled_at is not None

@@ -561,3 +561,40 @@ async def test_teacher_who_is_a_parent_may_give_notice(session: AsyncSession) ->
         now=NOW,
     )
     assert created.notice_id
+
+
+async def test_parent_withdraws_a_notice(session: AsyncSession, world: SchoolWorld) -> None:
+    anna = world.students[1].id
+    tomorrow = TODAY + dt.timedelta(days=1)
+    created = await notices.create_notice(
+        session,
+        world.actors["parent2"],
+        anna,
+        tomorrow,
+        tomorrow,
+        AttendanceCode.ILL,
+        "врач",
+        now=NOW,
+    )
+    upcoming = await notices.upcoming_notices(session, world.actors["parent2"], anna, now=NOW)
+    assert [n.id for n in upcoming] == [created.notice_id]
+    # Another family's parent cannot, even with the right id.
+    with pytest.raises(AccessDenied):
+        await notices.cancel_notice(session, world.actors["parent"], created.notice_id, now=NOW)
+    await notices.cancel_notice(session, world.actors["parent2"], created.notice_id, now=NOW)
+    assert await notices.upcoming_notices(session, world.actors["parent2"], anna, now=NOW) == []
+    kinds = sorted((await session.scalars(select(OutboxMessage.kind))).all())
+    assert kinds == ["notice.cancelled", "notice.created"]
+    with pytest.raises(ValidationFailed):
+        await notices.cancel_notice(session, world.actors["parent2"], created.notice_id, now=NOW)
+    # The days are free again.
+    await notices.create_notice(
+        session,
+        world.actors["parent2"],
+        anna,
+        tomorrow,
+        tomorrow,
+        AttendanceCode.ILL,
+        "снова",
+        now=NOW,
+    )
