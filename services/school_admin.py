@@ -1019,3 +1019,46 @@ async def unfilled_lessons(
         for tid, lessons in by_teacher.items()
     ]
     return sorted(out, key=lambda t: (-len(t.lessons), t.teacher))
+
+
+async def schedule_control_work_at_lesson(
+    session: AsyncSession, actor: Actor, lesson_id: int, *, kind: WorkKind = WorkKind.CONTROL
+) -> ControlWorkResult:
+    """The teacher puts a control work on one of their lessons: its class, subject and date."""
+    lesson = await policy.ensure_can_view_lesson(session, actor, lesson_id)
+    return await schedule_control_work(
+        session, actor, lesson.class_id, lesson.subject_id, lesson.date, kind=kind
+    )
+
+
+@dataclass(frozen=True)
+class ControlWorkRow:
+    id: int
+    date: dt.date
+    class_name: str
+    subject: str
+    agreed: bool
+
+
+async def upcoming_control_works(
+    session: AsyncSession, actor: Actor, *, today: dt.date, days: int = 30
+) -> list[ControlWorkRow]:
+    """The deputy's list of control works in the next ``days`` days, unagreed first."""
+    ensure_admin(actor, "control_works", Role.DEPUTY)
+    rows = (
+        await session.execute(
+            select(ControlWork, SchoolClass.name, Subject.name)
+            .join(SchoolClass, SchoolClass.id == ControlWork.class_id)
+            .join(Subject, Subject.id == ControlWork.subject_id)
+            .where(
+                ControlWork.school_id == actor.school_id,
+                ControlWork.date >= today,
+                ControlWork.date <= today + dt.timedelta(days=days),
+            )
+            .order_by(ControlWork.agreed_at.is_not(None), ControlWork.date, SchoolClass.name)
+        )
+    ).all()
+    return [
+        ControlWorkRow(cw.id, cw.date, cls, subj, cw.agreed_at is not None)
+        for cw, cls, subj in rows
+    ]

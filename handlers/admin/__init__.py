@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from aiogram import Router
 
-from handlers.admin import imports, menu, reports, tools, users
+from handlers.admin import control, imports, menu, reports, tools, users
 
 
 def build_router() -> Router:
@@ -17,5 +17,6 @@ def build_router() -> Router:
         imports.build_router(),
         users.build_router(),
         tools.build_router(),
+        control.build_router(),
     )
     return router

@@ -31,7 +31,7 @@ def menu_markup(actor: Actor, t: Translator) -> InlineKeyboardMarkup:
         items.append("imp")
     if actor.has(Role.ADMIN):
         items += ["find"]
-    items += ["aus", "aul", "sub", "unf", "chk"]
+    items += ["aus", "aul", "sub", "cw", "unf", "chk"]
     if actor.has(Role.ADMIN):
         items.append("dead")
     for action in items:

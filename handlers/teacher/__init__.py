@@ -8,7 +8,16 @@ from __future__ import annotations
 
 from aiogram import Router
 
-from handlers.teacher import attendance, marks, quick, termmarks, today, topic, unlock
+from handlers.teacher import (
+    attendance,
+    control,
+    marks,
+    quick,
+    termmarks,
+    today,
+    topic,
+    unlock,
+)
 
 
 def build_router() -> Router:
@@ -19,6 +28,7 @@ def build_router() -> Router:
         marks.build_router(),
         topic.build_router(),
         unlock.build_router(),
+        control.build_router(),
         termmarks.build_router(),
         quick.build_router(),
     )

@@ -192,6 +192,9 @@ def card_markup(t: Translator, sheet: LessonSheet) -> InlineKeyboardMarkup:
         kb.button(
             text=t("teacher.btn.homework"), callback_data=LessonCb(lesson_id=lid, action="hw")
         )
+        kb.button(
+            text=t("teacher.btn.control_work"), callback_data=LessonCb(lesson_id=lid, action="cw")
+        )
     lock = sheet.records_lock
     if (
         sheet.can_unlock

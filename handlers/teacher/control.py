@@ -1,0 +1,48 @@
+"""A control work's date from the lesson card (seed 002 §5.2.5): the subject's teacher proposes,
+the deputy agrees; a warning when the class already has too many that day."""
+
+from __future__ import annotations
+
+from aiogram import F, Router
+from aiogram.types import CallbackQuery, Message
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.i18n import Translator, escape
+from handlers.teacher.callbacks import LessonCb
+from handlers.teacher.cards import back_to_card
+from services import school_admin
+from services.identity import Actor
+
+
+async def set_control_work(
+    query: CallbackQuery,
+    callback_data: LessonCb,
+    actor: Actor | None,
+    session: AsyncSession,
+    t: Translator,
+) -> None:
+    if actor is None or not isinstance(query.message, Message):
+        await query.answer(t("signin.required"), show_alert=True)
+        return
+    result = await school_admin.schedule_control_work_at_lesson(
+        session, actor, callback_data.lesson_id
+    )
+    cw = result.control_work
+    lines = [
+        t(
+            "teacher.cw.set" if cw.agreed_at is not None else "teacher.cw.proposed",
+            date=f"{cw.date:%d.%m.%Y}",
+        )
+    ]
+    for key, params in result.warnings:
+        safe = {k: escape(v) if isinstance(v, str) else v for k, v in params.items()}
+        lines.append("⚠️ " + t(key, **safe))
+    await query.message.edit_text(
+        "\n".join(lines), reply_markup=back_to_card(t, callback_data.lesson_id)
+    )
+
+
+def build_router() -> Router:
+    router = Router(name=__name__)
+    router.callback_query.register(set_control_work, LessonCb.filter(F.action == "cw"))
+    return router
