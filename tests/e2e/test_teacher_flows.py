@@ -203,7 +203,7 @@ class Person_:
     async def wait(
         self,
         predicate: Callable[[SentMessage], bool],
-        timeout: float = 15,  # noqa: ASYNC109
+        timeout: float = 30,  # noqa: ASYNC109
     ) -> SentMessage:
         self.message = await self.server.wait_for(self.id, predicate, timeout=timeout)
         return self.message
@@ -383,7 +383,7 @@ async def _locked_and_unlocked(
     await dep.press(t("ru", "teacher.unlock.reason_outage"))
     await dep.wait(has("Урок открыт для исправлений"))
 
-    await me.press("📅")
+    await me.press(t("ru", "teacher.btn.day"))
     await me.wait(has("Мои уроки"))
     await me.press("2. 7А")
     await me.wait(has("🔓"))
