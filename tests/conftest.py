@@ -20,13 +20,17 @@ from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
+from aiogram.client.default import DefaultBotProperties
+from aiogram.enums import ParseMode
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from bot.config import Settings
 from services.db import make_engine, make_session_factory
 from services.migrate import upgrade
 from services.models import Base
+from testkit.recording import TEST_TOKEN, RecordingBot
 
 PG_ADMIN_URL = os.environ.get(
     "TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
@@ -155,3 +159,15 @@ async def redis_client() -> AsyncIterator[object]:
         if keys:
             await client.delete(*keys)
         await client.aclose()
+
+
+@pytest.fixture
+def settings() -> Settings:
+    """Settings for handler tests: no .env, a test token."""
+    return Settings(_env_file=None, BOT_TOKEN=TEST_TOKEN, BOT_USERNAME="test_bot")
+
+
+@pytest.fixture
+def bot() -> RecordingBot:
+    """A bot whose session records every request instead of sending it."""
+    return RecordingBot(default=DefaultBotProperties(parse_mode=ParseMode.HTML))

@@ -14,7 +14,7 @@ from services.enums import Messenger
 from services.models import Account, MessengerBinding
 from tests.factories import NOW, SchoolWorld, build_school
 from tests.family.helpers import fill_record
-from tests.handlers.conftest import bot, dp, settings  # noqa: F401  (fixtures)
+from tests.handlers.conftest import dp  # noqa: F401  (fixtures)
 
 # Telegram user ids of the people of the world.
 PARENT2 = 7001  # Петров Сергей: Петрова Анна (7А) and Чужой Кирилл (8Б)

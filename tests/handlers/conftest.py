@@ -10,8 +10,6 @@ from dataclasses import dataclass
 
 import pytest
 from aiogram import Dispatcher
-from aiogram.client.default import DefaultBotProperties
-from aiogram.enums import ParseMode
 from aiogram.fsm.storage.memory import MemoryStorage
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -20,17 +18,6 @@ from bot.config import Settings
 from services.accounts import hash_token
 from services.enums import Messenger, Role
 from services.models import Account, Invite, MessengerBinding, Person, RoleGrant, School
-from testkit.recording import TEST_TOKEN, RecordingBot
-
-
-@pytest.fixture
-def settings() -> Settings:
-    return Settings(_env_file=None, BOT_TOKEN=TEST_TOKEN, BOT_USERNAME="test_bot")
-
-
-@pytest.fixture
-def bot() -> RecordingBot:
-    return RecordingBot(default=DefaultBotProperties(parse_mode=ParseMode.HTML))
 
 
 @pytest.fixture

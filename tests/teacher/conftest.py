@@ -10,8 +10,6 @@ from typing import Any
 
 import pytest
 from aiogram import Dispatcher
-from aiogram.client.default import DefaultBotProperties
-from aiogram.enums import ParseMode
 from aiogram.fsm.storage.memory import MemoryStorage
 from aiogram.methods import AnswerCallbackQuery, EditMessageText, SendMessage
 from aiogram.types import InlineKeyboardMarkup
@@ -20,7 +18,6 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.app import create_dispatcher
 from bot.config import Settings
 from testkit.recording import (
-    TEST_TOKEN,
     RecordingBot,
     make_callback_update,
     make_document_update,
@@ -37,16 +34,6 @@ USERS = {
     "parent": 105,
     "admin": 106,
 }
-
-
-@pytest.fixture
-def settings() -> Settings:
-    return Settings(_env_file=None, BOT_TOKEN=TEST_TOKEN, BOT_USERNAME="test_bot")
-
-
-@pytest.fixture
-def bot() -> RecordingBot:
-    return RecordingBot(default=DefaultBotProperties(parse_mode=ParseMode.HTML))
 
 
 @pytest.fixture
