@@ -6,6 +6,8 @@ seed 003 §7.4).
 - SQLite: the sqlite3 online backup API, consistent while the bot keeps writing.
 - Files are named ``schoolbot-<db>-YYYYMMDD-HHMMSS.(dump|sqlite3)``, written to a temporary
   name and renamed, so a half-written file never looks like a backup.
+- A backup holds every child's data: files are 0600 and their directories 0700 whatever the
+  umask (``services.private_files``).
 - Rotation keeps the newest backup of each of the last N days and M ISO weeks.
 - ``scheduled_backup`` makes a backup, copies it to further directories (another disk, a
   mounted share: "more than one medium") and rotates each; the scheduler calls
@@ -45,6 +47,7 @@ from services.models import (
     SchoolYear,
     TimetableEntry,
 )
+from services.private_files import private_dir, private_file, restrict
 from services.school_admin import ensure_admin, record
 
 log = logging.getLogger(__name__)
@@ -131,14 +134,15 @@ def list_backups(directory: Path) -> list[Path]:
 def backup(database_url: str, directory: Path | str, *, now: dt.datetime | None = None) -> Path:
     """Back the database up into ``directory``; returns the file."""
     url = _url(database_url)
-    directory = Path(directory)
-    directory.mkdir(parents=True, exist_ok=True)
+    directory = private_dir(directory, tighten_existing=True)
     stamp = (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC).strftime("%Y%m%d-%H%M%S")
     ext = "sqlite3" if _is_sqlite(url) else "dump"
     target = directory / f"{_stem(url)}-{stamp}.{ext}"
     tmp = target.with_name(target.name + ".part")
     tmp.unlink(missing_ok=True)
     try:
+        # Created 0600 before anything is written into it (pg_dump and SQLite keep the mode).
+        private_file(tmp)
         if _is_sqlite(url):
             source = _sqlite_path(url)
             if not source.exists():
@@ -157,6 +161,7 @@ def backup(database_url: str, directory: Path | str, *, now: dt.datetime | None 
             args, env = _pg_connection(url)
             cmd = [_tool("pg_dump"), "-Fc", "--no-owner", "--no-privileges", "-f", str(tmp)]
             _run([*cmd, *args, url.database or "postgres"], env, "pg_dump")
+        restrict(tmp)
         tmp.replace(target)
     except BaseException:
         tmp.unlink(missing_ok=True)
@@ -180,7 +185,8 @@ def restore(database_url: str, path: Path | str) -> None:
         if path.suffix != ".sqlite3" and not _looks_sqlite(path):
             raise BackupError(f"{path} is not an SQLite backup")
         target = _sqlite_path(url)
-        target.parent.mkdir(parents=True, exist_ok=True)
+        private_dir(target.parent)
+        private_file(target)
         src = sqlite3.connect(str(path))
         dst = sqlite3.connect(str(target), timeout=30)
         try:
@@ -265,9 +271,13 @@ def scheduled_backup(
     for mirror in mirrors:
         mirror = Path(mirror)
         try:
-            mirror.mkdir(parents=True, exist_ok=True)
+            private_dir(mirror, tighten_existing=True)
             tmp = mirror / (path.name + ".part")
-            shutil.copy2(path, tmp)
+            tmp.unlink(missing_ok=True)
+            private_file(tmp)
+            shutil.copyfile(path, tmp)
+            shutil.copystat(path, tmp)
+            restrict(tmp)
             tmp.replace(mirror / path.name)
             run.copies.append(mirror / path.name)
         except OSError as exc:  # one unavailable medium must not lose the others

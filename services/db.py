@@ -15,6 +15,8 @@ from sqlalchemy.ext.asyncio import (
 )
 from sqlalchemy.pool import NullPool
 
+from services.private_files import private_dir, private_file, restrict
+
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 
 
@@ -22,11 +24,32 @@ def is_sqlite(url: str) -> bool:
     return make_url(url).get_backend_name() == "sqlite"
 
 
-def ensure_sqlite_dir(url: str) -> None:
-    """Create the folder of an SQLite file so that a fresh checkout can start at once."""
+SQLITE_SIDE_FILES = ("-wal", "-shm", "-journal")
+
+
+def _sqlite_file(url: str) -> Path | None:
     parsed = make_url(url)
-    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
-        Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    if str(parsed.database).startswith("file:"):  # a URI: SQLite opens it by itself
+        return None
+    return Path(str(parsed.database)).expanduser()
+
+
+def ensure_sqlite_dir(url: str) -> None:
+    """Create the folder of an SQLite file so that a fresh checkout can start at once.
+
+    The database holds every child's data: a folder created here is 0700, and the file is
+    created 0600 before SQLite opens it (SQLite gives its -wal, -shm and -journal files the
+    database file's mode); an existing file and its side files lose group and other access.
+    """
+    path = _sqlite_file(url)
+    if path is None:
+        return
+    private_dir(path.parent)
+    private_file(path)
+    for suffix in SQLITE_SIDE_FILES:
+        restrict(path.with_name(path.name + suffix))
 
 
 def _lower(value: Any) -> Any:
@@ -52,7 +75,9 @@ def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
 
 
 def make_engine(url: str, *, echo: bool = False, pool: bool = True) -> AsyncEngine:
-    kwargs: dict[str, Any] = {"echo": echo}
+    # hide_parameters: a database error's text (logged, shown) never carries the statement's
+    # values, which are children's names, phones and e-mails.
+    kwargs: dict[str, Any] = {"echo": echo, "hide_parameters": True}
     if is_sqlite(url):
         ensure_sqlite_dir(url)
         kwargs["connect_args"] = {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}

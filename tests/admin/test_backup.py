@@ -141,3 +141,63 @@ async def test_retention_purges_old_journals_keeps_summary(
     assert await count(session, SchoolYear) == 0
     with pytest.raises(AccessDenied):
         await bk.retention_plan(session, world.actors["deputy"])
+
+
+@pytest.fixture
+def loose_umask() -> Any:
+    """The usual umask 022, under which a plain file would be 0644 and a folder 0755."""
+    import os
+
+    old = os.umask(0o022)
+    try:
+        yield
+    finally:
+        os.umask(old)
+
+
+def _mode(path: Path) -> int:
+    import stat
+
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+def test_backups_are_private_whatever_the_umask(loose_umask: None, tmp_path: Path) -> None:
+    import sqlite3
+
+    db = tmp_path / "live.sqlite3"
+    with sqlite3.connect(db) as conn:
+        conn.execute("CREATE TABLE t (x INTEGER)")
+    url = f"sqlite+aiosqlite:///{db}"
+    existing = tmp_path / "usb"
+    existing.mkdir(mode=0o755)
+    run = bk.scheduled_backup(url, tmp_path / "main" / "nightly", mirrors=[existing])
+    assert _mode(run.path) == 0o600
+    assert _mode(run.path.parent) == 0o700
+    assert [_mode(p) for p in run.copies] == [0o600]
+    assert _mode(existing) == 0o700
+    restored = tmp_path / "restored" / "db.sqlite3"
+    bk.restore(f"sqlite+aiosqlite:///{restored}", run.path)
+    assert _mode(restored) == 0o600 and _mode(restored.parent) == 0o700
+
+
+async def test_sqlite_database_is_private_whatever_the_umask(
+    loose_umask: None, tmp_path: Path
+) -> None:
+    path = tmp_path / "data" / "school.sqlite3"
+    engine = make_engine(f"sqlite+aiosqlite:///{path}")
+    try:
+        async with engine.begin() as conn:
+            await conn.execute(text("CREATE TABLE t (x INTEGER)"))
+            await conn.execute(text("INSERT INTO t VALUES (1)"))
+            wal = path.with_name(path.name + "-wal")
+            assert wal.exists()
+            assert _mode(wal) == 0o600
+        assert _mode(path) == 0o600
+        assert _mode(path.parent) == 0o700
+    finally:
+        await engine.dispose()
+    # A database left world-readable by an older version is tightened when opened.
+    path.chmod(0o644)
+    engine = make_engine(f"sqlite+aiosqlite:///{path}")
+    await engine.dispose()
+    assert _mode(path) == 0o600
