@@ -51,6 +51,20 @@ class SchoolCalendar:
                 left -= 1
         return current
 
+    def nearest_working_day(self, day: dt.date, step: int, *, limit: int = 366) -> dt.date:
+        """The working day nearest to ``day`` in the direction of ``step`` (-1 back, 1 ahead),
+        ``day`` itself excluded; a day's neighbour (``day + step``) when none is within
+        ``limit`` days or the search leaves the calendar's range of dates."""
+        current = day
+        try:
+            for _ in range(limit):
+                current += dt.timedelta(days=step)
+                if self.is_working_day(current):
+                    return current
+            return day + dt.timedelta(days=step)
+        except OverflowError:
+            return day
+
     def working_days(self, start: dt.date, end: dt.date) -> Iterable[dt.date]:
         day = start
         while day <= end:
@@ -71,6 +85,18 @@ async def load_calendar(session: AsyncSession, school: School) -> SchoolCalendar
         working_weekdays=frozenset(int(c) for c in school.working_weekdays),
         holidays=tuple((r[0], r[1], str(r[2]), r[3]) for r in rows),
     )
+
+
+async def school_days_around(
+    session: AsyncSession, school_id: int, day: dt.date
+) -> tuple[dt.date, dt.date]:
+    """The school days before and after ``day`` (weekends and holidays skipped): where the
+    "◀" and "▶" of a day view lead."""
+    school = await session.get(School, school_id)
+    if school is None:  # pragma: no cover - an actor always has a school
+        return day - dt.timedelta(days=1), day + dt.timedelta(days=1)
+    calendar = await load_calendar(session, school)
+    return calendar.nearest_working_day(day, -1), calendar.nearest_working_day(day, 1)
 
 
 async def period_on(session: AsyncSession, school_id: int, day: dt.date) -> StudyPeriod | None:

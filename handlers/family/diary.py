@@ -25,11 +25,20 @@ from handlers.family.common import (
 )
 from handlers.family.render import date_button, diary_messages
 from services import family
+from services.calendar import school_days_around
 from services.family import DiaryPage
 from services.identity import Actor
 
 
-def diary_keyboard(t: Translator, page: DiaryPage, *, week: bool) -> InlineKeyboardMarkup:
+def diary_keyboard(
+    t: Translator,
+    page: DiaryPage,
+    *,
+    week: bool,
+    around: tuple[dt.date, dt.date] | None = None,
+) -> InlineKeyboardMarkup:
+    """``around``: the school days before and after the page's day, where "◀" and "▶" of the
+    day view lead (weekends and holidays skipped); the calendar neighbours without it."""
     kb = InlineKeyboardBuilder()
     s = page.student.id
     if week:
@@ -48,7 +57,7 @@ def diary_keyboard(t: Translator, page: DiaryPage, *, week: bool) -> InlineKeybo
         kb.button(text=t("diary.btn.day"), callback_data=DiaryCb(s=s, d=day.toordinal()))
     else:
         day = page.date_from
-        prev_day, next_day = day - dt.timedelta(days=1), day + dt.timedelta(days=1)
+        prev_day, next_day = around or (day - dt.timedelta(days=1), day + dt.timedelta(days=1))
         kb.button(
             text=t("diary.btn.prev", label=date_button(prev_day)),
             callback_data=DiaryCb(s=s, d=prev_day.toordinal()),
@@ -98,8 +107,11 @@ async def diary_command(
     if reader is None:
         return
     page = await load_page(session, reader, None, None, week=False, now=now_of(family_clock))
+    around = await school_days_around(session, reader.school_id, page.date_from)
     await send_pages(
-        message, diary_messages(t, page, week=False), diary_keyboard(t, page, week=False)
+        message,
+        diary_messages(t, page, week=False),
+        diary_keyboard(t, page, week=False, around=around),
     )
 
 
@@ -120,8 +132,11 @@ async def diary_button(
     page = await load_page(
         session, reader, callback_data.s, day, week=week, now=now_of(family_clock)
     )
+    around = None if week else await school_days_around(session, reader.school_id, page.date_from)
     await show_pages(
-        callback, diary_messages(t, page, week=week), diary_keyboard(t, page, week=week)
+        callback,
+        diary_messages(t, page, week=week),
+        diary_keyboard(t, page, week=week, around=around),
     )
 
 

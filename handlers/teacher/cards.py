@@ -41,7 +41,10 @@ def day_view(
     day: dt.date,
     today: dt.date,
     now: dt.time,
+    around: tuple[dt.date, dt.date] | None = None,
 ) -> tuple[str, InlineKeyboardMarkup]:
+    """``around``: the school days before and after ``day`` that "◀" and "▶" lead to
+    (weekends and holidays skipped); the calendar neighbours without it."""
     header = (
         t("teacher.day.title_of", name=escape(teacher_name), day=day_text(t, day))
         if teacher_name
@@ -96,8 +99,7 @@ def day_view(
         )
         lines.append(t("teacher.day.quick_hint"))
     nav = InlineKeyboardBuilder()
-    prev_day = day - dt.timedelta(days=1)
-    next_day = day + dt.timedelta(days=1)
+    prev_day, next_day = around or (day - dt.timedelta(days=1), day + dt.timedelta(days=1))
     nav.button(text="◀", callback_data=DayCb(teacher_id=teacher_id, day=pack_day(prev_day)))
     if day != today:
         nav.button(

@@ -32,6 +32,7 @@ from handlers.teacher.common import (
     unpack_day,
 )
 from services import class_views, diary
+from services.calendar import school_days_around
 from services.errors import DomainError
 from services.identity import Actor
 from services.models import Person
@@ -58,6 +59,7 @@ async def _day(
         day=day,
         today=local_today(actor, now),
         now=local_time(actor, now),
+        around=await school_days_around(session, actor.school_id, day),
     )
 
 

@@ -422,3 +422,31 @@ async def test_notice_withdrawn_from_the_notice_menu(
     async with family_world.session_factory() as s:
         row = await s.get(AbsenceNotice, notice.id)
         assert row is not None and row.cancelled_at is not None
+
+
+async def test_diary_day_arrows_skip_weekends_and_holidays(
+    dp: Dispatcher, bot: RecordingBot, family_world: Family
+) -> None:
+    anna = family_world.world.students[1].id
+
+    def arrows() -> tuple[str, str]:
+        data = buttons(last_markup(bot))
+        return data[0], data[2]
+
+    friday, monday = dt.date(2026, 11, 20), dt.date(2026, 11, 23)
+    await press(dp, bot, PARENT2, DiaryCb(s=anna, d=friday.toordinal()).pack())
+    assert arrows()[1] == DiaryCb(s=anna, d=monday.toordinal()).pack()
+    await press(dp, bot, PARENT2, DiaryCb(s=anna, d=monday.toordinal()).pack())
+    assert arrows()[0] == DiaryCb(s=anna, d=friday.toordinal()).pack()
+    # The autumn holidays (25.10–04.11) are skipped too: from Thursday 05.11 back to 23.10.
+    after_holidays = dt.date(2026, 11, 5)
+    await press(dp, bot, PARENT2, DiaryCb(s=anna, d=after_holidays.toordinal()).pack())
+    assert arrows()[0] == DiaryCb(s=anna, d=dt.date(2026, 10, 23).toordinal()).pack()
+    # A six-day week: Saturday is a school day.
+    async with family_world.session_factory() as s:
+        school = await s.get(School, family_world.world.school.id)
+        assert school is not None
+        school.working_weekdays = "123456"
+        await s.commit()
+    await press(dp, bot, PARENT2, DiaryCb(s=anna, d=friday.toordinal()).pack())
+    assert arrows()[1] == DiaryCb(s=anna, d=dt.date(2026, 11, 21).toordinal()).pack()

@@ -130,3 +130,21 @@ async def test_today_with_a_date(chat: Any, world: SchoolWorld) -> None:
     assert parse_args("", TODAY) == ("", TODAY)
     # Without a year: the nearest such date (in January, "28.12" is last December).
     assert parse_args("28.12", dt.date(2027, 1, 10)) == ("", dt.date(2026, 12, 28))
+
+
+async def test_day_arrows_skip_weekends_and_holidays(chat: Any, world: SchoolWorld) -> None:
+    me = chat("teacher")
+    teacher = world.teacher.id
+
+    def arrows() -> tuple[str, str]:
+        nav = me.markup.inline_keyboard[-1]
+        return str(nav[0].callback_data), str(nav[-1].callback_data)
+
+    friday, monday = dt.date(2026, 11, 20), dt.date(2026, 11, 23)
+    await me.press(DayCb(teacher_id=teacher, day=pack_day(friday)).pack())
+    assert arrows()[1] == DayCb(teacher_id=teacher, day=pack_day(monday)).pack()
+    await me.press(DayCb(teacher_id=teacher, day=pack_day(monday)).pack())
+    assert arrows()[0] == DayCb(teacher_id=teacher, day=pack_day(friday)).pack()
+    # The autumn holidays (25.10–04.11) are skipped: from Thursday 05.11 back to Friday 23.10.
+    await me.press(DayCb(teacher_id=teacher, day=pack_day(dt.date(2026, 11, 5))).pack())
+    assert arrows()[0] == DayCb(teacher_id=teacher, day=pack_day(dt.date(2026, 10, 23))).pack()
