@@ -188,11 +188,25 @@ async def cmd_invite(settings: Settings, args: argparse.Namespace) -> int:
 
 
 async def cmd_run(settings: Settings) -> int:
+    from aiogram.exceptions import TelegramNetworkError, TelegramUnauthorizedError
+
     from bot.app import run_polling
 
+    url = settings.telegram_api_url or "https://api.telegram.org"
     # A signal during start-up cancels it; the cleanup has run by then.
-    with contextlib.suppress(asyncio.CancelledError):
-        await run_polling(settings)
+    try:
+        with contextlib.suppress(asyncio.CancelledError):
+            await run_polling(settings)
+    except TelegramNetworkError as exc:
+        # Only start-up can end here (getMe): once polling runs, aiogram retries by itself.
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        print(
+            t(_cli_lang(), "cli.botapi_unreachable", url=url, reason=reason[:200]), file=sys.stderr
+        )
+        return EXIT_FAILED
+    except TelegramUnauthorizedError:
+        print(t(_cli_lang(), "cli.botapi_unauthorized", url=url), file=sys.stderr)
+        return EXIT_FAILED
     return EXIT_OK
 
 

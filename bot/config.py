@@ -20,6 +20,8 @@ from sqlalchemy.exc import ArgumentError
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./data/schoolbot.sqlite3"
 TOKEN_RE = re.compile(r"^\d{1,20}:[A-Za-z0-9_-]{20,}$")
+# The shape of a real token, shown when a token is refused; it passes TOKEN_RE (tested).
+TOKEN_EXAMPLE = "123456789:AAEhBP0av28ZsU3J8fCf2gAuRhBTQ6Wp9Eo"
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 SUPPORTED_DRIVERS = ("sqlite+aiosqlite", "postgresql+asyncpg")
 
@@ -75,7 +77,10 @@ class Settings(BaseSettings):
         if value in (None, ""):
             return None
         if not isinstance(value, str) or not TOKEN_RE.match(value.strip()):
-            raise ValueError("expected the form 123456:ABC... from @BotFather")
+            raise ValueError(
+                "expected digits, a colon and about 35 letters, digits, - or _ "
+                f"(like {TOKEN_EXAMPLE}), as @BotFather gives it"
+            )
         return value.strip()
 
     @field_validator("database_url")

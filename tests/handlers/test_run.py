@@ -83,3 +83,43 @@ async def test_run_answers_and_stops_on_signal(tmp_path: Path, sig: signal.Signa
         assert any(r["msg"] == "update" and r.get("handler") for r in records)
         text = "\n".join(lines)
         assert TOKEN not in text and TOKEN.split(":")[1] not in text
+
+
+async def test_unreachable_bot_api_is_one_clear_line(tmp_path: Path) -> None:
+    """No network: one line naming the URL and what TELEGRAM_API_URL is for, no traceback."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    url = f"http://127.0.0.1:{port}"  # nothing listens there any more
+    env = {
+        **os.environ,
+        "BOT_TOKEN": TOKEN,
+        "TELEGRAM_API_URL": url,
+        "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'bot.sqlite3'}",
+        "LOG_FORMAT": "json",
+        "LOG_LEVEL": "WARNING",
+        "LANG": "ru_RU.UTF-8",
+        "PYTHONPATH": str(ROOT),
+    }
+    env.pop("REDIS_URL", None)
+    env.pop("LC_ALL", None)
+    env.pop("LC_MESSAGES", None)
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        cwd=tmp_path,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    out, err = await asyncio.wait_for(proc.communicate(), START_TIMEOUT)
+    text = (out + err).decode()
+    assert proc.returncode == 1, text
+    assert "Traceback" not in text
+    lines = [line for line in text.splitlines() if line.strip()]
+    assert len(lines) <= 3, text
+    assert lines[-1].startswith(f"Bot API по адресу {url} недоступен"), text
+    assert "TELEGRAM_API_URL" in lines[-1]

@@ -5,13 +5,14 @@ from __future__ import annotations
 import io
 import json
 import logging
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from bot.__main__ import main
-from bot.config import ConfigError, Settings, load_settings
+from bot.config import TOKEN_EXAMPLE, ConfigError, Settings, load_settings
 from bot.logging import SecretMasker, setup_logging
 
 TOKEN = "123456789:AAH-secret_part_of_the_token_0123456789"
@@ -173,3 +174,18 @@ def test_settings_accept_valid_values(monkeypatch: pytest.MonkeyPatch) -> None:
     settings = Settings()
     assert settings.telegram_api_url == "http://127.0.0.1:8081"
     assert settings.log_format == "text"
+
+
+def test_refused_token_hint_shows_a_shape_the_check_accepts(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("BOT_TOKEN", "123456:ABC...")
+    with pytest.raises(ConfigError) as info:
+        load_settings()
+    message = str(info.value)
+    assert message.startswith("BOT_TOKEN is invalid")
+    shown = re.search(r"\d+:[A-Za-z0-9_-]+", message)
+    assert shown is not None and shown.group(0) == TOKEN_EXAMPLE
+    # The example really passes the check the message stands for.
+    monkeypatch.setenv("BOT_TOKEN", shown.group(0))
+    assert load_settings().require_token() == TOKEN_EXAMPLE
