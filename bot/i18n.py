@@ -9,6 +9,7 @@ text never crashes a handler.
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import logging
 import string
@@ -16,7 +17,13 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Protocol
 
-from services.texts import merge_files
+from services.texts import (
+    format_date,
+    format_date_range,
+    gender_key,
+    merge_files,
+    plural_key,
+)
 
 DEFAULT_LANG = "ru"
 SUPPORTED_LANGS: tuple[str, ...] = ("ru", "en")
@@ -27,9 +34,20 @@ log = logging.getLogger(__name__)
 
 
 class Translator(Protocol):
-    """A translator bound to one language: ``t("start.welcome", name=...)``."""
+    """A translator bound to one language: ``t("start.welcome", name=...)``; plural and
+    gender forms with ``t.plural`` / ``t.gender``; dates with ``t.date``."""
+
+    lang: str
 
     def __call__(self, key: str, /, **params: Any) -> str: ...
+
+    def plural(self, key: str, n: int, /, **params: Any) -> str: ...
+
+    def gender(self, key: str, gender: str | None, /, **params: Any) -> str: ...
+
+    def date(self, value: dt.date | str | None, style: str = "short") -> str: ...
+
+    def dates(self, start: dt.date | str, end: dt.date | str) -> str: ...
 
 
 def locale_files(lang: str) -> list[Path]:
@@ -98,6 +116,11 @@ def t(lang: str | None, key: str, /, **params: Any) -> str:
         return key
     if not params and not placeholders(template):
         return template
+    # One date format for users: a date passed as a value is written the user's way.
+    params = {
+        k: format_date(lang, v) if isinstance(v, dt.date) and not isinstance(v, dt.datetime) else v
+        for k, v in params.items()
+    }
     try:
         return template.format(**params)
     except (KeyError, IndexError, ValueError) as exc:
@@ -105,14 +128,45 @@ def t(lang: str | None, key: str, /, **params: Any) -> str:
         return template
 
 
+def tp(lang: str | None, key: str, n: int, /, **params: Any) -> str:
+    """The plural form of ``key`` for the number ``n`` (``key.one``/``key.few``/``key.many``);
+    ``n`` is passed to the template too."""
+    return t(lang, plural_key(normalize_lang(lang), key, n), n=n, **params)
+
+
+def tg(lang: str | None, key: str, gender: str | None, /, **params: Any) -> str:
+    """The form of ``key`` that agrees with a person (``key.m``/``key.f``; ``key.n`` when the
+    gender is unknown: wording that needs none)."""
+    return t(lang, gender_key(key, gender), **params)
+
+
+class BoundTranslator:
+    """A translator bound to one language, for handlers: ``t("help.title")``."""
+
+    __slots__ = ("lang",)
+
+    def __init__(self, lang: str | None) -> None:
+        self.lang = normalize_lang(lang)
+
+    def __call__(self, key: str, /, **params: Any) -> str:
+        return t(self.lang, key, **params)
+
+    def plural(self, key: str, n: int, /, **params: Any) -> str:
+        return tp(self.lang, key, n, **params)
+
+    def gender(self, key: str, gender: str | None, /, **params: Any) -> str:
+        return tg(self.lang, key, gender, **params)
+
+    def date(self, value: dt.date | str | None, style: str = "short") -> str:
+        return format_date(self.lang, value, style)
+
+    def dates(self, start: dt.date | str, end: dt.date | str) -> str:
+        return format_date_range(self.lang, start, end)
+
+
 def translator(lang: str | None) -> Translator:
     """A translator bound to one language, for handlers: ``t("help.title")``."""
-    bound = normalize_lang(lang)
-
-    def _t(key: str, /, **params: Any) -> str:
-        return t(bound, key, **params)
-
-    return _t
+    return BoundTranslator(lang)
 
 
 def escape(text: object) -> str:

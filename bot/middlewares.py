@@ -26,7 +26,7 @@ from aiogram.types import CallbackQuery, Message, TelegramObject, Update, User
 from aiogram.utils.callback_answer import CallbackAnswer, CallbackAnswerMiddleware
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.i18n import DEFAULT_LANG, pick_lang, t, translator
+from bot.i18n import DEFAULT_LANG, has_key, pick_lang, t, translator
 from services.enums import Messenger
 from services.errors import DomainError
 from services.identity import resolve_actor
@@ -122,6 +122,10 @@ def render_error(lang: str, err: DomainError) -> str:
         key: html.escape(value, quote=False) if isinstance(value, str) else value
         for key, value in (err.params or {}).items()
     }
+    # A field is named in the user's language ("тема урока", not "topic").
+    field = params.get("field")
+    if isinstance(field, str) and has_key(f"field.{field}", lang):
+        params["field"] = t(lang, f"field.{field}")
     return t(lang, err.code, **params)
 
 

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from notifications.transport import Attachment, Button, OutMessage
-from services.texts import catalog_of
+from services.texts import catalog_of, format_date, format_date_range
 
 log = logging.getLogger(__name__)
 
@@ -68,11 +68,18 @@ class Safe:
     html: str
 
 
-def _date(value: object) -> str:
-    try:
-        return dt.date.fromisoformat(str(value)).strftime("%d.%m.%Y")
-    except ValueError:
-        return str(value)
+def _date(lang: str, value: object) -> str:
+    """A date the user's way (one formatter for every user text: services.texts)."""
+    if isinstance(value, dt.date | str):
+        return format_date(lang, value)
+    return "" if value is None else str(value)
+
+
+def _dates(lang: str, start: object, end: object) -> str:
+    """One day as one date; a period as "from — to"."""
+    if isinstance(start, dt.date | str) and isinstance(end, dt.date | str):
+        return format_date_range(lang, start, end)
+    return _date(lang, start)
 
 
 def _work(lang: str, kind: object) -> str:
@@ -97,7 +104,7 @@ def render_text(kind: str, payload: Mapping[str, Any], lang: str) -> str:
             student=_student(p),
             subject=p.get("subject", ""),
             lesson_number=p.get("lesson_number", ""),
-            date=_date(p.get("date")),
+            date=_date(lang, p.get("date")),
         )
     if kind == "attendance.family_reason":
         return t(
@@ -108,7 +115,7 @@ def render_text(kind: str, payload: Mapping[str, Any], lang: str) -> str:
             class_name=p.get("class", ""),
             subject=p.get("subject", ""),
             lesson_number=p.get("lesson_number", ""),
-            date=_date(p.get("date")),
+            date=_date(lang, p.get("date")),
             reason=t(lang, f"notify.reason.{p.get('reason')}"),
         )
     if kind in ("mark.new", "mark.changed", "mark.deleted"):
@@ -120,11 +127,11 @@ def render_text(kind: str, payload: Mapping[str, Any], lang: str) -> str:
             before=p.get("before", ""),
             subject=p.get("subject", ""),
             work_kind=_work(lang, p.get("work_kind")),
-            date=_date(p.get("date")),
+            date=_date(lang, p.get("date")),
             reason=p.get("reason") or "—",
         )
     if kind == "homework.tomorrow":
-        lines = [t(lang, "notify.homework.title", date=_date(p.get("date")))]
+        lines = [t(lang, "notify.homework.title", date=_date(lang, p.get("date")))]
         for child in p.get("children", []):
             lines.append("")
             lines.append(t(lang, "notify.homework.child", student=child.get("student", "")))
@@ -141,8 +148,8 @@ def render_text(kind: str, payload: Mapping[str, Any], lang: str) -> str:
             t(
                 lang,
                 "notify.weekly.title",
-                date_from=_date(p.get("date_from")),
-                date_to=_date(p.get("date_to")),
+                date_from=_date(lang, p.get("date_from")),
+                date_to=_date(lang, p.get("date_to")),
             )
         ]
         for child in p.get("children", []):
@@ -168,7 +175,7 @@ def render_text(kind: str, payload: Mapping[str, Any], lang: str) -> str:
             t(
                 lang,
                 "notify.reminder.fill_title",
-                date=_date(p.get("date")),
+                date=_date(lang, p.get("date")),
                 deadline=p.get("deadline", ""),
             )
         ]
@@ -189,7 +196,7 @@ def render_text(kind: str, payload: Mapping[str, Any], lang: str) -> str:
             t(
                 lang,
                 "notify.reminder.unfilled_title",
-                date=_date(p.get("date")),
+                date=_date(lang, p.get("date")),
                 deadline=p.get("deadline", ""),
             )
         ]
@@ -262,8 +269,7 @@ def render_text(kind: str, payload: Mapping[str, Any], lang: str) -> str:
             by=p.get("by", ""),
             student=_student(p),
             class_name=p.get("class_name", ""),
-            date_from=_date(p.get("date_from")),
-            date_to=_date(p.get("date_to")),
+            dates=_dates(lang, p.get("date_from"), p.get("date_to")),
             reason=p.get("reason") or "—",
         )
     if kind == "notice.cancelled":
@@ -273,8 +279,7 @@ def render_text(kind: str, payload: Mapping[str, Any], lang: str) -> str:
             by=p.get("by", ""),
             student=_student(p),
             class_name=p.get("class_name", ""),
-            date_from=_date(p.get("date_from")),
-            date_to=_date(p.get("date_to")),
+            dates=_dates(lang, p.get("date_from"), p.get("date_to")),
         )
     if kind == "final_mark.set":
         special = p.get("special")

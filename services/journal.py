@@ -95,7 +95,7 @@ async def ensure_unlocked(
     if lesson.is_cancelled:
         raise ValidationFailed("journal.lesson_cancelled")
     if records and lesson.date > today:
-        raise ValidationFailed("journal.lesson_in_future", date=lesson.date.isoformat())
+        raise ValidationFailed("journal.lesson_in_future", date=lesson.date)
     await _refuse_archived(session, lesson)
     if lesson.unlocked_until is not None and now < lesson.unlocked_until:
         return
@@ -105,7 +105,7 @@ async def ensure_unlocked(
     if window and lesson.date <= today:
         calendar = await load_calendar(session, school)
         if now >= edit_deadline(school, calendar, lesson.date):
-            raise ValidationFailed("journal.lesson_locked", date=lesson.date.isoformat())
+            raise ValidationFailed("journal.lesson_locked", date=lesson.date)
 
 
 async def _refuse_archived(session: AsyncSession, lesson: Lesson) -> None:

@@ -485,7 +485,7 @@ async def _class_for(
     year = await session.get(SchoolYear, cls.year_id)
     assert year is not None
     if not year.starts_on <= on <= year.ends_on:
-        raise ValidationFailed("admin.date_outside_year", date=on.isoformat(), year=year.name)
+        raise ValidationFailed("admin.date_outside_year", date=on, year=year.name)
     if year.archived_at is not None:
         raise ValidationFailed("admin.year_archived", year=year.name)
     return cls
@@ -552,7 +552,7 @@ async def withdraw_student(
         raise ValidationFailed("admin.not_enrolled")
     if on <= current.arrived_on:
         raise ValidationFailed(
-            "admin.departure_before_arrival", since=current.arrived_on.isoformat()
+            "admin.departure_before_arrival", since=current.arrived_on
         )
     before = audit.snapshot(current, "left_on", "departure_note")
     current.left_on = on
@@ -592,7 +592,7 @@ async def transfer_student(
         raise Conflict("admin.same_class")
     if on <= current.arrived_on:
         raise ValidationFailed(
-            "admin.departure_before_arrival", since=current.arrived_on.isoformat()
+            "admin.departure_before_arrival", since=current.arrived_on
         )
     old_class = await session.get(SchoolClass, current.class_id)
     text = _clean_note(note)
@@ -736,7 +736,7 @@ async def schedule_control_work(
     year = await session.get(SchoolYear, cls.year_id)
     assert year is not None
     if not year.starts_on <= day <= year.ends_on:
-        raise ValidationFailed("admin.date_outside_year", date=day.isoformat(), year=year.name)
+        raise ValidationFailed("admin.date_outside_year", date=day, year=year.name)
     if await session.scalar(
         select(ControlWork.id).where(
             ControlWork.class_id == cls.id,
@@ -744,7 +744,7 @@ async def schedule_control_work(
             ControlWork.date == day,
         )
     ):
-        raise Conflict("control_work.exists", date=day.isoformat())
+        raise Conflict("control_work.exists", date=day)
     now = utcnow()
     cw = ControlWork(
         school_id=actor.school_id,
@@ -770,7 +770,7 @@ async def schedule_control_work(
                 "control_work.too_many",
                 {
                     "class": cls.name,
-                    "date": day.isoformat(),
+                    "date": day,
                     "count": len(same_day),
                     "limit": max_per_day,
                     "subjects": ", ".join(sorted(subjects)),

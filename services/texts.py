@@ -7,6 +7,7 @@ values are ``str.format`` templates.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import tomllib
 from collections.abc import Iterable, Mapping
@@ -59,6 +60,11 @@ def normalize_lang(code: str | None) -> str:
 def render(template: str, params: Mapping[str, Any], *, key: str, lang: str) -> str:
     if not params:
         return template
+    # One date format for users: a date passed as a value is written the user's way.
+    params = {
+        k: format_date(lang, v) if isinstance(v, dt.date) and not isinstance(v, dt.datetime) else v
+        for k, v in params.items()
+    }
     try:
         return template.format(**params)
     except (KeyError, IndexError, ValueError) as exc:
@@ -91,3 +97,90 @@ class Catalog:
 @cache
 def catalog_of(folder: Path) -> Catalog:
     return Catalog(folder)
+
+
+# --------------------------------------------------------------------------- plural, gender, dates
+
+PluralForm = str  # "one" | "few" | "many"
+PLURAL_FORMS: tuple[str, ...] = ("one", "few", "many")
+SHARED_LOCALES = Path(__file__).resolve().parent / "locales"
+
+
+def plural_form(lang: str | None, n: int) -> PluralForm:
+    """The plural form of ``n`` in ``lang``: Russian has one (1, 21…), few (2–4, 22–24…) and
+    many (0, 5–20, 25…); English has one (1) and many (the rest)."""
+    n = abs(int(n))
+    if normalize_lang(lang) == "ru":
+        if n % 10 == 1 and n % 100 != 11:
+            return "one"
+        if n % 10 in (2, 3, 4) and n % 100 not in (12, 13, 14):
+            return "few"
+        return "many"
+    return "one" if n == 1 else "many"
+
+
+def plural_key(lang: str | None, key: str, n: int) -> str:
+    """``key.one`` / ``key.few`` / ``key.many``: the locale key of the form of ``n``."""
+    return f"{key}.{plural_form(lang, n)}"
+
+
+Gender = str  # "m" | "f" | "n" (unknown: wording that needs no gender)
+GENDERS: tuple[str, ...] = ("m", "f", "n")
+
+
+def gender_of(middle_name: str | None, sex: str | None = None) -> Gender:
+    """A person's grammatical gender: from ``sex`` when it is known ("m"/"f", "male"/"female"),
+    else from a Russian patronymic (-вич/-ич → m, -вна/-чна/-шна/-кызы → f), else "n"."""
+    if sex:
+        s = sex.strip().lower()[:1]
+        if s in ("m", "м"):
+            return "m"
+        if s in ("f", "ж"):
+            return "f"
+    name = (middle_name or "").strip().lower()
+    if name.endswith(("вич", "ич", "оглы", "улы")):
+        return "m"
+    if name.endswith(("вна", "чна", "шна", "кызы", "гызы")):
+        return "f"
+    return "n"
+
+
+def gender_key(key: str, gender: Gender | None) -> str:
+    """``key.m`` / ``key.f`` / ``key.n``: the locale key of a form that agrees with a person."""
+    return f"{key}.{gender if gender in GENDERS else 'n'}"
+
+
+def format_date(lang: str | None, value: dt.date | str | None, style: str = "short") -> str:
+    """A date as users read it, one format per language: ``short`` "01.12.2026",
+    ``day_month`` "1 декабря", ``long`` "1 декабря 2026 г.". An ISO string is accepted;
+    anything unparsable is returned as it is."""
+    if value is None or value == "":
+        return ""
+    day: dt.date
+    if isinstance(value, dt.datetime):
+        day = value.date()
+    elif isinstance(value, dt.date):
+        day = value
+    else:
+        try:
+            day = dt.date.fromisoformat(str(value)[:10])
+        except ValueError:
+            return str(value)
+    shared = catalog_of(SHARED_LOCALES)
+    month_name = shared.t(lang, f"date.month.{day.month}")
+    return shared.t(
+        lang,
+        f"date.{style}",
+        day=day.day,
+        month=day.month,
+        year=day.year,
+        month_name=month_name,
+    )
+
+
+def format_date_range(lang: str | None, start: dt.date | str, end: dt.date | str) -> str:
+    """ "01.12.2026" for one day, "01.12.2026 — 03.12.2026" for several."""
+    first, last = format_date(lang, start), format_date(lang, end)
+    if first == last:
+        return first
+    return catalog_of(SHARED_LOCALES).t(lang, "date.range", start=first, end=last)

@@ -1,0 +1,69 @@
+"""The translator's plural, gender and date helpers (one of each for every user text)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from bot.i18n import translator
+from services.texts import (
+    SHARED_LOCALES,
+    format_date,
+    format_date_range,
+    gender_of,
+    merge_files,
+    plural_form,
+)
+
+
+def test_russian_plural_forms() -> None:
+    forms = {n: plural_form("ru", n) for n in (0, 1, 2, 4, 5, 11, 12, 14, 21, 22, 25, 101, 111)}
+    assert forms == {
+        0: "many",
+        1: "one",
+        2: "few",
+        4: "few",
+        5: "many",
+        11: "many",
+        12: "many",
+        14: "many",
+        21: "one",
+        22: "few",
+        25: "many",
+        101: "one",
+        111: "many",
+    }
+    assert [plural_form("en", n) for n in (0, 1, 2, 21)] == ["many", "one", "many", "many"]
+
+
+def test_gender_from_the_patronymic_or_the_sex() -> None:
+    assert gender_of("Петрович") == "m"
+    assert gender_of("Ильинична") == "f"
+    assert gender_of("Петровна") == "f"
+    assert gender_of(None) == "n"
+    assert gender_of("", sex="female") == "f"
+    assert gender_of("Петровна", sex="м") == "m"
+
+
+def test_one_date_formatter_per_language() -> None:
+    day = dt.date(2026, 12, 1)
+    assert format_date("ru", day) == "01.12.2026"
+    assert format_date("ru", "2026-12-01") == "01.12.2026"
+    assert format_date("ru", day, "day_month") == "1 декабря"
+    assert format_date("en", day, "day_month") == "1 December"
+    assert format_date_range("ru", day, day) == "01.12.2026"
+    assert format_date_range("ru", day, dt.date(2026, 12, 3)) == "01.12.2026 — 03.12.2026"
+
+
+def test_the_translator_writes_dates_and_plurals() -> None:
+    ru = translator("ru")
+    assert ru("journal.lesson_in_future", date=dt.date(2026, 12, 1)).startswith(
+        "Урок 01.12.2026 ещё не прошёл"
+    )
+    assert ru.date(dt.date(2026, 12, 1), "day_month") == "1 декабря"
+    assert ru.dates(dt.date(2026, 12, 1), dt.date(2026, 12, 1)) == "01.12.2026"
+
+
+def test_shared_locales_have_the_same_keys() -> None:
+    ru = merge_files([SHARED_LOCALES / "ru.toml"])
+    en = merge_files([SHARED_LOCALES / "en.toml"])
+    assert set(ru) == set(en) and ru
