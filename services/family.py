@@ -34,6 +34,7 @@ from services.enums import (
 )
 from services.errors import NotFound
 from services.identity import Actor
+from services.lessons import group_label
 from services.models import (
     AbsenceNotice,
     Enrolment,
@@ -808,7 +809,8 @@ async def class_timetable_page(
     for slot in slots:
         subject = slot.subject
         if slot.subgroup_id is not None and slot.subgroup_id in groups:
-            subject = f"{subject} ({groups[slot.subgroup_id]})"
+            label = group_label(subject, groups[slot.subgroup_id])
+            subject = f"{subject} ({label})" if label else subject
         by_day[slot.date].slots.append(
             Slot(
                 number=slot.number,

@@ -123,3 +123,31 @@ async def keep_ahead(session: AsyncSession, today: dt.date) -> list[Generated]:
         await generate_lessons(session, school, today, today + AHEAD, source="scheduler")
         for school in schools
     ]
+
+
+_GROUP_SEPARATORS = ",;:-–—("
+
+
+def group_label(subject: str, group: str | None) -> str | None:
+    """How a lesson's subgroup is named after its subject: without the subject repeated.
+
+    Registers often name a group by its subject ("Английский язык, группа 1"), which in a
+    lesson title would read "Английский язык (Английский язык, группа 1)"; the label is then
+    "группа 1". None when nothing is left (a group named just like the subject).
+    """
+    if not group or not group.strip():
+        return None
+    label = group.strip()
+    name = subject.strip().casefold()
+    folded = label.casefold()
+    if name and folded.startswith(name):
+        rest = label[len(name) :].strip()
+        if not rest or rest[0] in _GROUP_SEPARATORS:
+            label = rest.lstrip(_GROUP_SEPARATORS + " ")
+            if label.endswith(")") and "(" not in label:
+                label = label[:-1].rstrip()
+    elif name and folded.endswith(name):
+        rest = label[: len(label) - len(name)].strip()
+        if rest and rest[-1] in _GROUP_SEPARATORS:
+            label = rest.rstrip(_GROUP_SEPARATORS + " ")
+    return label or None

@@ -17,6 +17,7 @@ from services.diary import LessonLock, LessonSheet
 from services.enums import AttendanceCode, Role, WorkKind
 from services.errors import AccessDenied, DomainError
 from services.identity import Actor
+from services.lessons import group_label
 from services.models import utcnow
 
 Clock = Callable[[], dt.datetime]
@@ -91,7 +92,8 @@ def raise_lock(lock: LessonLock | None) -> None:
 
 
 def lesson_title(t: Translator, sheet: LessonSheet) -> str:
-    group = t("teacher.lesson.group", name=escape(sheet.subgroup)) if sheet.subgroup else ""
+    label = group_label(sheet.subject, sheet.subgroup)
+    group = t("teacher.lesson.group", name=escape(label)) if label else ""
     return t(
         "teacher.lesson.title",
         cls=escape(sheet.class_name),

@@ -29,7 +29,7 @@ from handlers.family.callbacks import (
     NoticeReasonCb,
     TimetableCb,
 )
-from services.models import AbsenceNotice, MessengerBinding, OutboxMessage, School
+from services.models import AbsenceNotice, MessengerBinding, OutboxMessage, School, Subgroup
 from testkit.recording import RecordingBot, make_callback_update, make_message_update
 from tests.factories import TODAY
 from tests.family.conftest import (
@@ -450,3 +450,20 @@ async def test_diary_day_arrows_skip_weekends_and_holidays(
         await s.commit()
     await press(dp, bot, PARENT2, DiaryCb(s=anna, d=friday.toordinal()).pack())
     assert arrows()[1] == DiaryCb(s=anna, d=dt.date(2026, 11, 21).toordinal()).pack()
+
+
+async def test_class_timetable_does_not_repeat_the_subject_in_the_group(
+    dp: Dispatcher, bot: RecordingBot, family_world: Family
+) -> None:
+    world = family_world.world
+    async with family_world.session_factory() as s:
+        group = await s.get(Subgroup, world.subgroup.id)
+        assert group is not None
+        group.name = "Английский язык, группа 1"
+        await s.commit()
+    await press(
+        dp, bot, CLASS_TEACHER, ClassTimetableCb(c=world.cls.id, d=TODAY.toordinal()).pack()
+    )
+    (edited,) = edits(bot)
+    assert "Английский язык (группа 1)</b>" in edited
+    assert "(Английский язык" not in edited

@@ -148,3 +148,14 @@ async def test_day_arrows_skip_weekends_and_holidays(chat: Any, world: SchoolWor
     # The autumn holidays (25.10–04.11) are skipped: from Thursday 05.11 back to Friday 23.10.
     await me.press(DayCb(teacher_id=teacher, day=pack_day(dt.date(2026, 11, 5))).pack())
     assert arrows()[0] == DayCb(teacher_id=teacher, day=pack_day(dt.date(2026, 10, 23))).pack()
+
+
+async def test_lesson_title_does_not_repeat_the_subject_in_the_group(
+    chat: Any, world: SchoolWorld, session: AsyncSession
+) -> None:
+    world.subgroup.name = "Английский язык, группа 1"
+    await session.commit()
+    me = chat("class_teacher")
+    await me.press(LessonCb(lesson_id=world.lesson_subgroup.id, action="open").pack())
+    assert "7А · Английский язык</b> (группа 1)" in me.text
+    assert "(Английский язык" not in me.text
