@@ -7,6 +7,7 @@ import io
 from pathlib import Path
 
 from services.imports.specs import KINDS, Kind
+from services.sheet_cells import csv_row, write_row
 
 
 def _kind(kind: str) -> Kind:
@@ -20,9 +21,9 @@ def template_csv(kind: str, *, examples: bool = True) -> bytes:
     spec = _kind(kind)
     buf = io.StringIO(newline="")
     writer = csv.writer(buf, delimiter=";", lineterminator="\r\n")
-    writer.writerow([c.ru for c in spec.columns])
+    writer.writerow(csv_row(c.ru for c in spec.columns))
     if examples:
-        writer.writerows(spec.examples)
+        writer.writerows(csv_row(row) for row in spec.examples)
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
 
 
@@ -37,7 +38,7 @@ def template_xlsx(kind: str, *, examples: bool = True) -> bytes:
     ws = wb.active
     assert ws is not None
     ws.title = spec.title_ru[:31]
-    ws.append([c.ru for c in spec.columns])
+    write_row(ws, 1, [c.ru for c in spec.columns])
     required_fill = PatternFill("solid", fgColor="FFF2CC")
     for i, c in enumerate(spec.columns, start=1):
         cell = ws.cell(row=1, column=i)
@@ -49,17 +50,17 @@ def template_xlsx(kind: str, *, examples: bool = True) -> bytes:
             cell.comment = Comment(note, "schoolbot")
         ws.column_dimensions[cell.column_letter].width = max(14, len(c.ru) + 4)
     if examples:
-        for row in spec.examples:
-            ws.append(list(row))
+        for r, row in enumerate(spec.examples, start=2):
+            write_row(ws, r, row)
     ws.freeze_panes = "A2"
     # Keep text columns as text (ids like 007, dates typed by hand).
     for col in ws.iter_cols(min_row=2, max_row=500):
         for cell in col:
             cell.number_format = "@"
     help_ws = wb.create_sheet("Справка")
-    help_ws.append(["Столбец", "Column", "Обязательный", "Пояснение", "Notes"])
-    for c in spec.columns:
-        help_ws.append([c.ru, c.en, "да" if c.required else "", c.help_ru, c.help_en])
+    write_row(help_ws, 1, ["Столбец", "Column", "Обязательный", "Пояснение", "Notes"])
+    for r, c in enumerate(spec.columns, start=2):
+        write_row(help_ws, r, [c.ru, c.en, "да" if c.required else "", c.help_ru, c.help_en])
     for letter, width in zip("ABCDE", (24, 20, 14, 60, 50), strict=True):
         help_ws.column_dimensions[letter].width = width
     out = io.BytesIO()

@@ -1,5 +1,8 @@
 """A report document as XLSX (openpyxl): one sheet per section, printable (landscape where
-the section is, fit to page width), headers bold, table borders, frozen header rows."""
+the section is, fit to page width), headers bold, table borders, frozen header rows.
+
+Every cell is written by ``services.sheet_cells``: texts (names, topics) are text cells that
+never run as formulas and never carry a control character an XLSX cannot hold."""
 
 from __future__ import annotations
 
@@ -8,12 +11,13 @@ import re
 from typing import Any
 
 from services.reports.document import Document, Section, Table, cell_text
+from services.sheet_cells import clean_text, write_cell
 
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 
 
 def _sheet_name(name: str, used: set[str]) -> str:
-    base = _BAD_SHEET_CHARS.sub(" ", name).strip()[:31] or "Лист"
+    base = _BAD_SHEET_CHARS.sub(" ", clean_text(name)).strip()[:31] or "Лист"
     candidate, n = base, 2
     while candidate in used:
         suffix = f" ({n})"
@@ -48,29 +52,29 @@ def render_xlsx(doc: Document) -> bytes:
         ws.page_setup.fitToWidth = 1
         ws.page_setup.fitToHeight = 0
         ws.sheet_properties.pageSetUpPr.fitToPage = True
-        ws.cell(row=1, column=1, value=section.title).font = Font(bold=True, size=13)
+        write_cell(ws, 1, 1, section.title).font = Font(bold=True, size=13)
         r = 2
         for line in section.lines:
-            ws.cell(row=r, column=1, value=line)
+            write_cell(ws, r, 1, line)
             r += 1
         widths: dict[int, float] = {}
         freeze_at: str | None = None
         for table in section.tables:
             r += 1
             if table.title:
-                ws.cell(row=r, column=1, value=table.title).font = Font(bold=True)
+                write_cell(ws, r, 1, table.title).font = Font(bold=True)
                 r += 1
             r = _write_table(ws, table, r, widths, border, head_fill, Alignment, Font)
             if freeze_at is None and len(section.tables) == 1:
                 freeze_at = f"{get_column_letter(table.frozen + 1)}{r - len(table.rows)}"
         for note in section.notes:
             r += 1
-            ws.cell(row=r, column=1, value=note)
+            write_cell(ws, r, 1, note)
         if section.signatures:
             r += 1
         for sig in section.signatures:
             r += 2
-            ws.cell(row=r, column=1, value=sig)
+            write_cell(ws, r, 1, sig)
         for col, width in widths.items():
             ws.column_dimensions[get_column_letter(col)].width = max(4.0, min(60.0, width))
         if freeze_at:
@@ -80,7 +84,7 @@ def render_xlsx(doc: Document) -> bytes:
         write_section(section)
     if default is not None:
         wb.remove(default)
-    wb.properties.title = doc.title
+    wb.properties.title = clean_text(doc.title)
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
@@ -108,7 +112,7 @@ def _write_table(
             ):
                 j += 1
             if col.group:
-                ws.cell(row=r, column=i + 1, value=col.group)
+                write_cell(ws, r, i + 1, col.group)
                 if j > i:
                     ws.merge_cells(start_row=r, start_column=i + 1, end_row=r, end_column=j + 1)
                 for k in range(i, j + 1):
@@ -120,7 +124,7 @@ def _write_table(
             i = j + 1
         r += 1
     for i, col in enumerate(table.columns, start=1):
-        cell = ws.cell(row=r, column=i, value=col.header)
+        cell = write_cell(ws, r, i, col.header)
         cell.font = font(bold=True)
         cell.alignment = head_align
         cell.border = border
@@ -134,7 +138,7 @@ def _write_table(
     align_map = {"L": "left", "C": "center", "R": "right"}
     for index, row in enumerate(table.rows):
         for i, value in enumerate(row, start=1):
-            cell = ws.cell(row=r, column=i, value=_value(value))
+            cell = write_cell(ws, r, i, _value(value))
             cell.border = border
             col = table.columns[i - 1] if i - 1 < len(table.columns) else table.columns[-1]
             cell.alignment = alignment(

