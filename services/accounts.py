@@ -30,7 +30,7 @@ from services.models import (
     School,
     utcnow,
 )
-from services.throttle import Throttle, signin_keys
+from services.throttle import Throttle, invite_limits, password_limits
 
 DEFAULT_CREDENTIAL_TTL = dt.timedelta(days=7)
 PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i
@@ -44,6 +44,15 @@ _LATIN = "a b v g d e e zh z i y k l m n o p r s t u f kh ts ch sh shch - y - e 
 _TRANSLIT = {
     c: ("" if lat == "-" else lat) for c, lat in zip(_CYRILLIC, _LATIN.split(), strict=True)
 }
+
+
+# What a person may type as a login: the stored form in any case (no spaces, no Cyrillic).
+_TYPED_LOGIN_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{2,63}$")
+
+
+def plausible_login(text: str) -> bool:
+    """Could this be a login at all? A sentence, a question or a Cyrillic word cannot."""
+    return _TYPED_LOGIN_RE.match(text.strip()) is not None
 
 
 @dataclass(frozen=True)
@@ -180,6 +189,55 @@ class SignInResult:
     actor: Actor
     # The chat of a binding this sign-in ended (the user moved to a new messenger account).
     previous_chat_id: str | None
+    # Other accounts this messenger user was signed in to: one chat, one account, so they
+    # were signed out (display names, to tell the user).
+    replaced: tuple[str, ...] = ()
+
+
+async def _end_other_accounts(
+    session: AsyncSession,
+    account: Account,
+    *,
+    messenger: Messenger,
+    external_user_id: str,
+    now: dt.datetime,
+) -> tuple[str, ...]:
+    """One messenger user, one account: binding a chat to an account signs it out of any other.
+
+    A person with several roles (a teacher who is a parent) has one account with several role
+    grants and switches roles with /role; two live accounts in one chat would mix two people's
+    menus, alerts and rights, so the newer sign-in wins and the user is told.
+    """
+    others = (
+        await session.execute(
+            select(MessengerBinding, Person)
+            .join(Account, Account.id == MessengerBinding.account_id)
+            .join(Person, Person.id == Account.person_id)
+            .where(
+                MessengerBinding.messenger == messenger,
+                MessengerBinding.external_user_id == external_user_id,
+                MessengerBinding.account_id != account.id,
+                MessengerBinding.ended_at.is_(None),
+            )
+            .order_by(MessengerBinding.id)
+        )
+    ).all()
+    for binding, _person in others:
+        binding.ended_at = now
+        binding.end_reason = "replaced"
+        audit.record(
+            session,
+            actor=None,
+            actor_label=f"account:{account.id}",
+            action="binding.replaced",
+            entity="account",
+            entity_id=binding.account_id,
+            school_id=binding.school_id,
+            after={"by_account_id": account.id},
+        )
+    if others:
+        await session.flush()
+    return tuple(f"{p.first_name} {p.last_name}" for _, p in others)
 
 
 async def _bind(
@@ -191,7 +249,10 @@ async def _bind(
     chat_id: str,
     method: str,
     now: dt.datetime,
-) -> str | None:
+) -> tuple[str | None, tuple[str, ...]]:
+    replaced = await _end_other_accounts(
+        session, account, messenger=messenger, external_user_id=external_user_id, now=now
+    )
     previous = await session.scalar(
         select(MessengerBinding).where(
             MessengerBinding.account_id == account.id, MessengerBinding.ended_at.is_(None)
@@ -235,7 +296,7 @@ async def _bind(
         school_id=account.school_id,
         after={"messenger": messenger, "external_user_id": external_user_id},
     )
-    return previous_chat
+    return previous_chat, replaced
 
 
 async def redeem_invite(
@@ -265,10 +326,27 @@ async def sign_in_with_invite(
     messenger: Messenger,
     external_user_id: str,
     chat_id: str,
+    throttle: Throttle | None = None,
     now: dt.datetime | None = None,
 ) -> SignInResult:
-    """Bind a messenger account by a one-time invite token; commits."""
+    """Bind a messenger account by a one-time invite token; commits.
+
+    With a ``throttle``, tokens tried by one chat are counted before they are looked up, like
+    passwords; only the guessing chat is slowed down, never the owner of a real link.
+    """
     now = now or utcnow()
+    if throttle is not None:
+        wait = await throttle.attempt(invite_limits(messenger.value, chat_id), now)
+        if wait:
+            audit.record(
+                session,
+                actor=None,
+                actor_label=f"{messenger.value}:{external_user_id}",
+                action="signin.throttled",
+                entity="invite",
+            )
+            await session.commit()
+            raise DomainError("signin.locked", minutes=max(1, -(-wait // 60)))
     invite = await session.scalar(select(Invite).where(Invite.token_hash == hash_token(token)))
     account = await session.get(Account, invite.account_id) if invite is not None else None
     if (
@@ -292,7 +370,7 @@ async def sign_in_with_invite(
         raise DomainError("signin.invite_invalid")
     invite.used_at = now
     await session.flush()
-    previous_chat = await _bind(
+    previous_chat, replaced = await _bind(
         session,
         account,
         messenger=messenger,
@@ -302,9 +380,11 @@ async def sign_in_with_invite(
         now=now,
     )
     await session.commit()
+    if throttle is not None:
+        await throttle.succeeded([x.key for x in invite_limits(messenger.value, chat_id)])
     actor = await actor_for_account(session, account.id)
     assert actor is not None
-    return SignInResult(actor, previous_chat)
+    return SignInResult(actor, previous_chat, replaced)
 
 
 async def sign_in_with_password(
@@ -320,13 +400,14 @@ async def sign_in_with_password(
 ) -> SignInResult:
     """Bind by login and one-time password; commits. Never says whether the login exists.
 
-    With a ``throttle``, failures per login and per messenger user lead to a growing pause;
-    while it lasts even the right password is refused (and the attempt is still audited).
+    With a ``throttle``, every attempt is counted before the password is checked (strictly per
+    login and chat and per chat, loosely per login: see services.throttle); during a pause even
+    the right password is refused, and the attempt is still audited.
     """
     now = now or utcnow()
-    keys = signin_keys(login, messenger.value, external_user_id)
+    limits = password_limits(login, messenger.value, chat_id)
     if throttle is not None:
-        wait = await throttle.locked_for(keys, now)
+        wait = await throttle.attempt(limits, now)
         if wait:
             audit.record(
                 session,
@@ -359,10 +440,8 @@ async def sign_in_with_password(
             school_id=account.school_id if account is not None else None,
         )
         await session.commit()
-        if throttle is not None:
-            await throttle.failed(keys, now)
         raise DomainError("signin.password_invalid")
-    previous_chat = await _bind(
+    previous_chat, replaced = await _bind(
         session,
         account,
         messenger=messenger,
@@ -373,10 +452,10 @@ async def sign_in_with_password(
     )
     await session.commit()
     if throttle is not None:
-        await throttle.succeeded(keys)
+        await throttle.succeeded([x.key for x in limits])
     actor = await actor_for_account(session, account.id)
     assert actor is not None
-    return SignInResult(actor, previous_chat)
+    return SignInResult(actor, previous_chat, replaced)
 
 
 async def end_binding(
@@ -473,16 +552,45 @@ async def issue_for(
     now: dt.datetime | None = None,
 ) -> IssuedCredentials:
     """The admin (anyone) or a class teacher (their class's families) issues a one-time
-    password and invite link; earlier unused ones stop working. Commits."""
+    password and invite link; earlier unused ones stop working. Commits.
+
+    Refused while the account is signed in somewhere (``invite.signed_in``): the new password
+    would be shown to the issuer, who could sign in with it from their own messenger account
+    and read everything the holder may (a parent's other children in other classes included).
+    Staff cannot tell whether a request for new credentials comes from the holder, and a
+    holder who lost the device cannot confirm anything from it, so staff may only end the
+    sign-in (the holder's chat is told at once, see ``revoke_for``) and issue afterwards: no
+    takeover happens silently, and each step is audited.
+    """
     await policy.ensure_can_manage_credentials(session, actor, person_id)
     account = await _account_of(session, person_id)
+    if await live_binding(session, account.id) is not None:
+        raise DomainError("invite.signed_in")
     creds = await issue_credentials(session, account, actor=actor, ttl=ttl, now=now)
     await session.commit()
     return creds
 
 
-async def revoke_for(session: AsyncSession, actor: Actor, person_id: int) -> None:
-    """Revoke unused credentials and end the live binding of a person's account. Commits."""
+async def live_binding(session: AsyncSession, account_id: int) -> MessengerBinding | None:
+    """The account's live messenger binding, if it is signed in."""
+    return await session.scalar(
+        select(MessengerBinding).where(
+            MessengerBinding.account_id == account_id, MessengerBinding.ended_at.is_(None)
+        )
+    )
+
+
+@dataclass(frozen=True)
+class EndedBinding:
+    messenger: Messenger
+    chat_id: str
+    language: str | None
+
+
+async def revoke_for(session: AsyncSession, actor: Actor, person_id: int) -> list[EndedBinding]:
+    """Revoke unused credentials and end the live binding of a person's account. Commits.
+
+    Returns the chats that lost access, for the front end to tell them at once."""
     await policy.ensure_can_manage_credentials(session, actor, person_id)
     account = await _account_of(session, person_id)
     now = utcnow()
@@ -514,6 +622,7 @@ async def revoke_for(session: AsyncSession, actor: Actor, person_id: int) -> Non
         after={"bindings_ended": len(bindings)},
     )
     await session.commit()
+    return [EndedBinding(b.messenger, b.chat_id, account.language) for b in bindings]
 
 
 async def set_blocked(
@@ -543,6 +652,14 @@ async def set_blocked(
 async def ensure_can_manage(session: AsyncSession, actor: Actor, person_id: int) -> None:
     """For the front end: may this actor issue or revoke this person's credentials?"""
     await policy.ensure_can_manage_credentials(session, actor, person_id)
+
+
+async def is_signed_in(session: AsyncSession, actor: Actor, person_id: int) -> bool:
+    """For the front end, after the same check as ``ensure_can_manage``: is the person's
+    account signed in to a messenger (new credentials only after the sign-in is ended)?"""
+    await policy.ensure_can_manage_credentials(session, actor, person_id)
+    account = await _account_of(session, person_id)
+    return await live_binding(session, account.id) is not None
 
 
 async def cli_issue(
@@ -604,6 +721,9 @@ async def cli_issue(
         )
         await session.commit()
         return None
+    if await live_binding(session, account.id) is not None:
+        # The same rule as in the bot (see issue_for): end the sign-in first (--revoke).
+        raise DomainError("invite.signed_in_cli")
     creds = await issue_credentials(session, account, actor=None, ttl=ttl, source="cli")
     await session.commit()
     return creds

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 
 import pytest
@@ -13,8 +14,18 @@ from services.enums import Messenger
 from services.errors import DomainError
 from services.identity import resolve_actor
 from services.models import Account, AuditEntry, Invite, MessengerBinding
-from services.throttle import DatabaseThrottle, RedisThrottle, Throttle, pause_after
-from tests.factories import NOW, SchoolWorld, build_school
+from services.throttle import (
+    CHAT_FREE,
+    FREE_FAILURES,
+    INVITE_FREE,
+    LOGIN_FREE,
+    DatabaseThrottle,
+    Limit,
+    RedisThrottle,
+    Throttle,
+    pause_after,
+)
+from tests.factories import NOW, SchoolWorld, bind_chats, build_school
 
 TG = Messenger.TELEGRAM
 
@@ -187,30 +198,41 @@ def test_pause_grows_and_is_capped() -> None:
     assert pause_after(40) == dt.timedelta(hours=1)
 
 
+async def _password(
+    session: AsyncSession,
+    throttle: Throttle | None,
+    login: str,
+    password: str,
+    user: str,
+) -> str:
+    try:
+        await accounts.sign_in_with_password(
+            session,
+            login=login,
+            password=password,
+            messenger=TG,
+            external_user_id=user,
+            chat_id=user,
+            throttle=throttle,
+            now=NOW,
+        )
+    except DomainError as exc:
+        return exc.code
+    return "ok"
+
+
 async def _throttled_flow(session: AsyncSession, world: SchoolWorld, throttle: Throttle) -> None:
     creds = await issue(session, world)
 
     async def attempt(password: str, user: str = "99", login: str | None = None) -> str:
-        try:
-            await accounts.sign_in_with_password(
-                session,
-                login=login or creds.login,
-                password=password,
-                messenger=TG,
-                external_user_id=user,
-                chat_id=user,
-                throttle=throttle,
-                now=NOW,
-            )
-        except DomainError as exc:
-            return exc.code
-        return "ok"
+        return await _password(session, throttle, login or creds.login, password, user)
 
     results = [await attempt("wrong") for _ in range(5)]
     assert results == ["signin.password_invalid"] * 5
-    # Locked now: even the right password is refused, from this user and for this login.
+    # This chat is paused for this login: even the right password is refused here ...
     assert await attempt(creds.password) == "signin.locked"
-    assert await attempt(creds.password, user="100") == "signin.locked"
+    # ... but a stranger's failures do not lock the owner out: from the owner's chat it works.
+    assert await attempt(creds.password, user="100") == "ok"
     # An unknown login gives the same answers as a known one.
     unknown = [await attempt("x", user="300", login="nobody.x") for _ in range(6)]
     assert unknown == ["signin.password_invalid"] * 5 + ["signin.locked"]
@@ -228,6 +250,145 @@ async def test_throttle_in_redis(
 ) -> None:
     prefix = redis_client.test_prefix  # type: ignore[attr-defined]
     await _throttled_flow(session, world, RedisThrottle(redis_client, prefix=prefix))
+
+
+async def _chat_and_login_limits(
+    session: AsyncSession, world: SchoolWorld, throttle: Throttle
+) -> None:
+    creds = await issue(session, world)
+    # One chat trying many logins is paused after CHAT_FREE attempts, whatever the logins.
+    spray = [
+        await _password(session, throttle, f"guess.{n}", "x", "400") for n in range(CHAT_FREE + 1)
+    ]
+    assert spray == ["signin.password_invalid"] * CHAT_FREE + ["signin.locked"]
+    # Many chats, a few attempts each, for one login: only after LOGIN_FREE attempts in all is
+    # the login itself paused (a stranger's single chat is stopped at FREE_FAILURES).
+    chats = LOGIN_FREE // FREE_FAILURES
+    for chat in range(chats):
+        for _ in range(FREE_FAILURES):
+            await _password(session, throttle, creds.login, "bad", f"5{chat:03d}")
+    assert await _password(session, throttle, creds.login, creds.password, "600") == (
+        "signin.locked"
+    )
+    # The owner's invite link is never stopped by that.
+    result = await accounts.sign_in_with_invite(
+        session,
+        token=creds.invite_token,
+        messenger=TG,
+        external_user_id="600",
+        chat_id="600",
+        throttle=throttle,
+        now=NOW,
+    )
+    assert result.actor.person_id == world.parent.id
+
+
+async def test_chat_strict_login_loose_in_database(
+    session: AsyncSession, session_factory: async_sessionmaker[AsyncSession], world: SchoolWorld
+) -> None:
+    await _chat_and_login_limits(session, world, DatabaseThrottle(session_factory))
+
+
+async def test_chat_strict_login_loose_in_redis(
+    session: AsyncSession, world: SchoolWorld, redis_client: object
+) -> None:
+    prefix = redis_client.test_prefix  # type: ignore[attr-defined]
+    await _chat_and_login_limits(session, world, RedisThrottle(redis_client, prefix=prefix))
+
+
+async def _concurrent_guessers(
+    session: AsyncSession,
+    session_factory: async_sessionmaker[AsyncSession],
+    world: SchoolWorld,
+    throttle: Throttle,
+) -> None:
+    """12 guesses at the same moment from one chat: only FREE_FAILURES passwords are checked."""
+    creds = await issue(session, world)
+
+    async def guess(n: int) -> str:
+        async with session_factory() as own:
+            return await _password(own, throttle, creds.login, f"bad{n}", "700")
+
+    results = await asyncio.gather(*(guess(n) for n in range(12)))
+    assert sorted(results) == sorted(
+        ["signin.password_invalid"] * FREE_FAILURES + ["signin.locked"] * (12 - FREE_FAILURES)
+    )
+    checked = (await audit_actions(session)).count("signin.password_failed")
+    assert checked == FREE_FAILURES
+
+
+async def test_concurrent_guessers_in_database(
+    session: AsyncSession, session_factory: async_sessionmaker[AsyncSession], world: SchoolWorld
+) -> None:
+    await _concurrent_guessers(session, session_factory, world, DatabaseThrottle(session_factory))
+
+
+async def test_concurrent_guessers_in_redis(
+    session: AsyncSession,
+    session_factory: async_sessionmaker[AsyncSession],
+    world: SchoolWorld,
+    redis_client: object,
+) -> None:
+    prefix = redis_client.test_prefix  # type: ignore[attr-defined]
+    throttle = RedisThrottle(redis_client, prefix=prefix)
+    await _concurrent_guessers(session, session_factory, world, throttle)
+
+
+async def test_concurrent_attempts_count_exactly(
+    session_factory: async_sessionmaker[AsyncSession], redis_client: object
+) -> None:
+    """The counters themselves, without passwords: 30 attempts at once on each backend."""
+    prefix = redis_client.test_prefix  # type: ignore[attr-defined]
+    for throttle in (DatabaseThrottle(session_factory), RedisThrottle(redis_client, prefix=prefix)):
+        limits = [Limit("race:key", 7)]
+        waits = await asyncio.gather(*(throttle.attempt(limits, NOW) for _ in range(30)))
+        assert sum(1 for w in waits if w == 0) == 7
+        assert all(w >= 60 for w in waits if w)
+
+
+async def _invite_guessing(session: AsyncSession, world: SchoolWorld, throttle: Throttle) -> None:
+    creds = await issue(session, world)
+    answers = []
+    for n in range(60):
+        try:
+            await accounts.sign_in_with_invite(
+                session,
+                token=f"guess{n:04d}-aaaaaaaaaaaaaaaaaaaaaaaaaa",
+                messenger=TG,
+                external_user_id="800",
+                chat_id="800",
+                throttle=throttle,
+                now=NOW,
+            )
+        except DomainError as exc:
+            answers.append(exc.code)
+    assert answers == ["signin.invite_invalid"] * INVITE_FREE + ["signin.locked"] * (
+        60 - INVITE_FREE
+    )
+    # The guessing chat is paused, the owner's link from their own chat still works.
+    result = await accounts.sign_in_with_invite(
+        session,
+        token=creds.invite_token,
+        messenger=TG,
+        external_user_id="801",
+        chat_id="801",
+        throttle=throttle,
+        now=NOW,
+    )
+    assert result.actor.person_id == world.parent.id
+
+
+async def test_invite_guessing_is_throttled_in_database(
+    session: AsyncSession, session_factory: async_sessionmaker[AsyncSession], world: SchoolWorld
+) -> None:
+    await _invite_guessing(session, world, DatabaseThrottle(session_factory))
+
+
+async def test_invite_guessing_is_throttled_in_redis(
+    session: AsyncSession, world: SchoolWorld, redis_client: object
+) -> None:
+    prefix = redis_client.test_prefix  # type: ignore[attr-defined]
+    await _invite_guessing(session, world, RedisThrottle(redis_client, prefix=prefix))
 
 
 async def test_success_resets_the_counters(
@@ -322,3 +483,47 @@ async def test_revoke_and_block(session: AsyncSession, world: SchoolWorld) -> No
             session, token=fresh.invite_token, messenger=TG, external_user_id="9", chat_id="9"
         )
     assert "account.block" in await audit_actions(session)
+
+
+async def test_credentials_of_a_signed_in_account_are_not_handed_to_staff(
+    session: AsyncSession, world: SchoolWorld
+) -> None:
+    await bind_chats(session, world, {"parent": 901})
+    for actor_name in ("class_teacher", "admin"):
+        with pytest.raises(DomainError) as refused:
+            await accounts.issue_for(session, world.actors[actor_name], world.parent.id, now=NOW)
+        assert refused.value.code == "invite.signed_in"
+    account = await session.scalar(select(Account).where(Account.person_id == world.parent.id))
+    assert account is not None
+    with pytest.raises(DomainError) as cli_refused:
+        await accounts.cli_issue(session, login=account.login)
+    assert cli_refused.value.code == "invite.signed_in_cli"
+    assert await session.scalar(select(func.count()).select_from(Invite)) == 0
+    ended = await accounts.revoke_for(session, world.actors["class_teacher"], world.parent.id)
+    assert [(b.messenger, b.chat_id) for b in ended] == [(TG, "901")]
+    creds = await accounts.issue_for(session, world.actors["class_teacher"], world.parent.id)
+    assert creds.password
+
+
+async def test_binding_a_chat_to_a_second_account_ends_the_first(
+    session: AsyncSession, world: SchoolWorld
+) -> None:
+    await bind_chats(session, world, {"teacher": 950})
+    creds = await issue(session, world)  # the parent's
+    result = await accounts.sign_in_with_invite(
+        session,
+        token=creds.invite_token,
+        messenger=TG,
+        external_user_id="950",
+        chat_id="950",
+        now=NOW,
+    )
+    assert result.replaced == (f"{world.teacher.first_name} {world.teacher.last_name}",)
+    live = (
+        await session.scalars(
+            select(MessengerBinding.account_id).where(
+                MessengerBinding.external_user_id == "950", MessengerBinding.ended_at.is_(None)
+            )
+        )
+    ).all()
+    assert list(live) == [result.actor.account_id]
