@@ -105,10 +105,11 @@ def _lessons_ahead(
         from services.lessons import keep_ahead
 
         async with session_factory() as session:
-            done = await keep_ahead(session, dt.datetime.now(ZoneInfo(tz)).date())
+            done = await keep_ahead(session, utcnow().astimezone(ZoneInfo(tz)).date())
         return sum(g.created for g in done)
 
     return run
+        from services.models import utcnow
 
 
 async def start(

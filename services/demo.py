@@ -1851,7 +1851,7 @@ async def build_demo(
     Each dict has ``role``, ``name``, ``login``, ``password`` and ``invite`` (a deep link).
     """
     if today is None:
-        today = dt.datetime.now(ZoneInfo(DEMO_TIMEZONE)).date()
+        today = utcnow().astimezone(ZoneInfo(DEMO_TIMEZONE)).date()
     async with session_factory() as session:
         school = await session.scalar(select(School).where(School.code == DEMO_CODE))
         if school is not None:

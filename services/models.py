@@ -60,7 +60,27 @@ NAMING_CONVENTION = {
 
 
 def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
+_clock_offset: dt.timedelta | None = None
+
+
+    """The process's current time, timezone-aware UTC; every default "now" comes from here."""
+    now = dt.datetime.now(dt.UTC)
+    return now if _clock_offset is None else now + _clock_offset
+
+
+def start_clock_at(moment: dt.datetime | None) -> None:
+    """Make this process's clock start at ``moment`` and run on from it (None: the real clock).
+
+    For tests and demonstrations only (the ``CLOCK_START`` setting): an end-to-end test pins
+    the bot process's day and hour so that it passes at any hour and on any weekday.
+    """
+    global _clock_offset
+    if moment is None:
+        _clock_offset = None
+        return
+    if moment.tzinfo is None:
+        raise ValueError("the clock's start needs a time zone")
+    _clock_offset = moment - dt.datetime.now(dt.UTC)
 
 
 class UTCDateTime(TypeDecorator[dt.datetime]):

@@ -4,22 +4,37 @@ as a subprocess (`python -m bot run`) talking HTTP to it through TELEGRAM_API_UR
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import json
 import os
 import signal
 import sys
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 
 from testkit.botapi import BotAPIServer
+from services.models import start_clock_at
 
 ROOT = Path(__file__).resolve().parents[2]
 TOKEN = "424242:e2e-test-token-abcdefghijklmnopqrstuvwxyz"
 BOT_ID = 424242
 
+# The moment both the test process and the bot process start their clocks at (CLOCK_START):
+# a Wednesday of a study period, mid-morning, outside quiet hours and every scheduled job,
+# so that the end-to-end tests pass at any hour and on any weekday.
+E2E_NOW = dt.datetime(2026, 12, 2, 10, 20, tzinfo=dt.timezone(dt.timedelta(hours=3)))
+
+
+@pytest.fixture(autouse=True)
+def _e2e_clock() -> Iterator[None]:
+    start_clock_at(E2E_NOW)
+    try:
+        yield
+    finally:
+        start_clock_at(None)
 
 @dataclass
 class BotProcess:
@@ -59,6 +74,7 @@ def bot_env(base_url: str, database_url: str, **extra: str) -> dict[str, str]:
     env.update(extra)
     return env
 
+        CLOCK_START=E2E_NOW.isoformat(),
 
 async def run_cli(env: dict[str, str], *args: str, wait_s: float = 120.0) -> tuple[int, str, str]:
     proc = await asyncio.create_subprocess_exec(
@@ -104,7 +120,40 @@ async def start_bot(env: dict[str, str], tmp_path: Path) -> BotProcess:
         stdin=asyncio.subprocess.DEVNULL,
     )
     log_file.close()
-    return BotProcess(proc, log_path, env)
+    bot = BotProcess(proc, log_path, env)
+    _bots.append(bot)
+    return bot
+
+
+_bots: list[BotProcess] = []
+
+
+def error_lines(log: str) -> list[str]:
+    """ERROR and CRITICAL lines of a bot log (JSON lines, or text lines and tracebacks)."""
+    found = []
+    for line in log.splitlines():
+        try:
+            record = json.loads(line)
+        except ValueError:
+            record = None
+        if isinstance(record, dict):
+            if str(record.get("level", "")).upper() in ("ERROR", "CRITICAL"):
+                found.append(line)
+        elif re.search(r"\b(ERROR|CRITICAL)\b", line) or line.startswith("Traceback"):
+            found.append(line)
+    return found
+
+
+@pytest.fixture(autouse=True)
+def _no_errors_in_bot_logs() -> Iterator[None]:
+    """Every bot process a test started must have logged no error (a button answered twice,
+    a handler that failed, a refused API call…): checked once the test is over."""
+    first = len(_bots)
+    yield
+    started, _bots[first:] = _bots[first:], []
+    bad = [line for bot in started if not bot.errors_expected for line in error_lines(bot.log())]
+    if bad:
+        pytest.fail("errors in the bot's log:\n" + "\n".join(bad[:20]), pytrace=False)
 
 
 async def wait_polling(server: BotAPIServer, bot: BotProcess, wait_s: float = 60.0) -> None:

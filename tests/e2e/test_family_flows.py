@@ -2,7 +2,7 @@
 demo school (a parent with two children, one of them a signed-in student, a trusted person).
 
 Every view for the parent (switching children) and for the student; a forged button; an
-advance notice. The demo is built for today, and the bot uses the real clock.
+advance notice. The demo is built for E2E_NOW's day, and the bot's clock starts at E2E_NOW.
 """
 
 from __future__ import annotations

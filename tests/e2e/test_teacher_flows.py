@@ -41,6 +41,7 @@ from services.models import (
     StudyPeriod,
     Subject,
     TeachingAssignment,
+    utcnow,
 )
 from testkit.botapi import BotAPIServer
 from testkit.botapi.models import SentMessage
@@ -68,7 +69,7 @@ class Data:
 
 
 async def build(factory: async_sessionmaker[AsyncSession]) -> Data:
-    today = dt.datetime.now(TZ).date()
+    today = utcnow().astimezone(TZ).date()  # E2E_NOW: the bot's clock starts there too
     async with factory() as s:
         school = School(code="e2e", name="Школа E2E", timezone="Europe/Moscow")
         s.add(school)

@@ -7,7 +7,7 @@ import time
 from types import SimpleNamespace
 
 from aiogram import Bot
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from notifications import outbox, runtime
@@ -17,8 +17,9 @@ from notifications.worker import Worker, WorkerConfig
 from services.accounts import ensure_account
 from services.db import make_engine, make_session_factory
 from services.enums import OutboxStatus
-from services.models import OutboxMessage, Person, utcnow
+from services.models import OutboxMessage, Person, start_clock_at, utcnow
 from testkit.botapi import BotAPIServer
+from tests.factories import NOW
 
 from .conftest import World, bind, close_bot, fast_pacing, make_bot, rows
 
@@ -134,6 +135,9 @@ async def test_runtime_starts_and_stops(
     bot: Bot,
 ) -> None:
     settings = SimpleNamespace(redis_url=None, notify_rate_per_second=25)
+    # The scheduler and the worker run on the process's clock: pinned to the world's morning,
+    # when no scheduled job sends anything, so the count below holds at any hour and weekday.
+    start_clock_at(NOW)
     rt = await runtime.start(bot, session_factory, settings)
     try:
         await outbox.enqueue(
@@ -147,8 +151,14 @@ async def test_runtime_starts_and_stops(
         )
         await session.commit()
         await server.wait_for(world.chats["parent"], lambda m: "М" in m.content, since=0, timeout=5)
+        # One scheduling round for certain (the runtime's own first tick may come later).
+        assert rt.scheduler is not None
+        await rt.scheduler.tick()
+        queued = await session.scalar(select(func.count()).select_from(OutboxMessage))
     finally:
         await rt.stop()
+        start_clock_at(None)
+    assert queued == 1
     assert rt.worker is not None and rt.worker.stats.sent == 1
     row = await session.scalar(select(OutboxMessage))
     assert row is not None
