@@ -68,8 +68,12 @@ class _Open:
     attrs: dict[str, str] = field(default_factory=dict)
 
 
-def _utf16_len(text: str) -> int:
+def utf16_length(text: str) -> int:
+    """Length in UTF-16 code units: how Telegram counts text (an emoji outside the BMP is 2)."""
     return len(text.encode("utf-16-le")) // 2
+
+
+_utf16_len = utf16_length
 
 
 def _decode_entity(text: str, pos: int) -> tuple[str, int] | None:
@@ -264,3 +268,35 @@ def _close(tag: _Open, end_utf16: int, entities: list[dict[str, Any]], stack: li
         if tag.name == "pre" and tag.attrs.get("language"):
             entity["language"] = tag.attrs["language"]
     entities.append(entity)
+
+
+# --------------------------------------------------------------------------- what a user sees
+
+
+def entity_text(plain: str, entity: dict[str, Any]) -> str:
+    """The part of ``plain`` an entity covers (offsets and lengths are UTF-16 code units)."""
+    units = plain.encode("utf-16-le")
+    start = entity["offset"] * 2
+    return units[start : start + entity["length"] * 2].decode("utf-16-le")
+
+
+@dataclass(frozen=True)
+class Seen:
+    """A message as its recipient sees it: the visible text and the formatted pieces."""
+
+    text: str
+    entities: list[dict[str, Any]]
+
+    def formatted(self, kind: str) -> list[str]:
+        """The visible pieces carrying an entity of ``kind`` ("bold", "italic", "text_link"…)."""
+        return [entity_text(self.text, e) for e in self.entities if e["type"] == kind]
+
+    @property
+    def length(self) -> int:
+        return utf16_length(self.text)
+
+
+def seen(html_text: str) -> Seen:
+    """Parse a message sent with ``parse_mode=HTML`` as Telegram would (raises on bad markup)."""
+    plain, entities = parse_html(html_text)
+    return Seen(plain, entities)

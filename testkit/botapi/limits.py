@@ -37,6 +37,8 @@ class Limits:
     """
 
     enforce: bool = True
+    # Counted as Telegram does: the visible text after entity parsing, in UTF-16 code units
+    # (an emoji outside the BMP counts 2); over the limit is "Bad Request: message is too long".
     max_text_length: int | None = 4096
     max_caption_length: int | None = 1024
     reject_empty_text: bool = True

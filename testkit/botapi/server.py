@@ -18,7 +18,7 @@ import aiohttp
 from aiohttp import web
 
 from testkit.botapi.faults import Fault, Faults
-from testkit.botapi.html import HTMLParseError, parse_html
+from testkit.botapi.html import HTMLParseError, parse_html, utf16_length
 from testkit.botapi.limits import Limits, RateLimiter
 from testkit.botapi.models import (
     ApiError,
@@ -966,13 +966,13 @@ class BotAPIServer:
             raise bad_request("unsupported parse_mode")
         if caption:
             max_len = limits.max_caption_length
-            if limits.on(max_len) and max_len is not None and len(plain) > max_len:
+            if limits.on(max_len) and max_len is not None and utf16_length(plain) > max_len:
                 raise bad_request("message caption is too long")
         else:
             if limits.on(limits.reject_empty_text) and not plain.strip():
                 raise bad_request("message text is empty")
             max_len = limits.max_text_length
-            if limits.on(max_len) and max_len is not None and len(plain) > max_len:
+            if limits.on(max_len) and max_len is not None and utf16_length(plain) > max_len:
                 raise bad_request("message is too long")
         return plain, result_entities
 

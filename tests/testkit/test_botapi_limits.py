@@ -48,6 +48,23 @@ async def test_text_limits(opened: BotAPIServer, bot: Bot) -> None:
         await bot.send_message(1001, "<b></b>", parse_mode="HTML")
 
 
+async def test_text_limit_counts_utf16_units_of_the_parsed_text(
+    opened: BotAPIServer, bot: Bot
+) -> None:
+    # 2048 emoji are 4096 UTF-16 code units: accepted; one more unit is refused like Telegram.
+    await bot.send_message(1001, "😀" * 2048)
+    with pytest.raises(TelegramBadRequest, match="Bad Request: message is too long"):
+        await bot.send_message(1001, "😀" * 2048 + "x")
+    with pytest.raises(TelegramBadRequest, match="message is too long"):
+        await bot.send_message(1001, "<b>" + "😀" * 2000 + "</b>" + "&amp;" * 97, parse_mode="HTML")
+    # entities decode to one character each, tags count nothing
+    await bot.send_message(1001, "<i>" + "&lt;" * 4096 + "</i>", parse_mode="HTML")
+    with pytest.raises(TelegramBadRequest, match="message caption is too long"):
+        from aiogram.types import BufferedInputFile
+
+        await bot.send_document(1001, BufferedInputFile(b"x", "a.txt"), caption="😀" * 513)
+
+
 async def test_caption_limit(opened: BotAPIServer, bot: Bot) -> None:
     from aiogram.types import BufferedInputFile
 
