@@ -369,6 +369,22 @@ class MarksPage:
     periods: list[StudyPeriod]
     subjects: list[SubjectReport]
     today: dt.date
+    # Grade 1 has no marks, only attendance and topics (seed 002 §4.5): the page says so once.
+    first_grade: bool = False
+
+
+async def _grade_on(session: AsyncSession, student_id: int, day: dt.date) -> int | None:
+    """The grade of the class the student was in on ``day`` (None when not enrolled)."""
+    return await session.scalar(
+        select(SchoolClass.grade)
+        .join(Enrolment, Enrolment.class_id == SchoolClass.id)
+        .where(
+            Enrolment.student_id == student_id,
+            Enrolment.arrived_on <= day,
+            or_(Enrolment.left_on.is_(None), Enrolment.left_on > day),
+        )
+        .limit(1)
+    )
 
 
 def fives_needed(
@@ -503,6 +519,9 @@ async def marks_page(
                 )
             ).all()
         )
+    on = min(max(today, period.starts_on), period.ends_on)
+    if await _grade_on(session, student.id, on) == 1:
+        return MarksPage(student, True, period, periods, [], today, first_grade=True)
     subjects = await diary.marks_by_subject(session, actor, student.id, period.id)
     finals = (
         await session.scalars(

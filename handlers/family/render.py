@@ -315,7 +315,9 @@ def marks_messages(t: Translator, page: MarksPage) -> list[str]:
         top.append(not_available(t, "marks"))
         return split_blocks(["\n".join(top)])
     blocks = ["\n".join(top)]
-    if not page.subjects:
+    if page.first_grade:
+        blocks.append(t("family.marks.first_grade"))
+    elif not page.subjects:
         blocks.append(t("family.marks.none"))
     blocks.extend(subject_block(t, s) for s in page.subjects)
     if any(m.weight > 1 for s in page.subjects for m in s.marks):

@@ -293,6 +293,23 @@ async def test_marks_page_with_advice_and_final_marks(
     assert "average 4.33 → “4”" in en and "one more 5 would make it “5”" in en
 
 
+async def test_first_grade_marks_say_once_that_grade_1_has_no_marks(
+    session: AsyncSession, world: SchoolWorld
+) -> None:
+    student = world.first_student.id
+    page = await family.marks_page(session, world.actors["first_student"], student, None, NOW)
+    assert page.first_grade and page.subjects == []
+    for t in (RU, EN):
+        text = "\n".join(render.marks_messages(t, page))
+        assert text.count(t("family.marks.first_grade")) == 1
+        assert t("family.marks.none") not in text
+    # An older class is unchanged.
+    other = await family.marks_page(
+        session, world.actors["parent2"], world.students[1].id, None, NOW
+    )
+    assert not other.first_grade and other.subjects
+
+
 async def test_marks_in_the_holidays_show_the_period_just_ended(
     session: AsyncSession, world: SchoolWorld
 ) -> None:
