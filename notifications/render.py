@@ -1,9 +1,17 @@
 """Payload → neutral message: HTML text and buttons, in the recipient's language.
 
 Texts come from ``notifications/locales/{ru,en}.toml`` (flat dotted keys, ``str.format``
-placeholders; Russian is the fallback). Every value taken from a payload — names, subjects,
-reasons, homework, news — is HTML-escaped before it is put into a template, so a user-entered
-``<b>`` can neither break the markup nor inject any.
+placeholders; Russian is the fallback). User text follows the one rule of
+:mod:`services.richtext` (docs/user-text.md): every value taken from a payload — names,
+subjects, reasons, homework, comments, news titles — is plain text and HTML-escaped exactly
+once, here, when it is put into a template, so a user-entered ``<b>`` can neither break the
+markup nor inject any. The body of a broadcast is the one exception: it is stored as the
+checked HTML subset (the sender's bold, links…) and goes in as it is, checked again, never
+escaped a second time.
+
+Every message fits Telegram's limits as Telegram counts them (visible text after parsing, in
+UTF-16 code units): merged alerts are split by :func:`chunk_items`, and :func:`fit` shortens
+whatever is still too long.
 
 The worker enriches payloads before rendering: ``student`` (a display name) for alerts about a
 child, ``attendance_id`` for absence alerts, ``news`` for broadcasts.
@@ -21,16 +29,16 @@ from pathlib import Path
 from typing import Any
 
 from notifications.transport import Attachment, Button, OutMessage
+from services.richtext import CAPTION_LIMIT, TEXT_LIMIT, clean_html, shorten_html, visible_length
 from services.texts import catalog_of, format_date, format_date_range
 
 log = logging.getLogger(__name__)
 
 DEFAULT_LANG = "ru"
 LOCALES_DIR = Path(__file__).resolve().parent / "locales"
-# Telegram's limits: 4096 characters of text, 1024 of a caption (counted after HTML parsing;
-# a margin is kept for the markup).
-MAX_TEXT = 3800
-MAX_CAPTION = 1000
+# Telegram's limits: 4096 UTF-16 units of visible text, 1024 of a caption (after HTML parsing).
+MAX_TEXT = TEXT_LIMIT
+MAX_CAPTION = CAPTION_LIMIT
 
 FAMILY_REASONS = ("ill", "excused", "unknown")
 
@@ -258,7 +266,9 @@ def render_text(kind: str, payload: Mapping[str, Any], lang: str) -> str:
         lines = [head]
         if news.get("title"):
             lines.append(f"<b>{escape(news['title'])}</b>")
-        lines.append(escape(news.get("body", "")))
+        # The body is the sender's formatted text, stored as the checked HTML subset: checked
+        # again here (a row written some other way cannot inject markup) and not escaped again.
+        lines.append(clean_html(str(news.get("body") or "")))
         if news.get("author"):
             lines.append(t(lang, "notify.news.from", author=news["author"]))
         return "\n".join(lines)
@@ -391,7 +401,7 @@ def chunk_items(items: Sequence[Item], lang: str, limit: int = MAX_TEXT) -> list
     current: list[Item] = []
     for it in items:
         candidate = [*current, it]
-        if current and len(render_merged(candidate, lang, quiet=True).text) > limit:
+        if current and visible_length(render_merged(candidate, lang, quiet=True).text) > limit:
             chunks.append(current)
             current = [it]
         else:
@@ -402,21 +412,13 @@ def chunk_items(items: Sequence[Item], lang: str, limit: int = MAX_TEXT) -> list
 
 
 def fit(message: OutMessage) -> OutMessage:
-    """Trim a message that is still too long (a huge news text, a long report)."""
+    """Shorten a message that is still too long (a huge news text, a long report): cut at a
+    paragraph, line or word boundary with the tags kept balanced, and an ellipsis."""
     limit = MAX_CAPTION if message.attachment is not None else MAX_TEXT
-    if len(message.text) <= limit:
+    if visible_length(message.text) <= limit:
         return message
-    # Cut at a line boundary (every tag of a template closes on its line) when there is one
-    # late enough; else inside the text, never inside an HTML entity.
-    cut = message.text[:limit]
-    if "\n" in cut[limit // 2 :]:
-        cut = cut.rsplit("\n", 1)[0]
-    else:
-        amp = cut.rfind("&")
-        if amp != -1 and ";" not in cut[amp:]:
-            cut = cut[:amp]
     return OutMessage(
-        text=cut + "\n…",
+        text=shorten_html(message.text, limit),
         buttons=message.buttons,
         attachment=message.attachment,
         silent=message.silent,

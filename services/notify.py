@@ -14,7 +14,7 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from notifications import outbox
-from services import audit, policy
+from services import audit, policy, richtext
 from services.calendar import school_today
 from services.enums import STAFF_ROLES, GuardianKind, NewsKind, OutboxStatus, Role
 from services.errors import ValidationFailed
@@ -39,10 +39,11 @@ from services.models import (
 
 FAMILY_REASONS = ("ill", "excused", "unknown")
 MARKS_MODES = ("instant", "hourly", "evening")
-MAX_NEWS_TEXT = 3500
+# Visible length of a broadcast: the alert adds a heading and the author (Telegram: 4096).
+MAX_NEWS_TEXT = 4000
 # Alerts that died because the user had blocked the bot are sent when they come back, if younger.
 REVIVE_BLOCKED_WITHIN = dt.timedelta(days=3)
-MAX_NEWS_CAPTION = 900
+MAX_NEWS_CAPTION = 900  # a caption holds 1024
 MAX_NEWS_TITLE = 200
 ATTACHMENT_KINDS = ("document", "photo")
 
@@ -306,6 +307,21 @@ async def broadcast_recipients(
     return people
 
 
+def broadcast_body(text: str | None, *, with_attachment: bool = False) -> str:
+    """The body of a broadcast as it is stored: the sender's formatted text (e.g. the
+    messenger's HTML of the message) as the checked HTML subset of services.richtext, never
+    escaped again when rendered. Its visible length (UTF-16 units, as Telegram counts) is at
+    most MAX_NEWS_TEXT, or MAX_NEWS_CAPTION under a file, so that the alert with its heading
+    fits one message."""
+    body = richtext.clean_html((text or "").strip()).strip()
+    limit = MAX_NEWS_CAPTION if with_attachment else MAX_NEWS_TEXT
+    if not richtext.visible_text(body).strip():
+        raise ValidationFailed("notify.news_empty")
+    if richtext.visible_length(body) > limit:
+        raise ValidationFailed("error.too_long", field="text", limit=limit)
+    return body
+
+
 async def create_broadcast(
     session: AsyncSession,
     actor: Actor,
@@ -333,13 +349,8 @@ async def create_broadcast(
         if not actor.has(Role.ADMIN, Role.DIRECTOR, Role.DEPUTY):
             raise policy.deny(actor, "school_news")
         kind = NewsKind.SCHOOL_NEWS
-    body = (text or "").strip()
     att = _attachment_ref(attachment)
-    limit = MAX_NEWS_CAPTION if att is not None else MAX_NEWS_TEXT
-    if not body:
-        raise ValidationFailed("notify.news_empty")
-    if len(body) > limit:
-        raise ValidationFailed("error.too_long", field="text", limit=limit)
+    body = broadcast_body(text, with_attachment=att is not None)
     clean_title = (title or "").strip() or None
     if clean_title is not None and len(clean_title) > MAX_NEWS_TITLE:
         raise ValidationFailed("error.too_long", field="title", limit=MAX_NEWS_TITLE)

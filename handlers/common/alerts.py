@@ -27,6 +27,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import Translator
+from handlers.common.render import answer_long
 from services import notify, people
 from services.enums import Role
 from services.identity import Actor
@@ -234,21 +235,20 @@ async def broadcast_target(
 
 
 async def broadcast_text(message: Message, state: FSMContext, t: Translator) -> None:
-    text = message.html_text or ""
     attachment: dict[str, str] | None = None
     if message.photo:
         attachment = {"kind": "photo", "file_ref": message.photo[-1].file_id}
     elif message.document:
         attachment = {"kind": "document", "file_ref": message.document.file_id}
-    if not text.strip():
-        await message.answer(t("notify.news_empty"))
-        return
+    # The sender's formatting is kept as the checked HTML subset (services.richtext): the
+    # preview and every recipient show it as it is, never escaped a second time.
+    text = notify.broadcast_body(message.html_text, with_attachment=attachment is not None)
     await state.update_data(text=text, attachment=attachment)
     await state.set_state(BroadcastForm.confirm)
     preview = t("alerts.broadcast_preview", text=text)
     if attachment:
         preview += "\n" + t("alerts.broadcast_with_file")
-    await message.answer(preview, reply_markup=_confirm_keyboard(t))
+    await answer_long(message, preview, _confirm_keyboard(t))
 
 
 async def broadcast_send(

@@ -41,8 +41,10 @@ from services.enums import AttendanceCode, Role, WorkKind
 from services.errors import DomainError, ValidationFailed
 from services.identity import Actor
 from services.quickmarks import KIND_SHORT, Problem, QuickParse
+from services.richtext import fit_lines
 
 STATE_KEY = "qm"
+RAW_ECHO = 60  # characters of a typed line shown back in the preview
 # A typed message that looks like marks: a word followed by a mark or "н".
 LOOKS_LIKE_MARKS = re.compile(r"[^\W\d_]{2,}\.?\s+(?:[^\W\d_]\.?\s+)?(?:[1-5]|н\b|нб\b)", re.I)
 
@@ -70,11 +72,12 @@ def preview(
     t: Translator, sheet: LessonSheet, parsed: QuickParse
 ) -> tuple[str, InlineKeyboardMarkup]:
     names = {s.id: s.short_name for s in sheet.students}
-    lines = [lesson_title(t, sheet), t("quick.preview_title")]
+    head = [lesson_title(t, sheet), t("quick.preview_title")]
+    lines: list[str] = []
     kb = InlineKeyboardBuilder()
     rows: list[int] = []
     for n, item in enumerate(parsed.items):
-        raw = escape(item.raw)
+        raw = escape(_clip(item.raw))
         marks = ", ".join(f"{m.value} ({KIND_SHORT[m.work_kind]})" for m in item.marks)
         if item.absence is not None:
             marks = ", ".join(x for x in (marks, code_text(t, item.absence)) if x)
@@ -92,31 +95,42 @@ def preview(
                         lesson_id=sheet.lesson_id, action="pick", item=n, student_id=sid
                     ),
                 )
-            rows.append(len(item.candidates))
+            # Telegram takes at most 8 buttons a row.
+            count = len(item.candidates)
+            rows.extend([4] * (count // 4) + ([count % 4] if count % 4 else []))
         else:
             problem = item.problem.value if item.problem else "unknown"
-            lines.append(t(f"quick.line_{problem}", raw=raw, token=escape(item.bad_token or "")))
+            token = escape(_clip(item.bad_token or ""))
+            lines.append(t(f"quick.line_{problem}", raw=raw, token=token))
+    tail: list[str] = []
     marks_count = len(parsed.marks())
     absent_count = len(parsed.absences())
     if marks_count or absent_count:
-        lines.append("")
-        lines.append(t("quick.confirm_question", marks=marks_count, absent=absent_count))
+        tail.append("")
+        tail.append(t("quick.confirm_question", marks=marks_count, absent=absent_count))
         kb.button(
             text=t("quick.save", count=marks_count + absent_count),
             callback_data=QuickCb(lesson_id=sheet.lesson_id, action="ok"),
         )
         rows.append(1)
     else:
-        lines.append("")
-        lines.append(t("quick.nothing"))
-    lines.append(t("quick.retype"))
+        tail.append("")
+        tail.append(t("quick.nothing"))
+    tail.append(t("quick.retype"))
     kb.button(
         text=t("teacher.btn.cancel"),
         callback_data=QuickCb(lesson_id=sheet.lesson_id, action="cancel"),
     )
     rows.append(1)
     kb.adjust(*rows)
-    return "\n".join(lines), kb.as_markup()
+    # A whole class with long names and many marks must still be one message Telegram takes.
+    text = fit_lines(head, lines, tail, lambda count: t("quick.more_lines", count=count))
+    return text, kb.as_markup()
+
+
+def _clip(typed: str) -> str:
+    """The teacher's own words echoed back: a reminder, not the whole line."""
+    return typed if len(typed) <= RAW_ECHO else typed[: RAW_ECHO - 1] + "…"
 
 
 async def _remember(state: FSMContext, lesson_id: int, parsed: QuickParse | None) -> None:

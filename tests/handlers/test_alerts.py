@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from aiogram import Dispatcher
+from aiogram.methods import SendMessage
 from aiogram.types import Chat, ChatMemberBanned, ChatMemberMember, ChatMemberUpdated, Update, User
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -13,6 +14,7 @@ from handlers.common.alerts import BroadcastCb, PrefCb
 from services import journal
 from services.enums import AttendanceCode
 from services.models import Attendance, MessengerBinding, News, NotificationPrefs, OutboxMessage
+from testkit.botapi.html import seen
 from testkit.recording import RecordingBot, make_callback_update, make_message_update
 from tests.factories import NOW, SchoolWorld, bind_chats, build_school
 
@@ -112,6 +114,47 @@ async def test_class_teacher_broadcast_with_preview(
     await bind(session, world, "parent", 9202)
     await dp.feed_update(bot, make_message_update(9202, "/broadcast"))
     assert "классный руководитель" in bot.session.sent_texts(9202)[-1]
+
+
+async def test_broadcast_preview_shows_the_formatting_and_fits(
+    dp: Dispatcher, bot: RecordingBot, session: AsyncSession
+) -> None:
+    """The preview is what parents will see: bold stays bold, "5 & 7" stays "5 & 7"; a text of
+    4,000 characters previews within Telegram's limit, the buttons under the last part."""
+    world = await build_school(session)
+    await bind(session, world, "class_teacher", 9211)
+    pick = BroadcastCb(action="cls", id=world.cls.id).pack()
+
+    async def compose(text: str, entities: list[dict[str, object]] | None = None) -> list[str]:
+        await dp.feed_update(bot, make_message_update(9211, "/broadcast"))
+        await dp.feed_update(bot, make_callback_update(9211, pick, message_text="…"))
+        bot.session.clear()
+        await dp.feed_update(bot, make_message_update(9211, text, entities=entities))
+        return bot.session.sent_texts(9211)
+
+    [preview] = await compose(
+        "Экскурсия в музей & 5 & 7", [{"type": "bold", "offset": 0, "length": 9}]
+    )
+    shown = seen(preview)
+    assert "Экскурсия в музей & 5 & 7" in shown.text.split("\n")
+    assert "Экскурсия" in shown.formatted("bold")
+    await dp.feed_update(
+        bot, make_callback_update(9211, BroadcastCb(action="send").pack(), message_text="…")
+    )
+    news = await session.scalar(select(News))
+    assert news is not None
+    body = seen(news.body)
+    assert (body.text, body.formatted("bold")) == ("Экскурсия в музей & 5 & 7", ["Экскурсия"])
+
+    long = " ".join(["Слово"] * 667)[:4000]
+    previews = await compose(long)
+    assert previews and all(seen(p).length <= 4096 for p in previews)
+    assert "".join(seen(p).text for p in previews).replace("\n", "").endswith(long[-100:])
+    sent = bot.session.requests_of(SendMessage)
+    assert sent[-1].reply_markup is not None and all(r.reply_markup is None for r in sent[:-1])
+    # one character more than a broadcast may hold is refused before the preview
+    refused = await compose("я" * 4001)
+    assert len(refused) == 1 and "4000" in refused[0]
 
 
 async def test_blocking_the_bot_marks_the_binding_unreachable(

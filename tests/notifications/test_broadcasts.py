@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import pytest
+from aiogram.types import Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from notifications.worker import Worker
 from services import notify
 from services.errors import AccessDenied, ValidationFailed
 from testkit.botapi import BotAPIServer
+from testkit.botapi.html import seen
 
 from .conftest import FakeClock, World, bind
 
@@ -47,6 +49,47 @@ async def test_class_event_to_parents_with_ack(
         await notify.broadcast_stats(session, w.actors["parent"], news.id)
 
 
+def typed(text: str, entities: list[dict[str, object]] | None = None) -> str:
+    """What the bot reads from a message typed in a Telegram client (aiogram's html_text)."""
+    message = Message.model_validate(
+        {
+            "message_id": 1,
+            "date": 0,
+            "chat": {"id": 1, "type": "private"},
+            "text": text,
+            "entities": entities or [],
+        }
+    )
+    return message.html_text
+
+
+async def test_formatted_broadcast_reaches_parents_as_the_sender_typed_it(
+    session: AsyncSession, world: World, worker: Worker, clock: FakeClock, server: BotAPIServer
+) -> None:
+    """The sender's bold stays bold, "5 & 7" arrives as "5 & 7" and a name with markup
+    characters shows as it is: nothing escaped twice, nothing injected."""
+    w = world.w
+    w.class_teacher.last_name = "<Кл.> & Ко"
+    await session.commit()
+    bold = typed("Экскурсия в музей", [{"type": "bold", "offset": 0, "length": 9}])
+    for text in (bold, typed("5 & 7"), typed("<b>не жирный</b> &amp;")):
+        await notify.create_broadcast(
+            session, w.actors["class_teacher"], class_id=w.cls.id, text=text, now=clock()
+        )
+    await worker.run_once()
+    for chat in (world.chats["parent"], world.chats["parent2"]):
+        sent = server.sent_to(chat)
+        assert len(sent) == 3
+        # each message as its recipient sees it, by its body line
+        by_body = {s.text.split("\n")[1]: s for s in (seen(m.raw_text or "") for m in sent)}
+        assert set(by_body) == {"Экскурсия в музей", "5 & 7", "<b>не жирный</b> &amp;"}
+        assert by_body["Экскурсия в музей"].formatted("bold") == ["Класс 7А", "Экскурсия"]
+        assert by_body["<b>не жирный</b> &amp;"].formatted("bold") == ["Класс 7А"]
+        assert all(s.text.endswith("<Кл.> & Ко") for s in by_body.values())
+        # what the server parsed is what the bot meant
+        assert sorted(m.content for m in sent) == sorted(s.text for s in by_body.values())
+
+
 async def test_who_may_broadcast(session: AsyncSession, world: World) -> None:
     w = world.w
     for who, class_id in (
@@ -62,7 +105,7 @@ async def test_who_may_broadcast(session: AsyncSession, world: World) -> None:
     with pytest.raises(ValidationFailed):
         await notify.create_broadcast(session, w.actors["admin"], class_id=None, text="  ")
     with pytest.raises(ValidationFailed):
-        await notify.create_broadcast(session, w.actors["admin"], class_id=None, text="x" * 4000)
+        await notify.create_broadcast(session, w.actors["admin"], class_id=None, text="x" * 4001)
     with pytest.raises(ValidationFailed):
         await notify.create_broadcast(
             session,

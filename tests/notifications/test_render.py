@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from notifications import render
 from notifications.render import Item, catalog, placeholders
+from notifications.transport import Attachment
+from services import notify
 from services.texts import normalize_lang
+from testkit.botapi.html import seen
 
 
 def test_locales_have_the_same_keys_and_placeholders() -> None:
@@ -42,10 +45,16 @@ def test_long_merges_are_split_and_trimmed() -> None:
     chunks = render.chunk_items(items, "ru")
     assert len(chunks) > 1 and sum(len(c) for c in chunks) == 200
     assert all(
-        len(render.render_merged(c, "ru", quiet=True).text) <= render.MAX_TEXT for c in chunks
+        seen(render.render_merged(c, "ru", quiet=True).text).length <= render.MAX_TEXT
+        for c in chunks
     )
     long = render.fit(render.OutMessage(text="a &amp; b " * 1000))
-    assert len(long.text) <= render.MAX_TEXT + 2 and not long.text.rstrip("…\n").endswith("&amp")
+    shown = seen(long.text)  # Telegram parses it: no entity or tag cut in half
+    assert shown.length <= render.MAX_TEXT and shown.text.startswith("a & b a & b")
+    caption = render.fit(
+        render.OutMessage(text="<b>" + "😀" * 600 + "</b>", attachment=Attachment("photo", "f"))
+    )
+    assert seen(caption.text).length <= render.MAX_CAPTION == 1024
 
 
 def test_unknown_language_falls_back_to_russian() -> None:
@@ -72,3 +81,28 @@ def test_other_kinds_render() -> None:
         "en",
     )
     assert "pass" in final and "2 четверть" in final
+
+
+def test_news_shows_the_senders_formatting_and_text_once_escaped() -> None:
+    """A class event typed "Экскурсия в музей" with the first word bold, and "5 & 7": the
+    parent sees exactly that (the stored body is the checked HTML subset, never re-escaped),
+    and names around it are plain text escaped once."""
+    for body, visible, bold in (
+        ("<b>Экскурсия</b> в музей", "Экскурсия в музей", ["Экскурсия"]),
+        ("5 &amp; 7", "5 & 7", []),
+        ("&lt;b&gt;не жирный&lt;/b&gt;", "<b>не жирный</b>", []),
+    ):
+        stored = notify.broadcast_body(body)
+        payload = {
+            "news_id": 1,
+            "news": {"body": stored, "class": "5<А>", "author": "Анна & Co", "title": "a&b"},
+        }
+        for kind in ("news.class", "news.school"):
+            shown = seen(render.render(kind, payload, "ru").text)
+            lines = shown.text.split("\n")
+            assert visible in lines
+            assert "a&b" in lines
+            assert bold == [piece for piece in shown.formatted("bold") if piece in visible]
+            assert "Анна & Co" in shown.text
+            if kind == "news.class":
+                assert "5<А>" in shown.text
