@@ -244,6 +244,14 @@ def _dispatch(command: str, args: argparse.Namespace) -> int:
                 settings.redis_url.get_secret_value() if settings.redis_url else None,
             ],
         )
+        if settings.clock_start is not None:
+            from services.models import start_clock_at
+
+            start_clock_at(settings.clock_start)
+            logging.getLogger("bot").warning(
+                "the clock is pinned by CLOCK_START (tests and demonstrations only)",
+                extra={"clock_start": settings.clock_start.isoformat()},
+            )
         if command == "run":
             settings.require_token()
             return asyncio.run(cmd_run(settings))
@@ -267,11 +275,3 @@ def _dispatch(command: str, args: argparse.Namespace) -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
-        if settings.clock_start is not None:
-            from services.models import start_clock_at
-
-            start_clock_at(settings.clock_start)
-            logging.getLogger("bot").warning(
-                "the clock is pinned by CLOCK_START (tests and demonstrations only)",
-                extra={"clock_start": settings.clock_start.isoformat()},
-            )

@@ -63,6 +63,9 @@ class Settings(BaseSettings):
     backup_keep_weekly: int = Field(default=5, alias="BACKUP_KEEP_WEEKLY", ge=0, le=520)
     # How long issued one-time passwords and invite links stay valid.
     credential_ttl_days: int = Field(default=7, alias="CREDENTIAL_TTL_DAYS", ge=1, le=90)
+    # For tests and demonstrations only: the process's clock starts at this moment (ISO 8601
+    # with an offset, e.g. 2026-12-02T10:20:00+03:00) and runs on from it.
+    clock_start: dt.datetime | None = Field(default=None, alias="CLOCK_START")
 
     @field_validator("backup_mirrors", mode="before")
     @classmethod
@@ -71,9 +74,13 @@ class Settings(BaseSettings):
             return [part.strip() for part in value.split(",") if part.strip()]
         return value
 
-    # For tests and demonstrations only: the process's clock starts at this moment (ISO 8601
-    # with an offset, e.g. 2026-12-02T10:20:00+03:00) and runs on from it.
-    clock_start: dt.datetime | None = Field(default=None, alias="CLOCK_START")
+    @field_validator("clock_start")
+    @classmethod
+    def _clock_start(cls, value: dt.datetime | None) -> dt.datetime | None:
+        if value is not None and value.tzinfo is None:
+            raise ValueError("needs a UTC offset, e.g. 2026-12-02T10:20:00+03:00")
+        return value
+
     @field_validator("bot_token", mode="before")
     @classmethod
     def _token(cls, value: object) -> object:
@@ -82,13 +89,6 @@ class Settings(BaseSettings):
         if not isinstance(value, str) or not TOKEN_RE.match(value.strip()):
             raise ValueError(
                 "expected digits, a colon and about 35 letters, digits, - or _ "
-    @field_validator("clock_start")
-    @classmethod
-    def _clock_start(cls, value: dt.datetime | None) -> dt.datetime | None:
-        if value is not None and value.tzinfo is None:
-            raise ValueError("needs a UTC offset, e.g. 2026-12-02T10:20:00+03:00")
-        return value
-
                 f"(like {TOKEN_EXAMPLE}), as @BotFather gives it"
             )
         return value.strip()

@@ -103,13 +103,13 @@ def _lessons_ahead(
         from zoneinfo import ZoneInfo
 
         from services.lessons import keep_ahead
+        from services.models import utcnow
 
         async with session_factory() as session:
             done = await keep_ahead(session, utcnow().astimezone(ZoneInfo(tz)).date())
         return sum(g.created for g in done)
 
     return run
-        from services.models import utcnow
 
 
 async def start(

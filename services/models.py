@@ -59,10 +59,10 @@ NAMING_CONVENTION = {
 }
 
 
-def utcnow() -> dt.datetime:
 _clock_offset: dt.timedelta | None = None
 
 
+def utcnow() -> dt.datetime:
     """The process's current time, timezone-aware UTC; every default "now" comes from here."""
     now = dt.datetime.now(dt.UTC)
     return now if _clock_offset is None else now + _clock_offset

@@ -15,13 +15,12 @@ from pathlib import Path
 
 import pytest
 
-from testkit.botapi import BotAPIServer
 from services.models import start_clock_at
+from testkit.botapi import BotAPIServer
 
 ROOT = Path(__file__).resolve().parents[2]
 TOKEN = "424242:e2e-test-token-abcdefghijklmnopqrstuvwxyz"
 BOT_ID = 424242
-
 # The moment both the test process and the bot process start their clocks at (CLOCK_START):
 # a Wednesday of a study period, mid-morning, outside quiet hours and every scheduled job,
 # so that the end-to-end tests pass at any hour and on any weekday.
@@ -36,11 +35,15 @@ def _e2e_clock() -> Iterator[None]:
     finally:
         start_clock_at(None)
 
+
 @dataclass
 class BotProcess:
     proc: asyncio.subprocess.Process
     log_path: Path
     env: dict[str, str] = field(default_factory=dict)
+    # A test that provokes failures on purpose sets this; otherwise any ERROR line in the log
+    # fails the test at teardown (see ``_no_errors_in_bot_logs``).
+    errors_expected: bool = False
 
     def log(self) -> str:
         return self.log_path.read_text(encoding="utf-8", errors="replace")
@@ -70,11 +73,11 @@ def bot_env(base_url: str, database_url: str, **extra: str) -> dict[str, str]:
         LOG_LEVEL="INFO",
         LOG_FORMAT="json",
         PYTHONUNBUFFERED="1",
+        CLOCK_START=E2E_NOW.isoformat(),
     )
     env.update(extra)
     return env
 
-        CLOCK_START=E2E_NOW.isoformat(),
 
 async def run_cli(env: dict[str, str], *args: str, wait_s: float = 120.0) -> tuple[int, str, str]:
     proc = await asyncio.create_subprocess_exec(
