@@ -189,3 +189,23 @@ def test_refused_token_hint_shows_a_shape_the_check_accepts(
     # The example really passes the check the message stands for.
     monkeypatch.setenv("BOT_TOKEN", shown.group(0))
     assert load_settings().require_token() == TOKEN_EXAMPLE
+
+
+def test_clock_start_pins_the_process_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    import datetime as dt
+
+    from services.models import start_clock_at, utcnow
+
+    monkeypatch.setenv("CLOCK_START", "2026-12-02T10:20:00")
+    with pytest.raises(ConfigError, match="CLOCK_START"):
+        load_settings()
+    monkeypatch.setenv("CLOCK_START", "2026-12-02T10:20:00+03:00")
+    moment = load_settings().clock_start
+    assert moment is not None
+    start_clock_at(moment)
+    try:
+        drift = utcnow() - moment
+        assert dt.timedelta(0) <= drift < dt.timedelta(minutes=5)
+    finally:
+        start_clock_at(None)
+    assert abs(utcnow() - dt.datetime.now(dt.UTC)) < dt.timedelta(seconds=5)
