@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import Any
 
@@ -74,7 +75,20 @@ def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+# aiosqlite logs every statement with its values at DEBUG: children's names, phones and
+# e-mails. Its log stays at INFO even when the bot logs DEBUG.
+DRIVER_LOGGERS = ("aiosqlite",)
+
+
+def _quiet_driver_logs() -> None:
+    for name in DRIVER_LOGGERS:
+        logger = logging.getLogger(name)
+        if logger.level < logging.INFO:
+            logger.setLevel(logging.INFO)
+
+
 def make_engine(url: str, *, echo: bool = False, pool: bool = True) -> AsyncEngine:
+    _quiet_driver_logs()
     # hide_parameters: a database error's text (logged, shown) never carries the statement's
     # values, which are children's names, phones and e-mails.
     kwargs: dict[str, Any] = {"echo": echo, "hide_parameters": True}

@@ -1018,6 +1018,29 @@ HANDLERS: dict[str, type[Handler]] = {
 # --------------------------------------------------------------------------- entry
 
 
+def _db_message(exc: IntegrityError) -> str:
+    return str(exc.orig).splitlines()[0] if exc.orig is not None else ""
+
+
+def _constraint_name(exc: IntegrityError) -> str | None:
+    """The constraint's name (PostgreSQL) or its columns (SQLite): names, never values."""
+    message = _db_message(exc)
+    m = re.search(r'constraint "([A-Za-z0-9_]+)"', message)
+    if m:
+        return m.group(1)
+    m = re.match(r"(UNIQUE|NOT NULL|CHECK|FOREIGN KEY) constraint failed: ([\w.,\s]+)$", message)
+    if m:
+        return f"{m.group(1)}: {m.group(2).strip()}"
+    return None
+
+
+def _refused_column(ctx: Context, exc: IntegrityError) -> str | None:
+    """The file's column the refused constraint is about, when one of them is named in it."""
+    names = _constraint_name(exc) or ""
+    found = [key for key in ctx.headers if key in names]
+    return max(found, key=len) if found else None
+
+
 def _map_columns(spec: Kind, header: list[str], result: ImportResult) -> dict[str, int]:
     """Column key -> index in the row; header problems go to ``result.errors`` (row 1)."""
     lookup: dict[str, str] = {}
@@ -1082,20 +1105,25 @@ async def import_file(
 
     ctx = Context(session, actor, school, spec, headers, result)
     handler = HANDLERS[kind]()
-    plans: list[Any] = []
+    plans: list[tuple[Row, Any]] = []
     if await handler.prepare(ctx):
         for row in rows:
             plan = handler.check(ctx, row)
             if plan is not None:
-                plans.append(plan)
+                plans.append((row, plan))
     if result.errors:
         await session.rollback()
         return result
 
     ctx.data["progress"] = progress
+    applying: Row | None = None
     try:
-        for plan in plans:
+        for row, plan in plans:
+            applying = row
             status = await handler.apply(ctx, plan)
+            # Each row's changes reach the database before the next row: a refusal names
+            # the row that caused it.
+            await session.flush()
             setattr(result, status, getattr(result, status) + 1)
             await ctx.progress_step()
         record(
@@ -1114,12 +1142,27 @@ async def import_file(
             },
             source=_source(actor),
         )
+        applying = None  # the audit entry and the last flush belong to no single row
         await session.flush()
     except IntegrityError as exc:
         await session.rollback()
-        log.warning("import refused by the database", extra={"kind": kind, "error": str(exc)})
-        detail = str(exc.orig).splitlines()[0][:200] if exc.orig else "integrity"
-        result.errors.append(ImportIssue(0, None, "import.error.database", {"detail": detail}))
+        # Neither the log nor the message carries the values (children's names, phones,
+        # e-mails): the row, the column when the constraint names one, the constraint.
+        column = _refused_column(ctx, exc)
+        constraint = _constraint_name(exc)
+        log.warning(
+            "import refused by the database",
+            extra={
+                "kind": kind,
+                "row": applying.number if applying else None,
+                "column_key": column,
+                "constraint": constraint,
+                "error": type(exc.orig).__name__ if exc.orig is not None else "IntegrityError",
+            },
+        )
+        header = headers.get(column) if column else None
+        row_number = applying.number if applying is not None else 0
+        result.errors.append(ImportIssue(row_number, header, "import.error.database"))
         result.created = result.updated = result.unchanged = 0
         return result
     if dry_run:

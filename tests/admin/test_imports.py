@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
+from typing import Any
 
 import pytest
 from sqlalchemy import select
@@ -314,3 +315,60 @@ async def test_templates_are_importable_headers(kind: str) -> None:
     wb = load_workbook(io.BytesIO(template_xlsx(kind)))
     assert [c.value for c in wb.worksheets[0][1]] == sheet.header
     assert wb.sheetnames[1] == "Справка"
+
+
+async def test_overlapping_import_names_the_row_and_logs_no_personal_data(
+    session: AsyncSession,
+    session_factory: Any,
+    world: SchoolWorld,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Two imports of one parents file at once: the second one's insert is refused by the
+    database. The log and the message name the row, never the names, phones or e-mails."""
+    from services.imports import core
+
+    world.students[0].external_id = "S-7001"
+    await session.commit()
+    rows = [
+        ["ID родителя", "Фамилия", "Имя", "Телефон", "Эл. почта", "Дети"],
+        ["P-7001", "Черноморова", "Аглая", "+79161234567", "aglaya.ch@example.org", "S-7001"],
+        ["P-7002", "Белозерская", "Лукерья", "+79167654321", "luk.bel@example.org", "S-7001"],
+    ]
+    original = core._persons_by_ext
+
+    async def other_import_wins(ctx: Any) -> Any:
+        """The other import commits the second parent after this one has read the school."""
+        found = await original(ctx)
+        async with session_factory() as other:
+            other.add(
+                Person(
+                    school_id=world.school.id,
+                    external_id="P-7002",
+                    last_name="Белозерская",
+                    first_name="Лукерья",
+                    phone="+79167654321",
+                    email="luk.bel@example.org",
+                )
+            )
+            await other.commit()
+        return found
+
+    monkeypatch.setattr(core, "_persons_by_ext", other_import_wins)
+    caplog.set_level("DEBUG")
+    res = await import_file(session, world.actors["admin"], "parents", "p.csv", csv_bytes(rows))
+    assert not res.ok and not res.applied
+    assert [(e.row, e.column, e.code) for e in res.errors] == [
+        (3, "ID родителя", "import.error.database")
+    ]
+    shown = res.error_lines("ru")[0]
+    assert shown.startswith("Строка 3, столбец «ID родителя»: база данных не приняла")
+    assert await count(session, Person, Person.external_id == "P-7001") == 0
+    records = [r for r in caplog.records if r.name.startswith(("services", "sqlalchemy"))]
+    assert any(r.getMessage() == "import refused by the database" for r in records)
+    logged = "\n".join(
+        f"{r.getMessage()} {r.__dict__} {caplog.handler.format(r)}" for r in caplog.records
+    )
+    for private in ("Черноморова", "Белозерская", "Лукерья", "+7916", "example.org"):
+        assert private not in logged
+    assert "S-7001" not in shown and "+7916" not in "\n".join(res.error_lines("en"))
