@@ -72,6 +72,20 @@ def _invite(value: str, bot_username: str) -> str:
     return invite_link(bot_username, value)
 
 
+async def _link_username(settings: Settings, session_factory: Any) -> tuple[str, str | None]:
+    """The username for invite links, and a warning when it is only the placeholder.
+
+    BOT_USERNAME when set; else the username the running bot stored after getMe; else the
+    placeholder, which does not reach the real bot: the caller prints the warning."""
+    from services import app_settings
+
+    configured = settings.bot_username if "bot_username" in settings.model_fields_set else None
+    async with session_factory() as session:
+        found = await app_settings.bot_username(session, configured)
+    warning = t(_cli_lang(), "demo.placeholder", name=found.name) if found.is_placeholder else None
+    return found.name, warning
+
+
 def format_table(rows: Sequence[Sequence[str]]) -> str:
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     lines = [
@@ -98,17 +112,26 @@ async def cmd_migrate(settings: Settings) -> int:
 async def cmd_demo(settings: Settings, *, as_json: bool) -> int:
     from services import demo
     from services.db import make_engine, make_session_factory
+    from services.errors import DomainError
     from services.migrate import upgrade
 
     engine = make_engine(settings.database_url)
     try:
         await upgrade(engine)
-        users: list[dict[str, Any]] = await demo.build_demo(
-            make_session_factory(engine), bot_username=settings.bot_username
-        )
+        sessions = make_session_factory(engine)
+        username, placeholder = await _link_username(settings, sessions)
+        users: list[dict[str, Any]] = await demo.build_demo(sessions, bot_username=username)
+    except DomainError as err:
+        print(t(_cli_lang(), err.code, **err.params), file=sys.stderr)
+        return EXIT_FAILED
     finally:
         await engine.dispose()
+    # Loudly, every time: demo credentials are reproducible and for trying the bot only.
+    warning = t(_cli_lang(), "demo.warning")
+    notes = [warning] + ([placeholder] if placeholder else [])
     if as_json:
+        for note in notes:
+            print(note, file=sys.stderr)
         sys.stdout.write(json.dumps(users, ensure_ascii=False) + "\n")
         return EXIT_OK
     rows = [["role", "name", "login", "password", "invite"]]
@@ -118,11 +141,13 @@ async def cmd_demo(settings: Settings, *, as_json: bool) -> int:
             str(u.get("name", "")),
             str(u.get("login", "")),
             str(u.get("password", "")),
-            _invite(str(u.get("invite", "")), settings.bot_username),
+            _invite(str(u.get("invite", "")), username),
         ]
         for u in users
     ]
+    print("\n\n".join(notes) + "\n")
     print(format_table(rows))
+    print("\n" + warning.splitlines()[0])
     return EXIT_OK
 
 
@@ -135,7 +160,9 @@ async def cmd_create_admin(settings: Settings, args: argparse.Namespace) -> int:
     engine = make_engine(settings.database_url)
     try:
         await upgrade(engine)
-        async with make_session_factory(engine)() as session:
+        sessions = make_session_factory(engine)
+        username, placeholder = await _link_username(settings, sessions)
+        async with sessions() as session:
             creds = await create_admin(
                 session,
                 school_code=args.school,
@@ -150,7 +177,9 @@ async def cmd_create_admin(settings: Settings, args: argparse.Namespace) -> int:
         await engine.dispose()
     print(f"login:    {creds.login}")
     print(f"password: {creds.password}")
-    print(f"invite:   {invite_link(settings.bot_username, creds.invite_token)}")
+    print(f"invite:   {invite_link(username, creds.invite_token)}")
+    if placeholder:
+        print(placeholder)
     return EXIT_OK
 
 
@@ -163,7 +192,9 @@ async def cmd_invite(settings: Settings, args: argparse.Namespace) -> int:
     engine = make_engine(settings.database_url)
     try:
         await upgrade(engine)
-        async with make_session_factory(engine)() as session:
+        sessions = make_session_factory(engine)
+        username, placeholder = await _link_username(settings, sessions)
+        async with sessions() as session:
             creds = await cli_issue(
                 session,
                 login=args.login,
@@ -182,8 +213,10 @@ async def cmd_invite(settings: Settings, args: argparse.Namespace) -> int:
         return EXIT_OK
     print(f"login:    {creds.login}")
     print(f"password: {creds.password}")
-    print(f"invite:   {invite_link(settings.bot_username, creds.invite_token)}")
+    print(f"invite:   {invite_link(username, creds.invite_token)}")
     print(f"expires:  {creds.expires_at.isoformat(timespec='minutes')}")
+    if placeholder:
+        print(placeholder)
     return EXIT_OK
 
 

@@ -146,6 +146,10 @@ async def run_polling(settings: Settings) -> None:
             me = await bot.get_me()
             if me.username:
                 dp["bot_username"] = me.username
+                # Invite links printed later by the command line (demo, invite) use it too.
+                from services.app_settings import remember_bot_username
+
+                await remember_bot_username(dp["session_factory"], me.username)
             log.info("bot ready", extra={"bot_id": me.id, "bot_username": me.username})
             await set_default_commands(bot)
             # Alerts are delivered and schedules run beside polling, never from a handler.

@@ -8,8 +8,16 @@ plus the next seven days (empty, to be filled in). Everything is drawn from ``ra
 with a fixed seed, so the same ``today`` always gives the same school.
 
 Running it again changes nothing: the school is found by its code and the sample users'
-credentials are re-derived, not re-issued. They come from an HMAC keyed by the school row itself
-(id, code, creation time), so they can be printed again without touching a row.
+credentials are re-derived, not re-issued. They come from an HMAC keyed by a random secret kept
+in the database (``app_settings``), so they can be printed again without touching a row, yet
+nobody outside can compute them. (Demos built before that secret existed derive them from the
+school row, id, code and creation time, which a stranger can reproduce in a few thousand
+guesses; re-running ``demo`` on such a database says so.)
+
+Demo credentials are for trying the bot and nothing else. Anyone who can run ``demo`` against
+the database can print them again, so the school is marked ``is_demo``, the command says so
+loudly on its output and in the log, and ``build_demo`` refuses to touch a school with the demo's
+code that is not marked as the demo: a real school never starts with these credentials.
 """
 
 from __future__ import annotations
@@ -18,7 +26,9 @@ import base64
 import datetime as dt
 import hashlib
 import hmac
+import logging
 import random
+import secrets
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -28,7 +38,7 @@ from sqlalchemy import exists, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import aliased
 
-from services import accounts, audit
+from services import accounts, app_settings, audit
 from services.enums import (
     DEFAULT_WEIGHTS,
     AttendanceCode,
@@ -38,6 +48,7 @@ from services.enums import (
     Role,
     WorkKind,
 )
+from services.errors import DomainError
 from services.models import (
     AbsenceNotice,
     Account,
@@ -65,6 +76,8 @@ from services.models import (
     TimetableEntry,
     utcnow,
 )
+
+log = logging.getLogger(__name__)
 
 DEMO_CODE = "demo"
 DEMO_NAME = "Демонстрационная школа № 1"
@@ -952,12 +965,23 @@ def _place_class(
 
 
 def _school_secret(school: School) -> bytes:
+    """The key of demos built before the secret was stored: reproducible from the school row."""
     return f"{school.id}:{school.code}:{school.created_at.isoformat()}".encode()
 
 
-def demo_credentials(school: School, login: str) -> tuple[str, str]:
-    """The sample user's password and invite token, derived from the school row."""
-    key = _school_secret(school)
+async def _demo_key(session: AsyncSession, school: School, *, create: bool) -> tuple[bytes, bool]:
+    """The demo's credential key and whether it is the legacy, guessable one."""
+    stored = await app_settings.get(session, app_settings.DEMO_SECRET)
+    if stored is None and create:
+        stored = secrets.token_hex(32)
+        await app_settings.put(session, app_settings.DEMO_SECRET, stored)
+    if stored is None:
+        return _school_secret(school), True
+    return f"{school.id}:{stored}".encode(), False
+
+
+def demo_credentials(key: bytes, login: str) -> tuple[str, str]:
+    """The sample user's password and invite token, derived from the demo's key."""
     pw = hmac.new(key, b"password:" + login.encode(), hashlib.sha256).digest()
     alphabet = accounts.PASSWORD_ALPHABET
     password = "".join(alphabet[b % len(alphabet)] for b in pw[: accounts.PASSWORD_LENGTH])
@@ -1055,7 +1079,13 @@ async def _samples(
     found = [
         (role, person, by_person[person.id]) for role, person in people if person.id in by_person
     ]
-    creds = [demo_credentials(school, account.login) for _, _, account in found]
+    key, legacy = await _demo_key(session, school, create=issue_at is not None)
+    if legacy:
+        log.warning(
+            "demo credentials derive from the school row and can be guessed; rebuild the demo "
+            "in a fresh database"
+        )
+    creds = [demo_credentials(key, account.login) for _, _, account in found]
     hashes: list[str] = []
     if issue_at is not None:
         hashes = [accounts.hash_password(password) for password, _ in creds]
@@ -1854,10 +1884,18 @@ async def build_demo(
         today = utcnow().astimezone(ZoneInfo(DEMO_TIMEZONE)).date()
     async with session_factory() as session:
         school = await session.scalar(select(School).where(School.code == DEMO_CODE))
+        if school is not None and not school.is_demo:
+            # A real school with the demo's code: never print or write demo credentials for it.
+            raise DomainError("demo.not_demo_school", school=DEMO_CODE)
+        log.warning(
+            "demo credentials are printed: for trying the bot only, never for a real school"
+        )
         if school is not None:
             return await _samples(session, school, bot_username, issue_at=None)
         now = utcnow().replace(microsecond=0)
-        school = School(code=DEMO_CODE, name=DEMO_NAME, timezone=DEMO_TIMEZONE, created_at=now)
+        school = School(
+            code=DEMO_CODE, name=DEMO_NAME, timezone=DEMO_TIMEZONE, created_at=now, is_demo=True
+        )
         session.add(school)
         await session.flush()
         await session.refresh(school)

@@ -31,6 +31,7 @@ from sqlalchemy import (
     Time,
     TypeDecorator,
     UniqueConstraint,
+    false,
     text,
 )
 from sqlalchemy import Enum as SAEnum
@@ -166,6 +167,9 @@ class School(Base):
     working_weekdays: Mapped[str] = mapped_column(String(7), default="12345")
     fill_deadline: Mapped[dt.time] = mapped_column(Time, default=dt.time(20, 0))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    # Built by `python -m bot demo`: invented people and sample credentials the command line
+    # can print again; never a real school (see services.demo).
+    is_demo: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class SchoolYear(Base):
@@ -1033,6 +1037,17 @@ class JournalCheck(Base):
     fix_by: Mapped[dt.date | None] = mapped_column(Date)
     seen_at: Mapped[dt.datetime | None] = mapped_column()
     resolved_at: Mapped[dt.datetime | None] = mapped_column()
+
+
+class AppSetting(Base):
+    """Small facts the running bot learns and the command line needs later (the bot's
+    username from getMe, for invite links), and the demo's credential secret."""
+
+    __tablename__ = "app_settings"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(String(255))
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
 
 class SigninThrottle(Base):

@@ -81,11 +81,74 @@ def test_demo_table(db_file: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["demo"]) == 0
     out = capsys.readouterr().out
     lines = out.splitlines()
-    assert lines[0].split() == ["role", "name", "login", "password", "invite"]
-    assert set(lines[1]) <= {"-", " "}
-    assert len(lines) == 2 + len(users)
+    # Loudly: demo credentials are for trying the bot only (before the table and after it).
+    assert out.startswith(t("en", "demo.warning"))
+    assert lines[-1] == t("en", "demo.warning").splitlines()[0]
+    head = lines.index(next(x for x in lines if x.split()[:2] == ["role", "name"]))
+    assert lines[head].split() == ["role", "name", "login", "password", "invite"]
+    assert set(lines[head + 1]) <= {"-", " "}
+    assert len(lines[head + 2 : -2]) == len(users)
     for user in users:
         assert user["login"] in out
+
+
+def test_invite_links_use_the_running_bots_username(
+    db_file: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from services import app_settings
+
+    monkeypatch.delenv("BOT_USERNAME")
+    # Nothing known yet: the placeholder, and the output says so plainly.
+    assert main(["demo", "--json"]) == 0
+    captured = capsys.readouterr()
+    users = json.loads(captured.out)
+    assert all(
+        u["invite"].startswith("https://t.me/schoolbot?start=") for u in json.loads(captured.out)
+    )
+    assert t("en", "demo.placeholder", name="schoolbot") in captured.err
+    assert t("en", "demo.warning") in captured.err
+
+    async def bot_started() -> None:  # what the running bot does after getMe
+        engine = make_engine(f"sqlite+aiosqlite:///{db_file}")
+        try:
+            await app_settings.remember_bot_username(
+                make_session_factory(engine), "real_school_bot"
+            )
+        finally:
+            await engine.dispose()
+
+    async def school_is_marked_and_its_row_is_no_key() -> None:
+        from services.demo import _school_secret, demo_credentials
+
+        engine = make_engine(f"sqlite+aiosqlite:///{db_file}")
+        try:
+            async with make_session_factory(engine)() as s:
+                school = await s.scalar(select(School).where(School.code == "demo"))
+                assert school is not None and school.is_demo
+                # The credentials no longer follow from the school row (id, code, created_at).
+                guessed = {demo_credentials(_school_secret(school), u["login"])[0] for u in users}
+                assert not guessed & {u["password"] for u in users}
+        finally:
+            await engine.dispose()
+
+    _run(school_is_marked_and_its_row_is_no_key)
+    _run(bot_started)
+    assert main(["demo"]) == 0
+    out = capsys.readouterr().out
+    assert "https://t.me/real_school_bot?start=" in out and "t.me/schoolbot" not in out
+    assert t("en", "demo.placeholder", name="schoolbot") not in out
+
+
+def test_demo_refuses_a_real_school_with_the_demo_code(
+    db_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["migrate"]) == 0
+    _run(lambda: _add_school(db_file, "demo"))
+    capsys.readouterr()
+    assert main(["demo", "--json"]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert t("en", "demo.not_demo_school", school="demo") in captured.err
 
 
 def test_format_table_aligns() -> None:
