@@ -203,6 +203,10 @@ async def term_sheet(
     """Each student's suggested period mark, what it rests on, and the mark already set."""
     suggestions = await diary.suggest_period_marks(session, actor, class_id, subject_id, period_id)
     cls = await policy.load(session, actor, SchoolClass, class_id)
+    # A teacher of one subgroup sees and sets the marks of their group only.
+    own = await policy.final_mark_students(session, actor, cls, subject_id)
+    if own is not None:
+        suggestions = [s for s in suggestions if s.student_id in own]
     period = await policy.load(session, actor, StudyPeriod, period_id)
     subject = await policy.load(session, actor, Subject, subject_id)
     school = await session.get(School, actor.school_id)
@@ -275,7 +279,10 @@ async def set_period_marks(
             )
         ).all()
     )
-    strangers = sorted(sid for sid in values if sid not in enrolled)
+    own = await policy.final_mark_students(session, actor, cls, subject.id)
+    strangers = sorted(
+        sid for sid in values if sid not in enrolled or (own is not None and sid not in own)
+    )
     if strangers:
         raise policy.deny(actor, "final_mark_student", class_id=class_id, students=strangers)
     existing = {

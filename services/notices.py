@@ -54,14 +54,7 @@ async def create_notice(
 ) -> NoticeCreated:
     """A parent's advance notice for their own child; the class teacher is alerted."""
     now = now or utcnow()
-    link = await policy.guardianship(session, actor.person_id, student_id)
-    if (
-        not actor.has(Role.PARENT)
-        or link is None
-        or link.kind != GuardianKind.PARENT
-        or link.school_id != actor.school_id
-    ):
-        raise policy.deny(actor, "create_notice", student_id=student_id)
+    await policy.ensure_can_give_notice(session, actor, student_id)
     code = AttendanceCode(code)
     if code not in ABSENCE_CODES:
         raise ValidationFailed("notice.bad_code")

@@ -340,15 +340,8 @@ async def create_broadcast(
     ``file_ref`` (e.g. :class:`BroadcastAttachment` or ``services.journal.FileRef``).
     """
     now = now or utcnow()
-    if class_id is not None:
-        cls = await policy.load(session, actor, SchoolClass, class_id)
-        if not policy.is_school_reader(actor):
-            await policy.ensure_can_manage_class(session, actor, cls.id)
-        kind = NewsKind.CLASS_EVENT
-    else:
-        if not actor.has(Role.ADMIN, Role.DIRECTOR, Role.DEPUTY):
-            raise policy.deny(actor, "school_news")
-        kind = NewsKind.SCHOOL_NEWS
+    await policy.ensure_can_broadcast(session, actor, class_id)
+    kind = NewsKind.CLASS_EVENT if class_id is not None else NewsKind.SCHOOL_NEWS
     att = _attachment_ref(attachment)
     body = broadcast_body(text, with_attachment=att is not None)
     clean_title = (title or "").strip() or None

@@ -12,6 +12,11 @@ Rules (PRODUCT.md "Who uses it"; seed 001, seed 002 §4.4, seed 003 §4.5):
 - a class teacher sees their whole class and sets absence reasons and period marks there;
 - a parent sees only their own children; a trusted person one child, what the parent allowed;
 - a student sees only themself; students and families change nothing in the journal.
+
+Each action has its own rule, even where two look alike today (seeing a lesson is not proposing
+a control work on it; leading a class is not teaching its subjects). A handler that opens a
+prompt or a form from a button checks the action's rule first, so a replayed or forged button
+opens nothing. The table of actions × roles is tests/unit/test_policy_matrix.py.
 """
 
 from __future__ import annotations
@@ -32,6 +37,7 @@ from services.models import (
     Lesson,
     RoleGrant,
     SchoolClass,
+    SubgroupMember,
     Substitution,
     TeachingAssignment,
 )
@@ -245,6 +251,83 @@ async def ensure_can_set_final_marks(
     raise deny(actor, "set_final_marks", class_id=class_id, subject_id=subject_id)
 
 
+async def final_mark_students(
+    session: AsyncSession, actor: Actor, cls: SchoolClass, subject_id: int
+) -> set[int] | None:
+    """Whose period marks the actor may set in a class and subject (after
+    :func:`ensure_can_set_final_marks`): None for everyone of the class (the class teacher, or
+    a teacher of the whole class), else the members of the subgroups they teach (a class
+    split for English: each teacher marks their own group only)."""
+    if actor.has(Role.CLASS_TEACHER) and cls.class_teacher_id == actor.person_id:
+        return None
+    groups = list(
+        (
+            await session.scalars(
+                select(TeachingAssignment.subgroup_id).where(
+                    TeachingAssignment.teacher_id == actor.person_id,
+                    TeachingAssignment.class_id == cls.id,
+                    TeachingAssignment.subject_id == subject_id,
+                )
+            )
+        ).all()
+    )
+    if not groups or any(g is None for g in groups):
+        return None
+    return set(
+        (
+            await session.scalars(
+                select(SubgroupMember.student_id).where(SubgroupMember.subgroup_id.in_(groups))
+            )
+        ).all()
+    )
+
+
+async def ensure_can_propose_control_work(
+    session: AsyncSession, actor: Actor, class_id: int, subject_id: int
+) -> SchoolClass:
+    """Control-work dates (seed 002 §5.2.5): the deputy or the admin sets and agrees a date for
+    any class of the school; a teacher proposes one for a subject they teach in that class.
+    Leading the class is not enough: a class teacher proposes only for their own subjects."""
+    cls = await load(session, actor, SchoolClass, class_id)
+    if actor.has(Role.DEPUTY, Role.ADMIN):
+        return cls
+    if actor.has(Role.TEACHER, Role.CLASS_TEACHER) and await _teaches_class_subject(
+        session, actor.person_id, cls.id, subject_id
+    ):
+        return cls
+    raise deny(actor, "propose_control_work", class_id=class_id, subject_id=subject_id)
+
+
+async def ensure_can_broadcast(session: AsyncSession, actor: Actor, class_id: int | None) -> None:
+    """Opening the broadcast composer and sending: a class event goes from the class teacher
+    of that class (or the school's leadership); school news from the admin, director or deputy.
+    Checked before the compose prompt, so a replayed button opens nothing."""
+    if class_id is None:
+        if actor.has(Role.ADMIN, Role.DIRECTOR, Role.DEPUTY):
+            return
+        raise deny(actor, "broadcast_school")
+    cls = await load(session, actor, SchoolClass, class_id)
+    if is_school_reader(actor):
+        return
+    if actor.has(Role.CLASS_TEACHER) and cls.class_teacher_id == actor.person_id:
+        return
+    raise deny(actor, "broadcast_class", class_id=class_id)
+
+
+async def ensure_can_give_notice(session: AsyncSession, actor: Actor, student_id: int) -> None:
+    """An advance absence notice (seed 000 §3.2): only a parent of the child. A trusted person
+    or the student themself sees the child's record but gives no notice."""
+    link = await guardianship(session, actor.person_id, student_id)
+    if (
+        actor.has(Role.PARENT)
+        and link is not None
+        and link.kind == GuardianKind.PARENT
+        and link.school_id == actor.school_id
+    ):
+        return
+    raise deny(actor, "give_notice", student_id=student_id)
+
+
 # --------------------------------------------------------------------------- lessons
 
 
@@ -287,6 +370,13 @@ def ensure_can_unlock(actor: Actor, lesson: Lesson) -> None:
     if lesson.school_id == actor.school_id and actor.has(Role.DEPUTY, Role.ADMIN):
         return
     raise deny(actor, "unlock_lesson", lesson_id=lesson.id)
+
+
+async def ensure_can_unlock_lesson(session: AsyncSession, actor: Actor, lesson_id: int) -> Lesson:
+    """Unlocking a closed lesson, and opening the prompt for its reason: deputy or admin."""
+    lesson = await load(session, actor, Lesson, lesson_id)
+    ensure_can_unlock(actor, lesson)
+    return lesson
 
 
 # --------------------------------------------------------------------------- teachers

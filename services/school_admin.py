@@ -728,11 +728,9 @@ async def schedule_control_work(
     """Put a control work's date in the system. The subject's teacher proposes, the deputy
     (or admin) agrees; a date agreed by the deputy is set at once. A warning (not a refusal)
     when the class would have more than ``max_per_day`` control works that day."""
-    cls = await policy.load(session, actor, SchoolClass, class_id)
     subject = await policy.load(session, actor, Subject, subject_id)
+    cls = await policy.ensure_can_propose_control_work(session, actor, class_id, subject.id)
     deputy = actor.has(Role.DEPUTY, Role.ADMIN)
-    if not deputy:
-        await policy.ensure_can_set_final_marks(session, actor, cls.id, subject.id)
     year = await session.get(SchoolYear, cls.year_id)
     assert year is not None
     if not year.starts_on <= day <= year.ends_on:
@@ -1024,8 +1022,10 @@ async def unfilled_lessons(
 async def schedule_control_work_at_lesson(
     session: AsyncSession, actor: Actor, lesson_id: int, *, kind: WorkKind = WorkKind.CONTROL
 ) -> ControlWorkResult:
-    """The teacher puts a control work on one of their lessons: its class, subject and date."""
-    lesson = await policy.ensure_can_view_lesson(session, actor, lesson_id)
+    """The teacher puts a control work on one of their lessons: its class, subject and date.
+    Who may is :func:`policy.ensure_can_propose_control_work` (seeing the lesson is not enough:
+    a class teacher sees every lesson of the class but proposes only for their subjects)."""
+    lesson = await policy.load(session, actor, Lesson, lesson_id)
     return await schedule_control_work(
         session, actor, lesson.class_id, lesson.subject_id, lesson.date, kind=kind
     )

@@ -28,8 +28,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import Translator
 from handlers.common.render import answer_long
-from services import notify, people
+from services import notify, people, policy
 from services.enums import Role
+from services.errors import DomainError
 from services.identity import Actor
 
 log = logging.getLogger(__name__)
@@ -225,9 +226,18 @@ async def broadcast_command(
 
 
 async def broadcast_target(
-    query: CallbackQuery, callback_data: BroadcastCb, state: FSMContext, t: Translator
+    query: CallbackQuery,
+    callback_data: BroadcastCb,
+    actor: Actor | None,
+    session: AsyncSession,
+    state: FSMContext,
+    t: Translator,
 ) -> None:
     class_id = callback_data.id if callback_data.action == "cls" else None
+    if actor is None:
+        raise DomainError("signin.required")
+    # The same rule as sending: a replayed or forged button opens no composer.
+    await policy.ensure_can_broadcast(session, actor, class_id)
     await state.set_state(BroadcastForm.text)
     await state.update_data(class_id=class_id)
     if isinstance(query.message, Message):

@@ -34,7 +34,7 @@ from handlers.family.common import (
     show_pages,
 )
 from handlers.family.render import date_long, date_short, header
-from services import family, notices
+from services import family, notices, policy
 from services.enums import AttendanceCode, Role
 from services.identity import Actor
 
@@ -151,6 +151,8 @@ async def notice_day(
     if reader is None:
         return
     student = await family.family_student(session, reader, callback_data.s)
+    # Only a parent of the child gives notice: checked before any prompt opens.
+    await policy.ensure_can_give_notice(session, reader, student.id)
     s = student.id
     if callback_data.a == 0:
         await state.set_state(NoticeForm.dates)
@@ -240,6 +242,7 @@ async def notice_reason(
         return
     start, end = dt.date.fromordinal(callback_data.a), dt.date.fromordinal(callback_data.b)
     student = await family.family_student(session, reader, callback_data.s)
+    await policy.ensure_can_give_notice(session, reader, student.id)
     if callback_data.r == "other":
         await state.set_state(NoticeForm.reason)
         await state.update_data(s=student.id, a=callback_data.a, b=callback_data.b)

@@ -17,7 +17,7 @@ from handlers.teacher.callbacks import LessonCb, UnlockCb
 from handlers.teacher.cards import card_markup, card_text
 from handlers.teacher.common import Clock, lesson_title, now_of, require
 from handlers.teacher.common import show as show_message
-from services import diary, journal
+from services import diary, journal, policy
 from services.enums import Role
 from services.errors import DomainError
 from services.identity import Actor
@@ -42,6 +42,8 @@ async def unlock_action(
     me = require(actor, Role.DEPUTY, Role.ADMIN)
     cb = callback_data
     if cb.reason <= 0:
+        # Who may unlock is checked before the reason prompt opens.
+        await policy.ensure_can_unlock_lesson(session, me, cb.lesson_id)
         sheet = await diary.lesson_sheet(session, me, cb.lesson_id, now=now_of(clock))
         await state.set_state(UnlockStates.reason)
         await state.update_data(unlock_lesson=sheet.lesson_id)

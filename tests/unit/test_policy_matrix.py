@@ -9,12 +9,15 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
+import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from services import diary, journal
+from handlers.teacher.common import ensure_teaches
+from services import diary, final_marks, journal, policy, school_admin
 from services.enums import AttendanceCode, WorkKind
 from services.errors import AccessDenied, DomainError
 from services.identity import Actor
+from services.models import Subgroup, SubgroupMember, TeachingAssignment
 from tests.factories import NOW, TODAY, SchoolWorld, build_school
 
 Call = Callable[[AsyncSession, Actor, SchoolWorld, SchoolWorld], Awaitable[object]]
@@ -136,7 +139,92 @@ def unlock(which: str) -> Call:
     return call
 
 
+def set_period_marks_of(which: str) -> Call:
+    """The write behind the term-marks save button (``t_term:save:<class>:<subj>:<period>``)."""
+
+    async def call(s: AsyncSession, a: Actor, w: SchoolWorld, o: SchoolWorld) -> object:
+        cls, subject, period, student = {
+            "maths_7a": (w.cls, w.math, w.q2, w.students[0]),
+            "russian_7a": (w.cls, w.russian, w.q2, w.students[0]),
+            "english_group_7a": (w.cls, w.english, w.q2, w.students[0]),
+            "maths_8b": (w.other_cls, w.math, w.q2, w.other_student),
+            "foreign": (o.cls, o.math, o.q2, o.students[0]),
+        }[which]
+        return await final_marks.set_period_marks(
+            s, a, cls.id, subject.id, period.id, {student.id: 4}, now=NOW
+        )
+
+    return call
+
+
+def control_work_at(which: str) -> Call:
+    """The lesson card's control-work button (``t_les:<id>:cw``)."""
+
+    async def call(s: AsyncSession, a: Actor, w: SchoolWorld, o: SchoolWorld) -> object:
+        lesson = {
+            "own_lesson": w.lesson_today,
+            "colleague_lesson": w.lesson_colleague,
+            "substituted": w.lesson_substituted,
+            "foreign_school": o.lesson_today,
+        }[which]
+        return await school_admin.schedule_control_work_at_lesson(s, a, lesson.id)
+
+    return call
+
+
+def broadcast_prompt(which: str) -> Call:
+    """The composer behind ``bc:cls:<class>`` and ``bc:school`` (checked before the prompt)."""
+
+    async def call(s: AsyncSession, a: Actor, w: SchoolWorld, o: SchoolWorld) -> object:
+        class_id = {"own_class": w.cls.id, "other_class": w.other_cls.id, "foreign": o.cls.id}.get(
+            which
+        )
+        await policy.ensure_can_broadcast(s, a, class_id)
+        return None
+
+    return call
+
+
+def notice_prompt(which: str) -> Call:
+    """The advance absence notice's date and reason prompts (``nd``/``nr`` buttons)."""
+
+    async def call(s: AsyncSession, a: Actor, w: SchoolWorld, o: SchoolWorld) -> object:
+        student = {"child0": w.students[0], "child1": w.students[1], "foreign": o.students[0]}[
+            which
+        ]
+        await policy.ensure_can_give_notice(s, a, student.id)
+        return None
+
+    return call
+
+
+def lesson_prompt(which: str) -> Call:
+    """Topic, homework, quick marks and correction prompts: the lesson sheet's edit gate."""
+
+    async def call(s: AsyncSession, a: Actor, w: SchoolWorld, o: SchoolWorld) -> object:
+        lesson = {
+            "own_lesson": w.lesson_today,
+            "colleague_lesson": w.lesson_colleague,
+            "substituted": w.lesson_substituted,
+            "foreign_school": o.lesson_today,
+        }[which]
+        sheet = await diary.lesson_sheet(s, a, lesson.id, now=NOW)
+        ensure_teaches(sheet)
+        return sheet
+
+    return call
+
+
+def unlock_prompt(which: str) -> Call:
+    async def call(s: AsyncSession, a: Actor, w: SchoolWorld, o: SchoolWorld) -> object:
+        lesson = {"own_school": w.lesson_old, "foreign": o.lesson_old}[which]
+        return await policy.ensure_can_unlock_lesson(s, a, lesson.id)
+
+    return call
+
+
 NONE: frozenset[str] = frozenset()
+OFFICE = frozenset({"admin", "deputy"})
 CASES = [
     Case(
         "diary",
@@ -191,6 +279,73 @@ CASES = [
     Case("period_marks", "foreign", period_marks_of("foreign"), NONE),
     Case("unlock", "own_school", unlock("own_school"), frozenset({"admin", "deputy"})),
     Case("unlock", "foreign", unlock("foreign"), NONE),
+    # Period marks (the term-marks save button): the subject's teacher in that class, and the
+    # class teacher for every subject of their class (seed 003 §4.5).
+    Case(
+        "set_period_marks",
+        "maths_7a",
+        set_period_marks_of("maths_7a"),
+        frozenset({"teacher", "class_teacher"}),
+    ),
+    Case(
+        "set_period_marks",
+        "russian_7a",
+        set_period_marks_of("russian_7a"),
+        frozenset({"colleague", "class_teacher"}),
+    ),
+    Case(
+        "set_period_marks",
+        "english_group_7a",
+        set_period_marks_of("english_group_7a"),
+        frozenset({"class_teacher"}),
+    ),
+    Case("set_period_marks", "maths_8b", set_period_marks_of("maths_8b"), frozenset({"teacher"})),
+    Case("set_period_marks", "foreign", set_period_marks_of("foreign"), NONE),
+    # Control-work dates: the subject's teacher proposes, the deputy (or admin) sets and agrees.
+    # Leading the class is not enough, nor substituting one lesson.
+    Case(
+        "control_work",
+        "own_lesson",
+        control_work_at("own_lesson"),
+        OFFICE | {"teacher"},
+    ),
+    Case(
+        "control_work",
+        "colleague_lesson",
+        control_work_at("colleague_lesson"),
+        OFFICE | {"colleague"},
+    ),
+    Case(
+        "control_work",
+        "substituted",
+        control_work_at("substituted"),
+        OFFICE | {"colleague"},
+    ),
+    Case("control_work", "foreign_school", control_work_at("foreign_school"), NONE),
+    # Prompts opened by buttons: refused before the prompt, like any forged button.
+    Case(
+        "broadcast_prompt",
+        "own_class",
+        broadcast_prompt("own_class"),
+        READERS | {"class_teacher"},
+    ),
+    Case("broadcast_prompt", "other_class", broadcast_prompt("other_class"), READERS),
+    Case("broadcast_prompt", "foreign", broadcast_prompt("foreign"), NONE),
+    Case("broadcast_prompt", "school", broadcast_prompt("school"), READERS),
+    Case("notice_prompt", "child0", notice_prompt("child0"), frozenset({"parent"})),
+    Case("notice_prompt", "child1", notice_prompt("child1"), frozenset({"parent2"})),
+    Case("notice_prompt", "foreign", notice_prompt("foreign"), NONE),
+    Case("lesson_prompt", "own_lesson", lesson_prompt("own_lesson"), frozenset({"teacher"})),
+    Case(
+        "lesson_prompt",
+        "colleague_lesson",
+        lesson_prompt("colleague_lesson"),
+        frozenset({"colleague"}),
+    ),
+    Case("lesson_prompt", "substituted", lesson_prompt("substituted"), frozenset({"teacher"})),
+    Case("lesson_prompt", "foreign_school", lesson_prompt("foreign_school"), NONE),
+    Case("unlock_prompt", "own_school", unlock_prompt("own_school"), OFFICE),
+    Case("unlock_prompt", "foreign", unlock_prompt("foreign"), NONE),
 ]
 
 
@@ -220,3 +375,52 @@ async def test_access_matrix(session_factory: async_sessionmaker[AsyncSession]) 
                 mismatches.append(f"{case.use_case}/{case.target}/{name}: {verdict}")
     assert cells == len(CASES) * len(ALL)
     assert mismatches == []
+
+
+async def test_a_subgroup_teacher_sets_period_marks_of_their_group_only(
+    session_factory: async_sessionmaker[AsyncSession],
+) -> None:
+    """7А is split for English: the colleague teaches group 2 only. The save button of the
+    whole class (``t_term:save``) must not set the marks of group 1's students."""
+    async with session_factory() as s:
+        w = await build_school(s, "own")
+        group2 = Subgroup(
+            school_id=w.school.id, class_id=w.cls.id, subject_id=w.english.id, name="Группа 2"
+        )
+        s.add(group2)
+        await s.flush()
+        s.add_all(
+            [
+                SubgroupMember(
+                    school_id=w.school.id, subgroup_id=group2.id, student_id=w.students[2].id
+                ),
+                TeachingAssignment(
+                    school_id=w.school.id,
+                    teacher_id=w.colleague.id,
+                    class_id=w.cls.id,
+                    subject_id=w.english.id,
+                    subgroup_id=group2.id,
+                ),
+            ]
+        )
+        await s.commit()
+    colleague = w.actors["colleague"]
+    group1_student, group2_student = w.students[0], w.students[2]
+    async with session_factory() as s:
+        with pytest.raises(AccessDenied):
+            await final_marks.set_period_marks(
+                s, colleague, w.cls.id, w.english.id, w.q2.id, {group1_student.id: 5}, now=NOW
+            )
+    async with session_factory() as s:
+        saved = await final_marks.set_period_marks(
+            s, colleague, w.cls.id, w.english.id, w.q2.id, {group2_student.id: 5}, now=NOW
+        )
+        assert saved.created == 1
+        sheet = await final_marks.term_sheet(s, colleague, w.cls.id, w.english.id, w.q2.id)
+        assert [r.student_id for r in sheet.rows] == [group2_student.id]
+        # The class teacher still sets every student's mark of every subject of the class.
+        ct_sheet = await final_marks.term_sheet(
+            s, w.actors["class_teacher"], w.cls.id, w.english.id, w.q2.id
+        )
+        assert group1_student.id in {r.student_id for r in ct_sheet.rows}
+        assert group2_student.id in {r.student_id for r in ct_sheet.rows}
