@@ -39,6 +39,11 @@ MAX_ERRORS_SHOWN = 30
 PROGRESS_STEP = 0.1  # a tenth of the rows
 PROGRESS_INTERVAL = 2.0  # seconds between two edits at least
 EXTENSIONS = (".csv", ".xlsx")
+# The menu's order is the order of loading stated above it (office.import.pick): each file
+# refers to what the earlier ones loaded (classes name their class teachers among the staff,
+# students their classes, parents their children, assignments and the timetable classes,
+# subjects and staff); bell times refer to nothing and come last.
+MENU_ORDER = ("staff", "subjects", "classes", "students", "parents", "assignments", "timetable")
 
 
 class ImportForm(StatesGroup):
@@ -88,7 +93,9 @@ def _title(kind: str, lang: str) -> str:
 
 def _kinds_markup(actor: Actor, lang: str, t: Translator) -> InlineKeyboardMarkup:
     kb = InlineKeyboardBuilder()
-    for kind in import_kinds(actor):
+    kinds = import_kinds(actor)
+    kinds.sort(key=lambda k: MENU_ORDER.index(k) if k in MENU_ORDER else len(MENU_ORDER))
+    for kind in kinds:
         kb.button(text=_title(kind, lang), callback_data=ImportCb(action="kind", kind=kind))
     kb.adjust(2)
     home_button(kb, t)

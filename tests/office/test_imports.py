@@ -149,3 +149,19 @@ async def test_progress_edits_every_tenth_at_most_every_two_seconds(
         clock[0] += 1.0
         await fast(done, 1000)
     assert fast.edits == 9  # 10%, 20% … 90%: never more than one a tenth
+
+
+async def test_import_menu_buttons_follow_the_stated_order(chat: Any, world: SchoolWorld) -> None:
+    admin: Chat = chat("admin")
+    await admin.send("/admin")
+    await admin.press(OfficeCb(action="imp"))
+    kinds = [ImportCb.unpack(data).kind for _, data in admin.buttons() if data.startswith("o_imp")]
+    order = ["staff", "subjects", "classes", "students", "parents", "assignments", "timetable"]
+    assert kinds == [*order, "bells"]
+    # The same order as the text above the buttons states.
+    stated = t("ru", "office.import.pick").lower()
+    words = ["сотрудник", "предмет", "класс", "ученик|обучающ", "родител", "нагрузк", "расписани"]
+    positions = [
+        min(i for i in (stated.find(w) for w in alts.split("|")) if i >= 0) for alts in words
+    ]
+    assert positions == sorted(positions)
