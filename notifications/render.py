@@ -30,7 +30,7 @@ from typing import Any
 
 from notifications.transport import Attachment, Button, OutMessage
 from services.richtext import CAPTION_LIMIT, TEXT_LIMIT, clean_html, shorten_html, visible_length
-from services.texts import catalog_of, format_date, format_date_range
+from services.texts import catalog_of, format_date, format_date_range, gender_key
 
 log = logging.getLogger(__name__)
 
@@ -105,7 +105,11 @@ def render_text(kind: str, payload: Mapping[str, Any], lang: str) -> str:
     """The text of one alert (no buttons)."""
     p = payload
     if kind in ("attendance.absent", "attendance.late"):
-        key = "notify.absence.absent" if kind == "attendance.absent" else "notify.absence.late"
+        key = (
+            "notify.absence.absent"
+            if kind == "attendance.absent"
+            else gender_key("notify.absence.late", p.get("student_gender"))
+        )
         return t(
             lang,
             key,
@@ -117,7 +121,7 @@ def render_text(kind: str, payload: Mapping[str, Any], lang: str) -> str:
     if kind == "attendance.family_reason":
         return t(
             lang,
-            "notify.absence.family_reason",
+            gender_key("notify.absence.family_reason", p.get("guardian_gender")),
             guardian=p.get("guardian", ""),
             student=_student(p),
             class_name=p.get("class", ""),

@@ -70,7 +70,7 @@ from services.models import (
     SchoolClass,
     utcnow,
 )
-from services.texts import normalize_lang
+from services.texts import gender_of, normalize_lang
 
 log = logging.getLogger(__name__)
 
@@ -383,15 +383,18 @@ class Worker:
                 if isinstance(r.payload.get(key), int):
                     people.add(r.payload[key])
         names: dict[int, str] = {}
+        genders: dict[int, str] = {}
         if people:
-            for pid, first, last in (
+            for pid, first, last, middle in (
                 await session.execute(
-                    select(Person.id, Person.first_name, Person.last_name).where(
-                        Person.id.in_(people)
-                    )
+                    select(
+                        Person.id, Person.first_name, Person.last_name, Person.middle_name
+                    ).where(Person.id.in_(people))
                 )
             ).all():
                 names[pid] = f"{first} {last}"
+                # The grammatical gender of texts about a person ("опоздал"/"опоздала").
+                genders[pid] = gender_of(middle)
         absences = {
             (r.payload.get("lesson_id"), r.payload.get("student_id"))
             for r in rows
@@ -430,8 +433,10 @@ class Worker:
             p = r.payload
             if isinstance(p.get("student_id"), int):
                 p.setdefault("student", names.get(p["student_id"], ""))
+                p.setdefault("student_gender", genders.get(p["student_id"], "n"))
             if isinstance(p.get("guardian_id"), int):
                 p.setdefault("guardian", names.get(p["guardian_id"], ""))
+                p.setdefault("guardian_gender", genders.get(p["guardian_id"], "n"))
             if r.kind in ("attendance.absent", "attendance.late"):
                 found = attendance.get((p.get("lesson_id"), p.get("student_id")))
                 p["_attendance"] = found

@@ -169,9 +169,9 @@ async def test_student_movement(session: AsyncSession, world: SchoolWorld) -> No
     ws = load_workbook(io.BytesIO(f.data)).worksheets[0]
     rows = [r for r in ws.iter_rows(values_only=True) if r and r[0] and str(r[0]).isdigit()]
     events = [(r[1], r[3], r[4], r[5]) for r in rows if len(r) > 5 and r[3]]
-    assert ("20.11.2026", "переведён(а)", "7А", "8Б") in events
-    assert ("23.11.2026", "выбыл(а)", "7А", None) in events
-    assert ("24.11.2026", "прибыл(а)", None, "7А") in events
+    assert ("20.11.2026", "перевод", "7А", "8Б") in events
+    assert ("23.11.2026", "выбытие", "7А", None) in events
+    assert ("24.11.2026", "прибытие", None, "7А") in events
     summary = next(r for r in ws.iter_rows(values_only=True) if r[0] == "7А")
     assert summary[1:5] == (4, 1, 2, 3)
 

@@ -142,7 +142,7 @@ async def test_diary_day_shows_the_record_escaped(
     assert "ДЗ: № 125, 126 &lt;i&gt;&amp;&lt;/i&gt; 📎 1" in text
     assert "<b>4</b> (работа на уроке) — <i>&lt;b&gt;молодец&lt;/b&gt;</i>" in text
     assert "<b>3</b> (контрольная, вес 3)" in text
-    assert "ОП — опоздание" in text and "Н — не был(а) на уроке" in text
+    assert "ОП — опоздание" in text and "Н — отсутствие на уроке" in text
     assert "🔄 замена: Учителев И." in text
     assert "Работа над ошибками" not in text  # another student's personal homework
     assert page.files == [("document", f"file-{world.lesson_today.id}-0", "задание-1.pdf")]

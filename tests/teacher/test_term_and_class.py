@@ -120,7 +120,7 @@ async def test_absences_today(chat: Any, world: SchoolWorld, session: AsyncSessi
     await me.send("/absences")
     assert "7А" in me.text
     assert "Иванов П. — Н (отсутствует): 2" in me.text
-    assert "Петрова А. — ОП (опоздал): 2" in me.text
+    assert "Петрова А. — ОП (опоздание): 2" in me.text
     subject_teacher = chat("teacher")
     await subject_teacher.send("/absences")
     assert subject_teacher.text == t("ru", "error.forbidden")

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+from pathlib import Path
 
-from bot.i18n import translator
+from bot.i18n import catalog, translator
 from services.texts import (
     SHARED_LOCALES,
     format_date,
@@ -67,3 +69,25 @@ def test_shared_locales_have_the_same_keys() -> None:
     ru = merge_files([SHARED_LOCALES / "ru.toml"])
     en = merge_files([SHARED_LOCALES / "en.toml"])
     assert set(ru) == set(en) and ru
+
+
+def _russian_catalogues() -> dict[str, dict[str, str]]:
+    root = Path(__file__).resolve().parents[2]
+    folders = [root / "services" / "reports" / "locales", root / "services" / "imports" / "locales"]
+    out = {"bot": catalog("ru")}
+    for folder in folders:
+        out[str(folder.relative_to(root))] = merge_files([folder / "ru.toml"])
+    return out
+
+
+def test_no_hand_written_gender_forms_in_russian_texts() -> None:
+    """ "ответил(а)", "был(а)": a text about a person uses the gender forms of the translator
+    (or wording that needs none)."""
+    slash = re.compile(r"\w\((?:а|ла|ась|ен|на)\)")
+    found = {
+        f"{where}:{key}": text
+        for where, texts in _russian_catalogues().items()
+        for key, text in texts.items()
+        if slash.search(text)
+    }
+    assert found == {}
