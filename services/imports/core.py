@@ -15,6 +15,7 @@ import datetime as dt
 import inspect
 import logging
 import re
+import unicodedata
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -156,10 +157,15 @@ class Context:
     # cells ----------------------------------------------------------------
     def text(self, row: Row, key: str, *, required: bool = False, limit: int = 128) -> str | None:
         value = reader.cell_text(row.values.get(key))
-        value = " ".join(value.split())
+        value = " ".join(value.split())  # tabs and line breaks become spaces
         if not value:
             if required:
                 self.err(row, key, "required")
+            return None
+        bad = next((ch for ch in value if unicodedata.category(ch) == "Cc"), None)
+        if bad is not None:
+            # A NUL or another control character: invisible, and it breaks spreadsheets.
+            self.err(row, key, "control_char", char=f"U+{ord(bad):04X}")
             return None
         if len(value) > limit:
             self.err(row, key, "too_long", limit=limit)

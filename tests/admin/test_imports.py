@@ -372,3 +372,28 @@ async def test_overlapping_import_names_the_row_and_logs_no_personal_data(
     for private in ("Черноморова", "Белозерская", "Лукерья", "+7916", "example.org"):
         assert private not in logged
     assert "S-7001" not in shown and "+7916" not in "\n".join(res.error_lines("en"))
+
+
+async def test_control_characters_are_refused_with_row_and_column(
+    session: AsyncSession, world: SchoolWorld
+) -> None:
+    for kind, table in (("staff", STAFF), ("classes", CLASSES)):
+        res = await import_file(session, world.actors["admin"], kind, "f.csv", csv_bytes(table))
+        assert res.ok
+    rows = [list(r) for r in STUDENTS]
+    rows[1][2] = "Ве\x00ра"
+    rows[2][1] = "Зайцев\x1b"
+    rows.append(["S-3", "Тихонова", "Майя\tАнна", "9В", ""])  # a tab is just a space
+    res = await import_file(session, world.actors["admin"], "students", "s.csv", csv_bytes(rows))
+    assert [(e.row, e.column, e.code) for e in res.errors] == [
+        (2, "Имя", "import.error.control_char"),
+        (3, "Фамилия", "import.error.control_char"),
+    ]
+    assert res.error_lines("ru")[0] == (
+        "Строка 2, столбец «Имя»: недопустимый невидимый управляющий символ (U+0000)"
+        " — удалите его из ячейки"
+    )
+    assert (
+        "(U+001B)" in res.error_lines("en")[1] and "control character" in res.error_lines("en")[1]
+    )
+    assert await count(session, Person, Person.external_id.like("S-%")) == 0
