@@ -8,22 +8,27 @@ another class or family is refused and logged.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 
-from aiogram import F, Router
+from aiogram import Bot, F, Router
 from aiogram.enums import ChatType
+from aiogram.exceptions import TelegramAPIError
 from aiogram.filters import Command, StateFilter
 from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
-from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.types import BotCommandScopeChat, CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot import i18n
 from bot.config import Settings
 from bot.i18n import Translator, escape
 from services import accounts, people
-from services.enums import Role
+from services.enums import Messenger, Role
 from services.identity import Actor
+
+log = logging.getLogger(__name__)
 
 PAGE = 16
 
@@ -141,12 +146,18 @@ async def on_person(
 ) -> None:
     if actor is None or not isinstance(query.message, Message):
         return
-    await accounts.ensure_can_manage(session, actor, callback_data.id)
+    signed_in = await accounts.is_signed_in(session, actor, callback_data.id)
     kb = InlineKeyboardBuilder()
-    kb.button(text=t("invite.issue"), callback_data=InviteCb(action="issue", id=callback_data.id))
+    if not signed_in:
+        # A signed-in account gets new credentials only after its sign-in is ended (and its
+        # holder told): shown to the issuer, they would hand the account over to the issuer.
+        kb.button(
+            text=t("invite.issue"), callback_data=InviteCb(action="issue", id=callback_data.id)
+        )
     kb.button(text=t("invite.revoke"), callback_data=InviteCb(action="revoke", id=callback_data.id))
     kb.adjust(1)
-    await query.message.edit_text(t("invite.person_actions"), reply_markup=kb.as_markup())
+    text = t("invite.person_signed_in") if signed_in else t("invite.person_actions")
+    await query.message.edit_text(text, reply_markup=kb.as_markup())
 
 
 async def on_issue(
@@ -179,11 +190,24 @@ async def on_revoke(
     callback_data: InviteCb,
     actor: Actor | None,
     session: AsyncSession,
+    bot: Bot,
     t: Translator,
 ) -> None:
     if actor is None or not isinstance(query.message, Message):
         return
-    await accounts.revoke_for(session, actor, callback_data.id)
+    ended = await accounts.revoke_for(session, actor, callback_data.id)
+    # The holder learns at once, in the chat that lost access, that the school ended it.
+    for binding in ended:
+        if binding.messenger != Messenger.TELEGRAM:
+            continue
+        try:
+            chat_id = int(binding.chat_id)
+            await bot.send_message(
+                chat_id, i18n.t(i18n.pick_lang(binding.language, None), "login.revoked_by_school")
+            )
+            await bot.delete_my_commands(scope=BotCommandScopeChat(chat_id=chat_id))
+        except (TelegramAPIError, ValueError):
+            log.info("could not tell the chat that its sign-in was ended")
     await query.message.edit_text(t("invite.revoked"))
 
 

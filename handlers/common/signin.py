@@ -32,6 +32,7 @@ log = logging.getLogger(__name__)
 
 
 class LoginForm(StatesGroup):
+    guest = State()  # after a guest's /start: a plausible login is taken, a question answered
     login = State()
     password = State()
 
@@ -60,8 +61,12 @@ async def login_command(
 
 async def got_login(message: Message, state: FSMContext, t: Translator) -> None:
     login = (message.text or "").strip()
-    if not login or len(login) > 64:
-        await message.answer(t("login.ask_login"))
+    if not accounts.plausible_login(login):
+        # A question or a greeting ("Здравствуйте, как войти?"), not a login: say how to get
+        # one from the school; the ways in stay on the buttons.
+        from handlers.common.start import guest_keyboard
+
+        await message.answer(t("guest.how_to_get"), reply_markup=guest_keyboard(t))
         return
     await state.update_data(login=login)
     await state.set_state(LoginForm.password)
@@ -119,6 +124,16 @@ async def signed_in(
             roles=roles_text(lang, actor.roles),
         )
     )
+    if result.replaced:
+        # One chat, one account: the accounts this chat was signed in to before are ended.
+        await message.answer(
+            i18n.t(
+                lang,
+                "login.replaced",
+                names=", ".join(name_html(n) for n in result.replaced),
+                name=name_html(actor.display_name),
+            )
+        )
     if result.previous_chat_id is not None:
         try:
             await bot.send_message(
@@ -226,7 +241,7 @@ def build_router() -> Router:
     router.message.register(language_command, Command("language"))
     router.message.register(role_command, Command("role"))
     not_a_command = F.text & ~F.text.startswith("/")
-    router.message.register(got_login, StateFilter(LoginForm.login), not_a_command)
+    router.message.register(got_login, StateFilter(LoginForm.guest, LoginForm.login), not_a_command)
     router.message.register(got_password, StateFilter(LoginForm.password), not_a_command)
     router.callback_query.register(language_chosen, LangCb.filter())
     router.callback_query.register(role_chosen, RoleCb.filter())

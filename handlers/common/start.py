@@ -1,33 +1,64 @@
-"""/start: greeting, and sign-in by a one-time invite link (t.me/<bot>?start=<token>)."""
+"""/start: greeting, and sign-in by a one-time invite link (t.me/<bot>?start=<token>).
+
+A guest's /start offers the ways in as buttons (the invite link explained, login and password,
+where to get credentials) and does not take the next message as a login: a question typed by a
+guest ("Здравствуйте, как войти?") is answered with how to get credentials from the school; a
+plausible login typed right away is still taken as one (see ``signin.got_login``).
+"""
 
 from __future__ import annotations
 
 from aiogram import Bot, F, Router
 from aiogram.enums import ChatType
 from aiogram.filters import CommandObject, CommandStart
+from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
-from aiogram.types import Message
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import Translator
 from handlers.common.render import name_html, roles_text
-from handlers.common.signin import ask_login, signed_in
+from handlers.common.signin import LoginForm, ask_login, signed_in
 from services import accounts
 from services.enums import Messenger
 from services.identity import Actor
+from services.throttle import Throttle
+
+
+class GuestCb(CallbackData, prefix="guest"):
+    action: str  # link | login | how (anything else: how, the safe answer)
+
+
+def guest_keyboard(t: Translator) -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    kb.button(text=t("guest.btn_link"), callback_data=GuestCb(action="link"))
+    kb.button(text=t("guest.btn_login"), callback_data=GuestCb(action="login"))
+    kb.button(text=t("guest.btn_how"), callback_data=GuestCb(action="how"))
+    kb.adjust(1)
+    return kb.as_markup()
 
 
 async def start_with_invite(
-    message: Message, command: CommandObject, session: AsyncSession, bot: Bot
+    message: Message,
+    command: CommandObject,
+    session: AsyncSession,
+    bot: Bot,
+    throttle: Throttle,
+    state: FSMContext,
 ) -> None:
-    """Redeem the invite token; a DomainError is answered by the error middleware."""
+    """Redeem the invite token; a DomainError is answered by the error middleware.
+
+    Tokens are throttled per chat like passwords: a guessing chat is paused, nobody else."""
     assert message.from_user is not None  # private chats always have a sender
+    await state.clear()
     result = await accounts.sign_in_with_invite(
         session,
         token=(command.args or "").strip(),
         messenger=Messenger.TELEGRAM,
         external_user_id=str(message.from_user.id),
         chat_id=str(message.chat.id),
+        throttle=throttle,
     )
     await signed_in(message, bot, session, result, message.from_user.language_code)
 
@@ -40,9 +71,9 @@ async def start(
     state: FSMContext,
 ) -> None:
     if actor is None:
-        # Without an invite link: sign in step by step with login and one-time password.
-        await message.answer(t("start.guest"))
-        await ask_login(message, state, t)
+        # Without an invite link: the ways in as buttons; the next message is not a login.
+        await state.set_state(LoginForm.guest)
+        await message.answer(t("start.guest"), reply_markup=guest_keyboard(t))
         return
     await message.answer(
         t(
@@ -53,9 +84,32 @@ async def start(
     )
 
 
+async def guest_choice(
+    query: CallbackQuery,
+    callback_data: GuestCb,
+    actor: Actor | None,
+    state: FSMContext,
+    t: Translator,
+) -> None:
+    if not isinstance(query.message, Message):
+        return
+    if actor is not None:
+        await query.message.answer(
+            t("signin.already_signed_in", name=name_html(actor.display_name))
+        )
+        return
+    if callback_data.action == "login":
+        await ask_login(query.message, state, t)
+    elif callback_data.action == "link":
+        await query.message.answer(t("guest.link_explained"))
+    else:
+        await query.message.answer(t("guest.how_to_get"), reply_markup=guest_keyboard(t))
+
+
 def build_router() -> Router:
     router = Router(name=__name__)
     router.message.filter(F.chat.type == ChatType.PRIVATE)
     router.message.register(start_with_invite, CommandStart(deep_link=True))
     router.message.register(start, CommandStart())
+    router.callback_query.register(guest_choice, GuestCb.filter())
     return router

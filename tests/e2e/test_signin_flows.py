@@ -36,7 +36,10 @@ async def test_signin_lock_and_revocation(
         # 1. Login and password, step by step; the password message disappears.
         user = botapi.user(4101, first_name="Ученик", language_code="ru")
         await user.command("/start")
-        await botapi.wait_for(4101, lambda m: m.content == t("ru", "login.ask_login"), timeout=15)
+        await botapi.wait_for(4101, lambda m: m.content == t("ru", "start.guest"), timeout=15)
+        # A question is answered with where to get a sign-in, not taken as a login.
+        await user.send("Здравствуйте, как войти?")
+        await botapi.wait_for(4101, lambda m: m.content == t("ru", "guest.how_to_get"), timeout=15)
         await user.send(student["login"])
         await botapi.wait_for(
             4101, lambda m: m.content == t("ru", "login.ask_password"), timeout=15

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from aiogram import Dispatcher
-from aiogram.methods import EditMessageText, SendMessage
+from aiogram.methods import AnswerCallbackQuery, EditMessageText, SendMessage
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -14,6 +14,7 @@ from bot.i18n import t
 from handlers.common.invite import InviteCb
 from services import accounts
 from services.enums import Messenger
+from services.identity import resolve_actor
 from services.models import Invite
 from testkit.recording import RecordingBot, make_callback_update, make_message_update
 from tests.factories import SchoolWorld, bind_chats, build_school
@@ -71,3 +72,35 @@ async def test_forged_buttons_are_refused(
     await bind(session, world, "parent", 8003)
     await dp.feed_update(bot, make_message_update(8003, "/invite"))
     assert bot.session.sent_texts(8003) == [t("ru", "invite.not_allowed")]
+
+
+async def test_a_signed_in_parent_cannot_be_taken_over(
+    dp: Dispatcher, bot: RecordingBot, session: AsyncSession
+) -> None:
+    world = await build_school(session)
+    await bind(session, world, "class_teacher", 8201)
+    await bind(session, world, "parent", 8202)  # the parent is signed in from their phone
+    await press(dp, bot, 8201, InviteCb(action="per", id=world.parent.id))
+    screen = bot.session.requests_of(EditMessageText)[-1]
+    assert screen.text == t("ru", "invite.person_signed_in")
+    buttons = [b.callback_data for row in screen.reply_markup.inline_keyboard for b in row]  # type: ignore[union-attr]
+    assert buttons == [InviteCb(action="revoke", id=world.parent.id).pack()]
+
+    # A replayed or forged "issue" button: nothing reaches the class teacher's chat.
+    bot.session.clear()
+    await press(dp, bot, 8201, InviteCb(action="issue", id=world.parent.id))
+    shown = [r.text or "" for r in bot.session.requests_of(EditMessageText)]
+    shown += bot.session.sent_texts(8201)
+    shown += [r.text or "" for r in bot.session.requests_of(AnswerCallbackQuery)]
+    assert not any("<code>" in x for x in shown)
+    assert t("ru", "invite.signed_in") in shown
+    assert await session.scalar(select(func.count()).select_from(Invite)) == 0
+    assert (await resolve_actor(session, Messenger.TELEGRAM, "8202")) is not None
+
+    # Only after the sign-in is ended, and the parent told in their chat, can it be issued.
+    bot.session.clear()
+    await press(dp, bot, 8201, InviteCb(action="revoke", id=world.parent.id))
+    assert bot.session.sent_texts(8202) == [t("ru", "login.revoked_by_school")]
+    assert await resolve_actor(session, Messenger.TELEGRAM, "8202") is None
+    await press(dp, bot, 8201, InviteCb(action="issue", id=world.parent.id))
+    assert "<code>" in (bot.session.requests_of(EditMessageText)[-1].text or "")

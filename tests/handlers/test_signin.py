@@ -12,7 +12,7 @@ from handlers.common.signin import LangCb, RoleCb
 from services import accounts
 from services.enums import Messenger, Role
 from services.identity import resolve_actor
-from services.models import Account, AuditEntry
+from services.models import Account, AuditEntry, MessengerBinding
 from testkit.recording import RecordingBot, make_callback_update, make_message_update
 from tests.handlers.conftest import Member, World
 
@@ -161,3 +161,58 @@ async def test_role_switch_changes_the_menu(
         bot, make_callback_update(7201, RoleCb(role=Role.ADMIN).pack(), message_text="?")
     )
     assert not bot.session.requests_of(SetMyCommands)
+
+
+async def test_a_strangers_failures_do_not_lock_the_owner_out(
+    dp: Dispatcher,
+    bot: RecordingBot,
+    world: World,
+    session_factory: async_sessionmaker[AsyncSession],
+) -> None:
+    member = await world.member(Role.PARENT, first_name="Ольга", last_name="Смирнова")
+    creds = await credentials(session_factory, member)
+    for password in ["bad1", "bad2", "bad3", "bad4", "bad5", "bad6"]:
+        await say(dp, bot, 5101, "/login")
+        await say(dp, bot, 5101, creds.login)
+        await say(dp, bot, 5101, password)
+    assert bot.session.sent_texts(5101)[-1] == t("ru", "signin.locked", minutes=1)
+    # The owner, from their own chat, signs in with the right password at once.
+    await say(dp, bot, 5102, "/login")
+    await say(dp, bot, 5102, creds.login)
+    await say(dp, bot, 5102, creds.password)
+    assert bot.session.sent_texts(5102)[-1] == t(
+        "ru", "start.signed_in", name="Ольга Смирнова", roles="родитель"
+    )
+
+
+async def test_one_chat_holds_one_account(
+    dp: Dispatcher,
+    bot: RecordingBot,
+    world: World,
+    session_factory: async_sessionmaker[AsyncSession],
+) -> None:
+    # The same person on the register twice: as a student and as a teacher, two accounts.
+    student = await world.signed_in(5201, Role.STUDENT, first_name="Иван", last_name="Ким")
+    teacher = await world.member(Role.TEACHER, first_name="Иван", last_name="Ким-Учитель")
+    await world.invite(teacher, "inv_teacher_Abcdefghijklmnopqrstuvwxyz")
+    # /login is refused to a signed-in chat; the invite link is how the second account came in.
+    await say(dp, bot, 5201, "/start inv_teacher_Abcdefghijklmnopqrstuvwxyz")
+    texts = bot.session.sent_texts(5201)
+    assert t("ru", "login.replaced", names="Иван Ким", name="Иван Ким-Учитель") in texts
+    async with session_factory() as s:
+        live = (
+            await s.scalars(
+                select(MessengerBinding.account_id).where(
+                    MessengerBinding.external_user_id == "5201",
+                    MessengerBinding.ended_at.is_(None),
+                )
+            )
+        ).all()
+        assert list(live) == [teacher.account_id]
+        actor = await resolve_actor(s, Messenger.TELEGRAM, "5201")
+        assert actor is not None and actor.account_id == teacher.account_id
+        ended = await s.scalar(
+            select(MessengerBinding).where(MessengerBinding.account_id == student.account_id)
+        )
+        assert ended is not None and ended.end_reason == "replaced"
+        assert "binding.replaced" in (await s.scalars(select(AuditEntry.action))).all()

@@ -2,16 +2,19 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from aiogram import Dispatcher
 from aiogram.methods import SendMessage, SetMyCommands
-from aiogram.types import BotCommandScopeChat
+from aiogram.types import BotCommandScopeChat, InlineKeyboardMarkup
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.i18n import t
+from handlers.common.start import GuestCb
+from services import accounts
 from services.enums import Role
-from services.models import Invite, MessengerBinding
-from testkit.recording import RecordingBot, make_message_update
+from services.models import Account, Invite, MessengerBinding
+from testkit.recording import RecordingBot, make_callback_update, make_message_update
 from tests.handlers.conftest import World
 
 TOKEN = "inv_Abcdefghijklmnopqrstuvwxyz012345"
@@ -22,21 +25,100 @@ async def _bindings(factory: async_sessionmaker[AsyncSession]) -> list[Messenger
         return list((await s.scalars(select(MessengerBinding))).all())
 
 
+def _buttons(bot: RecordingBot) -> list[tuple[str, str]]:
+    markup = bot.session.requests_of(SendMessage)[-1].reply_markup
+    assert isinstance(markup, InlineKeyboardMarkup)
+    return [(b.text, b.callback_data or "") for row in markup.inline_keyboard for b in row]
+
+
 async def test_start_guest_ru(dp: Dispatcher, bot: RecordingBot) -> None:
     await dp.feed_update(bot, make_message_update(1001, "/start", language_code="ru"))
-    assert bot.session.sent_texts(1001) == [t("ru", "start.guest"), t("ru", "login.ask_login")]
+    assert bot.session.sent_texts(1001) == [t("ru", "start.guest")]
     assert "ссылке-приглашению" in bot.session.sent_texts(1001)[0]
+    # The ways in are buttons: the invite link explained, login and password, where to get one.
+    assert _buttons(bot) == [
+        (t("ru", "guest.btn_link"), GuestCb(action="link").pack()),
+        (t("ru", "guest.btn_login"), GuestCb(action="login").pack()),
+        (t("ru", "guest.btn_how"), GuestCb(action="how").pack()),
+    ]
 
 
 async def test_start_guest_en(dp: Dispatcher, bot: RecordingBot) -> None:
     await dp.feed_update(bot, make_message_update(1002, "/start", language_code="en"))
-    assert bot.session.sent_texts(1002) == [t("en", "start.guest"), t("en", "login.ask_login")]
+    assert bot.session.sent_texts(1002) == [t("en", "start.guest")]
     assert t("en", "start.guest") != t("ru", "start.guest")
+    assert _buttons(bot)[1][0] == t("en", "guest.btn_login")
 
 
 async def test_start_guest_other_language_gets_russian(dp: Dispatcher, bot: RecordingBot) -> None:
     await dp.feed_update(bot, make_message_update(1003, "/start", language_code="de"))
-    assert bot.session.sent_texts(1003) == [t("ru", "start.guest"), t("ru", "login.ask_login")]
+    assert bot.session.sent_texts(1003) == [t("ru", "start.guest")]
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["Здравствуйте, как войти?", "как получить пароль", "Hello, how do I sign in?", "вход"],
+)
+async def test_guest_question_after_start_is_answered(
+    dp: Dispatcher, bot: RecordingBot, question: str
+) -> None:
+    await dp.feed_update(bot, make_message_update(1004, "/start"))
+    bot.session.clear()
+    await dp.feed_update(bot, make_message_update(1004, question))
+    # Not taken as a login: how to get credentials from the school, with the ways in.
+    assert bot.session.sent_texts(1004) == [t("ru", "guest.how_to_get")]
+    assert t("ru", "login.ask_password") not in bot.session.sent_texts(1004)
+    assert "классный руководитель" in bot.session.sent_texts(1004)[0]
+    assert len(_buttons(bot)) == 3
+
+
+async def test_guest_buttons(dp: Dispatcher, bot: RecordingBot) -> None:
+    await dp.feed_update(bot, make_message_update(1005, "/start"))
+    for action, expected in (
+        ("link", "guest.link_explained"),
+        ("how", "guest.how_to_get"),
+        ("login", "login.ask_login"),
+    ):
+        bot.session.clear()
+        await dp.feed_update(
+            bot, make_callback_update(1005, GuestCb(action=action).pack(), message_text="…")
+        )
+        assert bot.session.sent_texts(1005) == [t("ru", expected)]
+
+
+async def test_guest_signs_in_by_login_button(
+    dp: Dispatcher,
+    bot: RecordingBot,
+    world: World,
+    session_factory: async_sessionmaker[AsyncSession],
+) -> None:
+    member = await world.member(Role.PARENT, first_name="Вера", last_name="Орлова")
+    async with session_factory() as s:
+        account = await s.get(Account, member.account_id)
+        assert account is not None
+        creds = await accounts.issue_credentials(s, account, actor=None)
+        await s.commit()
+    await dp.feed_update(bot, make_message_update(1006, "/start"))
+    await dp.feed_update(
+        bot, make_callback_update(1006, GuestCb(action="login").pack(), message_text="…")
+    )
+    # A question in the login step is answered too, and the step goes on.
+    await dp.feed_update(bot, make_message_update(1006, "Где взять логин?"))
+    assert bot.session.sent_texts(1006)[-1] == t("ru", "guest.how_to_get")
+    await dp.feed_update(bot, make_message_update(1006, creds.login))
+    assert bot.session.sent_texts(1006)[-1] == t("ru", "login.ask_password")
+    await dp.feed_update(bot, make_message_update(1006, creds.password))
+    assert bot.session.sent_texts(1006)[-1] == t(
+        "ru", "start.signed_in", name="Вера Орлова", roles="родитель"
+    )
+
+
+async def test_guest_typing_a_login_right_after_start_still_works(
+    dp: Dispatcher, bot: RecordingBot
+) -> None:
+    await dp.feed_update(bot, make_message_update(1007, "/start"))
+    await dp.feed_update(bot, make_message_update(1007, "ivanova.a"))
+    assert bot.session.sent_texts(1007)[-1] == t("ru", "login.ask_password")
 
 
 async def test_start_with_valid_invite_signs_in(
@@ -160,7 +242,7 @@ async def test_start_with_expired_token_fails(
 async def test_blocked_account_is_a_guest(dp: Dispatcher, bot: RecordingBot, world: World) -> None:
     await world.signed_in(3301, Role.TEACHER, blocked=True)
     await dp.feed_update(bot, make_message_update(3301, "/start"))
-    assert bot.session.sent_texts(3301) == [t("ru", "start.guest"), t("ru", "login.ask_login")]
+    assert bot.session.sent_texts(3301) == [t("ru", "start.guest")]
 
 
 async def test_account_language_wins_over_telegram(
@@ -175,5 +257,5 @@ async def test_account_language_wins_over_telegram(
 
 async def test_start_answers_only_once(dp: Dispatcher, bot: RecordingBot) -> None:
     await dp.feed_update(bot, make_message_update(3501, "/start"))
-    # The greeting and the first step of sign-in by login, nothing more (no fallback too).
-    assert len(bot.session.requests_of(SendMessage)) == 2
+    # The greeting with the ways in, nothing more (no fallback too).
+    assert len(bot.session.requests_of(SendMessage)) == 1
