@@ -5,61 +5,75 @@ Nothing in them is trusted: every id goes back through the services' access poli
 
 from __future__ import annotations
 
-from aiogram.filters.callback_data import CallbackData
+from typing import Annotated
+
+from handlers.common.bounds import (
+    MAX_ID,
+    Id,
+    Month,
+    OneOf,
+    OptDay,
+    OptId,
+    Page,
+    Range,
+    SafeCallbackData,
+)
 
 
-class OfficeCb(CallbackData, prefix="o_menu"):
+class OfficeCb(SafeCallbackData, prefix="o_menu"):
     """The /admin menu: imp | tpl | find | dead | aus (audit: student) | aul (audit: lesson) |
     sub (substitutions) | unf (unfilled lessons) | chk (journal checks) | home."""
 
-    action: str
+    action: Annotated[
+        str, OneOf("imp", "tpl", "find", "dead", "aus", "aul", "sub", "unf", "chk", "cw", "home")
+    ]
 
 
-class ReportCb(CallbackData, prefix="o_rep"):
+class ReportCb(SafeCallbackData, prefix="o_rep"):
     """/reports: the report (index in REPORTS) and the parameters chosen so far.
 
     ``cls`` -1 is "the whole school" (movement); 0 is "not chosen yet"."""
 
-    k: int
-    cls: int = 0
-    per: int = 0
-    mon: int = 0  # yyyymm
-    subj: int = 0
-    stu: int = 0
-    fmt: str = ""
+    k: Annotated[int, Range(0, 100)]
+    cls: Annotated[int, Range(-1, MAX_ID)] = 0
+    per: OptId = 0
+    mon: Month = 0  # yyyymm
+    subj: OptId = 0
+    stu: OptId = 0
+    fmt: Annotated[str, OneOf("", "pdf", "xlsx")] = ""
 
 
-class ImportCb(CallbackData, prefix="o_imp"):
-    action: str  # kind | tpl | apply | cancel
+class ImportCb(SafeCallbackData, prefix="o_imp"):
+    action: Annotated[str, OneOf("kind", "tpl", "apply", "cancel")]
     kind: str = ""
 
 
-class UserCb(CallbackData, prefix="o_usr"):
-    action: str  # card | issue | revoke | block | unblock | audit
-    id: int
+class UserCb(SafeCallbackData, prefix="o_usr"):
+    action: Annotated[str, OneOf("card", "issue", "revoke", "block", "unblock", "audit")]
+    id: Id
 
 
-class PickCb(CallbackData, prefix="o_pick"):
+class PickCb(SafeCallbackData, prefix="o_pick"):
     """A class, a day or a lesson picked for a tool: ``tool`` aus | aul | sub | chk."""
 
-    tool: str
-    step: str  # cls | day | les | stu
-    id: int = 0
-    day: int = 0  # yyyymmdd
-    page: int = 0
+    tool: Annotated[str, OneOf("aus", "aul", "sub", "chk")]
+    step: Annotated[str, OneOf("cls", "day", "les", "stu", "next")]
+    id: OptId = 0
+    day: OptDay = 0
+    page: Page = 0
 
 
-class AuditCb(CallbackData, prefix="o_aud"):
-    what: str  # stu | les
-    id: int
+class AuditCb(SafeCallbackData, prefix="o_aud"):
+    what: Annotated[str, OneOf("stu", "les")]
+    id: Id
 
 
-class SubCb(CallbackData, prefix="o_sub"):
-    action: str  # set | del | page
-    lesson_id: int
-    teacher_id: int = 0
-    page: int = 0
+class SubCb(SafeCallbackData, prefix="o_sub"):
+    action: Annotated[str, OneOf("set", "del", "page", "pick")]
+    lesson_id: OptId
+    teacher_id: OptId = 0
+    page: Page = 0
 
 
-class CheckCb(CallbackData, prefix="o_chk"):
-    action: str  # add | list
+class CheckCb(SafeCallbackData, prefix="o_chk"):
+    action: Annotated[str, OneOf("add", "list")]

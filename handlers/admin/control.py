@@ -6,7 +6,6 @@ import datetime as dt
 from collections.abc import Callable
 
 from aiogram import F, Router
-from aiogram.filters.callback_data import CallbackData
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -15,14 +14,15 @@ from bot.i18n import Translator, escape
 from handlers.admin.callbacks import OfficeCb
 from handlers.admin.common import OFFICE, require, show
 from handlers.admin.menu import home_button
+from handlers.common.bounds import Id, SafeCallbackData
 from services import school_admin
 from services.calendar import school_today
 from services.identity import Actor
 from services.models import School
 
 
-class ControlCb(CallbackData, prefix="o_cw"):
-    id: int
+class ControlCb(SafeCallbackData, prefix="o_cw"):
+    id: Id
 
 
 Clock = Callable[[], dt.datetime]

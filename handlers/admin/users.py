@@ -17,6 +17,7 @@ from bot.i18n import Translator, escape
 from handlers.admin.callbacks import AuditCb, OfficeCb, UserCb
 from handlers.admin.common import Clock, now_of, require, show, when
 from handlers.admin.menu import home_button
+from handlers.common.bounds import typed_query
 from handlers.common.render import roles_text
 from services import accounts, admin_tools, people
 from services.enums import Role
@@ -55,7 +56,7 @@ async def search_typed(
     message: Message, actor: Actor | None, session: AsyncSession, t: Translator
 ) -> None:
     me = require(actor, Role.ADMIN)
-    rows = await people.search(session, me, message.text or "")
+    rows = await people.search(session, me, typed_query(message.text or ""))
     if not rows:
         await message.answer(t("office.users.nothing"))
         return

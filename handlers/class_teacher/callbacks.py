@@ -2,25 +2,27 @@
 
 from __future__ import annotations
 
-from aiogram.filters.callback_data import CallbackData
+from typing import Annotated
+
+from handlers.common.bounds import Day, Id, OneOf, OptDay, OptId, Page, SafeCallbackData
 
 
-class AbsCb(CallbackData, prefix="c_abs"):
-    class_id: int
-    day: int  # yyyymmdd
+class AbsCb(SafeCallbackData, prefix="c_abs"):
+    class_id: Id
+    day: Day
 
 
-class ReasonCb(CallbackData, prefix="c_rs"):
-    action: str  # week | set | fam
-    class_id: int
-    day: int = 0  # yyyymmdd (week: its Monday)
-    student_id: int = 0
+class ReasonCb(SafeCallbackData, prefix="c_rs"):
+    action: Annotated[str, OneOf("week", "set", "fam")]
+    class_id: Id
+    day: OptDay = 0  # week: its Monday
+    student_id: OptId = 0
     code: str = ""
 
 
-class JournalCb(CallbackData, prefix="c_jr"):
-    action: str  # cls | subj | show
-    class_id: int = 0
-    subject_id: int = 0
-    period_id: int = 0
-    page: int = 0
+class JournalCb(SafeCallbackData, prefix="c_jr"):
+    action: Annotated[str, OneOf("cls", "subj", "show")]
+    class_id: OptId = 0
+    subject_id: OptId = 0
+    period_id: OptId = 0
+    page: Page = 0

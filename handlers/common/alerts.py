@@ -9,12 +9,11 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
-from typing import Any
+from typing import Annotated, Any
 
 from aiogram import F, Router
 from aiogram.enums import ChatMemberStatus, ChatType
 from aiogram.filters import Command, StateFilter
-from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import (
@@ -23,14 +22,16 @@ from aiogram.types import (
     InlineKeyboardMarkup,
     Message,
 )
+from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import Translator
+from handlers.common.bounds import MAX_ID, OneOf, OptId, SafeCallbackData
 from handlers.common.render import answer_long
 from services import notify, people, policy
 from services.enums import Role
-from services.errors import DomainError
+from services.errors import AccessDenied, DomainError
 from services.identity import Actor
 
 log = logging.getLogger(__name__)
@@ -49,14 +50,14 @@ QUIET_PRESETS: dict[str, tuple[dt.time, dt.time] | None] = {
 }
 
 
-class PrefCb(CallbackData, prefix="pref"):
-    field: str
+class PrefCb(SafeCallbackData, prefix="pref"):
+    field: Annotated[str, OneOf(*TOGGLES, "mode", "digest", "quiet")]
     value: str
 
 
-class BroadcastCb(CallbackData, prefix="bc"):
-    action: str  # cls | school | send | cancel | stats
-    id: int = 0
+class BroadcastCb(SafeCallbackData, prefix="bc"):
+    action: Annotated[str, OneOf("cls", "school", "send", "cancel", "stats")]
+    id: OptId = 0
 
 
 class BroadcastForm(StatesGroup):
@@ -67,29 +68,49 @@ class BroadcastForm(StatesGroup):
 # --------------------------------------------------------------------------- alert buttons
 
 
+def _alert_id(query: CallbackQuery, pattern: re.Pattern[str]) -> int:
+    """The id in an alert's button; one beyond any row's range is refused like a forgery."""
+    match = pattern.match(query.data or "")
+    value = int(match[1]) if match is not None else 0
+    if not 1 <= value <= MAX_ID:
+        log.warning("refused button", extra={"prefix": (query.data or "").split(":", 1)[0]})
+        raise AccessDenied()
+    return value
+
+
 async def absence_reason(
-    query: CallbackQuery, actor: Actor | None, session: AsyncSession, t: Translator
+    query: CallbackQuery,
+    actor: Actor | None,
+    session: AsyncSession,
+    t: Translator,
+    callback_answer: CallbackAnswer,
 ) -> None:
-    match = ABSENCE_RE.match(query.data or "")
-    if actor is None or match is None:
-        await query.answer(t("signin.required"), show_alert=True)
+    if actor is None:
+        callback_answer.text = t("signin.required")
+        callback_answer.show_alert = True
         return
-    saved = await notify.record_family_reason(session, actor, int(match[1]), match[2])
-    await query.answer(t("alerts.reason_saved"))
+    match = ABSENCE_RE.match(query.data or "")
+    reason = match[2] if match is not None else ""
+    saved = await notify.record_family_reason(session, actor, _alert_id(query, ABSENCE_RE), reason)
+    callback_answer.text = t("alerts.reason_saved")
     if isinstance(query.message, Message):
         text = (query.message.html_text or "") + "\n\n" + t(f"alerts.reason_{saved.reason}")
         await query.message.edit_text(text, reply_markup=None)
 
 
 async def news_ack(
-    query: CallbackQuery, actor: Actor | None, session: AsyncSession, t: Translator
+    query: CallbackQuery,
+    actor: Actor | None,
+    session: AsyncSession,
+    t: Translator,
+    callback_answer: CallbackAnswer,
 ) -> None:
-    match = NEWS_ACK_RE.match(query.data or "")
-    if actor is None or match is None:
-        await query.answer(t("signin.required"), show_alert=True)
+    if actor is None:
+        callback_answer.text = t("signin.required")
+        callback_answer.show_alert = True
         return
-    await notify.acknowledge_news(session, actor, int(match[1]))
-    await query.answer(t("alerts.news_acknowledged"))
+    await notify.acknowledge_news(session, actor, _alert_id(query, NEWS_ACK_RE))
+    callback_answer.text = t("alerts.news_acknowledged")
     if isinstance(query.message, Message):
         await query.message.edit_reply_markup(reply_markup=None)
 
@@ -166,9 +187,11 @@ async def settings_changed(
     actor: Actor | None,
     session: AsyncSession,
     t: Translator,
+    callback_answer: CallbackAnswer,
 ) -> None:
     if actor is None:
-        await query.answer(t("signin.required"), show_alert=True)
+        callback_answer.text = t("signin.required")
+        callback_answer.show_alert = True
         return
     change: dict[str, Any]
     if callback_data.field in TOGGLES:
@@ -184,7 +207,8 @@ async def settings_changed(
             "quiet_to": preset[1] if preset else None,
         }
     else:
-        await query.answer(t("fallback.stale_button"), show_alert=True)
+        callback_answer.text = t("fallback.stale_button")
+        callback_answer.show_alert = True
         return
     prefs = await notify.update_prefs(session, actor, **change)
     if isinstance(query.message, Message):

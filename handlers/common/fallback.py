@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 
 from aiogram import F, Router
@@ -12,6 +13,9 @@ from aiogram.utils.callback_answer import CallbackAnswer
 
 from bot.commands import KNOWN_COMMANDS
 from bot.i18n import Translator
+from handlers.common.bounds import RefusedButton, SafeCallbackData
+
+log = logging.getLogger("handlers.buttons")
 
 
 async def unknown_command(message: Message, command: CommandObject, t: Translator) -> None:
@@ -25,8 +29,29 @@ async def unknown_message(message: Message, t: Translator) -> None:
     await message.answer(t("fallback.unknown_text"))
 
 
-async def stale_button(_: CallbackQuery, callback_answer: CallbackAnswer, t: Translator) -> None:
-    """A button no handler knows (an old message after an update): say so in the answer."""
+async def stale_button(
+    query: CallbackQuery, callback_answer: CallbackAnswer, t: Translator
+) -> None:
+    """A button no handler took. One of a known screen whose data does not fit its class (an id
+    beyond range, an unknown code: mutated or forged) is refused like a forged button and logged
+    as such; any other is an old message after an update: say so in the answer."""
+    data = query.data or ""
+    known = SafeCallbackData.known(data)
+    if known is not None:
+        try:
+            known.unpack(data)
+        except RefusedButton as exc:
+            log.warning(
+                "refused button",
+                extra={
+                    "prefix": known.__prefix__,
+                    "reason": str(exc),
+                    "user_id": query.from_user.id,
+                },
+            )
+            callback_answer.text = t("error.forbidden")
+            callback_answer.show_alert = True
+            return
     callback_answer.text = t("fallback.stale_button")
 
 

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from typing import Annotated
 
 from aiogram import Bot, F, Router
 from aiogram.enums import ChatType
 from aiogram.exceptions import TelegramAPIError
 from aiogram.filters import Command, StateFilter
-from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import BotCommandScopeChat, CallbackQuery, InlineKeyboardMarkup, Message
@@ -24,6 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot import i18n
 from bot.config import Settings
 from bot.i18n import Translator, escape
+from handlers.common.bounds import OneOf, OptId, Page, SafeCallbackData, typed_query
 from services import accounts, people
 from services.enums import Messenger, Role
 from services.identity import Actor
@@ -33,10 +34,10 @@ log = logging.getLogger(__name__)
 PAGE = 16
 
 
-class InviteCb(CallbackData, prefix="inv"):
-    action: str  # cls | stu | per | issue | revoke | page
-    id: int = 0
-    page: int = 0
+class InviteCb(SafeCallbackData, prefix="inv"):
+    action: Annotated[str, OneOf("cls", "stu", "per", "issue", "revoke", "page")]
+    id: OptId = 0
+    page: Page = 0
 
 
 class InviteSearch(StatesGroup):
@@ -97,7 +98,7 @@ async def search_query(
 ) -> None:
     if actor is None:
         return
-    rows = await people.search(session, actor, message.text or "")
+    rows = await people.search(session, actor, typed_query(message.text or ""))
     if not rows:
         await message.answer(t("invite.nothing_found"))
         return

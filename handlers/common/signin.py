@@ -12,15 +12,16 @@ from aiogram import Bot, F, Router
 from aiogram.enums import ChatType
 from aiogram.exceptions import TelegramAPIError
 from aiogram.filters import Command, StateFilter
-from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import BotCommandScopeChat, CallbackQuery, Message
+from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import i18n
 from bot.i18n import Translator
+from handlers.common.bounds import SafeCallbackData
 from handlers.common.menu import refresh_menu
 from handlers.common.render import name_html, roles_text
 from services import accounts, context
@@ -37,11 +38,11 @@ class LoginForm(StatesGroup):
     password = State()
 
 
-class LangCb(CallbackData, prefix="lang"):
+class LangCb(SafeCallbackData, prefix="lang"):
     code: str
 
 
-class RoleCb(CallbackData, prefix="role"):
+class RoleCb(SafeCallbackData, prefix="role"):
     role: Role
 
 
@@ -184,9 +185,11 @@ async def language_chosen(
     session: AsyncSession,
     bot: Bot,
     t: Translator,
+    callback_answer: CallbackAnswer,
 ) -> None:
     if actor is None or callback_data.code not in i18n.SUPPORTED_LANGS:
-        await query.answer(t("signin.required"), show_alert=True)
+        callback_answer.text = t("signin.required")
+        callback_answer.show_alert = True
         return
     await context.set_language(session, actor, callback_data.code)
     if isinstance(query.message, Message):
@@ -222,9 +225,11 @@ async def role_chosen(
     bot: Bot,
     lang: str,
     t: Translator,
+    callback_answer: CallbackAnswer,
 ) -> None:
     if actor is None:
-        await query.answer(t("signin.required"), show_alert=True)
+        callback_answer.text = t("signin.required")
+        callback_answer.show_alert = True
         return
     ctx = await context.set_role(session, actor, callback_data.role)
     if isinstance(query.message, Message):

@@ -6,73 +6,75 @@ handler re-checks it against the reader's own children before anything is read.
 
 from __future__ import annotations
 
-from aiogram.filters.callback_data import CallbackData
+from typing import Annotated
+
+from handlers.common.bounds import Flag, Id, OneOf, OptId, OptOrdinal, Ordinal, SafeCallbackData
 
 
-class DiaryCb(CallbackData, prefix="fd"):
-    s: int  # student id
-    d: int  # day (ordinal); the week of it when ``w``
-    w: int = 0  # 1: the week view
+class DiaryCb(SafeCallbackData, prefix="fd"):
+    s: Id  # student id
+    d: OptOrdinal  # day (ordinal); the week of it when ``w``
+    w: Flag = 0  # 1: the week view
 
 
-class DiaryFilesCb(CallbackData, prefix="ff"):
-    s: int
-    d: int  # first day (ordinal)
-    w: int = 0  # 1: the whole week
-    h: int = 0  # 1: homework due on ``d`` (the homework view)
+class DiaryFilesCb(SafeCallbackData, prefix="ff"):
+    s: Id
+    d: OptOrdinal  # first day (ordinal)
+    w: Flag = 0  # 1: the whole week
+    h: Flag = 0  # 1: homework due on ``d`` (the homework view)
 
 
-class HomeworkCb(CallbackData, prefix="fh"):
-    s: int
-    d: int
+class HomeworkCb(SafeCallbackData, prefix="fh"):
+    s: Id
+    d: OptOrdinal
 
 
-class MarksCb(CallbackData, prefix="fm"):
-    s: int
-    p: int = 0  # period id; 0: the current one
+class MarksCb(SafeCallbackData, prefix="fm"):
+    s: Id
+    p: OptId = 0  # period id; 0: the current one
 
 
-class ChartCb(CallbackData, prefix="fc"):
-    s: int
-    p: int = 0
+class ChartCb(SafeCallbackData, prefix="fc"):
+    s: Id
+    p: OptId = 0
 
 
-class AttendanceCb(CallbackData, prefix="fa"):
-    s: int
-    p: int = 0
+class AttendanceCb(SafeCallbackData, prefix="fa"):
+    s: Id
+    p: OptId = 0
 
 
-class TimetableCb(CallbackData, prefix="ft"):
-    s: int  # 0: the reader's own teaching timetable
-    d: int
-    w: int = 0
+class TimetableCb(SafeCallbackData, prefix="ft"):
+    s: OptId  # 0: the reader's own teaching timetable
+    d: OptOrdinal
+    w: Flag = 0
 
 
-class ClassTimetableCb(CallbackData, prefix="fy"):
-    c: int  # class id
-    d: int
-    w: int = 0
+class ClassTimetableCb(SafeCallbackData, prefix="fy"):
+    c: Id  # class id
+    d: OptOrdinal
+    w: Flag = 0
 
 
-class ChildCb(CallbackData, prefix="fk"):
-    s: int
+class ChildCb(SafeCallbackData, prefix="fk"):
+    s: Id
 
 
-class NoticeDayCb(CallbackData, prefix="nd"):
-    s: int
-    a: int = 0  # first day (ordinal); 0: ask for a typed date
+class NoticeDayCb(SafeCallbackData, prefix="nd"):
+    s: Id
+    a: OptOrdinal = 0  # first day (ordinal); 0: ask for a typed date
 
 
-class NoticeReasonCb(CallbackData, prefix="nr"):
-    s: int
-    a: int  # first day (ordinal)
-    b: int  # last day (ordinal)
-    r: str  # ill | family | other
+class NoticeReasonCb(SafeCallbackData, prefix="nr"):
+    s: Id
+    a: Ordinal  # first day (ordinal)
+    b: Ordinal  # last day (ordinal)
+    r: Annotated[str, OneOf("ill", "family", "other")]
 
 
-class NoticeCancelCb(CallbackData, prefix="nx"):
-    s: int
+class NoticeCancelCb(SafeCallbackData, prefix="nx"):
+    s: Id
 
 
-class NoticeWithdrawCb(CallbackData, prefix="nw"):
-    n: int  # notice id (checked again by the service)
+class NoticeWithdrawCb(SafeCallbackData, prefix="nw"):
+    n: Id  # notice id (checked again by the service)

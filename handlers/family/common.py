@@ -19,6 +19,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 
 from bot.i18n import Translator
+from handlers.common.bounds import day_in_window, window_error
 from services.enums import Role
 from services.identity import Actor
 from services.models import utcnow
@@ -108,7 +109,17 @@ async def show_pages(
 
 
 def parse_day(text: str, today: dt.date) -> dt.date | None:
-    """ "20.11", "20.11.2026", "2026-11-20" → a date; without a year, the nearest such date."""
+    """ "20.11", "20.11.2026", "2026-11-20" → a date; without a year, the nearest such date.
+
+    None when it is no date; a date outside the journal's window (``0001-01-01``,
+    ``9999-12-31``) is refused with a message that names the window."""
+    day = _parse_day(text, today)
+    if day is not None and not day_in_window(day):
+        raise window_error()
+    return day
+
+
+def _parse_day(text: str, today: dt.date) -> dt.date | None:
     text = text.strip().rstrip(".")
     try:
         if "-" in text and len(text) == 10:
@@ -124,12 +135,12 @@ def parse_day(text: str, today: dt.date) -> dt.date | None:
             for year in (today.year - 1, today.year, today.year + 1):
                 try:
                     candidates.append(dt.date(year, month, day))
-                except ValueError:
+                except (ValueError, OverflowError):
                     continue
             if not candidates:
                 return None
             return min(candidates, key=lambda d: abs((d - today).days))
-    except ValueError:
+    except (ValueError, OverflowError):
         return None
     return None
 

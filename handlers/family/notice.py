@@ -128,10 +128,12 @@ async def notice_withdraw(
     session: AsyncSession,
     actor: Actor | None,
     t: Translator,
+    callback_answer: CallbackAnswer,
     family_clock: Clock | None = None,
 ) -> None:
     if actor is None:
-        await callback.answer(t("signin.required"), show_alert=True)
+        callback_answer.text = t("signin.required")
+        callback_answer.show_alert = True
         return
     notice = await notices.cancel_notice(session, actor, callback_data.n, now=now_of(family_clock))
     text = t("notice.withdrawn", dates=dates_text(t, notice.date_from, notice.date_to))

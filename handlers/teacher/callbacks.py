@@ -5,64 +5,67 @@ Nothing in them is trusted: every id goes back through the services' access poli
 
 from __future__ import annotations
 
-from aiogram.filters.callback_data import CallbackData
+from typing import Annotated
+
+from handlers.common.bounds import Day, Id, OneOf, OptId, Page, Range, SafeCallbackData
+from services.enums import SpecialMark, WorkKind
 
 
-class DayCb(CallbackData, prefix="t_day"):
-    teacher_id: int
-    day: int  # yyyymmdd
+class DayCb(SafeCallbackData, prefix="t_day"):
+    teacher_id: Id
+    day: Day
 
 
-class LessonCb(CallbackData, prefix="t_les"):
-    lesson_id: int
-    action: str  # open | att | mk | qm | topic | hw | unlock
+class LessonCb(SafeCallbackData, prefix="t_les"):
+    lesson_id: Id
+    action: Annotated[str, OneOf("open", "att", "mk", "qm", "topic", "hw", "unlock", "cw")]
 
 
-class AttCb(CallbackData, prefix="t_att"):
-    lesson_id: int
-    action: str  # t (toggle) | all | save | pg
-    student_id: int = 0
-    page: int = 0
+class AttCb(SafeCallbackData, prefix="t_att"):
+    lesson_id: Id
+    action: Annotated[str, OneOf("t", "all", "save", "pg")]  # t: toggle
+    student_id: OptId = 0
+    page: Page = 0
 
 
-class MarkCb(CallbackData, prefix="t_mk"):
-    lesson_id: int
-    action: str  # kind | list | stu | put | edit | chg | del | rsn
-    kind: str = ""
-    student_id: int = 0
-    value: int = 0
-    mark_id: int = 0
-    reason: int = 0
-    page: int = 0
+class MarkCb(SafeCallbackData, prefix="t_mk"):
+    lesson_id: Id
+    action: Annotated[str, OneOf("kind", "list", "stu", "put", "edit", "chg", "del", "rsn")]
+    kind: Annotated[str, OneOf("", *WorkKind)] = ""
+    student_id: OptId = 0
+    value: Annotated[int, Range(0, 5)] = 0
+    mark_id: OptId = 0
+    reason: Annotated[int, Range(0, 20)] = 0
+    page: Page = 0
 
 
-class QuickCb(CallbackData, prefix="t_qm"):
-    lesson_id: int
-    action: str  # pick | ok | cancel
-    item: int = 0
-    student_id: int = 0
+class QuickCb(SafeCallbackData, prefix="t_qm"):
+    lesson_id: Id
+    action: Annotated[str, OneOf("pick", "ok", "cancel")]
+    item: Annotated[int, Range(0, 1000)] = 0
+    student_id: OptId = 0
 
 
-class TopicCb(CallbackData, prefix="t_tp"):
-    lesson_id: int
-    item_id: int
+class TopicCb(SafeCallbackData, prefix="t_tp"):
+    lesson_id: Id
+    item_id: OptId
 
 
-class HwCb(CallbackData, prefix="t_hw"):
-    lesson_id: int
-    action: str  # save | who | tog | done | cancel
-    student_id: int = 0
+class HwCb(SafeCallbackData, prefix="t_hw"):
+    lesson_id: Id
+    action: Annotated[str, OneOf("save", "who", "tog", "done", "cancel")]
+    student_id: OptId = 0
 
 
-class UnlockCb(CallbackData, prefix="t_ul"):
-    lesson_id: int
-    reason: int  # 0: type it; else a preset reason
+class UnlockCb(SafeCallbackData, prefix="t_ul"):
+    lesson_id: Id
+    reason: Annotated[int, Range(-1, 20)]  # 0 or -1: ask for one; else a preset reason
 
 
-class TermCb(CallbackData, prefix="t_term"):
-    action: str  # pick | per | stu | set | save
-    class_id: int = 0
-    subject_id: int = 0
-    period_id: int = 0
-    student_id: int = 0
-    value: str = ""
+class TermCb(SafeCallbackData, prefix="t_term"):
+    action: Annotated[str, OneOf("pick", "per", "stu", "set", "save")]
+    class_id: OptId = 0
+    subject_id: OptId = 0
+    period_id: OptId = 0
+    student_id: OptId = 0
+    value: Annotated[str, OneOf("", "5", "4", "3", "2", *SpecialMark)] = ""

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from aiogram import F, Router
 from aiogram.types import CallbackQuery, Message
+from aiogram.utils.callback_answer import CallbackAnswer
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import Translator, escape
@@ -20,9 +21,11 @@ async def set_control_work(
     actor: Actor | None,
     session: AsyncSession,
     t: Translator,
+    callback_answer: CallbackAnswer,
 ) -> None:
     if actor is None or not isinstance(query.message, Message):
-        await query.answer(t("signin.required"), show_alert=True)
+        callback_answer.text = t("signin.required")
+        callback_answer.show_alert = True
         return
     result = await school_admin.schedule_control_work_at_lesson(
         session, actor, callback_data.lesson_id

@@ -17,6 +17,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import Translator, escape
+from handlers.common.bounds import day_in_window, typed_query, window_error
 from handlers.teacher.callbacks import DayCb, LessonCb
 from handlers.teacher.cards import day_view, lesson_card
 from handlers.teacher.common import (
@@ -123,9 +124,11 @@ def parse_args(args: str, today: dt.date) -> tuple[str, dt.date]:
                     dt.date(today.year + k, int(m.group(2)), int(m.group(1))) for k in (-1, 0, 1)
                 ]
                 day = min(candidates, key=lambda d: abs((d - today).days))
-        except ValueError as exc:
+        except (ValueError, OverflowError) as exc:
             raise DomainError("teacher.day.bad_date") from exc
-    return " ".join(words), day
+        if not day_in_window(day):
+            raise window_error()
+    return typed_query(" ".join(words)), day
 
 
 async def day_callback(

@@ -7,6 +7,7 @@ import asyncio
 import datetime as dt
 import json
 import os
+import re
 import signal
 import sys
 from collections.abc import AsyncIterator, Iterator
@@ -156,7 +157,8 @@ def _no_errors_in_bot_logs() -> Iterator[None]:
     started, _bots[first:] = _bots[first:], []
     bad = [line for bot in started if not bot.errors_expected for line in error_lines(bot.log())]
     if bad:
-        pytest.fail("errors in the bot's log:\n" + "\n".join(bad[:20]), pytrace=False)
+        shown = "\n".join(line[:400] for line in bad[:10])
+        pytest.fail(f"{len(bad)} error lines in the bot's log:\n{shown}", pytrace=False)
 
 
 async def wait_polling(server: BotAPIServer, bot: BotProcess, wait_s: float = 60.0) -> None:
