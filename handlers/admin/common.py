@@ -15,9 +15,10 @@ from services.enums import Role
 from services.errors import AccessDenied, DomainError
 from services.identity import Actor
 from services.models import utcnow
+from services.richtext import TEXT_LIMIT, shorten_html, visible_length
 
 Clock = Callable[[], dt.datetime]
-MAX_TEXT = 4096
+MAX_TEXT = TEXT_LIMIT
 PAGE = 24
 
 OFFICE = (Role.ADMIN, Role.DEPUTY)
@@ -56,7 +57,9 @@ def when(moment: dt.datetime | None) -> str:
 async def show(
     target: CallbackQuery | Message, text: str, markup: InlineKeyboardMarkup | None = None
 ) -> Any:
-    """Edit the callback's message in place, or answer a text message."""
+    """Edit the callback's message in place, or answer a text message; a text longer than
+    Telegram takes is shortened (long lists go through :func:`send_long`)."""
+    text = shorten_html(text)
     if isinstance(target, CallbackQuery):
         if isinstance(target.message, Message):
             try:
@@ -70,17 +73,22 @@ async def show(
 
 
 def chunks(lines: Sequence[str], limit: int = MAX_TEXT, sep: str = "\n") -> list[str]:
-    """Join lines into messages of at most ``limit`` characters (a longer line is cut)."""
+    """Join lines into messages of at most ``limit`` characters as Telegram counts them (visible
+    text after the HTML is parsed, UTF-16 units); a longer line is cut, its tags kept balanced."""
     out: list[str] = []
     current = ""
+    size = 0
+    gap = visible_length(sep)
     for line in lines:
-        line = line if len(line) <= limit else line[: limit - 1] + "…"
-        candidate = f"{current}{sep}{line}" if current else line
-        if len(candidate) > limit:
+        line = shorten_html(line, limit)
+        width = visible_length(line)
+        if current and size + gap + width > limit:
             out.append(current)
-            current = line
+            current, size = line, width
+        elif current:
+            current, size = f"{current}{sep}{line}", size + gap + width
         else:
-            current = candidate
+            current, size = line, width
     if current or not out:
         out.append(current)
     return out

@@ -20,6 +20,7 @@ from services.class_views import JournalGrid
 from services.enums import Role
 from services.errors import DomainError
 from services.identity import Actor
+from services.richtext import shorten_html
 
 NAME_WIDTH = 9
 CELL_WIDTH = 3
@@ -102,7 +103,8 @@ def journal_view(
         text=t("ct.jr.other_subject"), callback_data=JournalCb(action="cls", class_id=cb.class_id)
     )
     kb.adjust(2)
-    return "\n".join(lines), kb.as_markup()
+    # Pages are sized below the limit; long class or subject names must not push it over.
+    return shorten_html("\n".join(lines)), kb.as_markup()
 
 
 async def _subjects(

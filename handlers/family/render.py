@@ -9,12 +9,11 @@ A long answer is a list of messages split at day or subject boundaries below the
 from __future__ import annotations
 
 import datetime as dt
-import html
-import re
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
 from bot.i18n import Translator, escape
+from services import richtext
 from services.context import StudentRef
 from services.diary import DiaryDay, LessonView, MarkView
 from services.enums import AttendanceCode
@@ -34,7 +33,6 @@ from services.models import StudyPeriod
 # Telegram: 4096 characters (UTF-16 code units) after the HTML is parsed. Keep a margin.
 MESSAGE_LIMIT = 4000
 INDENT = "    "
-_TAG = re.compile(r"<[^>]+>")
 
 
 # --------------------------------------------------------------------------- splitting
@@ -42,20 +40,21 @@ _TAG = re.compile(r"<[^>]+>")
 
 def visible_length(text: str) -> int:
     """Length as Telegram counts it: tags removed, entities decoded, UTF-16 code units."""
-    plain = html.unescape(_TAG.sub("", text))
-    return len(plain.encode("utf-16-le")) // 2
+    return richtext.visible_length(text)
 
 
 def split_blocks(blocks: Sequence[str], limit: int = MESSAGE_LIMIT, sep: str = "\n\n") -> list[str]:
     """Join blocks into as few messages as fit under ``limit``; a block that is too long by
-    itself is split between lines (a line never is: tags stay balanced)."""
+    itself is split between lines, and a line too long by itself (a long homework text) at a
+    word, its tags kept balanced (services.richtext)."""
     pieces: list[str] = []
     for block in blocks:
         if visible_length(block) <= limit:
             pieces.append(block)
             continue
         current: list[str] = []
-        for line in block.split("\n"):
+        lines = [p for line in block.split("\n") for p in richtext.split_html(line, limit)]
+        for line in lines:
             if current and visible_length("\n".join([*current, line])) > limit:
                 pieces.append("\n".join(current))
                 current = []

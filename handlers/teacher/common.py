@@ -19,6 +19,7 @@ from services.errors import AccessDenied, DomainError
 from services.identity import Actor
 from services.lessons import group_label
 from services.models import utcnow
+from services.richtext import shorten_html
 
 Clock = Callable[[], dt.datetime]
 TEACHING = (Role.TEACHER, Role.CLASS_TEACHER, Role.DEPUTY)
@@ -117,7 +118,9 @@ async def show(
     *,
     new: bool = False,
 ) -> Any:
-    """Edit the callback's message in place (or send a new message for a text message)."""
+    """Edit the callback's message in place (or send a new message for a text message); a
+    text longer than Telegram takes is shortened (services.richtext)."""
+    text = shorten_html(text)
     if isinstance(target, CallbackQuery) and not new and isinstance(target.message, Message):
         try:
             return await target.message.edit_text(text, reply_markup=markup)

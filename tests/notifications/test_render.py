@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from notifications import render
 from notifications.render import Item, catalog, placeholders
 from notifications.transport import Attachment
@@ -106,3 +108,51 @@ def test_news_shows_the_senders_formatting_and_text_once_escaped() -> None:
             assert "Анна & Co" in shown.text
             if kind == "news.class":
                 assert "5<А>" in shown.text
+
+
+TYPED = "5 & 7 <b>не жирный</b> &amp;"
+NAMED = "Иванов <Пётр> & Ко"
+
+
+def test_alerts_show_typed_text_and_names_exactly_as_typed() -> None:
+    """Homework, mark comments (reasons), absence notices and names reach the family and the
+    class teacher as typed: parsed back, the visible text holds them whole."""
+    cases: list[tuple[str, dict[str, Any]]] = [
+        (
+            "homework.tomorrow",
+            {
+                "date": "2026-11-19",
+                "children": [
+                    {"student": NAMED, "items": [{"subject": "Математика", "text": TYPED}]}
+                ],
+            },
+        ),
+        ("mark.changed", {"student": NAMED, "subject": "a&b", "value": 5, "reason": TYPED}),
+        ("mark.deleted", {"student": NAMED, "subject": "a&b", "value": 5, "reason": TYPED}),
+        ("attendance.absent", {"student": NAMED, "subject": "a&b", "date": "2026-11-18"}),
+        (
+            "attendance.family_reason",
+            {"guardian": NAMED, "student": NAMED, "class": "7<А>", "reason": "ill"},
+        ),
+        (
+            "notice.created",
+            {"by": NAMED, "student": NAMED, "class_name": "7А", "reason": TYPED},
+        ),
+        ("final_mark.set", {"student": NAMED, "subject": "a&b", "period": "I <четверть>"}),
+    ]
+    for kind, payload in cases:
+        for lang in ("ru", "en"):
+            shown = seen(render.render(kind, payload, lang).text)
+            assert NAMED in shown.text, (kind, shown.text)
+            if "reason" in payload and kind != "attendance.family_reason":
+                assert TYPED in shown.text, (kind, shown.text)
+            assert "не жирный" not in shown.formatted("bold")
+    digest = render.render_merged(
+        [
+            Item("mark.changed", {"student": NAMED, "subject": "a&b", "value": 4, "reason": TYPED}),
+            Item("mark.new", {"student": NAMED, "subject": "a&b", "value": 5}),
+        ],
+        "ru",
+    )
+    shown = seen(digest.text)
+    assert NAMED in shown.text and TYPED in shown.text and "a&b" in shown.text

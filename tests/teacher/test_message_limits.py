@@ -54,3 +54,30 @@ async def test_quick_marks_preview_of_a_whole_class_with_long_names_fits(
     assert preview.text.count("✅") >= 20
     await me.send(" ".join(["Неизвестныйученик 5,"] * 190)[:4000])
     assert seen(me.text).length <= 4096
+
+
+async def test_teacher_sees_typed_topic_homework_and_names_as_typed(
+    chat: Any, world: SchoolWorld, session: AsyncSession
+) -> None:
+    """The teacher's own screens show what was typed or imported once escaped: parsed back,
+    the lesson card holds the topic, the homework and a name with markup characters whole."""
+    student = world.students[0]
+    student.last_name = "Иванов <Пётр> & Ко"
+    await session.commit()
+    me = chat("teacher")
+    lid = world.lesson_today.id
+    await me.press(LessonCb(lesson_id=lid, action="topic").pack())
+    await me.send("5 & 7 <b>не жирный</b> &amp;")
+    card = seen(me.text)
+    assert "5 & 7 <b>не жирный</b> &amp;" in card.text
+    assert "не жирный" not in card.formatted("bold")
+    await me.press(LessonCb(lesson_id=lid, action="hw").pack())
+    await me.send("§ 12 & <i>стр.</i> 3")
+    await me.press_text(t("ru", "teacher.hw.save"))
+    await me.press(LessonCb(lesson_id=lid, action="open").pack())
+    card = seen(me.text)
+    assert "§ 12 & <i>стр.</i> 3" in card.text
+    await me.press(LessonCb(lesson_id=lid, action="att").pack())
+    assert "Иванов <Пётр> & Ко" in seen(me.text).text or any(
+        "Иванов <Пётр>" in text for text, _data in me.buttons()
+    )
