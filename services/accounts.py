@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
+import logging
 import re
 import secrets
 from dataclasses import dataclass
@@ -31,6 +32,8 @@ from services.models import (
     utcnow,
 )
 from services.throttle import Throttle, invite_limits, password_limits
+
+log = logging.getLogger(__name__)
 
 DEFAULT_CREDENTIAL_TTL = dt.timedelta(days=7)
 PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i
@@ -299,6 +302,48 @@ async def _bind(
     return previous_chat, replaced
 
 
+async def _refuse_demo_credentials(
+    session: AsyncSession,
+    account: Account,
+    *,
+    actor_label: str,
+    password: str | None = None,
+    token: str | None = None,
+) -> None:
+    """Credentials the demo could print are accepted only in a school marked as the demo.
+
+    The demo's sample credentials can be printed again by anyone who can run ``demo`` on the
+    database (and, for demos built before its secret was stored, computed from the school row).
+    Should a school that is not the demo ever hold them, they are refused and the refusal is
+    audited and logged: a real school never starts with them.
+    """
+    school = await session.get(School, account.school_id)
+    if school is None or school.is_demo:
+        return
+    from services import demo
+
+    for key in await demo.candidate_keys(session, school):
+        derived_password, derived_token = demo.demo_credentials(key, account.login)
+        if (password is not None and hmac.compare_digest(password, derived_password)) or (
+            token is not None and hmac.compare_digest(token, derived_token)
+        ):
+            audit.record(
+                session,
+                actor=None,
+                actor_label=actor_label,
+                action="signin.demo_refused",
+                entity="account",
+                entity_id=account.id,
+                school_id=account.school_id,
+            )
+            await session.commit()
+            log.warning(
+                "demo credentials refused outside the demo school",
+                extra={"account_id": account.id, "school_id": account.school_id},
+            )
+            raise DomainError("signin.demo_refused")
+
+
 async def redeem_invite(
     session: AsyncSession,
     *,
@@ -368,6 +413,9 @@ async def sign_in_with_invite(
         )
         await session.commit()
         raise DomainError("signin.invite_invalid")
+    await _refuse_demo_credentials(
+        session, account, token=token, actor_label=f"{messenger.value}:{external_user_id}"
+    )
     invite.used_at = now
     await session.flush()
     previous_chat, replaced = await _bind(
@@ -441,6 +489,12 @@ async def sign_in_with_password(
         )
         await session.commit()
         raise DomainError("signin.password_invalid")
+    await _refuse_demo_credentials(
+        session,
+        account,
+        password=password.strip(),
+        actor_label=f"{messenger.value}:{external_user_id}",
+    )
     previous_chat, replaced = await _bind(
         session,
         account,

@@ -980,6 +980,15 @@ async def _demo_key(session: AsyncSession, school: School, *, create: bool) -> t
     return f"{school.id}:{stored}".encode(), False
 
 
+async def candidate_keys(session: AsyncSession, school: School) -> list[bytes]:
+    """Every key demo credentials for this school could come from (legacy and stored)."""
+    keys = [_school_secret(school)]
+    stored = await app_settings.get(session, app_settings.DEMO_SECRET)
+    if stored is not None:
+        keys.append(f"{school.id}:{stored}".encode())
+    return keys
+
+
 def demo_credentials(key: bytes, login: str) -> tuple[str, str]:
     """The sample user's password and invite token, derived from the demo's key."""
     pw = hmac.new(key, b"password:" + login.encode(), hashlib.sha256).digest()

@@ -527,3 +527,66 @@ async def test_binding_a_chat_to_a_second_account_ends_the_first(
         )
     ).all()
     assert list(live) == [result.actor.account_id]
+
+
+async def test_demo_credentials_work_only_in_the_demo_school(
+    session: AsyncSession, world: SchoolWorld
+) -> None:
+    from services import app_settings, demo
+
+    await app_settings.put(session, app_settings.DEMO_SECRET, "demo-secret")
+    account = await session.scalar(select(Account).where(Account.person_id == world.parent.id))
+    assert account is not None
+    keys = await demo.candidate_keys(session, world.school)
+    assert len(keys) == 2  # derived from the school row (old demos) and from the stored secret
+    for n, key in enumerate(keys):
+        password, token = demo.demo_credentials(key, account.login)
+        # Written the way the demo writes its sample credentials.
+        account.password_hash = accounts.hash_password(password)
+        account.password_expires_at = NOW + dt.timedelta(days=1)
+        session.add(
+            Invite(
+                school_id=world.school.id,
+                account_id=account.id,
+                token_hash=accounts.hash_token(token),
+                created_at=NOW,
+                expires_at=NOW + dt.timedelta(days=1),
+            )
+        )
+        await session.commit()
+        with pytest.raises(DomainError) as by_password:
+            await accounts.sign_in_with_password(
+                session,
+                login=account.login,
+                password=password,
+                messenger=TG,
+                external_user_id=f"96{n}",
+                chat_id=f"96{n}",
+                now=NOW,
+            )
+        assert by_password.value.code == "signin.demo_refused"
+        with pytest.raises(DomainError) as by_link:
+            await accounts.sign_in_with_invite(
+                session,
+                token=token,
+                messenger=TG,
+                external_user_id=f"97{n}",
+                chat_id=f"97{n}",
+                now=NOW,
+            )
+        assert by_link.value.code == "signin.demo_refused"
+    assert await resolve_actor(session, TG, "960") is None
+    assert (await audit_actions(session)).count("signin.demo_refused") == 4
+    # In the school marked as the demo they are what they are for.
+    world.school.is_demo = True
+    await session.commit()
+    result = await accounts.sign_in_with_password(
+        session,
+        login=account.login,
+        password=password,
+        messenger=TG,
+        external_user_id="980",
+        chat_id="980",
+        now=NOW,
+    )
+    assert result.actor.person_id == world.parent.id
