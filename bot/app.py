@@ -19,7 +19,7 @@ from aiogram.fsm.storage.redis import RedisStorage
 from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot import retry
+from bot import limits, retry
 from bot.commands import set_default_commands
 from bot.config import Settings
 from bot.logging import register_secret
@@ -56,6 +56,7 @@ def create_bot(settings: Settings) -> Bot:
         default=DefaultBotProperties(parse_mode=ParseMode.HTML),
     )
     retry.install(bot)
+    limits.install(bot)
     return bot
 
 
