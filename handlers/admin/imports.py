@@ -4,11 +4,13 @@
 a dry run: the counts (created, updated, unchanged) or the list of errors → Apply → the import.
 The file is not kept: its Telegram file id waits in the FSM data and is downloaded again on
 "Apply". A long file shows its progress in one status message (every ~10%, at most one edit
-every 2 seconds).
+every 2 seconds). Reading the file and building the template run in worker threads, and the
+checks give the event loop a turn between batches, so other users are answered meanwhile.
 """
 
 from __future__ import annotations
 
+import asyncio
 import io
 import logging
 import time
@@ -153,9 +155,8 @@ async def send_template(
     if not isinstance(query.message, Message):
         return
     await bot.send_chat_action(query.message.chat.id, ChatAction.UPLOAD_DOCUMENT)
-    await bot.send_document(
-        query.message.chat.id, BufferedInputFile(template_xlsx(kind), filename=f"{kind}.xlsx")
-    )
+    data = await asyncio.to_thread(template_xlsx, kind)
+    await bot.send_document(query.message.chat.id, BufferedInputFile(data, filename=f"{kind}.xlsx"))
 
 
 async def cancel(

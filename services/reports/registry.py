@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import re
 from collections.abc import Awaitable, Callable
@@ -383,7 +384,9 @@ async def build_report(
     await _resolve(ctx, spec, params)
     await _ensure_access(ctx, spec)
     doc = await spec.builder(ctx)
-    data = render_xlsx(doc) if fmt == "xlsx" else render_pdf(doc)
+    # Laying out the file is CPU work: a worker thread, so that the event loop keeps serving
+    # other users meanwhile.
+    data = await asyncio.to_thread(render_xlsx if fmt == "xlsx" else render_pdf, doc)
     # Reading personal data is logged (152-ФЗ); the session is the caller's, commit once.
     record(
         session,

@@ -165,3 +165,39 @@ async def test_import_menu_buttons_follow_the_stated_order(chat: Any, world: Sch
         min(i for i in (stated.find(w) for w in alts.split("|")) if i >= 0) for alts in words
     ]
     assert positions == sorted(positions)
+
+
+async def test_other_users_are_answered_while_a_file_is_parsed(
+    chat: Any, world: SchoolWorld, monkeypatch: Any
+) -> None:
+    """The parser waits until the parent's /help has been answered: that can only happen if
+    the file is parsed off the event loop (on the loop, the wait would time out)."""
+    import asyncio
+    import threading
+
+    from services.imports import reader
+
+    entered, release = threading.Event(), threading.Event()
+    waited: list[bool] = []
+    original = reader.read
+
+    def held_read(filename: str, data: bytes) -> Any:
+        entered.set()
+        waited.append(release.wait(timeout=30))
+        return original(filename, data)
+
+    monkeypatch.setattr(reader, "read", held_read)
+    admin: Chat = chat("admin")
+    parent: Chat = chat("parent")
+    await _to_file_prompt(admin)
+    upload = asyncio.create_task(admin.upload("f-held", "staff.csv", csv_bytes(STAFF)))
+    try:
+        assert await asyncio.to_thread(entered.wait, 30)
+        await parent.send("/help")
+        answered = parent.texts()
+    finally:
+        release.set()
+        await upload
+    assert waited == [True]
+    assert answered
+    assert "Будет создано: 2" in admin.text
