@@ -27,7 +27,9 @@ async def test_find_card_issue_revoke(chat: Any, world: SchoolWorld, session: As
     assert any("Иванов Пётр" in n for n in names) and any("Иванова Елена" in n for n in names)
     await admin.press(UserCb(action="card", id=world.students[0].id))
     card = admin.text
-    assert "Иванов Пётр" in card and "ученик" in card and "7А" in card and "вход не выполнен" in card
+    assert (
+        "Иванов Пётр" in card and "ученик" in card and "7А" in card and "вход не выполнен" in card
+    )
     await admin.press(UserCb(action="issue", id=world.students[0].id))
     assert re.search(r"<code>[^<]+</code>", admin.text)
     assert "https://t.me/test_bot?start=" in admin.text
