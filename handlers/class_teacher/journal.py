@@ -20,7 +20,7 @@ from services.class_views import JournalGrid
 from services.enums import Role
 from services.errors import DomainError
 from services.identity import Actor
-from services.richtext import shorten_html
+from services.richtext import TEXT_LIMIT, shorten_html, utf16_length, visible_length
 
 NAME_WIDTH = 9
 CELL_WIDTH = 3
@@ -36,8 +36,9 @@ def short_name(last: str, first: str) -> str:
     return f"{name} {initial}".strip() if initial else name
 
 
-def table_pages(grid: JournalGrid) -> list[str]:
-    """The grid as monospace tables, a few lesson columns a page, each page under LIMIT."""
+def table_pages(grid: JournalGrid, limit: int = LIMIT) -> list[str]:
+    """The grid as monospace tables, a few lesson columns a page, each page under ``limit``
+    characters as Telegram counts them (UTF-16 units)."""
     cols = list(range(len(grid.columns)))
     chunks = [cols[i : i + COLUMNS_PER_PAGE] for i in range(0, len(cols), COLUMNS_PER_PAGE)] or [[]]
     pages: list[str] = []
@@ -61,7 +62,7 @@ def table_pages(grid: JournalGrid) -> list[str]:
         # Rows split further if a class is so big a page would not fit.
         page: list[str] = []
         for line in body:
-            if sum(len(x) + 1 for x in head + page + [line]) > LIMIT:
+            if sum(utf16_length(x) + 1 for x in head + page + [line]) > limit:
                 pages.append("\n".join(head + page))
                 page = []
             page.append(line)
@@ -72,14 +73,16 @@ def table_pages(grid: JournalGrid) -> list[str]:
 def journal_view(
     t: Translator, grid: JournalGrid, cb: JournalCb
 ) -> tuple[str, InlineKeyboardMarkup]:
-    pages = table_pages(grid)
-    page = min(max(cb.page, 0), len(pages) - 1)
     title = t(
         "ct.jr.title",
         cls=escape(grid.class_name),
         subject=escape(grid.subject),
         period=escape(grid.period),
     )
+    # The table gets what the title and the legend leave of Telegram's limit.
+    room = TEXT_LIMIT - visible_length(f"{title}\n{t('ct.jr.empty')}\n{t('ct.jr.legend')}") - 8
+    pages = table_pages(grid, min(LIMIT, max(room, 1000)))
+    page = min(max(cb.page, 0), len(pages) - 1)
     body = f"<pre>{escape(pages[page])}</pre>"
     lines = [title, body]
     if not grid.columns:
@@ -103,7 +106,7 @@ def journal_view(
         text=t("ct.jr.other_subject"), callback_data=JournalCb(action="cls", class_id=cb.class_id)
     )
     kb.adjust(2)
-    # Pages are sized below the limit; long class or subject names must not push it over.
+    # Pages are sized to the room left; a title longer than any school's is shortened.
     return shorten_html("\n".join(lines)), kb.as_markup()
 
 

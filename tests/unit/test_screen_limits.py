@@ -3,8 +3,15 @@ Telegram counts: visible UTF-16 units after the HTML is parsed, tags never cut i
 
 from __future__ import annotations
 
+import datetime as dt
+from decimal import Decimal
+
+from bot.i18n import translator
 from handlers.admin.common import chunks
+from handlers.class_teacher.callbacks import JournalCb
+from handlers.class_teacher.journal import journal_view, table_pages
 from handlers.family import render as family
+from services.class_views import JournalColumn, JournalGrid, JournalRow
 from testkit.botapi.html import seen
 
 
@@ -25,3 +32,38 @@ def test_family_views_split_a_single_long_line() -> None:
     shown = [seen(p) for p in parts]
     assert len(parts) > 1 and all(s.length <= family.MESSAGE_LIMIT for s in shown)
     assert sum(s.text.count("пересказать") for s in shown) == 200
+
+
+def test_class_journal_pages_fit_with_long_names() -> None:
+    columns = tuple(
+        JournalColumn(lesson_id=n, date=dt.date(2026, 9, 1) + dt.timedelta(days=n), number=1)
+        for n in range(60)
+    )
+    rows = tuple(
+        JournalRow(
+            student_id=n,
+            last_name=f"Очень-Длинная<Фамилия>&{n}",
+            first_name="Александра",
+            cells=tuple("54" if (n + c) % 3 else "н" for c in range(60)),
+            average=Decimal("4.5"),
+        )
+        for n in range(120)
+    )
+    grid = JournalGrid(
+        class_name="11<А> & " + "😀" * 120,
+        subject="Основы безопасности & " + "жизнедеятельности " * 12,
+        period="I <полугодие>",
+        columns=columns,
+        rows=rows,
+    )
+    t = translator("ru")
+    pages = len(table_pages(grid))
+    assert pages > len(columns) // 7  # rows are split over pages too
+    for page in range(pages):
+        text, _markup = journal_view(
+            t, grid, JournalCb(action="show", class_id=1, subject_id=1, period_id=1, page=page)
+        )
+        shown = seen(text)  # parses: the <pre> table is escaped once
+        assert shown.length <= 4096
+        assert "Очень-" in shown.text and "4.5" in shown.text
+        assert shown.text.endswith(seen(t("ct.jr.legend")).text)  # the legend is not cut off
