@@ -4,7 +4,7 @@ account (with a reason, typed), see the audit log of a student."""
 
 from __future__ import annotations
 
-from aiogram import F, Router
+from aiogram import Bot, F, Router
 from aiogram.enums import ChatType
 from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
@@ -18,6 +18,7 @@ from handlers.admin.callbacks import AuditCb, OfficeCb, UserCb
 from handlers.admin.common import Clock, now_of, require, show, when
 from handlers.admin.menu import home_button
 from handlers.common.bounds import typed_query
+from handlers.common.invite import tell_ended_sign_ins
 from handlers.common.render import roles_text
 from services import accounts, admin_tools, people
 from services.enums import Role
@@ -121,6 +122,7 @@ async def user_action(
     session: AsyncSession,
     state: FSMContext,
     bot_username: str,
+    bot: Bot,
     lang: str,
     t: Translator,
     clock: Clock | None = None,
@@ -144,7 +146,7 @@ async def user_action(
         )
         await show(query, text, kb.as_markup())
     elif action == "revoke":
-        await accounts.revoke_for(session, me, pid)
+        await tell_ended_sign_ins(bot, await accounts.revoke_for(session, me, pid))
         await show(query, *await _card(session, me, pid, lang, t, t("office.users.revoked")))
     elif action in ("block", "unblock"):
         card = await admin_tools.user_card(session, me, pid)

@@ -197,7 +197,13 @@ async def on_revoke(
     if actor is None or not isinstance(query.message, Message):
         return
     ended = await accounts.revoke_for(session, actor, callback_data.id)
-    # The holder learns at once, in the chat that lost access, that the school ended it.
+    await tell_ended_sign_ins(bot, ended)
+    await query.message.edit_text(t("invite.revoked"))
+
+
+async def tell_ended_sign_ins(bot: Bot, ended: list[accounts.EndedBinding]) -> None:
+    """The holder learns at once, in the chat that lost access, that the school ended it
+    (and is asked to tell the school if they did not ask for it); its menu is reset."""
     for binding in ended:
         if binding.messenger != Messenger.TELEGRAM:
             continue
@@ -209,7 +215,6 @@ async def on_revoke(
             await bot.delete_my_commands(scope=BotCommandScopeChat(chat_id=chat_id))
         except (TelegramAPIError, ValueError):
             log.info("could not tell the chat that its sign-in was ended")
-    await query.message.edit_text(t("invite.revoked"))
 
 
 def build_router() -> Router:

@@ -8,16 +8,18 @@ plausible login typed right away is still taken as one (see ``signin.got_login``
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from aiogram import Bot, F, Router
 from aiogram.enums import ChatType
 from aiogram.filters import CommandObject, CommandStart
-from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import Translator
+from handlers.common.bounds import OneOf, SafeCallbackData
 from handlers.common.render import name_html, roles_text
 from handlers.common.signin import LoginForm, ask_login, signed_in
 from services import accounts
@@ -26,8 +28,8 @@ from services.identity import Actor
 from services.throttle import Throttle
 
 
-class GuestCb(CallbackData, prefix="guest"):
-    action: str  # link | login | how (anything else: how, the safe answer)
+class GuestCb(SafeCallbackData, prefix="guest"):
+    action: Annotated[str, OneOf("link", "login", "how")]
 
 
 def guest_keyboard(t: Translator) -> InlineKeyboardMarkup:

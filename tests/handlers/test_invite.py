@@ -104,3 +104,26 @@ async def test_a_signed_in_parent_cannot_be_taken_over(
     assert await resolve_actor(session, Messenger.TELEGRAM, "8202") is None
     await press(dp, bot, 8201, InviteCb(action="issue", id=world.parent.id))
     assert "<code>" in (bot.session.requests_of(EditMessageText)[-1].text or "")
+
+
+async def test_the_admins_user_card_follows_the_same_rule(
+    dp: Dispatcher, bot: RecordingBot, session: AsyncSession
+) -> None:
+    from handlers.admin.callbacks import UserCb
+
+    world = await build_school(session)
+    await bind(session, world, "admin", 8301)
+    await bind(session, world, "parent", 8302)
+    await dp.feed_update(
+        bot, make_callback_update(8301, UserCb(action="issue", id=world.parent.id).pack())
+    )
+    shown = [r.text or "" for r in bot.session.requests_of(EditMessageText)]
+    shown += bot.session.sent_texts(8301)
+    shown += [r.text or "" for r in bot.session.requests_of(AnswerCallbackQuery)]
+    assert not any("<code>" in x for x in shown)
+    assert t("ru", "invite.signed_in") in shown
+    assert await session.scalar(select(func.count()).select_from(Invite)) == 0
+    await dp.feed_update(
+        bot, make_callback_update(8301, UserCb(action="revoke", id=world.parent.id).pack())
+    )
+    assert bot.session.sent_texts(8302) == [t("ru", "login.revoked_by_school")]
