@@ -5,16 +5,20 @@ Order (outermost first), see :func:`setup_middlewares`:
 * update (outer): :class:`UpdateLogMiddleware` → :class:`DbSessionMiddleware` →
   :class:`IdentityMiddleware`
 * callback_query (inner): ``CallbackAnswerMiddleware`` → :class:`HandlerErrorMiddleware`
+* message (inner): :class:`TypedTextMiddleware` → :class:`HandlerErrorMiddleware`
 * every other event (inner): :class:`HandlerErrorMiddleware`
 
 So a DomainError from a callback handler becomes the text of the one callback answer (an alert),
-and every middleware returns what the handler returned.
+and every middleware returns what the handler returned. Handlers never answer a callback query
+themselves: they set ``callback_answer.text`` (and ``show_alert``), which the
+CallbackAnswerMiddleware sends, once, after the handler (Telegram refuses a second answer).
 """
 
 from __future__ import annotations
 
 import html
 import logging
+import re
 import time
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -182,11 +186,28 @@ class HandlerErrorMiddleware(BaseMiddleware):
             await event.answer(text)
 
 
+# C0 control characters other than tab and line breaks (NUL first of all: PostgreSQL cannot
+# store it in text); no keyboard types them, so they come only from a crafted message.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+class TypedTextMiddleware(BaseMiddleware):
+    """Inner, for messages: a text or caption with control characters is answered with
+    ``error.control_chars`` and reaches no handler (no prompt can store or show it)."""
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        if isinstance(event, Message) and _CONTROL.search(event.text or event.caption or ""):
+            await event.answer(t(data.get("lang") or DEFAULT_LANG, "error.control_chars"))
+            return None
+        return await handler(event, data)
+
+
 def setup_middlewares(dp: Dispatcher) -> None:
     dp.update.outer_middleware(UpdateLogMiddleware())
     dp.update.outer_middleware(DbSessionMiddleware())
     dp.update.outer_middleware(IdentityMiddleware())
     dp.callback_query.middleware(CallbackAnswerMiddleware())
+    dp.message.middleware(TypedTextMiddleware())
     error_middleware = HandlerErrorMiddleware()
     for name, observer in dp.observers.items():
         if name not in ("update", "error"):

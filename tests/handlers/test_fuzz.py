@@ -99,12 +99,15 @@ async def test_mutated_buttons_and_hostile_arguments_crash_nothing(
                 for value in ALWAYS + rng.sample(extra, 4):
                     values = {n: rng.choice(c) for n, c in choices.items()}
                     values[name] = value
-                    update = make_callback_update(
-                        rng.choice(USERS), pack(cls, values), message_text="…"
-                    )
+                    user_id = rng.choice(USERS)
+                    update = make_callback_update(user_id, pack(cls, values), message_text="…")
                     await fuzz_dp.feed_update(bot, update)
                     assert update.callback_query is not None
                     pressed.append(update.callback_query.id)
+                    # A hostile answer to whatever prompt the button opened.
+                    if rng.random() < 0.3:
+                        text = rng.choice(HOSTILE_ARGS)
+                        await fuzz_dp.feed_update(bot, make_message_update(user_id, text))
         names = sorted(set(commands(fuzz_dp)) | {c.name for c in CATALOGUE})
         for command in names:
             if command in SKIPPED_COMMANDS:
@@ -197,18 +200,57 @@ async def test_a_date_out_of_range_gets_a_clear_answer(
     assert failures(caplog.records) == []
 
 
-@pytest.mark.parametrize("query", ["Ива\u0000нова", "Иванова\u202e", "я" * 100])
+@pytest.mark.parametrize(
+    ("query", "key"),
+    [
+        ("Ива\u0000нова", "error.control_chars"),
+        ("Иванова\u202e", "error.bad_query"),
+        ("я" * 100, "error.bad_query"),
+    ],
+)
 async def test_a_typed_surname_with_control_characters_gets_a_clear_answer(
     fuzz_dp: Dispatcher,
     bot: RecordingBot,
     session: AsyncSession,
     caplog: pytest.LogCaptureFixture,
     query: str,
+    key: str,
 ) -> None:
     world = await build_school(session)
     await sign_in_everyone(session, world)
     user_id = ROLE_USERS["deputy"]
     with caplog.at_level(logging.INFO):
         await fuzz_dp.feed_update(bot, make_message_update(user_id, f"/today {query}"))
-    assert bot.session.sent_texts(user_id) == [t("ru", "error.bad_query", limit=64)]
+    assert bot.session.sent_texts(user_id) == [t("ru", key, limit=64)]
+    assert failures(caplog.records) == []
+
+
+async def test_a_typed_answer_with_control_characters_gets_a_clear_answer(
+    fuzz_dp: Dispatcher,
+    bot: RecordingBot,
+    session: AsyncSession,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Each prompt a button opens (topic, homework, quick marks, an unlock reason, a broadcast,
+    the dates of a notice, a search) answered with a NUL: PostgreSQL cannot store it."""
+    world = await build_school(session)
+    await sign_in_everyone(session, world)
+    lesson = world.lesson_today.id
+    prompts = [
+        ("class_teacher", f"bc:cls:{world.cls.id}", "Собрание\u0000"),
+        ("teacher", f"t_les:{lesson}:topic", "Тема\u0000"),
+        ("teacher", f"t_les:{lesson}:hw", "Задание\u0001"),
+        ("teacher", f"t_les:{lesson}:qm", "Ив 5\u0000"),
+        ("deputy", f"t_ul:{world.lesson_old.id}:0", "сбой\u0000"),
+        ("parent", f"nd:{world.students[0].id}:0", "20.11\u0000"),
+        ("admin", "o_menu:find", "Ив\u0000"),
+    ]
+    clear = t("ru", "error.control_chars")
+    with caplog.at_level(logging.INFO):
+        for who, data, text in prompts:
+            user_id = ROLE_USERS[who]
+            await fuzz_dp.feed_update(bot, make_callback_update(user_id, data, message_text="…"))
+            await fuzz_dp.feed_update(bot, make_message_update(user_id, text))
+            assert bot.session.sent_texts(user_id)[-1] == clear, data
+    assert internal_errors(bot) == []
     assert failures(caplog.records) == []
