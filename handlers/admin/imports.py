@@ -33,6 +33,7 @@ from handlers.admin.menu import home_button, import_kinds
 from services.errors import AccessDenied, DomainError
 from services.identity import Actor
 from services.imports import KINDS, ImportResult, import_file, template_xlsx
+from services.imports.messages import t as import_text
 from services.imports.reader import MAX_FILE_BYTES
 
 log = logging.getLogger(__name__)
@@ -54,24 +55,51 @@ class ImportForm(StatesGroup):
 
 
 class Progress:
-    """``progress(done, total)`` for ``import_file``: edits one status message every ~10% of
-    the rows, at most once per ``interval`` seconds. A failed edit is logged, never raised."""
+    """``progress(done, total)`` and ``stage(name, done, total)`` for ``import_file``: edits
+    one status message when the file has been read, every ~10% of the rows checked and every
+    ~10% of the rows written, at most once per ``interval`` seconds. A failed edit is logged,
+    never raised."""
 
     def __init__(
         self,
         message: Message | None,
         render: Callable[[int, int], str],
         *,
+        render_stage: Callable[[str, int, int], str] | None = None,
         interval: float = PROGRESS_INTERVAL,
         monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         self.message = message
         self.render = render
+        self.render_stage = render_stage
         self.interval = interval
         self.monotonic = monotonic
         self.last_step = 0
+        self.check_step = 0
         self.last_edit = monotonic()
         self.edits = 0
+
+    async def stage(self, name: str, done: int, total: int) -> None:
+        if self.message is None or self.render_stage is None or total <= 0:
+            return
+        step = int(done / total / PROGRESS_STEP)
+        now = self.monotonic()
+        if name == "check" and (step <= self.check_step or done >= total):
+            return
+        if now - self.last_edit < self.interval:
+            return
+        if name == "check":
+            self.check_step = step
+        self.last_edit = now
+        await self._edit(self.render_stage(name, done, total))
+
+    async def _edit(self, text: str) -> None:
+        assert self.message is not None
+        try:
+            await self.message.edit_text(text)
+            self.edits += 1
+        except TelegramAPIError as exc:
+            log.warning("import progress edit failed", extra={"error": type(exc).__name__})
 
     async def __call__(self, done: int, total: int) -> None:
         if self.message is None or total <= 0 or done >= total:
@@ -81,11 +109,7 @@ class Progress:
         if step <= self.last_step or now - self.last_edit < self.interval:
             return
         self.last_step, self.last_edit = step, now
-        try:
-            await self.message.edit_text(self.render(done, total))
-            self.edits += 1
-        except TelegramAPIError as exc:
-            log.warning("import progress edit failed", extra={"error": type(exc).__name__})
+        await self._edit(self.render(done, total))
 
 
 def _title(kind: str, lang: str) -> str:
@@ -208,14 +232,26 @@ async def _run(
     filename: str,
     *,
     dry_run: bool,
+    lang: str,
     t: Translator,
 ) -> ImportResult:
     data = await _download(bot, file_id)
     progress = Progress(
-        status, lambda done, total: t("office.import.progress", percent=done * 100 // total)
+        status,
+        lambda done, total: t("office.import.progress", percent=done * 100 // total),
+        render_stage=lambda name, done, total: import_text(
+            lang, f"import.progress.{name}", rows=total, done=done, total=total
+        ),
     )
     return await import_file(
-        session, actor, kind, filename, data, progress=progress, dry_run=dry_run
+        session,
+        actor,
+        kind,
+        filename,
+        data,
+        progress=progress,
+        stage=progress.stage,
+        dry_run=dry_run,
     )
 
 
@@ -255,7 +291,7 @@ async def on_document(
         return
     status = await message.answer(t("office.import.checking", name=escape(filename)))
     result = await _run(
-        session, me, bot, status, kind, document.file_id, filename, dry_run=True, t=t
+        session, me, bot, status, kind, document.file_id, filename, dry_run=True, lang=lang, t=t
     )
     kb = InlineKeyboardBuilder()
     if result.ok:
@@ -299,6 +335,7 @@ async def apply_import(
         str(data["file_id"]),
         str(data.get("filename") or "file"),
         dry_run=False,
+        lang=lang,
         t=t,
     )
     kb = InlineKeyboardBuilder()

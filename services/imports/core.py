@@ -53,6 +53,9 @@ from services.school_admin import current_year, ensure_admin, record
 log = logging.getLogger(__name__)
 
 Progress = Callable[[int, int], Awaitable[None] | None]
+# ``stage(name, done, total)``: "read" once the file is read (total data rows), then "check"
+# after every ``CHECK_BATCH`` rows checked.
+Stage = Callable[[str, int, int], Awaitable[None] | None]
 CHECK_BATCH = 200  # rows checked between two turns of the event loop
 
 CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
@@ -1026,6 +1029,13 @@ HANDLERS: dict[str, type[Handler]] = {
 # --------------------------------------------------------------------------- entry
 
 
+async def _tell(stage: Stage | None, name: str, done: int, total: int) -> None:
+    if stage is not None:
+        maybe = stage(name, done, total)
+        if inspect.isawaitable(maybe):
+            await maybe
+
+
 def _db_message(exc: IntegrityError) -> str:
     return str(exc.orig).splitlines()[0] if exc.orig is not None else ""
 
@@ -1078,12 +1088,14 @@ async def import_file(
     data: bytes,
     *,
     progress: Progress | None = None,
+    stage: Stage | None = None,
     dry_run: bool = False,
 ) -> ImportResult:
     """Import one file of one kind (see ``KINDS``); all or nothing.
 
     Returns the counts, or the list of errors when the file is rejected (then nothing is
-    written). ``progress(done, total)`` is called after each applied row (sync or async).
+    written). ``progress(done, total)`` is called after each applied row (sync or async);
+    ``stage(name, done, total)`` when the file is read and while rows are checked.
     With ``dry_run`` the changes are made and rolled back, so the counts are exact.
     """
     spec = KINDS.get(kind)
@@ -1111,6 +1123,7 @@ async def import_file(
     if not rows:
         result.errors.append(ImportIssue(0, None, "import.error.no_rows"))
         return result
+    await _tell(stage, "read", len(rows), len(rows))
 
     ctx = Context(session, actor, school, spec, headers, result)
     handler = HANDLERS[kind]()
@@ -1118,6 +1131,7 @@ async def import_file(
     if await handler.prepare(ctx):
         for index, row in enumerate(rows, start=1):
             if index % CHECK_BATCH == 0:
+                await _tell(stage, "check", index, len(rows))
                 await asyncio.sleep(0)  # let other updates in between batches of checks
             plan = handler.check(ctx, row)
             if plan is not None:

@@ -563,3 +563,29 @@ def test_csv_cells_never_start_a_formula_and_read_back_as_typed() -> None:
         assert reader.cell_text(written) == written.removeprefix("'")
     sheet = reader.read("t.csv", csv_bytes([["ID", "Фамилия"], ["S-1", csv_cell(evil)]]))
     assert reader.cell_text(sheet.rows[0][1][1]) == evil
+
+
+async def test_stages_are_told_while_a_file_is_read_and_checked(
+    session: AsyncSession, world: SchoolWorld
+) -> None:
+    from services.imports import core
+    from services.imports.messages import t
+
+    rows = [STAFF[0]] + [[f"T-{n}", "Новиков", "Олег", "", "", "учитель", ""] for n in range(450)]
+    stages: list[tuple[str, int, int]] = []
+    res = await import_file(
+        session,
+        world.actors["admin"],
+        "staff",
+        "s.csv",
+        csv_bytes(rows),
+        stage=lambda name, done, total: stages.append((name, done, total)),
+        dry_run=True,
+    )
+    assert res.ok and res.created == 450
+    batch = core.CHECK_BATCH
+    assert stages == [("read", 450, 450), ("check", batch, 450), ("check", 2 * batch, 450)]
+    assert t("ru", "import.progress.check", done=200, total=450) == "Проверено строк: 200 из 450…"
+    assert (
+        t("en", "import.progress.read", rows=450) == "File read: 450 data rows. Checking the rows…"
+    )

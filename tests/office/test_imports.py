@@ -201,3 +201,35 @@ async def test_other_users_are_answered_while_a_file_is_parsed(
     assert waited == [True]
     assert answered
     assert "Будет создано: 2" in admin.text
+
+
+async def test_progress_tells_when_the_file_is_read_and_rows_checked(
+    chat: Any, world: SchoolWorld
+) -> None:
+    admin: Chat = chat("admin")
+    await admin.send("/start")
+    status = await admin.bot.send_message(admin.user_id, "…")
+    clock = [0.0]
+    progress = Progress(
+        status,
+        lambda d, n: f"written {d}/{n}",
+        render_stage=lambda name, d, n: f"{name} {d}/{n}",
+        monotonic=lambda: clock[0],
+    )
+    admin.bot.session.clear()
+    clock[0] += 3.0  # reading took three seconds
+    await progress.stage("read", 1000, 1000)
+    for done in range(200, 1000, 200):
+        clock[0] += 3.0
+        await progress.stage("check", done, 1000)
+    clock[0] += 3.0
+    await progress(500, 1000)
+    texts = [str(r.text) for r in admin.bot.session.requests_of(EditMessageText)]
+    assert texts == [
+        "read 1000/1000",
+        "check 200/1000",
+        "check 400/1000",
+        "check 600/1000",
+        "check 800/1000",
+        "written 500/1000",
+    ]
