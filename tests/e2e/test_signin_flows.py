@@ -4,6 +4,7 @@ and a parent who cannot reach another family's child by a forged button."""
 
 from __future__ import annotations
 
+import json
 import signal
 from pathlib import Path
 
@@ -18,7 +19,15 @@ from services.enums import Messenger
 from services.identity import resolve_actor
 from services.models import Account
 from testkit.botapi import BotAPIServer
-from tests.e2e.conftest import base_url, bot_env, demo_credentials, start_bot, wait_polling
+from tests.e2e.conftest import (
+    BOT_ID,
+    base_url,
+    bot_env,
+    demo_credentials,
+    run_cli,
+    start_bot,
+    wait_polling,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -32,6 +41,13 @@ async def test_signin_lock_and_revocation(
     bot = await start_bot(env, tmp_path)
     try:
         await wait_polling(botapi, bot)
+
+        # 0. The running bot stored its username from getMe: links printed now reach it.
+        cli_env = {k: v for k, v in env.items() if k != "BOT_USERNAME"}
+        code, out, err = await run_cli(cli_env, "demo", "--json")
+        assert code == 0, err
+        links = [u["invite"] for u in json.loads(out)]
+        assert links and all(x.startswith(f"https://t.me/test_{BOT_ID}_bot?start=") for x in links)
 
         # 1. Login and password, step by step; the password message disappears.
         user = botapi.user(4101, first_name="Ученик", language_code="ru")
