@@ -667,6 +667,8 @@ class LessonSheet:
     records_lock: LessonLock | None  # attendance and marks
     text_lock: LessonLock | None  # topic and homework
     unlocked_until: dt.datetime | None
+    # The school's limit of marks per student in one lesson (School.max_marks_per_lesson).
+    max_marks: int = 3
 
     @property
     def first_grade(self) -> bool:
@@ -796,6 +798,7 @@ async def lesson_sheet(
         unlocked_until=lesson.unlocked_until
         if lesson.unlocked_until is not None and lesson.unlocked_until > now
         else None,
+        max_marks=ctx.school.max_marks_per_lesson,
     )
 
 

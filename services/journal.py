@@ -8,10 +8,11 @@ anything is flushed, and the caller's session is rolled back by the front end.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import delete, or_, select
+from sqlalchemy import delete, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from notifications import outbox
@@ -28,6 +29,7 @@ from services.models import (
     HomeworkFile,
     Lesson,
     Mark,
+    Person,
     PlanItem,
     School,
     SchoolClass,
@@ -35,6 +37,7 @@ from services.models import (
     Subject,
     utcnow,
 )
+from services.quickmarks import NOT_PRESENT
 
 MAX_TOPIC = 500
 MAX_HOMEWORK = 4000
@@ -361,6 +364,76 @@ async def _mark_alerts(
         )
 
 
+async def _student_name(session: AsyncSession, student_id: int) -> str:
+    person = await session.get(Person, student_id)
+    return person.short_name if person is not None else ""
+
+
+async def _check_new_marks(
+    session: AsyncSession,
+    ctx: LessonContext,
+    students: set[int],
+    new: Iterable[int],
+    *,
+    absences: Mapping[int, AttendanceCode] | None = None,
+    for_absent: bool = False,
+) -> None:
+    """The school's limits on new marks of a lesson, checked before anything is written.
+
+    - At most ``School.max_marks_per_lesson`` marks per student in one lesson, those already
+      there included: a slip or a pasted list cannot fill a lesson with dozens of marks.
+    - A mark for a student marked absent in the lesson (absent, ill or excused; late is
+      present) only when the teacher confirmed it (``for_absent``): the regulations do not
+      forbid it — work handed in later is marked in its lesson — but it is never silent.
+
+    Only the lesson's own students are checked here; any other is refused as a forgery by
+    :func:`_new_mark`, without naming anyone.
+    """
+    wanted = Counter(sid for sid in new if sid in students)
+    if not wanted:
+        return
+    lesson = ctx.lesson
+    existing: Counter[int] = Counter(
+        {
+            int(sid): int(n)
+            for sid, n in (
+                await session.execute(
+                    select(Mark.student_id, func.count())
+                    .where(Mark.lesson_id == lesson.id, Mark.student_id.in_(list(wanted)))
+                    .group_by(Mark.student_id)
+                )
+            ).all()
+        }
+    )
+    limit = ctx.school.max_marks_per_lesson
+    for sid, n in wanted.items():
+        if existing[sid] + n > limit:
+            raise ValidationFailed(
+                "journal.too_many_marks",
+                student=await _student_name(session, sid),
+                total=existing[sid] + n,
+                limit=limit,
+            )
+    if for_absent:
+        return
+    codes: dict[int, AttendanceCode] = {
+        int(sid): AttendanceCode(code)
+        for sid, code in (
+            await session.execute(
+                select(Attendance.student_id, Attendance.code).where(
+                    Attendance.lesson_id == lesson.id, Attendance.student_id.in_(list(wanted))
+                )
+            )
+        ).all()
+    }
+    codes.update(absences or {})
+    for sid in wanted:
+        if codes.get(sid) in NOT_PRESENT:
+            raise ValidationFailed(
+                "journal.mark_for_absent", student=await _student_name(session, sid)
+            )
+
+
 async def put_mark(
     session: AsyncSession,
     actor: Actor,
@@ -371,14 +444,18 @@ async def put_mark(
     *,
     weight: int | None = None,
     comment: str | None = None,
+    for_absent: bool = False,
     now: dt.datetime | None = None,
 ) -> Mark:
+    """A new mark. ``for_absent``: the teacher confirmed a mark for a student marked absent
+    in this lesson (e.g. for work handed in later)."""
     now = now or utcnow()
     lesson = await policy.ensure_can_edit_lesson(session, actor, lesson_id)
     ctx = await _context(session, lesson)
     _no_marks_in_first_grade(ctx)
     await ensure_unlocked(session, ctx, now, records=True)
     students = set(await lesson_students(session, lesson))
+    await _check_new_marks(session, ctx, students, [student_id], for_absent=for_absent)
     mark = await _new_mark(
         session, actor, ctx, students, student_id, value, work_kind, weight, comment, now
     )
@@ -445,12 +522,15 @@ async def record_lesson(
     marks: Sequence[tuple[int, int, WorkKind]],
     *,
     absences: Mapping[int, AttendanceCode] | None = None,
+    for_absent: bool = False,
     now: dt.datetime | None = None,
 ) -> LessonRecorded:
     """Several marks ``(student_id, value, work_kind)`` and absences of one lesson at once
     (the teacher's one-message entry): all saved in one transaction, or nothing.
 
     Absences are merged into the lesson's attendance: students not named keep their code.
+    The limits of :func:`_check_new_marks` apply; ``for_absent``: the teacher confirmed marks
+    for students marked absent (before or in this very entry).
     """
     now = now or utcnow()
     lesson = await policy.ensure_can_edit_lesson(session, actor, lesson_id)
@@ -461,6 +541,14 @@ async def record_lesson(
     if not marks and not absences:
         raise ValidationFailed("quick.nothing_to_save")
     students = set(await lesson_students(session, lesson))
+    await _check_new_marks(
+        session,
+        ctx,
+        students,
+        (sid for sid, _, _ in marks),
+        absences=absences,
+        for_absent=for_absent,
+    )
     created = [
         await _new_mark(session, actor, ctx, students, sid, value, kind, None, None, now)
         for sid, value, kind in marks

@@ -149,6 +149,9 @@ class School(Base):
         ),
         CheckConstraint("edit_window_days >= 0 AND edit_window_days <= 60", name="edit_window"),
         CheckConstraint("min_marks_for_period >= 0", name="min_marks"),
+        CheckConstraint(
+            "max_marks_per_lesson >= 1 AND max_marks_per_lesson <= 20", name="max_marks_per_lesson"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -170,6 +173,11 @@ class School(Base):
     # Built by `python -m bot demo`: invented people and sample credentials the command line
     # can print again; never a real school (see services.demo).
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # At most this many marks for one student in one lesson, by taps or by one message: a
+    # slip of the keyboard or a pasted list cannot fill a lesson with dozens of marks.
+    max_marks_per_lesson: Mapped[int] = mapped_column(
+        SmallInteger, default=3, server_default=text("3")
+    )
 
 
 class SchoolYear(Base):

@@ -21,7 +21,8 @@ the result is a preview that the teacher confirms.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
@@ -58,6 +59,9 @@ ABSENCE_WORDS: dict[str, AttendanceCode] = {
     **dict.fromkeys(("оп", "опоздал", "опоздала", "late"), AttendanceCode.LATE),
 }
 
+# Attendance codes of a student who was not in the lesson (late is present).
+NOT_PRESENT = frozenset({AttendanceCode.ABSENT, AttendanceCode.ILL, AttendanceCode.EXCUSED})
+
 _SPLIT_ITEMS = re.compile(r"[,;\n]+")
 _MARK = re.compile(r"^([1-5])([^\d\s].*)?$")
 _INITIAL = re.compile(r"^[^\W\d_]\.?$")
@@ -71,6 +75,7 @@ class Problem(StrEnum):
     NO_MARK = "no_mark"  # a name without a mark or "н"
     BAD_TOKEN = "bad_token"  # something that is neither a mark, a kind nor "н"
     NO_NAME = "no_name"  # marks without a name
+    TOO_MANY = "too_many"  # more marks for the student than the school allows in one lesson
 
 
 @dataclass(frozen=True)
@@ -97,6 +102,7 @@ class QuickItem:
     problem: Problem | None = None
     bad_token: str | None = None
     typo: bool = False  # matched despite a typo: the preview says so
+    for_absent: bool = False  # marks for a student marked absent: saved only if confirmed
 
     @property
     def ok(self) -> bool:
@@ -128,6 +134,11 @@ class QuickParse:
             if i.student_id is not None
             for m in i.marks
         ]
+
+    @property
+    def for_absent(self) -> list[QuickItem]:
+        """Items with marks for students marked absent in the lesson (or in this message)."""
+        return [i for i in self.ok_items if i.for_absent and i.marks]
 
     def absences(self) -> dict[int, AttendanceCode]:
         return {
@@ -296,6 +307,40 @@ def resolve(parsed: QuickParse, index: int, student_id: int) -> QuickParse:
     return replace(parsed, items=tuple(items))
 
 
+def check_limits(
+    parsed: QuickParse,
+    *,
+    existing: Mapping[int, int],
+    codes: Mapping[int, AttendanceCode | None],
+    limit: int,
+) -> QuickParse:
+    """The lesson's limits applied to a parse (again after each :func:`resolve`).
+
+    ``existing``: marks each student already has in the lesson; ``codes``: their saved
+    attendance. An item that would take a student over ``limit`` marks in the lesson becomes
+    a problem (:attr:`Problem.TOO_MANY`, skipped); marks for a student absent in the lesson
+    (saved, or "н" in this very message) are flagged ``for_absent``, to be confirmed.
+    """
+    merged = dict(codes)
+    merged.update(parsed.absences())
+    absent = {sid for sid, code in merged.items() if code in NOT_PRESENT}
+    counts: Counter[int] = Counter({sid: n for sid, n in existing.items()})
+    items = []
+    for item in parsed.items:
+        if item.problem == Problem.TOO_MANY:
+            item = replace(item, problem=None)
+        item = replace(item, for_absent=False)
+        sid = item.student_id
+        if item.ok and sid is not None and item.marks:
+            if counts[sid] + len(item.marks) > limit:
+                item = replace(item, problem=Problem.TOO_MANY)
+            else:
+                counts[sid] += len(item.marks)
+                item = replace(item, for_absent=sid in absent)
+        items.append(item)
+    return replace(parsed, items=tuple(items))
+
+
 # --------------------------------------------------------------------------- state round-trip
 
 
@@ -314,6 +359,7 @@ def dump(parsed: QuickParse) -> dict[str, object]:
                 "problem": i.problem.value if i.problem else None,
                 "bad_token": i.bad_token,
                 "typo": i.typo,
+                "for_absent": i.for_absent,
             }
             for i in parsed.items
         ],
@@ -336,6 +382,7 @@ def load(data: dict[str, object]) -> QuickParse:
                 problem=Problem(d["problem"]) if d["problem"] else None,
                 bad_token=d["bad_token"],
                 typo=bool(d["typo"]),
+                for_absent=bool(d.get("for_absent", False)),
             )
         )
     return QuickParse(items=tuple(items), default_kind=WorkKind(str(data["default_kind"])))

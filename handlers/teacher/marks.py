@@ -31,7 +31,7 @@ from services.diary import LessonSheet, SheetStudent
 from services.enums import WorkKind
 from services.errors import AccessDenied, DomainError, ValidationFailed
 from services.identity import Actor
-from services.quickmarks import KIND_SHORT
+from services.quickmarks import KIND_SHORT, NOT_PRESENT
 
 PAGE = 40
 REASONS = ("teacher.reason.typo", "teacher.reason.retake")
@@ -124,8 +124,13 @@ def students_view(
 def values_view(
     t: Translator, sheet: LessonSheet, kind: WorkKind, student: SheetStudent, page: int
 ) -> tuple[str, InlineKeyboardMarkup]:
+    """The values for a new mark, and the student's marks to correct. A student marked absent
+    gets a warning, and the values carry the confirmation (``reason=1``: a mark for an absent
+    student, e.g. for work handed in later); at the school's cap no new value is offered."""
     kb = InlineKeyboardBuilder()
-    for value in (5, 4, 3, 2, 1):
+    absent = student.code in NOT_PRESENT
+    full = len(student.marks) >= sheet.max_marks
+    for value in () if full else (5, 4, 3, 2, 1):
         kb.button(
             text=str(value),
             callback_data=MarkCb(
@@ -135,6 +140,7 @@ def values_view(
                 student_id=student.id,
                 value=value,
                 page=page,
+                reason=int(absent),
             ),
         )
     for m in student.marks:
@@ -152,12 +158,18 @@ def values_view(
         text=t("teacher.btn.back"),
         callback_data=MarkCb(lesson_id=sheet.lesson_id, action="list", kind=kind.value, page=page),
     )
-    kb.adjust(5, 2)
+    kb.adjust(*((2,) if full else (5, 2)))
     text = t(
         "teacher.mk.pick_value",
         student=escape(student.short_name),
         kind=kind_text(t, kind),
     )
+    if full:
+        text += "\n" + t(
+            "teacher.mk.cap_reached", student=escape(student.short_name), limit=sheet.max_marks
+        )
+    elif absent:
+        text += "\n" + t("teacher.mk.absent_warning", student=escape(student.short_name))
     return lesson_title(t, sheet) + "\n" + text, kb.as_markup()
 
 
@@ -283,7 +295,14 @@ async def marks_action(
         await show(query, *values_view(t, sheet, kind, student, cb.page))
     elif cb.action == "put":
         await journal.put_mark(
-            session, me, sheet.lesson_id, student.id, cb.value, kind, now=now_of(clock)
+            session,
+            me,
+            sheet.lesson_id,
+            student.id,
+            cb.value,
+            kind,
+            for_absent=cb.reason == 1,
+            now=now_of(clock),
         )
         note = t("teacher.mk.saved", student=escape(student.short_name), value=cb.value)
         callback_answer.text = t("teacher.mk.saved_short", value=cb.value)

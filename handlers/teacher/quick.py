@@ -68,6 +68,17 @@ def roster(sheet: LessonSheet) -> list[quickmarks.Student]:
     return [quickmarks.Student(s.id, s.last_name, s.first_name) for s in sheet.students]
 
 
+def with_limits(sheet: LessonSheet, parsed: QuickParse) -> QuickParse:
+    """The lesson's limits on a parse: the school's cap of marks per student and lesson (the
+    marks already there count) and marks for students marked absent, to be confirmed."""
+    return quickmarks.check_limits(
+        parsed,
+        existing={s.id: len(s.marks) for s in sheet.students},
+        codes={s.id: s.code for s in sheet.students},
+        limit=sheet.max_marks,
+    )
+
+
 def preview(
     t: Translator, sheet: LessonSheet, parsed: QuickParse
 ) -> tuple[str, InlineKeyboardMarkup]:
@@ -86,6 +97,10 @@ def preview(
             lines.append(
                 t(key, student=escape(names.get(item.student_id, "")), marks=marks, raw=raw)
             )
+            if item.for_absent and item.marks:
+                lines.append(
+                    t("quick.line_for_absent", student=escape(names.get(item.student_id, "")))
+                )
         elif item.problem == Problem.AMBIGUOUS:
             lines.append(t("quick.line_ambiguous", raw=raw, marks=marks))
             for sid in item.candidates:
@@ -98,6 +113,9 @@ def preview(
             # Telegram takes at most 8 buttons a row.
             count = len(item.candidates)
             rows.extend([4] * (count // 4) + ([count % 4] if count % 4 else []))
+        elif item.problem == Problem.TOO_MANY:
+            student = escape(names.get(item.student_id or 0, ""))
+            lines.append(t("quick.line_too_many", raw=raw, student=student, limit=sheet.max_marks))
         else:
             problem = item.problem.value if item.problem else "unknown"
             token = escape(_clip(item.bad_token or ""))
@@ -108,9 +126,14 @@ def preview(
     if marks_count or absent_count:
         tail.append("")
         tail.append(t("quick.confirm_question", marks=marks_count, absent=absent_count))
+        # Marks for absent students are saved only by the button that says so (item=1).
+        confirm_absent = bool(parsed.for_absent)
         kb.button(
-            text=t("quick.save", count=marks_count + absent_count),
-            callback_data=QuickCb(lesson_id=sheet.lesson_id, action="ok"),
+            text=t(
+                "quick.save_for_absent" if confirm_absent else "quick.save",
+                count=marks_count + absent_count,
+            ),
+            callback_data=QuickCb(lesson_id=sheet.lesson_id, action="ok", item=int(confirm_absent)),
         )
         rows.append(1)
     else:
@@ -178,6 +201,7 @@ async def _parse_and_preview(
 ) -> None:
     sheet = await _sheet(session, me, lesson_id, clock)
     parsed = quickmarks.parse(message.text or "", roster(sheet), sheet.work_kind or WorkKind.ANSWER)
+    parsed = with_limits(sheet, parsed)
     await state.set_state(QuickStates.text)
     await state.update_data(qm_lesson=sheet.lesson_id)
     await _remember(state, sheet.lesson_id, parsed)
@@ -247,6 +271,7 @@ async def quick_action(
             parsed = quickmarks.resolve(parsed, cb.item, cb.student_id)
         except (ValueError, IndexError) as exc:
             raise DomainError("quick.expired") from exc
+        parsed = with_limits(sheet, parsed)
         await _remember(state, sheet.lesson_id, parsed)
         await show(query, *preview(t, sheet, parsed))
         return
@@ -254,7 +279,13 @@ async def quick_action(
         raise DomainError("error.invalid")
     absences: dict[int, AttendanceCode] = parsed.absences()
     saved = await journal.record_lesson(
-        session, me, sheet.lesson_id, parsed.marks(), absences=absences, now=now_of(clock)
+        session,
+        me,
+        sheet.lesson_id,
+        parsed.marks(),
+        absences=absences,
+        for_absent=cb.item == 1,
+        now=now_of(clock),
     )
     # Saved: forget the preview, so a second tap on "save" finds nothing to save again.
     await _remember(state, sheet.lesson_id, None)

@@ -414,3 +414,98 @@ async def test_edit_window_closes_after_two_working_days(
     await me.press(LessonCb(lesson_id=lid, action="att").pack())
     assert me.alerts() == [t("ru", "journal.lesson_locked", date=TODAY)]
 
+
+# --------------------------------------------------------------------------- absent students, cap
+
+
+async def test_quick_marks_for_absent_students_warn_and_need_the_confirmation(
+    chat: Any, world: SchoolWorld, session: AsyncSession
+) -> None:
+    me = chat("teacher")
+    s = [x.id for x in world.students]
+    lid = world.lesson_today.id
+    await me.press(LessonCb(lesson_id=lid, action="att").pack())
+    await me.press(AttCb(lesson_id=lid, action="t", student_id=s[0]).pack())
+    await me.press(AttCb(lesson_id=lid, action="save").pack())
+    assert await _codes(session, lid) == {s[0]: AttendanceCode.ABSENT}
+    await me.press(LessonCb(lesson_id=lid, action="qm").pack())
+    # Absent before (Иванов) and absent in this very message (Сидоров).
+    await me.send("Иванов 5, Петрова 4, Сидоров 3 н")
+    preview = me.text
+    for name in ("Иванов П.", "Сидоров О."):
+        assert t("ru", "quick.line_for_absent", student=name) in preview
+    assert t("ru", "quick.line_for_absent", student="Петрова А.") not in preview
+    save = me.button(t("ru", "quick.save_for_absent", count=4))
+    assert save == QuickCb(lesson_id=lid, action="ok", item=1).pack()
+    # A plain "save" (an older preview, a forged button) saves nothing and says why.
+    await me.press(QuickCb(lesson_id=lid, action="ok").pack())
+    assert me.alerts()[-1] == t("ru", "journal.mark_for_absent", student="Иванов П.")
+    assert await _count(session, Mark) == 0
+    await me.press(save)
+    assert t("ru", "quick.saved", marks=3, absent=1) in me.text
+    assert await _count(session, Mark) == 3
+
+
+async def test_quick_marks_are_capped_per_student_and_lesson(
+    chat: Any, world: SchoolWorld, session: AsyncSession
+) -> None:
+    me = chat("teacher")
+    s = [x.id for x in world.students]
+    lid = world.lesson_today.id
+    await me.press(LessonCb(lesson_id=lid, action="qm").pack())
+    await me.send("Иванов " + " ".join(["5"] * 60) + ", Петрова 4 5, Петрова 3 3")
+    preview = me.text
+    assert len(preview) < 4096
+    too_many = "quick.line_too_many"
+    assert t("ru", too_many, raw="Петрова 3 3", student="Петрова А.", limit=3) in preview
+    assert "❌ «Иванов 5 5 5" in preview and "Иванов П.: " in preview
+    await me.press(me.button(t("ru", "quick.save", count=2)))
+    assert await _count(session, Mark, Mark.student_id == s[0]) == 0
+    assert await _count(session, Mark, Mark.student_id == s[1]) == 2
+    # The marks already in the lesson count: one more for Петрова, not two.
+    await me.press(LessonCb(lesson_id=lid, action="qm").pack())
+    await me.send("Петрова 5 5")
+    assert "❌ «Петрова 5 5»" in me.text
+    await me.send("Петрова 5")
+    await me.press(QuickCb(lesson_id=lid, action="ok").pack())
+    assert await _count(session, Mark, Mark.student_id == s[1]) == 3
+
+
+async def test_marks_by_taps_for_an_absent_student_and_at_the_cap(
+    chat: Any, world: SchoolWorld, session: AsyncSession
+) -> None:
+    from handlers.teacher.callbacks import MarkCb
+
+    me = chat("teacher")
+    s = [x.id for x in world.students]
+    lid = world.lesson_today.id
+    await me.press(LessonCb(lesson_id=lid, action="att").pack())
+    await me.press(AttCb(lesson_id=lid, action="t", student_id=s[0]).pack())
+    await me.press(AttCb(lesson_id=lid, action="save").pack())
+    await me.press(MarkCb(lesson_id=lid, action="stu", kind="answer", student_id=s[0]).pack())
+    assert t("ru", "teacher.mk.absent_warning", student="Иванов П.") in me.text
+    put = MarkCb(lesson_id=lid, action="put", kind="answer", student_id=s[0], value=5, reason=1)
+    assert put.pack() == me.button("5")
+    # Without the confirmation (a forged or old button) nothing is saved.
+    await me.press(
+        MarkCb(lesson_id=lid, action="put", kind="answer", student_id=s[0], value=5).pack()
+    )
+    assert me.alerts()[-1] == t("ru", "journal.mark_for_absent", student="Иванов П.")
+    assert await _count(session, Mark) == 0
+    await me.press(put.pack())
+    assert await _count(session, Mark, Mark.student_id == s[0]) == 1
+    # At the school's cap the values are not offered, and a forged one is refused by name.
+    for value in (5, 4, 3):
+        await me.press(
+            MarkCb(lesson_id=lid, action="put", kind="answer", student_id=s[1], value=value).pack()
+        )
+    await me.press(MarkCb(lesson_id=lid, action="stu", kind="answer", student_id=s[1]).pack())
+    assert t("ru", "teacher.mk.cap_reached", student="Петрова А.", limit=3) in me.text
+    assert not any(":put:" in data for _, data in me.buttons())
+    await me.press(
+        MarkCb(lesson_id=lid, action="put", kind="answer", student_id=s[1], value=2).pack()
+    )
+    assert me.alerts()[-1] == t(
+        "ru", "journal.too_many_marks", student="Петрова А.", total=4, limit=3
+    )
+    assert await _count(session, Mark, Mark.student_id == s[1]) == 3

@@ -8,6 +8,7 @@ from services.enums import AttendanceCode, WorkKind
 from services.quickmarks import (
     Problem,
     Student,
+    check_limits,
     distance,
     dump,
     load,
@@ -187,3 +188,23 @@ def test_dump_and_load_round_trip() -> None:
 def test_limits() -> None:
     text = ", ".join("Иванов 5" for _ in range(200))
     assert len(parse(text, ROSTER).items) == 80
+
+
+def test_check_limits_caps_per_student_and_flags_absent_students() -> None:
+    parsed = parse("Иванов 5 4, Иванов 3, Петрова 5, Сидоров 4 н, Смирнова 5, Фёдоров 4 оп", ROSTER)
+    codes = {5: AttendanceCode.ILL, 6: AttendanceCode.ABSENT}
+    checked = check_limits(parsed, existing={2: 2}, codes=codes, limit=2)
+    by_raw = {i.raw: i for i in checked.items}
+    assert by_raw["Иванов 5 4"].ok and not by_raw["Иванов 5 4"].for_absent
+    assert by_raw["Иванов 3"].problem == Problem.TOO_MANY  # a third mark in the lesson
+    assert by_raw["Петрова 5"].problem == Problem.TOO_MANY  # two were there already
+    assert by_raw["Сидоров 4 н"].for_absent  # absent in this very message
+    assert by_raw["Смирнова 5"].for_absent  # ill in the saved attendance
+    assert not by_raw["Фёдоров 4 оп"].for_absent  # late now: present
+    assert [i.raw for i in checked.for_absent] == ["Сидоров 4 н", "Смирнова 5"]
+    assert (3, 4, WorkKind.ANSWER) in checked.marks()
+    assert all(sid not in (2,) for sid, _, _ in checked.marks())
+    assert load(dump(checked)) == checked
+    # Checked again with a higher limit: nothing is left over from the first check.
+    again = check_limits(checked, existing={2: 2}, codes=codes, limit=3)
+    assert again.problems == [] and len(again.marks()) == len(parsed.marks())

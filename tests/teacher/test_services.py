@@ -22,6 +22,7 @@ from services.models import (
     Lesson,
     Mark,
     OutboxMessage,
+    School,
 )
 from tests.factories import NOW, TODAY, SchoolWorld, at, build_school
 
@@ -230,6 +231,99 @@ async def test_record_lesson_keeps_the_rules(session: AsyncSession, world: Schoo
         now=NOW,
     )
     assert done.marks == []
+
+
+async def test_marks_per_student_and_lesson_are_capped_by_the_school_setting(
+    session: AsyncSession, world: SchoolWorld
+) -> None:
+    teacher = world.actors["teacher"]
+    s0, s1 = world.students[0].id, world.students[1].id
+    name = world.students[0].short_name
+    lid, school_id = world.lesson_today.id, world.school.id
+    assert world.school.max_marks_per_lesson == 3  # the default
+    # One message with 60 marks for one student saves nothing and names the student.
+    with pytest.raises(ValidationFailed) as err:
+        await journal.record_lesson(session, teacher, lid, [(s0, 5, WorkKind.ANSWER)] * 60, now=NOW)
+    assert err.value.code == "journal.too_many_marks"
+    assert err.value.params == {"student": name, "total": 60, "limit": 3}
+    await session.rollback()
+    assert await count(session, Mark) == 0
+    # Marks already there count: 2 by taps, then 2 more by one message is one too many.
+    for value in (4, 5):
+        await journal.put_mark(session, teacher, lid, s0, value, WorkKind.ANSWER, now=NOW)
+    with pytest.raises(ValidationFailed) as err:
+        await journal.record_lesson(
+            session,
+            teacher,
+            lid,
+            [(s1, 5, WorkKind.ANSWER), (s0, 3, WorkKind.TEST), (s0, 4, WorkKind.TEST)],
+            now=NOW,
+        )
+    assert err.value.params["student"] == name and err.value.params["total"] == 4
+    await session.rollback()
+    await journal.put_mark(session, teacher, lid, s0, 3, WorkKind.TEST, now=NOW)
+    with pytest.raises(ValidationFailed) as err:
+        await journal.put_mark(session, teacher, lid, s0, 5, WorkKind.ANSWER, now=NOW)
+    assert err.value.code == "journal.too_many_marks"
+    await session.rollback()
+    assert await count(session, Mark, Mark.student_id == s0) == 3
+    # The school may allow more.
+    school = await session.get(School, school_id)
+    assert school is not None
+    school.max_marks_per_lesson = 4
+    await session.commit()
+    await journal.put_mark(session, teacher, lid, s0, 5, WorkKind.ANSWER, now=NOW)
+    assert await count(session, Mark, Mark.student_id == s0) == 4
+
+
+async def test_a_mark_for_an_absent_student_needs_a_confirmation(
+    session: AsyncSession, world: SchoolWorld
+) -> None:
+    teacher = world.actors["teacher"]
+    s = [x.id for x in world.students]
+    name = world.students[2].short_name
+    lid = world.lesson_today.id
+    await journal.save_attendance(
+        session,
+        teacher,
+        lid,
+        {s[0]: AttendanceCode.ABSENT, s[1]: AttendanceCode.ILL, s[3]: AttendanceCode.LATE},
+        now=NOW,
+    )
+    for sid in (s[0], s[1]):
+        with pytest.raises(ValidationFailed) as err:
+            await journal.put_mark(session, teacher, lid, sid, 5, WorkKind.ANSWER, now=NOW)
+        assert err.value.code == "journal.mark_for_absent"
+        await session.rollback()
+    # Absent in the same message counts too; a late student is present.
+    with pytest.raises(ValidationFailed) as err:
+        await journal.record_lesson(
+            session,
+            teacher,
+            lid,
+            [(s[3], 4, WorkKind.ANSWER), (s[2], 5, WorkKind.ANSWER)],
+            absences={s[2]: AttendanceCode.ABSENT},
+            now=NOW,
+        )
+    assert err.value.params == {"student": name}
+    await session.rollback()
+    assert await count(session, Mark) == 0
+    # Confirmed: saved and audited like any mark.
+    await journal.put_mark(
+        session, teacher, lid, s[0], 5, WorkKind.CONTROL, for_absent=True, now=NOW
+    )
+    done = await journal.record_lesson(
+        session,
+        teacher,
+        lid,
+        [(s[3], 4, WorkKind.ANSWER), (s[2], 5, WorkKind.ANSWER)],
+        absences={s[2]: AttendanceCode.ABSENT},
+        for_absent=True,
+        now=NOW,
+    )
+    assert len(done.marks) == 2
+    assert await count(session, Mark) == 3
+    assert await count(session, AuditEntry, AuditEntry.action == "mark.create") == 3
 
 
 # --------------------------------------------------------------------------- absence reasons
