@@ -8,8 +8,9 @@ The rule (docs/user-text.md):
   Nothing is escaped on the way into the database, and nothing escaped comes out of it.
 * The one exception is the body of a broadcast (a class event or school news): it keeps the
   sender's formatting, so it is stored as a **checked subset of Telegram HTML**
-  (:func:`clean_html`: bold, italic, underline, strikethrough, spoiler, code, pre, blockquote,
-  custom emoji and http(s)/tg links; every other tag is dropped, its text kept and escaped).
+  (:func:`clean_html`: bold, italic, underline, strikethrough, spoiler, code, pre, blockquote
+  and http(s)/tg links; every other tag is dropped, its text kept and escaped — a custom
+  emoji keeps its ordinary emoji, which a bot can always send).
   Such a body is put into a message as it is — never escaped again — and is checked once more
   when it is rendered, so a row written some other way cannot inject markup either.
 
@@ -52,7 +53,6 @@ _CANONICAL = {
     "pre": "pre",
     "blockquote": "blockquote",
     "a": "a",
-    "tg-emoji": "tg-emoji",
 }
 _LINK_SCHEMES = ("http://", "https://", "tg://user?id=")
 _LANGUAGE = re.compile(r"language-[A-Za-z0-9_+#.-]{1,32}")
@@ -103,11 +103,6 @@ class _Cleaner(HTMLParser):
             if "a" in self.stack or not href.lower().startswith(_LINK_SCHEMES):
                 return
             attr = f' href="{html.escape(href, quote=True)}"'
-        elif name == "tg-emoji":
-            emoji_id = values.get("emoji-id", "")
-            if not emoji_id.isdigit():
-                return
-            attr = f' emoji-id="{emoji_id}"'
         elif name == "blockquote":
             if "blockquote" in self.stack:
                 return

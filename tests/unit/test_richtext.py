@@ -46,6 +46,9 @@ def test_clean_html_keeps_the_senders_formatting() -> None:
         ('<pre><code class="language-py"><b>x</b></code></pre>', "x", ["pre"]),
         ("<blockquote expandable>q</blockquote>", "q", ["expandable_blockquote"]),
         ("a < b > c", "a < b > c", []),
+        ('<tg-emoji emoji-id="5368324170671202286">👍</tg-emoji>', "👍", []),
+        ("<b", "<b", []),
+        ("<!-- c --><?php ?>t", "t", []),
         ('<img src="x" onerror="y">t', "t", []),
     ],
 )
@@ -55,6 +58,8 @@ def test_clean_html_is_a_checked_subset(raw: str, visible: str, kinds: list[str]
     assert shown.text == visible
     for kind in kinds:
         assert shown.formatted(kind), (kind, body)
+    if not kinds:
+        assert shown.entities == [], body
     assert clean_html(body) == body  # idempotent
 
 
