@@ -13,8 +13,8 @@ from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
-from aiogram.fsm.storage.base import BaseStorage, DefaultKeyBuilder
-from aiogram.fsm.storage.memory import MemoryStorage, SimpleEventIsolation
+from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage, DefaultKeyBuilder
+from aiogram.fsm.storage.memory import MemoryStorage
 from aiogram.fsm.storage.redis import RedisStorage
 from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -24,10 +24,13 @@ from bot.commands import set_default_commands
 from bot.config import Settings
 from bot.logging import register_secret
 from bot.middlewares import setup_middlewares
+from bot.redis_state import FallbackIsolation, FallbackStorage, FallbackThrottle, LocalIsolation
 from handlers import build_router
 from notifications import runtime as notifications_runtime
 from services.db import make_engine, make_session_factory
 from services.migrate import upgrade
+from services.redis_link import RedisGate
+from services.redis_link import create_redis as create_redis_client
 from services.throttle import DatabaseThrottle, RedisThrottle
 
 log = logging.getLogger(__name__)
@@ -60,22 +63,41 @@ def create_bot(settings: Settings) -> Bot:
     return bot
 
 
-def create_storage(settings: Settings) -> BaseStorage:
-    if settings.redis_url is None:
-        return MemoryStorage()
-    return RedisStorage.from_url(
-        settings.redis_url.get_secret_value(),
-        key_builder=DefaultKeyBuilder(prefix=FSM_KEY_PREFIX, with_bot_id=True),
-        state_ttl=FSM_TTL_SECONDS,
-        data_ttl=FSM_TTL_SECONDS,
-    )
+def _key_builder() -> DefaultKeyBuilder:
+    return DefaultKeyBuilder(prefix=FSM_KEY_PREFIX, with_bot_id=True)
 
 
 def create_redis(settings: Settings) -> Redis | None:
-    """One Redis client for the process (sign-in throttling, pacing, locks), if configured."""
+    """The process's one Redis client (FSM state, event isolation, sign-in throttling, pacing,
+    scheduler lock), over a bounded blocking pool, if REDIS_URL is set."""
     if settings.redis_url is None:
         return None
-    return Redis.from_url(settings.redis_url.get_secret_value())
+    return create_redis_client(
+        settings.redis_url.get_secret_value(),
+        max_connections=settings.redis_max_connections,
+        pool_timeout=settings.redis_pool_timeout,
+        socket_timeout=settings.redis_socket_timeout,
+    )
+
+
+def create_gate(settings: Settings) -> RedisGate:
+    return RedisGate(
+        probe_seconds=settings.redis_retry_seconds,
+        max_connections=settings.redis_max_connections,
+        pool_timeout=settings.redis_pool_timeout,
+    )
+
+
+def create_storage(settings: Settings, redis: Redis | None = None) -> BaseStorage:
+    """FSM state in memory, or in Redis (over ``redis``, else a client of its own)."""
+    if settings.redis_url is None:
+        return MemoryStorage()
+    return RedisStorage(
+        redis if redis is not None else create_redis(settings),  # type: ignore[arg-type]
+        key_builder=_key_builder(),
+        state_ttl=FSM_TTL_SECONDS,
+        data_ttl=FSM_TTL_SECONDS,
+    )
 
 
 def create_dispatcher(
@@ -85,21 +107,28 @@ def create_dispatcher(
     storage: BaseStorage | None = None,
 ) -> Dispatcher:
     redis = create_redis(settings)
-    storage = storage if storage is not None else create_storage(settings)
+    gate = create_gate(settings) if redis is not None else None
+    # One update at a time per chat: fast taps on one keyboard cannot overwrite each
+    # other's unsaved state (across processes through Redis when it is configured).
+    isolation: BaseEventIsolation = LocalIsolation()
+    if storage is None:
+        storage = create_storage(settings, redis)
+        if redis is not None and gate is not None:
+            # While Redis is away: state in memory, isolation inside the process.
+            storage = FallbackStorage(storage, gate)
+            isolation = FallbackIsolation(redis, _key_builder(), gate)
+    throttle: object = DatabaseThrottle(session_factory)
+    if redis is not None and gate is not None:
+        throttle = FallbackThrottle(RedisThrottle(redis), throttle, gate)
     dp = Dispatcher(
         storage=storage,
-        # One update at a time per chat: fast taps on one keyboard cannot overwrite each
-        # other's unsaved state (Redis-based when the state is in Redis).
-        events_isolation=(
-            storage.create_isolation()
-            if isinstance(storage, RedisStorage)
-            else SimpleEventIsolation()
-        ),
+        events_isolation=isolation,
         settings=settings,
         session_factory=session_factory,
         bot_username=settings.bot_username,
         redis=redis,
-        throttle=(RedisThrottle(redis) if redis is not None else DatabaseThrottle(session_factory)),
+        redis_gate=gate,
+        throttle=throttle,
     )
     setup_middlewares(dp)
     dp.include_router(build_router())
@@ -154,7 +183,14 @@ async def run_polling(settings: Settings) -> None:
             log.info("bot ready", extra={"bot_id": me.id, "bot_username": me.username})
             await set_default_commands(bot)
             # Alerts are delivered and schedules run beside polling, never from a handler.
-            runtime = await notifications_runtime.start(bot, dp["session_factory"], settings)
+            # They share the dispatcher's Redis client and its view of whether Redis is up.
+            runtime = await notifications_runtime.start(
+                bot,
+                dp["session_factory"],
+                settings,
+                redis=dp["redis"],
+                gate=dp["redis_gate"],
+            )
         # aiogram replaces the handlers above with its own: both signals stop polling.
         await dp.start_polling(
             bot,

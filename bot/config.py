@@ -38,6 +38,14 @@ class Settings(BaseSettings):
     bot_token: SecretStr | None = Field(default=None, alias="BOT_TOKEN")
     database_url: str = Field(default=DEFAULT_DATABASE_URL, alias="DATABASE_URL")
     redis_url: SecretStr | None = Field(default=None, alias="REDIS_URL")
+    # The process's one Redis client: at most this many connections; a command waits up to
+    # REDIS_POOL_TIMEOUT seconds for a free one (then that call uses the in-process fallback,
+    # with a log line); connect and reads time out after REDIS_SOCKET_TIMEOUT; while Redis is
+    # away the process tries it again every REDIS_RETRY_SECONDS.
+    redis_max_connections: int = Field(default=50, alias="REDIS_MAX_CONNECTIONS", ge=2, le=10_000)
+    redis_pool_timeout: float = Field(default=10.0, alias="REDIS_POOL_TIMEOUT", gt=0, le=300)
+    redis_socket_timeout: float = Field(default=5.0, alias="REDIS_SOCKET_TIMEOUT", gt=0, le=300)
+    redis_retry_seconds: float = Field(default=5.0, alias="REDIS_RETRY_SECONDS", gt=0, le=3600)
     telegram_api_url: str | None = Field(default=None, alias="TELEGRAM_API_URL")
     default_timezone: str = Field(default="Europe/Moscow", alias="DEFAULT_TIMEZONE")
     log_level: str = Field(default="INFO", alias="LOG_LEVEL")

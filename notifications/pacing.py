@@ -8,7 +8,9 @@ caller learns how long to wait.
 
 - :class:`MemoryPacer`: one process (tests, SQLite single-process deployments);
 - :class:`RedisPacer`: the same algorithm in a Lua script, atomic in Redis and timed by Redis'
-  own clock, so several workers together stay under the limits.
+  own clock, so several workers together stay under the limits;
+- :class:`FallbackPacer`: the Redis one while Redis is reachable, the process's own while it
+  is away (the bot's wiring).
 
 ``block`` pushes a chat's TAT forward after the messenger answered 429 ``retry_after``: no
 process sends to that chat before the time is up.
@@ -21,6 +23,8 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
+
+from services.redis_link import RedisGate
 
 
 @dataclass(frozen=True)
@@ -185,3 +189,31 @@ class RedisPacer:
         await self._block(
             keys=[f"{self.prefix}:chat:{chat_id}"], args=[seconds, rate, max(burst, 1)]
         )
+
+
+class FallbackPacer:
+    """``primary`` (the shared :class:`RedisPacer`) while Redis is reachable; this process's
+    own ``fallback`` (a :class:`MemoryPacer` at the same rates) while it is away. The switch is
+    logged once each way by the gate, not per message; while Redis is away several processes
+    each keep to the limits on their own (Telegram's 429 ``retry_after`` still applies)."""
+
+    def __init__(self, primary: Pacer, fallback: Pacer, gate: RedisGate) -> None:
+        self.primary = primary
+        self.fallback = fallback
+        self.gate = gate
+
+    async def try_acquire(self, chat_id: str) -> float:
+        return await self.gate.call(
+            lambda: self.primary.try_acquire(chat_id),
+            lambda: self.fallback.try_acquire(chat_id),
+            "pacing",
+        )
+
+    async def block(self, chat_id: str, seconds: float) -> None:
+        # Both: whichever serves the next send to this chat must know of the 429.
+        await self.fallback.block(chat_id, seconds)
+        await self.gate.call(lambda: self.primary.block(chat_id, seconds), _nothing, "pacing")
+
+
+async def _nothing() -> None:
+    return None

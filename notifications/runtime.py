@@ -3,7 +3,12 @@
 
 Settings read (all optional, with defaults): ``redis_url`` (shared pacing and the scheduler
 lock), ``notify_rate_per_second`` (25), ``notify_concurrency`` (16), ``notify_lease_seconds``
-(60), ``notify_scheduler`` (True), ``notify_worker`` (True).
+(60), ``notify_scheduler`` (True), ``notify_worker`` (True), and the ``redis_*`` pool settings.
+
+The bot passes its own Redis client and gate (one client per process); without them a client
+of the runtime's own is made from ``redis_url`` and closed by :meth:`Runtime.stop`. While
+Redis is away pacing falls back to this process's limiter and the scheduler lock to the
+database's.
 """
 
 from __future__ import annotations
@@ -19,10 +24,11 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from notifications.daily import DailyTask
-from notifications.pacing import MemoryPacer, Pacer, PacingConfig, RedisPacer
+from notifications.pacing import FallbackPacer, MemoryPacer, Pacer, PacingConfig, RedisPacer
 from notifications.scheduler import Scheduler, make_lock
 from notifications.telegram import TelegramTransport
 from notifications.worker import Worker, WorkerConfig
+from services.redis_link import RedisGate, create_redis
 
 if TYPE_CHECKING:
     from aiogram import Bot
@@ -48,7 +54,7 @@ class Runtime:
     scheduler: Scheduler | None
     stop_event: asyncio.Event
     worker_task: asyncio.Task[None] | None
-    redis: Any | None = None
+    redis: Any | None = None  # closed by stop(): only a client the runtime made itself
 
     async def stop(self) -> None:
         self.stop_event.set()
@@ -113,16 +119,28 @@ def _lessons_ahead(
 
 
 async def start(
-    bot: Bot, session_factory: async_sessionmaker[AsyncSession], settings: Any
+    bot: Bot,
+    session_factory: async_sessionmaker[AsyncSession],
+    settings: Any,
+    *,
+    redis: Any | None = None,
+    gate: RedisGate | None = None,
 ) -> Runtime:
+    owned = None
     redis_url = _secret(getattr(settings, "redis_url", None))
-    redis = None
-    if redis_url:
-        from redis.asyncio import Redis
-
-        redis = Redis.from_url(redis_url)
+    if redis is None and redis_url:
+        redis = owned = create_redis(
+            redis_url,
+            max_connections=int(_setting(settings, "redis_max_connections", 50)),
+            pool_timeout=float(_setting(settings, "redis_pool_timeout", 10.0)),
+            socket_timeout=float(_setting(settings, "redis_socket_timeout", 5.0)),
+        )
+    if redis is not None and gate is None:
+        gate = RedisGate(probe_seconds=float(_setting(settings, "redis_retry_seconds", 5.0)))
     config = PacingConfig(global_per_second=float(_setting(settings, "notify_rate_per_second", 25)))
-    pacer: Pacer = RedisPacer(redis, config) if redis is not None else MemoryPacer(config)
+    pacer: Pacer = MemoryPacer(config)
+    if redis is not None and gate is not None:
+        pacer = FallbackPacer(RedisPacer(redis, config), pacer, gate)
     stop_event = asyncio.Event()
     worker = None
     task = None
@@ -142,9 +160,9 @@ async def start(
         engine = session_factory.kw["bind"]
         scheduler = Scheduler(
             session_factory,
-            make_lock(engine, redis),
+            make_lock(engine, redis, gate),
             daily_tasks=daily_tasks(settings, session_factory),
         )
         scheduler.start()
     log.info("notifications started", extra={"worker": worker is not None})
-    return Runtime(worker, scheduler, stop_event, task, redis)
+    return Runtime(worker, scheduler, stop_event, task, owned)

@@ -32,6 +32,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, a
 from notifications import jobs
 from notifications.daily import DailyTask, run_daily
 from services.models import utcnow
+from services.redis_link import REDIS_DOWN_ERRORS, RedisGate
 
 log = logging.getLogger(__name__)
 
@@ -146,12 +147,52 @@ class PostgresLock:
             await self._close()
 
 
-def make_lock(engine: AsyncEngine, redis: Any | None = None) -> LeaderLock:
-    if redis is not None:
-        return RedisLock(redis)
+class FallbackLock:
+    """The Redis lock while Redis is reachable; the database's (or this process's) lock while
+    it is away, so schedules keep running without an error line per tick. Holding the wrong
+    one for a moment is harmless: every run is unique by its run key in the database."""
+
+    def __init__(self, primary: LeaderLock, fallback: LeaderLock, gate: RedisGate) -> None:
+        self.primary = primary
+        self.fallback = fallback
+        self.gate = gate
+        self._on_fallback = False
+
+    async def acquire(self) -> bool:
+        if self.gate.available():
+            try:
+                leading = await self.primary.acquire()
+            except REDIS_DOWN_ERRORS as exc:
+                self.gate.failed(exc, "scheduler lock")
+            else:
+                self.gate.succeeded()
+                if self._on_fallback:
+                    self._on_fallback = False
+                    await self.fallback.release()
+                return leading
+        self._on_fallback = True
+        return await self.fallback.acquire()
+
+    async def release(self) -> None:
+        await self.fallback.release()
+        with contextlib.suppress(*REDIS_DOWN_ERRORS):
+            await self.primary.release()
+
+
+def _local_lock(engine: AsyncEngine) -> LeaderLock:
     if engine.dialect.name == "postgresql":
         return PostgresLock(engine)
     return LocalLock()
+
+
+def make_lock(
+    engine: AsyncEngine, redis: Any | None = None, gate: RedisGate | None = None
+) -> LeaderLock:
+    if redis is not None:
+        if gate is not None:
+            return FallbackLock(RedisLock(redis), _local_lock(engine), gate)
+        return RedisLock(redis)
+    return _local_lock(engine)
 
 
 class Scheduler:

@@ -21,7 +21,8 @@ One cycle:
 
 Errors: ``RetryAfter`` → the chat is blocked in the pacer and the rows wait exactly
 ``retry_after``; ``TransientError`` → exponential backoff, dead letter after ``max_attempts``;
-``OutcomeUnknown`` → retried (at least once) and counted in ``outcome_unknown``; ``Blocked`` →
+``OutcomeUnknown`` → retried (at least once) and counted in ``outcome_unknown`` — only then:
+a failure before the request left (pacing, a refused connection) is a plain retry; ``Blocked`` →
 the binding becomes ``is_reachable=False`` and the rows dead letters; ``PermanentError`` → dead
 letter with ``last_error``. :func:`dead_letters` lists them for the admin.
 """
@@ -546,7 +547,14 @@ class Worker:
         started = asyncio.get_running_loop().time()
         budget = self.config.lease_seconds / 3
         while True:
-            wait = await self.pacer.try_acquire(chat_id)
+            try:
+                wait = await self.pacer.try_acquire(chat_id)
+            except Exception as exc:
+                # Nothing left this process (the pacer's store is unreachable): not an
+                # attempt and certainly not "unknown"; the rows go back to the queue at once
+                # instead of waiting, leased, for another worker to take them over.
+                await self._not_sent(unit, exc, stats)
+                return stats
             if wait <= 0:
                 break
             waited = asyncio.get_running_loop().time() - started
@@ -565,7 +573,11 @@ class Worker:
         try:
             ref = await self.transport.send(chat_id, unit.message)
         except RetryAfter as exc:
-            await self.pacer.block(chat_id, exc.seconds)
+            try:
+                await self.pacer.block(chat_id, exc.seconds)
+            except Exception:
+                # The rows still wait exactly retry_after below.
+                log.warning("pacer could not record a 429", extra={"chat_id": chat_id})
             stats.rate_limited += 1
             await self._after_error(unit, "retry", exc, stats, delay=exc.seconds)
             return stats
@@ -597,6 +609,24 @@ class Worker:
             stats.lost_lease += len(unit.rows) - acked
             log.warning("lease lost before ack", extra={"rows": [r.id for r in unit.rows]})
         return stats
+
+    async def _not_sent(self, unit: Unit, exc: BaseException, stats: WorkerStats) -> None:
+        """A failure before the request (pacing): released for a retry shortly, uncounted."""
+        error = f"not sent: {type(exc).__name__}: {exc}"[:MAX_ERROR]
+        async with self.session_factory() as session:
+            await self._release(
+                session,
+                unit.rows,
+                self.clock() + dt.timedelta(seconds=self.config.idle_seconds),
+                uncount=True,
+                error=error,
+            )
+            await session.commit()
+        stats.retried += len(unit.rows)
+        log.warning(
+            "delivery postponed: failed before sending",
+            extra={"rows": [r.id for r in unit.rows], "error": error},
+        )
 
     async def _after_error(
         self, unit: Unit, what: str, exc: BaseException, stats: WorkerStats, delay: float = 0.0
