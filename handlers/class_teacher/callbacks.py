@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from handlers.common.bounds import Day, Id, OneOf, OptDay, OptId, Page, SafeCallbackData
+from services.enums import AttendanceCode
 
 
 class AbsCb(SafeCallbackData, prefix="c_abs"):
@@ -17,7 +18,7 @@ class ReasonCb(SafeCallbackData, prefix="c_rs"):
     class_id: Id
     day: OptDay = 0  # week: its Monday
     student_id: OptId = 0
-    code: str = ""
+    code: Annotated[str, OneOf("", *AttendanceCode)] = ""
 
 
 class JournalCb(SafeCallbackData, prefix="c_jr"):
