@@ -71,8 +71,9 @@ def _decode(data: bytes) -> str:
 
 
 def _sniff_delimiter(text: str) -> str:
-    end = text.find("\n", 0, MAX_LINE_CHARS)
-    first = text[: end if end >= 0 else MAX_LINE_CHARS]
+    """The delimiter of the first non-empty line (looked for in the first lines only)."""
+    head = io.StringIO(text[: 16 * MAX_LINE_CHARS])
+    first = next((line for line in head if line.strip()), "")[:MAX_LINE_CHARS]
     counts = {d: first.count(d) for d in (";", ",", "\t")}
     best = max(counts, key=lambda d: counts[d])
     return best if counts[best] else ";"

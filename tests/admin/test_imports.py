@@ -503,6 +503,9 @@ def test_rows_and_lines_too_wide_are_refused() -> None:
     # Trailing empty cells (as spreadsheets export them) are no problem.
     sheet = reader.read("w.csv", ("ID;Фамилия" + ";" * 500 + "\r\nT-1;x\r\n").encode())
     assert sheet.header == ["ID", "Фамилия"] and sheet.rows == [(2, ["T-1", "x"])]
+    # The delimiter is sniffed from the first non-empty line.
+    sheet = reader.read("c.csv", "\r\n\r\nID,Фамилия\r\nT-1,x\r\n".encode())
+    assert sheet.header == ["ID", "Фамилия"] and sheet.rows == [(4, ["T-1", "x"])]
     with pytest.raises(reader.UnreadableFile) as refused:
         reader.read("l.csv", b"ID;x\r\n" + b";" * (reader.MAX_LINE_CHARS + 1))
     assert (refused.value.code, refused.value.params["row"]) == ("import.error.line_too_long", 2)
