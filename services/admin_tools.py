@@ -209,7 +209,9 @@ async def _audit_rows(
         if ref is None and e.actor_label.startswith("account:"):
             tail = e.actor_label[8:]
             ref = int(tail) if tail.isdigit() else None
-        who = names.get(ref, e.actor_label) if ref else e.actor_label
+        # The account as it is now, else the row's snapshot of who acted (the account may
+        # be gone), else the label ("cli", "system").
+        who = (names.get(ref) if ref else None) or e.actor_name or e.actor_label
         rows.append(
             AuditRow(
                 id=e.id,

@@ -20,6 +20,8 @@ class Actor:
     language: str | None
     display_name: str
     timezone: str
+    # The account's login, for the audit log's snapshot of who acted.
+    login: str | None = None
 
     @property
     def label(self) -> str:
@@ -54,6 +56,7 @@ async def actor_for_account(session: AsyncSession, account_id: int) -> Actor | N
         language=account.language,
         display_name=f"{person.first_name} {person.last_name}",
         timezone=school.timezone,
+        login=account.login,
     )
 
 

@@ -882,7 +882,16 @@ class NewsReceipt(Base):
 
 
 class AuditEntry(Base):
-    """Who changed what, when, before and after (seed 002 §1.9). Append-only."""
+    """Who changed what, when, before and after (seed 002 §1.9).
+
+    Append-only in the database: triggers (migration 0006) refuse every UPDATE and DELETE of
+    a row, on PostgreSQL and SQLite. Who acted is kept as a snapshot (name, roles, login at
+    the time), and nothing that happens to the account rewrites the row: ``actor_account_id``
+    is a plain number, not a foreign key. A school with audit history cannot be deleted (the
+    reference to the school has no ON DELETE action); see services.audit for the one
+    deliberate purge. A batch migration that re-creates this table on SQLite drops its
+    triggers: re-create them in the same revision.
+    """
 
     __tablename__ = "audit_log"
     __table_args__ = (
@@ -892,13 +901,16 @@ class AuditEntry(Base):
     )
 
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
-    school_id: Mapped[int | None] = mapped_column(ForeignKey("schools.id", ondelete="SET NULL"))
+    school_id: Mapped[int | None] = mapped_column(ForeignKey("schools.id"))
     at: Mapped[dt.datetime] = mapped_column(default=utcnow)
-    actor_account_id: Mapped[int | None] = mapped_column(
-        ForeignKey("accounts.id", ondelete="SET NULL"), index=True
-    )
+    # The account's id at the time; the account may be gone since.
+    actor_account_id: Mapped[int | None] = mapped_column(Integer, index=True)
     # Kept as text so the record survives the account: "account:12", "cli", "system".
     actor_label: Mapped[str] = mapped_column(String(128))
+    # Who acted, as they were then: display name, roles (comma-separated) and login.
+    actor_name: Mapped[str | None] = mapped_column(String(200))
+    actor_roles: Mapped[str | None] = mapped_column(String(128))
+    actor_login: Mapped[str | None] = mapped_column(String(64))
     action: Mapped[str] = mapped_column(String(64))
     entity: Mapped[str] = mapped_column(String(64))
     entity_id: Mapped[str | None] = mapped_column(String(64))
