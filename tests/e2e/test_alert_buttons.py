@@ -28,7 +28,7 @@ from tests.e2e.conftest import (
 
 pytestmark = pytest.mark.e2e
 
-WAIT = 30.0
+WAIT = 60.0  # the delivery worker and a loaded machine
 
 
 async def answers_of(botapi: BotAPIServer, query_id: str) -> list[dict[str, object]]:
@@ -65,7 +65,10 @@ async def test_news_acknowledged_and_guest_buttons_are_answered_once(
             news = await notify.create_broadcast(
                 s, admin, class_id=None, text="Завтра сокращённые уроки"
             )
-        alert = await botapi.wait_for(8201, lambda m: "сокращённые" in m.content, timeout=WAIT)
+        try:
+            alert = await botapi.wait_for(8201, lambda m: "сокращённые" in m.content, timeout=WAIT)
+        except TimeoutError as exc:
+            raise AssertionError(bot.log()[-4000:]) from exc
         ack = next(b for b in alert.buttons if b["callback_data"] == f"news:ack:{news.id}")
         answers = await answers_of(botapi, await parent.press(alert, ack["callback_data"]))
         assert [a["text"] for a in answers] == [t("ru", "alerts.news_acknowledged")]
