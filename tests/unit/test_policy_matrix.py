@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from handlers.teacher.common import ensure_teaches
-from services import diary, final_marks, journal, policy, school_admin
+from services import admin_tools, diary, final_marks, journal, policy, school_admin
 from services.enums import AttendanceCode, WorkKind
 from services.errors import AccessDenied, DomainError
 from services.identity import Actor
@@ -223,6 +223,33 @@ def unlock_prompt(which: str) -> Call:
     return call
 
 
+def credentials_of(which: str) -> Call:
+    """/invite and the office's user card: issue or revoke someone's sign-in."""
+
+    async def call(s: AsyncSession, a: Actor, w: SchoolWorld, o: SchoolWorld) -> object:
+        person = {
+            "own_class_student": w.students[0],
+            "own_class_parent": w.parent,
+            "other_class_student": w.other_student,
+            "staff": w.teacher,
+            "foreign": o.students[0],
+        }[which]
+        await policy.ensure_can_manage_credentials(s, a, person.id)
+        return None
+
+    return call
+
+
+def office_prompt(which: str) -> Call:
+    """The office's prompts (journal-check note, register import file, user search)."""
+
+    async def call(s: AsyncSession, a: Actor, w: SchoolWorld, o: SchoolWorld) -> object:
+        admin_tools.ensure_office(a, which)
+        return None
+
+    return call
+
+
 NONE: frozenset[str] = frozenset()
 OFFICE = frozenset({"admin", "deputy"})
 CASES = [
@@ -346,6 +373,29 @@ CASES = [
     Case("lesson_prompt", "foreign_school", lesson_prompt("foreign_school"), NONE),
     Case("unlock_prompt", "own_school", unlock_prompt("own_school"), OFFICE),
     Case("unlock_prompt", "foreign", unlock_prompt("foreign"), NONE),
+    Case("office_prompt", "journal_check", office_prompt("journal_check"), OFFICE),
+    # Sign-ins: the admin for anyone of the school; a class teacher for the students of their
+    # class and their families, never for staff (seed 001; seed 002 §3.3).
+    Case(
+        "credentials",
+        "own_class_student",
+        credentials_of("own_class_student"),
+        frozenset({"admin", "class_teacher"}),
+    ),
+    Case(
+        "credentials",
+        "own_class_parent",
+        credentials_of("own_class_parent"),
+        frozenset({"admin", "class_teacher"}),
+    ),
+    Case(
+        "credentials",
+        "other_class_student",
+        credentials_of("other_class_student"),
+        frozenset({"admin"}),
+    ),
+    Case("credentials", "staff", credentials_of("staff"), frozenset({"admin"})),
+    Case("credentials", "foreign", credentials_of("foreign"), NONE),
 ]
 
 
