@@ -148,6 +148,16 @@ def error_lines(log: str) -> list[str]:
     return found
 
 
+def _brief(line: str) -> str:
+    """An error line as "logger: message — the exception's last line"."""
+    try:
+        record = json.loads(line)
+    except ValueError:
+        return line[:300]
+    exc = str(record.get("exc") or "").strip().splitlines()
+    return f"{record.get('logger')}: {record.get('msg')}" + (f" — {exc[-1]}" if exc else "")
+
+
 @pytest.fixture(autouse=True)
 def _no_errors_in_bot_logs() -> Iterator[None]:
     """Every bot process a test started must have logged no error (a button answered twice,
@@ -157,7 +167,7 @@ def _no_errors_in_bot_logs() -> Iterator[None]:
     started, _bots[first:] = _bots[first:], []
     bad = [line for bot in started if not bot.errors_expected for line in error_lines(bot.log())]
     if bad:
-        shown = "\n".join(line[:400] for line in bad[:10])
+        shown = "\n".join(_brief(line) for line in bad[:10])
         pytest.fail(f"{len(bad)} error lines in the bot's log:\n{shown}", pytrace=False)
 
 
