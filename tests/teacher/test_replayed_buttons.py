@@ -12,8 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.common.alerts import BroadcastCb, BroadcastForm
 from handlers.family.callbacks import NoticeDayCb
-from handlers.teacher.callbacks import LessonCb, UnlockCb
-from services.models import ControlWork
+from handlers.teacher.callbacks import LessonCb, TermCb, UnlockCb
+from services.models import ControlWork, FinalMark
 from testkit.recording import RecordingBot
 from tests.factories import SchoolWorld, bind_chats
 from tests.teacher.conftest import USERS, Chat
@@ -37,6 +37,19 @@ async def test_class_teacher_cannot_propose_a_control_work_on_a_colleagues_lesso
     # The subject's own teacher still can.
     await chat("colleague").press(LessonCb(lesson_id=world.lesson_colleague.id, action="cw").pack())
     assert await session.scalar(select(func.count()).select_from(ControlWork)) == 1
+
+
+async def test_mutated_term_save_of_a_subject_not_taught_saves_nothing(
+    chat: Callable[[str], Chat], world: SchoolWorld, session: AsyncSession
+) -> None:
+    # The teacher teaches maths in 7А; the save button mutated to 7А Russian is refused.
+    teacher = chat("teacher")
+    mutated = TermCb(
+        action="save", class_id=world.cls.id, subject_id=world.russian.id, period_id=world.q2.id
+    )
+    await teacher.press(mutated.pack())
+    assert await session.scalar(select(func.count()).select_from(FinalMark)) == 0
+    assert teacher.alerts(), "refused with a message"
 
 
 async def test_replayed_broadcast_button_opens_no_composer(
