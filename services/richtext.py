@@ -146,17 +146,18 @@ def clean_html(text: str) -> str:
 # --------------------------------------------------------------------------- visible text
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _Atom:
     """One piece of an HTML message: a tag, or one visible character with its source form."""
 
     src: str
     char: str = ""  # the visible character ("" for a tag)
     tag: str = ""  # the tag name of a start tag, "/" + name of an end tag
+    width: int = 0  # UTF-16 units of ``char``
 
-    @property
-    def width(self) -> int:
-        return utf16_length(self.char) if self.char else 0
+
+def _char(src: str, char: str) -> _Atom:
+    return _Atom(src, char=char, width=2 if ord(char) > 0xFFFF else 1)
 
 
 def _decode(entity: re.Match[str]) -> str | None:
@@ -186,17 +187,24 @@ def _atoms(text: str) -> list[_Atom]:
             match = _ENTITY.match(text, i)
             decoded = _decode(match) if match is not None else None
             if match is not None and decoded is not None:
-                atoms.append(_Atom(match.group(0), char=decoded))
+                atoms.append(_char(match.group(0), decoded))
                 i = match.end()
                 continue
-        atoms.append(_Atom(ch, char=ch))
+        atoms.append(_char(ch, ch))
         i += 1
     return atoms
 
 
+def _entity_char(match: re.Match[str]) -> str:
+    decoded = _decode(match)
+    return match.group(0) if decoded is None else decoded
+
+
 def visible_text(text: str) -> str:
     """What the recipient reads: tags removed, entities decoded."""
-    return "".join(a.char for a in _atoms(text))
+    if "<" not in text and "&" not in text:
+        return text
+    return _ENTITY.sub(_entity_char, _TAG.sub("", text))
 
 
 def visible_length(text: str) -> int:
@@ -253,9 +261,9 @@ def split_html(text: str, limit: int = TEXT_LIMIT) -> list[str]:
     of a part and opened again at the start of the next; never cut inside a tag or an entity."""
     if limit < 2:
         raise ValueError("limit too small")
-    atoms = _atoms(text)
-    if utf16_length("".join(a.char for a in atoms)) <= limit:
+    if visible_length(text) <= limit:
         return [text]
+    atoms = _atoms(text)
     parts: list[str] = []
     carried: list[_Atom] = []  # tags open where the previous part was cut
     start = 0
