@@ -111,6 +111,10 @@ def t(lang: str | None, key: str, /, **params: Any) -> str:
     template = catalog(lang).get(key)
     if template is None:
         template = catalog(DEFAULT_LANG).get(key)
+    if template is None and _is_plural(key) and (count := _count_of(params)) is not None:
+        # A key with plural forms (``key.one``/``key.few``/``key.many``), e.g. an error code:
+        # the form follows ``n``, or else the one number among the params.
+        return t(lang, plural_key(lang, key, count), **params)
     if template is None:
         log.warning("missing locale key", extra={"key": key, "lang": lang})
         return key
@@ -128,10 +132,21 @@ def t(lang: str | None, key: str, /, **params: Any) -> str:
         return template
 
 
+def _is_plural(key: str) -> bool:
+    return f"{key}.many" in catalog(DEFAULT_LANG)
+
+
+def _count_of(params: dict[str, Any]) -> int | None:
+    if isinstance(params.get("n"), int):
+        return int(params["n"])
+    numbers = [v for v in params.values() if isinstance(v, int) and not isinstance(v, bool)]
+    return numbers[0] if len(numbers) == 1 else None
+
+
 def tp(lang: str | None, key: str, n: int, /, **params: Any) -> str:
     """The plural form of ``key`` for the number ``n`` (``key.one``/``key.few``/``key.many``);
     ``n`` is passed to the template too."""
-    return t(lang, plural_key(normalize_lang(lang), key, n), n=n, **params)
+    return t(lang, plural_key(normalize_lang(lang), key, n), **{"n": n, **params})
 
 
 def tg(lang: str | None, key: str, gender: str | None, /, **params: Any) -> str:

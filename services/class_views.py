@@ -279,11 +279,12 @@ class JournalGrid:
     rows: tuple[JournalRow, ...]
 
 
+# The journal's own codes (Н, Б, УП, ОП), as every other view shows them.
 CODE_LETTERS = {
-    AttendanceCode.ABSENT: "н",
-    AttendanceCode.ILL: "б",
-    AttendanceCode.EXCUSED: "у",
-    AttendanceCode.LATE: "о",
+    AttendanceCode.ABSENT: "Н",
+    AttendanceCode.ILL: "Б",
+    AttendanceCode.EXCUSED: "УП",
+    AttendanceCode.LATE: "ОП",
 }
 
 

@@ -18,7 +18,9 @@ from services.enums import AttendanceCode, GuardianKind, Role, WorkKind
 from services.errors import ValidationFailed
 from services.identity import Actor
 from services.models import (
+    Account,
     Attendance,
+    AuditEntry,
     BellTime,
     Enrolment,
     Guardianship,
@@ -26,6 +28,7 @@ from services.models import (
     Lesson,
     Mark,
     Person,
+    RoleGrant,
     School,
     SchoolClass,
     StudyPeriod,
@@ -669,6 +672,8 @@ class LessonSheet:
     unlocked_until: dt.datetime | None
     # The school's limit of marks per student in one lesson (School.max_marks_per_lesson).
     max_marks: int = 3
+    # Who opened the lesson for corrections (their role: deputy, admin or director), if it is.
+    unlocked_by: Role | None = None
 
     @property
     def first_grade(self) -> bool:
@@ -799,7 +804,39 @@ async def lesson_sheet(
         if lesson.unlocked_until is not None and lesson.unlocked_until > now
         else None,
         max_marks=ctx.school.max_marks_per_lesson,
+        unlocked_by=await _unlocked_by(session, lesson.id)
+        if lesson.unlocked_until is not None and lesson.unlocked_until > now
+        else None,
     )
+
+
+UNLOCK_ROLES = (Role.DEPUTY, Role.ADMIN, Role.DIRECTOR)
+
+
+async def _unlocked_by(session: AsyncSession, lesson_id: int) -> Role | None:
+    """The role of whoever last opened the lesson for corrections (from the audit log)."""
+    account_id = await session.scalar(
+        select(AuditEntry.actor_account_id)
+        .where(
+            AuditEntry.action == "lesson.unlock",
+            AuditEntry.entity == "lesson",
+            AuditEntry.entity_id == str(lesson_id),
+        )
+        .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+        .limit(1)
+    )
+    if account_id is None:
+        return None
+    roles = set(
+        (
+            await session.scalars(
+                select(RoleGrant.role)
+                .join(Account, Account.person_id == RoleGrant.person_id)
+                .where(Account.id == account_id)
+            )
+        ).all()
+    )
+    return next((r for r in UNLOCK_ROLES if r in roles), None)
 
 
 @dataclass(frozen=True)

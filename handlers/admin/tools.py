@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from typing import Any
 
 from aiogram import F, Router
@@ -42,6 +43,8 @@ from services.identity import Actor
 TOOLS = ("aus", "aul", "sub", "chk")
 DAYS_BACK = 7
 VALUE_LIMIT = 80
+DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
+DATETIME_RE = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
 MAX_NOTE = 4000
 
 
@@ -160,11 +163,43 @@ async def pick(
 # --------------------------------------------------------------------------- audit log
 
 
-def _value(value: Any) -> str:
-    if value is None:
-        return "∅"
-    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+def _clip(text: str) -> str:
     return text if len(text) <= VALUE_LIMIT else text[: VALUE_LIMIT - 1] + "…"
+
+
+# Values shown through their own words: the field → the locale table of its values.
+VALUE_WORDS = {
+    "code": "office.value.code",
+    "work_kind": "teacher.kind",
+    "special": "term.special",
+    "family_reason": "notify.reason",
+    "role": "role",
+}
+
+
+def _value(t: Translator, lang: str, field: str, value: Any, zone: dt.tzinfo | None) -> str:
+    """A recorded value in human words: codes and kinds translated, dates the user's way."""
+    if value is None:
+        key = f"office.value.none.{field}"
+        return t(key) if has_key(key, lang) else "—"
+    if isinstance(value, bool):
+        return t("office.value.yes" if value else "office.value.no")
+    if field in VALUE_WORDS and isinstance(value, str):
+        key = f"{VALUE_WORDS[field]}.{value}"
+        return t(key) if has_key(key, lang) else _clip(value)
+    if isinstance(value, str):
+        if DATE_RE.fullmatch(value):
+            return t.date(value)
+        if DATETIME_RE.match(value):
+            try:
+                moment = dt.datetime.fromisoformat(value)
+            except ValueError:
+                return _clip(value)
+            if moment.tzinfo is not None and zone is not None:
+                moment = moment.astimezone(zone)
+            return when(moment)
+        return _clip(value)
+    return _clip(json.dumps(value, ensure_ascii=False))
 
 
 def _action(t: Translator, lang: str, action: str) -> str:
@@ -173,6 +208,8 @@ def _action(t: Translator, lang: str, action: str) -> str:
 
 
 def audit_lines(rows: list[admin_tools.AuditRow], lang: str, t: Translator) -> list[str]:
+    """Each change in the words of the journal ("отметка: 3 → 4", "посещаемость: присутствие →
+    Н"); internal fields (ids) are left out, and so is the internal name of the record."""
     lines = []
     for row in rows:
         head = t(
@@ -180,11 +217,21 @@ def audit_lines(rows: list[admin_tools.AuditRow], lang: str, t: Translator) -> l
             at=when(row.at),
             who=escape(row.who),
             action=escape(_action(t, lang, row.action)),
-            entity=escape(f"{row.entity} {row.entity_id or ''}".strip()),
         )
         parts = [head]
         for field, before, after in row.changes:
-            parts.append(f"  {escape(field)}: {escape(_value(before))} → {escape(_value(after))}")
+            key = f"office.field.{field}"
+            if not has_key(key, lang):
+                continue  # an internal field: ids of the lesson, period, subject…
+            zone = row.at.tzinfo
+            parts.append(
+                t(
+                    "office.audit.change",
+                    field=t(key),
+                    before=escape(_value(t, lang, field, before, zone)),
+                    after=escape(_value(t, lang, field, after, zone)),
+                )
+            )
         if row.reason:
             parts.append(t("office.audit.reason", reason=escape(row.reason)))
         lines.append("\n".join(parts))
@@ -225,8 +272,32 @@ async def show_audit(
 # --------------------------------------------------------------------------- dead letters
 
 
+def _kind(t: Translator, lang: str, kind: str) -> str:
+    key = f"office.kind.{kind}"
+    return t(key) if has_key(key, lang) else t("office.kind.other")
+
+
+# Why a notification died, from the delivery's technical note (English, for the log).
+DEAD_REASONS = (
+    ("blocked", ("blocked", "unreachable", "deactivated", "forbidden")),
+    ("chat_not_found", ("chat not found", "user not found", "chat_not_found")),
+    ("too_many", ("too many requests", "retry after", "flood")),
+    ("render", ("render failed",)),
+    ("network", ("not sent", "timeout", "network", "connect", "server")),
+)
+
+
+def dead_reason(error: str | None) -> str:
+    """A reason code the admin reads in their language; "other" when not recognised."""
+    text = (error or "").lower()
+    for code, needles in DEAD_REASONS:
+        if any(n in text for n in needles):
+            return code
+    return "other"
+
+
 async def show_dead(
-    query: CallbackQuery, actor: Actor | None, session: AsyncSession, t: Translator
+    query: CallbackQuery, actor: Actor | None, session: AsyncSession, lang: str, t: Translator
 ) -> None:
     me = require(actor, Role.ADMIN)
     total, letters = await admin_tools.dead_letters(session, me)
@@ -236,10 +307,10 @@ async def show_dead(
             t(
                 "office.dead.entry",
                 at=when(d.created_at),
-                kind=escape(d.kind),
+                kind=escape(_kind(t, lang, d.kind)),
                 recipient=escape(d.recipient),
                 attempts=d.attempts,
-                error=escape(d.last_error or "—"),
+                error=t(f"office.dead.reason.{dead_reason(d.last_error)}"),
             )
         )
     kb = InlineKeyboardBuilder()

@@ -48,7 +48,9 @@ def absence_line(t: Translator, x: StudentDay) -> str:
     if x.lessons:
         by_code: dict[str, list[str]] = {}
         for lesson in x.lessons:
-            by_code.setdefault(code_text(t, lesson.code), []).append(str(lesson.number))
+            by_code.setdefault(code_text(t, lesson.code), []).append(
+                t("ct.abs.lesson", number=lesson.number, subject=escape(lesson.subject))
+            )
         what = "; ".join(f"{code}: {', '.join(nums)}" for code, nums in by_code.items())
     else:
         what = t("ct.abs.not_marked")

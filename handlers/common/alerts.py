@@ -317,14 +317,24 @@ async def broadcast_send(
 
 
 def _stats_text(stats: notify.BroadcastStats, t: Translator) -> str:
-    return t(
-        "alerts.broadcast_stats",
-        recipients=stats.recipients,
+    """The state first: still going out, or finished (delivered N of M), then the counts."""
+    header = t(
+        "alerts.broadcast_queued" if stats.pending else "alerts.broadcast_done",
         delivered=stats.delivered,
-        read=stats.read,
-        failed=stats.failed,
-        pending=stats.pending,
-        not_connected=stats.not_connected,
+        recipients=stats.recipients,
+    )
+    return (
+        header
+        + "\n"
+        + t(
+            "alerts.broadcast_stats",
+            recipients=stats.recipients,
+            delivered=stats.delivered,
+            read=stats.read,
+            failed=stats.failed,
+            pending=stats.pending,
+            not_connected=stats.not_connected,
+        )
     )
 
 

@@ -284,24 +284,12 @@ def subject_block(t: Translator, report: SubjectReport) -> str:
             lines.append(INDENT + text)
     if report.advice is not None:
         n = report.advice.fives
-        form = "one" if n == 1 else plural_form(t, n)
-        lines.append(INDENT + t(f"family.marks.need_{form}", mark=report.advice.target, n=n))
+        lines.append(INDENT + t.plural("family.marks.need", n, mark=report.advice.target))
     if report.period_mark is not None:
         lines.append(INDENT + t("family.marks.period_mark", mark=final_mark(t, report.period_mark)))
     if report.year_mark is not None:
         lines.append(INDENT + t("family.marks.year_mark", mark=final_mark(t, report.year_mark)))
     return "\n".join(lines)
-
-
-def plural_form(t: Translator, n: int) -> str:
-    """Russian plural forms ("few" for 2-4, 22-24…, else "many"); other languages: "many"."""
-    if t("family.plural_rule") != "ru":
-        return "many"
-    if n % 10 in (2, 3, 4) and n % 100 not in (12, 13, 14):
-        return "few"
-    if n % 10 == 1 and n % 100 != 11:
-        return "few_one"
-    return "many"
 
 
 def marks_messages(t: Translator, page: MarksPage) -> list[str]:

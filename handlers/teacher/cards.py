@@ -20,16 +20,29 @@ from services.identity import Actor
 MAX_LIST = 12
 
 
+def running_lesson(lessons: Sequence[TeacherLesson], now: dt.time) -> TeacherLesson | None:
+    """The lesson on now (not cancelled), if any."""
+    for x in lessons:
+        if x.cancelled or x.starts_at is None or x.ends_at is None:
+            continue
+        if x.starts_at <= now <= x.ends_at:
+            return x
+    return None
+
+
+def next_lesson(lessons: Sequence[TeacherLesson], now: dt.time) -> TeacherLesson | None:
+    """The first lesson after now (not cancelled), if any."""
+    for x in lessons:
+        if not x.cancelled and x.starts_at is not None and x.starts_at > now:
+            return x
+    return None
+
+
 def current_lesson(lessons: Sequence[TeacherLesson], now: dt.time) -> TeacherLesson | None:
-    """The lesson on now, else the next one, else the last one of the day."""
+    """Where typed marks go: the lesson on now, else the next one, else the last one of the
+    day (marks are often typed after the lessons)."""
     live = [x for x in lessons if not x.cancelled]
-    for x in live:
-        if x.starts_at is not None and x.ends_at is not None and x.starts_at <= now <= x.ends_at:
-            return x
-    for x in live:
-        if x.starts_at is not None and x.starts_at > now:
-            return x
-    return live[-1] if live else None
+    return running_lesson(live, now) or next_lesson(live, now) or (live[-1] if live else None)
 
 
 def day_view(
@@ -51,7 +64,9 @@ def day_view(
         else t("teacher.day.title", day=day_text(t, day))
     )
     lines = [header]
-    current = current_lesson(lessons, now) if day == today else None
+    # Marked only while it runs, or the next one; none after the last lesson of the day.
+    running = running_lesson(lessons, now) if day == today else None
+    current = running or (next_lesson(lessons, now) if day == today else None)
     kb = InlineKeyboardBuilder()
     if not lessons:
         lines.append(t("teacher.day.empty"))
@@ -86,7 +101,11 @@ def day_view(
     if current is not None:
         lines.append("")
         lines.append(
-            t("teacher.day.current", number=current.number, cls=escape(current.class_name))
+            t(
+                "teacher.day.now" if running is not None else "teacher.day.next",
+                number=current.number,
+                cls=escape(current.class_name),
+            )
         )
         kb.row()
         kb.button(
@@ -168,7 +187,9 @@ def card_text(t: Translator, sheet: LessonSheet) -> str:
     if sheet.first_grade:
         lines.append(t("teacher.card.first_grade"))
     if sheet.unlocked_until is not None:
-        lines.append(t("teacher.card.unlocked"))
+        # Who opened it: the actual role (a deputy, the admin or the director).
+        by = sheet.unlocked_by.value if sheet.unlocked_by is not None else "unknown"
+        lines.append(t(f"teacher.card.unlocked.{by}"))
     lock = sheet.records_lock
     if lock is not None and lock.code != "journal.lesson_in_future":
         lines.append("🔒 " + lock_text(t, lock))

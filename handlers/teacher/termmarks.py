@@ -288,7 +288,13 @@ async def term_action(
     await _store(state, cb, None)
     fresh = await final_marks.term_sheet(session, me, cb.class_id, cb.subject_id, cb.period_id)
     text, markup = sheet_view(t, fresh, {})
-    note = t("term.saved", created=saved.created, changed=saved.changed, same=saved.unchanged)
+    note = t(
+        "term.saved",
+        period=escape(fresh.period),
+        created=saved.created,
+        changed=saved.changed,
+        same=saved.unchanged,
+    )
     await show(query, note + "\n\n" + text, markup)
 
 

@@ -251,7 +251,7 @@ async def test_marks_with_advice_and_chart(
     await say(dp, bot, PARENT2, "/marks")
     (text,) = bot.session.sent_texts(PARENT2)
     assert "средний балл 4,33 → «4»" in text
-    assert "для «5» нужна ещё одна пятёрка" in text
+    assert "для «5» нужна ещё 1 пятёрка" in text
     data = buttons(last_markup(bot))
     assert MarksCb(s=anna, p=world.q1.id).pack() in data
     chart = ChartCb(s=anna, p=world.q2.id).pack()
@@ -263,7 +263,7 @@ async def test_marks_with_advice_and_chart(
     bot.session.clear()
     await press(dp, bot, PARENT2, MarksCb(s=anna, p=world.q1.id).pack())
     (edited,) = edits(bot)
-    assert "1 четверть" in edited and "Предметов и оценок за этот период нет" in edited
+    assert "1 четверть" in edited and "Предметов и отметок за этот период нет" in edited
 
 
 async def test_trusted_person_sees_marks_not_homework(

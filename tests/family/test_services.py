@@ -60,15 +60,15 @@ def test_fives_needed() -> None:
 
 
 def test_plural_forms() -> None:
-    assert [render.plural_form(RU, n) for n in (2, 5, 11, 21, 22, 25)] == [
-        "few",
-        "many",
-        "many",
-        "few_one",
-        "few",
-        "many",
+    assert [RU.plural("family.marks.need", n, mark=5) for n in (1, 2, 5, 11, 21)] == [
+        "для «5» нужна ещё 1 пятёрка",
+        "для «5» нужны ещё 2 пятёрки",
+        "для «5» нужно ещё 5 пятёрок",
+        "для «5» нужно ещё 11 пятёрок",
+        "для «5» нужна ещё 21 пятёрка",
     ]
-    assert render.plural_form(EN, 2) == "many"
+    assert EN.plural("family.marks.need", 1, mark=5) == "1 more 5 would make it “5”"
+    assert EN.plural("family.marks.need", 2, mark=5) == "2 more 5s would make it “5”"
 
 
 def test_split_keeps_days_whole_and_under_the_limit() -> None:
@@ -226,7 +226,7 @@ async def test_trusted_person_sees_only_what_the_parent_allowed(
     assert not timetable.available and not timetable.days[0].slots
     page = await family.diary_page(session, trusted, ivanov, TODAY, TODAY, NOW)
     (text,) = render.diary_messages(RU, page, week=False)
-    assert "Родитель не открыл вам: домашнее задание, посещаемость." in text
+    assert "Родитель не открыл вам доступ к разделам: домашнее задание, посещаемость." in text
     assert "Работа над ошибками" not in text and "ДЗ:" not in text
     assert "<b>2</b> (ответ)" in text
 
@@ -284,13 +284,13 @@ async def test_marks_page_with_advice_and_final_marks(
     assert english.period_mark is not None and english.period_mark.value == 5
     assert english.advice is None
     text = "\n".join(render.marks_messages(RU, page))
-    assert "📊 Оценки — <b>2 четверть (5 ноября – 27 декабря)</b>" in text
+    assert "📊 Отметки — <b>2 четверть (5 ноября – 27 декабря)</b>" in text
     assert "<b>Математика</b>: 4 4 5\n    средний балл 4,33 → «4»" in text
-    assert "для «5» нужна ещё одна пятёрка" in text
+    assert "для «5» нужна ещё 1 пятёрка" in text
     assert "<b>Русский язык</b>: <b>3</b> 4" in text
     assert "отметка за период: <b>5</b>" in text and "годовая отметка: <b>5</b>" in text
     en = "\n".join(render.marks_messages(EN, page))
-    assert "average 4.33 → “4”" in en and "one more 5 would make it “5”" in en
+    assert "average 4.33 → “4”" in en and "1 more 5 would make it “5”" in en
 
 
 async def test_first_grade_marks_say_once_that_grade_1_has_no_marks(

@@ -75,8 +75,8 @@ async def test_mark_alerts_instant_changed_deleted(
     await worker.run_once()
     # the parent and the trusted person allowed to see marks
     [new] = server.sent_to(world.chats["parent"])
-    assert "оценка <b>3</b>" not in new.content  # rendered, not raw HTML
-    assert "оценка 3" in new.content and "самостоятельная" in new.content
+    assert "отметка <b>3</b>" not in new.content  # rendered, not raw HTML
+    assert "отметка 3" in new.content and "самостоятельная" in new.content
     assert len(server.sent_to(world.chats["trusted"])) == 1
     clock.advance(minutes=2)
     await journal.change_mark(session, teacher, mark.id, value=4, reason="ошибка", now=clock())
@@ -122,7 +122,7 @@ async def test_evening_digest_groups_by_child_and_subject(
     await worker.run_once()
     [digest] = server.sent_to(world.chats["parent2"])
     text = digest.content
-    assert text.startswith("📚 Оценки")
+    assert text.startswith("📚 Отметки")
     assert text.index("Анна Петрова") < text.index("Кирилл Чужой")
     assert "Математика: 5, 5→4 (описка)" in text
     assert "Математика: 2" in text

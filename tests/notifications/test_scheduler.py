@@ -226,5 +226,5 @@ async def test_homework_tomorrow_weekly_and_monthly(
     assert ("monthly_activity", w.school.id, dt.date(2026, 12, 1)) in ran
     await worker.run_once()
     [report] = server.sent_to(world.chats["admin"])
-    assert "11.2026" in report.content and "оценок 1" in report.content
+    assert "11.2026" in report.content and "отметок 1" in report.content
     assert all(r.status.value in ("sent", "cancelled") for r in await rows(session))

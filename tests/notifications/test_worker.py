@@ -153,7 +153,7 @@ async def test_retry_after_is_obeyed_exactly(
     )
     stop = asyncio.Event()
     task = asyncio.create_task(real.run_forever(stop))
-    await server.wait_for(chat, lambda m: "оценка" in m.content, timeout=5, since=0)
+    await server.wait_for(chat, lambda m: "отметка" in m.content, timeout=5, since=0)
     stop.set()
     await task
     sends = [r for r in server.requests if r.method.lower() == "sendmessage"]

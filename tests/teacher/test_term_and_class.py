@@ -76,7 +76,7 @@ async def test_term_marks_confirm_all_with_an_override(
         fm.student_id: (fm.value, fm.special) for fm in (await session.scalars(select(FinalMark)))
     }
     assert rows == {s[0]: (5, None), s[1]: (4, None), s[2]: (None, SpecialMark.NOT_CERTIFIED)}
-    assert t("ru", "term.saved", created=3, changed=0, same=0) in me.text
+    assert "✅ Отметки за период «2 четверть» сохранены: новых 3, изменено 0" in me.text
     assert "(выставлено: 5)" in me.text
     assert (
         await session.scalar(
@@ -119,8 +119,8 @@ async def test_absences_today(chat: Any, world: SchoolWorld, session: AsyncSessi
     me = chat("class_teacher")
     await me.send("/absences")
     assert "7А" in me.text
-    assert "Иванов П. — Н (отсутствует): 2" in me.text
-    assert "Петрова А. — ОП (опоздание): 2" in me.text
+    assert "Иванов П. — Н (отсутствует): 2-й урок (Математика)" in me.text
+    assert "Петрова А. — ОП (опоздание): 2-й урок (Математика)" in me.text
     subject_teacher = chat("teacher")
     await subject_teacher.send("/absences")
     assert subject_teacher.text == t("ru", "error.forbidden")

@@ -81,13 +81,67 @@ def _russian_catalogues() -> dict[str, dict[str, str]]:
 
 
 def test_no_hand_written_gender_forms_in_russian_texts() -> None:
-    """ "ответил(а)", "был(а)": a text about a person uses the gender forms of the translator
-    (or wording that needs none)."""
+    """Slash forms ("ответил(а)", "был(а)"): a text about a person uses the gender forms of
+    the translator (or wording that needs none)."""
     slash = re.compile(r"\w\((?:а|ла|ась|ен|на)\)")
     found = {
         f"{where}:{key}": text
         for where, texts in _russian_catalogues().items()
         for key, text in texts.items()
         if slash.search(text)
+    }
+    assert found == {}
+
+
+def test_numbers_in_errors_take_the_plural_form() -> None:
+    from bot.middlewares import render_error
+    from services.errors import ValidationFailed
+
+    assert render_error("ru", ValidationFailed("notice.too_far", days=21)) == (
+        "Слишком далеко вперёд: не больше чем за 21 день."
+    )
+    assert render_error("ru", ValidationFailed("notice.too_far", days=3)).endswith("за 3 дня.")
+    assert render_error("ru", ValidationFailed("error.date_range", days=31)).startswith(
+        "Неверный период: не больше 31 дня,"
+    )
+    assert render_error("en", ValidationFailed("error.too_long", field="note", limit=1)) == (
+        "The text is too long (note): at most 1 character."
+    )
+
+
+def test_one_word_for_a_mark_in_russian_texts() -> None:
+    """The regulations say «отметка»: one word in every Russian text (locales, reports, alerts)."""
+    found = {
+        f"{where}:{key}": text
+        for where, texts in _russian_catalogues().items()
+        for key, text in texts.items()
+        if re.search(r"\b[Оо]цен(?:к|ок)", text)
+    }
+    assert found == {}
+
+
+def test_no_quarter_hard_coded_in_russian_texts() -> None:
+    """A school may have quarters, trimesters or half-years: texts name the school's own period
+    (its name from the model), say «учебный период» or name every kind; only the label of the
+    quarter kind itself speaks of quarters alone."""
+    found = {
+        f"{where}:{key}": text
+        for where, texts in _russian_catalogues().items()
+        for key, text in texts.items()
+        if re.search(r"[Чч]етверт|четв\.", text)
+        and key != "family.period_short.quarter"
+        and not ("триместр" in text and "полугоди" in text)  # every kind named: fine
+    }
+    assert found == {}
+
+
+def test_no_clause_numbers_of_one_schools_regulation() -> None:
+    """Clause numbers ("п. 3.2", "п. 2.5 Положения") mean nothing to a reader: the rule is
+    named in words in code and docs, not numbered in what users read."""
+    found = {
+        f"{where}:{key}": text
+        for where, texts in _russian_catalogues().items()
+        for key, text in texts.items()
+        if re.search(r"\bп\.\s*\d|§|Положени", text)
     }
     assert found == {}
