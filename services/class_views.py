@@ -24,6 +24,7 @@ from services.identity import Actor
 from services.models import (
     AbsenceNotice,
     Attendance,
+    BellTime,
     Enrolment,
     Lesson,
     Mark,
@@ -111,6 +112,7 @@ class AbsenceLesson:
     number: int
     subject: str
     code: AttendanceCode
+    starts_at: dt.time | None = None  # from the school's bells, when they are set
 
 
 @dataclass(frozen=True)
@@ -193,13 +195,28 @@ async def absence_days(
             select(Subject).where(Subject.id.in_({r[3] for r in rows} or {-1}))
         )
     }
+    bells = dict(
+        (
+            await session.execute(
+                select(BellTime.number, BellTime.starts_at).where(
+                    BellTime.school_id == cls.school_id, BellTime.shift == 1
+                )
+            )
+        ).all()
+    )
     grouped: dict[tuple[int, dt.date], list[AbsenceLesson]] = defaultdict(list)
     family: dict[tuple[int, dt.date], str] = {}
     for att, day, number, subject_id in rows:
         if att.student_id not in students:
             continue
         grouped[(att.student_id, day)].append(
-            AbsenceLesson(att.lesson_id, number, subject_names.get(subject_id, ""), att.code)
+            AbsenceLesson(
+                att.lesson_id,
+                number,
+                subject_names.get(subject_id, ""),
+                att.code,
+                bells.get(number),
+            )
         )
         if att.family_reason:
             family[(att.student_id, day)] = att.family_reason

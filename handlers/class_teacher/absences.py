@@ -49,7 +49,12 @@ def absence_line(t: Translator, x: StudentDay) -> str:
         by_code: dict[str, list[str]] = {}
         for lesson in x.lessons:
             by_code.setdefault(code_text(t, lesson.code), []).append(
-                t("ct.abs.lesson", number=lesson.number, subject=escape(lesson.subject))
+                t(
+                    "ct.abs.lesson_at" if lesson.starts_at is not None else "ct.abs.lesson",
+                    number=lesson.number,
+                    time=f"{lesson.starts_at:%H:%M}" if lesson.starts_at is not None else "",
+                    subject=escape(lesson.subject),
+                )
             )
         what = "; ".join(f"{code}: {', '.join(nums)}" for code, nums in by_code.items())
     else:

@@ -119,8 +119,8 @@ async def test_absences_today(chat: Any, world: SchoolWorld, session: AsyncSessi
     me = chat("class_teacher")
     await me.send("/absences")
     assert "7А" in me.text
-    assert "Иванов П. — Н (отсутствует): 2-й урок (Математика)" in me.text
-    assert "Петрова А. — ОП (опоздание): 2-й урок (Математика)" in me.text
+    assert "Иванов П. — Н (отсутствует): 2-й урок, 09:00 (Математика)" in me.text
+    assert "Петрова А. — ОП (опоздание): 2-й урок, 09:00 (Математика)" in me.text
     subject_teacher = chat("teacher")
     await subject_teacher.send("/absences")
     assert subject_teacher.text == t("ru", "error.forbidden")

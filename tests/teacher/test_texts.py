@@ -71,7 +71,7 @@ async def test_absences_name_the_lesson_not_just_its_number(
     )
     me = chat("class_teacher")
     await me.send("/absences")
-    assert "Иванов П. — Н (отсутствует): 2-й урок (Математика)" in me.text
+    assert "Иванов П. — Н (отсутствует): 2-й урок, 09:00 (Математика)" in me.text
 
 
 async def test_today_marks_the_running_or_the_next_lesson_and_none_after_the_last(
