@@ -551,9 +551,7 @@ async def withdraw_student(
     if current is None or (current.left_on is not None and current.left_on <= on):
         raise ValidationFailed("admin.not_enrolled")
     if on <= current.arrived_on:
-        raise ValidationFailed(
-            "admin.departure_before_arrival", since=current.arrived_on
-        )
+        raise ValidationFailed("admin.departure_before_arrival", since=current.arrived_on)
     before = audit.snapshot(current, "left_on", "departure_note")
     current.left_on = on
     current.departure_note = _clean_note(note)
@@ -591,9 +589,7 @@ async def transfer_student(
     if current.class_id == cls.id:
         raise Conflict("admin.same_class")
     if on <= current.arrived_on:
-        raise ValidationFailed(
-            "admin.departure_before_arrival", since=current.arrived_on
-        )
+        raise ValidationFailed("admin.departure_before_arrival", since=current.arrived_on)
     old_class = await session.get(SchoolClass, current.class_id)
     text = _clean_note(note)
     current.left_on, current.departure_note = on, text
