@@ -196,6 +196,8 @@ async def run_polling(settings: Settings) -> None:
             bot,
             handle_signals=True,
             close_bot_session=True,
+            # A burst of updates waits here, in order, instead of timing out on the database pool.
+            tasks_concurrency_limit=settings.update_concurrency,
             allowed_updates=dp.resolve_used_update_types(),
         )
     finally:

@@ -46,6 +46,9 @@ class Settings(BaseSettings):
     redis_pool_timeout: float = Field(default=10.0, alias="REDIS_POOL_TIMEOUT", gt=0, le=300)
     redis_socket_timeout: float = Field(default=5.0, alias="REDIS_SOCKET_TIMEOUT", gt=0, le=300)
     redis_retry_seconds: float = Field(default=5.0, alias="REDIS_RETRY_SECONDS", gt=0, le=3600)
+    # Updates handled at once; more wait their turn (each holds a database connection, and the
+    # database pool must not time out under a burst).
+    update_concurrency: int = Field(default=10, alias="UPDATE_CONCURRENCY", ge=1, le=1000)
     telegram_api_url: str | None = Field(default=None, alias="TELEGRAM_API_URL")
     default_timezone: str = Field(default="Europe/Moscow", alias="DEFAULT_TIMEZONE")
     log_level: str = Field(default="INFO", alias="LOG_LEVEL")
