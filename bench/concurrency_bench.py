@@ -127,6 +127,10 @@ async def seed(url: str, users: int) -> list[int]:
     return [FIRST_CHAT + i for i in range(users)]
 
 
+def _ms(seconds: float) -> int | None:
+    return None if seconds != seconds else round(seconds * 1000)  # NaN: nothing answered
+
+
 def _percentile(values: list[float], q: float) -> float:
     if not values:
         return float("nan")
@@ -243,9 +247,9 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         "answered": len(latencies),
         "answered_ratio": round(len(latencies) / updates, 4),
         "unanswered": sum(len(r["unanswered"]) for r in rounds),
-        "p50_ms": round(_percentile(latencies, 0.5) * 1000),
-        "p95_ms": round(_percentile(latencies, 0.95) * 1000),
-        "max_ms": round(max(latencies, default=float("nan")) * 1000),
+        "p50_ms": _ms(_percentile(latencies, 0.5)),
+        "p95_ms": _ms(_percentile(latencies, 0.95)),
+        "max_ms": _ms(max(latencies, default=float("nan"))),
         "throughput_per_s": round(len(latencies) / sum(spans), 1) if sum(spans) else None,
         "per_round_answered": [len(r["latencies"]) for r in rounds],
         "pool": args.pool,
@@ -262,6 +266,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
 
 async def _cleanup_redis(url: str, bot_id: int) -> None:
     from redis.asyncio import Redis
+    from redis.exceptions import ConnectionError as RedisConnectionError
 
     client = Redis.from_url(url)
     try:
@@ -269,6 +274,8 @@ async def _cleanup_redis(url: str, bot_id: int) -> None:
             keys = [k async for k in client.scan_iter(pattern)]
             if keys:
                 await client.delete(*keys)
+    except RedisConnectionError:  # the run was with Redis away (``--redis`` to a closed port)
+        pass
     finally:
         await client.aclose()
 

@@ -182,3 +182,22 @@ async def test_fallback_throttle_uses_the_database_while_redis_is_away() -> None
         ("db", "locked_for"),
     ]
     assert not gate.up
+
+
+def test_pool_settings_are_validated_and_named() -> None:
+    from bot.config import ConfigError, load_settings
+
+    settings = _settings()
+    assert settings.redis_max_connections == 50 and settings.redis_pool_timeout == 10
+    assert settings.update_concurrency == 10
+    mp = pytest.MonkeyPatch()
+    try:
+        mp.setenv("REDIS_MAX_CONNECTIONS", "0")
+        with pytest.raises(ConfigError, match=r"^REDIS_MAX_CONNECTIONS is invalid"):
+            load_settings()
+        mp.setenv("REDIS_MAX_CONNECTIONS", "20")
+        mp.setenv("UPDATE_CONCURRENCY", "0")
+        with pytest.raises(ConfigError, match=r"^UPDATE_CONCURRENCY is invalid"):
+            load_settings()
+    finally:
+        mp.undo()
