@@ -201,3 +201,26 @@ def test_pool_settings_are_validated_and_named() -> None:
             load_settings()
     finally:
         mp.undo()
+
+
+async def test_dispatcher_throttle_counts_in_the_database_while_redis_is_away(
+    session_factory: async_sessionmaker[AsyncSession], caplog: pytest.LogCaptureFixture
+) -> None:
+    from sqlalchemy import select
+
+    from services.models import SigninThrottle
+    from services.throttle import Limit
+
+    dp = create_dispatcher(_settings(REDIS_URL="redis://127.0.0.1:1/0"), session_factory)
+    try:
+        throttle = dp.workflow_data["throttle"]
+        limits = [Limit("chat:test:1", 2)]
+        assert await throttle.attempt(limits) == 0
+        assert await throttle.attempt(limits) == 0
+        assert await throttle.attempt(limits) > 0  # paused: counted in the database
+        async with session_factory() as s:
+            keys = (await s.scalars(select(SigninThrottle.key))).all()
+        assert "chat:test:1" in keys
+        assert len(_messages(caplog, DOWN)) == 1
+    finally:
+        await _close(dp)
