@@ -84,11 +84,13 @@ class LocalIsolation(BaseEventIsolation):
             async with lock:
                 yield
         finally:
-            lock, users = self._locks[key]
-            if users <= 1:
-                del self._locks[key]
-            else:
-                self._locks[key] = (lock, users - 1)
+            # close() may have forgotten every lock while this update was still running.
+            entry = self._locks.get(key)
+            if entry is not None and entry[0] is lock:
+                if entry[1] <= 1:
+                    del self._locks[key]
+                else:
+                    self._locks[key] = (lock, entry[1] - 1)
 
     async def close(self) -> None:
         self._locks.clear()

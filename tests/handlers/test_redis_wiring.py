@@ -224,3 +224,19 @@ async def test_dispatcher_throttle_counts_in_the_database_while_redis_is_away(
         assert len(_messages(caplog, DOWN)) == 1
     finally:
         await _close(dp)
+
+
+async def test_isolation_closed_while_an_update_runs_releases_quietly() -> None:
+    """A stop closes the isolation while an update still holds its chat's lock: the update
+    must finish without an error (it raised KeyError in the log of every such stop)."""
+    from aiogram.fsm.storage.base import StorageKey
+
+    from bot.redis_state import LocalIsolation
+
+    isolation = LocalIsolation()
+    key = StorageKey(bot_id=1, chat_id=2, user_id=2)
+    async with isolation.lock(key):
+        await isolation.close()
+    async with isolation.lock(key):  # and the chat can be served again
+        pass
+    assert isolation._locks == {}
