@@ -644,7 +644,7 @@ async def test_class_journal_grid(session: AsyncSession, world: SchoolWorld) -> 
     rows = {r.student_id: r for r in grid.rows}
     assert rows[s[0].id].cells == ("", "54", "")
     assert rows[s[0].id].average == Decimal("4.33")
-    assert rows[s[2].id].cells == ("", "н", "")
+    assert rows[s[2].id].cells == ("", "Н", "")
     # The subject's teacher may read it; another subject's teacher may not.
     await class_views.class_journal(session, teacher, world.cls.id, world.math.id, world.q2.id)
     with pytest.raises(AccessDenied):
