@@ -16,7 +16,8 @@ the project's own migrations, then fills it with set-based SQL (``INSERT ... SEL
 * a weekly timetable (4-7 lessons a day by grade, Monday to Friday), teaching assignments
   derived from it, and dated lessons for every school day of the second quarter;
 * on lessons before ``--today``: topic, homework on every other lesson, attendance taken, 0-4
-  marks and 0-3 absences (no marks in the first grade), and period marks of the first quarter.
+  marks and 0-3 absences (no marks in the first grade; classes of 15 students or more, so
+  keep ``--students`` at 500 or above), and period marks of the first quarter.
 
 Prints each step's row count and time as it goes and a JSON summary at the end.
 """
