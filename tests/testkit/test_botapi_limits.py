@@ -209,10 +209,10 @@ async def test_global_rate_limit_per_bot(make_bot: MakeBot) -> None:
                 await bot.send_message(4, "hi")
             assert info.value.retry_after >= 1
             await other.send_message(4, "another bot has its own bucket")
-            started = time.monotonic()
             await asyncio.sleep(info.value.retry_after)
-            await bot.send_message(5, "after retry_after")
-            assert time.monotonic() - started < 2
+            # Exactly retry_after later the bot may send again (no timing bound on the machine).
+            sent = await bot.send_message(5, "after retry_after")
+            assert sent.text == "after retry_after"
         finally:
             await bot.session.close()
             await other.session.close()
@@ -277,10 +277,11 @@ async def test_fault_slow(opened: BotAPIServer, bot: Bot) -> None:
     opened.faults.inject(method="sendMessage", kind="slow", delay=0.3)
     started = time.monotonic()
     await bot.send_message(1001, "slow")
-    assert time.monotonic() - started >= 0.3
-    started = time.monotonic()
+    assert time.monotonic() - started >= 0.3  # a lower bound holds however busy the machine
+    # The fault fired once and is spent: the next send is not delayed (checked without a clock).
+    assert len(opened.faults) == 0
     await bot.send_message(1001, "fast")
-    assert time.monotonic() - started < 0.3
+    assert len(opened.faults) == 0
 
 
 async def test_fault_timeout_and_disconnect(opened: BotAPIServer, make_bot: MakeBot) -> None:

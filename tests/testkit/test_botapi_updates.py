@@ -26,8 +26,9 @@ async def test_long_poll_wakes_when_user_sends(server: BotAPIServer, bot: Bot) -
     await asyncio.sleep(0.1)
     assert not poll.done()
     await user.send("привет")
-    updates = await asyncio.wait_for(poll, 2)
-    assert time.monotonic() - started < 2
+    updates = await asyncio.wait_for(poll, 9)
+    # Woken by the message, not by the end of its 10 s poll (however busy the machine).
+    assert time.monotonic() - started < 9.5
     assert len(updates) == 1
     message = updates[0].message
     assert message is not None and message.text == "привет"
@@ -39,7 +40,9 @@ async def test_long_poll_wakes_when_user_sends(server: BotAPIServer, bot: Bot) -
 async def test_empty_long_poll_times_out(bot: Bot) -> None:
     started = time.monotonic()
     assert await bot.get_updates(timeout=1) == []
-    assert 0.9 < time.monotonic() - started < 2
+    elapsed = time.monotonic() - started
+    assert elapsed >= 0.9  # it waited its timeout; the upper bound is only a hang guard
+    assert elapsed < 30
 
 
 async def test_offset_confirms_and_limit(server: BotAPIServer, bot: Bot) -> None:
