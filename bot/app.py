@@ -132,7 +132,26 @@ def create_dispatcher(
     )
     setup_middlewares(dp)
     dp.include_router(build_router())
+    dp.shutdown.register(drain_updates)
     return dp
+
+
+DRAIN_SECONDS = 10.0
+
+
+async def drain_updates(dispatcher: Dispatcher) -> None:
+    """On stop, updates still being handled finish (for at most DRAIN_SECONDS) before aiogram
+    closes the bot's session: a press or message that arrived just before SIGTERM gets its reply,
+    and no request of it fails with "Server disconnected"."""
+    running = [task for task in getattr(dispatcher, "_handle_update_tasks", ()) if not task.done()]
+    if not running:
+        return
+    log.info("waiting for updates in flight", extra={"updates": len(running)})
+    _done, pending = await asyncio.wait(running, timeout=DRAIN_SECONDS)
+    if pending:
+        log.warning("updates still running at stop are cancelled", extra={"updates": len(pending)})
+        for task in pending:
+            task.cancel()
 
 
 @contextmanager

@@ -79,3 +79,29 @@ def test_two_dispatchers_can_coexist(session_factory: async_sessionmaker[AsyncSe
     settings = _settings(BOT_TOKEN=TEST_TOKEN)
     create_dispatcher(settings, session_factory, storage=MemoryStorage())
     create_dispatcher(settings, session_factory, storage=MemoryStorage())
+
+
+async def test_stop_lets_updates_in_flight_finish_before_the_session_closes(
+    session_factory: async_sessionmaker[AsyncSession],
+) -> None:
+    """aiogram closes the bot's session right after the shutdown handlers: an update still
+    being handled lost its reply and logged "Server disconnected" on every such stop."""
+    import asyncio
+
+    dp = create_dispatcher(_settings(BOT_TOKEN=TEST_TOKEN), session_factory)
+    release = asyncio.Event()
+    finished: list[bool] = []
+
+    async def update_in_flight() -> None:
+        await release.wait()
+        finished.append(True)
+
+    task = asyncio.create_task(update_in_flight())
+    dp._handle_update_tasks.add(task)
+    shutdown = asyncio.create_task(dp.emit_shutdown(bot=RecordingBot(), dispatcher=dp))
+    await asyncio.sleep(0)
+    await asyncio.sleep(0)
+    assert not shutdown.done()  # it waits for the update
+    release.set()
+    await asyncio.wait_for(shutdown, 5)
+    assert finished == [True]
