@@ -34,9 +34,10 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import insert, text
+from sqlalchemy import insert
 from sqlalchemy.engine import make_url
 
+from bench.pg import PG_ADMIN, pg_admin
 from services.db import make_engine, make_session_factory
 from services.enums import GuardianKind, Messenger, Role
 from services.migrate import upgrade
@@ -44,20 +45,7 @@ from services.models import Account, Guardianship, MessengerBinding, Person, Rol
 from testkit.botapi import BotAPIServer, Limits
 
 ROOT = Path(__file__).resolve().parents[1]
-PG_ADMIN = os.environ.get(
-    "BENCH_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
-)
 FIRST_CHAT = 5_000_000
-
-
-async def _admin(sql: str) -> None:
-    engine = make_engine(PG_ADMIN, pool=False)
-    try:
-        async with engine.connect() as conn:
-            conn = await conn.execution_options(isolation_level="AUTOCOMMIT")
-            await conn.execute(text(sql))
-    finally:
-        await engine.dispose()
 
 
 async def seed(url: str, users: int) -> list[int]:
@@ -172,7 +160,7 @@ async def _wait_polling(server: BotAPIServer, proc: asyncio.subprocess.Process, 
 
 async def run(args: argparse.Namespace) -> dict[str, Any]:
     name = f"schoolbot_bench_{uuid.uuid4().hex[:10]}"
-    await _admin(f'CREATE DATABASE "{name}"')
+    await pg_admin(f'CREATE DATABASE "{name}"', args.pg)
     url = make_url(args.pg).set(database=name).render_as_string(hide_password=False)
     bot_id = 700_000 + int(uuid.uuid4().int % 100_000)
     token = f"{bot_id}:bench-token-abcdefghijklmnopqrstuvwxyz012"
@@ -232,7 +220,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
             proc.kill()
             await proc.wait()
         await _cleanup_redis(args.redis, bot_id)
-        await _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', args.pg)
     log = log_path.read_text(encoding="utf-8", errors="replace")
     latencies = [v for r in rounds for v in r["latencies"].values()]
     updates = args.users * args.rounds

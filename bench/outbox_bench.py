@@ -23,9 +23,10 @@ import time
 import uuid
 from typing import Any
 
-from sqlalchemy import func, insert, select, text
+from sqlalchemy import func, insert, select
 from sqlalchemy.engine import make_url
 
+from bench.pg import PG_ADMIN, pg_admin
 from services.db import make_engine
 from services.enums import Messenger, Role
 from services.migrate import upgrade
@@ -39,20 +40,6 @@ from services.models import (
     utcnow,
 )
 from testkit.botapi import BotAPIServer, Limits
-
-PG_ADMIN = os.environ.get(
-    "BENCH_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
-)
-
-
-async def _admin(sql: str) -> None:
-    engine = make_engine(PG_ADMIN, pool=False)
-    try:
-        async with engine.connect() as conn:
-            conn = await conn.execution_options(isolation_level="AUTOCOMMIT")
-            await conn.execute(text(sql))
-    finally:
-        await engine.dispose()
 
 
 async def seed(url: str, count: int) -> list[int]:
@@ -167,7 +154,7 @@ def spawn(url: str, api: str, args: argparse.Namespace) -> subprocess.Popen[byte
 
 async def scenario(name: str, args: argparse.Namespace) -> dict[str, Any]:
     db = f"schoolbot_bench_{uuid.uuid4().hex[:8]}"
-    await _admin(f'CREATE DATABASE "{db}"')
+    await pg_admin(f'CREATE DATABASE "{db}"')
     url = make_url(PG_ADMIN).set(database=db).render_as_string(hide_password=False)
     try:
         chats = await seed(url, args.count)
@@ -223,7 +210,7 @@ async def scenario(name: str, args: argparse.Namespace) -> dict[str, Any]:
                 "restarts": restarts,
             }
     finally:
-        await _admin(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
+        await pg_admin(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
 
 
 async def main() -> None:
