@@ -1,0 +1,280 @@
+"""Scheduled jobs over a generated region (bench.region): time, SQL statements and loop lag.
+
+    python -m bench.jobs_bench --url postgresql+asyncpg://postgres@127.0.0.1:5432/region_30k \\
+        [--jobs weekly_summary,fill_reminder] [--before <git revision>] [--rounds 1]
+
+Each job runs once over the whole region the way the scheduler's tick runs it
+(``notifications.jobs.run_due`` with only that job), at the moment it is due around Monday
+2026-11-30 (Moscow time; every generated school is in Moscow):
+
+* ``homework_tomorrow``: Monday 18:00 (Tuesday's homework); every other parent opted in;
+* ``weekly_summary``: Sunday 29 November 18:00 (the week 23–29 November);
+* ``fill_reminder``: Monday 19:00, ``unfilled_report``: Monday 20:00 (the school's deadline);
+* ``monthly_activity``: Tuesday 1 December 09:00 (November's activity);
+* ``lessons_ahead``: the daily task keeping dated lessons two weeks ahead (01:00).
+
+Nothing is left behind in the shared region: every run happens inside one transaction on one
+connection (the jobs' own commits become savepoints) that is rolled back afterwards. The
+preparation (schools set up before the slots, the homework opt-ins) happens in that
+transaction too.
+
+Measured per run: wall time, SQL statements (a ``before_cursor_execute`` listener), schools
+run, outbox rows queued, and the event loop's lag — a probe coroutine sleeping 5 ms in a loop
+beside the job reports how late it woke up (max and p99): a bot sharing the loop would answer
+that much later.
+
+``--before REV`` also runs the jobs of an older revision (``notifications/jobs.py`` taken from
+git) interleaved with the current ones, round by round, and checks that both queue the same
+rows (recipient, kind, dedup key, payload, urgency, not-before). The last line is a JSON summary.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import hashlib
+import importlib.util
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import event, text
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionmaker
+
+from notifications import jobs
+from services.db import make_engine
+
+MSK = ZoneInfo("Europe/Moscow")
+MONDAY = dt.date(2026, 11, 30)
+ROOT = Path(__file__).resolve().parent.parent
+
+# The moment each job is due (school-local, Moscow).
+DUE: dict[str, dt.datetime] = {
+    "homework_tomorrow": dt.datetime.combine(MONDAY, dt.time(18, 0), MSK),
+    "weekly_summary": dt.datetime.combine(MONDAY - dt.timedelta(days=1), dt.time(18, 0), MSK),
+    "fill_reminder": dt.datetime.combine(MONDAY, dt.time(19, 0), MSK),
+    "unfilled_report": dt.datetime.combine(MONDAY, dt.time(20, 0), MSK),
+    "monthly_activity": dt.datetime.combine(MONDAY + dt.timedelta(days=1), dt.time(9, 0), MSK),
+    "lessons_ahead": dt.datetime.combine(MONDAY, dt.time(1, 0), MSK),
+}
+
+
+@dataclass
+class Counter:
+    statements: int = 0
+
+    def before(self, *_: Any) -> None:
+        self.statements += 1
+
+
+@dataclass
+class LagProbe:
+    """Wakes every ``interval`` seconds and records how late it woke."""
+
+    interval: float = 0.005
+    lags: list[float] = field(default_factory=list)
+    _stop: bool = False
+
+    async def run(self) -> None:
+        while not self._stop:
+            started = time.perf_counter()
+            await asyncio.sleep(self.interval)
+            self.lags.append(time.perf_counter() - started - self.interval)
+
+    def stop(self) -> None:
+        self._stop = True
+
+    def summary(self) -> dict[str, float]:
+        if not self.lags:
+            return {"lag_max_ms": 0.0, "lag_p99_ms": 0.0}
+        ordered = sorted(self.lags)
+        return {
+            "lag_max_ms": round(ordered[-1] * 1000, 1),
+            "lag_p99_ms": round(ordered[int(0.99 * (len(ordered) - 1))] * 1000, 1),
+        }
+
+
+def _module_at(rev: str, path: str, name: str, folder: Path) -> ModuleType:
+    source = subprocess.run(
+        ["git", "show", f"{rev}:{path}"], cwd=ROOT, check=True, capture_output=True, text=True
+    ).stdout
+    file = folder / f"{name}.py"
+    file.write_text(source)
+    spec = importlib.util.spec_from_file_location(name, file)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def load_before(rev: str) -> ModuleType:
+    """``notifications/jobs.py`` and the ``outbox.py`` it queues through, as they were at
+    ``rev``, imported under other names."""
+    folder = Path(tempfile.mkdtemp(prefix="jobs_bench_"))
+    old_outbox = _module_at(rev, "notifications/outbox.py", "outbox_before", folder)
+    module = _module_at(rev, "notifications/jobs.py", "jobs_before", folder)
+    module.outbox = old_outbox  # type: ignore[attr-defined]
+    return module
+
+
+async def prepare(conn: AsyncConnection, job: str) -> None:
+    # Generated schools are "created" when the region was generated, after the slots.
+    await conn.execute(text("UPDATE schools SET created_at = '2026-09-01 00:00+00'"))
+    if job == "homework_tomorrow":
+        await conn.execute(
+            text(
+                "INSERT INTO notification_prefs (person_id, school_id, absences, marks, "
+                "marks_mode, digest_time, homework_tomorrow, weekly_summary, news, reminders, "
+                "updated_at) SELECT r.person_id, r.school_id, true, true, 'instant', '19:00', "
+                "true, true, true, true, now() FROM role_grants r "
+                "WHERE r.role = 'parent' AND r.person_id % 2 = 0 ON CONFLICT DO NOTHING"
+            )
+        )
+
+
+async def outbox_digest(conn: AsyncConnection) -> tuple[int, str]:
+    rows = (
+        await conn.execute(
+            text(
+                "SELECT school_id, recipient_person_id, kind, dedup_key, payload::text, urgent, "
+                "not_before FROM outbox ORDER BY dedup_key"
+            )
+        )
+    ).all()
+    h = hashlib.sha256()
+    for row in rows:
+        h.update(repr(tuple(row)).encode())
+    return len(rows), h.hexdigest()[:16]
+
+
+def run_call(
+    module: Any, job: str, factory: async_sessionmaker[AsyncSession]
+) -> Callable[[], Awaitable[Any]]:
+    now = DUE[job].astimezone(dt.UTC)
+    if job == "lessons_ahead":
+
+        async def lessons() -> Any:
+            from services.lessons import keep_ahead
+
+            async with factory() as session:
+                done = await keep_ahead(session, DUE[job].date())
+            return [("lessons_ahead", g.school_id, DUE[job].date()) for g in done]
+
+        return lessons
+    spec = next(s for s in module.JOBS if s.name == job)
+
+    async def scheduled() -> Any:
+        return await module.run_due(factory, now, "bench", (spec,))
+
+    return scheduled
+
+
+async def measure(
+    engine: Any, counter: Counter, module: Any, job: str, digest: bool
+) -> dict[str, Any]:
+    async with engine.connect() as conn:
+        outer = await conn.begin()
+        try:
+            await prepare(conn, job)
+            factory = async_sessionmaker(
+                bind=conn, expire_on_commit=False, join_transaction_mode="create_savepoint"
+            )
+            call = run_call(module, job, factory)
+            probe = LagProbe()
+            probing = asyncio.create_task(probe.run())
+            await asyncio.sleep(0.02)
+            before = counter.statements
+            started = time.perf_counter()
+            ran = await call()
+            wall = time.perf_counter() - started
+            statements = counter.statements - before
+            probe.stop()
+            await probing
+            schools = len({school for _, school, _ in ran})
+            queued = await conn.scalar(text("SELECT count(*) FROM outbox"))
+            out: dict[str, Any] = {
+                "seconds": round(wall, 2),
+                "statements": statements,
+                "schools": schools,
+                "queued": queued,
+                "statements_per_school": round(statements / schools, 1) if schools else None,
+                "ms_per_school": round(wall * 1000 / schools, 1) if schools else None,
+                **probe.summary(),
+            }
+            if digest:
+                out["digest"] = (await outbox_digest(conn))[1]
+            return out
+        finally:
+            await outer.rollback()
+
+
+async def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--url", required=True)
+    parser.add_argument("--jobs", default=",".join(DUE), help="comma-separated job names")
+    parser.add_argument("--before", default=None, help="also run the jobs of this git revision")
+    parser.add_argument("--rounds", type=int, default=1)
+    args = parser.parse_args(argv)
+    names = [n for n in args.jobs.split(",") if n]
+    for name in names:
+        if name not in DUE:
+            parser.error(f"unknown job {name}")
+    variants: list[tuple[str, Any]] = [("now", jobs)]
+    if args.before:
+        variants.insert(0, ("before", load_before(args.before)))
+    engine = make_engine(args.url)
+    counter = Counter()
+    event.listen(engine.sync_engine, "before_cursor_execute", counter.before)
+    results: dict[str, dict[str, list[dict[str, Any]]]] = {}
+    try:
+        async with engine.connect() as conn:
+            students = await conn.scalar(
+                text("SELECT count(*) FROM role_grants WHERE role = 'student'")
+            )
+            schools = await conn.scalar(text("SELECT count(*) FROM schools"))
+        print(f"region: {students} students, {schools} schools", flush=True)
+        for round_no in range(args.rounds):
+            for name in names:
+                order = variants if round_no % 2 == 0 else variants[::-1]
+                for label, module in order:
+                    if name == "lessons_ahead" and label == "before":
+                        continue  # not in notifications/jobs.py: the same code both times
+                    r = await measure(engine, counter, module, name, digest=args.before is not None)
+                    results.setdefault(name, {}).setdefault(label, []).append(r)
+                    print(f"{name:18} {label:6} {json.dumps(r)}", flush=True)
+        summary: dict[str, Any] = {"students": students, "schools": schools, "jobs": {}}
+        for name, by_label in results.items():
+            entry: dict[str, Any] = {}
+            for label, runs in by_label.items():
+                entry[label] = {
+                    "seconds": round(statistics.median(r["seconds"] for r in runs), 2),
+                    "statements": runs[0]["statements"],
+                    "schools": runs[0]["schools"],
+                    "queued": runs[0]["queued"],
+                    "lag_max_ms": max(r["lag_max_ms"] for r in runs),
+                }
+            if "before" in by_label:
+                same = {r.get("digest") for r in by_label["before"] + by_label["now"]}
+                entry["same_rows"] = len(same) == 1
+                entry["speedup"] = round(
+                    entry["before"]["seconds"] / max(entry["now"]["seconds"], 1e-6), 1
+                )
+            summary["jobs"][name] = entry
+        print(json.dumps(summary, ensure_ascii=False))
+    finally:
+        await engine.dispose()
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
