@@ -42,7 +42,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -159,9 +159,13 @@ async def outbox_digest(conn: AsyncConnection) -> tuple[int, str]:
 
 
 def run_call(
-    module: Any, job: str, factory: async_sessionmaker[AsyncSession]
+    module: Any,
+    job: str,
+    factory: async_sessionmaker[AsyncSession],
+    batch: int | None,
+    later: dt.timedelta = dt.timedelta(0),
 ) -> Callable[[], Awaitable[Any]]:
-    now = DUE[job].astimezone(dt.UTC)
+    now = (DUE[job] + later).astimezone(dt.UTC)
     if job == "lessons_ahead":
 
         async def lessons() -> Any:
@@ -173,6 +177,8 @@ def run_call(
 
         return lessons
     spec = next(s for s in module.JOBS if s.name == job)
+    if batch is not None and hasattr(spec, "batch"):
+        spec = replace(spec, batch=batch)
 
     async def scheduled() -> Any:
         return await module.run_due(factory, now, "bench", (spec,))
@@ -180,8 +186,18 @@ def run_call(
     return scheduled
 
 
+async def idle_lag(seconds: float) -> dict[str, float]:
+    """The probe alone: how late it wakes on this machine with no job running."""
+    probe = LagProbe()
+    probing = asyncio.create_task(probe.run())
+    await asyncio.sleep(seconds)
+    probe.stop()
+    await probing
+    return probe.summary()
+
+
 async def measure(
-    engine: Any, counter: Counter, module: Any, job: str, digest: bool
+    engine: Any, counter: Counter, module: Any, job: str, digest: bool, batch: int | None = None
 ) -> dict[str, Any]:
     async with engine.connect() as conn:
         outer = await conn.begin()
@@ -190,7 +206,7 @@ async def measure(
             factory = async_sessionmaker(
                 bind=conn, expire_on_commit=False, join_transaction_mode="create_savepoint"
             )
-            call = run_call(module, job, factory)
+            call = run_call(module, job, factory, batch)
             probe = LagProbe()
             probing = asyncio.create_task(probe.run())
             await asyncio.sleep(0.02)
@@ -202,6 +218,15 @@ async def measure(
             probe.stop()
             await probing
             schools = len({school for _, school, _ in ran})
+            # The next tick (the runs are done): what every minute of a catch-up window costs.
+            again = run_call(module, job, factory, batch, dt.timedelta(minutes=1))
+            before = counter.statements
+            started = time.perf_counter()
+            assert not await again() or job == "lessons_ahead"
+            tick = {
+                "next_tick_ms": round((time.perf_counter() - started) * 1000, 1),
+                "next_tick_statements": counter.statements - before,
+            }
             queued = await conn.scalar(text("SELECT count(*) FROM outbox"))
             out: dict[str, Any] = {
                 "seconds": round(wall, 2),
@@ -211,6 +236,7 @@ async def measure(
                 "statements_per_school": round(statements / schools, 1) if schools else None,
                 "ms_per_school": round(wall * 1000 / schools, 1) if schools else None,
                 **probe.summary(),
+                **tick,
             }
             if digest:
                 out["digest"] = (await outbox_digest(conn))[1]
@@ -225,6 +251,9 @@ async def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--jobs", default=",".join(DUE), help="comma-separated job names")
     parser.add_argument("--before", default=None, help="also run the jobs of this git revision")
     parser.add_argument("--rounds", type=int, default=1)
+    parser.add_argument(
+        "--batch", type=int, default=None, help="schools per transaction (default: the job's)"
+    )
     args = parser.parse_args(argv)
     names = [n for n in args.jobs.split(",") if n]
     for name in names:
@@ -244,16 +273,26 @@ async def main(argv: list[str] | None = None) -> None:
             )
             schools = await conn.scalar(text("SELECT count(*) FROM schools"))
         print(f"region: {students} students, {schools} schools", flush=True)
+        idle = await idle_lag(5.0)
+        print(f"idle loop lag (no job running): {json.dumps(idle)}", flush=True)
         for round_no in range(args.rounds):
             for name in names:
                 order = variants if round_no % 2 == 0 else variants[::-1]
                 for label, module in order:
                     if name == "lessons_ahead" and label == "before":
                         continue  # not in notifications/jobs.py: the same code both times
-                    r = await measure(engine, counter, module, name, digest=args.before is not None)
+                    r = await measure(
+                        engine, counter, module, name, args.before is not None, args.batch
+                    )
                     results.setdefault(name, {}).setdefault(label, []).append(r)
                     print(f"{name:18} {label:6} {json.dumps(r)}", flush=True)
-        summary: dict[str, Any] = {"students": students, "schools": schools, "jobs": {}}
+        summary: dict[str, Any] = {
+            "students": students,
+            "schools": schools,
+            "batch": args.batch,
+            "idle": idle,
+            "jobs": {},
+        }
         for name, by_label in results.items():
             entry: dict[str, Any] = {}
             for label, runs in by_label.items():
@@ -263,6 +302,8 @@ async def main(argv: list[str] | None = None) -> None:
                     "schools": runs[0]["schools"],
                     "queued": runs[0]["queued"],
                     "lag_max_ms": max(r["lag_max_ms"] for r in runs),
+                    "lag_p99_ms": max(r["lag_p99_ms"] for r in runs),
+                    "next_tick_statements": runs[0]["next_tick_statements"],
                 }
             if "before" in by_label:
                 same = {r.get("digest") for r in by_label["before"] + by_label["now"]}

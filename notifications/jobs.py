@@ -14,27 +14,29 @@ skips nor repeats a run. Jobs receive only ids and load what they need when they
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import logging
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import Table, and_, bindparam, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from notifications import outbox
-from services.calendar import load_calendar
+from services.calendar import SchoolCalendar
 from services.enums import GuardianKind, OutboxStatus, Role
 from services.models import (
     Account,
     Attendance,
     Enrolment,
     Guardianship,
+    Holiday,
     Homework,
     Lesson,
     Mark,
@@ -54,7 +56,13 @@ from services.models import (
 
 log = logging.getLogger(__name__)
 
-JobFn = Callable[[AsyncSession, School, dt.date, dt.datetime], Awaitable[int]]
+# A job runs for a batch of schools at once (one set of queries for all of them) and returns
+# how many alerts it queued for each school.
+JobFn = Callable[[AsyncSession, list[School], dt.date, dt.datetime], Awaitable[dict[int, int]]]
+
+# Schools per transaction: each batch commits on its own and the scheduler yields to the event
+# loop between batches (and between schools while building the alerts).
+BATCH_SCHOOLS = 20
 
 
 @dataclass(frozen=True)
@@ -65,6 +73,7 @@ class JobSpec:
     fn: JobFn
     # How late a run may still happen (a process down at the due time catches up).
     window: dt.timedelta
+    batch: int = BATCH_SCHOOLS
 
 
 # --------------------------------------------------------------------------- helpers
@@ -74,9 +83,8 @@ def _names(rows: Any) -> dict[int, str]:
     return {pid: f"{first} {last}" for pid, first, last in rows}
 
 
-async def _person_names(session: AsyncSession, ids: set[int]) -> dict[int, str]:
-    if not ids:
-        return {}
+async def _person_names(session: AsyncSession, ids: Any) -> dict[int, str]:
+    """Names of the persons ``ids`` (a collection, or a subquery of ids)."""
     return _names(
         (
             await session.execute(
@@ -86,31 +94,36 @@ async def _person_names(session: AsyncSession, ids: set[int]) -> dict[int, str]:
     )
 
 
-async def _prefs(session: AsyncSession, ids: set[int]) -> dict[int, NotificationPrefs]:
-    if not ids:
-        return {}
-    rows = await session.scalars(
-        select(NotificationPrefs).where(NotificationPrefs.person_id.in_(ids))
-    )
-    return {p.person_id: p for p in rows}
+def _school_ids(schools: list[School]) -> list[int]:
+    return [s.id for s in schools]
 
 
-async def _family(session: AsyncSession, school_id: int, scope: str) -> dict[int, list[int]]:
-    """Guardian → children: parents, and trusted persons allowed ``scope``."""
-    out: dict[int, list[int]] = defaultdict(list)
-    for gid, sid, kind, perms in (
+async def _family(
+    session: AsyncSession, school_ids: list[int], scope: str
+) -> dict[int, dict[int, list[int]]]:
+    """School → guardian → children: parents, and trusted persons allowed ``scope``."""
+    out: dict[int, dict[int, list[int]]] = defaultdict(lambda: defaultdict(list))
+    for school_id, gid, sid, kind, perms in (
         await session.execute(
             select(
+                Guardianship.school_id,
                 Guardianship.guardian_id,
                 Guardianship.student_id,
                 Guardianship.kind,
                 Guardianship.permissions,
-            ).where(Guardianship.school_id == school_id)
+            )
+            .where(Guardianship.school_id.in_(school_ids))
+            .order_by(Guardianship.id)
         )
     ).all():
         if kind == GuardianKind.PARENT or scope in (perms or []):
-            out[gid].append(sid)
+            out[school_id][gid].append(sid)
     return out
+
+
+def _classes_of(school_ids: list[int]) -> Any:
+    """The classes of the schools: lessons are found through (class, date)."""
+    return select(SchoolClass.id).where(SchoolClass.school_id.in_(school_ids))
 
 
 def _enrolled_on(day: dt.date) -> Any:
@@ -119,205 +132,260 @@ def _enrolled_on(day: dt.date) -> Any:
     )
 
 
+async def _enqueue(
+    session: AsyncSession, alerts: dict[int, list[dict[str, Any]]], now: dt.datetime
+) -> dict[int, int]:
+    """Queue the batch's alerts together (a statement per 500 rows); the count per school."""
+    await outbox.enqueue_many(
+        session, [row for rows in alerts.values() for row in rows], not_before=now
+    )
+    return {school_id: len(rows) for school_id, rows in alerts.items()}
+
+
+async def _pause() -> None:
+    """Let the event loop run other work (the bot's updates) between schools."""
+    await asyncio.sleep(0)
+
+
 # --------------------------------------------------------------------------- homework
 
 
 async def homework_tomorrow(
-    session: AsyncSession, school: School, day: dt.date, now: dt.datetime
-) -> int:
-    """Evening: tomorrow's homework to the families (and students) who opted in."""
-    calendar = await load_calendar(session, school)
+    session: AsyncSession, schools: list[School], day: dt.date, now: dt.datetime
+) -> dict[int, int]:
+    """Evening: tomorrow's homework to the families (and students) who opted in.
+
+    Runs only where tomorrow is a working day (the spec's ``applies``)."""
+    ids = _school_ids(schools)
     tomorrow = day + dt.timedelta(days=1)
-    if not calendar.is_working_day(tomorrow):
-        return 0
-    opted = set(
-        await session.scalars(
-            select(NotificationPrefs.person_id).where(
-                NotificationPrefs.school_id == school.id,
-                NotificationPrefs.homework_tomorrow.is_(True),
-            )
-        )
+    opted_q = select(NotificationPrefs.person_id).where(
+        NotificationPrefs.school_id.in_(ids), NotificationPrefs.homework_tomorrow.is_(True)
     )
+    opted: dict[int, list[int]] = defaultdict(list)  # school → persons
+    for pid, school_id in (
+        await session.execute(opted_q.add_columns(NotificationPrefs.school_id))
+    ).all():
+        opted[school_id].append(pid)
     if not opted:
-        return 0
-    family = await _family(session, school.id, "homework")
+        return {}
+    family = await _family(session, ids, "homework")
     students = set(
         await session.scalars(
             select(RoleGrant.person_id).where(
-                RoleGrant.person_id.in_(opted), RoleGrant.role == Role.STUDENT
+                RoleGrant.school_id.in_(ids),
+                RoleGrant.role == Role.STUDENT,
+                RoleGrant.person_id.in_(opted_q),
             )
         )
     )
-    children_of = {
-        pid: list(family.get(pid, [])) + ([pid] if pid in students else []) for pid in opted
+    children_of: dict[int, dict[int, list[int]]] = {
+        school_id: {
+            pid: list(family[school_id].get(pid, [])) + ([pid] if pid in students else [])
+            for pid in pids
+        }
+        for school_id, pids in opted.items()
     }
-    all_children = {c for cs in children_of.values() for c in cs}
+    all_children = {c for by in children_of.values() for cs in by.values() for c in cs}
     if not all_children:
-        return 0
-    names = await _person_names(session, all_children)
+        return {}
+    names = await _person_names(
+        session,
+        select(Guardianship.student_id)
+        .where(Guardianship.school_id.in_(ids))
+        .union(select(RoleGrant.person_id).where(RoleGrant.person_id.in_(opted_q))),
+    )
     # tomorrow's lessons of each child (class lessons, and subgroup lessons of their groups)
-    enrol = dict(
-        (
+    enrol = {
+        sid: cid
+        for sid, cid in (
             await session.execute(
                 select(Enrolment.student_id, Enrolment.class_id).where(
-                    Enrolment.student_id.in_(all_children), _enrolled_on(tomorrow)
+                    Enrolment.school_id.in_(ids), _enrolled_on(tomorrow)
                 )
             )
         ).all()
-    )
+        if sid in all_children
+    }
     groups: dict[int, set[int]] = defaultdict(set)
     for sid, gid in (
         await session.execute(
             select(SubgroupMember.student_id, SubgroupMember.subgroup_id).where(
-                SubgroupMember.student_id.in_(all_children)
+                SubgroupMember.school_id.in_(ids)
             )
         )
     ).all():
         groups[sid].add(gid)
-    lessons = (
+    classes = set(enrol.values())
+    lessons_of: dict[int, list[tuple[int | None, int, str]]] = defaultdict(list)
+    for class_id, subgroup_id, subject_id, subject in (
         await session.execute(
-            select(Lesson, Subject.name)
+            select(Lesson.class_id, Lesson.subgroup_id, Lesson.subject_id, Subject.name)
             .join(Subject, Subject.id == Lesson.subject_id)
             .where(
-                Lesson.class_id.in_(set(enrol.values())),
+                Lesson.class_id.in_(_classes_of(ids)),
                 Lesson.date == tomorrow,
                 Lesson.is_cancelled.is_(False),
             )
-            .order_by(Lesson.lesson_number)
+            .order_by(Lesson.lesson_number, Lesson.id)
         )
-    ).all()
+    ).all():
+        if class_id in classes:
+            lessons_of[class_id].append((subgroup_id, subject_id, subject))
     # homework: due tomorrow, or set at the latest earlier lesson of the class and subject
-    pairs = {(lesson.class_id, lesson.subject_id) for lesson, _ in lessons}
+    pairs = {(cid, subj) for cid, ls in lessons_of.items() for _, subj, _ in ls}
     texts: dict[tuple[int, int], list[tuple[int | None, str]]] = defaultdict(list)
     if pairs:
         hw_rows = (
             await session.execute(
-                select(Lesson.class_id, Lesson.subject_id, Lesson.date, Homework)
+                select(
+                    Lesson.class_id,
+                    Lesson.subject_id,
+                    Lesson.date,
+                    Homework.student_id,
+                    Homework.text,
+                    Homework.due_date,
+                )
                 .join(Homework, Homework.lesson_id == Lesson.id)
                 .where(
-                    Lesson.class_id.in_({p[0] for p in pairs}),
+                    Lesson.class_id.in_(_classes_of(ids)),
                     Lesson.date < tomorrow,
                     Lesson.date >= tomorrow - dt.timedelta(days=21),
                     or_(Homework.due_date.is_(None), Homework.due_date == tomorrow),
                 )
-                .order_by(Lesson.date)
+                .order_by(Lesson.date, Lesson.lesson_number, Homework.id)
             )
         ).all()
         latest: dict[tuple[int, int], dt.date] = {}
-        for cid, subj, date, hw in hw_rows:
-            if hw.due_date is None:
+        for cid, subj, date, _, _, due in hw_rows:
+            if due is None:
                 latest[(cid, subj)] = max(latest.get((cid, subj), date), date)
-        for cid, subj, date, hw in hw_rows:
+        for cid, subj, date, student_id, text, due in hw_rows:
             if (cid, subj) not in pairs:
                 continue
-            if hw.due_date == tomorrow or date == latest.get((cid, subj)):
-                texts[(cid, subj)].append((hw.student_id, hw.text))
-    rows = []
-    for pid, children in children_of.items():
-        payload_children = []
-        for child in children:
-            child_class = enrol.get(child)
-            items = []
-            seen: set[tuple[int, int]] = set()
-            for lesson, subject in lessons:
-                if lesson.class_id != child_class:
-                    continue
-                if lesson.subgroup_id is not None and lesson.subgroup_id not in groups[child]:
-                    continue
-                key = (lesson.class_id, lesson.subject_id)
-                if key in seen:
-                    continue
-                seen.add(key)
-                for student_id, text in texts.get(key, []):
-                    if student_id in (None, child) and text:
-                        items.append({"subject": subject, "text": text[:500]})
-            payload_children.append({"student": names.get(child, ""), "items": items})
-        if payload_children:
-            rows.append(
-                {
-                    "school_id": school.id,
-                    "recipient_person_id": pid,
-                    "kind": "homework.tomorrow",
-                    "dedup_key": f"homework:{tomorrow.isoformat()}:{pid}",
-                    "payload": {"date": tomorrow.isoformat(), "children": payload_children},
-                }
-            )
-    return await outbox.enqueue_many(session, rows, not_before=now)
+            if due == tomorrow or date == latest.get((cid, subj)):
+                texts[(cid, subj)].append((student_id, text))
+    alerts: dict[int, list[dict[str, Any]]] = {}
+    for school_id, by_person in children_of.items():
+        rows = []
+        for pid, children in by_person.items():
+            payload_children = []
+            for child in children:
+                child_class = enrol.get(child)
+                items = []
+                seen: set[tuple[int, int]] = set()
+                for subgroup_id, subject_id, subject in lessons_of.get(child_class or 0, ()):
+                    if subgroup_id is not None and subgroup_id not in groups[child]:
+                        continue
+                    key = (child_class or 0, subject_id)
+                    if key in seen:
+                        continue
+                    seen.add(key)
+                    for student_id, text in texts.get(key, []):
+                        if student_id in (None, child) and text:
+                            items.append({"subject": subject, "text": text[:500]})
+                payload_children.append({"student": names.get(child, ""), "items": items})
+            if payload_children:
+                rows.append(
+                    {
+                        "school_id": school_id,
+                        "recipient_person_id": pid,
+                        "kind": "homework.tomorrow",
+                        "dedup_key": f"homework:{tomorrow.isoformat()}:{pid}",
+                        "payload": {"date": tomorrow.isoformat(), "children": payload_children},
+                    }
+                )
+        alerts[school_id] = rows
+        await _pause()
+    return await _enqueue(session, alerts, now)
 
 
 # --------------------------------------------------------------------------- weekly summary
 
 
 async def weekly_summary(
-    session: AsyncSession, school: School, day: dt.date, now: dt.datetime
-) -> int:
+    session: AsyncSession, schools: list[School], day: dt.date, now: dt.datetime
+) -> dict[int, int]:
     """Sunday evening: each family's week — marks by subject, absences and lateness."""
+    ids = _school_ids(schools)
     monday = day - dt.timedelta(days=day.weekday())
     sunday = monday + dt.timedelta(days=6)
-    family = await _family(session, school.id, "marks")
-    prefs = await _prefs(session, set(family))
-    family = {g: cs for g, cs in family.items() if g not in prefs or prefs[g].weekly_summary}
-    children = {c for cs in family.values() for c in cs}
+    family = await _family(session, ids, "marks")
+    off = set(
+        await session.scalars(
+            select(NotificationPrefs.person_id).where(
+                NotificationPrefs.school_id.in_(ids), NotificationPrefs.weekly_summary.is_(False)
+            )
+        )
+    )
+    family = {
+        school_id: {g: cs for g, cs in by.items() if g not in off}
+        for school_id, by in family.items()
+    }
+    children = {c for by in family.values() for cs in by.values() for c in cs}
     if not children:
-        return 0
-    names = await _person_names(session, children)
+        return {}
+    names = await _person_names(
+        session, select(Guardianship.student_id).where(Guardianship.school_id.in_(ids))
+    )
+    week = and_(Lesson.class_id.in_(_classes_of(ids)), Lesson.date >= monday, Lesson.date <= sunday)
     marks: dict[int, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
     for sid, value, subject in (
         await session.execute(
             select(Mark.student_id, Mark.value, Subject.name)
             .join(Lesson, Lesson.id == Mark.lesson_id)
             .join(Subject, Subject.id == Lesson.subject_id)
-            .where(
-                Mark.student_id.in_(children),
-                Lesson.date >= monday,
-                Lesson.date <= sunday,
-            )
-            .order_by(Subject.name, Lesson.date, Lesson.lesson_number)
+            .where(week)
+            .order_by(Subject.name, Lesson.date, Lesson.lesson_number, Mark.id)
         )
     ).all():
-        marks[sid][subject].append(value)
+        if sid in children:
+            marks[sid][subject].append(value)
     absent: dict[int, int] = defaultdict(int)
     late: dict[int, int] = defaultdict(int)
     for sid, code in (
         await session.execute(
             select(Attendance.student_id, Attendance.code)
             .join(Lesson, Lesson.id == Attendance.lesson_id)
-            .where(
-                Attendance.student_id.in_(children),
-                Lesson.date >= monday,
-                Lesson.date <= sunday,
-            )
+            .where(week)
         )
     ).all():
+        if sid not in children:
+            continue
         if str(getattr(code, "value", code)) == "late":
             late[sid] += 1
         else:
             absent[sid] += 1
-    rows = []
-    for gid, cs in family.items():
-        payload = {
-            "date_from": monday.isoformat(),
-            "date_to": sunday.isoformat(),
-            "children": [
-                {
-                    "student": names.get(c, ""),
-                    "subjects": [{"subject": s, "marks": v} for s, v in marks[c].items()],
-                    "absent": absent[c],
-                    "late": late[c],
-                }
-                for c in sorted(cs)
-            ],
-        }
-        rows.append(
-            {
-                "school_id": school.id,
-                "recipient_person_id": gid,
-                "kind": "summary.weekly",
-                "dedup_key": f"weekly:{monday.isoformat()}:{gid}",
-                "payload": payload,
+    alerts: dict[int, list[dict[str, Any]]] = {}
+    for school_id, by_guardian in family.items():
+        rows = []
+        for gid, cs in by_guardian.items():
+            payload = {
+                "date_from": monday.isoformat(),
+                "date_to": sunday.isoformat(),
+                "children": [
+                    {
+                        "student": names.get(c, ""),
+                        "subjects": [
+                            {"subject": s, "marks": v} for s, v in marks.get(c, {}).items()
+                        ],
+                        "absent": absent.get(c, 0),
+                        "late": late.get(c, 0),
+                    }
+                    for c in sorted(cs)
+                ],
             }
-        )
-    return await outbox.enqueue_many(session, rows, not_before=now)
+            rows.append(
+                {
+                    "school_id": school_id,
+                    "recipient_person_id": gid,
+                    "kind": "summary.weekly",
+                    "dedup_key": f"weekly:{monday.isoformat()}:{gid}",
+                    "payload": payload,
+                }
+            )
+        alerts[school_id] = rows
+        await _pause()
+    return await _enqueue(session, alerts, now)
 
 
 # --------------------------------------------------------------------------- fill-in reminders
@@ -333,38 +401,63 @@ class Unfilled:
     missing: tuple[str, ...]
 
 
-async def unfilled_lessons(session: AsyncSession, school_id: int, day: dt.date) -> list[Unfilled]:
-    """Lessons of ``day`` lacking attendance, topic or homework (none for first grade)."""
+async def unfilled_lessons(
+    session: AsyncSession, school_ids: list[int], day: dt.date
+) -> dict[int, list[Unfilled]]:
+    """Each school's lessons of ``day`` lacking attendance, topic or homework (none for first
+    grade), in one query for all the schools."""
+    has_homework = select(Homework.id).where(Homework.lesson_id == Lesson.id).exists()
     q = (
-        select(Lesson, SchoolClass.name, SchoolClass.grade, Subject.name, Substitution.teacher_id)
+        select(
+            Lesson.school_id,
+            Lesson.id,
+            Lesson.lesson_number,
+            Lesson.teacher_id,
+            Lesson.attendance_taken_at,
+            Lesson.topic,
+            SchoolClass.name,
+            SchoolClass.grade,
+            Subject.name,
+            Substitution.teacher_id,
+            has_homework,
+        )
         .join(SchoolClass, SchoolClass.id == Lesson.class_id)
         .join(Subject, Subject.id == Lesson.subject_id)
         .outerjoin(Substitution, Substitution.lesson_id == Lesson.id)
-        .where(Lesson.school_id == school_id, Lesson.date == day, Lesson.is_cancelled.is_(False))
-        .order_by(Lesson.lesson_number, SchoolClass.name)
+        .where(
+            Lesson.class_id.in_(_classes_of(school_ids)),
+            Lesson.date == day,
+            Lesson.is_cancelled.is_(False),
+        )
+        .order_by(Lesson.school_id, Lesson.lesson_number, SchoolClass.name, Lesson.id)
     )
-    lessons = (await session.execute(q)).all()
-    ids = [lesson.id for lesson, *_ in lessons]
-    with_hw = (
-        set(await session.scalars(select(Homework.lesson_id).where(Homework.lesson_id.in_(ids))))
-        if ids
-        else set()
-    )
-    out = []
-    for lesson, class_name, grade, subject, sub_teacher in lessons:
+    out: dict[int, list[Unfilled]] = defaultdict(list)
+    for (
+        school_id,
+        lesson_id,
+        number,
+        teacher_id,
+        taken_at,
+        topic,
+        class_name,
+        grade,
+        subject,
+        sub_teacher,
+        with_hw,
+    ) in (await session.execute(q)).all():
         missing = []
-        if lesson.attendance_taken_at is None:
+        if taken_at is None:
             missing.append("attendance")
-        if not lesson.topic:
+        if not topic:
             missing.append("topic")
-        if grade > 1 and lesson.id not in with_hw:
+        if grade > 1 and not with_hw:
             missing.append("homework")
         if missing:
-            out.append(
+            out[school_id].append(
                 Unfilled(
-                    teacher_id=sub_teacher or lesson.teacher_id,
-                    lesson_id=lesson.id,
-                    lesson_number=lesson.lesson_number,
+                    teacher_id=sub_teacher or teacher_id,
+                    lesson_id=lesson_id,
+                    lesson_number=number,
                     class_name=class_name,
                     subject=subject,
                     missing=tuple(missing),
@@ -378,190 +471,226 @@ def _deadline(school: School) -> str:
 
 
 async def fill_reminder(
-    session: AsyncSession, school: School, day: dt.date, now: dt.datetime
-) -> int:
+    session: AsyncSession, schools: list[School], day: dt.date, now: dt.datetime
+) -> dict[int, int]:
     """19:00: each teacher whose lessons of the day are not filled in (deadline 20:00,
     seed 003 §4.4)."""
-    by_teacher: dict[int, list[Unfilled]] = defaultdict(list)
-    for item in await unfilled_lessons(session, school.id, day):
-        by_teacher[item.teacher_id].append(item)
-    rows = [
-        {
-            "school_id": school.id,
-            "recipient_person_id": tid,
-            "kind": "reminder.fill",
-            "dedup_key": f"fill:{day.isoformat()}:{tid}",
-            "payload": {
-                "date": day.isoformat(),
-                "deadline": _deadline(school),
-                "lessons": [
-                    {
-                        "lesson_id": i.lesson_id,
-                        "lesson_number": i.lesson_number,
-                        "class": i.class_name,
-                        "subject": i.subject,
-                        "missing": list(i.missing),
-                    }
-                    for i in items
-                ],
-            },
-        }
-        for tid, items in by_teacher.items()
-    ]
-    return await outbox.enqueue_many(session, rows, not_before=now)
+    unfilled = await unfilled_lessons(session, _school_ids(schools), day)
+    alerts: dict[int, list[dict[str, Any]]] = {}
+    for school in schools:
+        by_teacher: dict[int, list[Unfilled]] = defaultdict(list)
+        for item in unfilled.get(school.id, ()):
+            by_teacher[item.teacher_id].append(item)
+        rows = [
+            {
+                "school_id": school.id,
+                "recipient_person_id": tid,
+                "kind": "reminder.fill",
+                "dedup_key": f"fill:{day.isoformat()}:{tid}",
+                "payload": {
+                    "date": day.isoformat(),
+                    "deadline": _deadline(school),
+                    "lessons": [
+                        {
+                            "lesson_id": i.lesson_id,
+                            "lesson_number": i.lesson_number,
+                            "class": i.class_name,
+                            "subject": i.subject,
+                            "missing": list(i.missing),
+                        }
+                        for i in items
+                    ],
+                },
+            }
+            for tid, items in by_teacher.items()
+        ]
+        alerts[school.id] = rows
+        await _pause()
+    return await _enqueue(session, alerts, now)
 
 
 async def unfilled_report(
-    session: AsyncSession, school: School, day: dt.date, now: dt.datetime
-) -> int:
+    session: AsyncSession, schools: list[School], day: dt.date, now: dt.datetime
+) -> dict[int, int]:
     """At the deadline: the deputies get the list of lessons still not filled in."""
-    items = await unfilled_lessons(session, school.id, day)
-    if not items:
-        return 0
-    names = await _person_names(session, {i.teacher_id for i in items})
-    deputies = set(
-        await session.scalars(
-            select(RoleGrant.person_id).where(
-                RoleGrant.school_id == school.id, RoleGrant.role == Role.DEPUTY
+    ids = _school_ids(schools)
+    unfilled = await unfilled_lessons(session, ids, day)
+    if not unfilled:
+        return {}
+    names = await _person_names(
+        session, {i.teacher_id for items in unfilled.values() for i in items[:60]}
+    )
+    deputies: dict[int, set[int]] = defaultdict(set)
+    for pid, school_id in (
+        await session.execute(
+            select(RoleGrant.person_id, RoleGrant.school_id).where(
+                RoleGrant.school_id.in_(ids), RoleGrant.role == Role.DEPUTY
             )
         )
-    )
-    payload = {
-        "date": day.isoformat(),
-        "deadline": _deadline(school),
-        "lessons": [
-            {
-                "lesson_id": i.lesson_id,
-                "teacher": names.get(i.teacher_id, ""),
-                "lesson_number": i.lesson_number,
-                "class": i.class_name,
-                "subject": i.subject,
-                "missing": list(i.missing),
-            }
-            for i in items[:60]
-        ],
-    }
-    rows = [
-        {
-            "school_id": school.id,
-            "recipient_person_id": d,
-            "kind": "report.unfilled",
-            "dedup_key": f"unfilled:{day.isoformat()}:{d}",
-            "payload": payload,
-            "urgent": False,
+    ).all():
+        deputies[school_id].add(pid)
+    alerts: dict[int, list[dict[str, Any]]] = {}
+    for school in schools:
+        items = unfilled.get(school.id)
+        if not items:
+            continue
+        payload = {
+            "date": day.isoformat(),
+            "deadline": _deadline(school),
+            "lessons": [
+                {
+                    "lesson_id": i.lesson_id,
+                    "teacher": names.get(i.teacher_id, ""),
+                    "lesson_number": i.lesson_number,
+                    "class": i.class_name,
+                    "subject": i.subject,
+                    "missing": list(i.missing),
+                }
+                for i in items[:60]
+            ],
         }
-        for d in sorted(deputies)
-    ]
-    return await outbox.enqueue_many(session, rows, not_before=now)
+        rows = [
+            {
+                "school_id": school.id,
+                "recipient_person_id": d,
+                "kind": "report.unfilled",
+                "dedup_key": f"unfilled:{day.isoformat()}:{d}",
+                "payload": payload,
+                "urgent": False,
+            }
+            for d in sorted(deputies.get(school.id, ()))
+        ]
+        alerts[school.id] = rows
+    return await _enqueue(session, alerts, now)
 
 
 # --------------------------------------------------------------------------- monthly activity
 
 
 async def monthly_activity(
-    session: AsyncSession, school: School, day: dt.date, now: dt.datetime
-) -> int:
-    """On the 1st: last month's activity for the admins (seed 003 §8.1)."""
+    session: AsyncSession, schools: list[School], day: dt.date, now: dt.datetime
+) -> dict[int, int]:
+    """On the 1st: last month's activity for the admins (seed 003 §8.1).
+
+    The month is counted in each school's time zone: one set of counts per time zone."""
     first = (day.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
-    tz = ZoneInfo(school.timezone)
+    alerts: dict[int, list[dict[str, Any]]] = {}
+    by_zone: dict[str, list[School]] = defaultdict(list)
+    for school in schools:
+        by_zone[school.timezone].append(school)
+    for zone, group in by_zone.items():
+        alerts.update(await _monthly_activity(session, group, zone, first, day))
+    return await _enqueue(session, alerts, now)
+
+
+async def _monthly_activity(
+    session: AsyncSession,
+    schools: list[School],
+    zone: str,
+    first: dt.date,
+    day: dt.date,
+) -> dict[int, list[dict[str, Any]]]:
+    ids = _school_ids(schools)
+    tz = ZoneInfo(zone)
     start = dt.datetime.combine(first, dt.time(0), tzinfo=tz).astimezone(dt.UTC)
     end = dt.datetime.combine(day.replace(day=1), dt.time(0), tzinfo=tz).astimezone(dt.UTC)
-    accounts = (
+    accounts: dict[int, list[tuple[int, int, dt.datetime | None]]] = defaultdict(list)
+    for school_id, account_id, pid, seen in (
         await session.execute(
-            select(Account.id, Account.person_id, Account.last_seen_at).where(
-                Account.school_id == school.id
+            select(Account.school_id, Account.id, Account.person_id, Account.last_seen_at).where(
+                Account.school_id.in_(ids)
             )
         )
-    ).all()
-    bound = set(
-        await session.scalars(
-            select(MessengerBinding.account_id).where(
-                MessengerBinding.school_id == school.id, MessengerBinding.ended_at.is_(None)
+    ).all():
+        accounts[school_id].append((account_id, pid, seen))
+    bound: dict[int, set[int]] = defaultdict(set)
+    for school_id, account_id in (
+        await session.execute(
+            select(MessengerBinding.school_id, MessengerBinding.account_id).where(
+                MessengerBinding.school_id.in_(ids), MessengerBinding.ended_at.is_(None)
             )
         )
-    )
+    ).all():
+        bound[school_id].add(account_id)
     roles: dict[int, set[str]] = defaultdict(set)
-    for pid, role in (
+    admins: dict[int, set[int]] = defaultdict(set)
+    for school_id, pid, role in (
         await session.execute(
-            select(RoleGrant.person_id, RoleGrant.role).where(RoleGrant.school_id == school.id)
+            select(RoleGrant.school_id, RoleGrant.person_id, RoleGrant.role).where(
+                RoleGrant.school_id.in_(ids)
+            )
         )
     ).all():
         roles[pid].add(str(getattr(role, "value", role)))
-    by_role: dict[str, dict[str, int]] = {}
-    active_total = 0
-    for account_id, pid, seen in accounts:
-        active = seen is not None and start <= seen < end
-        active_total += active
-        for role_name in roles.get(pid, ()):
-            c = by_role.setdefault(role_name, {"accounts": 0, "bound": 0, "active": 0})
-            c["accounts"] += 1
-            c["bound"] += account_id in bound
-            c["active"] += active
+        if role == Role.ADMIN:
+            admins[school_id].add(pid)
 
-    async def count(q: Any) -> int:
-        return int(await session.scalar(q) or 0)
-
-    payload = {
-        "month": first.strftime("%m.%Y"),
-        "accounts": len(accounts),
-        "bound": len(bound),
-        "active": active_total,
-        "by_role": {r: by_role[r] for r in [x.value for x in Role] if r in by_role},
-        "marks": await count(
-            select(func.count()).where(
-                Mark.school_id == school.id, Mark.created_at >= start, Mark.created_at < end
-            )
-        ),
-        "attendance": await count(
-            select(func.count()).where(
-                Attendance.school_id == school.id,
-                Attendance.created_at >= start,
-                Attendance.created_at < end,
-            )
-        ),
-        "topics": await count(
-            select(func.count()).where(
-                Lesson.school_id == school.id,
-                Lesson.date >= first,
-                Lesson.date < day.replace(day=1),
-                Lesson.topic.is_not(None),
-            )
-        ),
-        "sent": await count(
-            select(func.count()).where(
-                OutboxMessage.school_id == school.id,
-                OutboxMessage.status == OutboxStatus.SENT,
-                OutboxMessage.sent_at >= start,
-                OutboxMessage.sent_at < end,
-            )
-        ),
-        "dead": await count(
-            select(func.count()).where(
-                OutboxMessage.school_id == school.id,
-                OutboxMessage.status == OutboxStatus.DEAD,
-                OutboxMessage.created_at >= start,
-                OutboxMessage.created_at < end,
-            )
-        ),
-    }
-    admins = set(
-        await session.scalars(
-            select(RoleGrant.person_id).where(
-                RoleGrant.school_id == school.id, RoleGrant.role == Role.ADMIN
-            )
+    async def counts(column: Any, *where: Any) -> dict[int, int]:
+        rows = await session.execute(
+            select(column, func.count()).where(column.in_(ids), *where).group_by(column)
         )
+        return {school_id: int(n) for school_id, n in rows.all()}
+
+    marks = await counts(Mark.school_id, Mark.created_at >= start, Mark.created_at < end)
+    attendance = await counts(
+        Attendance.school_id, Attendance.created_at >= start, Attendance.created_at < end
     )
-    rows = [
-        {
-            "school_id": school.id,
-            "recipient_person_id": a,
-            "kind": "report.activity",
-            "dedup_key": f"activity:{first.strftime('%Y-%m')}:{a}",
-            "payload": payload,
+    topics = await counts(
+        Lesson.school_id,
+        Lesson.class_id.in_(_classes_of(ids)),
+        Lesson.date >= first,
+        Lesson.date < day.replace(day=1),
+        Lesson.topic.is_not(None),
+    )
+    sent = await counts(
+        OutboxMessage.school_id,
+        OutboxMessage.status == OutboxStatus.SENT,
+        OutboxMessage.sent_at >= start,
+        OutboxMessage.sent_at < end,
+    )
+    dead = await counts(
+        OutboxMessage.school_id,
+        OutboxMessage.status == OutboxStatus.DEAD,
+        OutboxMessage.created_at >= start,
+        OutboxMessage.created_at < end,
+    )
+    alerts: dict[int, list[dict[str, Any]]] = {}
+    for school in schools:
+        sid = school.id
+        by_role: dict[str, dict[str, int]] = {}
+        active_total = 0
+        for account_id, pid, seen in accounts.get(sid, ()):
+            active = seen is not None and start <= seen < end
+            active_total += active
+            for role_name in roles.get(pid, ()):
+                c = by_role.setdefault(role_name, {"accounts": 0, "bound": 0, "active": 0})
+                c["accounts"] += 1
+                c["bound"] += account_id in bound[sid]
+                c["active"] += active
+        payload = {
+            "month": first.strftime("%m.%Y"),
+            "accounts": len(accounts.get(sid, ())),
+            "bound": len(bound.get(sid, ())),
+            "active": active_total,
+            "by_role": {r: by_role[r] for r in [x.value for x in Role] if r in by_role},
+            "marks": marks.get(sid, 0),
+            "attendance": attendance.get(sid, 0),
+            "topics": topics.get(sid, 0),
+            "sent": sent.get(sid, 0),
+            "dead": dead.get(sid, 0),
         }
-        for a in sorted(admins)
-    ]
-    return await outbox.enqueue_many(session, rows, not_before=now)
+        rows = [
+            {
+                "school_id": sid,
+                "recipient_person_id": a,
+                "kind": "report.activity",
+                "dedup_key": f"activity:{first.strftime('%Y-%m')}:{a}",
+                "payload": payload,
+            }
+            for a in sorted(admins.get(sid, ()))
+        ]
+        alerts[sid] = rows
+    return alerts
 
 
 # --------------------------------------------------------------------------- the schedule
@@ -610,6 +739,78 @@ JOBS: tuple[JobSpec, ...] = (
 )
 
 
+def run_key(school_id: int, day: dt.date) -> str:
+    return f"school:{school_id}:{day.isoformat()}"
+
+
+async def _run_batch(
+    session_factory: async_sessionmaker[AsyncSession],
+    spec: JobSpec,
+    school_ids: list[int],
+    day: dt.date,
+    owner: str,
+    run_at: dt.datetime | None,
+) -> list[int]:
+    """Run one job for some schools and one local date in one transaction: the run records
+    (one per school) and the job's outbox rows commit together. Returns the schools it ran for;
+    a school whose run exists already (another process, a restart) is skipped."""
+    keys = {run_key(sid, day): sid for sid in school_ids}
+    async with session_factory() as session, session.begin():
+        dialect = session.get_bind().dialect.name
+        insert = pg_insert if dialect == "postgresql" else sqlite_insert
+        now = utcnow()
+        run_at = run_at or now
+        claimed = {
+            keys[key]: run_id
+            for run_id, key in (
+                await session.execute(
+                    insert(SchedulerRun)
+                    .values(
+                        [
+                            {
+                                "job": spec.name,
+                                "run_key": key,
+                                "owner": owner,
+                                "started_at": now,
+                                "status": "running",
+                            }
+                            for key in keys
+                        ]
+                    )
+                    .on_conflict_do_nothing()
+                    .returning(SchedulerRun.id, SchedulerRun.run_key)
+                )
+            ).all()
+        }
+        if not claimed:
+            return []
+        schools = list(
+            (
+                await session.scalars(
+                    select(School).where(School.id.in_(claimed)).order_by(School.id)
+                )
+            ).all()
+        )
+        queued = await spec.fn(session, schools, day, run_at) if schools else {}
+        table = cast(Table, SchedulerRun.__table__)
+        await session.execute(
+            update(table)
+            .where(table.c.id == bindparam("run_id"))
+            .values(status="done", finished_at=bindparam("finished"), detail=bindparam("info")),
+            [
+                {"run_id": run_id, "finished": utcnow(), "info": {"queued": queued.get(sid, 0)}}
+                for sid, run_id in claimed.items()
+            ],
+        )
+    ran = [s.id for s in schools]
+    for sid in ran:
+        log.info(
+            "job ran",
+            extra={"job": spec.name, "run_key": run_key(sid, day), "queued": queued.get(sid, 0)},
+        )
+    return ran
+
+
 async def run_job(
     session_factory: async_sessionmaker[AsyncSession],
     spec: JobSpec,
@@ -618,33 +819,34 @@ async def run_job(
     owner: str,
     run_at: dt.datetime | None = None,
 ) -> bool:
-    """Run one job for one school and local date, once: the run record and the job's outbox rows
-    commit together. Returns False when the run already exists (another process, a restart)."""
-    run_key = f"school:{school_id}:{day.isoformat()}"
-    async with session_factory() as session, session.begin():
-        dialect = session.get_bind().dialect.name
-        insert = pg_insert if dialect == "postgresql" else sqlite_insert
-        now = utcnow()
-        run_at = run_at or now
-        inserted = await session.scalar(
-            insert(SchedulerRun)
-            .values(job=spec.name, run_key=run_key, owner=owner, started_at=now, status="running")
-            .on_conflict_do_nothing()
-            .returning(SchedulerRun.id)
-        )
-        if inserted is None:
-            return False
-        school = await session.get(School, school_id)
-        if school is None:
-            return False
-        queued = await spec.fn(session, school, day, run_at)
+    """Run one job for one school and local date, once. Returns False when the run already
+    exists (another process, a restart)."""
+    return bool(await _run_batch(session_factory, spec, [school_id], day, owner, run_at))
+
+
+async def _calendars(
+    session: AsyncSession, schools: list[School], since: dt.date
+) -> dict[int, SchoolCalendar]:
+    """Every school's calendar from ``since`` on, from one query (``load_calendar`` for many
+    schools; a job's date is never older than its catch-up window)."""
+    holidays: dict[int, list[tuple[dt.date, dt.date, str, str]]] = defaultdict(list)
+    for school_id, starts, ends, kind, name in (
         await session.execute(
-            update(SchedulerRun)
-            .where(SchedulerRun.id == inserted)
-            .values(status="done", finished_at=utcnow(), detail={"queued": queued})
+            select(
+                Holiday.school_id, Holiday.starts_on, Holiday.ends_on, Holiday.kind, Holiday.name
+            )
+            .where(Holiday.ends_on >= since)
+            .order_by(Holiday.id)
         )
-    log.info("job ran", extra={"job": spec.name, "run_key": run_key, "queued": queued})
-    return True
+    ).all():
+        holidays[school_id].append((starts, ends, str(kind), name))
+    return {
+        s.id: SchoolCalendar(
+            working_weekdays=frozenset(int(c) for c in s.working_weekdays),
+            holidays=tuple(holidays.get(s.id, ())),
+        )
+        for s in schools
+    }
 
 
 async def run_due(
@@ -653,30 +855,86 @@ async def run_due(
     owner: str,
     jobs: tuple[JobSpec, ...] = JOBS,
 ) -> list[tuple[str, int, dt.date]]:
-    """Run every job whose school-local time has come (within its catch-up window)."""
+    """Run every job whose school-local time has come (within its catch-up window).
+
+    The schools due for a job on the same local date run in batches of ``spec.batch``: a few
+    queries per batch whatever the number of schools, students or families; each batch
+    commits on its own and the event loop runs other work between batches."""
     async with session_factory() as session:
-        schools = list((await session.scalars(select(School))).all())
-        calendars = {s.id: await load_calendar(session, s) for s in schools}
-    ran: list[tuple[str, int, dt.date]] = []
-    for school in schools:
+        schools = list((await session.scalars(select(School).order_by(School.id))).all())
+        oldest = max((spec.window.days for spec in jobs), default=0) + 3
+        calendars = await _calendars(session, schools, now.date() - dt.timedelta(days=oldest))
+    due: dict[tuple[int, dt.date], list[int]] = defaultdict(list)
+    for position, school in enumerate(schools):
+        if position % 100 == 99:
+            await _pause()
         tz = ZoneInfo(school.timezone)
         local = now.astimezone(tz)
-        for spec in jobs:
+        for index, spec in enumerate(jobs):
             days_back = spec.window.days + 1
             for back in range(days_back, -1, -1):
                 day = local.date() - dt.timedelta(days=back)
-                due = dt.datetime.combine(day, spec.at(school), tzinfo=tz)
-                if not due <= local < due + spec.window:
+                due_at = dt.datetime.combine(day, spec.at(school), tzinfo=tz)
+                if not due_at <= local < due_at + spec.window:
                     continue
-                if due < school.created_at:
+                if due_at < school.created_at:
                     # Nothing to catch up from before the school was set up: a new
                     # deployment does not send last Sunday's summary on its first start.
                     continue
                 if not spec.applies(school, calendars[school.id], day):
                     continue
-                try:
-                    if await run_job(session_factory, spec, school.id, day, owner, now):
-                        ran.append((spec.name, school.id, day))
-                except Exception:
-                    log.exception("job failed", extra={"job": spec.name, "school": school.id})
+                due[(index, day)].append(school.id)
+    ran: list[tuple[str, int, dt.date]] = []
+    if not due:
+        return ran
+    # Runs done already (every tick of a catch-up window finds them): one query per job and date.
+    async with session_factory() as session:
+        for (index, day), ids in due.items():
+            done = set(
+                await session.scalars(
+                    select(SchedulerRun.run_key).where(
+                        SchedulerRun.job == jobs[index].name,
+                        SchedulerRun.run_key.in_([run_key(sid, day) for sid in ids]),
+                    )
+                )
+            )
+            due[(index, day)] = [sid for sid in ids if run_key(sid, day) not in done]
+    for (index, day), ids in due.items():
+        spec = jobs[index]
+        for start in range(0, len(ids), spec.batch):
+            batch = ids[start : start + spec.batch]
+            for sid in await _run_isolated(session_factory, spec, batch, day, owner, now):
+                ran.append((spec.name, sid, day))
+            await _pause()
+    return ran
+
+
+async def _run_isolated(
+    session_factory: async_sessionmaker[AsyncSession],
+    spec: JobSpec,
+    school_ids: list[int],
+    day: dt.date,
+    owner: str,
+    now: dt.datetime,
+) -> list[int]:
+    """A batch; if it fails, its schools one by one, so that one school's failure neither
+    stops the others nor records a run for itself (the next tick tries it again)."""
+    if not school_ids:
+        return []
+    try:
+        return await _run_batch(session_factory, spec, school_ids, day, owner, now)
+    except Exception:
+        if len(school_ids) == 1:
+            log.exception("job failed", extra={"job": spec.name, "school": school_ids[0]})
+            return []
+        log.warning(
+            "job batch failed; running its schools one by one",
+            extra={"job": spec.name, "schools": len(school_ids)},
+        )
+    ran: list[int] = []
+    for sid in school_ids:
+        try:
+            ran += await _run_batch(session_factory, spec, [sid], day, owner, now)
+        except Exception:
+            log.exception("job failed", extra={"job": spec.name, "school": sid})
     return ran

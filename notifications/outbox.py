@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import select, update
+from sqlalchemy import Table, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -131,7 +131,9 @@ async def enqueue_many(
         return 0
     dialect = session.get_bind().dialect.name
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    # One statement executed with many parameter sets: compiled once and cached, where a
+    # multi-row VALUES clause is compiled anew for every chunk (~1 ms per row in Python).
+    stmt = insert(cast(Table, OutboxMessage.__table__)).on_conflict_do_nothing()
     for start in range(0, len(values), chunk):
-        part = values[start : start + chunk]
-        await session.execute(insert(OutboxMessage).values(part).on_conflict_do_nothing())
+        await session.execute(stmt, values[start : start + chunk])
     return len(values)
