@@ -25,6 +25,7 @@ from bot.config import Settings
 from bot.logging import register_secret
 from bot.middlewares import setup_middlewares
 from bot.redis_state import FallbackIsolation, FallbackStorage, FallbackThrottle, LocalIsolation
+from bot.routing import keep_on_loop
 from handlers import build_router
 from notifications import runtime as notifications_runtime
 from services.db import make_engine, make_session_factory
@@ -132,6 +133,8 @@ def create_dispatcher(
     )
     setup_middlewares(dp)
     dp.include_router(build_router())
+    # Magic filters and other sync callables would each cost a hop to a worker thread.
+    keep_on_loop(dp)
     dp.shutdown.register(drain_updates)
     return dp
 
