@@ -1,4 +1,4 @@
-"""Command line: ``python -m bot [run|migrate|demo|create-admin]`` (``run`` by default).
+"""Command line: ``python -m bot [run|migrate|scheduler|demo|create-admin]`` (``run`` by default).
 
 Command output goes to stdout, logs to stderr. A missing or malformed setting prints one line
 naming it and exits with 2, without a traceback.
@@ -37,6 +37,10 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.add_parser("run", help="run the bot (long polling); the default")
     sub.add_parser("migrate", help="upgrade the database to the newest revision")
+    sub.add_parser(
+        "scheduler",
+        help="run the scheduled jobs in a process of their own (the bot: NOTIFY_SCHEDULER=false)",
+    )
     demo = sub.add_parser("demo", help="fill a demo school and print its users")
     demo.add_argument("--json", action="store_true", help="print the users as JSON only")
     invite = sub.add_parser("invite", help="issue (or revoke) a person's one-time sign-in")
@@ -290,6 +294,11 @@ def _dispatch(command: str, args: argparse.Namespace) -> int:
             return asyncio.run(cmd_run(settings))
         if command == "migrate":
             return asyncio.run(cmd_migrate(settings))
+        if command == "scheduler":
+            from notifications.scheduler_process import run as run_scheduler
+
+            asyncio.run(run_scheduler(settings))
+            return EXIT_OK
         if command == "demo":
             return asyncio.run(cmd_demo(settings, as_json=args.json))
         if command == "create-admin":

@@ -18,12 +18,12 @@ import asyncio
 import datetime as dt
 import logging
 from collections import defaultdict
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, cast
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Table, and_, bindparam, func, or_, select, update
+from sqlalchemy import Result, Table, and_, bindparam, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -62,7 +62,7 @@ JobFn = Callable[[AsyncSession, list[School], dt.date, dt.datetime], Awaitable[d
 
 # Schools per transaction: each batch commits on its own and the scheduler yields to the event
 # loop between batches (and between schools while building the alerts).
-BATCH_SCHOOLS = 20
+BATCH_SCHOOLS = 10
 
 
 @dataclass(frozen=True)
@@ -103,7 +103,7 @@ async def _family(
 ) -> dict[int, dict[int, list[int]]]:
     """School → guardian → children: parents, and trusted persons allowed ``scope``."""
     out: dict[int, dict[int, list[int]]] = defaultdict(lambda: defaultdict(list))
-    for school_id, gid, sid, kind, perms in (
+    async for school_id, gid, sid, kind, perms in _paced(
         await session.execute(
             select(
                 Guardianship.school_id,
@@ -115,7 +115,7 @@ async def _family(
             .where(Guardianship.school_id.in_(school_ids))
             .order_by(Guardianship.id)
         )
-    ).all():
+    ):
         if kind == GuardianKind.PARENT or scope in (perms or []):
             out[school_id][gid].append(sid)
     return out
@@ -140,6 +140,14 @@ async def _enqueue(
         session, [row for rows in alerts.values() for row in rows], not_before=now
     )
     return {school_id: len(rows) for school_id, rows in alerts.items()}
+
+
+async def _paced(result: Result[Any], every: int = 2000) -> AsyncIterator[Any]:
+    """A result's rows, letting the event loop run every ``every`` rows."""
+    for i, row in enumerate(result.all()):
+        if i % every == every - 1:
+            await _pause()
+        yield row
 
 
 async def _pause() -> None:
@@ -329,7 +337,7 @@ async def weekly_summary(
     )
     week = and_(Lesson.class_id.in_(_classes_of(ids)), Lesson.date >= monday, Lesson.date <= sunday)
     marks: dict[int, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
-    for sid, value, subject in (
+    async for sid, value, subject in _paced(
         await session.execute(
             select(Mark.student_id, Mark.value, Subject.name)
             .join(Lesson, Lesson.id == Mark.lesson_id)
@@ -337,18 +345,18 @@ async def weekly_summary(
             .where(week)
             .order_by(Subject.name, Lesson.date, Lesson.lesson_number, Mark.id)
         )
-    ).all():
+    ):
         if sid in children:
             marks[sid][subject].append(value)
     absent: dict[int, int] = defaultdict(int)
     late: dict[int, int] = defaultdict(int)
-    for sid, code in (
+    async for sid, code in _paced(
         await session.execute(
             select(Attendance.student_id, Attendance.code)
             .join(Lesson, Lesson.id == Attendance.lesson_id)
             .where(week)
         )
-    ).all():
+    ):
         if sid not in children:
             continue
         if str(getattr(code, "value", code)) == "late":
@@ -595,13 +603,13 @@ async def _monthly_activity(
     start = dt.datetime.combine(first, dt.time(0), tzinfo=tz).astimezone(dt.UTC)
     end = dt.datetime.combine(day.replace(day=1), dt.time(0), tzinfo=tz).astimezone(dt.UTC)
     accounts: dict[int, list[tuple[int, int, dt.datetime | None]]] = defaultdict(list)
-    for school_id, account_id, pid, seen in (
+    async for school_id, account_id, pid, seen in _paced(
         await session.execute(
             select(Account.school_id, Account.id, Account.person_id, Account.last_seen_at).where(
                 Account.school_id.in_(ids)
             )
         )
-    ).all():
+    ):
         accounts[school_id].append((account_id, pid, seen))
     bound: dict[int, set[int]] = defaultdict(set)
     for school_id, account_id in (
@@ -614,13 +622,13 @@ async def _monthly_activity(
         bound[school_id].add(account_id)
     roles: dict[int, set[str]] = defaultdict(set)
     admins: dict[int, set[int]] = defaultdict(set)
-    for school_id, pid, role in (
+    async for school_id, pid, role in _paced(
         await session.execute(
             select(RoleGrant.school_id, RoleGrant.person_id, RoleGrant.role).where(
                 RoleGrant.school_id.in_(ids)
             )
         )
-    ).all():
+    ):
         roles[pid].add(str(getattr(role, "value", role)))
         if role == Role.ADMIN:
             admins[school_id].add(pid)

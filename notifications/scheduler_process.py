@@ -1,0 +1,87 @@
+"""The scheduler in a process of its own: ``python -m bot scheduler``.
+
+Runs the schools' scheduled jobs and the daily tasks (:class:`notifications.scheduler.Scheduler`
+with the same leader lock) and nothing else: the CPU of a region's jobs (a million families'
+weekly summaries) stays out of the process that answers users. Run the bot beside it with
+``NOTIFY_SCHEDULER=false``. Without this process the bot runs the scheduler itself, as before
+(the jobs commit in batches of schools and yield to its event loop between them). Two schedulers
+at once (this one and a bot that still has its own) are harmless: one leads, and every run is
+unique by its run key.
+
+Queues alerts only: delivery stays with the bot's worker (``NOTIFY_WORKER``). Needs a migrated
+database (``python -m bot migrate``, or the bot's start). Stops on SIGINT or SIGTERM, finishing
+the batch in progress.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+import signal
+from collections.abc import Callable
+from typing import Any
+
+from notifications.runtime import daily_tasks
+from notifications.scheduler import Scheduler, make_lock
+from services.db import make_engine, make_session_factory
+from services.models import utcnow
+from services.redis_link import RedisGate, create_redis
+
+log = logging.getLogger(__name__)
+
+
+def _setting(settings: Any, name: str, default: Any) -> Any:
+    value = getattr(settings, name, None)
+    return default if value is None else value
+
+
+async def run(
+    settings: Any,
+    *,
+    stop: asyncio.Event | None = None,
+    clock: Callable[[], dt.datetime] = utcnow,
+    tick_seconds: float = 60.0,
+) -> None:
+    """Tick until ``stop`` is set (or SIGINT / SIGTERM), then release the lock and close."""
+    engine = make_engine(settings.database_url)
+    session_factory = make_session_factory(engine)
+    redis = None
+    gate = None
+    secret = getattr(settings, "redis_url", None)
+    if secret is not None:
+        redis = create_redis(
+            secret.get_secret_value() if hasattr(secret, "get_secret_value") else str(secret),
+            max_connections=int(_setting(settings, "redis_max_connections", 50)),
+            pool_timeout=float(_setting(settings, "redis_pool_timeout", 10.0)),
+            socket_timeout=float(_setting(settings, "redis_socket_timeout", 5.0)),
+        )
+        gate = RedisGate(probe_seconds=float(_setting(settings, "redis_retry_seconds", 5.0)))
+    stop = stop or asyncio.Event()
+    loop = asyncio.get_running_loop()
+    installed = []
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        try:
+            loop.add_signal_handler(sig, stop.set)
+        except (NotImplementedError, RuntimeError):  # pragma: no cover - not the main thread
+            continue
+        installed.append(sig)
+    scheduler = Scheduler(
+        session_factory,
+        make_lock(engine, redis, gate),
+        clock=clock,
+        tick_seconds=tick_seconds,
+        daily_tasks=daily_tasks(settings, session_factory),
+    )
+    try:
+        scheduler.start()
+        log.info("scheduler started", extra={"process": "scheduler"})
+        await stop.wait()
+    finally:
+        for sig in installed:
+            loop.remove_signal_handler(sig)
+        await scheduler.stop()
+        if redis is not None:
+            await redis.aclose()
+        await engine.dispose()
+        log.info("scheduler stopped", extra={"process": "scheduler"})

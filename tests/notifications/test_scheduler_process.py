@@ -1,0 +1,45 @@
+"""``python -m bot scheduler``: the scheduled jobs in a process of their own."""
+
+from __future__ import annotations
+
+import asyncio
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.__main__ import build_parser
+from bot.config import Settings
+from notifications import scheduler_process
+from services.models import OutboxMessage, SchedulerRun
+from tests.factories import build_school
+
+from .conftest import FakeClock
+from .test_alerts import msk
+
+
+def test_the_command_exists() -> None:
+    assert build_parser().parse_args(["scheduler"]).command == "scheduler"
+
+
+async def test_the_scheduler_process_runs_due_jobs_and_stops(
+    session: AsyncSession, session_factory: async_sessionmaker[AsyncSession], db_url: str
+) -> None:
+    await build_school(session)
+    settings = Settings(_env_file=None, DATABASE_URL=db_url)
+    stop = asyncio.Event()
+    running = asyncio.create_task(
+        scheduler_process.run(settings, stop=stop, clock=FakeClock(msk(19, 30)))
+    )
+    jobs: list[str] = []
+    for _ in range(200):  # a hang guard, not a timing: the first tick runs at once
+        async with session_factory() as s:
+            jobs = sorted(await s.scalars(select(SchedulerRun.job)))
+        if "fill_reminder" in jobs or running.done():
+            break
+        await asyncio.sleep(0.05)
+    stop.set()
+    await asyncio.wait_for(running, timeout=30)
+    assert {"fill_reminder", "homework_tomorrow"} <= set(jobs)
+    async with session_factory() as s:
+        kinds = set(await s.scalars(select(OutboxMessage.kind)))
+    assert "reminder.fill" in kinds
