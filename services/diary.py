@@ -471,83 +471,58 @@ async def teacher_lessons(
     teacher_id = teacher_id if teacher_id is not None else actor.person_id
     teacher_school = await session.scalar(select(Person.school_id).where(Person.id == teacher_id))
     policy.ensure_can_view_teacher_day(actor, teacher_id, teacher_school or -1)
-    lessons = (
-        await session.scalars(
-            select(Lesson)
-            .where(Lesson.date == day, policy.lessons_taught_by(teacher_id))
+    # One read shaped for the screen: the day's lessons with their class, subject, bell,
+    # substitution and the counts of homework and marks.
+    homework_count = select(func.count()).where(Homework.lesson_id == Lesson.id).scalar_subquery()
+    marks_count = select(func.count()).where(Mark.lesson_id == Lesson.id).scalar_subquery()
+    rows = (
+        await session.execute(
+            select(
+                Lesson,
+                SchoolClass.name,
+                Subject.name,
+                Substitution.id,
+                BellTime.starts_at,
+                BellTime.ends_at,
+                homework_count,
+                marks_count,
+            )
+            .outerjoin(SchoolClass, SchoolClass.id == Lesson.class_id)
+            .outerjoin(Subject, Subject.id == Lesson.subject_id)
+            .outerjoin(Substitution, Substitution.lesson_id == Lesson.id)
+            .outerjoin(
+                BellTime,
+                and_(
+                    BellTime.school_id == actor.school_id,
+                    BellTime.shift == 1,
+                    BellTime.number == Lesson.lesson_number,
+                ),
+            )
+            .where(Lesson.date == day, policy.lessons_taught_by(teacher_id, day))
             .order_by(Lesson.lesson_number)
         )
     ).all()
-    ids = [x.id for x in lessons]
-    bells = await _bells(session, actor.school_id)
-    subs = (
-        set(
-            (
-                await session.scalars(
-                    select(Substitution.lesson_id).where(Substitution.lesson_id.in_(ids))
-                )
-            ).all()
+    return [
+        TeacherLesson(
+            lesson_id=x.id,
+            date=x.date,
+            number=x.lesson_number,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            class_name=class_name or "",
+            class_id=x.class_id,
+            subgroup_id=x.subgroup_id,
+            subject=subject or "",
+            room=x.room,
+            substitute=substitution_id is not None and x.teacher_id != teacher_id,
+            attendance_taken=x.attendance_taken_at is not None,
+            topic=x.topic,
+            homework_count=int(hw or 0),
+            marks_count=int(mk or 0),
+            cancelled=x.is_cancelled,
         )
-        if ids
-        else set()
-    )
-    hw = (
-        dict(
-            (
-                await session.execute(
-                    select(Homework.lesson_id, func.count())
-                    .where(Homework.lesson_id.in_(ids))
-                    .group_by(Homework.lesson_id)
-                )
-            ).all()
-        )
-        if ids
-        else {}
-    )
-    mk = (
-        dict(
-            (
-                await session.execute(
-                    select(Mark.lesson_id, func.count())
-                    .where(Mark.lesson_id.in_(ids))
-                    .group_by(Mark.lesson_id)
-                )
-            ).all()
-        )
-        if ids
-        else {}
-    )
-    classes = {
-        c.id: c.name
-        for c in await session.scalars(
-            select(SchoolClass).where(SchoolClass.id.in_({x.class_id for x in lessons}))
-        )
-    }
-    subject_names = await _subjects(session, {x.subject_id for x in lessons})
-    out = []
-    for x in lessons:
-        bell = bells.get(x.lesson_number)
-        out.append(
-            TeacherLesson(
-                lesson_id=x.id,
-                date=x.date,
-                number=x.lesson_number,
-                starts_at=bell[0] if bell else None,
-                ends_at=bell[1] if bell else None,
-                class_name=classes.get(x.class_id, ""),
-                class_id=x.class_id,
-                subgroup_id=x.subgroup_id,
-                subject=subject_names.get(x.subject_id, ""),
-                room=x.room,
-                substitute=x.id in subs and x.teacher_id != teacher_id,
-                attendance_taken=x.attendance_taken_at is not None,
-                topic=x.topic,
-                homework_count=int(hw.get(x.id, 0)),
-                marks_count=int(mk.get(x.id, 0)),
-                cancelled=x.is_cancelled,
-            )
-        )
-    return out
+        for x, class_name, subject, substitution_id, starts_at, ends_at, hw, mk in rows
+    ]
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from sqlalchemy import or_, select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services import diary, policy
@@ -525,10 +525,15 @@ async def marks_page(
     subjects = await diary.marks_by_subject(session, actor, student.id, period.id)
     finals = (
         await session.scalars(
+            # Each arm of the OR matches one partial unique index (uq_final_marks_period,
+            # uq_final_marks_year_kind): a year mark has no period (a check constraint).
             select(FinalMark).where(
                 FinalMark.student_id == student.id,
                 FinalMark.year_id == period.year_id,
-                or_(FinalMark.period_id == period.id, FinalMark.kind == FinalMarkKind.YEAR),
+                or_(
+                    FinalMark.period_id == period.id,
+                    and_(FinalMark.period_id.is_(None), FinalMark.kind == FinalMarkKind.YEAR),
+                ),
             )
         )
     ).all()

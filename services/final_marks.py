@@ -214,8 +214,11 @@ async def term_sheet(
     current = {
         fm.student_id: _current(fm)
         for fm in await session.scalars(
+            # By the class's students: uq_final_marks_period leads with student_id.
             select(FinalMark).where(
-                FinalMark.subject_id == subject_id, FinalMark.period_id == period_id
+                FinalMark.student_id.in_([s.student_id for s in suggestions]),
+                FinalMark.subject_id == subject_id,
+                FinalMark.period_id == period_id,
             )
         )
     }
