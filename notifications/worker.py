@@ -43,7 +43,18 @@ from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Table, and_, case, func, or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    Table,
+    and_,
+    case,
+    func,
+    literal_column,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from notifications import render, timing
@@ -151,6 +162,11 @@ class Unit:
 class _Prepared:
     units: list[Unit] = field(default_factory=list)
     stats: WorkerStats = field(default_factory=WorkerStats)
+
+
+def _literal(status: OutboxStatus) -> ColumnElement[Any]:
+    """A status written inline in the SQL, not bound (see :meth:`Worker._due`)."""
+    return literal_column(f"'{status.value}'")
 
 
 def _as_utc(value: dt.datetime) -> dt.datetime:
@@ -270,18 +286,39 @@ class Worker:
             T.c.news_id,
         ]
 
+    @staticmethod
+    def _due(now: dt.datetime, limit: int, lock: bool) -> Select[tuple[int]]:
+        """The ids of the first ``limit`` due rows by ``(not_before, id)``: pending rows whose
+        time has come, and rows being sent whose lease ran out.
+
+        One scan of ``ix_outbox_claim`` (``(not_before, id)`` of the pending and sending rows
+        only) in claim order, stopped by the LIMIT: no OR across statuses in the index
+        condition, so no BitmapOr that collects and sorts every due row under the lock, and
+        the claim stays flat however many rows wait. A row being sent was due when it was
+        claimed (``not_before`` ≤ that claim's now < its lease's end), so ``not_before <= now``
+        holds for an expired lease too; rows still leased (a worker's in-flight rows) are
+        filtered out on the way. On PostgreSQL ``FOR UPDATE SKIP LOCKED`` locks exactly the
+        rows taken. The statuses are literals so that the planner can match the partial
+        index's predicate whatever plan it caches.
+        """
+        pick = (
+            select(T.c.id)
+            .where(
+                T.c.status.in_([_literal(OutboxStatus.PENDING), _literal(OutboxStatus.SENDING)]),
+                T.c.not_before <= now,
+                or_(T.c.status == _literal(OutboxStatus.PENDING), T.c.locked_until < now),
+            )
+            .order_by(T.c.not_before, T.c.id)
+            .limit(limit)
+        )
+        return pick.with_for_update(skip_locked=True) if lock else pick
+
     async def claim(self, session: AsyncSession, limit: int) -> list[Row]:
         """Lease up to ``limit`` due rows plus the other due rows of their recipients."""
         now = self.clock()
         lease = now + dt.timedelta(seconds=self.config.lease_seconds)
         pg = session.get_bind().dialect.name == "postgresql"
-        due = or_(
-            and_(T.c.status == OutboxStatus.PENDING, T.c.not_before <= now),
-            and_(T.c.status == OutboxStatus.SENDING, T.c.locked_until < now),
-        )
-        pick = select(T.c.id).where(due).order_by(T.c.not_before, T.c.id).limit(limit)
-        if pg:
-            pick = pick.with_for_update(skip_locked=True)
+        pick = self._due(now, limit, pg)
         values = {
             "status": OutboxStatus.SENDING,
             "locked_by": self.worker_id,

@@ -136,6 +136,16 @@ def school_id_column() -> Mapped[int]:
     return mapped_column(ForeignKey("schools.id", ondelete="CASCADE"), index=True)
 
 
+def fk_index(table: str, column: str, *, nullable: bool = False) -> Index:
+    """An index leading with a reference column, so that deleting or re-keying the referred
+    row does not scan this table. Nullable references index only their non-null rows
+    (``column = ?``, as in the database's own reference checks, implies ``IS NOT NULL``)."""
+    if not nullable:
+        return Index(f"ix_{table}_{column}", column)
+    where = text(f"{column} IS NOT NULL")
+    return Index(f"ix_{table}_{column}", column, postgresql_where=where, sqlite_where=where)
+
+
 # --------------------------------------------------------------------------- schools, calendar
 
 
@@ -314,7 +324,10 @@ class Invite(Base):
     """A one-time sign-in token (deep link). Only its hash is stored."""
 
     __tablename__ = "invites"
-    __table_args__ = (school_fk("account_id", "accounts", ondelete="CASCADE"),)
+    __table_args__ = (
+        school_fk("account_id", "accounts", ondelete="CASCADE"),
+        fk_index("invites", "created_by_account_id", nullable=True),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     school_id: Mapped[int] = school_id_column()
@@ -334,6 +347,7 @@ class MessengerBinding(Base):
 
     __tablename__ = "messenger_bindings"
     __table_args__ = (
+        fk_index("messenger_bindings", "active_student_id", nullable=True),
         school_fk("account_id", "accounts", ondelete="CASCADE"),
         Index(
             "uq_messenger_bindings_live_account",
@@ -390,6 +404,7 @@ class SchoolClass(Base):
 class Subgroup(Base):
     __tablename__ = "subgroups"
     __table_args__ = (
+        fk_index("subgroups", "subject_id", nullable=True),
         UniqueConstraint("id", "school_id"),
         UniqueConstraint("class_id", "name"),
         school_fk("class_id", "classes", ondelete="CASCADE"),
@@ -441,6 +456,7 @@ class Guardianship(Base):
 
     __tablename__ = "guardianships"
     __table_args__ = (
+        fk_index("guardianships", "granted_by_id", nullable=True),
         UniqueConstraint("guardian_id", "student_id"),
         CheckConstraint("guardian_id <> student_id", name="not_self"),
         school_fk("guardian_id", "persons", ondelete="CASCADE"),
@@ -477,6 +493,8 @@ class TeachingAssignment(Base):
 
     __tablename__ = "teaching_assignments"
     __table_args__ = (
+        fk_index("teaching_assignments", "subject_id"),
+        fk_index("teaching_assignments", "subgroup_id", nullable=True),
         UniqueConstraint("teacher_id", "class_id", "subject_id", "subgroup_id"),
         school_fk("teacher_id", "persons", ondelete="CASCADE"),
         school_fk("class_id", "classes", ondelete="CASCADE"),
@@ -514,6 +532,9 @@ class TimetableEntry(Base):
 
     __tablename__ = "timetable_entries"
     __table_args__ = (
+        fk_index("timetable_entries", "year_id"),
+        fk_index("timetable_entries", "subject_id"),
+        fk_index("timetable_entries", "subgroup_id", nullable=True),
         CheckConstraint("weekday >= 1 AND weekday <= 7", name="weekday"),
         CheckConstraint("lesson_number >= 0 AND lesson_number <= 12", name="lesson_number"),
         CheckConstraint("valid_to IS NULL OR valid_to >= valid_from", name="dates"),
@@ -544,6 +565,7 @@ class PlanItem(Base):
 
     __tablename__ = "plan_items"
     __table_args__ = (
+        fk_index("plan_items", "subject_id"),
         UniqueConstraint("id", "school_id"),
         UniqueConstraint("class_id", "subject_id", "number"),
         school_fk("class_id", "classes", ondelete="CASCADE"),
@@ -564,6 +586,10 @@ class Lesson(Base):
 
     __tablename__ = "lessons"
     __table_args__ = (
+        fk_index("lessons", "subject_id"),
+        fk_index("lessons", "plan_item_id", nullable=True),
+        fk_index("lessons", "attendance_taken_by_id", nullable=True),
+        fk_index("lessons", "updated_by_id", nullable=True),
         UniqueConstraint("id", "school_id"),
         CheckConstraint("lesson_number >= 0 AND lesson_number <= 12", name="lesson_number"),
         school_fk("class_id", "classes", ondelete="CASCADE"),
@@ -625,6 +651,7 @@ class Substitution(Base):
 
     __tablename__ = "substitutions"
     __table_args__ = (
+        fk_index("substitutions", "created_by_id", nullable=True),
         UniqueConstraint("lesson_id"),
         school_fk("lesson_id", "lessons", ondelete="CASCADE"),
         school_fk("teacher_id", "persons"),
@@ -649,6 +676,8 @@ class Homework(Base):
 
     __tablename__ = "homework"
     __table_args__ = (
+        fk_index("homework", "student_id", nullable=True),
+        fk_index("homework", "created_by_id", nullable=True),
         UniqueConstraint("id", "school_id"),
         school_fk("lesson_id", "lessons", ondelete="CASCADE"),
         school_fk("student_id", "persons", ondelete="CASCADE"),
@@ -694,6 +723,7 @@ class AbsenceNotice(Base):
 
     __tablename__ = "absence_notices"
     __table_args__ = (
+        fk_index("absence_notices", "created_by_id", nullable=True),
         UniqueConstraint("id", "school_id"),
         CheckConstraint("date_from <= date_to", name="dates"),
         school_fk("student_id", "persons", ondelete="CASCADE"),
@@ -718,6 +748,9 @@ class Attendance(Base):
 
     __tablename__ = "attendance"
     __table_args__ = (
+        fk_index("attendance", "notice_id", nullable=True),
+        fk_index("attendance", "created_by_id", nullable=True),
+        fk_index("attendance", "updated_by_id", nullable=True),
         UniqueConstraint("lesson_id", "student_id"),
         school_fk("lesson_id", "lessons", ondelete="CASCADE"),
         school_fk("student_id", "persons", ondelete="CASCADE"),
@@ -749,6 +782,8 @@ class Attendance(Base):
 class Mark(Base):
     __tablename__ = "marks"
     __table_args__ = (
+        fk_index("marks", "created_by_id", nullable=True),
+        fk_index("marks", "updated_by_id", nullable=True),
         UniqueConstraint("id", "school_id"),
         CheckConstraint("value >= 1 AND value <= 5", name="value"),
         CheckConstraint("weight >= 1 AND weight <= 10", name="weight"),
@@ -781,6 +816,11 @@ class FinalMark(Base):
 
     __tablename__ = "final_marks"
     __table_args__ = (
+        fk_index("final_marks", "subject_id"),
+        fk_index("final_marks", "year_id"),
+        fk_index("final_marks", "period_id", nullable=True),
+        fk_index("final_marks", "created_by_id", nullable=True),
+        fk_index("final_marks", "updated_by_id", nullable=True),
         CheckConstraint(
             "(value IS NOT NULL AND value >= 1 AND value <= 5 AND special IS NULL) OR "
             "(value IS NULL AND special IS NOT NULL)",
@@ -843,6 +883,7 @@ class News(Base):
 
     __tablename__ = "news"
     __table_args__ = (
+        fk_index("news", "author_id"),
         UniqueConstraint("id", "school_id"),
         CheckConstraint(
             "(kind = 'class_event' AND class_id IS NOT NULL) OR "
@@ -871,6 +912,7 @@ class NewsReceipt(Base):
 
     __tablename__ = "news_receipts"
     __table_args__ = (
+        fk_index("news_receipts", "person_id"),
         school_fk("news_id", "news", ondelete="CASCADE"),
         school_fk("person_id", "persons", ondelete="CASCADE"),
     )
@@ -927,7 +969,18 @@ class OutboxMessage(Base):
 
     __tablename__ = "outbox"
     __table_args__ = (
-        Index("ix_outbox_due", "status", "not_before"),
+        # The worker's claim (pending rows and expired leases) in its (not_before, id) order.
+        # Partial: its size follows the rows waiting, not the rows ever queued.
+        Index(
+            "ix_outbox_claim",
+            "not_before",
+            "id",
+            postgresql_where=text("status IN ('pending', 'sending')"),
+            sqlite_where=text("status IN ('pending', 'sending')"),
+        ),
+        # Retention (notifications/retention.py) and the admin's newest dead letters.
+        Index("ix_outbox_school_id_created_at", "school_id", "created_at"),
+        fk_index("outbox", "merged_into_id", nullable=True),
         school_fk("recipient_person_id", "persons", ondelete="CASCADE"),
         CheckConstraint("attempts >= 0", name="attempts"),
     )
@@ -1012,6 +1065,9 @@ class ControlWork(Base):
 
     __tablename__ = "control_works"
     __table_args__ = (
+        fk_index("control_works", "subject_id"),
+        fk_index("control_works", "created_by_id", nullable=True),
+        fk_index("control_works", "agreed_by_id", nullable=True),
         UniqueConstraint("class_id", "subject_id", "date"),
         school_fk("class_id", "classes", ondelete="CASCADE"),
         school_fk("subject_id", "subjects", ondelete="CASCADE"),
@@ -1038,6 +1094,8 @@ class JournalCheck(Base):
 
     __tablename__ = "journal_checks"
     __table_args__ = (
+        fk_index("journal_checks", "subject_id", nullable=True),
+        fk_index("journal_checks", "checked_by_id"),
         school_fk("class_id", "classes", ondelete="CASCADE"),
         school_fk("subject_id", "subjects", ondelete="CASCADE"),
         school_fk("teacher_id", "persons", ondelete="CASCADE"),
