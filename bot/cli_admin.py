@@ -1,5 +1,5 @@
 """School office commands of ``python -m bot``: import, report, backup, restore, year,
-templates, retention.
+templates, retention, outbox-retention.
 
 ``add_commands(subparsers)`` adds them to the main parser; each sets ``admin_handler``, a
 function ``(args, settings) -> exit code`` that runs the command (it calls ``asyncio.run``
@@ -294,6 +294,55 @@ def cmd_retention(args: argparse.Namespace, settings: HasDatabaseUrl) -> int:
     return _with_session(settings, args.school, work)
 
 
+def cmd_outbox_retention(args: argparse.Namespace, settings: HasDatabaseUrl) -> int:
+    """Delivered, failed and cancelled alerts past retention (notifications/retention.py):
+    listed per school, deleted in batches with --purge. The scheduler runs it daily."""
+    from sqlalchemy import select
+
+    from notifications.retention import DEFAULT_BATCH, purge_delivered
+    from services.db import make_engine, make_session_factory
+    from services.models import School, utcnow
+
+    days = args.margin_days
+    if days is None:
+        days = int(getattr(settings, "outbox_retention_margin_days", 92))
+
+    async def run() -> int:
+        engine = make_engine(settings.database_url)
+        try:
+            factory = make_session_factory(engine)
+            school_ids = None
+            if args.school:
+                async with factory() as session:
+                    found = await session.scalar(
+                        select(School.id).where(School.code == args.school)
+                    )
+                if found is None:
+                    print(f"error: no school {args.school}", file=sys.stderr)
+                    return EXIT_FAILED
+                school_ids = [found]
+            done = await purge_delivered(
+                factory,
+                utcnow(),
+                margin=dt.timedelta(days=days),
+                batch=args.batch or DEFAULT_BATCH,
+                school_ids=school_ids,
+                dry_run=not args.purge,
+                source="cli",
+            )
+        finally:
+            await engine.dispose()
+        for r in done:
+            print(f"{r.school_code}\t{r.year}\tbefore={r.before.isoformat()}\trows={r.rows}")
+        if not done:
+            print("nothing past retention")
+        elif not args.purge:
+            print("dry run: add --purge to delete", file=sys.stderr)
+        return EXIT_OK
+
+    return asyncio.run(run())
+
+
 # --------------------------------------------------------------------------- parser
 
 
@@ -374,3 +423,17 @@ def add_commands(subparsers: Any) -> None:
     p.add_argument("--purge", action="store_true")
     school(p)
     p.set_defaults(admin_handler=cmd_retention)
+
+    p = subparsers.add_parser(
+        "outbox-retention", help="list (or --purge) delivered alerts past retention"
+    )
+    p.add_argument("--purge", action="store_true")
+    p.add_argument(
+        "--margin-days",
+        type=int,
+        default=None,
+        help="days kept after the school year's end (default: OUTBOX_RETENTION_MARGIN_DAYS)",
+    )
+    p.add_argument("--batch", type=int, default=None, help="rows per statement (5000)")
+    school(p)
+    p.set_defaults(admin_handler=cmd_outbox_retention)

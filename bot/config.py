@@ -72,6 +72,11 @@ class Settings(BaseSettings):
     backup_at: dt.time = Field(default=dt.time(2, 30), alias="BACKUP_AT")
     backup_keep_daily: int = Field(default=7, alias="BACKUP_KEEP_DAILY", ge=1, le=366)
     backup_keep_weekly: int = Field(default=5, alias="BACKUP_KEEP_WEEKLY", ge=0, le=520)
+    # Delivered, failed and cancelled alerts are deleted this many days after the end of the
+    # school year they were queued in (notifications/retention.py), daily at 03:30.
+    outbox_retention_margin_days: int = Field(
+        default=92, alias="OUTBOX_RETENTION_MARGIN_DAYS", ge=0, le=3660
+    )
     # How long issued one-time passwords and invite links stay valid.
     credential_ttl_days: int = Field(default=7, alias="CREDENTIAL_TTL_DAYS", ge=1, le=90)
     # For tests and demonstrations only: the process's clock starts at this moment (ISO 8601

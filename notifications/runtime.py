@@ -75,10 +75,16 @@ class Runtime:
 def daily_tasks(
     settings: Any, session_factory: async_sessionmaker[AsyncSession]
 ) -> tuple[DailyTask, ...]:
-    """Dated lessons kept two weeks ahead of the timetable; the nightly backup, when BACKUP_DIR
-    is set (seed 002 §5.1.7: more than one medium)."""
+    """Dated lessons kept two weeks ahead of the timetable; finished alerts past retention
+    deleted (notifications/retention.py); the nightly backup, when BACKUP_DIR is set (seed 002
+    §5.1.7: more than one medium)."""
     tz = _setting(settings, "default_timezone", "Europe/Moscow")
     tasks = [DailyTask("lessons", dt.time(1, 0), tz, _lessons_ahead(session_factory, tz))]
+    tasks.append(
+        DailyTask(
+            "outbox_retention", dt.time(3, 30), tz, _outbox_retention(session_factory, settings)
+        )
+    )
     directory = getattr(settings, "backup_dir", None)
     if not directory:
         return tuple(tasks)
@@ -100,6 +106,20 @@ def daily_tasks(
         DailyTask("backup", _setting(settings, "backup_at", dt.time(2, 30)), tz, nightly_backup)
     )
     return tuple(tasks)
+
+
+def _outbox_retention(
+    session_factory: async_sessionmaker[AsyncSession], settings: Any
+) -> Callable[[], Awaitable[Any]]:
+    async def run() -> Any:
+        from notifications.retention import purge_delivered
+        from services.models import utcnow
+
+        days = int(_setting(settings, "outbox_retention_margin_days", 92))
+        done = await purge_delivered(session_factory, utcnow(), margin=dt.timedelta(days=days))
+        return sum(r.rows for r in done)
+
+    return run
 
 
 def _lessons_ahead(

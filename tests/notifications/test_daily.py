@@ -58,7 +58,7 @@ async def test_nightly_backup_writes_to_every_medium(
         BACKUP_MIRRORS=str(tmp_path / "usb"),
     )
     plain = daily_tasks(Settings(_env_file=None), session_factory)
-    assert [t.name for t in plain] == ["lessons"]
+    assert [t.name for t in plain] == ["lessons", "outbox_retention"]
     tasks = tuple(t for t in daily_tasks(settings, session_factory) if t.name == "backup")
     assert len(tasks) == 1
     await run_daily(session_factory, tasks, at_msk(20, 2, 35), "a")
