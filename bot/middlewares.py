@@ -106,10 +106,11 @@ class IdentityMiddleware(BaseMiddleware):
         session: AsyncSession | None = data.get("session")
         actor = None
         if user is not None and session is not None and not user.is_bot:
+            # One statement; the actor's school stays in the session for the whole update
+            # (``session.get(School, ...)`` reads no more), and so does the transaction: a
+            # read begins no write on SQLite, and on PostgreSQL a rollback here would cost the
+            # update a ROLLBACK, a BEGIN and a connection check-out more.
             actor = await resolve_actor(session, Messenger.TELEGRAM, str(user.id))
-            # Reading the identity must not hold a transaction open (SQLite write locks).
-            if session.in_transaction():
-                await session.rollback()
         lang = pick_lang(
             actor.language if actor is not None else None,
             user.language_code if user is not None else None,

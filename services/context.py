@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import and_, event, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
 from services import audit, policy
 from services.enums import Role
 from services.identity import Actor
-from services.models import Enrolment, MessengerBinding, Person, SchoolClass
+from services.models import Enrolment, Guardianship, MessengerBinding, Person, SchoolClass
 
 # When a person has several roles, the one the chat starts in.
 ROLE_PRIORITY = (
@@ -53,23 +54,61 @@ async def _binding(session: AsyncSession, actor: Actor) -> MessengerBinding | No
     )
 
 
+# Per session (one update in the bot): the chat context and the family's students are read
+# once however many views and checks ask for them; a commit or rollback forgets them.
+CACHE = "schoolbot.chat_context"
+
+
+def _cache(session: AsyncSession) -> dict[tuple[object, ...], object]:
+    cache: dict[tuple[object, ...], object] = session.info.setdefault(CACHE, {})
+    return cache
+
+
+def forget(session: AsyncSession) -> None:
+    """Drop what this session remembers of chat contexts (after a change to them)."""
+    session.info.pop(CACHE, None)
+
+
+@event.listens_for(Session, "after_commit")
+@event.listens_for(Session, "after_rollback")
+def _forget_on_transaction_end(session: Session) -> None:
+    session.info.pop(CACHE, None)
+
+
 async def family_students(session: AsyncSession, actor: Actor) -> list[StudentRef]:
-    """The students this person sees as family (their children, or themself), by name."""
-    ids = await policy.children_of(session, actor)
-    if not ids:
-        return []
-    people = (await session.scalars(select(Person).where(Person.id.in_(ids)))).all()
-    classes = dict(
-        (
-            await session.execute(
-                select(Enrolment.student_id, SchoolClass.name)
-                .join(SchoolClass, SchoolClass.id == Enrolment.class_id)
-                .where(Enrolment.student_id.in_(ids), Enrolment.left_on.is_(None))
+    """The students this person sees as family (their children, or themself), by name.
+
+    The same students as :func:`services.policy.children_of`, read with their names and
+    current classes in one statement."""
+    key = ("students", actor.account_id, actor.person_id, actor.roles)
+    cache = _cache(session)
+    cached = cache.get(key)
+    if isinstance(cached, tuple):
+        return list(cached)
+    who = []
+    if actor.has(Role.STUDENT):
+        who.append(Person.id == actor.person_id)
+    if actor.has(Role.PARENT, Role.TRUSTED):
+        who.append(
+            Person.id.in_(
+                select(Guardianship.student_id).where(Guardianship.guardian_id == actor.person_id)
             )
-        ).all()
-    )
-    refs = [StudentRef(p.id, f"{p.last_name} {p.first_name}", classes.get(p.id)) for p in people]
-    return sorted(refs, key=lambda r: r.name)
+        )
+    refs: dict[int, StudentRef] = {}
+    if who:
+        rows = await session.execute(
+            select(Person.id, Person.last_name, Person.first_name, SchoolClass.name)
+            .outerjoin(
+                Enrolment, and_(Enrolment.student_id == Person.id, Enrolment.left_on.is_(None))
+            )
+            .outerjoin(SchoolClass, SchoolClass.id == Enrolment.class_id)
+            .where(or_(*who))
+        )
+        for person_id, last, first, class_name in rows:
+            refs[person_id] = StudentRef(person_id, f"{last} {first}", class_name)
+    result = sorted(refs.values(), key=lambda r: r.name)
+    cache[key] = tuple(result)
+    return result
 
 
 def ordered_roles(actor: Actor) -> tuple[Role, ...]:
@@ -77,6 +116,11 @@ def ordered_roles(actor: Actor) -> tuple[Role, ...]:
 
 
 async def chat_context(session: AsyncSession, actor: Actor) -> ChatContext:
+    key = ("context", actor.account_id, actor.person_id, actor.roles)
+    cache = _cache(session)
+    cached = cache.get(key)
+    if isinstance(cached, ChatContext):
+        return cached
     roles = ordered_roles(actor)
     binding = await _binding(session, actor)
     role = binding.active_role if binding is not None else None
@@ -85,7 +129,9 @@ async def chat_context(session: AsyncSession, actor: Actor) -> ChatContext:
     students = tuple(await family_students(session, actor))
     chosen = binding.active_student_id if binding is not None else None
     student = next((s for s in students if s.id == chosen), students[0] if students else None)
-    return ChatContext(role=role, roles=roles, student=student, students=students)
+    context = ChatContext(role=role, roles=roles, student=student, students=students)
+    cache[key] = context
+    return context
 
 
 async def set_role(session: AsyncSession, actor: Actor, role: Role) -> ChatContext:
@@ -103,6 +149,7 @@ async def set_role(session: AsyncSession, actor: Actor, role: Role) -> ChatConte
             after={"role": role},
         )
         await session.commit()
+    forget(session)
     return await chat_context(session, actor)
 
 
@@ -114,6 +161,7 @@ async def set_student(session: AsyncSession, actor: Actor, student_id: int) -> C
     if binding is not None and binding.active_student_id != student_id:
         binding.active_student_id = student_id
         await session.commit()
+    forget(session)
     return await chat_context(session, actor)
 
 
