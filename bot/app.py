@@ -8,7 +8,7 @@ import signal
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from aiogram import Bot, Dispatcher
+from aiogram import Bot, Dispatcher, methods, types
 from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
@@ -19,7 +19,7 @@ from aiogram.fsm.storage.redis import RedisStorage
 from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot import limits, retry
+from bot import lazy_types, limits, retry
 from bot.commands import set_default_commands
 from bot.config import Settings
 from bot.logging import register_secret
@@ -35,6 +35,19 @@ from services.redis_link import create_redis as create_redis_client
 from services.throttle import DatabaseThrottle, RedisThrottle
 
 log = logging.getLogger(__name__)
+
+# Built before polling (bot/lazy_types.py): what every update reads or sends.
+PREBUILT_TYPES = (
+    types.Update,
+    methods.GetUpdates,
+    methods.SendMessage,
+    methods.EditMessageText,
+    methods.EditMessageReplyMarkup,
+    methods.AnswerCallbackQuery,
+    methods.DeleteMessage,
+    methods.SendDocument,
+    methods.SendPhoto,
+)
 
 FSM_KEY_PREFIX = "schoolbot:fsm"
 FSM_TTL_SECONDS = 7 * 24 * 3600
@@ -195,6 +208,7 @@ async def run_polling(settings: Settings) -> None:
             await upgrade(engine)
             bot = create_bot(settings)
             dp = create_dispatcher(settings, make_session_factory(engine))
+            lazy_types.build(*PREBUILT_TYPES)
             me = await bot.get_me()
             if me.username:
                 dp["bot_username"] = me.username

@@ -1,7 +1,8 @@
 """Charts as PNG bytes (matplotlib, Agg backend): readable on a phone screen.
 
 The caller passes every label already translated; nothing here knows a language or a messenger.
-DejaVu Sans (matplotlib's default font) has Cyrillic.
+DejaVu Sans (matplotlib's default font) has Cyrillic. matplotlib (with numpy and PIL, ~45 MB
+of the bot's memory) is imported when the first chart is drawn, not when the bot starts.
 """
 
 from __future__ import annotations
@@ -11,12 +12,6 @@ import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-
-import matplotlib
-
-matplotlib.use("Agg")
-
-from matplotlib.figure import Figure
 
 # Bar colours by the projected mark: red, orange, green-yellow, green.
 MARK_COLOURS = {2: "#d9534f", 3: "#f0ad4e", 4: "#8bc34a", 5: "#2e7d32"}
@@ -42,6 +37,11 @@ def marks_chart_png(
 ) -> bytes:
     """A horizontal bar chart of weighted averages by subject, coloured by the projected
     mark, with the school's thresholds as dashed lines. Large fonts, one plot."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib.figure import Figure
+
     rows = list(bars)[::-1]  # first subject on top
     height = max(4.0, 1.2 + 0.75 * len(rows))
     fig = Figure(figsize=(9, height), dpi=110)
