@@ -1,7 +1,8 @@
 """Scheduled jobs over a generated region (bench.region): time, SQL statements and loop lag.
 
     python -m bench.jobs_bench --url postgresql+asyncpg://postgres@127.0.0.1:5432/region_30k \\
-        [--jobs weekly_summary,fill_reminder] [--before <git revision>] [--rounds 1]
+        [--jobs weekly_summary,fill_reminder] [--before <git revision>] [--rounds 1] \\
+        [--batch 10] [--separate]
 
 Each job runs once over the whole region the way the scheduler's tick runs it
 (``notifications.jobs.run_due`` with only that job), at the moment it is due around Monday
@@ -10,7 +11,8 @@ Each job runs once over the whole region the way the scheduler's tick runs it
 * ``homework_tomorrow``: Monday 18:00 (Tuesday's homework); every other parent opted in;
 * ``weekly_summary``: Sunday 29 November 18:00 (the week 23–29 November);
 * ``fill_reminder``: Monday 19:00, ``unfilled_report``: Monday 20:00 (the school's deadline);
-* ``monthly_activity``: Tuesday 1 December 09:00 (November's activity);
+* ``monthly_activity``: Tuesday 1 December 09:00 (November's activity); each school's deputy
+  made an administrator (the report's recipient) and every third account seen in November;
 * ``lessons_ahead``: the daily task keeping dated lessons two weeks ahead (01:00).
 
 Nothing is left behind in the shared region: every run happens inside one transaction on one
@@ -22,6 +24,9 @@ Measured per run: wall time, SQL statements (a ``before_cursor_execute`` listene
 run, outbox rows queued, and the event loop's lag — a probe coroutine sleeping 5 ms in a loop
 beside the job reports how late it woke up (max and p99): a bot sharing the loop would answer
 that much later.
+
+``--separate`` also runs each job in a child process, the way ``python -m bot scheduler`` runs
+the jobs apart from the bot, and probes this process's loop meanwhile.
 
 ``--before REV`` also runs the jobs of an older revision (``notifications/jobs.py`` taken from
 git) interleaved with the current ones, round by round, and checks that both queue the same
@@ -131,6 +136,21 @@ def load_before(rev: str) -> ModuleType:
 async def prepare(conn: AsyncConnection, job: str) -> None:
     # Generated schools are "created" when the region was generated, after the slots.
     await conn.execute(text("UPDATE schools SET created_at = '2026-09-01 00:00+00'"))
+    if job == "monthly_activity":
+        # Generated regions have no administrators and nobody seen: make the report non-empty.
+        await conn.execute(
+            text(
+                "INSERT INTO role_grants (school_id, person_id, role, granted_at) "
+                "SELECT school_id, person_id, 'admin', now() FROM role_grants "
+                "WHERE role = 'deputy' ON CONFLICT DO NOTHING"
+            )
+        )
+        await conn.execute(
+            text(
+                "UPDATE accounts SET last_seen_at = '2026-11-15 10:00+00' "
+                "WHERE id % 3 = 0 AND last_seen_at IS NULL"
+            )
+        )
     if job == "homework_tomorrow":
         await conn.execute(
             text(
@@ -245,6 +265,24 @@ async def measure(
             await outer.rollback()
 
 
+async def measure_separate(url: str, job: str, batch: int | None) -> dict[str, Any]:
+    """The job in a child process (as ``python -m bot scheduler`` runs it) while this process's
+    loop only runs the probe: the lag a bot beside a scheduler process would see."""
+    command = [sys.executable, "-m", "bench.jobs_bench", "--url", url, "--jobs", job, "--child"]
+    if batch is not None:
+        command += ["--batch", str(batch)]
+    probe = LagProbe()
+    probing = asyncio.create_task(probe.run())
+    child = await asyncio.create_subprocess_exec(*command, cwd=ROOT, stdout=asyncio.subprocess.PIPE)
+    out, _ = await child.communicate()
+    probe.stop()
+    await probing
+    result: dict[str, Any] = json.loads(out.decode().strip().splitlines()[-1])
+    result["lag_in_job_process_max_ms"] = result.pop("lag_max_ms")
+    result["lag_in_job_process_p99_ms"] = result.pop("lag_p99_ms")
+    return {**result, **probe.summary()}
+
+
 async def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--url", required=True)
@@ -254,6 +292,12 @@ async def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--batch", type=int, default=None, help="schools per transaction (default: the job's)"
     )
+    parser.add_argument(
+        "--separate",
+        action="store_true",
+        help="also run each job in a child process and probe this process's loop meanwhile",
+    )
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     names = [n for n in args.jobs.split(",") if n]
     for name in names:
@@ -266,6 +310,14 @@ async def main(argv: list[str] | None = None) -> None:
     counter = Counter()
     event.listen(engine.sync_engine, "before_cursor_execute", counter.before)
     results: dict[str, dict[str, list[dict[str, Any]]]] = {}
+    if args.child:
+        try:
+            print(json.dumps(await measure(engine, counter, jobs, names[0], False, args.batch)))
+        finally:
+            await engine.dispose()
+        return
+    if args.separate:
+        variants.append(("process", None))
     try:
         async with engine.connect() as conn:
             students = await conn.scalar(
@@ -281,9 +333,12 @@ async def main(argv: list[str] | None = None) -> None:
                 for label, module in order:
                     if name == "lessons_ahead" and label == "before":
                         continue  # not in notifications/jobs.py: the same code both times
-                    r = await measure(
-                        engine, counter, module, name, args.before is not None, args.batch
-                    )
+                    if label == "process":
+                        r = await measure_separate(args.url, name, args.batch)
+                    else:
+                        r = await measure(
+                            engine, counter, module, name, args.before is not None, args.batch
+                        )
                     results.setdefault(name, {}).setdefault(label, []).append(r)
                     print(f"{name:18} {label:6} {json.dumps(r)}", flush=True)
         summary: dict[str, Any] = {

@@ -18,12 +18,12 @@ import asyncio
 import datetime as dt
 import logging
 from collections import defaultdict
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Result, Table, and_, bindparam, func, or_, select, update
+from sqlalchemy import Table, and_, bindparam, case, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -83,14 +83,15 @@ def _names(rows: Any) -> dict[int, str]:
     return {pid: f"{first} {last}" for pid, first, last in rows}
 
 
-async def _person_names(session: AsyncSession, ids: Any) -> dict[int, str]:
-    """Names of the persons ``ids`` (a collection, or a subquery of ids)."""
+async def _person_names(session: AsyncSession, school_ids: list[int], ids: Any) -> dict[int, str]:
+    """Names of the persons ``ids`` (a collection, or a subquery of ids) of the schools."""
     return _names(
-        (
-            await session.execute(
-                select(Person.id, Person.first_name, Person.last_name).where(Person.id.in_(ids))
-            )
-        ).all()
+        await _rows(
+            session,
+            select(Person.id, Person.first_name, Person.last_name).where(
+                Person.school_id.in_(school_ids), Person.id.in_(ids)
+            ),
+        )
     )
 
 
@@ -104,7 +105,8 @@ async def _family(
     """School → guardian → children: parents, and trusted persons allowed ``scope``."""
     out: dict[int, dict[int, list[int]]] = defaultdict(lambda: defaultdict(list))
     async for school_id, gid, sid, kind, perms in _paced(
-        await session.execute(
+        await _rows(
+            session,
             select(
                 Guardianship.school_id,
                 Guardianship.guardian_id,
@@ -113,7 +115,7 @@ async def _family(
                 Guardianship.permissions,
             )
             .where(Guardianship.school_id.in_(school_ids))
-            .order_by(Guardianship.id)
+            .order_by(Guardianship.id),
         )
     ):
         if kind == GuardianKind.PARENT or scope in (perms or []):
@@ -136,15 +138,23 @@ async def _enqueue(
     session: AsyncSession, alerts: dict[int, list[dict[str, Any]]], now: dt.datetime
 ) -> dict[int, int]:
     """Queue the batch's alerts together (a statement per 500 rows); the count per school."""
-    await outbox.enqueue_many(
-        session, [row for rows in alerts.values() for row in rows], not_before=now
-    )
+    queue = [row for rows in alerts.values() for row in rows]
+    for start in range(0, len(queue), 500):
+        await outbox.enqueue_many(session, queue[start : start + 500], not_before=now)
+        await _pause()
     return {school_id: len(rows) for school_id, rows in alerts.items()}
 
 
-async def _paced(result: Result[Any], every: int = 2000) -> AsyncIterator[Any]:
-    """A result's rows, letting the event loop run every ``every`` rows."""
-    for i, row in enumerate(result.all()):
+async def _rows(session: AsyncSession, statement: Any) -> Sequence[Any]:
+    """A query's rows through the session's connection: plain rows, without the ORM's
+    per-row loading (several times faster for the tens of thousands of rows a batch reads)."""
+    connection = await session.connection()
+    return (await connection.execute(statement)).all()
+
+
+async def _paced(rows: Iterable[Any], every: int = 2000) -> AsyncIterator[Any]:
+    """A result's rows (or any items), letting the event loop run every ``every`` of them."""
+    for i, row in enumerate(rows):
         if i % every == every - 1:
             await _pause()
         yield row
@@ -170,9 +180,7 @@ async def homework_tomorrow(
         NotificationPrefs.school_id.in_(ids), NotificationPrefs.homework_tomorrow.is_(True)
     )
     opted: dict[int, list[int]] = defaultdict(list)  # school → persons
-    for pid, school_id in (
-        await session.execute(opted_q.add_columns(NotificationPrefs.school_id))
-    ).all():
+    for pid, school_id in await _rows(session, opted_q.add_columns(NotificationPrefs.school_id)):
         opted[school_id].append(pid)
     if not opted:
         return {}
@@ -198,6 +206,7 @@ async def homework_tomorrow(
         return {}
     names = await _person_names(
         session,
+        ids,
         select(Guardianship.student_id)
         .where(Guardianship.school_id.in_(ids))
         .union(select(RoleGrant.person_id).where(RoleGrant.person_id.in_(opted_q))),
@@ -206,63 +215,61 @@ async def homework_tomorrow(
     enrol = {
         sid: cid
         for sid, cid in (
-            await session.execute(
+            await _rows(
+                session,
                 select(Enrolment.student_id, Enrolment.class_id).where(
                     Enrolment.school_id.in_(ids), _enrolled_on(tomorrow)
-                )
+                ),
             )
-        ).all()
+        )
         if sid in all_children
     }
     groups: dict[int, set[int]] = defaultdict(set)
-    for sid, gid in (
-        await session.execute(
-            select(SubgroupMember.student_id, SubgroupMember.subgroup_id).where(
-                SubgroupMember.school_id.in_(ids)
-            )
-        )
-    ).all():
+    for sid, gid in await _rows(
+        session,
+        select(SubgroupMember.student_id, SubgroupMember.subgroup_id).where(
+            SubgroupMember.school_id.in_(ids)
+        ),
+    ):
         groups[sid].add(gid)
     classes = set(enrol.values())
     lessons_of: dict[int, list[tuple[int | None, int, str]]] = defaultdict(list)
-    for class_id, subgroup_id, subject_id, subject in (
-        await session.execute(
-            select(Lesson.class_id, Lesson.subgroup_id, Lesson.subject_id, Subject.name)
-            .join(Subject, Subject.id == Lesson.subject_id)
-            .where(
-                Lesson.class_id.in_(_classes_of(ids)),
-                Lesson.date == tomorrow,
-                Lesson.is_cancelled.is_(False),
-            )
-            .order_by(Lesson.lesson_number, Lesson.id)
+    for class_id, subgroup_id, subject_id, subject in await _rows(
+        session,
+        select(Lesson.class_id, Lesson.subgroup_id, Lesson.subject_id, Subject.name)
+        .join(Subject, Subject.id == Lesson.subject_id)
+        .where(
+            Lesson.class_id.in_(_classes_of(ids)),
+            Lesson.date == tomorrow,
+            Lesson.is_cancelled.is_(False),
         )
-    ).all():
+        .order_by(Lesson.lesson_number, Lesson.id),
+    ):
         if class_id in classes:
             lessons_of[class_id].append((subgroup_id, subject_id, subject))
     # homework: due tomorrow, or set at the latest earlier lesson of the class and subject
     pairs = {(cid, subj) for cid, ls in lessons_of.items() for _, subj, _ in ls}
     texts: dict[tuple[int, int], list[tuple[int | None, str]]] = defaultdict(list)
     if pairs:
-        hw_rows = (
-            await session.execute(
-                select(
-                    Lesson.class_id,
-                    Lesson.subject_id,
-                    Lesson.date,
-                    Homework.student_id,
-                    Homework.text,
-                    Homework.due_date,
-                )
-                .join(Homework, Homework.lesson_id == Lesson.id)
-                .where(
-                    Lesson.class_id.in_(_classes_of(ids)),
-                    Lesson.date < tomorrow,
-                    Lesson.date >= tomorrow - dt.timedelta(days=21),
-                    or_(Homework.due_date.is_(None), Homework.due_date == tomorrow),
-                )
-                .order_by(Lesson.date, Lesson.lesson_number, Homework.id)
+        hw_rows = await _rows(
+            session,
+            select(
+                Lesson.class_id,
+                Lesson.subject_id,
+                Lesson.date,
+                Homework.student_id,
+                Homework.text,
+                Homework.due_date,
             )
-        ).all()
+            .join(Homework, Homework.lesson_id == Lesson.id)
+            .where(
+                Lesson.class_id.in_(_classes_of(ids)),
+                Lesson.date < tomorrow,
+                Lesson.date >= tomorrow - dt.timedelta(days=21),
+                or_(Homework.due_date.is_(None), Homework.due_date == tomorrow),
+            )
+            .order_by(Lesson.date, Lesson.lesson_number, Homework.id),
+        )
         latest: dict[tuple[int, int], dt.date] = {}
         for cid, subj, date, _, _, due in hw_rows:
             if due is None:
@@ -275,7 +282,7 @@ async def homework_tomorrow(
     alerts: dict[int, list[dict[str, Any]]] = {}
     for school_id, by_person in children_of.items():
         rows = []
-        for pid, children in by_person.items():
+        async for pid, children in _paced(by_person.items(), 500):
             payload_children = []
             for child in children:
                 child_class = enrol.get(child)
@@ -333,17 +340,18 @@ async def weekly_summary(
     if not children:
         return {}
     names = await _person_names(
-        session, select(Guardianship.student_id).where(Guardianship.school_id.in_(ids))
+        session, ids, select(Guardianship.student_id).where(Guardianship.school_id.in_(ids))
     )
     week = and_(Lesson.class_id.in_(_classes_of(ids)), Lesson.date >= monday, Lesson.date <= sunday)
     marks: dict[int, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
     async for sid, value, subject in _paced(
-        await session.execute(
+        await _rows(
+            session,
             select(Mark.student_id, Mark.value, Subject.name)
             .join(Lesson, Lesson.id == Mark.lesson_id)
             .join(Subject, Subject.id == Lesson.subject_id)
             .where(week)
-            .order_by(Subject.name, Lesson.date, Lesson.lesson_number, Mark.id)
+            .order_by(Subject.name, Lesson.date, Lesson.lesson_number, Mark.id),
         )
     ):
         if sid in children:
@@ -351,10 +359,11 @@ async def weekly_summary(
     absent: dict[int, int] = defaultdict(int)
     late: dict[int, int] = defaultdict(int)
     async for sid, code in _paced(
-        await session.execute(
+        await _rows(
+            session,
             select(Attendance.student_id, Attendance.code)
             .join(Lesson, Lesson.id == Attendance.lesson_id)
-            .where(week)
+            .where(week),
         )
     ):
         if sid not in children:
@@ -366,7 +375,7 @@ async def weekly_summary(
     alerts: dict[int, list[dict[str, Any]]] = {}
     for school_id, by_guardian in family.items():
         rows = []
-        for gid, cs in by_guardian.items():
+        async for gid, cs in _paced(by_guardian.items(), 500):
             payload = {
                 "date_from": monday.isoformat(),
                 "date_to": sunday.isoformat(),
@@ -452,7 +461,7 @@ async def unfilled_lessons(
         subject,
         sub_teacher,
         with_hw,
-    ) in (await session.execute(q)).all():
+    ) in await _rows(session, q):
         missing = []
         if taken_at is None:
             missing.append("attendance")
@@ -526,16 +535,15 @@ async def unfilled_report(
     if not unfilled:
         return {}
     names = await _person_names(
-        session, {i.teacher_id for items in unfilled.values() for i in items[:60]}
+        session, ids, {i.teacher_id for items in unfilled.values() for i in items[:60]}
     )
     deputies: dict[int, set[int]] = defaultdict(set)
-    for pid, school_id in (
-        await session.execute(
-            select(RoleGrant.person_id, RoleGrant.school_id).where(
-                RoleGrant.school_id.in_(ids), RoleGrant.role == Role.DEPUTY
-            )
-        )
-    ).all():
+    for pid, school_id in await _rows(
+        session,
+        select(RoleGrant.person_id, RoleGrant.school_id).where(
+            RoleGrant.school_id.in_(ids), RoleGrant.role == Role.DEPUTY
+        ),
+    ):
         deputies[school_id].add(pid)
     alerts: dict[int, list[dict[str, Any]]] = {}
     for school in schools:
@@ -602,42 +610,74 @@ async def _monthly_activity(
     tz = ZoneInfo(zone)
     start = dt.datetime.combine(first, dt.time(0), tzinfo=tz).astimezone(dt.UTC)
     end = dt.datetime.combine(day.replace(day=1), dt.time(0), tzinfo=tz).astimezone(dt.UTC)
-    accounts: dict[int, list[tuple[int, int, dt.datetime | None]]] = defaultdict(list)
-    async for school_id, account_id, pid, seen in _paced(
-        await session.execute(
-            select(Account.school_id, Account.id, Account.person_id, Account.last_seen_at).where(
-                Account.school_id.in_(ids)
-            )
+    # Accounts, live bindings and activity counted by the database, per school and per role.
+    active = case((and_(Account.last_seen_at >= start, Account.last_seen_at < end), 1), else_=0)
+    totals = {
+        school_id: (int(n), int(act or 0))
+        for school_id, n, act in await _rows(
+            session,
+            select(Account.school_id, func.count(), func.sum(active))
+            .where(Account.school_id.in_(ids))
+            .group_by(Account.school_id),
         )
+    }
+    bound = {
+        school_id: int(n)
+        for school_id, n in await _rows(
+            session,
+            select(
+                MessengerBinding.school_id, func.count(func.distinct(MessengerBinding.account_id))
+            )
+            .where(MessengerBinding.school_id.in_(ids), MessengerBinding.ended_at.is_(None))
+            .group_by(MessengerBinding.school_id),
+        )
+    }
+    roles: dict[int, dict[str, dict[str, int]]] = defaultdict(dict)
+    for school_id, role, n, n_bound, n_active in await _rows(
+        session,
+        select(
+            Account.school_id,
+            RoleGrant.role,
+            func.count(),
+            func.count(MessengerBinding.account_id),
+            func.sum(active),
+        )
+        .join(
+            RoleGrant,
+            and_(
+                RoleGrant.person_id == Account.person_id, RoleGrant.school_id == Account.school_id
+            ),
+        )
+        .outerjoin(
+            MessengerBinding,
+            and_(
+                MessengerBinding.account_id == Account.id,
+                MessengerBinding.school_id == Account.school_id,
+                MessengerBinding.ended_at.is_(None),
+            ),
+        )
+        .where(Account.school_id.in_(ids))
+        .group_by(Account.school_id, RoleGrant.role),
     ):
-        accounts[school_id].append((account_id, pid, seen))
-    bound: dict[int, set[int]] = defaultdict(set)
-    for school_id, account_id in (
-        await session.execute(
-            select(MessengerBinding.school_id, MessengerBinding.account_id).where(
-                MessengerBinding.school_id.in_(ids), MessengerBinding.ended_at.is_(None)
-            )
-        )
-    ).all():
-        bound[school_id].add(account_id)
-    roles: dict[int, set[str]] = defaultdict(set)
+        roles[school_id][str(getattr(role, "value", role))] = {
+            "accounts": int(n),
+            "bound": int(n_bound),
+            "active": int(n_active or 0),
+        }
     admins: dict[int, set[int]] = defaultdict(set)
-    async for school_id, pid, role in _paced(
-        await session.execute(
-            select(RoleGrant.school_id, RoleGrant.person_id, RoleGrant.role).where(
-                RoleGrant.school_id.in_(ids)
-            )
-        )
+    for school_id, pid in await _rows(
+        session,
+        select(RoleGrant.school_id, RoleGrant.person_id).where(
+            RoleGrant.school_id.in_(ids), RoleGrant.role == Role.ADMIN
+        ),
     ):
-        roles[pid].add(str(getattr(role, "value", role)))
-        if role == Role.ADMIN:
-            admins[school_id].add(pid)
+        admins[school_id].add(pid)
 
     async def counts(column: Any, *where: Any) -> dict[int, int]:
-        rows = await session.execute(
-            select(column, func.count()).where(column.in_(ids), *where).group_by(column)
+        rows = await _rows(
+            session, select(column, func.count()).where(column.in_(ids), *where).group_by(column)
         )
-        return {school_id: int(n) for school_id, n in rows.all()}
+        return {school_id: int(n) for school_id, n in rows}
 
     marks = await counts(Mark.school_id, Mark.created_at >= start, Mark.created_at < end)
     attendance = await counts(
@@ -665,20 +705,12 @@ async def _monthly_activity(
     alerts: dict[int, list[dict[str, Any]]] = {}
     for school in schools:
         sid = school.id
-        by_role: dict[str, dict[str, int]] = {}
-        active_total = 0
-        for account_id, pid, seen in accounts.get(sid, ()):
-            active = seen is not None and start <= seen < end
-            active_total += active
-            for role_name in roles.get(pid, ()):
-                c = by_role.setdefault(role_name, {"accounts": 0, "bound": 0, "active": 0})
-                c["accounts"] += 1
-                c["bound"] += account_id in bound[sid]
-                c["active"] += active
+        by_role = roles.get(sid, {})
+        accounts, active_total = totals.get(sid, (0, 0))
         payload = {
             "month": first.strftime("%m.%Y"),
-            "accounts": len(accounts.get(sid, ())),
-            "bound": len(bound.get(sid, ())),
+            "accounts": accounts,
+            "bound": bound.get(sid, 0),
             "active": active_total,
             "by_role": {r: by_role[r] for r in [x.value for x in Role] if r in by_role},
             "marks": marks.get(sid, 0),

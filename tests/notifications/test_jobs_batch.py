@@ -41,7 +41,7 @@ STATEMENTS = {
     "weekly_summary": 12,
     "fill_reminder": 8,
     "unfilled_report": 10,
-    "monthly_activity": 15,
+    "monthly_activity": 16,
 }
 
 
