@@ -63,6 +63,8 @@ JobFn = Callable[[AsyncSession, list[School], dt.date, dt.datetime], Awaitable[d
 # Schools per transaction: each batch commits on its own and the scheduler yields to the event
 # loop between batches (and between schools while building the alerts).
 BATCH_SCHOOLS = 10
+# Jobs that read a few rows per school (a day's lessons, counts) take bigger batches.
+LIGHT_BATCH = 50
 
 
 @dataclass(frozen=True)
@@ -449,7 +451,7 @@ async def unfilled_lessons(
         .order_by(Lesson.school_id, Lesson.lesson_number, SchoolClass.name, Lesson.id)
     )
     out: dict[int, list[Unfilled]] = defaultdict(list)
-    for (
+    async for (
         school_id,
         lesson_id,
         number,
@@ -461,7 +463,7 @@ async def unfilled_lessons(
         subject,
         sub_teacher,
         with_hw,
-    ) in await _rows(session, q):
+    ) in _paced(await _rows(session, q), 500):
         missing = []
         if taken_at is None:
             missing.append("attendance")
@@ -761,6 +763,7 @@ JOBS: tuple[JobSpec, ...] = (
         _working,
         fill_reminder,
         dt.timedelta(hours=1),
+        batch=LIGHT_BATCH,
     ),
     JobSpec(
         "unfilled_report",
@@ -768,6 +771,7 @@ JOBS: tuple[JobSpec, ...] = (
         _working,
         unfilled_report,
         dt.timedelta(hours=12),
+        batch=LIGHT_BATCH,
     ),
     JobSpec(
         "monthly_activity",
@@ -775,6 +779,7 @@ JOBS: tuple[JobSpec, ...] = (
         lambda s, c, d: d.day == 1,
         monthly_activity,
         dt.timedelta(days=7),
+        batch=LIGHT_BATCH,
     ),
 )
 
