@@ -5,12 +5,15 @@ teacher's day and a class's timetable. Each checks the access policy before it r
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import Select, and_, bindparam, case, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from services import policy
 from services.calendar import load_calendar
@@ -25,6 +28,7 @@ from services.models import (
     Enrolment,
     Guardianship,
     Homework,
+    HomeworkFile,
     Lesson,
     Mark,
     Person,
@@ -659,75 +663,58 @@ async def lesson_sheet(
     session: AsyncSession, actor: Actor, lesson_id: int, *, now: dt.datetime | None = None
 ) -> LessonSheet:
     """Everything a teacher's lesson screen shows: the roster with attendance, announced
-    absences and marks, topic, homework, and whether (and why not) it can be changed now."""
+    absences and marks, topic, homework, and whether (and why not) it can be changed now.
+
+    A fixed number of statements whatever the class's size (five for the lesson's own
+    teacher): the lesson with everything it points at, the access check, the roster with its
+    attendance and marks, the announced absences, the homework with its files; the school's
+    calendar only when the edit window is to be checked, who unlocked it only when it is."""
     from services import journal
     from services.errors import DomainError
-    from services.models import AbsenceNotice, Subgroup, utcnow
+    from services.models import utcnow
 
     now = now or utcnow()
+    head = await _sheet_head(session, lesson_id)
     lesson = await policy.ensure_can_view_lesson(session, actor, lesson_id)
-    ctx = await journal._context(session, lesson)
-    sub = await policy.substitution_of(session, lesson.id)
+    assert head is not None  # the policy refused a lesson that does not exist
+    ctx = await journal._context(session, lesson)  # from the identity map: no statement
+    sub: Substitution | None = head.Substitution
     teacher_id = policy.effective_teacher_id(lesson, sub)
-    names = await _names(session, {teacher_id})
-    student_ids = await journal.lesson_students(session, lesson)
-    people = (
-        (
-            await session.scalars(
-                select(Person)
-                .where(Person.id.in_(student_ids))
-                .order_by(Person.last_name, Person.first_name, Person.id)
-            )
-        ).all()
-        if student_ids
-        else []
-    )
-    attendance = {
-        a.student_id: a
-        for a in await session.scalars(select(Attendance).where(Attendance.lesson_id == lesson.id))
+    roster_q, notices_q, homework_q = _sheet_queries(lesson.subgroup_id is not None)
+    params = {
+        "lesson_id": lesson.id,
+        "class_id": lesson.class_id,
+        "day": lesson.date,
+        "school_id": lesson.school_id,
+        "subgroup_id": lesson.subgroup_id,
     }
-    notices = {
-        n.student_id: n
-        for n in await session.scalars(
-            select(AbsenceNotice).where(
-                AbsenceNotice.school_id == lesson.school_id,
-                AbsenceNotice.student_id.in_(student_ids or [-1]),
-                AbsenceNotice.date_from <= lesson.date,
-                AbsenceNotice.date_to >= lesson.date,
-                AbsenceNotice.cancelled_at.is_(None),
-            )
-        )
-    }
-    marks: dict[int, list[SheetMark]] = defaultdict(list)
-    for m in await session.scalars(
-        select(Mark).where(Mark.lesson_id == lesson.id).order_by(Mark.id)
-    ):
-        marks[m.student_id].append(SheetMark(m.id, m.value, m.work_kind))
+    rows = (await session.execute(roster_q, params)).all()
+    notices = {n.student_id: n for n in (await session.execute(notices_q, params)).all()}
     homework: list[HomeworkView] = []
     individual = 0
-    for hw in await session.scalars(
-        select(Homework).where(Homework.lesson_id == lesson.id).order_by(Homework.id)
+    files: dict[int, list[tuple[str, str, str | None]]] = {}
+    texts: dict[int, tuple[int | None, str, dt.date | None]] = {}
+    for hw_id, student_id, hw_text, due, kind, ref, file_name in await session.execute(
+        homework_q, params
     ):
-        if hw.student_id is not None:
+        texts.setdefault(hw_id, (student_id, hw_text, due))
+        if kind is not None:
+            files.setdefault(hw_id, []).append((kind, ref, file_name))
+    for hw_id, (student_id, hw_text, due) in texts.items():
+        if student_id is not None:
             individual += 1
             continue
         homework.append(
             HomeworkView(
-                text=hw.text,
-                individual=False,
-                due_date=hw.due_date,
-                files=tuple((f.kind, f.file_ref, f.file_name) for f in hw.files),
+                text=hw_text, individual=False, due_date=due, files=tuple(files.get(hw_id, []))
             )
         )
-    bells = await _bells(session, lesson.school_id)
-    bell = bells.get(lesson.lesson_number)
-    subgroup = (
-        await session.get(Subgroup, lesson.subgroup_id) if lesson.subgroup_id is not None else None
-    )
+
+    facts = journal.LockFacts(head.archived_year, head.closed_period)
 
     async def lock(records: bool) -> LessonLock | None:
         try:
-            await journal.ensure_unlocked(session, ctx, now, records=records)
+            await journal.ensure_unlocked(session, ctx, now, records=records, facts=facts)
         except DomainError as err:
             return LessonLock(err.code, dict(err.params))
         return None
@@ -735,34 +722,45 @@ async def lesson_sheet(
     can_edit = actor.person_id == teacher_id and actor.has(
         Role.TEACHER, Role.CLASS_TEACHER, Role.DEPUTY
     )
+    people: dict[int, tuple[str, str, str, AttendanceCode | None, str | None]] = {}
+    marks: dict[int, dict[int, SheetMark]] = defaultdict(dict)
+    for sid, last, first, middle, code, family_reason, mark_id, value, kind in rows:
+        if sid not in people:
+            short = Person(last_name=last, first_name=first, middle_name=middle).short_name
+            people[sid] = (last, first, short, code, family_reason)
+        if mark_id is not None:
+            marks[sid][mark_id] = SheetMark(mark_id, value, kind)
     students = tuple(
         SheetStudent(
-            id=p.id,
-            last_name=p.last_name,
-            first_name=p.first_name,
-            short_name=p.short_name,
-            code=attendance[p.id].code if p.id in attendance else None,
-            notice_code=notices[p.id].code if p.id in notices else None,
-            notice_reason=notices[p.id].reason if p.id in notices else None,
-            family_reason=attendance[p.id].family_reason if p.id in attendance else None,
-            marks=tuple(marks.get(p.id, [])),
+            id=sid,
+            last_name=last,
+            first_name=first,
+            short_name=short,
+            code=AttendanceCode(code) if code is not None else None,
+            notice_code=notices[sid].code if sid in notices else None,
+            notice_reason=notices[sid].reason if sid in notices else None,
+            family_reason=family_reason,
+            marks=tuple(marks[sid].values()) if sid in marks else (),
         )
-        for p in people
+        for sid, (last, first, short, code, family_reason) in people.items()
     )
+    unlocked = lesson.unlocked_until is not None and lesson.unlocked_until > now
     return LessonSheet(
         lesson_id=lesson.id,
         date=lesson.date,
         number=lesson.lesson_number,
-        starts_at=bell[0] if bell else None,
-        ends_at=bell[1] if bell else None,
+        starts_at=head.starts_at,
+        ends_at=head.ends_at,
         class_id=ctx.cls.id,
         class_name=ctx.cls.name,
         grade=ctx.cls.grade,
         subject_id=ctx.subject.id,
         subject=ctx.subject.name,
-        subgroup=subgroup.name if subgroup is not None else None,
+        subgroup=head.subgroup,
         teacher_id=teacher_id,
-        teacher=names.get(teacher_id, ""),
+        teacher=_short_name(
+            head.teacher_last_name, head.teacher_first_name, head.teacher_middle_name
+        ),
         substituted=sub is not None,
         cancelled=lesson.is_cancelled,
         topic=lesson.topic,
@@ -775,13 +773,132 @@ async def lesson_sheet(
         can_unlock=actor.has(Role.DEPUTY, Role.ADMIN),
         records_lock=await lock(True),
         text_lock=await lock(False),
-        unlocked_until=lesson.unlocked_until
-        if lesson.unlocked_until is not None and lesson.unlocked_until > now
-        else None,
+        unlocked_until=lesson.unlocked_until if unlocked else None,
         max_marks=ctx.school.max_marks_per_lesson,
-        unlocked_by=await _unlocked_by(session, lesson.id)
-        if lesson.unlocked_until is not None and lesson.unlocked_until > now
-        else None,
+        unlocked_by=await _unlocked_by(session, lesson.id) if unlocked else None,
+    )
+
+
+def _short_name(last: str | None, first: str | None, middle: str | None) -> str:
+    if last is None:
+        return ""
+    return Person(last_name=last, first_name=first, middle_name=middle).short_name
+
+
+async def _sheet_head(session: AsyncSession, lesson_id: int) -> Any:
+    """The lesson with its school, class, subject and substitution (into the identity map, for
+    the access policy and the journal's rules), and what the sheet shows of them: the
+    subgroup's name, the teacher's name (the substitute's, if any), the bell, and the names of
+    an archived year or a closed period the lesson falls in — one statement."""
+    return (await session.execute(_sheet_head_query(), {"lesson_id": lesson_id})).first()
+
+
+@functools.cache
+def _sheet_queries(subgroup: bool) -> tuple[Any, Any, Any]:
+    """The lesson sheet's roster (with attendance and marks), announced absences and homework
+    (with files), built once per shape with bound parameters: ``lesson_id``, ``class_id``,
+    ``day``, ``school_id`` and, for a subgroup's lesson, ``subgroup_id``."""
+    from services import journal
+    from services.models import AbsenceNotice
+
+    lesson_id: Any = bindparam("lesson_id")
+    day: Any = bindparam("day")
+    enrolled = journal.enrolled_query(
+        bindparam("class_id"), day, bindparam("subgroup_id") if subgroup else None
+    ).subquery()
+    roster = (
+        select(
+            Person.id,
+            Person.last_name,
+            Person.first_name,
+            Person.middle_name,
+            Attendance.code,
+            Attendance.family_reason,
+            Mark.id,
+            Mark.value,
+            Mark.work_kind,
+        )
+        .join(enrolled, enrolled.c.student_id == Person.id)
+        .outerjoin(
+            Attendance,
+            and_(Attendance.lesson_id == lesson_id, Attendance.student_id == Person.id),
+        )
+        .outerjoin(Mark, and_(Mark.lesson_id == lesson_id, Mark.student_id == Person.id))
+        .order_by(Person.last_name, Person.first_name, Person.id, Mark.id)
+    )
+    notices = (
+        select(AbsenceNotice.student_id, AbsenceNotice.code, AbsenceNotice.reason)
+        .where(
+            AbsenceNotice.school_id == bindparam("school_id"),
+            AbsenceNotice.student_id.in_(select(enrolled.c.student_id)),
+            AbsenceNotice.date_from <= day,
+            AbsenceNotice.date_to >= day,
+            AbsenceNotice.cancelled_at.is_(None),
+        )
+        .order_by(AbsenceNotice.id)
+    )
+    homework = (
+        select(
+            Homework.id,
+            Homework.student_id,
+            Homework.text,
+            Homework.due_date,
+            HomeworkFile.kind,
+            HomeworkFile.file_ref,
+            HomeworkFile.file_name,
+        )
+        .outerjoin(HomeworkFile, HomeworkFile.homework_id == Homework.id)
+        .where(Homework.lesson_id == lesson_id)
+        .order_by(Homework.id, HomeworkFile.id)
+    )
+    return roster, notices, homework
+
+
+@functools.cache
+def _sheet_head_query() -> Select[Any]:
+    """Built once (a statement this size costs more to build than to run)."""
+    from services import journal
+    from services.models import Subgroup
+
+    own, substitute = aliased(Person), aliased(Person)
+    archived, closed = journal.lock_fact_columns(Lesson.school_id, Lesson.date)
+    return (
+        select(
+            Lesson,
+            School,
+            SchoolClass,
+            Subject,
+            Substitution,
+            Subgroup.name.label("subgroup"),
+            *(
+                case(
+                    (Substitution.id.is_not(None), getattr(substitute, name)),
+                    else_=getattr(own, name),
+                ).label(f"teacher_{name}")
+                for name in ("last_name", "first_name", "middle_name")
+            ),
+            BellTime.starts_at,
+            BellTime.ends_at,
+            archived.label("archived_year"),
+            closed.label("closed_period"),
+        )
+        .join(School, School.id == Lesson.school_id)
+        .join(SchoolClass, SchoolClass.id == Lesson.class_id)
+        .join(Subject, Subject.id == Lesson.subject_id)
+        .outerjoin(Substitution, Substitution.lesson_id == Lesson.id)
+        .outerjoin(Subgroup, Subgroup.id == Lesson.subgroup_id)
+        .outerjoin(own, own.id == Lesson.teacher_id)
+        .outerjoin(substitute, substitute.id == Substitution.teacher_id)
+        .outerjoin(
+            BellTime,
+            and_(
+                BellTime.school_id == Lesson.school_id,
+                BellTime.shift == 1,
+                BellTime.number == Lesson.lesson_number,
+            ),
+        )
+        .where(Lesson.id == bindparam("lesson_id"))
+        .limit(1)
     )
 
 
@@ -790,7 +907,7 @@ UNLOCK_ROLES = (Role.DEPUTY, Role.ADMIN, Role.DIRECTOR)
 
 async def _unlocked_by(session: AsyncSession, lesson_id: int) -> Role | None:
     """The role of whoever last opened the lesson for corrections (from the audit log)."""
-    account_id = await session.scalar(
+    last_unlock = (
         select(AuditEntry.actor_account_id)
         .where(
             AuditEntry.action == "lesson.unlock",
@@ -799,15 +916,14 @@ async def _unlocked_by(session: AsyncSession, lesson_id: int) -> Role | None:
         )
         .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
         .limit(1)
+        .scalar_subquery()
     )
-    if account_id is None:
-        return None
     roles = set(
         (
             await session.scalars(
                 select(RoleGrant.role)
                 .join(Account, Account.person_id == RoleGrant.person_id)
-                .where(Account.id == account_id)
+                .where(Account.id == last_unlock)
             )
         ).all()
     )

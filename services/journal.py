@@ -8,31 +8,54 @@ anything is flushed, and the caller's session is rolled back by the front end.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import ScalarSelect, Select, bindparam, delete, func, insert, or_, select
+from sqlalchemy import inspect as sa_inspect
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from notifications import outbox
 from services import audit, policy
-from services.calendar import edit_deadline, load_calendar, period_on, school_today, year_on
-from services.enums import DEFAULT_WEIGHTS, AttendanceCode, WorkKind
+from services.calendar import (
+    SchoolCalendar,
+    edit_deadline,
+    load_calendar,
+    school_today,
+    year_on,
+)
+from services.enums import (
+    DEFAULT_WEIGHTS,
+    AttendanceCode,
+    GuardianKind,
+    OutboxStatus,
+    WorkKind,
+)
 from services.errors import AccessDenied, ValidationFailed
 from services.identity import Actor
 from services.models import (
     AbsenceNotice,
     Attendance,
+    AuditEntry,
     Enrolment,
+    Guardianship,
     Homework,
     HomeworkFile,
     Lesson,
     Mark,
+    OutboxMessage,
     Person,
     PlanItem,
     School,
     SchoolClass,
+    SchoolYear,
+    StudyPeriod,
     SubgroupMember,
     Subject,
     utcnow,
@@ -61,22 +84,131 @@ async def _context(session: AsyncSession, lesson: Lesson) -> LessonContext:
     return LessonContext(lesson, school, cls, subject)
 
 
-async def lesson_students(session: AsyncSession, lesson: Lesson) -> list[int]:
-    """Students of the lesson's class (or subgroup) enrolled on the lesson's date."""
-    q = select(Enrolment.student_id).where(
-        Enrolment.class_id == lesson.class_id,
-        Enrolment.arrived_on <= lesson.date,
-        or_(Enrolment.left_on.is_(None), Enrolment.left_on > lesson.date),
+async def preload_lesson(session: AsyncSession, lesson_id: int) -> Sequence[Any]:
+    """The lesson with its school, class and subject, and the archived year's and closed
+    period's names (:class:`LockFacts`) in one statement, into the session's
+    identity map: the access policy's and :func:`_context`'s look-ups by id then cost nothing
+    while the caller holds the returned rows (the identity map keeps only weak references).
+    Reads rows of any school; the policy still decides what the actor may see."""
+    return (await session.execute(_preload_query(), {"lesson_id": lesson_id})).all()
+
+
+@functools.cache
+def _preload_query() -> Any:
+    archived, closed = lock_fact_columns(Lesson.school_id, Lesson.date)
+    return (
+        select(Lesson, School, SchoolClass, Subject, archived, closed)
+        .join(School, School.id == Lesson.school_id)
+        .join(SchoolClass, SchoolClass.id == Lesson.class_id)
+        .join(Subject, Subject.id == Lesson.subject_id)
+        .where(Lesson.id == bindparam("lesson_id"))
     )
-    if lesson.subgroup_id is not None:
+
+
+@functools.cache
+def _attendance_query(subgroup: bool) -> Any:
+    """The lesson's students with their attendance code and the id of an absence their family
+    announced for the day (the latest), built once per shape with bound parameters."""
+    day: Any = bindparam("day")
+    enrolled = enrolled_query(
+        bindparam("class_id"), day, bindparam("subgroup_id") if subgroup else None
+    ).subquery()
+    notice = (
+        select(func.max(AbsenceNotice.id))
+        .where(
+            AbsenceNotice.student_id == enrolled.c.student_id,
+            AbsenceNotice.school_id == bindparam("school_id"),
+            AbsenceNotice.date_from <= day,
+            AbsenceNotice.date_to >= day,
+            AbsenceNotice.cancelled_at.is_(None),
+        )
+        .scalar_subquery()
+    )
+    return select(enrolled.c.student_id, Attendance.code, notice).outerjoin(
+        Attendance,
+        (Attendance.lesson_id == bindparam("lesson_id"))
+        & (Attendance.student_id == enrolled.c.student_id),
+    )
+
+
+def enrolled_on(lesson: Lesson) -> Select[Any]:
+    """Students of the lesson's class (or subgroup) enrolled on the lesson's date, as a query."""
+    return enrolled_query(lesson.class_id, lesson.date, lesson.subgroup_id)
+
+
+def enrolled_query(class_id: Any, day: Any, subgroup_id: Any = None) -> Select[Any]:
+    """Students of a class (or of its subgroup, unless ``subgroup_id`` is None) enrolled on
+    ``day``; the arguments are values or bound parameters (a statement built once)."""
+    q = select(Enrolment.student_id).where(
+        Enrolment.class_id == class_id,
+        Enrolment.arrived_on <= day,
+        or_(Enrolment.left_on.is_(None), Enrolment.left_on > day),
+    )
+    if subgroup_id is not None:
         q = q.where(
             Enrolment.student_id.in_(
-                select(SubgroupMember.student_id).where(
-                    SubgroupMember.subgroup_id == lesson.subgroup_id
-                )
+                select(SubgroupMember.student_id).where(SubgroupMember.subgroup_id == subgroup_id)
             )
         )
-    return list((await session.scalars(q)).all())
+    return q
+
+
+async def lesson_students(session: AsyncSession, lesson: Lesson) -> list[int]:
+    """Students of the lesson's class (or subgroup) enrolled on the lesson's date."""
+    return list((await session.scalars(enrolled_on(lesson))).all())
+
+
+@dataclass
+class LockFacts:
+    """What the school's rules for changing a lesson read besides the lesson itself: the
+    archived school year and the closed study period the lesson's date falls in (their names,
+    None when there is none), and the school's calendar, loaded when the edit window is first
+    needed. One set of facts serves several checks of the same lesson."""
+
+    archived_year: str | None
+    closed_period: str | None
+    calendar: SchoolCalendar | None = None
+
+
+def lock_fact_columns(school_id: Any, day: Any) -> tuple[ScalarSelect[str], ScalarSelect[str]]:
+    """Scalar subqueries of :class:`LockFacts`: the archived year's and the closed period's
+    names. Like ``year_on`` and ``period_on``, the year and the period taken are the first
+    found that contain the day. ``school_id`` and ``day`` are values or the columns of a
+    lesson in the enclosing query."""
+    year, period = aliased(SchoolYear), aliased(StudyPeriod)
+    year_id = (
+        select(year.id)
+        .where(year.school_id == school_id, year.starts_on <= day, year.ends_on >= day)
+        .limit(1)
+        .correlate(Lesson)
+        .scalar_subquery()
+    )
+    period_id = (
+        select(period.id)
+        .where(period.school_id == school_id, period.starts_on <= day, period.ends_on >= day)
+        .limit(1)
+        .correlate(Lesson)
+        .scalar_subquery()
+    )
+    archived = (
+        select(SchoolYear.name)
+        .where(SchoolYear.id == year_id, SchoolYear.archived_at.is_not(None))
+        .correlate(Lesson)
+        .scalar_subquery()
+    )
+    closed = (
+        select(StudyPeriod.name)
+        .where(StudyPeriod.id == period_id, StudyPeriod.is_closed)
+        .correlate(Lesson)
+        .scalar_subquery()
+    )
+    return archived, closed
+
+
+async def lock_facts(session: AsyncSession, lesson: Lesson) -> LockFacts:
+    archived, closed = lock_fact_columns(lesson.school_id, lesson.date)
+    row = (await session.execute(select(archived, closed))).one()
+    return LockFacts(row[0], row[1])
 
 
 async def ensure_unlocked(
@@ -86,12 +218,14 @@ async def ensure_unlocked(
     *,
     records: bool,
     window: bool = True,
+    facts: LockFacts | None = None,
 ) -> None:
     """The school's rules for changing a lesson's record.
 
     ``records``: attendance and marks, which a lesson in the future cannot have yet.
     ``window``: the edit window applies (the class teacher's weekly reconciliation of absence
     reasons, seed 003 §4.5, is not bound by it; a closed period still is).
+    ``facts``: the year, period and calendar already read for this lesson (read here if not).
     """
     lesson, school = ctx.lesson, ctx.school
     today = school_today(school, now)
@@ -99,15 +233,18 @@ async def ensure_unlocked(
         raise ValidationFailed("journal.lesson_cancelled")
     if records and lesson.date > today:
         raise ValidationFailed("journal.lesson_in_future", date=lesson.date)
-    await _refuse_archived(session, lesson)
+    if facts is None:
+        facts = await lock_facts(session, lesson)
+    if facts.archived_year is not None:
+        raise ValidationFailed("journal.year_archived", year=facts.archived_year)
     if lesson.unlocked_until is not None and now < lesson.unlocked_until:
         return
-    period = await period_on(session, school.id, lesson.date)
-    if period is not None and period.is_closed:
-        raise ValidationFailed("journal.period_closed", period=period.name)
+    if facts.closed_period is not None:
+        raise ValidationFailed("journal.period_closed", period=facts.closed_period)
     if window and lesson.date <= today:
-        calendar = await load_calendar(session, school)
-        if now >= edit_deadline(school, calendar, lesson.date):
+        if facts.calendar is None:
+            facts.calendar = await load_calendar(session, school)
+        if now >= edit_deadline(school, facts.calendar, lesson.date):
             raise ValidationFailed("journal.lesson_locked", date=lesson.date)
 
 
@@ -160,14 +297,28 @@ async def save_attendance(
     codes: Mapping[int, AttendanceCode | None],
     *,
     now: dt.datetime | None = None,
+    as_teacher: bool = False,
+    drop_unknown: bool = False,
 ) -> AttendanceSaved:
     """Save the lesson's attendance: ``codes`` maps student id to a code (None = present).
 
     Students not in ``codes`` are present. Saving the same thing twice changes nothing; each
     change is audited per student. New absences queue an alert to the family after a grace
     window; a correction inside the window cancels it.
+
+    ``as_teacher``: only the lesson's teacher (the class teacher's reason-only correction is
+    refused instead). ``drop_unknown``: codes of students not (or no longer) in the lesson are
+    left out instead of refused — for a draft kept while the roster may have changed.
     """
-    saved = await _apply_attendance(session, actor, lesson_id, codes, now or utcnow())
+    saved = await _apply_attendance(
+        session,
+        actor,
+        lesson_id,
+        codes,
+        now or utcnow(),
+        as_teacher=as_teacher,
+        drop_unknown=drop_unknown,
+    )
     await session.commit()
     return saved
 
@@ -181,144 +332,270 @@ async def _apply_attendance(
     *,
     merge: bool = False,
     reasons_only: bool = False,
+    as_teacher: bool = False,
+    drop_unknown: bool = False,
 ) -> AttendanceSaved:
     """The body of :func:`save_attendance`, without the commit.
 
     ``merge``: students not in ``codes`` keep what they have (instead of becoming present).
     ``reasons_only``: only changes between absence kinds (Н, Б, УП), by the class teacher or
     the lesson's teacher; the edit window does not apply to them (a closed period does).
+
+    Set-based: the number of statements does not depend on the number of students or of
+    changes (one upsert and one delete of attendance rows, one insert of audit rows, one
+    statement each to queue and to cancel the families' alerts).
     """
+    held = await preload_lesson(session, lesson_id)  # kept: the identity map's refs are weak
     lesson = await policy.load(session, actor, Lesson, lesson_id)
+    facts = LockFacts(held[0][4], held[0][5])
     teaching = True
     try:
         await policy.ensure_can_edit_lesson(session, actor, lesson_id)
     except AccessDenied:
         # The class teacher may only turn Н into a reason (Б, УП), not take attendance.
-        if not await policy.can_set_absence_reason(session, actor, lesson):
+        if as_teacher or not await policy.can_set_absence_reason(session, actor, lesson):
             raise
         teaching = False
     if reasons_only:
         teaching = False
     ctx = await _context(session, lesson)
-    await ensure_unlocked(session, ctx, now, records=True, window=not reasons_only)
+    await ensure_unlocked(session, ctx, now, records=True, window=not reasons_only, facts=facts)
 
-    students = set(await lesson_students(session, lesson))
+    # The lesson's students, what the journal has for them and the absences their families
+    # announced for the day, in one statement.
+    rows = (
+        await session.execute(
+            _attendance_query(lesson.subgroup_id is not None),
+            {
+                "lesson_id": lesson.id,
+                "class_id": lesson.class_id,
+                "day": lesson.date,
+                "school_id": lesson.school_id,
+                "subgroup_id": lesson.subgroup_id,
+            },
+        )
+    ).all()
+    existing: dict[int, AttendanceCode | None] = {
+        sid: AttendanceCode(code) if code is not None else None for sid, code, _ in rows
+    }
+    notices = {sid: notice_id for sid, _, notice_id in rows if notice_id is not None}
+    students = set(existing)
+    if drop_unknown:
+        codes = {sid: code for sid, code in codes.items() if sid in students}
     unknown = [sid for sid in codes if sid not in students]
     if unknown:
         raise policy.deny(actor, "attendance_student", lesson_id=lesson_id, students=unknown)
 
-    existing = {
-        a.student_id: a
-        for a in (
-            await session.scalars(select(Attendance).where(Attendance.lesson_id == lesson.id))
-        ).all()
-    }
     wanted: dict[int, AttendanceCode | None] = {sid: None for sid in students}
     if not teaching or merge:
         # Only the codes given, and only between absence kinds.
-        wanted = {sid: (existing[sid].code if sid in existing else None) for sid in students}
+        wanted = dict(existing)
     for sid, code in codes.items():
         wanted[sid] = AttendanceCode(code) if code is not None else None
     if not teaching:
         for sid, code in codes.items():
-            before = existing[sid].code if sid in existing else None
+            before = existing[sid]
             absence_kinds = (AttendanceCode.ABSENT, AttendanceCode.ILL, AttendanceCode.EXCUSED)
             if before not in absence_kinds or code not in absence_kinds:
                 raise policy.deny(actor, "attendance_reason", lesson_id=lesson_id, student=sid)
 
-    notices = await _notices_on(session, lesson)
-    changed = 0
-    for sid in sorted(students):
-        row = existing.get(sid)
-        before_code = row.code if row is not None else None
-        after_code = wanted[sid]
-        if before_code == after_code:
-            continue
-        changed += 1
-        if after_code is None:
-            assert row is not None
-            await session.delete(row)
-        elif row is None:
-            session.add(
-                Attendance(
-                    school_id=lesson.school_id,
-                    lesson_id=lesson.id,
-                    student_id=sid,
-                    code=after_code,
-                    notice_id=notices.get(sid),
-                    created_at=now,
-                    created_by_id=actor.account_id,
-                )
-            )
-        else:
-            row.code = after_code
-            row.updated_at = now
-            row.updated_by_id = actor.account_id
-        audit.record(
+    changes = [
+        (sid, existing[sid], wanted[sid])
+        for sid in sorted(students)
+        if existing[sid] != wanted[sid]
+    ]
+    if changes:
+        await _write_attendance(session, actor, lesson, changes, notices, now)
+        await _audit_many(
             session,
-            actor=actor,
-            action="attendance.set",
-            entity="lesson",
-            entity_id=lesson.id,
-            student_id=sid,
-            before={"code": before_code},
-            after={"code": after_code},
+            [
+                audit.record(
+                    session,
+                    actor=actor,
+                    action="attendance.set",
+                    entity="lesson",
+                    entity_id=lesson.id,
+                    student_id=sid,
+                    before={"code": before_code},
+                    after={"code": after_code},
+                )
+                for sid, before_code, after_code in changes
+            ],
         )
-        await _absence_alerts(session, ctx, sid, before_code, after_code, now, notices)
+        await _absence_alerts(session, ctx, changes, now, notices)
     if teaching and not merge and lesson.attendance_taken_at is None:
         lesson.attendance_taken_at = now
         lesson.attendance_taken_by_id = actor.account_id
-    lesson.updated_at = now if changed else lesson.updated_at
+    lesson.updated_at = now if changes else lesson.updated_at
     await session.flush()
     absent = sum(1 for c in wanted.values() if c is not None and c != AttendanceCode.LATE)
     late = sum(1 for c in wanted.values() if c == AttendanceCode.LATE)
-    return AttendanceSaved(lesson.id, changed, absent, late)
+    return AttendanceSaved(lesson.id, len(changes), absent, late)
 
 
-async def _notices_on(session: AsyncSession, lesson: Lesson) -> dict[int, int]:
-    rows = (
+Change = tuple[int, AttendanceCode | None, AttendanceCode | None]  # student, before, after
+
+
+async def _audit_many(session: AsyncSession, entries: Sequence[AuditEntry]) -> None:
+    """Write the audit rows ``audit.record`` built (and added) in one executemany: the
+    session would insert them one by one where it needs each new id back (SQLite)."""
+    if not entries:
+        return
+    columns = [attr.key for attr in sa_inspect(AuditEntry).column_attrs if attr.key != "id"]
+    rows = []
+    for entry in entries:
+        session.expunge(entry)
+        values = sa_inspect(entry).dict
+        rows.append({key: values[key] for key in columns if key in values})
+    await session.execute(insert(AuditEntry), rows)
+
+
+def _insert_for(session: AsyncSession) -> Any:
+    """INSERT with ON CONFLICT for the session's database (PostgreSQL or SQLite)."""
+    return pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+
+
+async def _write_attendance(
+    session: AsyncSession,
+    actor: Actor,
+    lesson: Lesson,
+    changes: Sequence[Change],
+    notices: Mapping[int, int],
+    now: dt.datetime,
+) -> None:
+    """The attendance rows of ``changes``: one upsert for the absent and late (a new row, or
+    the code of an existing one changed), one delete for those present again."""
+    present = [sid for sid, _, after in changes if after is None]
+    rows = [
+        {
+            "school_id": lesson.school_id,
+            "lesson_id": lesson.id,
+            "student_id": sid,
+            "code": after,
+            "notice_id": notices.get(sid),
+            "created_at": now,
+            "created_by_id": actor.account_id,
+        }
+        for sid, _, after in changes
+        if after is not None
+    ]
+    if present:
         await session.execute(
-            select(AbsenceNotice.student_id, AbsenceNotice.id).where(
-                AbsenceNotice.school_id == lesson.school_id,
-                AbsenceNotice.date_from <= lesson.date,
-                AbsenceNotice.date_to >= lesson.date,
-                AbsenceNotice.cancelled_at.is_(None),
+            delete(Attendance)
+            .where(Attendance.lesson_id == lesson.id, Attendance.student_id.in_(present))
+            .execution_options(synchronize_session=False)
+        )
+    if rows:
+        stmt = _insert_for(session)(Attendance).values(rows)
+        await session.execute(
+            stmt.on_conflict_do_update(
+                index_elements=[Attendance.lesson_id, Attendance.student_id],
+                set_={
+                    "code": stmt.excluded.code,
+                    "updated_at": stmt.excluded.created_at,
+                    "updated_by_id": stmt.excluded.created_by_id,
+                },
             )
         )
-    ).all()
-    return {sid: nid for sid, nid in rows}
+    # Rows of this lesson the session may hold (read by an earlier step of the same update)
+    # are out of date now: forget them, a later read loads them afresh.
+    for obj in list(session.identity_map.values()):
+        if isinstance(obj, Attendance) and sa_inspect(obj).dict.get("lesson_id") == lesson.id:
+            session.expunge(obj)
 
 
 async def _absence_alerts(
     session: AsyncSession,
     ctx: LessonContext,
-    student_id: int,
-    before: AttendanceCode | None,
-    after: AttendanceCode | None,
+    changes: Sequence[Change],
     now: dt.datetime,
     notices: Mapping[int, int],
 ) -> None:
-    recipients = await outbox.family_recipients(session, student_id, "attendance")
-    keys = {g: f"absence:{ctx.lesson.id}:{student_id}:{g}" for g in recipients}
-    if after is None or (after != AttendanceCode.ABSENT and after != AttendanceCode.LATE):
-        # Present again, or a reason was given: a pending alert is no longer news.
-        if after is None:
-            await outbox.cancel_pending(session, keys.values())
+    """The families' alerts of ``changes``: a new absence or lateness queues one per parent
+    (and trusted person allowed to see attendance) after a grace window, unless the family
+    announced it; present again cancels what is still pending. A reason given (Б, УП)
+    leaves them as they are. Three statements at most, however many students."""
+    alert = [
+        (sid, after)
+        for sid, _, after in changes
+        if after in (AttendanceCode.ABSENT, AttendanceCode.LATE) and sid not in notices
+    ]
+    cancel = [sid for sid, _, after in changes if after is None]
+    if not alert and not cancel:
         return
-    if student_id in notices:
-        return  # the family announced it themselves (seed 000 §3.2)
-    for guardian_id, key in keys.items():
-        await outbox.enqueue(
-            session,
-            school_id=ctx.lesson.school_id,
-            recipient_person_id=guardian_id,
-            kind="attendance.absent" if after == AttendanceCode.ABSENT else "attendance.late",
-            dedup_key=key,
-            payload={**_lesson_payload(ctx), "student_id": student_id, "code": after.value},
-            not_before=now + outbox.ABSENCE_GRACE,
-            urgent=True,
-            revive_cancelled=True,
+    recipients = await _family_recipients(session, {sid for sid, _ in alert} | set(cancel))
+
+    def key(student_id: int, guardian_id: int) -> str:
+        return f"absence:{ctx.lesson.id}:{student_id}:{guardian_id}"
+
+    await outbox.cancel_pending(
+        session, (key(sid, g) for sid in cancel for g in recipients.get(sid, []))
+    )
+    rows = [
+        {
+            "school_id": ctx.lesson.school_id,
+            "recipient_person_id": guardian_id,
+            "kind": "attendance.absent" if after == AttendanceCode.ABSENT else "attendance.late",
+            "dedup_key": key(sid, guardian_id),
+            "payload": {**_lesson_payload(ctx), "student_id": sid, "code": after.value},
+            "not_before": now + outbox.ABSENCE_GRACE,
+            "urgent": True,
+        }
+        for sid, after in alert
+        if after is not None
+        for guardian_id in recipients.get(sid, [])
+    ]
+    await _enqueue_reviving(session, rows)
+
+
+async def _family_recipients(session: AsyncSession, students: set[int]) -> dict[int, list[int]]:
+    """``outbox.family_recipients(..., "attendance")`` of many students in one statement:
+    parents, and trusted persons allowed to see attendance, sorted by id."""
+    rows = (
+        await session.execute(
+            select(
+                Guardianship.student_id,
+                Guardianship.guardian_id,
+                Guardianship.kind,
+                Guardianship.permissions,
+            ).where(Guardianship.student_id.in_(sorted(students)))
         )
+    ).all()
+    out: dict[int, list[int]] = {}
+    for student_id, guardian_id, kind, permissions in rows:
+        if kind == GuardianKind.PARENT or "attendance" in (permissions or []):
+            out.setdefault(student_id, []).append(guardian_id)
+    return {sid: sorted(ids) for sid, ids in out.items()}
+
+
+async def _enqueue_reviving(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> None:
+    """``outbox.enqueue(..., revive_cancelled=True)`` of many alerts in one statement: a new
+    row per dedup key, or a row the same event had cancelled armed again (pending, with the
+    new payload and time); a row still pending or already sent is left as it is."""
+    if not rows:
+        return
+    created = utcnow()
+    values = [
+        {
+            **r,
+            "status": OutboxStatus.PENDING.value,
+            "created_at": created,
+            "attempts": 0,
+        }
+        for r in {r["dedup_key"]: r for r in rows}.values()
+    ]
+    stmt = _insert_for(session)(OutboxMessage).values(values)
+    await session.execute(
+        stmt.on_conflict_do_update(
+            index_elements=[OutboxMessage.dedup_key],
+            set_={
+                "status": OutboxStatus.PENDING.value,
+                "not_before": stmt.excluded.not_before,
+                "payload": stmt.excluded.payload,
+            },
+            where=OutboxMessage.status == OutboxStatus.CANCELLED.value,
+        )
+    )
 
 
 # --------------------------------------------------------------------------- marks

@@ -6,7 +6,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from aiogram.exceptions import TelegramBadRequest
@@ -92,7 +92,22 @@ def raise_lock(lock: LessonLock | None) -> None:
         raise DomainError(lock.code, **lock.params)
 
 
-def lesson_title(t: Translator, sheet: LessonSheet) -> str:
+class Titled(Protocol):
+    """What a lesson's title is made of (a LessonSheet, or the attendance screen's roster)."""
+
+    @property
+    def subject(self) -> str: ...
+    @property
+    def subgroup(self) -> str | None: ...
+    @property
+    def class_name(self) -> str: ...
+    @property
+    def date(self) -> dt.date: ...
+    @property
+    def number(self) -> int: ...
+
+
+def lesson_title(t: Translator, sheet: Titled) -> str:
     label = group_label(sheet.subject, sheet.subgroup)
     group = t("teacher.lesson.group", name=escape(label)) if label else ""
     return t(

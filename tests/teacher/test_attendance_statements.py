@@ -1,0 +1,210 @@
+"""Attendance at a region's size (issue 11): the lesson sheet, a tap and a save run a fixed
+number of SQL statements, the same for a class of 4 as for one of 34 and for 3 absentees as for
+30 (no statement per student). Counted with a ``before_cursor_execute`` listener; nothing here
+is timed."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from typing import Any
+
+from sqlalchemy import event, func, select
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from handlers.teacher.callbacks import AttCb, LessonCb
+from services import diary, journal
+from services.enums import AttendanceCode, GuardianKind, Role, WorkKind
+from services.models import (
+    AbsenceNotice,
+    Attendance,
+    AuditEntry,
+    Enrolment,
+    Guardianship,
+    Mark,
+    OutboxMessage,
+)
+from tests.factories import NOW, TODAY, SchoolWorld, build_school, person
+
+MAX_STATEMENTS = 8
+
+
+@asynccontextmanager
+async def counting(engine: AsyncEngine) -> AsyncIterator[list[str]]:
+    statements: list[str] = []
+
+    def count(*args: Any) -> None:
+        statements.append(args[2])
+
+    event.listen(engine.sync_engine, "before_cursor_execute", count)
+    try:
+        yield statements
+    finally:
+        event.remove(engine.sync_engine, "before_cursor_execute", count)
+
+
+async def grow_class(session: AsyncSession, world: SchoolWorld, extra: int) -> list[int]:
+    """``extra`` more students in 7А, each with a parent, a mark at today's maths and an
+    absence their family announced for today."""
+    ids = []
+    for i in range(extra):
+        p = await person(session, world.school, f"Новиков{i:02d}", "Ученик", Role.STUDENT)
+        parent = await person(session, world.school, f"Новикова{i:02d}", "Мама", Role.PARENT)
+        ids.append(p.id)
+        session.add_all(
+            [
+                Enrolment(
+                    school_id=world.school.id,
+                    student_id=p.id,
+                    class_id=world.cls.id,
+                    arrived_on=dt.date(2026, 9, 1),
+                ),
+                Guardianship(
+                    school_id=world.school.id,
+                    guardian_id=parent.id,
+                    student_id=p.id,
+                    kind=GuardianKind.PARENT,
+                ),
+                Mark(
+                    school_id=world.school.id,
+                    lesson_id=world.lesson_today.id,
+                    student_id=p.id,
+                    value=5,
+                    weight=1,
+                    work_kind=WorkKind.ANSWER,
+                    created_by_id=world.actors["teacher"].account_id,
+                ),
+            ]
+        )
+        if i % 3 == 0:
+            session.add(
+                AbsenceNotice(
+                    school_id=world.school.id,
+                    student_id=p.id,
+                    date_from=TODAY,
+                    date_to=TODAY,
+                    reason="к врачу",
+                    code=AttendanceCode.EXCUSED,
+                )
+            )
+    await session.commit()
+    return ids
+
+
+async def statements_of(
+    engine: AsyncEngine,
+    factory: async_sessionmaker[AsyncSession],
+    call: Callable[[AsyncSession], Awaitable[Any]],
+) -> int:
+    async with counting(engine) as statements, factory() as s:
+        await call(s)
+    return len(statements)
+
+
+async def test_the_lesson_sheet_reads_in_few_statements_whatever_the_class_size(
+    engine: AsyncEngine, session_factory: async_sessionmaker[AsyncSession]
+) -> None:
+    async with session_factory() as s:
+        small, large = await build_school(s, "s1"), await build_school(s, "s2")
+        await grow_class(s, large, 30)
+    counts = {}
+    for name, world in (("small", small), ("large", large)):
+        for lesson in (world.lesson_today, world.lesson_old):
+
+            async def sheet(s: AsyncSession, w: SchoolWorld = world, lid: int = lesson.id) -> Any:
+                return await diary.lesson_sheet(s, w.actors["teacher"], lid, now=NOW)
+
+            counts[name, lesson.date] = await statements_of(engine, session_factory, sheet)
+    async with session_factory() as s:
+        shown = await diary.lesson_sheet(s, large.actors["teacher"], large.lesson_today.id, now=NOW)
+    assert len(shown.students) == 34 and sum(len(x.marks) for x in shown.students) == 30
+    assert sum(1 for x in shown.students if x.notice_code is not None) == 10
+    for day in (TODAY, TODAY - dt.timedelta(days=9)):
+        assert counts["small", day] == counts["large", day] <= MAX_STATEMENTS, counts
+
+
+async def test_saving_attendance_costs_the_same_for_3_or_30_absentees(
+    engine: AsyncEngine, session_factory: async_sessionmaker[AsyncSession]
+) -> None:
+    async with session_factory() as s:
+        small, large = await build_school(s, "s1"), await build_school(s, "s2")
+        grown = await grow_class(s, large, 30)
+    few = [x.id for x in small.students[:3]]
+    many = [x.id for x in large.students[:3]] + grown[:27]
+
+    async def save(world: SchoolWorld, codes: dict[int, AttendanceCode | None]) -> int:
+        async def call(s: AsyncSession) -> Any:
+            return await journal.save_attendance(
+                s, world.actors["teacher"], world.lesson_today.id, codes, now=NOW
+            )
+
+        return await statements_of(engine, session_factory, call)
+
+    absent = AttendanceCode.ABSENT
+    # New absences: rows, audit and the families' alerts.
+    first = (
+        await save(small, dict.fromkeys(few, absent)),
+        await save(large, dict.fromkeys(many, absent)),
+    )
+    # Absent → late for all, then present again (deleted rows, cancelled alerts).
+    late = AttendanceCode.LATE
+    second = (
+        await save(small, dict.fromkeys(few, late)),
+        await save(large, dict.fromkeys(many, late)),
+    )
+    third = await save(small, {}), await save(large, {})
+    assert first[0] == first[1] and second[0] == second[1] and third[0] == third[1]
+    assert max(first + second + third) <= 12, (first, second, third)
+
+    async with session_factory() as s:
+        audits = await s.scalar(
+            select(func.count())
+            .select_from(AuditEntry)
+            .where(AuditEntry.action == "attendance.set", AuditEntry.school_id == large.school.id)
+        )
+        alerts = (
+            await s.execute(
+                select(OutboxMessage.status, func.count())
+                .where(OutboxMessage.school_id == large.school.id)
+                .group_by(OutboxMessage.status)
+            )
+        ).all()
+        rows = await s.scalar(
+            select(func.count())
+            .select_from(Attendance)
+            .where(Attendance.lesson_id == large.lesson_today.id)
+        )
+    assert audits == 30 * 3 and rows == 0
+    # The families of those who did not announce it (18 of the 27 new, and Иванов and
+    # Петрова's parents) were alerted, then the alerts were cancelled with "present".
+    assert dict(alerts) == {"cancelled": 20}
+
+
+async def test_a_tap_reads_nothing_from_the_journal_whatever_the_class_size(
+    chat: Any,
+    world: SchoolWorld,
+    engine: AsyncEngine,
+    session: AsyncSession,
+) -> None:
+    me = chat("teacher")
+    lid = world.lesson_today.id
+    s0 = world.students[0].id
+
+    async def tap_costs() -> tuple[int, int]:
+        async with counting(engine) as opened:
+            await me.press(LessonCb(lesson_id=lid, action="att").pack())
+        async with counting(engine) as tapped:
+            await me.press(AttCb(lesson_id=lid, action="t", student_id=s0).pack())
+        return len(opened), len(tapped)
+
+    small = await tap_costs()
+    await grow_class(session, world, 30)
+    large = await tap_costs()
+    assert "❌ Н Иванов П." in [x for x, _ in me.buttons()]
+    assert small == large, (small, large)
+    opened, tapped = small
+    # The tap costs what any update costs (who the user is), not the lesson sheet.
+    async with counting(engine) as bare:
+        await me.send("/help")
+    assert tapped <= len(bare) < opened, (tapped, len(bare), opened)
