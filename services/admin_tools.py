@@ -482,6 +482,8 @@ async def substitute_candidates(
             .join(RoleGrant, RoleGrant.person_id == Person.id)
             .where(
                 Person.school_id == actor.school_id,
+                # The school's grants by their index, not every grant of the region.
+                RoleGrant.school_id == actor.school_id,
                 RoleGrant.role.in_(TEACHING_ROLES),
                 Person.id != lesson.teacher_id,
             )

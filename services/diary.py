@@ -6,14 +6,25 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from sqlalchemy import Select, and_, bindparam, case, func, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    and_,
+    bindparam,
+    case,
+    false,
+    func,
+    literal,
+    or_,
+    select,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import aliased, joinedload
 
 from services import policy
 from services.calendar import load_calendar
@@ -148,37 +159,6 @@ async def _bells(session: AsyncSession, school_id: int) -> dict[int, tuple[dt.ti
     return {n: (s, e) for n, s, e in rows}
 
 
-async def _student_lessons_query(
-    session: AsyncSession, student_id: int, date_from: dt.date, date_to: dt.date
-) -> list[Lesson]:
-    """Lessons of the classes the student was in on each date, and of their subgroups."""
-    enrolments = (
-        await session.execute(
-            select(Enrolment.class_id, Enrolment.arrived_on, Enrolment.left_on).where(
-                Enrolment.student_id == student_id
-            )
-        )
-    ).all()
-    if not enrolments:
-        return []
-    groups = select(SubgroupMember.subgroup_id).where(SubgroupMember.student_id == student_id)
-    spans = [
-        and_(
-            Lesson.class_id == class_id,
-            Lesson.date >= max(arrived, date_from),
-            Lesson.date <= date_to,
-            *([Lesson.date < left] if left is not None else []),
-        )
-        for class_id, arrived, left in enrolments
-    ]
-    q = (
-        select(Lesson)
-        .where(or_(*spans), or_(Lesson.subgroup_id.is_(None), Lesson.subgroup_id.in_(groups)))
-        .order_by(Lesson.date, Lesson.lesson_number)
-    )
-    return list((await session.scalars(q)).all())
-
-
 async def _names(session: AsyncSession, ids: set[int]) -> dict[int, str]:
     if not ids:
         return {}
@@ -195,69 +175,131 @@ async def _subjects(session: AsyncSession, ids: set[int]) -> dict[int, str]:
     return {i: n for i, n in rows}
 
 
-async def _trusted_scopes(session: AsyncSession, actor: Actor, student_id: int) -> set[str] | None:
+async def _trusted_scopes(
+    session: AsyncSession,
+    actor: Actor,
+    student_id: int,
+    access: policy.StudentAccess | None = None,
+) -> set[str] | None:
     """For a trusted person, what the parent allowed; None for everyone else."""
     if not actor.has(Role.TRUSTED):
         return None
-    link = await session.scalar(
-        select(Guardianship).where(
-            Guardianship.guardian_id == actor.person_id, Guardianship.student_id == student_id
+    if access is not None:
+        link = access.link
+    else:
+        link = await session.scalar(
+            select(Guardianship).where(
+                Guardianship.guardian_id == actor.person_id, Guardianship.student_id == student_id
+            )
         )
-    )
     if link is None or link.kind != GuardianKind.TRUSTED:
         return None
     return set(link.permissions or [])
+
+
+def _enrolled_on_lesson_date(student_id: int) -> ColumnElement[bool]:
+    """Join condition: the student was in the lesson's class on the lesson's date."""
+    return and_(
+        Enrolment.class_id == Lesson.class_id,
+        Enrolment.student_id == student_id,
+        Enrolment.arrived_on <= Lesson.date,
+        or_(Enrolment.left_on.is_(None), Enrolment.left_on > Lesson.date),
+    )
+
+
+def _in_student_groups(student_id: int) -> ColumnElement[bool]:
+    groups = select(SubgroupMember.subgroup_id).where(SubgroupMember.student_id == student_id)
+    return or_(Lesson.subgroup_id.is_(None), Lesson.subgroup_id.in_(groups))
 
 
 # --------------------------------------------------------------------------- diary
 
 
 async def student_diary(
-    session: AsyncSession, actor: Actor, student_id: int, date_from: dt.date, date_to: dt.date
+    session: AsyncSession,
+    actor: Actor,
+    student_id: int,
+    date_from: dt.date,
+    date_to: dt.date,
+    *,
+    access: policy.StudentAccess | None = None,
+    school: School | None = None,
 ) -> list[DiaryDay]:
-    """A student's diary for a range of days: lessons, topics, homework, marks, attendance."""
+    """A student's diary for a range of days: lessons, topics, homework, marks, attendance.
+
+    ``access`` and ``school``, when the caller has read them already, spare their statements.
+    Four statements then: the calendar, the lessons (with their substitution, subject,
+    teacher, bell and the student's attendance), the homework with its files, the marks.
+    """
     _check_range(date_from, date_to)
-    await policy.ensure_can_view_student(session, actor, student_id, "diary")
-    subjects_allowed = await policy.subject_filter_for(session, actor, student_id)
-    scopes = await _trusted_scopes(session, actor, student_id)
+    await policy.ensure_can_view_student(session, actor, student_id, "diary", access=access)
+    subjects_allowed = await policy.subject_filter_for(session, actor, student_id, access=access)
+    scopes = await _trusted_scopes(session, actor, student_id, access)
     show = {s: scopes is None or s in scopes for s in ("marks", "attendance", "homework", "diary")}
-    school = await session.get(School, actor.school_id)
+    if school is None:
+        school = await session.get(School, actor.school_id)
     assert school is not None
     calendar = await load_calendar(session, school)
-    bells = await _bells(session, school.id)
 
-    lessons = [
-        lesson
-        for lesson in await _student_lessons_query(session, student_id, date_from, date_to)
-        if subjects_allowed is None or lesson.subject_id in subjects_allowed
-    ]
-    ids = [lesson.id for lesson in lessons]
-    subs = (
-        {
-            s.lesson_id: s
-            for s in (
-                await session.scalars(select(Substitution).where(Substitution.lesson_id.in_(ids)))
-            ).all()
-        }
-        if ids
-        else {}
-    )
-    names = await _names(session, {policy.effective_teacher_id(x, subs.get(x.id)) for x in lessons})
-    subject_names = await _subjects(session, {x.subject_id for x in lessons})
+    teacher = aliased(Person, name="teacher")
+    attendance_on = and_(Attendance.lesson_id == Lesson.id, Attendance.student_id == student_id)
+    if not show["attendance"]:
+        attendance_on = and_(attendance_on, false())
+    rows = (
+        await session.execute(
+            select(
+                Lesson,
+                Substitution.id,
+                Subject.name,
+                teacher,
+                BellTime.starts_at,
+                BellTime.ends_at,
+                Attendance.code,
+                Attendance.notice_id,
+            )
+            .join(Enrolment, _enrolled_on_lesson_date(student_id))
+            .outerjoin(Substitution, Substitution.lesson_id == Lesson.id)
+            .outerjoin(Subject, Subject.id == Lesson.subject_id)
+            .outerjoin(
+                teacher, teacher.id == func.coalesce(Substitution.teacher_id, Lesson.teacher_id)
+            )
+            .outerjoin(
+                BellTime,
+                and_(
+                    BellTime.school_id == school.id,
+                    BellTime.shift == 1,
+                    BellTime.number == Lesson.lesson_number,
+                ),
+            )
+            .outerjoin(Attendance, attendance_on)
+            .where(Lesson.date >= date_from, Lesson.date <= date_to, _in_student_groups(student_id))
+            .order_by(Lesson.date, Lesson.lesson_number)
+        )
+    ).all()
+    seen: set[int] = set()
+    picked = []
+    for row in rows:
+        lesson = row[0]
+        if lesson.id in seen:  # two enrolments in the same class on one date
+            continue
+        seen.add(lesson.id)
+        if subjects_allowed is None or lesson.subject_id in subjects_allowed:
+            picked.append(row)
+    ids = [row[0].id for row in picked]
 
     homework: dict[int, list[HomeworkView]] = defaultdict(list)
     marks: dict[int, list[MarkView]] = defaultdict(list)
-    attendance: dict[int, Attendance] = {}
     if ids and show["homework"]:
-        rows = await session.scalars(
+        rows_hw = await session.scalars(
             select(Homework)
+            .options(joinedload(Homework.files))
             .where(
                 Homework.lesson_id.in_(ids),
                 or_(Homework.student_id.is_(None), Homework.student_id == student_id),
             )
             .order_by(Homework.id)
         )
-        for hw in rows:
+        for hw in rows_hw.unique():
             homework[hw.lesson_id].append(
                 HomeworkView(
                     text=hw.text,
@@ -266,7 +308,7 @@ async def student_diary(
                     files=tuple((f.kind, f.file_ref, f.file_name) for f in hw.files),
                 )
             )
-    lesson_dates = {x.id: x.date for x in lessons}
+    lesson_dates = {row[0].id: row[0].date for row in picked}
     if ids and show["marks"]:
         for m in await session.scalars(
             select(Mark)
@@ -276,37 +318,27 @@ async def student_diary(
             marks[m.lesson_id].append(
                 MarkView(m.id, m.value, m.work_kind, m.weight, m.comment, lesson_dates[m.lesson_id])
             )
-    if ids and show["attendance"]:
-        for a in await session.scalars(
-            select(Attendance).where(
-                Attendance.lesson_id.in_(ids), Attendance.student_id == student_id
-            )
-        ):
-            attendance[a.lesson_id] = a
 
     by_day: dict[dt.date, list[LessonView]] = defaultdict(list)
-    for lesson in lessons:
-        sub = subs.get(lesson.id)
-        bell = bells.get(lesson.lesson_number)
-        att = attendance.get(lesson.id)
+    for lesson, sub_id, subject, who, starts_at, ends_at, code, notice_id in picked:
         by_day[lesson.date].append(
             LessonView(
                 lesson_id=lesson.id,
                 date=lesson.date,
                 number=lesson.lesson_number,
-                starts_at=bell[0] if bell else None,
-                ends_at=bell[1] if bell else None,
+                starts_at=starts_at,
+                ends_at=ends_at,
                 subject_id=lesson.subject_id,
-                subject=subject_names.get(lesson.subject_id, ""),
-                teacher=names.get(policy.effective_teacher_id(lesson, sub), ""),
-                substituted=sub is not None,
+                subject=subject or "",
+                teacher=who.short_name if who is not None else "",
+                substituted=sub_id is not None,
                 room=lesson.room,
                 cancelled=lesson.is_cancelled,
                 topic=lesson.topic if show["diary"] else None,
                 homework=homework.get(lesson.id, []),
                 marks=marks.get(lesson.id, []),
-                attendance=att.code if att else None,
-                announced_absence=bool(att and att.notice_id),
+                attendance=code,
+                announced_absence=bool(code is not None and notice_id),
             )
         )
     days = []
@@ -336,11 +368,35 @@ async def marks_by_subject(
     period = await policy.load(session, actor, StudyPeriod, period_id)
     school = await session.get(School, actor.school_id)
     assert school is not None
-    allowed = await policy.subject_filter_for(session, actor, student_id)
+    subjects, _ = await period_marks_by_subject(
+        session, actor, student_id, period, school=school, checked=True
+    )
+    return subjects
+
+
+async def period_marks_by_subject(
+    session: AsyncSession,
+    actor: Actor,
+    student_id: int,
+    period: StudyPeriod,
+    *,
+    school: School,
+    access: policy.StudentAccess | None = None,
+    left_from: dt.date | None = None,
+    checked: bool = False,
+) -> tuple[list[SubjectMarks], Counter[int]]:
+    """:func:`marks_by_subject` of a period already loaded (in the actor's school), in two
+    statements (the marks; the subjects the student has lessons in), and with ``left_from``
+    the lessons not cancelled from that day to the period's end, by subject, from the same
+    statement. ``checked``: the caller has run the access check already."""
+    if not checked:
+        await policy.ensure_can_view_student(session, actor, student_id, "marks", access=access)
+    allowed = await policy.subject_filter_for(session, actor, student_id, access=access)
     rows = (
         await session.execute(
-            select(Mark, Lesson.subject_id, Lesson.date)
+            select(Mark, Lesson.subject_id, Lesson.date, Subject.name)
             .join(Lesson, Lesson.id == Mark.lesson_id)
+            .outerjoin(Subject, Subject.id == Lesson.subject_id)
             .where(
                 Mark.student_id == student_id,
                 Lesson.date >= period.starts_on,
@@ -349,17 +405,42 @@ async def marks_by_subject(
             .order_by(Lesson.date, Mark.id)
         )
     ).all()
+    names: dict[int, str] = {}
     grouped: dict[int, list[MarkView]] = defaultdict(list)
-    for mark, subject_id, date in rows:
+    for mark, subject_id, date, name in rows:
         if allowed is None or subject_id in allowed:
+            names[subject_id] = name or ""
             grouped[subject_id].append(
                 MarkView(mark.id, mark.value, mark.work_kind, mark.weight, mark.comment, date)
             )
-    # Subjects the student has lessons in, even without marks yet.
-    lessons = await _student_lessons_query(session, student_id, period.starts_on, period.ends_on)
-    subject_ids = {x.subject_id for x in lessons if allowed is None or x.subject_id in allowed}
-    subject_ids |= set(grouped)
-    names = await _subjects(session, subject_ids)
+    # Subjects the student has lessons in, even without marks yet (and what is left of them).
+    start = period.starts_on if left_from is None else min(period.starts_on, left_from)
+    in_period = func.sum(case((Lesson.date >= period.starts_on, 1), else_=0))
+    left = (
+        func.sum(case((and_(Lesson.date >= left_from, Lesson.is_cancelled.is_(False)), 1), else_=0))
+        if left_from is not None
+        else literal(0)
+    )
+    subject_ids = set(grouped)
+    lessons_left: Counter[int] = Counter()
+    for subject_id, name, held, to_come in (
+        await session.execute(
+            select(Lesson.subject_id, Subject.name, in_period, left)
+            .join(Enrolment, _enrolled_on_lesson_date(student_id))
+            .outerjoin(Subject, Subject.id == Lesson.subject_id)
+            .where(
+                Lesson.date >= start,
+                Lesson.date <= period.ends_on,
+                _in_student_groups(student_id),
+            )
+            .group_by(Lesson.subject_id, Subject.name)
+        )
+    ).all():
+        if to_come:
+            lessons_left[subject_id] = int(to_come)
+        if held and (allowed is None or subject_id in allowed):
+            subject_ids.add(subject_id)
+            names[subject_id] = name or ""
     out = []
     for sid in sorted(subject_ids, key=lambda i: names.get(i, "")):
         ms = grouped.get(sid, [])
@@ -374,7 +455,7 @@ async def marks_by_subject(
                 enough_marks=len(ms) >= school.min_marks_for_period,
             )
         )
-    return out
+    return out, lessons_left
 
 
 @dataclass(frozen=True)
@@ -396,6 +477,14 @@ async def suggest_period_marks(
     await policy.load(session, actor, Subject, subject_id)
     school = await session.get(School, actor.school_id)
     assert school is not None
+    return await class_suggestions(session, cls, subject_id, period, school)
+
+
+async def class_suggestions(
+    session: AsyncSession, cls: SchoolClass, subject_id: int, period: StudyPeriod, school: School
+) -> list[SuggestedMark]:
+    """:func:`suggest_period_marks` once the access is checked: two statements, the class's
+    students of the period and their marks of the subject."""
     students = (
         (
             await session.execute(

@@ -13,7 +13,7 @@ Nothing here changes data; nothing here knows of a messenger.
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -39,7 +39,8 @@ from services.models import (
     AbsenceNotice,
     Enrolment,
     FinalMark,
-    Lesson,
+    Guardianship,
+    Person,
     School,
     SchoolClass,
     SchoolYear,
@@ -102,6 +103,59 @@ async def family_student(
     raise policy.deny(actor, "family_student", student_id=student_id)
 
 
+@dataclass(frozen=True)
+class FamilyRead:
+    """What every family screen reads first, in one statement: the child (checked to be the
+    reader's own, like :func:`family_student`), the reader's guardianship of the child and
+    the school."""
+
+    student: StudentRef
+    access: policy.StudentAccess
+    school: School
+
+
+async def family_read(session: AsyncSession, actor: Actor, student_id: int) -> FamilyRead:
+    """:func:`family_student`, :func:`school_of` and the policy's reads about the child at once.
+
+    An id that is not among this person's children is refused like any forgery."""
+    class_name = (
+        select(SchoolClass.name)
+        .join(Enrolment, Enrolment.class_id == SchoolClass.id)
+        .where(Enrolment.student_id == Person.id, Enrolment.left_on.is_(None))
+        .order_by(Enrolment.arrived_on.desc(), Enrolment.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    row = (
+        await session.execute(
+            select(Person.last_name, Person.first_name, Person.school_id, class_name)
+            .add_columns(Guardianship, School)
+            .select_from(Person)
+            .outerjoin(
+                Guardianship,
+                and_(
+                    Guardianship.student_id == Person.id,
+                    Guardianship.guardian_id == actor.person_id,
+                ),
+            )
+            .join(School, School.id == actor.school_id)
+            .where(Person.id == student_id)
+        )
+    ).first()
+    if row is not None:
+        last_name, first_name, school_id, cls, link, school = row
+        own = (actor.has(Role.STUDENT) and student_id == actor.person_id) or (
+            actor.has(Role.PARENT, Role.TRUSTED) and link is not None
+        )
+        if own:
+            return FamilyRead(
+                StudentRef(student_id, f"{last_name} {first_name}", cls),
+                policy.StudentAccess(school_id, link),
+                school,
+            )
+    raise policy.deny(actor, "family_student", student_id=student_id)
+
+
 async def sections_for(session: AsyncSession, actor: Actor, student_id: int) -> Sections:
     """For a trusted person, the sections the parent allowed; everything for the others.
 
@@ -109,8 +163,12 @@ async def sections_for(session: AsyncSession, actor: Actor, student_id: int) -> 
     """
     if not actor.has(Role.TRUSTED):
         return Sections()
-    link = await policy.guardianship(session, actor.person_id, student_id)
-    if link is None or link.kind != GuardianKind.TRUSTED:
+    return _sections(actor, await policy.guardianship(session, actor.person_id, student_id))
+
+
+def _sections(actor: Actor, link: Guardianship | None) -> Sections:
+    """:func:`sections_for` with the actor's guardianship of the child already read."""
+    if not actor.has(Role.TRUSTED) or link is None or link.kind != GuardianKind.TRUSTED:
         return Sections()
     allowed = set(link.permissions or [])
     return Sections(
@@ -218,10 +276,16 @@ async def diary_page(
     date_to: dt.date,
     now: dt.datetime | None = None,
 ) -> DiaryPage:
-    """A child's diary for a day or a week, with advance notices shown on their lessons."""
-    student = await family_student(session, actor, student_id)
-    days = await diary.student_diary(session, actor, student.id, date_from, date_to)
-    sections = await sections_for(session, actor, student.id)
+    """A child's diary for a day or a week, with advance notices shown on their lessons.
+
+    Six statements whatever the range: the child with the school, the calendar, the
+    lessons, homework, marks, and the advance notices."""
+    read = await family_read(session, actor, student_id)
+    student = read.student
+    days = await diary.student_diary(
+        session, actor, student.id, date_from, date_to, access=read.access, school=read.school
+    )
+    sections = _sections(actor, read.access.link)
     notices: dict[dt.date, list[str]] = {}
     if sections.attendance:
         notices = await _notices(session, student.id, date_from, date_to)
@@ -234,7 +298,7 @@ async def diary_page(
         student=student,
         date_from=date_from,
         date_to=date_to,
-        today=await today_for(session, actor, now),
+        today=school_today(read.school, now),
         sections=sections,
         days=days,
         notices=notices,
@@ -408,31 +472,38 @@ def fives_needed(
 
 
 async def year_periods(session: AsyncSession, school_id: int, day: dt.date) -> list[StudyPeriod]:
-    year = await session.scalar(
-        select(SchoolYear)
+    """The periods of the school's latest year begun by ``day``, in one statement."""
+    year = (
+        select(SchoolYear.id)
         .where(SchoolYear.school_id == school_id, SchoolYear.starts_on <= day)
         .order_by(SchoolYear.starts_on.desc())
         .limit(1)
+        .scalar_subquery()
     )
-    if year is None:
-        return []
     return list(
         (
             await session.scalars(
                 select(StudyPeriod)
-                .where(StudyPeriod.year_id == year.id)
+                .where(StudyPeriod.year_id == year)
                 .order_by(StudyPeriod.starts_on, StudyPeriod.id)
             )
         ).all()
     )
 
 
-async def current_period(session: AsyncSession, school: School, day: dt.date) -> StudyPeriod | None:
-    """The period of ``day``; in the holidays the one just ended (else the next to come)."""
+async def current_period(
+    session: AsyncSession,
+    school: School,
+    day: dt.date,
+    periods: list[StudyPeriod] | None = None,
+) -> StudyPeriod | None:
+    """The period of ``day``; in the holidays the one just ended (else the next to come).
+    ``periods``: :func:`year_periods` of ``day``, when the caller has them."""
     period = await period_on(session, school.id, day)
     if period is not None:
         return period
-    periods = await year_periods(session, school.id, day)
+    if periods is None:
+        periods = await year_periods(session, school.id, day)
     ended = [p for p in periods if p.ends_on < day]
     if ended:
         return ended[-1]
@@ -449,42 +520,6 @@ async def _student_groups(session: AsyncSession, student_id: int) -> set[int]:
     )
 
 
-async def _lessons_left(
-    session: AsyncSession, student_id: int, start: dt.date, end: dt.date
-) -> Counter[int]:
-    """Not cancelled lessons of the child from ``start`` to ``end``, by subject."""
-    if end < start:
-        return Counter()
-    enrolments = (
-        await session.execute(
-            select(Enrolment.class_id, Enrolment.arrived_on, Enrolment.left_on).where(
-                Enrolment.student_id == student_id
-            )
-        )
-    ).all()
-    groups = await _student_groups(session, student_id)
-    out: Counter[int] = Counter()
-    for class_id, arrived, left in enrolments:
-        rows = (
-            await session.execute(
-                select(Lesson.subject_id, Lesson.date).where(
-                    Lesson.class_id == class_id,
-                    Lesson.date >= max(start, arrived),
-                    Lesson.date <= end,
-                    Lesson.is_cancelled.is_(False),
-                    or_(
-                        Lesson.subgroup_id.is_(None),
-                        Lesson.subgroup_id.in_(groups or {-1}),
-                    ),
-                )
-            )
-        ).all()
-        for subject_id, date in rows:
-            if left is None or date < left:
-                out[subject_id] += 1
-    return out
-
-
 def _final(mark: FinalMark | None) -> FinalMarkView | None:
     return FinalMarkView(mark.value, mark.special) if mark is not None else None
 
@@ -497,16 +532,22 @@ async def marks_page(
     now: dt.datetime | None = None,
 ) -> MarksPage:
     """Marks of a period by subject: weighted average, projected mark, what the next one
-    needs, and the period and year marks once set."""
-    student = await family_student(session, actor, student_id)
-    school = await school_of(session, actor)
+    needs, and the period and year marks once set.
+
+    Six statements whatever the child has (one more in the holidays, to find the period):
+    the child with the school, the year's periods, the grade, the marks, the subjects with
+    the lessons left, and the period and year marks."""
+    read = await family_read(session, actor, student_id)
+    student, school = read.student, read.school
     today = school_today(school, now)
-    sections = await sections_for(session, actor, student.id)
+    sections = _sections(actor, read.access.link)
     periods = await year_periods(session, school.id, today)
     if period_id:
         period: StudyPeriod | None = await policy.load(session, actor, StudyPeriod, period_id)
     else:
-        period = await current_period(session, school, today)
+        period = next((p for p in periods if p.starts_on <= today <= p.ends_on), None)
+        if period is None:
+            period = await current_period(session, school, today, periods)
     if not sections.marks or period is None:
         return MarksPage(student, sections.marks, period, periods, [], today)
     if period.year_id not in {p.year_id for p in periods}:
@@ -522,7 +563,16 @@ async def marks_page(
     on = min(max(today, period.starts_on), period.ends_on)
     if await _grade_on(session, student.id, on) == 1:
         return MarksPage(student, True, period, periods, [], today, first_grade=True)
-    subjects = await diary.marks_by_subject(session, actor, student.id, period.id)
+    open_period = not period.is_closed and period.ends_on > today
+    subjects, left = await diary.period_marks_by_subject(
+        session,
+        actor,
+        student.id,
+        period,
+        school=school,
+        access=read.access,
+        left_from=today + dt.timedelta(days=1) if open_period else None,
+    )
     finals = (
         await session.scalars(
             # Each arm of the OR matches one partial unique index (uq_final_marks_period,
@@ -539,12 +589,6 @@ async def marks_page(
     ).all()
     period_marks = {f.subject_id: f for f in finals if f.kind == FinalMarkKind.PERIOD}
     year_marks = {f.subject_id: f for f in finals if f.kind == FinalMarkKind.YEAR}
-    open_period = not period.is_closed and period.ends_on > today
-    left = (
-        await _lessons_left(session, student.id, today + dt.timedelta(days=1), period.ends_on)
-        if open_period
-        else Counter()
-    )
     reports = []
     for s in subjects:
         values = [(m.value, m.weight) for m in s.marks]

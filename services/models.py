@@ -267,8 +267,11 @@ class Person(Base):
     email: Mapped[str | None] = mapped_column(String(255))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
+    # Not loaded with the person (it cost one more statement on every read of persons): the
+    # actor's roles come from services.identity, and a read that needs others' roles selects
+    # RoleGrant itself. Touching it unloaded raises instead of querying.
     roles: Mapped[list[RoleGrant]] = relationship(
-        back_populates="person", lazy="selectin", cascade="all, delete-orphan"
+        back_populates="person", lazy="raise_on_sql", cascade="all, delete-orphan"
     )
 
     @property

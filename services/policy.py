@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from sqlalchemy import exists, or_, select, union_all
@@ -142,11 +143,29 @@ async def children_of(session: AsyncSession, actor: Actor) -> list[int]:
 # --------------------------------------------------------------------------- students
 
 
+@dataclass(frozen=True)
+class StudentAccess:
+    """What the checks below read about one student for one actor, when a read model has
+    already read it in its own first statement: the student's school and the actor's
+    guardianship of the student (None: not their guardian)."""
+
+    student_school_id: int | None
+    link: Guardianship | None
+
+
 async def ensure_can_view_student(
-    session: AsyncSession, actor: Actor, student_id: int, scope: str = "diary"
+    session: AsyncSession,
+    actor: Actor,
+    student_id: int,
+    scope: str = "diary",
+    *,
+    access: StudentAccess | None = None,
 ) -> None:
     """Diary, marks, attendance, homework or timetable of one student."""
-    student_school = await _person_school(session, student_id)
+    if access is not None:
+        student_school = access.student_school_id
+    else:
+        student_school = await _person_school(session, student_id)
     if student_school != actor.school_id:
         raise deny(actor, "view_student", student_id=student_id)
     if is_school_reader(actor):
@@ -154,7 +173,11 @@ async def ensure_can_view_student(
     if actor.has(Role.STUDENT) and actor.person_id == student_id:
         return
     if actor.has(Role.PARENT, Role.TRUSTED):
-        link = await guardianship(session, actor.person_id, student_id)
+        link = (
+            access.link
+            if access is not None
+            else await guardianship(session, actor.person_id, student_id)
+        )
         if link is not None:
             if link.kind == GuardianKind.PARENT and actor.has(Role.PARENT):
                 return
@@ -180,12 +203,17 @@ async def ensure_can_view_student(
 
 
 async def subject_filter_for(
-    session: AsyncSession, actor: Actor, student_id: int
+    session: AsyncSession, actor: Actor, student_id: int, *, access: StudentAccess | None = None
 ) -> set[int] | None:
     """None when the actor sees every subject of the student; else the subjects they may see."""
     if is_school_reader(actor) or actor.person_id == student_id:
         return None
-    if await guardianship(session, actor.person_id, student_id) is not None:
+    link = (
+        access.link
+        if access is not None
+        else await guardianship(session, actor.person_id, student_id)
+    )
+    if link is not None:
         return None
     if actor.has(Role.CLASS_TEACHER):
         for class_id in await student_class_ids(session, student_id):
