@@ -14,6 +14,11 @@ session as one update would:
 * ``term_sheet``: services.final_marks.term_sheet (the teacher's class and subject, this term)
 * ``class_journal``: services.class_views.class_journal (a class teacher's own class, and a
   deputy's view of a class)
+* ``unfilled``: services.school_admin.unfilled_lessons (the deputy's list of the last week's
+  lessons lacking attendance, topic or homework, as the office's "unfilled" button shows it)
+* the office's lists, for a deputy: ``office_classes``, ``class_students``,
+  ``class_lessons_on`` (a class's day with teachers and substitutes), ``substitute_candidates``
+  (for the teacher's lesson) and ``journal_checks`` (services.admin_tools)
 
 Every round runs every (screen, actor) pair once in a shuffled order, so the screens are
 interleaved and share the machine's noise. SQL statements are counted with a
@@ -41,7 +46,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import event, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services import class_views, diary, family, final_marks
+from services import admin_tools, class_views, diary, family, final_marks, school_admin
 from services.db import make_engine, make_session_factory
 from services.identity import Actor, actor_for_account
 
@@ -155,6 +160,7 @@ async def sample_actors(
                     "class_id": teacher.class_id,
                     "subject_id": teacher.subject_id,
                     "period_id": period_id,
+                    "lesson_id": teacher.lesson_id,
                 },
             ),
         ]
@@ -222,6 +228,32 @@ def screen_calls(
                 period_id=period,
             )
             add(f"class_journal ({kind.replace('_', ' ')})", journal)
+    # The office (a deputy): the unfilled lessons of the last week (handlers/admin/tools.py
+    # shows DAYS_BACK = 7 days up to today) and the pickers' lists.
+    week_ago = today - dt.timedelta(days=7)
+    for actor, x in actors["deputy"]:
+        cls = x["class_id"]
+        add(
+            "unfilled (deputy)",
+            partial(
+                school_admin.unfilled_lessons,
+                actor=actor,
+                date_from=week_ago,
+                date_to=today,
+                today=today,
+            ),
+        )
+        add("office_classes", partial(admin_tools.office_classes, actor=actor))
+        add("class_students", partial(admin_tools.class_students, actor=actor, class_id=cls))
+        add(
+            "class_lessons_on",
+            partial(admin_tools.class_lessons_on, actor=actor, class_id=cls, day=today),
+        )
+        add(
+            "substitute_candidates",
+            partial(admin_tools.substitute_candidates, actor=actor, lesson_id=x["lesson_id"]),
+        )
+        add("journal_checks", partial(admin_tools.recent_journal_checks, actor=actor))
     return calls
 
 
