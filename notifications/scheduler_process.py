@@ -75,7 +75,7 @@ async def run(
     )
     try:
         scheduler.start()
-        log.info("scheduler started", extra={"process": "scheduler"})
+        log.info("scheduler started", extra={"role": "scheduler"})
         await stop.wait()
     finally:
         for sig in installed:
@@ -84,4 +84,4 @@ async def run(
         if redis is not None:
             await redis.aclose()
         await engine.dispose()
-        log.info("scheduler stopped", extra={"process": "scheduler"})
+        log.info("scheduler stopped", extra={"role": "scheduler"})

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 
+import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -22,8 +24,14 @@ def test_the_command_exists() -> None:
 
 
 async def test_the_scheduler_process_runs_due_jobs_and_stops(
-    session: AsyncSession, session_factory: async_sessionmaker[AsyncSession], db_url: str
+    session: AsyncSession,
+    session_factory: async_sessionmaker[AsyncSession],
+    db_url: str,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
+    # INFO on: the start and stop lines are really logged (an `extra` key that clashes with a
+    # LogRecord field raises only when the record is made).
+    caplog.set_level(logging.INFO, logger="notifications")
     await build_school(session)
     settings = Settings(_env_file=None, DATABASE_URL=db_url)
     stop = asyncio.Event()
@@ -43,3 +51,5 @@ async def test_the_scheduler_process_runs_due_jobs_and_stops(
     async with session_factory() as s:
         kinds = set(await s.scalars(select(OutboxMessage.kind)))
     assert "reminder.fill" in kinds
+    said = [r.getMessage() for r in caplog.records]
+    assert "scheduler started" in said and "scheduler stopped" in said
