@@ -12,9 +12,19 @@ import functools
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import ScalarSelect, Select, bindparam, delete, func, insert, or_, select
+from sqlalchemy import (
+    ScalarSelect,
+    Select,
+    Table,
+    bindparam,
+    delete,
+    func,
+    insert,
+    or_,
+    select,
+)
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -437,8 +447,9 @@ Change = tuple[int, AttendanceCode | None, AttendanceCode | None]  # student, be
 
 
 async def _audit_many(session: AsyncSession, entries: Sequence[AuditEntry]) -> None:
-    """Write the audit rows ``audit.record`` built (and added) in one executemany: the
-    session would insert them one by one where it needs each new id back (SQLite)."""
+    """Write the audit rows ``audit.record`` built (and added) in one executemany of the
+    table's INSERT: the session would insert them one by one where it needs each new id back
+    (SQLite), and an ORM bulk insert handles every value of every row in Python."""
     if not entries:
         return
     columns = [attr.key for attr in sa_inspect(AuditEntry).column_attrs if attr.key != "id"]
@@ -447,7 +458,7 @@ async def _audit_many(session: AsyncSession, entries: Sequence[AuditEntry]) -> N
         session.expunge(entry)
         values = sa_inspect(entry).dict
         rows.append({key: values[key] for key in columns if key in values})
-    await session.execute(insert(AuditEntry), rows)
+    await session.execute(insert(cast(Table, AuditEntry.__table__)), rows)
 
 
 def _insert_for(session: AsyncSession) -> Any:
@@ -486,16 +497,19 @@ async def _write_attendance(
             .execution_options(synchronize_session=False)
         )
     if rows:
-        stmt = _insert_for(session)(Attendance).values(rows)
+        # One executemany of a statement compiled once (a multi-row VALUES is compiled anew
+        # for every number of rows, which cost more CPU than the whole save).
+        stmt = _insert_for(session)(Attendance.__table__)
         await session.execute(
             stmt.on_conflict_do_update(
-                index_elements=[Attendance.lesson_id, Attendance.student_id],
+                index_elements=["lesson_id", "student_id"],
                 set_={
                     "code": stmt.excluded.code,
                     "updated_at": stmt.excluded.created_at,
                     "updated_by_id": stmt.excluded.created_by_id,
                 },
-            )
+            ),
+            rows,
         )
     # Rows of this lesson the session may hold (read by an earlier step of the same update)
     # are out of date now: forget them, a later read loads them afresh.
@@ -584,17 +598,18 @@ async def _enqueue_reviving(session: AsyncSession, rows: Sequence[dict[str, Any]
         }
         for r in {r["dedup_key"]: r for r in rows}.values()
     ]
-    stmt = _insert_for(session)(OutboxMessage).values(values)
+    stmt = _insert_for(session)(OutboxMessage.__table__)
     await session.execute(
         stmt.on_conflict_do_update(
-            index_elements=[OutboxMessage.dedup_key],
+            index_elements=["dedup_key"],
             set_={
                 "status": OutboxStatus.PENDING.value,
                 "not_before": stmt.excluded.not_before,
                 "payload": stmt.excluded.payload,
             },
-            where=OutboxMessage.status == OutboxStatus.CANCELLED.value,
-        )
+            where=stmt.table.c.status == OutboxStatus.CANCELLED.value,
+        ),
+        values,
     )
 
 
