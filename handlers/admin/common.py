@@ -9,8 +9,8 @@ from typing import Any
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
+from handlers.common.keyboard import InlineKeyboardBuilder
 from services.enums import Role
 from services.errors import AccessDenied, DomainError
 from services.identity import Actor

@@ -7,7 +7,6 @@ from collections.abc import Callable
 
 from aiogram import F, Router
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import Translator, escape
@@ -15,6 +14,7 @@ from handlers.admin.callbacks import OfficeCb
 from handlers.admin.common import OFFICE, require, show
 from handlers.admin.menu import home_button
 from handlers.common.bounds import Id, SafeCallbackData
+from handlers.common.keyboard import InlineKeyboardBuilder
 from services import school_admin
 from services.calendar import school_today
 from services.identity import Actor

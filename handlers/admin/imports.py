@@ -23,13 +23,13 @@ from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup, Message
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import Translator, escape
 from handlers.admin.callbacks import ImportCb, OfficeCb
 from handlers.admin.common import OFFICE, chunks, require, show
 from handlers.admin.menu import home_button, import_kinds
+from handlers.common.keyboard import InlineKeyboardBuilder
 from services.errors import AccessDenied, DomainError
 from services.identity import Actor
 from services.imports import KINDS, ImportResult, import_file, template_xlsx

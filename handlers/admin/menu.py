@@ -7,11 +7,11 @@ from aiogram.enums import ChatType
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.i18n import Translator
 from handlers.admin.callbacks import OfficeCb
 from handlers.admin.common import OFFICE, require, show
+from handlers.common.keyboard import InlineKeyboardBuilder
 from services.enums import Role
 from services.identity import Actor
 from services.imports import KINDS

@@ -14,12 +14,12 @@ from aiogram import Bot, F, Router
 from aiogram.enums import ChatAction, ChatType
 from aiogram.filters import Command
 from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup, Message
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import Translator, escape
 from handlers.admin.callbacks import ReportCb
 from handlers.admin.common import REPORTERS, Clock, now_of, require, show
+from handlers.common.keyboard import InlineKeyboardBuilder
 from services import admin_tools
 from services.enums import SCHOOL_WIDE_READERS
 from services.errors import AccessDenied, DomainError

@@ -17,7 +17,6 @@ from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import Translator, escape, has_key
@@ -35,6 +34,7 @@ from handlers.admin.common import (
     when,
 )
 from handlers.admin.menu import home_button
+from handlers.common.keyboard import InlineKeyboardBuilder
 from services import admin_tools, school_admin
 from services.enums import Role
 from services.errors import AccessDenied, DomainError

@@ -10,7 +10,6 @@ from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import Translator, escape
@@ -19,6 +18,7 @@ from handlers.admin.common import Clock, now_of, require, show, when
 from handlers.admin.menu import home_button
 from handlers.common.bounds import typed_query
 from handlers.common.invite import tell_ended_sign_ins
+from handlers.common.keyboard import InlineKeyboardBuilder
 from handlers.common.render import roles_text
 from services import accounts, admin_tools, people
 from services.enums import Role

@@ -10,11 +10,11 @@ from aiogram import F, Router
 from aiogram.enums import ChatType
 from aiogram.filters import Command
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import Translator, escape
 from handlers.class_teacher.callbacks import AbsCb
+from handlers.common.keyboard import InlineKeyboardBuilder
 from handlers.teacher.common import (
     Clock,
     code_text,

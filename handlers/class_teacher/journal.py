@@ -8,12 +8,12 @@ from aiogram import F, Router
 from aiogram.enums import ChatType
 from aiogram.filters import Command
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import Translator, escape
 from handlers.class_teacher.absences import class_picker
 from handlers.class_teacher.callbacks import JournalCb
+from handlers.common.keyboard import InlineKeyboardBuilder
 from handlers.teacher.common import Clock, now_of, require, show
 from services import class_views, final_marks
 from services.class_views import JournalGrid

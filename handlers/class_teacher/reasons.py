@@ -15,12 +15,12 @@ from aiogram.enums import ChatType
 from aiogram.filters import Command
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.callback_answer import CallbackAnswer
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import Translator, escape
 from handlers.class_teacher.absences import absence_line, class_picker
 from handlers.class_teacher.callbacks import ReasonCb
+from handlers.common.keyboard import InlineKeyboardBuilder
 from handlers.teacher.common import (
     Clock,
     day_text,

@@ -23,11 +23,11 @@ from aiogram.types import (
     Message,
 )
 from aiogram.utils.callback_answer import CallbackAnswer
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import Translator
 from handlers.common.bounds import MAX_ID, OneOf, OptId, SafeCallbackData
+from handlers.common.keyboard import InlineKeyboardBuilder
 from handlers.common.render import answer_long
 from services import notify, people, policy
 from services.enums import Role

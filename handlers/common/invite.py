@@ -18,13 +18,13 @@ from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import BotCommandScopeChat, CallbackQuery, InlineKeyboardMarkup, Message
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import i18n
 from bot.config import Settings
 from bot.i18n import Translator, escape
 from handlers.common.bounds import OneOf, OptId, Page, SafeCallbackData, typed_query
+from handlers.common.keyboard import InlineKeyboardBuilder
 from services import accounts, people
 from services.enums import Messenger, Role
 from services.identity import Actor

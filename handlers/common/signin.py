@@ -16,12 +16,12 @@ from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import BotCommandScopeChat, CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import i18n
 from bot.i18n import Translator
 from handlers.common.bounds import SafeCallbackData
+from handlers.common.keyboard import InlineKeyboardBuilder
 from handlers.common.menu import refresh_menu
 from handlers.common.render import name_html, roles_text
 from services import accounts, context

@@ -15,11 +15,11 @@ from aiogram.enums import ChatType
 from aiogram.filters import CommandObject, CommandStart
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import Translator
 from handlers.common.bounds import OneOf, SafeCallbackData
+from handlers.common.keyboard import InlineKeyboardBuilder
 from handlers.common.render import name_html, roles_text
 from handlers.common.signin import LoginForm, ask_login, signed_in
 from services import accounts

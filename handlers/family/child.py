@@ -7,10 +7,10 @@ from aiogram.enums import ChatType
 from aiogram.filters import Command
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.callback_answer import CallbackAnswer
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import Translator
+from handlers.common.keyboard import InlineKeyboardBuilder
 from handlers.family.callbacks import ChildCb
 from handlers.family.common import callback_reader, family_reader, show_pages
 from handlers.family.render import header

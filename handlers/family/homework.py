@@ -10,10 +10,10 @@ from aiogram.enums import ChatType
 from aiogram.filters import Command, CommandObject
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.callback_answer import CallbackAnswer
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import Translator
+from handlers.common.keyboard import InlineKeyboardBuilder
 from handlers.family.callbacks import DiaryFilesCb, HomeworkCb
 from handlers.family.common import (
     Clock,

@@ -8,10 +8,10 @@ from aiogram.enums import ChatType
 from aiogram.filters import Command
 from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.callback_answer import CallbackAnswer
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import Translator, escape
+from handlers.common.keyboard import InlineKeyboardBuilder
 from handlers.family.callbacks import ChartCb, MarksCb
 from handlers.family.common import (
     Clock,

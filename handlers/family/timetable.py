@@ -12,10 +12,10 @@ from aiogram.enums import ChatType
 from aiogram.filters import Command
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.callback_answer import CallbackAnswer
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import Translator
+from handlers.common.keyboard import InlineKeyboardBuilder
 from handlers.family.callbacks import ClassTimetableCb, TimetableCb
 from handlers.family.common import Clock, callback_reader, now_of, send_pages, show_pages
 from handlers.family.render import date_button, timetable_messages

@@ -6,10 +6,10 @@ import datetime as dt
 from collections.abc import Sequence
 
 from aiogram.types import InlineKeyboardMarkup
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import Translator, escape
+from handlers.common.keyboard import InlineKeyboardBuilder
 from handlers.teacher.callbacks import DayCb, LessonCb, UnlockCb
 from handlers.teacher.common import code_text, day_text, lesson_title, lock_text, pack_day
 from services import diary

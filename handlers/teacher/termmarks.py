@@ -11,10 +11,10 @@ from aiogram.enums import ChatType
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import Translator, escape
+from handlers.common.keyboard import InlineKeyboardBuilder
 from handlers.teacher.callbacks import TermCb
 from handlers.teacher.common import Clock, now_of, require, show
 from services import final_marks

@@ -13,11 +13,11 @@ from aiogram.enums import ChatType
 from aiogram.filters import Command, CommandObject
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import Translator, escape
 from handlers.common.bounds import day_in_window, typed_query, window_error
+from handlers.common.keyboard import InlineKeyboardBuilder
 from handlers.teacher.callbacks import DayCb, LessonCb
 from handlers.teacher.cards import day_view, lesson_card
 from handlers.teacher.common import (

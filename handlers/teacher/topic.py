@@ -15,10 +15,10 @@ from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import Translator, escape
+from handlers.common.keyboard import InlineKeyboardBuilder
 from handlers.teacher.callbacks import HwCb, LessonCb, TopicCb
 from handlers.teacher.cards import card_markup, card_text
 from handlers.teacher.common import (

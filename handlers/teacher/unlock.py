@@ -9,10 +9,10 @@ from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import Translator
+from handlers.common.keyboard import InlineKeyboardBuilder
 from handlers.teacher.callbacks import LessonCb, UnlockCb
 from handlers.teacher.cards import card_markup, card_text
 from handlers.teacher.common import Clock, lesson_title, now_of, require
