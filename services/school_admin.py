@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import exists, or_, select
+from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services import audit, policy
@@ -959,48 +959,60 @@ async def unfilled_lessons(
     school = await session.get(School, actor.school_id)
     assert school is not None
     last = min(date_to, today or school_today(school))
-    rows = (
-        await session.execute(
-            select(
-                Lesson, SchoolClass.name, SchoolClass.grade, Subject.name, Substitution.teacher_id
-            )
-            .join(SchoolClass, SchoolClass.id == Lesson.class_id)
-            .join(Subject, Subject.id == Lesson.subject_id)
-            .outerjoin(Substitution, Substitution.lesson_id == Lesson.id)
-            .where(
-                Lesson.school_id == actor.school_id,
-                Lesson.date >= date_from,
-                Lesson.date <= last,
-                Lesson.is_cancelled.is_(False),
-            )
-            .order_by(Lesson.date, Lesson.lesson_number)
+    # One read of only what the list shows: the classes and subjects joined by this school
+    # (both carry school_id: no hash join over the region's), the homework as EXISTS instead of
+    # a second statement with every lesson id, and only lessons that miss something (the same
+    # rule as below, which decides what is missing).
+    who_teaches = func.coalesce(Substitution.teacher_id, Lesson.teacher_id)
+    has_homework = exists().where(Homework.lesson_id == Lesson.id)
+    query = (
+        select(
+            Lesson.id,
+            Lesson.date,
+            Lesson.lesson_number,
+            Lesson.attendance_taken_at,
+            Lesson.topic,
+            who_teaches,
+            SchoolClass.name,
+            SchoolClass.grade,
+            Subject.name,
+            has_homework,
         )
-    ).all()
-    ids = [r[0].id for r in rows]
-    with_homework: set[int] = set()
-    if ids:
-        with_homework = set(
-            (
-                await session.scalars(select(Homework.lesson_id).where(Homework.lesson_id.in_(ids)))
-            ).all()
+        .join(
+            SchoolClass,
+            and_(SchoolClass.id == Lesson.class_id, SchoolClass.school_id == actor.school_id),
         )
+        .join(Subject, and_(Subject.id == Lesson.subject_id, Subject.school_id == actor.school_id))
+        .outerjoin(Substitution, Substitution.lesson_id == Lesson.id)
+        .where(
+            Lesson.school_id == actor.school_id,
+            Lesson.date >= date_from,
+            Lesson.date <= last,
+            Lesson.is_cancelled.is_(False),
+            or_(
+                Lesson.attendance_taken_at.is_(None),
+                Lesson.topic.is_(None),
+                Lesson.topic == "",
+                and_(SchoolClass.grade > 1, ~has_homework),
+            ),
+        )
+        .order_by(Lesson.date, Lesson.lesson_number)
+    )
+    if teacher_id is not None:
+        query = query.where(who_teaches == teacher_id)
+    rows = (await session.execute(query)).all()
     by_teacher: dict[int, list[UnfilledLesson]] = defaultdict(list)
-    for lesson, cname, grade, sname, sub_teacher in rows:
-        who = sub_teacher or lesson.teacher_id
-        if teacher_id is not None and who != teacher_id:
-            continue
+    for lesson_id, date, number, taken_at, topic, who, cname, grade, sname, homework in rows:
         missing = []
-        if lesson.attendance_taken_at is None:
+        if taken_at is None:
             missing.append("attendance")
-        if not lesson.topic:
+        if not topic:
             missing.append("topic")
-        if grade > 1 and lesson.id not in with_homework:
+        if grade > 1 and not homework:
             missing.append("homework")
         if missing:
             by_teacher[who].append(
-                UnfilledLesson(
-                    lesson.id, lesson.date, lesson.lesson_number, cname, sname, tuple(missing)
-                )
+                UnfilledLesson(lesson_id, date, number, cname, sname, tuple(missing))
             )
     people = {
         p.id: p
