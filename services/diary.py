@@ -148,6 +148,16 @@ def _check_range(date_from: dt.date, date_to: dt.date) -> None:
 # --------------------------------------------------------------------------- helpers
 
 
+def _bell_of(school_id: Any) -> ColumnElement[bool]:
+    """Join condition: the first shift's bell of a lesson's number (``school_id`` a value or a
+    column)."""
+    return and_(
+        BellTime.school_id == school_id,
+        BellTime.shift == 1,
+        BellTime.number == Lesson.lesson_number,
+    )
+
+
 async def _bells(session: AsyncSession, school_id: int) -> dict[int, tuple[dt.time, dt.time]]:
     rows = (
         await session.execute(
@@ -263,14 +273,7 @@ async def student_diary(
             .outerjoin(
                 teacher, teacher.id == func.coalesce(Substitution.teacher_id, Lesson.teacher_id)
             )
-            .outerjoin(
-                BellTime,
-                and_(
-                    BellTime.school_id == school.id,
-                    BellTime.shift == 1,
-                    BellTime.number == Lesson.lesson_number,
-                ),
-            )
+            .outerjoin(BellTime, _bell_of(school.id))
             .outerjoin(Attendance, attendance_on)
             .where(Lesson.date >= date_from, Lesson.date <= date_to, _in_student_groups(student_id))
             .order_by(Lesson.date, Lesson.lesson_number)
@@ -583,14 +586,7 @@ async def teacher_lessons(
             .outerjoin(SchoolClass, SchoolClass.id == Lesson.class_id)
             .outerjoin(Subject, Subject.id == Lesson.subject_id)
             .outerjoin(Substitution, Substitution.lesson_id == Lesson.id)
-            .outerjoin(
-                BellTime,
-                and_(
-                    BellTime.school_id == actor.school_id,
-                    BellTime.shift == 1,
-                    BellTime.number == Lesson.lesson_number,
-                ),
-            )
+            .outerjoin(BellTime, _bell_of(actor.school_id))
             .where(Lesson.date == day, policy.lessons_taught_by(teacher_id, day))
             .order_by(Lesson.lesson_number)
         )
@@ -978,14 +974,7 @@ def _sheet_head_query() -> Select[Any]:
         .outerjoin(Subgroup, Subgroup.id == Lesson.subgroup_id)
         .outerjoin(own, own.id == Lesson.teacher_id)
         .outerjoin(substitute, substitute.id == Substitution.teacher_id)
-        .outerjoin(
-            BellTime,
-            and_(
-                BellTime.school_id == Lesson.school_id,
-                BellTime.shift == 1,
-                BellTime.number == Lesson.lesson_number,
-            ),
-        )
+        .outerjoin(BellTime, _bell_of(Lesson.school_id))
         .where(Lesson.id == bindparam("lesson_id"))
         .limit(1)
     )
