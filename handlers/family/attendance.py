@@ -20,7 +20,7 @@ from handlers.family.common import (
     send_pages,
     show_pages,
 )
-from handlers.family.render import attendance_messages, period_button
+from screens.family.render import attendance_messages, period_button
 from services import family
 from services.family import AttendancePage
 from services.identity import Actor

@@ -44,16 +44,7 @@ class AttendanceCb(SafeCallbackData, prefix="fa"):
     p: OptId = 0
 
 
-class TimetableCb(SafeCallbackData, prefix="ft"):
-    s: OptId  # 0: the reader's own teaching timetable
-    d: OptOrdinal
-    w: Flag = 0
-
-
-class ClassTimetableCb(SafeCallbackData, prefix="fy"):
-    c: Id  # class id
-    d: OptOrdinal
-    w: Flag = 0
+# The timetable's actions are screens.family.timetable's (prefixes ft, fy).
 
 
 class ChildCb(SafeCallbackData, prefix="fk"):

@@ -13,7 +13,7 @@ from bot.i18n import Translator
 from handlers.common.keyboard import InlineKeyboardBuilder
 from handlers.family.callbacks import ChildCb
 from handlers.family.common import callback_reader, family_reader, show_pages
-from handlers.family.render import header
+from screens.family.render import header
 from services import context
 from services.context import ChatContext
 from services.identity import Actor

@@ -7,24 +7,25 @@ is decided by the school's time zone in the services.
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import logging
-from collections.abc import Callable, Sequence
-from typing import Any
+from collections.abc import Callable
 
-from aiogram.exceptions import TelegramBadRequest, TelegramRetryAfter
-from aiogram.methods import SendMessage, TelegramMethod
-from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.types import Message
 from aiogram.utils.callback_answer import CallbackAnswer
 
 from bot.i18n import Translator
 from handlers.common.bounds import day_in_window, window_error
+from handlers.common.screens import paced, send_pages, show_pages
 from services.enums import Role
 from services.identity import Actor
 from services.models import utcnow
 
 log = logging.getLogger(__name__)
+
+# Sending and editing views is the adapter's (handlers/common/screens.py); the family routers
+# import it from here too.
+__all__ = ["paced", "send_pages", "show_pages"]
 
 Clock = Callable[[], dt.datetime]
 FAMILY_ROLES = (Role.PARENT, Role.TRUSTED, Role.STUDENT)
@@ -53,59 +54,6 @@ def callback_reader(
         callback_answer.show_alert = True
         return None
     return actor
-
-
-# A view of several messages may meet the messenger's per-chat pace: wait a little and retry.
-MAX_PACE_WAIT = 5
-
-
-async def paced(method: TelegramMethod[Any], attempts: int = 3) -> Any:
-    """Send a prepared Bot API method (``message.answer(...)`` without await)."""
-    for attempt in range(attempts):
-        try:
-            return await method
-        except TelegramRetryAfter as exc:
-            if attempt == attempts - 1 or exc.retry_after > MAX_PACE_WAIT:
-                raise
-            await asyncio.sleep(exc.retry_after)
-    return None  # pragma: no cover
-
-
-async def send_pages(
-    message: Message, texts: Sequence[str], markup: InlineKeyboardMarkup | None
-) -> None:
-    """Send a view as new messages; the buttons go under the last one."""
-    for i, text in enumerate(texts):
-        last = i == len(texts) - 1
-        await paced(message.answer(text, reply_markup=markup if last else None))
-
-
-async def show_pages(
-    callback: CallbackQuery, texts: Sequence[str], markup: InlineKeyboardMarkup | None
-) -> None:
-    """Show a view in the message whose button was pressed (edited in place). A view longer
-    than one message continues in new messages, with the buttons under the last one."""
-    message = callback.message
-    if not isinstance(message, Message):  # too old to edit: send afresh
-        if callback.from_user is not None and callback.bot is not None:
-            bot, chat_id = callback.bot, callback.from_user.id
-            for i, text in enumerate(texts):
-                last = i == len(texts) - 1
-                await paced(
-                    SendMessage(
-                        chat_id=chat_id, text=text, reply_markup=markup if last else None
-                    ).as_(bot)
-                )
-        return
-    first, rest = texts[0], list(texts[1:])
-    try:
-        await message.edit_text(first, reply_markup=None if rest else markup)
-    except TelegramBadRequest as exc:
-        if "not modified" not in str(exc).lower():
-            raise
-    for i, text in enumerate(rest):
-        last = i == len(rest) - 1
-        await paced(message.answer(text, reply_markup=markup if last else None))
 
 
 def parse_day(text: str, today: dt.date) -> dt.date | None:

@@ -23,7 +23,7 @@ from handlers.family.common import (
     send_pages,
     show_pages,
 )
-from handlers.family.render import date_button, diary_messages
+from screens.family.render import date_button, diary_messages
 from services import family
 from services.calendar import school_days_around
 from services.family import DiaryPage

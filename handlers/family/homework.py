@@ -24,7 +24,7 @@ from handlers.family.common import (
     send_pages,
     show_pages,
 )
-from handlers.family.render import date_button, homework_messages
+from screens.family.render import date_button, homework_messages
 from services import family
 from services.family import HomeworkPage
 from services.identity import Actor

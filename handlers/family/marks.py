@@ -21,7 +21,7 @@ from handlers.family.common import (
     send_pages,
     show_pages,
 )
-from handlers.family.render import marks_messages, period_button
+from screens.family.render import marks_messages, period_button
 from services import charts, family
 from services.family import MarksPage
 from services.identity import Actor

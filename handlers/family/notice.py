@@ -33,7 +33,7 @@ from handlers.family.common import (
     parse_range,
     show_pages,
 )
-from handlers.family.render import date_long, date_short, header
+from screens.family.render import date_long, date_short, header
 from services import family, notices, policy
 from services.enums import AttendanceCode, Role
 from services.identity import Actor

@@ -5,77 +5,21 @@ class for a class teacher); a day or a week, substitutions and cancelled lessons
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
 
 from aiogram import F, Router
 from aiogram.enums import ChatType
 from aiogram.filters import Command
-from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import Translator
-from handlers.common.keyboard import InlineKeyboardBuilder
-from handlers.family.callbacks import ClassTimetableCb, TimetableCb
-from handlers.family.common import Clock, callback_reader, now_of, send_pages, show_pages
-from handlers.family.render import date_button, timetable_messages
+from handlers.common.screens import on, send_screen, show_screen
+from handlers.family.common import Clock, callback_reader, now_of
+from screens.family.timetable import ClassTimetableAction, TimetableAction, timetable_screen
 from services import family
 from services.family import TimetablePage
 from services.identity import Actor
-
-MAX_CLASS_BUTTONS = 48
-
-
-def timetable_keyboard(
-    t: Translator,
-    page: TimetablePage,
-    *,
-    week: bool,
-    classes: Sequence[tuple[int, str]] = (),
-) -> InlineKeyboardMarkup:
-    s = page.student.id if page.student is not None else 0
-    c = page.class_id
-
-    def cb(d: int, w: int) -> TimetableCb | ClassTimetableCb:
-        return ClassTimetableCb(c=c, d=d, w=w) if c is not None else TimetableCb(s=s, d=d, w=w)
-
-    first = page.days[0].date
-    step = dt.timedelta(days=7 if week else 1)
-    prev_day, next_day = first - step, first + step
-    w = int(week)
-    kb = InlineKeyboardBuilder()
-    kb.button(
-        text=t("diary.btn.prev", label=date_button(prev_day)),
-        callback_data=cb(prev_day.toordinal(), w),
-    )
-    kb.button(
-        text=t("diary.btn.this_week") if week else t("diary.btn.today"), callback_data=cb(0, w)
-    )
-    kb.button(
-        text=t("diary.btn.next", label=date_button(next_day)),
-        callback_data=cb(next_day.toordinal(), w),
-    )
-    if week:
-        day = page.today if first <= page.today <= page.days[-1].date else first
-        kb.button(text=t("diary.btn.day"), callback_data=cb(day.toordinal(), 0))
-    else:
-        kb.button(text=t("diary.btn.week"), callback_data=cb(first.toordinal(), 1))
-    sizes = [3, 1]
-    if c is not None:
-        kb.button(
-            text=t("family.timetable.btn_own"),
-            callback_data=TimetableCb(s=0, d=first.toordinal(), w=w),
-        )
-        sizes.append(1)
-    elif page.student is None and classes:
-        shown = list(classes)[:MAX_CLASS_BUTTONS]
-        for class_id, name in shown:
-            kb.button(
-                text=name, callback_data=ClassTimetableCb(c=class_id, d=first.toordinal(), w=w)
-            )
-        sizes.extend([6] * ((len(shown) + 5) // 6))
-    kb.adjust(*sizes)
-    return kb.as_markup()
 
 
 async def staff_classes(
@@ -116,16 +60,12 @@ async def timetable_command(
         return
     page = await load_timetable(session, actor, None, None, week=False, now=now_of(family_clock))
     classes = await staff_classes(session, actor, page)
-    await send_pages(
-        message,
-        timetable_messages(t, page, week=False),
-        timetable_keyboard(t, page, week=False, classes=classes),
-    )
+    await send_screen(message, timetable_screen(t, page, week=False, classes=classes))
 
 
 async def timetable_button(
     callback: CallbackQuery,
-    callback_data: TimetableCb,
+    callback_data: TimetableAction,
     session: AsyncSession,
     actor: Actor | None,
     t: Translator,
@@ -141,16 +81,12 @@ async def timetable_button(
         session, reader, callback_data.s, day, week=week, now=now_of(family_clock)
     )
     classes = await staff_classes(session, reader, page)
-    await show_pages(
-        callback,
-        timetable_messages(t, page, week=week),
-        timetable_keyboard(t, page, week=week, classes=classes),
-    )
+    await show_screen(callback, timetable_screen(t, page, week=week, classes=classes))
 
 
 async def class_timetable_button(
     callback: CallbackQuery,
-    callback_data: ClassTimetableCb,
+    callback_data: ClassTimetableAction,
     session: AsyncSession,
     actor: Actor | None,
     t: Translator,
@@ -169,15 +105,13 @@ async def class_timetable_button(
     week = bool(callback_data.w)
     start, end = family.week_of(day) if week else (day, day)
     page = await family.class_timetable_page(session, reader, callback_data.c, start, end, now)
-    await show_pages(
-        callback, timetable_messages(t, page, week=week), timetable_keyboard(t, page, week=week)
-    )
+    await show_screen(callback, timetable_screen(t, page, week=week))
 
 
 def build_router() -> Router:
     router = Router(name=__name__)
     router.message.filter(F.chat.type == ChatType.PRIVATE)
     router.message.register(timetable_command, Command("timetable"))
-    router.callback_query.register(timetable_button, TimetableCb.filter())
-    router.callback_query.register(class_timetable_button, ClassTimetableCb.filter())
+    router.callback_query.register(timetable_button, on(TimetableAction))
+    router.callback_query.register(class_timetable_button, on(ClassTimetableAction))
     return router

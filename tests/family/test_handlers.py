@@ -20,15 +20,14 @@ from bot.i18n import t
 from handlers.family.callbacks import (
     ChartCb,
     ChildCb,
-    ClassTimetableCb,
     DiaryCb,
     DiaryFilesCb,
     HomeworkCb,
     MarksCb,
     NoticeDayCb,
     NoticeReasonCb,
-    TimetableCb,
 )
+from screens.family.timetable import ClassTimetableAction, TimetableAction
 from services.models import AbsenceNotice, MessengerBinding, OutboxMessage, School, Subgroup
 from testkit.recording import RecordingBot, make_callback_update, make_message_update
 from tests.factories import TODAY
@@ -122,7 +121,7 @@ async def test_forged_child_in_a_button_is_refused(
         HomeworkCb(s=ivanov, d=TOMORROW.toordinal()).pack(),
         MarksCb(s=ivanov).pack(),
         ChartCb(s=ivanov).pack(),
-        TimetableCb(s=ivanov, d=0).pack(),
+        TimetableAction(s=ivanov, d=0).pack(),
         ChildCb(s=ivanov).pack(),
         NoticeDayCb(s=ivanov, a=TOMORROW.toordinal()).pack(),
         NoticeReasonCb(s=ivanov, a=TOMORROW.toordinal(), b=TOMORROW.toordinal(), r="ill").pack(),
@@ -302,7 +301,7 @@ async def test_attendance_and_timetable(
     (text,) = bot.session.sent_texts(TEACHER)
     assert "Ваши уроки" in text and "8Б Математика" in text and "вы замещаете" in text
     bot.session.clear()
-    await press(dp, bot, TEACHER, TimetableCb(s=0, d=TODAY.toordinal(), w=1).pack())
+    await press(dp, bot, TEACHER, TimetableAction(s=0, d=TODAY.toordinal(), w=1).pack())
     (week,) = edits(bot)
     assert "Расписание на неделю 16 ноября – 22 ноября" in week
 
@@ -374,7 +373,7 @@ async def test_class_timetable_for_staff(
     await say(dp, bot, CLASS_TEACHER, "/timetable")
     (text,) = bot.session.sent_texts(CLASS_TEACHER)
     assert "Ваши уроки" in text and "7А Английский язык" in text
-    own_class = ClassTimetableCb(c=world.cls.id, d=TODAY.toordinal()).pack()
+    own_class = ClassTimetableAction(c=world.cls.id, d=TODAY.toordinal()).pack()
     assert own_class in buttons(last_markup(bot))
     bot.session.clear()
     await press(dp, bot, CLASS_TEACHER, own_class)
@@ -388,7 +387,7 @@ async def test_class_timetable_for_staff(
     assert not any(b.startswith("fy:") for b in buttons(last_markup(bot)))
     for user in (TEACHER, PARENT2):
         bot.session.clear()
-        await press(dp, bot, user, ClassTimetableCb(c=world.first.id, d=0).pack())
+        await press(dp, bot, user, ClassTimetableAction(c=world.first.id, d=0).pack())
         assert edits(bot) == [] and alerts(bot) == [t("ru", "error.forbidden")]
 
 
@@ -462,7 +461,7 @@ async def test_class_timetable_does_not_repeat_the_subject_in_the_group(
         group.name = "Английский язык, группа 1"
         await s.commit()
     await press(
-        dp, bot, CLASS_TEACHER, ClassTimetableCb(c=world.cls.id, d=TODAY.toordinal()).pack()
+        dp, bot, CLASS_TEACHER, ClassTimetableAction(c=world.cls.id, d=TODAY.toordinal()).pack()
     )
     (edited,) = edits(bot)
     assert "Английский язык (группа 1)</b>" in edited

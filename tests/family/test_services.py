@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import translator
-from handlers.family import render
+from screens.family import render
 from services import charts, family, journal, notices
 from services.enums import AttendanceCode, HolidayKind, Role
 from services.errors import AccessDenied, Conflict, ValidationFailed

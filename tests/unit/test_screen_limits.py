@@ -10,7 +10,7 @@ from bot.i18n import translator
 from handlers.admin.common import chunks
 from handlers.class_teacher.callbacks import JournalCb
 from handlers.class_teacher.journal import journal_view, table_pages
-from handlers.family import render as family
+from screens.family import render as family
 from services.class_views import JournalColumn, JournalGrid, JournalRow
 from testkit.botapi.html import seen
 

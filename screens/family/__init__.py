@@ -1,0 +1,1 @@
+"""The family's screens: diary, homework, marks, attendance, timetable, notices."""
