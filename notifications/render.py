@@ -1,8 +1,8 @@
 """Payload → neutral message: HTML text and buttons, in the recipient's language.
 
-Texts come from ``notifications/locales/{ru,en}.toml`` (flat dotted keys, ``str.format``
-placeholders; Russian is the fallback). User text follows the one rule of
-:mod:`services.richtext` (docs/user-text.md): every value taken from a payload — names,
+Texts come from the one translator (:mod:`i18n`, the ``notifications`` area:
+``i18n/locales/<lang>/notifications.ftl``; Russian is the fallback). User text follows the one
+rule of :mod:`services.richtext` (docs/user-text.md): every value taken from a payload — names,
 subjects, reasons, homework, comments, news titles — is plain text and HTML-escaped exactly
 once, here, when it is put into a template, so a user-entered ``<b>`` can neither break the
 markup nor inject any. The body of a broadcast is the one exception: it is stored as the
@@ -22,20 +22,18 @@ from __future__ import annotations
 import datetime as dt
 import html
 import logging
-import string
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
+import i18n
 from notifications.transport import Attachment, Button, OutMessage
 from services.richtext import CAPTION_LIMIT, TEXT_LIMIT, clean_html, shorten_html, visible_length
-from services.texts import catalog_of, format_date, format_date_range, gender_key
+from services.texts import format_date, format_date_range
 
 log = logging.getLogger(__name__)
 
-DEFAULT_LANG = "ru"
-LOCALES_DIR = Path(__file__).resolve().parent / "locales"
+DEFAULT_LANG = i18n.DEFAULT_LANG
 # Telegram's limits: 4096 UTF-16 units of visible text, 1024 of a caption (after HTML parsing).
 MAX_TEXT = TEXT_LIMIT
 MAX_CAPTION = CAPTION_LIMIT
@@ -43,30 +41,19 @@ MAX_CAPTION = CAPTION_LIMIT
 FAMILY_REASONS = ("ill", "excused", "unknown")
 
 
-def catalog(lang: str) -> dict[str, str]:
-    return catalog_of(LOCALES_DIR).catalog(lang)
-
-
-def placeholders(template: str) -> set[str]:
-    return {f for _l, f, _s, _c in string.Formatter().parse(template) if f}
-
-
 def escape(value: object) -> str:
     return html.escape(str(value), quote=False)
 
 
 def t(lang: str, key: str, /, **params: Any) -> str:
-    """A template filled with ``params``; each param is escaped unless wrapped in :class:`Safe`."""
-    template = catalog(lang).get(key) or catalog(DEFAULT_LANG).get(key)
-    if template is None:
+    """A text filled with ``params``; each param is escaped unless wrapped in :class:`Safe`.
+    A form that agrees with a person takes ``gender=`` ("m", "f"; else the neutral form)."""
+    values = {k: (v.html if isinstance(v, Safe) else escape(v)) for k, v in params.items()}
+    text = i18n.translate(lang, key, **values)
+    if text is None:
         log.warning("missing notification text", extra={"key": key, "lang": lang})
         return escape(key)
-    values = {k: (v.html if isinstance(v, Safe) else escape(v)) for k, v in params.items()}
-    try:
-        return template.format(**values)
-    except (KeyError, IndexError, ValueError):
-        log.warning("bad notification params", extra={"key": key, "lang": lang})
-        return template
+    return text
 
 
 @dataclass(frozen=True)
@@ -105,14 +92,11 @@ def render_text(kind: str, payload: Mapping[str, Any], lang: str) -> str:
     """The text of one alert (no buttons)."""
     p = payload
     if kind in ("attendance.absent", "attendance.late"):
-        key = (
-            "notify.absence.absent"
-            if kind == "attendance.absent"
-            else gender_key("notify.absence.late", p.get("student_gender"))
-        )
+        key = "notify.absence.absent" if kind == "attendance.absent" else "notify.absence.late"
         return t(
             lang,
             key,
+            gender=p.get("student_gender") or "",
             student=_student(p),
             subject=p.get("subject", ""),
             lesson_number=p.get("lesson_number", ""),
@@ -121,7 +105,8 @@ def render_text(kind: str, payload: Mapping[str, Any], lang: str) -> str:
     if kind == "attendance.family_reason":
         return t(
             lang,
-            gender_key("notify.absence.family_reason", p.get("guardian_gender")),
+            "notify.absence.family_reason",
+            gender=p.get("guardian_gender") or "",
             guardian=p.get("guardian", ""),
             student=_student(p),
             class_name=p.get("class", ""),

@@ -1,19 +1,14 @@
-"""Import messages in Russian and English (``locales/{ru,en}.toml`` beside this module)."""
+"""Import messages in Russian and English: the ``imports`` area of the one translator
+(``i18n/locales/<lang>/imports.ftl``)."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
-from services.texts import catalog_of
+import i18n
 
-LOCALES = Path(__file__).resolve().parent / "locales"
-LANGS = ("ru", "en")
-
-
-def catalog(lang: str) -> dict[str, str]:
-    return catalog_of(LOCALES).catalog(lang)
+LANGS = i18n.SUPPORTED_LANGS
 
 
 def t(lang: str | None, key: str, **params: Any) -> str:
-    return catalog_of(LOCALES).t(lang, key, **params)
+    return i18n.t(lang, key, **params)

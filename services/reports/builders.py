@@ -6,13 +6,14 @@ import datetime as dt
 import logging
 import re
 from collections import Counter, defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+import i18n
 from services.accounts import transliterate
 from services.calendar import school_now
 from services.enums import ABSENCE_CODES, AttendanceCode, FinalMarkKind, Role
@@ -39,18 +40,17 @@ from services.models import (
 )
 from services.reports import data as q
 from services.reports.document import Column, Document, Section, Table
-from services.texts import catalog_of
 
 log = logging.getLogger(__name__)
-LOCALES = Path(__file__).resolve().parent / "locales"
 
 
-def catalog(lang: str) -> dict[str, str]:
-    return catalog_of(LOCALES).catalog(lang)
+def catalog(lang: str) -> Mapping[str, object]:
+    """The texts of a language by key (report labels: ``i18n/locales/<lang>/reports.ftl``)."""
+    return i18n.catalog_of(lang).texts
 
 
 def label(lang: str, key: str, **params: Any) -> str:
-    return catalog_of(LOCALES).t(lang, key, **params)
+    return i18n.t(lang, key, **params)
 
 
 @dataclass

@@ -1,15 +1,14 @@
 from __future__ import annotations
 
 import logging
-import tomllib
 from pathlib import Path
 
 import pytest
 
+import i18n as translator_core
 from bot import i18n
 from bot.commands import CATALOGUE, commands_for
-from bot.i18n import LOCALES_DIR, catalog, normalize_lang, pick_lang, placeholders, t, translator
-from services import texts
+from bot.i18n import LOCALES_DIR, catalog, normalize_lang, pick_lang, t, translator
 from services.enums import Role
 
 
@@ -19,25 +18,11 @@ def test_locales_have_the_same_keys() -> None:
     assert sorted(set(en) - set(ru)) == []
 
 
-def test_locales_have_the_same_placeholders() -> None:
-    ru, en = catalog("ru"), catalog("en")
-    mismatched = {k: (placeholders(ru[k]), placeholders(en[k])) for k in ru if k in en}
-    assert {k: v for k, v in mismatched.items() if v[0] != v[1]} == {}
-
-
-def test_every_locale_file_is_loaded_and_not_empty() -> None:
-    files = sorted(p.stem for p in LOCALES_DIR.glob("*.toml"))
-    assert files == sorted(i18n.SUPPORTED_LANGS)
-    # Every area folder has one file per language.
-    for area in (p for p in LOCALES_DIR.iterdir() if p.is_dir()):
-        assert sorted(x.stem for x in area.glob("*.toml")) == sorted(i18n.SUPPORTED_LANGS), area
-    for lang in files:
+def test_every_locale_folder_is_loaded_and_not_empty() -> None:
+    langs = sorted(p.name for p in LOCALES_DIR.iterdir() if p.is_dir())
+    assert langs == sorted(i18n.SUPPORTED_LANGS)
+    for lang in langs:
         assert all(value.strip() for value in catalog(lang).values()), lang
-
-
-def test_placeholders_parser() -> None:
-    assert placeholders("Привет, {name}! {n:>3} {obj.attr}") == {"name", "n", "obj"}
-    assert placeholders("no {{braces}}") == set()
 
 
 def test_translate_and_format() -> None:
@@ -54,18 +39,18 @@ def test_default_and_unknown_language_is_russian() -> None:
     assert t("en-GB", "role.parent") == "parent"
 
 
-def test_missing_key_in_english_falls_back_to_russian(monkeypatch: pytest.MonkeyPatch) -> None:
-    fake: dict[str, dict[str, str]] = {"en": {}, "ru": {"only.ru": "Только по-русски {x}"}}
-
-    def fake_catalog(lang: str) -> dict[str, str]:
-        return fake[lang]
-
-    monkeypatch.setattr(i18n, "catalog", fake_catalog)
+def test_missing_key_in_english_falls_back_to_russian(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    for lang, text in (("ru", "only-ru = Только по-русски { $x }\n"), ("en", "other = x\n")):
+        (tmp_path / lang).mkdir()
+        (tmp_path / lang / "area.ftl").write_text(text, encoding="utf-8")
+    monkeypatch.setattr(translator_core, "LOCALES_DIR", tmp_path)
     assert t("en", "only.ru", x=1) == "Только по-русски 1"
 
 
 def test_unknown_key_returns_key_and_logs(caplog: pytest.LogCaptureFixture) -> None:
-    with caplog.at_level(logging.WARNING, logger="bot.i18n"):
+    with caplog.at_level(logging.WARNING, logger="i18n"):
         assert t("en", "no.such.key") == "no.such.key"
     assert any(r.getMessage() == "missing locale key" for r in caplog.records)
 
@@ -93,16 +78,24 @@ def test_escape() -> None:
     assert i18n.escape("<b>A & B</b>") == "&lt;b&gt;A &amp; B&lt;/b&gt;"
 
 
-def test_toml_tables_flatten_to_dotted_keys(tmp_path: Path) -> None:
-    path = tmp_path / "x.toml"
-    path.write_text('[a]\nb = "1"\n[a.c]\nd = "2"\n', encoding="utf-8")
-    assert texts.load_locale_file(path) == {"a.b": "1", "a.c.d": "2"}
-    path.write_text("[a]\nb = 1\n", encoding="utf-8")
-    with pytest.raises(ValueError, match=r"a\.b"):
-        texts.load_locale_file(path)
-    with pytest.raises(tomllib.TOMLDecodeError):
-        path.write_text("[a\n", encoding="utf-8")
-        texts.load_locale_file(path)
+def test_dotted_keys_are_fluent_ids() -> None:
+    assert translator_core.message_id("start.welcome_back") == "start-welcome_back"
+    assert translator_core.message_key("start-welcome_back") == "start.welcome_back"
+
+
+def test_a_broken_locale_file_is_an_error(tmp_path: Path) -> None:
+    path = tmp_path / "x.ftl"
+    path.write_text("a-b = 1\nbroken\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="cannot parse"):
+        translator_core.parse_file(path)
+    path.write_text("a-b =\n    .attr = only an attribute\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="no value"):
+        translator_core.parse_file(path)
+    (tmp_path / "ru").mkdir()
+    (tmp_path / "ru" / "one.ftl").write_text("a-b = 1\n", encoding="utf-8")
+    (tmp_path / "ru" / "two.ftl").write_text("a-b = 2\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="defined twice"):
+        translator_core.load_catalog(tmp_path, "ru")
 
 
 def test_every_command_and_role_has_a_text() -> None:
