@@ -30,7 +30,23 @@ the jobs apart from the bot, and probes this process's loop meanwhile.
 
 ``--before REV`` also runs the jobs of an older revision (``notifications/jobs.py`` taken from
 git) interleaved with the current ones, round by round, and checks that both queue the same
-rows (recipient, kind, dedup key, payload, urgency, not-before). The last line is a JSON summary.
+rows (recipient, kind, dedup key, payload, urgency, not-before). The weekly summary and
+tomorrow's homework now queue one fan-out row per school that the delivery worker expands: for
+them the rows compared are those of the first ``--check-schools`` schools (10), the fan-out
+rows expanded the way the worker does it (``jobs.expand`` a chunk of 250 families at a time),
+inside the same rolled-back transaction; the time of that expansion is reported too
+(``expand_s``: the database and Python work the worker does, without sending). Rows compared
+without not-before, which is the expansion's moment on the new path. The last line is a JSON
+summary.
+
+``--deliver`` measures the delivery side instead, on a database of its own (it commits and
+empties ``outbox`` and ``scheduler_runs``: never a shared region; generate one with
+``python -m bench.region --students 2000 --fresh --url …/jobs_deliver``): for each of the two
+jobs, the old path (a row per family queued by the job) and the fan-out path, interleaved, each
+run once and then delivered by one in-process worker (16 sends at once, pacing off) to the local
+Bot API server with its limits off, until nothing is left. Reported: the job's seconds, the
+delivery's seconds and messages a second, the seconds the worker spent expanding, and whether
+every chat received exactly the same texts on both paths.
 """
 
 from __future__ import annotations
@@ -163,15 +179,24 @@ async def prepare(conn: AsyncConnection, job: str) -> None:
         )
 
 
-async def outbox_digest(conn: AsyncConnection) -> tuple[int, str]:
-    rows = (
-        await conn.execute(
-            text(
-                "SELECT school_id, recipient_person_id, kind, dedup_key, payload::text, urgent, "
-                "not_before FROM outbox ORDER BY dedup_key"
-            )
+FANOUT_JOBS = ("weekly_summary", "homework_tomorrow")
+
+
+async def outbox_digest(conn: AsyncConnection, schools: int | None = None) -> tuple[int, str]:
+    """A hash of the queued rows; with ``schools``, of the families' rows of the first
+    ``schools`` schools only, without not-before (fan-out rows are left out)."""
+    if schools is None:
+        q = (
+            "SELECT school_id, recipient_person_id, kind, dedup_key, payload::text, urgent, "
+            "not_before FROM outbox ORDER BY dedup_key"
         )
-    ).all()
+    else:
+        q = (
+            "SELECT school_id, recipient_person_id, kind, dedup_key, payload::text, urgent "
+            "FROM outbox WHERE kind <> 'fanout' AND school_id IN "
+            f"(SELECT id FROM schools ORDER BY id LIMIT {int(schools)}) ORDER BY dedup_key"
+        )
+    rows = (await conn.execute(text(q))).all()
     h = hashlib.sha256()
     for row in rows:
         h.update(repr(tuple(row)).encode())
@@ -216,8 +241,54 @@ async def idle_lag(seconds: float) -> dict[str, float]:
     return probe.summary()
 
 
+async def expand_fanouts(
+    factory: async_sessionmaker[AsyncSession], schools: int, chunk: int = 250
+) -> dict[str, Any]:
+    """Expand the fan-out rows of the first ``schools`` schools the way the worker does, step
+    by step (no sending): seconds, steps, rows."""
+    from notifications import outbox
+
+    steps = made = 0
+    started = time.perf_counter()
+    async with factory() as session:
+        fanouts = (
+            await session.execute(
+                text(
+                    "SELECT id, school_id, payload FROM outbox WHERE kind = 'fanout' AND school_id "
+                    f"IN (SELECT id FROM schools ORDER BY id LIMIT {int(schools)}) ORDER BY id"
+                )
+            )
+        ).all()
+        await session.commit()
+        for _, school_id, payload in fanouts:
+            payload = dict(payload)
+            while True:
+                async with session.begin():
+                    rows, cursor = await jobs.expand(session, school_id, payload, chunk)
+                    await outbox.enqueue_many(session, rows)
+                steps += 1
+                made += len(rows)
+                payload["after"] = cursor
+                if cursor is None:
+                    break
+    seconds = time.perf_counter() - started
+    return {
+        "expand_s": round(seconds, 2),
+        "expand_schools": len(fanouts),
+        "expand_steps": steps,
+        "expanded": made,
+        "expand_ms_per_step": round(seconds * 1000 / steps, 1) if steps else None,
+    }
+
+
 async def measure(
-    engine: Any, counter: Counter, module: Any, job: str, digest: bool, batch: int | None = None
+    engine: Any,
+    counter: Counter,
+    module: Any,
+    job: str,
+    digest: bool,
+    batch: int | None = None,
+    check_schools: int = 10,
 ) -> dict[str, Any]:
     async with engine.connect() as conn:
         outer = await conn.begin()
@@ -258,7 +329,11 @@ async def measure(
                 **probe.summary(),
                 **tick,
             }
-            if digest:
+            if digest and job in FANOUT_JOBS:
+                if module is jobs:
+                    out.update(await expand_fanouts(factory, check_schools))
+                out["digest"] = (await outbox_digest(conn, check_schools))[1]
+            elif digest:
                 out["digest"] = (await outbox_digest(conn))[1]
             return out
         finally:
@@ -297,8 +372,22 @@ async def main(argv: list[str] | None = None) -> None:
         action="store_true",
         help="also run each job in a child process and probe this process's loop meanwhile",
     )
+    parser.add_argument(
+        "--check-schools",
+        type=int,
+        default=10,
+        help="schools whose fan-out rows are expanded and compared with --before",
+    )
+    parser.add_argument(
+        "--deliver",
+        action="store_true",
+        help="measure the delivery of the weekly summary and the homework (a private database)",
+    )
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.deliver:
+        await deliver_main(args.url, args.rounds)
+        return
     names = [n for n in args.jobs.split(",") if n]
     for name in names:
         if name not in DUE:
@@ -337,7 +426,13 @@ async def main(argv: list[str] | None = None) -> None:
                         r = await measure_separate(args.url, name, args.batch)
                     else:
                         r = await measure(
-                            engine, counter, module, name, args.before is not None, args.batch
+                            engine,
+                            counter,
+                            module,
+                            name,
+                            args.before is not None,
+                            args.batch,
+                            args.check_schools,
                         )
                     results.setdefault(name, {}).setdefault(label, []).append(r)
                     print(f"{name:18} {label:6} {json.dumps(r)}", flush=True)
@@ -370,6 +465,159 @@ async def main(argv: list[str] | None = None) -> None:
         print(json.dumps(summary, ensure_ascii=False))
     finally:
         await engine.dispose()
+
+
+# --------------------------------------------------------------------------- delivery
+
+
+async def deliver_once(
+    url: str, job: str, fanout: bool, server: Any, bot: Any
+) -> tuple[dict[str, Any], dict[int, list[str]]]:
+    """One job on one path, committed, then delivered to the end by an in-process worker."""
+    from notifications.pacing import MemoryPacer, PacingConfig
+    from notifications.telegram import TelegramTransport
+    from notifications.worker import Worker, WorkerConfig
+    from services.db import make_session_factory
+
+    engine = make_engine(url)
+    factory = make_session_factory(engine)
+    try:
+        async with engine.begin() as conn:
+            await conn.execute(text("DELETE FROM outbox"))
+            await conn.execute(text("DELETE FROM scheduler_runs"))
+            await prepare(conn, job)
+        spec = next(s for s in jobs.JOBS if s.name == job)
+        if not fanout:
+            direct = {
+                "weekly_summary": jobs.weekly_summary,
+                "homework_tomorrow": jobs.homework_tomorrow,
+            }
+            spec = replace(spec, fn=direct[job])
+        now = DUE[job].astimezone(dt.UTC)
+        started = time.perf_counter()
+        await jobs.run_due(factory, now, "bench", (spec,))
+        job_s = time.perf_counter() - started
+        clock_start = time.perf_counter()
+
+        def clock() -> dt.datetime:  # the job's moment, moving as the delivery goes on
+            return now + dt.timedelta(seconds=time.perf_counter() - clock_start)
+
+        unlimited = PacingConfig(
+            global_per_second=1e6, global_burst=100_000, private_per_second=1e6, private_burst=1000
+        )
+        worker = Worker(
+            factory,
+            TelegramTransport(bot, request_timeout=30),
+            pacer=MemoryPacer(unlimited),
+            clock=clock,
+            config=WorkerConfig(concurrency=16),
+            worker_id="bench",
+        )
+        expanding = 0.0
+        expand_all = worker._expand_all
+
+        async def timed(*a: Any, **k: Any) -> None:
+            nonlocal expanding
+            t0 = time.perf_counter()
+            try:
+                await expand_all(*a, **k)
+            finally:
+                expanding += time.perf_counter() - t0
+
+        worker._expand_all = timed  # type: ignore[method-assign]
+        stop = asyncio.Event()
+        started = time.perf_counter()
+        running = asyncio.create_task(worker.run_forever(stop))
+        while True:
+            await asyncio.sleep(0.2)
+            async with engine.connect() as conn:
+                left = await conn.scalar(
+                    text("SELECT count(*) FROM outbox WHERE status IN ('pending', 'sending')")
+                )
+            if not left:
+                break
+        stop.set()
+        await running
+        deliver_s = time.perf_counter() - started
+        async with engine.connect() as conn:
+            chats = [
+                int(c)
+                for (c,) in (
+                    await conn.execute(text("SELECT chat_id FROM messenger_bindings"))
+                ).all()
+            ]
+            statuses: dict[Any, Any] = dict(
+                (
+                    await conn.execute(text("SELECT status, count(*) FROM outbox GROUP BY status"))
+                ).all()
+            )
+    finally:
+        await engine.dispose()
+    got = {c: [m.raw_text or m.text for m in server.sent_to(c)] for c in chats}
+    got = {c: v for c, v in got.items() if v}
+    server_clear(server)
+    stats = worker.stats
+    return (
+        {
+            "job_s": round(job_s, 2),
+            "deliver_s": round(deliver_s, 2),
+            "messages": stats.messages,
+            "messages_per_s": round(stats.messages / deliver_s, 1),
+            "expanded": stats.expanded,
+            "expand_s": round(expanding, 2),
+            "expand_share": round(expanding / deliver_s, 3),
+            "statuses": {str(k): v for k, v in statuses.items()},
+            "outcome_unknown": stats.outcome_unknown,
+        },
+        got,
+    )
+
+
+def server_clear(server: Any) -> None:
+    """Forget the messages sent so far (the chats stay open)."""
+    for chat in server.bot.chats.values():
+        chat.bot_messages.clear()
+
+
+async def deliver_main(url: str, rounds: int) -> None:
+    from aiogram import Bot
+    from aiogram.client.session.aiohttp import AiohttpSession
+    from aiogram.client.telegram import TelegramAPIServer
+
+    from testkit.botapi import BotAPIServer, Limits
+
+    engine = make_engine(url)
+    async with engine.connect() as conn:
+        chats = [
+            int(c)
+            for (c,) in (await conn.execute(text("SELECT chat_id FROM messenger_bindings"))).all()
+        ]
+        schools = await conn.scalar(text("SELECT count(*) FROM schools"))
+    await engine.dispose()
+    summary: dict[str, Any] = {"schools": schools, "chats": len(chats), "jobs": {}}
+    async with BotAPIServer(limits=Limits.off()) as server:
+        for chat in chats:
+            server.user(chat).open_chat()
+        assert server.base_url is not None
+        session = AiohttpSession(api=TelegramAPIServer.from_base(server.base_url))
+        bot = Bot("123456:BENCH-token_for_local_api", session=session)
+        try:
+            for round_no in range(rounds):
+                for job in FANOUT_JOBS:
+                    order = [False, True] if round_no % 2 == 0 else [True, False]
+                    texts: dict[bool, dict[int, list[str]]] = {}
+                    for fanout in order:
+                        r, texts[fanout] = await deliver_once(url, job, fanout, server, bot)
+                        label = "fanout" if fanout else "per_family"
+                        print(f"{job:18} {label:10} {json.dumps(r)}", flush=True)
+                        entry = summary["jobs"].setdefault(job, {})
+                        entry.setdefault(label, []).append(r)
+                    same = texts[False] == texts[True]
+                    summary["jobs"][job].setdefault("same_texts", []).append(same)
+                    print(f"{job:18} same texts in every chat: {same}", flush=True)
+        finally:
+            await bot.session.close()
+    print(json.dumps(summary, ensure_ascii=False))
 
 
 if __name__ == "__main__":

@@ -10,6 +10,11 @@ Every job runs per school, in the school's own time zone, and is idempotent twic
 :func:`run_due` is what the scheduler's tick calls: for each school it runs each job whose local
 time has come and whose catch-up window has not passed, so a restart (or a missed tick) neither
 skips nor repeats a run. Jobs receive only ids and load what they need when they run.
+
+The weekly summary and tomorrow's homework reach every family of a school (2M and 1M rows for a
+region): they queue one fan-out row per school (kind ``fanout``, no recipient) and the delivery
+worker expands it into the families' rows a chunk at a time as it sends them (:func:`expand`),
+with the same dedup keys and payloads the job itself would have queued.
 """
 
 from __future__ import annotations
@@ -167,16 +172,93 @@ async def _pause() -> None:
     await asyncio.sleep(0)
 
 
+# --------------------------------------------------------------------------- fan-out
+
+# The kind of a fan-out row: one outbox row per school and digest (no recipient) that the
+# delivery worker expands into the families' rows a chunk at a time as it sends them
+# (notifications/worker.py), instead of the job queuing a row per family.
+FANOUT = "fanout"
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """Which recipients of one school an expansion step builds: the persons after ``after`` in
+    id order, at most ``limit`` of them."""
+
+    school_id: int
+    after: int | None
+    limit: int
+
+    def take(self, persons: Iterable[int]) -> tuple[list[int], int | None]:
+        """The persons of this step and the cursor of the next one (None: nothing left)."""
+        ordered = sorted(p for p in persons if self.after is None or p > self.after)
+        if len(ordered) > self.limit:
+            return ordered[: self.limit], ordered[self.limit - 1]
+        return ordered, None
+
+
+Alerts = dict[int, list[dict[str, Any]]]
+
+
+def _fanout_rows(
+    schools: list[School], kind: str, key: str, day: dt.date
+) -> dict[int, list[dict[str, Any]]]:
+    return {
+        s.id: [
+            {
+                "school_id": s.id,
+                "recipient_person_id": None,
+                "kind": FANOUT,
+                "dedup_key": f"fanout:{key}:{s.id}",
+                "payload": {"kind": kind, "day": day.isoformat(), "after": None, "queued": 0},
+            }
+        ]
+        for s in schools
+    }
+
+
+async def expand(
+    session: AsyncSession, school_id: int, payload: dict[str, Any], limit: int
+) -> tuple[list[dict[str, Any]], int | None]:
+    """One step of a fan-out row's expansion: the rows of at most ``limit`` recipients after
+    the cursor (``payload["after"]``), exactly as the job would have queued them, and the
+    cursor of the next step (None: the fan-out is done)."""
+    day = dt.date.fromisoformat(payload["day"])
+    chunk = Chunk(school_id, payload.get("after"), limit)
+    build = {"summary.weekly": _weekly_alerts, "homework.tomorrow": _homework_alerts}
+    alerts, cursor = await build[payload["kind"]](session, [school_id], day, chunk)
+    return alerts.get(school_id, []), cursor
+
+
 # --------------------------------------------------------------------------- homework
 
 
 async def homework_tomorrow(
     session: AsyncSession, schools: list[School], day: dt.date, now: dt.datetime
 ) -> dict[int, int]:
-    """Evening: tomorrow's homework to the families (and students) who opted in.
+    """Evening: tomorrow's homework to the families (and students) who opted in, one row per
+    person. The scheduled job queues a fan-out row per school instead
+    (:func:`homework_tomorrow_fanout`); the rows its expansion makes are these rows."""
+    alerts, _ = await _homework_alerts(session, _school_ids(schools), day, None)
+    return await _enqueue(session, alerts, now)
+
+
+async def homework_tomorrow_fanout(
+    session: AsyncSession, schools: list[School], day: dt.date, now: dt.datetime
+) -> dict[int, int]:
+    """The scheduled job: one fan-out row per school, expanded by the delivery worker.
 
     Runs only where tomorrow is a working day (the spec's ``applies``)."""
-    ids = _school_ids(schools)
+    tomorrow = (day + dt.timedelta(days=1)).isoformat()
+    return await _enqueue(
+        session, _fanout_rows(schools, "homework.tomorrow", f"homework:{tomorrow}", day), now
+    )
+
+
+async def _homework_alerts(
+    session: AsyncSession, ids: list[int], day: dt.date, chunk: Chunk | None
+) -> tuple[Alerts, int | None]:
+    """The homework rows of the schools ``ids`` (or of one chunk of one school's persons)."""
     tomorrow = day + dt.timedelta(days=1)
     opted_q = select(NotificationPrefs.person_id).where(
         NotificationPrefs.school_id.in_(ids), NotificationPrefs.homework_tomorrow.is_(True)
@@ -184,8 +266,12 @@ async def homework_tomorrow(
     opted: dict[int, list[int]] = defaultdict(list)  # school → persons
     for pid, school_id in await _rows(session, opted_q.add_columns(NotificationPrefs.school_id)):
         opted[school_id].append(pid)
+    cursor: int | None = None
+    if chunk is not None:
+        persons, cursor = chunk.take(opted.get(chunk.school_id, ()))
+        opted = defaultdict(list, {chunk.school_id: persons} if persons else {})
     if not opted:
-        return {}
+        return {}, cursor
     family = await _family(session, ids, "homework")
     students = set(
         await session.scalars(
@@ -205,34 +291,31 @@ async def homework_tomorrow(
     }
     all_children = {c for by in children_of.values() for cs in by.values() for c in cs}
     if not all_children:
-        return {}
+        return {}, cursor
+    # A chunk reads only its own children; a whole batch reads the schools' children at once.
+    some = sorted(all_children) if chunk is not None else None
     names = await _person_names(
         session,
         ids,
-        select(Guardianship.student_id)
+        some
+        if some is not None
+        else select(Guardianship.student_id)
         .where(Guardianship.school_id.in_(ids))
         .union(select(RoleGrant.person_id).where(RoleGrant.person_id.in_(opted_q))),
     )
     # tomorrow's lessons of each child (class lessons, and subgroup lessons of their groups)
-    enrol = {
-        sid: cid
-        for sid, cid in (
-            await _rows(
-                session,
-                select(Enrolment.student_id, Enrolment.class_id).where(
-                    Enrolment.school_id.in_(ids), _enrolled_on(tomorrow)
-                ),
-            )
-        )
-        if sid in all_children
-    }
+    enrol_q = select(Enrolment.student_id, Enrolment.class_id).where(
+        Enrolment.school_id.in_(ids), _enrolled_on(tomorrow)
+    )
+    groups_q = select(SubgroupMember.student_id, SubgroupMember.subgroup_id).where(
+        SubgroupMember.school_id.in_(ids)
+    )
+    if some is not None:
+        enrol_q = enrol_q.where(Enrolment.student_id.in_(some))
+        groups_q = groups_q.where(SubgroupMember.student_id.in_(some))
+    enrol = {sid: cid for sid, cid in await _rows(session, enrol_q) if sid in all_children}
     groups: dict[int, set[int]] = defaultdict(set)
-    for sid, gid in await _rows(
-        session,
-        select(SubgroupMember.student_id, SubgroupMember.subgroup_id).where(
-            SubgroupMember.school_id.in_(ids)
-        ),
-    ):
+    for sid, gid in await _rows(session, groups_q):
         groups[sid].add(gid)
     classes = set(enrol.values())
     lessons_of: dict[int, list[tuple[int | None, int, str]]] = defaultdict(list)
@@ -265,7 +348,7 @@ async def homework_tomorrow(
             )
             .join(Homework, Homework.lesson_id == Lesson.id)
             .where(
-                Lesson.class_id.in_(_classes_of(ids)),
+                Lesson.class_id.in_(sorted(classes) if some is not None else _classes_of(ids)),
                 Lesson.date < tomorrow,
                 Lesson.date >= tomorrow - dt.timedelta(days=21),
                 or_(Homework.due_date.is_(None), Homework.due_date == tomorrow),
@@ -281,7 +364,7 @@ async def homework_tomorrow(
                 continue
             if due == tomorrow or date == latest.get((cid, subj)):
                 texts[(cid, subj)].append((student_id, text))
-    alerts: dict[int, list[dict[str, Any]]] = {}
+    alerts: Alerts = {}
     for school_id, by_person in children_of.items():
         rows = []
         async for pid, children in _paced(by_person.items(), 500):
@@ -313,7 +396,7 @@ async def homework_tomorrow(
                 )
         alerts[school_id] = rows
         await _pause()
-    return await _enqueue(session, alerts, now)
+    return alerts, cursor
 
 
 # --------------------------------------------------------------------------- weekly summary
@@ -322,8 +405,27 @@ async def homework_tomorrow(
 async def weekly_summary(
     session: AsyncSession, schools: list[School], day: dt.date, now: dt.datetime
 ) -> dict[int, int]:
-    """Sunday evening: each family's week — marks by subject, absences and lateness."""
-    ids = _school_ids(schools)
+    """Sunday evening: each family's week — marks by subject, absences and lateness — one row
+    per family. The scheduled job queues a fan-out row per school instead
+    (:func:`weekly_summary_fanout`); the rows its expansion makes are these rows."""
+    alerts, _ = await _weekly_alerts(session, _school_ids(schools), day, None)
+    return await _enqueue(session, alerts, now)
+
+
+async def weekly_summary_fanout(
+    session: AsyncSession, schools: list[School], day: dt.date, now: dt.datetime
+) -> dict[int, int]:
+    """The scheduled job: one fan-out row per school, expanded by the delivery worker."""
+    monday = (day - dt.timedelta(days=day.weekday())).isoformat()
+    return await _enqueue(
+        session, _fanout_rows(schools, "summary.weekly", f"weekly:{monday}", day), now
+    )
+
+
+async def _weekly_alerts(
+    session: AsyncSession, ids: list[int], day: dt.date, chunk: Chunk | None
+) -> tuple[Alerts, int | None]:
+    """The weekly summaries of the schools ``ids`` (or of one chunk of one school's families)."""
     monday = day - dt.timedelta(days=day.weekday())
     sunday = monday + dt.timedelta(days=6)
     family = await _family(session, ids, "marks")
@@ -338,43 +440,52 @@ async def weekly_summary(
         school_id: {g: cs for g, cs in by.items() if g not in off}
         for school_id, by in family.items()
     }
+    cursor: int | None = None
+    if chunk is not None:
+        by = family.get(chunk.school_id, {})
+        guardians, cursor = chunk.take(by)
+        family = {chunk.school_id: {g: by[g] for g in guardians}} if guardians else {}
     children = {c for by in family.values() for cs in by.values() for c in cs}
     if not children:
-        return {}
+        return {}, cursor
+    some = sorted(children) if chunk is not None else None
     names = await _person_names(
-        session, ids, select(Guardianship.student_id).where(Guardianship.school_id.in_(ids))
+        session,
+        ids,
+        some
+        if some is not None
+        else select(Guardianship.student_id).where(Guardianship.school_id.in_(ids)),
     )
     week = and_(Lesson.class_id.in_(_classes_of(ids)), Lesson.date >= monday, Lesson.date <= sunday)
+    marks_q = (
+        select(Mark.student_id, Mark.value, Subject.name)
+        .join(Lesson, Lesson.id == Mark.lesson_id)
+        .join(Subject, Subject.id == Lesson.subject_id)
+        .where(week)
+        .order_by(Subject.name, Lesson.date, Lesson.lesson_number, Mark.id)
+    )
+    attendance_q = (
+        select(Attendance.student_id, Attendance.code)
+        .join(Lesson, Lesson.id == Attendance.lesson_id)
+        .where(week)
+    )
+    if some is not None:
+        marks_q = marks_q.where(Mark.student_id.in_(some))
+        attendance_q = attendance_q.where(Attendance.student_id.in_(some))
     marks: dict[int, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
-    async for sid, value, subject in _paced(
-        await _rows(
-            session,
-            select(Mark.student_id, Mark.value, Subject.name)
-            .join(Lesson, Lesson.id == Mark.lesson_id)
-            .join(Subject, Subject.id == Lesson.subject_id)
-            .where(week)
-            .order_by(Subject.name, Lesson.date, Lesson.lesson_number, Mark.id),
-        )
-    ):
+    async for sid, value, subject in _paced(await _rows(session, marks_q)):
         if sid in children:
             marks[sid][subject].append(value)
     absent: dict[int, int] = defaultdict(int)
     late: dict[int, int] = defaultdict(int)
-    async for sid, code in _paced(
-        await _rows(
-            session,
-            select(Attendance.student_id, Attendance.code)
-            .join(Lesson, Lesson.id == Attendance.lesson_id)
-            .where(week),
-        )
-    ):
+    async for sid, code in _paced(await _rows(session, attendance_q)):
         if sid not in children:
             continue
         if str(getattr(code, "value", code)) == "late":
             late[sid] += 1
         else:
             absent[sid] += 1
-    alerts: dict[int, list[dict[str, Any]]] = {}
+    alerts: Alerts = {}
     for school_id, by_guardian in family.items():
         rows = []
         async for gid, cs in _paced(by_guardian.items(), 500):
@@ -404,7 +515,7 @@ async def weekly_summary(
             )
         alerts[school_id] = rows
         await _pause()
-    return await _enqueue(session, alerts, now)
+    return alerts, cursor
 
 
 # --------------------------------------------------------------------------- fill-in reminders
@@ -695,6 +806,7 @@ async def _monthly_activity(
     sent = await counts(
         OutboxMessage.school_id,
         OutboxMessage.status == OutboxStatus.SENT,
+        OutboxMessage.kind != FANOUT,
         OutboxMessage.sent_at >= start,
         OutboxMessage.sent_at < end,
     )
@@ -747,14 +859,14 @@ JOBS: tuple[JobSpec, ...] = (
         "homework_tomorrow",
         lambda s: dt.time(18, 0),
         lambda s, c, d: c.is_working_day(d + dt.timedelta(days=1)),
-        homework_tomorrow,
+        homework_tomorrow_fanout,
         dt.timedelta(hours=4),
     ),
     JobSpec(
         "weekly_summary",
         lambda s: dt.time(18, 0),
         lambda s, c, d: d.isoweekday() == 7,
-        weekly_summary,
+        weekly_summary_fanout,
         dt.timedelta(hours=24),
     ),
     JobSpec(

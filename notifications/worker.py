@@ -57,7 +57,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from notifications import render, timing
+from notifications import jobs, outbox, render, timing
 from notifications.pacing import MemoryPacer, Pacer
 from notifications.transport import (
     Blocked,
@@ -91,6 +91,10 @@ T: Table = OutboxMessage.__table__  # type: ignore[assignment]
 MAX_ERROR = 500
 
 
+class _LeaseLost(Exception):
+    """Another worker took a fan-out row over while this one expanded it."""
+
+
 @dataclass(frozen=True)
 class WorkerConfig:
     batch_size: int = 50
@@ -103,6 +107,12 @@ class WorkerConfig:
     # later instead of holding a slot.
     max_pacing_wait: float = 3.0
     idle_seconds: float = 1.0
+    # A fan-out row (one per school and digest) is expanded into at most this many families'
+    # rows a step, and only while fewer than ``fanout_backlog`` rows are due: the families'
+    # rows are made as fast as they are sent, not all at once ahead of everything else.
+    fanout_chunk: int = 250
+    fanout_backlog: int = 500
+    fanout_wait: float = 5.0
 
 
 @dataclass
@@ -118,6 +128,7 @@ class WorkerStats:
     dead: int = 0
     cancelled: int = 0
     lost_lease: int = 0
+    expanded: int = 0  # families' rows made from fan-out rows
 
     def add(self, other: WorkerStats) -> None:
         for name in self.__dataclass_fields__:
@@ -128,7 +139,7 @@ class WorkerStats:
 class Row:
     id: int
     school_id: int
-    recipient: int
+    recipient: int  # 0 for a fan-out row (it has none)
     kind: str
     payload: dict[str, Any]
     urgent: bool
@@ -324,14 +335,16 @@ class Worker:
             "locked_by": self.worker_id,
             "locked_until": lease,
             "attempts": T.c.attempts + 1,
-            # A row taken over from an expired lease may already have been sent.
+            # A row taken over from an expired lease may already have been sent (a fan-out
+            # row sends nothing itself: its expansion is idempotent).
             "outcome_unknown": case(
-                (T.c.status == OutboxStatus.SENDING, True), else_=T.c.outcome_unknown
+                (and_(T.c.status == OutboxStatus.SENDING, T.c.kind != jobs.FANOUT), True),
+                else_=T.c.outcome_unknown,
             ),
         }
         stmt = update(T).where(T.c.id.in_(pick)).values(**values).returning(*self._returning())
         rows = [self._row(r) for r in (await session.execute(stmt)).all()]
-        recipients = sorted({r.recipient for r in rows})
+        recipients = sorted({r.recipient for r in rows if r.kind != jobs.FANOUT})
         if recipients:
             siblings = select(T.c.id).where(
                 T.c.status == OutboxStatus.PENDING,
@@ -352,7 +365,7 @@ class Worker:
         return Row(
             id=r.id,
             school_id=r.school_id,
-            recipient=r.recipient_person_id,
+            recipient=r.recipient_person_id or 0,
             kind=r.kind,
             payload=dict(r.payload or {}),
             urgent=bool(r.urgent),
@@ -363,14 +376,116 @@ class Worker:
         )
 
     async def _claim_and_prepare(self, limit: int) -> _Prepared:
+        expansion = WorkerStats()
         async with self.session_factory() as session:
             async with session.begin():
                 rows = await self.claim(session, limit)
+            claimed = len(rows)
+            fanouts = [r for r in rows if r.kind == jobs.FANOUT]
+            if fanouts:
+                rows = [r for r in rows if r.kind != jobs.FANOUT]
+                await self._expand_all(session, fanouts, expansion)
+                if expansion.expanded and len(rows) < limit:
+                    # The families' rows just made are due: take them in this cycle.
+                    async with session.begin():
+                        more = await self.claim(session, limit - len(rows))
+                        again = [r for r in more if r.kind == jobs.FANOUT]
+                        for r in again:  # one expansion step per fan-out and cycle
+                            await self._release(session, [r], r.not_before, uncount=True)
+                    claimed += len(more)
+                    rows += [r for r in more if r.kind != jobs.FANOUT]
             if not rows:
-                return _Prepared()
+                out = _Prepared(stats=expansion)
+                out.stats.claimed += claimed
+                return out
             prepared = await self._prepare(session, rows)
-        prepared.stats.claimed += len(rows)
+        prepared.stats.add(expansion)
+        prepared.stats.claimed += claimed
         return prepared
+
+    # ------------------------------------------------------------------ fan-out
+
+    async def _backlog(self, session: AsyncSession, now: dt.datetime) -> int:
+        """Rows due now, counted up to ``fanout_backlog`` (a scan of the claim's index)."""
+        due = (
+            select(T.c.id)
+            .where(
+                T.c.status.in_([_literal(OutboxStatus.PENDING), _literal(OutboxStatus.SENDING)]),
+                T.c.status == _literal(OutboxStatus.PENDING),
+                T.c.not_before <= now,
+            )
+            .limit(self.config.fanout_backlog)
+        )
+        return int(await session.scalar(select(func.count()).select_from(due.subquery())) or 0)
+
+    async def _expand_all(
+        self, session: AsyncSession, fanouts: list[Row], stats: WorkerStats
+    ) -> None:
+        """One expansion step of each claimed fan-out row while few rows are due; the others
+        go back to the queue untouched (neither an attempt nor an error)."""
+        now = self.clock()
+        async with session.begin():
+            backlog = await self._backlog(session, now)
+        for row in fanouts:
+            if backlog >= self.config.fanout_backlog:
+                async with session.begin():
+                    wait = dt.timedelta(seconds=self.config.fanout_wait)
+                    await self._release(session, [row], now + wait, uncount=True)
+                continue
+            try:
+                async with session.begin():
+                    made = await self._expand(session, row, now)
+            except _LeaseLost:
+                stats.lost_lease += 1
+                log.warning("lease lost before a fan-out step", extra={"rows": [row.id]})
+                continue
+            except Exception as exc:
+                # Nothing of the step stays (one transaction); retried like a failed send.
+                log.exception("fan-out expansion failed", extra={"rows": [row.id]})
+                error = f"expansion failed: {type(exc).__name__}: {exc}"[:MAX_ERROR]
+                async with session.begin():
+                    if row.attempts >= self.config.max_attempts:
+                        await self._finish(session, [row], OutboxStatus.DEAD, error=error)
+                        stats.dead += 1
+                    else:
+                        delay = dt.timedelta(seconds=self._backoff(row.attempts))
+                        await self._release(session, [row], now + delay, error=error)
+                        stats.retried += 1
+                continue
+            backlog += made
+            stats.expanded += made
+
+    async def _expand(self, session: AsyncSession, row: Row, now: dt.datetime) -> int:
+        """One step of a fan-out row, in the caller's transaction: the next chunk of its
+        families' rows (queued with their usual dedup keys, so a step done twice — a crash
+        before the commit, a lease taken over — adds nothing twice) and the row's cursor; the
+        row is ``sent`` once nothing is left. Raises :class:`_LeaseLost` (the transaction is
+        rolled back) when another worker holds the row now."""
+        payload = dict(row.payload)
+        rows, cursor = await jobs.expand(session, row.school_id, payload, self.config.fanout_chunk)
+        await outbox.enqueue_many(session, rows, not_before=now)
+        payload["after"] = cursor
+        payload["queued"] = int(payload.get("queued") or 0) + len(rows)
+        values: dict[str, Any] = {
+            "payload": payload,
+            "locked_by": None,
+            "locked_until": None,
+            "last_error": None,
+            "outcome_unknown": False,
+        }
+        if cursor is None:
+            values.update(status=OutboxStatus.SENT, sent_at=now)
+        else:
+            # Not an attempt: the next step is claimed like any due row.
+            values.update(
+                status=OutboxStatus.PENDING,
+                not_before=now,
+                attempts=case((T.c.attempts > 0, T.c.attempts - 1), else_=0),
+            )
+        result = await session.execute(update(T).where(self._mine([row])).values(**values))
+        if not int(getattr(result, "rowcount", 0) or 0):
+            raise _LeaseLost
+        return len(rows)
 
     # ------------------------------------------------------------------ prepare
 
@@ -810,7 +925,7 @@ class Worker:
 @dataclass(frozen=True)
 class DeadLetter:
     id: int
-    recipient_person_id: int
+    recipient_person_id: int | None  # None: a fan-out row whose expansion kept failing
     kind: str
     attempts: int
     last_error: str | None

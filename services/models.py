@@ -990,7 +990,9 @@ class OutboxMessage(Base):
 
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
     school_id: Mapped[int] = school_id_column()
-    recipient_person_id: Mapped[int] = mapped_column(Integer, index=True)
+    # None only for a fan-out row (kind "fanout"): one row per school that the worker expands
+    # into the families' rows as it sends them (notifications/worker.py).
+    recipient_person_id: Mapped[int | None] = mapped_column(Integer, index=True)
     kind: Mapped[str] = mapped_column(String(64))
     # Deterministic: the same event for the same recipient can never be queued twice.
     dedup_key: Mapped[str] = mapped_column(String(255), unique=True)

@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import event, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from notifications import jobs
+from notifications import jobs, outbox
 from services import journal, notify
 from services.enums import WorkKind
 from services.models import OutboxMessage, Person, SchedulerRun, School
@@ -35,10 +35,11 @@ DUE = {
 # Statements of one run of each job over every school due, from reading the schools to the
 # last commit. The same for one school and for three: nothing is queried per school, per
 # family or per student (the outbox rows go in chunks of 500, so only more than 500 alerts in
-# one batch of schools add a statement).
+# one batch of schools add a statement). The homework and the weekly summary queue one fan-out
+# row per school (expanded by the delivery worker: tests/notifications/test_fanout.py).
 STATEMENTS = {
-    "homework_tomorrow": 15,
-    "weekly_summary": 12,
+    "homework_tomorrow": 7,
+    "weekly_summary": 7,
     "fill_reminder": 8,
     "unfilled_report": 10,
     "monthly_activity": 16,
@@ -110,6 +111,18 @@ async def test_each_school_gets_its_own_alerts(
     worlds = await schools_with_activity(session, 3)
     for spec in jobs.JOBS:
         await jobs.run_due(session_factory, DUE[spec.name], "t", (spec,))
+    async with session_factory() as s, s.begin():
+        # one fan-out row per school and digest, expanded here as the worker would
+        fanouts = (
+            await s.scalars(select(OutboxMessage).where(OutboxMessage.kind == jobs.FANOUT))
+        ).all()
+        assert sorted((f.school_id, f.payload["kind"]) for f in fanouts) == sorted(
+            (w.school.id, kind) for w in worlds for kind in ("homework.tomorrow", "summary.weekly")
+        )
+        for f in fanouts:
+            made, cursor = await jobs.expand(s, f.school_id, f.payload, 10_000)
+            assert cursor is None and made and {m["school_id"] for m in made} == {f.school_id}
+            await outbox.enqueue_many(s, made)
     async with session_factory() as s:
         rows = (
             await s.execute(
