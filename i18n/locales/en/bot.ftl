@@ -1,4 +1,4 @@
-### Bot texts in English. Russian (ru.toml) is the default and the fallback.
+### Bot texts in English. Russian (../ru/bot.ftl) is the default and the fallback.
 
 start-guest =
     Hello! This is the school's journal and diary.
@@ -137,7 +137,7 @@ error-bad_query = Type a surname or login in plain letters and digits, at most {
 
 error-control_chars = The message contains control characters that cannot be saved. Please send the text without them.
 
-## Plural forms (one, few, many; English uses one and many) are picked by the translator.
+## Plural forms: a selector over the number with CLDR's categories (English: one, other).
 
 error-too_long =
     { $limit ->

@@ -1,4 +1,4 @@
-### Shared formats for every text: dates (services/texts.py, format_date).
+### Shared formats for every text: dates (i18n.format_date).
 ### One date format for users per language.
 
 # 01.12.2026

@@ -1,5 +1,5 @@
 ### /help: what each command does, what the buttons of the alerts mean and whom to ask
-### (handlers/common/help.py). The header and the command line are in ../en.toml, [help].
+### (handlers/common/help.py). The header and the command line are in bot.ftl, help-*.
 
 help-cmd-today = the day's lessons and what is filled in; a lesson → attendance, marks, topic, homework. ◀ ▶ go to the neighbouring school days; a date: <code>/today 03.12</code>
 

@@ -1,3 +1,5 @@
+### Import messages (row errors and summaries).
+
 import-unknown_kind = Unknown import kind "{ $kind }". Available: { $kinds }.
 
 import-row_column = Row { $row }, column "{ $column }": { $message }

@@ -26,7 +26,8 @@ notify-absence-button_excused = Excused
 
 notify-absence-button_unknown = Don't know
 
-## Forms by gender (m, f); n when it is unknown: wording that needs none.
+## Forms by gender: a selector over $gender (m, f); the default, other, when it is unknown:
+## wording that needs none. English needs none.
 
 notify-absence-late = ⏰ <b>{ $student }</b> was late: { $subject }, lesson { $lesson_number }, { $date }.
 

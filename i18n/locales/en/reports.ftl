@@ -1,3 +1,5 @@
+### Report labels (Russian is the reports' first language).
+
 report-class = Class: { $name }
 
 report-class_teacher = Class teacher: { $name }

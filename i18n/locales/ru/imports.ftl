@@ -1,3 +1,5 @@
+### Сообщения импорта (ошибки строк и итоги).
+
 import-unknown_kind = Неизвестный вид импорта «{ $kind }». Доступны: { $kinds }.
 
 import-row_column = Строка { $row }, столбец «{ $column }»: { $message }
