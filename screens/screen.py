@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 from screens.actions import Action
 
@@ -34,17 +35,29 @@ Row = tuple[Button, ...]
 
 
 @dataclass(frozen=True, slots=True)
+class Attachment:
+    """A file shown after the screen's messages: a picture (``photo``) or a ``document``."""
+
+    kind: Literal["photo", "document"]
+    data: bytes
+    filename: str
+    caption: str = ""  # in the markup subset, like the messages
+
+
+@dataclass(frozen=True, slots=True)
 class Screen:
-    """Messages (at least one) with buttons under the last one."""
+    """Messages with buttons under the last one, then attachments (at least one of the two)."""
 
     texts: tuple[str, ...]
     rows: tuple[Row, ...] = ()
     replace: bool = True  # shown in place of the pressed message; False: sent anew
-    notice: str | None = None  # a short note shown beside the screen (a callback's toast)
+    attachments: tuple[Attachment, ...] = ()
 
     def __post_init__(self) -> None:
-        if not self.texts:
-            raise ValueError("a screen has at least one message")
+        if not self.texts and not self.attachments:
+            raise ValueError("a screen has a message or an attachment")
+        if self.rows and not self.texts:
+            raise ValueError("buttons go under a message")
 
     @property
     def buttons(self) -> list[Button]:

@@ -5,39 +5,21 @@ from __future__ import annotations
 from aiogram import F, Router
 from aiogram.enums import ChatType
 from aiogram.filters import Command
-from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import Translator
-from handlers.common.keyboard import InlineKeyboardBuilder
-from handlers.family.callbacks import AttendanceCb
+from handlers.common.screens import on, send_screen, show_screen
 from handlers.family.common import (
     Clock,
     callback_reader,
     family_reader,
     now_of,
-    send_pages,
-    show_pages,
 )
-from screens.family.render import attendance_messages, period_button
+from screens.family.marks import AttendanceAction, attendance_screen
 from services import family
-from services.family import AttendancePage
 from services.identity import Actor
-
-
-def attendance_keyboard(t: Translator, page: AttendancePage) -> InlineKeyboardMarkup | None:
-    if not page.periods:
-        return None
-    kb = InlineKeyboardBuilder()
-    current = page.period.id if page.period is not None else None
-    for p in page.periods:
-        label = period_button(t, p)
-        if p.id == current:
-            label = f"• {label} •"
-        kb.button(text=label, callback_data=AttendanceCb(s=page.student.id, p=p.id))
-    kb.adjust(4)
-    return kb.as_markup()
 
 
 async def attendance_command(
@@ -52,12 +34,12 @@ async def attendance_command(
         return
     student = await family.family_student(session, reader)
     page = await family.attendance_page(session, reader, student.id, None, now_of(family_clock))
-    await send_pages(message, attendance_messages(t, page), attendance_keyboard(t, page))
+    await send_screen(message, attendance_screen(t, page))
 
 
 async def attendance_button(
     callback: CallbackQuery,
-    callback_data: AttendanceCb,
+    callback_data: AttendanceAction,
     session: AsyncSession,
     actor: Actor | None,
     t: Translator,
@@ -70,12 +52,12 @@ async def attendance_button(
     page = await family.attendance_page(
         session, reader, callback_data.s, callback_data.p or None, now_of(family_clock)
     )
-    await show_pages(callback, attendance_messages(t, page), attendance_keyboard(t, page))
+    await show_screen(callback, attendance_screen(t, page))
 
 
 def build_router() -> Router:
     router = Router(name=__name__)
     router.message.filter(F.chat.type == ChatType.PRIVATE)
     router.message.register(attendance_command, Command("attendance"))
-    router.callback_query.register(attendance_button, AttendanceCb.filter())
+    router.callback_query.register(attendance_button, on(AttendanceAction))
     return router

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from handlers.common.bounds import Flag, Id, OneOf, OptId, OptOrdinal, Ordinal, SafeCallbackData
+from handlers.common.bounds import Flag, Id, OneOf, OptOrdinal, Ordinal, SafeCallbackData
 
 
 class DiaryCb(SafeCallbackData, prefix="fd"):
@@ -29,22 +29,8 @@ class HomeworkCb(SafeCallbackData, prefix="fh"):
     d: OptOrdinal
 
 
-class MarksCb(SafeCallbackData, prefix="fm"):
-    s: Id
-    p: OptId = 0  # period id; 0: the current one
-
-
-class ChartCb(SafeCallbackData, prefix="fc"):
-    s: Id
-    p: OptId = 0
-
-
-class AttendanceCb(SafeCallbackData, prefix="fa"):
-    s: Id
-    p: OptId = 0
-
-
-# The timetable's actions are screens.family.timetable's (prefixes ft, fy).
+# The actions of the screens already neutral are in screens/family: the timetable's (ft, fy),
+# the marks', chart's and attendance's (fm, fc, fa).
 
 
 class ChildCb(SafeCallbackData, prefix="fk"):

@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
-from bot.i18n import Translator, escape
+from i18n import Translator
 from services import richtext
 from services.context import StudentRef
 from services.diary import DiaryDay, LessonView, MarkView
@@ -29,6 +29,7 @@ from services.family import (
     TimetablePage,
 )
 from services.models import StudyPeriod
+from services.richtext import escape
 
 # Telegram: 4096 characters (UTF-16 code units) after the HTML is parsed. Keep a margin.
 MESSAGE_LIMIT = 4000

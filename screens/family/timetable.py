@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from bot.i18n import Translator
+from i18n import Translator
 from screens.actions import Action
 from screens.bounds import Flag, Id, OptId, OptOrdinal
 from screens.family.render import date_button, timetable_messages

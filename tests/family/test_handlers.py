@@ -18,15 +18,14 @@ from sqlalchemy import func, select
 
 from bot.i18n import t
 from handlers.family.callbacks import (
-    ChartCb,
     ChildCb,
     DiaryCb,
     DiaryFilesCb,
     HomeworkCb,
-    MarksCb,
     NoticeDayCb,
     NoticeReasonCb,
 )
+from screens.family.marks import ChartAction, MarksAction
 from screens.family.timetable import ClassTimetableAction, TimetableAction
 from services.models import AbsenceNotice, MessengerBinding, OutboxMessage, School, Subgroup
 from testkit.recording import RecordingBot, make_callback_update, make_message_update
@@ -119,8 +118,8 @@ async def test_forged_child_in_a_button_is_refused(
         DiaryCb(s=ivanov, d=TODAY.toordinal()).pack(),
         DiaryFilesCb(s=ivanov, d=TODAY.toordinal()).pack(),
         HomeworkCb(s=ivanov, d=TOMORROW.toordinal()).pack(),
-        MarksCb(s=ivanov).pack(),
-        ChartCb(s=ivanov).pack(),
+        MarksAction(s=ivanov).pack(),
+        ChartAction(s=ivanov).pack(),
         TimetableAction(s=ivanov, d=0).pack(),
         ChildCb(s=ivanov).pack(),
         NoticeDayCb(s=ivanov, a=TOMORROW.toordinal()).pack(),
@@ -252,15 +251,15 @@ async def test_marks_with_advice_and_chart(
     assert "средний балл 4,33 → «4»" in text
     assert "для «5» нужна ещё 1 пятёрка" in text
     data = buttons(last_markup(bot))
-    assert MarksCb(s=anna, p=world.q1.id).pack() in data
-    chart = ChartCb(s=anna, p=world.q2.id).pack()
+    assert MarksAction(s=anna, p=world.q1.id).pack() in data
+    chart = ChartAction(s=anna, p=world.q2.id).pack()
     assert chart in data
     bot.session.clear()
     await press(dp, bot, PARENT2, chart)
     (photo,) = bot.session.requests_of(SendPhoto)
     assert photo.caption is not None and "Петрова Анна" in photo.caption
     bot.session.clear()
-    await press(dp, bot, PARENT2, MarksCb(s=anna, p=world.q1.id).pack())
+    await press(dp, bot, PARENT2, MarksAction(s=anna, p=world.q1.id).pack())
     (edited,) = edits(bot)
     assert "1 четверть" in edited and "Предметов и отметок за этот период нет" in edited
 

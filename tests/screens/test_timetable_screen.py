@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from bot.i18n import translator
+from i18n import translator
 from screens.family.timetable import (
     MAX_CLASS_BUTTONS,
     ClassTimetableAction,

@@ -1,0 +1,81 @@
+"""The family's marks and attendance screens as a person sees them, from read models alone."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from i18n import translator
+from screens.family.marks import (
+    AttendanceAction,
+    ChartAction,
+    MarksAction,
+    attendance_screen,
+    chart_screen,
+    has_chart,
+    marks_screen,
+)
+from screens.screen import Screen
+from services.context import StudentRef
+from services.diary import MarkView
+from services.enums import PeriodKind, WorkKind
+from services.family import AttendancePage, MarksPage, SubjectReport
+from services.models import StudyPeriod
+
+TODAY = dt.date(2026, 11, 30)
+ANNA = StudentRef(id=11, name="Анна <Смирнова>", class_name="5А")
+
+
+def quarters(n: int = 4) -> list[StudyPeriod]:
+    return [
+        StudyPeriod(
+            id=100 + i,
+            kind=PeriodKind.QUARTER,
+            number=i,
+            name=f"{i} четверть",
+            starts_on=dt.date(2026, 9, 1) + dt.timedelta(weeks=10 * (i - 1)),
+            ends_on=dt.date(2026, 9, 1) + dt.timedelta(weeks=10 * i, days=-3),
+        )
+        for i in range(1, n + 1)
+    ]
+
+
+def marks_page(*, with_marks: bool, periods: int = 4) -> MarksPage:
+    marks = (MarkView(1, 5, WorkKind.CLASSWORK, 1, None, TODAY),) if with_marks else ()
+    report = SubjectReport(1, "Математика", marks, None, None, False, None, None, None)
+    all_periods = quarters(periods)
+    return MarksPage(ANNA, True, all_periods[1], all_periods, [report], TODAY)
+
+
+def labels(screen: Screen) -> list[list[str]]:
+    return [[b.text for b in row] for row in screen.rows]
+
+
+def test_marks_periods_on_one_row_the_current_marked_then_the_chart() -> None:
+    screen = marks_screen(translator("ru"), marks_page(with_marks=True))
+    assert [len(r) for r in screen.rows] == [4, 1]
+    assert labels(screen)[0][1].startswith("• ") and labels(screen)[0][1].endswith(" •")
+    assert screen.rows[0][0].action == MarksAction(s=11, p=101)
+    assert screen.rows[1][0].action == ChartAction(s=11, p=102)
+
+
+def test_no_marks_no_chart_button() -> None:
+    page = marks_page(with_marks=False)
+    screen = marks_screen(translator("en"), page)
+    assert not has_chart(page)
+    assert [len(r) for r in screen.rows] == [4]
+    assert not any(isinstance(b.action, ChartAction) for b in screen.buttons)
+
+
+def test_the_chart_is_a_new_picture_with_the_name_escaped() -> None:
+    screen = chart_screen(translator("ru"), marks_page(with_marks=True))
+    assert not screen.replace and screen.texts == () and screen.rows == ()
+    (picture,) = screen.attachments
+    assert picture.kind == "photo" and picture.data.startswith(b"\x89PNG")
+    assert "Анна &lt;Смирнова&gt;" in picture.caption
+
+
+def test_attendance_periods_four_a_row() -> None:
+    page = AttendancePage(ANNA, True, None, quarters(), {}, [], 0, TODAY)
+    screen = attendance_screen(translator("ru"), page)
+    assert [len(r) for r in screen.rows] == [4]
+    assert screen.buttons[3].action == AttendanceAction(s=11, p=104)
