@@ -15,13 +15,20 @@ import asyncio
 from collections.abc import Sequence
 from typing import Any, cast
 
+from aiogram import Bot
 from aiogram.exceptions import TelegramBadRequest, TelegramRetryAfter
 from aiogram.filters.callback_data import CallbackData, CallbackQueryFilter
-from aiogram.methods import SendMessage, TelegramMethod
-from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from aiogram.methods import SendDocument, SendMessage, SendPhoto, TelegramMethod
+from aiogram.types import (
+    BufferedInputFile,
+    CallbackQuery,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Message,
+)
 
 from screens.actions import Action
-from screens.screen import Button, Screen
+from screens.screen import Attachment, Button, Screen
 
 # Telegram's limits on an inline keyboard.
 MAX_ROW_BUTTONS = 8
@@ -106,17 +113,34 @@ async def show_pages(
         await paced(message.answer(text, reply_markup=reply_markup if last else None))
 
 
+def attachment_method(chat_id: int, item: Attachment) -> TelegramMethod[Any]:
+    file = BufferedInputFile(item.data, filename=item.filename)
+    caption = item.caption or None
+    if item.kind == "photo":
+        return SendPhoto(chat_id=chat_id, photo=file, caption=caption)
+    return SendDocument(chat_id=chat_id, document=file, caption=caption)
+
+
+async def send_attachments(bot: Bot, chat_id: int, screen: Screen) -> None:
+    for item in screen.attachments:
+        await paced(attachment_method(chat_id, item).as_(bot))
+
+
 async def send_screen(message: Message, screen: Screen) -> None:
     """A screen as new messages in the chat of ``message``."""
-    await send_pages(message, screen.texts, markup(screen))
+    if screen.texts:
+        await send_pages(message, screen.texts, markup(screen))
+    if screen.attachments and message.bot is not None:
+        await send_attachments(message.bot, message.chat.id, screen)
 
 
 async def show_screen(callback: CallbackQuery, screen: Screen) -> None:
     """A screen in answer to a pressed button: in place of that message when the screen says so,
-    else as new messages."""
-    if screen.replace:
-        await show_pages(callback, screen.texts, markup(screen))
-    elif isinstance(callback.message, Message):
-        await send_screen(callback.message, screen)
-    else:
-        await show_pages(callback, screen.texts, markup(screen))
+    else as new messages (attachments always come as new messages)."""
+    if screen.texts:
+        if screen.replace or not isinstance(callback.message, Message):
+            await show_pages(callback, screen.texts, markup(screen))
+        else:
+            await send_pages(callback.message, screen.texts, markup(screen))
+    if screen.attachments and callback.bot is not None:
+        await send_attachments(callback.bot, callback.from_user.id, screen)
