@@ -30,11 +30,7 @@ class HomeworkCb(SafeCallbackData, prefix="fh"):
 
 
 # The actions of the screens already neutral are in screens/family: the timetable's (ft, fy),
-# the marks', chart's and attendance's (fm, fc, fa).
-
-
-class ChildCb(SafeCallbackData, prefix="fk"):
-    s: Id
+# the marks', chart's and attendance's (fm, fc, fa), the choice of a child (fk).
 
 
 class NoticeDayCb(SafeCallbackData, prefix="nd"):

@@ -5,34 +5,16 @@ from __future__ import annotations
 from aiogram import F, Router
 from aiogram.enums import ChatType
 from aiogram.filters import Command
-from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import Translator
-from handlers.common.keyboard import InlineKeyboardBuilder
-from handlers.family.callbacks import ChildCb
-from handlers.family.common import callback_reader, family_reader, show_pages
-from screens.family.render import header
+from handlers.common.screens import on, send_screen, show_screen
+from handlers.family.common import callback_reader, family_reader
+from screens.family.child import ChildAction, child_screen
 from services import context
-from services.context import ChatContext
 from services.identity import Actor
-
-
-def child_keyboard(t: Translator, ctx: ChatContext) -> InlineKeyboardMarkup:
-    kb = InlineKeyboardBuilder()
-    for ref in ctx.students:
-        label = f"{ref.name}, {ref.class_name}" if ref.class_name else ref.name
-        if ctx.student is not None and ref.id == ctx.student.id:
-            label = "✅ " + label
-        kb.button(text=label, callback_data=ChildCb(s=ref.id))
-    kb.adjust(1)
-    return kb.as_markup()
-
-
-def child_text(t: Translator, ctx: ChatContext, key: str) -> str:
-    assert ctx.student is not None
-    return "\n".join([t(key), header(t, ctx.student)])
 
 
 async def child_command(
@@ -45,17 +27,13 @@ async def child_command(
     if ctx.student is None:
         await message.answer(t("family.no_child"))
         return
-    if len(ctx.students) == 1:
-        await message.answer(child_text(t, ctx, "family.child.only_one"))
-        return
-    await message.answer(
-        child_text(t, ctx, "family.child.choose"), reply_markup=child_keyboard(t, ctx)
-    )
+    key = "family.child.only_one" if len(ctx.students) == 1 else "family.child.choose"
+    await send_screen(message, child_screen(t, ctx, key))
 
 
 async def child_button(
     callback: CallbackQuery,
-    callback_data: ChildCb,
+    callback_data: ChildAction,
     session: AsyncSession,
     actor: Actor | None,
     t: Translator,
@@ -67,12 +45,12 @@ async def child_button(
     ctx = await context.set_student(session, reader, callback_data.s)
     assert ctx.student is not None
     callback_answer.text = ctx.student.name
-    await show_pages(callback, [child_text(t, ctx, "family.child.chosen")], child_keyboard(t, ctx))
+    await show_screen(callback, child_screen(t, ctx, "family.child.chosen"))
 
 
 def build_router() -> Router:
     router = Router(name=__name__)
     router.message.filter(F.chat.type == ChatType.PRIVATE)
     router.message.register(child_command, Command("child"))
-    router.callback_query.register(child_button, ChildCb.filter())
+    router.callback_query.register(child_button, on(ChildAction))
     return router

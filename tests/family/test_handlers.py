@@ -18,13 +18,13 @@ from sqlalchemy import func, select
 
 from bot.i18n import t
 from handlers.family.callbacks import (
-    ChildCb,
     DiaryCb,
     DiaryFilesCb,
     HomeworkCb,
     NoticeDayCb,
     NoticeReasonCb,
 )
+from screens.family.child import ChildAction
 from screens.family.marks import ChartAction, MarksAction
 from screens.family.timetable import ClassTimetableAction, TimetableAction
 from services.models import AbsenceNotice, MessengerBinding, OutboxMessage, School, Subgroup
@@ -121,7 +121,7 @@ async def test_forged_child_in_a_button_is_refused(
         MarksAction(s=ivanov).pack(),
         ChartAction(s=ivanov).pack(),
         TimetableAction(s=ivanov, d=0).pack(),
-        ChildCb(s=ivanov).pack(),
+        ChildAction(s=ivanov).pack(),
         NoticeDayCb(s=ivanov, a=TOMORROW.toordinal()).pack(),
         NoticeReasonCb(s=ivanov, a=TOMORROW.toordinal(), b=TOMORROW.toordinal(), r="ill").pack(),
     ):
@@ -200,11 +200,11 @@ async def test_parent_switches_between_children(
     (text,) = bot.session.sent_texts(PARENT2)
     assert "Петрова Анна" in text
     assert buttons(last_markup(bot)) == [
-        ChildCb(s=world.students[1].id).pack(),
-        ChildCb(s=world.other_student.id).pack(),
+        ChildAction(s=world.students[1].id).pack(),
+        ChildAction(s=world.other_student.id).pack(),
     ]
     bot.session.clear()
-    await press(dp, bot, PARENT2, ChildCb(s=world.other_student.id).pack())
+    await press(dp, bot, PARENT2, ChildAction(s=world.other_student.id).pack())
     (edited,) = edits(bot)
     assert "👤 <b>Чужой Кирилл</b>, 8Б" in edited
     bot.session.clear()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from i18n import translator
+from screens.family.child import ChildAction, child_screen
 from screens.family.marks import (
     AttendanceAction,
     ChartAction,
@@ -15,9 +16,9 @@ from screens.family.marks import (
     marks_screen,
 )
 from screens.screen import Screen
-from services.context import StudentRef
+from services.context import ChatContext, StudentRef
 from services.diary import MarkView
-from services.enums import PeriodKind, WorkKind
+from services.enums import PeriodKind, Role, WorkKind
 from services.family import AttendancePage, MarksPage, SubjectReport
 from services.models import StudyPeriod
 
@@ -79,3 +80,22 @@ def test_attendance_periods_four_a_row() -> None:
     screen = attendance_screen(translator("ru"), page)
     assert [len(r) for r in screen.rows] == [4]
     assert screen.buttons[3].action == AttendanceAction(s=11, p=104)
+
+
+def context_of(*students: StudentRef, chosen: StudentRef) -> ChatContext:
+    return ChatContext(Role.PARENT, (Role.PARENT,), chosen, tuple(students))
+
+
+def test_a_parent_of_two_picks_a_child_the_chosen_one_ticked() -> None:
+    boris = StudentRef(id=12, name="Борис Смирнов", class_name=None)
+    screen = child_screen(
+        translator("ru"), context_of(ANNA, boris, chosen=boris), "family.child.chosen"
+    )
+    assert labels(screen) == [["Анна <Смирнова>, 5А"], ["✅ Борис Смирнов"]]
+    assert [b.action for b in screen.buttons] == [ChildAction(s=11), ChildAction(s=12)]
+    assert "Борис Смирнов" in screen.texts[0]
+
+
+def test_an_only_child_needs_no_buttons() -> None:
+    screen = child_screen(translator("en"), context_of(ANNA, chosen=ANNA), "family.child.only_one")
+    assert screen.rows == () and "Анна &lt;Смирнова&gt;" in screen.texts[0]
