@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -750,38 +751,85 @@ async def lesson_sheet(
     """Everything a teacher's lesson screen shows: the roster with attendance, announced
     absences and marks, topic, homework, and whether (and why not) it can be changed now.
 
-    A fixed number of statements whatever the class's size (five for the lesson's own
-    teacher): the lesson with everything it points at, the access check, the roster with its
-    attendance and marks, the announced absences, the homework with its files; the school's
-    calendar only when the edit window is to be checked, who unlocked it only when it is."""
+    A fixed number of statements whatever the class's size (two for the lesson's own
+    teacher): the lesson with everything it points at and its homework with the files, the
+    roster with its attendance, announced absences and marks; the access check reads more
+    only for someone who does not teach the lesson; the school's calendar only when the edit
+    window's end is near, who unlocked the lesson only when it is."""
     from services import journal
-    from services.errors import DomainError
     from services.models import utcnow
 
     now = now or utcnow()
-    head = await _sheet_head(session, lesson_id)
-    lesson = await policy.ensure_can_view_lesson(session, actor, lesson_id)
+    heads = await _sheet_head(session, lesson_id)
+    head = heads[0] if heads else None
+    lesson = await policy.ensure_can_view_lesson(
+        session, actor, lesson_id, substitution=(head.Substitution,) if head else None
+    )
     assert head is not None  # the policy refused a lesson that does not exist
     ctx = await journal._context(session, lesson)  # from the identity map: no statement
-    sub: Substitution | None = head.Substitution
-    teacher_id = policy.effective_teacher_id(lesson, sub)
-    roster_q, notices_q, homework_q = _sheet_queries(lesson.subgroup_id is not None)
-    params = {
-        "lesson_id": lesson.id,
-        "class_id": lesson.class_id,
-        "day": lesson.date,
-        "school_id": lesson.school_id,
-        "subgroup_id": lesson.subgroup_id,
-    }
-    rows = (await session.execute(roster_q, params)).all()
-    notices = {n.student_id: n for n in (await session.execute(notices_q, params)).all()}
+    rows = (
+        await session.execute(
+            _sheet_roster_query(lesson.subgroup_id is not None),
+            {
+                "lesson_id": lesson.id,
+                "class_id": lesson.class_id,
+                "day": lesson.date,
+                "school_id": lesson.school_id,
+                "subgroup_id": lesson.subgroup_id,
+            },
+        )
+    ).all()
+    homework, individual = homework_of(head_homework(heads))
+    people: dict[int, tuple[str, str, str, AttendanceCode | None, str | None]] = {}
+    notices: dict[int, tuple[int, AttendanceCode, str]] = {}
+    marks: dict[int, dict[int, SheetMark]] = defaultdict(dict)
+    for row in rows:
+        sid, last, first, middle, code, family_reason = row[:6]
+        notice_id, notice_code, notice_reason, mark_id, value, kind = row[6:12]
+        if sid not in people:
+            short = Person(last_name=last, first_name=first, middle_name=middle).short_name
+            people[sid] = (last, first, short, code, family_reason)
+        if notice_id is not None and (sid not in notices or notice_id > notices[sid][0]):
+            notices[sid] = (notice_id, notice_code, notice_reason)  # the latest
+        if mark_id is not None:
+            marks[sid][mark_id] = SheetMark(mark_id, value, kind)
+    students = tuple(
+        SheetStudent(
+            id=sid,
+            last_name=last,
+            first_name=first,
+            short_name=short,
+            code=AttendanceCode(code) if code is not None else None,
+            notice_code=notices[sid][1] if sid in notices else None,
+            notice_reason=notices[sid][2] if sid in notices else None,
+            family_reason=family_reason,
+            marks=tuple(marks[sid].values()) if sid in marks else (),
+        )
+        for sid, (last, first, short, code, family_reason) in people.items()
+    )
+    facts = journal.LockFacts(head.archived_year, head.closed_period)
+    return await sheet_of(session, actor, now, head, ctx, students, homework, individual, facts)
+
+
+def head_homework(heads: Iterable[Any]) -> Iterable[tuple[Any, ...]]:
+    """The homework columns of :func:`_sheet_head_query`'s rows, for :func:`homework_of`."""
+    return (
+        (r.hw_id, r.hw_student_id, r.hw_text, r.hw_due, r.hw_kind, r.hw_ref, r.hw_name)
+        for r in heads
+    )
+
+
+def homework_of(rows: Iterable[Any]) -> tuple[tuple[HomeworkView, ...], int]:
+    """The class's homework with its files, and how many individual ones, from rows of
+    (homework id, student id, text, due date, file kind, file ref, file name) ordered by
+    homework and file (a row without a homework, from an outer join, is skipped)."""
     homework: list[HomeworkView] = []
     individual = 0
     files: dict[int, list[tuple[str, str, str | None]]] = {}
     texts: dict[int, tuple[int | None, str, dt.date | None]] = {}
-    for hw_id, student_id, hw_text, due, kind, ref, file_name in await session.execute(
-        homework_q, params
-    ):
+    for hw_id, student_id, hw_text, due, kind, ref, file_name in rows:
+        if hw_id is None:
+            continue
         texts.setdefault(hw_id, (student_id, hw_text, due))
         if kind is not None:
             files.setdefault(hw_id, []).append((kind, ref, file_name))
@@ -794,8 +842,32 @@ async def lesson_sheet(
                 text=hw_text, individual=False, due_date=due, files=tuple(files.get(hw_id, []))
             )
         )
+    return tuple(homework), individual
 
-    facts = journal.LockFacts(head.archived_year, head.closed_period)
+
+async def sheet_of(
+    session: AsyncSession,
+    actor: Actor,
+    now: dt.datetime,
+    head: Any,
+    ctx: Any,
+    students: tuple[SheetStudent, ...],
+    homework: tuple[HomeworkView, ...],
+    individual: int,
+    facts: Any,
+) -> LessonSheet:
+    """The lesson sheet from what was read of the lesson: ``head`` a row of
+    :func:`_sheet_head_query` (its names, bell and substitution), ``ctx`` the lesson with its
+    school, class and subject (``journal.LessonContext``), the roster, the homework and the
+    ``journal.LockFacts`` (a calendar already loaded is used again). Reads nothing more unless
+    the lesson is unlocked (who unlocked it) or the edit window needs the school's holidays.
+    Also builds the card a use case shows after changing the lesson (``journal``)."""
+    from services import journal
+    from services.errors import DomainError
+
+    lesson = ctx.lesson
+    sub: Substitution | None = head.Substitution
+    teacher_id = policy.effective_teacher_id(lesson, sub)
 
     async def lock(records: bool) -> LessonLock | None:
         try:
@@ -806,28 +878,6 @@ async def lesson_sheet(
 
     can_edit = actor.person_id == teacher_id and actor.has(
         Role.TEACHER, Role.CLASS_TEACHER, Role.DEPUTY
-    )
-    people: dict[int, tuple[str, str, str, AttendanceCode | None, str | None]] = {}
-    marks: dict[int, dict[int, SheetMark]] = defaultdict(dict)
-    for sid, last, first, middle, code, family_reason, mark_id, value, kind in rows:
-        if sid not in people:
-            short = Person(last_name=last, first_name=first, middle_name=middle).short_name
-            people[sid] = (last, first, short, code, family_reason)
-        if mark_id is not None:
-            marks[sid][mark_id] = SheetMark(mark_id, value, kind)
-    students = tuple(
-        SheetStudent(
-            id=sid,
-            last_name=last,
-            first_name=first,
-            short_name=short,
-            code=AttendanceCode(code) if code is not None else None,
-            notice_code=notices[sid].code if sid in notices else None,
-            notice_reason=notices[sid].reason if sid in notices else None,
-            family_reason=family_reason,
-            marks=tuple(marks[sid].values()) if sid in marks else (),
-        )
-        for sid, (last, first, short, code, family_reason) in people.items()
     )
     unlocked = lesson.unlocked_until is not None and lesson.unlocked_until > now
     return LessonSheet(
@@ -850,7 +900,7 @@ async def lesson_sheet(
         cancelled=lesson.is_cancelled,
         topic=lesson.topic,
         work_kind=lesson.work_kind,
-        homework=tuple(homework),
+        homework=homework,
         individual_homework=individual,
         attendance_taken=lesson.attendance_taken_at is not None,
         students=students,
@@ -870,19 +920,22 @@ def _short_name(last: str | None, first: str | None, middle: str | None) -> str:
     return Person(last_name=last, first_name=first, middle_name=middle).short_name
 
 
-async def _sheet_head(session: AsyncSession, lesson_id: int) -> Any:
+async def _sheet_head(session: AsyncSession, lesson_id: int) -> Sequence[Any]:
     """The lesson with its school, class, subject and substitution (into the identity map, for
     the access policy and the journal's rules), and what the sheet shows of them: the
-    subgroup's name, the teacher's name (the substitute's, if any), the bell, and the names of
-    an archived year or a closed period the lesson falls in — one statement."""
-    return (await session.execute(_sheet_head_query(), {"lesson_id": lesson_id})).first()
+    subgroup's name, the teacher's name (the substitute's, if any), the bell, the names of
+    an archived year or a closed period the lesson falls in, and its homework with the files —
+    one statement, one row per homework file (none: no rows)."""
+    return (await session.execute(_sheet_head_query(), {"lesson_id": lesson_id})).all()
 
 
 @functools.cache
-def _sheet_queries(subgroup: bool) -> tuple[Any, Any, Any]:
-    """The lesson sheet's roster (with attendance and marks), announced absences and homework
-    (with files), built once per shape with bound parameters: ``lesson_id``, ``class_id``,
-    ``day``, ``school_id`` and, for a subgroup's lesson, ``subgroup_id``."""
+def _sheet_roster_query(subgroup: bool) -> Any:
+    """The lesson sheet's roster: the students by name with their attendance, the absences
+    their family announced for the day and their marks at the lesson, one row per student,
+    notice and mark (a notice per day is the rule: the latest is taken). Built once per shape
+    with bound parameters: ``lesson_id``, ``class_id``, ``day``, ``school_id`` and, for a
+    subgroup's lesson, ``subgroup_id``."""
     from services import journal
     from services.models import AbsenceNotice
 
@@ -891,7 +944,7 @@ def _sheet_queries(subgroup: bool) -> tuple[Any, Any, Any]:
     enrolled = journal.enrolled_query(
         bindparam("class_id"), day, bindparam("subgroup_id") if subgroup else None
     ).subquery()
-    roster = (
+    return (
         select(
             Person.id,
             Person.last_name,
@@ -899,6 +952,9 @@ def _sheet_queries(subgroup: bool) -> tuple[Any, Any, Any]:
             Person.middle_name,
             Attendance.code,
             Attendance.family_reason,
+            AbsenceNotice.id,
+            AbsenceNotice.code,
+            AbsenceNotice.reason,
             Mark.id,
             Mark.value,
             Mark.work_kind,
@@ -908,35 +964,19 @@ def _sheet_queries(subgroup: bool) -> tuple[Any, Any, Any]:
             Attendance,
             and_(Attendance.lesson_id == lesson_id, Attendance.student_id == Person.id),
         )
+        .outerjoin(
+            AbsenceNotice,
+            and_(
+                AbsenceNotice.student_id == Person.id,
+                AbsenceNotice.school_id == bindparam("school_id"),
+                AbsenceNotice.date_from <= day,
+                AbsenceNotice.date_to >= day,
+                AbsenceNotice.cancelled_at.is_(None),
+            ),
+        )
         .outerjoin(Mark, and_(Mark.lesson_id == lesson_id, Mark.student_id == Person.id))
         .order_by(Person.last_name, Person.first_name, Person.id, Mark.id)
     )
-    notices = (
-        select(AbsenceNotice.student_id, AbsenceNotice.code, AbsenceNotice.reason)
-        .where(
-            AbsenceNotice.school_id == bindparam("school_id"),
-            AbsenceNotice.student_id.in_(select(enrolled.c.student_id)),
-            AbsenceNotice.date_from <= day,
-            AbsenceNotice.date_to >= day,
-            AbsenceNotice.cancelled_at.is_(None),
-        )
-        .order_by(AbsenceNotice.id)
-    )
-    homework = (
-        select(
-            Homework.id,
-            Homework.student_id,
-            Homework.text,
-            Homework.due_date,
-            HomeworkFile.kind,
-            HomeworkFile.file_ref,
-            HomeworkFile.file_name,
-        )
-        .outerjoin(HomeworkFile, HomeworkFile.homework_id == Homework.id)
-        .where(Homework.lesson_id == lesson_id)
-        .order_by(Homework.id, HomeworkFile.id)
-    )
-    return roster, notices, homework
 
 
 @functools.cache
@@ -975,8 +1015,20 @@ def _sheet_head_query() -> Select[Any]:
         .outerjoin(own, own.id == Lesson.teacher_id)
         .outerjoin(substitute, substitute.id == Substitution.teacher_id)
         .outerjoin(BellTime, _bell_of(Lesson.school_id))
+        # Substitution, bell and subgroup are one or none each: a row per homework file.
+        .outerjoin(Homework, Homework.lesson_id == Lesson.id)
+        .outerjoin(HomeworkFile, HomeworkFile.homework_id == Homework.id)
+        .add_columns(
+            Homework.id.label("hw_id"),
+            Homework.student_id.label("hw_student_id"),
+            Homework.text.label("hw_text"),
+            Homework.due_date.label("hw_due"),
+            HomeworkFile.kind.label("hw_kind"),
+            HomeworkFile.file_ref.label("hw_ref"),
+            HomeworkFile.file_name.label("hw_name"),
+        )
         .where(Lesson.id == bindparam("lesson_id"))
-        .limit(1)
+        .order_by(Homework.id, HomeworkFile.id)
     )
 
 

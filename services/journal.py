@@ -18,7 +18,6 @@ from sqlalchemy import (
     ScalarSelect,
     Select,
     Table,
-    bindparam,
     delete,
     func,
     insert,
@@ -32,7 +31,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from notifications import outbox
-from services import audit, policy
+from services import audit, diary, policy
 from services.calendar import (
     SchoolCalendar,
     edit_deadline,
@@ -47,10 +46,9 @@ from services.enums import (
     OutboxStatus,
     WorkKind,
 )
-from services.errors import AccessDenied, ValidationFailed
+from services.errors import ValidationFailed
 from services.identity import Actor
 from services.models import (
-    AbsenceNotice,
     Attendance,
     AuditEntry,
     Enrolment,
@@ -92,53 +90,6 @@ async def _context(session: AsyncSession, lesson: Lesson) -> LessonContext:
     subject = await session.get(Subject, lesson.subject_id)
     assert school is not None and cls is not None and subject is not None
     return LessonContext(lesson, school, cls, subject)
-
-
-async def preload_lesson(session: AsyncSession, lesson_id: int) -> Sequence[Any]:
-    """The lesson with its school, class and subject, and the archived year's and closed
-    period's names (:class:`LockFacts`) in one statement, into the session's
-    identity map: the access policy's and :func:`_context`'s look-ups by id then cost nothing
-    while the caller holds the returned rows (the identity map keeps only weak references).
-    Reads rows of any school; the policy still decides what the actor may see."""
-    return (await session.execute(_preload_query(), {"lesson_id": lesson_id})).all()
-
-
-@functools.cache
-def _preload_query() -> Any:
-    archived, closed = lock_fact_columns(Lesson.school_id, Lesson.date)
-    return (
-        select(Lesson, School, SchoolClass, Subject, archived, closed)
-        .join(School, School.id == Lesson.school_id)
-        .join(SchoolClass, SchoolClass.id == Lesson.class_id)
-        .join(Subject, Subject.id == Lesson.subject_id)
-        .where(Lesson.id == bindparam("lesson_id"))
-    )
-
-
-@functools.cache
-def _attendance_query(subgroup: bool) -> Any:
-    """The lesson's students with their attendance code and the id of an absence their family
-    announced for the day (the latest), built once per shape with bound parameters."""
-    day: Any = bindparam("day")
-    enrolled = enrolled_query(
-        bindparam("class_id"), day, bindparam("subgroup_id") if subgroup else None
-    ).subquery()
-    notice = (
-        select(func.max(AbsenceNotice.id))
-        .where(
-            AbsenceNotice.student_id == enrolled.c.student_id,
-            AbsenceNotice.school_id == bindparam("school_id"),
-            AbsenceNotice.date_from <= day,
-            AbsenceNotice.date_to >= day,
-            AbsenceNotice.cancelled_at.is_(None),
-        )
-        .scalar_subquery()
-    )
-    return select(enrolled.c.student_id, Attendance.code, notice).outerjoin(
-        Attendance,
-        (Attendance.lesson_id == bindparam("lesson_id"))
-        & (Attendance.student_id == enrolled.c.student_id),
-    )
 
 
 def enrolled_on(lesson: Lesson) -> Select[Any]:
@@ -253,6 +204,11 @@ async def ensure_unlocked(
         raise ValidationFailed("journal.period_closed", period=facts.closed_period)
     if window and lesson.date <= today:
         if facts.calendar is None:
+            # Holidays only move the deadline later: while it has not passed counting the
+            # working weekdays alone, the window is open without reading them.
+            weekdays = frozenset(int(c) for c in school.working_weekdays)
+            if now < edit_deadline(school, SchoolCalendar(weekdays, ()), lesson.date):
+                return
             facts.calendar = await load_calendar(session, school)
         if now >= edit_deadline(school, facts.calendar, lesson.date):
             raise ValidationFailed("journal.lesson_locked", date=lesson.date)
@@ -298,6 +254,9 @@ class AttendanceSaved:
     changed: int
     absent: int
     late: int
+    # The lesson as its sheet shows it after the save (``with_sheet=True``), built from what
+    # the save read and wrote: the card shown after "save" reads nothing again.
+    sheet: diary.LessonSheet | None = None
 
 
 async def save_attendance(
@@ -309,6 +268,7 @@ async def save_attendance(
     now: dt.datetime | None = None,
     as_teacher: bool = False,
     drop_unknown: bool = False,
+    with_sheet: bool = False,
 ) -> AttendanceSaved:
     """Save the lesson's attendance: ``codes`` maps student id to a code (None = present).
 
@@ -319,6 +279,8 @@ async def save_attendance(
     ``as_teacher``: only the lesson's teacher (the class teacher's reason-only correction is
     refused instead). ``drop_unknown``: codes of students not (or no longer) in the lesson are
     left out instead of refused — for a draft kept while the roster may have changed.
+    ``with_sheet``: also return the lesson's sheet after the save (``AttendanceSaved.sheet``),
+    built from what the save read, without a statement more.
     """
     saved = await _apply_attendance(
         session,
@@ -328,6 +290,7 @@ async def save_attendance(
         now or utcnow(),
         as_teacher=as_teacher,
         drop_unknown=drop_unknown,
+        with_sheet=with_sheet,
     )
     await session.commit()
     return saved
@@ -344,6 +307,7 @@ async def _apply_attendance(
     reasons_only: bool = False,
     as_teacher: bool = False,
     drop_unknown: bool = False,
+    with_sheet: bool = False,
 ) -> AttendanceSaved:
     """The body of :func:`save_attendance`, without the commit.
 
@@ -351,44 +315,45 @@ async def _apply_attendance(
     ``reasons_only``: only changes between absence kinds (Н, Б, УП), by the class teacher or
     the lesson's teacher; the edit window does not apply to them (a closed period does).
 
-    Set-based: the number of statements does not depend on the number of students or of
-    changes (one upsert and one delete of attendance rows, one insert of audit rows, one
-    statement each to queue and to cancel the families' alerts).
+    Set-based, and the number of statements does not depend on the number of students or of
+    changes: two reads (the lesson with everything its checks and its sheet need; the roster
+    with attendance, announced absences, marks and families), then one upsert and one delete
+    of attendance rows, one insert of audit rows, one statement each to queue and to cancel
+    the families' alerts, and the lesson's own row — eight at most. The school's holidays
+    are read only when the edit window's end is near (see :func:`ensure_unlocked`).
     """
-    held = await preload_lesson(session, lesson_id)  # kept: the identity map's refs are weak
+    head_rows = await diary._sheet_head(session, lesson_id)
+    # policy.load finds the lesson in the identity map (the rows above keep it: its
+    # references are weak); a lesson that does not exist, or of another school, is refused.
     lesson = await policy.load(session, actor, Lesson, lesson_id)
-    facts = LockFacts(held[0][4], held[0][5])
-    teaching = True
-    try:
-        await policy.ensure_can_edit_lesson(session, actor, lesson_id)
-    except AccessDenied:
-        # The class teacher may only turn Н into a reason (Б, УП), not take attendance.
-        if as_teacher or not await policy.can_set_absence_reason(session, actor, lesson):
-            raise
-        teaching = False
-    if reasons_only:
-        teaching = False
-    ctx = await _context(session, lesson)
+    head = head_rows[0]
+    ctx = LessonContext(lesson, head.School, head.SchoolClass, head.Subject)
+    facts = LockFacts(head.archived_year, head.closed_period)
+    teaches = policy.teaches_lesson(actor, lesson, head.Substitution)
+    # The class teacher may only turn Н into a reason (Б, УП), not take attendance.
+    if not teaches and (
+        as_teacher or not await policy.can_set_absence_reason(session, actor, lesson)
+    ):
+        raise policy.deny(actor, "edit_lesson", lesson_id=lesson_id)
+    teaching = teaches and not reasons_only
     await ensure_unlocked(session, ctx, now, records=True, window=not reasons_only, facts=facts)
 
-    # The lesson's students, what the journal has for them and the absences their families
-    # announced for the day, in one statement.
-    rows = (
-        await session.execute(
-            _attendance_query(lesson.subgroup_id is not None),
-            {
-                "lesson_id": lesson.id,
-                "class_id": lesson.class_id,
-                "day": lesson.date,
-                "school_id": lesson.school_id,
-                "subgroup_id": lesson.subgroup_id,
-            },
-        )
-    ).all()
-    existing: dict[int, AttendanceCode | None] = {
-        sid: AttendanceCode(code) if code is not None else None for sid, code, _ in rows
-    }
-    notices = {sid: notice_id for sid, _, notice_id in rows if notice_id is not None}
+    roster = _Roster.of(
+        (
+            await session.execute(
+                _roster_query(lesson.subgroup_id is not None),
+                {
+                    "lesson_id": lesson.id,
+                    "class_id": lesson.class_id,
+                    "day": lesson.date,
+                    "school_id": lesson.school_id,
+                    "subgroup_id": lesson.subgroup_id,
+                },
+            )
+        ).all()
+    )
+    existing = roster.codes
+    notices = {sid: notice[0] for sid, notice in roster.notices.items()}
     students = set(existing)
     if drop_unknown:
         codes = {sid: code for sid, code in codes.items() if sid in students}
@@ -432,7 +397,7 @@ async def _apply_attendance(
                 for sid, before_code, after_code in changes
             ],
         )
-        await _absence_alerts(session, ctx, changes, now, notices)
+        await _absence_alerts(session, ctx, changes, now, notices, roster.recipients)
     if teaching and not merge and lesson.attendance_taken_at is None:
         lesson.attendance_taken_at = now
         lesson.attendance_taken_by_id = actor.account_id
@@ -440,7 +405,98 @@ async def _apply_attendance(
     await session.flush()
     absent = sum(1 for c in wanted.values() if c is not None and c != AttendanceCode.LATE)
     late = sum(1 for c in wanted.values() if c == AttendanceCode.LATE)
-    return AttendanceSaved(lesson.id, len(changes), absent, late)
+    sheet = None
+    if with_sheet:
+        homework, individual = diary.homework_of(diary.head_homework(head_rows))
+        sheet = await diary.sheet_of(
+            session,
+            actor,
+            now,
+            head,
+            ctx,
+            roster.students(wanted),
+            homework,
+            individual,
+            facts,
+        )
+    return AttendanceSaved(lesson.id, len(changes), absent, late, sheet)
+
+
+@functools.cache
+def _roster_query(subgroup: bool) -> Any:
+    """The lesson sheet's roster (students by name with attendance, announced absences and
+    marks) with each student's guardians: one row per student, notice, mark and guardian (a
+    few rows per student). Built once per shape with bound parameters."""
+    return (
+        diary._sheet_roster_query(subgroup)
+        .outerjoin(Guardianship, Guardianship.student_id == Person.id)
+        .add_columns(Guardianship.guardian_id, Guardianship.kind, Guardianship.permissions)
+    )
+
+
+@dataclass
+class _Roster:
+    """The rows of :func:`_roster_query` taken apart: per student (in the roster's order)
+    the name and what the journal has, the latest announced absence (id, code, reason), the
+    marks, and who is told of an absence."""
+
+    people: dict[int, tuple[str, str, str | None, str | None]]  # last, first, middle, reason
+    codes: dict[int, AttendanceCode | None]
+    notices: dict[int, tuple[int, AttendanceCode, str]]
+    marks: dict[int, dict[int, tuple[int, WorkKind]]]
+    recipients: dict[int, list[int]]
+
+    @classmethod
+    def of(cls, rows: Sequence[Any]) -> _Roster:
+        people: dict[int, tuple[str, str, str | None, str | None]] = {}
+        codes: dict[int, AttendanceCode | None] = {}
+        notices: dict[int, tuple[int, AttendanceCode, str]] = {}
+        marks: dict[int, dict[int, tuple[int, WorkKind]]] = {}
+        guardians: list[tuple[int, int, GuardianKind, list[str] | None]] = []
+        for row in rows:
+            sid, last, first, middle, code, family_reason = row[:6]
+            notice_id, notice_code, notice_reason, mark_id, value, kind = row[6:12]
+            guardian_id, guardian_kind, permissions = row[12:]
+            if sid not in people:
+                people[sid] = (last, first, middle, family_reason)
+                codes[sid] = AttendanceCode(code) if code is not None else None
+            # The latest notice, as the alerts and the sheet take it.
+            if notice_id is not None and (sid not in notices or notice_id > notices[sid][0]):
+                notices[sid] = (notice_id, AttendanceCode(notice_code), notice_reason)
+            if mark_id is not None:
+                marks.setdefault(sid, {})[mark_id] = (value, kind)
+            if guardian_id is not None:
+                guardians.append((sid, guardian_id, guardian_kind, permissions))
+        return cls(people, codes, notices, marks, _family_recipients(guardians))
+
+    def students(
+        self, codes: Mapping[int, AttendanceCode | None]
+    ) -> tuple[diary.SheetStudent, ...]:
+        """The sheet's students with ``codes`` (what the save left in the journal)."""
+        out = []
+        for sid, (last, first, middle, family_reason) in self.people.items():
+            notice = self.notices.get(sid)
+            code = codes.get(sid)
+            out.append(
+                diary.SheetStudent(
+                    id=sid,
+                    last_name=last,
+                    first_name=first,
+                    short_name=Person(
+                        last_name=last, first_name=first, middle_name=middle
+                    ).short_name,
+                    code=code,
+                    notice_code=notice[1] if notice else None,
+                    notice_reason=notice[2] if notice else None,
+                    # Kept by an upsert of the row, gone with it.
+                    family_reason=family_reason if code is not None else None,
+                    marks=tuple(
+                        diary.SheetMark(mark_id, value, kind)
+                        for mark_id, (value, kind) in self.marks.get(sid, {}).items()
+                    ),
+                )
+            )
+        return tuple(out)
 
 
 Change = tuple[int, AttendanceCode | None, AttendanceCode | None]  # student, before, after
@@ -524,11 +580,13 @@ async def _absence_alerts(
     changes: Sequence[Change],
     now: dt.datetime,
     notices: Mapping[int, int],
+    recipients: Mapping[int, list[int]],
 ) -> None:
     """The families' alerts of ``changes``: a new absence or lateness queues one per parent
-    (and trusted person allowed to see attendance) after a grace window, unless the family
-    announced it; present again cancels what is still pending. A reason given (Б, УП)
-    leaves them as they are. Three statements at most, however many students."""
+    (and trusted person allowed to see attendance; ``recipients`` by student) after a grace
+    window, unless the family announced it; present again cancels what is still pending. A
+    reason given (Б, УП) leaves them as they are. Two statements at most, however many
+    students."""
     alert = [
         (sid, after)
         for sid, _, after in changes
@@ -537,7 +595,6 @@ async def _absence_alerts(
     cancel = [sid for sid, _, after in changes if after is None]
     if not alert and not cancel:
         return
-    recipients = await _family_recipients(session, {sid for sid, _ in alert} | set(cancel))
 
     def key(student_id: int, guardian_id: int) -> str:
         return f"absence:{ctx.lesson.id}:{student_id}:{guardian_id}"
@@ -562,23 +619,16 @@ async def _absence_alerts(
     await _enqueue_reviving(session, rows)
 
 
-async def _family_recipients(session: AsyncSession, students: set[int]) -> dict[int, list[int]]:
-    """``outbox.family_recipients(..., "attendance")`` of many students in one statement:
-    parents, and trusted persons allowed to see attendance, sorted by id."""
-    rows = (
-        await session.execute(
-            select(
-                Guardianship.student_id,
-                Guardianship.guardian_id,
-                Guardianship.kind,
-                Guardianship.permissions,
-            ).where(Guardianship.student_id.in_(sorted(students)))
-        )
-    ).all()
-    out: dict[int, list[int]] = {}
+def _family_recipients(
+    rows: Iterable[tuple[int, int, GuardianKind, list[str] | None]],
+) -> dict[int, list[int]]:
+    """``outbox.family_recipients(..., "attendance")`` of many students from their
+    guardianships (student, guardian, kind, permissions): parents, and trusted persons
+    allowed to see attendance, sorted by id."""
+    out: dict[int, set[int]] = {}
     for student_id, guardian_id, kind, permissions in rows:
         if kind == GuardianKind.PARENT or "attendance" in (permissions or []):
-            out.setdefault(student_id, []).append(guardian_id)
+            out.setdefault(student_id, set()).add(guardian_id)
     return {sid: sorted(ids) for sid, ids in out.items()}
 
 

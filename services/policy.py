@@ -360,11 +360,19 @@ async def ensure_can_give_notice(session: AsyncSession, actor: Actor, student_id
 # --------------------------------------------------------------------------- lessons
 
 
-async def ensure_can_view_lesson(session: AsyncSession, actor: Actor, lesson_id: int) -> Lesson:
+async def ensure_can_view_lesson(
+    session: AsyncSession,
+    actor: Actor,
+    lesson_id: int,
+    *,
+    substitution: tuple[Substitution | None] | None = None,
+) -> Lesson:
+    """``substitution``: the lesson's substitution (or None), for a caller that has read it
+    already (in a tuple: ``(None,)`` is a lesson without one); read here otherwise."""
     lesson = await load(session, actor, Lesson, lesson_id)
     if is_school_reader(actor):
         return lesson
-    sub = await substitution_of(session, lesson.id)
+    sub = substitution[0] if substitution else await substitution_of(session, lesson.id)
     if actor.has(Role.TEACHER, Role.CLASS_TEACHER, Role.DEPUTY):
         if actor.person_id in (lesson.teacher_id, sub.teacher_id if sub else None):
             return lesson
@@ -380,12 +388,17 @@ async def ensure_can_view_lesson(session: AsyncSession, actor: Actor, lesson_id:
 async def ensure_can_edit_lesson(session: AsyncSession, actor: Actor, lesson_id: int) -> Lesson:
     """Attendance, marks, topic and homework: only the teacher who teaches this lesson."""
     lesson = await load(session, actor, Lesson, lesson_id)
-    sub = await substitution_of(session, lesson.id)
-    if actor.has(Role.TEACHER, Role.CLASS_TEACHER, Role.DEPUTY) and actor.person_id == (
-        effective_teacher_id(lesson, sub)
-    ):
+    if teaches_lesson(actor, lesson, await substitution_of(session, lesson.id)):
         return lesson
     raise deny(actor, "edit_lesson", lesson_id=lesson_id)
+
+
+def teaches_lesson(actor: Actor, lesson: Lesson, substitution: Substitution | None) -> bool:
+    """The rule of :func:`ensure_can_edit_lesson`, for a caller that has read the lesson's
+    substitution (or its absence) already."""
+    return actor.has(Role.TEACHER, Role.CLASS_TEACHER, Role.DEPUTY) and actor.person_id == (
+        effective_teacher_id(lesson, substitution)
+    )
 
 
 async def can_set_absence_reason(session: AsyncSession, actor: Actor, lesson: Lesson) -> bool:
