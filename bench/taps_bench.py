@@ -14,7 +14,10 @@ each in a fresh session as one update would:
 * ``save N absent`` (service): services.journal.save_attendance with 0, 3 and all students
   absent;
 * ``save tap N absent``: the "save" button (``attendance_action``, action "save"): the checks,
-  the save and the lesson card shown after it.
+  the save and the lesson card shown after it;
+* ``save tap mixed``: the "save" button when the first half of the class was saved absent
+  (unmeasured, in the same transaction) and the draft has the second half absent: rows
+  upserted and deleted, alerts queued and cancelled — the most a save writes.
 
 A save writes: each such call runs in a transaction that is rolled back afterwards (the
 session joins it with ``join_transaction_mode="rollback_only"``, so the use case's commit does
@@ -126,20 +129,33 @@ class Runner:
     def clock(self) -> dt.datetime:
         return self.now
 
-    async def rolled_back(self, fn: Call) -> None:
-        """``fn`` in a transaction that is rolled back, whatever the use case commits."""
+    async def rolled_back(self, fn: Call, before: Call | None = None) -> float:
+        """``fn`` in a transaction that is rolled back, whatever the use case commits;
+        ``before``: unmeasured, in the same transaction first, in a session of its own.
+        Returns the milliseconds ``fn`` took (with its session's end)."""
         async with self.engine.connect() as conn:
             await conn.begin()
-            session = AsyncSession(
-                bind=conn,
-                join_transaction_mode="rollback_only",
-                expire_on_commit=False,
-                autoflush=False,
-            )
+
+            def joined() -> AsyncSession:
+                return AsyncSession(
+                    bind=conn,
+                    join_transaction_mode="rollback_only",
+                    expire_on_commit=False,
+                    autoflush=False,
+                )
+
             try:
-                await fn(session)
+                if before is not None:
+                    async with joined() as prepared:
+                        await before(prepared)
+                started = time.perf_counter()
+                session = joined()
+                try:
+                    await fn(session)
+                finally:
+                    await session.close()
+                return (time.perf_counter() - started) * 1000
             finally:
-                await session.close()
                 await conn.rollback()
 
     async def fresh(self, fn: Call) -> None:
@@ -177,13 +193,14 @@ class Runner:
         )
 
 
-def calls(
-    runner: Runner, lessons: list[tuple[Actor, int, list[int]]]
-) -> list[tuple[str, Callable[[], Awaitable[Any]], Callable[[AsyncSession], Awaitable[Any]]]]:
-    """(name, unmeasured setup, measured call in its session)."""
-    out: list[
-        tuple[str, Callable[[], Awaitable[Any]], Callable[[AsyncSession], Awaitable[Any]]]
-    ] = []
+Setup = Callable[[], Awaitable[Any]]
+Measured = tuple[str, Setup, Call, Call | None]
+
+
+def calls(runner: Runner, lessons: list[tuple[Actor, int, list[int]]]) -> list[Measured]:
+    """(name, unmeasured setup, measured call in its session, unmeasured step before it in
+    the same transaction)."""
+    out: list[Measured] = []
 
     async def nothing() -> None:
         return None
@@ -204,9 +221,9 @@ def calls(
         ) -> Awaitable[Any]:
             return runner.press(a, AttCb(lesson_id=lid, action="t", student_id=sid), s)
 
-        out.append(("lesson_sheet", nothing, sheet))
-        out.append(("open", nothing, opener))
-        out.append(("tap", setup_open, tap))
+        out.append(("lesson_sheet", nothing, sheet, None))
+        out.append(("open", nothing, opener, None))
+        out.append(("tap", setup_open, tap, None))
         for label, absent in (("0", []), ("3", students[:3]), ("all", students)):
 
             def save(
@@ -223,8 +240,26 @@ def calls(
             def save_tap(s: AsyncSession, a: Actor = actor, lid: int = lid) -> Awaitable[Any]:
                 return runner.press(a, AttCb(lesson_id=lid, action="save"), s)
 
-            out.append((f"save {label} absent", nothing, save))
-            out.append((f"save tap {label} absent", setup_save, save_tap))
+            out.append((f"save {label} absent", nothing, save, None))
+            out.append((f"save tap {label} absent", setup_save, save_tap, None))
+        half = len(students) // 2
+
+        def first_half(
+            s: AsyncSession, a: Actor = actor, lid: int = lid, absent: list[int] = students[:half]
+        ) -> Awaitable[Any]:
+            codes = {sid: AttendanceCode.ABSENT for sid in absent}
+            earlier = runner.now - dt.timedelta(minutes=5)  # the lesson's row changes again
+            return journal.save_attendance(s, a, lid, codes, now=earlier)
+
+        def setup_mixed(
+            a: Actor = actor, lid: int = lid, absent: list[int] = students[half:]
+        ) -> Awaitable[Any]:
+            return runner.draft(a, lid, absent)
+
+        def save_mixed(s: AsyncSession, a: Actor = actor, lid: int = lid) -> Awaitable[Any]:
+            return runner.press(a, AttCb(lesson_id=lid, action="save"), s)
+
+        out.append(("save tap mixed", setup_mixed, save_mixed, first_half))
     return out
 
 
@@ -299,30 +334,37 @@ async def main(argv: list[str] | None = None) -> None:
             lessons = await sample_lessons(session, args.actors, args.today, args.seed)
         todo = calls(runner, lessons)
 
-        async def measured(name: str, fn: Call) -> tuple[float, int]:
-            before = probe.statements
-            started = time.perf_counter()
+        async def measured(name: str, fn: Call, before: Call | None) -> tuple[float, int]:
             if name.startswith(WRITES):
-                await runner.rolled_back(fn)
-            else:
-                await runner.fresh(fn)
-            return (time.perf_counter() - started) * 1000, probe.statements - before
+                counted: list[int] = []
 
-        for name, setup, fn in todo:  # warm-up, not measured
+                async def counting(s: AsyncSession) -> None:
+                    counted.append(probe.statements)
+                    await fn(s)
+                    counted.append(probe.statements)
+
+                took = await runner.rolled_back(counting, before)
+                return took, counted[1] - counted[0]
+            count = probe.statements
+            started = time.perf_counter()
+            await runner.fresh(fn)
+            return (time.perf_counter() - started) * 1000, probe.statements - count
+
+        for name, setup, fn, before in todo:  # warm-up, not measured
             await setup()
-            await measured(name, fn)
+            await measured(name, fn, before)
         times: dict[str, list[float]] = defaultdict(list)
         stmts: dict[str, list[int]] = defaultdict(list)
         rnd = random.Random(args.seed)
         for _ in range(args.rounds):
             order = todo[:]
             rnd.shuffle(order)
-            for name, setup, fn in order:
+            for name, setup, fn, before in order:
                 await setup()
-                took, count = await measured(name, fn)
+                took, count = await measured(name, fn, before)
                 times[name].append(took)
                 stmts[name].append(count)
-        names = list(dict.fromkeys(n for n, _, _ in todo))
+        names = list(dict.fromkeys(n for n, _, _, _ in todo))
         rows = table(times, stmts, names)
         if args.raw:
             samples = {n: list(zip(times[n], stmts[n], strict=True)) for n in names}
