@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import and_, event, or_, select
+from sqlalchemy import Select, and_, bindparam, event, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
@@ -54,6 +54,12 @@ async def _binding(session: AsyncSession, actor: Actor) -> MessengerBinding | No
     )
 
 
+# The chosen role and child of the account's live binding (one live binding per account).
+_CHOICE = select(MessengerBinding.active_role, MessengerBinding.active_student_id).where(
+    MessengerBinding.account_id == bindparam("account_id"), MessengerBinding.ended_at.is_(None)
+)
+
+
 # Per session (one update in the bot): the chat context and the family's students are read
 # once however many views and checks ask for them; a commit or rollback forgets them.
 CACHE = "schoolbot.chat_context"
@@ -75,6 +81,44 @@ def _forget_on_transaction_end(session: Session) -> None:
     session.info.pop(CACHE, None)
 
 
+def remember_binding_choice(
+    session: AsyncSession, actor: Actor, role: Role | None, student_id: int | None
+) -> None:
+    """What :func:`services.identity.resolve_actor` read of the actor's live binding with the
+    identity (the chat's chosen role and child): the chat context of this session uses it
+    instead of reading the binding again. Forgotten like the context (commit, rollback,
+    :func:`forget`), so a change made since is always read afresh."""
+    _cache(session)[("binding", actor.account_id)] = (role, student_id)
+
+
+def _students_select(student: bool, family: bool) -> Select[int, str, str, str]:
+    who = []
+    if student:
+        who.append(Person.id == bindparam("person_id"))
+    if family:
+        who.append(
+            Person.id.in_(
+                select(Guardianship.student_id).where(
+                    Guardianship.guardian_id == bindparam("person_id")
+                )
+            )
+        )
+    return (
+        select(Person.id, Person.last_name, Person.first_name, SchoolClass.name)
+        .outerjoin(Enrolment, and_(Enrolment.student_id == Person.id, Enrolment.left_on.is_(None)))
+        .outerjoin(SchoolClass, SchoolClass.id == Enrolment.class_id)
+        .where(or_(*who))
+    )
+
+
+# Built once (each keeps its cache key; see services.identity): a student, a parent or trusted
+# person, both.
+_STUDENTS = {
+    (student, family): _students_select(student, family)
+    for student, family in ((True, False), (False, True), (True, True))
+}
+
+
 async def family_students(session: AsyncSession, actor: Actor) -> list[StudentRef]:
     """The students this person sees as family (their children, or themself), by name.
 
@@ -85,25 +129,10 @@ async def family_students(session: AsyncSession, actor: Actor) -> list[StudentRe
     cached = cache.get(key)
     if isinstance(cached, tuple):
         return list(cached)
-    who = []
-    if actor.has(Role.STUDENT):
-        who.append(Person.id == actor.person_id)
-    if actor.has(Role.PARENT, Role.TRUSTED):
-        who.append(
-            Person.id.in_(
-                select(Guardianship.student_id).where(Guardianship.guardian_id == actor.person_id)
-            )
-        )
+    shape = (actor.has(Role.STUDENT), actor.has(Role.PARENT, Role.TRUSTED))
     refs: dict[int, StudentRef] = {}
-    if who:
-        rows = await session.execute(
-            select(Person.id, Person.last_name, Person.first_name, SchoolClass.name)
-            .outerjoin(
-                Enrolment, and_(Enrolment.student_id == Person.id, Enrolment.left_on.is_(None))
-            )
-            .outerjoin(SchoolClass, SchoolClass.id == Enrolment.class_id)
-            .where(or_(*who))
-        )
+    if any(shape):
+        rows = await session.execute(_STUDENTS[shape], {"person_id": actor.person_id})
         for person_id, last, first, class_name in rows:
             refs[person_id] = StudentRef(person_id, f"{last} {first}", class_name)
     result = sorted(refs.values(), key=lambda r: r.name)
@@ -122,12 +151,15 @@ async def chat_context(session: AsyncSession, actor: Actor) -> ChatContext:
     if isinstance(cached, ChatContext):
         return cached
     roles = ordered_roles(actor)
-    binding = await _binding(session, actor)
-    role = binding.active_role if binding is not None else None
+    choice = cache.get(("binding", actor.account_id))
+    if isinstance(choice, tuple):
+        role, chosen = choice
+    else:
+        choice_row = (await session.execute(_CHOICE, {"account_id": actor.account_id})).first()
+        role, chosen = choice_row if choice_row is not None else (None, None)
     if role not in roles:
         role = roles[0] if roles else Role.STUDENT
     students = tuple(await family_students(session, actor))
-    chosen = binding.active_student_id if binding is not None else None
     student = next((s for s in students if s.id == chosen), students[0] if students else None)
     context = ChatContext(role=role, roles=roles, student=student, students=students)
     cache[key] = context

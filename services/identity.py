@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Row, Select, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from services.enums import Messenger, Role
 from services.models import Account, MessengerBinding, Person, RoleGrant, School
@@ -43,34 +45,61 @@ def pin(session: AsyncSession, *objects: object) -> None:
     session.info.setdefault(PINNED, []).extend(objects)
 
 
-def _actor_select() -> Select[*tuple[Any, ...]]:
+def _actor_select(first: Any = Account) -> Select[*tuple[Any, ...]]:
     """The account, its person, its school and each of the person's roles (one row a role,
-    or one row with no role): an actor in one statement."""
+    or one row with no role): an actor in one statement. ``first``: the table read first
+    (the accounts, or the bindings joined to them)."""
+    query = select(
+        Account.id,
+        Account.school_id,
+        Account.is_blocked,
+        Account.language,
+        Account.login,
+        Person.id,
+        Person.first_name,
+        Person.last_name,
+        School,
+        RoleGrant.role,
+    ).select_from(first)
+    if first is not Account:
+        query = query.join(Account, Account.id == MessengerBinding.account_id)
     return (
-        select(
-            Account.id,
-            Account.school_id,
-            Account.is_blocked,
-            Account.language,
-            Account.login,
-            Person.id,
-            Person.first_name,
-            Person.last_name,
-            School,
-            RoleGrant.role,
-        )
-        .select_from(Account)
-        .join(Person, Person.id == Account.person_id)
+        query.join(Person, Person.id == Account.person_id)
         .join(School, School.id == Account.school_id)
         .outerjoin(RoleGrant, RoleGrant.person_id == Person.id)
     )
 
 
-async def _actor(session: AsyncSession, query: Select[*tuple[Any, ...]]) -> Actor | None:
-    rows = (await session.execute(query)).all()
+# Built once: a statement object keeps its cache key, so running it again neither builds the
+# statement nor computes the key (together more CPU than PostgreSQL spends on the query);
+# the values come as parameters.
+_BY_ACCOUNT = _actor_select().where(Account.id == bindparam("account_id"))
+
+# The user's newest live binding with its actor and the chat's chosen role and child, in one
+# statement. One live binding per account: it is also the binding the chat context reads.
+_LIVE = aliased(MessengerBinding, name="live")
+_NEWEST_BINDING = (
+    select(_LIVE.id)
+    .where(
+        _LIVE.messenger == bindparam("messenger"),
+        _LIVE.external_user_id == bindparam("external_user_id"),
+        _LIVE.ended_at.is_(None),
+    )
+    .order_by(_LIVE.created_at.desc())
+    .limit(1)
+    .scalar_subquery()
+)
+_BY_USER = (
+    _actor_select(MessengerBinding)
+    .add_columns(MessengerBinding.active_role, MessengerBinding.active_student_id)
+    .where(MessengerBinding.id == _NEWEST_BINDING)
+)
+
+
+def _row_actor(session: AsyncSession, rows: Sequence[Row[*tuple[Any, ...]]]) -> Actor | None:
     if not rows:
         return None
-    account_id, school_id, is_blocked, language, login, person_id, first, last, school, _ = rows[0]
+    account_id, school_id, is_blocked, language, login, person_id, first, last, school = rows[0][:9]
     if is_blocked:
         return None
     pin(session, school)
@@ -78,7 +107,7 @@ async def _actor(session: AsyncSession, query: Select[*tuple[Any, ...]]) -> Acto
         account_id=account_id,
         person_id=person_id,
         school_id=school_id,
-        roles=frozenset(row[-1] for row in rows if row[-1] is not None),
+        roles=frozenset(row[9] for row in rows if row[9] is not None),
         language=language,
         display_name=f"{first} {last}",
         timezone=school.timezone,
@@ -87,7 +116,8 @@ async def _actor(session: AsyncSession, query: Select[*tuple[Any, ...]]) -> Acto
 
 
 async def actor_for_account(session: AsyncSession, account_id: int) -> Actor | None:
-    return await _actor(session, _actor_select().where(Account.id == account_id))
+    rows = (await session.execute(_BY_ACCOUNT, {"account_id": account_id})).all()
+    return _row_actor(session, rows)
 
 
 async def resolve_actor(
@@ -95,16 +125,17 @@ async def resolve_actor(
 ) -> Actor | None:
     """The signed-in account of a messenger user, or None (unknown, ended or blocked).
 
-    One statement: the user's newest live binding, its account, person, school and roles."""
-    binding = (
-        select(MessengerBinding.account_id)
-        .where(
-            MessengerBinding.messenger == messenger,
-            MessengerBinding.external_user_id == external_user_id,
-            MessengerBinding.ended_at.is_(None),
+    One statement: the user's newest live binding, its account, person, school and roles, and
+    the chat's chosen role and child (kept for the chat context of this session)."""
+    rows = (
+        await session.execute(
+            _BY_USER, {"messenger": messenger, "external_user_id": external_user_id}
         )
-        .order_by(MessengerBinding.created_at.desc())
-        .limit(1)
-        .scalar_subquery()
-    )
-    return await _actor(session, _actor_select().where(Account.id == binding))
+    ).all()
+    actor = _row_actor(session, rows)
+    if actor is not None:
+        from services.context import remember_binding_choice
+
+        active_role, active_student_id = rows[0][10:12]
+        remember_binding_choice(session, actor, active_role, active_student_id)
+    return actor
