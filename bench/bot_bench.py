@@ -48,6 +48,52 @@ from testkit.botapi import BotAPIServer, Limits
 ROOT = Path(__file__).resolve().parents[1]
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 
+# ``--profile DIR``: the bot runs under this wrapper, profiled between SIGUSR1 (sent before
+# the first round) and SIGUSR2 (after the last). ``--profiler sample``: SIGPROF every
+# millisecond of the process's CPU time (the kernel's tick at most) records the Python stack
+# it interrupts; DIR/bot<i>.folded holds one "file:function;file:function;... count" line per
+# stack (inclusive shares of CPU time, idle excluded by construction; a greenlet's stack is
+# continued by its parent's, so SQLAlchemy's work counts under the statement's caller).
+# ``--profiler cprofile``: DIR/bot<i>.prof, timed by the process's CPU time (counts of
+# coroutines are inflated: cProfile counts every resumption as a call).
+PROFILED_BOT = """
+import cProfile, collections, runpy, signal, sys, time
+mode, out = sys.argv.pop(1), sys.argv.pop(1)
+profile = cProfile.Profile(time.process_time)
+stacks = collections.Counter()
+def _sample(_signum, frame):
+    stack = []
+    glet = sys.modules["greenlet"].getcurrent() if "greenlet" in sys.modules else None
+    while frame is not None:
+        code = frame.f_code
+        stack.append(code.co_filename + ":" + code.co_qualname)
+        frame = frame.f_back
+        if frame is None and glet is not None and glet.parent is not None:
+            # SQLAlchemy's asyncio runs a statement in a greenlet: its caller is the parent's.
+            glet = glet.parent
+            frame = glet.gr_frame
+    stacks[";".join(reversed(stack))] += 1
+def _start(*_):
+    if mode == "cprofile":
+        profile.enable()
+    else:
+        signal.signal(signal.SIGPROF, _sample)
+        signal.setitimer(signal.ITIMER_PROF, 0.001, 0.001)
+def _dump(*_):
+    if mode == "cprofile":
+        profile.disable()
+        profile.dump_stats(out + ".prof")
+    else:
+        signal.setitimer(signal.ITIMER_PROF, 0, 0)
+        with open(out + ".folded", "w") as f:
+            for stack, n in stacks.items():
+                f.write(stack + " " + str(n) + "\\n")
+signal.signal(signal.SIGUSR1, _start)
+signal.signal(signal.SIGUSR2, _dump)
+sys.argv = ["bot", *sys.argv[1:]]
+runpy.run_module("bot", run_name="__main__", alter_sys=True)
+"""
+
 
 async def _seed(
     root: Path, url: str, users: int, teachers: int, env: dict[str, str]
@@ -259,18 +305,29 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
             )
             if args.redis != "none":
                 env["REDIS_URL"] = args.redis
-            await _spawn(target, [sys.executable, "-m", "bot", "run"], root, env)
+            argv = [sys.executable, "-m", "bot", "run"]
+            if args.profile is not None:
+                out = str(args.profile / f"bot{i}")
+                argv = [sys.executable, "-c", PROFILED_BOT, args.profiler, out, "run"]
+            await _spawn(target, argv, root, env)
             targets.append(target)
 
         await asyncio.sleep(args.settle)
         for target in targets:
             assert target.proc is not None
             target.idle = _proc_status(target.proc.pid)
+        profiled = [t for t in targets if t.label != "echo"] if args.profile is not None else []
+        for target in profiled:
+            assert target.proc is not None
+            target.proc.send_signal(signal.SIGUSR1)
         for r in range(args.rounds):
             shift = r % len(targets)
             for target in targets[shift:] + targets[:shift]:
                 await _round(target, args.timeout)
                 await asyncio.sleep(0.5)
+        for target in profiled:
+            assert target.proc is not None
+            target.proc.send_signal(signal.SIGUSR2)
         figures = {t.label: _figures(t) for t in targets}
     finally:
         for target in targets:
@@ -317,7 +374,15 @@ def main() -> None:
         action="append",
         help="a checkout the bot runs from (repeatable); the working tree by default",
     )
+    parser.add_argument(
+        "--profile",
+        type=Path,
+        help="a directory: each bot is profiled during the rounds (botN.folded or botN.prof)",
+    )
+    parser.add_argument("--profiler", choices=("sample", "cprofile"), default="sample")
     args = parser.parse_args()
+    if args.profile is not None:
+        args.profile.mkdir(parents=True, exist_ok=True)
     print(json.dumps(asyncio.run(run(args)), ensure_ascii=False))
 
 
