@@ -112,7 +112,9 @@ class WorkerConfig:
     # rows are made as fast as they are sent, not all at once ahead of everything else.
     fanout_chunk: int = 250
     fanout_backlog: int = 500
-    fanout_wait: float = 5.0
+    fanout_steps: int = 4  # expansion steps a cycle at most
+    # With no fan-out row found, ``run_forever`` looks again after this long.
+    fanout_check_seconds: float = 1.0
 
 
 @dataclass
@@ -180,6 +182,10 @@ def _literal(status: OutboxStatus) -> ColumnElement[Any]:
     return literal_column(f"'{status.value}'")
 
 
+# The fan-out kind, inline too (the partial index ``ix_outbox_fanout`` names it).
+_FANOUT: ColumnElement[Any] = literal_column(f"'{jobs.FANOUT}'")
+
+
 def _as_utc(value: dt.datetime) -> dt.datetime:
     return value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
 
@@ -225,13 +231,18 @@ class Worker:
         """Deliver until ``stop_event`` is set; messages in flight are finished first."""
         inflight: set[asyncio.Task[WorkerStats]] = set()
         failures = 0
+        loop = asyncio.get_running_loop()
+        look_for_fanouts = 0.0
         while not stop_event.is_set():
             room = self.config.concurrency - len(inflight)
             units: list[Unit] = []
             busy = False
             if room > 0:
                 try:
-                    prepared = await self._claim_and_prepare(room)
+                    fanouts = loop.time() >= look_for_fanouts
+                    prepared = await self._claim_and_prepare(room, fanouts)
+                    if fanouts and not prepared.stats.expanded:
+                        look_for_fanouts = loop.time() + self.config.fanout_check_seconds
                     failures = 0
                 except Exception:
                     failures += 1
@@ -318,11 +329,53 @@ class Worker:
                 T.c.status.in_([_literal(OutboxStatus.PENDING), _literal(OutboxStatus.SENDING)]),
                 T.c.not_before <= now,
                 or_(T.c.status == _literal(OutboxStatus.PENDING), T.c.locked_until < now),
+                # Fan-out rows have their own claim (:meth:`claim_fanout`).
+                T.c.kind != _FANOUT,
             )
             .order_by(T.c.not_before, T.c.id)
             .limit(limit)
         )
         return pick.with_for_update(skip_locked=True) if lock else pick
+
+    @staticmethod
+    def _due_fanout(now: dt.datetime, lock: bool) -> Select[tuple[int]]:
+        """The first due fan-out row (``ix_outbox_fanout``: only the fan-out rows waiting)."""
+        pick = (
+            select(T.c.id)
+            .where(
+                T.c.kind == _FANOUT,
+                T.c.status.in_([_literal(OutboxStatus.PENDING), _literal(OutboxStatus.SENDING)]),
+                T.c.not_before <= now,
+                or_(T.c.status == _literal(OutboxStatus.PENDING), T.c.locked_until < now),
+            )
+            .order_by(T.c.not_before, T.c.id)
+            .limit(1)
+        )
+        return pick.with_for_update(skip_locked=True) if lock else pick
+
+    async def claim_fanout(self, session: AsyncSession) -> Row | None:
+        """Lease the first due fan-out row, if fewer than ``fanout_backlog`` rows are due:
+        its families' rows are made as they are needed, not all at once ahead of everything
+        else (a region's weekly summary is 2M messages; Telegram takes 30 a second)."""
+        now = self.clock()
+        if await session.scalar(self._due_fanout(now, False)) is None:
+            return None
+        if await self._backlog(session, now) >= self.config.fanout_backlog:
+            return None
+        pg = session.get_bind().dialect.name == "postgresql"
+        stmt = (
+            update(T)
+            .where(T.c.id.in_(self._due_fanout(now, pg)))
+            .values(
+                status=OutboxStatus.SENDING,
+                locked_by=self.worker_id,
+                locked_until=now + dt.timedelta(seconds=self.config.lease_seconds),
+                attempts=T.c.attempts + 1,
+            )
+            .returning(*self._returning())
+        )
+        found = (await session.execute(stmt)).first()
+        return self._row(found) if found is not None else None
 
     async def claim(self, session: AsyncSession, limit: int) -> list[Row]:
         """Lease up to ``limit`` due rows plus the other due rows of their recipients."""
@@ -335,16 +388,14 @@ class Worker:
             "locked_by": self.worker_id,
             "locked_until": lease,
             "attempts": T.c.attempts + 1,
-            # A row taken over from an expired lease may already have been sent (a fan-out
-            # row sends nothing itself: its expansion is idempotent).
+            # A row taken over from an expired lease may already have been sent.
             "outcome_unknown": case(
-                (and_(T.c.status == OutboxStatus.SENDING, T.c.kind != jobs.FANOUT), True),
-                else_=T.c.outcome_unknown,
+                (T.c.status == OutboxStatus.SENDING, True), else_=T.c.outcome_unknown
             ),
         }
         stmt = update(T).where(T.c.id.in_(pick)).values(**values).returning(*self._returning())
         rows = [self._row(r) for r in (await session.execute(stmt)).all()]
-        recipients = sorted({r.recipient for r in rows if r.kind != jobs.FANOUT})
+        recipients = sorted({r.recipient for r in rows})
         if recipients:
             siblings = select(T.c.id).where(
                 T.c.status == OutboxStatus.PENDING,
@@ -375,32 +426,25 @@ class Worker:
             news_id=r.news_id,
         )
 
-    async def _claim_and_prepare(self, limit: int) -> _Prepared:
+    async def _claim_and_prepare(self, limit: int, fanouts: bool = True) -> _Prepared:
+        """One cycle's rows. First, when ``fanouts``, expansion steps of the first due fan-out
+        rows (a few, while few rows are due), so that the rows they make are claimed along."""
         expansion = WorkerStats()
         async with self.session_factory() as session:
+            for _ in range(self.config.fanout_steps if fanouts else 0):
+                async with session.begin():
+                    fanout = await self.claim_fanout(session)
+                if fanout is None:
+                    break
+                expansion.claimed += 1
+                await self._expand_all(session, [fanout], expansion)
             async with session.begin():
                 rows = await self.claim(session, limit)
-            claimed = len(rows)
-            fanouts = [r for r in rows if r.kind == jobs.FANOUT]
-            if fanouts:
-                rows = [r for r in rows if r.kind != jobs.FANOUT]
-                await self._expand_all(session, fanouts, expansion)
-                if expansion.expanded and len(rows) < limit:
-                    # The families' rows just made are due: take them in this cycle.
-                    async with session.begin():
-                        more = await self.claim(session, limit - len(rows))
-                        again = [r for r in more if r.kind == jobs.FANOUT]
-                        for r in again:  # one expansion step per fan-out and cycle
-                            await self._release(session, [r], r.not_before, uncount=True)
-                    claimed += len(more)
-                    rows += [r for r in more if r.kind != jobs.FANOUT]
             if not rows:
-                out = _Prepared(stats=expansion)
-                out.stats.claimed += claimed
-                return out
+                return _Prepared(stats=expansion)
             prepared = await self._prepare(session, rows)
         prepared.stats.add(expansion)
-        prepared.stats.claimed += claimed
+        prepared.stats.claimed += len(rows)
         return prepared
 
     # ------------------------------------------------------------------ fan-out
@@ -421,17 +465,9 @@ class Worker:
     async def _expand_all(
         self, session: AsyncSession, fanouts: list[Row], stats: WorkerStats
     ) -> None:
-        """One expansion step of each claimed fan-out row while few rows are due; the others
-        go back to the queue untouched (neither an attempt nor an error)."""
+        """One expansion step of each claimed fan-out row."""
         now = self.clock()
-        async with session.begin():
-            backlog = await self._backlog(session, now)
         for row in fanouts:
-            if backlog >= self.config.fanout_backlog:
-                async with session.begin():
-                    wait = dt.timedelta(seconds=self.config.fanout_wait)
-                    await self._release(session, [row], now + wait, uncount=True)
-                continue
             try:
                 async with session.begin():
                     made = await self._expand(session, row, now)
@@ -452,7 +488,6 @@ class Worker:
                         await self._release(session, [row], now + delay, error=error)
                         stats.retried += 1
                 continue
-            backlog += made
             stats.expanded += made
 
     async def _expand(self, session: AsyncSession, row: Row, now: dt.datetime) -> int:

@@ -981,6 +981,14 @@ class OutboxMessage(Base):
             postgresql_where=text("status IN ('pending', 'sending')"),
             sqlite_where=text("status IN ('pending', 'sending')"),
         ),
+        # The worker's claim of fan-out rows (one per school and digest), apart from the rest.
+        Index(
+            "ix_outbox_fanout",
+            "not_before",
+            "id",
+            postgresql_where=text("kind = 'fanout' AND status IN ('pending', 'sending')"),
+            sqlite_where=text("kind = 'fanout' AND status IN ('pending', 'sending')"),
+        ),
         # Retention (notifications/retention.py) and the admin's newest dead letters.
         Index("ix_outbox_school_id_created_at", "school_id", "created_at"),
         fk_index("outbox", "merged_into_id", nullable=True),

@@ -149,7 +149,8 @@ async def test_a_step_done_again_or_by_another_worker_sends_nothing_twice(
     await jobs.run_due(session_factory, clock(), "t", (spec,))
     slow = make_worker(session_factory, bot, clock, "slow", fanout_chunk=1)
     async with session_factory() as s, s.begin():
-        [claimed] = await slow.claim(s, 10)
+        claimed = await slow.claim_fanout(s)
+    assert claimed is not None
     # its lease runs out (the worker hangs or died); another worker takes the row over
     clock.advance(seconds=61)
     other = make_worker(session_factory, bot, clock, "other", fanout_chunk=1)
@@ -222,23 +223,26 @@ async def test_a_fanout_waits_while_many_rows_are_due(
     clock: FakeClock,
     session_factory: async_sessionmaker[AsyncSession],
 ) -> None:
-    await seed(session, world, server)
+    chats = await seed(session, world, server)
     clock.set(DUE["weekly_summary"])
     spec = next(s for s in jobs.JOBS if s.name == "weekly_summary")
     await jobs.run_due(session_factory, clock(), "t", (spec,))
-    # two families' rows are due already: with a backlog of 2 the fan-out waits
     worker = make_worker(session_factory, bot, clock, fanout_chunk=2, fanout_backlog=2)
-    async with session_factory() as s, s.begin():
-        [claimed] = await worker.claim(s, 10)
     async with session_factory() as s:
-        st = WorkerStats()
         async with s.begin():
-            await worker._expand(s, claimed, clock())  # the first step: 2 rows
+            claimed = await worker.claim_fanout(s)
+            assert claimed is not None
+            assert await worker._expand(s, claimed, clock()) == 2  # the first step
+        # two families' rows are due: with a backlog of 2 the fan-out is not claimed
         async with s.begin():
-            [claimed] = await worker.claim(s, 1)
-        await worker._expand_all(s, [claimed], st)
-    assert st.expanded == 0
+            assert await worker.claim_fanout(s) is None
     [fanout] = [r for r in await rows(session) if r.kind == jobs.FANOUT]
-    assert fanout.status == OutboxStatus.PENDING
-    assert fanout.not_before.replace(tzinfo=dt.UTC) == clock() + dt.timedelta(seconds=5)
-    assert fanout.attempts == 0
+    assert fanout.status == OutboxStatus.PENDING and fanout.attempts == 0
+    assert fanout.payload["queued"] == 2 and fanout.payload["after"] is not None
+    # the next cycle sends those two (the ordinary claim never takes the fan-out row), the
+    # one after expands the rest
+    stats = await worker.run_once()
+    assert stats.messages == 2 and stats.expanded == 0
+    stats = await worker.run_once()
+    assert stats.expanded == 1 and stats.messages == 1
+    assert sum(len(server.sent_to(c)) for c in chats) == 3
