@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache, lru_cache
@@ -234,7 +235,19 @@ def translate(lang: str | None, key: str, /, **params: Any) -> str | None:
             "bad locale params", extra={"key": key, "lang": lang, "missing": sorted(missing)}
         )
         args.update({name: "{" + name + "}" for name in missing})
-    return _format(book, key, args)
+    # fluent.runtime refuses a value over 2,500 characters ("{???}" instead of the text: a
+    # guard against expansion attacks) and a broadcast's body is up to 4,000: values go into
+    # the message as short tokens and the text replaces them afterwards, in one pass.
+    held: list[str] = []
+    for name, value in args.items():
+        if isinstance(value, str) and name not in text.selectors:
+            held.append(value)
+            args[name] = f"\ue000{len(held) - 1}\ue001"
+    result = _format(book, key, args)
+    return _HELD.sub(lambda m: held[int(m.group(1))], result) if held else result
+
+
+_HELD = re.compile("\ue000(\\d+)\ue001")
 
 
 def _format(book: Catalog, key: str, args: dict[str, Any]) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import pytest
@@ -93,3 +94,26 @@ def test_messages_carry_no_bidi_isolation_marks() -> None:
     text = i18n.t("ru", "start.welcome_back", name="Аня", roles="учитель")
     assert "\u2068" not in text and "\u2069" not in text
     assert text.startswith("Здравствуйте, <b>Аня</b>!")
+
+
+def test_every_message_renders_with_sample_values(caplog: pytest.LogCaptureFixture) -> None:
+    """No message trips a limit or an error of fluent.runtime (its "{???}")."""
+    with caplog.at_level(logging.WARNING, logger="i18n"):
+        for lang in SUPPORTED_LANGS:
+            for key, text in catalog_of(lang).texts.items():
+                params: dict[str, object] = {name: "x" for name in text.variables}
+                params |= {name: 2 for name in text.selectors}
+                if "gender" in text.selectors:
+                    params["gender"] = "f"
+                out = i18n.translate(lang, key, **params)
+                assert out and "{???}" not in out, (lang, key)
+    assert [r.getMessage() for r in caplog.records if r.name == "i18n"] == []
+
+
+def test_a_value_of_any_length_is_filled_in() -> None:
+    """fluent.runtime refuses a value over 2,500 characters; a broadcast's body has 4,000."""
+    body = "Слово & <b>" * 500
+    out = i18n.t("ru", "start.welcome_back", name=body, roles="\ue0000\ue001")
+    assert (
+        out == f"Здравствуйте, <b>{body}</b>!\nВаши роли: \ue0000\ue001.\n\nСписок команд — /help."
+    )
