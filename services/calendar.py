@@ -7,8 +7,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, event, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import ORMExecuteState, Session
 
 from services.models import Holiday, School, SchoolYear, StudyPeriod, utcnow
 
@@ -73,17 +74,41 @@ class SchoolCalendar:
             day += dt.timedelta(days=1)
 
 
+# A school's holidays, read once per session however many views of one update ask (the diary
+# and its "◀ ▶" both do). Forgotten on commit, rollback, flush and any write statement run by
+# the session, so a session that changes holidays reads them afresh (sessions do not
+# autoflush: like a query, the memo does not see objects added but not yet flushed).
+_HOLIDAYS = "schoolbot.holidays"
+_HOLIDAYS_OF = select(Holiday.starts_on, Holiday.ends_on, Holiday.kind, Holiday.name).where(
+    Holiday.school_id == bindparam("school_id")
+)
+
+
+@event.listens_for(Session, "after_commit")
+@event.listens_for(Session, "after_rollback")
+@event.listens_for(Session, "after_flush")
+def _forget_holidays(session: Session, *_: object) -> None:
+    session.info.pop(_HOLIDAYS, None)
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _forget_holidays_on_write(state: ORMExecuteState) -> None:
+    if not state.is_select:
+        state.session.info.pop(_HOLIDAYS, None)
+
+
 async def load_calendar(session: AsyncSession, school: School) -> SchoolCalendar:
-    rows = (
-        await session.execute(
-            select(Holiday.starts_on, Holiday.ends_on, Holiday.kind, Holiday.name).where(
-                Holiday.school_id == school.id
-            )
-        )
-    ).all()
+    memo: dict[int, tuple[tuple[dt.date, dt.date, str, str], ...]] = session.info.setdefault(
+        _HOLIDAYS, {}
+    )
+    holidays = memo.get(school.id)
+    if holidays is None:
+        rows = (await session.execute(_HOLIDAYS_OF, {"school_id": school.id})).all()
+        holidays = tuple((r[0], r[1], str(r[2]), r[3]) for r in rows)
+        memo[school.id] = holidays
     return SchoolCalendar(
         working_weekdays=frozenset(int(c) for c in school.working_weekdays),
-        holidays=tuple((r[0], r[1], str(r[2]), r[3]) for r in rows),
+        holidays=holidays,
     )
 
 
