@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, bindparam, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services import diary, policy
@@ -114,32 +114,44 @@ class FamilyRead:
     school: School
 
 
+# Built once with bound parameters (a statement object keeps its cache key: neither the
+# statement nor its key is rebuilt per update).
+_CLASS_NAME = (
+    select(SchoolClass.name)
+    .join(Enrolment, Enrolment.class_id == SchoolClass.id)
+    .where(Enrolment.student_id == Person.id, Enrolment.left_on.is_(None))
+    .order_by(Enrolment.arrived_on.desc(), Enrolment.id.desc())
+    .limit(1)
+    .scalar_subquery()
+)
+_FAMILY_READ = (
+    select(Person.last_name, Person.first_name, Person.school_id, _CLASS_NAME)
+    .add_columns(Guardianship, School)
+    .select_from(Person)
+    .outerjoin(
+        Guardianship,
+        and_(
+            Guardianship.student_id == Person.id,
+            Guardianship.guardian_id == bindparam("guardian_id"),
+        ),
+    )
+    .join(School, School.id == bindparam("school_id"))
+    .where(Person.id == bindparam("student_id"))
+)
+
+
 async def family_read(session: AsyncSession, actor: Actor, student_id: int) -> FamilyRead:
     """:func:`family_student`, :func:`school_of` and the policy's reads about the child at once.
 
     An id that is not among this person's children is refused like any forgery."""
-    class_name = (
-        select(SchoolClass.name)
-        .join(Enrolment, Enrolment.class_id == SchoolClass.id)
-        .where(Enrolment.student_id == Person.id, Enrolment.left_on.is_(None))
-        .order_by(Enrolment.arrived_on.desc(), Enrolment.id.desc())
-        .limit(1)
-        .scalar_subquery()
-    )
     row = (
         await session.execute(
-            select(Person.last_name, Person.first_name, Person.school_id, class_name)
-            .add_columns(Guardianship, School)
-            .select_from(Person)
-            .outerjoin(
-                Guardianship,
-                and_(
-                    Guardianship.student_id == Person.id,
-                    Guardianship.guardian_id == actor.person_id,
-                ),
-            )
-            .join(School, School.id == actor.school_id)
-            .where(Person.id == student_id)
+            _FAMILY_READ,
+            {
+                "guardian_id": actor.person_id,
+                "school_id": actor.school_id,
+                "student_id": student_id,
+            },
         )
     ).first()
     if row is not None:
@@ -244,19 +256,24 @@ class DiaryPage:
         ]
 
 
+_NOTICES = (
+    select(AbsenceNotice)
+    .where(
+        AbsenceNotice.student_id == bindparam("student_id"),
+        AbsenceNotice.cancelled_at.is_(None),
+        AbsenceNotice.date_from <= bindparam("date_to"),
+        AbsenceNotice.date_to >= bindparam("date_from"),
+    )
+    .order_by(AbsenceNotice.id)
+)
+
+
 async def _notices(
     session: AsyncSession, student_id: int, date_from: dt.date, date_to: dt.date
 ) -> dict[dt.date, list[str]]:
     rows = (
         await session.scalars(
-            select(AbsenceNotice)
-            .where(
-                AbsenceNotice.student_id == student_id,
-                AbsenceNotice.cancelled_at.is_(None),
-                AbsenceNotice.date_from <= date_to,
-                AbsenceNotice.date_to >= date_from,
-            )
-            .order_by(AbsenceNotice.id)
+            _NOTICES, {"student_id": student_id, "date_from": date_from, "date_to": date_to}
         )
     ).all()
     out: dict[dt.date, list[str]] = defaultdict(list)
