@@ -36,12 +36,18 @@ Row = tuple[Button, ...]
 
 @dataclass(frozen=True, slots=True)
 class Attachment:
-    """A file shown after the screen's messages: a picture (``photo``) or a ``document``."""
+    """A file shown after the screen's messages: a picture (``photo``) or a ``document``, given
+    as its bytes (``data`` + ``filename``) or as a file the messenger already has (``ref``)."""
 
     kind: Literal["photo", "document"]
-    data: bytes
-    filename: str
+    data: bytes = b""
+    filename: str = ""
     caption: str = ""  # in the markup subset, like the messages
+    ref: str | None = None
+
+    def __post_init__(self) -> None:
+        if (self.ref is None) == (not self.data):
+            raise ValueError("an attachment has either data or a ref")
 
 
 @dataclass(frozen=True, slots=True)

@@ -114,7 +114,8 @@ async def show_pages(
 
 
 def attachment_method(chat_id: int, item: Attachment) -> TelegramMethod[Any]:
-    file = BufferedInputFile(item.data, filename=item.filename)
+    file: BufferedInputFile | str
+    file = item.ref if item.ref is not None else BufferedInputFile(item.data, item.filename)
     caption = item.caption or None
     if item.kind == "photo":
         return SendPhoto(chat_id=chat_id, photo=file, caption=caption)

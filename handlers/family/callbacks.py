@@ -8,29 +8,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from handlers.common.bounds import Flag, Id, OneOf, OptOrdinal, Ordinal, SafeCallbackData
+from handlers.common.bounds import Id, OneOf, OptOrdinal, Ordinal, SafeCallbackData
 
-
-class DiaryCb(SafeCallbackData, prefix="fd"):
-    s: Id  # student id
-    d: OptOrdinal  # day (ordinal); the week of it when ``w``
-    w: Flag = 0  # 1: the week view
-
-
-class DiaryFilesCb(SafeCallbackData, prefix="ff"):
-    s: Id
-    d: OptOrdinal  # first day (ordinal)
-    w: Flag = 0  # 1: the whole week
-    h: Flag = 0  # 1: homework due on ``d`` (the homework view)
-
-
-class HomeworkCb(SafeCallbackData, prefix="fh"):
-    s: Id
-    d: OptOrdinal
-
-
-# The actions of the screens already neutral are in screens/family: the timetable's (ft, fy),
-# the marks', chart's and attendance's (fm, fc, fa), the choice of a child (fk).
+# The actions of the screens already neutral are in screens/family: the diary's, the files' and
+# the homework's (fd, ff, fh), the timetable's (ft, fy), the marks', chart's and attendance's
+# (fm, fc, fa), the choice of a child (fk).
 
 
 class NoticeDayCb(SafeCallbackData, prefix="nd"):

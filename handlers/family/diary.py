@@ -5,79 +5,26 @@ from __future__ import annotations
 
 import datetime as dt
 
-from aiogram import Bot, F, Router
+from aiogram import F, Router
 from aiogram.enums import ChatType
 from aiogram.filters import Command
-from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.i18n import Translator, escape
-from handlers.common.keyboard import InlineKeyboardBuilder
-from handlers.family.callbacks import DiaryCb, DiaryFilesCb
+from bot.i18n import Translator
+from handlers.common.screens import on, send_screen, show_screen
 from handlers.family.common import (
     Clock,
     callback_reader,
     family_reader,
     now_of,
-    send_pages,
-    show_pages,
 )
-from screens.family.render import date_button, diary_messages
+from screens.family.diary import DiaryAction, DiaryFilesAction, diary_screen, files_screen
 from services import family
 from services.calendar import school_days_around
 from services.family import DiaryPage
 from services.identity import Actor
-
-
-def diary_keyboard(
-    t: Translator,
-    page: DiaryPage,
-    *,
-    week: bool,
-    around: tuple[dt.date, dt.date] | None = None,
-) -> InlineKeyboardMarkup:
-    """``around``: the school days before and after the page's day, where "◀" and "▶" of the
-    day view lead (weekends and holidays skipped); the calendar neighbours without it."""
-    kb = InlineKeyboardBuilder()
-    s = page.student.id
-    if week:
-        prev_start = page.date_from - dt.timedelta(days=7)
-        next_start = page.date_from + dt.timedelta(days=7)
-        kb.button(
-            text=t("diary.btn.prev", label=date_button(prev_start)),
-            callback_data=DiaryCb(s=s, d=prev_start.toordinal(), w=1),
-        )
-        kb.button(text=t("diary.btn.this_week"), callback_data=DiaryCb(s=s, d=0, w=1))
-        kb.button(
-            text=t("diary.btn.next", label=date_button(next_start)),
-            callback_data=DiaryCb(s=s, d=next_start.toordinal(), w=1),
-        )
-        day = page.today if page.date_from <= page.today <= page.date_to else page.date_from
-        kb.button(text=t("diary.btn.day"), callback_data=DiaryCb(s=s, d=day.toordinal()))
-    else:
-        day = page.date_from
-        prev_day, next_day = around or (day - dt.timedelta(days=1), day + dt.timedelta(days=1))
-        kb.button(
-            text=t("diary.btn.prev", label=date_button(prev_day)),
-            callback_data=DiaryCb(s=s, d=prev_day.toordinal()),
-        )
-        kb.button(text=t("diary.btn.today"), callback_data=DiaryCb(s=s, d=0))
-        kb.button(
-            text=t("diary.btn.next", label=date_button(next_day)),
-            callback_data=DiaryCb(s=s, d=next_day.toordinal()),
-        )
-        kb.button(text=t("diary.btn.week"), callback_data=DiaryCb(s=s, d=day.toordinal(), w=1))
-    sizes = [3, 1]
-    files = page.files
-    if files:
-        kb.button(
-            text=t("diary.btn.files", n=len(files)),
-            callback_data=DiaryFilesCb(s=s, d=page.date_from.toordinal(), w=int(week)),
-        )
-        sizes = [3, 2]
-    kb.adjust(*sizes)
-    return kb.as_markup()
 
 
 async def load_page(
@@ -108,16 +55,12 @@ async def diary_command(
         return
     page = await load_page(session, reader, None, None, week=False, now=now_of(family_clock))
     around = await school_days_around(session, reader.school_id, page.date_from)
-    await send_pages(
-        message,
-        diary_messages(t, page, week=False),
-        diary_keyboard(t, page, week=False, around=around),
-    )
+    await send_screen(message, diary_screen(t, page, week=False, around=around))
 
 
 async def diary_button(
     callback: CallbackQuery,
-    callback_data: DiaryCb,
+    callback_data: DiaryAction,
     session: AsyncSession,
     actor: Actor | None,
     t: Translator,
@@ -133,38 +76,15 @@ async def diary_button(
         session, reader, callback_data.s, day, week=week, now=now_of(family_clock)
     )
     around = None if week else await school_days_around(session, reader.school_id, page.date_from)
-    await show_pages(
-        callback,
-        diary_messages(t, page, week=week),
-        diary_keyboard(t, page, week=week, around=around),
-    )
-
-
-async def send_files(
-    bot: Bot,
-    chat_id: int,
-    files: list[tuple[str, str, str | None]],
-) -> None:
-    """Send homework files by their messenger references (one message each)."""
-    seen: set[str] = set()
-    for kind, ref, name in files:
-        if ref in seen:
-            continue
-        seen.add(ref)
-        caption = escape(name) if name else None
-        if kind == "photo":
-            await bot.send_photo(chat_id, ref, caption=caption)
-        else:
-            await bot.send_document(chat_id, ref, caption=caption)
+    await show_screen(callback, diary_screen(t, page, week=week, around=around))
 
 
 async def files_button(
     callback: CallbackQuery,
-    callback_data: DiaryFilesCb,
+    callback_data: DiaryFilesAction,
     session: AsyncSession,
     actor: Actor | None,
     t: Translator,
-    bot: Bot,
     callback_answer: CallbackAnswer,
     family_clock: Clock | None = None,
 ) -> None:
@@ -183,14 +103,13 @@ async def files_button(
     if not files:
         callback_answer.text = t("diary.no_files")
         return
-    assert callback.from_user is not None
-    await send_files(bot, callback.from_user.id, files)
+    await show_screen(callback, files_screen(files))
 
 
 def build_router() -> Router:
     router = Router(name=__name__)
     router.message.filter(F.chat.type == ChatType.PRIVATE)
     router.message.register(diary_command, Command("diary"))
-    router.callback_query.register(diary_button, DiaryCb.filter())
-    router.callback_query.register(files_button, DiaryFilesCb.filter())
+    router.callback_query.register(diary_button, on(DiaryAction))
+    router.callback_query.register(files_button, on(DiaryFilesAction))
     return router

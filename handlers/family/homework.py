@@ -8,54 +8,33 @@ import datetime as dt
 from aiogram import F, Router
 from aiogram.enums import ChatType
 from aiogram.filters import Command, CommandObject
-from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import Translator
-from handlers.common.keyboard import InlineKeyboardBuilder
-from handlers.family.callbacks import DiaryFilesCb, HomeworkCb
+from handlers.common.screens import on, send_screen, show_screen
 from handlers.family.common import (
     Clock,
     callback_reader,
     family_reader,
     now_of,
     parse_day,
-    send_pages,
-    show_pages,
 )
-from screens.family.render import date_button, homework_messages
+from screens.family.diary import HomeworkAction, homework_screen
+from screens.screen import Screen
 from services import family
 from services.family import HomeworkPage
 from services.identity import Actor
 
 
-async def homework_keyboard(
+async def homework_view(
     session: AsyncSession, actor: Actor, t: Translator, page: HomeworkPage
-) -> InlineKeyboardMarkup:
+) -> Screen:
     calendar = await family.school_calendar(session, actor)
     prev_day = family.previous_school_day(calendar, page.day)
     next_day = family.next_school_day(calendar, page.day)
-    s = page.student.id
-    kb = InlineKeyboardBuilder()
-    kb.button(
-        text=t("diary.btn.prev", label=date_button(prev_day)),
-        callback_data=HomeworkCb(s=s, d=prev_day.toordinal()),
-    )
-    kb.button(text=t("family.homework.btn_next_day"), callback_data=HomeworkCb(s=s, d=0))
-    kb.button(
-        text=t("diary.btn.next", label=date_button(next_day)),
-        callback_data=HomeworkCb(s=s, d=next_day.toordinal()),
-    )
-    sizes = [3]
-    if page.files:
-        kb.button(
-            text=t("diary.btn.files", n=len(page.files)),
-            callback_data=DiaryFilesCb(s=s, d=page.day.toordinal(), h=1),
-        )
-        sizes.append(1)
-    kb.adjust(*sizes)
-    return kb.as_markup()
+    return homework_screen(t, page, prev_day=prev_day, next_day=next_day)
 
 
 async def _page(
@@ -90,14 +69,12 @@ async def homework_command(
             await message.answer(t("family.bad_date"))
             return
     page = await _page(session, reader, None, day, now)
-    await send_pages(
-        message, homework_messages(t, page), await homework_keyboard(session, reader, t, page)
-    )
+    await send_screen(message, await homework_view(session, reader, t, page))
 
 
 async def homework_button(
     callback: CallbackQuery,
-    callback_data: HomeworkCb,
+    callback_data: HomeworkAction,
     session: AsyncSession,
     actor: Actor | None,
     t: Translator,
@@ -109,14 +86,12 @@ async def homework_button(
         return
     day = dt.date.fromordinal(callback_data.d) if callback_data.d > 0 else None
     page = await _page(session, reader, callback_data.s, day, now_of(family_clock))
-    await show_pages(
-        callback, homework_messages(t, page), await homework_keyboard(session, reader, t, page)
-    )
+    await show_screen(callback, await homework_view(session, reader, t, page))
 
 
 def build_router() -> Router:
     router = Router(name=__name__)
     router.message.filter(F.chat.type == ChatType.PRIVATE)
     router.message.register(homework_command, Command("homework"))
-    router.callback_query.register(homework_button, HomeworkCb.filter())
+    router.callback_query.register(homework_button, on(HomeworkAction))
     return router

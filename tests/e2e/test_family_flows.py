@@ -16,7 +16,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
-from handlers.family.callbacks import DiaryCb
+from screens.family.diary import DiaryAction
 from services.models import AbsenceNotice, OutboxMessage, Person
 from testkit.botapi import BotAPIServer
 from testkit.botapi.models import SentMessage
@@ -173,7 +173,7 @@ async def test_family_views_over_http(
             )
         assert sibling_id is not None
         before = own.content
-        query_id = await student.press(own, DiaryCb(s=sibling_id, d=0).pack(), strict=False)
+        query_id = await student.press(own, DiaryAction(s=sibling_id, d=0).pack(), strict=False)
         for _ in range(100):
             answers = botapi.callback_answers(query_id=query_id)
             if answers:

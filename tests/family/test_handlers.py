@@ -18,13 +18,11 @@ from sqlalchemy import func, select
 
 from bot.i18n import t
 from handlers.family.callbacks import (
-    DiaryCb,
-    DiaryFilesCb,
-    HomeworkCb,
     NoticeDayCb,
     NoticeReasonCb,
 )
 from screens.family.child import ChildAction
+from screens.family.diary import DiaryAction, DiaryFilesAction, HomeworkAction
 from screens.family.marks import ChartAction, MarksAction
 from screens.family.timetable import ClassTimetableAction, TimetableAction
 from services.models import AbsenceNotice, MessengerBinding, OutboxMessage, School, Subgroup
@@ -83,9 +81,9 @@ async def test_diary_today_then_next_day_and_week_in_place(
     assert "Среда, 18 ноября</b> — сегодня" in text
     assert "ДЗ: № 125, 126 &lt;i&gt;&amp;&lt;/i&gt; 📎 1" in text
     data = buttons(last_markup(bot))
-    next_day = DiaryCb(s=anna, d=TOMORROW.toordinal()).pack()
+    next_day = DiaryAction(s=anna, d=TOMORROW.toordinal()).pack()
     assert next_day in data
-    assert DiaryFilesCb(s=anna, d=TODAY.toordinal()).pack() in data
+    assert DiaryFilesAction(s=anna, d=TODAY.toordinal()).pack() in data
 
     bot.session.clear()
     await press(dp, bot, PARENT2, next_day)
@@ -94,7 +92,7 @@ async def test_diary_today_then_next_day_and_week_in_place(
     assert bot.session.requests_of(SendMessage) == []
 
     bot.session.clear()
-    await press(dp, bot, PARENT2, DiaryCb(s=anna, d=TODAY.toordinal(), w=1).pack())
+    await press(dp, bot, PARENT2, DiaryAction(s=anna, d=TODAY.toordinal(), w=1).pack())
     (week,) = edits(bot)
     assert "Дневник на неделю 16 ноября – 22 ноября" in week
     assert "Среда, 18 ноября" in week and "Четверг, 19 ноября" in week
@@ -104,7 +102,7 @@ async def test_diary_files_button_sends_the_files(
     dp: Dispatcher, bot: RecordingBot, family_world: Family
 ) -> None:
     anna = family_world.world.students[1].id
-    await press(dp, bot, PARENT2, DiaryFilesCb(s=anna, d=TODAY.toordinal()).pack())
+    await press(dp, bot, PARENT2, DiaryFilesAction(s=anna, d=TODAY.toordinal()).pack())
     (doc,) = bot.session.requests_of(SendDocument)
     assert doc.document == f"file-{family_world.world.lesson_today.id}-0"
     assert doc.caption == "задание-1.pdf"
@@ -115,9 +113,9 @@ async def test_forged_child_in_a_button_is_refused(
 ) -> None:
     ivanov = family_world.world.students[0].id  # another family's child
     for data in (
-        DiaryCb(s=ivanov, d=TODAY.toordinal()).pack(),
-        DiaryFilesCb(s=ivanov, d=TODAY.toordinal()).pack(),
-        HomeworkCb(s=ivanov, d=TOMORROW.toordinal()).pack(),
+        DiaryAction(s=ivanov, d=TODAY.toordinal()).pack(),
+        DiaryFilesAction(s=ivanov, d=TODAY.toordinal()).pack(),
+        HomeworkAction(s=ivanov, d=TOMORROW.toordinal()).pack(),
         MarksAction(s=ivanov).pack(),
         ChartAction(s=ivanov).pack(),
         TimetableAction(s=ivanov, d=0).pack(),
@@ -149,7 +147,7 @@ async def test_student_sees_only_themself(
     assert "Работа над ошибками" in text  # his own personal homework
     bot.session.clear()
     anna = family_world.world.students[1].id
-    await press(dp, bot, STUDENT, DiaryCb(s=anna, d=TODAY.toordinal()).pack())
+    await press(dp, bot, STUDENT, DiaryAction(s=anna, d=TODAY.toordinal()).pack())
     assert edits(bot) == [] and alerts(bot) == [t("ru", "error.forbidden")]
     bot.session.clear()
     await say(dp, bot, STUDENT, "/notice")
@@ -229,9 +227,9 @@ async def test_homework_for_tomorrow_and_other_days(
     assert "Домашнее задание — <b>четверг, 19 ноября</b>" in text
     assert "<b>Русский язык</b>: Упр. 45" in text
     data = buttons(last_markup(bot))
-    assert DiaryFilesCb(s=anna, d=TOMORROW.toordinal(), h=1).pack() in data
+    assert DiaryFilesAction(s=anna, d=TOMORROW.toordinal(), h=1).pack() in data
     bot.session.clear()
-    await press(dp, bot, PARENT2, DiaryFilesCb(s=anna, d=TOMORROW.toordinal(), h=1).pack())
+    await press(dp, bot, PARENT2, DiaryFilesAction(s=anna, d=TOMORROW.toordinal(), h=1).pack())
     assert len(bot.session.requests_of(SendDocument)) == 1
     bot.session.clear()
     await say(dp, bot, PARENT2, "/homework 22.11")
@@ -326,7 +324,7 @@ async def test_notice_by_buttons(dp: Dispatcher, bot: RecordingBot, family_world
         assert alert.recipient_person_id == world.class_teacher.id
     # The diary of that day shows it.
     bot.session.clear()
-    await press(dp, bot, PARENT2, DiaryCb(s=anna, d=a).pack())
+    await press(dp, bot, PARENT2, DiaryAction(s=anna, d=a).pack())
     assert "отсутствие заявлено заранее" in edits(bot)[0]
 
 
@@ -432,22 +430,22 @@ async def test_diary_day_arrows_skip_weekends_and_holidays(
         return data[0], data[2]
 
     friday, monday = dt.date(2026, 11, 20), dt.date(2026, 11, 23)
-    await press(dp, bot, PARENT2, DiaryCb(s=anna, d=friday.toordinal()).pack())
-    assert arrows()[1] == DiaryCb(s=anna, d=monday.toordinal()).pack()
-    await press(dp, bot, PARENT2, DiaryCb(s=anna, d=monday.toordinal()).pack())
-    assert arrows()[0] == DiaryCb(s=anna, d=friday.toordinal()).pack()
+    await press(dp, bot, PARENT2, DiaryAction(s=anna, d=friday.toordinal()).pack())
+    assert arrows()[1] == DiaryAction(s=anna, d=monday.toordinal()).pack()
+    await press(dp, bot, PARENT2, DiaryAction(s=anna, d=monday.toordinal()).pack())
+    assert arrows()[0] == DiaryAction(s=anna, d=friday.toordinal()).pack()
     # The autumn holidays (25.10–04.11) are skipped too: from Thursday 05.11 back to 23.10.
     after_holidays = dt.date(2026, 11, 5)
-    await press(dp, bot, PARENT2, DiaryCb(s=anna, d=after_holidays.toordinal()).pack())
-    assert arrows()[0] == DiaryCb(s=anna, d=dt.date(2026, 10, 23).toordinal()).pack()
+    await press(dp, bot, PARENT2, DiaryAction(s=anna, d=after_holidays.toordinal()).pack())
+    assert arrows()[0] == DiaryAction(s=anna, d=dt.date(2026, 10, 23).toordinal()).pack()
     # A six-day week: Saturday is a school day.
     async with family_world.session_factory() as s:
         school = await s.get(School, family_world.world.school.id)
         assert school is not None
         school.working_weekdays = "123456"
         await s.commit()
-    await press(dp, bot, PARENT2, DiaryCb(s=anna, d=friday.toordinal()).pack())
-    assert arrows()[1] == DiaryCb(s=anna, d=dt.date(2026, 11, 21).toordinal()).pack()
+    await press(dp, bot, PARENT2, DiaryAction(s=anna, d=friday.toordinal()).pack())
+    assert arrows()[1] == DiaryAction(s=anna, d=dt.date(2026, 11, 21).toordinal()).pack()
 
 
 async def test_class_timetable_does_not_repeat_the_subject_in_the_group(

@@ -6,6 +6,7 @@ import datetime as dt
 
 from i18n import translator
 from screens.family.child import ChildAction, child_screen
+from screens.family.diary import DiaryAction, DiaryFilesAction, diary_screen, files_screen
 from screens.family.marks import (
     AttendanceAction,
     ChartAction,
@@ -17,9 +18,9 @@ from screens.family.marks import (
 )
 from screens.screen import Screen
 from services.context import ChatContext, StudentRef
-from services.diary import MarkView
+from services.diary import DiaryDay, MarkView
 from services.enums import PeriodKind, Role, WorkKind
-from services.family import AttendancePage, MarksPage, SubjectReport
+from services.family import AttendancePage, DiaryPage, MarksPage, Sections, SubjectReport
 from services.models import StudyPeriod
 
 TODAY = dt.date(2026, 11, 30)
@@ -99,3 +100,40 @@ def test_a_parent_of_two_picks_a_child_the_chosen_one_ticked() -> None:
 def test_an_only_child_needs_no_buttons() -> None:
     screen = child_screen(translator("en"), context_of(ANNA, chosen=ANNA), "family.child.only_one")
     assert screen.rows == () and "Анна &lt;Смирнова&gt;" in screen.texts[0]
+
+
+def test_a_diary_day_steps_between_school_days_and_offers_the_week() -> None:
+    page = DiaryPage(ANNA, TODAY, TODAY, TODAY, Sections(), [DiaryDay(TODAY, None, False)])
+    friday, tuesday = TODAY - dt.timedelta(days=3), TODAY + dt.timedelta(days=1)
+    screen = diary_screen(translator("ru"), page, week=False, around=(friday, tuesday))
+    assert labels(screen) == [["◀ 27.11", "Сегодня", "01.12 ▶"], ["Неделя"]]
+    assert screen.buttons[0].action == DiaryAction(s=11, d=friday.toordinal())
+    assert screen.buttons[3].action == DiaryAction(s=11, d=TODAY.toordinal(), w=1)
+
+
+def test_the_files_button_goes_beside_the_week_switch() -> None:
+    page = DiaryPage(ANNA, TODAY, TODAY, TODAY, Sections(), [DiaryDay(TODAY, None, False)])
+    screen = diary_screen(translator("ru"), _with_files(page), week=False)
+    assert [len(r) for r in screen.rows] == [3, 2]
+    assert screen.rows[1][1].action == DiaryFilesAction(s=11, d=TODAY.toordinal(), w=0)
+
+
+def _with_files(page: DiaryPage) -> DiaryPage:
+    """The page with two homework files (they come from the lessons' homework: stood in)."""
+
+    class WithFiles(DiaryPage):
+        @property
+        def files(self) -> list[tuple[str, str, str | None]]:
+            return [("photo", "AgAD1", "доска.jpg"), ("document", "BQAD2", None)]
+
+    return WithFiles(**{f: getattr(page, f) for f in page.__dataclass_fields__})
+
+
+def test_files_are_sent_once_each_with_their_names_escaped() -> None:
+    screen = files_screen(
+        [("photo", "AgAD1", "<доска>.jpg"), ("photo", "AgAD1", "<доска>.jpg"), ("doc", "B2", None)]
+    )
+    assert not screen.replace and screen.texts == ()
+    photo, document = screen.attachments
+    assert (photo.kind, photo.ref, photo.caption) == ("photo", "AgAD1", "&lt;доска&gt;.jpg")
+    assert (document.kind, document.ref, document.caption) == ("document", "B2", "")

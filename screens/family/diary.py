@@ -1,0 +1,123 @@
+"""The diary (a child's day or week: lessons, marks, homework, attendance, in one message stepped
+with ◀ ▶), the homework for a school day, and the homework files sent by a button."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from i18n import Translator
+from screens.actions import Action
+from screens.bounds import Flag, Id, OptOrdinal
+from screens.family.render import date_button, diary_messages, homework_messages
+from screens.screen import Attachment, Button, Screen, rows_of
+from services.family import DiaryPage, HomeworkPage
+from services.richtext import escape
+
+
+class DiaryAction(Action, prefix="fd"):
+    s: Id  # student id
+    d: OptOrdinal  # day (ordinal); the week of it when ``w``; 0: today
+    w: Flag = 0  # 1: the week view
+
+
+class DiaryFilesAction(Action, prefix="ff"):
+    s: Id
+    d: OptOrdinal  # first day (ordinal)
+    w: Flag = 0  # 1: the whole week
+    h: Flag = 0  # 1: homework due on ``d`` (the homework view)
+
+
+class HomeworkAction(Action, prefix="fh"):
+    s: Id
+    d: OptOrdinal  # the school day (ordinal); 0: the next one
+
+
+def diary_screen(
+    t: Translator,
+    page: DiaryPage,
+    *,
+    week: bool,
+    around: tuple[dt.date, dt.date] | None = None,
+) -> Screen:
+    """``around``: the school days before and after the page's day, where "◀" and "▶" of the
+    day view lead (weekends and holidays skipped); the calendar neighbours without it."""
+    s = page.student.id
+    if week:
+        prev_start = page.date_from - dt.timedelta(days=7)
+        next_start = page.date_from + dt.timedelta(days=7)
+        day = page.today if page.date_from <= page.today <= page.date_to else page.date_from
+        buttons = [
+            Button(
+                t("diary.btn.prev", label=date_button(prev_start)),
+                DiaryAction(s=s, d=prev_start.toordinal(), w=1),
+            ),
+            Button(t("diary.btn.this_week"), DiaryAction(s=s, d=0, w=1)),
+            Button(
+                t("diary.btn.next", label=date_button(next_start)),
+                DiaryAction(s=s, d=next_start.toordinal(), w=1),
+            ),
+            Button(t("diary.btn.day"), DiaryAction(s=s, d=day.toordinal())),
+        ]
+    else:
+        day = page.date_from
+        prev_day, next_day = around or (day - dt.timedelta(days=1), day + dt.timedelta(days=1))
+        buttons = [
+            Button(
+                t("diary.btn.prev", label=date_button(prev_day)),
+                DiaryAction(s=s, d=prev_day.toordinal()),
+            ),
+            Button(t("diary.btn.today"), DiaryAction(s=s, d=0)),
+            Button(
+                t("diary.btn.next", label=date_button(next_day)),
+                DiaryAction(s=s, d=next_day.toordinal()),
+            ),
+            Button(t("diary.btn.week"), DiaryAction(s=s, d=day.toordinal(), w=1)),
+        ]
+    if page.files:
+        files = DiaryFilesAction(s=s, d=page.date_from.toordinal(), w=int(week))
+        buttons.append(Button(t("diary.btn.files", n=len(page.files)), files))
+        rows = rows_of(buttons, 3, 2)  # the day/week switch beside the files
+    else:
+        rows = rows_of(buttons, 3, 1)
+    return Screen(tuple(diary_messages(t, page, week=week)), rows)
+
+
+def homework_screen(
+    t: Translator, page: HomeworkPage, *, prev_day: dt.date, next_day: dt.date
+) -> Screen:
+    """``prev_day`` / ``next_day``: the school days "◀" and "▶" lead to."""
+    s = page.student.id
+    buttons = [
+        Button(
+            t("diary.btn.prev", label=date_button(prev_day)),
+            HomeworkAction(s=s, d=prev_day.toordinal()),
+        ),
+        Button(t("family.homework.btn_next_day"), HomeworkAction(s=s, d=0)),
+        Button(
+            t("diary.btn.next", label=date_button(next_day)),
+            HomeworkAction(s=s, d=next_day.toordinal()),
+        ),
+    ]
+    if page.files:
+        files = DiaryFilesAction(s=s, d=page.day.toordinal(), h=1)
+        buttons.append(Button(t("diary.btn.files", n=len(page.files)), files))
+    return Screen(tuple(homework_messages(t, page)), rows_of(buttons, 3, 1))
+
+
+def files_screen(files: Sequence[tuple[str, str, str | None]]) -> Screen:
+    """Homework files (kind, the messenger's file reference, name), each once, as new messages."""
+    seen: set[str] = set()
+    attachments = []
+    for kind, ref, name in files:
+        if ref in seen:
+            continue
+        seen.add(ref)
+        attachments.append(
+            Attachment(
+                "photo" if kind == "photo" else "document",
+                ref=ref,
+                caption=escape(name) if name else "",
+            )
+        )
+    return Screen((), replace=False, attachments=tuple(attachments))
