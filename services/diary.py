@@ -15,9 +15,11 @@ from typing import Any
 from sqlalchemy import (
     ColumnElement,
     Select,
+    String,
     and_,
     bindparam,
     case,
+    cast,
     false,
     func,
     literal,
@@ -755,7 +757,7 @@ async def lesson_sheet(
     teacher): the lesson with everything it points at and its homework with the files, the
     roster with its attendance, announced absences and marks; the access check reads more
     only for someone who does not teach the lesson; the school's calendar only when the edit
-    window's end is near, who unlocked the lesson only when it is."""
+    window's end is near."""
     from services import journal
     from services.models import utcnow
 
@@ -860,7 +862,7 @@ async def sheet_of(
     :func:`_sheet_head_query` (its names, bell and substitution), ``ctx`` the lesson with its
     school, class and subject (``journal.LessonContext``), the roster, the homework and the
     ``journal.LockFacts`` (a calendar already loaded is used again). Reads nothing more unless
-    the lesson is unlocked (who unlocked it) or the edit window needs the school's holidays.
+    the edit window's end is near (the school's holidays).
     Also builds the card a use case shows after changing the lesson (``journal``)."""
     from services import journal
     from services.errors import DomainError
@@ -910,7 +912,9 @@ async def sheet_of(
         text_lock=await lock(False),
         unlocked_until=lesson.unlocked_until if unlocked else None,
         max_marks=ctx.school.max_marks_per_lesson,
-        unlocked_by=await _unlocked_by(session, lesson.id) if unlocked else None,
+        unlocked_by=UNLOCK_ROLES[head.unlocked_by_rank - 1]
+        if unlocked and head.unlocked_by_rank
+        else None,
     )
 
 
@@ -1006,6 +1010,7 @@ def _sheet_head_query() -> Select[Any]:
             BellTime.ends_at,
             archived.label("archived_year"),
             closed.label("closed_period"),
+            _unlocked_by_column(),
         )
         .join(School, School.id == Lesson.school_id)
         .join(SchoolClass, SchoolClass.id == Lesson.class_id)
@@ -1035,29 +1040,36 @@ def _sheet_head_query() -> Select[Any]:
 UNLOCK_ROLES = (Role.DEPUTY, Role.ADMIN, Role.DIRECTOR)
 
 
-async def _unlocked_by(session: AsyncSession, lesson_id: int) -> Role | None:
-    """The role of whoever last opened the lesson for corrections (from the audit log)."""
+def _unlocked_by_column() -> ColumnElement[Any]:
+    """Who last opened a lesson for corrections (the audit log's ``lesson.unlock``), as the
+    rank of their role in :data:`UNLOCK_ROLES` (1-based; None: none of them) — a column of
+    :func:`_sheet_head_query`, computed only for a lesson with an unlock on it."""
     last_unlock = (
         select(AuditEntry.actor_account_id)
         .where(
             AuditEntry.action == "lesson.unlock",
             AuditEntry.entity == "lesson",
-            AuditEntry.entity_id == str(lesson_id),
+            AuditEntry.entity_id == cast(Lesson.id, String),
         )
         .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
         .limit(1)
+        .correlate(Lesson)
         .scalar_subquery()
     )
-    roles = set(
-        (
-            await session.scalars(
-                select(RoleGrant.role)
-                .join(Account, Account.person_id == RoleGrant.person_id)
-                .where(Account.id == last_unlock)
+    rank = (
+        select(
+            func.min(
+                case(
+                    *((RoleGrant.role == role, n) for n, role in enumerate(UNLOCK_ROLES, 1)),
+                )
             )
-        ).all()
+        )
+        .join(Account, Account.person_id == RoleGrant.person_id)
+        .where(Account.id == last_unlock)
+        .correlate(Lesson)
+        .scalar_subquery()
     )
-    return next((r for r in UNLOCK_ROLES if r in roles), None)
+    return case((Lesson.unlocked_until.is_not(None), rank)).label("unlocked_by_rank")
 
 
 @dataclass(frozen=True)

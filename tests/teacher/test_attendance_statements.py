@@ -293,3 +293,41 @@ async def test_the_save_button_with_its_card_costs_the_same_for_a_class_of_4_or_
     # Иванов's and Петрова's parents, and those of the 20 of the 30 new students whose family
     # did not announce the absence: alerted, then cancelled with "present".
     assert dict(alerts) == {"cancelled": 22}, alerts
+
+
+async def test_saving_an_unlocked_past_lesson_costs_no_more(
+    engine: AsyncEngine, session_factory: async_sessionmaker[AsyncSession]
+) -> None:
+    """A lesson nine days back, locked, that the deputy opened for corrections: the save
+    and its sheet (which says who unlocked it) still cost at most eight statements."""
+    async with session_factory() as s:
+        world = await build_school(s)
+        await journal.unlock_lesson(
+            s, world.actors["deputy"], world.lesson_old.id, reason="сбой связи", now=NOW
+        )
+    teacher, lid = world.actors["teacher"], world.lesson_old.id
+    first, second = world.students[0].id, world.students[1].id
+    counts = []
+    absent = AttendanceCode.ABSENT
+    for minute, codes in ((1, {first: absent}), (2, {second: absent})):
+        now = NOW + dt.timedelta(minutes=minute)
+        saved: list[journal.AttendanceSaved] = []
+
+        async def call(
+            s: AsyncSession,
+            codes: dict[int, AttendanceCode] = codes,
+            now: dt.datetime = now,
+            saved: list[journal.AttendanceSaved] = saved,
+        ) -> None:
+            saved.append(
+                await journal.save_attendance(s, teacher, lid, codes, now=now, with_sheet=True)
+            )
+
+        counts.append(await statements_of(engine, session_factory, call))
+        sheet = saved[0].sheet
+        assert sheet is not None and sheet.unlocked_by == Role.DEPUTY
+        async with session_factory() as s:
+            assert sheet == await diary.lesson_sheet(s, teacher, lid, now=now)
+    # New absence: 2 reads, the row, the audit, the alert, the lesson; then Иванов present
+    # again and Петрова absent: the most a save writes.
+    assert counts == [6, 8], counts
