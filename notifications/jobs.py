@@ -367,7 +367,7 @@ async def _homework_alerts(
     alerts: Alerts = {}
     for school_id, by_person in children_of.items():
         rows = []
-        async for pid, children in _paced(by_person.items(), 500):
+        async for pid, children in _paced(by_person.items(), 100):
             payload_children = []
             for child in children:
                 child_class = enrol.get(child)
@@ -488,7 +488,7 @@ async def _weekly_alerts(
     alerts: Alerts = {}
     for school_id, by_guardian in family.items():
         rows = []
-        async for gid, cs in _paced(by_guardian.items(), 500):
+        async for gid, cs in _paced(by_guardian.items(), 100):
             payload = {
                 "date_from": monday.isoformat(),
                 "date_to": sunday.isoformat(),
