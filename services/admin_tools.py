@@ -339,7 +339,7 @@ async def lesson_audit(
 class DeadLetter:
     id: int
     kind: str
-    recipient: str
+    recipient: str | None  # None: every family of the school (a fan-out row of a digest)
     last_error: str | None
     attempts: int
     created_at: dt.datetime  # in the school's time zone
@@ -360,7 +360,7 @@ async def dead_letters(
     rows = (
         await session.execute(
             select(OutboxMessage, Person)
-            .join(Person, Person.id == OutboxMessage.recipient_person_id)
+            .outerjoin(Person, Person.id == OutboxMessage.recipient_person_id)
             .where(*where)
             .order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc())
             .limit(limit)
@@ -371,7 +371,7 @@ async def dead_letters(
         DeadLetter(
             id=m.id,
             kind=m.kind,
-            recipient=_name(p),
+            recipient=_name(p) if p is not None else None,
             last_error=m.last_error,
             attempts=m.attempts,
             created_at=m.created_at.astimezone(zone),

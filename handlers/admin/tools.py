@@ -308,7 +308,7 @@ async def show_dead(
                 "office.dead.entry",
                 at=when(d.created_at),
                 kind=escape(_kind(t, lang, d.kind)),
-                recipient=escape(d.recipient),
+                recipient=escape(d.recipient) if d.recipient else t("office.dead.everyone"),
                 attempts=d.attempts,
                 error=t(f"office.dead.reason.{dead_reason(d.last_error)}"),
             )

@@ -168,6 +168,28 @@ async def test_dead_letters(session: AsyncSession, world: SchoolWorld) -> None:
         await admin_tools.dead_letters(session, world.actors["deputy"])
 
 
+async def test_a_dead_fan_out_row_is_listed_for_every_family(
+    session: AsyncSession, world: SchoolWorld
+) -> None:
+    """A digest's fan-out row has no recipient of its own; when it dies, the office still sees
+    it (as addressed to every family) rather than losing it from the list."""
+    session.add(
+        OutboxMessage(
+            school_id=world.school.id,
+            recipient_person_id=None,
+            kind="fanout",
+            dedup_key="fanout:weekly:1",
+            payload={},
+            status=OutboxStatus.DEAD,
+            attempts=8,
+            last_error="expand failed",
+        )
+    )
+    await session.commit()
+    total, rows = await admin_tools.dead_letters(session, world.actors["admin"])
+    assert total == 1 and [(r.kind, r.recipient) for r in rows] == [("fanout", None)]
+
+
 async def test_report_choices(session: AsyncSession, world: SchoolWorld) -> None:
     admin = world.actors["admin"]
     assert [c.title for c in await admin_tools.report_classes(session, admin, "class_results")] == [

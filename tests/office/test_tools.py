@@ -115,6 +115,29 @@ async def test_dead_letters(chat: Any, world: SchoolWorld, session: AsyncSession
     assert admin.alerts() == [t("ru", "error.forbidden")]
 
 
+async def test_a_dead_digest_fan_out_shows_as_every_family(
+    chat: Any, world: SchoolWorld, session: AsyncSession
+) -> None:
+    session.add(
+        OutboxMessage(
+            school_id=world.school.id,
+            recipient_person_id=None,
+            kind="fanout",
+            dedup_key="fanout:weekly:1",
+            payload={},
+            status=OutboxStatus.DEAD,
+            attempts=8,
+            last_error="expand failed",
+        )
+    )
+    await session.commit()
+    admin: Chat = chat("admin")
+    await admin.send("/admin")
+    await admin.press(OfficeCb(action="dead"))
+    assert "Недоставленные уведомления: 1" in admin.text
+    assert "→ все семьи школы (рассылка)" in admin.text
+
+
 async def test_deputy_sets_and_removes_a_substitution(
     chat: Any, world: SchoolWorld, session: AsyncSession
 ) -> None:

@@ -187,6 +187,7 @@ office-audit-reason = {"  "}reason: { $reason }
 office-dead-title = <b>Undelivered notifications: { $count }</b> (the last { $shown } shown)
 
 office-dead-entry = { $at } { $kind } → { $recipient }, { $attempts } attempts: { $error }
+office-dead-everyone = every family of the school (a digest)
 
 office-dead-reason-blocked = the recipient blocked the bot or deleted the account
 

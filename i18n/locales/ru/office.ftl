@@ -187,6 +187,7 @@ office-audit-reason = {"  "}причина: { $reason }
 office-dead-title = <b>Недоставленные уведомления: { $count }</b> (показаны последние { $shown })
 
 office-dead-entry = { $at } { $kind } → { $recipient }, попыток { $attempts }: { $error }
+office-dead-everyone = все семьи школы (рассылка)
 
 office-dead-reason-blocked = получатель заблокировал бота или удалил аккаунт
 
