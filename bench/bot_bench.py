@@ -3,6 +3,7 @@ API server: throughput, latency, CPU per update, RSS and start-up.
 
     python -m bench.bot_bench [--users 200] [--teachers 20] [--rounds 3]
                               [--root DIR ...] [--redis URL | --redis none] [--pg URL]
+                              [--profile DIR [--profiler sample|cprofile]]
 
 Setup, per bot checkout (``--root``, repeatable: e.g. the working tree and a ``git archive`` of
 an older commit, measured in the same run): a fresh PostgreSQL database with the factory school
