@@ -38,6 +38,7 @@ async def snapshot(url: str) -> dict[str, list[tuple[Any, ...]]]:
     return out
 
 
+@pytest.mark.committed
 async def test_backup_restore_round_trip(
     session: AsyncSession, engine: AsyncEngine, world: SchoolWorld, db_url: str, tmp_path: Path
 ) -> None:

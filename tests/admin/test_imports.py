@@ -318,6 +318,7 @@ async def test_templates_are_importable_headers(kind: str) -> None:
     assert wb.sheetnames[1] == "Справка"
 
 
+@pytest.mark.committed
 async def test_overlapping_import_names_the_row_and_logs_no_personal_data(
     session: AsyncSession,
     session_factory: Any,

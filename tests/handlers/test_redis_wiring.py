@@ -22,6 +22,9 @@ from testkit.recording import TEST_TOKEN, RecordingBot, make_message_update
 from testkit.tcpproxy import TcpProxy
 from tests.conftest import REDIS_URL
 
+# Updates handled at once, each in a session of its own, over a pool of connections.
+pytestmark = pytest.mark.committed
+
 DOWN = "redis unreachable"
 BACK = "redis is back"
 

@@ -1,11 +1,16 @@
 """Fixtures for delivery tests: a local Bot API server, an aiogram bot on it, a fake clock,
-and a school world whose people have messenger bindings (chat id = 10_000 + person id)."""
+and a school world whose people have messenger bindings (chat id = 10_000 + person id).
+
+Every test here is ``committed`` (tests/conftest.py): the worker delivers several messages at
+once, each in a session of its own, and the scheduler, the daily tasks and the command lines
+open connections of their own; on one connection inside one transaction they would not."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from aiogram import Bot
@@ -23,6 +28,13 @@ from testkit.botapi import BotAPIServer, Limits
 from tests.factories import NOW, SchoolWorld, build_school
 
 TOKEN = "123456:TEST-token_for_local_api"
+HERE = Path(__file__).parent
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if HERE in item.path.parents:
+            item.add_marker(pytest.mark.committed)
 
 
 class FakeClock:

@@ -317,12 +317,14 @@ async def _concurrent_guessers(
     assert checked == FREE_FAILURES
 
 
+@pytest.mark.committed
 async def test_concurrent_guessers_in_database(
     session: AsyncSession, session_factory: async_sessionmaker[AsyncSession], world: SchoolWorld
 ) -> None:
     await _concurrent_guessers(session, session_factory, world, DatabaseThrottle(session_factory))
 
 
+@pytest.mark.committed
 async def test_concurrent_guessers_in_redis(
     session: AsyncSession,
     session_factory: async_sessionmaker[AsyncSession],
@@ -334,6 +336,7 @@ async def test_concurrent_guessers_in_redis(
     await _concurrent_guessers(session, session_factory, world, throttle)
 
 
+@pytest.mark.committed
 async def test_concurrent_attempts_count_exactly(
     session_factory: async_sessionmaker[AsyncSession], redis_client: object
 ) -> None:

@@ -155,6 +155,7 @@ async def test_a_school_with_audit_history_cannot_be_deleted(
         assert kept is not None and kept.school_id == world.school.id
 
 
+@pytest.mark.committed
 async def test_postgres_deliberate_purge_deletes_but_never_updates(
     session_factory: async_sessionmaker[AsyncSession], db_url: str
 ) -> None:

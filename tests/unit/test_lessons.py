@@ -73,6 +73,7 @@ async def test_lessons_follow_the_timetable_and_the_calendar(session: AsyncSessi
     )
 
 
+@pytest.mark.committed
 def test_cli_creates_lessons_once(
     db_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
