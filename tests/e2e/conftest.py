@@ -1,23 +1,35 @@
 """End-to-end fixtures: the local Bot API server in the test process and the unchanged bot
-as a subprocess (`python -m bot run`) talking HTTP to it through TELEGRAM_API_URL."""
+as a subprocess (`python -m bot run`) talking HTTP to it through TELEGRAM_API_URL.
+
+Every test here is ``e2e``, so its data is committed (tests/conftest.py). A test marked
+``demo_school`` starts with the demo school in its database: built once per run and backend by
+``python -m bot demo --json`` and copied for each test (SQLite: the file; PostgreSQL: the rows,
+by COPY); ``demo_credentials`` then answers with what that one build printed."""
 
 from __future__ import annotations
 
 import asyncio
+import copy
 import datetime as dt
 import json
 import os
 import re
+import shutil
 import signal
+import sqlite3
+import subprocess
 import sys
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pytest
+from sqlalchemy.engine import make_url
 
 from services.models import start_clock_at
 from testkit.botapi import BotAPIServer
+from tests.conftest import Database, pg_create_database, pg_drop_database, run_async
 
 ROOT = Path(__file__).resolve().parents[2]
 TOKEN = "424242:e2e-test-token-abcdefghijklmnopqrstuvwxyz"
@@ -98,10 +110,147 @@ async def run_cli(env: dict[str, str], *args: str, wait_s: float = 120.0) -> tup
 
 
 async def demo_credentials(env: dict[str, str]) -> list[dict[str, str]]:
+    built = _demo_credentials.get(env["DATABASE_URL"])
+    if built is not None:  # a copy of the run's demo school: what its build printed
+        return copy.deepcopy(built)
     code, out, err = await run_cli(env, "demo", "--json")
     assert code == 0, err
     data: list[dict[str, str]] = json.loads(out)
     return data
+
+
+# --- the demo school, built once per run and backend ------------------------------------------
+
+# The credentials of the demo school now in a test's database, by its URL.
+_demo_credentials: dict[str, list[dict[str, str]]] = {}
+
+
+def _build_demo(url: str) -> list[dict[str, str]]:
+    """``python -m bot demo --json`` on ``url``, as a test would run it (same clock, token)."""
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "demo", "--json"],
+        cwd=ROOT,
+        env=bot_env("http://127.0.0.1:9", url),  # the demo does not call Telegram
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+        timeout=600,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    data: list[dict[str, str]] = json.loads(done.stdout)
+    return data
+
+
+@dataclass
+class SqliteDemo:
+    path: Path
+    credentials: list[dict[str, str]]
+
+
+@dataclass
+class PostgresDemo:
+    """The demo's rows, table by table, and where its sequences stood."""
+
+    tables: dict[str, tuple[list[str], list[tuple[Any, ...]]]]
+    sequences: dict[str, int]
+    credentials: list[dict[str, str]]
+
+    async def load(self, url: str) -> None:
+        import asyncpg
+
+        conn = await asyncpg.connect(_asyncpg_dsn(url))
+        try:
+            async with conn.transaction():
+                # The rows are copied as they are: no foreign key or trigger to check twice.
+                await conn.execute("SET LOCAL session_replication_role = replica")
+                for table, (columns, rows) in self.tables.items():
+                    await conn.copy_records_to_table(table, records=rows, columns=columns)
+                for sequence, value in self.sequences.items():
+                    await conn.execute("SELECT setval($1::regclass, $2, true)", sequence, value)
+        finally:
+            await conn.close()
+
+
+def _asyncpg_dsn(url: str) -> str:
+    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+async def _read_demo(url: str) -> tuple[dict[str, Any], dict[str, int]]:
+    import asyncpg
+
+    conn = await asyncpg.connect(_asyncpg_dsn(url))
+    try:
+        names = await conn.fetch(
+            "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() "
+            "AND tablename <> 'alembic_version' ORDER BY tablename"
+        )
+        tables: dict[str, Any] = {}
+        for (name,) in names:
+            columns = [
+                r[0]
+                for r in await conn.fetch(
+                    "SELECT attname FROM pg_attribute WHERE attrelid = $1::regclass "
+                    "AND attnum > 0 AND NOT attisdropped ORDER BY attnum",
+                    f'"{name}"',
+                )
+            ]
+            rows = await conn.fetch(f'SELECT * FROM "{name}"')
+            if rows:
+                tables[name] = (columns, [tuple(r) for r in rows])
+        sequences = {
+            f'"{r[0]}"."{r[1]}"': r[2]
+            for r in await conn.fetch(
+                "SELECT schemaname, sequencename, last_value FROM pg_sequences "
+                "WHERE schemaname = current_schema() AND last_value IS NOT NULL"
+            )
+        }
+        return tables, sequences
+    finally:
+        await conn.close()
+
+
+@pytest.fixture(scope="session")
+def demo_sqlite(tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path) -> SqliteDemo:
+    path = tmp_path_factory.mktemp("demo") / "demo.sqlite3"
+    shutil.copyfile(sqlite_template, path)
+    credentials = _build_demo(f"sqlite+aiosqlite:///{path}")
+    with sqlite3.connect(path) as conn:  # all of it in the file that is copied
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    return SqliteDemo(path, credentials)
+
+
+@pytest.fixture(scope="session")
+def demo_postgres(postgres_url: str) -> PostgresDemo:
+    url = pg_create_database("schoolbot_demo")
+    try:
+        credentials = _build_demo(url)
+        tables, sequences = run_async(_read_demo(url))
+    finally:
+        pg_drop_database(url)
+    return PostgresDemo(tables, sequences, credentials)
+
+
+@pytest.fixture
+def database(database: Database, request: pytest.FixtureRequest) -> Iterator[Database]:
+    """The test's database (tests/conftest.py); with the demo school for a ``demo_school`` test."""
+    if request.node.get_closest_marker("demo_school") is None:
+        yield database
+        return
+    if database.backend == "sqlite":
+        sqlite_demo: SqliteDemo = request.getfixturevalue("demo_sqlite")
+        assert database.path is not None
+        shutil.copyfile(sqlite_demo.path, database.path)
+        credentials = sqlite_demo.credentials
+    else:
+        postgres_demo: PostgresDemo = request.getfixturevalue("demo_postgres")
+        run_async(postgres_demo.load(database.url))
+        credentials = postgres_demo.credentials
+    _demo_credentials[database.url] = credentials
+    try:
+        yield database
+    finally:
+        del _demo_credentials[database.url]
 
 
 _started = 0

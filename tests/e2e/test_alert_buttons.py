@@ -41,6 +41,7 @@ async def answers_of(botapi: BotAPIServer, query_id: str) -> list[dict[str, obje
     return botapi.callback_answers(query_id=query_id)
 
 
+@pytest.mark.demo_school
 async def test_news_acknowledged_and_guest_buttons_are_answered_once(
     botapi: BotAPIServer, db_url: str, engine: AsyncEngine, tmp_path: Path
 ) -> None:

@@ -23,6 +23,7 @@ from tests.e2e.conftest import (
 pytestmark = pytest.mark.e2e
 
 
+@pytest.mark.demo_school
 async def test_bot_answers_start_and_signs_in_by_invite(
     botapi: BotAPIServer, db_url: str, engine: AsyncEngine, tmp_path: Path
 ) -> None:

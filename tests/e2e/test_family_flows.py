@@ -60,6 +60,7 @@ async def press(
     return await botapi.wait_for(user.id, predicate, timeout=WAIT)
 
 
+@pytest.mark.demo_school
 async def test_family_views_over_http(
     botapi: BotAPIServer, db_url: str, engine: AsyncEngine, tmp_path: Path
 ) -> None:

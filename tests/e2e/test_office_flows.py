@@ -31,6 +31,7 @@ def first_button(message: SentMessage, prefix: str) -> str:
     raise AssertionError(f"no button {prefix!r} in {message.buttons}")
 
 
+@pytest.mark.demo_school
 async def test_admin_gets_a_pdf_report(
     botapi: BotAPIServer, db_url: str, engine: AsyncEngine, tmp_path: Path
 ) -> None:

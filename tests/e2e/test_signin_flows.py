@@ -32,6 +32,7 @@ from tests.e2e.conftest import (
 pytestmark = pytest.mark.e2e
 
 
+@pytest.mark.demo_school
 async def test_signin_lock_and_revocation(
     botapi: BotAPIServer, db_url: str, engine: AsyncEngine, tmp_path: Path
 ) -> None:
