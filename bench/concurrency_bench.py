@@ -40,8 +40,8 @@ from sqlalchemy.engine import make_url
 from bench.pg import PG_ADMIN, pg_admin
 from services.db import make_engine, make_session_factory
 from services.enums import GuardianKind, Messenger, Role
-from services.migrate import upgrade
 from services.models import Account, Guardianship, MessengerBinding, Person, RoleGrant
+from services.tools.migrate import upgrade
 from testkit.botapi import BotAPIServer, Limits
 
 ROOT = Path(__file__).resolve().parents[1]

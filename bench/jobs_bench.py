@@ -143,7 +143,11 @@ def load_before(rev: str) -> ModuleType:
     """``notifications/jobs.py`` and the ``outbox.py`` it queues through, as they were at
     ``rev``, imported under other names."""
     folder = Path(tempfile.mkdtemp(prefix="jobs_bench_"))
-    old_outbox = _module_at(rev, "notifications/outbox.py", "outbox_before", folder)
+    # The outbox's write side moved into services/ with the domain packages.
+    try:
+        old_outbox = _module_at(rev, "services/notifications/outbox.py", "outbox_before", folder)
+    except subprocess.CalledProcessError:
+        old_outbox = _module_at(rev, "notifications/outbox.py", "outbox_before", folder)
     module = _module_at(rev, "notifications/jobs.py", "jobs_before", folder)
     module.outbox = old_outbox  # type: ignore[attr-defined]
     return module
@@ -214,7 +218,7 @@ def run_call(
     if job == "lessons_ahead":
 
         async def lessons() -> Any:
-            from services.lessons import keep_ahead
+            from services.timetable.lessons import keep_ahead
 
             async with factory() as session:
                 done = await keep_ahead(session, DUE[job].date())
@@ -246,7 +250,7 @@ async def expand_fanouts(
 ) -> dict[str, Any]:
     """Expand the fan-out rows of the first ``schools`` schools the way the worker does, step
     by step (no sending): seconds, steps, rows."""
-    from notifications import outbox
+    from services.notifications import outbox
 
     steps = made = 0
     started = time.perf_counter()

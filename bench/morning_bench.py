@@ -29,7 +29,7 @@ Measured: reply latency (user action -> the bot's next message or edit in that c
 and overall, p50/p95/max; *dropped* = actions without a reply within ``--timeout``; ERROR lines
 in the bot's log; 429s; the bot's RSS (peak); the absence alerts: rows queued, sent, and the
 lag from the save (``created_at``) to the send (``sent_at``), both by the bot's clock, minus
-the grace (``notifications.outbox.ABSENCE_GRACE``, 10 min); the bench waits for the alerts
+the grace (``services.notifications.outbox.ABSENCE_GRACE``, 10 min); the bench waits for the alerts
 until ``grace + --alert-slack`` after the last save. Prints one JSON line.
 """
 
@@ -57,9 +57,9 @@ from sqlalchemy.engine import make_url
 from bench.pg import PG_ADMIN, pg_admin
 from bot.i18n import t
 from handlers.teacher.callbacks import LessonCb
-from notifications.outbox import ABSENCE_GRACE
 from services.db import make_engine
-from services.migrate import upgrade
+from services.notifications.outbox import ABSENCE_GRACE
+from services.tools.migrate import upgrade
 from testkit.botapi import BotAPIServer, Limits
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -29,7 +29,6 @@ from sqlalchemy.engine import make_url
 from bench.pg import PG_ADMIN, pg_admin
 from services.db import make_engine
 from services.enums import Messenger, Role
-from services.migrate import upgrade
 from services.models import (
     Account,
     MessengerBinding,
@@ -39,6 +38,7 @@ from services.models import (
     School,
     utcnow,
 )
+from services.tools.migrate import upgrade
 from testkit.botapi import BotAPIServer, Limits
 
 

@@ -36,8 +36,8 @@ from notifications.transport import OutMessage
 from notifications.worker import Row, T, Worker
 from services.db import make_engine, make_session_factory
 from services.enums import OutboxStatus
-from services.migrate import upgrade
 from services.models import School
+from services.tools.migrate import upgrade
 
 BEFORE_REVISION = "0006_audit_append_only"
 LIMIT = 16

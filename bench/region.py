@@ -40,7 +40,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from services.db import make_engine
-from services.migrate import upgrade
+from services.tools.migrate import upgrade
 
 STUDENTS_PER_SCHOOL = 1000
 CLASSES_PER_SCHOOL = 33  # grades 1-11 x letters А, Б, В

@@ -7,18 +7,20 @@ Samples real actors of the region (parents, teachers, class teachers, deputies, 
 spread over the region) and calls the read models the bot's handlers call, each in a fresh
 session as one update would:
 
-* ``diary_day`` / ``diary_week``: services.family.diary_page (a parent, their child)
-* ``marks_page``: services.family.marks_page (a parent, the current period)
-* ``teacher_day``: services.diary.teacher_lessons (/today of a teacher)
-* ``lesson_sheet``: services.diary.lesson_sheet (the teacher's last lesson before today)
-* ``term_sheet``: services.final_marks.term_sheet (the teacher's class and subject, this term)
-* ``class_journal``: services.class_views.class_journal (a class teacher's own class, and a
+* ``diary_day`` / ``diary_week``: services.timetable.diary.diary_page (a parent, their child)
+* ``marks_page``: services.marks.mark_reads.marks_page (a parent, the current period)
+* ``teacher_day``: services.timetable.teacher_day.teacher_lessons (/today of a teacher)
+* ``lesson_sheet``: services.timetable.lesson_sheet.lesson_sheet (the teacher's last lesson before
+  today)
+* ``term_sheet``: services.marks.final_marks.term_sheet (the teacher's class and subject, this term)
+* ``class_journal``: services.marks.class_journal.class_journal (a class teacher's own class, and a
   deputy's view of a class)
-* ``unfilled``: services.school_admin.unfilled_lessons (the deputy's list of the last week's
-  lessons lacking attendance, topic or homework, as the office's "unfilled" button shows it)
+* ``unfilled``: services.timetable.journal_control.unfilled_lessons (the deputy's list of the last
+  week's lessons lacking attendance, topic or homework, as the office's "unfilled" button shows it)
 * the office's lists, for a deputy: ``office_classes``, ``class_students``,
   ``class_lessons_on`` (a class's day with teachers and substitutes), ``substitute_candidates``
-  (for the teacher's lesson) and ``journal_checks`` (services.admin_tools)
+  (for the teacher's lesson) and ``journal_checks`` (services.school.office_reads,
+  services.timetable.substitutions and services.timetable.journal_control)
 
 Every round runs every (screen, actor) pair once in a shuffled order, so the screens are
 interleaved and share the machine's noise. SQL statements are counted with a
@@ -46,9 +48,11 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import event, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services import admin_tools, class_views, diary, family, final_marks, school_admin
 from services.db import make_engine, make_session_factory
-from services.identity import Actor, actor_for_account
+from services.marks import class_journal, final_marks, mark_reads
+from services.people.identity import Actor, actor_for_account
+from services.school import office_reads
+from services.timetable import diary, journal_control, lesson_sheet, substitutions, teacher_day
 
 DEFAULT_TODAY = dt.date(2026, 11, 30)
 
@@ -196,16 +200,16 @@ def screen_calls(
 
     for actor, x in actors["parent"]:
         sid = x["student_id"]
-        day = partial(family.diary_page, actor=actor, student_id=sid, now=now)
+        day = partial(diary.diary_page, actor=actor, student_id=sid, now=now)
         add("diary_day", partial(day, date_from=today, date_to=today))
         add("diary_week", partial(day, date_from=monday, date_to=friday))
-        add("marks_page", partial(family.marks_page, actor=actor, student_id=sid, now=now))
+        add("marks_page", partial(mark_reads.marks_page, actor=actor, student_id=sid, now=now))
     for actor, x in actors["teacher"]:
         cls, subject, period = x["class_id"], x["subject_id"], x["period_id"]
-        add("teacher_day", partial(diary.teacher_lessons, actor=actor, day=today))
+        add("teacher_day", partial(teacher_day.teacher_lessons, actor=actor, day=today))
         add(
             "lesson_sheet",
-            partial(diary.lesson_sheet, actor=actor, lesson_id=x["lesson_id"], now=now),
+            partial(lesson_sheet.lesson_sheet, actor=actor, lesson_id=x["lesson_id"], now=now),
         )
         add(
             "term_sheet",
@@ -221,7 +225,7 @@ def screen_calls(
         for actor, x in actors[kind]:
             cls, subject, period = x["class_id"], x["subject_id"], x["period_id"]
             journal = partial(
-                class_views.class_journal,
+                class_journal.class_journal,
                 actor=actor,
                 class_id=cls,
                 subject_id=subject,
@@ -236,24 +240,24 @@ def screen_calls(
         add(
             "unfilled (deputy)",
             partial(
-                school_admin.unfilled_lessons,
+                journal_control.unfilled_lessons,
                 actor=actor,
                 date_from=week_ago,
                 date_to=today,
                 today=today,
             ),
         )
-        add("office_classes", partial(admin_tools.office_classes, actor=actor))
-        add("class_students", partial(admin_tools.class_students, actor=actor, class_id=cls))
+        add("office_classes", partial(office_reads.office_classes, actor=actor))
+        add("class_students", partial(office_reads.class_students, actor=actor, class_id=cls))
         add(
             "class_lessons_on",
-            partial(admin_tools.class_lessons_on, actor=actor, class_id=cls, day=today),
+            partial(substitutions.class_lessons_on, actor=actor, class_id=cls, day=today),
         )
         add(
             "substitute_candidates",
-            partial(admin_tools.substitute_candidates, actor=actor, lesson_id=x["lesson_id"]),
+            partial(substitutions.substitute_candidates, actor=actor, lesson_id=x["lesson_id"]),
         )
-        add("journal_checks", partial(admin_tools.recent_journal_checks, actor=actor))
+        add("journal_checks", partial(journal_control.recent_journal_checks, actor=actor))
     return calls
 
 

@@ -7,12 +7,12 @@
 Samples teachers with a lesson today (grades 2-11, schools spread over the region) and calls,
 each in a fresh session as one update would:
 
-* ``lesson_sheet``: services.diary.lesson_sheet (the lesson screen's read model);
+* ``lesson_sheet``: services.timetable.lesson_sheet.lesson_sheet (the lesson screen's read model);
 * ``open``: the attendance screen (handlers.teacher.attendance.open_attendance);
 * ``tap``: one tap on a student in the attendance keyboard (``attendance_action``, action "t"),
   after the screen was opened (the draft is in the FSM data, as in the bot);
-* ``save N absent`` (service): services.journal.save_attendance with 0, 3 and all students
-  absent;
+* ``save N absent`` (service): services.attendance.roll_call.save_attendance with 0, 3 and all
+  students absent;
 * ``save tap N absent``: the "save" button (``attendance_action``, action "save"): the checks,
   the save and the lesson card shown after it;
 * ``save tap mixed``: the "save" button when the first half of the class was saved absent
@@ -57,10 +57,11 @@ from bench.screens_bench import Probe, percentile
 from bot.i18n import translator
 from handlers.teacher import attendance
 from handlers.teacher.callbacks import AttCb, LessonCb
-from services import diary, journal
+from services.attendance import roll_call
 from services.db import make_engine, make_session_factory
 from services.enums import AttendanceCode
-from services.identity import Actor, actor_for_account
+from services.people.identity import Actor, actor_for_account
+from services.timetable import lesson_sheet
 
 DEFAULT_TODAY = dt.date(2026, 11, 30)
 
@@ -208,7 +209,7 @@ def calls(runner: Runner, lessons: list[tuple[Actor, int, list[int]]]) -> list[M
     for actor, lid, students in lessons:
 
         def sheet(s: AsyncSession, a: Actor = actor, lid: int = lid) -> Awaitable[Any]:
-            return diary.lesson_sheet(s, a, lid, now=runner.now)
+            return lesson_sheet.lesson_sheet(s, a, lid, now=runner.now)
 
         def opener(s: AsyncSession, a: Actor = actor, lid: int = lid) -> Awaitable[Any]:
             return runner.open(a, lid, s)
@@ -230,7 +231,7 @@ def calls(runner: Runner, lessons: list[tuple[Actor, int, list[int]]]) -> list[M
                 s: AsyncSession, a: Actor = actor, lid: int = lid, absent: list[int] = absent
             ) -> Awaitable[Any]:
                 codes = {sid: AttendanceCode.ABSENT for sid in absent}
-                return journal.save_attendance(s, a, lid, codes, now=runner.now)
+                return roll_call.save_attendance(s, a, lid, codes, now=runner.now)
 
             def setup_save(
                 a: Actor = actor, lid: int = lid, absent: list[int] = absent
@@ -249,7 +250,7 @@ def calls(runner: Runner, lessons: list[tuple[Actor, int, list[int]]]) -> list[M
         ) -> Awaitable[Any]:
             codes = {sid: AttendanceCode.ABSENT for sid in absent}
             earlier = runner.now - dt.timedelta(minutes=5)  # the lesson's row changes again
-            return journal.save_attendance(s, a, lid, codes, now=earlier)
+            return roll_call.save_attendance(s, a, lid, codes, now=earlier)
 
         def setup_mixed(
             a: Actor = actor, lid: int = lid, absent: list[int] = students[half:]

@@ -71,7 +71,7 @@ def _cli_lang() -> str:
 def _invite(value: str, bot_username: str) -> str:
     if value.startswith(("http://", "https://", "tg://")):
         return value
-    from services.accounts import invite_link
+    from services.people.accounts import invite_link
 
     return invite_link(bot_username, value)
 
@@ -81,7 +81,7 @@ async def _link_username(settings: Settings, session_factory: Any) -> tuple[str,
 
     BOT_USERNAME when set; else the username the running bot stored after getMe; else the
     placeholder, which does not reach the real bot: the caller prints the warning."""
-    from services import app_settings
+    from services.tools import app_settings
 
     configured = settings.bot_username if "bot_username" in settings.model_fields_set else None
     async with session_factory() as session:
@@ -101,7 +101,7 @@ def format_table(rows: Sequence[Sequence[str]]) -> str:
 
 async def cmd_migrate(settings: Settings) -> int:
     from services.db import make_engine
-    from services.migrate import current_revision, upgrade
+    from services.tools.migrate import current_revision, upgrade
 
     engine = make_engine(settings.database_url)
     try:
@@ -114,10 +114,10 @@ async def cmd_migrate(settings: Settings) -> int:
 
 
 async def cmd_demo(settings: Settings, *, as_json: bool) -> int:
-    from services import demo
     from services.db import make_engine, make_session_factory
     from services.errors import DomainError
-    from services.migrate import upgrade
+    from services.tools import demo
+    from services.tools.migrate import upgrade
 
     engine = make_engine(settings.database_url)
     try:
@@ -156,10 +156,10 @@ async def cmd_demo(settings: Settings, *, as_json: bool) -> int:
 
 
 async def cmd_create_admin(settings: Settings, args: argparse.Namespace) -> int:
-    from services.accounts import create_admin, invite_link
     from services.db import make_engine, make_session_factory
     from services.errors import DomainError
-    from services.migrate import upgrade
+    from services.people.accounts import create_admin, invite_link
+    from services.tools.migrate import upgrade
 
     engine = make_engine(settings.database_url)
     try:
@@ -188,10 +188,10 @@ async def cmd_create_admin(settings: Settings, args: argparse.Namespace) -> int:
 
 
 async def cmd_invite(settings: Settings, args: argparse.Namespace) -> int:
-    from services.accounts import cli_issue, invite_link
     from services.db import make_engine, make_session_factory
     from services.errors import DomainError
-    from services.migrate import upgrade
+    from services.people.accounts import cli_issue, invite_link
+    from services.tools.migrate import upgrade
 
     engine = make_engine(settings.database_url)
     try:

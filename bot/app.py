@@ -29,10 +29,10 @@ from bot.routing import keep_on_loop
 from handlers import build_router
 from notifications import runtime as notifications_runtime
 from services.db import make_engine, make_session_factory
-from services.migrate import upgrade
+from services.people.throttle import DatabaseThrottle, RedisThrottle
 from services.redis_link import RedisGate
 from services.redis_link import create_redis as create_redis_client
-from services.throttle import DatabaseThrottle, RedisThrottle
+from services.tools.migrate import upgrade
 
 log = logging.getLogger(__name__)
 
@@ -213,7 +213,7 @@ async def run_polling(settings: Settings) -> None:
             if me.username:
                 dp["bot_username"] = me.username
                 # Invite links printed later by the command line (demo, invite) use it too.
-                from services.app_settings import remember_bot_username
+                from services.tools.app_settings import remember_bot_username
 
                 await remember_bot_username(dp["session_factory"], me.username)
             log.info("bot ready", extra={"bot_id": me.id, "bot_username": me.username})

@@ -67,7 +67,7 @@ def _with_session(
     """Run ``work(session, actor)`` with the CLI actor of the school; domain errors → exit 1."""
     from services.db import make_engine, make_session_factory
     from services.errors import DomainError
-    from services.school_admin import cli_actor
+    from services.people.office_actor import cli_actor
 
     async def run() -> int:
         engine = make_engine(settings.database_url)
@@ -150,7 +150,7 @@ def cmd_report(args: argparse.Namespace, settings: HasDatabaseUrl) -> int:
 
 
 def cmd_backup(args: argparse.Namespace, settings: HasDatabaseUrl) -> int:
-    from services.backup import BackupError, scheduled_backup
+    from services.tools.backup import BackupError, scheduled_backup
 
     try:
         run = scheduled_backup(
@@ -171,7 +171,7 @@ def cmd_backup(args: argparse.Namespace, settings: HasDatabaseUrl) -> int:
 
 
 def cmd_restore(args: argparse.Namespace, settings: HasDatabaseUrl) -> int:
-    from services.backup import BackupError, restore
+    from services.tools.backup import BackupError, restore
 
     if not args.yes:
         print(
@@ -217,11 +217,11 @@ def _ids(session: Any, school_id: int, external_ids: str | None) -> Awaitable[li
 
 
 def cmd_year(args: argparse.Namespace, settings: HasDatabaseUrl) -> int:
-    from services import school_admin as sa
+    from services.school import school_year
 
     async def work(session: Any, actor: Any) -> int:
         if args.year_action == "open":
-            opened = await sa.open_year(
+            opened = await school_year.open_year(
                 session,
                 actor,
                 name=args.name,
@@ -239,10 +239,10 @@ def cmd_year(args: argparse.Namespace, settings: HasDatabaseUrl) -> int:
             for warning in opened.warnings:
                 print(warning, file=sys.stderr)
         elif args.year_action == "close":
-            year = await sa.close_year(session, actor, args.name)
+            year = await school_year.close_year(session, actor, args.name)
             print(f"{year.name}: closed")
         else:
-            year = await sa.archive_year(session, actor, args.name)
+            year = await school_year.archive_year(session, actor, args.name)
             print(f"{year.name}: archived")
         return EXIT_OK
 
@@ -262,8 +262,8 @@ def cmd_templates(args: argparse.Namespace, settings: HasDatabaseUrl) -> int:
 
 def cmd_lessons(args: argparse.Namespace, settings: HasDatabaseUrl) -> int:
     """Dated lessons from the timetable for a range (the scheduler keeps two weeks ahead)."""
-    from services.lessons import generate_lessons
     from services.models import School
+    from services.timetable.lessons import generate_lessons
 
     async def work(session: Any, actor: Any) -> int:
         school = await session.get(School, actor.school_id)
@@ -277,7 +277,7 @@ def cmd_lessons(args: argparse.Namespace, settings: HasDatabaseUrl) -> int:
 
 
 def cmd_retention(args: argparse.Namespace, settings: HasDatabaseUrl) -> int:
-    from services.backup import purge_expired
+    from services.tools.backup import purge_expired
 
     async def work(session: Any, actor: Any) -> int:
         items = await purge_expired(session, actor, dry_run=not args.purge)

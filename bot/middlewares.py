@@ -33,7 +33,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.i18n import DEFAULT_LANG, has_key, pick_lang, t, translator
 from services.enums import Messenger
 from services.errors import DomainError
-from services.identity import resolve_actor
+from services.people.identity import resolve_actor
 
 log = logging.getLogger("bot.updates")
 

@@ -1,7 +1,8 @@
 """Alembic environment: async engines, SQLite and PostgreSQL.
 
 Called three ways: by ``alembic`` on the command line (URL from DATABASE_URL), by
-``services.migrate`` with an open connection in ``config.attributes["connection"]``, and by tests.
+``services.tools.migrate`` with an open connection in ``config.attributes["connection"]``, and by
+tests.
 """
 
 from __future__ import annotations

@@ -33,8 +33,6 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from notifications import outbox
-from services.calendar import SchoolCalendar
 from services.enums import GuardianKind, OutboxStatus, Role
 from services.models import (
     Account,
@@ -58,6 +56,8 @@ from services.models import (
     Substitution,
     utcnow,
 )
+from services.notifications import outbox
+from services.school.calendar import SchoolCalendar
 
 log = logging.getLogger(__name__)
 

@@ -88,7 +88,7 @@ def daily_tasks(
     directory = getattr(settings, "backup_dir", None)
     if not directory:
         return tuple(tasks)
-    from services.backup import run_scheduled_backup
+    from services.tools.backup import run_scheduled_backup
 
     mirrors = tuple(getattr(settings, "backup_mirrors", ()) or ())
 
@@ -128,8 +128,8 @@ def _lessons_ahead(
     async def run() -> Any:
         from zoneinfo import ZoneInfo
 
-        from services.lessons import keep_ahead
         from services.models import utcnow
+        from services.timetable.lessons import keep_ahead
 
         async with session_factory() as session:
             done = await keep_ahead(session, utcnow().astimezone(ZoneInfo(tz)).date())

@@ -57,7 +57,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from notifications import jobs, outbox, render, timing
+from notifications import jobs, render, timing
 from notifications.pacing import MemoryPacer, Pacer
 from notifications.transport import (
     Blocked,
@@ -82,6 +82,7 @@ from services.models import (
     SchoolClass,
     utcnow,
 )
+from services.notifications import outbox
 from services.texts import gender_of, normalize_lang
 
 log = logging.getLogger(__name__)

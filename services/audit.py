@@ -5,7 +5,7 @@
 The log is append-only in the database itself (migration 0006): a trigger refuses every
 UPDATE and DELETE of an ``audit_log`` row on PostgreSQL and on SQLite, whoever sends it. Each
 row keeps who acted as they were then (name, roles, login), so deleting an account changes
-nothing in the history. The retention purge (services.backup) never deletes audit rows: the
+nothing in the history. The retention purge (services.tools.backup) never deletes audit rows: the
 journal goes after 5 years, the record of who changed it stays. A school with audit history
 cannot be deleted (its rows keep the reference; the database refuses).
 
@@ -25,8 +25,8 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.identity import Actor
 from services.models import AuditEntry, utcnow
+from services.people.identity import Actor
 
 
 def _jsonable(value: Any) -> Any:

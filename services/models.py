@@ -181,7 +181,7 @@ class School(Base):
     fill_deadline: Mapped[dt.time] = mapped_column(Time, default=dt.time(20, 0))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     # Built by `python -m bot demo`: invented people and sample credentials the command line
-    # can print again; never a real school (see services.demo).
+    # can print again; never a real school (see services.tools.demo).
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # At most this many marks for one student in one lesson, by taps or by one message: a
     # slip of the keyboard or a pasted list cannot fill a lesson with dozens of marks.
@@ -268,7 +268,7 @@ class Person(Base):
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
     # Not loaded with the person (it cost one more statement on every read of persons): the
-    # actor's roles come from services.identity, and a read that needs others' roles selects
+    # actor's roles come from services.people.identity, and a read that needs others' roles selects
     # RoleGrant itself. Touching it unloaded raises instead of querying.
     roles: Mapped[list[RoleGrant]] = relationship(
         back_populates="person", lazy="raise_on_sql", cascade="all, delete-orphan"

@@ -47,7 +47,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, a
 
 from bot.config import Settings
 from services.db import make_engine, make_session_factory
-from services.migrate import upgrade
+from services.tools.migrate import upgrade
 from testkit.recording import TEST_TOKEN, RecordingBot
 
 PG_ADMIN_URL = os.environ.get(

@@ -8,9 +8,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.accounts import ensure_account
 from services.enums import GuardianKind, HolidayKind, PeriodKind, Role
-from services.identity import Actor, actor_for_account
 from services.models import (
     BellTime,
     Enrolment,
@@ -30,6 +28,8 @@ from services.models import (
     Substitution,
     TeachingAssignment,
 )
+from services.people.accounts import ensure_account
+from services.people.identity import Actor, actor_for_account
 
 # A Wednesday in the second quarter; tests pass ``now`` explicitly.
 TODAY = dt.date(2026, 11, 18)

@@ -13,8 +13,8 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from handlers.common.keyboard import InlineKeyboardBuilder
 from services.enums import Role
 from services.errors import AccessDenied, DomainError
-from services.identity import Actor
 from services.models import utcnow
+from services.people.identity import Actor
 from services.richtext import TEXT_LIMIT, shorten_html, visible_length
 
 Clock = Callable[[], dt.datetime]

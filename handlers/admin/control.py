@@ -15,10 +15,10 @@ from handlers.admin.common import OFFICE, require, show
 from handlers.admin.menu import home_button
 from handlers.common.bounds import Id, SafeCallbackData
 from handlers.common.keyboard import InlineKeyboardBuilder
-from services import school_admin
-from services.calendar import school_today
-from services.identity import Actor
 from services.models import School
+from services.people.identity import Actor
+from services.school.calendar import school_today
+from services.timetable import control_works as timetable_control_works
 
 
 class ControlCb(SafeCallbackData, prefix="o_cw"):
@@ -34,7 +34,7 @@ async def _render(
     school = await session.get(School, actor.school_id)
     assert school is not None
     today = school_today(school, clock() if clock else None)
-    rows = await school_admin.upcoming_control_works(session, actor, today=today)
+    rows = await timetable_control_works.upcoming_control_works(session, actor, today=today)
     lines = [t("office.cw.title")]
     kb = InlineKeyboardBuilder()
     for row in rows:
@@ -73,7 +73,7 @@ async def agree(
     clock: Clock | None = None,
 ) -> None:
     me = require(actor, *OFFICE)
-    await school_admin.agree_control_work(session, me, callback_data.id)
+    await timetable_control_works.agree_control_work(session, me, callback_data.id)
     text, markup = await _render(session, me, t, clock)
     await show(query, text, markup)
 

@@ -31,10 +31,10 @@ from handlers.admin.common import OFFICE, chunks, require, show
 from handlers.admin.menu import home_button, import_kinds
 from handlers.common.keyboard import InlineKeyboardBuilder
 from services.errors import AccessDenied, DomainError
-from services.identity import Actor
 from services.imports import KINDS, ImportResult, import_file, template_xlsx
 from services.imports.messages import t as import_text
 from services.imports.reader import MAX_FILE_BYTES
+from services.people.identity import Actor
 
 log = logging.getLogger(__name__)
 

@@ -13,8 +13,8 @@ from handlers.admin.callbacks import OfficeCb
 from handlers.admin.common import OFFICE, require, show
 from handlers.common.keyboard import InlineKeyboardBuilder
 from services.enums import Role
-from services.identity import Actor
 from services.imports import KINDS
+from services.people.identity import Actor
 
 ADMIN_ONLY = ("find", "dead")
 

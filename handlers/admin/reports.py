@@ -20,11 +20,11 @@ from bot.i18n import Translator, escape
 from handlers.admin.callbacks import ReportCb
 from handlers.admin.common import REPORTERS, Clock, now_of, require, show
 from handlers.common.keyboard import InlineKeyboardBuilder
-from services import admin_tools
 from services.enums import SCHOOL_WIDE_READERS
 from services.errors import AccessDenied, DomainError
-from services.identity import Actor
-from services.reports import REPORTS, available_reports, build_report
+from services.people.identity import Actor
+from services.reports import REPORTS, available_reports, build_report, report_choices
+from services.school import office_reads
 
 KINDS: tuple[str, ...] = tuple(REPORTS)
 FORMATS = ("pdf", "xlsx")
@@ -81,22 +81,22 @@ async def _choices(
     """The buttons of one step, and whether this step may be skipped (optional parameter)."""
     class_id = cb.cls if cb.cls > 0 else None
     if step == "class":
-        classes = await admin_tools.report_classes(session, actor, kind)
+        classes = await report_choices.report_classes(session, actor, kind)
         items = [(c.title, _with(cb, cls=c.id)) for c in classes]
         first = next(p for p in REPORTS[kind].params if p.name in ("class", "student"))
         return items, not first.required and actor.has(*SCHOOL_WIDE_READERS)
     if step == "student":
         if class_id is None:
             raise DomainError("error.invalid")
-        students = await admin_tools.class_students(session, actor, class_id)
+        students = await office_reads.class_students(session, actor, class_id)
         return [(s.title, _with(cb, stu=s.id)) for s in students], False
     if step == "period":
-        periods = await admin_tools.report_periods(session, actor, class_id)
+        periods = await report_choices.report_periods(session, actor, class_id)
         return [(p.name, _with(cb, per=p.id)) for p in periods], False
     if step == "month":
-        months = await admin_tools.report_months(session, actor, class_id, now=now)
+        months = await report_choices.report_months(session, actor, class_id, now=now)
         return [(f"{m:02d}.{y}", _with(cb, mon=y * 100 + m)) for y, m in months], False
-    subjects = await admin_tools.report_subjects(session, actor, class_id or 0)
+    subjects = await report_choices.report_subjects(session, actor, class_id or 0)
     return [(s.title, _with(cb, subj=s.id)) for s in subjects], False
 
 

@@ -35,10 +35,12 @@ from handlers.admin.common import (
 )
 from handlers.admin.menu import home_button
 from handlers.common.keyboard import InlineKeyboardBuilder
-from services import admin_tools, school_admin
 from services.enums import Role
 from services.errors import AccessDenied, DomainError
-from services.identity import Actor
+from services.notifications import dead_letters
+from services.people.identity import Actor
+from services.school import audit_trail, office_reads
+from services.timetable import journal_control, substitutions
 
 TOOLS = ("aus", "aul", "sub", "chk")
 DAYS_BACK = 7
@@ -60,7 +62,7 @@ def not_command(message: Message) -> bool:
 
 
 async def _today(session: AsyncSession, actor: Actor, clock: Clock | None) -> dt.date:
-    return await admin_tools.today_of(session, actor, now_of(clock))
+    return await office_reads.today_of(session, actor, now_of(clock))
 
 
 async def start_tool(
@@ -80,7 +82,7 @@ async def start_tool(
 async def _classes(
     query: CallbackQuery, actor: Actor, session: AsyncSession, t: Translator, tool: str, page: int
 ) -> None:
-    classes = await admin_tools.office_classes(session, actor)
+    classes = await office_reads.office_classes(session, actor)
     kb = InlineKeyboardBuilder()
     if tool == "chk":
         row = InlineKeyboardBuilder()
@@ -109,7 +111,7 @@ async def pick(
     if cb.step == "cls":
         await _classes(query, me, session, t, cb.tool, cb.page)
     elif (cb.step == "next" and cb.tool == "aus") or cb.step == "stu":
-        students = await admin_tools.class_students(session, me, cb.id)
+        students = await office_reads.class_students(session, me, cb.id)
         kb = InlineKeyboardBuilder()
         items = [(s.title, AuditCb(what="stu", id=s.id)) for s in students]
         paged(kb, items, cb.page, lambda p: PickCb(tool="aus", step="stu", id=cb.id, page=p))
@@ -117,7 +119,7 @@ async def pick(
         await show(query, t("office.pick.student"), kb.as_markup())
     elif cb.step == "next" and cb.tool == "aul":
         today = await _today(session, me, clock)
-        admin_tools.ensure_office(me, "lesson_audit")
+        office_reads.ensure_office(me, "lesson_audit")
         kb = InlineKeyboardBuilder()
         for back in range(DAYS_BACK + 1):
             day = today - dt.timedelta(days=back)
@@ -133,7 +135,7 @@ async def pick(
         await _sub_lessons(query, me, session, t, cb.id, today)
     elif cb.step == "les" and cb.tool == "aul":
         day = unpack_day(cb.day)
-        lessons = await admin_tools.class_lessons_on(session, me, cb.id, day)
+        lessons = await substitutions.class_lessons_on(session, me, cb.id, day)
         kb = InlineKeyboardBuilder()
         for row in lessons:
             kb.button(
@@ -147,8 +149,8 @@ async def pick(
             text = t("office.pick.no_lessons", day=day.strftime("%d.%m.%Y"))
         await show(query, text, kb.as_markup())
     elif cb.step == "next" and cb.tool == "chk":
-        admin_tools.ensure_office(me, "journal_check")
-        classes = {c.id: c.title for c in await admin_tools.office_classes(session, me)}
+        office_reads.ensure_office(me, "journal_check")
+        classes = {c.id: c.title for c in await office_reads.office_classes(session, me)}
         if cb.id not in classes:
             raise AccessDenied()
         await state.set_state(CheckForm.note)
@@ -207,7 +209,7 @@ def _action(t: Translator, lang: str, action: str) -> str:
     return t(key) if has_key(key, lang) else action
 
 
-def audit_lines(rows: list[admin_tools.AuditRow], lang: str, t: Translator) -> list[str]:
+def audit_lines(rows: list[audit_trail.AuditRow], lang: str, t: Translator) -> list[str]:
     """Each change in the words of the journal ("отметка: 3 → 4", "посещаемость: присутствие →
     Н"); internal fields (ids) are left out, and so is the internal name of the record."""
     lines = []
@@ -248,10 +250,10 @@ async def show_audit(
 ) -> None:
     me = require(actor, *OFFICE)
     if callback_data.what == "stu":
-        name, rows = await admin_tools.student_audit(session, me, callback_data.id)
+        name, rows = await audit_trail.student_audit(session, me, callback_data.id)
         title = t("office.audit.student", name=escape(name), count=len(rows))
     elif callback_data.what == "les":
-        lesson, rows = await admin_tools.lesson_audit(session, me, callback_data.id)
+        lesson, rows = await audit_trail.lesson_audit(session, me, callback_data.id)
         title = t(
             "office.audit.lesson",
             day=lesson.date.strftime("%d.%m.%Y"),
@@ -300,7 +302,7 @@ async def show_dead(
     query: CallbackQuery, actor: Actor | None, session: AsyncSession, lang: str, t: Translator
 ) -> None:
     me = require(actor, Role.ADMIN)
-    total, letters = await admin_tools.dead_letters(session, me)
+    total, letters = await dead_letters.dead_letters(session, me)
     lines = [t("office.dead.title", count=total, shown=len(letters))]
     for d in letters:
         lines.append(
@@ -330,7 +332,7 @@ async def _sub_lessons(
     day: dt.date,
     note: str = "",
 ) -> None:
-    lessons = await admin_tools.class_lessons_on(session, actor, class_id, day)
+    lessons = await substitutions.class_lessons_on(session, actor, class_id, day)
     kb = InlineKeyboardBuilder()
     for row in lessons:
         if row.cancelled:
@@ -359,8 +361,8 @@ async def sub_action(
     me = require(actor, *OFFICE)
     cb = callback_data
     if cb.action in ("pick", "page"):
-        candidates = await admin_tools.substitute_candidates(session, me, cb.lesson_id)
-        lesson = await admin_tools.lesson_title(session, me, cb.lesson_id)
+        candidates = await substitutions.substitute_candidates(session, me, cb.lesson_id)
+        lesson = await audit_trail.lesson_title(session, me, cb.lesson_id)
         kb = InlineKeyboardBuilder()
         items = [
             (c.title, SubCb(action="set", lesson_id=cb.lesson_id, teacher_id=c.id))
@@ -388,14 +390,14 @@ async def sub_action(
         await show(query, text, kb.as_markup())
         return
     if cb.action == "set":
-        await school_admin.set_substitution(session, me, cb.lesson_id, cb.teacher_id)
+        await substitutions.set_substitution(session, me, cb.lesson_id, cb.teacher_id)
         note = t("office.subs.saved")
     elif cb.action == "del":
-        await school_admin.remove_substitution(session, me, cb.lesson_id)
+        await substitutions.remove_substitution(session, me, cb.lesson_id)
         note = t("office.subs.removed")
     else:
         raise DomainError("error.invalid")
-    lesson = await admin_tools.lesson_title(session, me, cb.lesson_id)
+    lesson = await audit_trail.lesson_title(session, me, cb.lesson_id)
     await _sub_lessons(query, me, session, t, lesson.class_id, lesson.date, note)
 
 
@@ -412,7 +414,7 @@ async def show_unfilled(
     me = require(actor, *OFFICE)
     today = await _today(session, me, clock)
     start = today - dt.timedelta(days=DAYS_BACK)
-    teachers = await school_admin.unfilled_lessons(session, me, start, today, today=today)
+    teachers = await journal_control.unfilled_lessons(session, me, start, today, today=today)
     lines = [
         t(
             "office.unfilled.title",
@@ -451,7 +453,7 @@ async def check_action(
     me = require(actor, *OFFICE)
     if callback_data.action != "list":
         raise DomainError("error.invalid")
-    checks = await admin_tools.recent_journal_checks(session, me)
+    checks = await journal_control.recent_journal_checks(session, me)
     lines = [t("office.checks.title", count=len(checks))]
     if not checks:
         lines.append(t("office.checks.none"))
@@ -490,7 +492,7 @@ async def check_note_typed(
     if len(note) > MAX_NOTE:
         await message.answer(t("office.checks.too_long", limit=MAX_NOTE))
         return
-    await school_admin.add_journal_check(session, me, int(data.get("class_id", 0)), note)
+    await journal_control.add_journal_check(session, me, int(data.get("class_id", 0)), note)
     await state.clear()
     kb = InlineKeyboardBuilder()
     kb.button(text=t("office.checks.list"), callback_data=CheckCb(action="list"))

@@ -20,10 +20,10 @@ from handlers.common.bounds import typed_query
 from handlers.common.invite import tell_ended_sign_ins
 from handlers.common.keyboard import InlineKeyboardBuilder
 from handlers.common.render import roles_text
-from services import accounts, admin_tools, people
 from services.enums import Role
 from services.errors import DomainError
-from services.identity import Actor
+from services.people import accounts, roster, user_cards
+from services.people.identity import Actor
 
 MAX_REASON = 500
 
@@ -47,7 +47,7 @@ async def find_prompt(
     await show(query, t("office.users.ask"), kb.as_markup())
 
 
-def _status(row: people.PersonRow) -> str:
+def _status(row: roster.PersonRow) -> str:
     if row.blocked:
         return "⛔"
     return "✅" if row.signed_in else "▫️"
@@ -57,7 +57,7 @@ async def search_typed(
     message: Message, actor: Actor | None, session: AsyncSession, t: Translator
 ) -> None:
     me = require(actor, Role.ADMIN)
-    rows = await people.search(session, me, typed_query(message.text or ""))
+    rows = await roster.search(session, me, typed_query(message.text or ""))
     if not rows:
         await message.answer(t("office.users.nothing"))
         return
@@ -69,7 +69,7 @@ async def search_typed(
     await message.answer(t("office.users.found", count=len(rows)), reply_markup=kb.as_markup())
 
 
-def card_text(card: admin_tools.UserCard, lang: str, t: Translator) -> str:
+def card_text(card: user_cards.UserCard, lang: str, t: Translator) -> str:
     if card.blocked:
         status = t("office.users.status.blocked")
     elif card.signed_in:
@@ -90,7 +90,7 @@ def card_text(card: admin_tools.UserCard, lang: str, t: Translator) -> str:
     return "\n".join(lines)
 
 
-def card_markup(card: admin_tools.UserCard, t: Translator) -> InlineKeyboardMarkup:
+def card_markup(card: user_cards.UserCard, t: Translator) -> InlineKeyboardMarkup:
     kb = InlineKeyboardBuilder()
     pid = card.person_id
     kb.button(text=t("office.users.issue"), callback_data=UserCb(action="issue", id=pid))
@@ -110,7 +110,7 @@ def card_markup(card: admin_tools.UserCard, t: Translator) -> InlineKeyboardMark
 async def _card(
     session: AsyncSession, actor: Actor, person_id: int, lang: str, t: Translator, note: str = ""
 ) -> tuple[str, InlineKeyboardMarkup]:
-    card = await admin_tools.user_card(session, actor, person_id)
+    card = await user_cards.user_card(session, actor, person_id)
     text = card_text(card, lang, t)
     return (f"{note}\n\n{text}" if note else text), card_markup(card, t)
 
@@ -149,7 +149,7 @@ async def user_action(
         await tell_ended_sign_ins(bot, await accounts.revoke_for(session, me, pid))
         await show(query, *await _card(session, me, pid, lang, t, t("office.users.revoked")))
     elif action in ("block", "unblock"):
-        card = await admin_tools.user_card(session, me, pid)
+        card = await user_cards.user_card(session, me, pid)
         await state.set_state(UserForm.reason)
         await state.set_data({"person_id": pid, "blocked": action == "block"})
         kb = InlineKeyboardBuilder()

@@ -26,10 +26,12 @@ from handlers.teacher.common import (
     show,
     unpack_day,
 )
-from services import class_views
-from services.class_views import ClassRef, StudentDay
+from services.attendance import attendance_views
+from services.attendance.attendance_views import StudentDay
 from services.enums import Role
-from services.identity import Actor
+from services.people import class_teacher
+from services.people.class_teacher import ClassRef
+from services.people.identity import Actor
 
 ROLES = (Role.CLASS_TEACHER, Role.ADMIN, Role.DEPUTY, Role.DIRECTOR)
 
@@ -96,8 +98,8 @@ async def _render(
     class_id: int,
     day: dt.date,
 ) -> None:
-    rows = await class_views.absence_days(session, me, class_id, day, day)
-    cls = await class_views.ensure_can_oversee_class(session, me, class_id)
+    rows = await attendance_views.absence_days(session, me, class_id, day, day)
+    cls = await class_teacher.ensure_can_oversee_class(session, me, class_id)
     await show(target, *absences_view(t, cls.name, class_id, day, rows))
 
 
@@ -109,7 +111,7 @@ async def absences_command(
     clock: Clock | None = None,
 ) -> None:
     me = require(actor, *ROLES)
-    classes = await class_views.overseen_classes(session, me)
+    classes = await class_teacher.overseen_classes(session, me)
     today = local_today(me, now_of(clock))
     if not classes:
         await message.answer(t("ct.no_class"))

@@ -15,11 +15,12 @@ from handlers.class_teacher.absences import class_picker
 from handlers.class_teacher.callbacks import JournalCb
 from handlers.common.keyboard import InlineKeyboardBuilder
 from handlers.teacher.common import Clock, now_of, require, show
-from services import class_views, final_marks
-from services.class_views import JournalGrid
 from services.enums import Role
 from services.errors import DomainError
-from services.identity import Actor
+from services.marks import class_journal, final_marks
+from services.marks.class_journal import JournalGrid
+from services.people import class_teacher
+from services.people.identity import Actor
 from services.richtext import TEXT_LIMIT, shorten_html, utf16_length, visible_length
 
 NAME_WIDTH = 9
@@ -118,7 +119,7 @@ async def _subjects(
     class_id: int,
     clock: Clock | None,
 ) -> None:
-    subjects = await class_views.class_subjects(session, me, class_id)
+    subjects = await class_journal.class_subjects(session, me, class_id)
     _, period = await final_marks.periods_for_class(session, me, class_id, now=now_of(clock))
     if period is None:
         raise DomainError("term.no_period")
@@ -142,7 +143,7 @@ async def classjournal_command(
     clock: Clock | None = None,
 ) -> None:
     me = require(actor, *ROLES)
-    classes = await class_views.overseen_classes(session, me)
+    classes = await class_teacher.overseen_classes(session, me)
     if not classes:
         await message.answer(t("ct.no_class"))
     elif len(classes) == 1:
@@ -167,7 +168,7 @@ async def journal_callback(
         return
     if cb.action != "show":
         raise DomainError("error.invalid")
-    grid = await class_views.class_journal(session, me, cb.class_id, cb.subject_id, cb.period_id)
+    grid = await class_journal.class_journal(session, me, cb.class_id, cb.subject_id, cb.period_id)
     await show(query, *journal_view(t, grid, cb))
 
 

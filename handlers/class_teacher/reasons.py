@@ -31,11 +31,13 @@ from handlers.teacher.common import (
     show,
     unpack_day,
 )
-from services import class_views, journal
-from services.class_views import StudentDay
+from services.attendance import absence_reasons, attendance_views
+from services.attendance.attendance_views import StudentDay
 from services.enums import AttendanceCode, Role
 from services.errors import DomainError
-from services.identity import Actor
+from services.people import class_teacher
+from services.people.identity import Actor
+from services.school import school_days
 
 MAX_BUTTON_ROWS = 15
 
@@ -107,8 +109,8 @@ async def _render(
     monday: dt.date,
     note: str | None = None,
 ) -> None:
-    cls = await class_views.ensure_can_oversee_class(session, me, class_id)
-    rows = await class_views.absence_days(
+    cls = await class_teacher.ensure_can_oversee_class(session, me, class_id)
+    rows = await attendance_views.absence_days(
         session, me, class_id, monday, monday + dt.timedelta(days=6)
     )
     text, markup = week_view(t, cls.name, class_id, monday, rows)
@@ -123,8 +125,8 @@ async def reasons_command(
     clock: Clock | None = None,
 ) -> None:
     me = require(actor, Role.CLASS_TEACHER, Role.ADMIN, Role.DEPUTY)
-    classes = await class_views.overseen_classes(session, me)
-    monday, _ = class_views.week_of(local_today(me, now_of(clock)))
+    classes = await class_teacher.overseen_classes(session, me)
+    monday, _ = school_days.week_of(local_today(me, now_of(clock)))
     if not classes:
         await message.answer(t("ct.no_class"))
     elif len(classes) == 1:
@@ -148,11 +150,11 @@ async def reasons_callback(
     me = require(actor, Role.CLASS_TEACHER, Role.ADMIN, Role.DEPUTY)
     cb = callback_data
     day = unpack_day(cb.day)
-    monday, sunday = class_views.week_of(day)
+    monday, sunday = school_days.week_of(day)
     if cb.action == "week":
         await _render(query, session, me, t, cb.class_id, monday)
         return
-    rows = await class_views.absence_days(session, me, cb.class_id, monday, sunday)
+    rows = await attendance_views.absence_days(session, me, cb.class_id, monday, sunday)
     items: list[tuple[int, int, AttendanceCode]] = []
     if cb.action == "set":
         try:
@@ -178,7 +180,7 @@ async def reasons_callback(
         raise DomainError("error.invalid")
     if not items:
         raise DomainError("ct.rs.nothing")
-    changed = await journal.set_absence_reasons(session, me, items, now=now_of(clock))
+    changed = await absence_reasons.set_absence_reasons(session, me, items, now=now_of(clock))
     note = t("ct.rs.saved", count=changed)
     callback_answer.text = note
     await _render(query, session, me, t, cb.class_id, monday, note)

@@ -29,10 +29,13 @@ from bot.i18n import Translator
 from handlers.common.bounds import MAX_ID, OneOf, OptId, SafeCallbackData
 from handlers.common.keyboard import InlineKeyboardBuilder
 from handlers.common.render import answer_long
-from services import notify, people, policy
+from services.attendance import absence_reasons
 from services.enums import Role
 from services.errors import AccessDenied, DomainError
-from services.identity import Actor
+from services.messages import broadcasts
+from services.notifications import prefs as notifications_prefs
+from services.people import policy, roster
+from services.people.identity import Actor
 
 log = logging.getLogger(__name__)
 
@@ -91,7 +94,9 @@ async def absence_reason(
         return
     match = ABSENCE_RE.match(query.data or "")
     reason = match[2] if match is not None else ""
-    saved = await notify.record_family_reason(session, actor, _alert_id(query, ABSENCE_RE), reason)
+    saved = await absence_reasons.record_family_reason(
+        session, actor, _alert_id(query, ABSENCE_RE), reason
+    )
     callback_answer.text = t("alerts.reason_saved")
     if isinstance(query.message, Message):
         text = (query.message.html_text or "") + "\n\n" + t(f"alerts.reason_{saved.reason}")
@@ -109,7 +114,7 @@ async def news_ack(
         callback_answer.text = t("signin.required")
         callback_answer.show_alert = True
         return
-    await notify.acknowledge_news(session, actor, _alert_id(query, NEWS_ACK_RE))
+    await broadcasts.acknowledge_news(session, actor, _alert_id(query, NEWS_ACK_RE))
     callback_answer.text = t("alerts.news_acknowledged")
     if isinstance(query.message, Message):
         await query.message.edit_reply_markup(reply_markup=None)
@@ -119,13 +124,15 @@ async def membership(event: ChatMemberUpdated, session: AsyncSession) -> None:
     """The user blocked the bot (kicked) or came back (member): alerts stop or resume."""
     status = event.new_chat_member.status
     reachable = status not in (ChatMemberStatus.KICKED, ChatMemberStatus.LEFT)
-    await notify.set_reachable(session, str(event.chat.id), reachable)
+    await notifications_prefs.set_reachable(session, str(event.chat.id), reachable)
 
 
 # --------------------------------------------------------------------------- /settings
 
 
-def _settings_view(prefs: notify.Prefs, roles: frozenset[Role], t: Translator) -> tuple[str, Any]:
+def _settings_view(
+    prefs: notifications_prefs.Prefs, roles: frozenset[Role], t: Translator
+) -> tuple[str, Any]:
     family = bool(roles & {Role.PARENT, Role.TRUSTED, Role.STUDENT})
     staff = bool(roles - {Role.PARENT, Role.TRUSTED, Role.STUDENT})
     kb = InlineKeyboardBuilder()
@@ -176,7 +183,7 @@ async def settings_command(
     if actor is None:
         await message.answer(t("signin.required"))
         return
-    prefs = await notify.get_prefs(session, actor)
+    prefs = await notifications_prefs.get_prefs(session, actor)
     text, markup = _settings_view(prefs, actor.roles, t)
     await message.answer(text, reply_markup=markup)
 
@@ -210,7 +217,7 @@ async def settings_changed(
         callback_answer.text = t("fallback.stale_button")
         callback_answer.show_alert = True
         return
-    prefs = await notify.update_prefs(session, actor, **change)
+    prefs = await notifications_prefs.update_prefs(session, actor, **change)
     if isinstance(query.message, Message):
         text, markup = _settings_view(prefs, actor.roles, t)
         await query.message.edit_text(text, reply_markup=markup)
@@ -240,7 +247,7 @@ async def broadcast_command(
     kb = InlineKeyboardBuilder()
     if actor.has(Role.ADMIN, Role.DIRECTOR, Role.DEPUTY):
         kb.button(text=t("alerts.broadcast_school"), callback_data=BroadcastCb(action="school"))
-    classes = await people.classes_of_class_teacher(session, actor)
+    classes = await roster.classes_of_class_teacher(session, actor)
     if actor.has(Role.DIRECTOR, Role.DEPUTY) and not actor.has(Role.ADMIN):
         classes = []  # leadership sends school news; class events are the class teacher's
     for cls in classes:
@@ -276,7 +283,7 @@ async def broadcast_text(message: Message, state: FSMContext, t: Translator) -> 
         attachment = {"kind": "document", "file_ref": message.document.file_id}
     # The sender's formatting is kept as the checked HTML subset (services.richtext): the
     # preview and every recipient show it as it is, never escaped a second time.
-    text = notify.broadcast_body(message.html_text, with_attachment=attachment is not None)
+    text = broadcasts.broadcast_body(message.html_text, with_attachment=attachment is not None)
     await state.update_data(text=text, attachment=attachment)
     await state.set_state(BroadcastForm.confirm)
     preview = t("alerts.broadcast_preview", text=text)
@@ -301,14 +308,14 @@ async def broadcast_send(
         await query.message.edit_text(t("login.cancelled"))
         return
     attachment = data.get("attachment")
-    news = await notify.create_broadcast(
+    news = await broadcasts.create_broadcast(
         session,
         actor,
         class_id=data.get("class_id"),
         text=str(data["text"]),
-        attachment=notify.BroadcastAttachment(**attachment) if attachment else None,
+        attachment=broadcasts.BroadcastAttachment(**attachment) if attachment else None,
     )
-    stats = await notify.broadcast_stats(session, actor, news.id)
+    stats = await broadcasts.broadcast_stats(session, actor, news.id)
     kb = InlineKeyboardBuilder()
     kb.button(
         text=t("alerts.broadcast_refresh"), callback_data=BroadcastCb(action="stats", id=news.id)
@@ -316,7 +323,7 @@ async def broadcast_send(
     await query.message.edit_text(_stats_text(stats, t), reply_markup=kb.as_markup())
 
 
-def _stats_text(stats: notify.BroadcastStats, t: Translator) -> str:
+def _stats_text(stats: broadcasts.BroadcastStats, t: Translator) -> str:
     """The state first: still going out, or finished (delivered N of M), then the counts."""
     header = t(
         "alerts.broadcast_queued" if stats.pending else "alerts.broadcast_done",
@@ -347,7 +354,7 @@ async def broadcast_stats(
 ) -> None:
     if actor is None or not isinstance(query.message, Message):
         return
-    stats = await notify.broadcast_stats(session, actor, callback_data.id)
+    stats = await broadcasts.broadcast_stats(session, actor, callback_data.id)
     text = _stats_text(stats, t)
     if text != (query.message.html_text or ""):
         await query.message.edit_text(text, reply_markup=query.message.reply_markup)

@@ -12,7 +12,7 @@ from bot.commands import FAMILY, STAFF, command_specs_for
 from bot.i18n import Translator
 from handlers.common.render import roles_text
 from services.enums import Role
-from services.identity import Actor
+from services.people.identity import Actor
 
 INDENT = "    "
 # Telegram's limit is 4096 characters of visible text; the markup counts here too.

@@ -25,9 +25,9 @@ from bot.config import Settings
 from bot.i18n import Translator, escape
 from handlers.common.bounds import OneOf, OptId, Page, SafeCallbackData, typed_query
 from handlers.common.keyboard import InlineKeyboardBuilder
-from services import accounts, people
 from services.enums import Messenger, Role
-from services.identity import Actor
+from services.people import accounts, roster
+from services.people.identity import Actor
 
 log = logging.getLogger(__name__)
 
@@ -44,14 +44,14 @@ class InviteSearch(StatesGroup):
     query = State()
 
 
-def _status(row: people.PersonRow, t: Translator) -> str:
+def _status(row: roster.PersonRow, t: Translator) -> str:
     if row.blocked:
         return "⛔"
     return "✅" if row.signed_in else "▫️"
 
 
 def _people_keyboard(
-    rows: list[people.PersonRow], action: str, t: Translator, *, page: int = 0, class_id: int = 0
+    rows: list[roster.PersonRow], action: str, t: Translator, *, page: int = 0, class_id: int = 0
 ) -> InlineKeyboardMarkup:
     kb = InlineKeyboardBuilder()
     chunk = rows[page * PAGE : (page + 1) * PAGE]
@@ -75,11 +75,11 @@ async def invite_command(
     if actor is None or not actor.has(Role.CLASS_TEACHER, Role.ADMIN):
         await message.answer(t("invite.not_allowed"))
         return
-    classes = await people.classes_of_class_teacher(session, actor)
+    classes = await roster.classes_of_class_teacher(session, actor)
     if actor.has(Role.ADMIN):
         await state.set_state(InviteSearch.query)
     if len(classes) == 1 and not actor.has(Role.ADMIN):
-        rows = await people.class_students(session, actor, classes[0].id)
+        rows = await roster.class_students(session, actor, classes[0].id)
         await message.answer(
             t("invite.pick_student", cls=escape(classes[0].name)),
             reply_markup=_people_keyboard(rows, "stu", t, class_id=classes[0].id),
@@ -98,7 +98,7 @@ async def search_query(
 ) -> None:
     if actor is None:
         return
-    rows = await people.search(session, actor, typed_query(message.text or ""))
+    rows = await roster.search(session, actor, typed_query(message.text or ""))
     if not rows:
         await message.answer(t("invite.nothing_found"))
         return
@@ -114,7 +114,7 @@ async def on_class(
 ) -> None:
     if actor is None or not isinstance(query.message, Message):
         return
-    rows = await people.class_students(session, actor, callback_data.id)
+    rows = await roster.class_students(session, actor, callback_data.id)
     await query.message.edit_text(
         t("invite.pick_student", cls=""),
         reply_markup=_people_keyboard(
@@ -132,7 +132,7 @@ async def on_student(
 ) -> None:
     if actor is None or not isinstance(query.message, Message):
         return
-    rows = await people.student_family(session, actor, callback_data.id)
+    rows = await roster.student_family(session, actor, callback_data.id)
     await query.message.edit_text(
         t("invite.pick_person"), reply_markup=_people_keyboard(rows, "per", t)
     )

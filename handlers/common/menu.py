@@ -6,9 +6,9 @@ from aiogram import Bot
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.commands import set_chat_commands
-from services import context
 from services.enums import STAFF_ROLES, Role
-from services.identity import Actor
+from services.people import context
+from services.people.identity import Actor
 
 
 def menu_roles(active: Role, roles: tuple[Role, ...] | frozenset[Role]) -> set[Role]:

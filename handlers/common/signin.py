@@ -24,10 +24,10 @@ from handlers.common.bounds import SafeCallbackData
 from handlers.common.keyboard import InlineKeyboardBuilder
 from handlers.common.menu import refresh_menu
 from handlers.common.render import name_html, roles_text
-from services import accounts, context
 from services.enums import Messenger, Role
-from services.identity import Actor
-from services.throttle import Throttle
+from services.people import accounts, context
+from services.people.identity import Actor
+from services.people.throttle import Throttle
 
 log = logging.getLogger(__name__)
 

@@ -22,10 +22,10 @@ from handlers.common.bounds import OneOf, SafeCallbackData
 from handlers.common.keyboard import InlineKeyboardBuilder
 from handlers.common.render import name_html, roles_text
 from handlers.common.signin import LoginForm, ask_login, signed_in
-from services import accounts
 from services.enums import Messenger
-from services.identity import Actor
-from services.throttle import Throttle
+from services.people import accounts
+from services.people.identity import Actor
+from services.people.throttle import Throttle
 
 
 class GuestCb(SafeCallbackData, prefix="guest"):

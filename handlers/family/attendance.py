@@ -18,8 +18,9 @@ from handlers.family.common import (
     now_of,
 )
 from screens.family.marks import AttendanceAction, attendance_screen
-from services import family
-from services.identity import Actor
+from services.attendance import attendance_views
+from services.people import family
+from services.people.identity import Actor
 
 
 async def attendance_command(
@@ -33,7 +34,9 @@ async def attendance_command(
     if reader is None:
         return
     student = await family.family_student(session, reader)
-    page = await family.attendance_page(session, reader, student.id, None, now_of(family_clock))
+    page = await attendance_views.attendance_page(
+        session, reader, student.id, None, now_of(family_clock)
+    )
     await send_screen(message, attendance_screen(t, page))
 
 
@@ -49,7 +52,7 @@ async def attendance_button(
     reader = callback_reader(actor, callback_answer, t)
     if reader is None:
         return
-    page = await family.attendance_page(
+    page = await attendance_views.attendance_page(
         session, reader, callback_data.s, callback_data.p or None, now_of(family_clock)
     )
     await show_screen(callback, attendance_screen(t, page))

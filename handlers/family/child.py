@@ -13,8 +13,8 @@ from bot.i18n import Translator
 from handlers.common.screens import on, send_screen, show_screen
 from handlers.family.common import callback_reader, family_reader
 from screens.family.child import ChildAction, child_screen
-from services import context
-from services.identity import Actor
+from services.people import context
+from services.people.identity import Actor
 
 
 async def child_command(

@@ -18,8 +18,8 @@ from bot.i18n import Translator
 from handlers.common.bounds import day_in_window, window_error
 from handlers.common.screens import paced, send_pages, show_pages
 from services.enums import Role
-from services.identity import Actor
 from services.models import utcnow
+from services.people.identity import Actor
 
 log = logging.getLogger(__name__)
 

@@ -21,10 +21,13 @@ from handlers.family.common import (
     now_of,
 )
 from screens.family.diary import DiaryAction, DiaryFilesAction, diary_screen, files_screen
-from services import family
-from services.calendar import school_days_around
-from services.family import DiaryPage
-from services.identity import Actor
+from services.homework import assignments
+from services.people import family
+from services.people.identity import Actor
+from services.school import school_days
+from services.school.calendar import school_days_around
+from services.timetable import diary
+from services.timetable.diary import DiaryPage
 
 
 async def load_page(
@@ -39,8 +42,8 @@ async def load_page(
     student = await family.family_student(session, actor, student_id)
     if day is None:
         day = await family.today_for(session, actor, now)
-    start, end = family.week_of(day) if week else (day, day)
-    return await family.diary_page(session, actor, student.id, start, end, now)
+    start, end = school_days.week_of(day) if week else (day, day)
+    return await diary.diary_page(session, actor, student.id, start, end, now)
 
 
 async def diary_command(
@@ -94,11 +97,11 @@ async def files_button(
     day = dt.date.fromordinal(max(callback_data.d, 1))
     now = now_of(family_clock)
     if callback_data.h:
-        hw = await family.homework_page(session, reader, callback_data.s, day, now)
+        hw = await assignments.homework_page(session, reader, callback_data.s, day, now)
         files = hw.files
     else:
-        start, end = family.week_of(day) if callback_data.w else (day, day)
-        page = await family.diary_page(session, reader, callback_data.s, start, end, now)
+        start, end = school_days.week_of(day) if callback_data.w else (day, day)
+        page = await diary.diary_page(session, reader, callback_data.s, start, end, now)
         files = page.files
     if not files:
         callback_answer.text = t("diary.no_files")

@@ -23,17 +23,19 @@ from handlers.family.common import (
 )
 from screens.family.diary import HomeworkAction, homework_screen
 from screens.screen import Screen
-from services import family
-from services.family import HomeworkPage
-from services.identity import Actor
+from services.homework import assignments
+from services.homework.assignments import HomeworkPage
+from services.people import family
+from services.people.identity import Actor
+from services.school import school_days
 
 
 async def homework_view(
     session: AsyncSession, actor: Actor, t: Translator, page: HomeworkPage
 ) -> Screen:
-    calendar = await family.school_calendar(session, actor)
-    prev_day = family.previous_school_day(calendar, page.day)
-    next_day = family.next_school_day(calendar, page.day)
+    calendar = await school_days.school_calendar(session, actor)
+    prev_day = school_days.previous_school_day(calendar, page.day)
+    next_day = school_days.next_school_day(calendar, page.day)
     return homework_screen(t, page, prev_day=prev_day, next_day=next_day)
 
 
@@ -46,8 +48,8 @@ async def _page(
 ) -> HomeworkPage:
     student = await family.family_student(session, actor, student_id)
     if day is None:
-        day = await family.next_school_day_for(session, actor, now)
-    return await family.homework_page(session, actor, student.id, day, now)
+        day = await school_days.next_school_day_for(session, actor, now)
+    return await assignments.homework_page(session, actor, student.id, day, now)
 
 
 async def homework_command(

@@ -19,8 +19,9 @@ from handlers.family.common import (
     now_of,
 )
 from screens.family.marks import ChartAction, MarksAction, chart_screen, has_chart, marks_screen
-from services import family
-from services.identity import Actor
+from services.marks import mark_reads
+from services.people import family
+from services.people.identity import Actor
 
 
 async def marks_command(
@@ -34,7 +35,7 @@ async def marks_command(
     if reader is None:
         return
     student = await family.family_student(session, reader)
-    page = await family.marks_page(session, reader, student.id, None, now_of(family_clock))
+    page = await mark_reads.marks_page(session, reader, student.id, None, now_of(family_clock))
     await send_screen(message, marks_screen(t, page))
 
 
@@ -50,7 +51,7 @@ async def marks_button(
     reader = callback_reader(actor, callback_answer, t)
     if reader is None:
         return
-    page = await family.marks_page(
+    page = await mark_reads.marks_page(
         session, reader, callback_data.s, callback_data.p or None, now_of(family_clock)
     )
     await show_screen(callback, marks_screen(t, page))
@@ -68,7 +69,7 @@ async def chart_button(
     reader = callback_reader(actor, callback_answer, t)
     if reader is None:
         return
-    page = await family.marks_page(
+    page = await mark_reads.marks_page(
         session, reader, callback_data.s, callback_data.p or None, now_of(family_clock)
     )
     if not has_chart(page):

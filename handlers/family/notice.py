@@ -34,9 +34,11 @@ from handlers.family.common import (
     show_pages,
 )
 from screens.family.render import date_long, date_short, header
-from services import family, notices, policy
+from services.attendance import notices
 from services.enums import AttendanceCode, Role
-from services.identity import Actor
+from services.people import family, policy
+from services.people.identity import Actor
+from services.school import school_days
 
 REASON_CODES = {
     "ill": AttendanceCode.ILL,
@@ -103,7 +105,7 @@ async def notice_command(
     student = await family.family_student(session, reader)
     now = now_of(family_clock)
     today = await family.today_for(session, reader, now)
-    next_day = await family.next_school_day_for(session, reader, now)
+    next_day = await school_days.next_school_day_for(session, reader, now)
     keyboard = days_keyboard(t, student.id, today, next_day)
     lines = [header(t, student)]
     for notice in await notices.upcoming_notices(session, reader, student.id, now=now):

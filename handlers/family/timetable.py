@@ -17,9 +17,11 @@ from bot.i18n import Translator
 from handlers.common.screens import on, send_screen, show_screen
 from handlers.family.common import Clock, callback_reader, now_of
 from screens.family.timetable import ClassTimetableAction, TimetableAction, timetable_screen
-from services import family
-from services.family import TimetablePage
-from services.identity import Actor
+from services.people import family
+from services.people.identity import Actor
+from services.school import school_days
+from services.timetable import timetable_reads
+from services.timetable.timetable_reads import TimetablePage
 
 
 async def staff_classes(
@@ -27,7 +29,7 @@ async def staff_classes(
 ) -> list[tuple[int, str]]:
     if page.student is not None or page.class_id is not None:
         return []
-    return await family.timetable_classes(session, actor, page.today)
+    return await timetable_reads.timetable_classes(session, actor, page.today)
 
 
 async def load_timetable(
@@ -41,11 +43,11 @@ async def load_timetable(
 ) -> TimetablePage:
     if day is None:
         day = await family.today_for(session, actor, now)
-    start, end = family.week_of(day) if week else (day, day)
+    start, end = school_days.week_of(day) if week else (day, day)
     if student_id == 0 or (student_id is None and not await family.acts_as_family(session, actor)):
-        return await family.staff_timetable(session, actor, start, end, now)
+        return await timetable_reads.staff_timetable(session, actor, start, end, now)
     student = await family.family_student(session, actor, student_id)
-    return await family.family_timetable(session, actor, student.id, start, end, now)
+    return await timetable_reads.family_timetable(session, actor, student.id, start, end, now)
 
 
 async def timetable_command(
@@ -103,8 +105,10 @@ async def class_timetable_button(
         else await family.today_for(session, reader, now)
     )
     week = bool(callback_data.w)
-    start, end = family.week_of(day) if week else (day, day)
-    page = await family.class_timetable_page(session, reader, callback_data.c, start, end, now)
+    start, end = school_days.week_of(day) if week else (day, day)
+    page = await timetable_reads.class_timetable_page(
+        session, reader, callback_data.c, start, end, now
+    )
     await show_screen(callback, timetable_screen(t, page, week=week))
 
 

@@ -37,11 +37,12 @@ from handlers.teacher.common import (
     require,
     show,
 )
-from services import diary, journal
-from services.diary import LessonSheet
+from services.attendance import roll_call
 from services.enums import AttendanceCode
 from services.errors import AccessDenied
-from services.identity import Actor
+from services.people.identity import Actor
+from services.timetable import lesson_sheet
+from services.timetable.lesson_sheet import LessonSheet
 
 PAGE = 40
 CYCLE: dict[AttendanceCode | None, AttendanceCode | None] = {
@@ -242,7 +243,7 @@ def view(
 async def _sheet(
     session: AsyncSession, actor: Actor, lesson_id: int, clock: Clock | None
 ) -> LessonSheet:
-    sheet = await diary.lesson_sheet(session, actor, lesson_id, now=now_of(clock))
+    sheet = await lesson_sheet.lesson_sheet(session, actor, lesson_id, now=now_of(clock))
     ensure_teaches(sheet)
     raise_lock(sheet.records_lock)
     return sheet
@@ -304,7 +305,7 @@ async def attendance_action(
         # left the class since the screen opened is left out, as the roster read here would.
         # The card shown after it is the lesson as the save left it (read by the save, not
         # read again).
-        saved = await journal.save_attendance(
+        saved = await roll_call.save_attendance(
             session,
             me,
             lesson_id,

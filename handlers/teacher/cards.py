@@ -12,10 +12,11 @@ from bot.i18n import Translator, escape
 from handlers.common.keyboard import InlineKeyboardBuilder
 from handlers.teacher.callbacks import DayCb, LessonCb, UnlockCb
 from handlers.teacher.common import code_text, day_text, lesson_title, lock_text, pack_day
-from services import diary
-from services.diary import LessonSheet, TeacherLesson
 from services.enums import AttendanceCode
-from services.identity import Actor
+from services.people.identity import Actor
+from services.timetable import lesson_sheet
+from services.timetable.lesson_sheet import LessonSheet
+from services.timetable.teacher_day import TeacherLesson
 
 MAX_LIST = 12
 
@@ -130,7 +131,7 @@ def day_view(
     return "\n".join(lines), kb.as_markup()
 
 
-def _names(students: Sequence[diary.SheetStudent], limit: int = MAX_LIST) -> str:
+def _names(students: Sequence[lesson_sheet.SheetStudent], limit: int = MAX_LIST) -> str:
     names = [escape(s.short_name) for s in students]
     if len(names) > limit:
         return ", ".join(names[:limit]) + f" +{len(names) - limit}"
@@ -236,7 +237,7 @@ def card_markup(t: Translator, sheet: LessonSheet) -> InlineKeyboardMarkup:
 async def lesson_card(
     session: AsyncSession, actor: Actor, t: Translator, lesson_id: int, now: dt.datetime
 ) -> tuple[str, InlineKeyboardMarkup]:
-    sheet = await diary.lesson_sheet(session, actor, lesson_id, now=now)
+    sheet = await lesson_sheet.lesson_sheet(session, actor, lesson_id, now=now)
     return card_text(t, sheet), card_markup(t, sheet)
 
 

@@ -13,13 +13,13 @@ from aiogram.exceptions import TelegramBadRequest
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
 from bot.i18n import Translator, escape
-from services.diary import LessonLock, LessonSheet
 from services.enums import AttendanceCode, Role, WorkKind
 from services.errors import AccessDenied, DomainError
-from services.identity import Actor
-from services.lessons import group_label
 from services.models import utcnow
+from services.people.identity import Actor
 from services.richtext import shorten_html
+from services.timetable.lesson_sheet import LessonLock, LessonSheet
+from services.timetable.lessons import group_label
 
 Clock = Callable[[], dt.datetime]
 TEACHING = (Role.TEACHER, Role.CLASS_TEACHER, Role.DEPUTY)

@@ -11,8 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.i18n import Translator, escape
 from handlers.teacher.callbacks import LessonCb
 from handlers.teacher.cards import back_to_card
-from services import school_admin
-from services.identity import Actor
+from services.people.identity import Actor
+from services.timetable import control_works
 
 
 async def set_control_work(
@@ -27,7 +27,7 @@ async def set_control_work(
         callback_answer.text = t("signin.required")
         callback_answer.show_alert = True
         return
-    result = await school_admin.schedule_control_work_at_lesson(
+    result = await control_works.schedule_control_work_at_lesson(
         session, actor, callback_data.lesson_id
     )
     cw = result.control_work

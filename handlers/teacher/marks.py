@@ -26,12 +26,13 @@ from handlers.teacher.common import (
     require,
     show,
 )
-from services import diary, journal
-from services.diary import LessonSheet, SheetStudent
 from services.enums import WorkKind
 from services.errors import AccessDenied, DomainError, ValidationFailed
-from services.identity import Actor
-from services.quickmarks import KIND_SHORT, NOT_PRESENT
+from services.marks import marking
+from services.marks.quickmarks import KIND_SHORT, NOT_PRESENT
+from services.people.identity import Actor
+from services.timetable import lesson_sheet
+from services.timetable.lesson_sheet import LessonSheet, SheetStudent
 
 PAGE = 40
 REASONS = ("teacher.reason.typo", "teacher.reason.retake")
@@ -51,7 +52,7 @@ def _kind(value: str) -> WorkKind:
 async def _sheet(
     session: AsyncSession, actor: Actor, lesson_id: int, clock: Clock | None
 ) -> LessonSheet:
-    sheet = await diary.lesson_sheet(session, actor, lesson_id, now=now_of(clock))
+    sheet = await lesson_sheet.lesson_sheet(session, actor, lesson_id, now=now_of(clock))
     ensure_teaches(sheet)
     if sheet.first_grade:
         raise ValidationFailed("journal.first_grade_no_marks")
@@ -294,7 +295,7 @@ async def marks_action(
         await state.set_state(None)
         await show(query, *values_view(t, sheet, kind, student, cb.page))
     elif cb.action == "put":
-        await journal.put_mark(
+        await marking.put_mark(
             session,
             me,
             sheet.lesson_id,
@@ -306,7 +307,7 @@ async def marks_action(
         )
         note = t("teacher.mk.saved", student=escape(student.short_name), value=cb.value)
         callback_answer.text = t("teacher.mk.saved_short", value=cb.value)
-        fresh = await diary.lesson_sheet(session, me, sheet.lesson_id, now=now_of(clock))
+        fresh = await lesson_sheet.lesson_sheet(session, me, sheet.lesson_id, now=now_of(clock))
         await show(query, *students_view(t, fresh, kind, cb.page, note))
     elif cb.action == "edit":
         await show(query, *edit_view(t, sheet, cb, student))
@@ -329,7 +330,7 @@ async def marks_action(
         if not 1 <= cb.reason <= len(REASONS):
             raise DomainError("error.invalid")
         await _apply(session, me, t, state, cb, student, t(REASONS[cb.reason - 1]), clock)
-        fresh = await diary.lesson_sheet(session, me, sheet.lesson_id, now=now_of(clock))
+        fresh = await lesson_sheet.lesson_sheet(session, me, sheet.lesson_id, now=now_of(clock))
         await show(query, *students_view(t, fresh, kind, 0, _done_note(t, cb, student)))
     else:
         raise DomainError("error.invalid")
@@ -354,9 +355,9 @@ async def _apply(
     if not any(m.id == cb.mark_id for m in student.marks):
         raise AccessDenied()
     if cb.value == 0:
-        await journal.delete_mark(session, me, cb.mark_id, reason=reason, now=now_of(clock))
+        await marking.delete_mark(session, me, cb.mark_id, reason=reason, now=now_of(clock))
     else:
-        await journal.change_mark(
+        await marking.change_mark(
             session, me, cb.mark_id, reason=reason, value=cb.value, now=now_of(clock)
         )
     await state.set_state(None)
@@ -387,7 +388,7 @@ async def typed_reason(
     sheet = await _sheet(session, me, cb.lesson_id, clock)
     student = _student(sheet, cb.student_id)
     await _apply(session, me, t, state, cb, student, message.text or "", clock)
-    fresh = await diary.lesson_sheet(session, me, sheet.lesson_id, now=now_of(clock))
+    fresh = await lesson_sheet.lesson_sheet(session, me, sheet.lesson_id, now=now_of(clock))
     text, markup = students_view(t, fresh, _kind(cb.kind), 0, _done_note(t, cb, student))
     await message.answer(text, reply_markup=markup)
 

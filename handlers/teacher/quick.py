@@ -1,7 +1,7 @@
 """Marks by one message: the teacher types the whole lesson at once, the bot shows a preview
 (ambiguous names asked about with buttons) and saves only on confirmation, in one transaction.
 
-Syntax: services/quickmarks.py and docs/quick-marks.md. Opened from the lesson card (✍️); a
+Syntax: services/marks/quickmarks.py and docs/quick-marks.md. Opened from the lesson card (✍️); a
 message typed without choosing a lesson goes to the lesson on now (or next) of today.
 """
 
@@ -35,13 +35,15 @@ from handlers.teacher.common import (
     require,
     show,
 )
-from services import context, diary, journal, quickmarks
-from services.diary import LessonSheet
 from services.enums import AttendanceCode, Role, WorkKind
 from services.errors import DomainError, ValidationFailed
-from services.identity import Actor
-from services.quickmarks import KIND_SHORT, Problem, QuickParse
+from services.marks import quickmarks
+from services.marks.quickmarks import KIND_SHORT, Problem, QuickParse
+from services.people import context
+from services.people.identity import Actor
 from services.richtext import fit_lines
+from services.timetable import lesson_record, lesson_sheet, teacher_day
+from services.timetable.lesson_sheet import LessonSheet
 
 STATE_KEY = "qm"
 RAW_ECHO = 60  # characters of a typed line shown back in the preview
@@ -56,7 +58,7 @@ class QuickStates(StatesGroup):
 async def _sheet(
     session: AsyncSession, actor: Actor, lesson_id: int, clock: Clock | None
 ) -> LessonSheet:
-    sheet = await diary.lesson_sheet(session, actor, lesson_id, now=now_of(clock))
+    sheet = await lesson_sheet.lesson_sheet(session, actor, lesson_id, now=now_of(clock))
     ensure_teaches(sheet)
     if sheet.first_grade:
         raise ValidationFailed("journal.first_grade_no_marks")
@@ -240,7 +242,7 @@ async def unprompted_marks(
     if ctx.role not in (Role.TEACHER, Role.CLASS_TEACHER, Role.DEPUTY):
         raise SkipHandler()
     now = now_of(clock)
-    lessons = await diary.teacher_lessons(session, actor, local_today(actor, now))
+    lessons = await teacher_day.teacher_lessons(session, actor, local_today(actor, now))
     lesson = current_lesson(lessons, local_time(actor, now))
     if lesson is None:
         raise SkipHandler()
@@ -261,7 +263,7 @@ async def quick_action(
     if cb.action == "cancel":
         await _remember(state, cb.lesson_id, None)
         await state.set_state(None)
-        fresh = await diary.lesson_sheet(session, me, cb.lesson_id, now=now_of(clock))
+        fresh = await lesson_sheet.lesson_sheet(session, me, cb.lesson_id, now=now_of(clock))
         await show(query, card_text(t, fresh), card_markup(t, fresh))
         return
     sheet = await _sheet(session, me, cb.lesson_id, clock)
@@ -278,7 +280,7 @@ async def quick_action(
     if cb.action != "ok":
         raise DomainError("error.invalid")
     absences: dict[int, AttendanceCode] = parsed.absences()
-    saved = await journal.record_lesson(
+    saved = await lesson_record.record_lesson(
         session,
         me,
         sheet.lesson_id,
@@ -290,7 +292,7 @@ async def quick_action(
     # Saved: forget the preview, so a second tap on "save" finds nothing to save again.
     await _remember(state, sheet.lesson_id, None)
     await state.set_state(None)
-    fresh = await diary.lesson_sheet(session, me, sheet.lesson_id, now=now_of(clock))
+    fresh = await lesson_sheet.lesson_sheet(session, me, sheet.lesson_id, now=now_of(clock))
     text = t("quick.saved", marks=len(saved.marks), absent=len(absences))
     await show(query, text + "\n\n" + card_text(t, fresh), card_markup(t, fresh))
 

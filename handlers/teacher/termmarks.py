@@ -17,11 +17,11 @@ from bot.i18n import Translator, escape
 from handlers.common.keyboard import InlineKeyboardBuilder
 from handlers.teacher.callbacks import TermCb
 from handlers.teacher.common import Clock, now_of, require, show
-from services import final_marks
 from services.enums import Role, SpecialMark
 from services.errors import AccessDenied, DomainError
-from services.final_marks import FinalValue, TermSheet
-from services.identity import Actor
+from services.marks import final_marks
+from services.marks.final_marks import FinalValue, TermSheet
+from services.people.identity import Actor
 
 STATE_KEY = "term"
 VALUES = ("5", "4", "3", "2", *(s.value for s in SpecialMark))

@@ -32,11 +32,12 @@ from handlers.teacher.common import (
     show,
     unpack_day,
 )
-from services import class_views, diary
-from services.calendar import school_days_around
 from services.errors import DomainError
-from services.identity import Actor
 from services.models import Person
+from services.people import class_teacher
+from services.people.identity import Actor
+from services.school.calendar import school_days_around
+from services.timetable import teacher_day
 
 
 async def _day(
@@ -47,7 +48,7 @@ async def _day(
     day: dt.date,
     now: dt.datetime,
 ) -> tuple[str, object]:
-    lessons = await diary.teacher_lessons(session, actor, day, teacher_id)
+    lessons = await teacher_day.teacher_lessons(session, actor, day, teacher_id)
     name = None
     if teacher_id != actor.person_id:
         person = await session.get(Person, teacher_id)
@@ -79,7 +80,7 @@ async def today_command(
     query, day = parse_args(command.args or "", local_today(me, now))
     teacher_id = me.person_id
     if query:
-        found = await class_views.find_teachers(session, me, query)
+        found = await class_teacher.find_teachers(session, me, query)
         if not found:
             await message.answer(t("teacher.day.no_teacher", query=escape(query)))
             return

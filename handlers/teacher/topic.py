@@ -31,10 +31,11 @@ from handlers.teacher.common import (
     require,
     show,
 )
-from services import diary, journal
-from services.diary import LessonSheet
 from services.errors import AccessDenied, DomainError, ValidationFailed
-from services.identity import Actor
+from services.homework import assignments, topics
+from services.people.identity import Actor
+from services.timetable import lesson_sheet
+from services.timetable.lesson_sheet import LessonSheet
 
 HW_KEY = "hw"
 MAX_FILES = 10
@@ -51,7 +52,7 @@ class HomeworkStates(StatesGroup):
 async def _sheet(
     session: AsyncSession, actor: Actor, lesson_id: int, clock: Clock | None, *, homework: bool
 ) -> LessonSheet:
-    sheet = await diary.lesson_sheet(session, actor, lesson_id, now=now_of(clock))
+    sheet = await lesson_sheet.lesson_sheet(session, actor, lesson_id, now=now_of(clock))
     ensure_teaches(sheet)
     if homework and sheet.first_grade:
         raise ValidationFailed("journal.first_grade_no_homework")
@@ -73,7 +74,7 @@ async def open_topic(
 ) -> None:
     me = require(actor, *TEACHING)
     sheet = await _sheet(session, me, callback_data.lesson_id, clock, homework=False)
-    choices = await diary.topic_suggestions(session, me, sheet.lesson_id)
+    choices = await topics.topic_suggestions(session, me, sheet.lesson_id)
     await state.set_state(TopicStates.text)
     await state.update_data(topic_lesson=sheet.lesson_id)
     kb = InlineKeyboardBuilder()
@@ -106,11 +107,11 @@ async def topic_from_plan(
     clock: Clock | None = None,
 ) -> None:
     me = require(actor, *TEACHING)
-    await journal.set_topic(
+    await topics.set_topic(
         session, me, callback_data.lesson_id, plan_item_id=callback_data.item_id, now=now_of(clock)
     )
     await state.set_state(None)
-    fresh = await diary.lesson_sheet(session, me, callback_data.lesson_id, now=now_of(clock))
+    fresh = await lesson_sheet.lesson_sheet(session, me, callback_data.lesson_id, now=now_of(clock))
     await show(
         query, t("teacher.topic.saved") + "\n\n" + card_text(t, fresh), card_markup(t, fresh)
     )
@@ -129,9 +130,9 @@ async def typed_topic(
     if not isinstance(lesson_id, int):
         await state.set_state(None)
         raise DomainError("quick.expired")
-    await journal.set_topic(session, me, lesson_id, topic=message.text or "", now=now_of(clock))
+    await topics.set_topic(session, me, lesson_id, topic=message.text or "", now=now_of(clock))
     await state.set_state(None)
-    fresh = await diary.lesson_sheet(session, me, lesson_id, now=now_of(clock))
+    fresh = await lesson_sheet.lesson_sheet(session, me, lesson_id, now=now_of(clock))
     await message.answer(
         t("teacher.topic.saved") + "\n\n" + card_text(t, fresh), reply_markup=card_markup(t, fresh)
     )
@@ -286,7 +287,7 @@ async def homework_action(
     if cb.action == "cancel":
         await state.set_state(None)
         await state.update_data({HW_KEY: None})
-        fresh = await diary.lesson_sheet(session, me, cb.lesson_id, now=now_of(clock))
+        fresh = await lesson_sheet.lesson_sheet(session, me, cb.lesson_id, now=now_of(clock))
         await show(query, card_text(t, fresh), card_markup(t, fresh))
         return
     sheet = await _sheet(session, me, cb.lesson_id, clock, homework=True)
@@ -314,7 +315,7 @@ async def homework_action(
     if cb.action != "save":
         raise DomainError("error.invalid")
     files = [
-        journal.FileRef(
+        assignments.FileRef(
             kind=f["kind"],
             file_ref=f["file_ref"],
             file_name=f.get("file_name"),
@@ -323,7 +324,7 @@ async def homework_action(
         )
         for f in draft.get("files") or []
     ]
-    await journal.set_homework(
+    await assignments.set_homework(
         session,
         me,
         sheet.lesson_id,
@@ -334,7 +335,7 @@ async def homework_action(
     )
     await state.set_state(None)
     await state.update_data({HW_KEY: None})
-    fresh = await diary.lesson_sheet(session, me, sheet.lesson_id, now=now_of(clock))
+    fresh = await lesson_sheet.lesson_sheet(session, me, sheet.lesson_id, now=now_of(clock))
     await show(query, t("teacher.hw.saved") + "\n\n" + card_text(t, fresh), card_markup(t, fresh))
 
 

@@ -17,10 +17,11 @@ from handlers.teacher.callbacks import LessonCb, UnlockCb
 from handlers.teacher.cards import card_markup, card_text
 from handlers.teacher.common import Clock, lesson_title, now_of, require
 from handlers.teacher.common import show as show_message
-from services import diary, journal, policy
 from services.enums import Role
 from services.errors import DomainError
-from services.identity import Actor
+from services.people import policy
+from services.people.identity import Actor
+from services.timetable import lesson_edits, lesson_sheet
 
 HOURS = 48
 REASONS = ("teacher.unlock.reason_outage", "teacher.unlock.reason_fix")
@@ -44,7 +45,7 @@ async def unlock_action(
     if cb.reason <= 0:
         # Who may unlock is checked before the reason prompt opens.
         await policy.ensure_can_unlock_lesson(session, me, cb.lesson_id)
-        sheet = await diary.lesson_sheet(session, me, cb.lesson_id, now=now_of(clock))
+        sheet = await lesson_sheet.lesson_sheet(session, me, cb.lesson_id, now=now_of(clock))
         await state.set_state(UnlockStates.reason)
         await state.update_data(unlock_lesson=sheet.lesson_id)
         kb = InlineKeyboardBuilder()
@@ -89,11 +90,11 @@ async def _unlock(
     target: CallbackQuery | Message,
     clock: Clock | None,
 ) -> None:
-    await journal.unlock_lesson(
+    await lesson_edits.unlock_lesson(
         session, me, lesson_id, hours=HOURS, reason=reason, now=now_of(clock)
     )
     await state.set_state(None)
-    sheet = await diary.lesson_sheet(session, me, lesson_id, now=now_of(clock))
+    sheet = await lesson_sheet.lesson_sheet(session, me, lesson_id, now=now_of(clock))
     text = t("teacher.unlock.done", hours=HOURS) + "\n\n" + card_text(t, sheet)
     await show_message(target, text, card_markup(t, sheet))
 

@@ -8,7 +8,7 @@ from screens.actions import Action
 from screens.bounds import Id
 from screens.family.render import header
 from screens.screen import Button, Screen, rows_of
-from services.context import ChatContext
+from services.people.context import ChatContext
 
 
 class ChildAction(Action, prefix="fk"):

@@ -11,8 +11,9 @@ from screens.actions import Action
 from screens.bounds import Flag, Id, OptOrdinal
 from screens.family.render import date_button, diary_messages, homework_messages
 from screens.screen import Attachment, Button, Screen, rows_of
-from services.family import DiaryPage, HomeworkPage
+from services.homework.assignments import HomeworkPage
 from services.richtext import escape
+from services.timetable.diary import DiaryPage
 
 
 class DiaryAction(Action, prefix="fd"):

@@ -9,8 +9,9 @@ from screens.actions import Action
 from screens.bounds import Id, OptId
 from screens.family.render import attendance_messages, marks_messages, period_button
 from screens.screen import Attachment, Button, Screen, rows_of
-from services import charts
-from services.family import AttendancePage, MarksPage
+from services.attendance.attendance_views import AttendancePage
+from services.marks import charts
+from services.marks.mark_reads import MarksPage
 from services.models import StudyPeriod
 from services.richtext import escape
 

@@ -1,8 +1,10 @@
 """Texts of the family views (diary, homework, marks, attendance, timetable), from locale keys.
 
-Pure functions over the read models of :mod:`services.family`: no database, no Telegram, so a
-test can render them directly. Everything a teacher or a parent typed (topics, homework,
-comments, reasons) and every name from the roster is escaped; the markup is Telegram HTML.
+Pure functions over the family's read models (services.timetable.diary and timetable_reads,
+services.marks.mark_reads, services.attendance.attendance_views, services.homework.assignments):
+no database, no messenger, so a test can render them directly. Everything a teacher or a
+parent typed (topics, homework, comments, reasons) and every name from the roster is escaped;
+the markup is Telegram HTML.
 A long answer is a list of messages split at day or subject boundaries below the limit.
 """
 
@@ -14,22 +16,16 @@ from decimal import Decimal
 
 from i18n import Translator
 from services import richtext
-from services.context import StudentRef
-from services.diary import DiaryDay, LessonView, MarkView
+from services.attendance.attendance_views import AttendancePage
 from services.enums import AttendanceCode
-from services.family import (
-    AttendancePage,
-    DiaryPage,
-    FinalMarkView,
-    HomeworkPage,
-    MarksPage,
-    Sections,
-    SubjectReport,
-    TimetableDay,
-    TimetablePage,
-)
+from services.homework.assignments import HomeworkPage
+from services.marks.mark_reads import FinalMarkView, MarksPage, SubjectReport
 from services.models import StudyPeriod
+from services.people.context import StudentRef
+from services.people.family import Sections
 from services.richtext import escape
+from services.timetable.diary import DiaryDay, DiaryPage, LessonView, MarkView
+from services.timetable.timetable_reads import TimetableDay, TimetablePage
 
 # Telegram: 4096 characters (UTF-16 code units) after the HTML is parsed. Keep a margin.
 MESSAGE_LIMIT = 4000

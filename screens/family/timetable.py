@@ -11,7 +11,7 @@ from screens.actions import Action
 from screens.bounds import Flag, Id, OptId, OptOrdinal
 from screens.family.render import date_button, timetable_messages
 from screens.screen import Button, Screen, rows_of
-from services.family import TimetablePage
+from services.timetable.timetable_reads import TimetablePage
 
 MAX_CLASS_BUTTONS = 48
 CLASS_BUTTONS_PER_ROW = 6

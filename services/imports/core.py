@@ -26,11 +26,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services import audit
-from services.accounts import ensure_account
-from services.calendar import school_today
 from services.enums import STAFF_ROLES, GuardianKind, Role
 from services.errors import NotFound, ValidationFailed
-from services.identity import Actor
 from services.imports import reader
 from services.imports.messages import t
 from services.imports.specs import KINDS, ROLE_WORDS, WEEKDAY_WORDS, Kind, normalize_header
@@ -48,7 +45,11 @@ from services.models import (
     TeachingAssignment,
     TimetableEntry,
 )
-from services.school_admin import current_year, ensure_admin, record
+from services.people.accounts import ensure_account
+from services.people.identity import Actor
+from services.people.office_actor import ensure_admin, record
+from services.school.calendar import school_today
+from services.school.school_year import current_year
 
 log = logging.getLogger(__name__)
 

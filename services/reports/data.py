@@ -11,8 +11,8 @@ from decimal import Decimal
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.diary import suggest_mark, weighted_average
 from services.enums import AttendanceCode, SpecialMark
+from services.marks.mark_reads import suggest_mark, weighted_average
 from services.models import (
     Attendance,
     Enrolment,

@@ -12,11 +12,8 @@ from typing import Any, Literal
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services import policy
-from services.calendar import school_today
 from services.enums import Role
 from services.errors import NotFound, ValidationFailed
-from services.identity import Actor
 from services.models import (
     Person,
     School,
@@ -26,12 +23,16 @@ from services.models import (
     Subgroup,
     Subject,
 )
+from services.people import policy
+from services.people.identity import Actor
+from services.people.office_actor import record
 from services.reports import builders
 from services.reports.builders import ReportContext, catalog, label
 from services.reports.document import Document
 from services.reports.render_pdf import render_pdf
 from services.reports.render_xlsx import render_xlsx
-from services.school_admin import current_year, record
+from services.school.calendar import school_today
+from services.school.school_year import current_year
 
 Format = Literal["xlsx", "pdf"]
 MIME = {

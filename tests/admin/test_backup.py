@@ -11,10 +11,10 @@ import pytest
 from sqlalchemy import delete, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
-from services import backup as bk
 from services.db import make_engine
 from services.errors import AccessDenied
 from services.models import AuditEntry, Base, FinalMark, Lesson, Mark, SchoolYear, utcnow
+from services.tools import backup as bk
 from tests.admin.helpers import count, fill_journal
 from tests.factories import SchoolWorld
 

@@ -8,8 +8,6 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services import policy
-from services import school_admin as sa
 from services.enums import Role
 from services.errors import AccessDenied, Conflict, ValidationFailed
 from services.models import (
@@ -22,7 +20,10 @@ from services.models import (
     SchoolYear,
     StudyPeriod,
 )
+from services.people import enrolment, office_actor, policy
 from services.reports import build_report
+from services.school import school_year
+from services.timetable import control_works, journal_control, substitutions
 from tests.admin.helpers import count
 from tests.factories import SchoolWorld, person
 
@@ -60,7 +61,7 @@ async def test_open_year_promotes_graduates_and_keeps_history(
     nine = await _class(session, w, 9, "А", 2)
     eleven = await _class(session, w, 11, "А", 2)
     enrolments_before = await count(session, Enrolment)
-    res = await sa.open_year(
+    res = await school_year.open_year(
         session,
         admin,
         name="2027/2028",
@@ -94,7 +95,7 @@ async def test_open_year_promotes_graduates_and_keeps_history(
     ]
     assert await policy.student_class_ids(session, nine[0], dt.date(2027, 9, 2)) == []
     with pytest.raises(Conflict):
-        await sa.open_year(
+        await school_year.open_year(
             session,
             admin,
             name="2027/2028",
@@ -102,7 +103,7 @@ async def test_open_year_promotes_graduates_and_keeps_history(
             ends_on=dt.date(2028, 5, 31),
         )
     with pytest.raises(AccessDenied):
-        await sa.open_year(
+        await school_year.open_year(
             session,
             w.actors["deputy"],
             name="x",
@@ -114,19 +115,19 @@ async def test_open_year_promotes_graduates_and_keeps_history(
 async def test_close_and_archive_year(session: AsyncSession, world: SchoolWorld) -> None:
     admin = world.actors["admin"]
     with pytest.raises(ValidationFailed):
-        await sa.archive_year(session, admin, "2026/2027")
-    year = await sa.close_year(session, admin, "2026/2027")
+        await school_year.archive_year(session, admin, "2026/2027")
+    year = await school_year.close_year(session, admin, "2026/2027")
     assert year.is_closed
     periods = (
         await session.scalars(select(StudyPeriod).where(StudyPeriod.year_id == year.id))
     ).all()
     assert all(p.is_closed for p in periods)
     with pytest.raises(Conflict):
-        await sa.close_year(session, admin, world.year.id)
-    year = await sa.archive_year(session, admin, world.year.id)
+        await school_year.close_year(session, admin, world.year.id)
+    year = await school_year.archive_year(session, admin, world.year.id)
     assert year.archived_at is not None
-    assert await sa.is_archived_on(session, world.school.id, dt.date(2026, 11, 18))
-    assert not await sa.is_archived_on(session, world.school.id, dt.date(2027, 11, 18))
+    assert await school_year.is_archived_on(session, world.school.id, dt.date(2026, 11, 18))
+    assert not await school_year.is_archived_on(session, world.school.id, dt.date(2027, 11, 18))
     actions = set(await session.scalars(select(AuditEntry.action)))
     assert {"year.close", "year.archive"} <= actions
 
@@ -135,27 +136,29 @@ async def test_student_movement(session: AsyncSession, world: SchoolWorld) -> No
     w = world
     admin = w.actors["admin"]
     s0, s1 = w.students[0].id, w.students[1].id
-    await sa.transfer_student(
+    await enrolment.transfer_student(
         session, admin, s0, w.other_cls.id, dt.date(2026, 11, 20), note="по заявлению"
     )
-    await sa.withdraw_student(session, admin, s1, dt.date(2026, 11, 23), note="переезд")
+    await enrolment.withdraw_student(session, admin, s1, dt.date(2026, 11, 23), note="переезд")
     newcomer = await person(session, w.school, "Новенький", "Нил", Role.STUDENT)
     await session.commit()
-    await sa.enrol_student(session, admin, newcomer.id, w.cls.id, dt.date(2026, 11, 24))
+    await enrolment.enrol_student(session, admin, newcomer.id, w.cls.id, dt.date(2026, 11, 24))
     assert await policy.student_class_ids(session, s0, dt.date(2026, 11, 19)) == [w.cls.id]
     assert await policy.student_class_ids(session, s0, dt.date(2026, 11, 20)) == [w.other_cls.id]
     assert await policy.student_class_ids(session, s1, dt.date(2026, 11, 23)) == []
     assert await count(session, Enrolment, Enrolment.student_id == s0) == 2
     with pytest.raises(Conflict):
-        await sa.enrol_student(session, admin, newcomer.id, w.other_cls.id, dt.date(2026, 11, 25))
+        await enrolment.enrol_student(
+            session, admin, newcomer.id, w.other_cls.id, dt.date(2026, 11, 25)
+        )
     with pytest.raises(ValidationFailed):
-        await sa.withdraw_student(session, admin, s1, dt.date(2026, 11, 25))
+        await enrolment.withdraw_student(session, admin, s1, dt.date(2026, 11, 25))
     with pytest.raises(ValidationFailed):
-        await sa.transfer_student(session, admin, s0, w.cls.id, dt.date(2026, 11, 20))
+        await enrolment.transfer_student(session, admin, s0, w.cls.id, dt.date(2026, 11, 20))
     with pytest.raises(ValidationFailed):  # a teacher is not a student
-        await sa.withdraw_student(session, admin, w.teacher.id, dt.date(2026, 11, 25))
+        await enrolment.withdraw_student(session, admin, w.teacher.id, dt.date(2026, 11, 25))
     with pytest.raises(AccessDenied):
-        await sa.transfer_student(
+        await enrolment.transfer_student(
             session, w.actors["class_teacher"], s0, w.cls.id, dt.date(2026, 11, 26)
         )
 
@@ -182,8 +185,10 @@ async def test_substitution_lets_the_substitute_fill_the_lesson(
     w = world
     lesson = w.lesson_today
     with pytest.raises(AccessDenied):
-        await sa.set_substitution(session, w.actors["teacher"], lesson.id, w.colleague.id)
-    sub = await sa.set_substitution(
+        await substitutions.set_substitution(
+            session, w.actors["teacher"], lesson.id, w.colleague.id
+        )
+    sub = await substitutions.set_substitution(
         session, w.actors["deputy"], lesson.id, w.colleague.id, reason="курсы"
     )
     assert sub.teacher_id == w.colleague.id
@@ -191,8 +196,10 @@ async def test_substitution_lets_the_substitute_fill_the_lesson(
     with pytest.raises(AccessDenied):
         await policy.ensure_can_edit_lesson(session, w.actors["teacher"], lesson.id)
     with pytest.raises(ValidationFailed):
-        await sa.set_substitution(session, w.actors["deputy"], lesson.id, w.students[0].id)
-    await sa.remove_substitution(session, w.actors["deputy"], lesson.id)
+        await substitutions.set_substitution(
+            session, w.actors["deputy"], lesson.id, w.students[0].id
+        )
+    await substitutions.remove_substitution(session, w.actors["deputy"], lesson.id)
     assert await policy.ensure_can_edit_lesson(session, w.actors["teacher"], lesson.id)
 
 
@@ -201,27 +208,35 @@ async def test_control_works_warn_on_a_crowded_day(
 ) -> None:
     w = world
     day = dt.date(2026, 12, 10)
-    first = await sa.schedule_control_work(session, w.actors["deputy"], w.cls.id, w.math.id, day)
+    first = await control_works.schedule_control_work(
+        session, w.actors["deputy"], w.cls.id, w.math.id, day
+    )
     assert first.warnings == [] and first.control_work.agreed_at is not None
-    second = await sa.schedule_control_work(
+    second = await control_works.schedule_control_work(
         session, w.actors["colleague"], w.cls.id, w.russian.id, day
     )
     assert second.control_work.agreed_at is None  # the teacher proposes, the deputy agrees
     [(code, params)] = second.warnings
     assert code == "control_work.too_many" and params["count"] == 2 and params["limit"] == 1
     assert params["subjects"] == "Математика, Русский язык"
-    agreed = await sa.agree_control_work(session, w.actors["deputy"], second.control_work.id)
+    agreed = await control_works.agree_control_work(
+        session, w.actors["deputy"], second.control_work.id
+    )
     assert agreed.agreed_at is not None
-    third = await sa.schedule_control_work(
+    third = await control_works.schedule_control_work(
         session, w.actors["admin"], w.cls.id, w.english.id, day, max_per_day=3
     )
     assert third.warnings == []
     with pytest.raises(Conflict):
-        await sa.schedule_control_work(session, w.actors["deputy"], w.cls.id, w.math.id, day)
+        await control_works.schedule_control_work(
+            session, w.actors["deputy"], w.cls.id, w.math.id, day
+        )
     with pytest.raises(AccessDenied):  # not their subject
-        await sa.schedule_control_work(session, w.actors["teacher"], w.cls.id, w.russian.id, day)
+        await control_works.schedule_control_work(
+            session, w.actors["teacher"], w.cls.id, w.russian.id, day
+        )
     with pytest.raises(ValidationFailed):
-        await sa.schedule_control_work(
+        await control_works.schedule_control_work(
             session, w.actors["deputy"], w.cls.id, w.math.id, dt.date(2030, 1, 1)
         )
 
@@ -230,7 +245,7 @@ async def test_journal_checks_and_unfilled_lessons(
     session: AsyncSession, world: SchoolWorld
 ) -> None:
     w = world
-    check = await sa.add_journal_check(
+    check = await journal_control.add_journal_check(
         session,
         w.actors["deputy"],
         w.cls.id,
@@ -240,13 +255,15 @@ async def test_journal_checks_and_unfilled_lessons(
         fix_by=dt.date(2026, 11, 20),
     )
     with pytest.raises(AccessDenied):
-        await sa.add_journal_check(session, w.actors["teacher"], w.cls.id, "сам себя")
-    seen = await sa.journal_checks_for(session, w.actors["teacher"])
+        await journal_control.add_journal_check(session, w.actors["teacher"], w.cls.id, "сам себя")
+    seen = await journal_control.journal_checks_for(session, w.actors["teacher"])
     assert [c.id for c in seen] == [check.id] and seen[0].seen_at is not None
-    ct = await sa.journal_checks_for(session, w.actors["class_teacher"])  # of their class
+    ct = await journal_control.journal_checks_for(
+        session, w.actors["class_teacher"]
+    )  # of their class
     assert [c.id for c in ct] == [check.id]
-    assert await sa.journal_checks_for(session, w.actors["colleague"]) == []
-    done = await sa.resolve_journal_check(session, w.actors["teacher"], check.id)
+    assert await journal_control.journal_checks_for(session, w.actors["colleague"]) == []
+    done = await journal_control.resolve_journal_check(session, w.actors["teacher"], check.id)
     assert done.resolved_at is not None
     assert await count(session, JournalCheck) == 1
 
@@ -256,7 +273,7 @@ async def test_journal_checks_and_unfilled_lessons(
     lesson.topic, lesson.attendance_taken_at = "Дроби", dt.datetime(2026, 11, 18, 9, tzinfo=dt.UTC)
     session.add(Homework(school_id=w.school.id, lesson_id=lesson.id, text="№ 12"))
     await session.commit()
-    report = await sa.unfilled_lessons(
+    report = await journal_control.unfilled_lessons(
         session,
         w.actors["deputy"],
         dt.date(2026, 11, 1),
@@ -269,7 +286,7 @@ async def test_journal_checks_and_unfilled_lessons(
     assert mine[w.lesson_today.id] == ("attendance", "topic", "homework")
     assert w.lesson_substituted.id not in {x.lesson_id for x in by[w.colleague.id].lessons}
     assert {x.missing for x in by[w.first_teacher.id].lessons} == {("attendance", "topic")}
-    own = await sa.unfilled_lessons(
+    own = await journal_control.unfilled_lessons(
         session,
         w.actors["teacher"],
         dt.date(2026, 11, 1),
@@ -279,18 +296,18 @@ async def test_journal_checks_and_unfilled_lessons(
     )
     assert [t.teacher_id for t in own] == [w.teacher.id]
     with pytest.raises(AccessDenied):
-        await sa.unfilled_lessons(
+        await journal_control.unfilled_lessons(
             session, w.actors["teacher"], dt.date(2026, 11, 1), dt.date(2026, 11, 30)
         )
 
 
 async def test_cli_actor_audits_as_cli(session: AsyncSession, world: SchoolWorld) -> None:
-    actor = await sa.cli_actor(session, world.school.code)
+    actor = await office_actor.cli_actor(session, world.school.code)
     assert actor.has(Role.ADMIN) and actor.label == "cli"
-    await sa.close_year(session, actor, world.year.id)
+    await school_year.close_year(session, actor, world.year.id)
     entry = await session.scalar(select(AuditEntry).where(AuditEntry.action == "year.close"))
     assert entry is not None
     assert (entry.actor_account_id, entry.actor_label, entry.source) == (None, "cli", "cli")
     assert entry.school_id == world.school.id
-    assert (await sa.cli_actor(session)).school_id == world.school.id  # the only school
+    assert (await office_actor.cli_actor(session)).school_id == world.school.id  # the only school
     assert await session.get(SchoolYear, world.year.id) is not None

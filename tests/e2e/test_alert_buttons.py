@@ -13,9 +13,9 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
 from bot.i18n import t
-from services import notify
-from services.identity import actor_for_account
+from services.messages import broadcasts
 from services.models import Account, NewsReceipt
+from services.people.identity import actor_for_account
 from testkit.botapi import BotAPIServer
 from tests.e2e.conftest import (
     base_url,
@@ -63,7 +63,7 @@ async def test_news_acknowledged_and_guest_buttons_are_answered_once(
             assert account is not None
             admin = await actor_for_account(s, account.id)
             assert admin is not None
-            news = await notify.create_broadcast(
+            news = await broadcasts.create_broadcast(
                 s, admin, class_id=None, text="Завтра сокращённые уроки"
             )
         try:

@@ -13,11 +13,11 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.i18n import t
-from services import accounts
 from services.db import make_session_factory
 from services.enums import Messenger
-from services.identity import resolve_actor
 from services.models import Account
+from services.people import accounts
+from services.people.identity import resolve_actor
 from testkit.botapi import BotAPIServer
 from tests.e2e.conftest import (
     BOT_ID,

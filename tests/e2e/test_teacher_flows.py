@@ -22,7 +22,6 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.i18n import t
-from services.accounts import ensure_account
 from services.enums import AttendanceCode, Messenger, PeriodKind, Role, WorkKind
 from services.models import (
     Account,
@@ -43,6 +42,7 @@ from services.models import (
     TeachingAssignment,
     utcnow,
 )
+from services.people.accounts import ensure_account
 from testkit.botapi import BotAPIServer
 from testkit.botapi.models import SentMessage
 from tests.e2e.conftest import BotProcess, base_url, bot_env, start_bot

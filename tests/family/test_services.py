@@ -13,10 +13,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import translator
 from screens.family import render
-from services import charts, family, journal, notices
+from services.attendance import attendance_views, notices, roll_call
 from services.enums import AttendanceCode, HolidayKind, Role
 from services.errors import AccessDenied, Conflict, ValidationFailed
-from services.family import Advice
+from services.homework import assignments
+from services.marks import charts, mark_reads
+from services.marks.mark_reads import Advice
 from services.models import (
     AbsenceNotice,
     Attendance,
@@ -25,6 +27,9 @@ from services.models import (
     OutboxMessage,
     School,
 )
+from services.people import family
+from services.school import school_days
+from services.timetable import diary, timetable_reads
 from tests.factories import NOW, TODAY, SchoolWorld, at, build_school
 from tests.family.helpers import fill_record
 
@@ -45,18 +50,18 @@ async def world(session: AsyncSession) -> SchoolWorld:
 def test_fives_needed() -> None:
     school = School(threshold_3=250, threshold_4=350, threshold_5=450)
     # 4, 4, 5: 4.33 → «4»; one five gives 4.50 → «5».
-    assert family.fives_needed([(4, 1), (4, 1), (5, 1)], school, 10) == Advice(5, 1)
+    assert mark_reads.fives_needed([(4, 1), (4, 1), (5, 1)], school, 10) == Advice(5, 1)
     # Ten threes: 3.00 → «3»; four fives give 3.57 → «4» (three give 3.46).
-    assert family.fives_needed([(3, 1)] * 10, school, 10) == Advice(4, 4)
+    assert mark_reads.fives_needed([(3, 1)] * 10, school, 10) == Advice(4, 4)
     # Out of reach in the lessons left: nothing is promised.
-    assert family.fives_needed([(3, 1)] * 10, school, 3) is None
+    assert mark_reads.fives_needed([(3, 1)] * 10, school, 3) is None
     # A control work 2 (weight 3) and a 3: 2.25 → «2»; one five gives 2.80 → «3».
-    assert family.fives_needed([(2, 3), (3, 1)], school, 5) == Advice(3, 1)
-    assert family.fives_needed([], school, 10) is None
-    assert family.fives_needed([(5, 1), (4, 1)], school, 10) is None  # already «5»
+    assert mark_reads.fives_needed([(2, 3), (3, 1)], school, 5) == Advice(3, 1)
+    assert mark_reads.fives_needed([], school, 10) is None
+    assert mark_reads.fives_needed([(5, 1), (4, 1)], school, 10) is None  # already «5»
     # The school's own thresholds count: with «5» from 4.8, 4,4,5 needs more.
     strict = School(threshold_3=250, threshold_4=350, threshold_5=480)
-    assert family.fives_needed([(4, 1), (4, 1), (5, 1)], strict, 10) == Advice(5, 7)
+    assert mark_reads.fives_needed([(4, 1), (4, 1), (5, 1)], strict, 10) == Advice(5, 7)
 
 
 def test_plural_forms() -> None:
@@ -103,7 +108,7 @@ async def test_today_follows_the_schools_time_zone(session: AsyncSession) -> Non
     evening = dt.datetime(2026, 11, 18, 13, 30, tzinfo=dt.UTC)  # 23:30 on the 18th there
     assert await family.today_for(session, parent, evening) == dt.date(2026, 11, 18)
     # The diary's "today" and the next school day move with it.
-    page = await family.diary_page(
+    page = await diary.diary_page(
         session,
         parent,
         world.students[1].id,
@@ -112,17 +117,17 @@ async def test_today_follows_the_schools_time_zone(session: AsyncSession) -> Non
         late_utc,
     )
     assert page.today == dt.date(2026, 11, 19)
-    assert await family.next_school_day_for(session, parent, late_utc) == dt.date(2026, 11, 20)
-    assert await family.next_school_day_for(session, parent, evening) == dt.date(2026, 11, 19)
+    assert await school_days.next_school_day_for(session, parent, late_utc) == dt.date(2026, 11, 20)
+    assert await school_days.next_school_day_for(session, parent, evening) == dt.date(2026, 11, 19)
 
 
 async def test_next_school_day_skips_weekends_and_holidays(session: AsyncSession) -> None:
     world = await build_school(session)
-    calendar = await family.school_calendar(session, world.actors["parent"])
-    assert family.next_school_day(calendar, dt.date(2026, 11, 20)) == dt.date(2026, 11, 23)
+    calendar = await school_days.school_calendar(session, world.actors["parent"])
+    assert school_days.next_school_day(calendar, dt.date(2026, 11, 20)) == dt.date(2026, 11, 23)
     # Friday before the autumn holidays (25.10–4.11): the next school day is 5 November.
-    assert family.next_school_day(calendar, dt.date(2026, 10, 23)) == dt.date(2026, 11, 5)
-    assert family.previous_school_day(calendar, dt.date(2026, 11, 5)) == dt.date(2026, 10, 23)
+    assert school_days.next_school_day(calendar, dt.date(2026, 10, 23)) == dt.date(2026, 11, 5)
+    assert school_days.previous_school_day(calendar, dt.date(2026, 11, 5)) == dt.date(2026, 10, 23)
 
 
 # --------------------------------------------------------------------------- diary
@@ -131,7 +136,7 @@ async def test_next_school_day_skips_weekends_and_holidays(session: AsyncSession
 async def test_diary_day_shows_the_record_escaped(
     session: AsyncSession, world: SchoolWorld
 ) -> None:
-    page = await family.diary_page(
+    page = await diary.diary_page(
         session, world.actors["parent2"], world.students[1].id, TODAY, TODAY, NOW
     )
     (text,) = render.diary_messages(RU, page, week=False)
@@ -149,9 +154,9 @@ async def test_diary_day_shows_the_record_escaped(
 
 
 async def test_week_across_the_holidays(session: AsyncSession, world: SchoolWorld) -> None:
-    start, end = family.week_of(dt.date(2026, 11, 4))
+    start, end = school_days.week_of(dt.date(2026, 11, 4))
     assert (start, end) == (dt.date(2026, 11, 2), dt.date(2026, 11, 8))
-    page = await family.diary_page(
+    page = await diary.diary_page(
         session, world.actors["parent2"], world.students[1].id, start, end, NOW
     )
     assert [d.holiday for d in page.days[:3]] == ["Осенние каникулы"] * 3
@@ -174,8 +179,8 @@ async def test_week_across_the_holidays(session: AsyncSession, world: SchoolWorl
         )
     )
     await session.commit()
-    start, end = family.week_of(TODAY)
-    page = await family.diary_page(
+    start, end = school_days.week_of(TODAY)
+    page = await diary.diary_page(
         session, world.actors["parent2"], world.students[1].id, start, end, NOW
     )
     (text,) = render.diary_messages(RU, page, week=True)
@@ -189,8 +194,8 @@ async def test_long_week_is_split_by_day(session: AsyncSession, world: SchoolWor
     for i in range(6):
         session.add(homework(world, lesson, f"Задача {i}: " + "решить и оформить. " * 40))
     await session.commit()
-    start, end = family.week_of(TODAY)
-    page = await family.diary_page(
+    start, end = school_days.week_of(TODAY)
+    page = await diary.diary_page(
         session, world.actors["parent2"], world.students[1].id, start, end, NOW
     )
     messages = render.diary_messages(RU, page, week=True)
@@ -201,30 +206,32 @@ async def test_long_week_is_split_by_day(session: AsyncSession, world: SchoolWor
 
 async def test_forged_child_is_refused(session: AsyncSession, world: SchoolWorld) -> None:
     with pytest.raises(AccessDenied):
-        await family.diary_page(
+        await diary.diary_page(
             session, world.actors["parent2"], world.students[0].id, TODAY, TODAY, NOW
         )
     with pytest.raises(AccessDenied):
-        await family.marks_page(session, world.actors["student"], world.students[1].id)
+        await mark_reads.marks_page(session, world.actors["student"], world.students[1].id)
     with pytest.raises(AccessDenied):
-        await family.homework_page(session, world.actors["parent"], world.other_student.id, TODAY)
+        await assignments.homework_page(
+            session, world.actors["parent"], world.other_student.id, TODAY
+        )
 
 
 async def test_trusted_person_sees_only_what_the_parent_allowed(
     session: AsyncSession, world: SchoolWorld
 ) -> None:
     trusted, ivanov = world.actors["trusted"], world.students[0].id
-    marks = await family.marks_page(session, trusted, ivanov, None, NOW)
+    marks = await mark_reads.marks_page(session, trusted, ivanov, None, NOW)
     assert marks.available
     assert [s.subject for s in marks.subjects if s.marks] == ["Математика"]
-    homework = await family.homework_page(session, trusted, ivanov, TODAY, NOW)
+    homework = await assignments.homework_page(session, trusted, ivanov, TODAY, NOW)
     assert not homework.available
     assert "недоступен" in render.homework_messages(RU, homework)[0]
-    attendance = await family.attendance_page(session, trusted, ivanov, None, NOW)
+    attendance = await attendance_views.attendance_page(session, trusted, ivanov, None, NOW)
     assert not attendance.available
-    timetable = await family.family_timetable(session, trusted, ivanov, TODAY, TODAY, NOW)
+    timetable = await timetable_reads.family_timetable(session, trusted, ivanov, TODAY, TODAY, NOW)
     assert not timetable.available and not timetable.days[0].slots
-    page = await family.diary_page(session, trusted, ivanov, TODAY, TODAY, NOW)
+    page = await diary.diary_page(session, trusted, ivanov, TODAY, TODAY, NOW)
     (text,) = render.diary_messages(RU, page, week=False)
     assert "Родитель не открыл вам доступ к разделам: домашнее задание, посещаемость." in text
     assert "Работа над ошибками" not in text and "ДЗ:" not in text
@@ -236,9 +243,9 @@ async def test_trusted_person_sees_only_what_the_parent_allowed(
 
 async def test_homework_for_the_next_school_day(session: AsyncSession, world: SchoolWorld) -> None:
     parent = world.actors["parent2"]
-    day = await family.next_school_day_for(session, parent, NOW)
+    day = await school_days.next_school_day_for(session, parent, NOW)
     assert day == TODAY + dt.timedelta(days=1)
-    page = await family.homework_page(session, parent, world.students[1].id, day, NOW)
+    page = await assignments.homework_page(session, parent, world.students[1].id, day, NOW)
     assert [(i.subject, i.text) for i in page.items] == [
         ("Математика", "№ 125, 126 <i>&</i>"),
         ("Русский язык", "Упр. 45"),
@@ -251,12 +258,14 @@ async def test_homework_for_the_next_school_day(session: AsyncSession, world: Sc
     )
     assert len(page.files) == 1
     # Ivanov also gets his personal homework.
-    mine = await family.homework_page(session, world.actors["parent"], world.students[0].id, day)
+    mine = await assignments.homework_page(
+        session, world.actors["parent"], world.students[0].id, day
+    )
     assert ("Математика", "Работа над ошибками", True) in [
         (i.subject, i.text, i.individual) for i in mine.items
     ]
     # A weekend: nothing due, said so.
-    sunday = await family.homework_page(
+    sunday = await assignments.homework_page(
         session, parent, world.students[1].id, dt.date(2026, 11, 22), NOW
     )
     assert sunday.weekend and not sunday.items
@@ -269,7 +278,7 @@ async def test_homework_for_the_next_school_day(session: AsyncSession, world: Sc
 async def test_marks_page_with_advice_and_final_marks(
     session: AsyncSession, world: SchoolWorld
 ) -> None:
-    page = await family.marks_page(
+    page = await mark_reads.marks_page(
         session, world.actors["parent2"], world.students[1].id, None, NOW
     )
     assert page.period is not None and page.period.id == world.q2.id
@@ -297,14 +306,14 @@ async def test_first_grade_marks_say_once_that_grade_1_has_no_marks(
     session: AsyncSession, world: SchoolWorld
 ) -> None:
     student = world.first_student.id
-    page = await family.marks_page(session, world.actors["first_student"], student, None, NOW)
+    page = await mark_reads.marks_page(session, world.actors["first_student"], student, None, NOW)
     assert page.first_grade and page.subjects == []
     for t in (RU, EN):
         text = "\n".join(render.marks_messages(t, page))
         assert text.count(t("family.marks.first_grade")) == 1
         assert t("family.marks.none") not in text
     # An older class is unchanged.
-    other = await family.marks_page(
+    other = await mark_reads.marks_page(
         session, world.actors["parent2"], world.students[1].id, None, NOW
     )
     assert not other.first_grade and other.subjects
@@ -313,7 +322,7 @@ async def test_first_grade_marks_say_once_that_grade_1_has_no_marks(
 async def test_marks_in_the_holidays_show_the_period_just_ended(
     session: AsyncSession, world: SchoolWorld
 ) -> None:
-    page = await family.marks_page(
+    page = await mark_reads.marks_page(
         session, world.actors["parent2"], world.students[1].id, None, at(dt.date(2026, 10, 28))
     )
     assert page.period is not None and page.period.id == world.q1.id
@@ -321,7 +330,7 @@ async def test_marks_in_the_holidays_show_the_period_just_ended(
 
 
 async def test_chart_is_a_png(session: AsyncSession, world: SchoolWorld, tmp_path: Path) -> None:
-    page = await family.marks_page(
+    page = await mark_reads.marks_page(
         session, world.actors["parent2"], world.students[1].id, None, NOW
     )
     png = charts.marks_chart_png(
@@ -339,7 +348,7 @@ async def test_chart_is_a_png(session: AsyncSession, world: SchoolWorld, tmp_pat
 
 
 async def test_attendance_by_reason(session: AsyncSession, world: SchoolWorld) -> None:
-    page = await family.attendance_page(
+    page = await attendance_views.attendance_page(
         session, world.actors["parent2"], world.students[1].id, None, NOW
     )
     assert page.counts[AttendanceCode.ABSENT] == 1
@@ -352,7 +361,9 @@ async def test_attendance_by_reason(session: AsyncSession, world: SchoolWorld) -
     assert "Опозданий (ОП): <b>1</b>" in text
     assert "18 ноября, 5 урок, Русский язык — Н" in text
     # The student sees the same about themself; not about a classmate.
-    own = await family.attendance_page(session, world.actors["student"], world.students[0].id)
+    own = await attendance_views.attendance_page(
+        session, world.actors["student"], world.students[0].id
+    )
     assert own.missed == 0
     assert "Пропусков и опозданий нет" in render.attendance_messages(RU, own)[-1]
 
@@ -365,7 +376,7 @@ async def test_family_timetable_keeps_to_the_childs_groups(
 ) -> None:
     world.lesson_colleague.is_cancelled = True
     await session.commit()
-    anna = await family.family_timetable(
+    anna = await timetable_reads.family_timetable(
         session, world.actors["parent2"], world.students[1].id, TODAY, TODAY, NOW
     )
     assert [(s.number, s.subject, s.substituted, s.cancelled) for s in anna.days[0].slots] == [
@@ -377,14 +388,14 @@ async def test_family_timetable_keeps_to_the_childs_groups(
     text = render.timetable_messages(RU, anna, week=False)[0]
     assert "<s>Русский язык</s> — ❌ урок отменён" in text
     assert "🔄 замена: Учителев И." in text
-    oleg = await family.family_timetable(
+    oleg = await timetable_reads.family_timetable(
         session, world.actors["student"], world.students[0].id, TODAY, TODAY, NOW
     )
     assert len(oleg.days[0].slots) == 4
     # Not in the English group: no English lesson.
     sidorov_parent = world.actors["admin"]
     with pytest.raises(AccessDenied):
-        await family.family_timetable(
+        await timetable_reads.family_timetable(
             session, sidorov_parent, world.students[2].id, TODAY, TODAY, NOW
         )
 
@@ -392,7 +403,9 @@ async def test_family_timetable_keeps_to_the_childs_groups(
 async def test_staff_timetable_is_their_own_lessons(
     session: AsyncSession, world: SchoolWorld
 ) -> None:
-    page = await family.staff_timetable(session, world.actors["teacher"], TODAY, TODAY, NOW)
+    page = await timetable_reads.staff_timetable(
+        session, world.actors["teacher"], TODAY, TODAY, NOW
+    )
     assert [(s.number, s.class_name, s.substituted) for s in page.days[0].slots] == [
         (2, "7А", False),
         (3, "8Б", False),
@@ -401,7 +414,7 @@ async def test_staff_timetable_is_their_own_lessons(
     text = render.timetable_messages(RU, page, week=False)[0]
     assert "🕘 <b>Ваши уроки</b>" in text and "🔄 вы замещаете" in text
     with pytest.raises(AccessDenied):
-        await family.staff_timetable(session, world.actors["parent"], TODAY, TODAY, NOW)
+        await timetable_reads.staff_timetable(session, world.actors["parent"], TODAY, TODAY, NOW)
 
 
 # --------------------------------------------------------------------------- notices
@@ -438,7 +451,7 @@ async def test_parent_gives_notice_and_the_class_teacher_is_alerted(
     ]
     assert await _count(session, AuditEntry, AuditEntry.action == "notice.create") == 1
     # The diary shows tomorrow's lessons as announced, before any attendance is taken.
-    page = await family.diary_page(session, world.actors["parent2"], anna, tomorrow, tomorrow, NOW)
+    page = await diary.diary_page(session, world.actors["parent2"], anna, tomorrow, tomorrow, NOW)
     assert all(x.announced_absence for x in page.days[0].lessons)
     (text,) = render.diary_messages(RU, page, week=False)
     assert "🔔 Родители предупредили об отсутствии: болезнь &lt;b&gt;" in text
@@ -471,7 +484,7 @@ async def test_notice_today_links_the_attendance(session: AsyncSession) -> None:
         "врач",
         now=NOW,
     )
-    await journal.save_attendance(
+    await roll_call.save_attendance(
         session,
         world.actors["teacher"],
         world.lesson_today.id,
@@ -480,7 +493,7 @@ async def test_notice_today_links_the_attendance(session: AsyncSession) -> None:
     )
     row = await session.scalar(select(Attendance).where(Attendance.student_id == anna))
     assert row is not None and row.notice_id is not None
-    page = await family.attendance_page(session, world.actors["parent2"], anna, None, NOW)
+    page = await attendance_views.attendance_page(session, world.actors["parent2"], anna, None, NOW)
     assert [(e.code, e.announced) for e in page.entries] == [(AttendanceCode.ABSENT, True)]
 
 
@@ -550,8 +563,8 @@ async def test_notice_needs_a_reason(session: AsyncSession) -> None:
 async def test_teacher_who_is_a_parent_may_give_notice(session: AsyncSession) -> None:
     world = await build_school(session)
     from services.enums import GuardianKind
-    from services.identity import actor_for_account
     from services.models import Guardianship, RoleGrant
+    from services.people.identity import actor_for_account
 
     session.add_all(
         [

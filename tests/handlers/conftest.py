@@ -15,9 +15,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.app import create_dispatcher
 from bot.config import Settings
-from services.accounts import hash_token
 from services.enums import Messenger, Role
 from services.models import Account, Invite, MessengerBinding, Person, RoleGrant, School
+from services.people.accounts import hash_token
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.common.alerts import BroadcastCb, PrefCb
-from services import journal
+from services.attendance import roll_call
 from services.enums import AttendanceCode
 from services.models import Attendance, MessengerBinding, News, NotificationPrefs, OutboxMessage
 from testkit.botapi.html import seen
@@ -28,7 +28,7 @@ async def test_parent_answers_an_absence_alert(
 ) -> None:
     world = await build_school(session)
     s0 = world.students[0].id
-    await journal.save_attendance(
+    await roll_call.save_attendance(
         session,
         world.actors["teacher"],
         world.lesson_today.id,

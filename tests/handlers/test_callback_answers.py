@@ -20,8 +20,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.i18n import t
 from handlers.common.bounds import SafeCallbackData
 from screens.actions import Action
-from services import journal, notify
+from services.attendance import roll_call
 from services.enums import AttendanceCode
+from services.messages import broadcasts
 from services.models import Attendance, NewsReceipt
 from testkit.recording import RecordingBot, make_callback_update
 from tests.factories import NOW, build_school
@@ -71,7 +72,7 @@ async def test_alert_buttons_and_guest_branches_are_answered_once(
     world = await build_school(session)
     await sign_in_everyone(session, world)
     s0 = world.students[0].id
-    await journal.save_attendance(
+    await roll_call.save_attendance(
         session,
         world.actors["teacher"],
         world.lesson_today.id,
@@ -80,7 +81,7 @@ async def test_alert_buttons_and_guest_branches_are_answered_once(
     )
     att = await session.scalar(select(Attendance))
     assert att is not None
-    news = await notify.create_broadcast(
+    news = await broadcasts.create_broadcast(
         session, world.actors["class_teacher"], class_id=world.cls.id, text="Собрание", now=NOW
     )
     parent = ROLE_USERS["parent"]

@@ -19,8 +19,8 @@ from bot.app import create_dispatcher
 from bot.config import Settings
 from bot.i18n import t
 from services.db import make_engine, make_session_factory
-from services.migrate import head_revision
 from services.models import Account, RoleGrant, School
+from services.tools.migrate import head_revision
 from testkit.recording import TEST_TOKEN, RecordingBot, make_message_update
 
 
@@ -95,7 +95,7 @@ def test_demo_table(db_file: Path, capsys: pytest.CaptureFixture[str]) -> None:
 def test_invite_links_use_the_running_bots_username(
     db_file: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from services import app_settings
+    from services.tools import app_settings
 
     monkeypatch.delenv("BOT_USERNAME")
     # Nothing known yet: the placeholder, and the output says so plainly.
@@ -118,7 +118,7 @@ def test_invite_links_use_the_running_bots_username(
             await engine.dispose()
 
     async def school_is_marked_and_its_row_is_no_key() -> None:
-        from services.demo import _school_secret, demo_credentials
+        from services.tools.demo import _school_secret, demo_credentials
 
         engine = make_engine(f"sqlite+aiosqlite:///{db_file}")
         try:

@@ -11,9 +11,9 @@ from aiogram import Dispatcher
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from services import context
 from services.enums import Messenger, Role
-from services.identity import Actor, resolve_actor
+from services.people import context
+from services.people.identity import Actor, resolve_actor
 from testkit.recording import RecordingBot, make_message_update
 from tests.family.conftest import PARENT, TEACHER, Family, family_world  # noqa: F401
 from tests.handlers.conftest import dp  # noqa: F401
@@ -21,7 +21,7 @@ from tests.handlers.conftest import dp  # noqa: F401
 # Before identity, school and chat context were read once: 23 statements for this /diary
 # (3 for the identity, the chat context twice at 4 each, the school 4 times).
 DIARY_STATEMENTS_AT_MOST = 14
-# services.context.family_students
+# services.people.context.family_students
 FAMILY_STUDENTS = "SELECT persons.id, persons.last_name, persons.first_name, classes.name FROM"
 
 

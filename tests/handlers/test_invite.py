@@ -12,10 +12,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import t
 from handlers.common.invite import InviteCb
-from services import accounts
 from services.enums import Messenger
-from services.identity import resolve_actor
 from services.models import Invite
+from services.people import accounts
+from services.people.identity import resolve_actor
 from testkit.recording import RecordingBot, make_callback_update, make_message_update
 from tests.factories import SchoolWorld, bind_chats, build_school
 

@@ -45,7 +45,7 @@ kept = weakref.ref(Response[methods.SendMessage.__returning__])
 gc.collect()
 out["response_kept"] = kept() is not None
 out["response_referenced"] = any(r is kept() for r in lazy_types._responses)
-from services import charts
+from services.marks import charts
 out["charting_after_charts_import"] = "matplotlib" in sys.modules
 png = charts.marks_chart_png([], title="t", xlabel="x", no_marks="-")
 out["png"] = png[:4].hex()

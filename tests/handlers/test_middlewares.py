@@ -17,8 +17,8 @@ from bot.i18n import Translator, t
 from bot.middlewares import setup_middlewares
 from services.enums import Role
 from services.errors import AccessDenied, DomainError
-from services.identity import Actor
 from services.models import School
+from services.people.identity import Actor
 from testkit.recording import RecordingBot, make_callback_update, make_message_update
 from tests.handlers.conftest import World
 

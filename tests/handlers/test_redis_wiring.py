@@ -16,8 +16,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.app import create_dispatcher
 from bot.config import Settings
 from bot.redis_state import FallbackIsolation, FallbackStorage, FallbackThrottle
+from services.people.throttle import DatabaseThrottle
 from services.redis_link import RedisGate
-from services.throttle import DatabaseThrottle
 from testkit.recording import TEST_TOKEN, RecordingBot, make_message_update
 from testkit.tcpproxy import TcpProxy
 from tests.conftest import REDIS_URL
@@ -212,7 +212,7 @@ async def test_dispatcher_throttle_counts_in_the_database_while_redis_is_away(
     from sqlalchemy import select
 
     from services.models import SigninThrottle
-    from services.throttle import Limit
+    from services.people.throttle import Limit
 
     dp = create_dispatcher(_settings(REDIS_URL="redis://127.0.0.1:1/0"), session_factory)
     try:

@@ -9,10 +9,10 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.i18n import t
 from handlers.common.signin import LangCb, RoleCb
-from services import accounts
 from services.enums import Messenger, Role
-from services.identity import resolve_actor
 from services.models import Account, AuditEntry, MessengerBinding
+from services.people import accounts
+from services.people.identity import resolve_actor
 from testkit.recording import RecordingBot, make_callback_update, make_message_update
 from tests.handlers.conftest import Member, World
 

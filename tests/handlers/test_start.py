@@ -11,9 +11,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.i18n import t
 from handlers.common.start import GuestCb
-from services import accounts
 from services.enums import Role
 from services.models import Account, Invite, MessengerBinding
+from services.people import accounts
 from testkit.recording import RecordingBot, make_callback_update, make_message_update
 from tests.handlers.conftest import World
 

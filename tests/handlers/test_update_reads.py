@@ -10,11 +10,11 @@ from aiogram import Dispatcher
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from services import context
-from services.calendar import load_calendar
 from services.enums import HolidayKind, Messenger
-from services.identity import Actor, resolve_actor
 from services.models import Holiday, MessengerBinding, School
+from services.people import context
+from services.people.identity import Actor, resolve_actor
+from services.school.calendar import load_calendar
 from testkit.recording import RecordingBot, make_message_update
 from tests.family.conftest import PARENT, PARENT2, TEACHER, Family, family_world  # noqa: F401
 from tests.handlers.conftest import dp  # noqa: F401

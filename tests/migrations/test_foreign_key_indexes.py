@@ -27,8 +27,8 @@ from sqlalchemy import (
 from sqlalchemy.engine import Connection
 
 from services.db import make_engine
-from services.migrate import upgrade
 from services.models import Base
+from services.tools.migrate import upgrade
 from tests.conftest import BACKENDS, pg_create_database, pg_drop_database
 
 Key = tuple[str, tuple[str, ...], str]  # (table, columns, referred table)

@@ -13,8 +13,14 @@ from sqlalchemy import inspect
 from sqlalchemy.engine import Connection
 
 from services.db import make_engine
-from services.migrate import alembic_config, current_revision, downgrade, head_revision, upgrade
 from services.models import Base
+from services.tools.migrate import (
+    alembic_config,
+    current_revision,
+    downgrade,
+    head_revision,
+    upgrade,
+)
 from tests.conftest import BACKENDS, pg_create_database, pg_drop_database
 
 REVISIONS = [

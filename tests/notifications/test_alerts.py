@@ -8,12 +8,14 @@ import datetime as dt
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from notifications import outbox
 from notifications.worker import Worker
-from services import journal, notify
+from services.attendance import absence_reasons, roll_call
 from services.enums import AttendanceCode, OutboxStatus, WorkKind
 from services.errors import AccessDenied, ValidationFailed
+from services.marks import marking
 from services.models import Attendance
+from services.notifications import outbox
+from services.notifications import prefs as notifications_prefs
 from testkit.botapi import BotAPIServer
 from tests.factories import MSK, TODAY
 
@@ -29,7 +31,7 @@ async def test_family_answer_reaches_class_teacher(
 ) -> None:
     w = world.w
     sid = w.students[0].id
-    await journal.save_attendance(
+    await roll_call.save_attendance(
         session, w.actors["teacher"], w.lesson_today.id, {sid: AttendanceCode.ABSENT}, now=clock()
     )
     clock.advance(minutes=11)
@@ -41,15 +43,19 @@ async def test_family_answer_reaches_class_teacher(
 
     for who in ("parent2", "trusted", "teacher"):
         with pytest.raises(AccessDenied):
-            await notify.record_family_reason(session, w.actors[who], int(att_id), "ill")
+            await absence_reasons.record_family_reason(session, w.actors[who], int(att_id), "ill")
     with pytest.raises(ValidationFailed):
-        await notify.record_family_reason(session, w.actors["parent"], int(att_id), "bored")
+        await absence_reasons.record_family_reason(
+            session, w.actors["parent"], int(att_id), "bored"
+        )
 
-    saved = await notify.record_family_reason(
+    saved = await absence_reasons.record_family_reason(
         session, w.actors["parent"], int(att_id), "ill", now=clock()
     )
     assert saved.changed and saved.notified == [w.class_teacher.id]
-    again = await notify.record_family_reason(session, w.actors["parent"], int(att_id), "ill")
+    again = await absence_reasons.record_family_reason(
+        session, w.actors["parent"], int(att_id), "ill"
+    )
     assert not again.changed
     att = await session.get(Attendance, int(att_id))
     assert att is not None
@@ -68,7 +74,7 @@ async def test_mark_alerts_instant_changed_deleted(
 ) -> None:
     w = world.w
     teacher = w.actors["teacher"]
-    mark = await journal.put_mark(
+    mark = await marking.put_mark(
         session, teacher, w.lesson_today.id, w.students[0].id, 3, WorkKind.TEST, now=clock()
     )
     await align(session, clock())
@@ -79,13 +85,13 @@ async def test_mark_alerts_instant_changed_deleted(
     assert "отметка 3" in new.content and "самостоятельная" in new.content
     assert len(server.sent_to(world.chats["trusted"])) == 1
     clock.advance(minutes=2)
-    await journal.change_mark(session, teacher, mark.id, value=4, reason="ошибка", now=clock())
+    await marking.change_mark(session, teacher, mark.id, value=4, reason="ошибка", now=clock())
     await align(session, clock())
     await worker.run_once()
     changed = server.sent_to(world.chats["parent"])[-1]
     assert "3 → 4" in changed.content and "ошибка" in changed.content
     clock.advance(minutes=2)
-    await journal.delete_mark(session, teacher, mark.id, reason="не тот ученик", now=clock())
+    await marking.delete_mark(session, teacher, mark.id, reason="не тот ученик", now=clock())
     await align(session, clock())
     await worker.run_once()
     deleted = server.sent_to(world.chats["parent"])[-1]
@@ -97,12 +103,12 @@ async def test_evening_digest_groups_by_child_and_subject(
     session: AsyncSession, world: World, worker: Worker, clock: FakeClock, server: BotAPIServer
 ) -> None:
     w = world.w
-    await notify.update_prefs(session, w.actors["parent2"], marks_mode="evening")
+    await notifications_prefs.update_prefs(session, w.actors["parent2"], marks_mode="evening")
     teacher = w.actors["teacher"]
-    m1 = await journal.put_mark(
+    m1 = await marking.put_mark(
         session, teacher, w.lesson_today.id, w.students[1].id, 5, WorkKind.ANSWER, now=clock()
     )
-    await journal.put_mark(
+    await marking.put_mark(
         session,
         teacher,
         w.lesson_other_class.id,
@@ -111,7 +117,7 @@ async def test_evening_digest_groups_by_child_and_subject(
         WorkKind.TEST,
         now=clock(),
     )
-    await journal.change_mark(session, teacher, m1.id, value=4, reason="описка", now=clock())
+    await marking.change_mark(session, teacher, m1.id, value=4, reason="описка", now=clock())
     await align(session, clock())
     stats = await worker.run_once()
     assert stats.deferred == 3
@@ -138,9 +144,9 @@ async def test_hourly_digest_and_switch_back_to_instant(
     session: AsyncSession, world: World, worker: Worker, clock: FakeClock, server: BotAPIServer
 ) -> None:
     w = world.w
-    await notify.update_prefs(session, w.actors["parent"], marks_mode="hourly")
+    await notifications_prefs.update_prefs(session, w.actors["parent"], marks_mode="hourly")
     clock.set(msk(10, 20))
-    await journal.put_mark(
+    await marking.put_mark(
         session,
         w.actors["teacher"],
         w.lesson_today.id,
@@ -153,7 +159,7 @@ async def test_hourly_digest_and_switch_back_to_instant(
     await worker.run_once()
     [row] = [r for r in await rows(session) if r.recipient_person_id == w.parent.id]
     assert row.not_before == msk(11, 0) and row.digest_group == "marks"
-    await notify.update_prefs(session, w.actors["parent"], marks_mode="instant")
+    await notifications_prefs.update_prefs(session, w.actors["parent"], marks_mode="instant")
     await align(session, clock())
     await worker.run_once()
     assert len(server.sent_to(world.chats["parent"])) == 1
@@ -206,8 +212,12 @@ async def test_quiet_hours_are_per_user(
     session: AsyncSession, world: World, worker: Worker, clock: FakeClock, server: BotAPIServer
 ) -> None:
     w = world.w
-    await notify.update_prefs(session, w.actors["parent"], quiet_from=None, quiet_to=None)
-    await notify.update_prefs(session, w.actors["parent2"], quiet_from="22:30", quiet_to="07:00")
+    await notifications_prefs.update_prefs(
+        session, w.actors["parent"], quiet_from=None, quiet_to=None
+    )
+    await notifications_prefs.update_prefs(
+        session, w.actors["parent2"], quiet_from="22:30", quiet_to="07:00"
+    )
     clock.set(msk(22, 0))
     for person in (w.parent, w.parent2, w.trusted):
         await outbox.enqueue(
@@ -228,14 +238,14 @@ async def test_quiet_hours_are_per_user(
 
 async def test_prefs_defaults_and_validation(session: AsyncSession, world: World) -> None:
     parent = world.w.actors["parent"]
-    prefs = await notify.get_prefs(session, parent)
-    assert prefs == notify.Prefs()
+    prefs = await notifications_prefs.get_prefs(session, parent)
+    assert prefs == notifications_prefs.Prefs()
     assert prefs.marks_mode == "instant" and prefs.digest_time == dt.time(18, 0)
-    updated = await notify.update_prefs(
+    updated = await notifications_prefs.update_prefs(
         session, parent, homework_tomorrow=True, digest_time="19:30", marks_mode="evening"
     )
     assert updated.homework_tomorrow and updated.digest_time == dt.time(19, 30)
-    assert (await notify.get_prefs(session, parent)) == updated
+    assert (await notifications_prefs.get_prefs(session, parent)) == updated
     bad: list[dict[str, object]] = [
         {"marks_mode": "weekly"},
         {"digest_time": "25:00"},
@@ -247,16 +257,16 @@ async def test_prefs_defaults_and_validation(session: AsyncSession, world: World
     ]
     for change in bad:
         with pytest.raises(ValidationFailed):
-            await notify.update_prefs(session, parent, **change)
-    assert (await notify.get_prefs(session, parent)) == updated
+            await notifications_prefs.update_prefs(session, parent, **change)
+    assert (await notifications_prefs.get_prefs(session, parent)) == updated
 
 
 async def test_disabled_kinds_are_cancelled(
     session: AsyncSession, world: World, worker: Worker, clock: FakeClock, server: BotAPIServer
 ) -> None:
     w = world.w
-    await notify.update_prefs(session, w.actors["parent"], absences=False)
-    await journal.save_attendance(
+    await notifications_prefs.update_prefs(session, w.actors["parent"], absences=False)
+    await roll_call.save_attendance(
         session,
         w.actors["teacher"],
         w.lesson_today.id,

@@ -7,8 +7,8 @@ from aiogram.types import Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from notifications.worker import Worker
-from services import notify
 from services.errors import AccessDenied, ValidationFailed
+from services.messages import broadcasts
 from testkit.botapi import BotAPIServer
 from testkit.botapi.html import seen
 
@@ -19,14 +19,14 @@ async def test_class_event_to_parents_with_ack(
     session: AsyncSession, world: World, worker: Worker, clock: FakeClock, server: BotAPIServer
 ) -> None:
     w = world.w
-    news = await notify.create_broadcast(
+    news = await broadcasts.create_broadcast(
         session,
         w.actors["class_teacher"],
         class_id=w.cls.id,
         text="Экскурсия в пятницу <в 9:00> & сбор у школы",
         now=clock(),
     )
-    stats = await notify.broadcast_stats(session, w.actors["class_teacher"], news.id)
+    stats = await broadcasts.broadcast_stats(session, w.actors["class_teacher"], news.id)
     assert (stats.recipients, stats.pending, stats.delivered) == (2, 2, 0)
     await worker.run_once()
     for chat in (world.chats["parent"], world.chats["parent2"]):
@@ -37,16 +37,16 @@ async def test_class_event_to_parents_with_ack(
     assert server.sent_to(world.chats["trusted"]) == []
     assert server.sent_to(world.chats["teacher"]) == []
 
-    assert await notify.acknowledge_news(session, w.actors["parent"], news.id)
-    assert not await notify.acknowledge_news(session, w.actors["parent"], news.id)
+    assert await broadcasts.acknowledge_news(session, w.actors["parent"], news.id)
+    assert not await broadcasts.acknowledge_news(session, w.actors["parent"], news.id)
     with pytest.raises(AccessDenied):
-        await notify.acknowledge_news(session, w.actors["teacher"], news.id)
-    stats = await notify.broadcast_stats(session, w.actors["class_teacher"], news.id)
+        await broadcasts.acknowledge_news(session, w.actors["teacher"], news.id)
+    stats = await broadcasts.broadcast_stats(session, w.actors["class_teacher"], news.id)
     assert (stats.delivered, stats.read, stats.failed, stats.pending) == (2, 1, 0, 0)
     # the leadership sees the counts too; a parent does not
-    assert (await notify.broadcast_stats(session, w.actors["director"], news.id)).read == 1
+    assert (await broadcasts.broadcast_stats(session, w.actors["director"], news.id)).read == 1
     with pytest.raises(AccessDenied):
-        await notify.broadcast_stats(session, w.actors["parent"], news.id)
+        await broadcasts.broadcast_stats(session, w.actors["parent"], news.id)
 
 
 def typed(text: str, entities: list[dict[str, object]] | None = None) -> str:
@@ -73,7 +73,7 @@ async def test_formatted_broadcast_reaches_parents_as_the_sender_typed_it(
     await session.commit()
     bold = typed("Экскурсия в музей", [{"type": "bold", "offset": 0, "length": 9}])
     for text in (bold, typed("5 & 7"), typed("<b>не жирный</b> &amp;")):
-        await notify.create_broadcast(
+        await broadcasts.create_broadcast(
             session, w.actors["class_teacher"], class_id=w.cls.id, text=text, now=clock()
         )
     await worker.run_once()
@@ -101,18 +101,20 @@ async def test_who_may_broadcast(session: AsyncSession, world: World) -> None:
         ("student", None),
     ):
         with pytest.raises(AccessDenied):
-            await notify.create_broadcast(session, w.actors[who], class_id=class_id, text="x")
+            await broadcasts.create_broadcast(session, w.actors[who], class_id=class_id, text="x")
     with pytest.raises(ValidationFailed):
-        await notify.create_broadcast(session, w.actors["admin"], class_id=None, text="  ")
+        await broadcasts.create_broadcast(session, w.actors["admin"], class_id=None, text="  ")
     with pytest.raises(ValidationFailed):
-        await notify.create_broadcast(session, w.actors["admin"], class_id=None, text="x" * 4001)
+        await broadcasts.create_broadcast(
+            session, w.actors["admin"], class_id=None, text="x" * 4001
+        )
     with pytest.raises(ValidationFailed):
-        await notify.create_broadcast(
+        await broadcasts.create_broadcast(
             session,
             w.actors["admin"],
             class_id=None,
             text="x",
-            attachment=notify.BroadcastAttachment("video", "f"),
+            attachment=broadcasts.BroadcastAttachment("video", "f"),
         )
 
 
@@ -122,17 +124,17 @@ async def test_school_news_to_families_and_staff_counts_failures(
     w = world.w
     await bind(session, server, w.director)
     server.user(world.chats["parent2"]).block_bot(notify=False)
-    news = await notify.create_broadcast(
+    news = await broadcasts.create_broadcast(
         session,
         w.actors["deputy"],
         class_id=None,
         text="Родительское собрание 25 ноября",
         title="Собрание",
-        attachment=notify.BroadcastAttachment("document", "https://example.org/plan.pdf"),
+        attachment=broadcasts.BroadcastAttachment("document", "https://example.org/plan.pdf"),
         now=clock(),
     )
     await worker.run_once()
-    stats = await notify.broadcast_stats(session, w.actors["deputy"], news.id)
+    stats = await broadcasts.broadcast_stats(session, w.actors["deputy"], news.id)
     # parents of every current student (parent, parent2), the six students, all staff but
     # the author
     assert stats.recipients == 2 + 6 + 7 - 1

@@ -10,14 +10,15 @@ from aiogram import Bot
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from notifications import outbox, runtime
+from notifications import runtime
 from notifications.pacing import MemoryPacer, PacingConfig, RedisPacer, acquire
 from notifications.telegram import TelegramTransport
 from notifications.worker import Worker, WorkerConfig
-from services.accounts import ensure_account
 from services.db import make_engine, make_session_factory
 from services.enums import OutboxStatus
 from services.models import OutboxMessage, Person, start_clock_at, utcnow
+from services.notifications import outbox
+from services.people.accounts import ensure_account
 from testkit.botapi import BotAPIServer
 from tests.factories import NOW
 

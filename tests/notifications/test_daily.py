@@ -11,8 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.config import Settings
 from notifications.daily import DailyTask, run_daily
 from notifications.runtime import daily_tasks
-from services.backup import list_backups
 from services.models import SchedulerRun
+from services.tools.backup import list_backups
 
 MSK = "Europe/Moscow"
 

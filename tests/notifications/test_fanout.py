@@ -17,9 +17,11 @@ from notifications import jobs
 from notifications.pacing import MemoryPacer
 from notifications.telegram import TelegramTransport
 from notifications.worker import Worker, WorkerConfig, WorkerStats
-from services import journal, notify
 from services.enums import OutboxStatus, WorkKind
+from services.homework import assignments
+from services.marks import marking
 from services.models import Account, OutboxMessage, SchedulerRun
+from services.notifications import prefs
 from testkit.botapi import BotAPIServer
 from tests.factories import TODAY
 
@@ -67,12 +69,12 @@ async def seed(session: AsyncSession, world: World, server: BotAPIServer) -> lis
     account.language = "en"
     await session.commit()
     for name in ("parent", "parent2", "trusted", "student"):
-        await notify.update_prefs(session, w.actors[name], homework_tomorrow=True)
-    await journal.set_homework(session, teacher, w.lesson_today.id, "Стр. 42 <№3>", now=now)
-    await journal.set_homework(session, teacher, w.lesson_other_class.id, "§ 7 & 8", now=now)
+        await prefs.update_prefs(session, w.actors[name], homework_tomorrow=True)
+    await assignments.set_homework(session, teacher, w.lesson_today.id, "Стр. 42 <№3>", now=now)
+    await assignments.set_homework(session, teacher, w.lesson_other_class.id, "§ 7 & 8", now=now)
     for student, value in ((w.students[0], 5), (w.students[1], 3), (w.other_student, 4)):
         lesson = w.lesson_other_class if student == w.other_student else w.lesson_today
-        await journal.put_mark(
+        await marking.put_mark(
             session, teacher, lesson.id, student.id, value, WorkKind.ANSWER, now=now
         )
     # the mark alerts those queued are not what this test compares
@@ -193,7 +195,7 @@ async def test_settings_at_expansion_time_and_a_failing_step(
     spec = next(s for s in jobs.JOBS if s.name == "weekly_summary")
     await jobs.run_due(session_factory, clock(), "t", (spec,))
     # turned off after the job ran, before the worker expanded it: not sent
-    await notify.update_prefs(session, w.actors["parent2"], weekly_summary=False)
+    await prefs.update_prefs(session, w.actors["parent2"], weekly_summary=False)
     worker = make_worker(session_factory, bot, clock)
 
     async def broken(*_: Any) -> Any:

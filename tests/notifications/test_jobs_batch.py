@@ -14,10 +14,12 @@ import pytest
 from sqlalchemy import event, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from notifications import jobs, outbox
-from services import journal, notify
+from notifications import jobs
 from services.enums import WorkKind
+from services.homework import assignments
+from services.marks import marking
 from services.models import OutboxMessage, Person, SchedulerRun, School
+from services.notifications import outbox, prefs
 from tests.factories import TODAY, SchoolWorld, build_school
 from tests.notifications.test_alerts import msk
 
@@ -68,9 +70,9 @@ async def schools_with_activity(session: AsyncSession, count: int) -> list[Schoo
         w = await build_school(session, code=f"s{n + 1}")
         teacher = w.actors["teacher"]
         now = msk(10, 0)
-        await notify.update_prefs(session, w.actors["parent"], homework_tomorrow=True)
-        await journal.set_homework(session, teacher, w.lesson_today.id, "Стр. 42", now=now)
-        await journal.put_mark(
+        await prefs.update_prefs(session, w.actors["parent"], homework_tomorrow=True)
+        await assignments.set_homework(session, teacher, w.lesson_today.id, "Стр. 42", now=now)
+        await marking.put_mark(
             session, teacher, w.lesson_today.id, w.students[0].id, 5, WorkKind.ANSWER, now=now
         )
         worlds.append(w)

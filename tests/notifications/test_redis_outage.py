@@ -10,11 +10,11 @@ import pytest
 from redis.exceptions import ConnectionError as RedisConnectionError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from notifications import outbox
 from notifications.pacing import FallbackPacer, MemoryPacer, PacingConfig, RedisPacer
 from notifications.scheduler import FallbackLock, LocalLock, RedisLock
 from notifications.worker import Worker, WorkerConfig, outbox_counts
 from services.enums import OutboxStatus
+from services.notifications import outbox
 from services.redis_link import RedisGate, create_redis
 from testkit.botapi import BotAPIServer
 from tests.factories import NOW

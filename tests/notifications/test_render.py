@@ -8,7 +8,7 @@ from i18n import catalog_of
 from notifications import render
 from notifications.render import Item
 from notifications.transport import Attachment
-from services import notify
+from services.messages import broadcasts
 from services.texts import normalize_lang
 from testkit.botapi.html import seen
 
@@ -98,7 +98,7 @@ def test_news_shows_the_senders_formatting_and_text_once_escaped() -> None:
         ("5 &amp; 7", "5 & 7", []),
         ("&lt;b&gt;не жирный&lt;/b&gt;", "<b>не жирный</b>", []),
     ):
-        stored = notify.broadcast_body(body)
+        stored = broadcasts.broadcast_body(body)
         payload = {
             "news_id": 1,
             "news": {"body": stored, "class": "5<А>", "author": "Анна & Co", "title": "a&b"},

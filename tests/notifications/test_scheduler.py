@@ -13,10 +13,13 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from notifications import jobs
 from notifications.scheduler import LeaderLock, LocalLock, PostgresLock, RedisLock, Scheduler
 from notifications.worker import Worker
-from services import journal, notify
+from services.attendance import roll_call
 from services.db import make_engine, make_session_factory
 from services.enums import WorkKind
+from services.homework import assignments, topics
+from services.marks import marking
 from services.models import OutboxMessage, SchedulerRun
+from services.notifications import prefs
 from testkit.botapi import BotAPIServer
 from tests.factories import TODAY
 
@@ -172,9 +175,9 @@ async def test_fill_reminder_and_unfilled_report_are_delivered(
 ) -> None:
     w = world.w
     teacher = w.actors["teacher"]
-    await journal.set_topic(session, teacher, w.lesson_today.id, topic="Дроби", now=clock())
-    await journal.set_homework(session, teacher, w.lesson_today.id, "№ 1-5", now=clock())
-    await journal.save_attendance(session, teacher, w.lesson_today.id, {}, now=clock())
+    await topics.set_topic(session, teacher, w.lesson_today.id, topic="Дроби", now=clock())
+    await assignments.set_homework(session, teacher, w.lesson_today.id, "№ 1-5", now=clock())
+    await roll_call.save_attendance(session, teacher, w.lesson_today.id, {}, now=clock())
     clock.set(msk(19, 0))
     await jobs.run_due(session_factory, clock(), "t")
     await worker.run_once()
@@ -201,9 +204,9 @@ async def test_homework_tomorrow_weekly_and_monthly(
 ) -> None:
     w = world.w
     teacher = w.actors["teacher"]
-    await notify.update_prefs(session, w.actors["parent"], homework_tomorrow=True)
-    await journal.set_homework(session, teacher, w.lesson_today.id, "Стр. 42 <№3>", now=clock())
-    await journal.put_mark(
+    await prefs.update_prefs(session, w.actors["parent"], homework_tomorrow=True)
+    await assignments.set_homework(session, teacher, w.lesson_today.id, "Стр. 42 <№3>", now=clock())
+    await marking.put_mark(
         session, teacher, w.lesson_today.id, w.students[0].id, 5, WorkKind.ANSWER, now=clock()
     )
     clock.set(msk(18, 0))

@@ -7,7 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from notifications import render
 from notifications.worker import Worker
-from services import journal, notify
+from services.attendance import absence_reasons, roll_call
 from services.enums import AttendanceCode
 from services.models import Person
 from testkit.botapi import BotAPIServer
@@ -68,14 +68,16 @@ async def test_the_worker_knows_the_gender_from_the_patronymic(
     assert parent is not None
     parent.middle_name = "Сергеевна"
     await session.commit()
-    await journal.save_attendance(
+    await roll_call.save_attendance(
         session, w.actors["teacher"], w.lesson_today.id, {sid: AttendanceCode.ABSENT}, now=clock()
     )
     clock.advance(minutes=11)
     await worker.run_once()
     [alert] = server.sent_to(world.chats["parent"])
     att_id = int(alert.buttons[0]["callback_data"].split(":")[1])
-    await notify.record_family_reason(session, w.actors["parent"], att_id, "ill", now=clock())
+    await absence_reasons.record_family_reason(
+        session, w.actors["parent"], att_id, "ill", now=clock()
+    )
     await worker.run_once()
     [note] = server.sent_to(world.chats["class_teacher"])
     assert "Елена Иванова ответила о причине отсутствия: Пётр Иванов (7А" in note.content

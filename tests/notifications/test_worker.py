@@ -9,13 +9,14 @@ from aiogram import Bot
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from notifications import outbox
 from notifications.pacing import MemoryPacer
 from notifications.telegram import TelegramTransport
 from notifications.worker import Worker, WorkerConfig, dead_letters, outbox_counts
-from services import journal, notify
+from services.attendance import roll_call
 from services.enums import AttendanceCode, OutboxStatus, WorkKind
+from services.marks import marking
 from services.models import MessengerBinding, utcnow
+from services.notifications import outbox, prefs
 from testkit.botapi import BotAPIServer
 from tests.factories import NOW
 
@@ -27,7 +28,7 @@ async def test_absence_alert_arrives_after_grace_window(
 ) -> None:
     w = world.w
     student = w.students[0]
-    await journal.save_attendance(
+    await roll_call.save_attendance(
         session,
         w.actors["teacher"],
         w.lesson_today.id,
@@ -64,11 +65,11 @@ async def test_corrected_inside_window_sends_nothing(
     w = world.w
     sid = w.students[0].id
     teacher = w.actors["teacher"]
-    await journal.save_attendance(
+    await roll_call.save_attendance(
         session, teacher, w.lesson_today.id, {sid: AttendanceCode.ABSENT}, now=clock()
     )
     clock.advance(minutes=5)
-    await journal.save_attendance(session, teacher, w.lesson_today.id, {}, now=clock())
+    await roll_call.save_attendance(session, teacher, w.lesson_today.id, {}, now=clock())
     clock.advance(minutes=30)
     await worker.run_once()
     assert server.sent_to(world.chats["parent"]) == []
@@ -82,7 +83,7 @@ async def test_absent_again_after_correction_alerts_once(
     sid = w.students[0].id
     teacher = w.actors["teacher"]
     for codes in ({sid: AttendanceCode.ABSENT}, {}, {sid: AttendanceCode.ABSENT}):
-        await journal.save_attendance(session, teacher, w.lesson_today.id, codes, now=clock())
+        await roll_call.save_attendance(session, teacher, w.lesson_today.id, codes, now=clock())
         clock.advance(minutes=2)
     await worker.run_once()
     assert server.sent_to(world.chats["parent"]) == []  # grace restarted at the last save
@@ -98,10 +99,10 @@ async def test_reason_set_before_grace_cancels_alert(
     """The class teacher turned Н into Б inside the window: the alert is no longer news."""
     w = world.w
     sid = w.students[0].id
-    await journal.save_attendance(
+    await roll_call.save_attendance(
         session, w.actors["teacher"], w.lesson_today.id, {sid: AttendanceCode.ABSENT}, now=clock()
     )
-    await journal.save_attendance(
+    await roll_call.save_attendance(
         session,
         w.actors["class_teacher"],
         w.lesson_today.id,
@@ -188,7 +189,7 @@ async def test_blocked_user_marks_binding_unreachable(
     assert (await outbox_counts(session))["dead"] == 3
     # The user comes back: recent alerts that died meanwhile are delivered after all.
     server.user(world.chats["parent"]).unblock_bot(notify=False)
-    await notify.set_reachable(session, str(world.chats["parent"]), True, now=clock())
+    await prefs.set_reachable(session, str(world.chats["parent"]), True, now=clock())
     await worker.run_once()
     counts = await outbox_counts(session)
     assert counts.get("dead", 0) == 0 and counts["sent"] == 3
@@ -306,7 +307,7 @@ async def test_user_text_is_escaped(
     w = world.w
     w.students[0].first_name = "<b>Пётр"
     await session.commit()
-    mark = await journal.put_mark(
+    mark = await marking.put_mark(
         session,
         w.actors["teacher"],
         w.lesson_today.id,
@@ -315,7 +316,7 @@ async def test_user_text_is_escaped(
         WorkKind.ANSWER,
         now=clock(),
     )
-    await journal.change_mark(
+    await marking.change_mark(
         session,
         w.actors["teacher"],
         mark.id,

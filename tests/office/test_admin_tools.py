@@ -1,5 +1,7 @@
-"""services.admin_tools on both databases: the user card, the audit log of a student and of a
-lesson (deleted marks included), dead letters, and the choices of the report screens."""
+"""The office's read models on both databases (services.school.office_reads, people.user_cards,
+school.audit_trail, notifications.dead_letters, reports.report_choices): the user card, the
+audit log of a student and of a lesson (deleted marks included), dead letters, and the choices
+of the report screens."""
 
 from __future__ import annotations
 
@@ -8,10 +10,15 @@ import datetime as dt
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services import admin_tools, audit
+from services import audit
 from services.enums import OutboxStatus
 from services.errors import AccessDenied
 from services.models import Mark, OutboxMessage
+from services.notifications import dead_letters
+from services.people import user_cards
+from services.reports import report_choices
+from services.school import audit_trail
+from services.timetable import substitutions
 from tests.factories import NOW, SchoolWorld, build_school
 
 
@@ -87,7 +94,7 @@ async def _journal(session: AsyncSession, world: SchoolWorld) -> None:
 async def test_lesson_and_student_audit(session: AsyncSession, world: SchoolWorld) -> None:
     await _journal(session, world)
     admin = world.actors["admin"]
-    title, rows = await admin_tools.lesson_audit(session, admin, world.lesson_today.id)
+    title, rows = await audit_trail.lesson_audit(session, admin, world.lesson_today.id)
     assert title.class_name == "7А" and title.subject == "Математика"
     assert sorted(r.action for r in rows) == [
         "lesson.topic",
@@ -102,40 +109,40 @@ async def test_lesson_and_student_audit(session: AsyncSession, world: SchoolWorl
     deleted = next(r for r in rows if r.action == "mark.delete")
     assert deleted.reason == "ошибка"
 
-    name, rows = await admin_tools.student_audit(session, admin, world.students[0].id)
+    name, rows = await audit_trail.student_audit(session, admin, world.students[0].id)
     assert name.startswith("Иванов Пётр") and len(rows) == 3
     # The deputy reads too; a teacher and a parent do not.
-    await admin_tools.student_audit(session, world.actors["deputy"], world.students[0].id)
+    await audit_trail.student_audit(session, world.actors["deputy"], world.students[0].id)
     for who in ("teacher", "parent", "class_teacher"):
         with pytest.raises(AccessDenied):
-            await admin_tools.student_audit(session, world.actors[who], world.students[0].id)
+            await audit_trail.student_audit(session, world.actors[who], world.students[0].id)
         with pytest.raises(AccessDenied):
-            await admin_tools.lesson_audit(session, world.actors[who], world.lesson_today.id)
+            await audit_trail.lesson_audit(session, world.actors[who], world.lesson_today.id)
 
 
 async def test_another_schools_ids_are_refused(session: AsyncSession, world: SchoolWorld) -> None:
     other = await build_school(session, code="s2")
     admin = world.actors["admin"]
     with pytest.raises(AccessDenied):
-        await admin_tools.student_audit(session, admin, other.students[0].id)
+        await audit_trail.student_audit(session, admin, other.students[0].id)
     with pytest.raises(AccessDenied):
-        await admin_tools.lesson_audit(session, admin, other.lesson_today.id)
+        await audit_trail.lesson_audit(session, admin, other.lesson_today.id)
     with pytest.raises(AccessDenied):
-        await admin_tools.user_card(session, admin, other.parent.id)
+        await user_cards.user_card(session, admin, other.parent.id)
     with pytest.raises(AccessDenied):
-        await admin_tools.class_lessons_on(session, admin, other.cls.id, NOW.date())
+        await substitutions.class_lessons_on(session, admin, other.cls.id, NOW.date())
     with pytest.raises(AccessDenied):
-        await admin_tools.substitute_candidates(session, admin, other.lesson_today.id)
+        await substitutions.substitute_candidates(session, admin, other.lesson_today.id)
     with pytest.raises(AccessDenied):
-        await admin_tools.report_subjects(session, admin, other.cls.id)
+        await report_choices.report_subjects(session, admin, other.cls.id)
 
 
 async def test_user_card(session: AsyncSession, world: SchoolWorld) -> None:
-    card = await admin_tools.user_card(session, world.actors["admin"], world.students[0].id)
+    card = await user_cards.user_card(session, world.actors["admin"], world.students[0].id)
     assert card.is_student and card.classes == ("7А",) and not card.signed_in
     assert card.login and not card.blocked and not card.credentials_pending
     with pytest.raises(AccessDenied):
-        await admin_tools.user_card(session, world.actors["deputy"], world.students[0].id)
+        await user_cards.user_card(session, world.actors["deputy"], world.students[0].id)
 
 
 async def test_dead_letters(session: AsyncSession, world: SchoolWorld) -> None:
@@ -161,11 +168,11 @@ async def test_dead_letters(session: AsyncSession, world: SchoolWorld) -> None:
             )
         )
     await session.commit()
-    total, rows = await admin_tools.dead_letters(session, world.actors["admin"], limit=1)
+    total, rows = await dead_letters.dead_letters(session, world.actors["admin"], limit=1)
     assert total == 2 and len(rows) == 1
     assert rows[0].last_error and rows[0].kind == "mark.new"
     with pytest.raises(AccessDenied):
-        await admin_tools.dead_letters(session, world.actors["deputy"])
+        await dead_letters.dead_letters(session, world.actors["deputy"])
 
 
 async def test_a_dead_fan_out_row_is_listed_for_every_family(
@@ -186,50 +193,52 @@ async def test_a_dead_fan_out_row_is_listed_for_every_family(
         )
     )
     await session.commit()
-    total, rows = await admin_tools.dead_letters(session, world.actors["admin"])
+    total, rows = await dead_letters.dead_letters(session, world.actors["admin"])
     assert total == 1 and [(r.kind, r.recipient) for r in rows] == [("fanout", None)]
 
 
 async def test_report_choices(session: AsyncSession, world: SchoolWorld) -> None:
     admin = world.actors["admin"]
-    assert [c.title for c in await admin_tools.report_classes(session, admin, "class_results")] == [
+    assert [
+        c.title for c in await report_choices.report_classes(session, admin, "class_results")
+    ] == [
         "1А",
         "7А",
         "8Б",
     ]
     ct = world.actors["class_teacher"]
-    assert [c.title for c in await admin_tools.report_classes(session, ct, "class_results")] == [
+    assert [c.title for c in await report_choices.report_classes(session, ct, "class_results")] == [
         "7А"
     ]
     teacher = world.actors["teacher"]
-    assert await admin_tools.report_classes(session, teacher, "class_results") == []
+    assert await report_choices.report_classes(session, teacher, "class_results") == []
     assert [
-        c.title for c in await admin_tools.report_classes(session, teacher, "journal_pages")
+        c.title for c in await report_choices.report_classes(session, teacher, "journal_pages")
     ] == [
         "7А",
         "8Б",
     ]
-    subjects = await admin_tools.report_subjects(session, teacher, world.cls.id)
+    subjects = await report_choices.report_subjects(session, teacher, world.cls.id)
     assert [s.title for s in subjects] == ["Математика"]
-    subjects = await admin_tools.report_subjects(session, ct, world.cls.id)
+    subjects = await report_choices.report_subjects(session, ct, world.cls.id)
     assert [s.title for s in subjects] == ["Английский язык", "Математика", "Русский язык"]
-    periods = await admin_tools.report_periods(session, ct, world.cls.id)
+    periods = await report_choices.report_periods(session, ct, world.cls.id)
     assert [p.number for p in periods] == [1, 2]
-    months = await admin_tools.report_months(session, admin, world.cls.id, now=NOW)
+    months = await report_choices.report_months(session, admin, world.cls.id, now=NOW)
     assert months == [(2026, 11), (2026, 10), (2026, 9)]
 
 
 async def test_lessons_and_substitutes(session: AsyncSession, world: SchoolWorld) -> None:
     deputy = world.actors["deputy"]
-    lessons = await admin_tools.class_lessons_on(session, deputy, world.cls.id, NOW.date())
+    lessons = await substitutions.class_lessons_on(session, deputy, world.cls.id, NOW.date())
     assert [x.number for x in lessons] == [1, 2, 4, 5]
     substituted = next(x for x in lessons if x.id == world.lesson_substituted.id)
     assert substituted.substitute == "Учителев Иван"
-    candidates = await admin_tools.substitute_candidates(session, deputy, world.lesson_today.id)
+    candidates = await substitutions.substitute_candidates(session, deputy, world.lesson_today.id)
     names = [c.title for c in candidates]
     assert "Учителев Иван" not in names and "Коллегина Ольга" in names
     assert "Иванова Елена" not in names
     with pytest.raises(AccessDenied):
-        await admin_tools.substitute_candidates(
+        await substitutions.substitute_candidates(
             session, world.actors["teacher"], world.lesson_today.id
         )

@@ -11,8 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.i18n import t
 from handlers.admin.callbacks import OfficeCb, UserCb
 from services.enums import Messenger
-from services.identity import resolve_actor
 from services.models import Account, AuditEntry, Invite
+from services.people.identity import resolve_actor
 from tests.admin.helpers import count
 from tests.factories import SchoolWorld
 from tests.office.conftest import Chat

@@ -17,11 +17,13 @@ from screens.family.marks import (
     marks_screen,
 )
 from screens.screen import Screen
-from services.context import ChatContext, StudentRef
-from services.diary import DiaryDay, MarkView
+from services.attendance.attendance_views import AttendancePage
 from services.enums import PeriodKind, Role, WorkKind
-from services.family import AttendancePage, DiaryPage, MarksPage, Sections, SubjectReport
+from services.marks.mark_reads import MarksPage, SubjectReport
 from services.models import StudyPeriod
+from services.people.context import ChatContext, StudentRef
+from services.people.family import Sections
+from services.timetable.diary import DiaryDay, DiaryPage, MarkView
 
 TODAY = dt.date(2026, 11, 30)
 ANNA = StudentRef(id=11, name="Анна <Смирнова>", class_name="5А")

@@ -14,8 +14,8 @@ from screens.family.timetable import (
     timetable_screen,
 )
 from screens.screen import Screen
-from services.context import StudentRef
-from services.family import Slot, TimetableDay, TimetablePage
+from services.people.context import StudentRef
+from services.timetable.timetable_reads import Slot, TimetableDay, TimetablePage
 
 MONDAY = dt.date(2026, 11, 30)
 

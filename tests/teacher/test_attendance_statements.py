@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from handlers.teacher import attendance
 from handlers.teacher.callbacks import AttCb, LessonCb
-from services import diary, journal
+from services.attendance import roll_call
 from services.enums import AttendanceCode, GuardianKind, Role, WorkKind
 from services.models import (
     AbsenceNotice,
@@ -29,6 +29,7 @@ from services.models import (
     Mark,
     OutboxMessage,
 )
+from services.timetable import lesson_edits, lesson_sheet
 from tests.factories import NOW, TODAY, SchoolWorld, build_school, person
 
 MAX_STATEMENTS = 8
@@ -117,11 +118,13 @@ async def test_the_lesson_sheet_reads_in_few_statements_whatever_the_class_size(
         for lesson in (world.lesson_today, world.lesson_old):
 
             async def sheet(s: AsyncSession, w: SchoolWorld = world, lid: int = lesson.id) -> Any:
-                return await diary.lesson_sheet(s, w.actors["teacher"], lid, now=NOW)
+                return await lesson_sheet.lesson_sheet(s, w.actors["teacher"], lid, now=NOW)
 
             counts[name, lesson.date] = await statements_of(engine, session_factory, sheet)
     async with session_factory() as s:
-        shown = await diary.lesson_sheet(s, large.actors["teacher"], large.lesson_today.id, now=NOW)
+        shown = await lesson_sheet.lesson_sheet(
+            s, large.actors["teacher"], large.lesson_today.id, now=NOW
+        )
     assert len(shown.students) == 34 and sum(len(x.marks) for x in shown.students) == 30
     assert sum(1 for x in shown.students if x.notice_code is not None) == 10
     for day in (TODAY, TODAY - dt.timedelta(days=9)):
@@ -145,16 +148,16 @@ async def test_saving_attendance_costs_the_same_for_3_or_30_absentees(
         sheet after it, which must be the sheet read afresh."""
         now = NOW + dt.timedelta(minutes=step)
         teacher, lid = world.actors["teacher"], world.lesson_today.id
-        saved: list[journal.AttendanceSaved] = []
+        saved: list[roll_call.AttendanceSaved] = []
 
         async def call(s: AsyncSession) -> Any:
             saved.append(
-                await journal.save_attendance(s, teacher, lid, codes, now=now, with_sheet=True)
+                await roll_call.save_attendance(s, teacher, lid, codes, now=now, with_sheet=True)
             )
 
         count = await statements_of(engine, session_factory, call)
         async with session_factory() as s:
-            assert saved[0].sheet == await diary.lesson_sheet(s, teacher, lid, now=now)
+            assert saved[0].sheet == await lesson_sheet.lesson_sheet(s, teacher, lid, now=now)
         return count
 
     absent = AttendanceCode.ABSENT
@@ -302,7 +305,7 @@ async def test_saving_an_unlocked_past_lesson_costs_no_more(
     and its sheet (which says who unlocked it) still cost at most eight statements."""
     async with session_factory() as s:
         world = await build_school(s)
-        await journal.unlock_lesson(
+        await lesson_edits.unlock_lesson(
             s, world.actors["deputy"], world.lesson_old.id, reason="сбой связи", now=NOW
         )
     teacher, lid = world.actors["teacher"], world.lesson_old.id
@@ -311,23 +314,23 @@ async def test_saving_an_unlocked_past_lesson_costs_no_more(
     absent = AttendanceCode.ABSENT
     for minute, codes in ((1, {first: absent}), (2, {second: absent})):
         now = NOW + dt.timedelta(minutes=minute)
-        saved: list[journal.AttendanceSaved] = []
+        saved: list[roll_call.AttendanceSaved] = []
 
         async def call(
             s: AsyncSession,
             codes: dict[int, AttendanceCode] = codes,
             now: dt.datetime = now,
-            saved: list[journal.AttendanceSaved] = saved,
+            saved: list[roll_call.AttendanceSaved] = saved,
         ) -> None:
             saved.append(
-                await journal.save_attendance(s, teacher, lid, codes, now=now, with_sheet=True)
+                await roll_call.save_attendance(s, teacher, lid, codes, now=now, with_sheet=True)
             )
 
         counts.append(await statements_of(engine, session_factory, call))
         sheet = saved[0].sheet
         assert sheet is not None and sheet.unlocked_by == Role.DEPUTY
         async with session_factory() as s:
-            assert sheet == await diary.lesson_sheet(s, teacher, lid, now=now)
+            assert sheet == await lesson_sheet.lesson_sheet(s, teacher, lid, now=now)
     # New absence: 2 reads, the row, the audit, the alert, the lesson; then Иванов present
     # again and Петрова absent: the most a save writes.
     assert counts == [6, 8], counts

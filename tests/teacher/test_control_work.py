@@ -8,8 +8,8 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.teacher.callbacks import LessonCb
-from services import school_admin
 from services.models import ControlWork
+from services.timetable import control_works
 from testkit.recording import RecordingBot, make_callback_update
 from tests.factories import SchoolWorld
 from tests.teacher.conftest import USERS
@@ -34,7 +34,7 @@ async def test_teacher_proposes_and_the_deputy_agrees(
     # Twice on one day: refused with a message, nothing added.
     await press(dp, bot, "teacher", data)
     assert await session.scalar(select(func.count()).select_from(ControlWork)) == 1
-    await school_admin.agree_control_work(session, world.actors["deputy"], cw.id)
+    await control_works.agree_control_work(session, world.actors["deputy"], cw.id)
     await session.refresh(cw)
     assert cw.agreed_at is not None
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from services.enums import AttendanceCode, WorkKind
-from services.quickmarks import (
+from services.marks.quickmarks import (
     Problem,
     Student,
     check_limits,

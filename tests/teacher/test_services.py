@@ -11,9 +11,11 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services import class_views, diary, final_marks, journal
+from services.attendance import absence_reasons, attendance_views, roll_call
 from services.enums import AttendanceCode, SpecialMark, WorkKind
 from services.errors import AccessDenied, ValidationFailed
+from services.homework import topics
+from services.marks import class_journal, final_marks, marking
 from services.models import (
     AbsenceNotice,
     Attendance,
@@ -24,6 +26,8 @@ from services.models import (
     OutboxMessage,
     School,
 )
+from services.people import class_teacher
+from services.timetable import lesson_record, lesson_sheet
 from tests.factories import NOW, TODAY, SchoolWorld, at, build_school
 
 
@@ -55,10 +59,10 @@ async def test_lesson_sheet_shows_roster_notice_and_locks(
         )
     )
     await session.commit()
-    await journal.put_mark(
+    await marking.put_mark(
         session, teacher, world.lesson_today.id, s0.id, 5, WorkKind.ANSWER, now=NOW
     )
-    sheet = await diary.lesson_sheet(session, teacher, world.lesson_today.id, now=NOW)
+    sheet = await lesson_sheet.lesson_sheet(session, teacher, world.lesson_today.id, now=NOW)
     assert [s.last_name for s in sheet.students] == ["Иванов", "Петрова", "Сидоров", "Смирнова"]
     assert sheet.students[0].marks[0].value == 5
     assert sheet.students[1].notice_code == AttendanceCode.EXCUSED
@@ -66,36 +70,38 @@ async def test_lesson_sheet_shows_roster_notice_and_locks(
     assert sheet.can_edit and not sheet.can_unlock
     assert sheet.records_lock is None and sheet.text_lock is None
 
-    future = await diary.lesson_sheet(session, teacher, world.lesson_future.id, now=NOW)
+    future = await lesson_sheet.lesson_sheet(session, teacher, world.lesson_future.id, now=NOW)
     assert future.records_lock is not None
     assert future.records_lock.code == "journal.lesson_in_future"
     assert future.text_lock is None
 
-    old = await diary.lesson_sheet(session, teacher, world.lesson_old.id, now=NOW)
+    old = await lesson_sheet.lesson_sheet(session, teacher, world.lesson_old.id, now=NOW)
     assert old.records_lock is not None and old.records_lock.code == "journal.lesson_locked"
 
-    first = await diary.lesson_sheet(
+    first = await lesson_sheet.lesson_sheet(
         session, world.actors["first_teacher"], world.lesson_first.id, now=NOW
     )
     assert first.first_grade
 
-    deputy = await diary.lesson_sheet(session, world.actors["deputy"], world.lesson_old.id, now=NOW)
+    deputy = await lesson_sheet.lesson_sheet(
+        session, world.actors["deputy"], world.lesson_old.id, now=NOW
+    )
     assert deputy.can_unlock and not deputy.can_edit
 
 
 async def test_lesson_sheet_of_a_subgroup_and_substitution(
     session: AsyncSession, world: SchoolWorld
 ) -> None:
-    sheet = await diary.lesson_sheet(
+    sheet = await lesson_sheet.lesson_sheet(
         session, world.actors["class_teacher"], world.lesson_subgroup.id, now=NOW
     )
     assert {s.id for s in sheet.students} == {world.students[0].id, world.students[1].id}
     assert sheet.subgroup == "Группа 1"
-    sub = await diary.lesson_sheet(
+    sub = await lesson_sheet.lesson_sheet(
         session, world.actors["teacher"], world.lesson_substituted.id, now=NOW
     )
     assert sub.substituted and sub.can_edit and sub.teacher_id == world.teacher.id
-    colleague = await diary.lesson_sheet(
+    colleague = await lesson_sheet.lesson_sheet(
         session, world.actors["colleague"], world.lesson_substituted.id, now=NOW
     )
     assert not colleague.can_edit
@@ -103,10 +109,14 @@ async def test_lesson_sheet_of_a_subgroup_and_substitution(
 
 async def test_lesson_sheet_refuses_a_stranger(session: AsyncSession, world: SchoolWorld) -> None:
     with pytest.raises(AccessDenied):
-        await diary.lesson_sheet(session, world.actors["parent"], world.lesson_today.id, now=NOW)
+        await lesson_sheet.lesson_sheet(
+            session, world.actors["parent"], world.lesson_today.id, now=NOW
+        )
     other = await build_school(session, "s2")
     with pytest.raises(AccessDenied):
-        await diary.lesson_sheet(session, other.actors["deputy"], world.lesson_today.id, now=NOW)
+        await lesson_sheet.lesson_sheet(
+            session, other.actors["deputy"], world.lesson_today.id, now=NOW
+        )
 
 
 async def test_topic_suggestions_skip_used_plan_items(
@@ -125,16 +135,16 @@ async def test_topic_suggestions_skip_used_plan_items(
         )
     )
     await session.commit()
-    first = await diary.topic_suggestions(session, teacher, world.lesson_today.id)
+    first = await topics.topic_suggestions(session, teacher, world.lesson_today.id)
     assert [c.number for c in first] == [1, 2]
-    await journal.set_topic(
+    await topics.set_topic(
         session,
         teacher,
         world.lesson_old.id,
         plan_item_id=world.plan_item.id,
         now=at(TODAY - dt.timedelta(days=9)),
     )
-    after = await diary.topic_suggestions(session, teacher, world.lesson_today.id)
+    after = await topics.topic_suggestions(session, teacher, world.lesson_today.id)
     assert [c.topic for c in after] == ["Системы уравнений"]
 
 
@@ -147,8 +157,8 @@ async def test_record_lesson_saves_marks_and_absences_in_one_go(
     teacher = world.actors["teacher"]
     s = world.students
     lid = world.lesson_today.id
-    await journal.save_attendance(session, teacher, lid, {s[3].id: AttendanceCode.LATE}, now=NOW)
-    done = await journal.record_lesson(
+    await roll_call.save_attendance(session, teacher, lid, {s[3].id: AttendanceCode.LATE}, now=NOW)
+    done = await lesson_record.record_lesson(
         session,
         teacher,
         lid,
@@ -170,7 +180,7 @@ async def test_record_lesson_is_all_or_nothing(session: AsyncSession, world: Sch
     teacher = world.actors["teacher"]
     s0, stranger, lid = world.students[0].id, world.other_student.id, world.lesson_today.id
     with pytest.raises(AccessDenied):
-        await journal.record_lesson(
+        await lesson_record.record_lesson(
             session,
             teacher,
             lid,
@@ -180,11 +190,13 @@ async def test_record_lesson_is_all_or_nothing(session: AsyncSession, world: Sch
     await session.rollback()
     assert await count(session, Mark) == 0
     with pytest.raises(ValidationFailed) as err:
-        await journal.record_lesson(session, teacher, lid, [(s0, 6, WorkKind.ANSWER)], now=NOW)
+        await lesson_record.record_lesson(
+            session, teacher, lid, [(s0, 6, WorkKind.ANSWER)], now=NOW
+        )
     assert err.value.code == "journal.mark_value"
     await session.rollback()
     with pytest.raises(ValidationFailed) as err:
-        await journal.record_lesson(session, teacher, lid, [], now=NOW)
+        await lesson_record.record_lesson(session, teacher, lid, [], now=NOW)
     assert err.value.code == "quick.nothing_to_save"
 
 
@@ -208,13 +220,13 @@ async def test_record_lesson_keeps_the_rules(session: AsyncSession, world: Schoo
     ]
     for who, lesson_id, student_id, code in cases:
         with pytest.raises(ValidationFailed) as err:
-            await journal.record_lesson(
+            await lesson_record.record_lesson(
                 session, who, lesson_id, [(student_id, 5, WorkKind.ANSWER)], now=NOW
             )
         assert err.value.code == code
         await session.rollback()
     with pytest.raises(AccessDenied):
-        await journal.record_lesson(
+        await lesson_record.record_lesson(
             session,
             world.actors["colleague"],
             lid,
@@ -222,7 +234,7 @@ async def test_record_lesson_keeps_the_rules(session: AsyncSession, world: Schoo
             now=NOW,
         )
     # 1st grade: attendance alone is fine.
-    done = await journal.record_lesson(
+    done = await lesson_record.record_lesson(
         session,
         world.actors["first_teacher"],
         first_lesson,
@@ -243,16 +255,18 @@ async def test_marks_per_student_and_lesson_are_capped_by_the_school_setting(
     assert world.school.max_marks_per_lesson == 3  # the default
     # One message with 60 marks for one student saves nothing and names the student.
     with pytest.raises(ValidationFailed) as err:
-        await journal.record_lesson(session, teacher, lid, [(s0, 5, WorkKind.ANSWER)] * 60, now=NOW)
+        await lesson_record.record_lesson(
+            session, teacher, lid, [(s0, 5, WorkKind.ANSWER)] * 60, now=NOW
+        )
     assert err.value.code == "journal.too_many_marks"
     assert err.value.params == {"student": name, "total": 60, "limit": 3}
     await session.rollback()
     assert await count(session, Mark) == 0
     # Marks already there count: 2 by taps, then 2 more by one message is one too many.
     for value in (4, 5):
-        await journal.put_mark(session, teacher, lid, s0, value, WorkKind.ANSWER, now=NOW)
+        await marking.put_mark(session, teacher, lid, s0, value, WorkKind.ANSWER, now=NOW)
     with pytest.raises(ValidationFailed) as err:
-        await journal.record_lesson(
+        await lesson_record.record_lesson(
             session,
             teacher,
             lid,
@@ -261,9 +275,9 @@ async def test_marks_per_student_and_lesson_are_capped_by_the_school_setting(
         )
     assert err.value.params["student"] == name and err.value.params["total"] == 4
     await session.rollback()
-    await journal.put_mark(session, teacher, lid, s0, 3, WorkKind.TEST, now=NOW)
+    await marking.put_mark(session, teacher, lid, s0, 3, WorkKind.TEST, now=NOW)
     with pytest.raises(ValidationFailed) as err:
-        await journal.put_mark(session, teacher, lid, s0, 5, WorkKind.ANSWER, now=NOW)
+        await marking.put_mark(session, teacher, lid, s0, 5, WorkKind.ANSWER, now=NOW)
     assert err.value.code == "journal.too_many_marks"
     await session.rollback()
     assert await count(session, Mark, Mark.student_id == s0) == 3
@@ -272,7 +286,7 @@ async def test_marks_per_student_and_lesson_are_capped_by_the_school_setting(
     assert school is not None
     school.max_marks_per_lesson = 4
     await session.commit()
-    await journal.put_mark(session, teacher, lid, s0, 5, WorkKind.ANSWER, now=NOW)
+    await marking.put_mark(session, teacher, lid, s0, 5, WorkKind.ANSWER, now=NOW)
     assert await count(session, Mark, Mark.student_id == s0) == 4
 
 
@@ -283,7 +297,7 @@ async def test_a_mark_for_an_absent_student_needs_a_confirmation(
     s = [x.id for x in world.students]
     name = world.students[2].short_name
     lid = world.lesson_today.id
-    await journal.save_attendance(
+    await roll_call.save_attendance(
         session,
         teacher,
         lid,
@@ -292,12 +306,12 @@ async def test_a_mark_for_an_absent_student_needs_a_confirmation(
     )
     for sid in (s[0], s[1]):
         with pytest.raises(ValidationFailed) as err:
-            await journal.put_mark(session, teacher, lid, sid, 5, WorkKind.ANSWER, now=NOW)
+            await marking.put_mark(session, teacher, lid, sid, 5, WorkKind.ANSWER, now=NOW)
         assert err.value.code == "journal.mark_for_absent"
         await session.rollback()
     # Absent in the same message counts too; a late student is present.
     with pytest.raises(ValidationFailed) as err:
-        await journal.record_lesson(
+        await lesson_record.record_lesson(
             session,
             teacher,
             lid,
@@ -309,10 +323,10 @@ async def test_a_mark_for_an_absent_student_needs_a_confirmation(
     await session.rollback()
     assert await count(session, Mark) == 0
     # Confirmed: saved and audited like any mark.
-    await journal.put_mark(
+    await marking.put_mark(
         session, teacher, lid, s[0], 5, WorkKind.CONTROL, for_absent=True, now=NOW
     )
-    done = await journal.record_lesson(
+    done = await lesson_record.record_lesson(
         session,
         teacher,
         lid,
@@ -346,7 +360,7 @@ async def test_class_teacher_sets_reasons_after_the_edit_window(
     session.add(lesson)
     await session.commit()
     lid = lesson.id
-    await journal.save_attendance(
+    await roll_call.save_attendance(
         session,
         teacher,
         lid,
@@ -354,7 +368,7 @@ async def test_class_teacher_sets_reasons_after_the_edit_window(
         now=at(monday, 12),
     )
     later = at(TODAY + dt.timedelta(days=5))  # the teacher's window has passed
-    changed = await journal.set_absence_reasons(
+    changed = await absence_reasons.set_absence_reasons(
         session, ct, [(lid, s0, AttendanceCode.ILL)], now=later
     )
     assert changed == 1
@@ -362,14 +376,18 @@ async def test_class_teacher_sets_reasons_after_the_edit_window(
     assert row is not None and row.code == AttendanceCode.ILL
     # Only between absence kinds: a late student cannot become "ill".
     with pytest.raises(AccessDenied):
-        await journal.set_absence_reasons(session, ct, [(lid, s1, AttendanceCode.ILL)], now=later)
+        await absence_reasons.set_absence_reasons(
+            session, ct, [(lid, s1, AttendanceCode.ILL)], now=later
+        )
     await session.rollback()
     with pytest.raises(ValidationFailed):
-        await journal.set_absence_reasons(session, ct, [(lid, s0, AttendanceCode.LATE)], now=later)
+        await absence_reasons.set_absence_reasons(
+            session, ct, [(lid, s0, AttendanceCode.LATE)], now=later
+        )
     await session.rollback()
     # Another class's class teacher may not.
     with pytest.raises(AccessDenied):
-        await journal.set_absence_reasons(
+        await absence_reasons.set_absence_reasons(
             session,
             world.actors["first_teacher"],
             [(lid, s0, AttendanceCode.EXCUSED)],
@@ -381,7 +399,7 @@ async def test_class_teacher_sets_reasons_after_the_edit_window(
 
 async def test_reasons_respect_a_closed_period(session: AsyncSession, world: SchoolWorld) -> None:
     s0 = world.students[0].id
-    await journal.save_attendance(
+    await roll_call.save_attendance(
         session,
         world.actors["teacher"],
         world.lesson_today.id,
@@ -391,7 +409,7 @@ async def test_reasons_respect_a_closed_period(session: AsyncSession, world: Sch
     world.q2.is_closed = True
     await session.commit()
     with pytest.raises(ValidationFailed) as err:
-        await journal.set_absence_reasons(
+        await absence_reasons.set_absence_reasons(
             session,
             world.actors["class_teacher"],
             [(world.lesson_today.id, s0, AttendanceCode.ILL)],
@@ -581,10 +599,10 @@ async def test_absences_of_a_class(session: AsyncSession, world: SchoolWorld) ->
         )
     )
     await session.commit()
-    await journal.save_attendance(
+    await roll_call.save_attendance(
         session, teacher, world.lesson_today.id, {s[0].id: AttendanceCode.ABSENT}, now=NOW
     )
-    await journal.save_attendance(
+    await roll_call.save_attendance(
         session,
         teacher,
         world.lesson_substituted.id,
@@ -596,7 +614,7 @@ async def test_absences_of_a_class(session: AsyncSession, world: SchoolWorld) ->
     att.family_reason = "ill"
     await session.commit()
 
-    rows = await class_views.absence_days(session, ct, world.cls.id, TODAY, TODAY)
+    rows = await attendance_views.absence_days(session, ct, world.cls.id, TODAY, TODAY)
     by = {r.student_id: r for r in rows}
     assert [x.number for x in by[s[0].id].lessons] == [2, 5]
     assert by[s[0].id].unexplained and by[s[0].id].suggested == AttendanceCode.ILL
@@ -604,36 +622,38 @@ async def test_absences_of_a_class(session: AsyncSession, world: SchoolWorld) ->
     assert by[s[3].id].lessons == () and by[s[3].id].notice_reason == "соревнования"
     assert by[s[3].id].suggested == AttendanceCode.EXCUSED
     # The deputy sees it too; a subject teacher and another class teacher do not.
-    assert await class_views.absence_days(
+    assert await attendance_views.absence_days(
         session, world.actors["deputy"], world.cls.id, TODAY, TODAY
     )
     for who in ("teacher", "first_teacher", "parent"):
         with pytest.raises(AccessDenied):
-            await class_views.absence_days(session, world.actors[who], world.cls.id, TODAY, TODAY)
+            await attendance_views.absence_days(
+                session, world.actors[who], world.cls.id, TODAY, TODAY
+            )
 
 
 async def test_overseen_classes(session: AsyncSession, world: SchoolWorld) -> None:
     assert [
-        c.name for c in await class_views.overseen_classes(session, world.actors["class_teacher"])
+        c.name for c in await class_teacher.overseen_classes(session, world.actors["class_teacher"])
     ] == ["7А"]
-    assert await class_views.overseen_classes(session, world.actors["teacher"]) == []
-    names = [c.name for c in await class_views.overseen_classes(session, world.actors["deputy"])]
+    assert await class_teacher.overseen_classes(session, world.actors["teacher"]) == []
+    names = [c.name for c in await class_teacher.overseen_classes(session, world.actors["deputy"])]
     assert names == ["1А", "7А", "8Б"]
 
 
 async def test_class_journal_grid(session: AsyncSession, world: SchoolWorld) -> None:
     s = world.students
     teacher = world.actors["teacher"]
-    await journal.put_mark(
+    await marking.put_mark(
         session, teacher, world.lesson_today.id, s[0].id, 5, WorkKind.ANSWER, now=NOW
     )
-    await journal.put_mark(
+    await marking.put_mark(
         session, teacher, world.lesson_today.id, s[0].id, 4, WorkKind.TEST, now=NOW
     )
-    await journal.save_attendance(
+    await roll_call.save_attendance(
         session, teacher, world.lesson_today.id, {s[2].id: AttendanceCode.ABSENT}, now=NOW
     )
-    grid = await class_views.class_journal(
+    grid = await class_journal.class_journal(
         session, world.actors["class_teacher"], world.cls.id, world.math.id, world.q2.id
     )
     assert [c.date for c in grid.columns] == [
@@ -646,21 +666,21 @@ async def test_class_journal_grid(session: AsyncSession, world: SchoolWorld) -> 
     assert rows[s[0].id].average == Decimal("4.33")
     assert rows[s[2].id].cells == ("", "Н", "")
     # The subject's teacher may read it; another subject's teacher may not.
-    await class_views.class_journal(session, teacher, world.cls.id, world.math.id, world.q2.id)
+    await class_journal.class_journal(session, teacher, world.cls.id, world.math.id, world.q2.id)
     with pytest.raises(AccessDenied):
-        await class_views.class_journal(
+        await class_journal.class_journal(
             session, world.actors["colleague"], world.cls.id, world.math.id, world.q2.id
         )
 
 
 async def test_class_subjects_and_find_teachers(session: AsyncSession, world: SchoolWorld) -> None:
     ct = world.actors["class_teacher"]
-    names = [x.name for x in await class_views.class_subjects(session, ct, world.cls.id)]
+    names = [x.name for x in await class_journal.class_subjects(session, ct, world.cls.id)]
     assert names == ["Английский язык", "Математика", "Русский язык"]
-    own = await class_views.class_subjects(session, world.actors["teacher"], world.cls.id)
+    own = await class_journal.class_subjects(session, world.actors["teacher"], world.cls.id)
     assert [x.name for x in own] == ["Математика"]
-    found = await class_views.find_teachers(session, world.actors["deputy"], "учит")
+    found = await class_teacher.find_teachers(session, world.actors["deputy"], "учит")
     assert [x.id for x in found] == [world.teacher.id]
-    assert await class_views.find_teachers(session, world.actors["deputy"], " ") == []
+    assert await class_teacher.find_teachers(session, world.actors["deputy"], " ") == []
     with pytest.raises(AccessDenied):
-        await class_views.find_teachers(session, world.actors["teacher"], "Кол")
+        await class_teacher.find_teachers(session, world.actors["teacher"], "Кол")

@@ -13,9 +13,10 @@ from handlers.class_teacher.callbacks import JournalCb, ReasonCb
 from handlers.class_teacher.journal import LIMIT, table_pages
 from handlers.teacher.callbacks import TermCb
 from handlers.teacher.common import pack_day
-from services import journal
-from services.class_views import JournalColumn, JournalGrid, JournalRow
+from services.attendance import roll_call
 from services.enums import AttendanceCode, SpecialMark, WorkKind
+from services.marks import marking
+from services.marks.class_journal import JournalColumn, JournalGrid, JournalRow
 from services.models import Attendance, AuditEntry, FinalMark, Lesson, Mark
 from tests.factories import NOW, TODAY, SchoolWorld
 
@@ -109,7 +110,7 @@ async def test_class_teacher_term_marks_of_every_subject(chat: Any, world: Schoo
 
 async def test_absences_today(chat: Any, world: SchoolWorld, session: AsyncSession) -> None:
     s = world.students
-    await journal.save_attendance(
+    await roll_call.save_attendance(
         session,
         world.actors["teacher"],
         world.lesson_today.id,
@@ -130,10 +131,10 @@ async def test_weekly_reasons(chat: Any, world: SchoolWorld, session: AsyncSessi
     s0, s1 = world.students[0].id, world.students[1].id
     lid, sub_lid = world.lesson_today.id, world.lesson_substituted.id
     teacher = world.actors["teacher"]
-    await journal.save_attendance(
+    await roll_call.save_attendance(
         session, teacher, lid, {s0: AttendanceCode.ABSENT, s1: AttendanceCode.ABSENT}, now=NOW
     )
-    await journal.save_attendance(session, teacher, sub_lid, {s0: AttendanceCode.ABSENT}, now=NOW)
+    await roll_call.save_attendance(session, teacher, sub_lid, {s0: AttendanceCode.ABSENT}, now=NOW)
     row = await session.scalar(select(Attendance).where(Attendance.student_id == s1))
     assert row is not None
     row.family_reason = "excused"
@@ -172,7 +173,7 @@ async def test_weekly_reasons(chat: Any, world: SchoolWorld, session: AsyncSessi
 
 async def test_class_journal(chat: Any, world: SchoolWorld, session: AsyncSession) -> None:
     s = world.students
-    await journal.put_mark(
+    await marking.put_mark(
         session,
         world.actors["teacher"],
         world.lesson_today.id,

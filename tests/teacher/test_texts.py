@@ -9,9 +9,10 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.teacher.callbacks import LessonCb
-from services import journal
+from services.attendance import roll_call
 from services.enums import AttendanceCode
-from services.journal import MAX_TOPIC
+from services.homework.topics import MAX_TOPIC
+from services.timetable import lesson_edits
 from tests.factories import NOW, TODAY, SchoolWorld, at
 
 
@@ -42,7 +43,7 @@ async def test_the_class_journal_uses_the_journals_codes(
     chat: Any, world: SchoolWorld, session: AsyncSession
 ) -> None:
     s = world.students
-    await journal.save_attendance(
+    await roll_call.save_attendance(
         session,
         world.actors["teacher"],
         world.lesson_today.id,
@@ -62,7 +63,7 @@ async def test_absences_name_the_lesson_not_just_its_number(
     chat: Any, world: SchoolWorld, session: AsyncSession
 ) -> None:
     s = world.students
-    await journal.save_attendance(
+    await roll_call.save_attendance(
         session,
         world.actors["teacher"],
         world.lesson_today.id,
@@ -93,11 +94,11 @@ async def test_the_card_names_who_unlocked_the_lesson(
     chat: Any, world: SchoolWorld, session: AsyncSession
 ) -> None:
     old = world.lesson_old.id
-    await journal.unlock_lesson(session, world.actors["admin"], old, reason="сбой", now=NOW)
+    await lesson_edits.unlock_lesson(session, world.actors["admin"], old, reason="сбой", now=NOW)
     me = chat("teacher")
     await me.press(LessonCb(lesson_id=old, action="open").pack())
     assert "🔓 Урок открыт для исправлений администратором." in me.text
     assert "заместителем директора" not in me.text
-    await journal.unlock_lesson(session, world.actors["deputy"], old, reason="сбой", now=NOW)
+    await lesson_edits.unlock_lesson(session, world.actors["deputy"], old, reason="сбой", now=NOW)
     await me.press(LessonCb(lesson_id=old, action="open").pack())
     assert "🔓 Урок открыт для исправлений заместителем директора." in me.text

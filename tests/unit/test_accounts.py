@@ -9,12 +9,12 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from services import accounts
 from services.enums import Messenger
 from services.errors import DomainError
-from services.identity import resolve_actor
 from services.models import Account, AuditEntry, Invite, MessengerBinding
-from services.throttle import (
+from services.people import accounts
+from services.people.identity import resolve_actor
+from services.people.throttle import (
     CHAT_FREE,
     FREE_FAILURES,
     INVITE_FREE,
@@ -535,7 +535,7 @@ async def test_binding_a_chat_to_a_second_account_ends_the_first(
 async def test_demo_credentials_work_only_in_the_demo_school(
     session: AsyncSession, world: SchoolWorld
 ) -> None:
-    from services import app_settings, demo
+    from services.tools import app_settings, demo
 
     await app_settings.put(session, app_settings.DEMO_SECRET, "demo-secret")
     account = await session.scalar(select(Account).where(Account.person_id == world.parent.id))

@@ -14,15 +14,17 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.sql import Executable
 
-from services import admin_tools, audit, journal
+from services import audit
 from services.enums import WorkKind
+from services.marks import marking
 from services.models import Account, AuditEntry, School
-from services.school_admin import cli_actor
+from services.people.office_actor import cli_actor
+from services.school import audit_trail
 from tests.factories import NOW, SchoolWorld, build_school
 
 
 async def _mark_entry(session: AsyncSession, world: SchoolWorld) -> AuditEntry:
-    await journal.put_mark(
+    await marking.put_mark(
         session,
         world.actors["teacher"],
         world.lesson_today.id,
@@ -135,7 +137,7 @@ async def test_deleting_an_account_leaves_the_history_as_it_was(
             login,
         )
         # The office's audit screen names the actor from the snapshot.
-        _, rows = await admin_tools.student_audit(s, world.actors["admin"], world.students[0].id)
+        _, rows = await audit_trail.student_audit(s, world.actors["admin"], world.students[0].id)
         assert [r.who for r in rows if r.action == "prefs.update"] == ["Елена Иванова"]
 
 

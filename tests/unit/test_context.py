@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services import context
 from services.enums import GuardianKind, Messenger, Role
 from services.errors import AccessDenied
-from services.identity import actor_for_account
 from services.models import Guardianship, MessengerBinding, RoleGrant
+from services.people import context
+from services.people.identity import actor_for_account
 from tests.factories import build_school
 
 

@@ -19,11 +19,8 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.orm import aliased
 
-from services import accounts
 from services.db import make_engine, make_session_factory
-from services.demo import DEMO_CODE, build_demo, demo_year
 from services.enums import AttendanceCode, GuardianKind, HolidayKind, Messenger, Role, WorkKind
-from services.migrate import upgrade
 from services.models import (
     AbsenceNotice,
     Account,
@@ -51,6 +48,9 @@ from services.models import (
     TeachingAssignment,
     TimetableEntry,
 )
+from services.people import accounts
+from services.tools.demo import DEMO_CODE, build_demo, demo_year
+from services.tools.migrate import upgrade
 
 BOT = "demo_test_bot"
 TODAY = dt.date(2026, 11, 19)  # a Thursday of the second quarter

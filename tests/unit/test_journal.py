@@ -11,9 +11,11 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services import diary, journal
+from services.attendance import roll_call
 from services.enums import AttendanceCode, OutboxStatus, WorkKind
 from services.errors import AccessDenied, ValidationFailed
+from services.homework import assignments, topics
+from services.marks import mark_reads, marking
 from services.models import (
     AbsenceNotice,
     Attendance,
@@ -24,6 +26,7 @@ from services.models import (
     OutboxMessage,
     School,
 )
+from services.timetable import diary, lesson_edits, teacher_day, timetable_reads
 from tests.factories import NOW, TODAY, SchoolWorld, at, build_school
 
 
@@ -124,9 +127,9 @@ async def test_attendance_is_saved_once_and_audited(
     teacher = world.actors["teacher"]
     s0, s1, s2 = (s.id for s in world.students[:3])
     codes = {s0: AttendanceCode.ABSENT, s1: AttendanceCode.LATE, s2: None}
-    first = await journal.save_attendance(session, teacher, world.lesson_today.id, codes, now=NOW)
+    first = await roll_call.save_attendance(session, teacher, world.lesson_today.id, codes, now=NOW)
     assert (first.changed, first.absent, first.late) == (2, 1, 1)
-    again = await journal.save_attendance(session, teacher, world.lesson_today.id, codes, now=NOW)
+    again = await roll_call.save_attendance(session, teacher, world.lesson_today.id, codes, now=NOW)
     assert again.changed == 0
     rows = (await session.scalars(select(Attendance).order_by(Attendance.student_id))).all()
     assert [(r.student_id, r.code) for r in rows] == [
@@ -143,7 +146,7 @@ async def test_absence_alert_waits_for_grace_window_and_correction_cancels_it(
 ) -> None:
     teacher = world.actors["teacher"]
     s0 = world.students[0].id
-    await journal.save_attendance(
+    await roll_call.save_attendance(
         session, teacher, world.lesson_today.id, {s0: AttendanceCode.ABSENT}, now=NOW
     )
     alerts = (await session.scalars(select(OutboxMessage))).all()
@@ -152,11 +155,11 @@ async def test_absence_alert_waits_for_grace_window_and_correction_cancels_it(
         (world.parent.id, "attendance.absent", OutboxStatus.PENDING)
     ]
     assert alerts[0].not_before == NOW + dt.timedelta(minutes=10)
-    await journal.save_attendance(session, teacher, world.lesson_today.id, {s0: None}, now=NOW)
+    await roll_call.save_attendance(session, teacher, world.lesson_today.id, {s0: None}, now=NOW)
     await session.refresh(alerts[0])
     assert alerts[0].status == OutboxStatus.CANCELLED
     # Absent again: the same alert is armed again, not duplicated.
-    await journal.save_attendance(
+    await roll_call.save_attendance(
         session, teacher, world.lesson_today.id, {s0: AttendanceCode.ABSENT}, now=NOW
     )
     await session.refresh(alerts[0])
@@ -179,7 +182,7 @@ async def test_announced_absence_is_linked_and_not_alerted(
         )
     )
     await session.commit()
-    await journal.save_attendance(
+    await roll_call.save_attendance(
         session,
         world.actors["teacher"],
         world.lesson_today.id,
@@ -195,7 +198,7 @@ async def test_class_teacher_sets_reason_but_cannot_take_attendance(
     session: AsyncSession, world: SchoolWorld
 ) -> None:
     s0, s1 = world.students[0].id, world.students[1].id
-    await journal.save_attendance(
+    await roll_call.save_attendance(
         session,
         world.actors["teacher"],
         world.lesson_today.id,
@@ -203,13 +206,13 @@ async def test_class_teacher_sets_reason_but_cannot_take_attendance(
         now=NOW,
     )
     ct = world.actors["class_teacher"]
-    await journal.save_attendance(
+    await roll_call.save_attendance(
         session, ct, world.lesson_today.id, {s0: AttendanceCode.ILL}, now=NOW
     )
     row = await session.scalar(select(Attendance).where(Attendance.student_id == s0))
     assert row is not None and row.code == AttendanceCode.ILL
     with pytest.raises(AccessDenied):
-        await journal.save_attendance(
+        await roll_call.save_attendance(
             session, ct, world.lesson_today.id, {s1: AttendanceCode.ABSENT}, now=NOW
         )
 
@@ -218,21 +221,21 @@ async def test_attendance_rules(session: AsyncSession, world: SchoolWorld) -> No
     teacher = world.actors["teacher"]
     s0 = world.students[0].id
     with pytest.raises(ValidationFailed) as future:
-        await journal.save_attendance(
+        await roll_call.save_attendance(
             session, teacher, world.lesson_future.id, {s0: AttendanceCode.ABSENT}, now=NOW
         )
     assert future.value.code == "journal.lesson_in_future"
     with pytest.raises(ValidationFailed) as locked:
-        await journal.save_attendance(
+        await roll_call.save_attendance(
             session, teacher, world.lesson_old.id, {s0: AttendanceCode.ABSENT}, now=NOW
         )
     assert locked.value.code == "journal.lesson_locked"
     with pytest.raises(AccessDenied):
-        await journal.save_attendance(
+        await roll_call.save_attendance(
             session, teacher, world.lesson_today.id, {world.other_student.id: None}, now=NOW
         )
     with pytest.raises(AccessDenied):
-        await journal.save_attendance(
+        await roll_call.save_attendance(
             session, world.actors["colleague"], world.lesson_today.id, {}, now=NOW
         )
 
@@ -245,7 +248,7 @@ async def test_put_change_delete_mark_with_audit_and_alerts(
 ) -> None:
     teacher = world.actors["teacher"]
     s0 = world.students[0].id
-    mark = await journal.put_mark(
+    mark = await marking.put_mark(
         session, teacher, world.lesson_today.id, s0, 4, WorkKind.CONTROL, now=NOW
     )
     assert mark.weight == 3  # the control work's default weight
@@ -257,10 +260,10 @@ async def test_put_change_delete_mark_with_audit_and_alerts(
     assert kinds == sorted([(world.parent.id, "mark.new"), (world.trusted.id, "mark.new")])
 
     with pytest.raises(ValidationFailed) as no_reason:
-        await journal.change_mark(session, teacher, mark_id, value=5, reason="  ", now=NOW)
+        await marking.change_mark(session, teacher, mark_id, value=5, reason="  ", now=NOW)
     assert no_reason.value.code == "journal.reason_required"
 
-    await journal.change_mark(session, teacher, mark_id, value=5, reason="пересдача", now=NOW)
+    await marking.change_mark(session, teacher, mark_id, value=5, reason="пересдача", now=NOW)
     entry = await session.scalar(select(AuditEntry).where(AuditEntry.action == "mark.change"))
     assert entry is not None
     assert (entry.before or {})["value"] == 4 and (entry.after or {})["value"] == 5
@@ -274,7 +277,7 @@ async def test_put_change_delete_mark_with_audit_and_alerts(
     assert changed is not None
     assert changed.payload["before"] == 4 and changed.payload["value"] == 5
 
-    await journal.delete_mark(session, teacher, mark_id, reason="ошибка", now=NOW)
+    await marking.delete_mark(session, teacher, mark_id, reason="ошибка", now=NOW)
     assert await count(session, Mark) == 0
     assert await count(session, AuditEntry, AuditEntry.action == "mark.delete") == 1
     assert await count(session, OutboxMessage, OutboxMessage.kind == "mark.deleted") == 2
@@ -301,7 +304,7 @@ async def test_mark_rules(
     lesson = getattr(world, lesson_attr)
     student = world.first_student.id if lesson_attr == "lesson_first" else world.students[0].id
     with pytest.raises(ValidationFailed) as exc:
-        await journal.put_mark(
+        await marking.put_mark(
             session, world.actors[actor_name], lesson.id, student, value, WorkKind.ANSWER, now=NOW
         )
     assert exc.value.code == error
@@ -315,11 +318,11 @@ async def test_substitute_teaches_and_the_absent_teacher_does_not(
 ) -> None:
     s0 = world.students[0].id
     lesson = world.lesson_substituted
-    await journal.put_mark(
+    await marking.put_mark(
         session, world.actors["teacher"], lesson.id, s0, 5, WorkKind.ANSWER, now=NOW
     )
     with pytest.raises(AccessDenied):
-        await journal.put_mark(
+        await marking.put_mark(
             session, world.actors["colleague"], lesson.id, s0, 5, WorkKind.ANSWER, now=NOW
         )
 
@@ -330,19 +333,19 @@ async def test_locked_lesson_opens_after_a_deputys_unlock(
     teacher = world.actors["teacher"]
     s0 = world.students[0].id
     with pytest.raises(AccessDenied):
-        await journal.unlock_lesson(
+        await lesson_edits.unlock_lesson(
             session, teacher, world.lesson_old.id, reason="бумажный журнал", now=NOW
         )
-    await journal.unlock_lesson(
+    await lesson_edits.unlock_lesson(
         session, world.actors["deputy"], world.lesson_old.id, reason="бумажный журнал", now=NOW
     )
-    mark = await journal.put_mark(
+    mark = await marking.put_mark(
         session, teacher, world.lesson_old.id, s0, 3, WorkKind.ANSWER, now=NOW
     )
     assert mark.id is not None
     later = NOW + dt.timedelta(days=3)
     with pytest.raises(ValidationFailed):
-        await journal.put_mark(
+        await marking.put_mark(
             session, teacher, world.lesson_old.id, s0, 3, WorkKind.ANSWER, now=later
         )
 
@@ -363,9 +366,9 @@ async def test_edit_window_counts_working_days(session: AsyncSession, world: Sch
     teacher = world.actors["teacher"]
     s0 = world.students[0].id
     tuesday_evening = at(dt.date(2026, 11, 17), 23, 59)
-    await journal.put_mark(session, teacher, lesson.id, s0, 4, WorkKind.ANSWER, now=tuesday_evening)
+    await marking.put_mark(session, teacher, lesson.id, s0, 4, WorkKind.ANSWER, now=tuesday_evening)
     with pytest.raises(ValidationFailed):
-        await journal.put_mark(
+        await marking.put_mark(
             session, teacher, lesson.id, s0, 4, WorkKind.ANSWER, now=at(dt.date(2026, 11, 18), 0, 1)
         )
 
@@ -375,20 +378,20 @@ async def test_edit_window_counts_working_days(session: AsyncSession, world: Sch
 
 async def test_topic_from_plan_and_homework(session: AsyncSession, world: SchoolWorld) -> None:
     teacher = world.actors["teacher"]
-    lesson = await journal.set_topic(
+    lesson = await topics.set_topic(
         session, teacher, world.lesson_today.id, plan_item_id=world.plan_item.id, now=NOW
     )
     assert lesson.topic == "Линейные уравнения"
-    await journal.set_homework(
+    await assignments.set_homework(
         session,
         teacher,
         world.lesson_today.id,
         "№ 1–5 <b>стр. 10</b>",
-        files=[journal.FileRef("document", "file-1", "task.pdf")],
+        files=[assignments.FileRef("document", "file-1", "task.pdf")],
         now=NOW,
     )
-    await journal.set_homework(session, teacher, world.lesson_today.id, "№ 6", now=NOW)
-    await journal.set_homework(
+    await assignments.set_homework(session, teacher, world.lesson_today.id, "№ 6", now=NOW)
+    await assignments.set_homework(
         session,
         teacher,
         world.lesson_today.id,
@@ -402,19 +405,19 @@ async def test_topic_from_plan_and_homework(session: AsyncSession, world: School
         (world.students[2].id, "Доклад", 0),
     ]
     with pytest.raises(ValidationFailed) as first:
-        await journal.set_homework(
+        await assignments.set_homework(
             session, world.actors["first_teacher"], world.lesson_first.id, "Прописи", now=NOW
         )
     assert first.value.code == "journal.first_grade_no_homework"
     with pytest.raises(ValidationFailed):
-        await journal.set_topic(session, teacher, world.lesson_today.id, topic="   ", now=NOW)
+        await topics.set_topic(session, teacher, world.lesson_today.id, topic="   ", now=NOW)
 
 
 async def test_plan_item_of_another_class_is_refused(
     session: AsyncSession, world: SchoolWorld
 ) -> None:
     with pytest.raises(AccessDenied):
-        await journal.set_topic(
+        await topics.set_topic(
             session,
             world.actors["teacher"],
             world.lesson_other_class.id,
@@ -429,10 +432,10 @@ async def test_plan_item_of_another_class_is_refused(
 async def test_diary_shows_the_childs_day(session: AsyncSession, world: SchoolWorld) -> None:
     teacher = world.actors["teacher"]
     s0 = world.students[0].id
-    await journal.set_topic(session, teacher, world.lesson_today.id, topic="Дроби", now=NOW)
-    await journal.set_homework(session, teacher, world.lesson_today.id, "№ 7", now=NOW)
-    await journal.put_mark(session, teacher, world.lesson_today.id, s0, 5, WorkKind.ANSWER, now=NOW)
-    await journal.save_attendance(
+    await topics.set_topic(session, teacher, world.lesson_today.id, topic="Дроби", now=NOW)
+    await assignments.set_homework(session, teacher, world.lesson_today.id, "№ 7", now=NOW)
+    await marking.put_mark(session, teacher, world.lesson_today.id, s0, 5, WorkKind.ANSWER, now=NOW)
+    await roll_call.save_attendance(
         session,
         world.actors["colleague"],
         world.lesson_colleague.id,
@@ -494,12 +497,12 @@ async def test_parent_cannot_read_another_child(session: AsyncSession, world: Sc
 )
 def test_suggested_mark_thresholds(average: str, expected: int) -> None:
     school = School(threshold_3=250, threshold_4=350, threshold_5=450)
-    assert diary.suggest_mark(Decimal(average), school) == expected
+    assert mark_reads.suggest_mark(Decimal(average), school) == expected
 
 
 def test_weighted_average() -> None:
-    assert diary.weighted_average([(5, 1), (3, 3)]) == Decimal("3.50")
-    assert diary.weighted_average([]) is None
+    assert mark_reads.weighted_average([(5, 1), (3, 3)]) == Decimal("3.50")
+    assert mark_reads.weighted_average([]) is None
 
 
 async def test_marks_by_subject_and_suggested_period_marks(
@@ -507,24 +510,24 @@ async def test_marks_by_subject_and_suggested_period_marks(
 ) -> None:
     teacher = world.actors["teacher"]
     s0 = world.students[0].id
-    await journal.put_mark(session, teacher, world.lesson_today.id, s0, 5, WorkKind.ANSWER, now=NOW)
-    await journal.put_mark(
+    await marking.put_mark(session, teacher, world.lesson_today.id, s0, 5, WorkKind.ANSWER, now=NOW)
+    await marking.put_mark(
         session, teacher, world.lesson_today.id, s0, 3, WorkKind.CONTROL, now=NOW
     )
-    subjects = await diary.marks_by_subject(session, world.actors["student"], s0, world.q2.id)
+    subjects = await mark_reads.marks_by_subject(session, world.actors["student"], s0, world.q2.id)
     maths = next(s for s in subjects if s.subject_id == world.math.id)
     assert maths.weighted_average == Decimal("3.50") and maths.suggested == 4
     assert not maths.enough_marks
     assert any(s.subject_id == world.russian.id and s.suggested is None for s in subjects)
 
-    rows = await diary.suggest_period_marks(
+    rows = await mark_reads.suggest_period_marks(
         session, teacher, world.cls.id, world.math.id, world.q2.id
     )
     assert [r.student for r in rows][:2] == ["Иванов П.", "Петрова А."]
     first = rows[0]
     assert (first.marks_count, first.suggested, first.too_few_marks) == (2, 4, True)
     with pytest.raises(AccessDenied):
-        await diary.suggest_period_marks(
+        await mark_reads.suggest_period_marks(
             session, world.actors["colleague"], world.cls.id, world.math.id, world.q2.id
         )
 
@@ -532,25 +535,31 @@ async def test_marks_by_subject_and_suggested_period_marks(
 async def test_teacher_day_includes_substitutions(
     session: AsyncSession, world: SchoolWorld
 ) -> None:
-    mine = await diary.teacher_lessons(session, world.actors["teacher"], TODAY)
+    mine = await teacher_day.teacher_lessons(session, world.actors["teacher"], TODAY)
     assert [(x.number, x.class_name, x.substitute) for x in mine] == [
         (2, "7А", False),
         (3, "8Б", False),
         (5, "7А", True),
     ]
-    theirs = await diary.teacher_lessons(session, world.actors["colleague"], TODAY)
+    theirs = await teacher_day.teacher_lessons(session, world.actors["colleague"], TODAY)
     assert [x.number for x in theirs] == [1]
     with pytest.raises(AccessDenied):
-        await diary.teacher_lessons(session, world.actors["colleague"], TODAY, world.teacher.id)
-    assert await diary.teacher_lessons(session, world.actors["deputy"], TODAY, world.teacher.id)
+        await teacher_day.teacher_lessons(
+            session, world.actors["colleague"], TODAY, world.teacher.id
+        )
+    assert await teacher_day.teacher_lessons(
+        session, world.actors["deputy"], TODAY, world.teacher.id
+    )
 
 
 async def test_class_timetable(session: AsyncSession, world: SchoolWorld) -> None:
-    slots = await diary.class_timetable(session, world.actors["parent"], world.cls.id, TODAY, TODAY)
+    slots = await timetable_reads.class_timetable(
+        session, world.actors["parent"], world.cls.id, TODAY, TODAY
+    )
     assert [s.number for s in slots] == [1, 2, 4, 5]
     assert [s.substituted for s in slots] == [False, False, False, True]
     with pytest.raises(AccessDenied):
-        await diary.class_timetable(
+        await timetable_reads.class_timetable(
             session, world.actors["parent"], world.other_cls.id, TODAY, TODAY
         )
 
@@ -567,7 +576,7 @@ async def test_archived_year_is_read_only_even_for_an_unlock(
     await session.commit()
     s0 = world.students[0].id
     with pytest.raises(ValidationFailed) as exc:
-        await journal.put_mark(
+        await marking.put_mark(
             session,
             world.actors["teacher"],
             world.lesson_today.id,
@@ -578,6 +587,6 @@ async def test_archived_year_is_read_only_even_for_an_unlock(
         )
     assert exc.value.code == "journal.year_archived"
     with pytest.raises(ValidationFailed):
-        await journal.unlock_lesson(
+        await lesson_edits.unlock_lesson(
             session, world.actors["deputy"], world.lesson_old.id, reason="архив", now=NOW
         )

@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.lessons import generate_lessons
 from services.models import AuditEntry, Lesson, TimetableEntry
+from services.timetable.lessons import generate_lessons
 from tests.factories import build_school
 
 

@@ -1,4 +1,4 @@
-"""Data flows one way between the packages (docs/architecture-moves.md): services/ knows no
+"""Data flows one way between the packages (docs/architecture.md): services/ knows no
 messenger and no package above it (only the translator, i18n/, sits below it), notifications/
 delivers and never reaches into the handlers or the bot, aiogram lives in the Telegram adapter,
 the bot's wiring, the test kit, tests and benchmarks.
@@ -12,8 +12,6 @@ import ast
 from collections import defaultdict
 from pathlib import Path
 
-import pytest
-
 ROOT = Path(__file__).resolve().parents[2]
 # The application's top-level packages (tests and benchmarks aside).
 PACKAGES = sorted(
@@ -24,11 +22,6 @@ PACKAGES = sorted(
 # The only application package below the journal: the one translator (issue 12, item 3).
 BELOW_SERVICES = {"i18n"}
 SKIP = {".venv", ".git", "data", "build", "node_modules"}
-
-pytestmark = pytest.mark.skipif(
-    not (ROOT / "services" / "attendance").is_dir(),
-    reason="the domain packages have not landed yet (scripts/move_domains.py)",
-)
 
 # Where aiogram may be imported besides handlers/, bot/, testkit/, tests/ and bench/.
 AIOGRAM_EXCEPTIONS = {

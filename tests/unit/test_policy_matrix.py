@@ -13,11 +13,23 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from handlers.teacher.common import ensure_teaches
-from services import admin_tools, diary, final_marks, journal, policy, school_admin
+from services.attendance import roll_call
 from services.enums import AttendanceCode, WorkKind
 from services.errors import AccessDenied, DomainError
-from services.identity import Actor
+from services.homework import assignments
+from services.marks import final_marks, mark_reads, marking
 from services.models import Subgroup, SubgroupMember, TeachingAssignment
+from services.people import policy
+from services.people.identity import Actor
+from services.school import office_reads
+from services.timetable import (
+    control_works,
+    diary,
+    lesson_edits,
+    lesson_sheet,
+    teacher_day,
+    timetable_reads,
+)
 from tests.factories import NOW, TODAY, SchoolWorld, build_school
 
 Call = Callable[[AsyncSession, Actor, SchoolWorld, SchoolWorld], Awaitable[object]]
@@ -65,7 +77,7 @@ def marks_of(which: str) -> Call:
     async def call(s: AsyncSession, a: Actor, w: SchoolWorld, o: SchoolWorld) -> object:
         student = {"child0": w.students[0], "foreign": o.students[0]}[which]
         period = w.q2 if which != "foreign" else o.q2
-        return await diary.marks_by_subject(s, a, student.id, period.id)
+        return await mark_reads.marks_by_subject(s, a, student.id, period.id)
 
     return call
 
@@ -78,7 +90,7 @@ def put_mark_on(which: str) -> Call:
             "substituted": (w.lesson_substituted, w.students[0]),
             "foreign_school": (o.lesson_today, o.students[0]),
         }[which]
-        return await journal.put_mark(s, a, lesson.id, student.id, 4, WorkKind.ANSWER, now=NOW)
+        return await marking.put_mark(s, a, lesson.id, student.id, 4, WorkKind.ANSWER, now=NOW)
 
     return call
 
@@ -89,7 +101,7 @@ def attendance_on(which: str) -> Call:
             "own_lesson": (w.lesson_today, w.students[0]),
             "foreign_school": (o.lesson_today, o.students[0]),
         }[which]
-        return await journal.save_attendance(
+        return await roll_call.save_attendance(
             s, a, lesson.id, {student.id: AttendanceCode.LATE}, now=NOW
         )
 
@@ -99,7 +111,7 @@ def attendance_on(which: str) -> Call:
 def homework_on(which: str) -> Call:
     async def call(s: AsyncSession, a: Actor, w: SchoolWorld, o: SchoolWorld) -> object:
         lesson = {"own_lesson": w.lesson_today, "other_class": w.lesson_colleague}[which]
-        return await journal.set_homework(s, a, lesson.id, "№ 1", now=NOW)
+        return await assignments.set_homework(s, a, lesson.id, "№ 1", now=NOW)
 
     return call
 
@@ -107,7 +119,7 @@ def homework_on(which: str) -> Call:
 def timetable_of(which: str) -> Call:
     async def call(s: AsyncSession, a: Actor, w: SchoolWorld, o: SchoolWorld) -> object:
         cls = {"own_class": w.cls, "other_class": w.other_cls, "foreign": o.cls}[which]
-        return await diary.class_timetable(s, a, cls.id, TODAY, TODAY)
+        return await timetable_reads.class_timetable(s, a, cls.id, TODAY, TODAY)
 
     return call
 
@@ -115,7 +127,7 @@ def timetable_of(which: str) -> Call:
 def teacher_day_of(which: str) -> Call:
     async def call(s: AsyncSession, a: Actor, w: SchoolWorld, o: SchoolWorld) -> object:
         teacher = {"teacher": w.teacher, "foreign": o.teacher}[which]
-        return await diary.teacher_lessons(s, a, TODAY, teacher.id)
+        return await teacher_day.teacher_lessons(s, a, TODAY, teacher.id)
 
     return call
 
@@ -126,7 +138,7 @@ def period_marks_of(which: str) -> Call:
             "maths_7a": (w.cls, w.math, w.q2),
             "foreign": (o.cls, o.math, o.q2),
         }[which]
-        return await diary.suggest_period_marks(s, a, cls.id, subject.id, period.id)
+        return await mark_reads.suggest_period_marks(s, a, cls.id, subject.id, period.id)
 
     return call
 
@@ -134,7 +146,7 @@ def period_marks_of(which: str) -> Call:
 def unlock(which: str) -> Call:
     async def call(s: AsyncSession, a: Actor, w: SchoolWorld, o: SchoolWorld) -> object:
         lesson = {"own_school": w.lesson_old, "foreign": o.lesson_old}[which]
-        return await journal.unlock_lesson(s, a, lesson.id, reason="проверка", now=NOW)
+        return await lesson_edits.unlock_lesson(s, a, lesson.id, reason="проверка", now=NOW)
 
     return call
 
@@ -167,7 +179,7 @@ def control_work_at(which: str) -> Call:
             "substituted": w.lesson_substituted,
             "foreign_school": o.lesson_today,
         }[which]
-        return await school_admin.schedule_control_work_at_lesson(s, a, lesson.id)
+        return await control_works.schedule_control_work_at_lesson(s, a, lesson.id)
 
     return call
 
@@ -208,7 +220,7 @@ def lesson_prompt(which: str) -> Call:
             "substituted": w.lesson_substituted,
             "foreign_school": o.lesson_today,
         }[which]
-        sheet = await diary.lesson_sheet(s, a, lesson.id, now=NOW)
+        sheet = await lesson_sheet.lesson_sheet(s, a, lesson.id, now=NOW)
         ensure_teaches(sheet)
         return sheet
 
@@ -244,7 +256,7 @@ def office_prompt(which: str) -> Call:
     """The office's prompts (journal-check note, register import file, user search)."""
 
     async def call(s: AsyncSession, a: Actor, w: SchoolWorld, o: SchoolWorld) -> object:
-        admin_tools.ensure_office(a, which)
+        office_reads.ensure_office(a, which)
         return None
 
     return call

@@ -11,7 +11,7 @@ from handlers.admin.common import chunks
 from handlers.class_teacher.callbacks import JournalCb
 from handlers.class_teacher.journal import journal_view, table_pages
 from screens.family import render as family
-from services.class_views import JournalColumn, JournalGrid, JournalRow
+from services.marks.class_journal import JournalColumn, JournalGrid, JournalRow
 from testkit.botapi.html import seen
 
 

@@ -12,9 +12,12 @@ import pytest
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from services import class_views, diary, family, final_marks
 from services.enums import AttendanceCode, Role, WorkKind
+from services.marks import class_journal as marks_class_journal
+from services.marks import final_marks, mark_reads
 from services.models import Enrolment, Person
+from services.timetable import diary
+from services.timetable import teacher_day as timetable_teacher_day
 from tests.factories import NOW, TODAY, SchoolWorld, build_school, person
 from tests.family.helpers import absence, fill_record, mark
 
@@ -28,28 +31,30 @@ def _screens() -> dict[str, Screen]:
 
     def diary_page(date_from: dt.date, date_to: dt.date) -> Screen:
         async def call(s: AsyncSession, w: SchoolWorld) -> Any:
-            return await family.diary_page(
+            return await diary.diary_page(
                 s, w.actors["parent2"], w.students[1].id, date_from, date_to, NOW
             )
 
         return call
 
     async def marks_page(s: AsyncSession, w: SchoolWorld) -> Any:
-        return await family.marks_page(s, w.actors["parent2"], w.students[1].id, None, NOW)
+        return await mark_reads.marks_page(s, w.actors["parent2"], w.students[1].id, None, NOW)
 
     async def teacher_day(s: AsyncSession, w: SchoolWorld) -> Any:
-        return await diary.teacher_lessons(s, w.actors["teacher"], TODAY)
+        return await timetable_teacher_day.teacher_lessons(s, w.actors["teacher"], TODAY)
 
     async def term_sheet(s: AsyncSession, w: SchoolWorld) -> Any:
         return await final_marks.term_sheet(s, w.actors["teacher"], w.cls.id, w.math.id, w.q2.id)
 
     async def class_journal(s: AsyncSession, w: SchoolWorld) -> Any:
-        return await class_views.class_journal(
+        return await marks_class_journal.class_journal(
             s, w.actors["class_teacher"], w.cls.id, w.math.id, w.q2.id
         )
 
     async def deputy_journal(s: AsyncSession, w: SchoolWorld) -> Any:
-        return await class_views.class_journal(s, w.actors["deputy"], w.cls.id, w.math.id, w.q2.id)
+        return await marks_class_journal.class_journal(
+            s, w.actors["deputy"], w.cls.id, w.math.id, w.q2.id
+        )
 
     return {
         "diary day": diary_page(TODAY, TODAY),

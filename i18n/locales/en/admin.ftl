@@ -1,4 +1,4 @@
-### Errors of the school office's use cases (services/school_admin.py, imports, reports).
+### Errors of the school office's use cases (services/school/school_year.py, people/enrolment.py, timetable/, imports, reports).
 
 admin-school_not_found = No school with the code "{ $school }".
 

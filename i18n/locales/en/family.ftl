@@ -1,5 +1,5 @@
 ### Family: diary, homework, marks, attendance, timetable, choice of child, absence notice,
-### chart (handlers/family, services/family.py, services/notices.py).
+### chart (handlers/family, the family read models in services/, services/attendance/notices.py).
 
 family-header = 👤 <b>{ $name }</b>, { $class_name }
 

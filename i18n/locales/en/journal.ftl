@@ -1,4 +1,4 @@
-### The journal: rules and teachers' errors (services/journal.py).
+### The journal: rules and teachers' errors (services/timetable/lesson_edits.py, attendance/roll_call.py, marks/marking.py, homework/).
 
 journal-first_grade_no_marks = No marks are given in the 1st grade.
 

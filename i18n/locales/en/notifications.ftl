@@ -1,4 +1,4 @@
-## Errors of the notification use cases (ValidationFailed codes of services/notify.py).
+## Errors of the notification use cases (ValidationFailed codes of services/notifications/prefs.py, attendance/absence_reasons.py, messages/broadcasts.py).
 
 notify-prefs_unknown = There is no such setting: { $field }.
 

@@ -1,5 +1,5 @@
 ### Семья: дневник, домашнее задание, отметки, посещаемость, расписание, выбор ребёнка,
-### уведомление об отсутствии, график (handlers/family, services/family.py, services/notices.py).
+### уведомление об отсутствии, график (handlers/family, the family read models in services/, services/attendance/notices.py).
 
 family-header = 👤 <b>{ $name }</b>, { $class_name }
 

@@ -1,4 +1,4 @@
-### Журнал: правила ведения и ошибки учителя (services/journal.py).
+### Журнал: правила ведения и ошибки учителя (services/timetable/lesson_edits.py, attendance/roll_call.py, marks/marking.py, homework/).
 
 journal-first_grade_no_marks = В 1-м классе отметки не ставятся (безотметочное обучение).
 

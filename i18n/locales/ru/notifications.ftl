@@ -1,6 +1,6 @@
 ### Тексты уведомлений (русский — язык по умолчанию и запасной).
 
-## Ошибки сценариев уведомлений (коды ValidationFailed из services/notify.py).
+## Ошибки сценариев уведомлений (коды ValidationFailed из services/notifications/prefs.py, attendance/absence_reasons.py, messages/broadcasts.py).
 
 notify-prefs_unknown = Такой настройки нет: { $field }.
 

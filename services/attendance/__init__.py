@@ -1,0 +1,1 @@
+"""Attendance: the roll call, absence reasons, advance absence notices and the attendance views."""

@@ -1,0 +1,1 @@
+"""Homework and topics: setting them on a lesson and the family's homework page."""

@@ -1,0 +1,107 @@
+"""A lesson's topic: setting it and suggestions from the plan."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import (
+    select,
+)
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services import audit
+from services.enums import (
+    WorkKind,
+)
+from services.errors import ValidationFailed
+from services.models import (
+    Lesson,
+    PlanItem,
+    utcnow,
+)
+from services.people import policy
+from services.people.identity import Actor
+from services.timetable.lesson_edits import _clean_text, _context, ensure_unlocked
+
+MAX_TOPIC = 500
+
+
+async def set_topic(
+    session: AsyncSession,
+    actor: Actor,
+    lesson_id: int,
+    *,
+    topic: str | None = None,
+    plan_item_id: int | None = None,
+    work_kind: WorkKind | None = None,
+    now: dt.datetime | None = None,
+) -> Lesson:
+    """The lesson's topic, typed or taken from the thematic plan (КТП)."""
+    now = now or utcnow()
+    lesson = await policy.ensure_can_edit_lesson(session, actor, lesson_id)
+    ctx = await _context(session, lesson)
+    await ensure_unlocked(session, ctx, now, records=False)
+    before = audit.snapshot(lesson, "topic", "plan_item_id", "work_kind")
+    if plan_item_id is not None:
+        item = await policy.load(session, actor, PlanItem, plan_item_id)
+        if item.class_id != lesson.class_id or item.subject_id != lesson.subject_id:
+            raise policy.deny(actor, "plan_item", lesson_id=lesson_id, plan_item_id=plan_item_id)
+        lesson.plan_item_id = item.id
+        lesson.topic = _clean_text(topic, MAX_TOPIC, "topic") or item.topic
+    else:
+        cleaned = _clean_text(topic, MAX_TOPIC, "topic")
+        if not cleaned:
+            raise ValidationFailed("journal.topic_empty")
+        lesson.topic = cleaned
+    if work_kind is not None:
+        lesson.work_kind = WorkKind(work_kind)
+    after = audit.snapshot(lesson, "topic", "plan_item_id", "work_kind")
+    if after != before:
+        lesson.updated_at = now
+        lesson.updated_by_id = actor.account_id
+        audit.record(
+            session,
+            actor=actor,
+            action="lesson.topic",
+            entity="lesson",
+            entity_id=lesson.id,
+            before=before,
+            after=after,
+        )
+    await session.commit()
+    return lesson
+
+
+@dataclass(frozen=True)
+class TopicChoice:
+    plan_item_id: int
+    number: int
+    topic: str
+
+
+async def topic_suggestions(
+    session: AsyncSession, actor: Actor, lesson_id: int, limit: int = 3
+) -> list[TopicChoice]:
+    """The next unused lines of the thematic plan (КТП) of the lesson's class and subject:
+    those no lesson of that class and subject has taken yet, in plan order."""
+    from services.models import PlanItem
+
+    lesson = await policy.ensure_can_view_lesson(session, actor, lesson_id)
+    used = select(Lesson.plan_item_id).where(
+        Lesson.class_id == lesson.class_id,
+        Lesson.subject_id == lesson.subject_id,
+        Lesson.plan_item_id.is_not(None),
+        Lesson.id != lesson.id,
+    )
+    rows = await session.scalars(
+        select(PlanItem)
+        .where(
+            PlanItem.class_id == lesson.class_id,
+            PlanItem.subject_id == lesson.subject_id,
+            PlanItem.id.not_in(used),
+        )
+        .order_by(PlanItem.number)
+        .limit(limit)
+    )
+    return [TopicChoice(p.id, p.number, p.topic) for p in rows]

@@ -1,0 +1,1 @@
+"""Notices and messages: the school's broadcasts (news) and their receipts."""

@@ -1,0 +1,784 @@
+"""Accounts and credentials the school issues: one-time passwords and invite links.
+
+Nothing reusable passes through the chat: the password and the invite token are both spent by
+the first successful sign-in, tokens are random (192 bits) and stored only as SHA-256 hashes,
+passwords only as scrypt hashes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import logging
+import re
+import secrets
+from dataclasses import dataclass
+
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services import audit
+from services.enums import Messenger, Role
+from services.errors import DomainError, NotFound
+from services.models import (
+    Account,
+    Invite,
+    MessengerBinding,
+    Person,
+    RoleGrant,
+    School,
+    utcnow,
+)
+from services.people import policy
+from services.people.identity import Actor, actor_for_account
+from services.people.throttle import Throttle, invite_limits, password_limits
+
+log = logging.getLogger(__name__)
+
+DEFAULT_CREDENTIAL_TTL = dt.timedelta(days=7)
+PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i
+PASSWORD_LENGTH = 10
+# Logins are stored lower-case, so the case-insensitive sign-in lookup is unambiguous.
+LOGIN_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{2,63}$")
+_SCRYPT = {"n": 2**14, "r": 8, "p": 1}
+
+_CYRILLIC = "абвгдеёжзийклмнопрстуфхцчшщъыьэюя"
+_LATIN = "a b v g d e e zh z i y k l m n o p r s t u f kh ts ch sh shch - y - e yu ya"
+_TRANSLIT = {
+    c: ("" if lat == "-" else lat) for c, lat in zip(_CYRILLIC, _LATIN.split(), strict=True)
+}
+
+
+# What a person may type as a login: the stored form in any case (no spaces, no Cyrillic).
+_TYPED_LOGIN_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{2,63}$")
+
+
+def plausible_login(text: str) -> bool:
+    """Could this be a login at all? A sentence, a question or a Cyrillic word cannot."""
+    return _TYPED_LOGIN_RE.match(text.strip()) is not None
+
+
+@dataclass(frozen=True)
+class IssuedCredentials:
+    login: str
+    password: str
+    invite_token: str
+    expires_at: dt.datetime
+
+
+def invite_link(bot_username: str, token: str) -> str:
+    return f"https://t.me/{bot_username}?start={token}"
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def hash_password(password: str) -> str:
+    salt = secrets.token_bytes(16)
+    digest = hashlib.scrypt(password.encode(), salt=salt, **_SCRYPT)
+    return f"scrypt${salt.hex()}${digest.hex()}"
+
+
+def verify_password(password: str, stored: str) -> bool:
+    try:
+        scheme, salt_hex, digest_hex = stored.split("$")
+    except ValueError:
+        return False
+    if scheme != "scrypt":
+        return False
+    digest = hashlib.scrypt(password.encode(), salt=bytes.fromhex(salt_hex), **_SCRYPT)
+    return hmac.compare_digest(digest.hex(), digest_hex)
+
+
+def new_password() -> str:
+    return "".join(secrets.choice(PASSWORD_ALPHABET) for _ in range(PASSWORD_LENGTH))
+
+
+def transliterate(text: str) -> str:
+    out = []
+    for ch in text.lower():
+        out.append(_TRANSLIT.get(ch, ch))
+    return re.sub(r"[^a-z0-9]", "", "".join(out))
+
+
+async def generate_login(session: AsyncSession, last_name: str, first_name: str) -> str:
+    base = (transliterate(last_name) or "user")[:20]
+    initial = transliterate(first_name)[:1]
+    stem = f"{base}.{initial}" if initial else base
+    taken = set(
+        (
+            await session.scalars(
+                select(Account.login).where(
+                    (Account.login == stem) | Account.login.like(f"{stem}%")
+                )
+            )
+        ).all()
+    )
+    if stem not in taken:
+        return stem
+    n = 2
+    while f"{stem}{n}" in taken:
+        n += 1
+    return f"{stem}{n}"
+
+
+async def ensure_account(
+    session: AsyncSession, person: Person, login: str | None = None
+) -> Account:
+    account = await session.scalar(select(Account).where(Account.person_id == person.id))
+    if account is None:
+        account = Account(
+            school_id=person.school_id,
+            person_id=person.id,
+            login=login or await generate_login(session, person.last_name, person.first_name),
+        )
+        session.add(account)
+        await session.flush()
+    return account
+
+
+async def issue_credentials(
+    session: AsyncSession,
+    account: Account,
+    *,
+    actor: Actor | None,
+    ttl: dt.timedelta = DEFAULT_CREDENTIAL_TTL,
+    source: str = "bot",
+    now: dt.datetime | None = None,
+) -> IssuedCredentials:
+    """A fresh one-time password and invite token; earlier unused invites are revoked.
+
+    Adds rows to the caller's transaction; does not commit.
+    """
+    now = now or utcnow()
+    expires = now + ttl
+    await session.execute(
+        update(Invite)
+        .where(
+            Invite.account_id == account.id, Invite.used_at.is_(None), Invite.revoked_at.is_(None)
+        )
+        .values(revoked_at=now)
+    )
+    password = new_password()
+    token = secrets.token_urlsafe(24)
+    account.password_hash = hash_password(password)
+    account.password_expires_at = expires
+    session.add(
+        Invite(
+            school_id=account.school_id,
+            account_id=account.id,
+            token_hash=hash_token(token),
+            created_at=now,
+            expires_at=expires,
+            created_by_account_id=actor.account_id if actor else None,
+        )
+    )
+    audit.record(
+        session,
+        actor=actor,
+        action="credentials.issue",
+        entity="account",
+        entity_id=account.id,
+        school_id=account.school_id,
+        after={"login": account.login, "expires_at": expires},
+        source=source,
+    )
+    return IssuedCredentials(account.login, password, token, expires)
+
+
+@dataclass(frozen=True)
+class SignInResult:
+    actor: Actor
+    # The chat of a binding this sign-in ended (the user moved to a new messenger account).
+    previous_chat_id: str | None
+    # Other accounts this messenger user was signed in to: one chat, one account, so they
+    # were signed out (display names, to tell the user).
+    replaced: tuple[str, ...] = ()
+
+
+async def _end_other_accounts(
+    session: AsyncSession,
+    account: Account,
+    *,
+    messenger: Messenger,
+    external_user_id: str,
+    now: dt.datetime,
+) -> tuple[str, ...]:
+    """One messenger user, one account: binding a chat to an account signs it out of any other.
+
+    A person with several roles (a teacher who is a parent) has one account with several role
+    grants and switches roles with /role; two live accounts in one chat would mix two people's
+    menus, alerts and rights, so the newer sign-in wins and the user is told.
+    """
+    others = (
+        await session.execute(
+            select(MessengerBinding, Person)
+            .join(Account, Account.id == MessengerBinding.account_id)
+            .join(Person, Person.id == Account.person_id)
+            .where(
+                MessengerBinding.messenger == messenger,
+                MessengerBinding.external_user_id == external_user_id,
+                MessengerBinding.account_id != account.id,
+                MessengerBinding.ended_at.is_(None),
+            )
+            .order_by(MessengerBinding.id)
+        )
+    ).all()
+    for binding, _person in others:
+        binding.ended_at = now
+        binding.end_reason = "replaced"
+        audit.record(
+            session,
+            actor=None,
+            actor_label=f"account:{account.id}",
+            action="binding.replaced",
+            entity="account",
+            entity_id=binding.account_id,
+            school_id=binding.school_id,
+            after={"by_account_id": account.id},
+        )
+    if others:
+        await session.flush()
+    return tuple(f"{p.first_name} {p.last_name}" for _, p in others)
+
+
+async def _bind(
+    session: AsyncSession,
+    account: Account,
+    *,
+    messenger: Messenger,
+    external_user_id: str,
+    chat_id: str,
+    method: str,
+    now: dt.datetime,
+) -> tuple[str | None, tuple[str, ...]]:
+    replaced = await _end_other_accounts(
+        session, account, messenger=messenger, external_user_id=external_user_id, now=now
+    )
+    previous = await session.scalar(
+        select(MessengerBinding).where(
+            MessengerBinding.account_id == account.id, MessengerBinding.ended_at.is_(None)
+        )
+    )
+    previous_chat: str | None = None
+    if previous is not None:
+        previous.ended_at = now
+        previous.end_reason = "rebound"
+        if previous.external_user_id != external_user_id:
+            previous_chat = previous.chat_id
+        await session.flush()
+    session.add(
+        MessengerBinding(
+            school_id=account.school_id,
+            account_id=account.id,
+            messenger=messenger,
+            external_user_id=external_user_id,
+            chat_id=chat_id,
+            created_at=now,
+        )
+    )
+    # Both one-time credentials are spent by a successful sign-in.
+    account.password_hash = None
+    account.password_expires_at = None
+    account.last_seen_at = now
+    await session.execute(
+        update(Invite)
+        .where(
+            Invite.account_id == account.id, Invite.used_at.is_(None), Invite.revoked_at.is_(None)
+        )
+        .values(revoked_at=now)
+    )
+    audit.record(
+        session,
+        actor=None,
+        actor_label=f"account:{account.id}",
+        action=f"signin.{method}",
+        entity="account",
+        entity_id=account.id,
+        school_id=account.school_id,
+        after={"messenger": messenger, "external_user_id": external_user_id},
+    )
+    return previous_chat, replaced
+
+
+async def _refuse_demo_credentials(
+    session: AsyncSession,
+    account: Account,
+    *,
+    actor_label: str,
+    password: str | None = None,
+    token: str | None = None,
+) -> None:
+    """Credentials the demo could print are accepted only in a school marked as the demo.
+
+    The demo's sample credentials can be printed again by anyone who can run ``demo`` on the
+    database (and, for demos built before its secret was stored, computed from the school row).
+    Should a school that is not the demo ever hold them, they are refused and the refusal is
+    audited and logged: a real school never starts with them.
+    """
+    school = await session.get(School, account.school_id)
+    if school is None or school.is_demo:
+        return
+    from services.tools import demo
+
+    for key in await demo.candidate_keys(session, school):
+        derived_password, derived_token = demo.demo_credentials(key, account.login)
+        if (password is not None and hmac.compare_digest(password, derived_password)) or (
+            token is not None and hmac.compare_digest(token, derived_token)
+        ):
+            audit.record(
+                session,
+                actor=None,
+                actor_label=actor_label,
+                action="signin.demo_refused",
+                entity="account",
+                entity_id=account.id,
+                school_id=account.school_id,
+            )
+            await session.commit()
+            log.warning(
+                "demo credentials refused outside the demo school",
+                extra={"account_id": account.id, "school_id": account.school_id},
+            )
+            raise DomainError("signin.demo_refused")
+
+
+async def redeem_invite(
+    session: AsyncSession,
+    *,
+    token: str,
+    messenger: Messenger,
+    external_user_id: str,
+    chat_id: str,
+    now: dt.datetime | None = None,
+) -> Actor:
+    result = await sign_in_with_invite(
+        session,
+        token=token,
+        messenger=messenger,
+        external_user_id=external_user_id,
+        chat_id=chat_id,
+        now=now,
+    )
+    return result.actor
+
+
+async def sign_in_with_invite(
+    session: AsyncSession,
+    *,
+    token: str,
+    messenger: Messenger,
+    external_user_id: str,
+    chat_id: str,
+    throttle: Throttle | None = None,
+    now: dt.datetime | None = None,
+) -> SignInResult:
+    """Bind a messenger account by a one-time invite token; commits.
+
+    With a ``throttle``, tokens tried by one chat are counted before they are looked up, like
+    passwords; only the guessing chat is slowed down, never the owner of a real link.
+    """
+    now = now or utcnow()
+    if throttle is not None:
+        wait = await throttle.attempt(invite_limits(messenger.value, chat_id), now)
+        if wait:
+            audit.record(
+                session,
+                actor=None,
+                actor_label=f"{messenger.value}:{external_user_id}",
+                action="signin.throttled",
+                entity="invite",
+            )
+            await session.commit()
+            raise DomainError("signin.locked", minutes=max(1, -(-wait // 60)))
+    invite = await session.scalar(select(Invite).where(Invite.token_hash == hash_token(token)))
+    account = await session.get(Account, invite.account_id) if invite is not None else None
+    if (
+        invite is None
+        or account is None
+        or invite.used_at is not None
+        or invite.revoked_at is not None
+        or invite.expires_at <= now
+        or account.is_blocked
+    ):
+        audit.record(
+            session,
+            actor=None,
+            actor_label=f"{messenger.value}:{external_user_id}",
+            action="signin.invite_failed",
+            entity="invite",
+            entity_id=invite.id if invite is not None else None,
+            school_id=invite.school_id if invite is not None else None,
+        )
+        await session.commit()
+        raise DomainError("signin.invite_invalid")
+    await _refuse_demo_credentials(
+        session, account, token=token, actor_label=f"{messenger.value}:{external_user_id}"
+    )
+    invite.used_at = now
+    await session.flush()
+    previous_chat, replaced = await _bind(
+        session,
+        account,
+        messenger=messenger,
+        external_user_id=external_user_id,
+        chat_id=chat_id,
+        method="invite",
+        now=now,
+    )
+    await session.commit()
+    if throttle is not None:
+        await throttle.succeeded([x.key for x in invite_limits(messenger.value, chat_id)])
+    actor = await actor_for_account(session, account.id)
+    assert actor is not None
+    return SignInResult(actor, previous_chat, replaced)
+
+
+async def sign_in_with_password(
+    session: AsyncSession,
+    *,
+    login: str,
+    password: str,
+    messenger: Messenger,
+    external_user_id: str,
+    chat_id: str,
+    throttle: Throttle | None = None,
+    now: dt.datetime | None = None,
+) -> SignInResult:
+    """Bind by login and one-time password; commits. Never says whether the login exists.
+
+    With a ``throttle``, every attempt is counted before the password is checked (strictly per
+    login and chat and per chat, loosely per login: see services.people.throttle); during a pause
+    even the right password is refused, and the attempt is still audited.
+    """
+    now = now or utcnow()
+    limits = password_limits(login, messenger.value, chat_id)
+    if throttle is not None:
+        wait = await throttle.attempt(limits, now)
+        if wait:
+            audit.record(
+                session,
+                actor=None,
+                actor_label=f"{messenger.value}:{external_user_id}",
+                action="signin.throttled",
+                entity="login",
+                entity_id=login.strip().lower()[:64],
+            )
+            await session.commit()
+            raise DomainError("signin.locked", minutes=max(1, -(-wait // 60)))
+    account = await session.scalar(
+        select(Account).where(func.lower(Account.login) == login.strip().lower())
+    )
+    ok = (
+        account is not None
+        and not account.is_blocked
+        and account.password_hash is not None
+        and (account.password_expires_at is None or account.password_expires_at > now)
+        and verify_password(password.strip(), account.password_hash)
+    )
+    if not ok or account is None:
+        audit.record(
+            session,
+            actor=None,
+            actor_label=f"{messenger.value}:{external_user_id}",
+            action="signin.password_failed",
+            entity="account",
+            entity_id=account.id if account is not None else None,
+            school_id=account.school_id if account is not None else None,
+        )
+        await session.commit()
+        raise DomainError("signin.password_invalid")
+    await _refuse_demo_credentials(
+        session,
+        account,
+        password=password.strip(),
+        actor_label=f"{messenger.value}:{external_user_id}",
+    )
+    previous_chat, replaced = await _bind(
+        session,
+        account,
+        messenger=messenger,
+        external_user_id=external_user_id,
+        chat_id=chat_id,
+        method="password",
+        now=now,
+    )
+    await session.commit()
+    if throttle is not None:
+        await throttle.succeeded([x.key for x in limits])
+    actor = await actor_for_account(session, account.id)
+    assert actor is not None
+    return SignInResult(actor, previous_chat, replaced)
+
+
+async def end_binding(
+    session: AsyncSession, *, messenger: Messenger, external_user_id: str, reason: str = "logout"
+) -> bool:
+    """/logout: end the user's live bindings; commits. True if there was one."""
+    now = utcnow()
+    bindings = (
+        await session.scalars(
+            select(MessengerBinding).where(
+                MessengerBinding.messenger == messenger,
+                MessengerBinding.external_user_id == external_user_id,
+                MessengerBinding.ended_at.is_(None),
+            )
+        )
+    ).all()
+    for b in bindings:
+        b.ended_at = now
+        b.end_reason = reason
+        audit.record(
+            session,
+            actor=None,
+            actor_label=f"account:{b.account_id}",
+            action=f"binding.{reason}",
+            entity="account",
+            entity_id=b.account_id,
+            school_id=b.school_id,
+        )
+    await session.commit()
+    return bool(bindings)
+
+
+async def create_admin(
+    session: AsyncSession,
+    *,
+    school_code: str | None,
+    last_name: str,
+    first_name: str,
+    login: str | None = None,
+    ttl: dt.timedelta = DEFAULT_CREDENTIAL_TTL,
+) -> IssuedCredentials:
+    """CLI: an administrator for a school (the only school when there is one); commits."""
+    if school_code:
+        school = await session.scalar(select(School).where(School.code == school_code))
+    else:
+        schools = (await session.scalars(select(School).limit(2))).all()
+        school = schools[0] if len(schools) == 1 else None
+        if len(schools) > 1:
+            raise DomainError("cli.school_required")
+    if school is None:
+        raise NotFound("cli.school_not_found", school=school_code or "")
+    if login is not None:
+        login = login.strip().lower()
+        if not LOGIN_RE.match(login):
+            raise DomainError("cli.login_invalid", login=login)
+    taken = select(Account.id).where(Account.login == login)
+    if login is not None and await session.scalar(taken) is not None:
+        raise DomainError("cli.login_taken", login=login)
+    person = Person(school_id=school.id, last_name=last_name.strip(), first_name=first_name.strip())
+    session.add(person)
+    await session.flush()
+    session.add(RoleGrant(school_id=school.id, person_id=person.id, role=Role.ADMIN))
+    account = await ensure_account(session, person, login)
+    audit.record(
+        session,
+        actor=None,
+        action="account.create_admin",
+        entity="account",
+        entity_id=account.id,
+        school_id=school.id,
+        after={"login": account.login, "person_id": person.id},
+        source="cli",
+    )
+    creds = await issue_credentials(session, account, actor=None, ttl=ttl, source="cli")
+    await session.commit()
+    return creds
+
+
+# --------------------------------------------------------------------------- managed by staff
+
+
+async def _account_of(session: AsyncSession, person_id: int) -> Account:
+    person = await session.get(Person, person_id)
+    assert person is not None
+    return await ensure_account(session, person)
+
+
+async def issue_for(
+    session: AsyncSession,
+    actor: Actor,
+    person_id: int,
+    *,
+    ttl: dt.timedelta = DEFAULT_CREDENTIAL_TTL,
+    now: dt.datetime | None = None,
+) -> IssuedCredentials:
+    """The admin (anyone) or a class teacher (their class's families) issues a one-time
+    password and invite link; earlier unused ones stop working. Commits.
+
+    Refused while the account is signed in somewhere (``invite.signed_in``): the new password
+    would be shown to the issuer, who could sign in with it from their own messenger account
+    and read everything the holder may (a parent's other children in other classes included).
+    Staff cannot tell whether a request for new credentials comes from the holder, and a
+    holder who lost the device cannot confirm anything from it, so staff may only end the
+    sign-in (the holder's chat is told at once, see ``revoke_for``) and issue afterwards: no
+    takeover happens silently, and each step is audited.
+    """
+    await policy.ensure_can_manage_credentials(session, actor, person_id)
+    account = await _account_of(session, person_id)
+    if await live_binding(session, account.id) is not None:
+        raise DomainError("invite.signed_in")
+    creds = await issue_credentials(session, account, actor=actor, ttl=ttl, now=now)
+    await session.commit()
+    return creds
+
+
+async def live_binding(session: AsyncSession, account_id: int) -> MessengerBinding | None:
+    """The account's live messenger binding, if it is signed in."""
+    return await session.scalar(
+        select(MessengerBinding).where(
+            MessengerBinding.account_id == account_id, MessengerBinding.ended_at.is_(None)
+        )
+    )
+
+
+@dataclass(frozen=True)
+class EndedBinding:
+    messenger: Messenger
+    chat_id: str
+    language: str | None
+
+
+async def revoke_for(session: AsyncSession, actor: Actor, person_id: int) -> list[EndedBinding]:
+    """Revoke unused credentials and end the live binding of a person's account. Commits.
+
+    Returns the chats that lost access, for the front end to tell them at once."""
+    await policy.ensure_can_manage_credentials(session, actor, person_id)
+    account = await _account_of(session, person_id)
+    now = utcnow()
+    await session.execute(
+        update(Invite)
+        .where(
+            Invite.account_id == account.id, Invite.used_at.is_(None), Invite.revoked_at.is_(None)
+        )
+        .values(revoked_at=now)
+    )
+    account.password_hash = None
+    account.password_expires_at = None
+    bindings = (
+        await session.scalars(
+            select(MessengerBinding).where(
+                MessengerBinding.account_id == account.id, MessengerBinding.ended_at.is_(None)
+            )
+        )
+    ).all()
+    for b in bindings:
+        b.ended_at = now
+        b.end_reason = "revoked"
+    audit.record(
+        session,
+        actor=actor,
+        action="credentials.revoke",
+        entity="account",
+        entity_id=account.id,
+        after={"bindings_ended": len(bindings)},
+    )
+    await session.commit()
+    return [EndedBinding(b.messenger, b.chat_id, account.language) for b in bindings]
+
+
+async def set_blocked(
+    session: AsyncSession, actor: Actor, person_id: int, *, blocked: bool, reason: str
+) -> None:
+    """The admin blocks or unblocks an account; a blocked one is refused on its next update."""
+    policy.ensure_can_block(actor)
+    await policy.load(session, actor, Person, person_id)
+    if not reason.strip():
+        raise DomainError("journal.reason_required")
+    account = await _account_of(session, person_id)
+    before = account.is_blocked
+    account.is_blocked = blocked
+    audit.record(
+        session,
+        actor=actor,
+        action="account.block" if blocked else "account.unblock",
+        entity="account",
+        entity_id=account.id,
+        before={"is_blocked": before},
+        after={"is_blocked": blocked},
+        reason=reason.strip()[:500],
+    )
+    await session.commit()
+
+
+async def ensure_can_manage(session: AsyncSession, actor: Actor, person_id: int) -> None:
+    """For the front end: may this actor issue or revoke this person's credentials?"""
+    await policy.ensure_can_manage_credentials(session, actor, person_id)
+
+
+async def is_signed_in(session: AsyncSession, actor: Actor, person_id: int) -> bool:
+    """For the front end, after the same check as ``ensure_can_manage``: is the person's
+    account signed in to a messenger (new credentials only after the sign-in is ended)?"""
+    await policy.ensure_can_manage_credentials(session, actor, person_id)
+    account = await _account_of(session, person_id)
+    return await live_binding(session, account.id) is not None
+
+
+async def cli_issue(
+    session: AsyncSession,
+    *,
+    login: str | None = None,
+    external_id: str | None = None,
+    school_code: str | None = None,
+    revoke: bool = False,
+    ttl: dt.timedelta = DEFAULT_CREDENTIAL_TTL,
+) -> IssuedCredentials | None:
+    """`python -m bot invite`: the school office issues (or revokes) a person's sign-in.
+
+    Found by login, or by register id within a school. Commits; audited with source "cli".
+    """
+    person: Person | None = None
+    if login:
+        account = await session.scalar(select(Account).where(Account.login == login.lower()))
+        person = await session.get(Person, account.person_id) if account else None
+    elif external_id:
+        q = select(Person).where(Person.external_id == external_id)
+        if school_code:
+            q = q.join(School, School.id == Person.school_id).where(School.code == school_code)
+        found = (await session.scalars(q.limit(2))).all()
+        if len(found) > 1:
+            raise DomainError("cli.school_required")
+        person = found[0] if found else None
+    if person is None:
+        raise NotFound("cli.person_not_found")
+    account = await ensure_account(session, person)
+    if revoke:
+        await session.execute(
+            update(Invite)
+            .where(
+                Invite.account_id == account.id,
+                Invite.used_at.is_(None),
+                Invite.revoked_at.is_(None),
+            )
+            .values(revoked_at=utcnow())
+        )
+        account.password_hash = None
+        for b in (
+            await session.scalars(
+                select(MessengerBinding).where(
+                    MessengerBinding.account_id == account.id, MessengerBinding.ended_at.is_(None)
+                )
+            )
+        ).all():
+            b.ended_at = utcnow()
+            b.end_reason = "revoked"
+        audit.record(
+            session,
+            actor=None,
+            action="credentials.revoke",
+            entity="account",
+            entity_id=account.id,
+            school_id=account.school_id,
+            source="cli",
+        )
+        await session.commit()
+        return None
+    if await live_binding(session, account.id) is not None:
+        # The same rule as in the bot (see issue_for): end the sign-in first (--revoke).
+        raise DomainError("invite.signed_in_cli")
+    creds = await issue_credentials(session, account, actor=None, ttl=ttl, source="cli")
+    await session.commit()
+    return creds

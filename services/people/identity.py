@@ -1,0 +1,141 @@
+"""Who is acting: a messenger user resolved to a school account, person and roles."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Row, Select, bindparam, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
+
+from services.enums import Messenger, Role
+from services.models import Account, MessengerBinding, Person, RoleGrant, School
+
+
+@dataclass(frozen=True)
+class Actor:
+    account_id: int
+    person_id: int
+    school_id: int
+    roles: frozenset[Role]
+    language: str | None
+    display_name: str
+    timezone: str
+    # The account's login, for the audit log's snapshot of who acted.
+    login: str | None = None
+
+    @property
+    def label(self) -> str:
+        return f"account:{self.account_id}"
+
+    def has(self, *roles: Role) -> bool:
+        return any(r in self.roles for r in roles)
+
+
+# The session's pinned objects: the identity map holds objects weakly, so the actor's school
+# would be read again by every ``session.get(School, ...)`` of the update once the first read
+# dropped it; pinned here it is read once per session (one update in the bot).
+PINNED = "schoolbot.pinned"
+
+
+def pin(session: AsyncSession, *objects: object) -> None:
+    """Keep ``objects`` alive (and so in the identity map) for the session's lifetime."""
+    session.info.setdefault(PINNED, []).extend(objects)
+
+
+def _actor_select(first: Any = Account) -> Select[*tuple[Any, ...]]:
+    """The account, its person, its school and each of the person's roles (one row a role,
+    or one row with no role): an actor in one statement. ``first``: the table read first
+    (the accounts, or the bindings joined to them)."""
+    query = select(
+        Account.id,
+        Account.school_id,
+        Account.is_blocked,
+        Account.language,
+        Account.login,
+        Person.id,
+        Person.first_name,
+        Person.last_name,
+        School,
+        RoleGrant.role,
+    ).select_from(first)
+    if first is not Account:
+        query = query.join(Account, Account.id == MessengerBinding.account_id)
+    return (
+        query.join(Person, Person.id == Account.person_id)
+        .join(School, School.id == Account.school_id)
+        .outerjoin(RoleGrant, RoleGrant.person_id == Person.id)
+    )
+
+
+# Built once: a statement object keeps its cache key, so running it again neither builds the
+# statement nor computes the key (together more CPU than PostgreSQL spends on the query);
+# the values come as parameters.
+_BY_ACCOUNT = _actor_select().where(Account.id == bindparam("account_id"))
+
+# The user's newest live binding with its actor and the chat's chosen role and child, in one
+# statement. One live binding per account: it is also the binding the chat context reads.
+_LIVE = aliased(MessengerBinding, name="live")
+_NEWEST_BINDING = (
+    select(_LIVE.id)
+    .where(
+        _LIVE.messenger == bindparam("messenger"),
+        _LIVE.external_user_id == bindparam("external_user_id"),
+        _LIVE.ended_at.is_(None),
+    )
+    .order_by(_LIVE.created_at.desc())
+    .limit(1)
+    .scalar_subquery()
+)
+_BY_USER = (
+    _actor_select(MessengerBinding)
+    .add_columns(MessengerBinding.active_role, MessengerBinding.active_student_id)
+    .where(MessengerBinding.id == _NEWEST_BINDING)
+)
+
+
+def _row_actor(session: AsyncSession, rows: Sequence[Row[*tuple[Any, ...]]]) -> Actor | None:
+    if not rows:
+        return None
+    account_id, school_id, is_blocked, language, login, person_id, first, last, school = rows[0][:9]
+    if is_blocked:
+        return None
+    pin(session, school)
+    return Actor(
+        account_id=account_id,
+        person_id=person_id,
+        school_id=school_id,
+        roles=frozenset(row[9] for row in rows if row[9] is not None),
+        language=language,
+        display_name=f"{first} {last}",
+        timezone=school.timezone,
+        login=login,
+    )
+
+
+async def actor_for_account(session: AsyncSession, account_id: int) -> Actor | None:
+    rows = (await session.execute(_BY_ACCOUNT, {"account_id": account_id})).all()
+    return _row_actor(session, rows)
+
+
+async def resolve_actor(
+    session: AsyncSession, messenger: Messenger, external_user_id: str
+) -> Actor | None:
+    """The signed-in account of a messenger user, or None (unknown, ended or blocked).
+
+    One statement: the user's newest live binding, its account, person, school and roles, and
+    the chat's chosen role and child (kept for the chat context of this session)."""
+    rows = (
+        await session.execute(
+            _BY_USER, {"messenger": messenger, "external_user_id": external_user_id}
+        )
+    ).all()
+    actor = _row_actor(session, rows)
+    if actor is not None:
+        from services.people.context import remember_binding_choice
+
+        active_role, active_student_id = rows[0][10:12]
+        remember_binding_choice(session, actor, active_role, active_student_id)
+    return actor

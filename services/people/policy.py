@@ -1,0 +1,499 @@
+"""The access policy: who may see and change what. The one place such decisions are made.
+
+Every use case calls one of the ``ensure_*`` functions before it reads or changes anything.
+Objects are looked up by id together with the actor's school, so an id from another school
+(a forged button, a guessed number) behaves exactly like an id that does not exist: both are
+refused with the same message, and the refusal is logged.
+
+Rules (PRODUCT.md "Who uses it"; seed 001, seed 002 §4.4, seed 003 §4.5):
+- admin, director, deputy see everything in their school;
+- a teacher sees the classes and subjects they teach and the lessons they substitute, and changes
+  the record of the lessons they actually teach (the substitute, not the absent teacher);
+- a class teacher sees their whole class and sets absence reasons and period marks there;
+- a parent sees only their own children; a trusted person one child, what the parent allowed;
+- a student sees only themself; students and families change nothing in the journal.
+
+Each action has its own rule, even where two look alike today (seeing a lesson is not proposing
+a control work on it; leading a class is not teaching its subjects). A handler that opens a
+prompt or a form from a button checks the action's rule first, so a replayed or forged button
+opens nothing. The table of actions × roles is tests/unit/test_policy_matrix.py.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from sqlalchemy import exists, or_, select, union_all
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
+
+from services.enums import SCHOOL_WIDE_READERS, GuardianKind, Role
+from services.errors import AccessDenied
+from services.models import (
+    Enrolment,
+    Guardianship,
+    Lesson,
+    RoleGrant,
+    SchoolClass,
+    SubgroupMember,
+    Substitution,
+    TeachingAssignment,
+)
+from services.people.identity import Actor
+
+log = logging.getLogger("services.people.policy")
+
+T = TypeVar("T")
+
+# What a trusted person may be allowed to see (Guardianship.permissions).
+TRUSTED_SCOPES = ("diary", "marks", "attendance", "homework", "timetable")
+
+
+def deny(actor: Actor | None, action: str, **context: Any) -> AccessDenied:
+    log.warning(
+        "access denied",
+        extra={
+            "action": action,
+            "account_id": actor.account_id if actor else None,
+            "school_id": actor.school_id if actor else None,
+            **context,
+        },
+    )
+    return AccessDenied()
+
+
+async def load(session: AsyncSession, actor: Actor, model: type[T], object_id: Any) -> T:
+    """The object if it exists in the actor's school; otherwise refused like a forgery."""
+    obj = await session.get(model, object_id) if object_id is not None else None
+    if obj is None or getattr(obj, "school_id", None) != actor.school_id:
+        raise deny(actor, "load", model=model.__name__, object_id=object_id)
+    return obj
+
+
+def is_school_reader(actor: Actor) -> bool:
+    return actor.has(*SCHOOL_WIDE_READERS)
+
+
+def effective_teacher_id(lesson: Lesson, substitution: Substitution | None) -> int:
+    return substitution.teacher_id if substitution is not None else lesson.teacher_id
+
+
+async def substitution_of(session: AsyncSession, lesson_id: int) -> Substitution | None:
+    return await session.scalar(select(Substitution).where(Substitution.lesson_id == lesson_id))
+
+
+async def _teaches_class_subject(
+    session: AsyncSession, teacher_id: int, class_id: int, subject_id: int | None = None
+) -> bool:
+    cond = [TeachingAssignment.teacher_id == teacher_id, TeachingAssignment.class_id == class_id]
+    if subject_id is not None:
+        cond.append(TeachingAssignment.subject_id == subject_id)
+    return bool(await session.scalar(select(exists().where(*cond))))
+
+
+async def _is_class_teacher(session: AsyncSession, person_id: int, class_id: int) -> bool:
+    return bool(
+        await session.scalar(
+            select(
+                exists().where(
+                    SchoolClass.id == class_id, SchoolClass.class_teacher_id == person_id
+                )
+            )
+        )
+    )
+
+
+async def student_class_ids(
+    session: AsyncSession, student_id: int, on: dt.date | None = None
+) -> list[int]:
+    q = select(Enrolment.class_id).where(Enrolment.student_id == student_id)
+    if on is not None:
+        q = q.where(
+            Enrolment.arrived_on <= on, or_(Enrolment.left_on.is_(None), Enrolment.left_on > on)
+        )
+    return list((await session.scalars(q)).all())
+
+
+async def guardianship(
+    session: AsyncSession, guardian_id: int, student_id: int
+) -> Guardianship | None:
+    return await session.scalar(
+        select(Guardianship).where(
+            Guardianship.guardian_id == guardian_id, Guardianship.student_id == student_id
+        )
+    )
+
+
+async def children_of(session: AsyncSession, actor: Actor) -> list[int]:
+    """The students whose data this actor sees as a family member (own child, self)."""
+    ids: list[int] = []
+    if actor.has(Role.STUDENT):
+        ids.append(actor.person_id)
+    if actor.has(Role.PARENT, Role.TRUSTED):
+        rows = await session.scalars(
+            select(Guardianship.student_id).where(Guardianship.guardian_id == actor.person_id)
+        )
+        ids.extend(r for r in rows if r not in ids)
+    return ids
+
+
+# --------------------------------------------------------------------------- students
+
+
+@dataclass(frozen=True)
+class StudentAccess:
+    """What the checks below read about one student for one actor, when a read model has
+    already read it in its own first statement: the student's school and the actor's
+    guardianship of the student (None: not their guardian)."""
+
+    student_school_id: int | None
+    link: Guardianship | None
+
+
+async def ensure_can_view_student(
+    session: AsyncSession,
+    actor: Actor,
+    student_id: int,
+    scope: str = "diary",
+    *,
+    access: StudentAccess | None = None,
+) -> None:
+    """Diary, marks, attendance, homework or timetable of one student."""
+    if access is not None:
+        student_school = access.student_school_id
+    else:
+        student_school = await _person_school(session, student_id)
+    if student_school != actor.school_id:
+        raise deny(actor, "view_student", student_id=student_id)
+    if is_school_reader(actor):
+        return
+    if actor.has(Role.STUDENT) and actor.person_id == student_id:
+        return
+    if actor.has(Role.PARENT, Role.TRUSTED):
+        link = (
+            access.link
+            if access is not None
+            else await guardianship(session, actor.person_id, student_id)
+        )
+        if link is not None:
+            if link.kind == GuardianKind.PARENT and actor.has(Role.PARENT):
+                return
+            allowed = set(link.permissions or [])
+            # The diary view itself is narrowed field by field to what the parent allowed.
+            if (
+                link.kind == GuardianKind.TRUSTED
+                and actor.has(Role.TRUSTED)
+                and (scope in allowed or (scope == "diary" and allowed))
+            ):
+                return
+    if actor.has(Role.CLASS_TEACHER):
+        for class_id in await student_class_ids(session, student_id):
+            if await _is_class_teacher(session, actor.person_id, class_id):
+                return
+    if actor.has(Role.TEACHER) and scope in ("marks", "attendance", "homework", "diary"):
+        # A subject teacher sees the student's record of the subjects they teach; the
+        # use case narrows the rows with ``subject_filter_for``.
+        for class_id in await student_class_ids(session, student_id):
+            if await _teaches_class_subject(session, actor.person_id, class_id):
+                return
+    raise deny(actor, "view_student", student_id=student_id, scope=scope)
+
+
+async def subject_filter_for(
+    session: AsyncSession, actor: Actor, student_id: int, *, access: StudentAccess | None = None
+) -> set[int] | None:
+    """None when the actor sees every subject of the student; else the subjects they may see."""
+    if is_school_reader(actor) or actor.person_id == student_id:
+        return None
+    link = (
+        access.link
+        if access is not None
+        else await guardianship(session, actor.person_id, student_id)
+    )
+    if link is not None:
+        return None
+    if actor.has(Role.CLASS_TEACHER):
+        for class_id in await student_class_ids(session, student_id):
+            if await _is_class_teacher(session, actor.person_id, class_id):
+                return None
+    class_ids = await student_class_ids(session, student_id)
+    rows = await session.scalars(
+        select(TeachingAssignment.subject_id).where(
+            TeachingAssignment.teacher_id == actor.person_id,
+            TeachingAssignment.class_id.in_(class_ids),
+        )
+    )
+    return set(rows)
+
+
+async def _person_school(session: AsyncSession, person_id: int) -> int | None:
+    from services.models import Person
+
+    return await session.scalar(select(Person.school_id).where(Person.id == person_id))
+
+
+# --------------------------------------------------------------------------- classes
+
+
+async def ensure_can_view_class(session: AsyncSession, actor: Actor, class_id: int) -> SchoolClass:
+    cls = await load(session, actor, SchoolClass, class_id)
+    if is_school_reader(actor):
+        return cls
+    if actor.has(Role.CLASS_TEACHER) and cls.class_teacher_id == actor.person_id:
+        return cls
+    if actor.has(Role.TEACHER) and await _teaches_class_subject(session, actor.person_id, cls.id):
+        return cls
+    if actor.has(Role.STUDENT, Role.PARENT, Role.TRUSTED):
+        # Families see their child's class timetable, nothing about other students.
+        for child in await children_of(session, actor):
+            if cls.id in await student_class_ids(session, child):
+                return cls
+    raise deny(actor, "view_class", class_id=class_id)
+
+
+async def ensure_can_manage_class(
+    session: AsyncSession, actor: Actor, class_id: int
+) -> SchoolClass:
+    """Class teacher's work: absence reasons, invites for families, class broadcasts."""
+    cls = await load(session, actor, SchoolClass, class_id)
+    if actor.has(Role.ADMIN):
+        return cls
+    if actor.has(Role.CLASS_TEACHER) and cls.class_teacher_id == actor.person_id:
+        return cls
+    raise deny(actor, "manage_class", class_id=class_id)
+
+
+async def ensure_can_set_final_marks(
+    session: AsyncSession, actor: Actor, class_id: int, subject_id: int
+) -> SchoolClass:
+    """Period marks: the subject's teacher in that class, or the class teacher (seed 003 §4.5)."""
+    cls = await load(session, actor, SchoolClass, class_id)
+    if actor.has(Role.CLASS_TEACHER) and cls.class_teacher_id == actor.person_id:
+        return cls
+    if actor.has(Role.TEACHER) and await _teaches_class_subject(
+        session, actor.person_id, cls.id, subject_id
+    ):
+        return cls
+    raise deny(actor, "set_final_marks", class_id=class_id, subject_id=subject_id)
+
+
+async def final_mark_students(
+    session: AsyncSession, actor: Actor, cls: SchoolClass, subject_id: int
+) -> set[int] | None:
+    """Whose period marks the actor may set in a class and subject (after
+    :func:`ensure_can_set_final_marks`): None for everyone of the class (the class teacher, or
+    a teacher of the whole class), else the members of the subgroups they teach (a class
+    split for English: each teacher marks their own group only)."""
+    if actor.has(Role.CLASS_TEACHER) and cls.class_teacher_id == actor.person_id:
+        return None
+    groups = list(
+        (
+            await session.scalars(
+                select(TeachingAssignment.subgroup_id).where(
+                    TeachingAssignment.teacher_id == actor.person_id,
+                    TeachingAssignment.class_id == cls.id,
+                    TeachingAssignment.subject_id == subject_id,
+                )
+            )
+        ).all()
+    )
+    if not groups or any(g is None for g in groups):
+        return None
+    return set(
+        (
+            await session.scalars(
+                select(SubgroupMember.student_id).where(SubgroupMember.subgroup_id.in_(groups))
+            )
+        ).all()
+    )
+
+
+async def ensure_can_propose_control_work(
+    session: AsyncSession, actor: Actor, class_id: int, subject_id: int
+) -> SchoolClass:
+    """Control-work dates (seed 002 §5.2.5): the deputy or the admin sets and agrees a date for
+    any class of the school; a teacher proposes one for a subject they teach in that class.
+    Leading the class is not enough: a class teacher proposes only for their own subjects."""
+    cls = await load(session, actor, SchoolClass, class_id)
+    if actor.has(Role.DEPUTY, Role.ADMIN):
+        return cls
+    if actor.has(Role.TEACHER, Role.CLASS_TEACHER) and await _teaches_class_subject(
+        session, actor.person_id, cls.id, subject_id
+    ):
+        return cls
+    raise deny(actor, "propose_control_work", class_id=class_id, subject_id=subject_id)
+
+
+async def ensure_can_broadcast(session: AsyncSession, actor: Actor, class_id: int | None) -> None:
+    """Opening the broadcast composer and sending: a class event goes from the class teacher
+    of that class (or the school's leadership); school news from the admin, director or deputy.
+    Checked before the compose prompt, so a replayed button opens nothing."""
+    if class_id is None:
+        if actor.has(Role.ADMIN, Role.DIRECTOR, Role.DEPUTY):
+            return
+        raise deny(actor, "broadcast_school")
+    cls = await load(session, actor, SchoolClass, class_id)
+    if is_school_reader(actor):
+        return
+    if actor.has(Role.CLASS_TEACHER) and cls.class_teacher_id == actor.person_id:
+        return
+    raise deny(actor, "broadcast_class", class_id=class_id)
+
+
+async def ensure_can_give_notice(session: AsyncSession, actor: Actor, student_id: int) -> None:
+    """An advance absence notice (seed 000 §3.2): only a parent of the child. A trusted person
+    or the student themself sees the child's record but gives no notice."""
+    link = await guardianship(session, actor.person_id, student_id)
+    if (
+        actor.has(Role.PARENT)
+        and link is not None
+        and link.kind == GuardianKind.PARENT
+        and link.school_id == actor.school_id
+    ):
+        return
+    raise deny(actor, "give_notice", student_id=student_id)
+
+
+# --------------------------------------------------------------------------- lessons
+
+
+async def ensure_can_view_lesson(
+    session: AsyncSession,
+    actor: Actor,
+    lesson_id: int,
+    *,
+    substitution: tuple[Substitution | None] | None = None,
+) -> Lesson:
+    """``substitution``: the lesson's substitution (or None), for a caller that has read it
+    already (in a tuple: ``(None,)`` is a lesson without one); read here otherwise."""
+    lesson = await load(session, actor, Lesson, lesson_id)
+    if is_school_reader(actor):
+        return lesson
+    sub = substitution[0] if substitution else await substitution_of(session, lesson.id)
+    if actor.has(Role.TEACHER, Role.CLASS_TEACHER, Role.DEPUTY):
+        if actor.person_id in (lesson.teacher_id, sub.teacher_id if sub else None):
+            return lesson
+        if await _teaches_class_subject(
+            session, actor.person_id, lesson.class_id, lesson.subject_id
+        ):
+            return lesson
+        if await _is_class_teacher(session, actor.person_id, lesson.class_id):
+            return lesson
+    raise deny(actor, "view_lesson", lesson_id=lesson_id)
+
+
+async def ensure_can_edit_lesson(session: AsyncSession, actor: Actor, lesson_id: int) -> Lesson:
+    """Attendance, marks, topic and homework: only the teacher who teaches this lesson."""
+    lesson = await load(session, actor, Lesson, lesson_id)
+    if teaches_lesson(actor, lesson, await substitution_of(session, lesson.id)):
+        return lesson
+    raise deny(actor, "edit_lesson", lesson_id=lesson_id)
+
+
+def teaches_lesson(actor: Actor, lesson: Lesson, substitution: Substitution | None) -> bool:
+    """The rule of :func:`ensure_can_edit_lesson`, for a caller that has read the lesson's
+    substitution (or its absence) already."""
+    return actor.has(Role.TEACHER, Role.CLASS_TEACHER, Role.DEPUTY) and actor.person_id == (
+        effective_teacher_id(lesson, substitution)
+    )
+
+
+async def can_set_absence_reason(session: AsyncSession, actor: Actor, lesson: Lesson) -> bool:
+    """The class teacher turns Н into Б or УП for their class (seed 003 §4.5)."""
+    return actor.has(Role.CLASS_TEACHER) and await _is_class_teacher(
+        session, actor.person_id, lesson.class_id
+    )
+
+
+def ensure_can_unlock(actor: Actor, lesson: Lesson) -> None:
+    if lesson.school_id == actor.school_id and actor.has(Role.DEPUTY, Role.ADMIN):
+        return
+    raise deny(actor, "unlock_lesson", lesson_id=lesson.id)
+
+
+async def ensure_can_unlock_lesson(session: AsyncSession, actor: Actor, lesson_id: int) -> Lesson:
+    """Unlocking a closed lesson, and opening the prompt for its reason: deputy or admin."""
+    lesson = await load(session, actor, Lesson, lesson_id)
+    ensure_can_unlock(actor, lesson)
+    return lesson
+
+
+# --------------------------------------------------------------------------- teachers
+
+
+def ensure_can_view_teacher_day(actor: Actor, teacher_id: int, teacher_school_id: int) -> None:
+    if teacher_school_id != actor.school_id:
+        raise deny(actor, "view_teacher_day", teacher_id=teacher_id)
+    if actor.person_id == teacher_id and actor.has(Role.TEACHER, Role.CLASS_TEACHER, Role.DEPUTY):
+        return
+    if is_school_reader(actor):
+        return
+    raise deny(actor, "view_teacher_day", teacher_id=teacher_id)
+
+
+def lessons_taught_by(teacher_id: int, on: dt.date | None = None) -> Any:
+    """SQL condition: lessons a teacher teaches (own unless substituted, or as substitute),
+    on the day ``on`` if given.
+
+    Written as ``lessons.id IN (own lessons UNION ALL substituted ones)`` so that each branch
+    has its index: the own lessons by ``ix_lessons_teacher_date`` (teacher_id, date), the
+    substituted ones by the substitutions' teacher_id. An OR of the two (with an EXISTS) could
+    use neither and scanned every lesson of the region."""
+    sub = Substitution
+    mine = aliased(Lesson, name="own_lessons")
+    own = select(mine.id).where(
+        mine.teacher_id == teacher_id,
+        ~exists().where(sub.lesson_id == mine.id, sub.teacher_id != teacher_id),
+    )
+    if on is not None:
+        own = own.where(mine.date == on)
+    substituted = select(sub.lesson_id).where(sub.teacher_id == teacher_id)
+    return Lesson.id.in_(union_all(own, substituted))
+
+
+# --------------------------------------------------------------------------- credentials
+
+
+async def ensure_can_manage_credentials(
+    session: AsyncSession, actor: Actor, person_id: int
+) -> None:
+    """Issue, revoke or end sign-ins: the admin for anyone in the school (staff get theirs
+    only from the admin), a class teacher for the students of their class and their families
+    (seed 001; seed 002 §3.3)."""
+    from services.models import Person
+
+    person = await load(session, actor, Person, person_id)
+    if actor.has(Role.ADMIN):
+        return
+    if actor.has(Role.CLASS_TEACHER):
+        roles = set(
+            (
+                await session.scalars(
+                    select(RoleGrant.role).where(RoleGrant.person_id == person.id)
+                )
+            ).all()
+        )
+        if roles & {Role.ADMIN, Role.DIRECTOR, Role.DEPUTY, Role.TEACHER, Role.CLASS_TEACHER}:
+            raise deny(actor, "manage_credentials", person_id=person_id)
+        students = [person.id]
+        students += list(
+            (
+                await session.scalars(
+                    select(Guardianship.student_id).where(Guardianship.guardian_id == person.id)
+                )
+            ).all()
+        )
+        for student_id in students:
+            for class_id in await student_class_ids(session, student_id):
+                if await _is_class_teacher(session, actor.person_id, class_id):
+                    return
+    raise deny(actor, "manage_credentials", person_id=person_id)
+
+
+def ensure_can_block(actor: Actor) -> None:
+    if actor.has(Role.ADMIN):
+        return
+    raise deny(actor, "block_account")

@@ -1,0 +1,85 @@
+"""The office's pickers (classes, students) and its guards."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.enums import SCHOOL_WIDE_READERS, Role
+from services.models import (
+    Enrolment,
+    Person,
+    School,
+    SchoolClass,
+)
+from services.people import policy
+from services.people.identity import Actor
+from services.school.calendar import school_today
+from services.school.school_year import current_year
+
+
+def ensure_admin(actor: Actor, action: str) -> None:
+    if not actor.has(Role.ADMIN):
+        raise policy.deny(actor, action)
+
+
+def ensure_office(actor: Actor, action: str) -> None:
+    """The /admin tools: the admin and the deputy."""
+    if not actor.has(Role.ADMIN, Role.DEPUTY):
+        raise policy.deny(actor, action)
+
+
+async def _school(session: AsyncSession, actor: Actor) -> School:
+    school = await session.get(School, actor.school_id)
+    if school is None:
+        raise policy.deny(actor, "school")
+    return school
+
+
+async def today_of(session: AsyncSession, actor: Actor, now: dt.datetime | None = None) -> dt.date:
+    """Today in the actor's school's time zone."""
+    return school_today(await _school(session, actor), now)
+
+
+def _name(p: Person) -> str:
+    return f"{p.last_name} {p.first_name}".strip()
+
+
+@dataclass(frozen=True)
+class Choice:
+    id: int
+    title: str
+
+
+async def office_classes(session: AsyncSession, actor: Actor) -> list[Choice]:
+    """The classes of the current school year, for the office's pickers."""
+    if not actor.has(*SCHOOL_WIDE_READERS):
+        raise policy.deny(actor, "office_classes")
+    year = await current_year(session, await _school(session, actor))
+    classes = (
+        await session.scalars(
+            select(SchoolClass)
+            .where(SchoolClass.year_id == year.id)
+            .order_by(SchoolClass.grade, SchoolClass.name)
+        )
+    ).all()
+    return [Choice(c.id, c.name) for c in classes]
+
+
+async def class_students(session: AsyncSession, actor: Actor, class_id: int) -> list[Choice]:
+    """The students enrolled in a class now (anyone who may see the class)."""
+    cls = await policy.ensure_can_view_class(session, actor, class_id)
+    if not actor.has(*SCHOOL_WIDE_READERS, Role.CLASS_TEACHER, Role.TEACHER):
+        raise policy.deny(actor, "class_students", class_id=class_id)
+    people = (
+        await session.scalars(
+            select(Person)
+            .join(Enrolment, Enrolment.student_id == Person.id)
+            .where(Enrolment.class_id == cls.id, Enrolment.left_on.is_(None))
+            .order_by(Person.last_name, Person.first_name)
+        )
+    ).all()
+    return [Choice(p.id, _name(p)) for p in people]

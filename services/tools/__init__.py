@@ -1,0 +1,1 @@
+"""Tools beside the journal: the demo school, backups, migrations, deployment settings."""
