@@ -18,7 +18,7 @@ from typing import Any, ClassVar, Self
 
 from pydantic import BaseModel, ConfigDict
 
-from screens.bounds import RefusedButton, check_field
+from screens.bounds import RefusedButton, check_fields
 
 # Telegram's limit on a button's callback data; MAX allows more, so one format fits both.
 MAX_PACKED_BYTES = 64
@@ -97,7 +97,5 @@ class Action(BaseModel):
             action = cls(**dict(zip(fields, parts, strict=True)))
         except (TypeError, ValueError, OverflowError) as exc:
             raise RefusedButton(f"{cls.__name__}: unreadable") from exc
-        for name, field in fields.items():
-            if not check_field(getattr(action, name), field.metadata):
-                raise RefusedButton(f"{cls.__name__}.{name} out of bounds")
+        check_fields(action)
         return action

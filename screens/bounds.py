@@ -21,6 +21,8 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Annotated, Any
 
+from pydantic import BaseModel
+
 from services.errors import DomainError
 
 # Every id column is INTEGER: 32 bits on PostgreSQL (SQLite's 64 bits are wider), so a larger
@@ -138,6 +140,13 @@ Month = Annotated[int, Ym()]
 
 # What a field without its own bound must satisfy.
 _DEFAULT_INT = Range(0, MAX_ID)
+
+
+def check_fields(data: BaseModel) -> None:
+    """Every field of a parsed button within its bound, else :class:`RefusedButton`."""
+    for name, field in type(data).model_fields.items():
+        if not check_field(getattr(data, name), field.metadata):
+            raise RefusedButton(f"{type(data).__name__}.{name} out of bounds")
 
 
 def check_field(value: Any, metadata: list[Any]) -> bool:

@@ -30,7 +30,7 @@ from screens.bounds import (
     RefusedButton,
     Ym,
     Ymd,
-    check_field,
+    check_fields,
     day_from_ymd,
     day_in_window,
     typed_query,
@@ -87,9 +87,7 @@ class SafeCallbackData(CallbackData, prefix="~safe"):
             raise
         except (TypeError, ValueError, OverflowError) as exc:
             raise RefusedButton(f"{cls.__name__}: unreadable") from exc
-        for name, field in cls.model_fields.items():
-            if not check_field(getattr(data, name), field.metadata):
-                raise RefusedButton(f"{cls.__name__}.{name} out of bounds")
+        check_fields(data)
         return data
 
     @classmethod
