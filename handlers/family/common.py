@@ -16,16 +16,11 @@ from aiogram.utils.callback_answer import CallbackAnswer
 
 from bot.i18n import Translator
 from handlers.common.bounds import day_in_window, window_error
-from handlers.common.screens import paced, send_pages, show_pages
 from services.enums import Role
 from services.models import utcnow
 from services.people.identity import Actor
 
 log = logging.getLogger(__name__)
-
-# Sending and editing views is the adapter's (handlers/common/screens.py); the family routers
-# import it from here too.
-__all__ = ["paced", "send_pages", "show_pages"]
 
 Clock = Callable[[], dt.datetime]
 FAMILY_ROLES = (Role.PARENT, Role.TRUSTED, Role.STUDENT)

@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import Translator, escape
 from handlers.common.keyboard import InlineKeyboardBuilder
+from handlers.common.screens import show_pages
 from handlers.family.callbacks import (
     NoticeCancelCb,
     NoticeDayCb,
@@ -31,7 +32,6 @@ from handlers.family.common import (
     family_reader,
     now_of,
     parse_range,
-    show_pages,
 )
 from screens.family.render import date_long, date_short, header
 from services.attendance import notices
