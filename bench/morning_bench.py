@@ -56,7 +56,7 @@ from sqlalchemy.engine import make_url
 
 from bench.pg import PG_ADMIN, pg_admin
 from bot.i18n import t
-from handlers.teacher.callbacks import LessonCb
+from screens.teacher.actions import LessonCb
 from services.db import make_engine
 from services.notifications.outbox import ABSENCE_GRACE
 from services.tools.migrate import upgrade

@@ -56,7 +56,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from bench.screens_bench import Probe, percentile
 from bot.i18n import translator
 from handlers.teacher import attendance
-from handlers.teacher.callbacks import AttCb, LessonCb
+from screens.teacher.actions import AttCb, LessonCb
 from services.attendance import roll_call
 from services.db import make_engine, make_session_factory
 from services.enums import AttendanceCode

@@ -1,12 +1,11 @@
 """What a button or a typed argument may carry: ids, days, pages and codes, checked once.
 
-Every action a button carries (:class:`screens.actions.Action`, and the Telegram adapter's older
-``SafeCallbackData`` classes) has plain ``int``/``str`` fields annotated with a bound
-(:class:`Range`, :class:`Ymd`, :class:`OneOf` …). Parsing what comes back from a chat refuses a
-value outside its bound with :class:`RefusedButton`, so a mutated button never reaches a
-handler: it is answered like a forged button (``error.forbidden``) and logged once as a refused
-button, without a traceback. Building a button checks nothing: bounds apply to what comes back
-from a chat, not to what the bot itself packs.
+Every action a button carries (:class:`screens.actions.Action`) has plain ``int``/``str`` fields
+annotated with a bound (:class:`Range`, :class:`Ymd`, :class:`OneOf` …). Parsing what comes back
+from a chat refuses a value outside its bound with :class:`RefusedButton`, so a mutated button
+never reaches a handler: it is answered like a forged button (``error.forbidden``) and logged
+once as a refused button, without a traceback. Building a button checks nothing: bounds apply to
+what comes back from a chat, not to what the bot itself packs.
 
 The same day window serves typed dates (:func:`day_in_window`), so that a date a user types
 is either in the window or answered with a clear message, never an overflow further down.

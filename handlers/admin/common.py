@@ -7,10 +7,10 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from aiogram.exceptions import TelegramBadRequest
-from aiogram.filters.callback_data import CallbackData
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
 from handlers.common.keyboard import InlineKeyboardBuilder
+from screens.actions import Action
 from services.enums import Role
 from services.errors import AccessDenied, DomainError
 from services.models import utcnow
@@ -113,9 +113,9 @@ async def send_long(
 
 def paged(
     kb: InlineKeyboardBuilder,
-    items: Sequence[tuple[str, CallbackData]],
+    items: Sequence[tuple[str, Action]],
     page: int,
-    nav: Callable[[int], CallbackData],
+    nav: Callable[[int], Action],
     *,
     columns: int = 1,
     size: int = PAGE,

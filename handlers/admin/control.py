@@ -10,18 +10,20 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import Translator, escape
-from handlers.admin.callbacks import OfficeCb
 from handlers.admin.common import OFFICE, require, show
 from handlers.admin.menu import home_button
-from handlers.common.bounds import Id, SafeCallbackData
 from handlers.common.keyboard import InlineKeyboardBuilder
+from handlers.common.screens import on
+from screens.actions import Action
+from screens.admin.actions import OfficeCb
+from screens.bounds import Id
 from services.models import School
 from services.people.identity import Actor
 from services.school.calendar import school_today
 from services.timetable import control_works as timetable_control_works
 
 
-class ControlCb(SafeCallbackData, prefix="o_cw"):
+class ControlCb(Action, prefix="o_cw"):
     id: Id
 
 
@@ -80,6 +82,6 @@ async def agree(
 
 def build_router() -> Router:
     router = Router(name=__name__)
-    router.callback_query.register(control_works, OfficeCb.filter(F.action == "cw"))
-    router.callback_query.register(agree, ControlCb.filter())
+    router.callback_query.register(control_works, on(OfficeCb, F.action == "cw"))
+    router.callback_query.register(agree, on(ControlCb))
     return router

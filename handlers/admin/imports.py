@@ -26,10 +26,11 @@ from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import Translator, escape
-from handlers.admin.callbacks import ImportCb, OfficeCb
 from handlers.admin.common import OFFICE, chunks, require, show
 from handlers.admin.menu import home_button, import_kinds
 from handlers.common.keyboard import InlineKeyboardBuilder
+from handlers.common.screens import on
+from screens.admin.actions import ImportCb, OfficeCb
 from services.errors import AccessDenied, DomainError
 from services.imports import KINDS, ImportResult, import_file, template_xlsx
 from services.imports.messages import t as import_text
@@ -355,11 +356,11 @@ async def not_a_file(message: Message, t: Translator) -> None:
 def build_router() -> Router:
     router = Router(name=__name__)
     router.message.filter(F.chat.type == ChatType.PRIVATE)
-    router.callback_query.register(import_menu, OfficeCb.filter(F.action == "imp"))
-    router.callback_query.register(pick_kind, ImportCb.filter(F.action == "kind"))
-    router.callback_query.register(send_template, ImportCb.filter(F.action == "tpl"))
-    router.callback_query.register(cancel, ImportCb.filter(F.action == "cancel"))
-    router.callback_query.register(apply_import, ImportCb.filter(F.action == "apply"))
+    router.callback_query.register(import_menu, on(OfficeCb, F.action == "imp"))
+    router.callback_query.register(pick_kind, on(ImportCb, F.action == "kind"))
+    router.callback_query.register(send_template, on(ImportCb, F.action == "tpl"))
+    router.callback_query.register(cancel, on(ImportCb, F.action == "cancel"))
+    router.callback_query.register(apply_import, on(ImportCb, F.action == "apply"))
     router.message.register(
         on_document, StateFilter(ImportForm.file, ImportForm.confirm), F.document
     )

@@ -9,9 +9,10 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
 from bot.i18n import Translator
-from handlers.admin.callbacks import OfficeCb
 from handlers.admin.common import OFFICE, require, show
 from handlers.common.keyboard import InlineKeyboardBuilder
+from handlers.common.screens import on
+from screens.admin.actions import OfficeCb
 from services.enums import Role
 from services.imports import KINDS
 from services.people.identity import Actor
@@ -64,5 +65,5 @@ def build_router() -> Router:
     router = Router(name=__name__)
     router.message.filter(F.chat.type == ChatType.PRIVATE)
     router.message.register(admin_command, Command("admin"))
-    router.callback_query.register(home, OfficeCb.filter(F.action == "home"))
+    router.callback_query.register(home, on(OfficeCb, F.action == "home"))
     return router

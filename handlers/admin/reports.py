@@ -17,9 +17,10 @@ from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import Translator, escape
-from handlers.admin.callbacks import ReportCb
 from handlers.admin.common import REPORTERS, Clock, now_of, require, show
 from handlers.common.keyboard import InlineKeyboardBuilder
+from handlers.common.screens import on
+from screens.admin.actions import ReportCb
 from services.enums import SCHOOL_WIDE_READERS
 from services.errors import AccessDenied, DomainError
 from services.people.identity import Actor
@@ -190,5 +191,5 @@ def build_router() -> Router:
     router = Router(name=__name__)
     router.message.filter(F.chat.type == ChatType.PRIVATE)
     router.message.register(reports_command, Command("reports"))
-    router.callback_query.register(report_step, ReportCb.filter())
+    router.callback_query.register(report_step, on(ReportCb))
     return router

@@ -20,7 +20,6 @@ from aiogram.types import CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import Translator, escape, has_key
-from handlers.admin.callbacks import AuditCb, CheckCb, OfficeCb, PickCb, SubCb
 from handlers.admin.common import (
     OFFICE,
     Clock,
@@ -35,6 +34,8 @@ from handlers.admin.common import (
 )
 from handlers.admin.menu import home_button
 from handlers.common.keyboard import InlineKeyboardBuilder
+from handlers.common.screens import on
+from screens.admin.actions import AuditCb, CheckCb, OfficeCb, PickCb, SubCb
 from services.enums import Role
 from services.errors import AccessDenied, DomainError
 from services.notifications import dead_letters
@@ -503,13 +504,13 @@ async def check_note_typed(
 def build_router() -> Router:
     router = Router(name=__name__)
     router.message.filter(F.chat.type == ChatType.PRIVATE)
-    router.callback_query.register(start_tool, OfficeCb.filter(F.action.in_(set(TOOLS))))
-    router.callback_query.register(pick, PickCb.filter())
-    router.callback_query.register(show_audit, AuditCb.filter())
-    router.callback_query.register(show_dead, OfficeCb.filter(F.action == "dead"))
-    router.callback_query.register(sub_action, SubCb.filter())
-    router.callback_query.register(show_unfilled, OfficeCb.filter(F.action == "unf"))
-    router.callback_query.register(check_action, CheckCb.filter())
+    router.callback_query.register(start_tool, on(OfficeCb, F.action.in_(set(TOOLS))))
+    router.callback_query.register(pick, on(PickCb))
+    router.callback_query.register(show_audit, on(AuditCb))
+    router.callback_query.register(show_dead, on(OfficeCb, F.action == "dead"))
+    router.callback_query.register(sub_action, on(SubCb))
+    router.callback_query.register(show_unfilled, on(OfficeCb, F.action == "unf"))
+    router.callback_query.register(check_action, on(CheckCb))
     router.message.register(
         check_note_typed, StateFilter(CheckForm.note), F.text, F.func(not_command)
     )

@@ -13,13 +13,14 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import Translator, escape
-from handlers.admin.callbacks import AuditCb, OfficeCb, UserCb
 from handlers.admin.common import Clock, now_of, require, show, when
 from handlers.admin.menu import home_button
-from handlers.common.bounds import typed_query
 from handlers.common.invite import tell_ended_sign_ins
 from handlers.common.keyboard import InlineKeyboardBuilder
 from handlers.common.render import roles_text
+from handlers.common.screens import on
+from screens.admin.actions import AuditCb, OfficeCb, UserCb
+from screens.bounds import typed_query
 from services.enums import Role
 from services.errors import DomainError
 from services.people import accounts, roster, user_cards
@@ -189,8 +190,8 @@ async def reason_typed(
 def build_router() -> Router:
     router = Router(name=__name__)
     router.message.filter(F.chat.type == ChatType.PRIVATE)
-    router.callback_query.register(find_prompt, OfficeCb.filter(F.action == "find"))
-    router.callback_query.register(user_action, UserCb.filter())
+    router.callback_query.register(find_prompt, on(OfficeCb, F.action == "find"))
+    router.callback_query.register(user_action, on(UserCb))
     router.message.register(search_typed, StateFilter(UserForm.query), F.text, F.func(not_command))
     router.message.register(reason_typed, StateFilter(UserForm.reason), F.text, F.func(not_command))
     return router

@@ -13,8 +13,8 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import Translator, escape
-from handlers.class_teacher.callbacks import AbsCb
 from handlers.common.keyboard import InlineKeyboardBuilder
+from handlers.common.screens import on
 from handlers.teacher.common import (
     Clock,
     code_text,
@@ -26,6 +26,7 @@ from handlers.teacher.common import (
     show,
     unpack_day,
 )
+from screens.class_teacher.actions import AbsCb
 from services.attendance import attendance_views
 from services.attendance.attendance_views import StudentDay
 from services.enums import Role
@@ -139,5 +140,5 @@ def build_router() -> Router:
     router = Router(name=__name__)
     router.message.filter(F.chat.type == ChatType.PRIVATE)
     router.message.register(absences_command, Command("absences"))
-    router.callback_query.register(absences_callback, AbsCb.filter())
+    router.callback_query.register(absences_callback, on(AbsCb))
     return router

@@ -12,9 +12,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import Translator, escape
 from handlers.class_teacher.absences import class_picker
-from handlers.class_teacher.callbacks import JournalCb
 from handlers.common.keyboard import InlineKeyboardBuilder
+from handlers.common.screens import on
 from handlers.teacher.common import Clock, now_of, require, show
+from screens.class_teacher.actions import JournalCb
 from services.enums import Role
 from services.errors import DomainError
 from services.marks import class_journal, final_marks
@@ -176,5 +177,5 @@ def build_router() -> Router:
     router = Router(name=__name__)
     router.message.filter(F.chat.type == ChatType.PRIVATE)
     router.message.register(classjournal_command, Command("classjournal"))
-    router.callback_query.register(journal_callback, JournalCb.filter())
+    router.callback_query.register(journal_callback, on(JournalCb))
     return router

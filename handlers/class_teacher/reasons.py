@@ -19,8 +19,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import Translator, escape
 from handlers.class_teacher.absences import absence_line, class_picker
-from handlers.class_teacher.callbacks import ReasonCb
 from handlers.common.keyboard import InlineKeyboardBuilder
+from handlers.common.screens import on
 from handlers.teacher.common import (
     Clock,
     day_text,
@@ -31,6 +31,7 @@ from handlers.teacher.common import (
     show,
     unpack_day,
 )
+from screens.class_teacher.actions import ReasonCb
 from services.attendance import absence_reasons, attendance_views
 from services.attendance.attendance_views import StudentDay
 from services.enums import AttendanceCode, Role
@@ -190,5 +191,5 @@ def build_router() -> Router:
     router = Router(name=__name__)
     router.message.filter(F.chat.type == ChatType.PRIVATE)
     router.message.register(reasons_command, Command("reasons"))
-    router.callback_query.register(reasons_callback, ReasonCb.filter())
+    router.callback_query.register(reasons_callback, on(ReasonCb))
     return router

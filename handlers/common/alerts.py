@@ -26,9 +26,11 @@ from aiogram.utils.callback_answer import CallbackAnswer
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import Translator
-from handlers.common.bounds import MAX_ID, OneOf, OptId, SafeCallbackData
 from handlers.common.keyboard import InlineKeyboardBuilder
 from handlers.common.render import answer_long
+from handlers.common.screens import on
+from screens.actions import Action
+from screens.bounds import MAX_ID, OneOf, OptId
 from services.attendance import absence_reasons
 from services.enums import Role
 from services.errors import AccessDenied, DomainError
@@ -53,12 +55,12 @@ QUIET_PRESETS: dict[str, tuple[dt.time, dt.time] | None] = {
 }
 
 
-class PrefCb(SafeCallbackData, prefix="pref"):
+class PrefCb(Action, prefix="pref"):
     field: Annotated[str, OneOf(*TOGGLES, "mode", "digest", "quiet")]
     value: str
 
 
-class BroadcastCb(SafeCallbackData, prefix="bc"):
+class BroadcastCb(Action, prefix="bc"):
     action: Annotated[str, OneOf("cls", "school", "send", "cancel", "stats")]
     id: OptId = 0
 
@@ -367,15 +369,15 @@ def build_router() -> Router:
     router.callback_query.register(news_ack, F.data.regexp(NEWS_ACK_RE))
     router.my_chat_member.register(membership)
     router.message.register(settings_command, Command("settings"))
-    router.callback_query.register(settings_changed, PrefCb.filter())
+    router.callback_query.register(settings_changed, on(PrefCb))
     router.message.register(broadcast_command, Command("broadcast"))
     router.callback_query.register(
-        broadcast_target, BroadcastCb.filter(F.action.in_({"cls", "school"}))
+        broadcast_target, on(BroadcastCb, F.action.in_({"cls", "school"}))
     )
     router.callback_query.register(
-        broadcast_send, BroadcastCb.filter(F.action.in_({"send", "cancel"}))
+        broadcast_send, on(BroadcastCb, F.action.in_({"send", "cancel"}))
     )
-    router.callback_query.register(broadcast_stats, BroadcastCb.filter(F.action == "stats"))
+    router.callback_query.register(broadcast_stats, on(BroadcastCb, F.action == "stats"))
     router.message.register(
         broadcast_text,
         StateFilter(BroadcastForm.text),

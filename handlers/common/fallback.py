@@ -13,7 +13,8 @@ from aiogram.utils.callback_answer import CallbackAnswer
 
 from bot.commands import KNOWN_COMMANDS
 from bot.i18n import Translator
-from handlers.common.bounds import RefusedButton, SafeCallbackData
+from screens import actions
+from screens.bounds import RefusedButton
 
 log = logging.getLogger("handlers.buttons")
 
@@ -36,7 +37,7 @@ async def stale_button(
     beyond range, an unknown code: mutated or forged) is refused like a forged button and logged
     as such; any other is an old message after an update: say so in the answer."""
     data = query.data or ""
-    known = SafeCallbackData.known(data)
+    known = actions.known(data)
     if known is not None:
         try:
             known.unpack(data)

@@ -23,8 +23,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot import i18n
 from bot.config import Settings
 from bot.i18n import Translator, escape
-from handlers.common.bounds import OneOf, OptId, Page, SafeCallbackData, typed_query
 from handlers.common.keyboard import InlineKeyboardBuilder
+from handlers.common.screens import on
+from screens.actions import Action
+from screens.bounds import OneOf, OptId, Page, typed_query
 from services.enums import Messenger, Role
 from services.people import accounts, roster
 from services.people.identity import Actor
@@ -34,7 +36,7 @@ log = logging.getLogger(__name__)
 PAGE = 16
 
 
-class InviteCb(SafeCallbackData, prefix="inv"):
+class InviteCb(Action, prefix="inv"):
     action: Annotated[str, OneOf("cls", "stu", "per", "issue", "revoke", "page")]
     id: OptId = 0
     page: Page = 0
@@ -224,9 +226,9 @@ def build_router() -> Router:
     router.message.register(
         search_query, StateFilter(InviteSearch.query), F.text & ~F.text.startswith("/")
     )
-    router.callback_query.register(on_class, InviteCb.filter(F.action.in_({"cls", "page"})))
-    router.callback_query.register(on_student, InviteCb.filter(F.action == "stu"))
-    router.callback_query.register(on_person, InviteCb.filter(F.action == "per"))
-    router.callback_query.register(on_issue, InviteCb.filter(F.action == "issue"))
-    router.callback_query.register(on_revoke, InviteCb.filter(F.action == "revoke"))
+    router.callback_query.register(on_class, on(InviteCb, F.action.in_({"cls", "page"})))
+    router.callback_query.register(on_student, on(InviteCb, F.action == "stu"))
+    router.callback_query.register(on_person, on(InviteCb, F.action == "per"))
+    router.callback_query.register(on_issue, on(InviteCb, F.action == "issue"))
+    router.callback_query.register(on_revoke, on(InviteCb, F.action == "revoke"))
     return router

@@ -1,4 +1,4 @@
-"""aiogram's inline keyboard builder with a linear ``add``.
+"""aiogram's inline keyboard builder with a linear ``add`` (and screens' actions as buttons).
 
 aiogram's ``KeyboardBuilder.add`` (and so ``button``) deep-copies the whole markup built so far
 before appending, so a keyboard of n buttons costs n deep copies of up to n pydantic buttons:
@@ -10,12 +10,26 @@ produces is the same (tests/handlers/test_keyboard.py builds both and compares).
 
 from __future__ import annotations
 
+from typing import Any
+
+from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardButton
 from aiogram.utils.keyboard import InlineKeyboardBuilder as _AiogramBuilder
+
+from screens.actions import Action
 
 
 class InlineKeyboardBuilder(_AiogramBuilder):
     _own_rows = False
+
+    def button(
+        self, *, callback_data: str | Action | CallbackData | None = None, **kwargs: Any
+    ) -> InlineKeyboardBuilder:
+        """aiogram's ``button``, also taking a screen's :class:`Action` as callback data."""
+        if isinstance(callback_data, Action):
+            callback_data = callback_data.pack()
+        super().button(callback_data=callback_data, **kwargs)
+        return self
 
     def add(self, *buttons: InlineKeyboardButton) -> InlineKeyboardBuilder:
         self._validate_buttons(*buttons)

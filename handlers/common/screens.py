@@ -26,6 +26,7 @@ from aiogram.types import (
     InlineKeyboardMarkup,
     Message,
 )
+from magic_filter import MagicFilter
 
 from screens.actions import Action
 from screens.screen import Attachment, Button, Screen
@@ -56,12 +57,13 @@ def markup(screen: Screen) -> InlineKeyboardMarkup | None:
     return InlineKeyboardMarkup(inline_keyboard=[[button(b) for b in row] for row in rows])
 
 
-def on(action: type[Action]) -> CallbackQueryFilter:
-    """Route presses of ``action``'s buttons: the handler gets the unpacked, bound-checked action
-    as ``callback_data``; a button that does not fit is left to the fallback (refused there)."""
+def on(action: type[Action], rule: MagicFilter | None = None) -> CallbackQueryFilter:
+    """Route presses of ``action``'s buttons (those whose fields also match ``rule``, e.g.
+    ``F.step == "day"``): the handler gets the unpacked, bound-checked action as
+    ``callback_data``; a button that does not fit is left to the fallback (refused there)."""
     # aiogram's filter only calls ``unpack`` of the class it is given, which an Action has with
     # the same contract (and RefusedButton is a ValueError): tests find routes by this filter.
-    return CallbackQueryFilter(callback_data=cast(type[CallbackData], action))
+    return CallbackQueryFilter(callback_data=cast(type[CallbackData], action), rule=rule)
 
 
 async def paced(method: TelegramMethod[Any], attempts: int = 3) -> Any:

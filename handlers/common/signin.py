@@ -20,10 +20,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import i18n
 from bot.i18n import Translator
-from handlers.common.bounds import SafeCallbackData
 from handlers.common.keyboard import InlineKeyboardBuilder
 from handlers.common.menu import refresh_menu
 from handlers.common.render import name_html, roles_text
+from handlers.common.screens import on
+from screens.actions import Action
 from services.enums import Messenger, Role
 from services.people import accounts, context
 from services.people.identity import Actor
@@ -38,11 +39,11 @@ class LoginForm(StatesGroup):
     password = State()
 
 
-class LangCb(SafeCallbackData, prefix="lang"):
+class LangCb(Action, prefix="lang"):
     code: str
 
 
-class RoleCb(SafeCallbackData, prefix="role"):
+class RoleCb(Action, prefix="role"):
     role: Role
 
 
@@ -248,6 +249,6 @@ def build_router() -> Router:
     not_a_command = F.text & ~F.text.startswith("/")
     router.message.register(got_login, StateFilter(LoginForm.guest, LoginForm.login), not_a_command)
     router.message.register(got_password, StateFilter(LoginForm.password), not_a_command)
-    router.callback_query.register(language_chosen, LangCb.filter())
-    router.callback_query.register(role_chosen, RoleCb.filter())
+    router.callback_query.register(language_chosen, on(LangCb))
+    router.callback_query.register(role_chosen, on(RoleCb))
     return router

@@ -18,17 +18,19 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import Translator
-from handlers.common.bounds import OneOf, SafeCallbackData
 from handlers.common.keyboard import InlineKeyboardBuilder
 from handlers.common.render import name_html, roles_text
+from handlers.common.screens import on
 from handlers.common.signin import LoginForm, ask_login, signed_in
+from screens.actions import Action
+from screens.bounds import OneOf
 from services.enums import Messenger
 from services.people import accounts
 from services.people.identity import Actor
 from services.people.throttle import Throttle
 
 
-class GuestCb(SafeCallbackData, prefix="guest"):
+class GuestCb(Action, prefix="guest"):
     action: Annotated[str, OneOf("link", "login", "how")]
 
 
@@ -113,5 +115,5 @@ def build_router() -> Router:
     router.message.filter(F.chat.type == ChatType.PRIVATE)
     router.message.register(start_with_invite, CommandStart(deep_link=True))
     router.message.register(start, CommandStart())
-    router.callback_query.register(guest_choice, GuestCb.filter())
+    router.callback_query.register(guest_choice, on(GuestCb))
     return router

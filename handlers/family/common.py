@@ -15,7 +15,7 @@ from aiogram.types import Message
 from aiogram.utils.callback_answer import CallbackAnswer
 
 from bot.i18n import Translator
-from handlers.common.bounds import day_in_window, window_error
+from screens.bounds import day_in_window, window_error
 from services.enums import Role
 from services.models import utcnow
 from services.people.identity import Actor

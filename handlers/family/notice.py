@@ -19,19 +19,19 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import Translator, escape
 from handlers.common.keyboard import InlineKeyboardBuilder
-from handlers.common.screens import show_pages
-from handlers.family.callbacks import (
-    NoticeCancelCb,
-    NoticeDayCb,
-    NoticeReasonCb,
-    NoticeWithdrawCb,
-)
+from handlers.common.screens import on, show_pages
 from handlers.family.common import (
     Clock,
     callback_reader,
     family_reader,
     now_of,
     parse_range,
+)
+from screens.family.actions import (
+    NoticeCancelCb,
+    NoticeDayCb,
+    NoticeReasonCb,
+    NoticeWithdrawCb,
 )
 from screens.family.render import date_long, date_short, header
 from services.attendance import notices
@@ -324,8 +324,8 @@ def build_router() -> Router:
     not_command = F.text & ~F.text.startswith("/")
     router.message.register(notice_dates_typed, NoticeForm.dates, not_command)
     router.message.register(notice_reason_typed, NoticeForm.reason, not_command)
-    router.callback_query.register(notice_day, NoticeDayCb.filter())
-    router.callback_query.register(notice_reason, NoticeReasonCb.filter())
-    router.callback_query.register(notice_cancel, NoticeCancelCb.filter())
-    router.callback_query.register(notice_withdraw, NoticeWithdrawCb.filter())
+    router.callback_query.register(notice_day, on(NoticeDayCb))
+    router.callback_query.register(notice_reason, on(NoticeReasonCb))
+    router.callback_query.register(notice_cancel, on(NoticeCancelCb))
+    router.callback_query.register(notice_withdraw, on(NoticeWithdrawCb))
     return router

@@ -25,7 +25,7 @@ from aiogram.utils.callback_answer import CallbackAnswer
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import Translator, escape
-from handlers.teacher.callbacks import AttCb, LessonCb
+from handlers.common.screens import on
 from handlers.teacher.cards import card_markup, card_text
 from handlers.teacher.common import (
     TEACHING,
@@ -37,6 +37,7 @@ from handlers.teacher.common import (
     require,
     show,
 )
+from screens.teacher.actions import AttCb, LessonCb
 from services.attendance import roll_call
 from services.enums import AttendanceCode
 from services.errors import AccessDenied
@@ -334,6 +335,6 @@ def names(sheet: LessonSheet, ids: set[int]) -> str:
 
 def build_router() -> Router:
     router = Router(name=__name__)
-    router.callback_query.register(open_attendance, LessonCb.filter(F.action == "att"))
-    router.callback_query.register(attendance_action, AttCb.filter())
+    router.callback_query.register(open_attendance, on(LessonCb, F.action == "att"))
+    router.callback_query.register(attendance_action, on(AttCb))
     return router

@@ -9,8 +9,9 @@ from aiogram.utils.callback_answer import CallbackAnswer
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import Translator, escape
-from handlers.teacher.callbacks import LessonCb
+from handlers.common.screens import on
 from handlers.teacher.cards import back_to_card
+from screens.teacher.actions import LessonCb
 from services.people.identity import Actor
 from services.timetable import control_works
 
@@ -47,5 +48,5 @@ async def set_control_work(
 
 def build_router() -> Router:
     router = Router(name=__name__)
-    router.callback_query.register(set_control_work, LessonCb.filter(F.action == "cw"))
+    router.callback_query.register(set_control_work, on(LessonCb, F.action == "cw"))
     return router

@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import Translator, escape
 from handlers.common.keyboard import InlineKeyboardBuilder
-from handlers.teacher.callbacks import LessonCb, MarkCb
+from handlers.common.screens import on
 from handlers.teacher.common import (
     TEACHING,
     Clock,
@@ -26,6 +26,7 @@ from handlers.teacher.common import (
     require,
     show,
 )
+from screens.teacher.actions import LessonCb, MarkCb
 from services.enums import WorkKind
 from services.errors import AccessDenied, DomainError, ValidationFailed
 from services.marks import marking
@@ -395,8 +396,8 @@ async def typed_reason(
 
 def build_router() -> Router:
     router = Router(name=__name__)
-    router.callback_query.register(open_marks, LessonCb.filter(F.action == "mk"))
-    router.callback_query.register(marks_action, MarkCb.filter())
+    router.callback_query.register(open_marks, on(LessonCb, F.action == "mk"))
+    router.callback_query.register(marks_action, on(MarkCb))
     router.message.register(
         typed_reason, StateFilter(MarkStates.reason), F.text, ~F.text.startswith("/")
     )

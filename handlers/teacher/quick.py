@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import Translator, escape
 from handlers.common.keyboard import InlineKeyboardBuilder
-from handlers.teacher.callbacks import LessonCb, QuickCb
+from handlers.common.screens import on
 from handlers.teacher.cards import back_to_card, card_markup, card_text, current_lesson
 from handlers.teacher.common import (
     TEACHING,
@@ -35,6 +35,7 @@ from handlers.teacher.common import (
     require,
     show,
 )
+from screens.teacher.actions import LessonCb, QuickCb
 from services.enums import AttendanceCode, Role, WorkKind
 from services.errors import DomainError, ValidationFailed
 from services.marks import quickmarks
@@ -300,8 +301,8 @@ async def quick_action(
 def build_router() -> Router:
     router = Router(name=__name__)
     router.message.filter(F.chat.type == ChatType.PRIVATE)
-    router.callback_query.register(open_quick, LessonCb.filter(F.action == "qm"))
-    router.callback_query.register(quick_action, QuickCb.filter())
+    router.callback_query.register(open_quick, on(LessonCb, F.action == "qm"))
+    router.callback_query.register(quick_action, on(QuickCb))
     router.message.register(
         typed_marks, StateFilter(QuickStates.text), F.text, ~F.text.startswith("/")
     )

@@ -15,8 +15,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import Translator, escape
 from handlers.common.keyboard import InlineKeyboardBuilder
-from handlers.teacher.callbacks import TermCb
+from handlers.common.screens import on
 from handlers.teacher.common import Clock, now_of, require, show
+from screens.teacher.actions import TermCb
 from services.enums import Role, SpecialMark
 from services.errors import AccessDenied, DomainError
 from services.marks import final_marks
@@ -302,5 +303,5 @@ def build_router() -> Router:
     router = Router(name=__name__)
     router.message.filter(F.chat.type == ChatType.PRIVATE)
     router.message.register(termmarks_command, Command("termmarks"))
-    router.callback_query.register(term_action, TermCb.filter())
+    router.callback_query.register(term_action, on(TermCb))
     return router

@@ -16,9 +16,8 @@ from aiogram.types import CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import Translator, escape
-from handlers.common.bounds import day_in_window, typed_query, window_error
 from handlers.common.keyboard import InlineKeyboardBuilder
-from handlers.teacher.callbacks import DayCb, LessonCb
+from handlers.common.screens import on
 from handlers.teacher.cards import day_view, lesson_card
 from handlers.teacher.common import (
     READERS,
@@ -32,6 +31,8 @@ from handlers.teacher.common import (
     show,
     unpack_day,
 )
+from screens.bounds import day_in_window, typed_query, window_error
+from screens.teacher.actions import DayCb, LessonCb
 from services.errors import DomainError
 from services.models import Person
 from services.people import class_teacher
@@ -167,6 +168,6 @@ def build_router() -> Router:
     router = Router(name=__name__)
     router.message.filter(F.chat.type == ChatType.PRIVATE)
     router.message.register(today_command, Command("today"))
-    router.callback_query.register(day_callback, DayCb.filter())
-    router.callback_query.register(open_lesson, LessonCb.filter(F.action == "open"))
+    router.callback_query.register(day_callback, on(DayCb))
+    router.callback_query.register(open_lesson, on(LessonCb, F.action == "open"))
     return router

@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import Translator, escape
 from handlers.common.keyboard import InlineKeyboardBuilder
-from handlers.teacher.callbacks import HwCb, LessonCb, TopicCb
+from handlers.common.screens import on
 from handlers.teacher.cards import card_markup, card_text
 from handlers.teacher.common import (
     TEACHING,
@@ -31,6 +31,7 @@ from handlers.teacher.common import (
     require,
     show,
 )
+from screens.teacher.actions import HwCb, LessonCb, TopicCb
 from services.errors import AccessDenied, DomainError, ValidationFailed
 from services.homework import assignments, topics
 from services.people.identity import Actor
@@ -342,13 +343,13 @@ async def homework_action(
 def build_router() -> Router:
     router = Router(name=__name__)
     router.message.filter(F.chat.type == ChatType.PRIVATE)
-    router.callback_query.register(open_topic, LessonCb.filter(F.action == "topic"))
-    router.callback_query.register(topic_from_plan, TopicCb.filter())
+    router.callback_query.register(open_topic, on(LessonCb, F.action == "topic"))
+    router.callback_query.register(topic_from_plan, on(TopicCb))
     router.message.register(
         typed_topic, StateFilter(TopicStates.text), F.text, ~F.text.startswith("/")
     )
-    router.callback_query.register(open_homework, LessonCb.filter(F.action == "hw"))
-    router.callback_query.register(homework_action, HwCb.filter())
+    router.callback_query.register(open_homework, on(LessonCb, F.action == "hw"))
+    router.callback_query.register(homework_action, on(HwCb))
     router.message.register(
         homework_message,
         StateFilter(HomeworkStates.collect),

@@ -13,10 +13,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import Translator
 from handlers.common.keyboard import InlineKeyboardBuilder
-from handlers.teacher.callbacks import LessonCb, UnlockCb
+from handlers.common.screens import on
 from handlers.teacher.cards import card_markup, card_text
 from handlers.teacher.common import Clock, lesson_title, now_of, require
 from handlers.teacher.common import show as show_message
+from screens.teacher.actions import LessonCb, UnlockCb
 from services.enums import Role
 from services.errors import DomainError
 from services.people import policy
@@ -102,7 +103,7 @@ async def _unlock(
 def build_router() -> Router:
     router = Router(name=__name__)
     router.message.filter(F.chat.type == ChatType.PRIVATE)
-    router.callback_query.register(unlock_action, UnlockCb.filter())
+    router.callback_query.register(unlock_action, on(UnlockCb))
     router.message.register(
         typed_reason, StateFilter(UnlockStates.reason), F.text, ~F.text.startswith("/")
     )

@@ -17,7 +17,7 @@ from aiogram.types import InlineKeyboardMarkup
 from sqlalchemy import func, select
 
 from bot.i18n import t
-from handlers.family.callbacks import (
+from screens.family.actions import (
     NoticeDayCb,
     NoticeReasonCb,
 )
@@ -400,7 +400,7 @@ async def test_a_long_view_waits_for_the_pace(
 async def test_notice_withdrawn_from_the_notice_menu(
     dp: Dispatcher, bot: RecordingBot, family_world: Family
 ) -> None:
-    from handlers.family.callbacks import NoticeWithdrawCb
+    from screens.family.actions import NoticeWithdrawCb
 
     world = family_world.world
     anna = world.students[1].id

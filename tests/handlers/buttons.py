@@ -19,7 +19,7 @@ from aiogram.methods import AnswerCallbackQuery, SendMessage
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import t
-from handlers.common.bounds import FIRST_DAY, MAX_ID, OneOf, Range, Ym, Ymd
+from screens.bounds import FIRST_DAY, MAX_ID, OneOf, Range, Ym, Ymd
 from services.enums import Messenger
 from services.models import MessengerBinding
 from testkit.recording import RecordingBot

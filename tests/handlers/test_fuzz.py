@@ -24,7 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.commands import CATALOGUE
 from bot.i18n import t
-from handlers.common.bounds import FIRST_DAY, LAST_DAY, MAX_ID
+from screens.bounds import FIRST_DAY, LAST_DAY, MAX_ID
 from testkit.recording import RecordingBot, make_callback_update, make_message_update
 from tests.factories import NOW, build_school
 from tests.handlers.buttons import (

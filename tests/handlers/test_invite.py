@@ -109,7 +109,7 @@ async def test_a_signed_in_parent_cannot_be_taken_over(
 async def test_the_admins_user_card_follows_the_same_rule(
     dp: Dispatcher, bot: RecordingBot, session: AsyncSession
 ) -> None:
-    from handlers.admin.callbacks import UserCb
+    from screens.admin.actions import UserCb
 
     world = await build_school(session)
     await bind(session, world, "admin", 8301)

@@ -8,8 +8,8 @@ from typing import Any
 from aiogram.methods import SendChatAction, SendDocument
 
 from bot.i18n import t
-from handlers.admin.callbacks import ReportCb
 from handlers.admin.reports import KINDS
+from screens.admin.actions import ReportCb
 from tests.factories import SchoolWorld
 from tests.office.conftest import Chat
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from handlers.admin.callbacks import OfficeCb
+from screens.admin.actions import OfficeCb
 from services import audit
 from services.enums import OutboxStatus
 from services.models import OutboxMessage

@@ -9,8 +9,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import t
-from handlers.admin.callbacks import AuditCb, CheckCb, OfficeCb, PickCb, SubCb
 from handlers.admin.common import chunks, pack_day
+from screens.admin.actions import AuditCb, CheckCb, OfficeCb, PickCb, SubCb
 from services import audit
 from services.enums import OutboxStatus
 from services.models import JournalCheck, OutboxMessage, Substitution

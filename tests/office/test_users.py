@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import t
-from handlers.admin.callbacks import OfficeCb, UserCb
+from screens.admin.actions import OfficeCb, UserCb
 from services.enums import Messenger
 from services.models import Account, AuditEntry, Invite
 from services.people.identity import resolve_actor

@@ -17,7 +17,7 @@ from sqlalchemy import event, func, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from handlers.teacher import attendance
-from handlers.teacher.callbacks import AttCb, LessonCb
+from screens.teacher.actions import AttCb, LessonCb
 from services.attendance import roll_call
 from services.enums import AttendanceCode, GuardianKind, Role, WorkKind
 from services.models import (

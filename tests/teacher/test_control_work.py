@@ -7,7 +7,7 @@ from aiogram.methods import EditMessageText
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from handlers.teacher.callbacks import LessonCb
+from screens.teacher.actions import LessonCb
 from services.models import ControlWork
 from services.timetable import control_works
 from testkit.recording import RecordingBot, make_callback_update
@@ -53,8 +53,8 @@ async def test_too_many_on_one_day_is_a_warning(
 async def test_deputy_agrees_in_the_office_menu(
     dp: Dispatcher, bot: RecordingBot, world: SchoolWorld, session: AsyncSession
 ) -> None:
-    from handlers.admin.callbacks import OfficeCb
     from handlers.admin.control import ControlCb
+    from screens.admin.actions import OfficeCb
 
     await press(dp, bot, "teacher", LessonCb(lesson_id=world.lesson_future.id, action="cw").pack())
     cw = await session.scalar(select(ControlWork))

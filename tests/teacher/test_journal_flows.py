@@ -10,8 +10,8 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import t
-from handlers.teacher.callbacks import AttCb, DayCb, LessonCb, QuickCb, UnlockCb
 from handlers.teacher.common import pack_day
+from screens.teacher.actions import AttCb, DayCb, LessonCb, QuickCb, UnlockCb
 from services.enums import AttendanceCode, WorkKind
 from services.models import (
     AbsenceNotice,
@@ -474,7 +474,7 @@ async def test_quick_marks_are_capped_per_student_and_lesson(
 async def test_marks_by_taps_for_an_absent_student_and_at_the_cap(
     chat: Any, world: SchoolWorld, session: AsyncSession
 ) -> None:
-    from handlers.teacher.callbacks import MarkCb
+    from screens.teacher.actions import MarkCb
 
     me = chat("teacher")
     s = [x.id for x in world.students]

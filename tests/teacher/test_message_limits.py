@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import t
-from handlers.teacher.callbacks import LessonCb
+from screens.teacher.actions import LessonCb
 from services.enums import Role
 from services.models import Enrolment, School
 from testkit.botapi.html import seen

@@ -11,8 +11,8 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.common.alerts import BroadcastCb, BroadcastForm
-from handlers.family.callbacks import NoticeDayCb
-from handlers.teacher.callbacks import LessonCb, TermCb, UnlockCb
+from screens.family.actions import NoticeDayCb
+from screens.teacher.actions import LessonCb, TermCb, UnlockCb
 from services.models import ControlWork, FinalMark
 from testkit.recording import RecordingBot
 from tests.factories import SchoolWorld, bind_chats

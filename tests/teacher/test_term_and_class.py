@@ -9,10 +9,10 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import t
-from handlers.class_teacher.callbacks import JournalCb, ReasonCb
 from handlers.class_teacher.journal import LIMIT, table_pages
-from handlers.teacher.callbacks import TermCb
 from handlers.teacher.common import pack_day
+from screens.class_teacher.actions import JournalCb, ReasonCb
+from screens.teacher.actions import TermCb
 from services.attendance import roll_call
 from services.enums import AttendanceCode, SpecialMark, WorkKind
 from services.marks import marking

@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from handlers.teacher.callbacks import LessonCb
+from screens.teacher.actions import LessonCb
 from services.attendance import roll_call
 from services.enums import AttendanceCode
 from services.homework.topics import MAX_TOPIC

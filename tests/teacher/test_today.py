@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import t
-from handlers.teacher.callbacks import AttCb, DayCb, LessonCb, MarkCb
 from handlers.teacher.common import pack_day
+from screens.teacher.actions import AttCb, DayCb, LessonCb, MarkCb
 from services.models import Attendance, Mark
 from tests.factories import TODAY, SchoolWorld
 

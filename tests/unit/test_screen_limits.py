@@ -8,8 +8,8 @@ from decimal import Decimal
 
 from bot.i18n import translator
 from handlers.admin.common import chunks
-from handlers.class_teacher.callbacks import JournalCb
 from handlers.class_teacher.journal import journal_view, table_pages
+from screens.class_teacher.actions import JournalCb
 from screens.family import render as family
 from services.marks.class_journal import JournalColumn, JournalGrid, JournalRow
 from testkit.botapi.html import seen

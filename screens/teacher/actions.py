@@ -1,4 +1,4 @@
-"""Typed callback data of the teacher's screens (each under 64 bytes).
+"""Typed actions of the teacher's screens (each under 64 bytes).
 
 Nothing in them is trusted: every id goes back through the services' access policy.
 """
@@ -7,28 +7,29 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from handlers.common.bounds import Day, Id, OneOf, OptId, Page, Range, SafeCallbackData
+from screens.actions import Action
+from screens.bounds import Day, Id, OneOf, OptId, Page, Range
 from services.enums import SpecialMark, WorkKind
 
 
-class DayCb(SafeCallbackData, prefix="t_day"):
+class DayCb(Action, prefix="t_day"):
     teacher_id: Id
     day: Day
 
 
-class LessonCb(SafeCallbackData, prefix="t_les"):
+class LessonCb(Action, prefix="t_les"):
     lesson_id: Id
     action: Annotated[str, OneOf("open", "att", "mk", "qm", "topic", "hw", "unlock", "cw")]
 
 
-class AttCb(SafeCallbackData, prefix="t_att"):
+class AttCb(Action, prefix="t_att"):
     lesson_id: Id
     action: Annotated[str, OneOf("t", "all", "save", "pg")]  # t: toggle
     student_id: OptId = 0
     page: Page = 0
 
 
-class MarkCb(SafeCallbackData, prefix="t_mk"):
+class MarkCb(Action, prefix="t_mk"):
     lesson_id: Id
     action: Annotated[str, OneOf("kind", "list", "stu", "put", "edit", "chg", "del", "rsn")]
     kind: Annotated[str, OneOf("", *WorkKind)] = ""
@@ -39,30 +40,30 @@ class MarkCb(SafeCallbackData, prefix="t_mk"):
     page: Page = 0
 
 
-class QuickCb(SafeCallbackData, prefix="t_qm"):
+class QuickCb(Action, prefix="t_qm"):
     lesson_id: Id
     action: Annotated[str, OneOf("pick", "ok", "cancel")]
     item: Annotated[int, Range(0, 1000)] = 0
     student_id: OptId = 0
 
 
-class TopicCb(SafeCallbackData, prefix="t_tp"):
+class TopicCb(Action, prefix="t_tp"):
     lesson_id: Id
     item_id: OptId
 
 
-class HwCb(SafeCallbackData, prefix="t_hw"):
+class HwCb(Action, prefix="t_hw"):
     lesson_id: Id
     action: Annotated[str, OneOf("save", "who", "tog", "done", "cancel")]
     student_id: OptId = 0
 
 
-class UnlockCb(SafeCallbackData, prefix="t_ul"):
+class UnlockCb(Action, prefix="t_ul"):
     lesson_id: Id
     reason: Annotated[int, Range(-1, 20)]  # 0 or -1: ask for one; else a preset reason
 
 
-class TermCb(SafeCallbackData, prefix="t_term"):
+class TermCb(Action, prefix="t_term"):
     action: Annotated[str, OneOf("pick", "per", "stu", "set", "save")]
     class_id: OptId = 0
     subject_id: OptId = 0

@@ -1,19 +1,20 @@
-"""Typed callback data of the class teacher's screens (each under 64 bytes); never trusted."""
+"""Typed actions of the class teacher's screens (each under 64 bytes); never trusted."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from handlers.common.bounds import Day, Id, OneOf, OptDay, OptId, Page, SafeCallbackData
+from screens.actions import Action
+from screens.bounds import Day, Id, OneOf, OptDay, OptId, Page
 from services.enums import AttendanceCode
 
 
-class AbsCb(SafeCallbackData, prefix="c_abs"):
+class AbsCb(Action, prefix="c_abs"):
     class_id: Id
     day: Day
 
 
-class ReasonCb(SafeCallbackData, prefix="c_rs"):
+class ReasonCb(Action, prefix="c_rs"):
     action: Annotated[str, OneOf("week", "set", "fam")]
     class_id: Id
     day: OptDay = 0  # week: its Monday
@@ -21,7 +22,7 @@ class ReasonCb(SafeCallbackData, prefix="c_rs"):
     code: Annotated[str, OneOf("", *AttendanceCode)] = ""
 
 
-class JournalCb(SafeCallbackData, prefix="c_jr"):
+class JournalCb(Action, prefix="c_jr"):
     action: Annotated[str, OneOf("cls", "subj", "show")]
     class_id: OptId = 0
     subject_id: OptId = 0

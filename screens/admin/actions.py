@@ -1,4 +1,4 @@
-"""Typed callback data of the office screens (/admin, /reports), each under 64 bytes.
+"""Typed actions of the office screens (/admin, /reports), each under 64 bytes.
 
 Nothing in them is trusted: every id goes back through the services' access policy.
 """
@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from handlers.common.bounds import (
+from screens.actions import Action
+from screens.bounds import (
     MAX_ID,
     Id,
     Month,
@@ -16,11 +17,10 @@ from handlers.common.bounds import (
     OptId,
     Page,
     Range,
-    SafeCallbackData,
 )
 
 
-class OfficeCb(SafeCallbackData, prefix="o_menu"):
+class OfficeCb(Action, prefix="o_menu"):
     """The /admin menu: imp | tpl | find | dead | aus (audit: student) | aul (audit: lesson) |
     sub (substitutions) | unf (unfilled lessons) | chk (journal checks) | home."""
 
@@ -29,7 +29,7 @@ class OfficeCb(SafeCallbackData, prefix="o_menu"):
     ]
 
 
-class ReportCb(SafeCallbackData, prefix="o_rep"):
+class ReportCb(Action, prefix="o_rep"):
     """/reports: the report (index in REPORTS) and the parameters chosen so far.
 
     ``cls`` -1 is "the whole school" (movement); 0 is "not chosen yet"."""
@@ -43,17 +43,17 @@ class ReportCb(SafeCallbackData, prefix="o_rep"):
     fmt: Annotated[str, OneOf("", "pdf", "xlsx")] = ""
 
 
-class ImportCb(SafeCallbackData, prefix="o_imp"):
+class ImportCb(Action, prefix="o_imp"):
     action: Annotated[str, OneOf("kind", "tpl", "apply", "cancel")]
     kind: str = ""
 
 
-class UserCb(SafeCallbackData, prefix="o_usr"):
+class UserCb(Action, prefix="o_usr"):
     action: Annotated[str, OneOf("card", "issue", "revoke", "block", "unblock", "audit")]
     id: Id
 
 
-class PickCb(SafeCallbackData, prefix="o_pick"):
+class PickCb(Action, prefix="o_pick"):
     """A class, a day or a lesson picked for a tool: ``tool`` aus | aul | sub | chk."""
 
     tool: Annotated[str, OneOf("aus", "aul", "sub", "chk")]
@@ -63,17 +63,17 @@ class PickCb(SafeCallbackData, prefix="o_pick"):
     page: Page = 0
 
 
-class AuditCb(SafeCallbackData, prefix="o_aud"):
+class AuditCb(Action, prefix="o_aud"):
     what: Annotated[str, OneOf("stu", "les")]
     id: Id
 
 
-class SubCb(SafeCallbackData, prefix="o_sub"):
+class SubCb(Action, prefix="o_sub"):
     action: Annotated[str, OneOf("set", "del", "page", "pick")]
     lesson_id: OptId
     teacher_id: OptId = 0
     page: Page = 0
 
 
-class CheckCb(SafeCallbackData, prefix="o_chk"):
+class CheckCb(Action, prefix="o_chk"):
     action: Annotated[str, OneOf("add", "list")]
