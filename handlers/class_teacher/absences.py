@@ -15,18 +15,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.i18n import Translator, escape
 from handlers.common.keyboard import InlineKeyboardBuilder
 from handlers.common.screens import on
-from handlers.teacher.common import (
-    Clock,
-    code_text,
-    day_text,
-    local_today,
-    now_of,
-    pack_day,
-    require,
-    show,
-    unpack_day,
-)
+from handlers.teacher.common import Clock, local_today, now_of, require, show
 from screens.class_teacher.actions import AbsCb
+from screens.teacher.common import code_text, day_text, pack_day, unpack_day
 from services.attendance import attendance_views
 from services.attendance.attendance_views import StudentDay
 from services.enums import Role

@@ -21,17 +21,9 @@ from bot.i18n import Translator, escape
 from handlers.class_teacher.absences import absence_line, class_picker
 from handlers.common.keyboard import InlineKeyboardBuilder
 from handlers.common.screens import on
-from handlers.teacher.common import (
-    Clock,
-    day_text,
-    local_today,
-    now_of,
-    pack_day,
-    require,
-    show,
-    unpack_day,
-)
+from handlers.teacher.common import Clock, local_today, now_of, require, show
 from screens.class_teacher.actions import ReasonCb
+from screens.teacher.common import day_text, pack_day, unpack_day
 from services.attendance import absence_reasons, attendance_views
 from services.attendance.attendance_views import StudentDay
 from services.enums import AttendanceCode, Role

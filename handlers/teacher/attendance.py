@@ -31,13 +31,13 @@ from handlers.teacher.common import (
     TEACHING,
     Clock,
     ensure_teaches,
-    lesson_title,
     now_of,
     raise_lock,
     require,
     show,
 )
 from screens.teacher.actions import AttCb, LessonCb
+from screens.teacher.common import lesson_title
 from services.attendance import roll_call
 from services.enums import AttendanceCode
 from services.errors import AccessDenied

@@ -10,8 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import Translator, escape
 from handlers.common.keyboard import InlineKeyboardBuilder
-from handlers.teacher.common import code_text, day_text, lesson_title, lock_text, pack_day
 from screens.teacher.actions import DayCb, LessonCb, UnlockCb
+from screens.teacher.common import code_text, day_text, lesson_title, lock_text, pack_day
 from services.enums import AttendanceCode
 from services.people.identity import Actor
 from services.timetable import lesson_sheet

@@ -19,14 +19,13 @@ from handlers.teacher.common import (
     TEACHING,
     Clock,
     ensure_teaches,
-    kind_text,
-    lesson_title,
     now_of,
     raise_lock,
     require,
     show,
 )
 from screens.teacher.actions import LessonCb, MarkCb
+from screens.teacher.common import kind_text, lesson_title
 from services.enums import WorkKind
 from services.errors import AccessDenied, DomainError, ValidationFailed
 from services.marks import marking

@@ -25,9 +25,7 @@ from handlers.teacher.cards import back_to_card, card_markup, card_text, current
 from handlers.teacher.common import (
     TEACHING,
     Clock,
-    code_text,
     ensure_teaches,
-    lesson_title,
     local_time,
     local_today,
     now_of,
@@ -36,6 +34,7 @@ from handlers.teacher.common import (
     show,
 )
 from screens.teacher.actions import LessonCb, QuickCb
+from screens.teacher.common import code_text, lesson_title
 from services.enums import AttendanceCode, Role, WorkKind
 from services.errors import DomainError, ValidationFailed
 from services.marks import quickmarks

@@ -26,13 +26,12 @@ from handlers.teacher.common import (
     local_time,
     local_today,
     now_of,
-    pack_day,
     require,
     show,
-    unpack_day,
 )
 from screens.bounds import day_in_window, typed_query, window_error
 from screens.teacher.actions import DayCb, LessonCb
+from screens.teacher.common import pack_day, unpack_day
 from services.errors import DomainError
 from services.models import Person
 from services.people import class_teacher

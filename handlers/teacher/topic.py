@@ -25,13 +25,13 @@ from handlers.teacher.common import (
     TEACHING,
     Clock,
     ensure_teaches,
-    lesson_title,
     now_of,
     raise_lock,
     require,
     show,
 )
 from screens.teacher.actions import HwCb, LessonCb, TopicCb
+from screens.teacher.common import lesson_title
 from services.errors import AccessDenied, DomainError, ValidationFailed
 from services.homework import assignments, topics
 from services.people.identity import Actor

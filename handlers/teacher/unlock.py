@@ -15,9 +15,10 @@ from bot.i18n import Translator
 from handlers.common.keyboard import InlineKeyboardBuilder
 from handlers.common.screens import on
 from handlers.teacher.cards import card_markup, card_text
-from handlers.teacher.common import Clock, lesson_title, now_of, require
+from handlers.teacher.common import Clock, now_of, require
 from handlers.teacher.common import show as show_message
 from screens.teacher.actions import LessonCb, UnlockCb
+from screens.teacher.common import lesson_title
 from services.enums import Role
 from services.errors import DomainError
 from services.people import policy

@@ -10,8 +10,8 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import t
-from handlers.teacher.common import pack_day
 from screens.teacher.actions import AttCb, DayCb, LessonCb, QuickCb, UnlockCb
+from screens.teacher.common import pack_day
 from services.enums import AttendanceCode, WorkKind
 from services.models import (
     AbsenceNotice,

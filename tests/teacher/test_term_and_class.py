@@ -10,9 +10,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import t
 from handlers.class_teacher.journal import LIMIT, table_pages
-from handlers.teacher.common import pack_day
 from screens.class_teacher.actions import JournalCb, ReasonCb
 from screens.teacher.actions import TermCb
+from screens.teacher.common import pack_day
 from services.attendance import roll_call
 from services.enums import AttendanceCode, SpecialMark, WorkKind
 from services.marks import marking

@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import t
-from handlers.teacher.common import pack_day
 from screens.teacher.actions import AttCb, DayCb, LessonCb, MarkCb
+from screens.teacher.common import pack_day
 from services.models import Attendance, Mark
 from tests.factories import TODAY, SchoolWorld
 
