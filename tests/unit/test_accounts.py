@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+from collections.abc import Awaitable
+from typing import Any
 
 import pytest
 from sqlalchemy import func, select
@@ -13,7 +15,7 @@ from services.enums import Messenger
 from services.errors import DomainError
 from services.models import Account, AuditEntry, Invite, MessengerBinding
 from services.people import accounts
-from services.people.identity import resolve_actor
+from services.people.identity import Actor, resolve_actor
 from services.people.throttle import (
     CHAT_FREE,
     FREE_FAILURES,
@@ -36,8 +38,7 @@ async def world(session: AsyncSession) -> SchoolWorld:
 
 
 async def issue(session: AsyncSession, world: SchoolWorld) -> accounts.IssuedCredentials:
-    account = await session.scalar(select(Account).where(Account.person_id == world.parent.id))
-    assert account is not None
+    account = await parent_account(session, world)
     creds = await accounts.issue_credentials(session, account, actor=world.actors["admin"], now=NOW)
     await session.commit()
     return creds
@@ -47,42 +48,71 @@ async def audit_actions(session: AsyncSession) -> list[str]:
     return list((await session.scalars(select(AuditEntry.action).order_by(AuditEntry.id))).all())
 
 
+async def parent_account(session: AsyncSession, world: SchoolWorld) -> Account:
+    account = await session.scalar(select(Account).where(Account.person_id == world.parent.id))
+    assert account is not None
+    return account
+
+
+def redeem(
+    session: AsyncSession, token: str, chat: str, now: dt.datetime | None = NOW
+) -> Awaitable[Actor]:
+    """The invite link opened in ``chat`` (the user's id and the chat's are the same)."""
+    return accounts.redeem_invite(
+        session, token=token, messenger=TG, external_user_id=chat, chat_id=chat, now=now
+    )
+
+
+def _in_chat(chat: str, throttle: Throttle | None) -> dict[str, Any]:
+    """A Telegram chat whose user's id and chat's id are the same, at NOW."""
+    return {
+        "messenger": TG,
+        "external_user_id": chat,
+        "chat_id": chat,
+        "throttle": throttle,
+        "now": NOW,
+    }
+
+
+def by_password(
+    session: AsyncSession, login: str, password: str, chat: str, throttle: Throttle | None = None
+) -> Awaitable[accounts.SignInResult]:
+    return accounts.sign_in_with_password(
+        session, login=login, password=password, **_in_chat(chat, throttle)
+    )
+
+
+def by_invite(
+    session: AsyncSession, token: str, chat: str, throttle: Throttle | None = None
+) -> Awaitable[accounts.SignInResult]:
+    return accounts.sign_in_with_invite(session, token=token, **_in_chat(chat, throttle))
+
+
+@pytest.fixture(params=["database", "redis"])
+def throttle(
+    request: pytest.FixtureRequest, session_factory: async_sessionmaker[AsyncSession]
+) -> Throttle:
+    """Each throttled flow runs against both stores of the counters."""
+    if request.param == "database":
+        return DatabaseThrottle(session_factory)
+    client = request.getfixturevalue("redis_client")
+    return RedisThrottle(client, prefix=client.test_prefix)
+
+
 async def test_invite_binds_once(session: AsyncSession, world: SchoolWorld) -> None:
     creds = await issue(session, world)
     assert len(creds.invite_token) >= 32  # 192 random bits, URL-safe
     stored = (await session.scalars(select(Invite.token_hash))).all()
     assert creds.invite_token not in stored  # only the hash is kept
-    actor = await accounts.redeem_invite(
-        session,
-        token=creds.invite_token,
-        messenger=TG,
-        external_user_id="501",
-        chat_id="501",
-        now=NOW,
-    )
+    actor = await redeem(session, creds.invite_token, "501")
     assert actor.person_id == world.parent.id
     assert (await resolve_actor(session, TG, "501")) == actor
     # The invite and the password are both spent.
     with pytest.raises(DomainError) as again:
-        await accounts.redeem_invite(
-            session,
-            token=creds.invite_token,
-            messenger=TG,
-            external_user_id="777",
-            chat_id="777",
-            now=NOW,
-        )
+        await redeem(session, creds.invite_token, "777")
     assert again.value.code == "signin.invite_invalid"
     with pytest.raises(DomainError):
-        await accounts.sign_in_with_password(
-            session,
-            login=creds.login,
-            password=creds.password,
-            messenger=TG,
-            external_user_id="777",
-            chat_id="777",
-            now=NOW,
-        )
+        await by_password(session, creds.login, creds.password, "777")
     actions = await audit_actions(session)
     assert actions.count("signin.invite") == 1
     assert "signin.invite_failed" in actions and "signin.password_failed" in actions
@@ -93,52 +123,20 @@ async def test_expired_and_reissued_invites_are_refused(
 ) -> None:
     old = await issue(session, world)
     with pytest.raises(DomainError):
-        await accounts.redeem_invite(
-            session,
-            token=old.invite_token,
-            messenger=TG,
-            external_user_id="1",
-            chat_id="1",
-            now=NOW + dt.timedelta(days=8),
-        )
+        await redeem(session, old.invite_token, "1", now=NOW + dt.timedelta(days=8))
     new = await issue(session, world)  # reissuing revokes the old one
     with pytest.raises(DomainError):
-        await accounts.redeem_invite(
-            session,
-            token=old.invite_token,
-            messenger=TG,
-            external_user_id="1",
-            chat_id="1",
-            now=NOW,
-        )
-    await accounts.redeem_invite(
-        session, token=new.invite_token, messenger=TG, external_user_id="1", chat_id="1", now=NOW
-    )
+        await redeem(session, old.invite_token, "1")
+    await redeem(session, new.invite_token, "1")
 
 
 async def test_password_sign_in_and_rebinding(session: AsyncSession, world: SchoolWorld) -> None:
     creds = await issue(session, world)
-    first = await accounts.sign_in_with_password(
-        session,
-        login=creds.login.upper(),
-        password=f" {creds.password} ",
-        messenger=TG,
-        external_user_id="10",
-        chat_id="10",
-        now=NOW,
-    )
+    first = await by_password(session, creds.login.upper(), f" {creds.password} ", "10")
     assert first.previous_chat_id is None
     # A new phone: the school issues new credentials; the old chat's binding ends.
     again = await issue(session, world)
-    second = await accounts.sign_in_with_password(
-        session,
-        login=again.login,
-        password=again.password,
-        messenger=TG,
-        external_user_id="20",
-        chat_id="20",
-        now=NOW,
-    )
+    second = await by_password(session, again.login, again.password, "20")
     assert second.previous_chat_id == "10"
     assert await resolve_actor(session, TG, "10") is None
     assert (await resolve_actor(session, TG, "20")) is not None
@@ -154,14 +152,7 @@ async def test_blocked_account_is_refused_at_once(
     session: AsyncSession, world: SchoolWorld
 ) -> None:
     creds = await issue(session, world)
-    await accounts.redeem_invite(
-        session,
-        token=creds.invite_token,
-        messenger=TG,
-        external_user_id="5",
-        chat_id="5",
-        now=NOW,
-    )
+    await redeem(session, creds.invite_token, "5")
     account = await session.scalar(select(Account).where(Account.login == creds.login))
     assert account is not None
     account.is_blocked = True
@@ -171,14 +162,7 @@ async def test_blocked_account_is_refused_at_once(
 
 async def test_logout_ends_binding(session: AsyncSession, world: SchoolWorld) -> None:
     creds = await issue(session, world)
-    await accounts.redeem_invite(
-        session,
-        token=creds.invite_token,
-        messenger=TG,
-        external_user_id="6",
-        chat_id="6",
-        now=NOW,
-    )
+    await redeem(session, creds.invite_token, "6")
     assert await accounts.end_binding(session, messenger=TG, external_user_id="6")
     assert await resolve_actor(session, TG, "6") is None
     assert not await accounts.end_binding(session, messenger=TG, external_user_id="6")
@@ -206,22 +190,13 @@ async def _password(
     user: str,
 ) -> str:
     try:
-        await accounts.sign_in_with_password(
-            session,
-            login=login,
-            password=password,
-            messenger=TG,
-            external_user_id=user,
-            chat_id=user,
-            throttle=throttle,
-            now=NOW,
-        )
+        await by_password(session, login, password, user, throttle)
     except DomainError as exc:
         return exc.code
     return "ok"
 
 
-async def _throttled_flow(session: AsyncSession, world: SchoolWorld, throttle: Throttle) -> None:
+async def test_throttle(session: AsyncSession, world: SchoolWorld, throttle: Throttle) -> None:
     creds = await issue(session, world)
 
     async def attempt(password: str, user: str = "99", login: str | None = None) -> str:
@@ -239,20 +214,7 @@ async def _throttled_flow(session: AsyncSession, world: SchoolWorld, throttle: T
     assert "signin.throttled" in await audit_actions(session)
 
 
-async def test_throttle_in_database(
-    session: AsyncSession, session_factory: async_sessionmaker[AsyncSession], world: SchoolWorld
-) -> None:
-    await _throttled_flow(session, world, DatabaseThrottle(session_factory))
-
-
-async def test_throttle_in_redis(
-    session: AsyncSession, world: SchoolWorld, redis_client: object
-) -> None:
-    prefix = redis_client.test_prefix  # type: ignore[attr-defined]
-    await _throttled_flow(session, world, RedisThrottle(redis_client, prefix=prefix))
-
-
-async def _chat_and_login_limits(
+async def test_chat_strict_login_loose(
     session: AsyncSession, world: SchoolWorld, throttle: Throttle
 ) -> None:
     creds = await issue(session, world)
@@ -271,32 +233,12 @@ async def _chat_and_login_limits(
         "signin.locked"
     )
     # The owner's invite link is never stopped by that.
-    result = await accounts.sign_in_with_invite(
-        session,
-        token=creds.invite_token,
-        messenger=TG,
-        external_user_id="600",
-        chat_id="600",
-        throttle=throttle,
-        now=NOW,
-    )
+    result = await by_invite(session, creds.invite_token, "600", throttle)
     assert result.actor.person_id == world.parent.id
 
 
-async def test_chat_strict_login_loose_in_database(
-    session: AsyncSession, session_factory: async_sessionmaker[AsyncSession], world: SchoolWorld
-) -> None:
-    await _chat_and_login_limits(session, world, DatabaseThrottle(session_factory))
-
-
-async def test_chat_strict_login_loose_in_redis(
-    session: AsyncSession, world: SchoolWorld, redis_client: object
-) -> None:
-    prefix = redis_client.test_prefix  # type: ignore[attr-defined]
-    await _chat_and_login_limits(session, world, RedisThrottle(redis_client, prefix=prefix))
-
-
-async def _concurrent_guessers(
+@pytest.mark.committed
+async def test_concurrent_guessers(
     session: AsyncSession,
     session_factory: async_sessionmaker[AsyncSession],
     world: SchoolWorld,
@@ -318,25 +260,6 @@ async def _concurrent_guessers(
 
 
 @pytest.mark.committed
-async def test_concurrent_guessers_in_database(
-    session: AsyncSession, session_factory: async_sessionmaker[AsyncSession], world: SchoolWorld
-) -> None:
-    await _concurrent_guessers(session, session_factory, world, DatabaseThrottle(session_factory))
-
-
-@pytest.mark.committed
-async def test_concurrent_guessers_in_redis(
-    session: AsyncSession,
-    session_factory: async_sessionmaker[AsyncSession],
-    world: SchoolWorld,
-    redis_client: object,
-) -> None:
-    prefix = redis_client.test_prefix  # type: ignore[attr-defined]
-    throttle = RedisThrottle(redis_client, prefix=prefix)
-    await _concurrent_guessers(session, session_factory, world, throttle)
-
-
-@pytest.mark.committed
 async def test_concurrent_attempts_count_exactly(
     session_factory: async_sessionmaker[AsyncSession], redis_client: object
 ) -> None:
@@ -349,49 +272,22 @@ async def test_concurrent_attempts_count_exactly(
         assert all(w >= 60 for w in waits if w)
 
 
-async def _invite_guessing(session: AsyncSession, world: SchoolWorld, throttle: Throttle) -> None:
+async def test_invite_guessing_is_throttled(
+    session: AsyncSession, world: SchoolWorld, throttle: Throttle
+) -> None:
     creds = await issue(session, world)
     answers = []
     for n in range(60):
         try:
-            await accounts.sign_in_with_invite(
-                session,
-                token=f"guess{n:04d}-aaaaaaaaaaaaaaaaaaaaaaaaaa",
-                messenger=TG,
-                external_user_id="800",
-                chat_id="800",
-                throttle=throttle,
-                now=NOW,
-            )
+            await by_invite(session, f"guess{n:04d}-aaaaaaaaaaaaaaaaaaaaaaaaaa", "800", throttle)
         except DomainError as exc:
             answers.append(exc.code)
     assert answers == ["signin.invite_invalid"] * INVITE_FREE + ["signin.locked"] * (
         60 - INVITE_FREE
     )
     # The guessing chat is paused, the owner's link from their own chat still works.
-    result = await accounts.sign_in_with_invite(
-        session,
-        token=creds.invite_token,
-        messenger=TG,
-        external_user_id="801",
-        chat_id="801",
-        throttle=throttle,
-        now=NOW,
-    )
+    result = await by_invite(session, creds.invite_token, "801", throttle)
     assert result.actor.person_id == world.parent.id
-
-
-async def test_invite_guessing_is_throttled_in_database(
-    session: AsyncSession, session_factory: async_sessionmaker[AsyncSession], world: SchoolWorld
-) -> None:
-    await _invite_guessing(session, world, DatabaseThrottle(session_factory))
-
-
-async def test_invite_guessing_is_throttled_in_redis(
-    session: AsyncSession, world: SchoolWorld, redis_client: object
-) -> None:
-    prefix = redis_client.test_prefix  # type: ignore[attr-defined]
-    await _invite_guessing(session, world, RedisThrottle(redis_client, prefix=prefix))
 
 
 async def test_success_resets_the_counters(
@@ -402,26 +298,8 @@ async def test_success_resets_the_counters(
     keys_user = "42"
     for _ in range(3):
         with pytest.raises(DomainError):
-            await accounts.sign_in_with_password(
-                session,
-                login=creds.login,
-                password="bad",
-                messenger=TG,
-                external_user_id=keys_user,
-                chat_id=keys_user,
-                throttle=throttle,
-                now=NOW,
-            )
-    await accounts.sign_in_with_password(
-        session,
-        login=creds.login,
-        password=creds.password,
-        messenger=TG,
-        external_user_id=keys_user,
-        chat_id=keys_user,
-        throttle=throttle,
-        now=NOW,
-    )
+            await by_password(session, creds.login, "bad", keys_user, throttle)
+    await by_password(session, creds.login, creds.password, keys_user, throttle)
     from services.models import SigninThrottle
 
     assert await session.scalar(select(func.count()).select_from(SigninThrottle)) == 0
@@ -450,15 +328,7 @@ async def test_who_issues_credentials(
     person = getattr(world, target)
     if allowed:
         creds = await accounts.issue_for(session, world.actors[actor_name], person.id, now=NOW)
-        result = await accounts.sign_in_with_password(
-            session,
-            login=creds.login,
-            password=creds.password,
-            messenger=TG,
-            external_user_id="77",
-            chat_id="77",
-            now=NOW,
-        )
+        result = await by_password(session, creds.login, creds.password, "77")
         assert result.actor.person_id == person.id
     else:
         with pytest.raises(AccessDenied):
@@ -470,9 +340,7 @@ async def test_revoke_and_block(session: AsyncSession, world: SchoolWorld) -> No
 
     admin = world.actors["admin"]
     creds = await accounts.issue_for(session, world.actors["class_teacher"], world.parent.id)
-    await accounts.redeem_invite(
-        session, token=creds.invite_token, messenger=TG, external_user_id="8", chat_id="8"
-    )
+    await redeem(session, creds.invite_token, "8", now=None)
     await accounts.revoke_for(session, world.actors["class_teacher"], world.parent.id)
     assert await resolve_actor(session, TG, "8") is None
     with pytest.raises(AccessDenied):
@@ -482,9 +350,7 @@ async def test_revoke_and_block(session: AsyncSession, world: SchoolWorld) -> No
     await accounts.set_blocked(session, admin, world.parent.id, blocked=True, reason="утеря")
     fresh = await accounts.issue_for(session, admin, world.parent.id)
     with pytest.raises(DomainError):
-        await accounts.redeem_invite(
-            session, token=fresh.invite_token, messenger=TG, external_user_id="9", chat_id="9"
-        )
+        await redeem(session, fresh.invite_token, "9", now=None)
     assert "account.block" in await audit_actions(session)
 
 
@@ -496,8 +362,7 @@ async def test_credentials_of_a_signed_in_account_are_not_handed_to_staff(
         with pytest.raises(DomainError) as refused:
             await accounts.issue_for(session, world.actors[actor_name], world.parent.id, now=NOW)
         assert refused.value.code == "invite.signed_in"
-    account = await session.scalar(select(Account).where(Account.person_id == world.parent.id))
-    assert account is not None
+    account = await parent_account(session, world)
     with pytest.raises(DomainError) as cli_refused:
         await accounts.cli_issue(session, login=account.login)
     assert cli_refused.value.code == "invite.signed_in_cli"
@@ -513,14 +378,7 @@ async def test_binding_a_chat_to_a_second_account_ends_the_first(
 ) -> None:
     await bind_chats(session, world, {"teacher": 950})
     creds = await issue(session, world)  # the parent's
-    result = await accounts.sign_in_with_invite(
-        session,
-        token=creds.invite_token,
-        messenger=TG,
-        external_user_id="950",
-        chat_id="950",
-        now=NOW,
-    )
+    result = await by_invite(session, creds.invite_token, "950")
     assert result.replaced == (f"{world.teacher.first_name} {world.teacher.last_name}",)
     live = (
         await session.scalars(
@@ -538,8 +396,7 @@ async def test_demo_credentials_work_only_in_the_demo_school(
     from services.tools import app_settings, demo
 
     await app_settings.put(session, app_settings.DEMO_SECRET, "demo-secret")
-    account = await session.scalar(select(Account).where(Account.person_id == world.parent.id))
-    assert account is not None
+    account = await parent_account(session, world)
     keys = await demo.candidate_keys(session, world.school)
     assert len(keys) == 2  # derived from the school row (old demos) and from the stored secret
     for n, key in enumerate(keys):
@@ -557,39 +414,16 @@ async def test_demo_credentials_work_only_in_the_demo_school(
             )
         )
         await session.commit()
-        with pytest.raises(DomainError) as by_password:
-            await accounts.sign_in_with_password(
-                session,
-                login=account.login,
-                password=password,
-                messenger=TG,
-                external_user_id=f"96{n}",
-                chat_id=f"96{n}",
-                now=NOW,
-            )
-        assert by_password.value.code == "signin.demo_refused"
+        with pytest.raises(DomainError) as refused:
+            await by_password(session, account.login, password, f"96{n}")
+        assert refused.value.code == "signin.demo_refused"
         with pytest.raises(DomainError) as by_link:
-            await accounts.sign_in_with_invite(
-                session,
-                token=token,
-                messenger=TG,
-                external_user_id=f"97{n}",
-                chat_id=f"97{n}",
-                now=NOW,
-            )
+            await by_invite(session, token, f"97{n}")
         assert by_link.value.code == "signin.demo_refused"
     assert await resolve_actor(session, TG, "960") is None
     assert (await audit_actions(session)).count("signin.demo_refused") == 4
     # In the school marked as the demo they are what they are for.
     world.school.is_demo = True
     await session.commit()
-    result = await accounts.sign_in_with_password(
-        session,
-        login=account.login,
-        password=password,
-        messenger=TG,
-        external_user_id="980",
-        chat_id="980",
-        now=NOW,
-    )
+    result = await by_password(session, account.login, password, "980")
     assert result.actor.person_id == world.parent.id
