@@ -1,6 +1,6 @@
-"""Helpers shared by the teacher and class-teacher routers: who may act, the clock, editing a
-message in place (the texts of lessons and lock states are screens/teacher/common.py's,
-re-exported here)."""
+"""Helpers shared by the teacher and class-teacher routers: who may act, the clock, showing a
+text or a neutral Screen in place of the pressed message, shortened to what Telegram takes (the
+texts of lessons and lock states are screens/teacher/common.py's)."""
 
 from __future__ import annotations
 
@@ -12,6 +12,9 @@ from zoneinfo import ZoneInfo
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
+from handlers.common.screens import markup as screen_markup
+from handlers.common.screens import paced, send_attachments
+from screens.screen import Screen
 from services.enums import Role
 from services.errors import AccessDenied, DomainError
 from services.models import utcnow
@@ -59,13 +62,19 @@ def ensure_teaches(sheet: LessonSheet) -> None:
 
 async def show(
     target: CallbackQuery | Message,
-    text: str,
+    text: str | Screen,
     markup: InlineKeyboardMarkup | None = None,
     *,
     new: bool = False,
 ) -> Any:
     """Edit the callback's message in place (or send a new message for a text message); a
-    text longer than Telegram takes is shortened (services.richtext)."""
+    text longer than Telegram takes is shortened (services.richtext). Given a Screen, its
+    buttons are the keyboard and it is sent anew when it does not replace the pressed message;
+    its further messages follow as new ones, the buttons under the last."""
+    if isinstance(text, Screen):
+        if markup is not None:
+            raise TypeError("a Screen carries its own buttons")
+        return await _show_screen(target, text, new=new)
     text = shorten_html(text)
     if isinstance(target, CallbackQuery) and not new and isinstance(target.message, Message):
         try:
@@ -78,3 +87,22 @@ async def show(
     if message is None:
         return None
     return await message.answer(text, reply_markup=markup)
+
+
+async def _show_screen(target: CallbackQuery | Message, screen: Screen, *, new: bool) -> Any:
+    keyboard = screen_markup(screen)
+    texts = [shorten_html(text) for text in screen.texts]
+    new = new or not screen.replace
+    shown = None
+    if texts:
+        first, rest = texts[0], texts[1:]
+        shown = await show(target, first, None if rest else keyboard, new=new)
+        message = target.message if isinstance(target, CallbackQuery) else target
+        if rest and isinstance(message, Message):
+            for i, text in enumerate(rest):
+                last = i == len(rest) - 1
+                shown = await paced(message.answer(text, reply_markup=keyboard if last else None))
+    if screen.attachments and target.bot is not None:
+        chat = target.chat.id if isinstance(target, Message) else target.from_user.id
+        await send_attachments(target.bot, chat, screen)
+    return shown
