@@ -15,17 +15,17 @@ then only changes the draft and re-renders from it, without a statement to the d
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from typing import Any
 
 from aiogram import F, Router
 from aiogram.fsm.context import FSMContext
-from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup
+from aiogram.types import CallbackQuery
 from aiogram.utils.callback_answer import CallbackAnswer
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.i18n import Translator, escape
-from handlers.common.screens import on
+from bot.i18n import Translator
+from handlers.common.gate import gate
+from handlers.common.screens import markup, on
 from handlers.teacher.cards import card_markup, card_text
 from handlers.teacher.common import (
     TEACHING,
@@ -33,11 +33,19 @@ from handlers.teacher.common import (
     ensure_teaches,
     now_of,
     raise_lock,
-    require,
     show,
 )
+from screens.screen import Screen
 from screens.teacher.actions import AttCb, LessonCb
-from screens.teacher.common import lesson_title
+from screens.teacher.attendance import (
+    CYCLE,
+    Codes,
+    Roster,
+    RosterStudent,
+    attendance_screen,
+    initial_codes,
+    saved_note,
+)
 from services.attendance import roll_call
 from services.enums import AttendanceCode
 from services.errors import AccessDenied
@@ -45,94 +53,41 @@ from services.people.identity import Actor
 from services.timetable import lesson_sheet
 from services.timetable.lesson_sheet import LessonSheet
 
-PAGE = 40
-CYCLE: dict[AttendanceCode | None, AttendanceCode | None] = {
-    None: AttendanceCode.ABSENT,
-    AttendanceCode.ABSENT: AttendanceCode.LATE,
-    AttendanceCode.LATE: None,
-    AttendanceCode.ILL: None,
-    AttendanceCode.EXCUSED: None,
-}
-ICONS = {
-    None: "✅",
-    AttendanceCode.ABSENT: "❌ Н",
-    AttendanceCode.LATE: "⏰ ОП",
-    AttendanceCode.ILL: "🤒 Б",
-    AttendanceCode.EXCUSED: "📄 УП",
-}
 STATE_KEY = "att"
 ROSTER_KEY = "att_roster"
 
-Codes = dict[int, AttendanceCode | None]
+
+def dump_roster(roster: Roster, account_id: int) -> dict[str, Any]:
+    """The screen's roster as the FSM data keeps it, with the account it was read for."""
+    return {
+        "by": account_id,
+        "date": roster.date.isoformat(),
+        "number": roster.number,
+        "class": roster.class_name,
+        "subject": roster.subject,
+        "group": roster.subgroup,
+        "taken": roster.attendance_taken,
+        "students": [
+            [s.id, s.short_name, s.notice_code.value if s.notice_code else None]
+            for s in roster.students
+        ],
+    }
 
 
-@dataclass(frozen=True)
-class RosterStudent:
-    id: int
-    short_name: str
-    notice_code: AttendanceCode | None
-
-
-@dataclass(frozen=True)
-class Roster:
-    """What the attendance screen shows of a lesson besides the codes: its title and its
-    students. Kept in the FSM data beside the draft when the screen opens, so that a tap
-    re-renders from it without reading the journal again."""
-
-    lesson_id: int
-    date: dt.date
-    number: int
-    class_name: str
-    subject: str
-    subgroup: str | None
-    attendance_taken: bool
-    students: tuple[RosterStudent, ...]
-
-    @classmethod
-    def of(cls, sheet: LessonSheet) -> Roster:
-        return cls(
-            lesson_id=sheet.lesson_id,
-            date=sheet.date,
-            number=sheet.number,
-            class_name=sheet.class_name,
-            subject=sheet.subject,
-            subgroup=sheet.subgroup,
-            attendance_taken=sheet.attendance_taken,
-            students=tuple(
-                RosterStudent(s.id, s.short_name, s.notice_code) for s in sheet.students
-            ),
-        )
-
-    def dump(self, account_id: int) -> dict[str, Any]:
-        return {
-            "by": account_id,
-            "date": self.date.isoformat(),
-            "number": self.number,
-            "class": self.class_name,
-            "subject": self.subject,
-            "group": self.subgroup,
-            "taken": self.attendance_taken,
-            "students": [
-                [s.id, s.short_name, s.notice_code.value if s.notice_code else None]
-                for s in self.students
-            ],
-        }
-
-    @classmethod
-    def load(cls, lesson_id: int, raw: dict[str, Any]) -> Roster:
-        return cls(
-            lesson_id=lesson_id,
-            date=dt.date.fromisoformat(raw["date"]),
-            number=int(raw["number"]),
-            class_name=str(raw["class"]),
-            subject=str(raw["subject"]),
-            subgroup=raw["group"],
-            attendance_taken=bool(raw["taken"]),
-            students=tuple(
-                RosterStudent(int(i), str(name), AttendanceCode(code) if code else None)
-                for i, name, code in raw["students"]
-            ),
-        )
+def load_roster(lesson_id: int, raw: dict[str, Any]) -> Roster:
+    return Roster(
+        lesson_id=lesson_id,
+        date=dt.date.fromisoformat(raw["date"]),
+        number=int(raw["number"]),
+        class_name=str(raw["class"]),
+        subject=str(raw["subject"]),
+        subgroup=raw["group"],
+        attendance_taken=bool(raw["taken"]),
+        students=tuple(
+            RosterStudent(int(i), str(name), AttendanceCode(code) if code else None)
+            for i, name, code in raw["students"]
+        ),
+    )
 
 
 async def _load(state: FSMContext, lesson_id: int) -> Codes | None:
@@ -160,7 +115,7 @@ async def _store(
     else:
         pending[str(lesson_id)] = {str(k): v.value for k, v in codes.items() if v is not None}
         if roster is not None:
-            rosters[str(lesson_id)] = roster[0].dump(roster[1])
+            rosters[str(lesson_id)] = dump_roster(*roster)
     await state.update_data({STATE_KEY: pending, ROSTER_KEY: rosters})
 
 
@@ -172,73 +127,14 @@ async def _draft(state: FSMContext, lesson_id: int, actor: Actor) -> tuple[Roste
     if raw is None or codes is None or raw.get("by") != actor.account_id:
         return None
     try:
-        roster = Roster.load(lesson_id, raw)
+        roster = load_roster(lesson_id, raw)
     except (KeyError, TypeError, ValueError):
         return None
     return roster, {int(k): AttendanceCode(v) if v else None for k, v in codes.items()}
 
 
-def initial_codes(sheet: LessonSheet) -> Codes:
-    """What the journal has; before the first save, the families' advance notices."""
-    codes: Codes = {}
-    for s in sheet.students:
-        if s.code is not None:
-            codes[s.id] = s.code
-        elif not sheet.attendance_taken and s.notice_code is not None:
-            codes[s.id] = s.notice_code
-    return codes
-
-
-def view(
-    t: Translator, sheet: Roster, codes: Codes, page: int = 0
-) -> tuple[str, InlineKeyboardMarkup]:
-    students = list(sheet.students)
-    pages = max(1, (len(students) + PAGE - 1) // PAGE)
-    page = min(max(page, 0), pages - 1)
-    absent = sum(1 for c in codes.values() if c is not None and c != AttendanceCode.LATE)
-    late = sum(1 for c in codes.values() if c == AttendanceCode.LATE)
-    lines = [
-        lesson_title(t, sheet),
-        t("teacher.att.help"),
-        t("teacher.att.counts", total=len(students), absent=absent, late=late),
-    ]
-    if any(s.notice_code is not None for s in students):
-        lines.append(t("teacher.att.announced_hint"))
-    if sheet.attendance_taken:
-        lines.append(t("teacher.att.saved_before"))
-    # Rows built directly: InlineKeyboardBuilder copies every button it holds on each one added
-    # (quadratic: ~35 ms of CPU for a class of 30, the whole cost of a tap).
-    lid = sheet.lesson_id
-
-    def button(text: str, data: AttCb | LessonCb) -> InlineKeyboardButton:
-        return InlineKeyboardButton(text=text, callback_data=data.pack())
-
-    roster = [
-        button(
-            f"{ICONS[codes.get(s.id)]} {'📝' if s.notice_code is not None else ''}{s.short_name}"[
-                :60
-            ],
-            AttCb(lesson_id=lid, action="t", student_id=s.id, page=page),
-        )
-        for s in students[page * PAGE : (page + 1) * PAGE]
-    ]
-    rows = [roster[i : i + 2] for i in range(0, len(roster), 2)]
-    if pages > 1:
-        rows.append(
-            [
-                button("◀", AttCb(lesson_id=lid, action="pg", page=(page - 1) % pages)),
-                button(f"{page + 1}/{pages}", AttCb(lesson_id=lid, action="pg", page=page)),
-                button("▶", AttCb(lesson_id=lid, action="pg", page=(page + 1) % pages)),
-            ]
-        )
-    rows.append(
-        [
-            button(t("teacher.att.all_present"), AttCb(lesson_id=lid, action="all", page=page)),
-            button(t("teacher.att.save"), AttCb(lesson_id=lid, action="save", page=page)),
-        ]
-    )
-    rows.append([button(t("teacher.btn.back"), LessonCb(lesson_id=lid, action="open"))])
-    return "\n".join(lines), InlineKeyboardMarkup(inline_keyboard=rows)
+async def _show(query: CallbackQuery, screen: Screen) -> None:
+    await show(query, screen.texts[0], markup(screen))
 
 
 async def _sheet(
@@ -254,31 +150,28 @@ async def open_attendance(
     query: CallbackQuery,
     callback_data: LessonCb,
     session: AsyncSession,
-    actor: Actor | None,
+    me: Actor,
     t: Translator,
     state: FSMContext,
     clock: Clock | None = None,
 ) -> None:
-    me = require(actor, *TEACHING)
     sheet = await _sheet(session, me, callback_data.lesson_id, clock)
     codes = initial_codes(sheet)
     roster = Roster.of(sheet)
     await _store(state, sheet.lesson_id, codes, (roster, me.account_id))
-    text, markup = view(t, roster, codes)
-    await show(query, text, markup)
+    await _show(query, attendance_screen(t, roster, codes))
 
 
 async def attendance_action(
     query: CallbackQuery,
     callback_data: AttCb,
     session: AsyncSession,
-    actor: Actor | None,
+    me: Actor,
     t: Translator,
     state: FSMContext,
     callback_answer: CallbackAnswer,
     clock: Clock | None = None,
 ) -> None:
-    me = require(actor, *TEACHING)
     lesson_id = callback_data.lesson_id
     # A tap changes only the draft: with the screen's roster in the FSM data it reads nothing
     # from the journal (the save checks everything again). Without it (the state expired, the
@@ -317,24 +210,18 @@ async def attendance_action(
             with_sheet=True,
         )
         await _store(state, lesson_id, None)
-        callback_answer.text = t("teacher.att.saved", absent=saved.absent, late=saved.late)
+        note = saved_note(t, saved)
+        callback_answer.text = note
         fresh = saved.sheet
         assert fresh is not None
-        text = t("teacher.att.saved", absent=saved.absent, late=saved.late)
-        text += "\n\n" + card_text(t, fresh)
-        await show(query, text, card_markup(t, fresh))
+        await show(query, f"{note}\n\n{card_text(t, fresh)}", card_markup(t, fresh))
         return
     await _store(state, lesson_id, codes, (roster, me.account_id) if fresh_roster else None)
-    text, markup = view(t, roster, codes, callback_data.page)
-    await show(query, text, markup)
-
-
-def names(sheet: LessonSheet, ids: set[int]) -> str:
-    return ", ".join(escape(s.short_name) for s in sheet.students if s.id in ids)
+    await _show(query, attendance_screen(t, roster, codes, callback_data.page))
 
 
 def build_router() -> Router:
-    router = Router(name=__name__)
+    router = gate(Router(name=__name__), *TEACHING)
     router.callback_query.register(open_attendance, on(LessonCb, F.action == "att"))
     router.callback_query.register(attendance_action, on(AttCb))
     return router
