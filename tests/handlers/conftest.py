@@ -11,6 +11,8 @@ from dataclasses import dataclass
 import pytest
 from aiogram import Dispatcher
 from aiogram.fsm.storage.memory import MemoryStorage
+from aiogram.methods import AnswerCallbackQuery, EditMessageText, SendMessage
+from aiogram.types import InlineKeyboardMarkup
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.app import create_dispatcher
@@ -18,11 +20,85 @@ from bot.config import Settings
 from services.enums import Messenger, Role
 from services.models import Account, Invite, MessengerBinding, Person, RoleGrant, School
 from services.people.accounts import hash_token
+from testkit.recording import RecordingBot, make_message_update
+from tests.factories import NOW
 
 
 @pytest.fixture
 def dp(settings: Settings, session_factory: async_sessionmaker[AsyncSession]) -> Dispatcher:
     return create_dispatcher(settings, session_factory, storage=MemoryStorage())
+
+
+@pytest.fixture
+def clock() -> list[dt.datetime]:
+    """The dispatcher's "now" for ``clocked_dp``; a test may move it: ``clock[0] = ...``."""
+    return [NOW]
+
+
+@pytest.fixture
+def clocked_dp(
+    settings: Settings,
+    session_factory: async_sessionmaker[AsyncSession],
+    clock: list[dt.datetime],
+) -> Dispatcher:
+    """The dispatcher whose clock is ``clock`` (the factories' NOW unless a test moves it)."""
+    dispatcher = create_dispatcher(settings, session_factory, storage=MemoryStorage())
+    dispatcher["clock"] = lambda: clock[0]
+    return dispatcher
+
+
+@dataclass
+class BotChat:
+    """One user's chat with the bot: sends text and reads what the bot showed in it."""
+
+    dp: Dispatcher
+    bot: RecordingBot
+    user_id: int
+    language: str = "ru"
+
+    async def send(self, text: str) -> None:
+        await self.dp.feed_update(
+            self.bot, make_message_update(self.user_id, text, language_code=self.language)
+        )
+
+    async def press(self, data: str) -> None:
+        raise NotImplementedError
+
+    async def press_text(self, contains: str) -> None:
+        await self.press(self.button(contains))
+
+    def shown(self) -> list[SendMessage | EditMessageText]:
+        return [
+            r
+            for r in self.bot.session.requests
+            if isinstance(r, SendMessage | EditMessageText) and str(r.chat_id) == str(self.user_id)
+        ]
+
+    @property
+    def text(self) -> str:
+        shown = self.shown()
+        assert shown, "the bot showed nothing"
+        return str(shown[-1].text)
+
+    @property
+    def markup(self) -> InlineKeyboardMarkup:
+        raise NotImplementedError
+
+    def buttons(self) -> list[tuple[str, str]]:
+        return [(b.text, str(b.callback_data)) for row in self.markup.inline_keyboard for b in row]
+
+    def button(self, contains: str) -> str:
+        for text, data in self.buttons():
+            if contains in text:
+                return data
+        raise AssertionError(f"no button with {contains!r} in {self.buttons()}")
+
+    def alerts(self) -> list[str]:
+        return [
+            str(r.text)
+            for r in self.bot.session.requests_of(AnswerCallbackQuery)
+            if r.show_alert and r.text
+        ]
 
 
 @dataclass
