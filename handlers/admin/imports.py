@@ -22,32 +22,26 @@ from aiogram.exceptions import TelegramAPIError
 from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
-from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.types import CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.i18n import Translator, escape
-from handlers.admin.common import OFFICE, chunks, require, show
-from handlers.admin.menu import home_button, import_kinds
-from handlers.common.keyboard import InlineKeyboardBuilder
-from handlers.common.screens import on
+from bot.i18n import Translator
+from handlers.admin.common import OFFICE, answer_status, edit_screen
+from handlers.common.gate import gate
+from handlers.common.screens import on, send_screen, show_screen
+from screens.admin import imports as screens
 from screens.admin.actions import ImportCb, OfficeCb
+from screens.admin.imports import import_kinds
 from services.errors import AccessDenied, DomainError
 from services.imports import KINDS, ImportResult, import_file, template_xlsx
-from services.imports.messages import t as import_text
 from services.imports.reader import MAX_FILE_BYTES
 from services.people.identity import Actor
 
 log = logging.getLogger(__name__)
 
-MAX_ERRORS_SHOWN = 30
 PROGRESS_STEP = 0.1  # a tenth of the rows
 PROGRESS_INTERVAL = 2.0  # seconds between two edits at least
 EXTENSIONS = (".csv", ".xlsx")
-# The menu's order is the order of loading stated above it (office.import.pick): each file
-# refers to what the earlier ones loaded (classes name their class teachers among the staff,
-# students their classes, parents their children, assignments and the timetable classes,
-# subjects and staff); bell times refer to nothing and come last.
-MENU_ORDER = ("staff", "subjects", "classes", "students", "parents", "assignments", "timetable")
 
 
 class ImportForm(StatesGroup):
@@ -113,22 +107,6 @@ class Progress:
         await self._edit(self.render(done, total))
 
 
-def _title(kind: str, lang: str) -> str:
-    spec = KINDS[kind]
-    return spec.title_en if lang == "en" else spec.title_ru
-
-
-def _kinds_markup(actor: Actor, lang: str, t: Translator) -> InlineKeyboardMarkup:
-    kb = InlineKeyboardBuilder()
-    kinds = import_kinds(actor)
-    kinds.sort(key=lambda k: MENU_ORDER.index(k) if k in MENU_ORDER else len(MENU_ORDER))
-    for kind in kinds:
-        kb.button(text=_title(kind, lang), callback_data=ImportCb(action="kind", kind=kind))
-    kb.adjust(2)
-    home_button(kb, t)
-    return kb.as_markup()
-
-
 def _check_kind(actor: Actor, kind: str) -> str:
     if kind not in KINDS:
         raise DomainError("error.invalid")
@@ -137,84 +115,32 @@ def _check_kind(actor: Actor, kind: str) -> str:
     return kind
 
 
-async def import_menu(
-    query: CallbackQuery, actor: Actor | None, state: FSMContext, lang: str, t: Translator
-) -> None:
-    me = require(actor, *OFFICE)
+async def import_menu(query: CallbackQuery, me: Actor, state: FSMContext, t: Translator) -> None:
     await state.clear()
-    await show(query, t("office.import.pick"), _kinds_markup(me, lang, t))
-
-
-def _file_markup(kind: str, t: Translator) -> InlineKeyboardMarkup:
-    kb = InlineKeyboardBuilder()
-    kb.button(text=t("office.import.template"), callback_data=ImportCb(action="tpl", kind=kind))
-    kb.button(text=t("office.import.cancel"), callback_data=ImportCb(action="cancel"))
-    kb.adjust(1)
-    return kb.as_markup()
+    await show_screen(query, screens.kinds_screen(t, me))
 
 
 async def pick_kind(
-    query: CallbackQuery,
-    callback_data: ImportCb,
-    actor: Actor | None,
-    state: FSMContext,
-    lang: str,
-    t: Translator,
+    query: CallbackQuery, callback_data: ImportCb, me: Actor, state: FSMContext, t: Translator
 ) -> None:
-    me = require(actor, *OFFICE)
     kind = _check_kind(me, callback_data.kind)
     await state.set_state(ImportForm.file)
     await state.set_data({"kind": kind})
-    await show(
-        query,
-        t("office.import.send_file", title=escape(_title(kind, lang))),
-        _file_markup(kind, t),
-    )
+    await show_screen(query, screens.send_file_screen(t, kind))
 
 
-async def send_template(
-    query: CallbackQuery, callback_data: ImportCb, actor: Actor | None, bot: Bot
-) -> None:
-    me = require(actor, *OFFICE)
+async def send_template(query: CallbackQuery, callback_data: ImportCb, me: Actor, bot: Bot) -> None:
     kind = _check_kind(me, callback_data.kind)
     if not isinstance(query.message, Message):
         return
     await bot.send_chat_action(query.message.chat.id, ChatAction.UPLOAD_DOCUMENT)
     data = await asyncio.to_thread(template_xlsx, kind)
-    await bot.send_document(query.message.chat.id, BufferedInputFile(data, filename=f"{kind}.xlsx"))
+    await show_screen(query, screens.template_screen(kind, data))
 
 
-async def cancel(
-    query: CallbackQuery, actor: Actor | None, state: FSMContext, lang: str, t: Translator
-) -> None:
-    me = require(actor, *OFFICE)
+async def cancel(query: CallbackQuery, me: Actor, state: FSMContext, t: Translator) -> None:
     await state.clear()
-    await show(query, t("office.import.cancelled"), _kinds_markup(me, lang, t))
-
-
-def result_lines(result: ImportResult, lang: str, t: Translator) -> list[str]:
-    """The dry run's or the import's outcome: the counts, or at most 30 errors and the rest
-    counted."""
-    title = escape(_title(result.kind, lang))
-    if result.ok:
-        key = "office.import.dry_ok" if result.dry_run else "office.import.done"
-        return [
-            t(
-                key,
-                title=title,
-                rows=result.rows,
-                created=result.created,
-                updated=result.updated,
-                unchanged=result.unchanged,
-            )
-        ]
-    lines = [t("office.import.rejected", title=title, count=len(result.errors))]
-    lines += [f"• {escape(line)}" for line in result.error_lines(lang)[:MAX_ERRORS_SHOWN]]
-    hidden = len(result.errors) - MAX_ERRORS_SHOWN
-    if hidden > 0:
-        lines.append(t("office.import.more_errors", count=hidden))
-    lines.append(t("office.import.fix_and_resend"))
-    return lines
+    await show_screen(query, screens.kinds_screen(t, me, cancelled=True))
 
 
 async def _download(bot: Bot, file_id: str) -> bytes:
@@ -233,16 +159,13 @@ async def _run(
     filename: str,
     *,
     dry_run: bool,
-    lang: str,
     t: Translator,
 ) -> ImportResult:
     data = await _download(bot, file_id)
     progress = Progress(
         status,
-        lambda done, total: t("office.import.progress", percent=done * 100 // total),
-        render_stage=lambda name, done, total: import_text(
-            lang, f"import.progress.{name}", rows=total, done=done, total=total
-        ),
+        lambda done, total: screens.progress_text(t, done, total),
+        render_stage=lambda name, done, total: screens.stage_text(t, name, done, total),
     )
     return await import_file(
         session,
@@ -256,67 +179,44 @@ async def _run(
     )
 
 
-async def _report(status: Message, lines: list[str], markup: InlineKeyboardMarkup | None) -> None:
-    parts = chunks(lines)
-    for i, part in enumerate(parts):
-        last = i == len(parts) - 1
-        if i == 0:
-            await status.edit_text(part, reply_markup=markup if last else None)
-        else:
-            await status.answer(part, reply_markup=markup if last else None)
-
-
 async def on_document(
     message: Message,
-    actor: Actor | None,
+    me: Actor,
     session: AsyncSession,
     state: FSMContext,
     bot: Bot,
-    lang: str,
     t: Translator,
 ) -> None:
-    me = require(actor, *OFFICE)
     data = await state.get_data()
     kind = _check_kind(me, str(data.get("kind", "")))
     document = message.document
     assert document is not None
     filename = document.file_name or "file"
     if not filename.lower().endswith(EXTENSIONS):
-        await message.answer(t("office.import.bad_type"), reply_markup=_file_markup(kind, t))
+        await send_screen(message, screens.refused_file_screen(t, kind))
         return
     if (document.file_size or 0) > MAX_FILE_BYTES:
-        await message.answer(
-            t("office.import.too_big", mb=MAX_FILE_BYTES // (1024 * 1024)),
-            reply_markup=_file_markup(kind, t),
-        )
+        mb = MAX_FILE_BYTES // (1024 * 1024)
+        await send_screen(message, screens.refused_file_screen(t, kind, too_big_mb=mb))
         return
-    status = await message.answer(t("office.import.checking", name=escape(filename)))
+    status = await answer_status(message, screens.checking_screen(t, filename))
     result = await _run(
-        session, me, bot, status, kind, document.file_id, filename, dry_run=True, lang=lang, t=t
+        session, me, bot, status, kind, document.file_id, filename, dry_run=True, t=t
     )
-    kb = InlineKeyboardBuilder()
     if result.ok:
         await state.set_state(ImportForm.confirm)
         await state.update_data(file_id=document.file_id, filename=filename)
-        kb.button(text=t("office.import.apply"), callback_data=ImportCb(action="apply"))
-        kb.button(text=t("office.import.cancel"), callback_data=ImportCb(action="cancel"))
-        kb.adjust(1)
-    else:
-        # Stay on "send the file": a corrected file can be sent at once.
-        kb.button(text=t("office.import.cancel"), callback_data=ImportCb(action="cancel"))
-    await _report(status, result_lines(result, lang, t), kb.as_markup())
+    await edit_screen(status, screens.result_screen(t, result))
 
 
 async def apply_import(
     query: CallbackQuery,
-    actor: Actor | None,
+    me: Actor,
     session: AsyncSession,
     state: FSMContext,
     bot: Bot,
-    lang: str,
     t: Translator,
 ) -> None:
-    me = require(actor, *OFFICE)
     data = await state.get_data()
     if await state.get_state() != ImportForm.confirm.state or not data.get("file_id"):
         raise DomainError("office.import.expired")
@@ -326,7 +226,7 @@ async def apply_import(
     # The same file cannot be applied twice by a double tap.
     await state.clear()
     status = query.message
-    await status.edit_text(t("office.import.applying", title=escape(_title(kind, lang))))
+    await edit_screen(status, screens.applying_screen(t, kind))
     result = await _run(
         session,
         me,
@@ -336,13 +236,9 @@ async def apply_import(
         str(data["file_id"]),
         str(data.get("filename") or "file"),
         dry_run=False,
-        lang=lang,
         t=t,
     )
-    kb = InlineKeyboardBuilder()
-    kb.button(text=t("office.import.again"), callback_data=OfficeCb(action="imp"))
-    home_button(kb, t)
-    await _report(status, result_lines(result, lang, t), kb.as_markup())
+    await edit_screen(status, screens.result_screen(t, result))
 
 
 def not_command(message: Message) -> bool:
@@ -350,19 +246,25 @@ def not_command(message: Message) -> bool:
 
 
 async def not_a_file(message: Message, t: Translator) -> None:
-    await message.answer(t("office.import.need_file"))
+    await send_screen(message, screens.need_file_screen(t))
 
 
 def build_router() -> Router:
-    router = Router(name=__name__)
-    router.message.filter(F.chat.type == ChatType.PRIVATE)
-    router.callback_query.register(import_menu, on(OfficeCb, F.action == "imp"))
-    router.callback_query.register(pick_kind, on(ImportCb, F.action == "kind"))
-    router.callback_query.register(send_template, on(ImportCb, F.action == "tpl"))
-    router.callback_query.register(cancel, on(ImportCb, F.action == "cancel"))
-    router.callback_query.register(apply_import, on(ImportCb, F.action == "apply"))
-    router.message.register(
+    """The import's steps, for the office; a text instead of the file (asked for in the office's
+    step, so no role is checked again) in a router of its own after them."""
+    office = gate(Router(name=f"{__name__}.office"), *OFFICE)
+    office.message.filter(F.chat.type == ChatType.PRIVATE)
+    office.callback_query.register(import_menu, on(OfficeCb, F.action == "imp"))
+    office.callback_query.register(pick_kind, on(ImportCb, F.action == "kind"))
+    office.callback_query.register(send_template, on(ImportCb, F.action == "tpl"))
+    office.callback_query.register(cancel, on(ImportCb, F.action == "cancel"))
+    office.callback_query.register(apply_import, on(ImportCb, F.action == "apply"))
+    office.message.register(
         on_document, StateFilter(ImportForm.file, ImportForm.confirm), F.document
     )
-    router.message.register(not_a_file, StateFilter(ImportForm.file), F.func(not_command))
+    waiting = Router(name=f"{__name__}.waiting")
+    waiting.message.filter(F.chat.type == ChatType.PRIVATE)
+    waiting.message.register(not_a_file, StateFilter(ImportForm.file), F.func(not_command))
+    router = Router(name=__name__)
+    router.include_routers(office, waiting)
     return router

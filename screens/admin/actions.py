@@ -77,3 +77,9 @@ class SubCb(Action, prefix="o_sub"):
 
 class CheckCb(Action, prefix="o_chk"):
     action: Annotated[str, OneOf("add", "list")]
+
+
+class ControlCb(Action, prefix="o_cw"):
+    """Agree the date of one control work (the office's list of control works)."""
+
+    id: Id

@@ -22,6 +22,7 @@ from services.models import (
 from services.people import policy
 from services.people.identity import Actor
 from services.people.office_actor import _clean_note, _source, account_id_of, ensure_admin, record
+from services.school.office_reads import today_of
 
 # Seed 002 §5.2.5 asks the deputy to agree control-work dates and set their priority; it names
 # no number. One control work per class per day is the usual rule (SanPiN), configurable.
@@ -187,3 +188,13 @@ async def upcoming_control_works(
         ControlWorkRow(cw.id, cw.date, cls, subj, cw.agreed_at is not None)
         for cw, cls, subj in rows
     ]
+
+
+async def office_control_works(
+    session: AsyncSession, actor: Actor, now: dt.datetime | None = None, *, days: int = 30
+) -> list[ControlWorkRow]:
+    """The office's list of control works from today (in the school's time zone, at ``now``)
+    for ``days`` days, unagreed first."""
+    ensure_admin(actor, "control_works", Role.DEPUTY)
+    today = await today_of(session, actor, now)
+    return await upcoming_control_works(session, actor, today=today, days=days)

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from handlers.admin.reports import KINDS
 from screens.admin.actions import ReportCb
+from screens.admin.reports import KINDS
 from testkit.botapi import BotAPIServer
 from testkit.botapi.models import SentMessage
 from tests.e2e.conftest import base_url, bot_env, demo_credentials, start_bot, wait_polling

@@ -9,8 +9,9 @@ from aiogram.methods import EditMessageText
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import t
-from handlers.admin.imports import MAX_ERRORS_SHOWN, Progress
+from handlers.admin.imports import Progress
 from screens.admin.actions import ImportCb, OfficeCb
+from screens.admin.imports import MAX_ERRORS_SHOWN
 from services.models import Person
 from tests.admin.helpers import count, csv_bytes, xlsx_bytes
 from tests.factories import SchoolWorld

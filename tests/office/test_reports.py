@@ -8,8 +8,8 @@ from typing import Any
 from aiogram.methods import SendChatAction, SendDocument
 
 from bot.i18n import t
-from handlers.admin.reports import KINDS
 from screens.admin.actions import ReportCb
+from screens.admin.reports import KINDS
 from tests.factories import SchoolWorld
 from tests.office.conftest import Chat
 

@@ -9,8 +9,9 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import t
-from handlers.admin.common import chunks, pack_day
 from screens.admin.actions import AuditCb, CheckCb, OfficeCb, PickCb, SubCb
+from screens.admin.common import chunks
+from screens.teacher.common import pack_day
 from services import audit
 from services.enums import OutboxStatus
 from services.models import JournalCheck, OutboxMessage, Substitution
