@@ -35,6 +35,22 @@ from services.people.identity import Actor, actor_for_account
 TODAY = dt.date(2026, 11, 18)
 MSK = ZoneInfo("Europe/Moscow")
 NOW = dt.datetime(2026, 11, 18, 10, 0, tzinfo=MSK).astimezone(dt.UTC)
+# The people of a SchoolWorld who act, by their attribute; ``world.actors`` holds them and
+# "student" (the first of ``world.students``).
+ACTING = (
+    "admin",
+    "director",
+    "deputy",
+    "teacher",
+    "colleague",
+    "class_teacher",
+    "first_teacher",
+    "parent",
+    "parent2",
+    "trusted",
+    "other_student",
+    "first_student",
+)
 
 
 def at(day: dt.date, hour: int = 10, minute: int = 0) -> dt.datetime:
@@ -380,20 +396,7 @@ async def build_school(session: AsyncSession, code: str = "s1") -> SchoolWorld:
         lesson_substituted=lesson_substituted,
         plan_item=plan_item,
     )
-    for name in (
-        "admin",
-        "director",
-        "deputy",
-        "teacher",
-        "colleague",
-        "class_teacher",
-        "first_teacher",
-        "parent",
-        "parent2",
-        "trusted",
-        "other_student",
-        "first_student",
-    ):
+    for name in ACTING:
         world.actors[name] = await actor(session, getattr(world, name))
     world.actors["student"] = await actor(session, students[0])
     return world
