@@ -25,8 +25,8 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.actor import Actor
 from services.models import AuditEntry, utcnow
-from services.people.identity import Actor
 
 
 def _jsonable(value: Any) -> Any:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.calendar import school_today
 from services.enums import (
     AttendanceCode,
 )
@@ -25,7 +26,6 @@ from services.people.class_teacher import _class_students, ensure_can_oversee_cl
 from services.people.context import StudentRef
 from services.people.family import family_student, school_of, sections_for
 from services.people.identity import Actor
-from services.school.calendar import school_today
 from services.school.school_days import current_period, year_periods
 from services.timetable import diary
 from services.timetable.diary import diary_page

@@ -15,13 +15,13 @@ from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services import audit
+from services.calendar import load_calendar, school_today
 from services.enums import ABSENCE_CODES, AttendanceCode, GuardianKind, Role
 from services.errors import Conflict, ValidationFailed
 from services.models import AbsenceNotice, Enrolment, Person, School, SchoolClass, utcnow
 from services.notifications import outbox
 from services.people import policy
 from services.people.identity import Actor
-from services.school.calendar import load_calendar, school_today
 
 MAX_REASON = 255
 # A notice covers at most this many calendar days; a longer absence is a matter for the school.

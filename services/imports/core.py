@@ -26,6 +26,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services import audit
+from services.calendar import school_today
 from services.enums import STAFF_ROLES, GuardianKind, Role
 from services.errors import NotFound, ValidationFailed
 from services.imports import reader
@@ -48,8 +49,7 @@ from services.models import (
 from services.people.accounts import ensure_account
 from services.people.identity import Actor
 from services.people.office_actor import ensure_admin, record
-from services.school.calendar import school_today
-from services.school.school_year import current_year
+from services.school.school_year import current_year, parse_class_name
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +61,6 @@ CHECK_BATCH = 200  # rows checked between two turns of the event loop
 
 CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
 PERSON_FIELDS = ("last_name", "first_name", "middle_name", "birth_date", "phone", "email")
-CLASS_NAME_RE = re.compile(r"^(\d{1,2})\s*[-‐ ]?\s*([A-Za-zА-Яа-яЁё]{0,3})$")
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 TIME_RE = re.compile(r"^(\d{1,2})[:.](\d{2})(?::\d{2})?$")
 
@@ -252,16 +251,6 @@ class Context:
             maybe = cb(self.data["done"], self.result.rows)
             if inspect.isawaitable(maybe):
                 await maybe
-
-
-def parse_class_name(value: str) -> tuple[int, str] | None:
-    m = CLASS_NAME_RE.match(value.strip())
-    if not m:
-        return None
-    grade = int(m.group(1))
-    if not 1 <= grade <= 11:
-        return None
-    return grade, m.group(2).upper()
 
 
 def class_key(value: str) -> str:

@@ -16,6 +16,7 @@ from sqlalchemy import or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services import audit
+from services.calendar import school_today
 from services.enums import FinalMarkKind, Role, SpecialMark
 from services.errors import ValidationFailed
 from services.marks import mark_reads
@@ -33,7 +34,6 @@ from services.models import (
 from services.notifications import outbox
 from services.people import policy
 from services.people.identity import Actor
-from services.school.calendar import school_today
 
 FinalValue = int | SpecialMark
 

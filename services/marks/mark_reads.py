@@ -18,6 +18,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.calendar import school_today
 from services.enums import (
     FinalMarkKind,
     SpecialMark,
@@ -37,7 +38,6 @@ from services.people import policy
 from services.people.context import StudentRef
 from services.people.family import _sections, family_read
 from services.people.identity import Actor
-from services.school.calendar import school_today
 from services.school.school_days import current_period, year_periods
 from services.timetable import diary
 from services.timetable.diary import MarkView, _enrolled_on_lesson_date, _in_student_groups

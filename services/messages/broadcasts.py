@@ -10,6 +10,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services import audit, richtext
+from services.calendar import school_today
 from services.enums import STAFF_ROLES, GuardianKind, NewsKind
 from services.errors import ValidationFailed
 from services.models import (
@@ -25,7 +26,6 @@ from services.models import (
 from services.notifications import outbox
 from services.people import policy
 from services.people.identity import Actor
-from services.school.calendar import school_today
 
 # Visible length of a broadcast: the alert adds a heading and the author (Telegram: 4096).
 MAX_NEWS_TEXT = 4000

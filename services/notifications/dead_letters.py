@@ -15,7 +15,8 @@ from services.models import (
     Person,
 )
 from services.people.identity import Actor
-from services.school.office_reads import _name, ensure_admin
+from services.people.office_actor import ensure_admin
+from services.people.roster import list_name
 
 DEAD_LIMIT = 20
 
@@ -56,7 +57,7 @@ async def dead_letters(
         DeadLetter(
             id=m.id,
             kind=m.kind,
-            recipient=_name(p) if p is not None else None,
+            recipient=list_name(p) if p is not None else None,
             last_error=m.last_error,
             attempts=m.attempts,
             created_at=m.created_at.astimezone(zone),

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.calendar import school_today
 from services.enums import Role
 from services.models import (
     Enrolment,
@@ -19,7 +20,6 @@ from services.models import (
 )
 from services.people import policy
 from services.people.identity import Actor
-from services.school.calendar import school_today
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy import and_, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.calendar import school_today
 from services.enums import (
     STAFF_ROLES,
     GuardianKind,
@@ -25,7 +26,6 @@ from services.models import (
 from services.people import policy
 from services.people.context import StudentRef, chat_context, family_students
 from services.people.identity import Actor
-from services.school.calendar import school_today
 
 FAMILY_ROLES = frozenset({Role.PARENT, Role.TRUSTED, Role.STUDENT})
 

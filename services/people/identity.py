@@ -3,36 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Row, Select, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from services.enums import Messenger, Role
+from services.actor import Actor
+from services.enums import Messenger
 from services.models import Account, MessengerBinding, Person, RoleGrant, School
 
-
-@dataclass(frozen=True)
-class Actor:
-    account_id: int
-    person_id: int
-    school_id: int
-    roles: frozenset[Role]
-    language: str | None
-    display_name: str
-    timezone: str
-    # The account's login, for the audit log's snapshot of who acted.
-    login: str | None = None
-
-    @property
-    def label(self) -> str:
-        return f"account:{self.account_id}"
-
-    def has(self, *roles: Role) -> bool:
-        return any(r in self.roles for r in roles)
-
+# Actor is the kernel's type (services.actor), still importable from here.
+__all__ = ["PINNED", "Actor", "actor_for_account", "pin", "resolve_actor"]
 
 # The session's pinned objects: the identity map holds objects weakly, so the actor's school
 # would be read again by every ``session.get(School, ...)`` of the update once the first read

@@ -25,6 +25,11 @@ from services.people.identity import Actor
 SEARCH_LIMIT = 20
 
 
+def list_name(p: Person) -> str:
+    """A person as the office's lists show them: last name and first name."""
+    return f"{p.last_name} {p.first_name}".strip()
+
+
 @dataclass(frozen=True)
 class PersonRow:
     id: int

@@ -20,7 +20,7 @@ from services.models import (
 )
 from services.people import policy
 from services.people.identity import Actor
-from services.school.office_reads import ensure_admin
+from services.people.office_actor import ensure_admin
 
 
 @dataclass(frozen=True)

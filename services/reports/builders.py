@@ -14,6 +14,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 import i18n
+from services.calendar import school_now
 from services.enums import ABSENCE_CODES, AttendanceCode, FinalMarkKind, Role
 from services.models import (
     Account,
@@ -39,7 +40,6 @@ from services.people.accounts import transliterate
 from services.people.identity import Actor
 from services.reports import data as q
 from services.reports.document import Column, Document, Section, Table
-from services.school.calendar import school_now
 
 log = logging.getLogger(__name__)
 
@@ -1035,7 +1035,7 @@ async def _student_classes(
 
 
 async def _period_on(session: AsyncSession, school_id: int, day: dt.date) -> StudyPeriod | None:
-    from services.school.calendar import period_on
+    from services.calendar import period_on
 
     return await period_on(session, school_id, day)
 
@@ -1262,7 +1262,7 @@ async def activity(ctx: ReportContext) -> Document:
 
 
 async def _year_on(ctx: ReportContext, day: dt.date) -> SchoolYear | None:
-    from services.school.calendar import year_on
+    from services.calendar import year_on
 
     return await year_on(ctx.session, ctx.school.id, day) or ctx.year
 

@@ -12,6 +12,7 @@ from typing import Any, Literal
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.calendar import school_today
 from services.enums import Role
 from services.errors import NotFound, ValidationFailed
 from services.models import (
@@ -31,7 +32,6 @@ from services.reports.builders import ReportContext, catalog, label
 from services.reports.document import Document
 from services.reports.render_pdf import render_pdf
 from services.reports.render_xlsx import render_xlsx
-from services.school.calendar import school_today
 from services.school.school_year import current_year
 
 Format = Literal["xlsx", "pdf"]

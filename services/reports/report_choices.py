@@ -16,7 +16,7 @@ from services.models import (
 )
 from services.people import policy
 from services.people.identity import Actor
-from services.school.office_reads import Choice, _school, office_classes, today_of
+from services.school.office_reads import Choice, actor_school, office_classes, today_of
 from services.school.school_year import current_year
 
 
@@ -31,7 +31,7 @@ async def report_classes(session: AsyncSession, actor: Actor, kind: str) -> list
         raise policy.deny(actor, "report_classes", kind=kind)
     if actor.has(*SCHOOL_WIDE_READERS):
         return await office_classes(session, actor)
-    year = await current_year(session, await _school(session, actor))
+    year = await current_year(session, await actor_school(session, actor))
     ids: set[int] = set()
     if actor.has(Role.CLASS_TEACHER):
         ids |= set(
@@ -70,7 +70,7 @@ async def _year_id(session: AsyncSession, actor: Actor, class_id: int | None) ->
     if class_id:
         cls = await policy.ensure_can_view_class(session, actor, class_id)
         return cls.year_id
-    return (await current_year(session, await _school(session, actor))).id
+    return (await current_year(session, await actor_school(session, actor))).id
 
 
 async def report_periods(

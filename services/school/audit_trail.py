@@ -24,7 +24,7 @@ from services.models import (
 )
 from services.people import policy
 from services.people.identity import Actor
-from services.school.office_reads import _name
+from services.people.roster import list_name
 
 AUDIT_LIMIT = 20
 
@@ -69,7 +69,7 @@ async def _audit_rows(
                 .where(Account.id.in_(account_ids), Account.school_id == actor.school_id)
             )
         ).all():
-            names[ref_id] = _name(person)
+            names[ref_id] = list_name(person)
     zone = ZoneInfo(actor.timezone)
     rows = []
     for e in entries:

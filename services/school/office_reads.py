@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.calendar import school_today
 from services.enums import SCHOOL_WIDE_READERS, Role
 from services.models import (
     Enrolment,
@@ -17,13 +18,8 @@ from services.models import (
 )
 from services.people import policy
 from services.people.identity import Actor
-from services.school.calendar import school_today
+from services.people.roster import list_name
 from services.school.school_year import current_year
-
-
-def ensure_admin(actor: Actor, action: str) -> None:
-    if not actor.has(Role.ADMIN):
-        raise policy.deny(actor, action)
 
 
 def ensure_office(actor: Actor, action: str) -> None:
@@ -32,7 +28,8 @@ def ensure_office(actor: Actor, action: str) -> None:
         raise policy.deny(actor, action)
 
 
-async def _school(session: AsyncSession, actor: Actor) -> School:
+async def actor_school(session: AsyncSession, actor: Actor) -> School:
+    """The actor's school (refused when it is gone)."""
     school = await session.get(School, actor.school_id)
     if school is None:
         raise policy.deny(actor, "school")
@@ -41,11 +38,7 @@ async def _school(session: AsyncSession, actor: Actor) -> School:
 
 async def today_of(session: AsyncSession, actor: Actor, now: dt.datetime | None = None) -> dt.date:
     """Today in the actor's school's time zone."""
-    return school_today(await _school(session, actor), now)
-
-
-def _name(p: Person) -> str:
-    return f"{p.last_name} {p.first_name}".strip()
+    return school_today(await actor_school(session, actor), now)
 
 
 @dataclass(frozen=True)
@@ -58,7 +51,7 @@ async def office_classes(session: AsyncSession, actor: Actor) -> list[Choice]:
     """The classes of the current school year, for the office's pickers."""
     if not actor.has(*SCHOOL_WIDE_READERS):
         raise policy.deny(actor, "office_classes")
-    year = await current_year(session, await _school(session, actor))
+    year = await current_year(session, await actor_school(session, actor))
     classes = (
         await session.scalars(
             select(SchoolClass)
@@ -82,4 +75,4 @@ async def class_students(session: AsyncSession, actor: Actor, class_id: int) -> 
             .order_by(Person.last_name, Person.first_name)
         )
     ).all()
-    return [Choice(p.id, _name(p)) for p in people]
+    return [Choice(p.id, list_name(p)) for p in people]

@@ -8,6 +8,7 @@ import datetime as dt
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.calendar import SchoolCalendar, load_calendar, period_on, school_today
 from services.models import (
     School,
     SchoolYear,
@@ -15,7 +16,6 @@ from services.models import (
 )
 from services.people.family import school_of
 from services.people.identity import Actor
-from services.school.calendar import SchoolCalendar, load_calendar, period_on, school_today
 
 # How far ahead "the next school day" is looked for (a long holiday).
 NEXT_DAY_HORIZON = 60

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy import exists, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.calendar import school_today
 from services.enums import HolidayKind, PeriodKind, Role
 from services.errors import Conflict, NotFound, ValidationFailed
 from services.models import (
@@ -25,7 +27,19 @@ from services.models import (
 from services.people import policy
 from services.people.identity import Actor
 from services.people.office_actor import _source, ensure_admin, has_role, record
-from services.school.calendar import school_today
+
+# A class name as the office writes it: "5А", "5 А", "5-а", "11".
+CLASS_NAME_RE = re.compile(r"^(\d{1,2})\s*[-‐ ]?\s*([A-Za-zА-Яа-яЁё]{0,3})$")
+
+
+def parse_class_name(value: str) -> tuple[int, str] | None:
+    m = CLASS_NAME_RE.match(value.strip())
+    if not m:
+        return None
+    grade = int(m.group(1))
+    if not 1 <= grade <= 11:
+        return None
+    return grade, m.group(2).upper()
 
 
 async def current_year(session: AsyncSession, school: School) -> SchoolYear:
@@ -263,8 +277,6 @@ async def open_year(
             if oc.grade not in final and oc.grade < 11:
                 await new_class(oc.grade + 1, oc.letter, oc.class_teacher_id)
     for cname, teacher_id in (new_classes or {}).items():
-        from services.imports.core import parse_class_name
-
         parsed = parse_class_name(cname)
         if parsed is None:
             raise ValidationFailed("admin.bad_class_name", name=cname)

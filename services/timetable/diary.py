@@ -20,6 +20,7 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased, joinedload
 
+from services.calendar import load_calendar, school_today
 from services.enums import (
     AttendanceCode,
     GuardianKind,
@@ -46,7 +47,6 @@ from services.people import policy
 from services.people.context import StudentRef
 from services.people.family import Sections, _sections, family_read
 from services.people.identity import Actor
-from services.school.calendar import load_calendar, school_today
 
 
 @dataclass

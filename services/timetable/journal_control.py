@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.calendar import school_today
 from services.enums import (
     SCHOOL_WIDE_READERS,
     Role,
@@ -29,8 +30,7 @@ from services.models import (
 from services.people import policy
 from services.people.identity import Actor
 from services.people.office_actor import _source, record
-from services.school.calendar import school_today
-from services.school.office_reads import _name
+from services.people.roster import list_name
 
 CHECKS_LIMIT = 20
 
@@ -67,7 +67,7 @@ async def recent_journal_checks(
         CheckRow(
             id=c.id,
             class_name=name,
-            checked_by=_name(p),
+            checked_by=list_name(p),
             checked_at=c.checked_at.astimezone(zone),
             note=c.note,
             seen=c.seen_at is not None,

@@ -17,6 +17,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from services import audit
+from services.calendar import (
+    SchoolCalendar,
+    edit_deadline,
+    load_calendar,
+    school_today,
+    year_on,
+)
 from services.errors import ValidationFailed
 from services.models import (
     Enrolment,
@@ -31,13 +38,6 @@ from services.models import (
 )
 from services.people import policy
 from services.people.identity import Actor
-from services.school.calendar import (
-    SchoolCalendar,
-    edit_deadline,
-    load_calendar,
-    school_today,
-    year_on,
-)
 
 MAX_REASON = 500
 

@@ -16,10 +16,10 @@ from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services import audit
+from services.calendar import load_calendar
 from services.errors import ValidationFailed
 from services.models import Lesson, School, StudyPeriod, TimetableEntry
 from services.people.identity import Actor
-from services.school.calendar import load_calendar
 
 MAX_DAYS = 200
 AHEAD = dt.timedelta(days=14)

@@ -32,7 +32,8 @@ from services.people.office_actor import (
     has_role,
     record,
 )
-from services.school.office_reads import Choice, _name
+from services.people.roster import list_name
+from services.school.office_reads import Choice
 from services.school.school_year import is_archived_on
 
 TEACHING_ROLES = (Role.TEACHER, Role.CLASS_TEACHER, Role.DEPUTY)
@@ -70,7 +71,7 @@ async def class_lessons_on(
     subs = {}
     if sub_ids:
         subs = {
-            p.id: _name(p)
+            p.id: list_name(p)
             for p in (await session.scalars(select(Person).where(Person.id.in_(sub_ids)))).all()
         }
     return [
@@ -78,7 +79,7 @@ async def class_lessons_on(
             id=lesson.id,
             number=lesson.lesson_number,
             subject=subject,
-            teacher=_name(teacher),
+            teacher=list_name(teacher),
             substitute=subs.get(sub_id) if sub_id is not None else None,
             cancelled=lesson.is_cancelled,
             teacher_id=lesson.teacher_id,
@@ -109,7 +110,7 @@ async def substitute_candidates(
             .order_by(Person.last_name, Person.first_name)
         )
     ).all()
-    return [Choice(p.id, _name(p)) for p in people]
+    return [Choice(p.id, list_name(p)) for p in people]
 
 
 async def set_substitution(

@@ -11,6 +11,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.calendar import SchoolCalendar, load_calendar, school_today
 from services.enums import (
     STAFF_ROLES,
     Role,
@@ -31,7 +32,6 @@ from services.people import policy
 from services.people.context import StudentRef
 from services.people.family import family_student, school_of, sections_for
 from services.people.identity import Actor
-from services.school.calendar import SchoolCalendar, load_calendar, school_today
 from services.timetable import teacher_day
 from services.timetable.diary import _check_range
 from services.timetable.lessons import group_label

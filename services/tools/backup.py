@@ -34,6 +34,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.calendar import school_today
 from services.models import (
     ControlWork,
     FinalMark,
@@ -48,7 +49,6 @@ from services.models import (
 from services.people.identity import Actor
 from services.people.office_actor import ensure_admin, record
 from services.private_files import private_dir, private_file, restrict
-from services.school.calendar import school_today
 
 log = logging.getLogger(__name__)
 
