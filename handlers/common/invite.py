@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from typing import Annotated
 
 from aiogram import Bot, F, Router
 from aiogram.enums import ChatType
@@ -17,58 +16,32 @@ from aiogram.exceptions import TelegramAPIError
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
-from aiogram.types import BotCommandScopeChat, CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.types import BotCommandScopeChat, CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import i18n
 from bot.config import Settings
-from bot.i18n import Translator, escape
-from handlers.common.keyboard import InlineKeyboardBuilder
-from handlers.common.screens import on
-from screens.actions import Action
-from screens.bounds import OneOf, OptId, Page, typed_query
+from bot.i18n import Translator
+from handlers.common.screens import on, send_screen, show_screen
+from screens.bounds import typed_query
+from screens.common.actions import InviteCb
+from screens.common.invite import (
+    classes_screen,
+    issued_screen,
+    people_screen,
+    person_screen,
+    students_screen,
+)
+from screens.common.render import text_screen
 from services.enums import Messenger, Role
 from services.people import accounts, roster
 from services.people.identity import Actor
 
 log = logging.getLogger(__name__)
 
-PAGE = 16
-
-
-class InviteCb(Action, prefix="inv"):
-    action: Annotated[str, OneOf("cls", "stu", "per", "issue", "revoke", "page")]
-    id: OptId = 0
-    page: Page = 0
-
 
 class InviteSearch(StatesGroup):
     query = State()
-
-
-def _status(row: roster.PersonRow, t: Translator) -> str:
-    if row.blocked:
-        return "⛔"
-    return "✅" if row.signed_in else "▫️"
-
-
-def _people_keyboard(
-    rows: list[roster.PersonRow], action: str, t: Translator, *, page: int = 0, class_id: int = 0
-) -> InlineKeyboardMarkup:
-    kb = InlineKeyboardBuilder()
-    chunk = rows[page * PAGE : (page + 1) * PAGE]
-    for row in chunk:
-        kb.button(
-            text=f"{_status(row, t)} {row.name}", callback_data=InviteCb(action=action, id=row.id)
-        )
-    kb.adjust(1)
-    nav = InlineKeyboardBuilder()
-    if page > 0:
-        nav.button(text="◀", callback_data=InviteCb(action="page", id=class_id, page=page - 1))
-    if (page + 1) * PAGE < len(rows):
-        nav.button(text="▶", callback_data=InviteCb(action="page", id=class_id, page=page + 1))
-    kb.attach(nav)
-    return kb.as_markup()
 
 
 async def invite_command(
@@ -78,21 +51,16 @@ async def invite_command(
         await message.answer(t("invite.not_allowed"))
         return
     classes = await roster.classes_of_class_teacher(session, actor)
-    if actor.has(Role.ADMIN):
+    admin = actor.has(Role.ADMIN)
+    if admin:
         await state.set_state(InviteSearch.query)
-    if len(classes) == 1 and not actor.has(Role.ADMIN):
-        rows = await roster.class_students(session, actor, classes[0].id)
-        await message.answer(
-            t("invite.pick_student", cls=escape(classes[0].name)),
-            reply_markup=_people_keyboard(rows, "stu", t, class_id=classes[0].id),
-        )
+    if len(classes) == 1 and not admin:
+        (only,) = classes
+        rows = await roster.class_students(session, actor, only.id)
+        screen = students_screen(t, rows, class_name=only.name, class_id=only.id, replace=False)
+        await send_screen(message, screen)
         return
-    kb = InlineKeyboardBuilder()
-    for cls in classes:
-        kb.button(text=cls.name, callback_data=InviteCb(action="cls", id=cls.id))
-    kb.adjust(4)
-    text = t("invite.admin_intro") if actor.has(Role.ADMIN) else t("invite.pick_class")
-    await message.answer(text, reply_markup=kb.as_markup())
+    await send_screen(message, classes_screen(t, classes, admin=admin))
 
 
 async def search_query(
@@ -102,9 +70,9 @@ async def search_query(
         return
     rows = await roster.search(session, actor, typed_query(message.text or ""))
     if not rows:
-        await message.answer(t("invite.nothing_found"))
+        await send_screen(message, text_screen(t, "invite.nothing_found"))
         return
-    await message.answer(t("invite.found"), reply_markup=_people_keyboard(rows, "per", t))
+    await send_screen(message, people_screen(t, "invite.found", rows, replace=False))
 
 
 async def on_class(
@@ -117,12 +85,8 @@ async def on_class(
     if actor is None or not isinstance(query.message, Message):
         return
     rows = await roster.class_students(session, actor, callback_data.id)
-    await query.message.edit_text(
-        t("invite.pick_student", cls=""),
-        reply_markup=_people_keyboard(
-            rows, "stu", t, page=callback_data.page, class_id=callback_data.id
-        ),
-    )
+    screen = students_screen(t, rows, class_id=callback_data.id, page=callback_data.page)
+    await show_screen(query, screen)
 
 
 async def on_student(
@@ -135,9 +99,7 @@ async def on_student(
     if actor is None or not isinstance(query.message, Message):
         return
     rows = await roster.student_family(session, actor, callback_data.id)
-    await query.message.edit_text(
-        t("invite.pick_person"), reply_markup=_people_keyboard(rows, "per", t)
-    )
+    await show_screen(query, people_screen(t, "invite.pick_person", rows, replace=True))
 
 
 async def on_person(
@@ -150,17 +112,7 @@ async def on_person(
     if actor is None or not isinstance(query.message, Message):
         return
     signed_in = await accounts.is_signed_in(session, actor, callback_data.id)
-    kb = InlineKeyboardBuilder()
-    if not signed_in:
-        # A signed-in account gets new credentials only after its sign-in is ended (and its
-        # holder told): shown to the issuer, they would hand the account over to the issuer.
-        kb.button(
-            text=t("invite.issue"), callback_data=InviteCb(action="issue", id=callback_data.id)
-        )
-    kb.button(text=t("invite.revoke"), callback_data=InviteCb(action="revoke", id=callback_data.id))
-    kb.adjust(1)
-    text = t("invite.person_signed_in") if signed_in else t("invite.person_actions")
-    await query.message.edit_text(text, reply_markup=kb.as_markup())
+    await show_screen(query, person_screen(t, callback_data.id, signed_in=signed_in))
 
 
 async def on_issue(
@@ -177,15 +129,9 @@ async def on_issue(
     creds = await accounts.issue_for(
         session, actor, callback_data.id, ttl=dt.timedelta(days=settings.credential_ttl_days)
     )
-    await query.message.edit_text(
-        t(
-            "invite.issued",
-            login=escape(creds.login),
-            password=escape(creds.password),
-            link=escape(accounts.invite_link(bot_username, creds.invite_token)),
-            days=(creds.expires_at - accounts.utcnow()).days + 1,
-        )
-    )
+    link = accounts.invite_link(bot_username, creds.invite_token)
+    days = (creds.expires_at - accounts.utcnow()).days + 1
+    await show_screen(query, issued_screen(t, creds.login, creds.password, link, days))
 
 
 async def on_revoke(
@@ -200,7 +146,7 @@ async def on_revoke(
         return
     ended = await accounts.revoke_for(session, actor, callback_data.id)
     await tell_ended_sign_ins(bot, ended)
-    await query.message.edit_text(t("invite.revoked"))
+    await show_screen(query, text_screen(t, "invite.revoked", replace=True))
 
 
 async def tell_ended_sign_ins(bot: Bot, ended: list[accounts.EndedBinding]) -> None:

@@ -1,4 +1,5 @@
-"""The chat's command menu follows the person's roles and the role they act in."""
+"""The chat's command menu follows the person's roles and the role they act in
+(screens.common.menu chooses the roles; Telegram's menu is set here)."""
 
 from __future__ import annotations
 
@@ -6,16 +7,11 @@ from aiogram import Bot
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.commands import set_chat_commands
-from services.enums import STAFF_ROLES, Role
+from screens.common.menu import menu_roles
 from services.people import context
 from services.people.identity import Actor
 
-
-def menu_roles(active: Role, roles: tuple[Role, ...] | frozenset[Role]) -> set[Role]:
-    """Staff roles go together (a class teacher is a teacher too); so do family roles."""
-    if active in STAFF_ROLES:
-        return {r for r in roles if r in STAFF_ROLES}
-    return {r for r in roles if r not in STAFF_ROLES}
+__all__ = ["menu_roles", "refresh_menu"]
 
 
 async def refresh_menu(

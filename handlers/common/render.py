@@ -1,39 +1,19 @@
-"""Small rendering helpers shared by the handlers: role names, names from the roster, and
-messages that may grow past Telegram's limits.
+"""A rendering helper of the Telegram adapter: a message that may grow past Telegram's limit.
+Role names and roster names are the screens' (screens/common/render.py), named here too for
+the handlers that use them.
 
-User text follows one rule (services/richtext.py, docs/user-text.md): stored as typed, escaped
-exactly once here, where a message is rendered. A text that can grow (previews, lists, pages)
-goes out through :func:`answer_long` (split into parts that each fit) or :func:`fit_text`
-(shortened with an ellipsis, for a message edited in place).
+A text that can grow (a preview) goes out through :func:`answer_long`, split into parts that
+each fit.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 from aiogram.types import InlineKeyboardMarkup, Message
 
-from bot.i18n import escape, t
-from services.enums import Role
-from services.richtext import TEXT_LIMIT, shorten_html, split_html
+from screens.common.render import name_html, roles_text
+from services.richtext import TEXT_LIMIT, split_html
 
-
-def roles_text(lang: str, roles: Iterable[Role]) -> str:
-    """Translated role names in the catalogue order of Role ("учитель, родитель")."""
-    ordered = [role for role in Role if role in set(roles)]
-    if not ordered:
-        return t(lang, "role.none")
-    return ", ".join(t(lang, f"role.{role.value}") for role in ordered)
-
-
-def name_html(name: str) -> str:
-    """A person's name from the roster, escaped for an HTML message."""
-    return escape(name)
-
-
-def fit_text(text: str, limit: int = TEXT_LIMIT) -> str:
-    """One message within Telegram's limit (visible UTF-16 units): shortened if need be."""
-    return shorten_html(text, limit)
+__all__ = ["answer_long", "name_html", "roles_text"]
 
 
 async def answer_long(

@@ -3,44 +3,29 @@
 A guest's /start offers the ways in as buttons (the invite link explained, login and password,
 where to get credentials) and does not take the next message as a login: a question typed by a
 guest ("Здравствуйте, как войти?") is answered with how to get credentials from the school; a
-plausible login typed right away is still taken as one (see ``signin.got_login``).
+plausible login typed right away is still taken as one (the "guest" step of the sign-in
+conversation, screens/common/signin.py).
 """
 
 from __future__ import annotations
-
-from typing import Annotated
 
 from aiogram import Bot, F, Router
 from aiogram.enums import ChatType
 from aiogram.filters import CommandObject, CommandStart
 from aiogram.fsm.context import FSMContext
-from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.types import CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import Translator
-from handlers.common.keyboard import InlineKeyboardBuilder
-from handlers.common.render import name_html, roles_text
-from handlers.common.screens import on
-from handlers.common.signin import LoginForm, ask_login, signed_in
-from screens.actions import Action
-from screens.bounds import OneOf
+from handlers.common.screens import on, send_screen
+from handlers.common.signin import RUNNER, ask_login, signed_in
+from screens.common.actions import GuestCb
+from screens.common.render import text_screen
+from screens.common.start import already_signed_in_screen, guest_screen, welcome_back_screen
 from services.enums import Messenger
 from services.people import accounts
 from services.people.identity import Actor
 from services.people.throttle import Throttle
-
-
-class GuestCb(Action, prefix="guest"):
-    action: Annotated[str, OneOf("link", "login", "how")]
-
-
-def guest_keyboard(t: Translator) -> InlineKeyboardMarkup:
-    kb = InlineKeyboardBuilder()
-    kb.button(text=t("guest.btn_link"), callback_data=GuestCb(action="link"))
-    kb.button(text=t("guest.btn_login"), callback_data=GuestCb(action="login"))
-    kb.button(text=t("guest.btn_how"), callback_data=GuestCb(action="how"))
-    kb.adjust(1)
-    return kb.as_markup()
 
 
 async def start_with_invite(
@@ -67,25 +52,12 @@ async def start_with_invite(
     await signed_in(message, bot, session, result, message.from_user.language_code)
 
 
-async def start(
-    message: Message,
-    actor: Actor | None,
-    lang: str,
-    t: Translator,
-    state: FSMContext,
-) -> None:
+async def start(message: Message, actor: Actor | None, t: Translator, state: FSMContext) -> None:
     if actor is None:
         # Without an invite link: the ways in as buttons; the next message is not a login.
-        await state.set_state(LoginForm.guest)
-        await message.answer(t("start.guest"), reply_markup=guest_keyboard(t))
+        await RUNNER.ask(message, state, t, "guest")
         return
-    await message.answer(
-        t(
-            "start.welcome_back",
-            name=name_html(actor.display_name),
-            roles=roles_text(lang, actor.roles),
-        )
-    )
+    await send_screen(message, welcome_back_screen(t, actor.display_name, actor.roles))
 
 
 async def guest_choice(
@@ -98,16 +70,14 @@ async def guest_choice(
     if not isinstance(query.message, Message):
         return
     if actor is not None:
-        await query.message.answer(
-            t("signin.already_signed_in", name=name_html(actor.display_name))
-        )
+        await send_screen(query.message, already_signed_in_screen(t, actor.display_name))
         return
     if callback_data.action == "login":
         await ask_login(query.message, state, t)
     elif callback_data.action == "link":
-        await query.message.answer(t("guest.link_explained"))
+        await send_screen(query.message, text_screen(t, "guest.link_explained"))
     else:
-        await query.message.answer(t("guest.how_to_get"), reply_markup=guest_keyboard(t))
+        await send_screen(query.message, guest_screen(t, "guest.how_to_get"))
 
 
 def build_router() -> Router:

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import t
-from handlers.common.invite import InviteCb
+from screens.common.actions import InviteCb
 from services.enums import Messenger
 from services.models import Invite
 from services.people import accounts

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.i18n import t
-from handlers.common.signin import LangCb, RoleCb
+from screens.common.actions import LangCb, RoleCb
 from services.enums import Messenger, Role
 from services.models import Account, AuditEntry, MessengerBinding
 from services.people import accounts

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.i18n import t
-from handlers.common.start import GuestCb
+from screens.common.actions import GuestCb
 from services.enums import Role
 from services.models import Account, Invite, MessengerBinding
 from services.people import accounts

@@ -1,0 +1,1 @@
+"""Screens every user meets: /start, sign-in, invites, /help, the command menu."""

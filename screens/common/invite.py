@@ -1,0 +1,87 @@
+"""/invite: the pickers of a class, a student and a person, what can be done for a person, and
+the credentials issued. Names are the roster's; a button's id is checked again by the services."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from i18n import Translator
+from screens.common.actions import InviteCb
+from screens.screen import Button, Row, Screen, rows_of
+from services.models import SchoolClass
+from services.people.roster import PersonRow
+from services.richtext import escape
+
+PAGE = 16  # people per page of a picker
+
+
+def status_mark(row: PersonRow) -> str:
+    if row.blocked:
+        return "⛔"
+    return "✅" if row.signed_in else "▫️"
+
+
+def people_rows(
+    rows: Sequence[PersonRow], action: str, *, page: int = 0, class_id: int = 0
+) -> tuple[Row, ...]:
+    """A page of people, one a row (their sign-in status first), then ◀ ▶ between pages."""
+    chunk = rows[page * PAGE : (page + 1) * PAGE]
+    people = [
+        Button(f"{status_mark(row)} {row.name}", InviteCb(action=action, id=row.id))
+        for row in chunk
+    ]
+    nav = []
+    if page > 0:
+        nav.append(Button("◀", InviteCb(action="page", id=class_id, page=page - 1)))
+    if (page + 1) * PAGE < len(rows):
+        nav.append(Button("▶", InviteCb(action="page", id=class_id, page=page + 1)))
+    return rows_of(people, 1) + ((tuple(nav),) if nav else ())
+
+
+def students_screen(
+    t: Translator,
+    rows: Sequence[PersonRow],
+    *,
+    class_name: str = "",
+    class_id: int = 0,
+    page: int = 0,
+    replace: bool = True,
+) -> Screen:
+    """The students of a class to pick from."""
+    text = t("invite.pick_student", cls=escape(class_name))
+    return Screen((text,), people_rows(rows, "stu", page=page, class_id=class_id), replace)
+
+
+def classes_screen(t: Translator, classes: Sequence[SchoolClass], *, admin: bool) -> Screen:
+    """The classes, four a row (the admin's intro also says a name can be typed)."""
+    buttons = [Button(cls.name, InviteCb(action="cls", id=cls.id)) for cls in classes]
+    text = t("invite.admin_intro") if admin else t("invite.pick_class")
+    return Screen((text,), rows_of(buttons, 4), replace=False)
+
+
+def people_screen(t: Translator, key: str, rows: Sequence[PersonRow], *, replace: bool) -> Screen:
+    """People to pick (a student's family, or those found by a typed name)."""
+    return Screen((t(key),), people_rows(rows, "per"), replace)
+
+
+def person_screen(t: Translator, person_id: int, *, signed_in: bool) -> Screen:
+    """What can be done for a person: new credentials (only while not signed in: shown to the
+    issuer, they would hand a signed-in account over), and ending the sign-in."""
+    buttons = []
+    if not signed_in:
+        buttons.append(Button(t("invite.issue"), InviteCb(action="issue", id=person_id)))
+    buttons.append(Button(t("invite.revoke"), InviteCb(action="revoke", id=person_id)))
+    text = t("invite.person_signed_in") if signed_in else t("invite.person_actions")
+    return Screen((text,), rows_of(buttons, 1))
+
+
+def issued_screen(t: Translator, login: str, password: str, link: str, days: int) -> Screen:
+    """The one-time password and invite link, in place of the person's actions."""
+    text = t(
+        "invite.issued",
+        login=escape(login),
+        password=escape(password),
+        link=escape(link),
+        days=days,
+    )
+    return Screen((text,))
