@@ -27,6 +27,7 @@ from bot.middlewares import setup_middlewares
 from bot.redis_state import FallbackIsolation, FallbackStorage, FallbackThrottle, LocalIsolation
 from bot.routing import keep_on_loop
 from handlers import build_router
+from handlers.common.transport import TelegramTransport
 from notifications import runtime as notifications_runtime
 from services.db import make_engine, make_session_factory
 from services.people.throttle import DatabaseThrottle, RedisThrottle
@@ -221,7 +222,7 @@ async def run_polling(settings: Settings) -> None:
             # Alerts are delivered and schedules run beside polling, never from a handler.
             # They share the dispatcher's Redis client and its view of whether Redis is up.
             runtime = await notifications_runtime.start(
-                bot,
+                TelegramTransport(bot),
                 dp["session_factory"],
                 settings,
                 redis=dp["redis"],

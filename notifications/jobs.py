@@ -34,6 +34,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from services.enums import GuardianKind, OutboxStatus, Role
+from services.homework.alert_kinds import HOMEWORK_TOMORROW
 from services.models import (
     Account,
     Attendance,
@@ -57,6 +58,13 @@ from services.models import (
     utcnow,
 )
 from services.notifications import outbox
+from services.notifications.alert_kinds import (
+    REMINDER_FILL,
+    REPORT_ACTIVITY,
+    REPORT_UNFILLED,
+    SUMMARY_WEEKLY,
+)
+from services.notifications.kinds import FANOUT
 from services.school.calendar import SchoolCalendar
 
 log = logging.getLogger(__name__)
@@ -174,10 +182,9 @@ async def _pause() -> None:
 
 # --------------------------------------------------------------------------- fan-out
 
-# The kind of a fan-out row: one outbox row per school and digest (no recipient) that the
-# delivery worker expands into the families' rows a chunk at a time as it sends them
-# (notifications/worker.py), instead of the job queuing a row per family.
-FANOUT = "fanout"
+# The kind of a fan-out row (services.notifications.kinds.FANOUT): one outbox row per school
+# and digest (no recipient) that the delivery worker expands into the families' rows a chunk at
+# a time as it sends them (notifications/worker.py), instead of the job queuing a row per family.
 
 
 @dataclass(frozen=True)
@@ -225,7 +232,7 @@ async def expand(
     cursor of the next step (None: the fan-out is done)."""
     day = dt.date.fromisoformat(payload["day"])
     chunk = Chunk(school_id, payload.get("after"), limit)
-    build = {"summary.weekly": _weekly_alerts, "homework.tomorrow": _homework_alerts}
+    build = {SUMMARY_WEEKLY.name: _weekly_alerts, HOMEWORK_TOMORROW.name: _homework_alerts}
     alerts, cursor = await build[payload["kind"]](session, [school_id], day, chunk)
     return alerts.get(school_id, []), cursor
 
@@ -251,7 +258,7 @@ async def homework_tomorrow_fanout(
     Runs only where tomorrow is a working day (the spec's ``applies``)."""
     tomorrow = (day + dt.timedelta(days=1)).isoformat()
     return await _enqueue(
-        session, _fanout_rows(schools, "homework.tomorrow", f"homework:{tomorrow}", day), now
+        session, _fanout_rows(schools, HOMEWORK_TOMORROW.name, f"homework:{tomorrow}", day), now
     )
 
 
@@ -389,7 +396,7 @@ async def _homework_alerts(
                     {
                         "school_id": school_id,
                         "recipient_person_id": pid,
-                        "kind": "homework.tomorrow",
+                        "kind": HOMEWORK_TOMORROW.name,
                         "dedup_key": f"homework:{tomorrow.isoformat()}:{pid}",
                         "payload": {"date": tomorrow.isoformat(), "children": payload_children},
                     }
@@ -418,7 +425,7 @@ async def weekly_summary_fanout(
     """The scheduled job: one fan-out row per school, expanded by the delivery worker."""
     monday = (day - dt.timedelta(days=day.weekday())).isoformat()
     return await _enqueue(
-        session, _fanout_rows(schools, "summary.weekly", f"weekly:{monday}", day), now
+        session, _fanout_rows(schools, SUMMARY_WEEKLY.name, f"weekly:{monday}", day), now
     )
 
 
@@ -508,7 +515,7 @@ async def _weekly_alerts(
                 {
                     "school_id": school_id,
                     "recipient_person_id": gid,
-                    "kind": "summary.weekly",
+                    "kind": SUMMARY_WEEKLY.name,
                     "dedup_key": f"weekly:{monday.isoformat()}:{gid}",
                     "payload": payload,
                 }
@@ -615,7 +622,7 @@ async def fill_reminder(
             {
                 "school_id": school.id,
                 "recipient_person_id": tid,
-                "kind": "reminder.fill",
+                "kind": REMINDER_FILL.name,
                 "dedup_key": f"fill:{day.isoformat()}:{tid}",
                 "payload": {
                     "date": day.isoformat(),
@@ -682,7 +689,7 @@ async def unfilled_report(
             {
                 "school_id": school.id,
                 "recipient_person_id": d,
-                "kind": "report.unfilled",
+                "kind": REPORT_UNFILLED.name,
                 "dedup_key": f"unfilled:{day.isoformat()}:{d}",
                 "payload": payload,
                 "urgent": False,
@@ -837,7 +844,7 @@ async def _monthly_activity(
             {
                 "school_id": sid,
                 "recipient_person_id": a,
-                "kind": "report.activity",
+                "kind": REPORT_ACTIVITY.name,
                 "dedup_key": f"activity:{first.strftime('%Y-%m')}:{a}",
                 "payload": payload,
             }

@@ -1,5 +1,6 @@
-"""Starts delivery and scheduling inside the bot's process (``await start(...)`` from
-``run_polling``; ``await runtime.stop()`` on shutdown).
+"""Starts delivery and scheduling inside the bot's process (``await start(transport, ...)``
+from ``run_polling``, with the messenger's transport the bot's wiring built —
+handlers/common/transport.py for Telegram; ``await runtime.stop()`` on shutdown).
 
 Settings read (all optional, with defaults): ``redis_url`` (shared pacing and the scheduler
 lock), ``notify_rate_per_second`` (25), ``notify_concurrency`` (16), ``notify_lease_seconds``
@@ -19,19 +20,16 @@ import datetime as dt
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from notifications.daily import DailyTask
 from notifications.pacing import FallbackPacer, MemoryPacer, Pacer, PacingConfig, RedisPacer
 from notifications.scheduler import Scheduler, make_lock
-from notifications.telegram import TelegramTransport
+from notifications.transport import Transport
 from notifications.worker import Worker, WorkerConfig
 from services.redis_link import RedisGate, create_redis
-
-if TYPE_CHECKING:
-    from aiogram import Bot
 
 log = logging.getLogger(__name__)
 
@@ -139,7 +137,7 @@ def _lessons_ahead(
 
 
 async def start(
-    bot: Bot,
+    transport: Transport,
     session_factory: async_sessionmaker[AsyncSession],
     settings: Any,
     *,
@@ -167,7 +165,7 @@ async def start(
     if _setting(settings, "notify_worker", True):
         worker = Worker(
             session_factory,
-            TelegramTransport(bot),
+            transport,
             pacer=pacer,
             config=WorkerConfig(
                 concurrency=int(_setting(settings, "notify_concurrency", 16)),

@@ -1,46 +1,20 @@
-"""The messenger boundary: a neutral message and the errors a delivery can end with.
+"""The messenger boundary: what the worker hands a messenger, and the errors a delivery can
+end with.
 
-The worker knows only this module. A front end (``notifications.telegram`` for Telegram, a
-future one for MAX) implements :class:`Transport` and translates its client's exceptions into
-the neutral errors below, so the retry policy lives in one place (``notifications.worker``).
+An alert is a :class:`screens.screen.Screen` (notifications/render.py), the same neutral screen
+the bot's answers are: one message of HTML text, buttons carrying typed actions
+and at most one file by reference, whose caption the text is. Each messenger's adapter
+implements :class:`Transport` (Telegram: ``handlers/common/transport.py``, built by the bot's
+wiring and passed to the worker) with the same renderer of screens it shows answers with, and
+translates its client's exceptions into the neutral errors below, so the retry policy lives in
+one place (``notifications.worker``).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Protocol
 
-
-@dataclass(frozen=True)
-class Button:
-    """An inline button; ``data`` is the callback payload (at most 64 bytes in Telegram)."""
-
-    text: str
-    data: str
-
-    def __post_init__(self) -> None:
-        if not 1 <= len(self.data.encode()) <= 64:
-            raise ValueError(f"callback data must be 1..64 bytes: {self.data!r}")
-
-
-@dataclass(frozen=True)
-class Attachment:
-    """A file by reference (a messenger file id or URL): ``kind`` is "document" or "photo"."""
-
-    kind: str
-    ref: str
-
-
-@dataclass(frozen=True)
-class OutMessage:
-    """What to send: HTML text (user-entered parts already escaped) and button rows."""
-
-    text: str
-    buttons: tuple[tuple[Button, ...], ...] = ()
-    attachment: Attachment | None = None
-    # Sent without a sound (Telegram's disable_notification), e.g. digests in the morning.
-    silent: bool = False
-    extra: dict[str, str] = field(default_factory=dict, compare=False)
+from screens.screen import Screen
 
 
 class DeliveryError(Exception):
@@ -73,6 +47,8 @@ class OutcomeUnknown(DeliveryError):
 
 
 class Transport(Protocol):
-    """A messenger front end. ``send`` returns the messenger's id of the sent message."""
+    """A messenger front end. ``send`` delivers one alert (a one-message screen) and returns
+    the messenger's id of the sent message; ``silent``: without a sound (digests held for the
+    end of quiet hours)."""
 
-    async def send(self, chat_id: str, message: OutMessage) -> str: ...
+    async def send(self, chat_id: str, screen: Screen, *, silent: bool = False) -> str: ...

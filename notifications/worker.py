@@ -43,6 +43,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from pydantic import ValidationError
 from sqlalchemy import (
     ColumnElement,
     Select,
@@ -63,12 +64,13 @@ from notifications.transport import (
     Blocked,
     DeliveryError,
     OutcomeUnknown,
-    OutMessage,
     PermanentError,
     RetryAfter,
     TransientError,
     Transport,
 )
+from screens.screen import Screen
+from services.attendance.alert_kinds import ABSENT, LATE
 from services.enums import OutboxStatus
 from services.models import (
     Account,
@@ -83,6 +85,8 @@ from services.models import (
     utcnow,
 )
 from services.notifications import outbox
+from services.notifications.kinds import FANOUT
+from services.notifications.registry import UnknownKind, kind_of
 from services.texts import gender_of, normalize_lang
 
 log = logging.getLogger(__name__)
@@ -150,6 +154,8 @@ class Row:
     not_before: dt.datetime
     digest_group: str | None
     news_id: int | None
+    # The payload read by its kind's model (set when the row is prepared).
+    typed: Any = None
 
 
 @dataclass
@@ -169,7 +175,8 @@ class Unit:
 
     recipient: Recipient
     rows: list[Row]
-    message: OutMessage
+    message: Screen
+    silent: bool = False  # without a sound: held for the end of quiet hours
 
 
 @dataclass
@@ -184,7 +191,17 @@ def _literal(status: OutboxStatus) -> ColumnElement[Any]:
 
 
 # The fan-out kind, inline too (the partial index ``ix_outbox_fanout`` names it).
-_FANOUT: ColumnElement[Any] = literal_column(f"'{jobs.FANOUT}'")
+_FANOUT: ColumnElement[Any] = literal_column(f"'{FANOUT}'")
+
+
+# The absence alerts: the worker looks up their attendance row (its id for the buttons, its
+# code now: a corrected absence is not sent).
+_ABSENCES = frozenset({ABSENT.name, LATE.name})
+
+
+def _brief(exc: ValidationError) -> str:
+    """The first problems of a payload, short enough for ``last_error``."""
+    return "; ".join(f"{'.'.join(str(x) for x in e['loc'])}: {e['msg']}" for e in exc.errors()[:3])
 
 
 def _as_utc(value: dt.datetime) -> dt.datetime:
@@ -587,7 +604,7 @@ class Worker:
         absences = {
             (r.payload.get("lesson_id"), r.payload.get("student_id"))
             for r in rows
-            if r.kind.startswith("attendance.") and r.kind != "attendance.family_reason"
+            if r.kind in _ABSENCES
         }
         attendance: dict[tuple[Any, Any], tuple[int, str]] = {}
         if absences:
@@ -626,9 +643,10 @@ class Worker:
             if isinstance(p.get("guardian_id"), int):
                 p.setdefault("guardian", names.get(p["guardian_id"], ""))
                 p.setdefault("guardian_gender", genders.get(p["guardian_id"], "n"))
-            if r.kind in ("attendance.absent", "attendance.late"):
+            if r.kind in _ABSENCES:
                 found = attendance.get((p.get("lesson_id"), p.get("student_id")))
-                p["_attendance"] = found
+                # The row's code now (None: gone): a corrected absence is not sent.
+                p["current_code"] = found[1] if found is not None else None
                 if found is not None:
                     p["attendance_id"] = found[0]
             if r.news_id is not None:
@@ -643,25 +661,27 @@ class Worker:
         if not rcpt.reachable:
             return "dead", "unreachable: the user blocked the bot"
         prefs = rcpt.prefs
-        kind = row.kind
-        if kind in ("attendance.absent", "attendance.late"):
-            found = row.payload.get("_attendance")
-            if found is None or found[1] != row.payload.get("code"):
-                return "cancel", "attendance corrected"
-            if prefs is not None and not prefs.absences:
-                return "cancel", "disabled in settings"
-        if kind.startswith("mark.") and prefs is not None:
-            if not prefs.marks:
-                return "cancel", "disabled in settings"
-            if prefs.marks_mode in ("hourly", "evening") and row.digest_group is None:
-                slot = timing.next_digest_slot(now, rcpt.tz, prefs.marks_mode, prefs.digest_time)
-                return "defer", (slot, "marks")
-        if kind.startswith("news.") and prefs is not None and not prefs.news:
-            return "cancel", "disabled in settings"
-        if kind.startswith("reminder.") and prefs is not None and not prefs.reminders:
-            return "cancel", "disabled in settings"
-        if kind.startswith("news.") and row.payload.get("news") is None:
-            return "cancel", "news deleted"
+        try:
+            kind = kind_of(row.kind)
+            row.typed = kind.read(row.payload)
+        except UnknownKind as exc:
+            return "dead", str(exc)
+        except ValidationError as exc:
+            # A payload its kind cannot read must not block the queue (nor crash the worker).
+            return "dead", f"render failed: malformed {row.kind} payload: {_brief(exc)}"
+        reason = kind.cancel_reason(row.typed, prefs)
+        if reason is not None:
+            return "cancel", reason
+        digest = kind.digest
+        if (
+            digest is not None
+            and digest.deferred
+            and prefs is not None
+            and prefs.marks_mode in ("hourly", "evening")
+            and row.digest_group is None
+        ):
+            slot = timing.next_digest_slot(now, rcpt.tz, prefs.marks_mode, prefs.digest_time)
+            return "defer", (slot, digest.name)
         if not row.urgent:
             qf = prefs.quiet_from if prefs is not None else timing.DEFAULT_QUIET_FROM
             qt = prefs.quiet_to if prefs is not None else timing.DEFAULT_QUIET_TO
@@ -691,11 +711,11 @@ class Worker:
                 out.stats.deferred += 1
         for person_id, group in sendable.items():
             rcpt = recipients[person_id]
-            alone = [r for r in group if render.has_buttons(r.kind)]
-            merge = [r for r in group if not render.has_buttons(r.kind)]
+            alone = [r for r in group if kind_of(r.kind).alone]
+            merge = [r for r in group if not kind_of(r.kind).alone]
             batches: list[tuple[list[Row], bool]] = [([r], False) for r in alone]
             quiet = any(r.digest_group == "quiet" for r in merge)
-            items = [render.Item(r.kind, r.payload) for r in merge]
+            items = [render.Item(r.kind, r.typed) for r in merge]
             by_item = {id(i): r for i, r in zip(items, merge, strict=True)}
             try:
                 chunks = render.chunk_items(items, rcpt.lang)
@@ -706,11 +726,11 @@ class Worker:
             for batch, merged in batches:
                 try:
                     if merged:
-                        chunk_items = [render.Item(r.kind, r.payload) for r in batch]
+                        chunk_items = [render.Item(r.kind, r.typed) for r in batch]
                         msg = render.render_merged(chunk_items, rcpt.lang, quiet=quiet)
                     else:
-                        msg = render.render(batch[0].kind, batch[0].payload, rcpt.lang)
-                    out.units.append(Unit(rcpt, batch, render.fit(msg)))
+                        msg = render.render(batch[0].kind, batch[0].typed, rcpt.lang)
+                    out.units.append(Unit(rcpt, batch, render.fit(msg), silent=merged and quiet))
                 except Exception as exc:
                     # A payload the renderer cannot handle must not block the queue.
                     log.exception("render failed", extra={"rows": [r.id for r in batch]})
@@ -759,7 +779,7 @@ class Worker:
                 return stats
             await asyncio.sleep(wait)
         try:
-            ref = await self.transport.send(chat_id, unit.message)
+            ref = await self.transport.send(chat_id, unit.message, silent=unit.silent)
         except RetryAfter as exc:
             try:
                 await self.pacer.block(chat_id, exc.seconds)

@@ -8,29 +8,36 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import re
-from typing import Annotated, Any
+from typing import Any, TypeVar
 
 from aiogram import F, Router
 from aiogram.enums import ChatMemberStatus, ChatType
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
-from aiogram.types import (
-    CallbackQuery,
-    ChatMemberUpdated,
-    InlineKeyboardMarkup,
-    Message,
-)
+from aiogram.types import CallbackQuery, ChatMemberUpdated, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import Translator
-from handlers.common.keyboard import InlineKeyboardBuilder
-from handlers.common.render import answer_long
-from handlers.common.screens import on
+from handlers.common.screens import on, send_screen, show_screen
 from screens.actions import Action
-from screens.bounds import MAX_ID, OneOf, OptId
+from screens.bounds import RefusedButton
+from screens.common.alerts import (
+    QUIET_PRESETS,
+    TOGGLES,
+    AbsenceReasonAction,
+    BroadcastCb,
+    NewsAckAction,
+    PrefCb,
+    broadcast_cancelled_screen,
+    broadcast_preview_screen,
+    broadcast_stats_screen,
+    broadcast_targets_screen,
+    broadcast_write_screen,
+    reason_saved_screen,
+    settings_screen,
+)
 from services.attendance import absence_reasons
 from services.enums import Role
 from services.errors import AccessDenied, DomainError
@@ -41,28 +48,9 @@ from services.people.identity import Actor
 
 log = logging.getLogger(__name__)
 
-ABSENCE_RE = re.compile(r"^abs:(\d{1,12}):(ill|excused|unknown)$")
-NEWS_ACK_RE = re.compile(r"^news:ack:(\d{1,12})$")
+__all__ = ["BroadcastCb", "BroadcastForm", "PrefCb", "build_router"]
 
-TOGGLES = ("absences", "marks", "homework_tomorrow", "weekly_summary", "news", "reminders")
-MARK_MODES = ("instant", "hourly", "evening")
-DIGEST_HOURS = (17, 18, 19, 20)
-QUIET_PRESETS: dict[str, tuple[dt.time, dt.time] | None] = {
-    "21-08": (dt.time(21, 0), dt.time(8, 0)),
-    "22-07": (dt.time(22, 0), dt.time(7, 0)),
-    "20-09": (dt.time(20, 0), dt.time(9, 0)),
-    "off": None,
-}
-
-
-class PrefCb(Action, prefix="pref"):
-    field: Annotated[str, OneOf(*TOGGLES, "mode", "digest", "quiet")]
-    value: str
-
-
-class BroadcastCb(Action, prefix="bc"):
-    action: Annotated[str, OneOf("cls", "school", "send", "cancel", "stats")]
-    id: OptId = 0
+A = TypeVar("A", bound=Action)
 
 
 class BroadcastForm(StatesGroup):
@@ -73,14 +61,14 @@ class BroadcastForm(StatesGroup):
 # --------------------------------------------------------------------------- alert buttons
 
 
-def _alert_id(query: CallbackQuery, pattern: re.Pattern[str]) -> int:
-    """The id in an alert's button; one beyond any row's range is refused like a forgery."""
-    match = pattern.match(query.data or "")
-    value = int(match[1]) if match is not None else 0
-    if not 1 <= value <= MAX_ID:
+def _alert_action(query: CallbackQuery, cls: type[A]) -> A:
+    """The action of an alert's button; one that does not fit (an id beyond any row's range, an
+    unknown answer) is refused like a forgery."""
+    try:
+        return cls.unpack(query.data or "")
+    except RefusedButton:
         log.warning("refused button", extra={"prefix": (query.data or "").split(":", 1)[0]})
-        raise AccessDenied()
-    return value
+        raise AccessDenied() from None
 
 
 async def absence_reason(
@@ -94,15 +82,12 @@ async def absence_reason(
         callback_answer.text = t("signin.required")
         callback_answer.show_alert = True
         return
-    match = ABSENCE_RE.match(query.data or "")
-    reason = match[2] if match is not None else ""
-    saved = await absence_reasons.record_family_reason(
-        session, actor, _alert_id(query, ABSENCE_RE), reason
-    )
+    action = _alert_action(query, AbsenceReasonAction)
+    saved = await absence_reasons.record_family_reason(session, actor, action.id, action.reason)
     callback_answer.text = t("alerts.reason_saved")
     if isinstance(query.message, Message):
-        text = (query.message.html_text or "") + "\n\n" + t(f"alerts.reason_{saved.reason}")
-        await query.message.edit_text(text, reply_markup=None)
+        alert = query.message.html_text or ""
+        await show_screen(query, reason_saved_screen(t, alert, str(saved.reason)))
 
 
 async def news_ack(
@@ -116,7 +101,8 @@ async def news_ack(
         callback_answer.text = t("signin.required")
         callback_answer.show_alert = True
         return
-    await broadcasts.acknowledge_news(session, actor, _alert_id(query, NEWS_ACK_RE))
+    action = _alert_action(query, NewsAckAction)
+    await broadcasts.acknowledge_news(session, actor, action.id)
     callback_answer.text = t("alerts.news_acknowledged")
     if isinstance(query.message, Message):
         await query.message.edit_reply_markup(reply_markup=None)
@@ -132,53 +118,6 @@ async def membership(event: ChatMemberUpdated, session: AsyncSession) -> None:
 # --------------------------------------------------------------------------- /settings
 
 
-def _settings_view(
-    prefs: notifications_prefs.Prefs, roles: frozenset[Role], t: Translator
-) -> tuple[str, Any]:
-    family = bool(roles & {Role.PARENT, Role.TRUSTED, Role.STUDENT})
-    staff = bool(roles - {Role.PARENT, Role.TRUSTED, Role.STUDENT})
-    kb = InlineKeyboardBuilder()
-    lines = [t("alerts.settings_title")]
-    shown = [
-        f
-        for f in TOGGLES
-        if (f != "reminders" or staff)
-        and (f not in ("absences", "marks", "homework_tomorrow", "weekly_summary") or family)
-    ]
-    for field in shown:
-        on = bool(getattr(prefs, field))
-        mark = "✅" if on else "▫️"
-        lines.append(f"{mark} {t(f'alerts.pref_{field}')}")
-        kb.button(
-            text=f"{mark} {t(f'alerts.pref_{field}')}",
-            callback_data=PrefCb(field=field, value="0" if on else "1"),
-        )
-    if family:
-        lines.append(t("alerts.marks_mode", mode=t(f"alerts.mode_{prefs.marks_mode}")))
-        for mode in MARK_MODES:
-            mark = "● " if prefs.marks_mode == mode else ""
-            kb.button(
-                text=mark + t(f"alerts.mode_{mode}"), callback_data=PrefCb(field="mode", value=mode)
-            )
-        lines.append(t("alerts.digest_time", time=f"{prefs.digest_time:%H:%M}"))
-        for hour in DIGEST_HOURS:
-            slot = f"{hour:02d}:00"
-            mark = "● " if prefs.digest_time == dt.time(hour, 0) else ""
-            kb.button(
-                text=f"{mark}🕕 {slot}", callback_data=PrefCb(field="digest", value=str(hour))
-            )
-    if prefs.quiet_from is not None and prefs.quiet_to is not None:
-        quiet = f"{prefs.quiet_from:%H:%M}–{prefs.quiet_to:%H:%M}"
-    else:
-        quiet = t("alerts.quiet_off")
-    lines.append(t("alerts.quiet", hours=quiet))
-    for key, value in QUIET_PRESETS.items():
-        label = f"{value[0]:%H}–{value[1]:%H}" if value else t("alerts.quiet_off")
-        kb.button(text="🌙 " + label, callback_data=PrefCb(field="quiet", value=key))
-    kb.adjust(*([1] * len(shown)), *([3, len(DIGEST_HOURS)] if family else []), 4)
-    return "\n".join(lines), kb.as_markup()
-
-
 async def settings_command(
     message: Message, actor: Actor | None, session: AsyncSession, t: Translator
 ) -> None:
@@ -186,8 +125,7 @@ async def settings_command(
         await message.answer(t("signin.required"))
         return
     prefs = await notifications_prefs.get_prefs(session, actor)
-    text, markup = _settings_view(prefs, actor.roles, t)
-    await message.answer(text, reply_markup=markup)
+    await send_screen(message, settings_screen(t, prefs, actor.roles))
 
 
 async def settings_changed(
@@ -221,18 +159,10 @@ async def settings_changed(
         return
     prefs = await notifications_prefs.update_prefs(session, actor, **change)
     if isinstance(query.message, Message):
-        text, markup = _settings_view(prefs, actor.roles, t)
-        await query.message.edit_text(text, reply_markup=markup)
+        await show_screen(query, settings_screen(t, prefs, actor.roles))
 
 
 # --------------------------------------------------------------------------- /broadcast
-
-
-def _confirm_keyboard(t: Translator) -> InlineKeyboardMarkup:
-    kb = InlineKeyboardBuilder()
-    kb.button(text=t("alerts.broadcast_send"), callback_data=BroadcastCb(action="send"))
-    kb.button(text=t("alerts.broadcast_cancel"), callback_data=BroadcastCb(action="cancel"))
-    return kb.as_markup()
 
 
 async def broadcast_command(
@@ -246,16 +176,12 @@ async def broadcast_command(
         await message.answer(t("alerts.broadcast_not_allowed"))
         return
     await state.clear()
-    kb = InlineKeyboardBuilder()
-    if actor.has(Role.ADMIN, Role.DIRECTOR, Role.DEPUTY):
-        kb.button(text=t("alerts.broadcast_school"), callback_data=BroadcastCb(action="school"))
+    school = actor.has(Role.ADMIN, Role.DIRECTOR, Role.DEPUTY)
     classes = await roster.classes_of_class_teacher(session, actor)
     if actor.has(Role.DIRECTOR, Role.DEPUTY) and not actor.has(Role.ADMIN):
         classes = []  # leadership sends school news; class events are the class teacher's
-    for cls in classes:
-        kb.button(text=cls.name, callback_data=BroadcastCb(action="cls", id=cls.id))
-    kb.adjust(1, 4)
-    await message.answer(t("alerts.broadcast_pick"), reply_markup=kb.as_markup())
+    targets = [(cls.id, cls.name) for cls in classes]
+    await send_screen(message, broadcast_targets_screen(t, school, targets))
 
 
 async def broadcast_target(
@@ -274,7 +200,7 @@ async def broadcast_target(
     await state.set_state(BroadcastForm.text)
     await state.update_data(class_id=class_id)
     if isinstance(query.message, Message):
-        await query.message.edit_text(t("alerts.broadcast_write"))
+        await show_screen(query, broadcast_write_screen(t))
 
 
 async def broadcast_text(message: Message, state: FSMContext, t: Translator) -> None:
@@ -288,10 +214,7 @@ async def broadcast_text(message: Message, state: FSMContext, t: Translator) -> 
     text = broadcasts.broadcast_body(message.html_text, with_attachment=attachment is not None)
     await state.update_data(text=text, attachment=attachment)
     await state.set_state(BroadcastForm.confirm)
-    preview = t("alerts.broadcast_preview", text=text)
-    if attachment:
-        preview += "\n" + t("alerts.broadcast_with_file")
-    await answer_long(message, preview, _confirm_keyboard(t))
+    await send_screen(message, broadcast_preview_screen(t, text, attachment is not None))
 
 
 async def broadcast_send(
@@ -307,7 +230,7 @@ async def broadcast_send(
     if not isinstance(query.message, Message):
         return
     if callback_data.action == "cancel" or actor is None or "text" not in data:
-        await query.message.edit_text(t("login.cancelled"))
+        await show_screen(query, broadcast_cancelled_screen(t))
         return
     attachment = data.get("attachment")
     news = await broadcasts.create_broadcast(
@@ -318,33 +241,7 @@ async def broadcast_send(
         attachment=broadcasts.BroadcastAttachment(**attachment) if attachment else None,
     )
     stats = await broadcasts.broadcast_stats(session, actor, news.id)
-    kb = InlineKeyboardBuilder()
-    kb.button(
-        text=t("alerts.broadcast_refresh"), callback_data=BroadcastCb(action="stats", id=news.id)
-    )
-    await query.message.edit_text(_stats_text(stats, t), reply_markup=kb.as_markup())
-
-
-def _stats_text(stats: broadcasts.BroadcastStats, t: Translator) -> str:
-    """The state first: still going out, or finished (delivered N of M), then the counts."""
-    header = t(
-        "alerts.broadcast_queued" if stats.pending else "alerts.broadcast_done",
-        delivered=stats.delivered,
-        recipients=stats.recipients,
-    )
-    return (
-        header
-        + "\n"
-        + t(
-            "alerts.broadcast_stats",
-            recipients=stats.recipients,
-            delivered=stats.delivered,
-            read=stats.read,
-            failed=stats.failed,
-            pending=stats.pending,
-            not_connected=stats.not_connected,
-        )
-    )
+    await show_screen(query, broadcast_stats_screen(t, stats))
 
 
 async def broadcast_stats(
@@ -357,16 +254,19 @@ async def broadcast_stats(
     if actor is None or not isinstance(query.message, Message):
         return
     stats = await broadcasts.broadcast_stats(session, actor, callback_data.id)
-    text = _stats_text(stats, t)
-    if text != (query.message.html_text or ""):
-        await query.message.edit_text(text, reply_markup=query.message.reply_markup)
+    screen = broadcast_stats_screen(t, stats)
+    if screen.texts[0] != (query.message.html_text or ""):
+        await show_screen(query, screen)
 
 
 def build_router() -> Router:
     router = Router(name=__name__)
     router.message.filter(F.chat.type == ChatType.PRIVATE)
-    router.callback_query.register(absence_reason, F.data.regexp(ABSENCE_RE))
-    router.callback_query.register(news_ack, F.data.regexp(NEWS_ACK_RE))
+    # Routed by prefix and parsed in the handler, which refuses a forged one like a forgery.
+    router.callback_query.register(
+        absence_reason, F.data.startswith(f"{AbsenceReasonAction.__prefix__}:")
+    )
+    router.callback_query.register(news_ack, F.data.startswith(f"{NewsAckAction.__prefix__}:"))
     router.my_chat_member.register(membership)
     router.message.register(settings_command, Command("settings"))
     router.callback_query.register(settings_changed, on(PrefCb))

@@ -19,8 +19,8 @@ from aiogram.client.telegram import TelegramAPIServer
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from handlers.common.transport import TelegramTransport
 from notifications.pacing import MemoryPacer, PacingConfig
-from notifications.telegram import TelegramTransport
 from notifications.worker import Worker, WorkerConfig
 from services.enums import Messenger, OutboxStatus
 from services.models import Account, MessengerBinding, OutboxMessage, Person

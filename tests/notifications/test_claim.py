@@ -9,15 +9,15 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from notifications.transport import OutMessage
 from notifications.worker import Worker
+from screens.screen import Screen
 from services.enums import OutboxStatus
 from services.models import OutboxMessage
 from tests.factories import NOW, build_school
 
 
 class NoTransport:
-    async def send(self, chat_id: str, message: OutMessage) -> str:
+    async def send(self, chat_id: str, screen: Screen, *, silent: bool = False) -> str:
         raise AssertionError("claim tests never send")
 
 

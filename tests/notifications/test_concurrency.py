@@ -10,9 +10,9 @@ from aiogram import Bot
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from handlers.common.transport import TelegramTransport
 from notifications import runtime
 from notifications.pacing import MemoryPacer, PacingConfig, RedisPacer, acquire
-from notifications.telegram import TelegramTransport
 from notifications.worker import Worker, WorkerConfig
 from services.db import make_engine, make_session_factory
 from services.enums import OutboxStatus
@@ -139,7 +139,7 @@ async def test_runtime_starts_and_stops(
     # The scheduler and the worker run on the process's clock: pinned to the world's morning,
     # when no scheduled job sends anything, so the count below holds at any hour and weekday.
     start_clock_at(NOW)
-    rt = await runtime.start(bot, session_factory, settings)
+    rt = await runtime.start(TelegramTransport(bot), session_factory, settings)
     try:
         await outbox.enqueue(
             session,

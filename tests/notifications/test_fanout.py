@@ -13,9 +13,9 @@ from aiogram import Bot
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from handlers.common.transport import TelegramTransport
 from notifications import jobs
 from notifications.pacing import MemoryPacer
-from notifications.telegram import TelegramTransport
 from notifications.worker import Worker, WorkerConfig, WorkerStats
 from services.enums import OutboxStatus, WorkKind
 from services.homework import assignments

@@ -161,7 +161,7 @@ async def test_refused_connection_to_the_bot_api_is_not_unknown(
 ) -> None:
     """The Bot API cannot be reached at all (connection refused): nothing left this process,
     so the rows are retried as plain transient failures."""
-    from notifications.telegram import TelegramTransport
+    from handlers.common.transport import TelegramTransport
     from tests.notifications.conftest import close_bot, make_bot
 
     await _queue(session, world, 1)

@@ -7,7 +7,7 @@ from typing import Any
 from i18n import catalog_of
 from notifications import render
 from notifications.render import Item
-from notifications.transport import Attachment
+from screens.screen import Attachment, Screen
 from services.messages import broadcasts
 from services.texts import normalize_lang
 from testkit.botapi.html import seen
@@ -29,7 +29,7 @@ def test_absence_buttons_fit_callback_limit() -> None:
         {"attendance_id": 10**12, "student": "A", "subject": "S", "date": "2026-11-18"},
         "ru",
     )
-    data = [b.data for row in msg.buttons for b in row]
+    data = [b.action.pack() for row in msg.rows for b in row if b.action is not None]
     assert data == [f"abs:{10**12}:{r}" for r in ("ill", "excused", "unknown")]
     assert all(len(d.encode()) <= 64 for d in data)
 
@@ -51,16 +51,16 @@ def test_long_merges_are_split_and_trimmed() -> None:
     chunks = render.chunk_items(items, "ru")
     assert len(chunks) > 1 and sum(len(c) for c in chunks) == 200
     assert all(
-        seen(render.render_merged(c, "ru", quiet=True).text).length <= render.MAX_TEXT
+        seen(render.text_of(render.render_merged(c, "ru", quiet=True))).length <= render.MAX_TEXT
         for c in chunks
     )
-    long = render.fit(render.OutMessage(text="a &amp; b " * 1000))
-    shown = seen(long.text)  # Telegram parses it: no entity or tag cut in half
+    long = render.fit(Screen(("a &amp; b " * 1000,)))
+    shown = seen(render.text_of(long))  # Telegram parses it: no entity or tag cut in half
     assert shown.length <= render.MAX_TEXT and shown.text.startswith("a & b a & b")
     caption = render.fit(
-        render.OutMessage(text="<b>" + "😀" * 600 + "</b>", attachment=Attachment("photo", "f"))
+        Screen(("<b>" + "😀" * 600 + "</b>",), attachments=(Attachment("photo", ref="f"),))
     )
-    assert seen(caption.text).length <= render.MAX_CAPTION == 1024
+    assert seen(render.text_of(caption)).length <= render.MAX_CAPTION == 1024
 
 
 def test_unknown_language_falls_back_to_russian() -> None:
@@ -104,7 +104,7 @@ def test_news_shows_the_senders_formatting_and_text_once_escaped() -> None:
             "news": {"body": stored, "class": "5<А>", "author": "Анна & Co", "title": "a&b"},
         }
         for kind in ("news.class", "news.school"):
-            shown = seen(render.render(kind, payload, "ru").text)
+            shown = seen(render.text_of(render.render(kind, payload, "ru")))
             lines = shown.text.split("\n")
             assert visible in lines
             assert "a&b" in lines
@@ -146,7 +146,7 @@ def test_alerts_show_typed_text_and_names_exactly_as_typed() -> None:
     ]
     for kind, payload in cases:
         for lang in ("ru", "en"):
-            shown = seen(render.render(kind, payload, lang).text)
+            shown = seen(render.text_of(render.render(kind, payload, lang)))
             assert NAMED in shown.text, (kind, shown.text)
             if "reason" in payload and kind != "attendance.family_reason":
                 assert TYPED in shown.text, (kind, shown.text)
@@ -158,5 +158,5 @@ def test_alerts_show_typed_text_and_names_exactly_as_typed() -> None:
         ],
         "ru",
     )
-    shown = seen(digest.text)
+    shown = seen(render.text_of(digest))
     assert NAMED in shown.text and TYPED in shown.text and "a&b" in shown.text

@@ -9,8 +9,8 @@ from aiogram import Bot
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from handlers.common.transport import TelegramTransport
 from notifications.pacing import MemoryPacer
-from notifications.telegram import TelegramTransport
 from notifications.worker import Worker, WorkerConfig, dead_letters, outbox_counts
 from services.attendance import roll_call
 from services.enums import AttendanceCode, OutboxStatus, WorkKind

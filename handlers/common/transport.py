@@ -1,7 +1,13 @@
-"""Telegram delivery: :class:`notifications.transport.Transport` over an aiogram ``Bot``.
+"""Telegram delivery of alerts: :class:`notifications.transport.Transport` over an aiogram ``Bot``.
 
-The only module of ``notifications`` that imports aiogram. It maps aiogram's exceptions to the
-neutral delivery errors:
+The delivery worker (notifications/worker.py) hands it an alert as a neutral
+:class:`screens.screen.Screen` of one message; its keyboard is built by the adapter's one
+renderer of screens (:func:`handlers.common.screens.markup`), as for every answer of the bot.
+A screen with a file (a broadcast's attachment, by reference) goes as that file with the text
+as its caption and the buttons under it. Built by the bot's wiring (bot/app.py) and passed to
+``notifications.runtime.start``.
+
+It maps aiogram's exceptions to the neutral delivery errors:
 
 - 429 ``TelegramRetryAfter`` → :class:`RetryAfter` with Telegram's ``retry_after``;
 - 403 ``TelegramForbiddenError`` → :class:`Blocked`;
@@ -23,30 +29,20 @@ from aiogram.exceptions import (
     TelegramRetryAfter,
     TelegramServerError,
 )
-from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+from aiogram.types import BufferedInputFile
 
+from handlers.common.screens import markup
 from notifications.transport import (
     Blocked,
     OutcomeUnknown,
-    OutMessage,
     PermanentError,
     RetryAfter,
     TransientError,
 )
+from screens.screen import Screen
 
 # Errors of a connection that never reached the server: the message certainly was not sent.
 _NOT_SENT = ("ClientConnectorError", "ClientConnectorDNSError", "ClientProxyConnectionError")
-
-
-def _markup(message: OutMessage) -> InlineKeyboardMarkup | None:
-    if not message.buttons:
-        return None
-    return InlineKeyboardMarkup(
-        inline_keyboard=[
-            [InlineKeyboardButton(text=b.text, callback_data=b.data) for b in row]
-            for row in message.buttons
-        ]
-    )
 
 
 class TelegramTransport:
@@ -54,25 +50,31 @@ class TelegramTransport:
         self.bot = bot
         self.request_timeout = request_timeout
 
-    async def send(self, chat_id: str, message: OutMessage) -> str:
+    async def send(self, chat_id: str, screen: Screen, *, silent: bool = False) -> str:
+        if len(screen.texts) != 1 or len(screen.attachments) > 1:
+            raise PermanentError("an alert is one message (with at most one file)")
+        text = screen.texts[0]
         common: dict[str, Any] = {
             "chat_id": int(chat_id),
             "parse_mode": "HTML",
-            "reply_markup": _markup(message),
-            "disable_notification": message.silent or None,
+            "reply_markup": markup(screen),
+            "disable_notification": silent or None,
             "request_timeout": self.request_timeout,
         }
         try:
-            if message.attachment is None:
-                sent = await self.bot.send_message(text=message.text, **common)
-            elif message.attachment.kind == "photo":
-                sent = await self.bot.send_photo(
-                    photo=message.attachment.ref, caption=message.text, **common
-                )
+            if not screen.attachments:
+                sent = await self.bot.send_message(text=text, **common)
             else:
-                sent = await self.bot.send_document(
-                    document=message.attachment.ref, caption=message.text, **common
-                )
+                item = screen.attachments[0]
+                file: BufferedInputFile | str
+                if item.ref is not None:
+                    file = item.ref
+                else:
+                    file = BufferedInputFile(item.data, item.filename)
+                if item.kind == "photo":
+                    sent = await self.bot.send_photo(photo=file, caption=text, **common)
+                else:
+                    sent = await self.bot.send_document(document=file, caption=text, **common)
         except TelegramRetryAfter as exc:
             raise RetryAfter(exc.retry_after, exc.message) from exc
         except TelegramForbiddenError as exc:

@@ -1,0 +1,152 @@
+"""The attendance domain's notification kinds: absence and lateness alerts to the family, the
+family's answer to the class teacher, a parent's advance notice (services.notifications.kinds)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from pydantic import Field
+
+from services.models import NotificationPrefs
+from services.notifications.kinds import (
+    AlertMessage,
+    Child,
+    Kind,
+    Value,
+    date_text,
+    dates_text,
+    t,
+    turned_off,
+)
+
+# The answers a family gives to an absence alert (its buttons).
+FAMILY_REASONS = ("ill", "excused", "unknown")
+
+
+class AbsencePayload(Child):
+    lesson_id: int | None = None
+    subject: Value = ""
+    lesson_number: Value = ""
+    date: str | None = None
+    code: str | None = None  # the attendance code the alert is about
+    # Looked up by the worker: the attendance row's id (for the buttons) and its code now
+    # (None: the row is gone).
+    attendance_id: int | None = None
+    current_code: str | None = None
+
+
+def _absence_text(key: str) -> Callable[[AbsencePayload, str], str]:
+    def text(p: AbsencePayload, lang: str) -> str:
+        return t(
+            lang,
+            key,
+            gender=p.student_gender or "",
+            student=p.student_name,
+            subject=p.subject,
+            lesson_number=p.lesson_number,
+            date=date_text(lang, p.date),
+        )
+
+    return text
+
+
+def _absent_message(p: AbsencePayload, lang: str) -> AlertMessage:
+    text = ABSENT.text(p, lang)
+    if p.attendance_id:
+        text = f"{text}\n{t(lang, 'notify.absence.ask')}"
+    return AlertMessage(text)
+
+
+def _corrected(p: AbsencePayload, prefs: NotificationPrefs | None) -> str | None:
+    """The teacher corrected the mark (or the class teacher set a reason) since it was queued."""
+    if p.current_code is None or p.current_code != p.code:
+        return "attendance corrected"
+    return None
+
+
+ABSENT: Kind[AbsencePayload] = Kind(
+    "attendance.absent",
+    AbsencePayload,
+    _absence_text("notify.absence.absent"),
+    message_of=_absent_message,
+    gates=(_corrected, turned_off("absences")),
+    alone=True,
+)
+LATE: Kind[AbsencePayload] = Kind(
+    "attendance.late",
+    AbsencePayload,
+    _absence_text("notify.absence.late"),
+    gates=(_corrected, turned_off("absences")),
+)
+
+
+class FamilyReasonPayload(Child):
+    attendance_id: int | None = None
+    lesson_id: int | None = None
+    guardian_id: int | None = None
+    guardian: Value = ""  # the worker's display name
+    guardian_gender: str | None = None
+    class_name: Value = Field("", alias="class")
+    subject: Value = ""
+    lesson_number: Value = ""
+    date: str | None = None
+    reason: str | None = None
+
+
+def _family_reason_text(p: FamilyReasonPayload, lang: str) -> str:
+    return t(
+        lang,
+        "notify.absence.family_reason",
+        gender=p.guardian_gender or "",
+        guardian=p.guardian,
+        student=p.student_name,
+        class_name=p.class_name,
+        subject=p.subject,
+        lesson_number=p.lesson_number,
+        date=date_text(lang, p.date),
+        reason=t(lang, f"notify.reason.{p.reason}"),
+    )
+
+
+FAMILY_REASON: Kind[FamilyReasonPayload] = Kind(
+    "attendance.family_reason", FamilyReasonPayload, _family_reason_text
+)
+
+
+class NoticePayload(Child):
+    notice_id: int | None = None
+    by: Value = ""
+    class_name: Value = ""
+    date_from: str | None = None
+    date_to: str | None = None
+    reason: Value = None
+
+
+def _notice_created(p: NoticePayload, lang: str) -> str:
+    return t(
+        lang,
+        "notify.notice.created",
+        by=p.by,
+        student=p.student_name,
+        class_name=p.class_name,
+        dates=dates_text(lang, p.date_from, p.date_to),
+        reason=p.reason or "—",
+    )
+
+
+def _notice_cancelled(p: NoticePayload, lang: str) -> str:
+    return t(
+        lang,
+        "notify.notice.cancelled",
+        by=p.by,
+        student=p.student_name,
+        class_name=p.class_name,
+        dates=dates_text(lang, p.date_from, p.date_to),
+    )
+
+
+NOTICE_CREATED: Kind[NoticePayload] = Kind("notice.created", NoticePayload, _notice_created)
+NOTICE_CANCELLED: Kind[NoticePayload] = Kind("notice.cancelled", NoticePayload, _notice_cancelled)
+
+KINDS: tuple[Kind[Any], ...] = (ABSENT, LATE, FAMILY_REASON, NOTICE_CREATED, NOTICE_CANCELLED)

@@ -1,0 +1,121 @@
+"""The marks domain's notification kinds: a mark put, changed or deleted (merged into a digest
+by child and subject, held for the recipient's hourly or evening digest), a period mark
+(services.notifications.kinds)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from services.notifications.kinds import (
+    Child,
+    Digest,
+    Kind,
+    Safe,
+    Value,
+    date_text,
+    t,
+    turned_off,
+    work_text,
+)
+
+
+class MarkPayload(Child):
+    lesson_id: int | None = None
+    mark_id: int | None = None
+    value: Value = ""
+    before: Value = ""
+    subject: Value = ""
+    work_kind: str | None = None
+    date: str | None = None
+    reason: Value = None
+
+
+def _mark_text(name: str) -> Any:
+    def text(p: MarkPayload, lang: str) -> str:
+        return t(
+            lang,
+            f"notify.{name}",
+            student=p.student_name,
+            value=p.value,
+            before=p.before,
+            subject=p.subject,
+            work_kind=work_text(lang, p.work_kind),
+            date=date_text(lang, p.date),
+            reason=p.reason or "—",
+        )
+
+    return text
+
+
+def _marks_digest(items: Sequence[tuple[str, Any]], lang: str) -> list[str]:
+    """Mark alerts grouped by child, then by subject, in the order they happened."""
+    by_child: dict[str, dict[str, list[str]]] = {}
+    for name, p in items:
+        event = name.split(".", 1)[1]
+        entry = t(
+            lang,
+            f"notify.mark.digest_{event}",
+            value=p.value,
+            before=p.before,
+            reason=p.reason or "—",
+        )
+        by_child.setdefault(p.student_name, {}).setdefault(str(p.subject), []).append(entry)
+    lines = [t(lang, "notify.mark.digest_title")]
+    for student, subjects in by_child.items():
+        lines.append(t(lang, "notify.mark.digest_child", student=student))
+        for subject, entries in subjects.items():
+            lines.append(
+                t(
+                    lang,
+                    "notify.mark.digest_subject",
+                    subject=subject,
+                    marks=Safe(", ".join(entries)),
+                )
+            )
+    return lines
+
+
+MARKS_DIGEST: Digest[MarkPayload] = Digest("marks", _marks_digest, deferred=True)
+
+
+def _mark_kind(event: str) -> Kind[MarkPayload]:
+    return Kind(
+        f"mark.{event}",
+        MarkPayload,
+        _mark_text(f"mark.{event}"),
+        gates=(turned_off("marks"),),
+        digest=MARKS_DIGEST,
+    )
+
+
+MARK_NEW = _mark_kind("new")
+MARK_CHANGED = _mark_kind("changed")
+MARK_DELETED = _mark_kind("deleted")
+# By the event of services.marks.marking ("new", "changed", "deleted").
+MARK_EVENTS = {"new": MARK_NEW, "changed": MARK_CHANGED, "deleted": MARK_DELETED}
+
+
+class FinalMarkPayload(Child):
+    period_id: int | None = None
+    period: Value = ""
+    subject: Value = ""
+    value: Value = ""
+    special: str | None = None
+
+
+def _final_mark_text(p: FinalMarkPayload, lang: str) -> str:
+    value = t(lang, f"notify.final.{p.special}") if p.special else p.value
+    return t(
+        lang,
+        "notify.final.set",
+        student=p.student_name,
+        period=p.period,
+        subject=p.subject,
+        value=value,
+    )
+
+
+FINAL_MARK_SET: Kind[FinalMarkPayload] = Kind("final_mark.set", FinalMarkPayload, _final_mark_text)
+
+KINDS: tuple[Kind[Any], ...] = (MARK_NEW, MARK_CHANGED, MARK_DELETED, FINAL_MARK_SET)

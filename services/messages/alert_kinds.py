@@ -1,0 +1,92 @@
+"""The messages domain's notification kinds: a class event and school news, each with its
+"acknowledged" button (services.notifications.kinds)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import Field
+
+from services.models import NotificationPrefs
+from services.notifications.kinds import (
+    AlertMessage,
+    Kind,
+    Payload,
+    Value,
+    escape,
+    t,
+    turned_off,
+)
+from services.richtext import clean_html
+
+
+class NewsText(Payload):
+    """The broadcast as the worker read it (the row holds only its id)."""
+
+    title: Value = None
+    body: Value = None
+    class_name: Value = Field("", alias="class")
+    author: Value = None
+    attachment_kind: str | None = None
+    attachment_ref: str | None = None
+
+
+class NewsPayload(Payload):
+    news_id: int | None = None
+    news: NewsText | None = None  # None: the news was deleted
+
+
+def _news_text(school: bool) -> Any:
+    def text(p: NewsPayload, lang: str) -> str:
+        news = p.news or NewsText()
+        head = (
+            t(lang, "notify.news.school")
+            if school
+            else t(lang, "notify.news.class_event", class_name=news.class_name)
+        )
+        lines = [head]
+        if news.title:
+            lines.append(f"<b>{escape(news.title)}</b>")
+        # The body is the sender's formatted text, stored as the checked HTML subset: checked
+        # again here (a row written some other way cannot inject markup) and not escaped again.
+        lines.append(clean_html(str(news.body or "")))
+        if news.author:
+            lines.append(t(lang, "notify.news.from", author=news.author))
+        return "\n".join(lines)
+
+    return text
+
+
+def _news_message(school: bool) -> Any:
+    text = _news_text(school)
+
+    def message(p: NewsPayload, lang: str) -> AlertMessage:
+        news = p.news or NewsText()
+        if news.attachment_ref:
+            return AlertMessage(
+                text(p, lang), news.attachment_kind or "document", news.attachment_ref
+            )
+        return AlertMessage(text(p, lang))
+
+    return message
+
+
+def _deleted(p: NewsPayload, prefs: NotificationPrefs | None) -> str | None:
+    return "news deleted" if p.news is None else None
+
+
+def _news_kind(name: str, school: bool) -> Kind[NewsPayload]:
+    return Kind(
+        name,
+        NewsPayload,
+        _news_text(school),
+        message_of=_news_message(school),
+        gates=(turned_off("news"), _deleted),
+        alone=True,
+    )
+
+
+NEWS_CLASS = _news_kind("news.class", school=False)
+NEWS_SCHOOL = _news_kind("news.school", school=True)
+
+KINDS: tuple[Kind[Any], ...] = (NEWS_CLASS, NEWS_SCHOOL)

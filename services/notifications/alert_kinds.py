@@ -1,0 +1,181 @@
+"""The scheduled jobs' notification kinds (notifications/jobs.py): the weekly summary to the
+families, the fill-in reminder to teachers, the unfilled lessons to deputies, the monthly
+activity to admins (services.notifications.kinds)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import Field
+
+from services.notifications.kinds import (
+    Kind,
+    Payload,
+    Value,
+    date_text,
+    missing_text,
+    t,
+    turned_off,
+)
+
+
+class WeeklySubject(Payload):
+    subject: Value
+    marks: tuple[Value, ...]
+
+
+class WeeklyChild(Payload):
+    student: Value = ""
+    subjects: tuple[WeeklySubject, ...] = ()
+    absent: Value = 0
+    late: Value = 0
+
+
+class WeeklyPayload(Payload):
+    date_from: str | None = None
+    date_to: str | None = None
+    children: tuple[WeeklyChild, ...] = ()
+
+
+def _weekly_text(p: WeeklyPayload, lang: str) -> str:
+    lines = [
+        t(
+            lang,
+            "notify.weekly.title",
+            date_from=date_text(lang, p.date_from),
+            date_to=date_text(lang, p.date_to),
+        )
+    ]
+    for child in p.children:
+        lines.append("")
+        lines.append(t(lang, "notify.weekly.child", student=child.student))
+        for s in child.subjects:
+            marks = ", ".join(str(v) for v in s.marks)
+            lines.append(t(lang, "notify.weekly.subject", subject=s.subject, marks=marks))
+        if not child.subjects:
+            lines.append(t(lang, "notify.weekly.no_marks"))
+        lines.append(t(lang, "notify.weekly.absences", absent=child.absent, late=child.late))
+    return "\n".join(lines)
+
+
+SUMMARY_WEEKLY: Kind[WeeklyPayload] = Kind("summary.weekly", WeeklyPayload, _weekly_text)
+
+
+class UnfilledLesson(Payload):
+    lesson_id: int | None = None
+    lesson_number: Value
+    class_name: Value = Field(alias="class")
+    subject: Value
+    missing: tuple[str, ...]
+
+
+class TeachersLesson(UnfilledLesson):
+    teacher: Value
+
+
+class FillPayload(Payload):
+    date: str | None = None
+    deadline: Value = ""
+    lessons: tuple[UnfilledLesson, ...] = ()
+
+
+class UnfilledPayload(Payload):
+    date: str | None = None
+    deadline: Value = ""
+    lessons: tuple[TeachersLesson, ...] = ()
+
+
+def _fill_text(p: FillPayload, lang: str) -> str:
+    lines = [
+        t(lang, "notify.reminder.fill_title", date=date_text(lang, p.date), deadline=p.deadline)
+    ]
+    for item in p.lessons:
+        lines.append(
+            t(
+                lang,
+                "notify.reminder.fill_item",
+                lesson_number=item.lesson_number,
+                class_name=item.class_name,
+                subject=item.subject,
+                missing=missing_text(lang, item.missing),
+            )
+        )
+    return "\n".join(lines)
+
+
+def _unfilled_text(p: UnfilledPayload, lang: str) -> str:
+    lines = [
+        t(lang, "notify.reminder.unfilled_title", date=date_text(lang, p.date), deadline=p.deadline)
+    ]
+    for item in p.lessons:
+        lines.append(
+            t(
+                lang,
+                "notify.reminder.unfilled_item",
+                teacher=item.teacher,
+                lesson_number=item.lesson_number,
+                class_name=item.class_name,
+                subject=item.subject,
+                missing=missing_text(lang, item.missing),
+            )
+        )
+    return "\n".join(lines)
+
+
+REMINDER_FILL: Kind[FillPayload] = Kind(
+    "reminder.fill", FillPayload, _fill_text, gates=(turned_off("reminders"),)
+)
+REPORT_UNFILLED: Kind[UnfilledPayload] = Kind("report.unfilled", UnfilledPayload, _unfilled_text)
+
+
+class RoleCounts(Payload):
+    accounts: Value = 0
+    bound: Value = 0
+    active: Value = 0
+
+
+class ActivityPayload(Payload):
+    month: Value = ""
+    accounts: Value = 0
+    bound: Value = 0
+    active: Value = 0
+    by_role: dict[str, RoleCounts] = Field(default_factory=dict)
+    marks: Value = 0
+    attendance: Value = 0
+    topics: Value = 0
+    sent: Value = 0
+    dead: Value = 0
+
+
+def _activity_text(p: ActivityPayload, lang: str) -> str:
+    lines = [
+        t(lang, "notify.activity.title", month=p.month),
+        t(lang, "notify.activity.accounts", accounts=p.accounts, bound=p.bound, active=p.active),
+    ]
+    for role, c in p.by_role.items():
+        lines.append(
+            t(
+                lang,
+                "notify.activity.role",
+                role=t(lang, f"notify.role.{role}"),
+                accounts=c.accounts,
+                bound=c.bound,
+                active=c.active,
+            )
+        )
+    lines.append(
+        t(
+            lang,
+            "notify.activity.journal",
+            marks=p.marks,
+            attendance=p.attendance,
+            topics=p.topics,
+        )
+    )
+    lines.append(t(lang, "notify.activity.deliveries", sent=p.sent, dead=p.dead))
+    return "\n".join(lines)
+
+
+REPORT_ACTIVITY: Kind[ActivityPayload] = Kind("report.activity", ActivityPayload, _activity_text)
+
+KINDS: tuple[Kind[Any], ...] = (SUMMARY_WEEKLY, REMINDER_FILL, REPORT_UNFILLED, REPORT_ACTIVITY)

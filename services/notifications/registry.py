@@ -1,0 +1,41 @@
+"""Every notification kind by name: the one registry the delivery worker and the renderer look
+up. A kind lives in its domain's ``alert_kinds`` module; adding one means adding it to that
+module's ``KINDS`` (and, for a new domain module, to :data:`MODULES` here)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from services.attendance import alert_kinds as attendance_kinds
+from services.homework import alert_kinds as homework_kinds
+from services.marks import alert_kinds as marks_kinds
+from services.messages import alert_kinds as messages_kinds
+from services.notifications import alert_kinds as notifications_kinds
+from services.notifications.kinds import Kind
+
+MODULES = (attendance_kinds, marks_kinds, homework_kinds, messages_kinds, notifications_kinds)
+
+
+class UnknownKind(LookupError):
+    """An outbox row of a kind no module defines (a typo, or a row of a newer version)."""
+
+
+def _collect() -> dict[str, Kind[Any]]:
+    out: dict[str, Kind[Any]] = {}
+    for module in MODULES:
+        for kind in module.KINDS:
+            if kind.name in out:
+                raise ValueError(f"notification kind {kind.name!r} is defined twice")
+            out[kind.name] = kind
+    return out
+
+
+KINDS: dict[str, Kind[Any]] = _collect()
+
+
+def kind_of(name: str) -> Kind[Any]:
+    """The kind of an outbox row; :class:`UnknownKind` for a name no module defines."""
+    try:
+        return KINDS[name]
+    except KeyError:
+        raise UnknownKind(f"unknown notification kind {name!r}") from None
