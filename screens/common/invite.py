@@ -4,15 +4,25 @@ the credentials issued. Names are the roster's; a button's id is checked again b
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Protocol
 
 from i18n import Translator
 from screens.common.actions import InviteCb
 from screens.screen import Button, Row, Screen, rows_of
-from services.models import SchoolClass
 from services.people.roster import PersonRow
 from services.richtext import escape
 
 PAGE = 16  # people per page of a picker
+
+
+class ClassRef(Protocol):
+    """A class to pick (a roster's SchoolClass will do)."""
+
+    @property
+    def id(self) -> int: ...
+
+    @property
+    def name(self) -> str: ...
 
 
 def status_mark(row: PersonRow) -> str:
@@ -52,7 +62,7 @@ def students_screen(
     return Screen((text,), people_rows(rows, "stu", page=page, class_id=class_id), replace)
 
 
-def classes_screen(t: Translator, classes: Sequence[SchoolClass], *, admin: bool) -> Screen:
+def classes_screen(t: Translator, classes: Sequence[ClassRef], *, admin: bool) -> Screen:
     """The classes, four a row (the admin's intro also says a name can be typed)."""
     buttons = [Button(cls.name, InviteCb(action="cls", id=cls.id)) for cls in classes]
     text = t("invite.admin_intro") if admin else t("invite.pick_class")
