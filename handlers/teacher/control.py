@@ -8,10 +8,11 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.i18n import Translator, escape
+from bot.i18n import Translator
 from handlers.common.screens import on
-from handlers.teacher.cards import back_to_card
+from handlers.teacher.common import show
 from screens.teacher.actions import LessonCb
+from screens.teacher.control import control_work_screen
 from services.people.identity import Actor
 from services.timetable import control_works
 
@@ -31,19 +32,7 @@ async def set_control_work(
     result = await control_works.schedule_control_work_at_lesson(
         session, actor, callback_data.lesson_id
     )
-    cw = result.control_work
-    lines = [
-        t(
-            "teacher.cw.set" if cw.agreed_at is not None else "teacher.cw.proposed",
-            date=f"{cw.date:%d.%m.%Y}",
-        )
-    ]
-    for key, params in result.warnings:
-        safe = {k: escape(v) if isinstance(v, str) else v for k, v in params.items()}
-        lines.append("⚠️ " + t(key, **safe))
-    await query.message.edit_text(
-        "\n".join(lines), reply_markup=back_to_card(t, callback_data.lesson_id)
-    )
+    await show(query, control_work_screen(t, callback_data.lesson_id, result))
 
 
 def build_router() -> Router:

@@ -15,10 +15,9 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.i18n import Translator, escape
-from handlers.common.keyboard import InlineKeyboardBuilder
-from handlers.common.screens import on
-from handlers.teacher.cards import day_view, lesson_card
+from bot.i18n import Translator
+from handlers.common.gate import gate
+from handlers.common.screens import on, send_screen
 from handlers.teacher.common import (
     READERS,
     TEACHING,
@@ -26,18 +25,25 @@ from handlers.teacher.common import (
     local_time,
     local_today,
     now_of,
-    require,
     show,
 )
 from screens.bounds import day_in_window, typed_query, window_error
+from screens.screen import Screen
 from screens.teacher.actions import DayCb, LessonCb
-from screens.teacher.common import pack_day, unpack_day
+from screens.teacher.card import card_screen
+from screens.teacher.common import unpack_day
+from screens.teacher.today import (
+    day_screen,
+    no_teacher_screen,
+    pick_teacher_screen,
+    reader_hint_screen,
+)
 from services.errors import DomainError
 from services.models import Person
 from services.people import class_teacher
 from services.people.identity import Actor
 from services.school.calendar import school_days_around
-from services.timetable import teacher_day
+from services.timetable import lesson_sheet, teacher_day
 
 
 async def _day(
@@ -47,13 +53,14 @@ async def _day(
     teacher_id: int,
     day: dt.date,
     now: dt.datetime,
-) -> tuple[str, object]:
+    note: str = "",
+) -> Screen:
     lessons = await teacher_day.teacher_lessons(session, actor, day, teacher_id)
     name = None
     if teacher_id != actor.person_id:
         person = await session.get(Person, teacher_id)
         name = person.short_name if person is not None else None
-    return day_view(
+    return day_screen(
         t,
         lessons,
         teacher_id=teacher_id,
@@ -62,6 +69,7 @@ async def _day(
         today=local_today(actor, now),
         now=local_time(actor, now),
         around=await school_days_around(session, actor.school_id, day),
+        note=note,
     )
 
 
@@ -69,12 +77,11 @@ async def today_command(
     message: Message,
     command: CommandObject,
     session: AsyncSession,
-    actor: Actor | None,
+    me: Actor,
     t: Translator,
     state: FSMContext,
     clock: Clock | None = None,
 ) -> None:
-    me = require(actor, *TEACHING, *READERS)
     await state.set_state(None)
     now = now_of(clock)
     query, day = parse_args(command.args or "", local_today(me, now))
@@ -82,23 +89,17 @@ async def today_command(
     if query:
         found = await class_teacher.find_teachers(session, me, query)
         if not found:
-            await message.answer(t("teacher.day.no_teacher", query=escape(query)))
+            await send_screen(message, no_teacher_screen(t, query))
             return
         if len(found) > 1:
-            kb = InlineKeyboardBuilder()
-            for ref in found:
-                kb.button(text=ref.name, callback_data=DayCb(teacher_id=ref.id, day=pack_day(day)))
-            kb.adjust(2)
-            await message.answer(t("teacher.day.pick_teacher"), reply_markup=kb.as_markup())
+            await send_screen(message, pick_teacher_screen(t, found, day))
             return
         teacher_id = found[0].id
     elif not me.has(*TEACHING):
-        await message.answer(t("teacher.day.reader_hint"))
+        await send_screen(message, reader_hint_screen(t))
         return
-    text, markup = await _day(session, me, t, teacher_id, day, now)
-    if not query and me.has(*READERS):
-        text += "\n\n" + t("teacher.day.reader_hint")
-    await message.answer(text, reply_markup=markup)  # type: ignore[arg-type]
+    note = t("teacher.day.reader_hint") if not query and me.has(*READERS) else ""
+    await send_screen(message, await _day(session, me, t, teacher_id, day, now, note))
 
 
 _DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})(?:\.(\d{2}|\d{4}))?$|^(\d{4})-(\d{2})-(\d{2})$")
@@ -136,35 +137,32 @@ async def day_callback(
     query: CallbackQuery,
     callback_data: DayCb,
     session: AsyncSession,
-    actor: Actor | None,
+    me: Actor,
     t: Translator,
     state: FSMContext,
     clock: Clock | None = None,
 ) -> None:
-    me = require(actor, *TEACHING, *READERS)
     await state.set_state(None)
     day = unpack_day(callback_data.day)
-    text, markup = await _day(session, me, t, callback_data.teacher_id, day, now_of(clock))
-    await show(query, text, markup)  # type: ignore[arg-type]
+    await show(query, await _day(session, me, t, callback_data.teacher_id, day, now_of(clock)))
 
 
 async def open_lesson(
     query: CallbackQuery,
     callback_data: LessonCb,
     session: AsyncSession,
-    actor: Actor | None,
+    me: Actor,
     t: Translator,
     state: FSMContext,
     clock: Clock | None = None,
 ) -> None:
-    me = require(actor, *TEACHING, *READERS)
     await state.set_state(None)
-    text, markup = await lesson_card(session, me, t, callback_data.lesson_id, now_of(clock))
-    await show(query, text, markup)
+    sheet = await lesson_sheet.lesson_sheet(session, me, callback_data.lesson_id, now=now_of(clock))
+    await show(query, card_screen(t, sheet))
 
 
 def build_router() -> Router:
-    router = Router(name=__name__)
+    router = gate(Router(name=__name__), *TEACHING, *READERS)
     router.message.filter(F.chat.type == ChatType.PRIVATE)
     router.message.register(today_command, Command("today"))
     router.callback_query.register(day_callback, on(DayCb))

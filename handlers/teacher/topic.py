@@ -14,24 +14,24 @@ from aiogram.enums import ChatType
 from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
-from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.types import CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.i18n import Translator, escape
-from handlers.common.keyboard import InlineKeyboardBuilder
+from bot.i18n import Translator
+from handlers.common.gate import gate
 from handlers.common.screens import on
-from handlers.teacher.cards import card_markup, card_text
-from handlers.teacher.common import (
-    TEACHING,
-    Clock,
-    ensure_teaches,
-    now_of,
-    raise_lock,
-    require,
-    show,
-)
+from handlers.teacher.common import TEACHING, Clock, ensure_teaches, now_of, raise_lock, show
 from screens.teacher.actions import HwCb, LessonCb, TopicCb
-from screens.teacher.common import lesson_title
+from screens.teacher.card import card_screen
+from screens.teacher.topic import (
+    HomeworkDraft,
+    draft_screen,
+    homework_saved_screen,
+    homework_screen,
+    students_screen,
+    topic_saved_screen,
+    topic_screen,
+)
 from services.errors import AccessDenied, DomainError, ValidationFailed
 from services.homework import assignments, topics
 from services.people.identity import Actor
@@ -68,65 +68,43 @@ async def open_topic(
     query: CallbackQuery,
     callback_data: LessonCb,
     session: AsyncSession,
-    actor: Actor | None,
+    me: Actor,
     t: Translator,
     state: FSMContext,
     clock: Clock | None = None,
 ) -> None:
-    me = require(actor, *TEACHING)
     sheet = await _sheet(session, me, callback_data.lesson_id, clock, homework=False)
     choices = await topics.topic_suggestions(session, me, sheet.lesson_id)
     await state.set_state(TopicStates.text)
     await state.update_data(topic_lesson=sheet.lesson_id)
-    kb = InlineKeyboardBuilder()
-    for c in choices:
-        kb.button(
-            text=f"{c.number}. {c.topic}"[:64],
-            callback_data=TopicCb(lesson_id=sheet.lesson_id, item_id=c.plan_item_id),
-        )
-    kb.button(
-        text=t("teacher.btn.back"), callback_data=LessonCb(lesson_id=sheet.lesson_id, action="open")
-    )
-    kb.adjust(1)
-    lines = [lesson_title(t, sheet)]
-    lines.append(
-        t("teacher.card.topic", topic=escape(sheet.topic))
-        if sheet.topic
-        else t("teacher.card.topic_none")
-    )
-    lines.append(t("teacher.topic.prompt_plan") if choices else t("teacher.topic.prompt"))
-    await show(query, "\n".join(lines), kb.as_markup())
+    await show(query, topic_screen(t, sheet, choices))
 
 
 async def topic_from_plan(
     query: CallbackQuery,
     callback_data: TopicCb,
     session: AsyncSession,
-    actor: Actor | None,
+    me: Actor,
     t: Translator,
     state: FSMContext,
     clock: Clock | None = None,
 ) -> None:
-    me = require(actor, *TEACHING)
     await topics.set_topic(
         session, me, callback_data.lesson_id, plan_item_id=callback_data.item_id, now=now_of(clock)
     )
     await state.set_state(None)
     fresh = await lesson_sheet.lesson_sheet(session, me, callback_data.lesson_id, now=now_of(clock))
-    await show(
-        query, t("teacher.topic.saved") + "\n\n" + card_text(t, fresh), card_markup(t, fresh)
-    )
+    await show(query, topic_saved_screen(t, fresh))
 
 
 async def typed_topic(
     message: Message,
     session: AsyncSession,
-    actor: Actor | None,
+    me: Actor,
     t: Translator,
     state: FSMContext,
     clock: Clock | None = None,
 ) -> None:
-    me = require(actor, *TEACHING)
     lesson_id = (await state.get_data()).get("topic_lesson")
     if not isinstance(lesson_id, int):
         await state.set_state(None)
@@ -134,9 +112,7 @@ async def typed_topic(
     await topics.set_topic(session, me, lesson_id, topic=message.text or "", now=now_of(clock))
     await state.set_state(None)
     fresh = await lesson_sheet.lesson_sheet(session, me, lesson_id, now=now_of(clock))
-    await message.answer(
-        t("teacher.topic.saved") + "\n\n" + card_text(t, fresh), reply_markup=card_markup(t, fresh)
-    )
+    await show(message, topic_saved_screen(t, fresh))
 
 
 # --------------------------------------------------------------------------- homework
@@ -149,96 +125,40 @@ def _draft(data: dict[str, Any]) -> dict[str, Any]:
     return draft
 
 
-def hw_summary(
-    t: Translator, sheet: LessonSheet, draft: dict[str, Any]
-) -> tuple[str, InlineKeyboardMarkup]:
-    chosen = set(draft.get("students") or [])
-    who = (
-        ", ".join(escape(s.short_name) for s in sheet.students if s.id in chosen)
-        if chosen
-        else t("teacher.hw.whole_class")
+def draft_of(draft: dict[str, Any]) -> HomeworkDraft:
+    """The draft kept in the FSM as the screens read it."""
+    return HomeworkDraft(
+        text=draft.get("text") or "",
+        files=len(draft.get("files") or []),
+        students=frozenset(draft.get("students") or []),
     )
-    lines = [
-        lesson_title(t, sheet),
-        t("teacher.hw.draft", files=len(draft.get("files") or []), who=who),
-    ]
-    text = draft.get("text") or ""
-    lines.append(escape(text[:1000]) if text else t("teacher.hw.no_text"))
-    lines.append(t("teacher.hw.more"))
-    kb = InlineKeyboardBuilder()
-    lid = sheet.lesson_id
-    if text or draft.get("files"):
-        kb.button(text=t("teacher.hw.save"), callback_data=HwCb(lesson_id=lid, action="save"))
-    kb.button(text=t("teacher.hw.individual"), callback_data=HwCb(lesson_id=lid, action="who"))
-    kb.button(text=t("teacher.btn.cancel"), callback_data=HwCb(lesson_id=lid, action="cancel"))
-    kb.adjust(1)
-    return "\n".join(lines), kb.as_markup()
-
-
-def who_view(
-    t: Translator, sheet: LessonSheet, draft: dict[str, Any]
-) -> tuple[str, InlineKeyboardMarkup]:
-    chosen = set(draft.get("students") or [])
-    kb = InlineKeyboardBuilder()
-    for s in sheet.students:
-        kb.button(
-            text=("☑️ " if s.id in chosen else "▫️ ") + s.short_name,
-            callback_data=HwCb(lesson_id=sheet.lesson_id, action="tog", student_id=s.id),
-        )
-    kb.adjust(2)
-    tail = InlineKeyboardBuilder()
-    tail.button(
-        text=t("teacher.hw.done"), callback_data=HwCb(lesson_id=sheet.lesson_id, action="done")
-    )
-    kb.attach(tail)
-    return lesson_title(t, sheet) + "\n" + t("teacher.hw.pick_students"), kb.as_markup()
 
 
 async def open_homework(
     query: CallbackQuery,
     callback_data: LessonCb,
     session: AsyncSession,
-    actor: Actor | None,
+    me: Actor,
     t: Translator,
     state: FSMContext,
     clock: Clock | None = None,
 ) -> None:
-    me = require(actor, *TEACHING)
     sheet = await _sheet(session, me, callback_data.lesson_id, clock, homework=True)
     await state.set_state(HomeworkStates.collect)
     await state.update_data(
         {HW_KEY: {"lesson_id": sheet.lesson_id, "text": "", "files": [], "students": []}}
     )
-    lines = [lesson_title(t, sheet)]
-    if sheet.homework:
-        lines.append(
-            t(
-                "teacher.card.homework",
-                text=escape(sheet.homework[0].text[:300]),
-                files=len(sheet.homework[0].files),
-            )
-        )
-    lines.append(t("teacher.hw.prompt"))
-    kb = InlineKeyboardBuilder()
-    kb.button(
-        text=t("teacher.hw.individual"), callback_data=HwCb(lesson_id=sheet.lesson_id, action="who")
-    )
-    kb.button(
-        text=t("teacher.btn.cancel"), callback_data=HwCb(lesson_id=sheet.lesson_id, action="cancel")
-    )
-    kb.adjust(1)
-    await show(query, "\n".join(lines), kb.as_markup())
+    await show(query, homework_screen(t, sheet))
 
 
 async def homework_message(
     message: Message,
     session: AsyncSession,
-    actor: Actor | None,
+    me: Actor,
     t: Translator,
     state: FSMContext,
     clock: Clock | None = None,
 ) -> None:
-    me = require(actor, *TEACHING)
     data = await state.get_data()
     draft = _draft(data)
     text = message.text or message.caption or ""
@@ -270,33 +190,31 @@ async def homework_message(
     if quiet:
         return
     sheet = await _sheet(session, me, int(draft["lesson_id"]), clock, homework=True)
-    text_out, markup = hw_summary(t, sheet, draft)
-    await message.answer(text_out, reply_markup=markup)
+    await show(message, draft_screen(t, sheet, draft_of(draft)))
 
 
 async def homework_action(
     query: CallbackQuery,
     callback_data: HwCb,
     session: AsyncSession,
-    actor: Actor | None,
+    me: Actor,
     t: Translator,
     state: FSMContext,
     clock: Clock | None = None,
 ) -> None:
-    me = require(actor, *TEACHING)
     cb = callback_data
     if cb.action == "cancel":
         await state.set_state(None)
         await state.update_data({HW_KEY: None})
         fresh = await lesson_sheet.lesson_sheet(session, me, cb.lesson_id, now=now_of(clock))
-        await show(query, card_text(t, fresh), card_markup(t, fresh))
+        await show(query, card_screen(t, fresh))
         return
     sheet = await _sheet(session, me, cb.lesson_id, clock, homework=True)
     draft = _draft(await state.get_data())
     if draft.get("lesson_id") != sheet.lesson_id:
         raise DomainError("quick.expired")
     if cb.action == "who":
-        await show(query, *who_view(t, sheet, draft))
+        await show(query, students_screen(t, sheet, draft_of(draft)))
         return
     if cb.action == "tog":
         if cb.student_id not in {s.id for s in sheet.students}:
@@ -308,10 +226,10 @@ async def homework_action(
             chosen.append(cb.student_id)
         draft["students"] = chosen
         await state.update_data({HW_KEY: draft})
-        await show(query, *who_view(t, sheet, draft))
+        await show(query, students_screen(t, sheet, draft_of(draft)))
         return
     if cb.action == "done":
-        await show(query, *hw_summary(t, sheet, draft))
+        await show(query, draft_screen(t, sheet, draft_of(draft)))
         return
     if cb.action != "save":
         raise DomainError("error.invalid")
@@ -337,11 +255,11 @@ async def homework_action(
     await state.set_state(None)
     await state.update_data({HW_KEY: None})
     fresh = await lesson_sheet.lesson_sheet(session, me, sheet.lesson_id, now=now_of(clock))
-    await show(query, t("teacher.hw.saved") + "\n\n" + card_text(t, fresh), card_markup(t, fresh))
+    await show(query, homework_saved_screen(t, fresh))
 
 
 def build_router() -> Router:
-    router = Router(name=__name__)
+    router = gate(Router(name=__name__), *TEACHING)
     router.message.filter(F.chat.type == ChatType.PRIVATE)
     router.callback_query.register(open_topic, on(LessonCb, F.action == "topic"))
     router.callback_query.register(topic_from_plan, on(TopicCb))

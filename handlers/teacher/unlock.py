@@ -12,13 +12,11 @@ from aiogram.types import CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import Translator
-from handlers.common.keyboard import InlineKeyboardBuilder
+from handlers.common.gate import gate
 from handlers.common.screens import on
-from handlers.teacher.cards import card_markup, card_text
-from handlers.teacher.common import Clock, now_of, require
-from handlers.teacher.common import show as show_message
-from screens.teacher.actions import LessonCb, UnlockCb
-from screens.teacher.common import lesson_title
+from handlers.teacher.common import Clock, now_of, show
+from screens.teacher.actions import UnlockCb
+from screens.teacher.unlock import reason_screen, reason_text, unlocked_screen
 from services.enums import Role
 from services.errors import DomainError
 from services.people import policy
@@ -26,7 +24,6 @@ from services.people.identity import Actor
 from services.timetable import lesson_edits, lesson_sheet
 
 HOURS = 48
-REASONS = ("teacher.unlock.reason_outage", "teacher.unlock.reason_fix")
 
 
 class UnlockStates(StatesGroup):
@@ -37,12 +34,11 @@ async def unlock_action(
     query: CallbackQuery,
     callback_data: UnlockCb,
     session: AsyncSession,
-    actor: Actor | None,
+    me: Actor,
     t: Translator,
     state: FSMContext,
     clock: Clock | None = None,
 ) -> None:
-    me = require(actor, Role.DEPUTY, Role.ADMIN)
     cb = callback_data
     if cb.reason <= 0:
         # Who may unlock is checked before the reason prompt opens.
@@ -50,31 +46,22 @@ async def unlock_action(
         sheet = await lesson_sheet.lesson_sheet(session, me, cb.lesson_id, now=now_of(clock))
         await state.set_state(UnlockStates.reason)
         await state.update_data(unlock_lesson=sheet.lesson_id)
-        kb = InlineKeyboardBuilder()
-        for n, key in enumerate(REASONS, start=1):
-            kb.button(text=t(key), callback_data=UnlockCb(lesson_id=sheet.lesson_id, reason=n))
-        kb.button(
-            text=t("teacher.btn.cancel"),
-            callback_data=LessonCb(lesson_id=sheet.lesson_id, action="open"),
-        )
-        kb.adjust(1)
-        text = lesson_title(t, sheet) + "\n" + t("teacher.unlock.ask", hours=HOURS)
-        await show_message(query, text, kb.as_markup())
+        await show(query, reason_screen(t, sheet, HOURS))
         return
-    if cb.reason > len(REASONS):
+    reason = reason_text(t, cb.reason)
+    if reason is None:
         raise DomainError("error.invalid")
-    await _unlock(session, me, t, state, cb.lesson_id, t(REASONS[cb.reason - 1]), query, clock)
+    await _unlock(session, me, t, state, cb.lesson_id, reason, query, clock)
 
 
 async def typed_reason(
     message: Message,
     session: AsyncSession,
-    actor: Actor | None,
+    me: Actor,
     t: Translator,
     state: FSMContext,
     clock: Clock | None = None,
 ) -> None:
-    me = require(actor, Role.DEPUTY, Role.ADMIN)
     lesson_id = (await state.get_data()).get("unlock_lesson")
     if not isinstance(lesson_id, int):
         await state.set_state(None)
@@ -97,12 +84,11 @@ async def _unlock(
     )
     await state.set_state(None)
     sheet = await lesson_sheet.lesson_sheet(session, me, lesson_id, now=now_of(clock))
-    text = t("teacher.unlock.done", hours=HOURS) + "\n\n" + card_text(t, sheet)
-    await show_message(target, text, card_markup(t, sheet))
+    await show(target, unlocked_screen(t, sheet, HOURS))
 
 
 def build_router() -> Router:
-    router = Router(name=__name__)
+    router = gate(Router(name=__name__), Role.DEPUTY, Role.ADMIN)
     router.message.filter(F.chat.type == ChatType.PRIVATE)
     router.callback_query.register(unlock_action, on(UnlockCb))
     router.message.register(

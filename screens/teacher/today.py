@@ -131,6 +131,11 @@ def pick_teacher_screen(t: Translator, teachers: Sequence[TeacherRef], day: dt.d
     return Screen((t("teacher.day.pick_teacher"),), rows_of(buttons, 2), replace=False)
 
 
-def text_screen(text: str) -> Screen:
-    """A plain answer without buttons, sent anew."""
-    return Screen((text,), replace=False)
+def no_teacher_screen(t: Translator, query: str) -> Screen:
+    """``/today <surname>`` found no colleague (``query`` as typed)."""
+    return Screen((t("teacher.day.no_teacher", query=escape(query)),), replace=False)
+
+
+def reader_hint_screen(t: Translator) -> Screen:
+    """A reader who teaches nothing: how to open a colleague's day."""
+    return Screen((t("teacher.day.reader_hint"),), replace=False)
