@@ -8,8 +8,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services import audit
-from services.attendance.roll_call import _apply_attendance
+from services.attendance.roll_call import apply_attendance
 from services.enums import (
     AttendanceCode,
     GuardianKind,
@@ -21,11 +20,11 @@ from services.models import (
     Lesson,
     SchoolClass,
     Subject,
-    utcnow,
 )
 from services.notifications import outbox
 from services.people import policy
 from services.people.identity import Actor
+from services.unit_of_work import UnitOfWork
 
 
 async def set_absence_reasons(
@@ -42,7 +41,6 @@ async def set_absence_reasons(
     absence kinds; the edit window does not apply, a closed period does. Returns the number of
     rows changed.
     """
-    now = now or utcnow()
     reasons = (AttendanceCode.ABSENT, AttendanceCode.ILL, AttendanceCode.EXCUSED)
     by_lesson: dict[int, dict[int, AttendanceCode | None]] = {}
     for lesson_id, student_id, code in items:
@@ -50,12 +48,10 @@ async def set_absence_reasons(
             raise ValidationFailed("ct.reason_code")
         by_lesson.setdefault(lesson_id, {})[student_id] = AttendanceCode(code)
     changed = 0
-    for lesson_id, codes in by_lesson.items():
-        saved = await _apply_attendance(
-            session, actor, lesson_id, codes, now, merge=True, reasons_only=True
-        )
-        changed += saved.changed
-    await session.commit()
+    async with UnitOfWork(session, actor, now) as uow:
+        for lesson_id, codes in by_lesson.items():
+            saved = await apply_attendance(uow, lesson_id, codes, merge=True, reasons_only=True)
+            changed += saved.changed
     return changed
 
 
@@ -84,9 +80,14 @@ async def record_family_reason(
     code itself stays for the class teacher to change, seed 003 §4.5) and sent to the class
     teacher. Only a parent of that student may answer; pressing the same answer twice is a no-op.
     """
-    now = now or utcnow()
     if reason not in FAMILY_REASONS:
         raise ValidationFailed("notify.family_reason_invalid")
+    async with UnitOfWork(session, actor, now) as uow:
+        return await _family_reason(uow, attendance_id, reason)
+
+
+async def _family_reason(uow: UnitOfWork, attendance_id: int, reason: str) -> FamilyReasonSaved:
+    session, actor, now = uow.session, uow.actor, uow.now
     att = await policy.load(session, actor, Attendance, attendance_id)
     await policy.ensure_can_view_student(session, actor, att.student_id, "attendance")
     link = await policy.guardianship(session, actor.person_id, att.student_id)
@@ -97,9 +98,7 @@ async def record_family_reason(
     before = {"family_reason": att.family_reason}
     att.family_reason = reason
     att.family_reason_at = now
-    entry = audit.record(
-        session,
-        actor=actor,
+    entry = await uow.recorded(
         action="attendance.family_reason",
         entity="attendance",
         entity_id=att.id,
@@ -107,7 +106,6 @@ async def record_family_reason(
         before=before,
         after={"family_reason": reason},
     )
-    await session.flush()
     lesson = await session.get(Lesson, att.lesson_id)
     assert lesson is not None
     cls = await session.get(SchoolClass, lesson.class_id)
@@ -134,5 +132,4 @@ async def record_family_reason(
             not_before=now,
         )
         notified.append(cls.class_teacher_id)
-    await session.commit()
     return FamilyReasonSaved(att.id, reason, True, notified)

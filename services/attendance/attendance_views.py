@@ -22,7 +22,7 @@ from services.models import (
     Subject,
 )
 from services.people import policy
-from services.people.class_teacher import _class_students, ensure_can_oversee_class
+from services.people.class_teacher import ensure_can_oversee_class, students_between
 from services.people.context import StudentRef
 from services.people.family import family_student, school_of, sections_for
 from services.people.identity import Actor
@@ -160,7 +160,7 @@ async def absence_days(
 
         raise ValidationFailed("error.date_range", days=MAX_WEEK_DAYS * 5)
     cls = await ensure_can_oversee_class(session, actor, class_id)
-    students = await _class_students(session, cls.id, date_from, date_to)
+    students = await students_between(session, cls.id, date_from, date_to)
     rows = (
         await session.execute(
             select(Attendance, Lesson.date, Lesson.lesson_number, Lesson.subject_id)

@@ -18,7 +18,6 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services import audit
 from services.enums import (
     AttendanceCode,
     GuardianKind,
@@ -41,9 +40,10 @@ from services.timetable import lesson_sheet
 from services.timetable.lesson_edits import (
     LessonContext,
     LockFacts,
-    _lesson_payload,
     ensure_unlocked,
+    lesson_payload,
 )
+from services.unit_of_work import UnitOfWork
 
 
 @dataclass(frozen=True)
@@ -80,26 +80,21 @@ async def save_attendance(
     ``with_sheet``: also return the lesson's sheet after the save (``AttendanceSaved.sheet``),
     built from what the save read, without a statement more.
     """
-    saved = await _apply_attendance(
-        session,
-        actor,
-        lesson_id,
-        codes,
-        now or utcnow(),
-        as_teacher=as_teacher,
-        drop_unknown=drop_unknown,
-        with_sheet=with_sheet,
-    )
-    await session.commit()
-    return saved
+    async with UnitOfWork(session, actor, now) as uow:
+        return await apply_attendance(
+            uow,
+            lesson_id,
+            codes,
+            as_teacher=as_teacher,
+            drop_unknown=drop_unknown,
+            with_sheet=with_sheet,
+        )
 
 
-async def _apply_attendance(
-    session: AsyncSession,
-    actor: Actor,
+async def apply_attendance(
+    uow: UnitOfWork,
     lesson_id: int,
     codes: Mapping[int, AttendanceCode | None],
-    now: dt.datetime,
     *,
     merge: bool = False,
     reasons_only: bool = False,
@@ -107,7 +102,7 @@ async def _apply_attendance(
     drop_unknown: bool = False,
     with_sheet: bool = False,
 ) -> AttendanceSaved:
-    """The body of :func:`save_attendance`, without the commit.
+    """The body of :func:`save_attendance`, in the unit's transaction.
 
     ``merge``: students not in ``codes`` keep what they have (instead of becoming present).
     ``reasons_only``: only changes between absence kinds (Н, Б, УП), by the class teacher or
@@ -120,7 +115,8 @@ async def _apply_attendance(
     the families' alerts, and the lesson's own row — eight at most. The school's holidays
     are read only when the edit window's end is near (see :func:`ensure_unlocked`).
     """
-    head_rows = await lesson_sheet._sheet_head(session, lesson_id)
+    session, actor, now = uow.session, uow.actor, uow.now
+    head_rows = await lesson_sheet.sheet_head(session, lesson_id)
     # policy.load finds the lesson in the identity map (the rows above keep it: its
     # references are weak); a lesson that does not exist, or of another school, is refused.
     lesson = await policy.load(session, actor, Lesson, lesson_id)
@@ -182,9 +178,7 @@ async def _apply_attendance(
         await _audit_many(
             session,
             [
-                audit.record(
-                    session,
-                    actor=actor,
+                uow.record(
                     action="attendance.set",
                     entity="lesson",
                     entity_id=lesson.id,
@@ -226,7 +220,7 @@ def _roster_query(subgroup: bool) -> Any:
     marks) with each student's guardians: one row per student, notice, mark and guardian (a
     few rows per student). Built once per shape with bound parameters."""
     return (
-        lesson_sheet._sheet_roster_query(subgroup)
+        lesson_sheet.sheet_roster_query(subgroup)
         .outerjoin(Guardianship, Guardianship.student_id == Person.id)
         .add_columns(Guardianship.guardian_id, Guardianship.kind, Guardianship.permissions)
     )
@@ -406,7 +400,7 @@ async def _absence_alerts(
             "recipient_person_id": guardian_id,
             "kind": "attendance.absent" if after == AttendanceCode.ABSENT else "attendance.late",
             "dedup_key": key(sid, guardian_id),
-            "payload": {**_lesson_payload(ctx), "student_id": sid, "code": after.value},
+            "payload": {**lesson_payload(ctx), "student_id": sid, "code": after.value},
             "not_before": now + outbox.ABSENCE_GRACE,
             "urgent": True,
         }

@@ -17,14 +17,14 @@ from services.errors import ValidationFailed
 from services.models import (
     Homework,
     HomeworkFile,
-    utcnow,
 )
 from services.people import policy
 from services.people.context import StudentRef
 from services.people.family import family_student, sections_for, today_for
 from services.people.identity import Actor
 from services.timetable import diary
-from services.timetable.lesson_edits import _clean_text, _context, ensure_unlocked, lesson_students
+from services.timetable.lesson_edits import ensure_unlocked, lesson_context, lesson_students
+from services.unit_of_work import UnitOfWork, clean_text
 
 # How far back homework set at an earlier lesson still counts for a day.
 HOMEWORK_LOOKBACK = 21
@@ -141,73 +141,70 @@ async def set_homework(
     now: dt.datetime | None = None,
 ) -> list[Homework]:
     """Homework for the whole class (replacing the previous text) or for chosen students."""
-    now = now or utcnow()
-    lesson = await policy.ensure_can_edit_lesson(session, actor, lesson_id)
-    ctx = await _context(session, lesson)
-    if ctx.cls.grade == 1:
-        raise ValidationFailed("journal.first_grade_no_homework")
-    await ensure_unlocked(session, ctx, now, records=False)
-    body = _clean_text(text, MAX_HOMEWORK, "homework")
-    if not body and not files:
-        raise ValidationFailed("journal.homework_empty")
-    if due_date is not None and due_date < lesson.date:
-        raise ValidationFailed("journal.homework_due_before_lesson")
-    targets: list[int | None]
-    if student_ids:
-        allowed = set(await lesson_students(session, lesson))
-        bad = [s for s in student_ids if s not in allowed]
-        if bad:
-            raise policy.deny(actor, "homework_student", lesson_id=lesson_id, students=bad)
-        targets = list(dict.fromkeys(student_ids))
-    else:
-        targets = [None]
-    saved: list[Homework] = []
-    for sid in targets:
-        cond = Homework.student_id.is_(None) if sid is None else Homework.student_id == sid
-        hw = await session.scalar(
-            select(Homework).where(Homework.lesson_id == lesson.id, cond).limit(1)
-        )
-        before = audit.snapshot(hw, "text", "due_date") if hw is not None else None
-        if hw is None:
-            hw = Homework(
-                school_id=lesson.school_id,
-                lesson_id=lesson.id,
-                student_id=sid,
-                text=body or "",
-                due_date=due_date,
-                created_at=now,
-                created_by_id=actor.account_id,
-            )
-            session.add(hw)
-            await session.flush()
+    async with UnitOfWork(session, actor, now) as uow:
+        lesson = await policy.ensure_can_edit_lesson(session, actor, lesson_id)
+        ctx = await lesson_context(session, lesson)
+        if ctx.cls.grade == 1:
+            raise ValidationFailed("journal.first_grade_no_homework")
+        await ensure_unlocked(session, ctx, uow.now, records=False)
+        body = clean_text(text, MAX_HOMEWORK, "homework")
+        if not body and not files:
+            raise ValidationFailed("journal.homework_empty")
+        if due_date is not None and due_date < lesson.date:
+            raise ValidationFailed("journal.homework_due_before_lesson")
+        targets: list[int | None]
+        if student_ids:
+            allowed = set(await lesson_students(session, lesson))
+            bad = [s for s in student_ids if s not in allowed]
+            if bad:
+                raise policy.deny(actor, "homework_student", lesson_id=lesson_id, students=bad)
+            targets = list(dict.fromkeys(student_ids))
         else:
-            hw.text = body or ""
-            hw.due_date = due_date
-            hw.updated_at = now
-            await session.execute(delete(HomeworkFile).where(HomeworkFile.homework_id == hw.id))
-            await session.refresh(hw, ["files"])
-        for f in files:
-            session.add(
-                HomeworkFile(
-                    school_id=lesson.school_id,
-                    homework_id=hw.id,
-                    kind=f.kind,
-                    file_ref=f.file_ref,
-                    file_name=f.file_name,
-                    mime_type=f.mime_type,
-                    size=f.size,
-                )
+            targets = [None]
+        saved: list[Homework] = []
+        for sid in targets:
+            cond = Homework.student_id.is_(None) if sid is None else Homework.student_id == sid
+            hw = await session.scalar(
+                select(Homework).where(Homework.lesson_id == lesson.id, cond).limit(1)
             )
-        audit.record(
-            session,
-            actor=actor,
-            action="homework.set",
-            entity="homework",
-            entity_id=hw.id,
-            student_id=sid,
-            before=before,
-            after={"text": hw.text, "due_date": due_date, "files": len(files)},
-        )
-        saved.append(hw)
-    await session.commit()
-    return saved
+            before = audit.snapshot(hw, "text", "due_date") if hw is not None else None
+            if hw is None:
+                hw = Homework(
+                    school_id=lesson.school_id,
+                    lesson_id=lesson.id,
+                    student_id=sid,
+                    text=body or "",
+                    due_date=due_date,
+                    created_at=uow.now,
+                    created_by_id=actor.account_id,
+                )
+                session.add(hw)
+                await session.flush()
+            else:
+                hw.text = body or ""
+                hw.due_date = due_date
+                hw.updated_at = uow.now
+                await session.execute(delete(HomeworkFile).where(HomeworkFile.homework_id == hw.id))
+                await session.refresh(hw, ["files"])
+            for f in files:
+                session.add(
+                    HomeworkFile(
+                        school_id=lesson.school_id,
+                        homework_id=hw.id,
+                        kind=f.kind,
+                        file_ref=f.file_ref,
+                        file_name=f.file_name,
+                        mime_type=f.mime_type,
+                        size=f.size,
+                    )
+                )
+            uow.record(
+                action="homework.set",
+                entity="homework",
+                entity_id=hw.id,
+                student_id=sid,
+                before=before,
+                after={"text": hw.text, "due_date": due_date, "files": len(files)},
+            )
+            saved.append(hw)
+        return saved

@@ -18,11 +18,11 @@ from services.errors import ValidationFailed
 from services.models import (
     Lesson,
     PlanItem,
-    utcnow,
 )
 from services.people import policy
 from services.people.identity import Actor
-from services.timetable.lesson_edits import _clean_text, _context, ensure_unlocked
+from services.timetable.lesson_edits import editable_lesson
+from services.unit_of_work import UnitOfWork, clean_text
 
 MAX_TOPIC = 500
 
@@ -38,39 +38,36 @@ async def set_topic(
     now: dt.datetime | None = None,
 ) -> Lesson:
     """The lesson's topic, typed or taken from the thematic plan (КТП)."""
-    now = now or utcnow()
-    lesson = await policy.ensure_can_edit_lesson(session, actor, lesson_id)
-    ctx = await _context(session, lesson)
-    await ensure_unlocked(session, ctx, now, records=False)
-    before = audit.snapshot(lesson, "topic", "plan_item_id", "work_kind")
-    if plan_item_id is not None:
-        item = await policy.load(session, actor, PlanItem, plan_item_id)
-        if item.class_id != lesson.class_id or item.subject_id != lesson.subject_id:
-            raise policy.deny(actor, "plan_item", lesson_id=lesson_id, plan_item_id=plan_item_id)
-        lesson.plan_item_id = item.id
-        lesson.topic = _clean_text(topic, MAX_TOPIC, "topic") or item.topic
-    else:
-        cleaned = _clean_text(topic, MAX_TOPIC, "topic")
-        if not cleaned:
-            raise ValidationFailed("journal.topic_empty")
-        lesson.topic = cleaned
-    if work_kind is not None:
-        lesson.work_kind = WorkKind(work_kind)
-    after = audit.snapshot(lesson, "topic", "plan_item_id", "work_kind")
-    if after != before:
-        lesson.updated_at = now
-        lesson.updated_by_id = actor.account_id
-        audit.record(
-            session,
-            actor=actor,
-            action="lesson.topic",
-            entity="lesson",
-            entity_id=lesson.id,
-            before=before,
-            after=after,
-        )
-    await session.commit()
-    return lesson
+    async with UnitOfWork(session, actor, now) as uow:
+        lesson = (await editable_lesson(uow, lesson_id, records=False)).lesson
+        before = audit.snapshot(lesson, "topic", "plan_item_id", "work_kind")
+        if plan_item_id is not None:
+            item = await policy.load(session, actor, PlanItem, plan_item_id)
+            if item.class_id != lesson.class_id or item.subject_id != lesson.subject_id:
+                raise policy.deny(
+                    actor, "plan_item", lesson_id=lesson_id, plan_item_id=plan_item_id
+                )
+            lesson.plan_item_id = item.id
+            lesson.topic = clean_text(topic, MAX_TOPIC, "topic") or item.topic
+        else:
+            cleaned = clean_text(topic, MAX_TOPIC, "topic")
+            if not cleaned:
+                raise ValidationFailed("journal.topic_empty")
+            lesson.topic = cleaned
+        if work_kind is not None:
+            lesson.work_kind = WorkKind(work_kind)
+        after = audit.snapshot(lesson, "topic", "plan_item_id", "work_kind")
+        if after != before:
+            lesson.updated_at = uow.now
+            lesson.updated_by_id = actor.account_id
+            uow.record(
+                action="lesson.topic",
+                entity="lesson",
+                entity_id=lesson.id,
+                before=before,
+                after=after,
+            )
+        return lesson
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ from services.models import (
     TeachingAssignment,
 )
 from services.people import policy
-from services.people.class_teacher import _class_students
+from services.people.class_teacher import students_between
 from services.people.identity import Actor
 
 
@@ -121,7 +121,7 @@ async def class_journal(
         )
     ).all()
     ids = [x.id for x in lessons]
-    students = await _class_students(session, cls.id, period.starts_on, period.ends_on)
+    students = await students_between(session, cls.id, period.starts_on, period.ends_on)
     marks: dict[tuple[int, int], list[int]] = defaultdict(list)
     weights: dict[int, list[tuple[int, int]]] = defaultdict(list)
     codes: dict[tuple[int, int], AttendanceCode] = {}

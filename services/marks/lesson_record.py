@@ -8,20 +8,20 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.attendance.roll_call import AttendanceSaved, _apply_attendance
+from services.attendance.roll_call import AttendanceSaved, apply_attendance
 from services.enums import (
     AttendanceCode,
     WorkKind,
 )
 from services.errors import ValidationFailed
-from services.marks.marking import _check_new_marks, _new_mark, _no_marks_in_first_grade
+from services.marks.marking import check_new_marks, new_mark, no_marks_in_first_grade
 from services.models import (
     Mark,
-    utcnow,
 )
 from services.people import policy
 from services.people.identity import Actor
-from services.timetable.lesson_edits import _context, ensure_unlocked, lesson_students
+from services.timetable.lesson_edits import ensure_unlocked, lesson_context, lesson_students
+from services.unit_of_work import UnitOfWork
 
 
 @dataclass(frozen=True)
@@ -44,32 +44,31 @@ async def record_lesson(
     (the teacher's one-message entry): all saved in one transaction, or nothing.
 
     Absences are merged into the lesson's attendance: students not named keep their code.
-    The limits of :func:`_check_new_marks` apply; ``for_absent``: the teacher confirmed marks
+    The limits of :func:`check_new_marks` apply; ``for_absent``: the teacher confirmed marks
     for students marked absent (before or in this very entry).
     """
-    now = now or utcnow()
-    lesson = await policy.ensure_can_edit_lesson(session, actor, lesson_id)
-    ctx = await _context(session, lesson)
-    if marks:
-        _no_marks_in_first_grade(ctx)
-    await ensure_unlocked(session, ctx, now, records=True)
-    if not marks and not absences:
-        raise ValidationFailed("quick.nothing_to_save")
-    students = set(await lesson_students(session, lesson))
-    await _check_new_marks(
-        session,
-        ctx,
-        students,
-        (sid for sid, _, _ in marks),
-        absences=absences,
-        for_absent=for_absent,
-    )
-    created = [
-        await _new_mark(session, actor, ctx, students, sid, value, kind, None, None, now)
-        for sid, value, kind in marks
-    ]
-    saved = None
-    if absences:
-        saved = await _apply_attendance(session, actor, lesson_id, dict(absences), now, merge=True)
-    await session.commit()
-    return LessonRecorded(created, saved)
+    async with UnitOfWork(session, actor, now) as uow:
+        lesson = await policy.ensure_can_edit_lesson(session, actor, lesson_id)
+        ctx = await lesson_context(session, lesson)
+        if marks:
+            no_marks_in_first_grade(ctx)
+        await ensure_unlocked(session, ctx, uow.now, records=True)
+        if not marks and not absences:
+            raise ValidationFailed("quick.nothing_to_save")
+        students = set(await lesson_students(session, lesson))
+        await check_new_marks(
+            session,
+            ctx,
+            students,
+            (sid for sid, _, _ in marks),
+            absences=absences,
+            for_absent=for_absent,
+        )
+        created = [
+            await new_mark(uow, ctx, students, sid, value, kind, None, None)
+            for sid, value, kind in marks
+        ]
+        saved = None
+        if absences:
+            saved = await apply_attendance(uow, lesson_id, dict(absences), merge=True)
+        return LessonRecorded(created, saved)

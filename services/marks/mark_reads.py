@@ -36,11 +36,11 @@ from services.models import (
 )
 from services.people import policy
 from services.people.context import StudentRef
-from services.people.family import _sections, family_read
+from services.people.family import family_read, sections_of_link
 from services.people.identity import Actor
 from services.school.school_days import current_period, year_periods
 from services.timetable import diary
-from services.timetable.diary import MarkView, _enrolled_on_lesson_date, _in_student_groups
+from services.timetable.diary import MarkView, enrolled_on_lesson_date, in_student_groups
 
 
 @dataclass(frozen=True)
@@ -136,7 +136,7 @@ async def marks_page(
     read = await family_read(session, actor, student_id)
     student, school = read.student, read.school
     today = school_today(school, now)
-    sections = _sections(actor, read.access.link)
+    sections = sections_of_link(actor, read.access.link)
     periods = await year_periods(session, school.id, today)
     if period_id:
         period: StudyPeriod | None = await policy.load(session, actor, StudyPeriod, period_id)
@@ -306,12 +306,12 @@ async def period_marks_by_subject(
     for subject_id, name, held, to_come in (
         await session.execute(
             select(Lesson.subject_id, Subject.name, in_period, left)
-            .join(Enrolment, _enrolled_on_lesson_date(student_id))
+            .join(Enrolment, enrolled_on_lesson_date(student_id))
             .outerjoin(Subject, Subject.id == Lesson.subject_id)
             .where(
                 Lesson.date >= start,
                 Lesson.date <= period.ends_on,
-                _in_student_groups(student_id),
+                in_student_groups(student_id),
             )
             .group_by(Lesson.subject_id, Subject.name)
         )

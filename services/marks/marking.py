@@ -24,25 +24,26 @@ from services.models import (
     Attendance,
     Mark,
     Person,
-    utcnow,
 )
 from services.notifications import outbox
 from services.people import policy
 from services.people.identity import Actor
 from services.timetable.lesson_edits import (
     LessonContext,
-    _clean_text,
-    _context,
-    _lesson_payload,
-    _require_reason,
+    editable_lesson,
     ensure_unlocked,
+    lesson_context,
+    lesson_payload,
     lesson_students,
+    require_reason,
 )
+from services.unit_of_work import UnitOfWork, clean_text
 
 MAX_COMMENT = 500
 
 
-def _no_marks_in_first_grade(ctx: LessonContext) -> None:
+def no_marks_in_first_grade(ctx: LessonContext) -> None:
+    """The first grade is not marked (seed 002)."""
     if ctx.cls.grade == 1:
         raise ValidationFailed("journal.first_grade_no_marks")
 
@@ -60,24 +61,23 @@ def _check_weight(weight: int) -> int:
 
 
 async def _mark_alerts(
-    session: AsyncSession,
+    uow: UnitOfWork,
     ctx: LessonContext,
     mark: Mark,
     event: str,
     audit_id: int,
     extra: dict[str, object],
-    now: dt.datetime,
 ) -> None:
-    for guardian_id in await outbox.family_recipients(session, mark.student_id, "marks"):
+    for guardian_id in await outbox.family_recipients(uow.session, mark.student_id, "marks"):
         await outbox.enqueue(
-            session,
-            not_before=now,
+            uow.session,
+            not_before=uow.now,
             school_id=mark.school_id,
             recipient_person_id=guardian_id,
             kind=f"mark.{event}",
             dedup_key=f"mark.{event}:{mark.id}:{audit_id}:{guardian_id}",
             payload={
-                **_lesson_payload(ctx),
+                **lesson_payload(ctx),
                 "student_id": mark.student_id,
                 "mark_id": mark.id,
                 "value": mark.value,
@@ -92,7 +92,7 @@ async def _student_name(session: AsyncSession, student_id: int) -> str:
     return person.short_name if person is not None else ""
 
 
-async def _check_new_marks(
+async def check_new_marks(
     session: AsyncSession,
     ctx: LessonContext,
     students: set[int],
@@ -110,7 +110,7 @@ async def _check_new_marks(
       forbid it — work handed in later is marked in its lesson — but it is never silent.
 
     Only the lesson's own students are checked here; any other is refused as a forgery by
-    :func:`_new_mark`, without naming anyone.
+    :func:`new_mark`, without naming anyone.
     """
     wanted = Counter(sid for sid in new if sid in students)
     if not wanted:
@@ -172,23 +172,18 @@ async def put_mark(
 ) -> Mark:
     """A new mark. ``for_absent``: the teacher confirmed a mark for a student marked absent
     in this lesson (e.g. for work handed in later)."""
-    now = now or utcnow()
-    lesson = await policy.ensure_can_edit_lesson(session, actor, lesson_id)
-    ctx = await _context(session, lesson)
-    _no_marks_in_first_grade(ctx)
-    await ensure_unlocked(session, ctx, now, records=True)
-    students = set(await lesson_students(session, lesson))
-    await _check_new_marks(session, ctx, students, [student_id], for_absent=for_absent)
-    mark = await _new_mark(
-        session, actor, ctx, students, student_id, value, work_kind, weight, comment, now
-    )
-    await session.commit()
-    return mark
+    async with UnitOfWork(session, actor, now) as uow:
+        lesson = await policy.ensure_can_edit_lesson(session, actor, lesson_id)
+        ctx = await lesson_context(session, lesson)
+        no_marks_in_first_grade(ctx)
+        await ensure_unlocked(session, ctx, uow.now, records=True)
+        students = set(await lesson_students(session, lesson))
+        await check_new_marks(session, ctx, students, [student_id], for_absent=for_absent)
+        return await new_mark(uow, ctx, students, student_id, value, work_kind, weight, comment)
 
 
-async def _new_mark(
-    session: AsyncSession,
-    actor: Actor,
+async def new_mark(
+    uow: UnitOfWork,
     ctx: LessonContext,
     students: set[int],
     student_id: int,
@@ -196,15 +191,14 @@ async def _new_mark(
     work_kind: WorkKind,
     weight: int | None,
     comment: str | None,
-    now: dt.datetime,
 ) -> Mark:
-    """A new mark with its audit entry and family alerts, in the caller's transaction."""
+    """A new mark with its audit entry and family alerts, in the unit's transaction."""
     lesson = ctx.lesson
     _check_value(value)
     kind = WorkKind(work_kind)
     w = _check_weight(weight if weight is not None else DEFAULT_WEIGHTS[kind])
     if student_id not in students:
-        raise policy.deny(actor, "mark_student", lesson_id=lesson.id, student_id=student_id)
+        raise policy.deny(uow.actor, "mark_student", lesson_id=lesson.id, student_id=student_id)
     mark = Mark(
         school_id=lesson.school_id,
         lesson_id=lesson.id,
@@ -212,23 +206,20 @@ async def _new_mark(
         value=value,
         work_kind=kind,
         weight=w,
-        comment=_clean_text(comment, MAX_COMMENT, "comment"),
-        created_at=now,
-        created_by_id=actor.account_id,
+        comment=clean_text(comment, MAX_COMMENT, "comment"),
+        created_at=uow.now,
+        created_by_id=uow.actor.account_id,
     )
-    session.add(mark)
-    await session.flush()
-    entry = audit.record(
-        session,
-        actor=actor,
+    uow.session.add(mark)
+    await uow.session.flush()
+    entry = await uow.recorded(
         action="mark.create",
         entity="mark",
         entity_id=mark.id,
         student_id=student_id,
         after=audit.snapshot(mark, "lesson_id", "value", "work_kind", "weight", "comment"),
     )
-    await session.flush()
-    await _mark_alerts(session, ctx, mark, "new", entry.id, {}, now)
+    await _mark_alerts(uow, ctx, mark, "new", entry.id, {})
     return mark
 
 
@@ -245,43 +236,36 @@ async def change_mark(
     now: dt.datetime | None = None,
 ) -> Mark:
     """Correct a mark; a reason is required and goes to the audit log and the family."""
-    now = now or utcnow()
-    mark = await policy.load(session, actor, Mark, mark_id)
-    lesson = await policy.ensure_can_edit_lesson(session, actor, mark.lesson_id)
-    ctx = await _context(session, lesson)
-    await ensure_unlocked(session, ctx, now, records=True)
-    why = _require_reason(reason)
-    before = audit.snapshot(mark, "value", "work_kind", "weight", "comment")
-    if value is not None:
-        mark.value = _check_value(value)
-    if work_kind is not None:
-        mark.work_kind = WorkKind(work_kind)
-    if weight is not None:
-        mark.weight = _check_weight(weight)
-    if comment is not None:
-        mark.comment = _clean_text(comment, MAX_COMMENT, "comment")
-    after = audit.snapshot(mark, "value", "work_kind", "weight", "comment")
-    if after == before:
+    async with UnitOfWork(session, actor, now) as uow:
+        mark = await policy.load(session, actor, Mark, mark_id)
+        ctx = await editable_lesson(uow, mark.lesson_id, records=True)
+        why = require_reason(reason)
+        before = audit.snapshot(mark, "value", "work_kind", "weight", "comment")
+        if value is not None:
+            mark.value = _check_value(value)
+        if work_kind is not None:
+            mark.work_kind = WorkKind(work_kind)
+        if weight is not None:
+            mark.weight = _check_weight(weight)
+        if comment is not None:
+            mark.comment = clean_text(comment, MAX_COMMENT, "comment")
+        after = audit.snapshot(mark, "value", "work_kind", "weight", "comment")
+        if after == before:
+            return mark
+        mark.updated_at = uow.now
+        mark.updated_by_id = actor.account_id
+        entry = await uow.recorded(
+            action="mark.change",
+            entity="mark",
+            entity_id=mark.id,
+            student_id=mark.student_id,
+            before=before,
+            after=after,
+            reason=why,
+        )
+        extra = {"before": before["value"], "reason": why}
+        await _mark_alerts(uow, ctx, mark, "changed", entry.id, extra)
         return mark
-    mark.updated_at = now
-    mark.updated_by_id = actor.account_id
-    entry = audit.record(
-        session,
-        actor=actor,
-        action="mark.change",
-        entity="mark",
-        entity_id=mark.id,
-        student_id=mark.student_id,
-        before=before,
-        after=after,
-        reason=why,
-    )
-    await session.flush()
-    await _mark_alerts(
-        session, ctx, mark, "changed", entry.id, {"before": before["value"], "reason": why}, now
-    )
-    await session.commit()
-    return mark
 
 
 async def delete_mark(
@@ -292,24 +276,18 @@ async def delete_mark(
     reason: str,
     now: dt.datetime | None = None,
 ) -> None:
-    now = now or utcnow()
-    mark = await policy.load(session, actor, Mark, mark_id)
-    lesson = await policy.ensure_can_edit_lesson(session, actor, mark.lesson_id)
-    ctx = await _context(session, lesson)
-    await ensure_unlocked(session, ctx, now, records=True)
-    why = _require_reason(reason)
-    before = audit.snapshot(mark, "lesson_id", "value", "work_kind", "weight", "comment")
-    entry = audit.record(
-        session,
-        actor=actor,
-        action="mark.delete",
-        entity="mark",
-        entity_id=mark.id,
-        student_id=mark.student_id,
-        before=before,
-        reason=why,
-    )
-    await session.flush()
-    await _mark_alerts(session, ctx, mark, "deleted", entry.id, {"reason": why}, now)
-    await session.delete(mark)
-    await session.commit()
+    async with UnitOfWork(session, actor, now) as uow:
+        mark = await policy.load(session, actor, Mark, mark_id)
+        ctx = await editable_lesson(uow, mark.lesson_id, records=True)
+        why = require_reason(reason)
+        before = audit.snapshot(mark, "lesson_id", "value", "work_kind", "weight", "comment")
+        entry = await uow.recorded(
+            action="mark.delete",
+            entity="mark",
+            entity_id=mark.id,
+            student_id=mark.student_id,
+            before=before,
+            reason=why,
+        )
+        await _mark_alerts(uow, ctx, mark, "deleted", entry.id, {"reason": why})
+        await session.delete(mark)

@@ -77,7 +77,7 @@ async def overseen_classes(session: AsyncSession, actor: Actor) -> list[ClassRef
     return sorted((ClassRef(c.id, c.name) for c in classes), key=lambda c: class_sort_key(c.name))
 
 
-async def _class_students(
+async def students_between(
     session: AsyncSession, class_id: int, date_from: dt.date, date_to: dt.date
 ) -> dict[int, Person]:
     people = (

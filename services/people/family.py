@@ -146,10 +146,10 @@ async def sections_for(session: AsyncSession, actor: Actor, student_id: int) -> 
     """
     if not actor.has(Role.TRUSTED):
         return Sections()
-    return _sections(actor, await policy.guardianship(session, actor.person_id, student_id))
+    return sections_of_link(actor, await policy.guardianship(session, actor.person_id, student_id))
 
 
-def _sections(actor: Actor, link: Guardianship | None) -> Sections:
+def sections_of_link(actor: Actor, link: Guardianship | None) -> Sections:
     """:func:`sections_for` with the actor's guardianship of the child already read."""
     if not actor.has(Role.TRUSTED) or link is None or link.kind != GuardianKind.TRUSTED:
         return Sections()

@@ -45,7 +45,7 @@ from services.models import (
 )
 from services.people import policy
 from services.people.context import StudentRef
-from services.people.family import Sections, _sections, family_read
+from services.people.family import Sections, family_read, sections_of_link
 from services.people.identity import Actor
 
 
@@ -118,7 +118,7 @@ async def diary_page(
     days = await student_diary(
         session, actor, student.id, date_from, date_to, access=read.access, school=read.school
     )
-    sections = _sections(actor, read.access.link)
+    sections = sections_of_link(actor, read.access.link)
     notices: dict[dt.date, list[str]] = {}
     if sections.attendance:
         notices = await _notices(session, student.id, date_from, date_to)
@@ -187,12 +187,12 @@ class DiaryDay:
     lessons: list[LessonView] = field(default_factory=list)
 
 
-def _check_range(date_from: dt.date, date_to: dt.date) -> None:
+def check_range(date_from: dt.date, date_to: dt.date) -> None:
     if date_to < date_from or (date_to - date_from).days > MAX_RANGE_DAYS:
         raise ValidationFailed("error.date_range", days=MAX_RANGE_DAYS)
 
 
-def _bell_of(school_id: Any) -> ColumnElement[bool]:
+def bell_of(school_id: Any) -> ColumnElement[bool]:
     """Join condition: the first shift's bell of a lesson's number (``school_id`` a value or a
     column)."""
     return and_(
@@ -224,7 +224,7 @@ async def _trusted_scopes(
     return set(link.permissions or [])
 
 
-def _enrolled_on_lesson_date(student_id: int) -> ColumnElement[bool]:
+def enrolled_on_lesson_date(student_id: int) -> ColumnElement[bool]:
     """Join condition: the student was in the lesson's class on the lesson's date."""
     return and_(
         Enrolment.class_id == Lesson.class_id,
@@ -234,7 +234,7 @@ def _enrolled_on_lesson_date(student_id: int) -> ColumnElement[bool]:
     )
 
 
-def _in_student_groups(student_id: int) -> ColumnElement[bool]:
+def in_student_groups(student_id: int) -> ColumnElement[bool]:
     groups = select(SubgroupMember.subgroup_id).where(SubgroupMember.student_id == student_id)
     return or_(Lesson.subgroup_id.is_(None), Lesson.subgroup_id.in_(groups))
 
@@ -255,7 +255,7 @@ async def student_diary(
     Four statements then: the calendar, the lessons (with their substitution, subject,
     teacher, bell and the student's attendance), the homework with its files, the marks.
     """
-    _check_range(date_from, date_to)
+    check_range(date_from, date_to)
     await policy.ensure_can_view_student(session, actor, student_id, "diary", access=access)
     subjects_allowed = await policy.subject_filter_for(session, actor, student_id, access=access)
     scopes = await _trusted_scopes(session, actor, student_id, access)
@@ -281,15 +281,15 @@ async def student_diary(
                 Attendance.code,
                 Attendance.notice_id,
             )
-            .join(Enrolment, _enrolled_on_lesson_date(student_id))
+            .join(Enrolment, enrolled_on_lesson_date(student_id))
             .outerjoin(Substitution, Substitution.lesson_id == Lesson.id)
             .outerjoin(Subject, Subject.id == Lesson.subject_id)
             .outerjoin(
                 teacher, teacher.id == func.coalesce(Substitution.teacher_id, Lesson.teacher_id)
             )
-            .outerjoin(BellTime, _bell_of(school.id))
+            .outerjoin(BellTime, bell_of(school.id))
             .outerjoin(Attendance, attendance_on)
-            .where(Lesson.date >= date_from, Lesson.date <= date_to, _in_student_groups(student_id))
+            .where(Lesson.date >= date_from, Lesson.date <= date_to, in_student_groups(student_id))
             .order_by(Lesson.date, Lesson.lesson_number)
         )
     ).all()

@@ -34,10 +34,10 @@ from services.models import (
     StudyPeriod,
     SubgroupMember,
     Subject,
-    utcnow,
 )
 from services.people import policy
 from services.people.identity import Actor
+from services.unit_of_work import UnitOfWork, clean_text
 
 MAX_REASON = 500
 
@@ -50,7 +50,8 @@ class LessonContext:
     subject: Subject
 
 
-async def _context(session: AsyncSession, lesson: Lesson) -> LessonContext:
+async def lesson_context(session: AsyncSession, lesson: Lesson) -> LessonContext:
+    """The lesson with its school, class and subject (found in the session when loaded)."""
     school = await session.get(School, lesson.school_id)
     cls = await session.get(SchoolClass, lesson.class_id)
     subject = await session.get(Subject, lesson.subject_id)
@@ -187,16 +188,8 @@ async def _refuse_archived(session: AsyncSession, lesson: Lesson) -> None:
         raise ValidationFailed("journal.year_archived", year=year.name)
 
 
-def _clean_text(value: str | None, limit: int, field: str) -> str | None:
-    if value is None:
-        return None
-    value = value.strip()
-    if len(value) > limit:
-        raise ValidationFailed("error.too_long", field=field, limit=limit)
-    return value or None
-
-
-def _lesson_payload(ctx: LessonContext) -> dict[str, object]:
+def lesson_payload(ctx: LessonContext) -> dict[str, object]:
+    """What an alert about the lesson carries of it."""
     return {
         "lesson_id": ctx.lesson.id,
         "date": ctx.lesson.date.isoformat(),
@@ -206,11 +199,21 @@ def _lesson_payload(ctx: LessonContext) -> dict[str, object]:
     }
 
 
-def _require_reason(reason: str | None) -> str:
-    cleaned = _clean_text(reason, MAX_REASON, "reason")
+def require_reason(reason: str | None) -> str:
+    """The reason a correction needs: required, at most MAX_REASON characters."""
+    cleaned = clean_text(reason, MAX_REASON, "reason")
     if not cleaned:
         raise ValidationFailed("journal.reason_required")
     return cleaned
+
+
+async def editable_lesson(uow: UnitOfWork, lesson_id: int, *, records: bool) -> LessonContext:
+    """The shell of a lesson edit: the lesson the actor may edit, its context, and the school's
+    rules for changing it (:func:`ensure_unlocked`; ``records``: attendance and marks)."""
+    lesson = await policy.ensure_can_edit_lesson(uow.session, uow.actor, lesson_id)
+    ctx = await lesson_context(uow.session, lesson)
+    await ensure_unlocked(uow.session, ctx, uow.now, records=records)
+    return ctx
 
 
 async def unlock_lesson(
@@ -223,24 +226,21 @@ async def unlock_lesson(
     now: dt.datetime | None = None,
 ) -> Lesson:
     """A deputy or admin opens a locked lesson for its teacher for a while (seed 003 §3.2)."""
-    now = now or utcnow()
-    lesson = await policy.load(session, actor, Lesson, lesson_id)
-    policy.ensure_can_unlock(actor, lesson)
-    await _refuse_archived(session, lesson)
-    why = _require_reason(reason)
-    if not 1 <= hours <= 24 * 14:
-        raise ValidationFailed("journal.unlock_hours")
-    before = audit.snapshot(lesson, "unlocked_until")
-    lesson.unlocked_until = now + dt.timedelta(hours=hours)
-    audit.record(
-        session,
-        actor=actor,
-        action="lesson.unlock",
-        entity="lesson",
-        entity_id=lesson.id,
-        before=before,
-        after=audit.snapshot(lesson, "unlocked_until"),
-        reason=why,
-    )
-    await session.commit()
-    return lesson
+    async with UnitOfWork(session, actor, now) as uow:
+        lesson = await policy.load(session, actor, Lesson, lesson_id)
+        policy.ensure_can_unlock(actor, lesson)
+        await _refuse_archived(session, lesson)
+        why = require_reason(reason)
+        if not 1 <= hours <= 24 * 14:
+            raise ValidationFailed("journal.unlock_hours")
+        before = audit.snapshot(lesson, "unlocked_until")
+        lesson.unlocked_until = uow.now + dt.timedelta(hours=hours)
+        uow.record(
+            action="lesson.unlock",
+            entity="lesson",
+            entity_id=lesson.id,
+            before=before,
+            after=audit.snapshot(lesson, "unlocked_until"),
+            reason=why,
+        )
+        return lesson

@@ -43,7 +43,7 @@ from services.models import (
 )
 from services.people import policy
 from services.people.identity import Actor
-from services.timetable.diary import HomeworkView, _bell_of
+from services.timetable.diary import HomeworkView, bell_of
 
 
 @dataclass(frozen=True)
@@ -127,16 +127,16 @@ async def lesson_sheet(
     from services.timetable import lesson_edits
 
     now = now or utcnow()
-    heads = await _sheet_head(session, lesson_id)
+    heads = await sheet_head(session, lesson_id)
     head = heads[0] if heads else None
     lesson = await policy.ensure_can_view_lesson(
         session, actor, lesson_id, substitution=(head.Substitution,) if head else None
     )
     assert head is not None  # the policy refused a lesson that does not exist
-    ctx = await lesson_edits._context(session, lesson)  # from the identity map: no statement
+    ctx = await lesson_edits.lesson_context(session, lesson)  # from the identity map: no statement
     rows = (
         await session.execute(
-            _sheet_roster_query(lesson.subgroup_id is not None),
+            sheet_roster_query(lesson.subgroup_id is not None),
             {
                 "lesson_id": lesson.id,
                 "class_id": lesson.class_id,
@@ -289,7 +289,7 @@ def _short_name(last: str | None, first: str | None, middle: str | None) -> str:
     return Person(last_name=last, first_name=first, middle_name=middle).short_name
 
 
-async def _sheet_head(session: AsyncSession, lesson_id: int) -> Sequence[Any]:
+async def sheet_head(session: AsyncSession, lesson_id: int) -> Sequence[Any]:
     """The lesson with its school, class, subject and substitution (into the identity map, for
     the access policy and the journal's rules), and what the sheet shows of them: the
     subgroup's name, the teacher's name (the substitute's, if any), the bell, the names of
@@ -299,7 +299,7 @@ async def _sheet_head(session: AsyncSession, lesson_id: int) -> Sequence[Any]:
 
 
 @functools.cache
-def _sheet_roster_query(subgroup: bool) -> Any:
+def sheet_roster_query(subgroup: bool) -> Any:
     """The lesson sheet's roster: the students by name with their attendance, the absences
     their family announced for the day and their marks at the lesson, one row per student,
     notice and mark (a notice per day is the rule: the latest is taken). Built once per shape
@@ -384,7 +384,7 @@ def _sheet_head_query() -> Select[Any]:
         .outerjoin(Subgroup, Subgroup.id == Lesson.subgroup_id)
         .outerjoin(own, own.id == Lesson.teacher_id)
         .outerjoin(substitute, substitute.id == Substitution.teacher_id)
-        .outerjoin(BellTime, _bell_of(Lesson.school_id))
+        .outerjoin(BellTime, bell_of(Lesson.school_id))
         # Substitution, bell and subgroup are one or none each: a row per homework file.
         .outerjoin(Homework, Homework.lesson_id == Lesson.id)
         .outerjoin(HomeworkFile, HomeworkFile.homework_id == Homework.id)

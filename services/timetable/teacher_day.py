@@ -23,7 +23,7 @@ from services.models import (
 )
 from services.people import policy
 from services.people.identity import Actor
-from services.timetable.diary import _bell_of
+from services.timetable.diary import bell_of
 
 
 @dataclass(frozen=True)
@@ -72,7 +72,7 @@ async def teacher_lessons(
             .outerjoin(SchoolClass, SchoolClass.id == Lesson.class_id)
             .outerjoin(Subject, Subject.id == Lesson.subject_id)
             .outerjoin(Substitution, Substitution.lesson_id == Lesson.id)
-            .outerjoin(BellTime, _bell_of(actor.school_id))
+            .outerjoin(BellTime, bell_of(actor.school_id))
             .where(Lesson.date == day, policy.lessons_taught_by(teacher_id, day))
             .order_by(Lesson.lesson_number)
         )

@@ -33,7 +33,7 @@ from services.people.context import StudentRef
 from services.people.family import family_student, school_of, sections_for
 from services.people.identity import Actor
 from services.timetable import teacher_day
-from services.timetable.diary import _check_range
+from services.timetable.diary import check_range
 from services.timetable.lessons import group_label
 
 
@@ -296,7 +296,7 @@ async def class_timetable(
     session: AsyncSession, actor: Actor, class_id: int, date_from: dt.date, date_to: dt.date
 ) -> list[TimetableSlot]:
     """The dated timetable of a class, substitutions and cancellations marked."""
-    _check_range(date_from, date_to)
+    check_range(date_from, date_to)
     cls = await policy.ensure_can_view_class(session, actor, class_id)
     lessons = (
         await session.scalars(
