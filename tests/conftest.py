@@ -32,7 +32,7 @@ import asyncio
 import os
 import shutil
 import uuid
-from collections.abc import AsyncIterator, Coroutine, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -107,34 +107,40 @@ def run_async(coro: Coroutine[Any, Any, T]) -> T:
         return pool.submit(asyncio.run, coro).result()
 
 
-async def _pg_admin(sql: str) -> None:
-    engine = make_engine(PG_ADMIN_URL, pool=False)
-    try:
+def on_engine(url: str, work: Callable[[AsyncEngine], Awaitable[object]]) -> None:
+    """Run ``work`` on an engine of its own (no pool), from synchronous code; dispose of it."""
+
+    async def run() -> None:
+        engine = make_engine(url, pool=False)
+        try:
+            await work(engine)
+        finally:
+            await engine.dispose()
+
+    run_async(run())
+
+
+def _pg_admin(sql: str) -> None:
+    """One statement outside a transaction (CREATE / DROP DATABASE) on the server."""
+
+    async def execute(engine: AsyncEngine) -> None:
         async with engine.connect() as conn:
             conn = await conn.execution_options(isolation_level="AUTOCOMMIT")
             await conn.execute(text(sql))
-    finally:
-        await engine.dispose()
 
-
-async def _migrate(url: str) -> None:
-    engine = make_engine(url, pool=False)
-    try:
-        await upgrade(engine)
-    finally:
-        await engine.dispose()
+    on_engine(PG_ADMIN_URL, execute)
 
 
 def pg_create_database(prefix: str = "schoolbot_test") -> str:
     """Create a fresh database; returns its URL. Raises when PostgreSQL is unreachable."""
     name = f"{prefix}_{uuid.uuid4().hex[:12]}"
-    run_async(_pg_admin(f'CREATE DATABASE "{name}"'))
+    _pg_admin(f'CREATE DATABASE "{name}"')
     return make_url(PG_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
 
 
 def pg_drop_database(url: str) -> None:
     name = make_url(url).database
-    run_async(_pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    _pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 # --- PostgreSQL: empty tables, restarted sequences ----------------------------------------
@@ -170,21 +176,9 @@ async def empty_database(engine: AsyncEngine) -> None:
 _truncate_all = empty_database  # the name tests/unit/test_lessons.py imports
 
 
-async def _empty_url(url: str) -> None:
-    engine = make_engine(url, pool=False)
-    try:
-        await empty_database(engine)
-    finally:
-        await engine.dispose()
-
-
-async def _restart_sequences(url: str) -> None:
-    engine = make_engine(url, pool=False)
-    try:
-        async with engine.begin() as conn:
-            await conn.execute(text(RESTART_SEQUENCES))
-    finally:
-        await engine.dispose()
+async def _restart_sequences(engine: AsyncEngine) -> None:
+    async with engine.begin() as conn:
+        await conn.execute(text(RESTART_SEQUENCES))
 
 
 async def _nonempty_tables(conn: AsyncConnection) -> list[str]:
@@ -209,7 +203,7 @@ async def _nonempty_tables(conn: AsyncConnection) -> list[str]:
 @pytest.fixture(scope="session")
 def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("sqlite-template") / "template.sqlite3"
-    run_async(_migrate(f"sqlite+aiosqlite:///{path}"))
+    on_engine(f"sqlite+aiosqlite:///{path}", upgrade)
     return path
 
 
@@ -223,8 +217,8 @@ def postgres_url() -> Iterator[str]:
             raise RuntimeError(f"PostgreSQL is required under CI and unreachable: {exc}") from exc
         pytest.skip(f"PostgreSQL unreachable at {PG_ADMIN_URL}: {exc}")
     try:
-        run_async(_migrate(url))
-        run_async(_empty_url(url))  # what the migrations may have seeded: tests start empty
+        on_engine(url, upgrade)
+        on_engine(url, empty_database)  # what the migrations may have seeded: tests start empty
         yield url
     finally:
         pg_drop_database(url)
@@ -262,11 +256,11 @@ def database(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> It
     if not is_committed(request.node):
         yield Database(backend, url, committed=False)
         return
-    run_async(_restart_sequences(url))
+    on_engine(url, _restart_sequences)
     try:
         yield Database(backend, url, committed=True)
     finally:
-        run_async(_empty_url(url))
+        on_engine(url, empty_database)
 
 
 @pytest.fixture
