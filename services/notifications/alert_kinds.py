@@ -4,6 +4,7 @@ activity to admins (services.notifications.kinds)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from pydantic import Field
@@ -85,47 +86,40 @@ class UnfilledPayload(Payload):
     lessons: tuple[TeachersLesson, ...] = ()
 
 
-def _fill_text(p: FillPayload, lang: str) -> str:
-    lines = [
-        t(lang, "notify.reminder.fill_title", date=date_text(lang, p.date), deadline=p.deadline)
-    ]
-    for item in p.lessons:
-        lines.append(
-            t(
-                lang,
-                "notify.reminder.fill_item",
-                lesson_number=item.lesson_number,
-                class_name=item.class_name,
-                subject=item.subject,
-                missing=missing_text(lang, item.missing),
-            )
-        )
-    return "\n".join(lines)
+def _lessons_text(title: str, item: str) -> Callable[[Any, str], str]:
+    """The day's unfilled lessons under a title (a teacher's own; a deputy's: with teachers)."""
 
-
-def _unfilled_text(p: UnfilledPayload, lang: str) -> str:
-    lines = [
-        t(lang, "notify.reminder.unfilled_title", date=date_text(lang, p.date), deadline=p.deadline)
-    ]
-    for item in p.lessons:
-        lines.append(
-            t(
-                lang,
-                "notify.reminder.unfilled_item",
-                teacher=item.teacher,
-                lesson_number=item.lesson_number,
-                class_name=item.class_name,
-                subject=item.subject,
-                missing=missing_text(lang, item.missing),
+    def text(p: FillPayload | UnfilledPayload, lang: str) -> str:
+        lines = [t(lang, title, date=date_text(lang, p.date), deadline=p.deadline)]
+        for lesson in p.lessons:
+            teacher = {"teacher": lesson.teacher} if isinstance(lesson, TeachersLesson) else {}
+            lines.append(
+                t(
+                    lang,
+                    item,
+                    **teacher,
+                    lesson_number=lesson.lesson_number,
+                    class_name=lesson.class_name,
+                    subject=lesson.subject,
+                    missing=missing_text(lang, lesson.missing),
+                )
             )
-        )
-    return "\n".join(lines)
+        return "\n".join(lines)
+
+    return text
 
 
 REMINDER_FILL: Kind[FillPayload] = Kind(
-    "reminder.fill", FillPayload, _fill_text, gates=(turned_off("reminders"),)
+    "reminder.fill",
+    FillPayload,
+    _lessons_text("notify.reminder.fill_title", "notify.reminder.fill_item"),
+    gates=(turned_off("reminders"),),
 )
-REPORT_UNFILLED: Kind[UnfilledPayload] = Kind("report.unfilled", UnfilledPayload, _unfilled_text)
+REPORT_UNFILLED: Kind[UnfilledPayload] = Kind(
+    "report.unfilled",
+    UnfilledPayload,
+    _lessons_text("notify.reminder.unfilled_title", "notify.reminder.unfilled_item"),
+)
 
 
 class RoleCounts(Payload):
