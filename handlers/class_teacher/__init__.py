@@ -1,8 +1,9 @@
 """Routers for the class teacher audience; see handlers/__init__.py for the order.
 
 /absences (today's absences of the class), /reasons (the weekly reconciliation of absence
-reasons), /classjournal (a compact class journal). Term marks of every subject of the class are
-under /termmarks (handlers.teacher.termmarks).
+reasons), /classjournal (a compact class journal); their screens are screens/class_teacher/.
+Each router is gated by the roles its handlers serve (reasons: no director). Term marks of
+every subject of the class are under /termmarks (handlers.teacher.termmarks).
 """
 
 from __future__ import annotations

@@ -8,89 +8,30 @@ gave is accepted at once. Each change goes through journal.set_absence_reasons (
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
 
 from aiogram import F, Router
 from aiogram.enums import ChatType
 from aiogram.filters import Command
-from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.i18n import Translator, escape
-from handlers.class_teacher.absences import absence_line, class_picker
-from handlers.common.keyboard import InlineKeyboardBuilder
-from handlers.common.screens import on
-from handlers.teacher.common import Clock, local_today, now_of, require, show
+from bot.i18n import Translator
+from handlers.common.gate import gate
+from handlers.common.screens import on, send_screen
+from handlers.teacher.common import Clock, local_today, now_of, show
 from screens.class_teacher.actions import ReasonCb
-from screens.teacher.common import day_text, pack_day, unpack_day
+from screens.class_teacher.common import class_picker_screen
+from screens.class_teacher.reasons import week_screen
+from screens.teacher.common import pack_day, unpack_day
 from services.attendance import absence_reasons, attendance_views
-from services.attendance.attendance_views import StudentDay
 from services.enums import AttendanceCode, Role
 from services.errors import DomainError
 from services.people import class_teacher
 from services.people.identity import Actor
 from services.school import school_days
 
-MAX_BUTTON_ROWS = 15
-
-
-def week_view(
-    t: Translator, cls_name: str, class_id: int, monday: dt.date, rows: Sequence[StudentDay]
-) -> tuple[str, InlineKeyboardMarkup]:
-    sunday = monday + dt.timedelta(days=6)
-    lines = [t("ct.rs.title", cls=escape(cls_name), start=f"{monday:%d.%m}", end=f"{sunday:%d.%m}")]
-    absences = [x for x in rows if x.lessons]
-    if not absences:
-        lines.append(t("ct.rs.none"))
-    open_rows = [x for x in absences if x.unexplained]
-    for x in absences:
-        mark = "❗" if x.unexplained else "✔️"
-        lines.append(f"{mark} {day_text(t, x.date)} · " + absence_line(t, x))
-    if open_rows:
-        lines.append("")
-        lines.append(t("ct.rs.todo", count=len(open_rows)))
-    kb = InlineKeyboardBuilder()
-    sizes: list[int] = []
-    for x in open_rows[:MAX_BUTTON_ROWS]:
-        label = f"{x.student} {x.date:%d.%m}"
-        for code, key in (
-            (AttendanceCode.ILL, "ct.rs.ill"),
-            (AttendanceCode.EXCUSED, "ct.rs.excused"),
-        ):
-            kb.button(
-                text=t(key, who=label)[:60],
-                callback_data=ReasonCb(
-                    action="set",
-                    class_id=class_id,
-                    day=pack_day(x.date),
-                    student_id=x.student_id,
-                    code=code.value,
-                ),
-            )
-        sizes.append(2)
-    answered = [x for x in open_rows if x.suggested is not None]
-    if answered:
-        kb.button(
-            text=t("ct.rs.accept_families", count=len(answered)),
-            callback_data=ReasonCb(action="fam", class_id=class_id, day=pack_day(monday)),
-        )
-        sizes.append(1)
-    kb.button(
-        text="◀",
-        callback_data=ReasonCb(
-            action="week", class_id=class_id, day=pack_day(monday - dt.timedelta(days=7))
-        ),
-    )
-    kb.button(
-        text="▶",
-        callback_data=ReasonCb(
-            action="week", class_id=class_id, day=pack_day(monday + dt.timedelta(days=7))
-        ),
-    )
-    sizes.append(2)
-    kb.adjust(*sizes)
-    return "\n".join(lines), kb.as_markup()
+ROLES = (Role.CLASS_TEACHER, Role.ADMIN, Role.DEPUTY)
 
 
 async def _render(
@@ -106,18 +47,16 @@ async def _render(
     rows = await attendance_views.absence_days(
         session, me, class_id, monday, monday + dt.timedelta(days=6)
     )
-    text, markup = week_view(t, cls.name, class_id, monday, rows)
-    await show(target, (note + "\n\n" + text) if note else text, markup)
+    await show(target, week_screen(t, cls.name, class_id, monday, rows, note))
 
 
 async def reasons_command(
     message: Message,
     session: AsyncSession,
-    actor: Actor | None,
+    me: Actor,
     t: Translator,
     clock: Clock | None = None,
 ) -> None:
-    me = require(actor, Role.CLASS_TEACHER, Role.ADMIN, Role.DEPUTY)
     classes = await class_teacher.overseen_classes(session, me)
     monday, _ = school_days.week_of(local_today(me, now_of(clock)))
     if not classes:
@@ -125,22 +64,21 @@ async def reasons_command(
     elif len(classes) == 1:
         await _render(message, session, me, t, classes[0].id, monday)
     else:
-        text, markup = class_picker(
+        picker = class_picker_screen(
             t, classes, lambda cid: ReasonCb(action="week", class_id=cid, day=pack_day(monday))
         )
-        await message.answer(text, reply_markup=markup)
+        await send_screen(message, picker)
 
 
 async def reasons_callback(
     query: CallbackQuery,
     callback_data: ReasonCb,
     session: AsyncSession,
-    actor: Actor | None,
+    me: Actor,
     t: Translator,
     callback_answer: CallbackAnswer,
     clock: Clock | None = None,
 ) -> None:
-    me = require(actor, Role.CLASS_TEACHER, Role.ADMIN, Role.DEPUTY)
     cb = callback_data
     day = unpack_day(cb.day)
     monday, sunday = school_days.week_of(day)
@@ -180,7 +118,7 @@ async def reasons_callback(
 
 
 def build_router() -> Router:
-    router = Router(name=__name__)
+    router = gate(Router(name=__name__), *ROLES)
     router.message.filter(F.chat.type == ChatType.PRIVATE)
     router.message.register(reasons_command, Command("reasons"))
     router.callback_query.register(reasons_callback, on(ReasonCb))

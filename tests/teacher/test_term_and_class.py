@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import t
-from handlers.class_teacher.journal import LIMIT, table_pages
 from screens.class_teacher.actions import JournalCb, ReasonCb
+from screens.class_teacher.journal import LIMIT, table_pages
 from screens.teacher.actions import TermCb
 from screens.teacher.common import pack_day
 from services.attendance import roll_call
