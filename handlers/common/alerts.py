@@ -71,6 +71,12 @@ def _alert_action(query: CallbackQuery, cls: type[A]) -> A:
         raise AccessDenied() from None
 
 
+def _sign_in_first(t: Translator, callback_answer: CallbackAnswer) -> None:
+    """A guest pressed a button of a signed-in person's message."""
+    callback_answer.text = t("signin.required")
+    callback_answer.show_alert = True
+
+
 async def absence_reason(
     query: CallbackQuery,
     actor: Actor | None,
@@ -79,8 +85,7 @@ async def absence_reason(
     callback_answer: CallbackAnswer,
 ) -> None:
     if actor is None:
-        callback_answer.text = t("signin.required")
-        callback_answer.show_alert = True
+        _sign_in_first(t, callback_answer)
         return
     action = _alert_action(query, AbsenceReasonAction)
     saved = await absence_reasons.record_family_reason(session, actor, action.id, action.reason)
@@ -98,8 +103,7 @@ async def news_ack(
     callback_answer: CallbackAnswer,
 ) -> None:
     if actor is None:
-        callback_answer.text = t("signin.required")
-        callback_answer.show_alert = True
+        _sign_in_first(t, callback_answer)
         return
     action = _alert_action(query, NewsAckAction)
     await broadcasts.acknowledge_news(session, actor, action.id)
@@ -137,8 +141,7 @@ async def settings_changed(
     callback_answer: CallbackAnswer,
 ) -> None:
     if actor is None:
-        callback_answer.text = t("signin.required")
-        callback_answer.show_alert = True
+        _sign_in_first(t, callback_answer)
         return
     change: dict[str, Any]
     if callback_data.field in TOGGLES:

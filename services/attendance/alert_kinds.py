@@ -123,30 +123,27 @@ class NoticePayload(Child):
     reason: Value = None
 
 
-def _notice_created(p: NoticePayload, lang: str) -> str:
-    return t(
-        lang,
-        "notify.notice.created",
-        by=p.by,
-        student=p.student_name,
-        class_name=p.class_name,
-        dates=dates_text(lang, p.date_from, p.date_to),
-        reason=p.reason or "—",
-    )
+def _notice_text(key: str, *, with_reason: bool) -> Callable[[NoticePayload, str], str]:
+    def text(p: NoticePayload, lang: str) -> str:
+        reason = {"reason": p.reason or "—"} if with_reason else {}
+        return t(
+            lang,
+            key,
+            by=p.by,
+            student=p.student_name,
+            class_name=p.class_name,
+            dates=dates_text(lang, p.date_from, p.date_to),
+            **reason,
+        )
+
+    return text
 
 
-def _notice_cancelled(p: NoticePayload, lang: str) -> str:
-    return t(
-        lang,
-        "notify.notice.cancelled",
-        by=p.by,
-        student=p.student_name,
-        class_name=p.class_name,
-        dates=dates_text(lang, p.date_from, p.date_to),
-    )
-
-
-NOTICE_CREATED: Kind[NoticePayload] = Kind("notice.created", NoticePayload, _notice_created)
-NOTICE_CANCELLED: Kind[NoticePayload] = Kind("notice.cancelled", NoticePayload, _notice_cancelled)
+NOTICE_CREATED: Kind[NoticePayload] = Kind(
+    "notice.created", NoticePayload, _notice_text("notify.notice.created", with_reason=True)
+)
+NOTICE_CANCELLED: Kind[NoticePayload] = Kind(
+    "notice.cancelled", NoticePayload, _notice_text("notify.notice.cancelled", with_reason=False)
+)
 
 KINDS: tuple[Kind[Any], ...] = (ABSENT, LATE, FAMILY_REASON, NOTICE_CREATED, NOTICE_CANCELLED)
