@@ -10,7 +10,9 @@ One cycle:
    flagged ``outcome_unknown``: the dead worker may have sent them. Other due rows of the same
    recipients are claimed along, so they can be merged.
 2. **Prepare** each row in the recipient's context (binding, language, preferences, school
-   zone): no binding → cancelled; a binding the user blocked → dead letter; an absence the
+   zone) and by its kind (services.notifications.registry: the payload read by the kind's
+   model, the kind's gates): no binding → cancelled; a binding the user blocked → dead letter;
+   an unknown kind or a payload its kind cannot read → dead letter with the reason; an absence the
    teacher corrected → cancelled; a mark alert of a parent on a digest → deferred to the digest
    slot; anything not urgent in quiet hours → deferred to their end. Deferred rows are released
    (``pending`` with a later ``not_before``), never dropped.
