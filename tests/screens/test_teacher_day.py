@@ -17,55 +17,32 @@ from services.people.class_teacher import TeacherRef
 from services.timetable.diary import HomeworkView
 from services.timetable.lesson_sheet import LessonLock, LessonSheet, SheetMark, SheetStudent
 from services.timetable.teacher_day import TeacherLesson
+from tests.screens import test_teacher_attendance as roll_call
 
 DAY = dt.date(2026, 11, 30)  # a Monday
 
 
 def student(n: int, **kw: Any) -> SheetStudent:
-    base = SheetStudent(
-        id=100 + n,
-        last_name=f"Ученик{n}",
-        first_name="Имя",
-        short_name=f"Ученик{n} И.",
-        code=None,
-        notice_code=None,
-        notice_reason=None,
-        family_reason=None,
-        marks=(),
-    )
-    return dataclasses.replace(base, **kw)
+    return dataclasses.replace(roll_call.student(100 + n, f"Ученик{n} И."), **kw)
 
 
 def sheet(**kw: Any) -> LessonSheet:
-    base = LessonSheet(
-        lesson_id=7,
-        date=DAY,
-        number=2,
-        starts_at=dt.time(9, 0),
-        ends_at=dt.time(9, 45),
-        class_id=1,
-        class_name="5А",
-        grade=5,
-        subject_id=3,
-        subject="Математика",
-        subgroup=None,
-        teacher_id=42,
-        teacher="Иванова И. И.",
-        substituted=False,
-        cancelled=False,
-        topic=None,
-        work_kind=None,
-        homework=(),
-        individual_homework=0,
-        attendance_taken=False,
-        students=tuple(student(n) for n in range(1, 4)),
-        can_edit=True,
-        can_unlock=False,
-        records_lock=None,
-        text_lock=None,
-        unlocked_until=None,
+    """The roll call's hand-made sheet, as lesson 7 of teacher 42: 5А, Математика, 09:00."""
+    base = roll_call.sheet(*(student(n) for n in range(1, 4)))
+    return dataclasses.replace(
+        base,
+        **{
+            "lesson_id": 7,
+            "date": DAY,
+            "starts_at": dt.time(9, 0),
+            "ends_at": dt.time(9, 45),
+            "class_name": "5А",
+            "grade": 5,
+            "subject": "Математика",
+            "teacher_id": 42,
+            **kw,
+        },
     )
-    return dataclasses.replace(base, **kw)
 
 
 def lesson(n: int, **kw: Any) -> TeacherLesson:
