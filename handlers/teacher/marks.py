@@ -8,12 +8,12 @@ from aiogram import F, Router
 from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
-from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.i18n import Translator, escape
-from handlers.common.keyboard import InlineKeyboardBuilder
+from bot.i18n import Translator
+from handlers.common.gate import gate
 from handlers.common.screens import on
 from handlers.teacher.common import (
     TEACHING,
@@ -21,21 +21,25 @@ from handlers.teacher.common import (
     ensure_teaches,
     now_of,
     raise_lock,
-    require,
     show,
 )
 from screens.teacher.actions import LessonCb, MarkCb
-from screens.teacher.common import kind_text, lesson_title
+from screens.teacher.marks import (
+    REASONS,
+    changed_note,
+    edit_screen,
+    kinds_screen,
+    reason_screen,
+    saved_note,
+    students_screen,
+    values_screen,
+)
+from services.actor import Actor
 from services.enums import WorkKind
 from services.errors import AccessDenied, DomainError, ValidationFailed
 from services.marks import marking
-from services.marks.quickmarks import KIND_SHORT, NOT_PRESENT
-from services.people.identity import Actor
 from services.timetable import lesson_sheet
-from services.timetable.lesson_sheet import LessonSheet, SheetStudent
-
-PAGE = 40
-REASONS = ("teacher.reason.typo", "teacher.reason.retake")
+from services.timetable.lesson_sheet import LessonSheet, SheetMark, SheetStudent
 
 
 class MarkStates(StatesGroup):
@@ -67,233 +71,49 @@ def _student(sheet: LessonSheet, student_id: int) -> SheetStudent:
     raise AccessDenied()
 
 
-def kinds_view(t: Translator, sheet: LessonSheet) -> tuple[str, InlineKeyboardMarkup]:
-    kb = InlineKeyboardBuilder()
-    current = sheet.work_kind or WorkKind.ANSWER
-    for kind in WorkKind:
-        label = kind_text(t, kind)
-        kb.button(
-            text=("• " if kind == current else "") + label,
-            callback_data=MarkCb(lesson_id=sheet.lesson_id, action="list", kind=kind.value),
-        )
-    kb.button(
-        text=t("teacher.btn.back"), callback_data=LessonCb(lesson_id=sheet.lesson_id, action="open")
-    )
-    kb.adjust(3)
-    return lesson_title(t, sheet) + "\n" + t("teacher.mk.pick_kind"), kb.as_markup()
-
-
-def students_view(
-    t: Translator, sheet: LessonSheet, kind: WorkKind, page: int = 0, note: str | None = None
-) -> tuple[str, InlineKeyboardMarkup]:
-    students = list(sheet.students)
-    pages = max(1, (len(students) + PAGE - 1) // PAGE)
-    page = min(max(page, 0), pages - 1)
-    kb = InlineKeyboardBuilder()
-    for s in students[page * PAGE : (page + 1) * PAGE]:
-        marks = " ".join(str(m.value) for m in s.marks)
-        kb.button(
-            text=f"{s.short_name} {marks}".strip()[:60],
-            callback_data=MarkCb(
-                lesson_id=sheet.lesson_id, action="stu", kind=kind.value, student_id=s.id, page=page
-            ),
-        )
-    kb.adjust(2)
-    tail = InlineKeyboardBuilder()
-    if pages > 1:
-        for n in range(pages):
-            tail.button(
-                text=f"{n + 1}/{pages}" if n == page else str(n + 1),
-                callback_data=MarkCb(
-                    lesson_id=sheet.lesson_id, action="list", kind=kind.value, page=n
-                ),
-            )
-    tail.button(
-        text=t("teacher.mk.change_kind"),
-        callback_data=MarkCb(lesson_id=sheet.lesson_id, action="kind"),
-    )
-    tail.button(
-        text=t("teacher.btn.back"), callback_data=LessonCb(lesson_id=sheet.lesson_id, action="open")
-    )
-    kb.attach(tail)
-    lines = [lesson_title(t, sheet), t("teacher.mk.pick_student", kind=kind_text(t, kind))]
-    if note:
-        lines.insert(0, note)
-    return "\n".join(lines), kb.as_markup()
-
-
-def values_view(
-    t: Translator, sheet: LessonSheet, kind: WorkKind, student: SheetStudent, page: int
-) -> tuple[str, InlineKeyboardMarkup]:
-    """The values for a new mark, and the student's marks to correct. A student marked absent
-    gets a warning, and the values carry the confirmation (``reason=1``: a mark for an absent
-    student, e.g. for work handed in later); at the school's cap no new value is offered."""
-    kb = InlineKeyboardBuilder()
-    absent = student.code in NOT_PRESENT
-    full = len(student.marks) >= sheet.max_marks
-    for value in () if full else (5, 4, 3, 2, 1):
-        kb.button(
-            text=str(value),
-            callback_data=MarkCb(
-                lesson_id=sheet.lesson_id,
-                action="put",
-                kind=kind.value,
-                student_id=student.id,
-                value=value,
-                page=page,
-                reason=int(absent),
-            ),
-        )
+def _mark(student: SheetStudent, mark_id: int) -> SheetMark:
     for m in student.marks:
-        kb.button(
-            text=t("teacher.mk.edit_btn", value=m.value, kind=KIND_SHORT[m.work_kind]),
-            callback_data=MarkCb(
-                lesson_id=sheet.lesson_id,
-                action="edit",
-                kind=kind.value,
-                student_id=student.id,
-                mark_id=m.id,
-            ),
-        )
-    kb.button(
-        text=t("teacher.btn.back"),
-        callback_data=MarkCb(lesson_id=sheet.lesson_id, action="list", kind=kind.value, page=page),
-    )
-    kb.adjust(*((2,) if full else (5, 2)))
-    text = t(
-        "teacher.mk.pick_value",
-        student=escape(student.short_name),
-        kind=kind_text(t, kind),
-    )
-    if full:
-        text += "\n" + t(
-            "teacher.mk.cap_reached", student=escape(student.short_name), limit=sheet.max_marks
-        )
-    elif absent:
-        text += "\n" + t("teacher.mk.absent_warning", student=escape(student.short_name))
-    return lesson_title(t, sheet) + "\n" + text, kb.as_markup()
-
-
-def edit_view(
-    t: Translator, sheet: LessonSheet, cb: MarkCb, student: SheetStudent
-) -> tuple[str, InlineKeyboardMarkup]:
-    mark = next((m for m in student.marks if m.id == cb.mark_id), None)
-    if mark is None:
-        raise DomainError("error.not_found")
-    kb = InlineKeyboardBuilder()
-    for value in (5, 4, 3, 2, 1):
-        if value != mark.value:
-            kb.button(
-                text=f"→ {value}",
-                callback_data=MarkCb(
-                    lesson_id=sheet.lesson_id,
-                    action="chg",
-                    kind=cb.kind,
-                    student_id=student.id,
-                    mark_id=mark.id,
-                    value=value,
-                ),
-            )
-    kb.button(
-        text=t("teacher.mk.delete"),
-        callback_data=MarkCb(
-            lesson_id=sheet.lesson_id,
-            action="chg",
-            kind=cb.kind,
-            student_id=student.id,
-            mark_id=mark.id,
-            value=0,
-        ),
-    )
-    kb.button(
-        text=t("teacher.btn.back"),
-        callback_data=MarkCb(
-            lesson_id=sheet.lesson_id, action="stu", kind=cb.kind, student_id=student.id
-        ),
-    )
-    kb.adjust(4, 2)
-    text = t(
-        "teacher.mk.edit",
-        student=escape(student.short_name),
-        value=mark.value,
-        kind=kind_text(t, mark.work_kind),
-    )
-    return text, kb.as_markup()
-
-
-def reason_view(
-    t: Translator, cb: MarkCb, student: SheetStudent
-) -> tuple[str, InlineKeyboardMarkup]:
-    kb = InlineKeyboardBuilder()
-    for n, key in enumerate(REASONS, start=1):
-        kb.button(
-            text=t(key),
-            callback_data=MarkCb(
-                lesson_id=cb.lesson_id,
-                action="rsn",
-                kind=cb.kind,
-                student_id=cb.student_id,
-                mark_id=cb.mark_id,
-                value=cb.value,
-                reason=n,
-            ),
-        )
-    kb.button(
-        text=t("teacher.btn.cancel"),
-        callback_data=MarkCb(
-            lesson_id=cb.lesson_id, action="stu", kind=cb.kind, student_id=cb.student_id
-        ),
-    )
-    kb.adjust(1)
-    what = (
-        t("teacher.mk.what_delete")
-        if cb.value == 0
-        else t("teacher.mk.what_change", value=cb.value)
-    )
-    return (
-        t("teacher.mk.reason", student=escape(student.short_name), what=what),
-        kb.as_markup(),
-    )
+        if m.id == mark_id:
+            return m
+    raise DomainError("error.not_found")
 
 
 async def open_marks(
     query: CallbackQuery,
     callback_data: LessonCb,
     session: AsyncSession,
-    actor: Actor | None,
+    me: Actor,
     t: Translator,
     clock: Clock | None = None,
 ) -> None:
-    me = require(actor, *TEACHING)
     sheet = await _sheet(session, me, callback_data.lesson_id, clock)
-    await show(query, *kinds_view(t, sheet))
+    await show(query, kinds_screen(t, sheet))
 
 
 async def marks_action(
     query: CallbackQuery,
     callback_data: MarkCb,
     session: AsyncSession,
-    actor: Actor | None,
+    me: Actor,
     t: Translator,
     state: FSMContext,
     callback_answer: CallbackAnswer,
     clock: Clock | None = None,
 ) -> None:
-    me = require(actor, *TEACHING)
     cb = callback_data
     sheet = await _sheet(session, me, cb.lesson_id, clock)
     if cb.action == "kind":
-        await show(query, *kinds_view(t, sheet))
+        await show(query, kinds_screen(t, sheet))
         return
     kind = _kind(cb.kind)
     if cb.action == "list":
         await state.set_state(None)
-        await show(query, *students_view(t, sheet, kind, cb.page))
+        await show(query, students_screen(t, sheet, kind, cb.page))
         return
     student = _student(sheet, cb.student_id)
     if cb.action == "stu":
         await state.set_state(None)
-        await show(query, *values_view(t, sheet, kind, student, cb.page))
+        await show(query, values_screen(t, sheet, kind, student, cb.page))
     elif cb.action == "put":
         await marking.put_mark(
             session,
@@ -305,12 +125,13 @@ async def marks_action(
             for_absent=cb.reason == 1,
             now=now_of(clock),
         )
-        note = t("teacher.mk.saved", student=escape(student.short_name), value=cb.value)
+        note = saved_note(t, student, cb.value)
         callback_answer.text = t("teacher.mk.saved_short", value=cb.value)
         fresh = await lesson_sheet.lesson_sheet(session, me, sheet.lesson_id, now=now_of(clock))
-        await show(query, *students_view(t, fresh, kind, cb.page, note))
+        await show(query, students_screen(t, fresh, kind, cb.page, note))
     elif cb.action == "edit":
-        await show(query, *edit_view(t, sheet, cb, student))
+        mark = _mark(student, cb.mark_id)
+        await show(query, edit_screen(t, sheet.lesson_id, cb.kind, student, mark))
     elif cb.action == "chg":
         if not any(m.id == cb.mark_id for m in student.marks):
             raise AccessDenied()
@@ -325,21 +146,16 @@ async def marks_action(
                 "message_id": query.message.message_id if query.message else None,
             }
         )
-        await show(query, *reason_view(t, cb, student))
+        await show(query, reason_screen(t, cb, student))
     elif cb.action == "rsn":
         if not 1 <= cb.reason <= len(REASONS):
             raise DomainError("error.invalid")
         await _apply(session, me, t, state, cb, student, t(REASONS[cb.reason - 1]), clock)
         fresh = await lesson_sheet.lesson_sheet(session, me, sheet.lesson_id, now=now_of(clock))
-        await show(query, *students_view(t, fresh, kind, 0, _done_note(t, cb, student)))
+        note = changed_note(t, student, cb.value)
+        await show(query, students_screen(t, fresh, kind, 0, note))
     else:
         raise DomainError("error.invalid")
-
-
-def _done_note(t: Translator, cb: MarkCb, student: SheetStudent) -> str:
-    if cb.value == 0:
-        return t("teacher.mk.deleted", student=escape(student.short_name))
-    return t("teacher.mk.changed", student=escape(student.short_name), value=cb.value)
 
 
 async def _apply(
@@ -367,12 +183,11 @@ async def _apply(
 async def typed_reason(
     message: Message,
     session: AsyncSession,
-    actor: Actor | None,
+    me: Actor,
     t: Translator,
     state: FSMContext,
     clock: Clock | None = None,
 ) -> None:
-    me = require(actor, *TEACHING)
     data = (await state.get_data()).get("mk_reason") or {}
     if not data:
         await state.set_state(None)
@@ -389,12 +204,12 @@ async def typed_reason(
     student = _student(sheet, cb.student_id)
     await _apply(session, me, t, state, cb, student, message.text or "", clock)
     fresh = await lesson_sheet.lesson_sheet(session, me, sheet.lesson_id, now=now_of(clock))
-    text, markup = students_view(t, fresh, _kind(cb.kind), 0, _done_note(t, cb, student))
-    await message.answer(text, reply_markup=markup)
+    note = changed_note(t, student, cb.value)
+    await show(message, students_screen(t, fresh, _kind(cb.kind), 0, note))
 
 
 def build_router() -> Router:
-    router = Router(name=__name__)
+    router = gate(Router(name=__name__), *TEACHING)
     router.callback_query.register(open_marks, on(LessonCb, F.action == "mk"))
     router.callback_query.register(marks_action, on(MarkCb))
     router.message.register(
