@@ -25,8 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import Translator
 from handlers.common.gate import gate
-from handlers.common.screens import markup, on
-from handlers.teacher.cards import card_markup, card_text
+from handlers.common.screens import on
 from handlers.teacher.common import (
     TEACHING,
     Clock,
@@ -35,7 +34,6 @@ from handlers.teacher.common import (
     raise_lock,
     show,
 )
-from screens.screen import Screen
 from screens.teacher.actions import AttCb, LessonCb
 from screens.teacher.attendance import (
     CYCLE,
@@ -46,10 +44,11 @@ from screens.teacher.attendance import (
     initial_codes,
     saved_note,
 )
+from screens.teacher.card import card_screen
+from services.actor import Actor
 from services.attendance import roll_call
 from services.enums import AttendanceCode
 from services.errors import AccessDenied
-from services.people.identity import Actor
 from services.timetable import lesson_sheet
 from services.timetable.lesson_sheet import LessonSheet
 
@@ -133,10 +132,6 @@ async def _draft(state: FSMContext, lesson_id: int, actor: Actor) -> tuple[Roste
     return roster, {int(k): AttendanceCode(v) if v else None for k, v in codes.items()}
 
 
-async def _show(query: CallbackQuery, screen: Screen) -> None:
-    await show(query, screen.texts[0], markup(screen))
-
-
 async def _sheet(
     session: AsyncSession, actor: Actor, lesson_id: int, clock: Clock | None
 ) -> LessonSheet:
@@ -159,7 +154,7 @@ async def open_attendance(
     codes = initial_codes(sheet)
     roster = Roster.of(sheet)
     await _store(state, sheet.lesson_id, codes, (roster, me.account_id))
-    await _show(query, attendance_screen(t, roster, codes))
+    await show(query, attendance_screen(t, roster, codes))
 
 
 async def attendance_action(
@@ -214,10 +209,10 @@ async def attendance_action(
         callback_answer.text = note
         fresh = saved.sheet
         assert fresh is not None
-        await show(query, f"{note}\n\n{card_text(t, fresh)}", card_markup(t, fresh))
+        await show(query, card_screen(t, fresh, note))
         return
     await _store(state, lesson_id, codes, (roster, me.account_id) if fresh_roster else None)
-    await _show(query, attendance_screen(t, roster, codes, callback_data.page))
+    await show(query, attendance_screen(t, roster, codes, callback_data.page))
 
 
 def build_router() -> Router:

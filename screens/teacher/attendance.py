@@ -14,7 +14,8 @@ from dataclasses import dataclass
 
 from i18n import Translator
 from screens.screen import Button, Row, Screen
-from screens.teacher.actions import AttCb, LessonCb
+from screens.teacher.actions import AttCb
+from screens.teacher.card import back_button
 from screens.teacher.common import lesson_title
 from services.attendance.roll_call import AttendanceSaved
 from services.enums import AttendanceCode
@@ -137,7 +138,7 @@ def attendance_screen(t: Translator, roster: Roster, codes: Codes, page: int = 0
             Button(t("teacher.att.save"), AttCb(lesson_id=lid, action="save", page=page)),
         )
     )
-    rows.append((Button(t("teacher.btn.back"), LessonCb(lesson_id=lid, action="open")),))
+    rows.append((back_button(t, lid),))
     return Screen(("\n".join(lines),), tuple(rows))
 
 
