@@ -4,7 +4,6 @@ reason asked for it."""
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import replace
 
 from i18n import translator
@@ -22,48 +21,19 @@ from screens.teacher.marks import (
 )
 from services.enums import AttendanceCode, WorkKind
 from services.timetable.lesson_sheet import LessonSheet, SheetMark, SheetStudent
+from tests.screens import test_teacher_attendance as roll_call
 
-MONDAY = dt.date(2026, 11, 30)
 TEST = WorkKind.TEST
 
 
 def student(
     n: int, name: str | None = None, *marks: SheetMark, code: AttendanceCode | None = None
 ) -> SheetStudent:
-    short = name or f"Ученик{n:03d} А."
-    return SheetStudent(n, short, "А", short, code, None, None, None, tuple(marks))
+    return replace(roll_call.student(n, name, code), marks=marks)
 
 
 def sheet(*students: SheetStudent, work_kind: WorkKind | None = None) -> LessonSheet:
-    return LessonSheet(
-        lesson_id=77,
-        date=MONDAY,
-        number=2,
-        starts_at=None,
-        ends_at=None,
-        class_id=5,
-        class_name="7<А>",
-        grade=7,
-        subject_id=3,
-        subject="Физика & астрономия",
-        subgroup=None,
-        teacher_id=9,
-        teacher="Петрова А. А.",
-        substituted=False,
-        cancelled=False,
-        topic=None,
-        work_kind=work_kind,
-        homework=(),
-        individual_homework=0,
-        attendance_taken=False,
-        students=students,
-        can_edit=True,
-        can_unlock=False,
-        records_lock=None,
-        text_lock=None,
-        unlocked_until=None,
-        max_marks=3,
-    )
+    return replace(roll_call.sheet(*students), work_kind=work_kind, max_marks=3)
 
 
 def labels(screen: Screen) -> list[list[str]]:
