@@ -11,8 +11,6 @@ from screens.common.menu import menu_roles
 from services.people import context
 from services.people.identity import Actor
 
-__all__ = ["menu_roles", "refresh_menu"]
-
 
 async def refresh_menu(
     bot: Bot, chat_id: int, session: AsyncSession, actor: Actor, lang: str
