@@ -12,12 +12,12 @@ from aiogram.types import CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import Translator
+from handlers.class_teacher.common import open_class
 from handlers.common.gate import gate
-from handlers.common.screens import on, send_screen
+from handlers.common.screens import on
 from handlers.teacher.common import Clock, local_today, now_of, show
 from screens.class_teacher.absences import absences_screen
 from screens.class_teacher.actions import AbsCb
-from screens.class_teacher.common import class_picker_screen
 from screens.teacher.common import pack_day, unpack_day
 from services.attendance import attendance_views
 from services.enums import Role
@@ -47,17 +47,14 @@ async def absences_command(
     t: Translator,
     clock: Clock | None = None,
 ) -> None:
-    classes = await class_teacher.overseen_classes(session, me)
     today = local_today(me, now_of(clock))
-    if not classes:
-        await message.answer(t("ct.no_class"))
-    elif len(classes) == 1:
-        await _render(message, session, me, t, classes[0].id, today)
-    else:
-        picker = class_picker_screen(
-            t, classes, lambda cid: AbsCb(class_id=cid, day=pack_day(today))
-        )
-        await send_screen(message, picker)
+
+    async def open_one(class_id: int) -> None:
+        await _render(message, session, me, t, class_id, today)
+
+    await open_class(
+        message, session, me, t, lambda cid: AbsCb(class_id=cid, day=pack_day(today)), open_one
+    )
 
 
 async def absences_callback(

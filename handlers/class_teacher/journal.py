@@ -11,17 +11,16 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import Translator
+from handlers.class_teacher.common import open_class
 from handlers.common.gate import gate
-from handlers.common.screens import markup, on, send_screen
+from handlers.common.screens import markup, on
 from handlers.teacher.common import Clock, now_of, show
 from screens.class_teacher.actions import JournalCb
-from screens.class_teacher.common import class_picker_screen
 from screens.class_teacher.journal import LIMIT, journal_screen, subjects_screen, table_pages
 from services.enums import Role
 from services.errors import DomainError
 from services.marks import class_journal, final_marks
 from services.marks.class_journal import JournalGrid
-from services.people import class_teacher
 from services.people.identity import Actor
 
 __all__ = ["LIMIT", "build_router", "journal_view", "table_pages"]
@@ -59,14 +58,13 @@ async def classjournal_command(
     t: Translator,
     clock: Clock | None = None,
 ) -> None:
-    classes = await class_teacher.overseen_classes(session, me)
-    if not classes:
-        await message.answer(t("ct.no_class"))
-    elif len(classes) == 1:
-        await _subjects(message, session, me, t, classes[0].id, clock)
-    else:
-        picker = class_picker_screen(t, classes, lambda cid: JournalCb(action="cls", class_id=cid))
-        await send_screen(message, picker)
+
+    async def open_one(class_id: int) -> None:
+        await _subjects(message, session, me, t, class_id, clock)
+
+    await open_class(
+        message, session, me, t, lambda cid: JournalCb(action="cls", class_id=cid), open_one
+    )
 
 
 async def journal_callback(

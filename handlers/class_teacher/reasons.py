@@ -17,11 +17,11 @@ from aiogram.utils.callback_answer import CallbackAnswer
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import Translator
+from handlers.class_teacher.common import open_class
 from handlers.common.gate import gate
-from handlers.common.screens import on, send_screen
+from handlers.common.screens import on
 from handlers.teacher.common import Clock, local_today, now_of, show
 from screens.class_teacher.actions import ReasonCb
-from screens.class_teacher.common import class_picker_screen
 from screens.class_teacher.reasons import week_screen
 from screens.teacher.common import pack_day, unpack_day
 from services.attendance import absence_reasons, attendance_views
@@ -57,17 +57,15 @@ async def reasons_command(
     t: Translator,
     clock: Clock | None = None,
 ) -> None:
-    classes = await class_teacher.overseen_classes(session, me)
     monday, _ = school_days.week_of(local_today(me, now_of(clock)))
-    if not classes:
-        await message.answer(t("ct.no_class"))
-    elif len(classes) == 1:
-        await _render(message, session, me, t, classes[0].id, monday)
-    else:
-        picker = class_picker_screen(
-            t, classes, lambda cid: ReasonCb(action="week", class_id=cid, day=pack_day(monday))
-        )
-        await send_screen(message, picker)
+
+    async def open_one(class_id: int) -> None:
+        await _render(message, session, me, t, class_id, monday)
+
+    def pick(class_id: int) -> ReasonCb:
+        return ReasonCb(action="week", class_id=class_id, day=pack_day(monday))
+
+    await open_class(message, session, me, t, pick, open_one)
 
 
 async def reasons_callback(

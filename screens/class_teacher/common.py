@@ -22,3 +22,8 @@ def class_picker_screen(
     """One button a class, each carrying ``action(class_id)``."""
     buttons = [Button(c.name, action(c.id)) for c in classes]
     return Screen((t(key),), rows_of(buttons, CLASSES_PER_ROW))
+
+
+def no_class_screen(t: Translator) -> Screen:
+    """For a person who oversees no class."""
+    return Screen((t("ct.no_class"),))

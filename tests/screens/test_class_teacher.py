@@ -9,7 +9,7 @@ from decimal import Decimal
 from i18n import translator
 from screens.class_teacher.absences import absences_screen
 from screens.class_teacher.actions import AbsCb, JournalCb, ReasonCb
-from screens.class_teacher.common import class_picker_screen
+from screens.class_teacher.common import class_picker_screen, no_class_screen
 from screens.class_teacher.journal import journal_screen, subjects_screen, table_pages
 from screens.class_teacher.reasons import MAX_BUTTON_ROWS, week_screen
 from screens.screen import Screen
@@ -50,6 +50,11 @@ def test_the_class_picker_puts_four_classes_a_row_each_with_its_action() -> None
     assert screen.texts == (t("ct.pick_class"),)
     assert labels(screen) == [["1А", "2А", "3А", "4А"], ["5А", "6А"]]
     assert screen.rows[1][1].action == AbsCb(class_id=6, day=20261130)
+
+
+def test_no_class_says_so_without_buttons() -> None:
+    screen = no_class_screen(t)
+    assert screen.texts == (t("ct.no_class"),) and screen.rows == ()
 
 
 def test_absences_list_the_lessons_by_code_with_names_escaped_and_walk_the_days() -> None:
