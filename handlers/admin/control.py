@@ -16,13 +16,6 @@ from services.people.identity import Actor
 from services.timetable import control_works as timetable_control_works
 
 
-async def show_control_works(
-    query: CallbackQuery, me: Actor, session: AsyncSession, t: Translator, clock: Clock | None
-) -> None:
-    rows = await timetable_control_works.office_control_works(session, me, now_of(clock))
-    await show_screen(query, control_works_screen(t, rows))
-
-
 async def control_works(
     query: CallbackQuery,
     me: Actor,
@@ -30,7 +23,8 @@ async def control_works(
     t: Translator,
     clock: Clock | None = None,
 ) -> None:
-    await show_control_works(query, me, session, t, clock)
+    rows = await timetable_control_works.office_control_works(session, me, now_of(clock))
+    await show_screen(query, control_works_screen(t, rows))
 
 
 async def agree(
@@ -42,7 +36,7 @@ async def agree(
     clock: Clock | None = None,
 ) -> None:
     await timetable_control_works.agree_control_work(session, me, callback_data.id)
-    await show_control_works(query, me, session, t, clock)
+    await control_works(query, me, session, t, clock)
 
 
 def build_router() -> Router:
