@@ -114,25 +114,49 @@ def _kinds_of(
     return {value}
 
 
+def _calls(tree: ast.Module) -> list[tuple[ast.Call, ast.FunctionDef | None]]:
+    """Every call of the module with its enclosing function."""
+    found: list[tuple[ast.Call, ast.FunctionDef | None]] = []
+
+    def visit(node: ast.AST, func: ast.FunctionDef | None) -> None:
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            func = node  # type: ignore[assignment]
+        if isinstance(node, ast.Call):
+            found.append((node, func))
+        for child in ast.iter_child_nodes(node):
+            visit(child, func)
+
+    visit(tree, None)
+    return found
+
+
+def _param_values(tree: ast.Module, func: ast.FunctionDef, param: str) -> set[str]:
+    """The constants the module's calls pass as ``param`` of ``func``, followed through the
+    callers that pass on a parameter of their own."""
+    position = _params(func).index(param)
+    out: set[str] = set()
+    for call, caller in _calls(tree):
+        if getattr(call.func, "id", None) != func.name:
+            continue
+        keywords = {k.arg: k.value for k in call.keywords}
+        arg = call.args[position] if position < len(call.args) else keywords[param]
+        if isinstance(arg, ast.Name) and caller is not None and arg.id in _params(caller):
+            out |= _param_values(tree, caller, arg.id)
+        else:
+            assert isinstance(arg, ast.Constant), ast.unparse(call)
+            out.add(str(arg.value))
+    assert out, f"no call of {func.name} found"
+    return out
+
+
 def _expand(expr: ast.JoinedStr, func: ast.FunctionDef | None, tree: ast.Module) -> set[str]:
     """``f"mark.{event}"`` with ``event`` a parameter: the constants the module's calls pass."""
     [hole] = [v for v in expr.values if isinstance(v, ast.FormattedValue)]
     assert isinstance(hole.value, ast.Name) and func is not None, ast.unparse(expr)
-    position = _params(func).index(hole.value.id)
-    out: set[str] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Call) and getattr(node.func, "id", None) == func.name:
-            args = {k.arg: k.value for k in node.keywords}
-            arg = node.args[position] if position < len(node.args) else args[hole.value.id]
-            assert isinstance(arg, ast.Constant), ast.unparse(node)
-            out.add(
-                "".join(
-                    str(arg.value) if v is hole else str(getattr(v, "value", ""))
-                    for v in expr.values
-                )
-            )
-    assert out, f"no call of {func.name} found"
-    return out
+    return {
+        "".join(value if v is hole else str(getattr(v, "value", "")) for v in expr.values)
+        for value in _param_values(tree, func, hole.value.id)
+    }
 
 
 def written_kinds() -> dict[str, set[str]]:
@@ -166,14 +190,17 @@ def test_the_scan_sees_each_way_a_kind_is_written() -> None:
     tree = ast.parse(
         "def put(s, event):\n"
         "    enqueue(s, kind=f'mark.{event}', dedup_key='k')\n"
+        "def audited(s, what):\n"
+        "    put(s, what)\n"
         "def caller(s):\n"
         "    put(s, 'new')\n"
+        "    audited(s, what='gone')\n"
         "    row = {'kind': 'a' if s else 'b', 'dedup_key': 'k'}\n"
         "    kind = 'c'\n"
         "    enqueue(s, kind=kind)\n"
     )
     found = [_kinds_of(e, f, tree, object()) for e, f in _written(tree)]
-    assert found == [{"mark.new"}, {"a", "b"}, {"c"}]
+    assert found == [{"mark.new", "mark.gone"}, {"a", "b"}, {"c"}]
 
 
 # --------------------------------------------------------------------------- the registry
