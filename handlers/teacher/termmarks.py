@@ -62,9 +62,6 @@ async def termmarks_command(
 ) -> None:
     await state.set_state(None)
     options = await final_marks.term_options(session, me)
-    if not options:
-        await message.answer(t("term.none"))
-        return
     if len(options) == 1:
         o = options[0]
         await _open_default(message, session, me, t, state, o.class_id, o.subject_id, clock)

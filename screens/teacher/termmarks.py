@@ -35,7 +35,10 @@ def average_text(row: TermRow) -> str:
 
 
 def options_screen(t: Translator, options: Sequence[TermOption]) -> Screen:
-    """The classes and subjects whose period marks the teacher sets, two a row."""
+    """The classes and subjects whose period marks the teacher sets, two a row (or that there
+    are none)."""
+    if not options:
+        return Screen((t("term.none"),))
     buttons = [
         Button(
             f"{o.class_name} · {o.subject}"[:LABEL_LIMIT],

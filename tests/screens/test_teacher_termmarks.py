@@ -49,6 +49,8 @@ def test_options_two_a_row_open_the_periods_of_the_class_and_subject() -> None:
     assert [len(row) for row in screen.rows] == [2, 1]
     assert all(len(b.text) <= 60 for b in screen.buttons)
     assert screen.rows[1][0].action == TermCb(action="per", class_id=3, subject_id=13)
+    none = options_screen(t, [])
+    assert none.texts == (t("term.none"),) and none.rows == ()
 
 
 def test_periods_mark_the_one_offered_first() -> None:
