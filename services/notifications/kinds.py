@@ -9,8 +9,9 @@ Each kind is one :class:`Kind`, defined in its domain's ``alert_kinds`` module
   worker added the names and ids it looks up); extra keys are kept, so rows written by an older
   version still read;
 - ``text``: the alert's paragraph in a language (HTML; every payload value escaped once by
-  :func:`t`), and ``message`` the whole message (the paragraph plus what goes with its buttons,
-  a file);
+  :func:`t`), also its part of a merged message; :meth:`Kind.message` the alert sent alone
+  (``message_of`` where that is more than the paragraph: the question its buttons answer, a
+  broadcast's file);
 - the send-time gates where kinds differ: ``gates`` (reasons to cancel: turned off in the
   settings, the absence corrected, the news deleted), ``digest`` (merged into a digest and, for
   marks, deferred to the recipient's digest slot), ``alone`` (own buttons: never merged).
@@ -90,6 +91,9 @@ class Digest(Generic[P]):
 
 @dataclass(frozen=True)
 class Kind(Generic[P]):
+    """One notification kind; ``name`` is the outbox row's ``kind`` (never renamed: rows may
+    wait in a running deployment)."""
+
     name: str
     payload: type[P]
     text: Callable[[P, str], str]
