@@ -10,6 +10,8 @@ Opening the screen reads the lesson sheet once and keeps its roster beside the d
 then only changes the draft and re-renders from it, without a statement to the database, and
 "save" leaves every check to the service, which also returns the lesson card shown after it
 (issue 11: a tap stays cheap, and "save" a fixed few statements, whatever the class size).
+What is shown is screens/teacher/attendance.py's (the roll call) and screens/teacher/card.py's
+(the card after a save); this adapter keeps the draft in the FSM data and shows the screens.
 """
 
 from __future__ import annotations

@@ -1,6 +1,8 @@
 """Marks by taps: lesson → kind of work → student → mark (two taps a mark once the kind is
 chosen). Changing or deleting a mark asks for a reason (a preset one or typed), which goes to
-the audit log and to the family."""
+the audit log and to the family. The screens are screens/teacher/marks.py's; this adapter
+reads the lesson sheet, calls the use case and shows them (a typed reason waits in the FSM
+state)."""
 
 from __future__ import annotations
 
