@@ -13,21 +13,22 @@ from aiogram.utils.callback_answer import CallbackAnswer
 
 from bot.commands import KNOWN_COMMANDS
 from bot.i18n import Translator
+from handlers.common.screens import send_screen
 from screens import actions
 from screens.bounds import RefusedButton
+from screens.common.render import text_screen
 
 log = logging.getLogger("handlers.buttons")
 
 
 async def unknown_command(message: Message, command: CommandObject, t: Translator) -> None:
-    if command.command.lower() in KNOWN_COMMANDS:
-        await message.answer(t("fallback.not_ready"))
-    else:
-        await message.answer(t("fallback.unknown_command"))
+    known = command.command.lower() in KNOWN_COMMANDS
+    key = "fallback.not_ready" if known else "fallback.unknown_command"
+    await send_screen(message, text_screen(t, key))
 
 
 async def unknown_message(message: Message, t: Translator) -> None:
-    await message.answer(t("fallback.unknown_text"))
+    await send_screen(message, text_screen(t, "fallback.unknown_text"))
 
 
 async def stale_button(

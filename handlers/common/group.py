@@ -15,10 +15,12 @@ from aiogram.filters import Command
 from aiogram.types import Message
 
 from bot.i18n import Translator
+from handlers.common.screens import send_screen
+from screens.common.render import text_screen
 
 
 async def group_command(message: Message, t: Translator) -> None:
-    await message.answer(t("group.neutral"))
+    await send_screen(message, text_screen(t, "group.neutral"))
 
 
 async def group_other(_: Message) -> None:
