@@ -21,7 +21,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.i18n import Translator
 from handlers.common.gate import gate
 from handlers.common.screens import on, send_screen
-from handlers.teacher.cards import current_lesson
 from handlers.teacher.common import (
     TEACHING,
     Clock,
@@ -35,6 +34,7 @@ from handlers.teacher.common import (
 from screens.teacher.actions import LessonCb, QuickCb
 from screens.teacher.card import card_screen
 from screens.teacher.quick import preview_screen, prompt_screen, saved_note
+from screens.teacher.today import current_lesson
 from services.enums import AttendanceCode, Role, WorkKind
 from services.errors import DomainError, ValidationFailed
 from services.marks import quickmarks
