@@ -9,6 +9,7 @@ from aiogram.utils.callback_answer import CallbackAnswer
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import Translator
+from handlers.common.gate import gate
 from handlers.common.screens import on
 from handlers.teacher.common import show
 from screens.teacher.actions import LessonCb
@@ -20,22 +21,23 @@ from services.timetable import control_works
 async def set_control_work(
     query: CallbackQuery,
     callback_data: LessonCb,
-    actor: Actor | None,
+    me: Actor,
     session: AsyncSession,
     t: Translator,
     callback_answer: CallbackAnswer,
 ) -> None:
-    if actor is None or not isinstance(query.message, Message):
+    if not isinstance(query.message, Message):  # too old to edit (the refusal it always had)
         callback_answer.text = t("signin.required")
         callback_answer.show_alert = True
         return
     result = await control_works.schedule_control_work_at_lesson(
-        session, actor, callback_data.lesson_id
+        session, me, callback_data.lesson_id
     )
     await show(query, control_work_screen(t, callback_data.lesson_id, result))
 
 
 def build_router() -> Router:
-    router = Router(name=__name__)
+    # Any signed-in person: whether they may put a control work on the lesson is the policy's.
+    router = gate(Router(name=__name__))
     router.callback_query.register(set_control_work, on(LessonCb, F.action == "cw"))
     return router
