@@ -1,7 +1,7 @@
 """Payload → neutral screen: one alert (or several merged) in the recipient's language.
 
 Each kind renders itself (:mod:`services.notifications.kinds`; the registry:
-:mod:`services.notifications.registry`): its payload is read with the kind's model, its text
+:mod:`notifications.registry`): its payload is read with the kind's model, its text
 comes from the one translator (:mod:`i18n`, the ``notifications`` area:
 ``i18n/locales/<lang>/notifications.ftl``; Russian is the fallback). User text follows the one
 rule of :mod:`services.richtext` (docs/user-text.md): every value taken from a payload — names,
@@ -30,10 +30,10 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 import i18n
+from notifications.registry import UnknownKind, kind_of
 from screens.common.alerts import alert_rows
 from screens.screen import Attachment, Screen
 from services.notifications.kinds import AlertMessage, Digest, Safe, escape, t
-from services.notifications.registry import UnknownKind, kind_of
 from services.richtext import CAPTION_LIMIT, TEXT_LIMIT, shorten_html, visible_length
 
 __all__ = [

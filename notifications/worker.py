@@ -10,7 +10,7 @@ One cycle:
    flagged ``outcome_unknown``: the dead worker may have sent them. Other due rows of the same
    recipients are claimed along, so they can be merged.
 2. **Prepare** each row in the recipient's context (binding, language, preferences, school
-   zone) and by its kind (services.notifications.registry: the payload read by the kind's
+   zone) and by its kind (notifications.registry: the payload read by the kind's
    model, the kind's gates): no binding → cancelled; a binding the user blocked → dead letter;
    an unknown kind or a payload its kind cannot read → dead letter with the reason; an absence the
    teacher corrected → cancelled; a mark alert of a parent on a digest → deferred to the digest
@@ -62,6 +62,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from notifications import jobs, render, timing
 from notifications.pacing import MemoryPacer, Pacer
+from notifications.registry import UnknownKind, kind_of
 from notifications.transport import (
     Blocked,
     DeliveryError,
@@ -88,7 +89,6 @@ from services.models import (
 )
 from services.notifications import outbox
 from services.notifications.kinds import FANOUT
-from services.notifications.registry import UnknownKind, kind_of
 from services.texts import gender_of, normalize_lang
 
 log = logging.getLogger(__name__)

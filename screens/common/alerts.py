@@ -1,7 +1,7 @@
 """Alerts and their settings: the buttons an alert carries, /settings, /broadcast.
 
 - :func:`alert_rows` — the buttons of an alert the delivery worker sends (an absence: the
-  family's three answers; news: "acknowledged"), by its kind (services.notifications.registry);
+  family's three answers; news: "acknowledged"), by the name of its kind;
 - :func:`reason_saved_screen` — the absence alert with the family's answer under it;
 - :func:`settings_screen` — what a person's alerts bring and when;
 - the broadcast: :func:`broadcast_targets_screen` (school news or a class),

@@ -3,7 +3,7 @@
 An outbox row names its kind by a string (``"attendance.absent"``) and carries a JSON payload.
 Each kind is one :class:`Kind`, defined in its domain's ``alert_kinds`` module
 (services/attendance/, services/marks/, …) and registered by name in
-:mod:`services.notifications.registry`, which the delivery worker and the renderer look up:
+:mod:`notifications.registry`, which the delivery worker and the renderer look up:
 
 - ``payload``: the pydantic model its payload is validated with when the row is read (after the
   worker added the names and ids it looks up); extra keys are kept, so rows written by an older

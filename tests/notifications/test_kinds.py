@@ -14,12 +14,12 @@ from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from notifications import render
+from notifications.registry import KINDS, UnknownKind, kind_of
 from notifications.worker import Worker, dead_letters
 from screens.common.alerts import ALERT_BUTTONS, AbsenceReasonAction, NewsAckAction
 from services.enums import OutboxStatus
 from services.notifications import outbox
 from services.notifications.kinds import FANOUT
-from services.notifications.registry import KINDS, UnknownKind, kind_of
 from testkit.botapi import BotAPIServer
 from tests.factories import NOW
 

@@ -1,6 +1,10 @@
 """Every notification kind by name: the one registry the delivery worker and the renderer look
-up. A kind lives in its domain's ``alert_kinds`` module; adding one means adding it to that
-module's ``KINDS`` (and, for a new domain module, to :data:`MODULES` here)."""
+up. A kind lives in its domain's ``alert_kinds`` module (services/<domain>/); adding one means
+adding it to that module's ``KINDS`` (and, for a new domain module, to :data:`MODULES` here).
+
+The registry sits here, beside its readers, above the domains it collects: those domains queue
+their alerts through services.notifications, so a registry inside services/ would close a cycle.
+"""
 
 from __future__ import annotations
 
