@@ -5,7 +5,8 @@ apart (no handlers here)."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable
+from typing import ParamSpec
 
 from aiogram.types import InlineKeyboardMarkup
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -17,7 +18,8 @@ from screens.teacher.card import back_rows, card_screen, card_text
 from screens.teacher.today import current_lesson, day_screen, next_lesson, running_lesson
 from services.people.identity import Actor
 from services.timetable import lesson_sheet
-from services.timetable.teacher_day import TeacherLesson
+
+P = ParamSpec("P")
 
 __all__ = [
     "back_to_card",
@@ -39,29 +41,18 @@ def keyboard(screen: Screen) -> InlineKeyboardMarkup:
     return kb
 
 
-def day_view(
-    t: Translator,
-    lessons: Sequence[TeacherLesson],
-    *,
-    teacher_id: int,
-    teacher_name: str | None,
-    day: dt.date,
-    today: dt.date,
-    now: dt.time,
-    around: tuple[dt.date, dt.date] | None = None,
-) -> tuple[str, InlineKeyboardMarkup]:
-    """The teacher's day (screens.teacher.today.day_screen) as text and keyboard."""
-    screen = day_screen(
-        t,
-        lessons,
-        teacher_id=teacher_id,
-        teacher_name=teacher_name,
-        day=day,
-        today=today,
-        now=now,
-        around=around,
-    )
-    return screen.texts[0], keyboard(screen)
+def as_view(build: Callable[P, Screen]) -> Callable[P, tuple[str, InlineKeyboardMarkup]]:
+    """A screen function as the (text, keyboard) pair the older handlers took apart."""
+
+    def view(*args: P.args, **kwargs: P.kwargs) -> tuple[str, InlineKeyboardMarkup]:
+        screen = build(*args, **kwargs)
+        return screen.texts[0], keyboard(screen)
+
+    return view
+
+
+# The teacher's day (screens.teacher.today.day_screen) as text and keyboard.
+day_view = as_view(day_screen)
 
 
 def card_markup(t: Translator, sheet: lesson_sheet.LessonSheet) -> InlineKeyboardMarkup:
