@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.attendance.alert_kinds import FAMILY_REASON
 from services.attendance.roll_call import apply_attendance
 from services.enums import (
     AttendanceCode,
@@ -116,7 +117,7 @@ async def _family_reason(uow: UnitOfWork, attendance_id: int, reason: str) -> Fa
             session,
             school_id=att.school_id,
             recipient_person_id=cls.class_teacher_id,
-            kind="attendance.family_reason",
+            kind=FAMILY_REASON.name,
             dedup_key=f"family_reason:{att.id}:{entry.id}:{cls.class_teacher_id}",
             payload={
                 "attendance_id": att.id,

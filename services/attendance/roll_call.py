@@ -18,6 +18,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.attendance.alert_kinds import ABSENT, LATE
 from services.enums import (
     AttendanceCode,
     GuardianKind,
@@ -398,7 +399,7 @@ async def _absence_alerts(
         {
             "school_id": ctx.lesson.school_id,
             "recipient_person_id": guardian_id,
-            "kind": "attendance.absent" if after == AttendanceCode.ABSENT else "attendance.late",
+            "kind": ABSENT.name if after == AttendanceCode.ABSENT else LATE.name,
             "dedup_key": key(sid, guardian_id),
             "payload": {**lesson_payload(ctx), "student_id": sid, "code": after.value},
             "not_before": now + outbox.ABSENCE_GRACE,
