@@ -42,7 +42,8 @@ from typing import Any
 
 from sqlalchemy.engine import make_url
 
-from bench.concurrency_bench import FIRST_CHAT, _cleanup_redis, _percentile
+from bench.common import cleanup_redis, ms, percentile, without_bot_settings
+from bench.concurrency_bench import FIRST_CHAT
 from bench.pg import PG_ADMIN, pg_admin
 from testkit.botapi import BotAPIServer, Limits
 
@@ -207,10 +208,6 @@ async def _round(target: Target, wait_s: float) -> None:
     target.unanswered += len(pending)
 
 
-def _ms(seconds: float) -> int | None:
-    return None if seconds != seconds else round(seconds * 1000)
-
-
 def _figures(target: Target) -> dict[str, Any]:
     assert target.proc is not None and target.log is not None
     after = _proc_status(target.proc.pid)
@@ -221,10 +218,10 @@ def _figures(target: Target) -> dict[str, Any]:
         "answered": answered,
         "unanswered": target.unanswered,
         "throughput_per_s": round(answered / target.span_s, 1) if target.span_s else None,
-        "p50_ms": _ms(_percentile(target.latencies, 0.5)),
-        "p95_ms": _ms(_percentile(target.latencies, 0.95)),
+        "p50_ms": ms(percentile(target.latencies, 0.5)),
+        "p95_ms": ms(percentile(target.latencies, 0.95)),
         "p95_ms_by_command": {
-            k: _ms(_percentile(v, 0.95)) for k, v in sorted(target.by_command.items())
+            k: ms(percentile(v, 0.95)) for k, v in sorted(target.by_command.items())
         },
         "cpu_ms_per_update": round(target.cpu_s * 1000 / target.updates, 2)
         if target.updates
@@ -248,11 +245,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     databases: list[str] = []
     targets: list[Target] = []
     servers: list[BotAPIServer] = []
-    base_env = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith(("REDIS_", "NOTIFY_", "BOT_", "DATABASE_", "TELEGRAM_"))
-    }
+    base_env = without_bot_settings()
     try:
         seeded: list[tuple[Path, str, list[tuple[int, str]]]] = []
         for root in roots:
@@ -343,7 +336,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
             await server.stop()
         if args.redis != "none":
             for i in range(len(roots)):
-                await _cleanup_redis(args.redis, 720_000 + i)
+                await cleanup_redis(args.redis, 720_000 + i)
         for name in databases:
             await pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', args.pg)
     echo_tp = figures["echo"]["throughput_per_s"]

@@ -24,10 +24,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
 import re
-import signal
-import sys
 import tempfile
 import time
 import uuid
@@ -37,10 +34,23 @@ from typing import Any
 from sqlalchemy import insert
 from sqlalchemy.engine import make_url
 
+from bench.common import (
+    bench_bot,
+    bind_telegram,
+    bot_env,
+    cleanup_redis,
+    inserted_ids,
+    kill_bot,
+    ms,
+    percentile,
+    start_bot,
+    stop_bot,
+    wait_polling,
+)
 from bench.pg import PG_ADMIN, pg_admin
 from services.db import make_engine, make_session_factory
-from services.enums import GuardianKind, Messenger, Role
-from services.models import Account, Guardianship, MessengerBinding, Person, RoleGrant
+from services.enums import GuardianKind, Role
+from services.models import Account, Guardianship, Person, RoleGrant
 from services.tools.migrate import upgrade
 from testkit.botapi import BotAPIServer, Limits
 
@@ -60,18 +70,13 @@ async def seed(url: str, users: int) -> list[int]:
         school_id = world.school.id
         children = [s.id for s in world.students]
     async with engine.begin() as conn:
-        people = list(
-            (
-                await conn.execute(
-                    insert(Person).returning(Person.id),
-                    [
-                        {"school_id": school_id, "last_name": f"Родитель{i}", "first_name": "Анна"}
-                        for i in range(users)
-                    ],
-                )
-            )
-            .scalars()
-            .all()
+        people = await inserted_ids(
+            conn,
+            Person,
+            [
+                {"school_id": school_id, "last_name": f"Родитель{i}", "first_name": "Анна"}
+                for i in range(users)
+            ],
         )
         await conn.execute(
             insert(RoleGrant),
@@ -89,42 +94,17 @@ async def seed(url: str, users: int) -> list[int]:
                 for i, p in enumerate(people)
             ],
         )
-        accounts = (
-            await conn.execute(
-                insert(Account).returning(Account.id),
-                [
-                    {"school_id": school_id, "person_id": p, "login": f"bench.parent{i}"}
-                    for i, p in enumerate(people)
-                ],
-            )
-        ).scalars()
-        await conn.execute(
-            insert(MessengerBinding),
+        accounts = await inserted_ids(
+            conn,
+            Account,
             [
-                {
-                    "school_id": school_id,
-                    "account_id": a,
-                    "messenger": Messenger.TELEGRAM,
-                    "external_user_id": str(FIRST_CHAT + i),
-                    "chat_id": str(FIRST_CHAT + i),
-                }
-                for i, a in enumerate(accounts)
+                {"school_id": school_id, "person_id": p, "login": f"bench.parent{i}"}
+                for i, p in enumerate(people)
             ],
         )
+        await bind_telegram(conn, school_id, ((a, FIRST_CHAT + i) for i, a in enumerate(accounts)))
     await engine.dispose()
     return [FIRST_CHAT + i for i in range(users)]
-
-
-def _ms(seconds: float) -> int | None:
-    return None if seconds != seconds else round(seconds * 1000)  # NaN: nothing answered
-
-
-def _percentile(values: list[float], q: float) -> float:
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    index = min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))
-    return ordered[index]
 
 
 async def _round(server: BotAPIServer, chats: list[int], wait_s: float) -> dict[str, Any]:
@@ -147,23 +127,11 @@ async def _round(server: BotAPIServer, chats: list[int], wait_s: float) -> dict[
     return {"latencies": latencies, "unanswered": sorted(pending), "started": started}
 
 
-async def _wait_polling(server: BotAPIServer, proc: asyncio.subprocess.Process, log: Path) -> None:
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        if any(r.method.lower() == "getupdates" for r in server.requests):
-            return
-        if proc.returncode is not None:
-            raise RuntimeError(f"bot exited with {proc.returncode}; its log: {log}")
-        await asyncio.sleep(0.1)
-    raise RuntimeError("bot did not start polling")
-
-
 async def run(args: argparse.Namespace) -> dict[str, Any]:
     name = f"schoolbot_bench_{uuid.uuid4().hex[:10]}"
     await pg_admin(f'CREATE DATABASE "{name}"', args.pg)
     url = make_url(args.pg).set(database=name).render_as_string(hide_password=False)
-    bot_id = 700_000 + int(uuid.uuid4().int % 100_000)
-    token = f"{bot_id}:bench-token-abcdefghijklmnopqrstuvwxyz012"
+    bot_id, token = bench_bot()
     workdir = Path(tempfile.mkdtemp(prefix="concurrency-bench-"))
     log_path = workdir / "bot.log"
     proc: asyncio.subprocess.Process | None = None
@@ -176,50 +144,23 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
             assert server.base_url is not None
             for chat in chats:
                 server.user(chat, first_name="Анна", last_name=f"Родитель{chat - FIRST_CHAT}")
-            env = {
-                k: v
-                for k, v in os.environ.items()
-                if not k.startswith(("REDIS_", "NOTIFY_", "BOT_", "DATABASE_", "TELEGRAM_"))
-            }
-            env.update(
+            env = bot_env(
                 BOT_TOKEN=token,
                 DATABASE_URL=url,
                 REDIS_URL=args.redis,
                 REDIS_MAX_CONNECTIONS=str(args.pool),
                 TELEGRAM_API_URL=server.base_url,
-                NOTIFY_SCHEDULER="false",
-                LOG_LEVEL="INFO",
-                LOG_FORMAT="json",
-                PYTHONUNBUFFERED="1",
             )
-            with log_path.open("wb") as log_file:
-                proc = await asyncio.create_subprocess_exec(
-                    sys.executable,
-                    "-m",
-                    "bot",
-                    "run",
-                    cwd=args.root,
-                    env=env,
-                    stdout=log_file,
-                    stderr=asyncio.subprocess.STDOUT,
-                    stdin=asyncio.subprocess.DEVNULL,
-                )
-            await _wait_polling(server, proc, log_path)
+            proc = await start_bot(args.root, env, log_path)
+            await wait_polling(server, proc, log_path, 120)
             rounds = []
             for _ in range(args.rounds):
                 rounds.append(await _round(server, chats, args.timeout))
                 await asyncio.sleep(0.5)
-            proc.send_signal(signal.SIGTERM)
-            try:
-                await asyncio.wait_for(proc.wait(), 30)
-            except TimeoutError:
-                proc.kill()
-                await proc.wait()
+            await stop_bot(proc, 30)
     finally:
-        if proc is not None and proc.returncode is None:
-            proc.kill()
-            await proc.wait()
-        await _cleanup_redis(args.redis, bot_id)
+        await kill_bot(proc)
+        await cleanup_redis(args.redis, bot_id)
         await pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', args.pg)
     log = log_path.read_text(encoding="utf-8", errors="replace")
     latencies = [v for r in rounds for v in r["latencies"].values()]
@@ -235,9 +176,9 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         "answered": len(latencies),
         "answered_ratio": round(len(latencies) / updates, 4),
         "unanswered": sum(len(r["unanswered"]) for r in rounds),
-        "p50_ms": _ms(_percentile(latencies, 0.5)),
-        "p95_ms": _ms(_percentile(latencies, 0.95)),
-        "max_ms": _ms(max(latencies, default=float("nan"))),
+        "p50_ms": ms(percentile(latencies, 0.5)),
+        "p95_ms": ms(percentile(latencies, 0.95)),
+        "max_ms": ms(max(latencies, default=None)),
         "throughput_per_s": round(len(latencies) / sum(spans), 1) if sum(spans) else None,
         "per_round_answered": [len(r["latencies"]) for r in rounds],
         "pool": args.pool,
@@ -250,22 +191,6 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         "telegram_limits": bool(args.telegram_limits),
         "first_errors": error_lines[:3],
     }
-
-
-async def _cleanup_redis(url: str, bot_id: int) -> None:
-    from redis.asyncio import Redis
-    from redis.exceptions import ConnectionError as RedisConnectionError
-
-    client = Redis.from_url(url)
-    try:
-        for pattern in (f"schoolbot:fsm:{bot_id}:*", "schoolbot:pace:*"):
-            keys = [k async for k in client.scan_iter(pattern)]
-            if keys:
-                await client.delete(*keys)
-    except RedisConnectionError:  # the run was with Redis away (``--redis`` to a closed port)
-        pass
-    finally:
-        await client.aclose()
 
 
 def main() -> None:

@@ -478,8 +478,8 @@ async def deliver_once(
     url: str, job: str, fanout: bool, server: Any, bot: Any
 ) -> tuple[dict[str, Any], dict[int, list[str]]]:
     """One job on one path, committed, then delivered to the end by an in-process worker."""
+    from handlers.common.transport import TelegramTransport
     from notifications.pacing import MemoryPacer, PacingConfig
-    from notifications.telegram import TelegramTransport
     from notifications.worker import Worker, WorkerConfig
     from services.db import make_session_factory
 

@@ -40,10 +40,7 @@ import asyncio
 import contextlib
 import datetime as dt
 import json
-import os
 import random
-import signal
-import sys
 import tempfile
 import time
 import uuid
@@ -54,6 +51,18 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
+from bench.common import (
+    bench_bot,
+    bot_env,
+    cleanup_redis,
+    connection,
+    kill_bot,
+    ms,
+    percentile,
+    start_bot,
+    stop_bot,
+    wait_polling,
+)
 from bench.pg import PG_ADMIN, pg_admin
 from bot.i18n import t
 from screens.teacher.actions import LessonCb
@@ -268,34 +277,30 @@ async def choose_actors(
     the parents' chats of the lessons' classes (where alerts may go)."""
     n_teachers = round(FULL_TEACHERS * args.scale)
     n_parents = round(FULL_PARENTS * args.scale)
-    engine = make_engine(url)
-    try:
-        async with engine.connect() as conn:
-            rows = (
-                await conn.execute(
-                    text(
-                        """SELECT l.id, l.lesson_number, b.chat_id::bigint
-                        FROM lessons l
-                        JOIN accounts a ON a.person_id = l.teacher_id
-                        JOIN messenger_bindings b ON b.account_id = a.id AND b.is_reachable
-                        WHERE l.date = :day AND l.lesson_number <= :bells
-                            AND NOT l.is_cancelled AND l.attendance_taken_at IS NULL"""
-                    ),
-                    {"day": args.day, "bells": args.bells},
+    async with connection(url) as conn:
+        rows = (
+            await conn.execute(
+                text(
+                    """SELECT l.id, l.lesson_number, b.chat_id::bigint
+                    FROM lessons l
+                    JOIN accounts a ON a.person_id = l.teacher_id
+                    JOIN messenger_bindings b ON b.account_id = a.id AND b.is_reachable
+                    WHERE l.date = :day AND l.lesson_number <= :bells
+                        AND NOT l.is_cancelled AND l.attendance_taken_at IS NULL"""
+                ),
+                {"day": args.day, "bells": args.bells},
+            )
+        ).all()
+        parents = (
+            await conn.execute(
+                text(
+                    """SELECT b.chat_id::bigint, b.active_student_id
+                    FROM messenger_bindings b
+                    WHERE b.active_role = 'parent' AND b.is_reachable
+                    ORDER BY b.id"""
                 )
-            ).all()
-            parents = (
-                await conn.execute(
-                    text(
-                        """SELECT b.chat_id::bigint, b.active_student_id
-                        FROM messenger_bindings b
-                        WHERE b.active_role = 'parent' AND b.is_reachable
-                        ORDER BY b.id"""
-                    )
-                )
-            ).all()
-    finally:
-        await engine.dispose()
+            )
+        ).all()
     by_bell: dict[int, list[tuple[int, int]]] = {}
     for lesson_id, number, chat in rows:
         by_bell.setdefault(number, []).append((lesson_id, chat))
@@ -325,24 +330,20 @@ async def choose_actors(
     burst = args.window / args.bells
     for teacher in teachers:
         teacher.start = (teacher.bell - 1) * burst + rng.uniform(0, burst / 2)
-    engine = make_engine(url)
-    try:
-        async with engine.connect() as conn:
-            families = (
-                await conn.scalars(
-                    text(
-                        """SELECT DISTINCT b.chat_id::bigint FROM lessons l
-                        JOIN enrolments e ON e.class_id = l.class_id
-                        JOIN guardianships g ON g.student_id = e.student_id
-                        JOIN accounts a ON a.person_id = g.guardian_id
-                        JOIN messenger_bindings b ON b.account_id = a.id
-                        WHERE l.id = ANY(:ids)"""
-                    ),
-                    {"ids": [t.lesson_id for t in teachers]},
-                )
-            ).all()
-    finally:
-        await engine.dispose()
+    async with connection(url) as conn:
+        families = (
+            await conn.scalars(
+                text(
+                    """SELECT DISTINCT b.chat_id::bigint FROM lessons l
+                    JOIN enrolments e ON e.class_id = l.class_id
+                    JOIN guardianships g ON g.student_id = e.student_id
+                    JOIN accounts a ON a.person_id = g.guardian_id
+                    JOIN messenger_bindings b ON b.account_id = a.id
+                    WHERE l.id = ANY(:ids)"""
+                ),
+                {"ids": [t.lesson_id for t in teachers]},
+            )
+        ).all()
     return (
         teachers,
         [chat for chat, _ in readers],
@@ -351,35 +352,13 @@ async def choose_actors(
     )
 
 
-def _percentile(values: list[float], q: float) -> float | None:
-    if not values:
-        return None
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))]
-
-
-def _ms(value: float | None) -> int | None:
-    return None if value is None else round(value * 1000)
-
-
 def _summary(values: list[float]) -> dict[str, Any]:
     return {
         "n": len(values),
-        "p50_ms": _ms(_percentile(values, 0.5)),
-        "p95_ms": _ms(_percentile(values, 0.95)),
-        "max_ms": _ms(max(values, default=None) if values else None),
+        "p50_ms": ms(percentile(values, 0.5)),
+        "p95_ms": ms(percentile(values, 0.95)),
+        "max_ms": ms(max(values, default=None)),
     }
-
-
-async def _wait_polling(server: BotAPIServer, proc: asyncio.subprocess.Process, log: Path) -> None:
-    deadline = time.monotonic() + 180
-    while time.monotonic() < deadline:
-        if any(r.method.lower() == "getupdates" for r in server.requests):
-            return
-        if proc.returncode is not None:
-            raise RuntimeError(f"bot exited with {proc.returncode}; its log: {log}")
-        await asyncio.sleep(0.1)
-    raise RuntimeError("bot did not start polling")
 
 
 async def _rss(pid: int, peak: list[int], stop: asyncio.Event) -> None:
@@ -396,40 +375,36 @@ async def _rss(pid: int, peak: list[int], stop: asyncio.Event) -> None:
 
 
 async def _alerts(url: str) -> dict[str, Any]:
-    engine = make_engine(url)
-    try:
-        async with engine.connect() as conn:
-            rows = (
-                await conn.execute(
-                    text(
-                        """SELECT status, count(*) FROM outbox WHERE kind = ANY(:k)
-                        GROUP BY status"""
-                    ),
-                    {"k": list(ALERT_KINDS)},
-                )
-            ).all()
-            lags = (
-                await conn.scalars(
-                    text(
-                        """SELECT extract(epoch FROM sent_at - created_at) FROM outbox
-                        WHERE kind = ANY(:k) AND sent_at IS NOT NULL"""
-                    ),
-                    {"k": list(ALERT_KINDS)},
-                )
-            ).all()
-            recipients = (
-                await conn.scalars(
-                    text(
-                        """SELECT DISTINCT b.chat_id::bigint FROM outbox o
-                        JOIN accounts a ON a.person_id = o.recipient_person_id
-                        JOIN messenger_bindings b ON b.account_id = a.id
-                        WHERE o.kind = ANY(:k)"""
-                    ),
-                    {"k": list(ALERT_KINDS)},
-                )
-            ).all()
-    finally:
-        await engine.dispose()
+    async with connection(url) as conn:
+        rows = (
+            await conn.execute(
+                text(
+                    """SELECT status, count(*) FROM outbox WHERE kind = ANY(:k)
+                    GROUP BY status"""
+                ),
+                {"k": list(ALERT_KINDS)},
+            )
+        ).all()
+        lags = (
+            await conn.scalars(
+                text(
+                    """SELECT extract(epoch FROM sent_at - created_at) FROM outbox
+                    WHERE kind = ANY(:k) AND sent_at IS NOT NULL"""
+                ),
+                {"k": list(ALERT_KINDS)},
+            )
+        ).all()
+        recipients = (
+            await conn.scalars(
+                text(
+                    """SELECT DISTINCT b.chat_id::bigint FROM outbox o
+                    JOIN accounts a ON a.person_id = o.recipient_person_id
+                    JOIN messenger_bindings b ON b.account_id = a.id
+                    WHERE o.kind = ANY(:k)"""
+                ),
+                {"k": list(ALERT_KINDS)},
+            )
+        ).all()
     grace = ABSENCE_GRACE.total_seconds()
     after = [float(x) - grace for x in lags]
     return {
@@ -440,21 +415,17 @@ async def _alerts(url: str) -> dict[str, Any]:
 
 
 async def _pending_alerts(url: str) -> int:
-    engine = make_engine(url, pool=False)
-    try:
-        async with engine.connect() as conn:
-            return int(
-                await conn.scalar(
-                    text(
-                        """SELECT count(*) FROM outbox WHERE kind = ANY(:k)
-                        AND status IN ('pending', 'sending')"""
-                    ),
-                    {"k": list(ALERT_KINDS)},
-                )
-                or 0
+    async with connection(url, pool=False) as conn:
+        return int(
+            await conn.scalar(
+                text(
+                    """SELECT count(*) FROM outbox WHERE kind = ANY(:k)
+                    AND status IN ('pending', 'sending')"""
+                ),
+                {"k": list(ALERT_KINDS)},
             )
-    finally:
-        await engine.dispose()
+            or 0
+        )
 
 
 async def _copy(name: str, template: str, admin: str) -> float:
@@ -475,8 +446,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     name = f"morning_{uuid.uuid4().hex[:10]}"
     copy_s = await _copy(name, args.template, args.pg)
     url = make_url(args.pg).set(database=name).render_as_string(hide_password=False)
-    bot_id = 700_000 + int(uuid.uuid4().int % 100_000)
-    token = f"{bot_id}:bench-token-abcdefghijklmnopqrstuvwxyz012"
+    bot_id, token = bench_bot()
     workdir = Path(tempfile.mkdtemp(prefix="morning-bench-"))
     log_path = workdir / "bot.log"
     proc: asyncio.subprocess.Process | None = None
@@ -496,37 +466,17 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
                 server.user(chat, first_name="Родитель", language_code="ru")
             for chat in families:  # they have talked to the bot before: alerts can reach them
                 server.user(chat, first_name="Родитель", language_code="ru").open_chat()
-            env = {
-                k: v
-                for k, v in os.environ.items()
-                if not k.startswith(("REDIS_", "NOTIFY_", "BOT_", "DATABASE_", "TELEGRAM_"))
-            }
-            env.update(
+            env = bot_env(
                 BOT_TOKEN=token,
                 DATABASE_URL=url,
                 REDIS_URL=args.redis,
                 TELEGRAM_API_URL=server.base_url,
-                NOTIFY_SCHEDULER="false",
                 CLOCK_START=clock.isoformat(),
-                LOG_LEVEL="INFO",
-                LOG_FORMAT="json",
-                PYTHONUNBUFFERED="1",
             )
-            with log_path.open("wb") as log_file:
-                proc = await asyncio.create_subprocess_exec(
-                    sys.executable,
-                    "-m",
-                    "bot",
-                    "run",
-                    cwd=args.root,
-                    env=env,
-                    stdout=log_file,
-                    stderr=asyncio.subprocess.STDOUT,
-                    stdin=asyncio.subprocess.DEVNULL,
-                )
+            proc = await start_bot(args.root, env, log_path)
             stop_rss = asyncio.Event()
             rss_task = asyncio.create_task(_rss(proc.pid, rss, stop_rss))
-            await _wait_polling(server, proc, log_path)
+            await wait_polling(server, proc, log_path, 180)
             idle_rss = rss[-1] if rss else None
             replies = Replies(server)
             replies.start()
@@ -553,12 +503,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
                 await asyncio.sleep(5)
                 pending = await _pending_alerts(url)
             await replies.stop()
-            proc.send_signal(signal.SIGTERM)
-            try:
-                await asyncio.wait_for(proc.wait(), 60)
-            except TimeoutError:
-                proc.kill()
-                await proc.wait()
+            await stop_bot(proc, 60)
             stop_rss.set()
             await rss_task
             alerts = await _alerts(url)
@@ -568,10 +513,8 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
             http_429 = server.stats.rate_limited
             per_method = dict(server.stats.per_method)
     finally:
-        if proc is not None and proc.returncode is None:
-            proc.kill()
-            await proc.wait()
-        await _cleanup_redis(args.redis, bot_id)
+        await kill_bot(proc)
+        await cleanup_redis(args.redis, bot_id)
         if not args.keep:
             await pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', args.pg)
     log = log_path.read_text(encoding="utf-8", errors="replace")
@@ -607,19 +550,6 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         "database": name if args.keep else None,
         "log": str(log_path),
     }
-
-
-async def _cleanup_redis(url: str, bot_id: int) -> None:
-    from redis.asyncio import Redis
-
-    client = Redis.from_url(url)
-    try:
-        for pattern in (f"schoolbot:fsm:{bot_id}:*", "schoolbot:pace:*"):
-            keys = [k async for k in client.scan_iter(pattern)]
-            if keys:
-                await client.delete(*keys)
-    finally:
-        await client.aclose()
 
 
 def _brief(line: str) -> str:

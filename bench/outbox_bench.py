@@ -26,12 +26,12 @@ from typing import Any
 from sqlalchemy import func, insert, select
 from sqlalchemy.engine import make_url
 
+from bench.common import bind_telegram, inserted_ids
 from bench.pg import PG_ADMIN, pg_admin
 from services.db import make_engine
-from services.enums import Messenger, Role
+from services.enums import Role
 from services.models import (
     Account,
-    MessengerBinding,
     OutboxMessage,
     Person,
     RoleGrant,
@@ -54,18 +54,13 @@ async def seed(url: str, count: int) -> list[int]:
                 .returning(School.id)
             )
         ).scalar_one()
-        people = (
-            (
-                await conn.execute(
-                    insert(Person).returning(Person.id),
-                    [
-                        {"school_id": school_id, "last_name": f"P{i}", "first_name": "B"}
-                        for i in range(count)
-                    ],
-                )
-            )
-            .scalars()
-            .all()
+        people = await inserted_ids(
+            conn,
+            Person,
+            [
+                {"school_id": school_id, "last_name": f"P{i}", "first_name": "B"}
+                for i in range(count)
+            ],
         )
         await conn.execute(
             insert(RoleGrant),
@@ -77,19 +72,7 @@ async def seed(url: str, count: int) -> list[int]:
                 [{"school_id": school_id, "person_id": p, "login": f"b{p}"} for p in people],
             )
         ).all()
-        await conn.execute(
-            insert(MessengerBinding),
-            [
-                {
-                    "school_id": school_id,
-                    "account_id": a,
-                    "messenger": Messenger.TELEGRAM,
-                    "external_user_id": str(100_000 + p),
-                    "chat_id": str(100_000 + p),
-                }
-                for a, p in accounts
-            ],
-        )
+        await bind_telegram(conn, school_id, ((a, 100_000 + p) for a, p in accounts))
         await conn.execute(
             insert(OutboxMessage),
             [

@@ -15,8 +15,8 @@ from aiogram import Bot
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 
+from handlers.common.transport import TelegramTransport
 from notifications.pacing import MemoryPacer, Pacer, PacingConfig, RedisPacer
-from notifications.telegram import TelegramTransport
 from notifications.worker import Worker, WorkerConfig
 from services.db import make_engine, make_session_factory
 
