@@ -4,17 +4,22 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.enums import GuardianKind, HolidayKind, PeriodKind, Role
+from services.attendance import roll_call
+from services.enums import AttendanceCode, GuardianKind, HolidayKind, Messenger, PeriodKind, Role
 from services.models import (
+    AbsenceNotice,
     BellTime,
     Enrolment,
     Guardianship,
     Holiday,
     Lesson,
+    MessengerBinding,
     Person,
     PlanItem,
     RoleGrant,
@@ -71,8 +76,6 @@ async def person(
 
 
 async def actor(session: AsyncSession, p: Person) -> Actor:
-    from sqlalchemy import select
-
     from services.models import Account
 
     account_id = await session.scalar(select(Account.id).where(Account.person_id == p.id))
@@ -138,23 +141,20 @@ async def build_school(session: AsyncSession, code: str = "s1") -> SchoolWorld:
     )
     session.add(year)
     await session.flush()
-    q1 = StudyPeriod(
-        school_id=school.id,
-        year_id=year.id,
-        kind=PeriodKind.QUARTER,
-        number=1,
-        name="1 четверть",
-        starts_on=dt.date(2026, 9, 1),
-        ends_on=dt.date(2026, 10, 24),
-    )
-    q2 = StudyPeriod(
-        school_id=school.id,
-        year_id=year.id,
-        kind=PeriodKind.QUARTER,
-        number=2,
-        name="2 четверть",
-        starts_on=dt.date(2026, 11, 5),
-        ends_on=dt.date(2026, 12, 27),
+    q1, q2 = (
+        StudyPeriod(
+            school_id=school.id,
+            year_id=year.id,
+            kind=PeriodKind.QUARTER,
+            number=n,
+            name=f"{n} четверть",
+            starts_on=starts_on,
+            ends_on=ends_on,
+        )
+        for n, starts_on, ends_on in [
+            (1, dt.date(2026, 9, 1), dt.date(2026, 10, 24)),
+            (2, dt.date(2026, 11, 5), dt.date(2026, 12, 27)),
+        ]
     )
     session.add_all([q1, q2])
     session.add(
@@ -192,23 +192,19 @@ async def build_school(session: AsyncSession, code: str = "s1") -> SchoolWorld:
         session, school, "Начальная", "Нина", Role.TEACHER, Role.CLASS_TEACHER
     )
 
-    cls = SchoolClass(
-        school_id=school.id,
-        year_id=year.id,
-        grade=7,
-        letter="А",
-        name="7А",
-        class_teacher_id=class_teacher.id,
-    )
-    other_cls = SchoolClass(school_id=school.id, year_id=year.id, grade=8, letter="Б", name="8Б")
-    first = SchoolClass(
-        school_id=school.id,
-        year_id=year.id,
-        grade=1,
-        letter="А",
-        name="1А",
-        class_teacher_id=first_teacher.id,
-    )
+    def school_class(grade: int, letter: str, led_by: Person | None = None) -> SchoolClass:
+        return SchoolClass(
+            school_id=school.id,
+            year_id=year.id,
+            grade=grade,
+            letter=letter,
+            name=f"{grade}{letter}",
+            class_teacher_id=led_by.id if led_by else None,
+        )
+
+    cls = school_class(7, "А", class_teacher)
+    other_cls = school_class(8, "Б")
+    first = school_class(1, "А", first_teacher)
     session.add_all([cls, other_cls, first])
     await session.flush()
 
@@ -223,50 +219,26 @@ async def build_school(session: AsyncSession, code: str = "s1") -> SchoolWorld:
     ]
     other_student = await person(session, school, "Чужой", "Кирилл", Role.STUDENT)
     first_student = await person(session, school, "Малышева", "Соня", Role.STUDENT)
-    for s in students:
+    for s, c in [*((s, cls) for s in students), (other_student, other_cls), (first_student, first)]:
         session.add(
             Enrolment(
-                school_id=school.id, student_id=s.id, class_id=cls.id, arrived_on=year.starts_on
+                school_id=school.id, student_id=s.id, class_id=c.id, arrived_on=year.starts_on
             )
         )
-    session.add(
-        Enrolment(
-            school_id=school.id,
-            student_id=other_student.id,
-            class_id=other_cls.id,
-            arrived_on=year.starts_on,
-        )
-    )
-    session.add(
-        Enrolment(
-            school_id=school.id,
-            student_id=first_student.id,
-            class_id=first.id,
-            arrived_on=year.starts_on,
-        )
-    )
     parent = await person(session, school, "Иванова", "Елена", Role.PARENT)
     parent2 = await person(session, school, "Петров", "Сергей", Role.PARENT)
     trusted = await person(session, school, "Бабушкина", "Вера", Role.TRUSTED)
     session.add_all(
         [
-            Guardianship(
-                school_id=school.id,
-                guardian_id=parent.id,
-                student_id=students[0].id,
-                kind=GuardianKind.PARENT,
-            ),
-            Guardianship(
-                school_id=school.id,
-                guardian_id=parent2.id,
-                student_id=students[1].id,
-                kind=GuardianKind.PARENT,
-            ),
-            Guardianship(
-                school_id=school.id,
-                guardian_id=parent2.id,
-                student_id=other_student.id,
-                kind=GuardianKind.PARENT,
+            *(
+                Guardianship(
+                    school_id=school.id, guardian_id=g.id, student_id=c.id, kind=GuardianKind.PARENT
+                )
+                for g, c in [
+                    (parent, students[0]),
+                    (parent2, students[1]),
+                    (parent2, other_student),
+                ]
             ),
             Guardianship(
                 school_id=school.id,
@@ -290,32 +262,19 @@ async def build_school(session: AsyncSession, code: str = "s1") -> SchoolWorld:
         ]
     )
     session.add_all(
-        [
-            TeachingAssignment(
-                school_id=school.id, teacher_id=teacher.id, class_id=cls.id, subject_id=math.id
-            ),
-            TeachingAssignment(
-                school_id=school.id,
-                teacher_id=teacher.id,
-                class_id=other_cls.id,
-                subject_id=math.id,
-            ),
-            TeachingAssignment(
-                school_id=school.id, teacher_id=colleague.id, class_id=cls.id, subject_id=russian.id
-            ),
-            TeachingAssignment(
-                school_id=school.id,
-                teacher_id=class_teacher.id,
-                class_id=cls.id,
-                subject_id=english.id,
-                subgroup_id=subgroup.id,
-            ),
-            TeachingAssignment(
-                school_id=school.id,
-                teacher_id=first_teacher.id,
-                class_id=first.id,
-                subject_id=russian.id,
-            ),
+        TeachingAssignment(
+            school_id=school.id,
+            teacher_id=t.id,
+            class_id=c.id,
+            subject_id=subj.id,
+            subgroup_id=sg.id if sg else None,
+        )
+        for t, c, subj, sg in [
+            (teacher, cls, math, None),
+            (teacher, other_cls, math, None),
+            (colleague, cls, russian, None),
+            (class_teacher, cls, english, subgroup),
+            (first_teacher, first, russian, None),
         ]
     )
     plan_item = PlanItem(
@@ -402,20 +361,76 @@ async def build_school(session: AsyncSession, code: str = "s1") -> SchoolWorld:
     return world
 
 
+async def count(session: AsyncSession, model: type, *where: Any) -> int:
+    """How many rows of ``model`` match ``where``."""
+    return int(await session.scalar(select(func.count()).select_from(model).where(*where)) or 0)
+
+
+def maths_lesson(world: SchoolWorld, day: dt.date, number: int, **other: Any) -> Lesson:
+    """A maths lesson of 7А taught by the teacher (``other`` sets other columns); not added."""
+    columns: dict[str, Any] = {
+        "school_id": world.school.id,
+        "class_id": world.cls.id,
+        "subject_id": world.math.id,
+        "teacher_id": world.teacher.id,
+        "date": day,
+        "lesson_number": number,
+    }
+    return Lesson(**(columns | other))
+
+
+def absence_notice(world: SchoolWorld, student_id: int, reason: str) -> AbsenceNotice:
+    """A parent's notice that the student is away today, excused; not added."""
+    return AbsenceNotice(
+        school_id=world.school.id,
+        student_id=student_id,
+        date_from=TODAY,
+        date_to=TODAY,
+        reason=reason,
+        code=AttendanceCode.EXCUSED,
+    )
+
+
+async def absent_today(session: AsyncSession, world: SchoolWorld, student_id: int) -> None:
+    """The teacher marks the student absent at today's maths lesson (``lesson_today``)."""
+    await roll_call.save_attendance(
+        session,
+        world.actors["teacher"],
+        world.lesson_today.id,
+        {student_id: AttendanceCode.ABSENT},
+        now=NOW,
+    )
+
+
+def as_parent(world: SchoolWorld, person: Person, child: Person) -> list[RoleGrant | Guardianship]:
+    """The rows that make ``person`` (say, a teacher) a parent of ``child`` too; not added."""
+    return [
+        RoleGrant(school_id=world.school.id, person_id=person.id, role=Role.PARENT),
+        Guardianship(
+            school_id=world.school.id,
+            guardian_id=person.id,
+            student_id=child.id,
+            kind=GuardianKind.PARENT,
+        ),
+    ]
+
+
+def telegram_binding(school_id: int, account_id: int, user_id: int) -> MessengerBinding:
+    """An account signed in from a private Telegram chat (the chat id is the user id); not
+    added."""
+    return MessengerBinding(
+        school_id=school_id,
+        account_id=account_id,
+        messenger=Messenger.TELEGRAM,
+        external_user_id=str(user_id),
+        chat_id=str(user_id),
+    )
+
+
 async def bind_chats(session: AsyncSession, world: SchoolWorld, users: dict[str, int]) -> None:
     """Sign people of the world in to the messenger: ``{"teacher": 101, ...}`` (the chat id is
     the user id, as in private chats)."""
-    from services.enums import Messenger
-    from services.models import MessengerBinding
-
     for name, user_id in users.items():
-        session.add(
-            MessengerBinding(
-                school_id=world.school.id,
-                account_id=(await actor(session, getattr(world, name))).account_id,
-                messenger=Messenger.TELEGRAM,
-                external_user_id=str(user_id),
-                chat_id=str(user_id),
-            )
-        )
+        account_id = (await actor(session, getattr(world, name))).account_id
+        session.add(telegram_binding(world.school.id, account_id, user_id))
     await session.commit()

@@ -92,18 +92,25 @@ def bot_env(base_url: str, database_url: str, **extra: str) -> dict[str, str]:
     return env
 
 
-async def run_cli(env: dict[str, str], *args: str, wait_s: float = 120.0) -> tuple[int, str, str]:
-    proc = await asyncio.create_subprocess_exec(
+async def python_m_bot(
+    *args: str, env: dict[str, str], cwd: Path = ROOT
+) -> asyncio.subprocess.Process:
+    """``python -m bot ARGS`` in a process of its own: its output piped, nothing on its stdin."""
+    return await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
         "bot",
         *args,
-        cwd=ROOT,
+        cwd=cwd,
         env=env,
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
         stdin=asyncio.subprocess.DEVNULL,
     )
+
+
+async def run_cli(env: dict[str, str], *args: str, wait_s: float = 120.0) -> tuple[int, str, str]:
+    proc = await python_m_bot(*args, env=env)
     out, err = await asyncio.wait_for(proc.communicate(), wait_s)
     assert proc.returncode is not None
     return proc.returncode, out.decode(), err.decode()

@@ -10,9 +10,8 @@ from aiogram import Dispatcher
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from services.enums import Messenger
-from services.models import Account, MessengerBinding
-from tests.factories import NOW, SchoolWorld, build_school
+from services.models import Account
+from tests.factories import NOW, SchoolWorld, build_school, telegram_binding
 from tests.family.helpers import fill_record
 from tests.handlers.conftest import dp  # noqa: F401  (fixtures)
 
@@ -54,15 +53,7 @@ async def family_world(
         }
         for user_id, account_id in accounts.items():
             assert account_id is not None
-            s.add(
-                MessengerBinding(
-                    school_id=world.school.id,
-                    account_id=account_id,
-                    messenger=Messenger.TELEGRAM,
-                    external_user_id=str(user_id),
-                    chat_id=str(user_id),
-                )
-            )
+            s.add(telegram_binding(world.school.id, account_id, user_id))
         await s.commit()
     dp["family_clock"] = lambda: NOW
     return Family(world, session_factory)

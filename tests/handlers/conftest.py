@@ -17,11 +17,11 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.app import create_dispatcher
 from bot.config import Settings
-from services.enums import Messenger, Role
-from services.models import Account, Invite, MessengerBinding, Person, RoleGrant, School
+from services.enums import Role
+from services.models import Account, Invite, Person, RoleGrant, School
 from services.people.accounts import hash_token
 from testkit.recording import RecordingBot, make_message_update
-from tests.factories import NOW
+from tests.factories import NOW, telegram_binding
 
 
 @pytest.fixture
@@ -167,15 +167,7 @@ class World:
 
     async def bind(self, member: Member, user_id: int) -> None:
         async with self.session_factory() as s:
-            s.add(
-                MessengerBinding(
-                    school_id=member.school_id,
-                    account_id=member.account_id,
-                    messenger=Messenger.TELEGRAM,
-                    external_user_id=str(user_id),
-                    chat_id=str(user_id),
-                )
-            )
+            s.add(telegram_binding(member.school_id, member.account_id, user_id))
             await s.commit()
 
     async def signed_in(self, user_id: int, *roles: Role, **kwargs: object) -> Member:

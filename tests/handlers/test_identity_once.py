@@ -39,6 +39,15 @@ def statements(engine: AsyncEngine) -> Iterator[list[str]]:
         event.remove(engine.sync_engine, "before_cursor_execute", count)
 
 
+async def update_statements(
+    dispatcher: Dispatcher, bot: RecordingBot, engine: AsyncEngine, user_id: int, text: str
+) -> list[str]:
+    """The statements run while the dispatcher handles one message of ``user_id``."""
+    with statements(engine) as sql:
+        await dispatcher.feed_update(bot, make_message_update(user_id, text))
+    return sql
+
+
 def _reading(sql: list[str], table: str) -> list[str]:
     """Statements that read ``table`` as their first FROM."""
     return [s for s in sql if f"{s} ".partition(" FROM ")[2].startswith(f"{table} ")]
@@ -50,8 +59,7 @@ async def test_diary_reads_identity_school_and_context_once(
     engine: AsyncEngine,
     family_world: Family,  # noqa: F811
 ) -> None:
-    with statements(engine) as sql:
-        await dp.feed_update(bot, make_message_update(PARENT, "/diary"))
+    sql = await update_statements(dp, bot, engine, PARENT, "/diary")
     assert "Иванов Пётр" in bot.session.sent_texts(PARENT)[0]
     identity = [s for s in sql if " accounts" in s]
     assert len(identity) == 1  # binding, account, person, school and roles in one statement
@@ -68,8 +76,7 @@ async def test_today_reads_identity_in_one_statement(
     engine: AsyncEngine,
     family_world: Family,  # noqa: F811
 ) -> None:
-    with statements(engine) as sql:
-        await dp.feed_update(bot, make_message_update(TEACHER, "/today"))
+    sql = await update_statements(dp, bot, engine, TEACHER, "/today")
     assert bot.session.sent_texts(TEACHER)
     assert len([s for s in sql if " accounts" in s]) == 1
     assert _reading(sql, "schools") == []

@@ -10,19 +10,34 @@ import asyncio
 import json
 import os
 import signal
-import sys
 from pathlib import Path
 
 import pytest
 
 from bot.i18n import t
 from testkit.botapi import BotAPIServer, Limits
+from tests.e2e.conftest import python_m_bot
 
 pytestmark = pytest.mark.e2e
 
 ROOT = Path(__file__).resolve().parents[2]
 TOKEN = "987654321:AAE2e_test_token_for_run_polling_0000"
 START_TIMEOUT = 90.0
+
+
+def _env(api_url: str, database: Path, **extra: str) -> dict[str, str]:
+    """The bot's environment, run from another folder: JSON logs, no Redis."""
+    env = {
+        **os.environ,
+        "BOT_TOKEN": TOKEN,
+        "TELEGRAM_API_URL": api_url,
+        "DATABASE_URL": f"sqlite+aiosqlite:///{database}",
+        "LOG_FORMAT": "json",
+        "PYTHONPATH": str(ROOT),
+        **extra,
+    }
+    env.pop("REDIS_URL", None)
+    return env
 
 
 async def _read_until(stream: asyncio.StreamReader, needle: str, lines: list[str]) -> None:
@@ -40,24 +55,8 @@ async def _read_until(stream: asyncio.StreamReader, needle: str, lines: list[str
 async def test_run_answers_and_stops_on_signal(tmp_path: Path, sig: signal.Signals) -> None:
     async with BotAPIServer(limits=Limits(enforce=False)) as server:
         assert server.base_url is not None
-        env = {
-            **os.environ,
-            "BOT_TOKEN": TOKEN,
-            "TELEGRAM_API_URL": server.base_url,
-            "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'fresh' / 'bot.sqlite3'}",
-            "LOG_FORMAT": "json",
-            "LOG_LEVEL": "INFO",
-        }
-        env.pop("REDIS_URL", None)
-        proc = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "bot",
-            cwd=tmp_path,
-            env={**env, "PYTHONPATH": str(ROOT)},
-            stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.PIPE,
-        )
+        env = _env(server.base_url, tmp_path / "fresh" / "bot.sqlite3", LOG_LEVEL="INFO")
+        proc = await python_m_bot(cwd=tmp_path, env=env)
         assert proc.stderr is not None and proc.stdout is not None
         lines: list[str] = []
         try:
@@ -93,28 +92,10 @@ async def test_unreachable_bot_api_is_one_clear_line(tmp_path: Path) -> None:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     url = f"http://127.0.0.1:{port}"  # nothing listens there any more
-    env = {
-        **os.environ,
-        "BOT_TOKEN": TOKEN,
-        "TELEGRAM_API_URL": url,
-        "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'bot.sqlite3'}",
-        "LOG_FORMAT": "json",
-        "LOG_LEVEL": "WARNING",
-        "LANG": "ru_RU.UTF-8",
-        "PYTHONPATH": str(ROOT),
-    }
-    env.pop("REDIS_URL", None)
+    env = _env(url, tmp_path / "bot.sqlite3", LOG_LEVEL="WARNING", LANG="ru_RU.UTF-8")
     env.pop("LC_ALL", None)
     env.pop("LC_MESSAGES", None)
-    proc = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        cwd=tmp_path,
-        env=env,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
+    proc = await python_m_bot(cwd=tmp_path, env=env)
     out, err = await asyncio.wait_for(proc.communicate(), START_TIMEOUT)
     text = (out + err).decode()
     assert proc.returncode == 1, text

@@ -15,10 +15,10 @@ from services.models import Holiday, MessengerBinding, School
 from services.people import context
 from services.people.identity import Actor, resolve_actor
 from services.school.calendar import load_calendar
-from testkit.recording import RecordingBot, make_message_update
+from testkit.recording import RecordingBot
 from tests.family.conftest import PARENT, PARENT2, TEACHER, Family, family_world  # noqa: F401
 from tests.handlers.conftest import dp  # noqa: F401
-from tests.handlers.test_identity_once import statements
+from tests.handlers.test_identity_once import statements, update_statements
 
 HOLIDAYS = "FROM holidays"
 
@@ -29,8 +29,7 @@ async def test_diary_reads_the_holidays_once(
     engine: AsyncEngine,
     family_world: Family,  # noqa: F811
 ) -> None:
-    with statements(engine) as sql:
-        await dp.feed_update(bot, make_message_update(PARENT, "/diary"))
+    sql = await update_statements(dp, bot, engine, PARENT, "/diary")
     assert "Иванов Пётр" in bot.session.sent_texts(PARENT)[0]
     assert len([s for s in sql if HOLIDAYS in s]) == 1  # the diary's and its "◀ ▶"'s
 

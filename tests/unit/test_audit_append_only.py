@@ -38,6 +38,15 @@ async def _mark_entry(session: AsyncSession, world: SchoolWorld) -> AuditEntry:
     return entry
 
 
+async def _marked_world(
+    session_factory: async_sessionmaker[AsyncSession],
+) -> tuple[SchoolWorld, int]:
+    """The factories' school after one mark, and the id of the mark's audit entry."""
+    async with session_factory() as s:
+        world = await build_school(s)
+        return world, (await _mark_entry(s, world)).id
+
+
 def _refused(exc: pytest.ExceptionInfo[DBAPIError]) -> None:
     assert "append-only" in str(exc.value)
 
@@ -45,9 +54,7 @@ def _refused(exc: pytest.ExceptionInfo[DBAPIError]) -> None:
 async def test_update_and_delete_of_an_audit_row_are_refused(
     session_factory: async_sessionmaker[AsyncSession],
 ) -> None:
-    async with session_factory() as s:
-        world = await build_school(s)
-        entry_id = (await _mark_entry(s, world)).id
+    _, entry_id = await _marked_world(session_factory)
     statements: list[Executable] = [
         update(AuditEntry).where(AuditEntry.id == entry_id).values(reason="rewritten"),
         update(AuditEntry).values(actor_account_id=None),
@@ -144,9 +151,7 @@ async def test_deleting_an_account_leaves_the_history_as_it_was(
 async def test_a_school_with_audit_history_cannot_be_deleted(
     session_factory: async_sessionmaker[AsyncSession],
 ) -> None:
-    async with session_factory() as s:
-        world = await build_school(s)
-        entry_id = (await _mark_entry(s, world)).id
+    world, entry_id = await _marked_world(session_factory)
     async with session_factory() as s:
         with pytest.raises(DBAPIError):
             await s.execute(delete(School).where(School.id == world.school.id))
@@ -164,9 +169,8 @@ async def test_postgres_deliberate_purge_deletes_but_never_updates(
     """The one documented way to remove audit rows on PostgreSQL (services/audit.py)."""
     if not db_url.startswith("postgresql"):
         pytest.skip("the session setting is PostgreSQL's; SQLite drops the trigger by hand")
+    world, entry_id = await _marked_world(session_factory)
     async with session_factory() as s:
-        world = await build_school(s)
-        entry_id = (await _mark_entry(s, world)).id
         audit.record(s, actor=world.actors["teacher"], action="test.other", entity="lesson")
         await s.commit()
     async with session_factory() as s:

@@ -5,27 +5,17 @@ from __future__ import annotations
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.enums import GuardianKind, Messenger, Role
+from services.enums import Role
 from services.errors import AccessDenied
-from services.models import Guardianship, MessengerBinding, RoleGrant
 from services.people import context
 from services.people.identity import actor_for_account
-from tests.factories import build_school
+from tests.factories import as_parent, bind_chats, build_school
 
 
 async def test_parent_with_two_children_picks_one(session: AsyncSession) -> None:
     world = await build_school(session)
     parent2 = world.actors["parent2"]
-    session.add(
-        MessengerBinding(
-            school_id=world.school.id,
-            account_id=parent2.account_id,
-            messenger=Messenger.TELEGRAM,
-            external_user_id="1",
-            chat_id="1",
-        )
-    )
-    await session.commit()
+    await bind_chats(session, world, {"parent2": 1})
     ctx = await context.chat_context(session, parent2)
     assert [s.name for s in ctx.students] == ["Петрова Анна", "Чужой Кирилл"]
     assert ctx.student is not None and ctx.student.name == "Петрова Анна"
@@ -41,25 +31,8 @@ async def test_parent_with_two_children_picks_one(session: AsyncSession) -> None
 
 async def test_teacher_who_is_a_parent_switches_role(session: AsyncSession) -> None:
     world = await build_school(session)
-    session.add_all(
-        [
-            RoleGrant(school_id=world.school.id, person_id=world.teacher.id, role=Role.PARENT),
-            Guardianship(
-                school_id=world.school.id,
-                guardian_id=world.teacher.id,
-                student_id=world.students[3].id,
-                kind=GuardianKind.PARENT,
-            ),
-            MessengerBinding(
-                school_id=world.school.id,
-                account_id=world.actors["teacher"].account_id,
-                messenger=Messenger.TELEGRAM,
-                external_user_id="2",
-                chat_id="2",
-            ),
-        ]
-    )
-    await session.commit()
+    session.add_all(as_parent(world, world.teacher, world.students[3]))
+    await bind_chats(session, world, {"teacher": 2})
     actor = await actor_for_account(session, world.actors["teacher"].account_id)
     assert actor is not None
     ctx = await context.chat_context(session, actor)

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal
-from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -17,7 +17,6 @@ from services.errors import AccessDenied, ValidationFailed
 from services.homework import assignments, topics
 from services.marks import mark_reads, marking
 from services.models import (
-    AbsenceNotice,
     Attendance,
     AuditEntry,
     Homework,
@@ -27,7 +26,17 @@ from services.models import (
     School,
 )
 from services.timetable import diary, lesson_edits, teacher_day, timetable_reads
-from tests.factories import NOW, TODAY, SchoolWorld, at, build_school
+from tests.factories import (
+    NOW,
+    TODAY,
+    SchoolWorld,
+    absence_notice,
+    absent_today,
+    at,
+    build_school,
+    count,
+    maths_lesson,
+)
 
 
 @pytest.fixture
@@ -35,58 +44,39 @@ async def world(session: AsyncSession) -> SchoolWorld:
     return await build_school(session)
 
 
-async def count(session: AsyncSession, model: type, *where: Any) -> int:
-    return int(await session.scalar(select(func.count()).select_from(model).where(*where)) or 0)
-
-
 # --------------------------------------------------------------------------- constraints
 
 
-async def test_database_refuses_a_mark_of_seven(session: AsyncSession, world: SchoolWorld) -> None:
-    session.add(
-        Mark(
-            school_id=world.school.id,
-            lesson_id=world.lesson_today.id,
-            student_id=world.students[0].id,
-            value=7,
-            work_kind=WorkKind.ANSWER,
-            weight=1,
-        )
-    )
-    with pytest.raises(IntegrityError):
-        await session.commit()
+def _first_student_today(world: SchoolWorld) -> dict[str, int]:
+    return {
+        "school_id": world.school.id,
+        "lesson_id": world.lesson_today.id,
+        "student_id": world.students[0].id,
+    }
 
 
-async def test_database_refuses_two_attendance_rows(
-    session: AsyncSession, world: SchoolWorld
-) -> None:
-    for _ in range(2):
-        session.add(
-            Attendance(
-                school_id=world.school.id,
-                lesson_id=world.lesson_today.id,
-                student_id=world.students[0].id,
-                code=AttendanceCode.ABSENT,
-            )
-        )
-    with pytest.raises(IntegrityError):
-        await session.commit()
+def _a_mark_of_seven(world: SchoolWorld, other: SchoolWorld) -> list[object]:
+    return [Mark(**_first_student_today(world), value=7, work_kind=WorkKind.ANSWER, weight=1)]
 
 
-async def test_database_refuses_a_lesson_of_another_schools_class(
-    session: AsyncSession, world: SchoolWorld
+def _two_attendance_rows(world: SchoolWorld, other: SchoolWorld) -> list[object]:
+    return [Attendance(**_first_student_today(world), code=AttendanceCode.ABSENT) for _ in range(2)]
+
+
+def _a_lesson_of_another_schools_class(world: SchoolWorld, other: SchoolWorld) -> list[object]:
+    return [maths_lesson(world, TODAY, 7, class_id=other.cls.id)]
+
+
+@pytest.mark.parametrize(
+    "rows", [_a_mark_of_seven, _two_attendance_rows, _a_lesson_of_another_schools_class]
+)
+async def test_database_refuses(
+    session: AsyncSession,
+    world: SchoolWorld,
+    rows: Callable[[SchoolWorld, SchoolWorld], list[object]],
 ) -> None:
     other = await build_school(session, "s2")
-    session.add(
-        Lesson(
-            school_id=world.school.id,
-            class_id=other.cls.id,
-            subject_id=world.math.id,
-            teacher_id=world.teacher.id,
-            date=TODAY,
-            lesson_number=7,
-        )
-    )
+    session.add_all(rows(world, other))
     with pytest.raises(IntegrityError):
         await session.commit()
 
@@ -146,9 +136,7 @@ async def test_absence_alert_waits_for_grace_window_and_correction_cancels_it(
 ) -> None:
     teacher = world.actors["teacher"]
     s0 = world.students[0].id
-    await roll_call.save_attendance(
-        session, teacher, world.lesson_today.id, {s0: AttendanceCode.ABSENT}, now=NOW
-    )
+    await absent_today(session, world, s0)
     alerts = (await session.scalars(select(OutboxMessage))).all()
     # Only the parent: the trusted person was allowed marks, not attendance.
     assert [(a.recipient_person_id, a.kind, a.status) for a in alerts] == [
@@ -159,9 +147,7 @@ async def test_absence_alert_waits_for_grace_window_and_correction_cancels_it(
     await session.refresh(alerts[0])
     assert alerts[0].status == OutboxStatus.CANCELLED
     # Absent again: the same alert is armed again, not duplicated.
-    await roll_call.save_attendance(
-        session, teacher, world.lesson_today.id, {s0: AttendanceCode.ABSENT}, now=NOW
-    )
+    await absent_today(session, world, s0)
     await session.refresh(alerts[0])
     assert alerts[0].status == OutboxStatus.PENDING
     assert await count(session, OutboxMessage) == 1
@@ -171,24 +157,9 @@ async def test_announced_absence_is_linked_and_not_alerted(
     session: AsyncSession, world: SchoolWorld
 ) -> None:
     s0 = world.students[0].id
-    session.add(
-        AbsenceNotice(
-            school_id=world.school.id,
-            student_id=s0,
-            date_from=TODAY,
-            date_to=TODAY,
-            reason="врач",
-            code=AttendanceCode.EXCUSED,
-        )
-    )
+    session.add(absence_notice(world, s0, "врач"))
     await session.commit()
-    await roll_call.save_attendance(
-        session,
-        world.actors["teacher"],
-        world.lesson_today.id,
-        {s0: AttendanceCode.ABSENT},
-        now=NOW,
-    )
+    await absent_today(session, world, s0)
     row = await session.scalar(select(Attendance))
     assert row is not None and row.notice_id is not None
     assert await count(session, OutboxMessage) == 0
@@ -198,13 +169,7 @@ async def test_class_teacher_sets_reason_but_cannot_take_attendance(
     session: AsyncSession, world: SchoolWorld
 ) -> None:
     s0, s1 = world.students[0].id, world.students[1].id
-    await roll_call.save_attendance(
-        session,
-        world.actors["teacher"],
-        world.lesson_today.id,
-        {s0: AttendanceCode.ABSENT},
-        now=NOW,
-    )
+    await absent_today(session, world, s0)
     ct = world.actors["class_teacher"]
     await roll_call.save_attendance(
         session, ct, world.lesson_today.id, {s0: AttendanceCode.ILL}, now=NOW
@@ -353,14 +318,7 @@ async def test_locked_lesson_opens_after_a_deputys_unlock(
 async def test_edit_window_counts_working_days(session: AsyncSession, world: SchoolWorld) -> None:
     # A Friday lesson: the window (today + 2 working days) runs to the end of Tuesday.
     friday = dt.date(2026, 11, 13)
-    lesson = Lesson(
-        school_id=world.school.id,
-        class_id=world.cls.id,
-        subject_id=world.math.id,
-        teacher_id=world.teacher.id,
-        date=friday,
-        lesson_number=6,
-    )
+    lesson = maths_lesson(world, friday, 6)
     session.add(lesson)
     await session.commit()
     teacher = world.actors["teacher"]
@@ -435,12 +393,9 @@ async def test_diary_shows_the_childs_day(session: AsyncSession, world: SchoolWo
     await topics.set_topic(session, teacher, world.lesson_today.id, topic="Дроби", now=NOW)
     await assignments.set_homework(session, teacher, world.lesson_today.id, "№ 7", now=NOW)
     await marking.put_mark(session, teacher, world.lesson_today.id, s0, 5, WorkKind.ANSWER, now=NOW)
+    colleague = world.actors["colleague"]
     await roll_call.save_attendance(
-        session,
-        world.actors["colleague"],
-        world.lesson_colleague.id,
-        {s0: AttendanceCode.LATE},
-        now=NOW,
+        session, colleague, world.lesson_colleague.id, {s0: AttendanceCode.LATE}, now=NOW
     )
     days = await diary.student_diary(session, world.actors["parent"], s0, TODAY, TODAY)
     assert len(days) == 1

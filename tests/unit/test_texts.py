@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 
 from bot.i18n import catalog, translator
 from i18n import plural_category
@@ -79,17 +80,21 @@ def _russian_catalogues() -> dict[str, dict[str, str]]:
     return {"ru": catalog("ru")}
 
 
+def _russian_texts_where(match: Callable[[str, str], bool]) -> dict[str, str]:
+    """The Russian texts (``where:key`` to text) for which ``match(key, text)`` holds."""
+    return {
+        f"{where}:{key}": text
+        for where, texts in _russian_catalogues().items()
+        for key, text in texts.items()
+        if match(key, text)
+    }
+
+
 def test_no_hand_written_gender_forms_in_russian_texts() -> None:
     """Slash forms ("ответил(а)", "был(а)"): a text about a person uses the gender forms of
     the translator (or wording that needs none)."""
     slash = re.compile(r"\w\((?:а|ла|ась|ен|на)\)")
-    found = {
-        f"{where}:{key}": text
-        for where, texts in _russian_catalogues().items()
-        for key, text in texts.items()
-        if slash.search(text)
-    }
-    assert found == {}
+    assert _russian_texts_where(lambda key, text: bool(slash.search(text))) == {}
 
 
 def test_numbers_in_errors_take_the_plural_form() -> None:
@@ -110,37 +115,28 @@ def test_numbers_in_errors_take_the_plural_form() -> None:
 
 def test_one_word_for_a_mark_in_russian_texts() -> None:
     """The regulations say «отметка»: one word in every Russian text (locales, reports, alerts)."""
-    found = {
-        f"{where}:{key}": text
-        for where, texts in _russian_catalogues().items()
-        for key, text in texts.items()
-        if re.search(r"\b[Оо]цен(?:к|ок)", text)
-    }
-    assert found == {}
+    assert _russian_texts_where(lambda key, text: bool(re.search(r"\b[Оо]цен(?:к|ок)", text))) == {}
 
 
 def test_no_quarter_hard_coded_in_russian_texts() -> None:
     """A school may have quarters, trimesters or half-years: texts name the school's own period
     (its name from the model), say «учебный период» or name every kind; only the label of the
     quarter kind itself speaks of quarters alone."""
-    found = {
-        f"{where}:{key}": text
-        for where, texts in _russian_catalogues().items()
-        for key, text in texts.items()
-        if re.search(r"[Чч]етверт|четв\.", text)
-        and key != "family.period_short.quarter"
-        and not ("триместр" in text and "полугоди" in text)  # every kind named: fine
-    }
-    assert found == {}
+
+    def quarters_alone(key: str, text: str) -> bool:
+        return (
+            bool(re.search(r"[Чч]етверт|четв\.", text))
+            and key != "family.period_short.quarter"
+            and not ("триместр" in text and "полугоди" in text)  # every kind named: fine
+        )
+
+    assert _russian_texts_where(quarters_alone) == {}
 
 
 def test_no_clause_numbers_of_one_schools_regulation() -> None:
     """Clause numbers ("п. 3.2", "п. 2.5 Положения") mean nothing to a reader: the rule is
     named in words in code and docs, not numbered in what users read."""
-    found = {
-        f"{where}:{key}": text
-        for where, texts in _russian_catalogues().items()
-        for key, text in texts.items()
-        if re.search(r"\bп\.\s*\d|§|Положени", text)
-    }
-    assert found == {}
+    assert (
+        _russian_texts_where(lambda key, text: bool(re.search(r"\bп\.\s*\d|§|Положени", text)))
+        == {}
+    )
