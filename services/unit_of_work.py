@@ -98,7 +98,12 @@ class UnitOfWork:
     def changed(self) -> bool:
         """Whether the unit wrote anything yet (flushed or still pending in the session)."""
         s = self.session
-        return self._wrote or bool(s.new or s.dirty or s.deleted)
+        return (
+            self._wrote
+            or bool(s.new or s.deleted)
+            # An attribute set to the value it had is no change.
+            or any(s.is_modified(obj) for obj in s.dirty)
+        )
 
     def record(self, *, action: str, entity: str, **fields: Any) -> AuditEntry:
         """The audit entry of a change, by the unit's actor, in its transaction (see

@@ -14,14 +14,14 @@ from dataclasses import dataclass
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services import audit
 from services.calendar import load_calendar, school_today
 from services.enums import ABSENCE_CODES, AttendanceCode, GuardianKind, Role
 from services.errors import Conflict, ValidationFailed
-from services.models import AbsenceNotice, Enrolment, Person, School, SchoolClass, utcnow
+from services.models import AbsenceNotice, Enrolment, Person, School, SchoolClass
 from services.notifications import outbox
 from services.people import policy
 from services.people.identity import Actor
+from services.unit_of_work import UnitOfWork
 
 MAX_REASON = 255
 # A notice covers at most this many calendar days; a longer absence is a matter for the school.
@@ -54,7 +54,19 @@ async def create_notice(
     now: dt.datetime | None = None,
 ) -> NoticeCreated:
     """A parent's advance notice for their own child; the class teacher is alerted."""
-    now = now or utcnow()
+    async with UnitOfWork(session, actor, now) as uow:
+        return await _create_notice(uow, student_id, date_from, date_to, code, reason)
+
+
+async def _create_notice(
+    uow: UnitOfWork,
+    student_id: int,
+    date_from: dt.date,
+    date_to: dt.date,
+    code: AttendanceCode,
+    reason: str,
+) -> NoticeCreated:
+    session, actor, now = uow.session, uow.actor, uow.now
     await policy.ensure_can_give_notice(session, actor, student_id)
     code = AttendanceCode(code)
     if code not in ABSENCE_CODES:
@@ -126,9 +138,7 @@ async def create_notice(
         "code": code,
         "reason": reason,
     }
-    audit.record(
-        session,
-        actor=actor,
+    uow.record(
         action="notice.create",
         entity="absence_notice",
         entity_id=notice.id,
@@ -156,7 +166,6 @@ async def create_notice(
             },
             urgent=date_from == today,
         )
-    await session.commit()
     return NoticeCreated(
         notice_id=notice.id,
         student_id=student_id,
@@ -205,7 +214,12 @@ async def cancel_notice(
     Only a parent of the child, only while the notice is not over; attendance already taken
     stays as it is (the class teacher reconciles). Commits once.
     """
-    now = now or utcnow()
+    async with UnitOfWork(session, actor, now) as uow:
+        return await _cancel_notice(uow, notice_id)
+
+
+async def _cancel_notice(uow: UnitOfWork, notice_id: int) -> NoticeView:
+    session, actor, now = uow.session, uow.actor, uow.now
     notice = await policy.load(session, actor, AbsenceNotice, notice_id)
     link = await policy.guardianship(session, actor.person_id, notice.student_id)
     if not actor.has(Role.PARENT) or link is None or link.kind != GuardianKind.PARENT:
@@ -215,9 +229,7 @@ async def cancel_notice(
     if notice.cancelled_at is not None or notice.date_to < school_today(school, now):
         raise ValidationFailed("notice.not_cancellable")
     notice.cancelled_at = now
-    audit.record(
-        session,
-        actor=actor,
+    uow.record(
         action="notice.cancel",
         entity="absence_notice",
         entity_id=notice.id,
@@ -252,5 +264,4 @@ async def cancel_notice(
             },
             urgent=notice.date_from <= school_today(school, now),
         )
-    await session.commit()
     return NoticeView(notice.id, notice.date_from, notice.date_to, notice.reason)

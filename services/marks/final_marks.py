@@ -29,11 +29,11 @@ from services.models import (
     StudyPeriod,
     Subject,
     TeachingAssignment,
-    utcnow,
 )
 from services.notifications import outbox
 from services.people import policy
 from services.people.identity import Actor
+from services.unit_of_work import UnitOfWork
 
 FinalValue = int | SpecialMark
 
@@ -285,7 +285,18 @@ async def set_period_marks(
     """Set period marks of a class in a subject: ``marks`` maps student id to 1-5 or a special
     mark. Upserts FinalMark rows, audits before and after, alerts the families
     (``final_mark.set``), commits once. Setting the same again changes nothing."""
-    now = now or utcnow()
+    async with UnitOfWork(session, actor, now) as uow:
+        return await _set_period_marks(uow, class_id, subject_id, period_id, marks)
+
+
+async def _set_period_marks(
+    uow: UnitOfWork,
+    class_id: int,
+    subject_id: int,
+    period_id: int,
+    marks: Mapping[int, int | SpecialMark],
+) -> PeriodMarksSaved:
+    session, actor, now = uow.session, uow.actor, uow.now
     cls = await policy.ensure_can_set_final_marks(session, actor, class_id, subject_id)
     period = await policy.load(session, actor, StudyPeriod, period_id)
     subject = await policy.load(session, actor, Subject, subject_id)
@@ -356,9 +367,7 @@ async def set_period_marks(
             changed += 1
         await session.flush()
         after = audit.snapshot(fm, "value", "special")
-        entry = audit.record(
-            session,
-            actor=actor,
+        entry = await uow.recorded(
             action="final_mark.set",
             entity="final_mark",
             entity_id=fm.id,
@@ -366,7 +375,6 @@ async def set_period_marks(
             before=before,
             after={**after, "period_id": period.id, "subject_id": subject.id},
         )
-        await session.flush()
         for guardian_id in await outbox.family_recipients(session, sid, "marks"):
             await outbox.enqueue(
                 session,
@@ -385,5 +393,4 @@ async def set_period_marks(
                     "before": before,
                 },
             )
-    await session.commit()
     return PeriodMarksSaved(created, changed, unchanged)

@@ -87,6 +87,35 @@ async def _mark_alerts(
         )
 
 
+async def _audited(
+    uow: UnitOfWork,
+    ctx: LessonContext,
+    mark: Mark,
+    action: str,
+    event: str,
+    extra: dict[str, object],
+    **audit_fields: object,
+) -> None:
+    """The audit entry of a mark's change (``action``) and the family's alerts of it."""
+    entry = await uow.recorded(
+        action=action,
+        entity="mark",
+        entity_id=mark.id,
+        student_id=mark.student_id,
+        **audit_fields,
+    )
+    await _mark_alerts(uow, ctx, mark, event, entry.id, extra)
+
+
+async def _editable_mark(
+    uow: UnitOfWork, mark_id: int, reason: str
+) -> tuple[Mark, LessonContext, str]:
+    """A mark the actor may correct, its lesson (open for edits) and the required reason."""
+    mark = await policy.load(uow.session, uow.actor, Mark, mark_id)
+    ctx = await editable_lesson(uow, mark.lesson_id, records=True)
+    return mark, ctx, require_reason(reason)
+
+
 async def _student_name(session: AsyncSession, student_id: int) -> str:
     person = await session.get(Person, student_id)
     return person.short_name if person is not None else ""
@@ -212,14 +241,8 @@ async def new_mark(
     )
     uow.session.add(mark)
     await uow.session.flush()
-    entry = await uow.recorded(
-        action="mark.create",
-        entity="mark",
-        entity_id=mark.id,
-        student_id=student_id,
-        after=audit.snapshot(mark, "lesson_id", "value", "work_kind", "weight", "comment"),
-    )
-    await _mark_alerts(uow, ctx, mark, "new", entry.id, {})
+    after = audit.snapshot(mark, "lesson_id", "value", "work_kind", "weight", "comment")
+    await _audited(uow, ctx, mark, "mark.create", "new", {}, after=after)
     return mark
 
 
@@ -237,9 +260,7 @@ async def change_mark(
 ) -> Mark:
     """Correct a mark; a reason is required and goes to the audit log and the family."""
     async with UnitOfWork(session, actor, now) as uow:
-        mark = await policy.load(session, actor, Mark, mark_id)
-        ctx = await editable_lesson(uow, mark.lesson_id, records=True)
-        why = require_reason(reason)
+        mark, ctx, why = await _editable_mark(uow, mark_id, reason)
         before = audit.snapshot(mark, "value", "work_kind", "weight", "comment")
         if value is not None:
             mark.value = _check_value(value)
@@ -254,17 +275,10 @@ async def change_mark(
             return mark
         mark.updated_at = uow.now
         mark.updated_by_id = actor.account_id
-        entry = await uow.recorded(
-            action="mark.change",
-            entity="mark",
-            entity_id=mark.id,
-            student_id=mark.student_id,
-            before=before,
-            after=after,
-            reason=why,
-        )
         extra = {"before": before["value"], "reason": why}
-        await _mark_alerts(uow, ctx, mark, "changed", entry.id, extra)
+        await _audited(
+            uow, ctx, mark, "mark.change", "changed", extra, before=before, after=after, reason=why
+        )
         return mark
 
 
@@ -277,17 +291,8 @@ async def delete_mark(
     now: dt.datetime | None = None,
 ) -> None:
     async with UnitOfWork(session, actor, now) as uow:
-        mark = await policy.load(session, actor, Mark, mark_id)
-        ctx = await editable_lesson(uow, mark.lesson_id, records=True)
-        why = require_reason(reason)
+        mark, ctx, why = await _editable_mark(uow, mark_id, reason)
         before = audit.snapshot(mark, "lesson_id", "value", "work_kind", "weight", "comment")
-        entry = await uow.recorded(
-            action="mark.delete",
-            entity="mark",
-            entity_id=mark.id,
-            student_id=mark.student_id,
-            before=before,
-            reason=why,
-        )
-        await _mark_alerts(uow, ctx, mark, "deleted", entry.id, {"reason": why})
+        extra: dict[str, object] = {"reason": why}
+        await _audited(uow, ctx, mark, "mark.delete", "deleted", extra, before=before, reason=why)
         await session.delete(mark)

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services import audit, richtext
+from services import richtext
 from services.calendar import school_today
 from services.enums import STAFF_ROLES, GuardianKind, NewsKind
 from services.errors import ValidationFailed
@@ -26,6 +26,7 @@ from services.models import (
 from services.notifications import outbox
 from services.people import policy
 from services.people.identity import Actor
+from services.unit_of_work import UnitOfWork
 
 # Visible length of a broadcast: the alert adds a heading and the author (Telegram: 4096).
 MAX_NEWS_TEXT = 4000
@@ -133,7 +134,21 @@ async def create_broadcast(
     delivered / read / failed. ``attachment``: an object with ``kind`` ("document"/"photo") and
     ``file_ref`` (e.g. :class:`BroadcastAttachment` or ``services.homework.assignments.FileRef``).
     """
-    now = now or utcnow()
+    async with UnitOfWork(session, actor, now) as uow:
+        return await _create_broadcast(
+            uow, class_id=class_id, text=text, attachment=attachment, title=title
+        )
+
+
+async def _create_broadcast(
+    uow: UnitOfWork,
+    *,
+    class_id: int | None,
+    text: str,
+    attachment: Any = None,
+    title: str | None = None,
+) -> News:
+    session, actor, now = uow.session, uow.actor, uow.now
     await policy.ensure_can_broadcast(session, actor, class_id)
     kind = NewsKind.CLASS_EVENT if class_id is not None else NewsKind.SCHOOL_NEWS
     att = _attachment_ref(attachment)
@@ -173,15 +188,12 @@ async def create_broadcast(
             for pid in recipients
         ),
     )
-    audit.record(
-        session,
-        actor=actor,
+    uow.record(
         action="news.create",
         entity="news",
         entity_id=news.id,
         after={"kind": kind.value, "class_id": class_id, "recipients": len(recipients)},
     )
-    await session.commit()
     return news
 
 
@@ -230,6 +242,12 @@ async def acknowledge_news(
     session: AsyncSession, actor: Actor, news_id: int, *, now: dt.datetime | None = None
 ) -> bool:
     """The "Ознакомлен" button: a receipt for a recipient of the news. True when new."""
+    async with UnitOfWork(session, actor, now) as uow:
+        return await _acknowledge_news(uow, news_id)
+
+
+async def _acknowledge_news(uow: UnitOfWork, news_id: int) -> bool:
+    session, actor, now = uow.session, uow.actor, uow.now
     news = await policy.load(session, actor, News, news_id)
     was_recipient = await session.scalar(
         select(func.count())
@@ -251,5 +269,4 @@ async def acknowledge_news(
             read_at=now or utcnow(),
         )
     )
-    await session.commit()
     return True

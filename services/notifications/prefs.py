@@ -9,7 +9,6 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services import audit
 from services.enums import OutboxStatus
 from services.errors import ValidationFailed
 from services.models import (
@@ -20,6 +19,7 @@ from services.models import (
     utcnow,
 )
 from services.people.identity import Actor
+from services.unit_of_work import UnitOfWork
 
 MARKS_MODES = ("instant", "hourly", "evening")
 
@@ -105,45 +105,42 @@ async def update_prefs(session: AsyncSession, actor: Actor, **changes: Any) -> P
         raise ValidationFailed("notify.prefs_quiet_pair")
     if merged["quiet_from"] is not None and merged["quiet_from"] == merged["quiet_to"]:
         raise ValidationFailed("notify.prefs_quiet_pair")
-    row = await session.get(NotificationPrefs, actor.person_id)
-    if row is None:
-        row = NotificationPrefs(person_id=actor.person_id, school_id=actor.school_id)
-        session.add(row)
-        # Inserted with the defaults first: a None given to a new row would be replaced by the
-        # column default (quiet hours off must stay NULL).
-        await session.flush()
-    before = asdict(current)
-    for name, value in merged.items():
-        setattr(row, name, value)
-    now = utcnow()
-    row.updated_at = now
-    if clean:
-        audit.record(
-            session,
-            actor=actor,
-            action="prefs.update",
-            entity="notification_prefs",
-            entity_id=actor.person_id,
-            before={k: before[k] for k in clean},
-            after=clean,
-        )
-    if merged["marks_mode"] != before["marks_mode"]:
-        # Mark alerts waiting for a digest slot follow the new choice: at once for instant,
-        # at the new slot (the worker recomputes it) otherwise.
-        await session.execute(
-            update(OutboxMessage)
-            .where(
-                OutboxMessage.recipient_person_id == actor.person_id,
-                OutboxMessage.status == OutboxStatus.PENDING,
-                OutboxMessage.digest_group == "marks",
+    async with UnitOfWork(session, actor) as uow:
+        row = await session.get(NotificationPrefs, actor.person_id)
+        if row is None:
+            row = NotificationPrefs(person_id=actor.person_id, school_id=actor.school_id)
+            session.add(row)
+            # Inserted with the defaults first: a None given to a new row would be replaced by the
+            # column default (quiet hours off must stay NULL).
+            await session.flush()
+        before = asdict(current)
+        for name, value in merged.items():
+            setattr(row, name, value)
+        row.updated_at = uow.now
+        if clean:
+            uow.record(
+                action="prefs.update",
+                entity="notification_prefs",
+                entity_id=actor.person_id,
+                before={k: before[k] for k in clean},
+                after=clean,
             )
-            .values(
-                not_before=now,
-                digest_group=None if merged["marks_mode"] != "instant" else "marks",
+        if merged["marks_mode"] != before["marks_mode"]:
+            # Mark alerts waiting for a digest slot follow the new choice: at once for instant,
+            # at the new slot (the worker recomputes it) otherwise.
+            await session.execute(
+                update(OutboxMessage)
+                .where(
+                    OutboxMessage.recipient_person_id == actor.person_id,
+                    OutboxMessage.status == OutboxStatus.PENDING,
+                    OutboxMessage.digest_group == "marks",
+                )
+                .values(
+                    not_before=uow.now,
+                    digest_group=None if merged["marks_mode"] != "instant" else "marks",
+                )
             )
-        )
-    await session.commit()
-    return _prefs_of(row)
+        return _prefs_of(row)
 
 
 async def set_reachable(

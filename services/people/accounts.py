@@ -7,6 +7,7 @@ passwords only as scrypt hashes.
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import hashlib
 import hmac
@@ -18,7 +19,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services import audit
+from services import app_settings, audit
 from services.enums import Messenger, Role
 from services.errors import DomainError, NotFound
 from services.models import (
@@ -33,6 +34,7 @@ from services.models import (
 from services.people import policy
 from services.people.identity import Actor, actor_for_account
 from services.people.throttle import Throttle, invite_limits, password_limits
+from services.unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
 
@@ -303,6 +305,30 @@ async def _bind(
     return previous_chat, replaced
 
 
+def demo_school_secret(school: School) -> bytes:
+    """The key of demos built before the secret was stored: reproducible from the school row."""
+    return f"{school.id}:{school.code}:{school.created_at.isoformat()}".encode()
+
+
+async def demo_candidate_keys(session: AsyncSession, school: School) -> list[bytes]:
+    """Every key demo credentials for this school could come from (legacy and stored)."""
+    keys = [demo_school_secret(school)]
+    stored = await app_settings.get(session, app_settings.DEMO_SECRET)
+    if stored is not None:
+        keys.append(f"{school.id}:{stored}".encode())
+    return keys
+
+
+def demo_credentials(key: bytes, login: str) -> tuple[str, str]:
+    """The sample user's password and invite token, derived from the demo's key."""
+    pw = hmac.new(key, b"password:" + login.encode(), hashlib.sha256).digest()
+    alphabet = PASSWORD_ALPHABET
+    password = "".join(alphabet[b % len(alphabet)] for b in pw[:PASSWORD_LENGTH])
+    tok = hmac.new(key, b"invite:" + login.encode(), hashlib.sha256).digest()
+    token = base64.urlsafe_b64encode(tok[:24]).decode().rstrip("=")
+    return password, token
+
+
 async def _refuse_demo_credentials(
     session: AsyncSession,
     account: Account,
@@ -321,10 +347,8 @@ async def _refuse_demo_credentials(
     school = await session.get(School, account.school_id)
     if school is None or school.is_demo:
         return
-    from services.tools import demo
-
-    for key in await demo.candidate_keys(session, school):
-        derived_password, derived_token = demo.demo_credentials(key, account.login)
+    for key in await demo_candidate_keys(session, school):
+        derived_password, derived_token = demo_credentials(key, account.login)
         if (password is not None and hmac.compare_digest(password, derived_password)) or (
             token is not None and hmac.compare_digest(token, derived_token)
         ):
@@ -617,13 +641,13 @@ async def issue_for(
     sign-in (the holder's chat is told at once, see ``revoke_for``) and issue afterwards: no
     takeover happens silently, and each step is audited.
     """
-    await policy.ensure_can_manage_credentials(session, actor, person_id)
-    account = await _account_of(session, person_id)
-    if await live_binding(session, account.id) is not None:
-        raise DomainError("invite.signed_in")
-    creds = await issue_credentials(session, account, actor=actor, ttl=ttl, now=now)
-    await session.commit()
-    return creds
+    async with UnitOfWork(session, actor, now) as uow:
+        await policy.ensure_can_manage_credentials(session, actor, person_id)
+        account = await _account_of(session, person_id)
+        if await live_binding(session, account.id) is not None:
+            raise DomainError("invite.signed_in")
+        creds = await issue_credentials(session, account, actor=actor, ttl=ttl, now=uow.now)
+        return creds
 
 
 async def live_binding(session: AsyncSession, account_id: int) -> MessengerBinding | None:
@@ -642,13 +666,8 @@ class EndedBinding:
     language: str | None
 
 
-async def revoke_for(session: AsyncSession, actor: Actor, person_id: int) -> list[EndedBinding]:
-    """Revoke unused credentials and end the live binding of a person's account. Commits.
-
-    Returns the chats that lost access, for the front end to tell them at once."""
-    await policy.ensure_can_manage_credentials(session, actor, person_id)
-    account = await _account_of(session, person_id)
-    now = utcnow()
+async def _revoke_unused(session: AsyncSession, account: Account, now: dt.datetime) -> None:
+    """The account's unused invites stop working and its one-time password is cleared."""
     await session.execute(
         update(Invite)
         .where(
@@ -657,51 +676,56 @@ async def revoke_for(session: AsyncSession, actor: Actor, person_id: int) -> lis
         .values(revoked_at=now)
     )
     account.password_hash = None
-    account.password_expires_at = None
-    bindings = (
-        await session.scalars(
-            select(MessengerBinding).where(
-                MessengerBinding.account_id == account.id, MessengerBinding.ended_at.is_(None)
+
+
+async def revoke_for(session: AsyncSession, actor: Actor, person_id: int) -> list[EndedBinding]:
+    """Revoke unused credentials and end the live binding of a person's account. Commits.
+
+    Returns the chats that lost access, for the front end to tell them at once."""
+    async with UnitOfWork(session, actor) as uow:
+        await policy.ensure_can_manage_credentials(session, actor, person_id)
+        account = await _account_of(session, person_id)
+        await _revoke_unused(session, account, uow.now)
+        account.password_expires_at = None
+        bindings = (
+            await session.scalars(
+                select(MessengerBinding).where(
+                    MessengerBinding.account_id == account.id, MessengerBinding.ended_at.is_(None)
+                )
             )
+        ).all()
+        for b in bindings:
+            b.ended_at = uow.now
+            b.end_reason = "revoked"
+        uow.record(
+            action="credentials.revoke",
+            entity="account",
+            entity_id=account.id,
+            after={"bindings_ended": len(bindings)},
         )
-    ).all()
-    for b in bindings:
-        b.ended_at = now
-        b.end_reason = "revoked"
-    audit.record(
-        session,
-        actor=actor,
-        action="credentials.revoke",
-        entity="account",
-        entity_id=account.id,
-        after={"bindings_ended": len(bindings)},
-    )
-    await session.commit()
-    return [EndedBinding(b.messenger, b.chat_id, account.language) for b in bindings]
+        return [EndedBinding(b.messenger, b.chat_id, account.language) for b in bindings]
 
 
 async def set_blocked(
     session: AsyncSession, actor: Actor, person_id: int, *, blocked: bool, reason: str
 ) -> None:
     """The admin blocks or unblocks an account; a blocked one is refused on its next update."""
-    policy.ensure_can_block(actor)
-    await policy.load(session, actor, Person, person_id)
-    if not reason.strip():
-        raise DomainError("journal.reason_required")
-    account = await _account_of(session, person_id)
-    before = account.is_blocked
-    account.is_blocked = blocked
-    audit.record(
-        session,
-        actor=actor,
-        action="account.block" if blocked else "account.unblock",
-        entity="account",
-        entity_id=account.id,
-        before={"is_blocked": before},
-        after={"is_blocked": blocked},
-        reason=reason.strip()[:500],
-    )
-    await session.commit()
+    async with UnitOfWork(session, actor) as uow:
+        policy.ensure_can_block(actor)
+        await policy.load(session, actor, Person, person_id)
+        if not reason.strip():
+            raise DomainError("journal.reason_required")
+        account = await _account_of(session, person_id)
+        before = account.is_blocked
+        account.is_blocked = blocked
+        uow.record(
+            action="account.block" if blocked else "account.unblock",
+            entity="account",
+            entity_id=account.id,
+            before={"is_blocked": before},
+            after={"is_blocked": blocked},
+            reason=reason.strip()[:500],
+        )
 
 
 async def ensure_can_manage(session: AsyncSession, actor: Actor, person_id: int) -> None:
@@ -746,16 +770,7 @@ async def cli_issue(
         raise NotFound("cli.person_not_found")
     account = await ensure_account(session, person)
     if revoke:
-        await session.execute(
-            update(Invite)
-            .where(
-                Invite.account_id == account.id,
-                Invite.used_at.is_(None),
-                Invite.revoked_at.is_(None),
-            )
-            .values(revoked_at=utcnow())
-        )
-        account.password_hash = None
+        await _revoke_unused(session, account, utcnow())
         for b in (
             await session.scalars(
                 select(MessengerBinding).where(

@@ -13,11 +13,11 @@ from sqlalchemy import Select, and_, bindparam, event, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
-from services import audit
 from services.enums import Role
 from services.models import Enrolment, Guardianship, MessengerBinding, Person, SchoolClass
 from services.people import policy
 from services.people.identity import Actor
+from services.unit_of_work import UnitOfWork
 
 # When a person has several roles, the one the chat starts in.
 ROLE_PRIORITY = (
@@ -171,18 +171,16 @@ async def chat_context(session: AsyncSession, actor: Actor) -> ChatContext:
 async def set_role(session: AsyncSession, actor: Actor, role: Role) -> ChatContext:
     if role not in actor.roles:
         raise policy.deny(actor, "set_role", role=str(role))
-    binding = await _binding(session, actor)
-    if binding is not None and binding.active_role != role:
-        binding.active_role = role
-        audit.record(
-            session,
-            actor=actor,
-            action="context.role",
-            entity="account",
-            entity_id=actor.account_id,
-            after={"role": role},
-        )
-        await session.commit()
+    async with UnitOfWork(session, actor) as uow:
+        binding = await _binding(session, actor)
+        if binding is not None and binding.active_role != role:
+            binding.active_role = role
+            uow.record(
+                action="context.role",
+                entity="account",
+                entity_id=actor.account_id,
+                after={"role": role},
+            )
     forget(session)
     return await chat_context(session, actor)
 
@@ -191,10 +189,10 @@ async def set_student(session: AsyncSession, actor: Actor, student_id: int) -> C
     """Pick the child the family views are about; only one's own child (forged ids refused)."""
     if student_id not in await policy.children_of(session, actor):
         raise policy.deny(actor, "set_student", student_id=student_id)
-    binding = await _binding(session, actor)
-    if binding is not None and binding.active_student_id != student_id:
-        binding.active_student_id = student_id
-        await session.commit()
+    async with UnitOfWork(session, actor):
+        binding = await _binding(session, actor)
+        if binding is not None and binding.active_student_id != student_id:
+            binding.active_student_id = student_id
     forget(session)
     return await chat_context(session, actor)
 
@@ -202,7 +200,7 @@ async def set_student(session: AsyncSession, actor: Actor, student_id: int) -> C
 async def set_language(session: AsyncSession, actor: Actor, language: str) -> None:
     from services.models import Account
 
-    account = await session.get(Account, actor.account_id)
-    if account is not None and account.language != language:
-        account.language = language
-        await session.commit()
+    async with UnitOfWork(session, actor):
+        account = await session.get(Account, actor.account_id)
+        if account is not None and account.language != language:
+            account.language = language

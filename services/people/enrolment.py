@@ -18,7 +18,8 @@ from services.models import (
 )
 from services.people import policy
 from services.people.identity import Actor
-from services.people.office_actor import _clean_note, _source, ensure_admin, has_role, record
+from services.people.office_actor import clean_note, ensure_admin, has_role
+from services.unit_of_work import UnitOfWork
 
 
 async def _open_enrolment(session: AsyncSession, student_id: int, on: dt.date) -> Enrolment | None:
@@ -64,66 +65,60 @@ async def enrol_student(
     note: str | None = None,
 ) -> Enrolment:
     """Arrival (прибытие): the student joins a class on ``on``."""
-    ensure_admin(actor, "enrol_student")
-    await _student(session, actor, student_id)
-    cls = await _class_for(session, actor, class_id, on)
-    if await _open_enrolment(session, student_id, on) is not None:
-        raise Conflict("admin.already_enrolled")
-    later = await session.scalar(
-        select(Enrolment.arrived_on).where(
-            Enrolment.student_id == student_id, Enrolment.arrived_on > on
+    async with UnitOfWork(session, actor) as uow:
+        ensure_admin(actor, "enrol_student")
+        await _student(session, actor, student_id)
+        cls = await _class_for(session, actor, class_id, on)
+        if await _open_enrolment(session, student_id, on) is not None:
+            raise Conflict("admin.already_enrolled")
+        later = await session.scalar(
+            select(Enrolment.arrived_on).where(
+                Enrolment.student_id == student_id, Enrolment.arrived_on > on
+            )
         )
-    )
-    enrolment = Enrolment(
-        school_id=actor.school_id,
-        student_id=student_id,
-        class_id=cls.id,
-        arrived_on=on,
-        left_on=later,
-        arrival_note=_clean_note(note),
-    )
-    session.add(enrolment)
-    record(
-        session,
-        actor,
-        action="movement.arrive",
-        entity="enrolment",
-        entity_id=student_id,
-        student_id=student_id,
-        after={"class": cls.name, "arrived_on": on, "note": enrolment.arrival_note},
-        source=_source(actor),
-    )
-    await session.commit()
-    return enrolment
+        enrolment = Enrolment(
+            school_id=actor.school_id,
+            student_id=student_id,
+            class_id=cls.id,
+            arrived_on=on,
+            left_on=later,
+            arrival_note=clean_note(note),
+        )
+        session.add(enrolment)
+        uow.record(
+            action="movement.arrive",
+            entity="enrolment",
+            entity_id=student_id,
+            student_id=student_id,
+            after={"class": cls.name, "arrived_on": on, "note": enrolment.arrival_note},
+        )
+        return enrolment
 
 
 async def withdraw_student(
     session: AsyncSession, actor: Actor, student_id: int, on: dt.date, *, note: str | None = None
 ) -> Enrolment:
     """Departure (выбытие): the student's enrolment ends; ``on`` is the first day away."""
-    ensure_admin(actor, "withdraw_student")
-    await _student(session, actor, student_id)
-    current = await _open_enrolment(session, student_id, on - dt.timedelta(days=1))
-    if current is None or (current.left_on is not None and current.left_on <= on):
-        raise ValidationFailed("admin.not_enrolled")
-    if on <= current.arrived_on:
-        raise ValidationFailed("admin.departure_before_arrival", since=current.arrived_on)
-    before = audit.snapshot(current, "left_on", "departure_note")
-    current.left_on = on
-    current.departure_note = _clean_note(note)
-    record(
-        session,
-        actor,
-        action="movement.leave",
-        entity="enrolment",
-        entity_id=current.id,
-        student_id=student_id,
-        before=before,
-        after=audit.snapshot(current, "left_on", "departure_note"),
-        source=_source(actor),
-    )
-    await session.commit()
-    return current
+    async with UnitOfWork(session, actor) as uow:
+        ensure_admin(actor, "withdraw_student")
+        await _student(session, actor, student_id)
+        current = await _open_enrolment(session, student_id, on - dt.timedelta(days=1))
+        if current is None or (current.left_on is not None and current.left_on <= on):
+            raise ValidationFailed("admin.not_enrolled")
+        if on <= current.arrived_on:
+            raise ValidationFailed("admin.departure_before_arrival", since=current.arrived_on)
+        before = audit.snapshot(current, "left_on", "departure_note")
+        current.left_on = on
+        current.departure_note = clean_note(note)
+        uow.record(
+            action="movement.leave",
+            entity="enrolment",
+            entity_id=current.id,
+            student_id=student_id,
+            before=before,
+            after=audit.snapshot(current, "left_on", "departure_note"),
+        )
+        return current
 
 
 async def transfer_student(
@@ -136,37 +131,34 @@ async def transfer_student(
     note: str | None = None,
 ) -> Enrolment:
     """Transfer between classes on ``on``: the old enrolment ends, a new one starts."""
-    ensure_admin(actor, "transfer_student")
-    await _student(session, actor, student_id)
-    cls = await _class_for(session, actor, to_class_id, on)
-    current = await _open_enrolment(session, student_id, on)
-    if current is None:
-        raise ValidationFailed("admin.not_enrolled")
-    if current.class_id == cls.id:
-        raise Conflict("admin.same_class")
-    if on <= current.arrived_on:
-        raise ValidationFailed("admin.departure_before_arrival", since=current.arrived_on)
-    old_class = await session.get(SchoolClass, current.class_id)
-    text = _clean_note(note)
-    current.left_on, current.departure_note = on, text
-    enrolment = Enrolment(
-        school_id=actor.school_id,
-        student_id=student_id,
-        class_id=cls.id,
-        arrived_on=on,
-        arrival_note=text,
-    )
-    session.add(enrolment)
-    record(
-        session,
-        actor,
-        action="movement.transfer",
-        entity="enrolment",
-        entity_id=student_id,
-        student_id=student_id,
-        before={"class": old_class.name if old_class else None},
-        after={"class": cls.name, "on": on, "note": text},
-        source=_source(actor),
-    )
-    await session.commit()
-    return enrolment
+    async with UnitOfWork(session, actor) as uow:
+        ensure_admin(actor, "transfer_student")
+        await _student(session, actor, student_id)
+        cls = await _class_for(session, actor, to_class_id, on)
+        current = await _open_enrolment(session, student_id, on)
+        if current is None:
+            raise ValidationFailed("admin.not_enrolled")
+        if current.class_id == cls.id:
+            raise Conflict("admin.same_class")
+        if on <= current.arrived_on:
+            raise ValidationFailed("admin.departure_before_arrival", since=current.arrived_on)
+        old_class = await session.get(SchoolClass, current.class_id)
+        text = clean_note(note)
+        current.left_on, current.departure_note = on, text
+        enrolment = Enrolment(
+            school_id=actor.school_id,
+            student_id=student_id,
+            class_id=cls.id,
+            arrived_on=on,
+            arrival_note=text,
+        )
+        session.add(enrolment)
+        uow.record(
+            action="movement.transfer",
+            entity="enrolment",
+            entity_id=student_id,
+            student_id=student_id,
+            before={"class": old_class.name if old_class else None},
+            after={"class": cls.name, "on": on, "note": text},
+        )
+        return enrolment

@@ -19,6 +19,7 @@ from services.models import (
 )
 from services.people import policy
 from services.people.identity import Actor
+from services.unit_of_work import clean_text
 
 
 @dataclass(frozen=True)
@@ -90,12 +91,6 @@ async def has_role(session: AsyncSession, person_id: int, *roles: Role) -> bool:
     )
 
 
-def _source(actor: Actor) -> str:
-    return getattr(actor, "source", "bot")
-
-
-def _clean_note(note: str | None) -> str | None:
-    note = (note or "").strip()
-    if len(note) > 255:
-        raise ValidationFailed("error.too_long", field="note", limit=255)
-    return note or None
+def clean_note(note: str | None) -> str | None:
+    """An office note (a reason, a title): at most 255 characters, None when empty."""
+    return clean_text(note, 255, "note")

@@ -26,13 +26,13 @@ from services.models import (
 )
 from services.people import policy
 from services.people.identity import Actor
-from services.people.office_actor import record
 from services.reports import builders
 from services.reports.builders import ReportContext, catalog, label
 from services.reports.document import Document
 from services.reports.render_pdf import render_pdf
 from services.reports.render_xlsx import render_xlsx
 from services.school.school_year import current_year
+from services.unit_of_work import UnitOfWork
 
 Format = Literal["xlsx", "pdf"]
 MIME = {
@@ -389,15 +389,12 @@ async def build_report(
     # other users meanwhile.
     data = await asyncio.to_thread(render_xlsx if fmt == "xlsx" else render_pdf, doc)
     # Reading personal data is logged (152-ФЗ); the session is the caller's, commit once.
-    record(
-        session,
-        actor,
-        action="report.build",
-        entity="report",
-        entity_id=kind,
-        student_id=ctx.student.id if ctx.student else None,
-        after={k: str(v) for k, v in params.items()} | {"format": fmt},
-        source=getattr(actor, "source", "bot"),
-    )
-    await session.commit()
+    async with UnitOfWork(session, actor) as uow:
+        uow.record(
+            action="report.build",
+            entity="report",
+            entity_id=kind,
+            student_id=ctx.student.id if ctx.student else None,
+            after={k: str(v) for k, v in params.items()} | {"format": fmt},
+        )
     return ReportFile(f"{doc.filename}.{fmt}", MIME[fmt], data)

@@ -26,7 +26,8 @@ from services.models import (
 )
 from services.people import policy
 from services.people.identity import Actor
-from services.people.office_actor import _source, ensure_admin, has_role, record
+from services.people.office_actor import ensure_admin, has_role
+from services.unit_of_work import UnitOfWork
 
 # A class name as the office writes it: "5А", "5 А", "5-а", "11".
 CLASS_NAME_RE = re.compile(r"^(\d{1,2})\s*[-‐ ]?\s*([A-Za-zА-Яа-яЁё]{0,3})$")
@@ -150,189 +151,189 @@ async def open_year(
     every continuing student gets a new one from ``starts_on``. ``new_classes`` adds classes
     (e.g. first grades) by name with their class teacher. Nothing is deleted.
     """
-    ensure_admin(actor, "open_year")
-    name = name.strip()
-    if not name or starts_on >= ends_on:
-        raise ValidationFailed("admin.year_dates")
-    if await session.scalar(
-        select(SchoolYear.id).where(
-            SchoolYear.school_id == actor.school_id, SchoolYear.name == name
-        )
-    ):
-        raise Conflict("admin.year_exists", year=name)
-    specs = list(periods) if periods is not None else standard_quarters(starts_on.year)
-    for p in specs:
-        if not starts_on <= p.starts_on <= p.ends_on <= ends_on:
-            raise ValidationFailed("admin.period_outside_year", period=p.name)
-    year = SchoolYear(school_id=actor.school_id, name=name, starts_on=starts_on, ends_on=ends_on)
-    session.add(year)
-    await session.flush()
-    for p in specs:
-        session.add(
-            StudyPeriod(
-                school_id=actor.school_id,
-                year_id=year.id,
-                kind=p.kind,
-                number=p.number,
-                name=p.name,
-                starts_on=p.starts_on,
-                ends_on=p.ends_on,
+    async with UnitOfWork(session, actor) as uow:
+        ensure_admin(actor, "open_year")
+        name = name.strip()
+        if not name or starts_on >= ends_on:
+            raise ValidationFailed("admin.year_dates")
+        if await session.scalar(
+            select(SchoolYear.id).where(
+                SchoolYear.school_id == actor.school_id, SchoolYear.name == name
             )
+        ):
+            raise Conflict("admin.year_exists", year=name)
+        specs = list(periods) if periods is not None else standard_quarters(starts_on.year)
+        for p in specs:
+            if not starts_on <= p.starts_on <= p.ends_on <= ends_on:
+                raise ValidationFailed("admin.period_outside_year", period=p.name)
+        year = SchoolYear(
+            school_id=actor.school_id, name=name, starts_on=starts_on, ends_on=ends_on
         )
-    for h in holidays if holidays is not None else standard_holidays(starts_on.year):
-        session.add(
-            Holiday(
-                school_id=actor.school_id,
-                year_id=year.id,
-                kind=h.kind,
-                name=h.name,
-                starts_on=h.starts_on,
-                ends_on=h.ends_on,
-            )
-        )
-    result = YearOpened(year=year, classes={})
-    teachers = dict(class_teachers or {})
-
-    async def new_class(grade: int, letter: str, teacher_id: int | None) -> SchoolClass:
-        cname = f"{grade}{letter}"
-        if cname in result.classes:
-            return result.classes[cname]
-        if cname in teachers:
-            teacher_id = teachers[cname]
-        if teacher_id is not None:
-            person = await policy.load(session, actor, Person, teacher_id)
-            if not await has_role(session, person.id, Role.CLASS_TEACHER):
-                session.add(
-                    RoleGrant(
-                        school_id=actor.school_id, person_id=person.id, role=Role.CLASS_TEACHER
-                    )
-                )
-        cls = SchoolClass(
-            school_id=actor.school_id,
-            year_id=year.id,
-            grade=grade,
-            letter=letter,
-            name=cname,
-            class_teacher_id=teacher_id,
-        )
-        session.add(cls)
+        session.add(year)
         await session.flush()
-        result.classes[cname] = cls
-        return cls
-
-    if promote_from is not None:
-        old = await _load_year(session, actor, promote_from)
-        if old.starts_on >= starts_on:
-            raise ValidationFailed("admin.year_order")
-        leave_ids, repeat_ids, final = set(leaving), set(repeating), set(last_grades)
-        closing_day = old.ends_on + dt.timedelta(days=1)
-        old_classes = (
-            await session.scalars(
-                select(SchoolClass)
-                .where(SchoolClass.year_id == old.id)
-                .order_by(SchoolClass.grade, SchoolClass.letter)
+        for p in specs:
+            session.add(
+                StudyPeriod(
+                    school_id=actor.school_id,
+                    year_id=year.id,
+                    kind=p.kind,
+                    number=p.number,
+                    name=p.name,
+                    starts_on=p.starts_on,
+                    ends_on=p.ends_on,
+                )
             )
-        ).all()
-        for oc in old_classes:
-            open_rows = (
-                await session.scalars(
-                    select(Enrolment).where(
-                        Enrolment.class_id == oc.id,
-                        or_(Enrolment.left_on.is_(None), Enrolment.left_on > old.ends_on),
+        for h in holidays if holidays is not None else standard_holidays(starts_on.year):
+            session.add(
+                Holiday(
+                    school_id=actor.school_id,
+                    year_id=year.id,
+                    kind=h.kind,
+                    name=h.name,
+                    starts_on=h.starts_on,
+                    ends_on=h.ends_on,
+                )
+            )
+        result = YearOpened(year=year, classes={})
+        teachers = dict(class_teachers or {})
+
+        async def new_class(grade: int, letter: str, teacher_id: int | None) -> SchoolClass:
+            cname = f"{grade}{letter}"
+            if cname in result.classes:
+                return result.classes[cname]
+            if cname in teachers:
+                teacher_id = teachers[cname]
+            if teacher_id is not None:
+                person = await policy.load(session, actor, Person, teacher_id)
+                if not await has_role(session, person.id, Role.CLASS_TEACHER):
+                    session.add(
+                        RoleGrant(
+                            school_id=actor.school_id, person_id=person.id, role=Role.CLASS_TEACHER
+                        )
                     )
+            cls = SchoolClass(
+                school_id=actor.school_id,
+                year_id=year.id,
+                grade=grade,
+                letter=letter,
+                name=cname,
+                class_teacher_id=teacher_id,
+            )
+            session.add(cls)
+            await session.flush()
+            result.classes[cname] = cls
+            return cls
+
+        if promote_from is not None:
+            old = await _load_year(session, actor, promote_from)
+            if old.starts_on >= starts_on:
+                raise ValidationFailed("admin.year_order")
+            leave_ids, repeat_ids, final = set(leaving), set(repeating), set(last_grades)
+            closing_day = old.ends_on + dt.timedelta(days=1)
+            old_classes = (
+                await session.scalars(
+                    select(SchoolClass)
+                    .where(SchoolClass.year_id == old.id)
+                    .order_by(SchoolClass.grade, SchoolClass.letter)
                 )
             ).all()
-            for e in open_rows:
-                e.left_on = closing_day
-                if oc.grade in final or e.student_id in leave_ids:
-                    e.departure_note = (
-                        "выпуск" if oc.grade in final else "выбытие по окончании года"
+            for oc in old_classes:
+                open_rows = (
+                    await session.scalars(
+                        select(Enrolment).where(
+                            Enrolment.class_id == oc.id,
+                            or_(Enrolment.left_on.is_(None), Enrolment.left_on > old.ends_on),
+                        )
                     )
-                    if oc.grade in final:
+                ).all()
+                for e in open_rows:
+                    e.left_on = closing_day
+                    if oc.grade in final or e.student_id in leave_ids:
+                        e.departure_note = (
+                            "выпуск" if oc.grade in final else "выбытие по окончании года"
+                        )
+                        if oc.grade in final:
+                            result.graduated += 1
+                        else:
+                            result.left += 1
+                        continue
+                    repeat = e.student_id in repeat_ids
+                    grade = oc.grade if repeat else oc.grade + 1
+                    if grade > 11:
                         result.graduated += 1
-                    else:
-                        result.left += 1
-                    continue
-                repeat = e.student_id in repeat_ids
-                grade = oc.grade if repeat else oc.grade + 1
-                if grade > 11:
-                    result.graduated += 1
-                    continue
-                target = await new_class(grade, oc.letter, None if repeat else oc.class_teacher_id)
-                session.add(
-                    Enrolment(
-                        school_id=actor.school_id,
-                        student_id=e.student_id,
-                        class_id=target.id,
-                        arrived_on=starts_on,
-                        arrival_note="оставлен на повторное обучение"
-                        if repeat
-                        else "перевод в следующий класс",
+                        continue
+                    target = await new_class(
+                        grade, oc.letter, None if repeat else oc.class_teacher_id
                     )
-                )
-                if repeat:
-                    result.repeating += 1
-                else:
-                    result.promoted += 1
-            if oc.grade not in final and oc.grade < 11:
-                await new_class(oc.grade + 1, oc.letter, oc.class_teacher_id)
-    for cname, teacher_id in (new_classes or {}).items():
-        parsed = parse_class_name(cname)
-        if parsed is None:
-            raise ValidationFailed("admin.bad_class_name", name=cname)
-        await new_class(parsed[0], parsed[1], teacher_id)
-    for cname, teacher_id in teachers.items():
-        cls = result.classes.get(cname)
-        if cls is None:
-            result.warnings.append(f"class {cname} not created: class teacher ignored")
-        else:
-            cls.class_teacher_id = teacher_id
-    record(
-        session,
-        actor,
-        action="year.open",
-        entity="school_year",
-        entity_id=year.id,
-        after={
-            "name": name,
-            "starts_on": starts_on,
-            "ends_on": ends_on,
-            "periods": len(specs),
-            "classes": sorted(result.classes),
-            "promoted": result.promoted,
-            "repeating": result.repeating,
-            "graduated": result.graduated,
-            "left": result.left,
-        },
-        source=_source(actor),
-    )
-    await session.commit()
-    return result
+                    session.add(
+                        Enrolment(
+                            school_id=actor.school_id,
+                            student_id=e.student_id,
+                            class_id=target.id,
+                            arrived_on=starts_on,
+                            arrival_note="оставлен на повторное обучение"
+                            if repeat
+                            else "перевод в следующий класс",
+                        )
+                    )
+                    if repeat:
+                        result.repeating += 1
+                    else:
+                        result.promoted += 1
+                if oc.grade not in final and oc.grade < 11:
+                    await new_class(oc.grade + 1, oc.letter, oc.class_teacher_id)
+        for cname, teacher_id in (new_classes or {}).items():
+            parsed = parse_class_name(cname)
+            if parsed is None:
+                raise ValidationFailed("admin.bad_class_name", name=cname)
+            await new_class(parsed[0], parsed[1], teacher_id)
+        for cname, teacher_id in teachers.items():
+            cls = result.classes.get(cname)
+            if cls is None:
+                result.warnings.append(f"class {cname} not created: class teacher ignored")
+            else:
+                cls.class_teacher_id = teacher_id
+        uow.record(
+            action="year.open",
+            entity="school_year",
+            entity_id=year.id,
+            after={
+                "name": name,
+                "starts_on": starts_on,
+                "ends_on": ends_on,
+                "periods": len(specs),
+                "classes": sorted(result.classes),
+                "promoted": result.promoted,
+                "repeating": result.repeating,
+                "graduated": result.graduated,
+                "left": result.left,
+            },
+        )
+        return result
 
 
 async def close_year(session: AsyncSession, actor: Actor, year: int | str) -> SchoolYear:
     """Close a year and all its periods: the journal of the year becomes read-only for
     teachers (admins can still unlock); archive it afterwards with :func:`archive_year`."""
-    ensure_admin(actor, "close_year")
-    y = await _load_year(session, actor, year)
-    if y.is_closed:
-        raise Conflict("admin.year_closed", year=y.name)
-    y.is_closed = True
-    periods = (await session.scalars(select(StudyPeriod).where(StudyPeriod.year_id == y.id))).all()
-    for p in periods:
-        p.is_closed = True
-    record(
-        session,
-        actor,
-        action="year.close",
-        entity="school_year",
-        entity_id=y.id,
-        before={"is_closed": False},
-        after={"is_closed": True, "periods_closed": len(periods)},
-        source=_source(actor),
-    )
-    await session.commit()
-    return y
+    async with UnitOfWork(session, actor) as uow:
+        ensure_admin(actor, "close_year")
+        y = await _load_year(session, actor, year)
+        if y.is_closed:
+            raise Conflict("admin.year_closed", year=y.name)
+        y.is_closed = True
+        periods = (
+            await session.scalars(select(StudyPeriod).where(StudyPeriod.year_id == y.id))
+        ).all()
+        for p in periods:
+            p.is_closed = True
+        uow.record(
+            action="year.close",
+            entity="school_year",
+            entity_id=y.id,
+            before={"is_closed": False},
+            after={"is_closed": True, "periods_closed": len(periods)},
+        )
+        return y
 
 
 async def archive_year(
@@ -340,24 +341,21 @@ async def archive_year(
 ) -> SchoolYear:
     """The year-end archive (seed 002 §6.5): a closed year gets ``archived_at``; from then on
     it is read-only for everyone and counts toward retention (services.tools.backup)."""
-    ensure_admin(actor, "archive_year")
-    y = await _load_year(session, actor, year)
-    if not y.is_closed:
-        raise ValidationFailed("admin.year_not_closed", year=y.name)
-    if y.archived_at is not None:
-        raise Conflict("admin.year_archived", year=y.name)
-    y.archived_at = now or utcnow()
-    record(
-        session,
-        actor,
-        action="year.archive",
-        entity="school_year",
-        entity_id=y.id,
-        after={"archived_at": y.archived_at},
-        source=_source(actor),
-    )
-    await session.commit()
-    return y
+    async with UnitOfWork(session, actor, now) as uow:
+        ensure_admin(actor, "archive_year")
+        y = await _load_year(session, actor, year)
+        if not y.is_closed:
+            raise ValidationFailed("admin.year_not_closed", year=y.name)
+        if y.archived_at is not None:
+            raise Conflict("admin.year_archived", year=y.name)
+        y.archived_at = uow.now or utcnow()
+        uow.record(
+            action="year.archive",
+            entity="school_year",
+            entity_id=y.id,
+            after={"archived_at": y.archived_at},
+        )
+        return y
 
 
 async def is_archived_on(session: AsyncSession, school_id: int, day: dt.date) -> bool:

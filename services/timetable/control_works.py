@@ -21,8 +21,9 @@ from services.models import (
 )
 from services.people import policy
 from services.people.identity import Actor
-from services.people.office_actor import _clean_note, _source, account_id_of, ensure_admin, record
+from services.people.office_actor import account_id_of, clean_note, ensure_admin
 from services.school.office_reads import today_of
+from services.unit_of_work import UnitOfWork
 
 # Seed 002 §5.2.5 asks the deputy to agree control-work dates and set their priority; it names
 # no number. One control work per class per day is the usual rule (SanPiN), configurable.
@@ -60,89 +61,82 @@ async def schedule_control_work(
     """Put a control work's date in the system. The subject's teacher proposes, the deputy
     (or admin) agrees; a date agreed by the deputy is set at once. A warning (not a refusal)
     when the class would have more than ``max_per_day`` control works that day."""
-    subject = await policy.load(session, actor, Subject, subject_id)
-    cls = await policy.ensure_can_propose_control_work(session, actor, class_id, subject.id)
-    deputy = actor.has(Role.DEPUTY, Role.ADMIN)
-    year = await session.get(SchoolYear, cls.year_id)
-    assert year is not None
-    if not year.starts_on <= day <= year.ends_on:
-        raise ValidationFailed("admin.date_outside_year", date=day, year=year.name)
-    if await session.scalar(
-        select(ControlWork.id).where(
-            ControlWork.class_id == cls.id,
-            ControlWork.subject_id == subject.id,
-            ControlWork.date == day,
-        )
-    ):
-        raise Conflict("control_work.exists", date=day)
-    now = utcnow()
-    cw = ControlWork(
-        school_id=actor.school_id,
-        class_id=cls.id,
-        subject_id=subject.id,
-        date=day,
-        kind=kind,
-        title=_clean_note(title),
-        created_by_id=account_id_of(actor),
-        agreed_at=now if deputy else None,
-        agreed_by_id=account_id_of(actor) if deputy else None,
-    )
-    session.add(cw)
-    await session.flush()
-    result = ControlWorkResult(cw)
-    same_day = await control_works_on(session, cls.id, day)
-    if len(same_day) > max_per_day:
-        subjects = await session.scalars(
-            select(Subject.name).where(Subject.id.in_([c.subject_id for c in same_day]))
-        )
-        result.warnings.append(
-            (
-                "control_work.too_many",
-                {
-                    "class": cls.name,
-                    "date": day,
-                    "count": len(same_day),
-                    "limit": max_per_day,
-                    "subjects": ", ".join(sorted(subjects)),
-                },
+    async with UnitOfWork(session, actor) as uow:
+        subject = await policy.load(session, actor, Subject, subject_id)
+        cls = await policy.ensure_can_propose_control_work(session, actor, class_id, subject.id)
+        deputy = actor.has(Role.DEPUTY, Role.ADMIN)
+        year = await session.get(SchoolYear, cls.year_id)
+        assert year is not None
+        if not year.starts_on <= day <= year.ends_on:
+            raise ValidationFailed("admin.date_outside_year", date=day, year=year.name)
+        if await session.scalar(
+            select(ControlWork.id).where(
+                ControlWork.class_id == cls.id,
+                ControlWork.subject_id == subject.id,
+                ControlWork.date == day,
             )
+        ):
+            raise Conflict("control_work.exists", date=day)
+        cw = ControlWork(
+            school_id=actor.school_id,
+            class_id=cls.id,
+            subject_id=subject.id,
+            date=day,
+            kind=kind,
+            title=clean_note(title),
+            created_by_id=account_id_of(actor),
+            agreed_at=uow.now if deputy else None,
+            agreed_by_id=account_id_of(actor) if deputy else None,
         )
-    record(
-        session,
-        actor,
-        action="control_work.schedule",
-        entity="control_work",
-        entity_id=cw.id,
-        after={
-            "class": cls.name,
-            "subject": subject.name,
-            "date": day,
-            "agreed": deputy,
-            "warnings": [w[0] for w in result.warnings],
-        },
-        source=_source(actor),
-    )
-    await session.commit()
-    return result
+        session.add(cw)
+        await session.flush()
+        result = ControlWorkResult(cw)
+        same_day = await control_works_on(session, cls.id, day)
+        if len(same_day) > max_per_day:
+            subjects = await session.scalars(
+                select(Subject.name).where(Subject.id.in_([c.subject_id for c in same_day]))
+            )
+            result.warnings.append(
+                (
+                    "control_work.too_many",
+                    {
+                        "class": cls.name,
+                        "date": day,
+                        "count": len(same_day),
+                        "limit": max_per_day,
+                        "subjects": ", ".join(sorted(subjects)),
+                    },
+                )
+            )
+        uow.record(
+            action="control_work.schedule",
+            entity="control_work",
+            entity_id=cw.id,
+            after={
+                "class": cls.name,
+                "subject": subject.name,
+                "date": day,
+                "agreed": deputy,
+                "warnings": [w[0] for w in result.warnings],
+            },
+        )
+        return result
 
 
 async def agree_control_work(
     session: AsyncSession, actor: Actor, control_work_id: int
 ) -> ControlWork:
-    ensure_admin(actor, "agree_control_work", Role.DEPUTY)
-    cw = await policy.load(session, actor, ControlWork, control_work_id)
-    cw.agreed_at, cw.agreed_by_id = utcnow(), account_id_of(actor)
-    record(
-        session,
-        actor,
-        action="control_work.agree",
-        entity="control_work",
-        entity_id=cw.id,
-        after={"agreed_at": cw.agreed_at},
-        source=_source(actor),
-    )
-    await session.commit()
-    return cw
+    async with UnitOfWork(session, actor) as uow:
+        ensure_admin(actor, "agree_control_work", Role.DEPUTY)
+        cw = await policy.load(session, actor, ControlWork, control_work_id)
+        cw.agreed_at, cw.agreed_by_id = utcnow(), account_id_of(actor)
+        uow.record(
+            action="control_work.agree",
+            entity="control_work",
+            entity_id=cw.id,
+            after={"agreed_at": cw.agreed_at},
+        )
+        return cw
 
 
 async def schedule_control_work_at_lesson(

@@ -29,8 +29,8 @@ from services.models import (
 )
 from services.people import policy
 from services.people.identity import Actor
-from services.people.office_actor import _source, record
 from services.people.roster import list_name
+from services.unit_of_work import UnitOfWork
 
 CHECKS_LIMIT = 20
 
@@ -91,49 +91,46 @@ async def add_journal_check(
 ) -> JournalCheck:
     """A deputy's entry in «Проверка журнала» (seed 002 §5.2.3), seen by the teacher
     (§6.3). The administration may also check (§5.3.2)."""
-    if not actor.has(Role.DEPUTY, Role.DIRECTOR, Role.ADMIN) or actor.person_id <= 0:
-        raise policy.deny(actor, "journal_check")
-    cls = await policy.load(session, actor, SchoolClass, class_id)
-    if subject_id is not None:
-        await policy.load(session, actor, Subject, subject_id)
-    if teacher_id is not None:
-        await policy.load(session, actor, Person, teacher_id)
-    text = (note or "").strip()
-    if not text:
-        raise ValidationFailed("admin.note_required")
-    if len(text) > 4000:
-        raise ValidationFailed("error.too_long", field="note", limit=4000)
-    if period_from and period_to and period_to < period_from:
-        raise ValidationFailed("error.date_range", days=0)
-    check = JournalCheck(
-        school_id=actor.school_id,
-        class_id=cls.id,
-        subject_id=subject_id,
-        teacher_id=teacher_id,
-        checked_by_id=actor.person_id,
-        period_from=period_from,
-        period_to=period_to,
-        note=text,
-        fix_by=fix_by,
-    )
-    session.add(check)
-    await session.flush()
-    record(
-        session,
-        actor,
-        action="journal_check.add",
-        entity="journal_check",
-        entity_id=check.id,
-        after={
-            "class": cls.name,
-            "subject_id": subject_id,
-            "teacher_id": teacher_id,
-            "fix_by": fix_by,
-        },
-        source=_source(actor),
-    )
-    await session.commit()
-    return check
+    async with UnitOfWork(session, actor) as uow:
+        if not actor.has(Role.DEPUTY, Role.DIRECTOR, Role.ADMIN) or actor.person_id <= 0:
+            raise policy.deny(actor, "journal_check")
+        cls = await policy.load(session, actor, SchoolClass, class_id)
+        if subject_id is not None:
+            await policy.load(session, actor, Subject, subject_id)
+        if teacher_id is not None:
+            await policy.load(session, actor, Person, teacher_id)
+        text = (note or "").strip()
+        if not text:
+            raise ValidationFailed("admin.note_required")
+        if len(text) > 4000:
+            raise ValidationFailed("error.too_long", field="note", limit=4000)
+        if period_from and period_to and period_to < period_from:
+            raise ValidationFailed("error.date_range", days=0)
+        check = JournalCheck(
+            school_id=actor.school_id,
+            class_id=cls.id,
+            subject_id=subject_id,
+            teacher_id=teacher_id,
+            checked_by_id=actor.person_id,
+            period_from=period_from,
+            period_to=period_to,
+            note=text,
+            fix_by=fix_by,
+        )
+        session.add(check)
+        await session.flush()
+        uow.record(
+            action="journal_check.add",
+            entity="journal_check",
+            entity_id=check.id,
+            after={
+                "class": cls.name,
+                "subject_id": subject_id,
+                "teacher_id": teacher_id,
+                "fix_by": fix_by,
+            },
+        )
+        return check
 
 
 async def journal_checks_for(
@@ -166,23 +163,20 @@ async def journal_checks_for(
 
 async def resolve_journal_check(session: AsyncSession, actor: Actor, check_id: int) -> JournalCheck:
     """The teacher reports the remarks fixed, or the checker closes the check."""
-    check = await policy.load(session, actor, JournalCheck, check_id)
-    if actor.person_id not in (check.teacher_id, check.checked_by_id) and not actor.has(
-        Role.DEPUTY, Role.ADMIN
-    ):
-        raise policy.deny(actor, "resolve_journal_check", check_id=check_id)
-    check.resolved_at = utcnow()
-    record(
-        session,
-        actor,
-        action="journal_check.resolve",
-        entity="journal_check",
-        entity_id=check.id,
-        after={"resolved_at": check.resolved_at},
-        source=_source(actor),
-    )
-    await session.commit()
-    return check
+    async with UnitOfWork(session, actor) as uow:
+        check = await policy.load(session, actor, JournalCheck, check_id)
+        if actor.person_id not in (check.teacher_id, check.checked_by_id) and not actor.has(
+            Role.DEPUTY, Role.ADMIN
+        ):
+            raise policy.deny(actor, "resolve_journal_check", check_id=check_id)
+        check.resolved_at = utcnow()
+        uow.record(
+            action="journal_check.resolve",
+            entity="journal_check",
+            entity_id=check.id,
+            after={"resolved_at": check.resolved_at},
+        )
+        return check
 
 
 @dataclass(frozen=True)

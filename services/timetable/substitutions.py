@@ -25,16 +25,15 @@ from services.models import (
 from services.people import policy
 from services.people.identity import Actor
 from services.people.office_actor import (
-    _clean_note,
-    _source,
     account_id_of,
+    clean_note,
     ensure_admin,
     has_role,
-    record,
 )
 from services.people.roster import list_name
 from services.school.office_reads import Choice
 from services.school.school_year import is_archived_on
+from services.unit_of_work import UnitOfWork
 
 TEACHING_ROLES = (Role.TEACHER, Role.CLASS_TEACHER, Role.DEPUTY)
 
@@ -123,58 +122,52 @@ async def set_substitution(
 ) -> Substitution:
     """The deputy records a substitute for a dated lesson (seed 002 §5.2.4); the substitute
     then fills the lesson's record (the policy follows the substitution)."""
-    ensure_admin(actor, "substitution", Role.DEPUTY)
-    lesson = await policy.load(session, actor, Lesson, lesson_id)
-    teacher = await policy.load(session, actor, Person, teacher_id)
-    if not await has_role(session, teacher.id, Role.TEACHER, Role.CLASS_TEACHER, Role.DEPUTY):
-        raise ValidationFailed("admin.not_a_teacher")
-    if lesson.is_cancelled:
-        raise ValidationFailed("journal.lesson_cancelled")
-    if await is_archived_on(session, actor.school_id, lesson.date):
-        raise ValidationFailed("admin.year_archived", year=str(lesson.date.year))
-    sub = await policy.substitution_of(session, lesson.id)
-    before = audit.snapshot(sub, "teacher_id", "reason") if sub else None
-    if teacher.id == lesson.teacher_id:
-        raise ValidationFailed("admin.substitute_is_teacher")
-    if sub is None:
-        sub = Substitution(
-            school_id=actor.school_id,
-            lesson_id=lesson.id,
-            teacher_id=teacher.id,
-            reason=_clean_note(reason),
-            created_by_id=account_id_of(actor),
+    async with UnitOfWork(session, actor) as uow:
+        ensure_admin(actor, "substitution", Role.DEPUTY)
+        lesson = await policy.load(session, actor, Lesson, lesson_id)
+        teacher = await policy.load(session, actor, Person, teacher_id)
+        if not await has_role(session, teacher.id, Role.TEACHER, Role.CLASS_TEACHER, Role.DEPUTY):
+            raise ValidationFailed("admin.not_a_teacher")
+        if lesson.is_cancelled:
+            raise ValidationFailed("journal.lesson_cancelled")
+        if await is_archived_on(session, actor.school_id, lesson.date):
+            raise ValidationFailed("admin.year_archived", year=str(lesson.date.year))
+        sub = await policy.substitution_of(session, lesson.id)
+        before = audit.snapshot(sub, "teacher_id", "reason") if sub else None
+        if teacher.id == lesson.teacher_id:
+            raise ValidationFailed("admin.substitute_is_teacher")
+        if sub is None:
+            sub = Substitution(
+                school_id=actor.school_id,
+                lesson_id=lesson.id,
+                teacher_id=teacher.id,
+                reason=clean_note(reason),
+                created_by_id=account_id_of(actor),
+            )
+            session.add(sub)
+        else:
+            sub.teacher_id, sub.reason = teacher.id, clean_note(reason)
+        uow.record(
+            action="substitution.set",
+            entity="lesson",
+            entity_id=lesson.id,
+            before=before,
+            after={"teacher_id": teacher.id, "reason": sub.reason},
         )
-        session.add(sub)
-    else:
-        sub.teacher_id, sub.reason = teacher.id, _clean_note(reason)
-    record(
-        session,
-        actor,
-        action="substitution.set",
-        entity="lesson",
-        entity_id=lesson.id,
-        before=before,
-        after={"teacher_id": teacher.id, "reason": sub.reason},
-        source=_source(actor),
-    )
-    await session.commit()
-    return sub
+        return sub
 
 
 async def remove_substitution(session: AsyncSession, actor: Actor, lesson_id: int) -> None:
-    ensure_admin(actor, "substitution", Role.DEPUTY)
-    lesson = await policy.load(session, actor, Lesson, lesson_id)
-    sub = await policy.substitution_of(session, lesson.id)
-    if sub is None:
-        raise NotFound("admin.no_substitution")
-    record(
-        session,
-        actor,
-        action="substitution.remove",
-        entity="lesson",
-        entity_id=lesson.id,
-        before=audit.snapshot(sub, "teacher_id", "reason"),
-        source=_source(actor),
-    )
-    await session.delete(sub)
-    await session.commit()
+    async with UnitOfWork(session, actor) as uow:
+        ensure_admin(actor, "substitution", Role.DEPUTY)
+        lesson = await policy.load(session, actor, Lesson, lesson_id)
+        sub = await policy.substitution_of(session, lesson.id)
+        if sub is None:
+            raise NotFound("admin.no_substitution")
+        uow.record(
+            action="substitution.remove",
+            entity="lesson",
+            entity_id=lesson.id,
+            before=audit.snapshot(sub, "teacher_id", "reason"),
+        )
+        await session.delete(sub)

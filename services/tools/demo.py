@@ -22,10 +22,7 @@ code that is not marked as the demo: a real school never starts with these crede
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
-import hashlib
-import hmac
 import logging
 import random
 import secrets
@@ -38,7 +35,7 @@ from sqlalchemy import exists, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import aliased
 
-from services import audit
+from services import app_settings, audit
 from services.enums import (
     DEFAULT_WEIGHTS,
     AttendanceCode,
@@ -77,7 +74,6 @@ from services.models import (
     utcnow,
 )
 from services.people import accounts
-from services.tools import app_settings
 
 log = logging.getLogger(__name__)
 
@@ -966,9 +962,10 @@ def _place_class(
 # --------------------------------------------------------------------------- credentials
 
 
-def _school_secret(school: School) -> bytes:
-    """The key of demos built before the secret was stored: reproducible from the school row."""
-    return f"{school.id}:{school.code}:{school.created_at.isoformat()}".encode()
+# The demo's credentials are derived beside the accounts, which refuse them outside the demo.
+_school_secret = accounts.demo_school_secret
+candidate_keys = accounts.demo_candidate_keys
+demo_credentials = accounts.demo_credentials
 
 
 async def _demo_key(session: AsyncSession, school: School, *, create: bool) -> tuple[bytes, bool]:
@@ -980,25 +977,6 @@ async def _demo_key(session: AsyncSession, school: School, *, create: bool) -> t
     if stored is None:
         return _school_secret(school), True
     return f"{school.id}:{stored}".encode(), False
-
-
-async def candidate_keys(session: AsyncSession, school: School) -> list[bytes]:
-    """Every key demo credentials for this school could come from (legacy and stored)."""
-    keys = [_school_secret(school)]
-    stored = await app_settings.get(session, app_settings.DEMO_SECRET)
-    if stored is not None:
-        keys.append(f"{school.id}:{stored}".encode())
-    return keys
-
-
-def demo_credentials(key: bytes, login: str) -> tuple[str, str]:
-    """The sample user's password and invite token, derived from the demo's key."""
-    pw = hmac.new(key, b"password:" + login.encode(), hashlib.sha256).digest()
-    alphabet = accounts.PASSWORD_ALPHABET
-    password = "".join(alphabet[b % len(alphabet)] for b in pw[: accounts.PASSWORD_LENGTH])
-    tok = hmac.new(key, b"invite:" + login.encode(), hashlib.sha256).digest()
-    token = base64.urlsafe_b64encode(tok[:24]).decode().rstrip("=")
-    return password, token
 
 
 async def _first_person(session: AsyncSession, query: Any) -> Person | None:
