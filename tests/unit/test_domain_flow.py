@@ -23,13 +23,6 @@ EDGE_EXCEPTIONS = {
     # The old name of services.marks.lesson_record, kept for the Telegram adapter
     # (handlers/teacher/quick.py) until it imports the new one.
     ("timetable", "marks"): "services/timetable/lesson_record.py",
-    # The registry of notification kinds collects every domain's alert_kinds module, while
-    # those domains queue their alerts through services.notifications.outbox: the registry
-    # belongs above the domains (beside the delivery worker and the renderer that read it).
-    ("notifications", "attendance"): "services/notifications/registry.py",
-    ("notifications", "homework"): "services/notifications/registry.py",
-    ("notifications", "marks"): "services/notifications/registry.py",
-    ("notifications", "messages"): "services/notifications/registry.py",
 }
 
 
