@@ -20,8 +20,8 @@ from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.db import make_engine
-from services.enums import Messenger
-from services.models import MessengerBinding
+from services.enums import Messenger, Role
+from services.models import MessengerBinding, Person, RoleGrant
 from testkit.botapi import BotAPIServer
 
 # The bot's own settings: none of this process's leaks into the bot under test.
@@ -141,6 +141,22 @@ def ms(seconds: float | None) -> int | None:
 async def inserted_ids(conn: AsyncConnection, model: Any, rows: list[dict[str, Any]]) -> list[int]:
     """Insert ``rows`` of ``model`` at once; their ids."""
     return list((await conn.execute(insert(model).returning(model.id), rows)).scalars().all())
+
+
+async def insert_parents(
+    conn: AsyncConnection, school_id: int, names: Iterable[tuple[str, str]]
+) -> list[int]:
+    """People with the parent's role, a ``(last name, first name)`` each; their ids."""
+    people = await inserted_ids(
+        conn,
+        Person,
+        [{"school_id": school_id, "last_name": last, "first_name": first} for last, first in names],
+    )
+    await conn.execute(
+        insert(RoleGrant),
+        [{"school_id": school_id, "person_id": p, "role": Role.PARENT} for p in people],
+    )
+    return people
 
 
 async def bind_telegram(

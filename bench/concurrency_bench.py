@@ -34,23 +34,11 @@ from typing import Any
 from sqlalchemy import insert
 from sqlalchemy.engine import make_url
 
-from bench.common import (
-    bench_bot,
-    bind_telegram,
-    bot_env,
-    cleanup_redis,
-    inserted_ids,
-    kill_bot,
-    ms,
-    percentile,
-    start_bot,
-    stop_bot,
-    wait_polling,
-)
+from bench import common
 from bench.pg import PG_ADMIN, pg_admin
 from services.db import make_engine, make_session_factory
-from services.enums import GuardianKind, Role
-from services.models import Account, Guardianship, Person, RoleGrant
+from services.enums import GuardianKind
+from services.models import Account, Guardianship
 from services.tools.migrate import upgrade
 from testkit.botapi import BotAPIServer, Limits
 
@@ -70,18 +58,8 @@ async def seed(url: str, users: int) -> list[int]:
         school_id = world.school.id
         children = [s.id for s in world.students]
     async with engine.begin() as conn:
-        people = await inserted_ids(
-            conn,
-            Person,
-            [
-                {"school_id": school_id, "last_name": f"Родитель{i}", "first_name": "Анна"}
-                for i in range(users)
-            ],
-        )
-        await conn.execute(
-            insert(RoleGrant),
-            [{"school_id": school_id, "person_id": p, "role": Role.PARENT} for p in people],
-        )
+        names = ((f"Родитель{i}", "Анна") for i in range(users))
+        people = await common.insert_parents(conn, school_id, names)
         await conn.execute(
             insert(Guardianship),
             [
@@ -94,7 +72,7 @@ async def seed(url: str, users: int) -> list[int]:
                 for i, p in enumerate(people)
             ],
         )
-        accounts = await inserted_ids(
+        accounts = await common.inserted_ids(
             conn,
             Account,
             [
@@ -102,7 +80,9 @@ async def seed(url: str, users: int) -> list[int]:
                 for i, p in enumerate(people)
             ],
         )
-        await bind_telegram(conn, school_id, ((a, FIRST_CHAT + i) for i, a in enumerate(accounts)))
+        await common.bind_telegram(
+            conn, school_id, ((a, FIRST_CHAT + i) for i, a in enumerate(accounts))
+        )
     await engine.dispose()
     return [FIRST_CHAT + i for i in range(users)]
 
@@ -131,7 +111,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     name = f"schoolbot_bench_{uuid.uuid4().hex[:10]}"
     await pg_admin(f'CREATE DATABASE "{name}"', args.pg)
     url = make_url(args.pg).set(database=name).render_as_string(hide_password=False)
-    bot_id, token = bench_bot()
+    bot_id, token = common.bench_bot()
     workdir = Path(tempfile.mkdtemp(prefix="concurrency-bench-"))
     log_path = workdir / "bot.log"
     proc: asyncio.subprocess.Process | None = None
@@ -144,23 +124,23 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
             assert server.base_url is not None
             for chat in chats:
                 server.user(chat, first_name="Анна", last_name=f"Родитель{chat - FIRST_CHAT}")
-            env = bot_env(
+            env = common.bot_env(
                 BOT_TOKEN=token,
                 DATABASE_URL=url,
                 REDIS_URL=args.redis,
                 REDIS_MAX_CONNECTIONS=str(args.pool),
                 TELEGRAM_API_URL=server.base_url,
             )
-            proc = await start_bot(args.root, env, log_path)
-            await wait_polling(server, proc, log_path, 120)
+            proc = await common.start_bot(args.root, env, log_path)
+            await common.wait_polling(server, proc, log_path, 120)
             rounds = []
             for _ in range(args.rounds):
                 rounds.append(await _round(server, chats, args.timeout))
                 await asyncio.sleep(0.5)
-            await stop_bot(proc, 30)
+            await common.stop_bot(proc, 30)
     finally:
-        await kill_bot(proc)
-        await cleanup_redis(args.redis, bot_id)
+        await common.kill_bot(proc)
+        await common.cleanup_redis(args.redis, bot_id)
         await pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', args.pg)
     log = log_path.read_text(encoding="utf-8", errors="replace")
     latencies = [v for r in rounds for v in r["latencies"].values()]
@@ -176,9 +156,9 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         "answered": len(latencies),
         "answered_ratio": round(len(latencies) / updates, 4),
         "unanswered": sum(len(r["unanswered"]) for r in rounds),
-        "p50_ms": ms(percentile(latencies, 0.5)),
-        "p95_ms": ms(percentile(latencies, 0.95)),
-        "max_ms": ms(max(latencies, default=None)),
+        "p50_ms": common.ms(common.percentile(latencies, 0.5)),
+        "p95_ms": common.ms(common.percentile(latencies, 0.95)),
+        "max_ms": common.ms(max(latencies, default=None)),
         "throughput_per_s": round(len(latencies) / sum(spans), 1) if sum(spans) else None,
         "per_round_answered": [len(r["latencies"]) for r in rounds],
         "pool": args.pool,

@@ -51,18 +51,7 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
-from bench.common import (
-    bench_bot,
-    bot_env,
-    cleanup_redis,
-    connection,
-    kill_bot,
-    ms,
-    percentile,
-    start_bot,
-    stop_bot,
-    wait_polling,
-)
+from bench import common
 from bench.pg import PG_ADMIN, pg_admin
 from bot.i18n import t
 from screens.teacher.actions import LessonCb
@@ -277,7 +266,7 @@ async def choose_actors(
     the parents' chats of the lessons' classes (where alerts may go)."""
     n_teachers = round(FULL_TEACHERS * args.scale)
     n_parents = round(FULL_PARENTS * args.scale)
-    async with connection(url) as conn:
+    async with common.connection(url) as conn:
         rows = (
             await conn.execute(
                 text(
@@ -330,7 +319,7 @@ async def choose_actors(
     burst = args.window / args.bells
     for teacher in teachers:
         teacher.start = (teacher.bell - 1) * burst + rng.uniform(0, burst / 2)
-    async with connection(url) as conn:
+    async with common.connection(url) as conn:
         families = (
             await conn.scalars(
                 text(
@@ -355,9 +344,9 @@ async def choose_actors(
 def _summary(values: list[float]) -> dict[str, Any]:
     return {
         "n": len(values),
-        "p50_ms": ms(percentile(values, 0.5)),
-        "p95_ms": ms(percentile(values, 0.95)),
-        "max_ms": ms(max(values, default=None)),
+        "p50_ms": common.ms(common.percentile(values, 0.5)),
+        "p95_ms": common.ms(common.percentile(values, 0.95)),
+        "max_ms": common.ms(max(values, default=None)),
     }
 
 
@@ -375,7 +364,7 @@ async def _rss(pid: int, peak: list[int], stop: asyncio.Event) -> None:
 
 
 async def _alerts(url: str) -> dict[str, Any]:
-    async with connection(url) as conn:
+    async with common.connection(url) as conn:
         rows = (
             await conn.execute(
                 text(
@@ -415,7 +404,7 @@ async def _alerts(url: str) -> dict[str, Any]:
 
 
 async def _pending_alerts(url: str) -> int:
-    async with connection(url, pool=False) as conn:
+    async with common.connection(url, pool=False) as conn:
         return int(
             await conn.scalar(
                 text(
@@ -446,7 +435,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     name = f"morning_{uuid.uuid4().hex[:10]}"
     copy_s = await _copy(name, args.template, args.pg)
     url = make_url(args.pg).set(database=name).render_as_string(hide_password=False)
-    bot_id, token = bench_bot()
+    bot_id, token = common.bench_bot()
     workdir = Path(tempfile.mkdtemp(prefix="morning-bench-"))
     log_path = workdir / "bot.log"
     proc: asyncio.subprocess.Process | None = None
@@ -466,17 +455,17 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
                 server.user(chat, first_name="Родитель", language_code="ru")
             for chat in families:  # they have talked to the bot before: alerts can reach them
                 server.user(chat, first_name="Родитель", language_code="ru").open_chat()
-            env = bot_env(
+            env = common.bot_env(
                 BOT_TOKEN=token,
                 DATABASE_URL=url,
                 REDIS_URL=args.redis,
                 TELEGRAM_API_URL=server.base_url,
                 CLOCK_START=clock.isoformat(),
             )
-            proc = await start_bot(args.root, env, log_path)
+            proc = await common.start_bot(args.root, env, log_path)
             stop_rss = asyncio.Event()
             rss_task = asyncio.create_task(_rss(proc.pid, rss, stop_rss))
-            await wait_polling(server, proc, log_path, 180)
+            await common.wait_polling(server, proc, log_path, 180)
             idle_rss = rss[-1] if rss else None
             replies = Replies(server)
             replies.start()
@@ -503,7 +492,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
                 await asyncio.sleep(5)
                 pending = await _pending_alerts(url)
             await replies.stop()
-            await stop_bot(proc, 60)
+            await common.stop_bot(proc, 60)
             stop_rss.set()
             await rss_task
             alerts = await _alerts(url)
@@ -513,8 +502,8 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
             http_429 = server.stats.rate_limited
             per_method = dict(server.stats.per_method)
     finally:
-        await kill_bot(proc)
-        await cleanup_redis(args.redis, bot_id)
+        await common.kill_bot(proc)
+        await common.cleanup_redis(args.redis, bot_id)
         if not args.keep:
             await pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', args.pg)
     log = log_path.read_text(encoding="utf-8", errors="replace")

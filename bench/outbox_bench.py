@@ -26,15 +26,12 @@ from typing import Any
 from sqlalchemy import func, insert, select
 from sqlalchemy.engine import make_url
 
-from bench.common import bind_telegram, inserted_ids
+from bench.common import bind_telegram, insert_parents
 from bench.pg import PG_ADMIN, pg_admin
 from services.db import make_engine
-from services.enums import Role
 from services.models import (
     Account,
     OutboxMessage,
-    Person,
-    RoleGrant,
     School,
     utcnow,
 )
@@ -54,18 +51,7 @@ async def seed(url: str, count: int) -> list[int]:
                 .returning(School.id)
             )
         ).scalar_one()
-        people = await inserted_ids(
-            conn,
-            Person,
-            [
-                {"school_id": school_id, "last_name": f"P{i}", "first_name": "B"}
-                for i in range(count)
-            ],
-        )
-        await conn.execute(
-            insert(RoleGrant),
-            [{"school_id": school_id, "person_id": p, "role": Role.PARENT} for p in people],
-        )
+        people = await insert_parents(conn, school_id, ((f"P{i}", "B") for i in range(count)))
         accounts = (
             await conn.execute(
                 insert(Account).returning(Account.id, Account.person_id),
