@@ -256,10 +256,8 @@ async def build_school(session: AsyncSession, code: str = "s1") -> SchoolWorld:
     session.add(subgroup)
     await session.flush()
     session.add_all(
-        [
-            SubgroupMember(school_id=school.id, subgroup_id=subgroup.id, student_id=students[0].id),
-            SubgroupMember(school_id=school.id, subgroup_id=subgroup.id, student_id=students[1].id),
-        ]
+        SubgroupMember(school_id=school.id, subgroup_id=subgroup.id, student_id=s.id)
+        for s in students[:2]
     )
     session.add_all(
         TeachingAssignment(
@@ -379,6 +377,16 @@ def maths_lesson(world: SchoolWorld, day: dt.date, number: int, **other: Any) ->
     return Lesson(**(columns | other))
 
 
+def enrolment(world: SchoolWorld, student_id: int) -> Enrolment:
+    """The student in 7А since the school year began; not added."""
+    return Enrolment(
+        school_id=world.school.id,
+        student_id=student_id,
+        class_id=world.cls.id,
+        arrived_on=world.year.starts_on,
+    )
+
+
 def absence_notice(world: SchoolWorld, student_id: int, reason: str) -> AbsenceNotice:
     """A parent's notice that the student is away today, excused; not added."""
     return AbsenceNotice(
@@ -393,13 +401,8 @@ def absence_notice(world: SchoolWorld, student_id: int, reason: str) -> AbsenceN
 
 async def absent_today(session: AsyncSession, world: SchoolWorld, student_id: int) -> None:
     """The teacher marks the student absent at today's maths lesson (``lesson_today``)."""
-    await roll_call.save_attendance(
-        session,
-        world.actors["teacher"],
-        world.lesson_today.id,
-        {student_id: AttendanceCode.ABSENT},
-        now=NOW,
-    )
+    teacher, absent = world.actors["teacher"], {student_id: AttendanceCode.ABSENT}
+    await roll_call.save_attendance(session, teacher, world.lesson_today.id, absent, now=NOW)
 
 
 def as_parent(world: SchoolWorld, person: Person, child: Person) -> list[RoleGrant | Guardianship]:

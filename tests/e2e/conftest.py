@@ -22,7 +22,7 @@ import sys
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import pytest
 from sqlalchemy.engine import make_url
@@ -93,18 +93,17 @@ def bot_env(base_url: str, database_url: str, **extra: str) -> dict[str, str]:
 
 
 async def python_m_bot(
-    *args: str, env: dict[str, str], cwd: Path = ROOT
+    *args: str, env: dict[str, str], cwd: Path = ROOT, log: IO[bytes] | None = None
 ) -> asyncio.subprocess.Process:
-    """``python -m bot ARGS`` in a process of its own: its output piped, nothing on its stdin."""
+    """``python -m bot ARGS`` in a process of its own, nothing on its stdin: its output piped,
+    or both streams written to ``log``."""
+    pipe = asyncio.subprocess.PIPE
     return await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        *args,
+        *(sys.executable, "-m", "bot", *args),
         cwd=cwd,
         env=env,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
+        stdout=pipe if log is None else log,
+        stderr=pipe if log is None else asyncio.subprocess.STDOUT,
         stdin=asyncio.subprocess.DEVNULL,
     )
 
@@ -267,19 +266,8 @@ async def start_bot(env: dict[str, str], tmp_path: Path) -> BotProcess:
     global _started
     _started += 1
     log_path = tmp_path / f"bot-{_started}.log"
-    log_file = log_path.open("wb")
-    proc = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        "run",
-        cwd=ROOT,
-        env=env,
-        stdout=log_file,
-        stderr=asyncio.subprocess.STDOUT,
-        stdin=asyncio.subprocess.DEVNULL,
-    )
-    log_file.close()
+    with log_path.open("wb") as log_file:
+        proc = await python_m_bot("run", env=env, log=log_file)
     bot = BotProcess(proc, log_path, env)
     _bots.append(bot)
     return bot

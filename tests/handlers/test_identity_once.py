@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+import pytest
 from aiogram import Dispatcher
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -53,14 +54,21 @@ def _reading(sql: list[str], table: str) -> list[str]:
     return [s for s in sql if f"{s} ".partition(" FROM ")[2].startswith(f"{table} ")]
 
 
-async def test_diary_reads_identity_school_and_context_once(
+@pytest.fixture
+async def diary_statements(
     dp: Dispatcher,  # noqa: F811
     bot: RecordingBot,
     engine: AsyncEngine,
     family_world: Family,  # noqa: F811
-) -> None:
+) -> list[str]:
+    """The statements of a parent's /diary, once its child's diary is shown."""
     sql = await update_statements(dp, bot, engine, PARENT, "/diary")
     assert "Иванов Пётр" in bot.session.sent_texts(PARENT)[0]
+    return sql
+
+
+async def test_diary_reads_identity_school_and_context_once(diary_statements: list[str]) -> None:
+    sql = diary_statements
     identity = [s for s in sql if " accounts" in s]
     assert len(identity) == 1  # binding, account, person, school and roles in one statement
     assert _reading(sql, "schools") == []  # the school came with the identity

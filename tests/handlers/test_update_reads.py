@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from aiogram import Dispatcher
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -15,22 +14,17 @@ from services.models import Holiday, MessengerBinding, School
 from services.people import context
 from services.people.identity import Actor, resolve_actor
 from services.school.calendar import load_calendar
-from testkit.recording import RecordingBot
 from tests.family.conftest import PARENT, PARENT2, TEACHER, Family, family_world  # noqa: F401
 from tests.handlers.conftest import dp  # noqa: F401
-from tests.handlers.test_identity_once import statements, update_statements
+from tests.handlers.test_identity_once import diary_statements, statements  # noqa: F401
 
 HOLIDAYS = "FROM holidays"
 
 
 async def test_diary_reads_the_holidays_once(
-    dp: Dispatcher,  # noqa: F811
-    bot: RecordingBot,
-    engine: AsyncEngine,
-    family_world: Family,  # noqa: F811
+    diary_statements: list[str],  # noqa: F811
 ) -> None:
-    sql = await update_statements(dp, bot, engine, PARENT, "/diary")
-    assert "Иванов Пётр" in bot.session.sent_texts(PARENT)[0]
+    sql = diary_statements
     assert len([s for s in sql if HOLIDAYS in s]) == 1  # the diary's and its "◀ ▶"'s
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from sqlalchemy import func, select
@@ -10,7 +11,21 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.models import AuditEntry, Lesson, TimetableEntry
 from services.timetable.lessons import generate_lessons
-from tests.factories import build_school
+from tests.factories import SchoolWorld, build_school, count
+
+
+def timetable_slot(w: SchoolWorld, weekday: int, n: int, **columns: Any) -> TimetableEntry:
+    """A weekly lesson of 7А from 1 September, weekday 1-7 (``columns``: the subject's, the
+    teacher's and other columns)."""
+    return TimetableEntry(
+        school_id=w.school.id,
+        year_id=w.year.id,
+        class_id=w.cls.id,
+        weekday=weekday,
+        lesson_number=n,
+        valid_from=dt.date(2026, 9, 1),
+        **columns,
+    )
 
 
 async def test_lessons_follow_the_timetable_and_the_calendar(session: AsyncSession) -> None:
@@ -18,17 +33,14 @@ async def test_lessons_follow_the_timetable_and_the_calendar(session: AsyncSessi
 
     def slot(weekday: int, n: int, subject: int, teacher: int, group: int | None = None) -> None:
         session.add(
-            TimetableEntry(
-                school_id=w.school.id,
-                year_id=w.year.id,
-                class_id=w.cls.id,
+            timetable_slot(
+                w,
+                weekday,
+                n,
                 subgroup_id=group,
-                weekday=weekday,
-                lesson_number=n,
                 subject_id=subject,
                 teacher_id=teacher,
                 room="201",
-                valid_from=dt.date(2026, 9, 1),
             )
         )
 
@@ -63,14 +75,7 @@ async def test_lessons_follow_the_timetable_and_the_calendar(session: AsyncSessi
     assert again.created == 0
     total = await session.scalar(select(func.count()).select_from(Lesson))
     assert total == (before or 0) + 5
-    assert (
-        await session.scalar(
-            select(func.count())
-            .select_from(AuditEntry)
-            .where(AuditEntry.action == "lessons.generate")
-        )
-        == 1
-    )
+    assert await count(session, AuditEntry, AuditEntry.action == "lessons.generate") == 1
 
 
 @pytest.mark.committed
@@ -90,18 +95,7 @@ def test_cli_creates_lessons_once(
             await _truncate_all(engine)
         async with make_session_factory(engine)() as session:
             w = await build_school(session)
-            session.add(
-                TimetableEntry(
-                    school_id=w.school.id,
-                    year_id=w.year.id,
-                    class_id=w.cls.id,
-                    weekday=1,
-                    lesson_number=7,
-                    subject_id=w.math.id,
-                    teacher_id=w.teacher.id,
-                    valid_from=dt.date(2026, 9, 1),
-                )
-            )
+            session.add(timetable_slot(w, 1, 7, subject_id=w.math.id, teacher_id=w.teacher.id))
             await session.commit()
         await engine.dispose()
 

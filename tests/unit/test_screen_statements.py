@@ -15,10 +15,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from services.enums import AttendanceCode, Role, WorkKind
 from services.marks import class_journal as marks_class_journal
 from services.marks import final_marks, mark_reads
-from services.models import Enrolment, Person
+from services.models import Person
 from services.timetable import diary
 from services.timetable import teacher_day as timetable_teacher_day
-from tests.factories import NOW, TODAY, SchoolWorld, build_school, person
+from tests.factories import NOW, TODAY, SchoolWorld, build_school, enrolment, person
 from tests.family.helpers import absence, fill_record, mark
 
 MAX_STATEMENTS = 8
@@ -94,14 +94,7 @@ async def _grow_class(session: AsyncSession, world: SchoolWorld, extra: int) -> 
     """``extra`` more students in 7А, each with marks and an absence at today's maths."""
     for i in range(extra):
         p: Person = await person(session, world.school, f"Новиков{i}", "Ученик", Role.STUDENT)
-        session.add(
-            Enrolment(
-                school_id=world.school.id,
-                student_id=p.id,
-                class_id=world.cls.id,
-                arrived_on=dt.date(2026, 9, 1),
-            )
-        )
+        session.add(enrolment(world, p.id))
         session.add_all(
             [
                 mark(world, world.lesson_today, p.id, 5, WorkKind.ANSWER),
