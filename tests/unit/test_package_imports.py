@@ -122,7 +122,16 @@ def test_no_cycle_between_packages() -> None:
     assert cycles == []
 
 
-def test_a_scan_sees_imports() -> None:
+def test_a_scan_sees_imports(tmp_path: Path) -> None:
     """The scanner is not blind: it sees a function-local import and a TYPE_CHECKING one."""
-    found = imports_of(ROOT / "notifications" / "runtime.py")
-    assert "aiogram" in found and "services.tools.backup" in found
+    module = tmp_path / "module.py"
+    module.write_text(
+        "from typing import TYPE_CHECKING\n"
+        "if TYPE_CHECKING:\n"
+        "    from aiogram import Bot\n"
+        "def run() -> None:\n"
+        "    from services.tools import backup\n"
+        "    import handlers.common.screens\n"
+    )
+    found = imports_of(module)
+    assert {"aiogram", "services.tools.backup", "handlers.common.screens"} <= found
