@@ -32,8 +32,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bench.pg import PG_ADMIN, pg_admin
 from notifications.retention import DEFAULT_BATCH, delete_batch
-from notifications.transport import OutMessage
 from notifications.worker import Row, T, Worker
+from screens.screen import Screen
 from services.db import make_engine, make_session_factory
 from services.enums import OutboxStatus
 from services.models import School
@@ -44,7 +44,9 @@ LIMIT = 16
 
 
 class NoTransport:
-    async def send(self, chat_id: str, message: OutMessage) -> str:  # pragma: no cover
+    async def send(
+        self, chat_id: str, screen: Screen, *, silent: bool = False
+    ) -> str:  # pragma: no cover
         raise AssertionError("the benchmark never sends")
 
 
