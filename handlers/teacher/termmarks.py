@@ -12,7 +12,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.i18n import Translator, escape
+from bot.i18n import Translator
 from handlers.common.gate import gate
 from handlers.common.screens import on, send_screen
 from handlers.teacher.common import Clock, now_of, show
@@ -20,6 +20,7 @@ from screens.teacher.actions import TermCb
 from screens.teacher.termmarks import (
     options_screen,
     periods_screen,
+    saved_note,
     sheet_screen,
     value_screen,
 )
@@ -155,14 +156,7 @@ async def term_action(
     )
     await _store(state, cb, None)
     fresh = await final_marks.term_sheet(session, me, cb.class_id, cb.subject_id, cb.period_id)
-    note = t(
-        "term.saved",
-        period=escape(fresh.period),
-        created=saved.created,
-        changed=saved.changed,
-        same=saved.unchanged,
-    )
-    await show(query, sheet_screen(t, fresh, {}, note))
+    await show(query, sheet_screen(t, fresh, {}, saved_note(t, fresh, saved)))
 
 
 def build_router() -> Router:

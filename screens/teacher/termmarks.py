@@ -11,7 +11,13 @@ from i18n import Translator
 from screens.screen import Button, Screen, rows_of
 from screens.teacher.actions import TermCb
 from services.enums import SpecialMark
-from services.marks.final_marks import FinalValue, TermOption, TermRow, TermSheet
+from services.marks.final_marks import (
+    FinalValue,
+    PeriodMarksSaved,
+    TermOption,
+    TermRow,
+    TermSheet,
+)
 from services.models import StudyPeriod
 from services.richtext import escape, shorten_html
 
@@ -159,3 +165,14 @@ def value_screen(t: Translator, sheet: TermSheet, row: TermRow) -> Screen:
         suggested=value_text(t, row.suggested),
     )
     return Screen((text,), rows_of(buttons, 4, 4, 1))
+
+
+def saved_note(t: Translator, sheet: TermSheet, saved: PeriodMarksSaved) -> str:
+    """The line above the sheet after "save": how many marks were set, changed, kept."""
+    return t(
+        "term.saved",
+        period=escape(sheet.period),
+        created=saved.created,
+        changed=saved.changed,
+        same=saved.unchanged,
+    )

@@ -3,6 +3,7 @@ subject, the period, the sheet with overrides and one student's mark."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from decimal import Decimal
 
@@ -13,12 +14,13 @@ from screens.teacher.termmarks import (
     VALUES,
     options_screen,
     periods_screen,
+    saved_note,
     sheet_screen,
     value_screen,
     value_text,
 )
 from services.enums import PeriodKind, SpecialMark
-from services.marks.final_marks import TermOption, TermRow, TermSheet
+from services.marks.final_marks import PeriodMarksSaved, TermOption, TermRow, TermSheet
 from services.models import StudyPeriod
 
 t = translator("ru")
@@ -127,3 +129,14 @@ def test_value_texts() -> None:
     assert value_text(t, None) == value_text(t, "") == "—"
     assert value_text(t, 4) == value_text(t, "4") == "4"
     assert value_text(t, SpecialMark.EXEMPT) == t("term.special.exempt")
+
+
+def test_the_saved_note_counts_each_change_and_escapes_the_period() -> None:
+    sheet_ = dataclasses.replace(sheet(), period="2 <четверть> & итог")
+    note = saved_note(t, sheet_, PeriodMarksSaved(created=2, changed=1, unchanged=7))
+    assert "2 &lt;четверть&gt; &amp; итог" in note and "<четверть>" not in note
+    assert note == t(
+        "term.saved", period="2 &lt;четверть&gt; &amp; итог", created=2, changed=1, same=7
+    )
+    english = saved_note(translator("en"), sheet_, PeriodMarksSaved(1, 0, 0))
+    assert english != note and "&lt;четверть&gt;" in english
