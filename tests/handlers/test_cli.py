@@ -56,6 +56,16 @@ async def _add_school(path: Path, code: str) -> None:
         await engine.dispose()
 
 
+def _migrated_with_school(
+    db_file: Path, code: str, capsys: pytest.CaptureFixture[str] | None = None
+) -> None:
+    """``migrate`` run, a school added; what it printed is read off ``capsys`` (when given)."""
+    assert main(["migrate"]) == 0
+    _run(lambda: _add_school(db_file, code))
+    if capsys is not None:
+        capsys.readouterr()
+
+
 def test_migrate_prints_head(db_file: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["migrate"]) == 0
     out = capsys.readouterr().out
@@ -142,9 +152,7 @@ def test_invite_links_use_the_running_bots_username(
 def test_demo_refuses_a_real_school_with_the_demo_code(
     db_file: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert main(["migrate"]) == 0
-    _run(lambda: _add_school(db_file, "demo"))
-    capsys.readouterr()
+    _migrated_with_school(db_file, "demo", capsys)
     assert main(["demo", "--json"]) == 1
     captured = capsys.readouterr()
     assert captured.out == ""
@@ -159,9 +167,7 @@ def test_format_table_aligns() -> None:
 def test_create_admin_prints_credentials_that_work(
     db_file: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert main(["migrate"]) == 0
-    _run(lambda: _add_school(db_file, "s42"))
-    capsys.readouterr()
+    _migrated_with_school(db_file, "s42", capsys)
 
     code = main(
         ["create-admin", "--last-name", "Иванова", "--first-name", "Анна", "--login", "ivanova"]
@@ -212,8 +218,7 @@ def test_create_admin_without_school_is_a_clear_error(
 
 
 def test_create_admin_login_taken(db_file: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["migrate"]) == 0
-    _run(lambda: _add_school(db_file, "s1"))
+    _migrated_with_school(db_file, "s1")
     args = ["create-admin", "--last-name", "A", "--first-name", "B", "--login", "same"]
     assert main(args) == 0
     capsys.readouterr()

@@ -24,15 +24,8 @@ from tests.factories import NOW, SchoolWorld, build_school
 
 
 async def _mark_entry(session: AsyncSession, world: SchoolWorld) -> AuditEntry:
-    await marking.put_mark(
-        session,
-        world.actors["teacher"],
-        world.lesson_today.id,
-        world.students[0].id,
-        4,
-        WorkKind.ANSWER,
-        now=NOW,
-    )
+    teacher, student, lesson = world.actors["teacher"], world.students[0], world.lesson_today
+    await marking.put_mark(session, teacher, lesson.id, student.id, 4, WorkKind.ANSWER, now=NOW)
     entry = await session.scalar(select(AuditEntry).where(AuditEntry.action == "mark.create"))
     assert entry is not None
     return entry
@@ -69,21 +62,22 @@ async def test_update_and_delete_of_an_audit_row_are_refused(
                 await s.execute(statement)
                 await s.commit()
             _refused(exc)
-    # Through the ORM's unit of work too.
-    async with session_factory() as s:
-        entry = await s.get(AuditEntry, entry_id)
-        assert entry is not None
+
+    # Through the ORM's unit of work too: the row changed, then the row deleted.
+    async def forge(s: AsyncSession, entry: AuditEntry) -> None:
         entry.action = "mark.forged"
-        with pytest.raises(DBAPIError) as exc:
-            await s.commit()
-        _refused(exc)
-    async with session_factory() as s:
-        entry = await s.get(AuditEntry, entry_id)
-        assert entry is not None
+
+    async def remove(s: AsyncSession, entry: AuditEntry) -> None:
         await s.delete(entry)
-        with pytest.raises(DBAPIError) as exc:
-            await s.commit()
-        _refused(exc)
+
+    for change in (forge, remove):
+        async with session_factory() as s:
+            entry = await s.get(AuditEntry, entry_id)
+            assert entry is not None
+            await change(s, entry)
+            with pytest.raises(DBAPIError) as exc:
+                await s.commit()
+            _refused(exc)
     async with session_factory() as s:
         kept = await s.get(AuditEntry, entry_id)
         assert kept is not None
