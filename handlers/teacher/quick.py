@@ -37,11 +37,11 @@ from screens.teacher.quick import preview_screen, prompt_screen, saved_note
 from screens.teacher.today import current_lesson
 from services.enums import AttendanceCode, Role, WorkKind
 from services.errors import DomainError, ValidationFailed
-from services.marks import quickmarks
+from services.marks import lesson_record, quickmarks
 from services.marks.quickmarks import QuickParse
 from services.people import context
 from services.people.identity import Actor
-from services.timetable import lesson_record, lesson_sheet, teacher_day
+from services.timetable import lesson_sheet, teacher_day
 from services.timetable.lesson_sheet import LessonSheet
 
 STATE_KEY = "qm"

@@ -15,7 +15,7 @@ from services.attendance import absence_reasons, attendance_views, roll_call
 from services.enums import AttendanceCode, SpecialMark, WorkKind
 from services.errors import AccessDenied, ValidationFailed
 from services.homework import topics
-from services.marks import class_journal, final_marks, marking
+from services.marks import class_journal, final_marks, lesson_record, marking
 from services.models import (
     AbsenceNotice,
     Attendance,
@@ -27,7 +27,7 @@ from services.models import (
     School,
 )
 from services.people import class_teacher
-from services.timetable import lesson_record, lesson_sheet
+from services.timetable import lesson_sheet
 from tests.factories import NOW, TODAY, SchoolWorld, at, build_school
 
 
