@@ -7,33 +7,22 @@ from __future__ import annotations
 from aiogram import F, Router
 from aiogram.enums import ChatType
 from aiogram.filters import Command
-from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.types import CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import Translator
 from handlers.class_teacher.common import open_class
 from handlers.common.gate import gate
-from handlers.common.screens import markup, on
+from handlers.common.screens import on
 from handlers.teacher.common import Clock, now_of, show
 from screens.class_teacher.actions import JournalCb
-from screens.class_teacher.journal import LIMIT, journal_screen, subjects_screen, table_pages
+from screens.class_teacher.journal import journal_screen, subjects_screen
 from services.enums import Role
 from services.errors import DomainError
 from services.marks import class_journal, final_marks
-from services.marks.class_journal import JournalGrid
 from services.people.identity import Actor
 
-__all__ = ["LIMIT", "build_router", "journal_view", "table_pages"]
-
 ROLES = (Role.CLASS_TEACHER, Role.ADMIN, Role.DEPUTY, Role.DIRECTOR)
-
-
-def journal_view(
-    t: Translator, grid: JournalGrid, cb: JournalCb
-) -> tuple[str, InlineKeyboardMarkup | None]:
-    """The journal page as Telegram gets it: its text and keyboard."""
-    screen = journal_screen(t, grid, cb)
-    return screen.texts[0], markup(screen)
 
 
 async def _subjects(

@@ -7,9 +7,9 @@ import datetime as dt
 from decimal import Decimal
 
 from bot.i18n import translator
-from handlers.admin.common import chunks
-from handlers.class_teacher.journal import journal_view, table_pages
+from screens.admin.common import chunks
 from screens.class_teacher.actions import JournalCb
+from screens.class_teacher.journal import journal_screen, table_pages
 from screens.family import render as family
 from services.marks.class_journal import JournalColumn, JournalGrid, JournalRow
 from testkit.botapi.html import seen
@@ -60,9 +60,11 @@ def test_class_journal_pages_fit_with_long_names() -> None:
     pages = len(table_pages(grid))
     assert pages > len(columns) // 7  # rows are split over pages too
     for page in range(pages):
-        text, _markup = journal_view(
+        screen = journal_screen(
             t, grid, JournalCb(action="show", class_id=1, subject_id=1, period_id=1, page=page)
         )
+        assert len(screen.texts) == 1
+        text = screen.texts[0]
         shown = seen(text)  # parses: the <pre> table is escaped once
         assert shown.length <= 4096
         assert "Очень-" in shown.text and "4.5" in shown.text
