@@ -26,13 +26,12 @@ import statistics
 import time
 from typing import Any
 
-from sqlalchemy import and_, case, insert, or_, select, text, update
+from sqlalchemy import Select, and_, insert, or_, select, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from bench.pg import PG_ADMIN, pg_admin
 from notifications.retention import DEFAULT_BATCH, delete_batch
-from notifications.worker import Row, T, Worker
+from notifications.worker import T, Worker
 from screens.screen import Screen
 from services.db import make_engine, make_session_factory
 from services.enums import OutboxStatus
@@ -51,50 +50,17 @@ class NoTransport:
 
 
 class BeforeWorker(Worker):
-    """The claim as it was before migration 0007: one OR across the statuses."""
+    """The claim as it was before migration 0007: one OR across the statuses (the lease and the
+    recipients' other rows are taken as :meth:`Worker.claim` takes them)."""
 
-    async def claim(self, session: AsyncSession, limit: int) -> list[Row]:
-        now = self.clock()
-        lease = now + dt.timedelta(seconds=self.config.lease_seconds)
+    @staticmethod
+    def _due(now: dt.datetime, limit: int, lock: bool) -> Select[tuple[int]]:
         due = or_(
             and_(T.c.status == OutboxStatus.PENDING, T.c.not_before <= now),
             and_(T.c.status == OutboxStatus.SENDING, T.c.locked_until < now),
         )
-        pick = (
-            select(T.c.id)
-            .where(due)
-            .order_by(T.c.not_before, T.c.id)
-            .limit(limit)
-            .with_for_update(skip_locked=True)
-        )
-        values = {
-            "status": OutboxStatus.SENDING,
-            "locked_by": self.worker_id,
-            "locked_until": lease,
-            "attempts": T.c.attempts + 1,
-            "outcome_unknown": case(
-                (T.c.status == OutboxStatus.SENDING, True), else_=T.c.outcome_unknown
-            ),
-        }
-        stmt = update(T).where(T.c.id.in_(pick)).values(**values).returning(*self._returning())
-        rows = [self._row(r) for r in (await session.execute(stmt)).all()]
-        recipients = sorted({r.recipient for r in rows})
-        if recipients:
-            siblings = (
-                select(T.c.id)
-                .where(
-                    T.c.status == OutboxStatus.PENDING,
-                    T.c.not_before <= now,
-                    T.c.recipient_person_id.in_(recipients),
-                )
-                .with_for_update(skip_locked=True)
-            )
-            more = await session.execute(
-                update(T).where(T.c.id.in_(siblings)).values(**values).returning(*self._returning())
-            )
-            rows.extend(self._row(r) for r in more.all())
-        rows.sort(key=lambda r: r.id)
-        return rows
+        pick = select(T.c.id).where(due).order_by(T.c.not_before, T.c.id).limit(limit)
+        return pick.with_for_update(skip_locked=True) if lock else pick
 
 
 EXPLAIN = {
