@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,7 +21,7 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased, joinedload
 
-from services.calendar import load_calendar, school_today
+from services.calendar import SchoolCalendar, load_calendar, school_today
 from services.enums import (
     AttendanceCode,
     GuardianKind,
@@ -187,6 +188,31 @@ class DiaryDay:
     lessons: list[LessonView] = field(default_factory=list)
 
 
+def calendar_days(
+    calendar: SchoolCalendar, date_from: dt.date, date_to: dt.date
+) -> Iterator[tuple[dt.date, str | None, bool]]:
+    """Each day of the range with its holiday's name (None on a school day) and whether it is
+    a weekend: the frame of a diary or a timetable page."""
+    day = date_from
+    while day <= date_to:
+        holiday = calendar.holiday_on(day)
+        yield (
+            day,
+            holiday[1] if holiday else None,
+            day.isoweekday() not in calendar.working_weekdays,
+        )
+        day += dt.timedelta(days=1)
+
+
+def enrolled_on(student_id: int, day: Any) -> ColumnElement[bool]:
+    """The student's enrolment row open on ``day`` (a value or a column)."""
+    return and_(
+        Enrolment.student_id == student_id,
+        Enrolment.arrived_on <= day,
+        or_(Enrolment.left_on.is_(None), Enrolment.left_on > day),
+    )
+
+
 def check_range(date_from: dt.date, date_to: dt.date) -> None:
     if date_to < date_from or (date_to - date_from).days > MAX_RANGE_DAYS:
         raise ValidationFailed("error.date_range", days=MAX_RANGE_DAYS)
@@ -226,12 +252,7 @@ async def _trusted_scopes(
 
 def enrolled_on_lesson_date(student_id: int) -> ColumnElement[bool]:
     """Join condition: the student was in the lesson's class on the lesson's date."""
-    return and_(
-        Enrolment.class_id == Lesson.class_id,
-        Enrolment.student_id == student_id,
-        Enrolment.arrived_on <= Lesson.date,
-        or_(Enrolment.left_on.is_(None), Enrolment.left_on > Lesson.date),
-    )
+    return and_(Enrolment.class_id == Lesson.class_id, enrolled_on(student_id, Lesson.date))
 
 
 def in_student_groups(student_id: int) -> ColumnElement[bool]:
@@ -358,17 +379,7 @@ async def student_diary(
                 announced_absence=bool(code is not None and notice_id),
             )
         )
-    days = []
-    day = date_from
-    while day <= date_to:
-        holiday = calendar.holiday_on(day)
-        days.append(
-            DiaryDay(
-                date=day,
-                holiday=holiday[1] if holiday else None,
-                weekend=day.isoweekday() not in calendar.working_weekdays,
-                lessons=by_day.get(day, []),
-            )
-        )
-        day += dt.timedelta(days=1)
-    return days
+    return [
+        DiaryDay(day, holiday, weekend, by_day.get(day, []))
+        for day, holiday, weekend in calendar_days(calendar, date_from, date_to)
+    ]

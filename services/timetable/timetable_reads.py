@@ -11,7 +11,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.calendar import SchoolCalendar, load_calendar, school_today
+from services.calendar import load_calendar, school_today
 from services.enums import (
     STAFF_ROLES,
     Role,
@@ -33,7 +33,7 @@ from services.people.context import StudentRef
 from services.people.family import family_student, school_of, sections_for
 from services.people.identity import Actor
 from services.timetable import teacher_day
-from services.timetable.diary import check_range
+from services.timetable.diary import calendar_days, check_range
 from services.timetable.lessons import group_label
 
 
@@ -78,22 +78,32 @@ class TimetablePage:
     class_name: str | None = None
 
 
-def _empty_days(
-    calendar: SchoolCalendar, date_from: dt.date, date_to: dt.date
-) -> list[TimetableDay]:
-    out = []
-    day = date_from
-    while day <= date_to:
-        holiday = calendar.holiday_on(day)
-        out.append(
-            TimetableDay(
-                date=day,
-                holiday=holiday[1] if holiday else None,
-                weekend=day.isoweekday() not in calendar.working_weekdays,
-            )
-        )
-        day += dt.timedelta(days=1)
-    return out
+async def _page_days(
+    session: AsyncSession,
+    actor: Actor,
+    date_from: dt.date,
+    date_to: dt.date,
+    now: dt.datetime | None,
+) -> tuple[dt.date, list[TimetableDay]]:
+    """The school's today and the range's days, still without lessons."""
+    school = await school_of(session, actor)
+    today = school_today(school, now)
+    calendar = await load_calendar(session, school)
+    return today, [TimetableDay(*day) for day in calendar_days(calendar, date_from, date_to)]
+
+
+def _slot(slot: TimetableSlot, subject: str | None = None) -> Slot:
+    """A class's slot as a family or a class page shows it (``subject``: another label)."""
+    return Slot(
+        number=slot.number,
+        starts_at=slot.starts_at,
+        ends_at=slot.ends_at,
+        subject=slot.subject if subject is None else subject,
+        teacher=slot.teacher,
+        room=slot.room,
+        substituted=slot.substituted,
+        cancelled=slot.cancelled,
+    )
 
 
 async def family_timetable(
@@ -106,10 +116,7 @@ async def family_timetable(
 ) -> TimetablePage:
     """The child's dated timetable (their subgroups only), substitutions and changes marked."""
     student = await family_student(session, actor, student_id)
-    school = await school_of(session, actor)
-    today = school_today(school, now)
-    calendar = await load_calendar(session, school)
-    days = _empty_days(calendar, date_from, date_to)
+    today, days = await _page_days(session, actor, date_from, date_to, now)
     sections = await sections_for(session, actor, student.id)
     if not sections.timetable:
         return TimetablePage(student, False, days, today)
@@ -131,18 +138,7 @@ async def family_timetable(
                 continue
             if slot.subgroup_id is not None and slot.subgroup_id not in groups:
                 continue
-            by_day[slot.date].slots.append(
-                Slot(
-                    number=slot.number,
-                    starts_at=slot.starts_at,
-                    ends_at=slot.ends_at,
-                    subject=slot.subject,
-                    teacher=slot.teacher,
-                    room=slot.room,
-                    substituted=slot.substituted,
-                    cancelled=slot.cancelled,
-                )
-            )
+            by_day[slot.date].slots.append(_slot(slot))
     for d in days:
         d.slots.sort(key=lambda s: s.number)
     return TimetablePage(student, True, days, today)
@@ -156,10 +152,7 @@ async def staff_timetable(
     now: dt.datetime | None = None,
 ) -> TimetablePage:
     """A teacher's own lessons, day by day (substitutions they take included)."""
-    school = await school_of(session, actor)
-    today = school_today(school, now)
-    calendar = await load_calendar(session, school)
-    days = _empty_days(calendar, date_from, date_to)
+    today, days = await _page_days(session, actor, date_from, date_to, now)
     if not actor.has(*STAFF_ROLES):
         raise policy.deny(actor, "staff_timetable")
     for d in days:
@@ -215,10 +208,7 @@ async def class_timetable_page(
     now: dt.datetime | None = None,
 ) -> TimetablePage:
     """A class's dated timetable for staff (subgroup lessons named by their group)."""
-    school = await school_of(session, actor)
-    today = school_today(school, now)
-    calendar = await load_calendar(session, school)
-    days = _empty_days(calendar, date_from, date_to)
+    today, days = await _page_days(session, actor, date_from, date_to, now)
     if not actor.has(*STAFF_ROLES):
         raise policy.deny(actor, "class_timetable", class_id=class_id)
     slots = await class_timetable(session, actor, class_id, date_from, date_to)
@@ -236,18 +226,7 @@ async def class_timetable_page(
         if slot.subgroup_id is not None and slot.subgroup_id in groups:
             label = group_label(subject, groups[slot.subgroup_id])
             subject = f"{subject} ({label})" if label else subject
-        by_day[slot.date].slots.append(
-            Slot(
-                number=slot.number,
-                starts_at=slot.starts_at,
-                ends_at=slot.ends_at,
-                subject=subject,
-                teacher=slot.teacher,
-                room=slot.room,
-                substituted=slot.substituted,
-                cancelled=slot.cancelled,
-            )
-        )
+        by_day[slot.date].slots.append(_slot(slot, subject))
     return TimetablePage(None, True, days, today, class_id=cls.id, class_name=cls.name)
 
 
