@@ -14,8 +14,6 @@ from pathlib import Path
 
 import pytest
 from aiogram import Bot
-from aiogram.client.session.aiohttp import AiohttpSession
-from aiogram.client.telegram import TelegramAPIServer
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -24,10 +22,11 @@ from notifications.pacing import MemoryPacer, PacingConfig
 from notifications.worker import Worker, WorkerConfig
 from services.enums import Messenger, OutboxStatus
 from services.models import Account, MessengerBinding, OutboxMessage, Person
-from testkit.botapi import BotAPIServer, Limits
+from testkit.botapi import BotAPIServer
 from tests.factories import NOW, SchoolWorld, build_school
+from tests.testkit.conftest import close_bot, relaxed_limits
+from tests.testkit.conftest import local_bot as make_bot
 
-TOKEN = "123456:TEST-token_for_local_api"
 HERE = Path(__file__).parent
 
 
@@ -50,19 +49,6 @@ class FakeClock:
 
     def set(self, value: dt.datetime) -> None:
         self.now = value
-
-
-def relaxed_limits(**overrides: object) -> Limits:
-    values: dict[str, object] = {
-        "global_per_second": 1000.0,
-        "global_burst": 1000,
-        "private_per_second": 1000.0,
-        "private_burst": 1000,
-        "group_per_minute": 60000.0,
-        "group_burst": 1000,
-    }
-    values.update(overrides)
-    return Limits(**values)  # type: ignore[arg-type]
 
 
 def fast_pacing() -> PacingConfig:
@@ -101,20 +87,6 @@ async def bind(
 async def server() -> AsyncIterator[BotAPIServer]:
     async with BotAPIServer(limits=relaxed_limits()) as srv:
         yield srv
-
-
-async def close_bot(bot: Bot) -> None:
-    client = getattr(bot.session, "_session", None)
-    if client is not None:
-        await client.close()
-    await bot.session.close()
-
-
-def make_bot(server: BotAPIServer, timeout: float = 10.0) -> Bot:
-    assert server.base_url is not None
-    session = AiohttpSession(api=TelegramAPIServer.from_base(server.base_url))
-    session.timeout = timeout
-    return Bot(TOKEN, session=session)
 
 
 @pytest.fixture

@@ -34,25 +34,34 @@ async def server() -> AsyncIterator[BotAPIServer]:
         yield srv
 
 
+def local_bot(server: BotAPIServer, token: str = TOKEN, timeout: float = 10.0) -> Bot:
+    """An aiogram bot talking to the local Bot API server (also used by tests/notifications)."""
+    assert server.base_url is not None
+    session = AiohttpSession(api=TelegramAPIServer.from_base(server.base_url))
+    session.timeout = timeout
+    return Bot(token, session=session)
+
+
+async def close_bot(bot: Bot) -> None:
+    # close the aiohttp session directly: AiohttpSession.close() sleeps 250 ms for TLS
+    client = getattr(bot.session, "_session", None)
+    if client is not None:
+        await client.close()
+    await bot.session.close()
+
+
 @pytest.fixture
 async def make_bot(server: BotAPIServer) -> AsyncIterator[MakeBot]:
     bots: list[Bot] = []
 
     async def factory(token: str = TOKEN, timeout: float = 10.0) -> Bot:  # noqa: ASYNC109
-        assert server.base_url is not None
-        session = AiohttpSession(api=TelegramAPIServer.from_base(server.base_url))
-        session.timeout = timeout
-        bot = Bot(token, session=session)
+        bot = local_bot(server, token, timeout)
         bots.append(bot)
         return bot
 
     yield factory
     for bot in bots:
-        # close the aiohttp session directly: AiohttpSession.close() sleeps 250 ms for TLS
-        client = getattr(bot.session, "_session", None)
-        if client is not None:
-            await client.close()
-        await bot.session.close()
+        await close_bot(bot)
 
 
 @pytest.fixture
