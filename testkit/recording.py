@@ -16,6 +16,7 @@ import time
 import typing
 from collections import deque
 from collections.abc import AsyncGenerator
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from aiogram import Bot
@@ -58,22 +59,14 @@ def _chat_dict(chat_id: int | str, user: dict[str, Any] | None = None) -> dict[s
     return {"id": chat_id, "type": kind, "title": "Test group"}
 
 
+@dataclass(frozen=True)
 class QueuedResponse:
-    def __init__(
-        self,
-        ok: bool,
-        result: Any,
-        error_code: int,
-        description: str | None,
-        retry_after: int | None,
-        migrate_to_chat_id: int | None,
-    ) -> None:
-        self.ok = ok
-        self.result = result
-        self.error_code = error_code
-        self.description = description
-        self.retry_after = retry_after
-        self.migrate_to_chat_id = migrate_to_chat_id
+    ok: bool
+    result: Any
+    error_code: int
+    description: str | None
+    retry_after: int | None
+    migrate_to_chat_id: int | None
 
 
 class RecordingSession(BaseSession):

@@ -11,7 +11,6 @@ import re
 import secrets
 import time
 from collections.abc import Awaitable, Callable
-from types import TracebackType
 from typing import Any, Protocol, Self
 
 import aiohttp
@@ -594,12 +593,7 @@ class BotAPIServer:
         await self.start()
         return self
 
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    async def __aexit__(self, *exc_info: object) -> None:
         await self.stop()
 
     async def _sleep(self, delay: float) -> None:
@@ -1356,46 +1350,34 @@ class BotAPIServer:
         return message.payload()
 
     async def _edit_message_text(self, state: BotState, params: dict[str, Any]) -> Any:
-        if params.get("inline_message_id"):
-            self._format(
-                params.get("text"), params.get("parse_mode"), params.get("entities"), False
-            )
-            return True
-        chat, message = self._find_bot_message(state, params, "message to edit not found")
-        if message.text is None:
-            raise bad_request("there is no text in the message to edit")
-        text, entities = self._format(
-            params.get("text"), params.get("parse_mode"), params.get("entities"), caption=False
-        )
-        markup = self._check_markup(params.get("reply_markup"))
-        return self._apply_edit(
-            chat,
-            message,
-            text=text,
-            entities=entities,
-            markup=markup,
-            parse_mode=params.get("parse_mode") or None,
-            raw_text=str(params.get("text")),
-        )
+        return self._edit_body(state, params, caption=False)
 
     async def _edit_message_caption(self, state: BotState, params: dict[str, Any]) -> Any:
+        return self._edit_body(state, params, caption=True)
+
+    def _edit_body(self, state: BotState, params: dict[str, Any], *, caption: bool) -> Any:
+        """editMessageText (``caption=False``) or editMessageCaption: the new text or caption
+        is formatted and checked as a sent one is, an inline message's too."""
+        kind = "caption" if caption else "text"
+        raw = (params.get("caption") or "") if caption else params.get("text")
+        parse_mode = params.get("parse_mode")
+        given = params.get("caption_entities" if caption else "entities")
         if params.get("inline_message_id"):
+            self._format(raw, parse_mode, given, caption)
             return True
         chat, message = self._find_bot_message(state, params, "message to edit not found")
-        if message.text is not None:
-            raise bad_request("there is no caption in the message to edit")
-        raw = params.get("caption") or ""
-        caption, entities = self._format(
-            raw, params.get("parse_mode"), params.get("caption_entities"), caption=True
-        )
+        if (message.text is not None) is caption:
+            raise bad_request(f"there is no {kind} in the message to edit")
+        body, entities = self._format(raw, parse_mode, given, caption=caption)
         markup = self._check_markup(params.get("reply_markup"))
         return self._apply_edit(
             chat,
             message,
-            caption=caption,
+            text=None if caption else body,
+            caption=body if caption else None,
             entities=entities,
             markup=markup,
-            parse_mode=params.get("parse_mode") or None,
+            parse_mode=parse_mode or None,
             raw_text=str(raw),
         )
 
