@@ -15,6 +15,7 @@ import logging
 import re
 import secrets
 from dataclasses import dataclass
+from typing import NoReturn
 
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -33,7 +34,7 @@ from services.models import (
 )
 from services.people import policy
 from services.people.identity import Actor, actor_for_account
-from services.people.throttle import Throttle, invite_limits, password_limits
+from services.people.throttle import Limit, Throttle, invite_limits, password_limits
 from services.unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -389,6 +390,87 @@ async def redeem_invite(
     return result.actor
 
 
+async def _refuse(
+    session: AsyncSession,
+    *,
+    actor_label: str,
+    action: str,
+    entity: str,
+    entity_id: int | str | None = None,
+    school_id: int | None = None,
+    error: DomainError,
+) -> NoReturn:
+    """A refused sign-in: its audit entry is committed (it outlives the refusal), then
+    ``error`` goes to the user."""
+    audit.record(
+        session,
+        actor=None,
+        actor_label=actor_label,
+        action=action,
+        entity=entity,
+        entity_id=entity_id,
+        school_id=school_id,
+    )
+    await session.commit()
+    raise error
+
+
+async def _count_attempt(
+    session: AsyncSession,
+    throttle: Throttle | None,
+    limits: list[Limit],
+    now: dt.datetime,
+    *,
+    actor_label: str,
+    entity: str,
+    entity_id: str | None = None,
+) -> None:
+    """With a ``throttle``, count the attempt before anything is looked up; refuse it
+    (audited) while a pause lasts."""
+    if throttle is None:
+        return
+    wait = await throttle.attempt(limits, now)
+    if wait:
+        await _refuse(
+            session,
+            actor_label=actor_label,
+            action="signin.throttled",
+            entity=entity,
+            entity_id=entity_id,
+            error=DomainError("signin.locked", minutes=max(1, -(-wait // 60))),
+        )
+
+
+async def _signed_in(
+    session: AsyncSession,
+    account: Account,
+    *,
+    messenger: Messenger,
+    external_user_id: str,
+    chat_id: str,
+    method: str,
+    now: dt.datetime,
+    throttle: Throttle | None,
+    limits: list[Limit],
+) -> SignInResult:
+    """Bind the chat to the account and commit; the throttle forgets the chat's failures."""
+    previous_chat, replaced = await _bind(
+        session,
+        account,
+        messenger=messenger,
+        external_user_id=external_user_id,
+        chat_id=chat_id,
+        method=method,
+        now=now,
+    )
+    await session.commit()
+    if throttle is not None:
+        await throttle.succeeded([x.key for x in limits])
+    actor = await actor_for_account(session, account.id)
+    assert actor is not None
+    return SignInResult(actor, previous_chat, replaced)
+
+
 async def sign_in_with_invite(
     session: AsyncSession,
     *,
@@ -405,18 +487,9 @@ async def sign_in_with_invite(
     passwords; only the guessing chat is slowed down, never the owner of a real link.
     """
     now = now or utcnow()
-    if throttle is not None:
-        wait = await throttle.attempt(invite_limits(messenger.value, chat_id), now)
-        if wait:
-            audit.record(
-                session,
-                actor=None,
-                actor_label=f"{messenger.value}:{external_user_id}",
-                action="signin.throttled",
-                entity="invite",
-            )
-            await session.commit()
-            raise DomainError("signin.locked", minutes=max(1, -(-wait // 60)))
+    label = f"{messenger.value}:{external_user_id}"
+    limits = invite_limits(messenger.value, chat_id)
+    await _count_attempt(session, throttle, limits, now, actor_label=label, entity="invite")
     invite = await session.scalar(select(Invite).where(Invite.token_hash == hash_token(token)))
     account = await session.get(Account, invite.account_id) if invite is not None else None
     if (
@@ -427,23 +500,19 @@ async def sign_in_with_invite(
         or invite.expires_at <= now
         or account.is_blocked
     ):
-        audit.record(
+        await _refuse(
             session,
-            actor=None,
-            actor_label=f"{messenger.value}:{external_user_id}",
+            actor_label=label,
             action="signin.invite_failed",
             entity="invite",
             entity_id=invite.id if invite is not None else None,
             school_id=invite.school_id if invite is not None else None,
+            error=DomainError("signin.invite_invalid"),
         )
-        await session.commit()
-        raise DomainError("signin.invite_invalid")
-    await _refuse_demo_credentials(
-        session, account, token=token, actor_label=f"{messenger.value}:{external_user_id}"
-    )
+    await _refuse_demo_credentials(session, account, token=token, actor_label=label)
     invite.used_at = now
     await session.flush()
-    previous_chat, replaced = await _bind(
+    return await _signed_in(
         session,
         account,
         messenger=messenger,
@@ -451,13 +520,9 @@ async def sign_in_with_invite(
         chat_id=chat_id,
         method="invite",
         now=now,
+        throttle=throttle,
+        limits=limits,
     )
-    await session.commit()
-    if throttle is not None:
-        await throttle.succeeded([x.key for x in invite_limits(messenger.value, chat_id)])
-    actor = await actor_for_account(session, account.id)
-    assert actor is not None
-    return SignInResult(actor, previous_chat, replaced)
 
 
 async def sign_in_with_password(
@@ -478,20 +543,17 @@ async def sign_in_with_password(
     even the right password is refused, and the attempt is still audited.
     """
     now = now or utcnow()
+    label = f"{messenger.value}:{external_user_id}"
     limits = password_limits(login, messenger.value, chat_id)
-    if throttle is not None:
-        wait = await throttle.attempt(limits, now)
-        if wait:
-            audit.record(
-                session,
-                actor=None,
-                actor_label=f"{messenger.value}:{external_user_id}",
-                action="signin.throttled",
-                entity="login",
-                entity_id=login.strip().lower()[:64],
-            )
-            await session.commit()
-            raise DomainError("signin.locked", minutes=max(1, -(-wait // 60)))
+    await _count_attempt(
+        session,
+        throttle,
+        limits,
+        now,
+        actor_label=label,
+        entity="login",
+        entity_id=login.strip().lower()[:64],
+    )
     account = await session.scalar(
         select(Account).where(func.lower(Account.login) == login.strip().lower())
     )
@@ -503,24 +565,17 @@ async def sign_in_with_password(
         and verify_password(password.strip(), account.password_hash)
     )
     if not ok or account is None:
-        audit.record(
+        await _refuse(
             session,
-            actor=None,
-            actor_label=f"{messenger.value}:{external_user_id}",
+            actor_label=label,
             action="signin.password_failed",
             entity="account",
             entity_id=account.id if account is not None else None,
             school_id=account.school_id if account is not None else None,
+            error=DomainError("signin.password_invalid"),
         )
-        await session.commit()
-        raise DomainError("signin.password_invalid")
-    await _refuse_demo_credentials(
-        session,
-        account,
-        password=password.strip(),
-        actor_label=f"{messenger.value}:{external_user_id}",
-    )
-    previous_chat, replaced = await _bind(
+    await _refuse_demo_credentials(session, account, password=password.strip(), actor_label=label)
+    return await _signed_in(
         session,
         account,
         messenger=messenger,
@@ -528,13 +583,9 @@ async def sign_in_with_password(
         chat_id=chat_id,
         method="password",
         now=now,
+        throttle=throttle,
+        limits=limits,
     )
-    await session.commit()
-    if throttle is not None:
-        await throttle.succeeded([x.key for x in limits])
-    actor = await actor_for_account(session, account.id)
-    assert actor is not None
-    return SignInResult(actor, previous_chat, replaced)
 
 
 async def end_binding(
