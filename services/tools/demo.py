@@ -22,12 +22,14 @@ code that is not marked as the demo: a real school never starts with these crede
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import logging
 import random
 import secrets
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -46,6 +48,7 @@ from services.enums import (
     WorkKind,
 )
 from services.errors import DomainError
+from services.imports import import_file
 from services.models import (
     AbsenceNotice,
     Account,
@@ -74,13 +77,14 @@ from services.models import (
     utcnow,
 )
 from services.people import accounts
+from services.people.office_actor import cli_actor
+from services.tools import demo_roster
 
 log = logging.getLogger(__name__)
 
 DEMO_CODE = "demo"
 DEMO_NAME = "Демонстрационная школа № 1"
 DEMO_TIMEZONE = "Europe/Moscow"
-SEED = 20_250_901
 CREDENTIAL_TTL = dt.timedelta(days=30)
 HISTORY_DAYS = 21  # "the past three weeks", today included
 FUTURE_DAYS = 7
@@ -176,271 +180,9 @@ def demo_year(today: dt.date) -> DemoYear:
     )
 
 
-BELLS = [
-    (dt.time(8, 30), dt.time(9, 15)),
-    (dt.time(9, 25), dt.time(10, 10)),
-    (dt.time(10, 30), dt.time(11, 15)),
-    (dt.time(11, 35), dt.time(12, 20)),
-    (dt.time(12, 30), dt.time(13, 15)),
-    (dt.time(13, 25), dt.time(14, 10)),
-    (dt.time(14, 20), dt.time(15, 5)),
-    (dt.time(15, 15), dt.time(16, 0)),
-]
-
-# --------------------------------------------------------------------------- staff, classes
+# --------------------------------------------------------------------------- thematic plans
 
 _ENG = "Английский язык"
-
-
-@dataclass(frozen=True)
-class StaffSpec:
-    key: str
-    last_name: str
-    first_name: str
-    middle_name: str
-    roles: tuple[Role, ...]
-    room: str | None
-
-
-STAFF = [
-    StaffSpec("admin", "Кузнецов", "Андрей", "Викторович", (Role.ADMIN,), None),
-    StaffSpec("director", "Белова", "Ирина", "Николаевна", (Role.DIRECTOR,), None),
-    StaffSpec("deputy", "Соколов", "Михаил", "Петрович", (Role.DEPUTY, Role.TEACHER), "301"),
-    StaffSpec("primary", "Васильева", "Наталья", "Сергеевна", (Role.TEACHER,), "105"),
-    StaffSpec("rus_a", "Морозова", "Елена", "Александровна", (Role.TEACHER,), "201"),
-    StaffSpec("rus_b", "Лебедева", "Ольга", "Викторовна", (Role.TEACHER,), "202"),
-    StaffSpec("math_a", "Новикова", "Татьяна", "Ивановна", (Role.TEACHER,), "203"),
-    StaffSpec("math_b", "Фёдоров", "Дмитрий", "Алексеевич", (Role.TEACHER,), "204"),
-    StaffSpec("eng_a", "Смирнова", "Анна", "Павловна", (Role.TEACHER,), "206"),
-    StaffSpec("eng_b", "Козлова", "Мария", "Андреевна", (Role.TEACHER,), "207"),
-    StaffSpec("hist", "Попов", "Сергей", "Владимирович", (Role.TEACHER,), "208"),
-    StaffSpec("bio", "Волкова", "Светлана", "Юрьевна", (Role.TEACHER,), "302"),
-    StaffSpec("pe", "Егоров", "Павел", "Николаевич", (Role.TEACHER,), "Спортзал"),
-    StaffSpec("arts", "Орлова", "Людмила", "Геннадьевна", (Role.TEACHER,), "108"),
-]
-ROOMS = {("math_b", "Информатика"): "305", ("pe", "ОБЗР"): "109"}
-
-SUBJECTS = [
-    ("Русский язык", "Рус. яз."),
-    ("Литературное чтение", "Лит. чтение"),
-    ("Литература", "Лит-ра"),
-    ("Математика", "Матем."),
-    ("Алгебра", "Алгебра"),
-    ("Геометрия", "Геом."),
-    ("Вероятность и статистика", "Вер. и стат."),
-    ("Информатика", "Информ."),
-    (_ENG, "Англ. яз."),
-    ("История", "История"),
-    ("Обществознание", "Общ."),
-    ("ОДНКНР", "ОДНКНР"),
-    ("География", "Геогр."),
-    ("Биология", "Биол."),
-    ("Физика", "Физика"),
-    ("Химия", "Химия"),
-    ("Окружающий мир", "Окр. мир"),
-    ("Изобразительное искусство", "ИЗО"),
-    ("Музыка", "Музыка"),
-    ("Труд (технология)", "Труд"),
-    ("Физическая культура", "Физ-ра"),
-    ("ОБЗР", "ОБЗР"),
-]
-
-# (subject, hours a week, teacher) — two teachers mean two subgroups of the class.
-Curriculum = list[tuple[str, int, str | tuple[str, str]]]
-
-GRADE_1: Curriculum = [
-    ("Русский язык", 5, "primary"),
-    ("Литературное чтение", 4, "primary"),
-    ("Математика", 4, "primary"),
-    ("Окружающий мир", 2, "primary"),
-    ("Изобразительное искусство", 1, "primary"),
-    ("Труд (технология)", 1, "primary"),
-    ("Музыка", 1, "arts"),
-    ("Физическая культура", 3, "pe"),
-]
-GRADE_5: Curriculum = [
-    ("Русский язык", 6, "rus_a"),
-    ("Литература", 3, "rus_a"),
-    ("Математика", 5, "math_a"),
-    (_ENG, 3, "eng_a"),
-    ("История", 2, "hist"),
-    ("ОДНКНР", 1, "hist"),
-    ("География", 1, "bio"),
-    ("Биология", 1, "bio"),
-    ("Информатика", 1, "math_b"),
-    ("Изобразительное искусство", 1, "arts"),
-    ("Музыка", 1, "arts"),
-    ("Труд (технология)", 2, "arts"),
-    ("Физическая культура", 3, "pe"),
-]
-GRADE_7: Curriculum = [
-    ("Русский язык", 4, "rus_b"),
-    ("Литература", 2, "rus_b"),
-    ("Алгебра", 3, "math_a"),
-    ("Геометрия", 2, "math_a"),
-    ("Вероятность и статистика", 1, "math_a"),
-    ("Информатика", 1, "math_b"),
-    (_ENG, 3, ("eng_a", "eng_b")),
-    ("История", 2, "hist"),
-    ("Обществознание", 1, "hist"),
-    ("География", 2, "bio"),
-    ("Биология", 2, "bio"),
-    ("Физика", 2, "deputy"),
-    ("Изобразительное искусство", 1, "arts"),
-    ("Музыка", 1, "arts"),
-    ("Труд (технология)", 2, "arts"),
-    ("Физическая культура", 3, "pe"),
-]
-GRADE_9: Curriculum = [
-    ("Русский язык", 3, "rus_b"),
-    ("Литература", 3, "rus_b"),
-    ("Алгебра", 3, "math_b"),
-    ("Геометрия", 2, "math_b"),
-    ("Вероятность и статистика", 1, "math_b"),
-    ("Информатика", 1, "math_b"),
-    (_ENG, 3, "eng_b"),
-    ("История", 3, "hist"),
-    ("Обществознание", 1, "hist"),
-    ("География", 2, "bio"),
-    ("Биология", 2, "bio"),
-    ("Физика", 3, "deputy"),
-    ("Химия", 2, "bio"),
-    ("ОБЗР", 1, "pe"),
-    ("Физическая культура", 2, "pe"),
-    ("Труд (технология)", 1, "arts"),
-]
-GRADE_11: Curriculum = [
-    ("Русский язык", 3, "rus_b"),
-    ("Литература", 3, "rus_b"),
-    ("Алгебра", 4, "math_b"),
-    ("Геометрия", 2, "math_b"),
-    ("Вероятность и статистика", 1, "math_b"),
-    ("Информатика", 1, "math_b"),
-    (_ENG, 3, "eng_b"),
-    ("История", 2, "hist"),
-    ("Обществознание", 2, "hist"),
-    ("География", 1, "bio"),
-    ("Биология", 2, "bio"),
-    ("Физика", 2, "deputy"),
-    ("Химия", 2, "bio"),
-    ("ОБЗР", 1, "pe"),
-    ("Физическая культура", 3, "pe"),
-]
-
-
-@dataclass(frozen=True)
-class ClassSpec:
-    name: str
-    grade: int
-    letter: str
-    class_teacher: str
-    curriculum: Curriculum
-    day_sizes: tuple[int, int, int, int, int]
-
-
-CLASSES = [
-    ClassSpec("1А", 1, "А", "primary", GRADE_1, (5, 4, 4, 4, 4)),
-    ClassSpec("5А", 5, "А", "rus_a", GRADE_5, (6, 6, 6, 6, 6)),
-    ClassSpec("5Б", 5, "Б", "math_a", GRADE_5, (6, 6, 6, 6, 6)),
-    ClassSpec("7А", 7, "А", "bio", GRADE_7, (7, 6, 6, 7, 6)),
-    ClassSpec("9А", 9, "А", "math_b", GRADE_9, (7, 7, 6, 7, 6)),
-    ClassSpec("11А", 11, "А", "rus_b", GRADE_11, (7, 6, 7, 6, 6)),
-]
-SUBGROUP_NAMES = ("Английский язык, группа 1", "Английский язык, группа 2")
-
-# --------------------------------------------------------------------------- names
-
-BOYS = [
-    "Александр", "Максим", "Артём", "Михаил", "Иван", "Дмитрий", "Даниил", "Кирилл", "Андрей",
-    "Егор", "Никита", "Илья", "Алексей", "Матвей", "Тимофей", "Роман", "Владимир", "Ярослав",
-    "Фёдор", "Георгий", "Константин", "Лев", "Марк", "Сергей", "Николай", "Павел", "Степан",
-    "Глеб", "Денис", "Евгений", "Арсений", "Всеволод",
-]  # fmt: skip
-GIRLS = [
-    "Анастасия", "Мария", "Анна", "Виктория", "Екатерина", "Софья", "Полина", "Дарья", "Алиса",
-    "Ксения", "Варвара", "Елизавета", "Александра", "Вероника", "Арина", "Милана", "Ева",
-    "Василиса", "Юлия", "Алёна", "Валерия", "Кира", "Ульяна", "Таисия", "Маргарита", "Злата",
-    "Есения", "Вера",
-]  # fmt: skip
-MOTHERS = [
-    "Елена", "Ольга", "Наталья", "Татьяна", "Ирина", "Светлана", "Юлия", "Анна", "Екатерина",
-    "Мария", "Марина", "Оксана", "Анастасия", "Евгения", "Людмила", "Виктория", "Ксения",
-    "Галина", "Надежда", "Вера", "Алла", "Дарья", "Ксения", "Валентина",
-]  # fmt: skip
-GRANDMOTHERS = ["Галина", "Валентина", "Людмила", "Тамара", "Надежда", "Нина", "Любовь", "Лидия"]
-# A man's name and the patronymics it gives a son and a daughter.
-PATRONYMICS = {
-    "Александр": ("Александрович", "Александровна"),
-    "Алексей": ("Алексеевич", "Алексеевна"),
-    "Анатолий": ("Анатольевич", "Анатольевна"),
-    "Андрей": ("Андреевич", "Андреевна"),
-    "Антон": ("Антонович", "Антоновна"),
-    "Артём": ("Артёмович", "Артёмовна"),
-    "Борис": ("Борисович", "Борисовна"),
-    "Вадим": ("Вадимович", "Вадимовна"),
-    "Валерий": ("Валерьевич", "Валерьевна"),
-    "Василий": ("Васильевич", "Васильевна"),
-    "Виктор": ("Викторович", "Викторовна"),
-    "Владимир": ("Владимирович", "Владимировна"),
-    "Геннадий": ("Геннадьевич", "Геннадьевна"),
-    "Григорий": ("Григорьевич", "Григорьевна"),
-    "Денис": ("Денисович", "Денисовна"),
-    "Дмитрий": ("Дмитриевич", "Дмитриевна"),
-    "Евгений": ("Евгеньевич", "Евгеньевна"),
-    "Игорь": ("Игоревич", "Игоревна"),
-    "Илья": ("Ильич", "Ильинична"),
-    "Кирилл": ("Кириллович", "Кирилловна"),
-    "Константин": ("Константинович", "Константиновна"),
-    "Леонид": ("Леонидович", "Леонидовна"),
-    "Максим": ("Максимович", "Максимовна"),
-    "Михаил": ("Михайлович", "Михайловна"),
-    "Николай": ("Николаевич", "Николаевна"),
-    "Олег": ("Олегович", "Олеговна"),
-    "Павел": ("Павлович", "Павловна"),
-    "Пётр": ("Петрович", "Петровна"),
-    "Роман": ("Романович", "Романовна"),
-    "Сергей": ("Сергеевич", "Сергеевна"),
-    "Станислав": ("Станиславович", "Станиславовна"),
-    "Юрий": ("Юрьевич", "Юрьевна"),
-}
-FATHERS = [
-    "Александр", "Алексей", "Андрей", "Антон", "Артём", "Вадим", "Виктор", "Владимир", "Денис",
-    "Дмитрий", "Евгений", "Игорь", "Илья", "Кирилл", "Константин", "Максим", "Михаил",
-    "Николай", "Олег", "Павел", "Роман", "Сергей", "Станислав", "Юрий",
-]  # fmt: skip
-SURNAMES = [
-    "Иванов", "Петров", "Михайлов", "Семёнов", "Павлов", "Степанов", "Николаев", "Андреев",
-    "Макаров", "Никитин", "Захаров", "Зайцев", "Соловьёв", "Борисов", "Яковлев", "Григорьев",
-    "Романов", "Воробьёв", "Сергеев", "Кузьмин", "Фролов", "Александров", "Дмитриев", "Королёв",
-    "Гусев", "Киселёв", "Ильин", "Максимов", "Поляков", "Сорокин", "Виноградов", "Ковалёв",
-    "Медведев", "Антонов", "Тарасов", "Жуков", "Баранов", "Филиппов", "Комаров", "Давыдов",
-    "Беляев", "Герасимов", "Богданов", "Осипов", "Сидоров", "Матвеев", "Титов", "Марков",
-    "Миронов", "Крылов", "Куликов", "Карпов", "Власов", "Мельников", "Денисов", "Гаврилов",
-    "Тихонов", "Казаков", "Афанасьев", "Данилов", "Савельев", "Тимофеев", "Фомин", "Чернов",
-    "Абрамов", "Мартынов", "Ефимов", "Федотов", "Щербаков", "Назаров", "Калинин", "Исаев",
-    "Чернышёв", "Быков", "Маслов", "Родионов", "Коновалов", "Лазарев", "Воронин", "Климов",
-    "Филатов", "Пономарёв", "Голубев", "Кудрявцев", "Прохоров", "Наумов", "Потапов",
-    "Журавлёв", "Овчинников", "Трофимов", "Леонов", "Соболев", "Ермаков", "Колесников",
-    "Гончаров", "Емельянов", "Никифоров", "Грачёв", "Котов", "Гришин", "Ефремов", "Архипов",
-    "Громов", "Кириллов", "Малышев", "Панов", "Моисеев", "Румянцев", "Акимов", "Кондратьев",
-    "Бирюков", "Горбунов", "Анисимов", "Ерёмин", "Тихомиров", "Галкин", "Лукьянов", "Михеев",
-    "Скворцов", "Юдин", "Белоусов", "Нестеров", "Симонов", "Прокофьев", "Харитонов", "Князев",
-    "Цветков", "Левин", "Покровский", "Вишневский", "Островский", "Троицкий", "Успенский",
-    "Белецкий", "Толстой", "Полевой", "Шевченко", "Черных", "Ким", "Бондаренко", "Гордеев",
-    "Зуев", "Субботин", "Шестаков",
-]  # fmt: skip
-
-
-def feminine(surname: str) -> str:
-    """The feminine form of a Russian surname: Иванов → Иванова, Троицкий → Троицкая."""
-    if surname.endswith(("ов", "ев", "ёв", "ин", "ын")):
-        return surname + "а"
-    if surname.endswith(("ий", "ый", "ой")):
-        return surname[:-2] + "ая"
-    return surname  # Шевченко, Черных, Ким
-
-
-# --------------------------------------------------------------------------- thematic plans
 
 SECTIONS: dict[str, dict[int, list[str]]] = {
     "Русский язык": {
@@ -878,87 +620,6 @@ def homework_text(rng: random.Random, subject: str, ordinal: int, plan_len: int)
     return rng.choice(options)
 
 
-# --------------------------------------------------------------------------- timetable
-
-
-@dataclass(frozen=True)
-class _Part:
-    teacher: str
-    subgroup: int | None  # 0 or 1: index into the class's subgroups
-
-
-@dataclass(frozen=True)
-class _Unit:
-    subject: str
-    hours: int
-    parts: tuple[_Part, ...]
-
-
-def _units(curriculum: Curriculum) -> list[_Unit]:
-    units = []
-    for subject, hours, teacher in curriculum:
-        if isinstance(teacher, tuple):
-            parts = tuple(_Part(t, i) for i, t in enumerate(teacher))
-        else:
-            parts = (_Part(teacher, None),)
-        units.extend([_Unit(subject, hours, parts)] * hours)
-    return units
-
-
-Grid = dict[tuple[int, int], _Unit]  # (weekday, lesson number) -> what is taught
-
-
-def build_timetable(rng: random.Random) -> dict[str, Grid]:
-    """A weekly timetable for every class with no teacher in two places at once."""
-    load: Counter[str] = Counter()
-    for spec in CLASSES:
-        for unit in _units(spec.curriculum):
-            for part in unit.parts:
-                load[part.teacher] += 1
-    for _ in range(200):
-        busy: set[tuple[str, int, int]] = set()
-        grids: dict[str, Grid] = {}
-        for spec in CLASSES:
-            for _ in range(50):
-                grid = _place_class(rng, spec, busy, load)
-                if grid is not None:
-                    break
-            else:
-                break
-            grids[spec.name] = grid
-            for (wd, n), unit in grid.items():
-                busy.update((part.teacher, wd, n) for part in unit.parts)
-        else:
-            return grids
-    raise RuntimeError("demo: could not build a timetable")  # pragma: no cover
-
-
-def _place_class(
-    rng: random.Random, spec: ClassSpec, busy: set[tuple[str, int, int]], load: Counter[str]
-) -> Grid | None:
-    free = {(wd, n) for wd in range(1, 6) for n in range(1, spec.day_sizes[wd - 1] + 1)}
-    units = _units(spec.curriculum)
-    rng.shuffle(units)
-    units.sort(key=lambda u: -max(load[p.teacher] for p in u.parts))
-    per_day: Counter[tuple[str, int]] = Counter()
-    grid: Grid = {}
-    for unit in units:
-        most = -(-unit.hours // 5)
-        options = sorted(
-            cell
-            for cell in free
-            if per_day[(unit.subject, cell[0])] < most
-            and all((p.teacher, *cell) not in busy for p in unit.parts)
-        )
-        if not options:
-            return None
-        cell = rng.choice(options)
-        free.discard(cell)
-        per_day[(unit.subject, cell[0])] += 1
-        grid[cell] = unit
-    return grid
-
-
 # --------------------------------------------------------------------------- credentials
 
 
@@ -1153,11 +814,25 @@ class _Student:
     subgroup: int | None = None
 
 
-@dataclass
-class _Family:
-    surname: str
-    father: str | None
-    children: list[tuple[str, bool, int]] = field(default_factory=list)  # class, girl, grade
+class DemoImportFailed(RuntimeError):
+    """A demo data file the importer refused: the files and the importer disagree."""
+
+
+# The tables the data files fill, counted for the build's audit entry.
+_IMPORTED = (
+    Account,
+    BellTime,
+    Enrolment,
+    Guardianship,
+    Person,
+    RoleGrant,
+    SchoolClass,
+    Subgroup,
+    SubgroupMember,
+    Subject,
+    TeachingAssignment,
+    TimetableEntry,
+)
 
 
 class _Builder:
@@ -1170,8 +845,11 @@ class _Builder:
         self.today = today
         self.now = now
         self.tz = ZoneInfo(school.timezone)
-        self.rng = random.Random(SEED)
         self.cal = demo_year(today)
+        self.roster = demo_roster.generate(self.cal.first_year)
+        # The journal's history continues the stream that drew the roster and the timetable.
+        self.rng = self.roster.rng
+        self.grids = self.roster.grids
         self.counts: Counter[str] = Counter()
 
     def at(self, day: dt.date, time: dt.time, minutes: int = 0) -> dt.datetime:
@@ -1198,12 +876,9 @@ class _Builder:
 
     async def build(self) -> None:
         await self.calendar()
-        await self.staff()
-        await self.classes()
-        await self.students()
-        await self.accounts()
-        self.grids = build_timetable(self.rng)
-        await self.timetable()
+        await self.load_files()
+        await self.trusted_and_groups()
+        await self.lookups()
         await self.plans()
         await self.lessons()
 
@@ -1241,327 +916,141 @@ class _Builder:
                 for h in cal.holidays
             ]
         )
-        await self.add(
-            [
-                BellTime(school_id=self.sid, shift=1, number=i, starts_at=a, ends_at=b)
-                for i, (a, b) in enumerate(BELLS, 1)
-            ]
-        )
-        subjects = [Subject(school_id=self.sid, name=n, short_name=s) for n, s in SUBJECTS]
-        await self.add(subjects)
-        self.subjects = {s.name: s.id for s in subjects}
 
-    # -- people
-    def person(
-        self, ext: str, last: str, first: str, middle: str | None, born: dt.date | None
-    ) -> Person:
-        return Person(
+    # -- the school's registers, through the importer
+    def data(self, name: str) -> bytes:
+        raw = (demo_roster.DATA_DIR / f"{name}.csv").read_bytes()
+        return demo_roster.shift_birthdays(raw, self.cal.first_year - demo_roster.REFERENCE_YEAR)
+
+    async def load_files(self) -> None:
+        """Bells, staff, subjects, classes, students, parents, assignments and the timetable,
+        each file imported as the school office would (one transaction per file)."""
+        await self.s.commit()  # the importer reads the school year in its own transactions
+        actor = await cli_actor(self.s, DEMO_CODE)
+        for kind in demo_roster.IMPORT_ORDER:
+            result = await import_file(self.s, actor, kind, f"{kind}.csv", self.data(kind))
+            if not result.applied:
+                raise DemoImportFailed("; ".join([kind, *result.error_lines("en")]))
+        # The register's parents file has no birthdays: the demo's file carries them beside.
+        born = {
+            row[demo_roster.PARENT_ID]: dt.date.fromisoformat(row[demo_roster.BIRTH_DATE])
+            for row in self.rows("parents")
+        }
+        for person in await self.s.scalars(
+            select(Person).where(Person.school_id == self.sid, Person.external_id.in_(born))
+        ):
+            person.birth_date = born[person.external_id or ""]
+        await self.s.flush()
+
+    def rows(self, name: str) -> list[dict[str, str]]:
+        text = self.data(name).decode("utf-8")
+        return list(csv.DictReader(io.StringIO(text), delimiter=";"))
+
+    async def persons(self) -> dict[str, Person]:
+        found = await self.s.scalars(select(Person).where(Person.school_id == self.sid))
+        return {p.external_id: p for p in found if p.external_id}
+
+    async def trusted_and_groups(self) -> None:
+        """The trusted person a parent named, and the split class's groups (demo-only files)."""
+        people = await self.persons()
+        (row,) = self.rows(demo_roster.TRUSTED)
+        grandmother = Person(
             school_id=self.sid,
-            last_name=last,
-            first_name=first,
-            middle_name=middle,
-            birth_date=born,
-            external_id=ext,
+            last_name=row["Фамилия"],
+            first_name=row["Имя"],
+            middle_name=row["Отчество"] or None,
+            birth_date=dt.date.fromisoformat(row[demo_roster.BIRTH_DATE]),
+            external_id=row["ID"],
             created_at=self.now,
         )
-
-    def birthday(self, year: int) -> dt.date:
-        return dt.date(year, 1, 1) + dt.timedelta(days=self.rng.randrange(365))
-
-    async def staff(self) -> None:
-        y = self.cal.first_year
-        people = [
-            self.person(
-                f"demo-sf-{i:03d}",
-                spec.last_name,
-                spec.first_name,
-                spec.middle_name,
-                self.birthday(self.rng.randint(y - 60, y - 27)),
-            )
-            for i, spec in enumerate(STAFF, 1)
-        ]
-        await self.add(people)
-        self.staff_people = people
-        self.staff_ids = {spec.key: p.id for spec, p in zip(STAFF, people, strict=True)}
-        self.rooms = {spec.key: spec.room for spec in STAFF}
-        grants = [(self.staff_ids[spec.key], role) for spec in STAFF for role in spec.roles]
-        grants += [(self.staff_ids[c.class_teacher], Role.CLASS_TEACHER) for c in CLASSES]
-        await self.grant(grants)
-
-    async def grant(self, grants: list[tuple[int, Role]]) -> None:
-        await self.bulk(
-            RoleGrant,
-            [
-                {"school_id": self.sid, "person_id": pid, "role": role, "granted_at": self.now}
-                for pid, role in grants
-            ],
-        )
-
-    async def classes(self) -> None:
-        rows = [
-            SchoolClass(
+        self.s.add(grandmother)
+        await self.s.flush()
+        await accounts.ensure_account(self.s, grandmother)
+        self.s.add(
+            RoleGrant(
                 school_id=self.sid,
-                year_id=self.year.id,
-                grade=c.grade,
-                letter=c.letter,
-                name=c.name,
-                class_teacher_id=self.staff_ids[c.class_teacher],
-                external_id=f"demo-cl-{c.name}",
+                person_id=grandmother.id,
+                role=Role.TRUSTED,
+                granted_at=self.now,
             )
-            for c in CLASSES
-        ]
-        await self.add(rows)
-        self.class_ids = {c.name: c.id for c in rows}
-        self.grades = {c.name: c.grade for c in CLASSES}
-        subgroups = [
-            Subgroup(
+        )
+        self.s.add(
+            Guardianship(
                 school_id=self.sid,
-                class_id=self.class_ids[c.name],
-                subject_id=self.subjects[subject],
-                name=SUBGROUP_NAMES[i],
+                guardian_id=grandmother.id,
+                student_id=people[row["Ребёнок"]].id,
+                kind=GuardianKind.TRUSTED,
+                permissions=[p.strip() for p in row["Права"].split(",")],
+                granted_by_id=people[row["Кто назначил"]].id,
+                created_at=self.now,
             )
-            for c in CLASSES
-            for subject, _, teacher in c.curriculum
-            if isinstance(teacher, tuple)
-            for i in range(len(teacher))
-        ]
-        await self.add(subgroups)
-        self.subgroup_ids: dict[tuple[str, int], int] = {}
-        for sg in subgroups:
-            name = next(n for n, cid in self.class_ids.items() if cid == sg.class_id)
-            self.subgroup_ids[(name, SUBGROUP_NAMES.index(sg.name))] = sg.id
-
-    async def students(self) -> None:
-        rng = self.rng
-        y = self.cal.first_year
-        staff_surnames = {s.last_name for s in STAFF} | {feminine(s.last_name) for s in STAFF}
-        surnames = [s for s in SURNAMES if s not in staff_surnames]
-        rng.shuffle(surnames)
-        # The family with two children in different classes comes first.
-        families = [_Family(surnames.pop(), "Андрей", [("7А", False, 7), ("5Б", True, 5)])]
-        for spec in CLASSES:
-            size = rng.randint(15, 19) - sum(
-                1 for f in families for c, _, _ in f.children if c == spec.name
+        )
+        groups = {
+            (g.class_id, g.name): g.id
+            for g in await self.s.scalars(select(Subgroup).where(Subgroup.school_id == self.sid))
+        }
+        classes = {
+            c.name: c.id
+            for c in await self.s.scalars(
+                select(SchoolClass).where(SchoolClass.year_id == self.year.id)
             )
-            for _ in range(size):
-                dad = rng.choice(FATHERS) if rng.random() < 0.7 else None
-                families.append(
-                    _Family(surnames.pop(), dad, [(spec.name, rng.random() < 0.5, spec.grade)])
+        }
+        self.s.add_all(
+            SubgroupMember(
+                school_id=self.sid,
+                subgroup_id=groups[(classes[r["Класс"]], r["Подгруппа"])],
+                student_id=people[r["ID обучающегося"]].id,
+            )
+            for r in self.rows(demo_roster.SUBGROUP_MEMBERS)
+        )
+        await self.s.flush()
+        for model in _IMPORTED:
+            table: Any = model.__table__
+            self.counts[table.name] = int(
+                await self.s.scalar(
+                    select(func.count()).select_from(table).where(table.c.school_id == self.sid)
                 )
-        by_class: dict[str, list[tuple[Person, _Family, float]]] = defaultdict(list)
-        used: set[tuple[str, str]] = set()
-        for fam in families:
-            for class_name, girl, grade in fam.children:
-                while True:
-                    first = rng.choice(GIRLS if girl else BOYS)
-                    if (class_name, first) not in used:
-                        break
-                used.add((class_name, first))
-                father_name = fam.father or rng.choice(FATHERS)
-                middle = PATRONYMICS[father_name][1 if girl else 0]
-                last = feminine(fam.surname) if girl else fam.surname
-                born = self.birthday(y - 6 - grade)
-                child = self.person("", last, first, middle, born)
-                by_class[class_name].append((child, fam, rng.uniform(3.2, 4.9)))
-        self.roster: dict[str, list[_Student]] = {}
-        kids_of: dict[int, list[Person]] = defaultdict(list)  # id(family) -> children
-        number = 0
-        ordered: list[Person] = []
-        for spec in CLASSES:
-            pupils = sorted(by_class[spec.name], key=lambda t: (t[0].last_name, t[0].first_name))
-            self.roster[spec.name] = []
-            for child, fam, ability in pupils:
-                number += 1
-                child.external_id = f"demo-st-{number:03d}"
-                ordered.append(child)
-                kids_of[id(fam)].append(child)
-                self.roster[spec.name].append(_Student(child, spec.name, ability))
-        await self.add(ordered)
+                or 0
+            )
 
-        # Parents, in the order of their first child; one or two per family.
-        parents: list[Person] = []
-        links: list[tuple[Person, Person]] = []  # (parent, child)
-        self.family_mother: Person | None = None
-        self.family_children: list[Person] = []
-        first_child = {id(fam): min(kids_of[id(fam)], key=lambda p: p.id) for fam in families}
-        for fam in sorted(families, key=lambda f: first_child[id(f)].id):
-            kids = kids_of[id(fam)]
-            two = len(kids) > 1
-            has_father = fam.father is not None and (two or rng.random() < 0.85)
-            own_name = not has_father or rng.random() < 0.9
-            mother_surname = fam.surname if own_name else rng.choice(SURNAMES)
-            mother = None
-            if two or not has_father or rng.random() < 0.85:
-                mother = self.person(
-                    "",
-                    feminine(mother_surname),
-                    rng.choice(MOTHERS),
-                    PATRONYMICS[rng.choice(list(PATRONYMICS))][1],
-                    self.birthday(y - rng.randint(30, 48)),
-                )
-            father = None
-            if has_father and fam.father is not None:
-                father = self.person(
-                    "",
-                    fam.surname,
-                    fam.father,
-                    PATRONYMICS[rng.choice(list(PATRONYMICS))][0],
-                    self.birthday(y - rng.randint(31, 52)),
-                )
-            for parent in (mother, father):
-                if parent is None:
-                    continue
-                parent.external_id = f"demo-pa-{len(parents) + 1:03d}"
-                parents.append(parent)
-                links += [(parent, kid) for kid in kids]
-            if two:
-                self.family_mother = mother
-                self.family_children = sorted(kids, key=lambda p: p.birth_date or self.today)
-        await self.add(parents)
-        assert self.family_mother is not None
-        younger = self.family_children[-1]
-        grandmother = self.person(
-            "demo-tr-001",
-            self.family_mother.last_name,
-            rng.choice(GRANDMOTHERS),
-            PATRONYMICS[rng.choice(list(PATRONYMICS))][1],
-            self.birthday(y - 66),
+    async def lookups(self) -> None:
+        """What the history needs to know of the rows the files made."""
+        people = await self.persons()
+        self.staff_ids = {
+            spec.key: people[demo_roster.staff_external_id(i)].id
+            for i, spec in enumerate(demo_roster.STAFF)
+        }
+        classes = list(
+            await self.s.scalars(select(SchoolClass).where(SchoolClass.year_id == self.year.id))
         )
-        await self.add([grandmother])
-        self.trusted = grandmother
-
-        await self.grant(
-            [(p.id, Role.STUDENT) for p in ordered]
-            + [(p.id, Role.PARENT) for p in parents]
-            + [(grandmother.id, Role.TRUSTED)]
-        )
-        guardianships: list[dict[str, Any]] = [
-            {
-                "school_id": self.sid,
-                "guardian_id": parent.id,
-                "student_id": kid.id,
-                "kind": GuardianKind.PARENT,
-                "permissions": None,
-                "granted_by_id": None,
-                "created_at": self.now,
-            }
-            for parent, kid in links
-        ]
-        guardianships.append(
-            {
-                "school_id": self.sid,
-                "guardian_id": grandmother.id,
-                "student_id": younger.id,
-                "kind": GuardianKind.TRUSTED,
-                "permissions": ["marks", "attendance", "homework"],
-                "granted_by_id": self.family_mother.id,
-                "created_at": self.now,
-            }
-        )
-        await self.bulk(Guardianship, guardianships)
-        self.parents_of: dict[int, list[int]] = defaultdict(list)
-        for parent, kid in links:
-            self.parents_of[kid.id].append(parent.id)
-        await self.bulk(
-            Enrolment,
-            [
-                {
-                    "school_id": self.sid,
-                    "student_id": st.person.id,
-                    "class_id": self.class_ids[name],
-                    "arrived_on": self.cal.starts_on,
-                    "left_on": None,
-                    "arrival_note": None,
-                    "departure_note": None,
-                }
-                for name, students in self.roster.items()
-                for st in students
-            ],
-        )
-        members = []
-        for (name, index), sg_id in sorted(self.subgroup_ids.items()):
-            students = self.roster[name]
-            half = (len(students) + 1) // 2
-            for st in students[:half] if index == 0 else students[half:]:
-                st.subgroup = index
-                members.append(
-                    {"school_id": self.sid, "subgroup_id": sg_id, "student_id": st.person.id}
-                )
-        await self.bulk(SubgroupMember, members)
-        self.people_all = [*self.staff_people, *ordered, *parents, grandmother]
-
-    async def accounts(self) -> None:
-        """An account for every person, logins as ``accounts.generate_login`` makes them.
-
-        One query for the logins already taken and one bulk insert, instead of three round
-        trips per person through ``accounts.ensure_account``.
-        """
-        people = sorted(self.people_all, key=lambda p: p.id)
-        logins = await unique_logins(self.s, [(p.last_name, p.first_name) for p in people])
-        ids = await self.bulk(
-            Account,
-            [
-                {
-                    "school_id": self.sid,
-                    "person_id": p.id,
-                    "login": login,
-                    "password_hash": None,
-                    "password_expires_at": None,
-                    "is_blocked": False,
-                    "language": None,
-                    "created_at": self.now,
-                    "last_seen_at": None,
-                }
-                for p, login in zip(people, logins, strict=True)
-            ],
-            ids=True,
-        )
-        self.account_of = {p.id: aid for p, aid in zip(people, ids, strict=True)}
-
-    # -- timetable
-    async def timetable(self) -> None:
-        assignments: dict[tuple[str, str, str, int | None], int] = Counter()
-        entries = []
-        for spec in CLASSES:
-            for (wd, n), unit in sorted(self.grids[spec.name].items()):
-                for part in unit.parts:
-                    assignments[(part.teacher, spec.name, unit.subject, part.subgroup)] += 1
-                    entries.append(
-                        {
-                            "school_id": self.sid,
-                            "year_id": self.year.id,
-                            "class_id": self.class_ids[spec.name],
-                            "subgroup_id": self.subgroup(spec.name, part.subgroup),
-                            "weekday": wd,
-                            "lesson_number": n,
-                            "subject_id": self.subjects[unit.subject],
-                            "teacher_id": self.staff_ids[part.teacher],
-                            "room": self.room(part.teacher, unit.subject),
-                            "valid_from": self.cal.starts_on,
-                            "valid_to": None,
-                        }
-                    )
-        await self.bulk(TimetableEntry, entries)
-        await self.bulk(
-            TeachingAssignment,
-            [
-                {
-                    "school_id": self.sid,
-                    "teacher_id": self.staff_ids[teacher],
-                    "class_id": self.class_ids[class_name],
-                    "subject_id": self.subjects[subject],
-                    "subgroup_id": self.subgroup(class_name, sg),
-                    "hours_per_week": hours,
-                }
-                for (teacher, class_name, subject, sg), hours in assignments.items()
-            ],
-        )
+        self.class_ids = {c.name: c.id for c in classes}
+        self.grades = {c.name: c.grade for c in classes}
+        self.subjects = {
+            s.name: s.id
+            for s in await self.s.scalars(select(Subject).where(Subject.school_id == self.sid))
+        }
+        names = {cid: name for name, cid in self.class_ids.items()}
+        self.subgroup_ids: dict[tuple[str, int], int] = {
+            (names[g.class_id], demo_roster.SUBGROUP_NAMES.index(g.name)): g.id
+            for g in await self.s.scalars(select(Subgroup).where(Subgroup.school_id == self.sid))
+        }
+        self.account_of = {
+            a.person_id: a.id
+            for a in await self.s.scalars(select(Account).where(Account.school_id == self.sid))
+        }
+        self.class_roster: dict[str, list[_Student]] = defaultdict(list)
+        for pupil in self.roster.pupils:
+            self.class_roster[pupil.class_name].append(
+                _Student(people[pupil.external_id], pupil.class_name, pupil.ability, pupil.subgroup)
+            )
+        self.family_mother = people[self.roster.family_mother]
+        self.family_children = [people[ext] for ext in self.roster.family_children]
 
     def subgroup(self, class_name: str, index: int | None) -> int | None:
         return None if index is None else self.subgroup_ids[(class_name, index)]
 
     def room(self, teacher: str, subject: str) -> str | None:
-        return ROOMS.get((teacher, subject), self.rooms[teacher])
+        return demo_roster.room(teacher, subject)
 
     # -- plans
     async def plans(self) -> None:
@@ -1569,8 +1058,8 @@ class _Builder:
         # For each (class, subject, subgroup): the dates of its lessons through the year.
         self.dates: dict[tuple[str, str, int | None], list[dt.date]] = defaultdict(list)
         self.ordinal: dict[tuple[str, str, int | None, dt.date, int], int] = {}
-        by_weekday: dict[int, list[tuple[str, int, _Unit]]] = defaultdict(list)
-        for spec in CLASSES:
+        by_weekday: dict[int, list[tuple[str, int, demo_roster.Unit]]] = defaultdict(list)
+        for spec in demo_roster.CLASSES:
             for (wd, n), unit in sorted(self.grids[spec.name].items()):
                 by_weekday[wd].append((spec.name, n, unit))
         seen: Counter[tuple[str, str, int | None]] = Counter()
@@ -1623,9 +1112,9 @@ class _Builder:
         future = self.cal.working_days(
             today + dt.timedelta(days=1), today + dt.timedelta(days=FUTURE_DAYS)
         )
-        slots: list[tuple[dt.date, str, int, _Unit, _Part]] = []
+        slots: list[tuple[dt.date, str, int, demo_roster.Unit, demo_roster.Part]] = []
         for day in past + future:
-            for spec in CLASSES:
+            for spec in demo_roster.CLASSES:
                 for (wd, n), unit in sorted(self.grids[spec.name].items()):
                     if wd == day.isoweekday():
                         slots.extend((day, spec.name, n, unit, part) for part in unit.parts)
@@ -1639,7 +1128,7 @@ class _Builder:
         }
         substitute: dict[int, tuple[str, str]] = {}  # slot index -> (teacher, reason)
         teaches: dict[str, set[str]] = defaultdict(set)
-        for spec in CLASSES:
+        for spec in demo_roster.CLASSES:
             for subject, _, who in spec.curriculum:
                 for t in who if isinstance(who, tuple) else (who,):
                     teaches[t].add(subject)
@@ -1674,7 +1163,7 @@ class _Builder:
             ordinal = min(ordinal, len(topics))
             teacher = substitute.get(i, (part.teacher, ""))[0]
             account = self.account_of[self.staff_ids[teacher]]
-            start, end = BELLS[n - 1]
+            start, end = demo_roster.BELLS[n - 1]
             lesson_rows.append(
                 {
                     "school_id": self.sid,
@@ -1718,7 +1207,7 @@ class _Builder:
 
         # Who was missing: a few illnesses of several days, single absences, late arrivals.
         missing: dict[tuple[int, dt.date], AttendanceCode] = {}
-        everyone = [st for students in self.roster.values() for st in students]
+        everyone = [st for students in self.class_roster.values() for st in students]
         for st in rng.sample(everyone, 7):
             if len(past) < 2:
                 break
@@ -1739,10 +1228,10 @@ class _Builder:
             lesson_id = lesson_ids[i]
             row = lesson_rows[i]
             account = row["updated_by_id"]
-            start, end = BELLS[n - 1]
+            start, end = demo_roster.BELLS[n - 1]
             pupils = [
                 st
-                for st in self.roster[class_name]
+                for st in self.class_roster[class_name]
                 if part.subgroup is None or st.subgroup == part.subgroup
             ]
             first_of_day = n == 1

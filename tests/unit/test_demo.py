@@ -49,6 +49,7 @@ from services.models import (
     TimetableEntry,
 )
 from services.people import accounts
+from services.tools import demo_roster
 from services.tools.demo import DEMO_CODE, build_demo, demo_year
 from services.tools.migrate import upgrade
 
@@ -584,3 +585,29 @@ async def test_returned_credentials_sign_in(demo: Demo) -> None:
         assert teacher["name"].startswith(result.actor.display_name.split()[-1])
     # Spent credentials are still printed the same way on the next run.
     assert await build_demo(demo.sessions, bot_username=BOT, today=TODAY) == demo.samples
+
+
+# --------------------------------------------------------------------------- the data files
+
+
+def test_data_files_are_what_the_roster_module_writes(tmp_path: Path) -> None:
+    """The committed import files match their generator (python -m services.tools.demo_roster)."""
+    written = demo_roster.write_files(tmp_path)
+    assert {p.name for p in written} == {p.name for p in demo_roster.DATA_DIR.glob("*.csv")}
+    for path in written:
+        assert path.read_bytes() == (demo_roster.DATA_DIR / path.name).read_bytes(), path.name
+
+
+def test_birthdays_move_with_the_year_keeping_the_day_of_the_year() -> None:
+    # The generator draws a day of the year, so the 60th day stays the 60th in a leap year.
+    assert demo_roster.shift_day(dt.date(2019, 3, 1), 1) == dt.date(2020, 2, 29)
+    # 31 Dec of a leap year is its 366th day: a year later, the first day of the next year.
+    assert demo_roster.shift_day(dt.date(2020, 12, 31), 1) == dt.date(2022, 1, 1)
+    shifted = demo_roster.shift_birthdays(
+        "ID;Дата рождения\nS-1;2019-04-20\nS-2;\n".encode(), 2
+    ).decode()
+    assert shifted == "ID;Дата рождения\nS-1;2021-04-20\nS-2;\n"
+    roster = demo_roster.generate(2027)
+    assert [p.birth_date for p in roster.pupils] == [
+        demo_roster.shift_day(p.birth_date, 1) for p in demo_roster.generate(2026).pupils
+    ]
