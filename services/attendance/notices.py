@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.calendar import load_calendar, school_today
@@ -21,6 +21,7 @@ from services.models import AbsenceNotice, Enrolment, Person, School, SchoolClas
 from services.notifications import outbox
 from services.people import policy
 from services.people.identity import Actor
+from services.timetable.diary import enrolled_during
 from services.unit_of_work import UnitOfWork
 
 MAX_REASON = 255
@@ -107,11 +108,7 @@ async def _create_notice(
         await session.execute(
             select(SchoolClass.id, SchoolClass.name, SchoolClass.class_teacher_id)
             .join(Enrolment, Enrolment.class_id == SchoolClass.id)
-            .where(
-                Enrolment.student_id == student_id,
-                Enrolment.arrived_on <= date_from,
-                or_(Enrolment.left_on.is_(None), Enrolment.left_on > date_from),
-            )
+            .where(Enrolment.student_id == student_id, enrolled_during(date_from))
             .limit(1)
         )
     ).first()

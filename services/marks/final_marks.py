@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import or_, select, true
+from sqlalchemy import select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services import audit
@@ -33,6 +33,7 @@ from services.models import (
 from services.notifications import outbox
 from services.people import policy
 from services.people.identity import Actor
+from services.timetable.diary import enrolled_during
 from services.unit_of_work import UnitOfWork
 
 FinalValue = int | SpecialMark
@@ -311,9 +312,7 @@ async def _set_period_marks(
         (
             await session.scalars(
                 select(Enrolment.student_id).where(
-                    Enrolment.class_id == cls.id,
-                    Enrolment.arrived_on <= period.ends_on,
-                    or_(Enrolment.left_on.is_(None), Enrolment.left_on > period.starts_on),
+                    Enrolment.class_id == cls.id, enrolled_during(period.starts_on, period.ends_on)
                 )
             )
         ).all()

@@ -40,7 +40,12 @@ from services.people.family import family_read, sections_of_link
 from services.people.identity import Actor
 from services.school.school_days import current_period, year_periods
 from services.timetable import diary
-from services.timetable.diary import MarkView, enrolled_on_lesson_date, in_student_groups
+from services.timetable.diary import (
+    MarkView,
+    enrolled_during,
+    enrolled_on_lesson_date,
+    in_student_groups,
+)
 
 
 @dataclass(frozen=True)
@@ -87,11 +92,7 @@ async def _grade_on(session: AsyncSession, student_id: int, day: dt.date) -> int
     return await session.scalar(
         select(SchoolClass.grade)
         .join(Enrolment, Enrolment.class_id == SchoolClass.id)
-        .where(
-            Enrolment.student_id == student_id,
-            Enrolment.arrived_on <= day,
-            or_(Enrolment.left_on.is_(None), Enrolment.left_on > day),
-        )
+        .where(Enrolment.student_id == student_id, enrolled_during(day))
         .limit(1)
     )
 
@@ -371,9 +372,7 @@ async def class_suggestions(
                 select(Person)
                 .join(Enrolment, Enrolment.student_id == Person.id)
                 .where(
-                    Enrolment.class_id == cls.id,
-                    Enrolment.arrived_on <= period.ends_on,
-                    or_(Enrolment.left_on.is_(None), Enrolment.left_on > period.starts_on),
+                    Enrolment.class_id == cls.id, enrolled_during(period.starts_on, period.ends_on)
                 )
                 .order_by(Person.last_name, Person.first_name)
             )

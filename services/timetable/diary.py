@@ -204,12 +204,13 @@ def calendar_days(
         day += dt.timedelta(days=1)
 
 
-def enrolled_on(student_id: int, day: Any) -> ColumnElement[bool]:
-    """The student's enrolment row open on ``day`` (a value or a column)."""
+def enrolled_during(first: Any, last: Any = None) -> ColumnElement[bool]:
+    """An enrolment row that covers a day of ``first``..``last`` (``first`` alone: that day);
+    values or columns."""
+    last = first if last is None else last
     return and_(
-        Enrolment.student_id == student_id,
-        Enrolment.arrived_on <= day,
-        or_(Enrolment.left_on.is_(None), Enrolment.left_on > day),
+        Enrolment.arrived_on <= last,
+        or_(Enrolment.left_on.is_(None), Enrolment.left_on > first),
     )
 
 
@@ -252,7 +253,11 @@ async def _trusted_scopes(
 
 def enrolled_on_lesson_date(student_id: int) -> ColumnElement[bool]:
     """Join condition: the student was in the lesson's class on the lesson's date."""
-    return and_(Enrolment.class_id == Lesson.class_id, enrolled_on(student_id, Lesson.date))
+    return and_(
+        Enrolment.class_id == Lesson.class_id,
+        Enrolment.student_id == student_id,
+        enrolled_during(Lesson.date),
+    )
 
 
 def in_student_groups(student_id: int) -> ColumnElement[bool]:

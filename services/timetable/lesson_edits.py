@@ -10,7 +10,6 @@ from typing import Any
 from sqlalchemy import (
     ScalarSelect,
     Select,
-    or_,
     select,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -37,6 +36,7 @@ from services.models import (
 )
 from services.people import policy
 from services.people.identity import Actor
+from services.timetable.diary import enrolled_during
 from services.unit_of_work import UnitOfWork, clean_text
 
 MAX_REASON = 500
@@ -67,11 +67,7 @@ def enrolled_on(lesson: Lesson) -> Select[Any]:
 def enrolled_query(class_id: Any, day: Any, subgroup_id: Any = None) -> Select[Any]:
     """Students of a class (or of its subgroup, unless ``subgroup_id`` is None) enrolled on
     ``day``; the arguments are values or bound parameters (a statement built once)."""
-    q = select(Enrolment.student_id).where(
-        Enrolment.class_id == class_id,
-        Enrolment.arrived_on <= day,
-        or_(Enrolment.left_on.is_(None), Enrolment.left_on > day),
-    )
+    q = select(Enrolment.student_id).where(Enrolment.class_id == class_id, enrolled_during(day))
     if subgroup_id is not None:
         q = q.where(
             Enrolment.student_id.in_(

@@ -6,7 +6,6 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from sqlalchemy import (
-    or_,
     select,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -33,7 +32,7 @@ from services.people.context import StudentRef
 from services.people.family import family_student, school_of, sections_for
 from services.people.identity import Actor
 from services.timetable import teacher_day
-from services.timetable.diary import calendar_days, check_range
+from services.timetable.diary import calendar_days, check_range, enrolled_during
 from services.timetable.lessons import group_label
 
 
@@ -125,9 +124,7 @@ async def family_timetable(
     enrolments = (
         await session.execute(
             select(Enrolment.class_id, Enrolment.arrived_on, Enrolment.left_on).where(
-                Enrolment.student_id == student.id,
-                Enrolment.arrived_on <= date_to,
-                or_(Enrolment.left_on.is_(None), Enrolment.left_on > date_from),
+                Enrolment.student_id == student.id, enrolled_during(date_from, date_to)
             )
         )
     ).all()
