@@ -5,15 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import translator
 from screens.family import render
-from services.attendance import attendance_views, notices, roll_call
+from services.attendance import attendance_views, notices
 from services.enums import AttendanceCode, HolidayKind, Role
 from services.errors import AccessDenied, Conflict, ValidationFailed
 from services.homework import assignments
@@ -30,7 +29,7 @@ from services.models import (
 from services.people import family
 from services.school import school_days
 from services.timetable import diary, timetable_reads
-from tests.factories import NOW, TODAY, SchoolWorld, at, build_school
+from tests.factories import NOW, TODAY, SchoolWorld, absent_today, at, build_school, count
 from tests.family.helpers import fill_record
 
 RU = translator("ru")
@@ -420,10 +419,6 @@ async def test_staff_timetable_is_their_own_lessons(
 # --------------------------------------------------------------------------- notices
 
 
-async def _count(session: AsyncSession, model: type, *where: Any) -> int:
-    return int(await session.scalar(select(func.count()).select_from(model).where(*where)) or 0)
-
-
 async def test_parent_gives_notice_and_the_class_teacher_is_alerted(
     session: AsyncSession, world: SchoolWorld
 ) -> None:
@@ -449,7 +444,7 @@ async def test_parent_gives_notice_and_the_class_teacher_is_alerted(
     assert [(o.recipient_person_id, o.payload["student"]) for o in outbox] == [
         (world.class_teacher.id, "Петрова Анна")
     ]
-    assert await _count(session, AuditEntry, AuditEntry.action == "notice.create") == 1
+    assert await count(session, AuditEntry, AuditEntry.action == "notice.create") == 1
     # The diary shows tomorrow's lessons as announced, before any attendance is taken.
     page = await diary.diary_page(session, world.actors["parent2"], anna, tomorrow, tomorrow, NOW)
     assert all(x.announced_absence for x in page.days[0].lessons)
@@ -468,7 +463,7 @@ async def test_parent_gives_notice_and_the_class_teacher_is_alerted(
             "x",
             now=NOW,
         )
-    assert await _count(session, AbsenceNotice) == 1
+    assert await count(session, AbsenceNotice) == 1
 
 
 async def test_notice_today_links_the_attendance(session: AsyncSession) -> None:
@@ -484,13 +479,7 @@ async def test_notice_today_links_the_attendance(session: AsyncSession) -> None:
         "врач",
         now=NOW,
     )
-    await roll_call.save_attendance(
-        session,
-        world.actors["teacher"],
-        world.lesson_today.id,
-        {anna: AttendanceCode.ABSENT},
-        now=NOW,
-    )
+    await absent_today(session, world, anna)
     row = await session.scalar(select(Attendance).where(Attendance.student_id == anna))
     assert row is not None and row.notice_id is not None
     page = await attendance_views.attendance_page(session, world.actors["parent2"], anna, None, NOW)
@@ -529,8 +518,8 @@ async def test_notice_refusals(
             "болезнь",
             now=NOW,
         )
-    assert await _count(session, AbsenceNotice) == 0
-    assert await _count(session, OutboxMessage) == 0
+    assert await count(session, AbsenceNotice) == 0
+    assert await count(session, OutboxMessage) == 0
 
 
 async def test_notice_needs_a_reason(session: AsyncSession) -> None:

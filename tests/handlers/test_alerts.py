@@ -11,12 +11,10 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.common.alerts import BroadcastCb, PrefCb
-from services.attendance import roll_call
-from services.enums import AttendanceCode
 from services.models import Attendance, MessengerBinding, News, NotificationPrefs, OutboxMessage
 from testkit.botapi.html import seen
 from testkit.recording import RecordingBot, make_callback_update, make_message_update
-from tests.factories import NOW, SchoolWorld, bind_chats, build_school
+from tests.factories import SchoolWorld, absent_today, bind_chats, build_school
 
 
 async def bind(session: AsyncSession, world: SchoolWorld, name: str, user_id: int) -> None:
@@ -28,13 +26,7 @@ async def test_parent_answers_an_absence_alert(
 ) -> None:
     world = await build_school(session)
     s0 = world.students[0].id
-    await roll_call.save_attendance(
-        session,
-        world.actors["teacher"],
-        world.lesson_today.id,
-        {s0: AttendanceCode.ABSENT},
-        now=NOW,
-    )
+    await absent_today(session, world, s0)
     att = await session.scalar(select(Attendance))
     assert att is not None
     await bind(session, world, "parent2", 9002)  # not this child's parent

@@ -19,12 +19,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import t
 from screens.actions import Action
-from services.attendance import roll_call
-from services.enums import AttendanceCode
 from services.messages import broadcasts
 from services.models import Attendance, NewsReceipt
 from testkit.recording import RecordingBot, make_callback_update
-from tests.factories import NOW, build_school
+from tests.factories import NOW, absent_today, build_school
 from tests.handlers.buttons import (
     GUEST,
     ROLE_USERS,
@@ -71,13 +69,7 @@ async def test_alert_buttons_and_guest_branches_are_answered_once(
     world = await build_school(session)
     await sign_in_everyone(session, world)
     s0 = world.students[0].id
-    await roll_call.save_attendance(
-        session,
-        world.actors["teacher"],
-        world.lesson_today.id,
-        {s0: AttendanceCode.ABSENT},
-        now=NOW,
-    )
+    await absent_today(session, world, s0)
     att = await session.scalar(select(Attendance))
     assert att is not None
     news = await broadcasts.create_broadcast(

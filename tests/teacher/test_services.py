@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.attendance import absence_reasons, attendance_views, roll_call
@@ -28,16 +27,12 @@ from services.models import (
 )
 from services.people import class_teacher
 from services.timetable import lesson_sheet
-from tests.factories import NOW, TODAY, SchoolWorld, at, build_school
+from tests.factories import NOW, TODAY, SchoolWorld, absent_today, at, build_school, count
 
 
 @pytest.fixture
 async def world(session: AsyncSession) -> SchoolWorld:
     return await build_school(session)
-
-
-async def count(session: AsyncSession, model: type, *where: Any) -> int:
-    return int(await session.scalar(select(func.count()).select_from(model).where(*where)) or 0)
 
 
 # --------------------------------------------------------------------------- lesson sheet
@@ -399,13 +394,7 @@ async def test_class_teacher_sets_reasons_after_the_edit_window(
 
 async def test_reasons_respect_a_closed_period(session: AsyncSession, world: SchoolWorld) -> None:
     s0 = world.students[0].id
-    await roll_call.save_attendance(
-        session,
-        world.actors["teacher"],
-        world.lesson_today.id,
-        {s0: AttendanceCode.ABSENT},
-        now=NOW,
-    )
+    await absent_today(session, world, s0)
     world.q2.is_closed = True
     await session.commit()
     with pytest.raises(ValidationFailed) as err:

@@ -13,7 +13,7 @@ from services.attendance import roll_call
 from services.enums import AttendanceCode
 from services.homework.topics import MAX_TOPIC
 from services.timetable import lesson_edits
-from tests.factories import NOW, TODAY, SchoolWorld, at
+from tests.factories import NOW, TODAY, SchoolWorld, absent_today, at
 
 
 async def test_a_too_long_topic_names_the_field_in_the_users_language(
@@ -63,13 +63,7 @@ async def test_absences_name_the_lesson_not_just_its_number(
     chat: Any, world: SchoolWorld, session: AsyncSession
 ) -> None:
     s = world.students
-    await roll_call.save_attendance(
-        session,
-        world.actors["teacher"],
-        world.lesson_today.id,
-        {s[0].id: AttendanceCode.ABSENT},
-        now=NOW,
-    )
+    await absent_today(session, world, s[0].id)
     me = chat("class_teacher")
     await me.send("/absences")
     assert "Иванов П. — Н (отсутствует): 2-й урок, 09:00 (Математика)" in me.text
