@@ -14,6 +14,7 @@ import hmac
 import logging
 import re
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import NoReturn
 
@@ -157,13 +158,7 @@ async def issue_credentials(
     """
     now = now or utcnow()
     expires = now + ttl
-    await session.execute(
-        update(Invite)
-        .where(
-            Invite.account_id == account.id, Invite.used_at.is_(None), Invite.revoked_at.is_(None)
-        )
-        .values(revoked_at=now)
-    )
+    await _revoke_unused(session, account, now)
     password = new_password()
     token = secrets.token_urlsafe(24)
     account.password_hash = hash_password(password)
@@ -201,6 +196,29 @@ class SignInResult:
     replaced: tuple[str, ...] = ()
 
 
+def _record_by_account(
+    session: AsyncSession,
+    account_id: int,
+    *,
+    action: str,
+    entity_id: int,
+    school_id: int,
+    after: dict[str, object] | None = None,
+) -> None:
+    """The audit entry of a change to an account made in a messenger account's name (signing
+    in or out happens before, or without, an actor)."""
+    audit.record(
+        session,
+        actor=None,
+        actor_label=f"account:{account_id}",
+        action=action,
+        entity="account",
+        entity_id=entity_id,
+        school_id=school_id,
+        after=after,
+    )
+
+
 async def _end_other_accounts(
     session: AsyncSession,
     account: Account,
@@ -232,12 +250,10 @@ async def _end_other_accounts(
     for binding, _person in others:
         binding.ended_at = now
         binding.end_reason = "replaced"
-        audit.record(
+        _record_by_account(
             session,
-            actor=None,
-            actor_label=f"account:{account.id}",
+            account.id,
             action="binding.replaced",
-            entity="account",
             entity_id=binding.account_id,
             school_id=binding.school_id,
             after={"by_account_id": account.id},
@@ -283,22 +299,13 @@ async def _bind(
         )
     )
     # Both one-time credentials are spent by a successful sign-in.
-    account.password_hash = None
+    await _revoke_unused(session, account, now)
     account.password_expires_at = None
     account.last_seen_at = now
-    await session.execute(
-        update(Invite)
-        .where(
-            Invite.account_id == account.id, Invite.used_at.is_(None), Invite.revoked_at.is_(None)
-        )
-        .values(revoked_at=now)
-    )
-    audit.record(
+    _record_by_account(
         session,
-        actor=None,
-        actor_label=f"account:{account.id}",
+        account.id,
         action=f"signin.{method}",
-        entity="account",
         entity_id=account.id,
         school_id=account.school_id,
         after={"messenger": messenger, "external_user_id": external_user_id},
@@ -415,60 +422,79 @@ async def _refuse(
     raise error
 
 
-async def _count_attempt(
-    session: AsyncSession,
-    throttle: Throttle | None,
-    limits: list[Limit],
-    now: dt.datetime,
-    *,
-    actor_label: str,
-    entity: str,
-    entity_id: str | None = None,
-) -> None:
-    """With a ``throttle``, count the attempt before anything is looked up; refuse it
-    (audited) while a pause lasts."""
-    if throttle is None:
-        return
-    wait = await throttle.attempt(limits, now)
-    if wait:
+@dataclass(frozen=True)
+class _Attempt:
+    """One sign-in attempt from a chat: who tries, where, the throttle's limits it counts
+    against, and when."""
+
+    messenger: Messenger
+    external_user_id: str
+    chat_id: str
+    throttle: Throttle | None
+    limits: list[Limit]
+    now: dt.datetime
+
+    @property
+    def label(self) -> str:
+        return f"{self.messenger.value}:{self.external_user_id}"
+
+    async def count(
+        self, session: AsyncSession, *, entity: str, entity_id: str | None = None
+    ) -> None:
+        """With a throttle, count the attempt before anything is looked up; refuse it
+        (audited) while a pause lasts."""
+        if self.throttle is None:
+            return
+        wait = await self.throttle.attempt(self.limits, self.now)
+        if wait:
+            await _refuse(
+                session,
+                actor_label=self.label,
+                action="signin.throttled",
+                entity=entity,
+                entity_id=entity_id,
+                error=DomainError("signin.locked", minutes=max(1, -(-wait // 60))),
+            )
+
+    async def failed(
+        self,
+        session: AsyncSession,
+        action: str,
+        entity: str,
+        row: Invite | Account | None,
+        error: str,
+    ) -> NoReturn:
+        """Refuse the attempt (audited): ``row`` is the invite or account it named, if any."""
         await _refuse(
             session,
-            actor_label=actor_label,
-            action="signin.throttled",
+            actor_label=self.label,
+            action=action,
             entity=entity,
-            entity_id=entity_id,
-            error=DomainError("signin.locked", minutes=max(1, -(-wait // 60))),
+            entity_id=row.id if row is not None else None,
+            school_id=row.school_id if row is not None else None,
+            error=DomainError(error),
         )
 
-
-async def _signed_in(
-    session: AsyncSession,
-    account: Account,
-    *,
-    messenger: Messenger,
-    external_user_id: str,
-    chat_id: str,
-    method: str,
-    now: dt.datetime,
-    throttle: Throttle | None,
-    limits: list[Limit],
-) -> SignInResult:
-    """Bind the chat to the account and commit; the throttle forgets the chat's failures."""
-    previous_chat, replaced = await _bind(
-        session,
-        account,
-        messenger=messenger,
-        external_user_id=external_user_id,
-        chat_id=chat_id,
-        method=method,
-        now=now,
-    )
-    await session.commit()
-    if throttle is not None:
-        await throttle.succeeded([x.key for x in limits])
-    actor = await actor_for_account(session, account.id)
-    assert actor is not None
-    return SignInResult(actor, previous_chat, replaced)
+    async def signed_in(
+        self, session: AsyncSession, account: Account, *, method: str
+    ) -> SignInResult:
+        """Bind the chat to the account and commit; the throttle forgets the chat's
+        failures."""
+        previous_chat, replaced = await _bind(
+            session,
+            account,
+            messenger=self.messenger,
+            external_user_id=self.external_user_id,
+            chat_id=self.chat_id,
+            method=method,
+            now=self.now,
+        )
+        await session.commit()
+        if self.throttle is not None:
+            await self.throttle.succeeded([x.key for x in self.limits])
+        actor = await actor_for_account(session, account.id)
+        assert actor is not None
+        return SignInResult(actor, previous_chat, replaced)
 
 
 async def sign_in_with_invite(
@@ -487,9 +513,9 @@ async def sign_in_with_invite(
     passwords; only the guessing chat is slowed down, never the owner of a real link.
     """
     now = now or utcnow()
-    label = f"{messenger.value}:{external_user_id}"
     limits = invite_limits(messenger.value, chat_id)
-    await _count_attempt(session, throttle, limits, now, actor_label=label, entity="invite")
+    attempt = _Attempt(messenger, external_user_id, chat_id, throttle, limits, now)
+    await attempt.count(session, entity="invite")
     invite = await session.scalar(select(Invite).where(Invite.token_hash == hash_token(token)))
     account = await session.get(Account, invite.account_id) if invite is not None else None
     if (
@@ -500,29 +526,13 @@ async def sign_in_with_invite(
         or invite.expires_at <= now
         or account.is_blocked
     ):
-        await _refuse(
-            session,
-            actor_label=label,
-            action="signin.invite_failed",
-            entity="invite",
-            entity_id=invite.id if invite is not None else None,
-            school_id=invite.school_id if invite is not None else None,
-            error=DomainError("signin.invite_invalid"),
+        await attempt.failed(
+            session, "signin.invite_failed", "invite", invite, "signin.invite_invalid"
         )
-    await _refuse_demo_credentials(session, account, token=token, actor_label=label)
+    await _refuse_demo_credentials(session, account, token=token, actor_label=attempt.label)
     invite.used_at = now
     await session.flush()
-    return await _signed_in(
-        session,
-        account,
-        messenger=messenger,
-        external_user_id=external_user_id,
-        chat_id=chat_id,
-        method="invite",
-        now=now,
-        throttle=throttle,
-        limits=limits,
-    )
+    return await attempt.signed_in(session, account, method="invite")
 
 
 async def sign_in_with_password(
@@ -543,17 +553,9 @@ async def sign_in_with_password(
     even the right password is refused, and the attempt is still audited.
     """
     now = now or utcnow()
-    label = f"{messenger.value}:{external_user_id}"
     limits = password_limits(login, messenger.value, chat_id)
-    await _count_attempt(
-        session,
-        throttle,
-        limits,
-        now,
-        actor_label=label,
-        entity="login",
-        entity_id=login.strip().lower()[:64],
-    )
+    attempt = _Attempt(messenger, external_user_id, chat_id, throttle, limits, now)
+    await attempt.count(session, entity="login", entity_id=login.strip().lower()[:64])
     account = await session.scalar(
         select(Account).where(func.lower(Account.login) == login.strip().lower())
     )
@@ -565,27 +567,13 @@ async def sign_in_with_password(
         and verify_password(password.strip(), account.password_hash)
     )
     if not ok or account is None:
-        await _refuse(
-            session,
-            actor_label=label,
-            action="signin.password_failed",
-            entity="account",
-            entity_id=account.id if account is not None else None,
-            school_id=account.school_id if account is not None else None,
-            error=DomainError("signin.password_invalid"),
+        await attempt.failed(
+            session, "signin.password_failed", "account", account, "signin.password_invalid"
         )
-    await _refuse_demo_credentials(session, account, password=password.strip(), actor_label=label)
-    return await _signed_in(
-        session,
-        account,
-        messenger=messenger,
-        external_user_id=external_user_id,
-        chat_id=chat_id,
-        method="password",
-        now=now,
-        throttle=throttle,
-        limits=limits,
+    await _refuse_demo_credentials(
+        session, account, password=password.strip(), actor_label=attempt.label
     )
+    return await attempt.signed_in(session, account, method="password")
 
 
 async def end_binding(
@@ -605,12 +593,10 @@ async def end_binding(
     for b in bindings:
         b.ended_at = now
         b.end_reason = reason
-        audit.record(
+        _record_by_account(
             session,
-            actor=None,
-            actor_label=f"account:{b.account_id}",
+            b.account_id,
             action=f"binding.{reason}",
-            entity="account",
             entity_id=b.account_id,
             school_id=b.school_id,
         )
@@ -729,6 +715,23 @@ async def _revoke_unused(session: AsyncSession, account: Account, now: dt.dateti
     account.password_hash = None
 
 
+async def _end_live_bindings(
+    session: AsyncSession, account: Account, now: dt.datetime
+) -> Sequence[MessengerBinding]:
+    """The account's live bindings end now, revoked by the school."""
+    bindings = (
+        await session.scalars(
+            select(MessengerBinding).where(
+                MessengerBinding.account_id == account.id, MessengerBinding.ended_at.is_(None)
+            )
+        )
+    ).all()
+    for b in bindings:
+        b.ended_at = now
+        b.end_reason = "revoked"
+    return bindings
+
+
 async def revoke_for(session: AsyncSession, actor: Actor, person_id: int) -> list[EndedBinding]:
     """Revoke unused credentials and end the live binding of a person's account. Commits.
 
@@ -738,16 +741,7 @@ async def revoke_for(session: AsyncSession, actor: Actor, person_id: int) -> lis
         account = await _account_of(session, person_id)
         await _revoke_unused(session, account, uow.now)
         account.password_expires_at = None
-        bindings = (
-            await session.scalars(
-                select(MessengerBinding).where(
-                    MessengerBinding.account_id == account.id, MessengerBinding.ended_at.is_(None)
-                )
-            )
-        ).all()
-        for b in bindings:
-            b.ended_at = uow.now
-            b.end_reason = "revoked"
+        bindings = await _end_live_bindings(session, account, uow.now)
         uow.record(
             action="credentials.revoke",
             entity="account",
@@ -822,15 +816,7 @@ async def cli_issue(
     account = await ensure_account(session, person)
     if revoke:
         await _revoke_unused(session, account, utcnow())
-        for b in (
-            await session.scalars(
-                select(MessengerBinding).where(
-                    MessengerBinding.account_id == account.id, MessengerBinding.ended_at.is_(None)
-                )
-            )
-        ).all():
-            b.ended_at = utcnow()
-            b.end_reason = "revoked"
+        await _end_live_bindings(session, account, utcnow())
         audit.record(
             session,
             actor=None,
