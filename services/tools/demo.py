@@ -7,6 +7,15 @@ thematic plans, and dated lessons for the last three weeks (topics, homework, at
 plus the next seven days (empty, to be filled in). Everything is drawn from ``random.Random``
 with a fixed seed, so the same ``today`` always gives the same school.
 
+The school's registers come from data files, through the importer a school office uses: bell
+times, staff, subjects, classes, students, parents, teaching assignments and the timetable are
+CSV files in ``demo_data/`` in the formats of docs/import-format.md, loaded by
+``services.imports.import_file`` as the command line's admin (their birthdays moved to the demo's
+year). Two small demo-only files cover what the registers have no format for: the split class's
+groups and the trusted person a parent named. ``services.tools.demo_roster`` wrote the files and
+draws the random stream the journal's history continues; the calendar and the history (plans,
+lessons, attendance, marks, homework, substitutions, an advance notice) are written here.
+
 Running it again changes nothing: the school is found by its code and the sample users'
 credentials are re-derived, not re-issued. They come from an HMAC keyed by a random secret kept
 in the database (``app_settings``), so they can be printed again without touching a row, yet

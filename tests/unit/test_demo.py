@@ -611,3 +611,38 @@ def test_birthdays_move_with_the_year_keeping_the_day_of_the_year() -> None:
     assert [p.birth_date for p in roster.pupils] == [
         demo_roster.shift_day(p.birth_date, 1) for p in demo_roster.generate(2026).pupils
     ]
+
+
+@module_loop
+async def test_registers_come_through_the_importer(demo: Demo) -> None:
+    """Each data file was imported as the office would: one ``import`` entry, every row new."""
+    async with demo.sessions() as s:
+        entries = (
+            await s.scalars(
+                select(AuditEntry)
+                .where(AuditEntry.school_id == demo.school_id, AuditEntry.action == "import")
+                .order_by(AuditEntry.id)
+            )
+        ).all()
+        created = await _count(
+            s,
+            select(func.count())
+            .select_from(AuditEntry)
+            .where(
+                AuditEntry.school_id == demo.school_id,
+                AuditEntry.action == "import.person_create",
+            ),
+        )
+        persons = await _count(
+            s, select(func.count(Person.id)).where(Person.school_id == demo.school_id)
+        )
+        codes = (await s.scalars(select(Subject.external_id).order_by(Subject.id))).all()
+    assert [e.entity_id for e in entries] == list(demo_roster.IMPORT_ORDER)
+    assert all(e.source == "cli" for e in entries)
+    for entry in entries:
+        assert entry.after is not None
+        lines = (demo_roster.DATA_DIR / f"{entry.entity_id}.csv").read_text("utf-8").splitlines()
+        assert entry.after["rows"] == len(lines) - 1
+        assert entry.after["created"] == len(lines) - 1, entry.entity_id
+    assert created == persons - 1  # everyone but the trusted person, whom a parent names
+    assert codes == [demo_roster.subject_code(i) for i in range(len(codes))]
