@@ -110,6 +110,24 @@ async def _person_names(session: AsyncSession, school_ids: list[int], ids: Any) 
     )
 
 
+def _children(by_school: dict[int, dict[int, list[int]]]) -> set[int]:
+    """Every child of school → person → children."""
+    return {c for by in by_school.values() for cs in by.values() for c in cs}
+
+
+async def _children_names(
+    session: AsyncSession,
+    school_ids: list[int],
+    chunk: Chunk | None,
+    children: set[int],
+    everyone: Any,
+) -> tuple[list[int] | None, dict[int, str]]:
+    """The children a chunk reads (``None`` for a whole batch) and the names it needs: a chunk
+    reads only its own children's, a whole batch the subquery ``everyone`` at once."""
+    some = sorted(children) if chunk is not None else None
+    return some, await _person_names(session, school_ids, everyone if some is None else some)
+
+
 def _school_ids(schools: list[School]) -> list[int]:
     return [s.id for s in schools]
 
@@ -296,17 +314,15 @@ async def _homework_alerts(
         }
         for school_id, pids in opted.items()
     }
-    all_children = {c for by in children_of.values() for cs in by.values() for c in cs}
+    all_children = _children(children_of)
     if not all_children:
         return {}, cursor
-    # A chunk reads only its own children; a whole batch reads the schools' children at once.
-    some = sorted(all_children) if chunk is not None else None
-    names = await _person_names(
+    some, names = await _children_names(
         session,
         ids,
-        some
-        if some is not None
-        else select(Guardianship.student_id)
+        chunk,
+        all_children,
+        select(Guardianship.student_id)
         .where(Guardianship.school_id.in_(ids))
         .union(select(RoleGrant.person_id).where(RoleGrant.person_id.in_(opted_q))),
     )
@@ -452,16 +468,15 @@ async def _weekly_alerts(
         by = family.get(chunk.school_id, {})
         guardians, cursor = chunk.take(by)
         family = {chunk.school_id: {g: by[g] for g in guardians}} if guardians else {}
-    children = {c for by in family.values() for cs in by.values() for c in cs}
+    children = _children(family)
     if not children:
         return {}, cursor
-    some = sorted(children) if chunk is not None else None
-    names = await _person_names(
+    some, names = await _children_names(
         session,
         ids,
-        some
-        if some is not None
-        else select(Guardianship.student_id).where(Guardianship.school_id.in_(ids)),
+        chunk,
+        children,
+        select(Guardianship.student_id).where(Guardianship.school_id.in_(ids)),
     )
     week = and_(Lesson.class_id.in_(_classes_of(ids)), Lesson.date >= monday, Lesson.date <= sunday)
     marks_q = (
