@@ -5,8 +5,9 @@ observers: it runs after a handler of that router matched (filters passed), so u
 for other routers are untouched. A guest gets ``signin.required``, a person without one of the
 roles ``error.forbidden`` — the same refusals ``require()`` raised inside each handler, shown by
 the dispatcher's error middleware in the user's language. The handler receives the checked
-actor as ``me: Actor``. Every service call re-checks access for the ids it is given: a gate
-keeps people out of screens, the policy keeps them out of data.
+actor as ``me: Actor`` and what it works with as ``turn`` (handlers/common/turn.py). Every
+service call re-checks access for the ids it is given: a gate keeps people out of screens, the
+policy keeps them out of data.
 """
 
 from __future__ import annotations
@@ -17,23 +18,28 @@ from typing import Any
 from aiogram import BaseMiddleware, Router
 from aiogram.types import TelegramObject
 
+from handlers.common.turn import with_turn
 from services.enums import Role
 from services.errors import AccessDenied, DomainError
 from services.people.identity import Actor
 
 
-def checked_actor(actor: Actor | None, roles: tuple[Role, ...]) -> Actor:
-    """The signed-in actor holding one of ``roles`` (any role when none are given)."""
+def checked_actor(
+    actor: Actor | None, roles: tuple[Role, ...], refusal: str | None = None
+) -> Actor:
+    """The signed-in actor holding one of ``roles`` (any role when none are given); a person
+    without them is refused with ``refusal`` (a locale key) or ``error.forbidden``."""
     if actor is None:
         raise DomainError("signin.required")
     if roles and not actor.has(*roles):
-        raise AccessDenied()
+        raise DomainError(refusal) if refusal is not None else AccessDenied()
     return actor
 
 
 class RoleGate(BaseMiddleware):
-    def __init__(self, roles: tuple[Role, ...]) -> None:
+    def __init__(self, roles: tuple[Role, ...], refusal: str | None = None) -> None:
         self.roles = roles
+        self.refusal = refusal
 
     async def __call__(
         self,
@@ -41,14 +47,15 @@ class RoleGate(BaseMiddleware):
         event: TelegramObject,
         data: dict[str, Any],
     ) -> Any:
-        data["me"] = checked_actor(data.get("actor"), self.roles)
+        data["me"] = checked_actor(data.get("actor"), self.roles, self.refusal)
         return await handler(event, data)
 
 
-def gate(router: Router, *roles: Role) -> Router:
+def gate(router: Router, *roles: Role, clock: str = "clock") -> Router:
     """Only signed-in people with one of ``roles`` reach the router's message and button
-    handlers (any signed-in person when no role is given)."""
+    handlers (any signed-in person when no role is given); they get ``me`` and ``turn`` (its
+    clock the workflow data's ``clock``)."""
     middleware = RoleGate(roles)
     router.message.middleware(middleware)
     router.callback_query.middleware(middleware)
-    return router
+    return with_turn(router, clock)

@@ -6,6 +6,7 @@
   unpacked and bound-checked as ``callback_data``;
 - :func:`send_screen` / :func:`show_screen` — a screen sent as new messages, or shown in place of
   the message whose button was pressed (a screen of several messages continues in new ones);
+  :func:`answer_screen` — either, for a handler of both a command and its buttons;
 - :func:`paced` — one Bot API call that waits out a short per-chat 429 and retries.
 """
 
@@ -147,3 +148,12 @@ async def show_screen(callback: CallbackQuery, screen: Screen) -> None:
             await send_pages(callback.message, screen.texts, markup(screen))
     if screen.attachments and callback.bot is not None:
         await send_attachments(callback.bot, callback.from_user.id, screen)
+
+
+async def answer_screen(event: Message | CallbackQuery, screen: Screen) -> None:
+    """A screen in answer to a command (:func:`send_screen`) or a pressed button
+    (:func:`show_screen`)."""
+    if isinstance(event, Message):
+        await send_screen(event, screen)
+    else:
+        await show_screen(event, screen)

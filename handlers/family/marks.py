@@ -8,80 +8,43 @@ from aiogram.enums import ChatType
 from aiogram.filters import Command
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.i18n import Translator
-from handlers.common.screens import on, send_screen, show_screen
-from handlers.family.common import (
-    Clock,
-    callback_reader,
-    family_reader,
-    now_of,
-)
+from handlers.common.screens import answer_screen, on, show_screen
+from handlers.common.turn import Turn
+from handlers.family.common import child_id, family_gate
 from screens.family.marks import ChartAction, MarksAction, chart_screen, has_chart, marks_screen
 from services.marks import mark_reads
-from services.people import family
-from services.people.identity import Actor
+from services.marks.mark_reads import MarksPage
 
 
-async def marks_command(
-    message: Message,
-    session: AsyncSession,
-    actor: Actor | None,
-    t: Translator,
-    family_clock: Clock | None = None,
+async def load_page(turn: Turn, action: MarksAction | ChartAction | None) -> MarksPage:
+    """The page of a button's child and period, else the chat's child in the current one."""
+    student_id = await child_id(turn, action.s if action else None)
+    period_id = action.p or None if action else None
+    return await mark_reads.marks_page(turn.session, turn.me, student_id, period_id, turn.now())
+
+
+async def marks_view(
+    event: Message | CallbackQuery, turn: Turn, callback_data: MarksAction | None = None
 ) -> None:
-    reader = await family_reader(message, actor, t)
-    if reader is None:
-        return
-    student = await family.family_student(session, reader)
-    page = await mark_reads.marks_page(session, reader, student.id, None, now_of(family_clock))
-    await send_screen(message, marks_screen(t, page))
-
-
-async def marks_button(
-    callback: CallbackQuery,
-    callback_data: MarksAction,
-    session: AsyncSession,
-    actor: Actor | None,
-    t: Translator,
-    callback_answer: CallbackAnswer,
-    family_clock: Clock | None = None,
-) -> None:
-    reader = callback_reader(actor, callback_answer, t)
-    if reader is None:
-        return
-    page = await mark_reads.marks_page(
-        session, reader, callback_data.s, callback_data.p or None, now_of(family_clock)
-    )
-    await show_screen(callback, marks_screen(t, page))
+    """/marks, and a period's button."""
+    await answer_screen(event, marks_screen(turn.t, await load_page(turn, callback_data)))
 
 
 async def chart_button(
-    callback: CallbackQuery,
-    callback_data: ChartAction,
-    session: AsyncSession,
-    actor: Actor | None,
-    t: Translator,
-    callback_answer: CallbackAnswer,
-    family_clock: Clock | None = None,
+    callback: CallbackQuery, callback_data: ChartAction, turn: Turn, callback_answer: CallbackAnswer
 ) -> None:
-    reader = callback_reader(actor, callback_answer, t)
-    if reader is None:
-        return
-    page = await mark_reads.marks_page(
-        session, reader, callback_data.s, callback_data.p or None, now_of(family_clock)
-    )
+    page = await load_page(turn, callback_data)
     if not has_chart(page):
-        callback_answer.text = t("chart.empty")
+        callback_answer.text = turn.t("chart.empty")
         return
-    await show_screen(callback, chart_screen(t, page))
+    await show_screen(callback, chart_screen(turn.t, page))
 
 
 def build_router() -> Router:
-    router = Router(name=__name__)
+    router = family_gate(Router(name=__name__))
     router.message.filter(F.chat.type == ChatType.PRIVATE)
-    router.message.register(marks_command, Command("marks"))
-    router.callback_query.register(marks_button, on(MarksAction))
+    router.message.register(marks_view, Command("marks"))
+    router.callback_query.register(marks_view, on(MarksAction))
     router.callback_query.register(chart_button, on(ChartAction))
     return router

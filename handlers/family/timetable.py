@@ -10,12 +10,12 @@ from aiogram import F, Router
 from aiogram.enums import ChatType
 from aiogram.filters import Command
 from aiogram.types import CallbackQuery, Message
-from aiogram.utils.callback_answer import CallbackAnswer
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.i18n import Translator
-from handlers.common.screens import on, send_screen, show_screen
-from handlers.family.common import Clock, callback_reader, now_of
+from handlers.common.gate import gate
+from handlers.common.screens import answer_screen, on, show_screen
+from handlers.common.turn import Turn
+from handlers.family.common import action_day
 from screens.family.timetable import ClassTimetableAction, TimetableAction, timetable_screen
 from services.people import family
 from services.people.identity import Actor
@@ -50,72 +50,42 @@ async def load_timetable(
     return await timetable_reads.family_timetable(session, actor, student.id, start, end, now)
 
 
-async def timetable_command(
-    message: Message,
-    session: AsyncSession,
-    actor: Actor | None,
-    t: Translator,
-    family_clock: Clock | None = None,
+async def timetable_view(
+    event: Message | CallbackQuery, turn: Turn, callback_data: TimetableAction | None = None
 ) -> None:
-    if actor is None:
-        await message.answer(t("signin.required"))
-        return
-    page = await load_timetable(session, actor, None, None, week=False, now=now_of(family_clock))
-    classes = await staff_classes(session, actor, page)
-    await send_screen(message, timetable_screen(t, page, week=False, classes=classes))
-
-
-async def timetable_button(
-    callback: CallbackQuery,
-    callback_data: TimetableAction,
-    session: AsyncSession,
-    actor: Actor | None,
-    t: Translator,
-    callback_answer: CallbackAnswer,
-    family_clock: Clock | None = None,
-) -> None:
-    reader = callback_reader(actor, callback_answer, t)
-    if reader is None:
-        return
-    day = dt.date.fromordinal(callback_data.d) if callback_data.d > 0 else None
-    week = bool(callback_data.w)
+    """/timetable (the chat's child, or one's own teaching, today), and its ◀ ▶ and week
+    buttons."""
+    action = callback_data
+    week = bool(action and action.w)
     page = await load_timetable(
-        session, reader, callback_data.s, day, week=week, now=now_of(family_clock)
+        turn.session,
+        turn.me,
+        action.s if action else None,
+        action_day(action.d) if action else None,
+        week=week,
+        now=turn.now(),
     )
-    classes = await staff_classes(session, reader, page)
-    await show_screen(callback, timetable_screen(t, page, week=week, classes=classes))
+    classes = await staff_classes(turn.session, turn.me, page)
+    await answer_screen(event, timetable_screen(turn.t, page, week=week, classes=classes))
 
 
 async def class_timetable_button(
-    callback: CallbackQuery,
-    callback_data: ClassTimetableAction,
-    session: AsyncSession,
-    actor: Actor | None,
-    t: Translator,
-    callback_answer: CallbackAnswer,
-    family_clock: Clock | None = None,
+    callback: CallbackQuery, callback_data: ClassTimetableAction, turn: Turn
 ) -> None:
-    reader = callback_reader(actor, callback_answer, t)
-    if reader is None:
-        return
-    now = now_of(family_clock)
-    day = (
-        dt.date.fromordinal(callback_data.d)
-        if callback_data.d > 0
-        else await family.today_for(session, reader, now)
-    )
+    now = turn.now()
+    day = action_day(callback_data.d) or await family.today_for(turn.session, turn.me, now)
     week = bool(callback_data.w)
     start, end = school_days.week_of(day) if week else (day, day)
     page = await timetable_reads.class_timetable_page(
-        session, reader, callback_data.c, start, end, now
+        turn.session, turn.me, callback_data.c, start, end, now
     )
-    await show_screen(callback, timetable_screen(t, page, week=week))
+    await show_screen(callback, timetable_screen(turn.t, page, week=week))
 
 
 def build_router() -> Router:
-    router = Router(name=__name__)
+    router = gate(Router(name=__name__), clock="family_clock")  # any signed-in person
     router.message.filter(F.chat.type == ChatType.PRIVATE)
-    router.message.register(timetable_command, Command("timetable"))
-    router.callback_query.register(timetable_button, on(TimetableAction))
+    router.message.register(timetable_view, Command("timetable"))
+    router.callback_query.register(timetable_view, on(TimetableAction))
     router.callback_query.register(class_timetable_button, on(ClassTimetableAction))
     return router
