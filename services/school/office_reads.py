@@ -11,14 +11,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.calendar import school_today
 from services.enums import SCHOOL_WIDE_READERS, Role
 from services.models import (
-    Enrolment,
-    Person,
     School,
     SchoolClass,
 )
 from services.people import policy
 from services.people.identity import Actor
-from services.people.roster import list_name
+from services.people.roster import enrolled_now, list_name
 from services.school.school_year import current_year
 
 
@@ -67,12 +65,4 @@ async def class_students(session: AsyncSession, actor: Actor, class_id: int) -> 
     cls = await policy.ensure_can_view_class(session, actor, class_id)
     if not actor.has(*SCHOOL_WIDE_READERS, Role.CLASS_TEACHER, Role.TEACHER):
         raise policy.deny(actor, "class_students", class_id=class_id)
-    people = (
-        await session.scalars(
-            select(Person)
-            .join(Enrolment, Enrolment.student_id == Person.id)
-            .where(Enrolment.class_id == cls.id, Enrolment.left_on.is_(None))
-            .order_by(Person.last_name, Person.first_name)
-        )
-    ).all()
-    return [Choice(p.id, list_name(p)) for p in people]
+    return [Choice(p.id, list_name(p)) for p in await enrolled_now(session, cls.id)]

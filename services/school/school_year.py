@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
 from sqlalchemy import exists, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -171,29 +171,14 @@ async def open_year(
         )
         session.add(year)
         await session.flush()
-        for p in specs:
-            session.add(
-                StudyPeriod(
-                    school_id=actor.school_id,
-                    year_id=year.id,
-                    kind=p.kind,
-                    number=p.number,
-                    name=p.name,
-                    starts_on=p.starts_on,
-                    ends_on=p.ends_on,
-                )
-            )
-        for h in holidays if holidays is not None else standard_holidays(starts_on.year):
-            session.add(
-                Holiday(
-                    school_id=actor.school_id,
-                    year_id=year.id,
-                    kind=h.kind,
-                    name=h.name,
-                    starts_on=h.starts_on,
-                    ends_on=h.ends_on,
-                )
-            )
+        # The specs name the periods' and holidays' own columns.
+        session.add_all(
+            StudyPeriod(school_id=actor.school_id, year_id=year.id, **asdict(p)) for p in specs
+        )
+        session.add_all(
+            Holiday(school_id=actor.school_id, year_id=year.id, **asdict(h))
+            for h in (holidays if holidays is not None else standard_holidays(starts_on.year))
+        )
         result = YearOpened(year=year, classes={})
         teachers = dict(class_teachers or {})
 
