@@ -1,13 +1,12 @@
-"""Parts the office's screens share: the way back to the menu, paged pickers, moments as the
-office reads them, and long lists cut into messages of the size a messenger takes."""
+"""Parts the office's screens share: the way back to the menu, the page size of its pickers,
+moments as the office reads them, and long lists cut into messages of the size a messenger takes."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 from i18n import Translator
-from screens.actions import Action
 from screens.admin.actions import OfficeCb
 from screens.screen import Button, Row, Screen, rows_of
 from services.richtext import TEXT_LIMIT, shorten_html, visible_length
@@ -37,25 +36,6 @@ def text_screen(text: str, rows: Sequence[Row] = (), *, replace: bool = True) ->
 def long_screen(lines: Sequence[str], rows: Sequence[Row] = ()) -> Screen:
     """A long list in as many messages as it takes; the buttons go under the last one."""
     return Screen(tuple(chunks(lines)), tuple(row for row in rows if row))
-
-
-def paged(
-    items: Sequence[tuple[str, Action]],
-    page: int,
-    nav: Callable[[int], Action],
-    *,
-    columns: int = 1,
-    size: int = PAGE,
-) -> tuple[Row, ...]:
-    """Buttons of one page of ``items`` in ``columns``, then ◀ ▶ to the neighbours."""
-    chunk = items[page * size : (page + 1) * size]
-    rows = rows_of([Button(text, action) for text, action in chunk], columns)
-    arrows = []
-    if page > 0:
-        arrows.append(Button("◀", nav(page - 1)))
-    if (page + 1) * size < len(items):
-        arrows.append(Button("▶", nav(page + 1)))
-    return (*rows, tuple(arrows)) if arrows else rows
 
 
 def chunks(lines: Sequence[str], limit: int = MAX_TEXT, sep: str = "\n") -> list[str]:

@@ -12,7 +12,8 @@ from typing import Any
 
 from i18n import Translator, has_key
 from screens.admin.actions import AuditCb, CheckCb, OfficeCb, PickCb, SubCb
-from screens.admin.common import home_row, long_screen, one_per_row, paged, text_screen, when
+from screens.admin.common import PAGE, home_row, long_screen, one_per_row, text_screen, when
+from screens.paging import paged
 from screens.screen import Button, Row, Screen, rows_of
 from screens.teacher.common import pack_day
 from services.notifications.dead_letters import DeadLetter
@@ -48,7 +49,7 @@ def classes_screen(t: Translator, tool: str, classes: Sequence[Choice], page: in
     def nav(p: int) -> PickCb:
         return PickCb(tool=tool, step="cls", page=p)
 
-    rows += paged(items, page, nav, columns=4, size=CLASS_PAGE)
+    rows += paged(items, page, nav, size=CLASS_PAGE, columns=4)
     return text_screen(t(f"office.pick.class.{tool}"), (*rows, home_row(t)))
 
 
@@ -59,7 +60,7 @@ def students_screen(t: Translator, class_id: int, students: Sequence[Choice], pa
     def nav(p: int) -> PickCb:
         return PickCb(tool="aus", step="stu", id=class_id, page=p)
 
-    return text_screen(t("office.pick.student"), (*paged(items, page, nav), home_row(t)))
+    return text_screen(t("office.pick.student"), (*paged(items, page, nav, size=PAGE), home_row(t)))
 
 
 def days_screen(t: Translator, class_id: int, today: dt.date) -> Screen:
@@ -272,7 +273,9 @@ def sub_teachers_screen(
         cls=escape(lesson.class_name),
         subject=escape(lesson.subject),
     )
-    return text_screen(text, (*paged(items, page, nav, columns=2), (remove,), home_row(t)))
+    return text_screen(
+        text, (*paged(items, page, nav, size=PAGE, columns=2), (remove,), home_row(t))
+    )
 
 
 # --------------------------------------------------------------------------- unfilled lessons

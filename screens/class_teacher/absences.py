@@ -8,7 +8,8 @@ from collections.abc import Sequence
 
 from i18n import Translator
 from screens.class_teacher.actions import AbsCb
-from screens.screen import Button, Screen
+from screens.paging import arrows
+from screens.screen import Screen
 from screens.teacher.common import code_text, day_text, pack_day
 from services.attendance.attendance_views import StudentDay
 from services.richtext import escape, shorten_html
@@ -49,8 +50,8 @@ def absences_screen(
     if not rows:
         lines.append(t("ct.abs.none"))
     lines += [absence_line(t, x) for x in rows]
-    days = (
-        Button("◀", AbsCb(class_id=class_id, day=pack_day(day - dt.timedelta(days=1)))),
-        Button("▶", AbsCb(class_id=class_id, day=pack_day(day + dt.timedelta(days=1)))),
+    days = arrows(
+        AbsCb(class_id=class_id, day=pack_day(day - dt.timedelta(days=1))),
+        AbsCb(class_id=class_id, day=pack_day(day + dt.timedelta(days=1))),
     )
     return Screen((shorten_html("\n".join(lines)),), (days,))

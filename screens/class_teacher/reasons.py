@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from i18n import Translator
 from screens.class_teacher.absences import absence_line
 from screens.class_teacher.actions import ReasonCb
+from screens.paging import arrows
 from screens.screen import Button, Row, Screen
 from screens.teacher.common import day_text, pack_day
 from services.attendance.attendance_views import StudentDay
@@ -64,14 +65,12 @@ def week_screen(
     if answered:
         accept = ReasonCb(action="fam", class_id=class_id, day=pack_day(monday))
         keyboard.append((Button(t("ct.rs.accept_families", count=len(answered)), accept),))
+
+    def week(other: dt.date) -> ReasonCb:
+        return ReasonCb(action="week", class_id=class_id, day=pack_day(other))
+
     keyboard.append(
-        tuple(
-            Button(arrow, ReasonCb(action="week", class_id=class_id, day=pack_day(week)))
-            for arrow, week in (
-                ("◀", monday - dt.timedelta(days=7)),
-                ("▶", monday + dt.timedelta(days=7)),
-            )
-        )
+        arrows(week(monday - dt.timedelta(days=7)), week(monday + dt.timedelta(days=7)))
     )
     text = "\n".join(lines)
     return Screen((shorten_html(f"{note}\n\n{text}" if note else text),), tuple(keyboard))

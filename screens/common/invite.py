@@ -8,6 +8,7 @@ from typing import Protocol
 
 from i18n import Translator
 from screens.common.actions import InviteCb
+from screens.paging import paged
 from screens.screen import Button, Row, Screen, rows_of
 from services.people.roster import PersonRow
 from services.richtext import escape
@@ -35,17 +36,14 @@ def people_rows(
     rows: Sequence[PersonRow], action: str, *, page: int = 0, class_id: int = 0
 ) -> tuple[Row, ...]:
     """A page of people, one a row (their sign-in status first), then ◀ ▶ between pages."""
-    chunk = rows[page * PAGE : (page + 1) * PAGE]
     people = [
-        Button(f"{status_mark(row)} {row.name}", InviteCb(action=action, id=row.id))
-        for row in chunk
+        (f"{status_mark(row)} {row.name}", InviteCb(action=action, id=row.id)) for row in rows
     ]
-    nav = []
-    if page > 0:
-        nav.append(Button("◀", InviteCb(action="page", id=class_id, page=page - 1)))
-    if (page + 1) * PAGE < len(rows):
-        nav.append(Button("▶", InviteCb(action="page", id=class_id, page=page + 1)))
-    return rows_of(people, 1) + ((tuple(nav),) if nav else ())
+
+    def nav(n: int) -> InviteCb:
+        return InviteCb(action="page", id=class_id, page=n)
+
+    return paged(people, page, nav, size=PAGE)
 
 
 def students_screen(

@@ -13,7 +13,8 @@ import datetime as dt
 from dataclasses import dataclass
 
 from i18n import Translator
-from screens.screen import Button, Row, Screen
+from screens.paging import arrows, page_of
+from screens.screen import Button, Row, Screen, rows_of
 from screens.teacher.actions import AttCb
 from screens.teacher.card import back_button
 from screens.teacher.common import lesson_title
@@ -89,10 +90,6 @@ def initial_codes(sheet: LessonSheet) -> Codes:
     return codes
 
 
-def page_count(roster: Roster) -> int:
-    return max(1, (len(roster.students) + PAGE - 1) // PAGE)
-
-
 def student_label(student: RosterStudent, code: AttendanceCode | None) -> str:
     announced = "📝" if student.notice_code is not None else ""
     return f"{ICONS[code]} {announced}{student.short_name}"[:LABEL_LIMIT]
@@ -102,8 +99,7 @@ def attendance_screen(t: Translator, roster: Roster, codes: Codes, page: int = 0
     """The roll call's ``page`` (clamped to the pages there are): the title, how to tap, the
     counts, then two students a row, the pages, "all present" and "save", back to the card."""
     students = roster.students
-    pages = page_count(roster)
-    page = min(max(page, 0), pages - 1)
+    on_page, page, pages = page_of(students, page, PAGE)
     absent = sum(1 for c in codes.values() if c is not None and c != AttendanceCode.LATE)
     late = sum(1 for c in codes.values() if c == AttendanceCode.LATE)
     lines = [
@@ -121,16 +117,16 @@ def attendance_screen(t: Translator, roster: Roster, codes: Codes, page: int = 0
             student_label(s, codes.get(s.id)),
             AttCb(lesson_id=lid, action="t", student_id=s.id, page=page),
         )
-        for s in students[page * PAGE : (page + 1) * PAGE]
+        for s in on_page
     ]
-    rows: list[Row] = [tuple(shown[i : i + 2]) for i in range(0, len(shown), 2)]
+    rows: list[Row] = list(rows_of(shown, 2))
     if pages > 1:
+
+        def turn(n: int) -> AttCb:
+            return AttCb(lesson_id=lid, action="pg", page=n % pages)
+
         rows.append(
-            (
-                Button("◀", AttCb(lesson_id=lid, action="pg", page=(page - 1) % pages)),
-                Button(f"{page + 1}/{pages}", AttCb(lesson_id=lid, action="pg", page=page)),
-                Button("▶", AttCb(lesson_id=lid, action="pg", page=(page + 1) % pages)),
-            )
+            arrows(turn(page - 1), turn(page + 1), Button(f"{page + 1}/{pages}", turn(page)))
         )
     rows.append(
         (

@@ -5,6 +5,7 @@ value or deletion, and the reason a change asks for (a preset one, or typed)."""
 from __future__ import annotations
 
 from i18n import Translator
+from screens.paging import page_of
 from screens.screen import Button, Screen, rows_of
 from screens.teacher.actions import MarkCb
 from screens.teacher.card import back_button
@@ -45,15 +46,13 @@ def students_screen(
     pages, another kind of work and back to the card. ``note`` (what was just done, already in
     markup) goes first."""
     lid = sheet.lesson_id
-    students = sheet.students
-    pages = max(1, (len(students) + PAGE - 1) // PAGE)
-    page = min(max(page, 0), pages - 1)
+    on_page, page, pages = page_of(sheet.students, page, PAGE)
     shown = [
         Button(
             f"{s.short_name} {' '.join(str(m.value) for m in s.marks)}".strip()[:LABEL_LIMIT],
             MarkCb(lesson_id=lid, action="stu", kind=kind.value, student_id=s.id, page=page),
         )
-        for s in students[page * PAGE : (page + 1) * PAGE]
+        for s in on_page
     ]
     tail = [
         Button(

@@ -8,6 +8,7 @@ import datetime as dt
 from collections.abc import Sequence
 
 from i18n import Translator
+from screens.paging import arrows
 from screens.screen import Button, Row, Screen, rows_of
 from screens.teacher.actions import DayCb, LessonCb
 from screens.teacher.common import day_text, pack_day
@@ -114,13 +115,12 @@ def day_screen(
         # They join the last row of lessons (a day with a current lesson has lessons).
         rows[-1] += quick
     prev_day, next_day = around or (day - dt.timedelta(days=1), day + dt.timedelta(days=1))
-    nav = [Button("◀", DayCb(teacher_id=teacher_id, day=pack_day(prev_day)))]
-    if day != today:
-        nav.append(
-            Button(t("teacher.btn.today"), DayCb(teacher_id=teacher_id, day=pack_day(today)))
-        )
-    nav.append(Button("▶", DayCb(teacher_id=teacher_id, day=pack_day(next_day))))
-    rows.append(tuple(nav))
+
+    def show(other: dt.date) -> DayCb:
+        return DayCb(teacher_id=teacher_id, day=pack_day(other))
+
+    back_today = [Button(t("teacher.btn.today"), show(today))] if day != today else []
+    rows.append(arrows(show(prev_day), show(next_day), *back_today))
     text = "\n".join(lines)
     return Screen((f"{text}\n\n{note}" if note else text,), tuple(rows))
 
