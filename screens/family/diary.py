@@ -4,7 +4,7 @@ with ◀ ▶), the homework for a school day, and the homework files sent by a b
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from i18n import Translator
 from screens.actions import Action
@@ -34,6 +34,18 @@ class HomeworkAction(Action, prefix="fh"):
     d: OptOrdinal  # the school day (ordinal); 0: the next one
 
 
+def steps(
+    t: Translator, before: dt.date, middle: str, after: dt.date, go: Callable[[int], Action]
+) -> list[Button]:
+    """The buttons that step a diary or homework page: "◀ 17.11", ``middle`` (back to now,
+    ``go(0)``), "19.11 ▶"; ``go`` makes the action for a day's ordinal."""
+    return [
+        Button(t("diary.btn.prev", label=date_button(before)), go(before.toordinal())),
+        Button(middle, go(0)),
+        Button(t("diary.btn.next", label=date_button(after)), go(after.toordinal())),
+    ]
+
+
 def diary_screen(
     t: Translator,
     page: DiaryPage,
@@ -48,33 +60,21 @@ def diary_screen(
         prev_start = page.date_from - dt.timedelta(days=7)
         next_start = page.date_from + dt.timedelta(days=7)
         day = page.today if page.date_from <= page.today <= page.date_to else page.date_from
-        buttons = [
-            Button(
-                t("diary.btn.prev", label=date_button(prev_start)),
-                DiaryAction(s=s, d=prev_start.toordinal(), w=1),
-            ),
-            Button(t("diary.btn.this_week"), DiaryAction(s=s, d=0, w=1)),
-            Button(
-                t("diary.btn.next", label=date_button(next_start)),
-                DiaryAction(s=s, d=next_start.toordinal(), w=1),
-            ),
-            Button(t("diary.btn.day"), DiaryAction(s=s, d=day.toordinal())),
-        ]
+        buttons = steps(
+            t,
+            prev_start,
+            t("diary.btn.this_week"),
+            next_start,
+            lambda d: DiaryAction(s=s, d=d, w=1),
+        )
+        buttons.append(Button(t("diary.btn.day"), DiaryAction(s=s, d=day.toordinal())))
     else:
         day = page.date_from
         prev_day, next_day = around or (day - dt.timedelta(days=1), day + dt.timedelta(days=1))
-        buttons = [
-            Button(
-                t("diary.btn.prev", label=date_button(prev_day)),
-                DiaryAction(s=s, d=prev_day.toordinal()),
-            ),
-            Button(t("diary.btn.today"), DiaryAction(s=s, d=0)),
-            Button(
-                t("diary.btn.next", label=date_button(next_day)),
-                DiaryAction(s=s, d=next_day.toordinal()),
-            ),
-            Button(t("diary.btn.week"), DiaryAction(s=s, d=day.toordinal(), w=1)),
-        ]
+        buttons = steps(
+            t, prev_day, t("diary.btn.today"), next_day, lambda d: DiaryAction(s=s, d=d)
+        )
+        buttons.append(Button(t("diary.btn.week"), DiaryAction(s=s, d=day.toordinal(), w=1)))
     if page.files:
         files = DiaryFilesAction(s=s, d=page.date_from.toordinal(), w=int(week))
         buttons.append(Button(t("diary.btn.files", n=len(page.files)), files))
@@ -89,17 +89,13 @@ def homework_screen(
 ) -> Screen:
     """``prev_day`` / ``next_day``: the school days "◀" and "▶" lead to."""
     s = page.student.id
-    buttons = [
-        Button(
-            t("diary.btn.prev", label=date_button(prev_day)),
-            HomeworkAction(s=s, d=prev_day.toordinal()),
-        ),
-        Button(t("family.homework.btn_next_day"), HomeworkAction(s=s, d=0)),
-        Button(
-            t("diary.btn.next", label=date_button(next_day)),
-            HomeworkAction(s=s, d=next_day.toordinal()),
-        ),
-    ]
+    buttons = steps(
+        t,
+        prev_day,
+        t("family.homework.btn_next_day"),
+        next_day,
+        lambda d: HomeworkAction(s=s, d=d),
+    )
     if page.files:
         files = DiaryFilesAction(s=s, d=page.day.toordinal(), h=1)
         buttons.append(Button(t("diary.btn.files", n=len(page.files)), files))
