@@ -289,16 +289,27 @@ def subject_block(t: Translator, report: SubjectReport) -> str:
     return "\n".join(lines)
 
 
-def marks_messages(t: Translator, page: MarksPage) -> list[str]:
+def period_top(
+    t: Translator, page: MarksPage | AttendancePage, area: str, title_key: str
+) -> tuple[str, bool]:
+    """The first block of a period's marks or attendance (the child, the period) and whether
+    the page goes on: not before the year's first period, nor where ``area`` is not shown."""
     top = [header(t, page.student)]
     if page.period is None:
         top.append(t("family.no_period"))
-        return split_blocks(["\n".join(top)])
-    top.append(t("family.marks.title", period=period_title(t, page.period)))
+        return "\n".join(top), False
+    top.append(t(title_key, period=period_title(t, page.period)))
     if not page.available:
-        top.append(not_available(t, "marks"))
-        return split_blocks(["\n".join(top)])
-    blocks = ["\n".join(top)]
+        top.append(not_available(t, area))
+        return "\n".join(top), False
+    return "\n".join(top), True
+
+
+def marks_messages(t: Translator, page: MarksPage) -> list[str]:
+    top, shown = period_top(t, page, "marks", "family.marks.title")
+    if not shown:
+        return split_blocks([top])
+    blocks = [top]
     if page.first_grade:
         blocks.append(t("family.marks.first_grade"))
     elif not page.subjects:
@@ -313,14 +324,9 @@ def marks_messages(t: Translator, page: MarksPage) -> list[str]:
 
 
 def attendance_messages(t: Translator, page: AttendancePage) -> list[str]:
-    top = [header(t, page.student)]
-    if page.period is None:
-        top.append(t("family.no_period"))
-        return split_blocks(["\n".join(top)])
-    top.append(t("family.attendance.title", period=period_title(t, page.period)))
-    if not page.available:
-        top.append(not_available(t, "attendance"))
-        return split_blocks(["\n".join(top)])
+    top, shown = period_top(t, page, "attendance", "family.attendance.title")
+    if not shown:
+        return split_blocks([top])
     summary = [
         t("family.attendance.missed", missed=page.missed, lessons=page.lessons),
         INDENT + t("family.attendance.absent", n=page.counts[AttendanceCode.ABSENT]),
@@ -328,7 +334,7 @@ def attendance_messages(t: Translator, page: AttendancePage) -> list[str]:
         INDENT + t("family.attendance.excused", n=page.counts[AttendanceCode.EXCUSED]),
         t("family.attendance.late", n=page.counts[AttendanceCode.LATE]),
     ]
-    blocks = ["\n".join(top), "\n".join(summary)]
+    blocks = [top, "\n".join(summary)]
     if page.entries:
         lines = [t("family.attendance.list")]
         for e in page.entries:
