@@ -77,25 +77,13 @@ async def test_sigint_stops_cleanly(botapi: BotAPIServer, sqlite_url: str, tmp_p
 
 
 async def test_missing_token_is_one_clear_line(sqlite_url: str) -> None:
-    import asyncio
     import os
-    import sys
 
-    from tests.e2e.conftest import ROOT
+    from tests.e2e.conftest import run_cli
 
     env = {k: v for k, v in os.environ.items() if k != "BOT_TOKEN"}
     env["DATABASE_URL"] = sqlite_url
-    proc = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        "run",
-        cwd=ROOT,
-        env=env,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
-    _, err = await asyncio.wait_for(proc.communicate(), 60)
-    assert proc.returncode == 2
-    lines = err.decode().strip().splitlines()
-    assert len(lines) == 1 and "BOT_TOKEN" in lines[0], err.decode()
+    code, _, err = await run_cli(env, "run", wait_s=60)
+    assert code == 2
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and "BOT_TOKEN" in lines[0], err

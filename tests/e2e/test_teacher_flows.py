@@ -22,7 +22,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.i18n import t
-from services.enums import AttendanceCode, Messenger, PeriodKind, Role, WorkKind
+from services.enums import AttendanceCode, PeriodKind, Role, WorkKind
 from services.models import (
     Account,
     Attendance,
@@ -31,9 +31,7 @@ from services.models import (
     Enrolment,
     Lesson,
     Mark,
-    MessengerBinding,
     Person,
-    RoleGrant,
     School,
     SchoolClass,
     SchoolYear,
@@ -42,10 +40,10 @@ from services.models import (
     TeachingAssignment,
     utcnow,
 )
-from services.people.accounts import ensure_account
 from testkit.botapi import BotAPIServer
 from testkit.botapi.models import SentMessage
 from tests.e2e.conftest import BotProcess, base_url, bot_env, start_bot
+from tests.factories import person, telegram_binding
 
 pytestmark = pytest.mark.e2e
 
@@ -106,19 +104,11 @@ async def build(factory: async_sessionmaker[AsyncSession]) -> Data:
         s.add(math)
         await s.flush()
 
-        async def person(last: str, first: str, *roles: Role) -> Person:
-            p = Person(school_id=school.id, last_name=last, first_name=first)
-            s.add(p)
-            await s.flush()
-            for role in roles:
-                s.add(RoleGrant(school_id=school.id, person_id=p.id, role=role))
-            await ensure_account(s, p)
-            await s.flush()
-            return p
-
-        teacher = await person("Учителева", "Ирина", Role.TEACHER)
-        first_teacher = await person("Начальная", "Нина", Role.TEACHER, Role.CLASS_TEACHER)
-        deputy = await person("Завучева", "Зоя", Role.DEPUTY)
+        teacher = await person(s, school, "Учителева", "Ирина", Role.TEACHER)
+        first_teacher = await person(
+            s, school, "Начальная", "Нина", Role.TEACHER, Role.CLASS_TEACHER
+        )
+        deputy = await person(s, school, "Завучева", "Зоя", Role.DEPUTY)
         cls = SchoolClass(school_id=school.id, year_id=year.id, grade=7, letter="А", name="7А")
         first = SchoolClass(
             school_id=school.id,
@@ -132,14 +122,14 @@ async def build(factory: async_sessionmaker[AsyncSession]) -> Data:
         await s.flush()
         students = {}
         for last in SURNAMES:
-            p = await person(last, "Ученик", Role.STUDENT)
+            p = await person(s, school, last, "Ученик", Role.STUDENT)
             students[last] = p.id
             s.add(
                 Enrolment(
                     school_id=school.id, student_id=p.id, class_id=cls.id, arrived_on=year.starts_on
                 )
             )
-        kid = await person("Малышев", "Миша", Role.STUDENT)
+        kid = await person(s, school, "Малышев", "Миша", Role.STUDENT)
         s.add(
             Enrolment(
                 school_id=school.id, student_id=kid.id, class_id=first.id, arrived_on=year.starts_on
@@ -178,15 +168,7 @@ async def build(factory: async_sessionmaker[AsyncSession]) -> Data:
         for who, user_id in ((teacher, TEACHER), (first_teacher, FIRST_TEACHER), (deputy, DEPUTY)):
             account_id = await s.scalar(select(Account.id).where(Account.person_id == who.id))
             assert account_id is not None
-            s.add(
-                MessengerBinding(
-                    school_id=school.id,
-                    account_id=account_id,
-                    messenger=Messenger.TELEGRAM,
-                    external_user_id=str(user_id),
-                    chat_id=str(user_id),
-                )
-            )
+            s.add(telegram_binding(school.id, account_id, user_id))
         await s.commit()
         return Data(today_lesson.id, old_lesson.id, first_lesson.id, old_lesson.date, students)
 
