@@ -136,14 +136,7 @@ async def apply_attendance(
     roster = _Roster.of(
         (
             await session.execute(
-                _roster_query(lesson.subgroup_id is not None),
-                {
-                    "lesson_id": lesson.id,
-                    "class_id": lesson.class_id,
-                    "day": lesson.date,
-                    "school_id": lesson.school_id,
-                    "subgroup_id": lesson.subgroup_id,
-                },
+                _roster_query(lesson.subgroup_id is not None), lesson_sheet.roster_params(lesson)
             )
         ).all()
     )

@@ -136,14 +136,7 @@ async def lesson_sheet(
     ctx = await lesson_edits.lesson_context(session, lesson)  # from the identity map: no statement
     rows = (
         await session.execute(
-            sheet_roster_query(lesson.subgroup_id is not None),
-            {
-                "lesson_id": lesson.id,
-                "class_id": lesson.class_id,
-                "day": lesson.date,
-                "school_id": lesson.school_id,
-                "subgroup_id": lesson.subgroup_id,
-            },
+            sheet_roster_query(lesson.subgroup_id is not None), roster_params(lesson)
         )
     ).all()
     homework, individual = homework_of(head_homework(heads))
@@ -296,6 +289,17 @@ async def sheet_head(session: AsyncSession, lesson_id: int) -> Sequence[Any]:
     an archived year or a closed period the lesson falls in, and its homework with the files —
     one statement, one row per homework file (none: no rows)."""
     return (await session.execute(_sheet_head_query(), {"lesson_id": lesson_id})).all()
+
+
+def roster_params(lesson: Lesson) -> dict[str, Any]:
+    """The bound parameters of :func:`sheet_roster_query` for ``lesson``."""
+    return {
+        "lesson_id": lesson.id,
+        "class_id": lesson.class_id,
+        "day": lesson.date,
+        "school_id": lesson.school_id,
+        "subgroup_id": lesson.subgroup_id,
+    }
 
 
 @functools.cache
