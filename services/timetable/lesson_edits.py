@@ -99,34 +99,29 @@ def lock_fact_columns(school_id: Any, day: Any) -> tuple[ScalarSelect[str], Scal
     names. Like ``year_on`` and ``period_on``, the year and the period taken are the first
     found that contain the day. ``school_id`` and ``day`` are values or the columns of a
     lesson in the enclosing query."""
-    year, period = aliased(SchoolYear), aliased(StudyPeriod)
-    year_id = (
-        select(year.id)
-        .where(year.school_id == school_id, year.starts_on <= day, year.ends_on >= day)
-        .limit(1)
-        .correlate(Lesson)
-        .scalar_subquery()
+
+    def name_if(model: Any, condition: Any) -> ScalarSelect[str]:
+        """The name of the first year or period of the school containing the day, if
+        ``condition`` holds for it."""
+        span = aliased(model)
+        first = (
+            select(span.id)
+            .where(span.school_id == school_id, span.starts_on <= day, span.ends_on >= day)
+            .limit(1)
+            .correlate(Lesson)
+            .scalar_subquery()
+        )
+        return (
+            select(model.name)
+            .where(model.id == first, condition)
+            .correlate(Lesson)
+            .scalar_subquery()
+        )
+
+    return (
+        name_if(SchoolYear, SchoolYear.archived_at.is_not(None)),
+        name_if(StudyPeriod, StudyPeriod.is_closed),
     )
-    period_id = (
-        select(period.id)
-        .where(period.school_id == school_id, period.starts_on <= day, period.ends_on >= day)
-        .limit(1)
-        .correlate(Lesson)
-        .scalar_subquery()
-    )
-    archived = (
-        select(SchoolYear.name)
-        .where(SchoolYear.id == year_id, SchoolYear.archived_at.is_not(None))
-        .correlate(Lesson)
-        .scalar_subquery()
-    )
-    closed = (
-        select(StudyPeriod.name)
-        .where(StudyPeriod.id == period_id, StudyPeriod.is_closed)
-        .correlate(Lesson)
-        .scalar_subquery()
-    )
-    return archived, closed
 
 
 async def lock_facts(session: AsyncSession, lesson: Lesson) -> LockFacts:
