@@ -184,15 +184,7 @@ async def periods_for_class(
     school = await session.get(School, cls.school_id)
     assert school is not None
     today = school_today(school, now)
-    periods = list(
-        (
-            await session.scalars(
-                select(StudyPeriod)
-                .where(StudyPeriod.year_id == cls.year_id)
-                .order_by(StudyPeriod.starts_on)
-            )
-        ).all()
-    )
+    periods = await mark_reads.periods_of_year(session, cls.year_id)
     default = None
     for p in periods:
         if p.starts_on <= today:

@@ -117,6 +117,19 @@ def fives_needed(
     return None
 
 
+async def periods_of_year(session: AsyncSession, year_id: int) -> list[StudyPeriod]:
+    """The study periods of a school year, in order."""
+    return list(
+        (
+            await session.scalars(
+                select(StudyPeriod)
+                .where(StudyPeriod.year_id == year_id)
+                .order_by(StudyPeriod.starts_on)
+            )
+        ).all()
+    )
+
+
 def _final(mark: FinalMark | None) -> FinalMarkView | None:
     return FinalMarkView(mark.value, mark.special) if mark is not None else None
 
@@ -148,15 +161,7 @@ async def marks_page(
     if not sections.marks or period is None:
         return MarksPage(student, sections.marks, period, periods, [], today)
     if period.year_id not in {p.year_id for p in periods}:
-        periods = list(
-            (
-                await session.scalars(
-                    select(StudyPeriod)
-                    .where(StudyPeriod.year_id == period.year_id)
-                    .order_by(StudyPeriod.starts_on)
-                )
-            ).all()
-        )
+        periods = await periods_of_year(session, period.year_id)
     on = min(max(today, period.starts_on), period.ends_on)
     if await _grade_on(session, student.id, on) == 1:
         return MarksPage(student, True, period, periods, [], today, first_grade=True)
