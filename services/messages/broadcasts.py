@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services import richtext
@@ -57,14 +57,19 @@ def _attachment_ref(attachment: Any) -> tuple[str, str] | None:
     return kind, ref
 
 
-async def _class_parents(
-    session: AsyncSession, class_ids: list[int] | None, school_id: int, today: dt.date
-) -> set[int]:
-    enrolled = select(Enrolment.student_id).where(
+def _current_students(school_id: int, today: dt.date) -> Select[int]:
+    """The school's students enrolled today, as a query."""
+    return select(Enrolment.student_id).where(
         Enrolment.school_id == school_id,
         Enrolment.arrived_on <= today,
         or_(Enrolment.left_on.is_(None), Enrolment.left_on > today),
     )
+
+
+async def _class_parents(
+    session: AsyncSession, class_ids: list[int] | None, school_id: int, today: dt.date
+) -> set[int]:
+    enrolled = _current_students(school_id, today)
     if class_ids is not None:
         enrolled = enrolled.where(Enrolment.class_id.in_(class_ids))
     rows = await session.scalars(
@@ -85,13 +90,7 @@ async def broadcast_recipients(
     if class_id is not None:
         return await _class_parents(session, [class_id], school.id, today)
     people = await _class_parents(session, None, school.id, today)
-    students = await session.scalars(
-        select(Enrolment.student_id).where(
-            Enrolment.school_id == school.id,
-            Enrolment.arrived_on <= today,
-            or_(Enrolment.left_on.is_(None), Enrolment.left_on > today),
-        )
-    )
+    students = await session.scalars(_current_students(school.id, today))
     people.update(students)
     staff = await session.scalars(
         select(RoleGrant.person_id).where(
