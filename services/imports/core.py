@@ -441,6 +441,29 @@ def _source(actor: Actor) -> str:
     return getattr(actor, "source", "bot")
 
 
+def _update(
+    ctx: Context, row: SchoolClass | Subject, wanted: dict[str, Any], *, entity: str, action: str
+) -> str:
+    """A row the file names again takes the file's values; the audit entry holds what changed."""
+    changed = {k: v for k, v in wanted.items() if getattr(row, k) != v}
+    if not changed:
+        return UNCHANGED
+    before = audit.snapshot(row, *changed)
+    for k, v in changed.items():
+        setattr(row, k, v)
+    record(
+        ctx.session,
+        ctx.actor,
+        action=action,
+        entity=entity,
+        entity_id=row.id,
+        before=before,
+        after=changed,
+        source=_source(ctx.actor),
+    )
+    return UPDATED
+
+
 # --------------------------------------------------------------------------- kinds
 
 
@@ -700,31 +723,13 @@ class ClassesHandler(Handler):
             wanted["external_id"] = plan["ext"]
         if teacher is not None:
             _grant(ctx, teacher, Role.CLASS_TEACHER)
-        if cls is None:
-            cls = SchoolClass(school_id=ctx.school.id, year_id=year.id, **wanted)
-            ctx.session.add(cls)
-            await ctx.session.flush()
-            classes[name] = cls
-            status = CREATED
-        else:
-            changed = {k: v for k, v in wanted.items() if getattr(cls, k) != v}
-            if not changed:
-                return UNCHANGED
-            before = audit.snapshot(cls, *changed)
-            for k, v in changed.items():
-                setattr(cls, k, v)
-            record(
-                ctx.session,
-                ctx.actor,
-                action="import.class_update",
-                entity="class",
-                entity_id=cls.id,
-                before=before,
-                after=changed,
-                source=_source(ctx.actor),
-            )
-            return UPDATED
-        return status
+        if cls is not None:
+            return _update(ctx, cls, wanted, entity="class", action="import.class_update")
+        cls = SchoolClass(school_id=ctx.school.id, year_id=year.id, **wanted)
+        ctx.session.add(cls)
+        await ctx.session.flush()
+        classes[name] = cls
+        return CREATED
 
 
 class SubjectsHandler(Handler):
@@ -765,23 +770,7 @@ class SubjectsHandler(Handler):
         if subject is None:
             ctx.session.add(Subject(school_id=ctx.school.id, **wanted))
             return CREATED
-        changed = {k: v for k, v in wanted.items() if getattr(subject, k) != v}
-        if not changed:
-            return UNCHANGED
-        before = audit.snapshot(subject, *changed)
-        for k, v in changed.items():
-            setattr(subject, k, v)
-        record(
-            ctx.session,
-            ctx.actor,
-            action="import.subject_update",
-            entity="subject",
-            entity_id=subject.id,
-            before=before,
-            after=changed,
-            source=_source(ctx.actor),
-        )
-        return UPDATED
+        return _update(ctx, subject, wanted, entity="subject", action="import.subject_update")
 
 
 class _ClassWork(Handler):
