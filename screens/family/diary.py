@@ -37,7 +37,7 @@ class HomeworkAction(Action, prefix="fh"):
 def steps(
     t: Translator, before: dt.date, middle: str, after: dt.date, go: Callable[[int], Action]
 ) -> list[Button]:
-    """The buttons that step a diary or homework page: "◀ 17.11", ``middle`` (back to now,
+    """The buttons that step a diary, homework or timetable page: "◀ 17.11", ``middle`` (now,
     ``go(0)``), "19.11 ▶"; ``go`` makes the action for a day's ordinal."""
     return [
         Button(t("diary.btn.prev", label=date_button(before)), go(before.toordinal())),

@@ -9,7 +9,8 @@ from collections.abc import Sequence
 from i18n import Translator
 from screens.actions import Action
 from screens.bounds import Flag, Id, OptId, OptOrdinal
-from screens.family.render import date_button, timetable_messages
+from screens.family.diary import steps
+from screens.family.render import timetable_messages
 from screens.screen import Button, Screen, rows_of
 from services.timetable.timetable_reads import TimetablePage
 
@@ -52,11 +53,8 @@ def timetable_screen(
     step = dt.timedelta(days=7 if week else 1)
     prev_day, next_day = first - step, first + step
     w = int(week)
-    buttons = [
-        Button(t("diary.btn.prev", label=date_button(prev_day)), go(prev_day.toordinal(), w)),
-        Button(t("diary.btn.this_week") if week else t("diary.btn.today"), go(0, w)),
-        Button(t("diary.btn.next", label=date_button(next_day)), go(next_day.toordinal(), w)),
-    ]
+    now = t("diary.btn.this_week") if week else t("diary.btn.today")
+    buttons = steps(t, prev_day, now, next_day, lambda d: go(d, w))
     if week:
         day = page.today if first <= page.today <= page.days[-1].date else first
         buttons.append(Button(t("diary.btn.day"), go(day.toordinal(), 0)))
