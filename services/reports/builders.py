@@ -6,11 +6,11 @@ import datetime as dt
 import logging
 import re
 from collections import Counter, defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 import i18n
@@ -86,12 +86,20 @@ class ReportContext:
             bits += [w for w in words if w]
         return "-".join(bits)
 
+    def document(self, section: Section, kind: str, *parts: object) -> Document:
+        """A one-section document titled by its section, its file named by ``filename``."""
+        return Document(section.title, self.filename(kind, *parts), [section], self.footer)
+
 
 async def _class_teacher_name(ctx: ReportContext, cls: SchoolClass) -> str:
     if cls.class_teacher_id is None:
         return ctx.L("report.nobody")
     p = await ctx.session.get(Person, cls.class_teacher_id)
     return p.full_name if p else ctx.L("report.nobody")
+
+
+async def _class_year_lines(ctx: ReportContext, cls: SchoolClass, year: SchoolYear) -> list[str]:
+    return [*await _class_lines(ctx, cls), ctx.L("report.year", name=year.name)]
 
 
 async def _class_lines(ctx: ReportContext, cls: SchoolClass) -> list[str]:
@@ -173,12 +181,7 @@ async def attendance_month(ctx: ReportContext) -> Document:
         signatures=[ctx.L("report.sign_class_teacher")],
         landscape=True,
     )
-    return Document(
-        section.title,
-        ctx.filename("attendance_month", cls.name, f"{year}-{month:02d}"),
-        [section],
-        ctx.footer,
-    )
+    return ctx.document(section, "attendance_month", cls.name, f"{year}-{month:02d}")
 
 
 # --------------------------------------------------------------------------- class results
@@ -264,6 +267,17 @@ def _category_table(ctx: ReportContext, r: ClassResults) -> tuple[Table, str]:
     return table, line
 
 
+def _tally(results: Iterable[q.SubjectResult | None]) -> tuple[Counter[int], list[Any]]:
+    """Period results counted: the marks by value, and the cells a results table shows for
+    them (fives, fours, threes, twos, "н/а", the mean of the averages)."""
+    got = [x for x in results if x is not None]
+    marks = Counter(x.mark for x in got if x.special is None and x.mark is not None)
+    na = sum(1 for x in got if x.special == "н/а")
+    avgs = [float(x.average) for x in got if x.average is not None]
+    mean = round(sum(avgs) / len(avgs), 2) if avgs else None
+    return marks, [marks[5], marks[4], marks[3], marks[2], na, mean]
+
+
 def _pct(value: float | None) -> str:
     return "—" if value is None else f"{value:.1f}".replace(".", ",")
 
@@ -286,22 +300,14 @@ async def class_results(ctx: ReportContext) -> Document:
     L = ctx.L
     subject_rows = []
     for subj in r.subjects:
-        got = [r.cells[(s.id, subj.id)] for s in r.students if (s.id, subj.id) in r.cells]
-        marks = Counter(x.mark for x in got if x.special is None and x.mark is not None)
-        na = sum(1 for x in got if x.special == "н/а")
+        marks, tally = _tally(r.cells.get((s.id, subj.id)) for s in r.students)
         certified = sum(marks.values())
-        avgs = [float(x.average) for x in got if x.average is not None]
         subject_rows.append(
             [
                 subj.name,
                 teachers.get(subj.id, ""),
                 certified,
-                marks[5],
-                marks[4],
-                marks[3],
-                marks[2],
-                na,
-                round(sum(avgs) / len(avgs), 2) if avgs else None,
+                *tally,
                 q.percent(marks[5] + marks[4], certified),
                 q.percent(marks[5] + marks[4] + marks[3], certified),
             ]
@@ -361,12 +367,7 @@ async def class_results(ctx: ReportContext) -> Document:
         [L("report.sign_class_teacher"), L("report.sign_deputy")],
         landscape=True,
     )
-    return Document(
-        section.title,
-        ctx.filename("class_results", cls.name, period.name),
-        [section],
-        ctx.footer,
-    )
+    return ctx.document(section, "class_results", cls.name, period.name)
 
 
 # --------------------------------------------------------------------------- summary of marks
@@ -404,14 +405,12 @@ async def marks_summary(ctx: ReportContext) -> Document:
     section = Section(
         ctx.L("report.marks_summary.title"),
         ctx.L("report.marks_summary.sheet"),
-        [*await _class_lines(ctx, cls), ctx.L("report.year", name=year.name)],
+        await _class_year_lines(ctx, cls, year),
         [Table(cols, rows, frozen=2, stretch=False)],
         signatures=[ctx.L("report.sign_class_teacher"), ctx.L("report.sign_deputy")],
         landscape=True,
     )
-    return Document(
-        section.title, ctx.filename("marks_summary", cls.name, year.name), [section], ctx.footer
-    )
+    return ctx.document(section, "marks_summary", cls.name, year.name)
 
 
 def _roman(n: int) -> str:
@@ -461,18 +460,13 @@ async def attendance_summary(ctx: ReportContext) -> Document:
     section = Section(
         ctx.L("report.attendance_summary.title"),
         ctx.L("report.attendance_summary.sheet"),
-        [*await _class_lines(ctx, cls), ctx.L("report.year", name=year.name)],
+        await _class_year_lines(ctx, cls, year),
         [Table(cols, rows, frozen=2, bold_rows={len(rows) - 1}, stretch=False)],
         [ctx.L("report.attendance_summary.legend")],
         [ctx.L("report.sign_class_teacher")],
         landscape=True,
     )
-    return Document(
-        section.title,
-        ctx.filename("attendance_summary", cls.name, year.name),
-        [section],
-        ctx.footer,
-    )
+    return ctx.document(section, "attendance_summary", cls.name, year.name)
 
 
 # --------------------------------------------------------------------------- movement
@@ -614,13 +608,8 @@ async def movement(ctx: ReportContext) -> Document:
         [] if events else [L("report.movement.none")],
         [L("report.sign_deputy")],
     )
-    return Document(
-        section.title,
-        ctx.filename(
-            "movement", ctx.cls.name if ctx.cls else "", start.isoformat(), end.isoformat()
-        ),
-        [section],
-        ctx.footer,
+    return ctx.document(
+        section, "movement", ctx.cls.name if ctx.cls else "", start.isoformat(), end.isoformat()
     )
 
 
@@ -648,10 +637,7 @@ async def class_teacher_report(ctx: ReportContext) -> Document:
     rows = []
     totals: Counter[str] = Counter()
     for i, s in enumerate(r.students, start=1):
-        results = [r.cells.get((s.id, subj.id)) for subj in r.subjects]
-        marks = Counter(x.mark for x in results if x and x.special is None and x.mark)
-        na = sum(1 for x in results if x and x.special == "н/а")
-        avgs = [float(x.average) for x in results if x and x.average is not None]
+        _marks, tally = _tally(r.cells.get((s.id, subj.id)) for subj in r.subjects)
         ill = counts[(s.id, AttendanceCode.ILL)]
         exc = counts[(s.id, AttendanceCode.EXCUSED)]
         absent = counts[(s.id, AttendanceCode.ABSENT)]
@@ -663,12 +649,7 @@ async def class_teacher_report(ctx: ReportContext) -> Document:
             [
                 i,
                 s.name,
-                marks[5],
-                marks[4],
-                marks[3],
-                marks[2],
-                na,
-                round(sum(avgs) / len(avgs), 2) if avgs else None,
+                *tally,
                 ill + exc + absent,
                 ill,
                 exc,
@@ -719,12 +700,7 @@ async def class_teacher_report(ctx: ReportContext) -> Document:
         ],
         [L("report.sign_class_teacher"), L("report.sign_deputy")],
     )
-    return Document(
-        section.title,
-        ctx.filename("class_teacher_report", cls.name, period.name),
-        [section],
-        ctx.footer,
-    )
+    return ctx.document(section, "class_teacher_report", cls.name, period.name)
 
 
 # --------------------------------------------------------------------------- journal pages
@@ -1013,11 +989,8 @@ async def family_weekly(ctx: ReportContext) -> Document:
         + [L("report.family_weekly.basis")],
         [L("report.sign_class_teacher"), L("report.sign_parent")],
     )
-    return Document(
-        section.title,
-        ctx.filename("family_weekly", student.external_id or student.id, monday.isoformat()),
-        [section],
-        ctx.footer,
+    return ctx.document(
+        section, "family_weekly", student.external_id or student.id, monday.isoformat()
     )
 
 
@@ -1148,37 +1121,28 @@ async def activity(ctx: ReportContext) -> Document:
             await session.scalars(select(Account).where(Account.school_id == ctx.school.id))
         ).all()
     }
-    bound = set(
-        (
-            await session.scalars(
-                select(MessengerBinding.account_id).where(
-                    MessengerBinding.school_id == ctx.school.id, MessengerBinding.ended_at.is_(None)
-                )
-            )
-        ).all()
+    bound = await _account_ids(
+        session,
+        select(MessengerBinding.account_id).where(
+            MessengerBinding.school_id == ctx.school.id, MessengerBinding.ended_at.is_(None)
+        ),
     )
-    acted = set(
-        (
-            await session.scalars(
-                select(AuditEntry.actor_account_id).where(
-                    AuditEntry.school_id == ctx.school.id,
-                    AuditEntry.at >= start_at,
-                    AuditEntry.at < end_at,
-                    AuditEntry.actor_account_id.is_not(None),
-                )
-            )
-        ).all()
+    acted = await _account_ids(
+        session,
+        select(AuditEntry.actor_account_id).where(
+            AuditEntry.school_id == ctx.school.id,
+            AuditEntry.at >= start_at,
+            AuditEntry.at < end_at,
+            AuditEntry.actor_account_id.is_not(None),
+        ),
     )
-    started = set(
-        (
-            await session.scalars(
-                select(MessengerBinding.account_id).where(
-                    MessengerBinding.school_id == ctx.school.id,
-                    MessengerBinding.created_at >= start_at,
-                    MessengerBinding.created_at < end_at,
-                )
-            )
-        ).all()
+    started = await _account_ids(
+        session,
+        select(MessengerBinding.account_id).where(
+            MessengerBinding.school_id == ctx.school.id,
+            MessengerBinding.created_at >= start_at,
+            MessengerBinding.created_at < end_at,
+        ),
     )
 
     def active(person_id: int) -> bool:
@@ -1256,9 +1220,11 @@ async def activity(ctx: ReportContext) -> Document:
         [L("report.activity.note")],
         [L("report.sign_deputy")],
     )
-    return Document(
-        section.title, ctx.filename("activity", f"{year_n}-{month:02d}"), [section], ctx.footer
-    )
+    return ctx.document(section, "activity", f"{year_n}-{month:02d}")
+
+
+async def _account_ids(session: AsyncSession, query: Select[Any]) -> set[int]:
+    return set((await session.scalars(query)).all())
 
 
 async def _year_on(ctx: ReportContext, day: dt.date) -> SchoolYear | None:
