@@ -593,13 +593,12 @@ class Worker:
         names: dict[int, str] = {}
         genders: dict[int, str] = {}
         if people:
-            for pid, first, last, middle in (
-                await session.execute(
-                    select(
-                        Person.id, Person.first_name, Person.last_name, Person.middle_name
-                    ).where(Person.id.in_(people))
+            named = await session.execute(
+                select(Person.id, Person.first_name, Person.last_name, Person.middle_name).where(
+                    Person.id.in_(people)
                 )
-            ).all():
+            )
+            for pid, first, last, middle in named:
                 names[pid] = f"{first} {last}"
                 # The grammatical gender of texts about a person ("опоздал"/"опоздала").
                 genders[pid] = gender_of(middle)
@@ -610,14 +609,12 @@ class Worker:
         }
         attendance: dict[tuple[Any, Any], tuple[int, str]] = {}
         if absences:
-            lessons = {a[0] for a in absences}
-            for aid, lid, sid, code in (
-                await session.execute(
-                    select(
-                        Attendance.id, Attendance.lesson_id, Attendance.student_id, Attendance.code
-                    ).where(Attendance.lesson_id.in_(lessons))
-                )
-            ).all():
+            marked = await session.execute(
+                select(
+                    Attendance.id, Attendance.lesson_id, Attendance.student_id, Attendance.code
+                ).where(Attendance.lesson_id.in_({a[0] for a in absences}))
+            )
+            for aid, lid, sid, code in marked:
                 attendance[(lid, sid)] = (aid, str(code.value if hasattr(code, "value") else code))
         news_ids = {r.news_id for r in rows if r.news_id is not None}
         news: dict[int, dict[str, Any]] = {}
