@@ -9,6 +9,7 @@ from collections.abc import Iterable, Sequence
 from i18n import Translator
 from screens.admin.actions import AuditCb, OfficeCb, UserCb
 from screens.admin.common import home_row, one_per_row, text_screen, when
+from screens.common.render import person_label
 from screens.screen import Button, Screen
 from services.enums import Role
 from services.people.accounts import IssuedCredentials
@@ -28,19 +29,11 @@ def ask_screen(t: Translator) -> Screen:
     return text_screen(t("office.users.ask"), (home_row(t),))
 
 
-def status_mark(row: PersonRow) -> str:
-    if row.blocked:
-        return "⛔"
-    return "✅" if row.signed_in else "▫️"
-
-
 def found_screen(t: Translator, rows: Sequence[PersonRow]) -> Screen:
     """The people found, each a button to their card (nobody found: say so, ask again)."""
     if not rows:
         return text_screen(t("office.users.nothing"), replace=False)
-    buttons = [
-        Button(f"{status_mark(row)} {row.name}", UserCb(action="card", id=row.id)) for row in rows
-    ]
+    buttons = [Button(person_label(row), UserCb(action="card", id=row.id)) for row in rows]
     text = t("office.users.found", count=len(rows))
     return text_screen(text, (*one_per_row(buttons), home_row(t)), replace=False)
 

@@ -8,6 +8,7 @@ from typing import Protocol
 
 from i18n import Translator
 from screens.common.actions import InviteCb
+from screens.common.render import person_label
 from screens.paging import paged
 from screens.screen import Button, Row, Screen, rows_of
 from services.people.roster import PersonRow
@@ -26,19 +27,11 @@ class ClassRef(Protocol):
     def name(self) -> str: ...
 
 
-def status_mark(row: PersonRow) -> str:
-    if row.blocked:
-        return "⛔"
-    return "✅" if row.signed_in else "▫️"
-
-
 def people_rows(
     rows: Sequence[PersonRow], action: str, *, page: int = 0, class_id: int = 0
 ) -> tuple[Row, ...]:
     """A page of people, one a row (their sign-in status first), then ◀ ▶ between pages."""
-    people = [
-        (f"{status_mark(row)} {row.name}", InviteCb(action=action, id=row.id)) for row in rows
-    ]
+    people = [(person_label(row), InviteCb(action=action, id=row.id)) for row in rows]
 
     def nav(n: int) -> InviteCb:
         return InviteCb(action="page", id=class_id, page=n)

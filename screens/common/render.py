@@ -1,4 +1,5 @@
-"""Texts shared by the common screens: role names and names from the roster.
+"""Texts shared by the common screens: role names, names from the roster and people as the
+pickers show them.
 
 User text follows one rule (services/richtext.py, docs/user-text.md): stored as typed, escaped
 exactly once, where a screen is built.
@@ -11,6 +12,7 @@ from collections.abc import Iterable
 from i18n import Translator, t
 from screens.screen import Screen
 from services.enums import Role
+from services.people.roster import PersonRow
 from services.richtext import escape
 
 
@@ -31,3 +33,9 @@ def name_html(name: str) -> str:
 def text_screen(t: Translator, key: str, /, *, replace: bool = False, **params: object) -> Screen:
     """One message of ``key``'s text: sent anew, or in place of the pressed message."""
     return Screen((t(key, **params),), replace=replace)
+
+
+def person_label(row: PersonRow) -> str:
+    """A person on a picker's button: the sign-in status (blocked, signed in, not yet), the name."""
+    status = "⛔" if row.blocked else ("✅" if row.signed_in else "▫️")
+    return f"{status} {row.name}"
