@@ -11,7 +11,15 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.attendance import roll_call
-from services.enums import AttendanceCode, GuardianKind, HolidayKind, Messenger, PeriodKind, Role
+from services.enums import (
+    AttendanceCode,
+    GuardianKind,
+    HolidayKind,
+    Messenger,
+    OutboxStatus,
+    PeriodKind,
+    Role,
+)
 from services.models import (
     AbsenceNotice,
     BellTime,
@@ -20,6 +28,7 @@ from services.models import (
     Holiday,
     Lesson,
     MessengerBinding,
+    OutboxMessage,
     Person,
     PlanItem,
     RoleGrant,
@@ -399,10 +408,24 @@ def absence_notice(world: SchoolWorld, student_id: int, reason: str) -> AbsenceN
     )
 
 
-async def absent_today(session: AsyncSession, world: SchoolWorld, student_id: int) -> None:
+async def absent_today(
+    session: AsyncSession, world: SchoolWorld, student_id: int, *, now: dt.datetime = NOW
+) -> None:
     """The teacher marks the student absent at today's maths lesson (``lesson_today``)."""
-    teacher, absent = world.actors["teacher"], {student_id: AttendanceCode.ABSENT}
-    await roll_call.save_attendance(session, teacher, world.lesson_today.id, absent, now=NOW)
+    await attendance_today(session, world, {student_id: AttendanceCode.ABSENT}, now=now)
+
+
+async def attendance_today(
+    session: AsyncSession,
+    world: SchoolWorld,
+    codes: dict[int, AttendanceCode],
+    *,
+    now: dt.datetime = NOW,
+) -> None:
+    """The teacher saves the roll call of today's maths lesson (``lesson_today``): ``codes`` by
+    student id, everyone else present."""
+    teacher = world.actors["teacher"]
+    await roll_call.save_attendance(session, teacher, world.lesson_today.id, codes, now=now)
 
 
 def as_parent(world: SchoolWorld, person: Person, child: Person) -> list[RoleGrant | Guardianship]:
@@ -437,3 +460,39 @@ async def bind_chats(session: AsyncSession, world: SchoolWorld, users: dict[str,
         account_id = (await actor(session, getattr(world, name))).account_id
         session.add(telegram_binding(world.school.id, account_id, user_id))
     await session.commit()
+
+
+def failed_alert(
+    school_id: int,
+    recipient_id: int | None,
+    dedup_key: str,
+    *,
+    kind: str,
+    attempts: int,
+    last_error: str,
+    status: OutboxStatus = OutboxStatus.DEAD,
+) -> OutboxMessage:
+    """An alert the worker gave up on (a dead letter unless ``status`` says otherwise), with an
+    empty payload; ``recipient_id`` None is a fan-out row (every family); not added."""
+    return OutboxMessage(
+        school_id=school_id,
+        recipient_person_id=recipient_id,
+        kind=kind,
+        dedup_key=dedup_key,
+        payload={},
+        status=status,
+        attempts=attempts,
+        last_error=last_error,
+    )
+
+
+def dead_fan_out(world: SchoolWorld) -> OutboxMessage:
+    """A weekly digest's fan-out row (no recipient of its own) that died expanding; not added."""
+    return failed_alert(
+        world.school.id,
+        None,
+        "fanout:weekly:1",
+        kind="fanout",
+        attempts=8,
+        last_error="expand failed",
+    )

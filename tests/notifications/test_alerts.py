@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from notifications.worker import Worker
-from services.attendance import absence_reasons, roll_call
+from services.attendance import absence_reasons
 from services.enums import AttendanceCode, OutboxStatus, WorkKind
 from services.errors import AccessDenied, ValidationFailed
 from services.marks import marking
@@ -17,7 +17,7 @@ from services.models import Attendance
 from services.notifications import outbox
 from services.notifications import prefs as notifications_prefs
 from testkit.botapi import BotAPIServer
-from tests.factories import MSK, TODAY
+from tests.factories import MSK, TODAY, absent_today
 
 from .conftest import FakeClock, World, align, rows
 
@@ -31,9 +31,7 @@ async def test_family_answer_reaches_class_teacher(
 ) -> None:
     w = world.w
     sid = w.students[0].id
-    await roll_call.save_attendance(
-        session, w.actors["teacher"], w.lesson_today.id, {sid: AttendanceCode.ABSENT}, now=clock()
-    )
+    await absent_today(session, w, sid, now=clock())
     clock.advance(minutes=11)
     await worker.run_once()
     [alert] = server.sent_to(world.chats["parent"])
@@ -266,13 +264,7 @@ async def test_disabled_kinds_are_cancelled(
 ) -> None:
     w = world.w
     await notifications_prefs.update_prefs(session, w.actors["parent"], absences=False)
-    await roll_call.save_attendance(
-        session,
-        w.actors["teacher"],
-        w.lesson_today.id,
-        {w.students[0].id: AttendanceCode.ABSENT},
-        now=clock(),
-    )
+    await absent_today(session, w, w.students[0].id, now=clock())
     clock.advance(minutes=11)
     await worker.run_once()
     assert server.sent_to(world.chats["parent"]) == []

@@ -7,10 +7,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from notifications import render
 from notifications.worker import Worker
-from services.attendance import absence_reasons, roll_call
-from services.enums import AttendanceCode
+from services.attendance import absence_reasons
 from services.models import Person
 from testkit.botapi import BotAPIServer
+from tests.factories import absent_today
 
 from .conftest import FakeClock, World
 
@@ -68,9 +68,7 @@ async def test_the_worker_knows_the_gender_from_the_patronymic(
     assert parent is not None
     parent.middle_name = "Сергеевна"
     await session.commit()
-    await roll_call.save_attendance(
-        session, w.actors["teacher"], w.lesson_today.id, {sid: AttendanceCode.ABSENT}, now=clock()
-    )
+    await absent_today(session, w, sid, now=clock())
     clock.advance(minutes=11)
     await worker.run_once()
     [alert] = server.sent_to(world.chats["parent"])

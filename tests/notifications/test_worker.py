@@ -18,7 +18,7 @@ from services.marks import marking
 from services.models import MessengerBinding, utcnow
 from services.notifications import outbox, prefs
 from testkit.botapi import BotAPIServer
-from tests.factories import NOW
+from tests.factories import NOW, absent_today
 
 from .conftest import FakeClock, World, align, fast_pacing, rows
 
@@ -28,13 +28,7 @@ async def test_absence_alert_arrives_after_grace_window(
 ) -> None:
     w = world.w
     student = w.students[0]
-    await roll_call.save_attendance(
-        session,
-        w.actors["teacher"],
-        w.lesson_today.id,
-        {student.id: AttendanceCode.ABSENT},
-        now=clock(),
-    )
+    await absent_today(session, w, student.id, now=clock())
     stats = await worker.run_once()
     assert stats.claimed == 0
     assert server.sent_to(world.chats["parent"]) == []
@@ -65,9 +59,7 @@ async def test_corrected_inside_window_sends_nothing(
     w = world.w
     sid = w.students[0].id
     teacher = w.actors["teacher"]
-    await roll_call.save_attendance(
-        session, teacher, w.lesson_today.id, {sid: AttendanceCode.ABSENT}, now=clock()
-    )
+    await absent_today(session, w, sid, now=clock())
     clock.advance(minutes=5)
     await roll_call.save_attendance(session, teacher, w.lesson_today.id, {}, now=clock())
     clock.advance(minutes=30)
@@ -99,9 +91,7 @@ async def test_reason_set_before_grace_cancels_alert(
     """The class teacher turned Н into Б inside the window: the alert is no longer news."""
     w = world.w
     sid = w.students[0].id
-    await roll_call.save_attendance(
-        session, w.actors["teacher"], w.lesson_today.id, {sid: AttendanceCode.ABSENT}, now=clock()
-    )
+    await absent_today(session, w, sid, now=clock())
     await roll_call.save_attendance(
         session,
         w.actors["class_teacher"],

@@ -21,7 +21,6 @@ from screens.teacher.actions import AttCb, LessonCb
 from services.attendance import roll_call
 from services.enums import AttendanceCode, GuardianKind, Role, WorkKind
 from services.models import (
-    AbsenceNotice,
     Attendance,
     AuditEntry,
     Enrolment,
@@ -30,7 +29,7 @@ from services.models import (
     OutboxMessage,
 )
 from services.timetable import lesson_edits, lesson_sheet
-from tests.factories import NOW, TODAY, SchoolWorld, build_school, person
+from tests.factories import NOW, TODAY, SchoolWorld, absence_notice, build_school, person
 
 MAX_STATEMENTS = 8
 
@@ -83,16 +82,7 @@ async def grow_class(session: AsyncSession, world: SchoolWorld, extra: int) -> l
             ]
         )
         if i % 3 == 0:
-            session.add(
-                AbsenceNotice(
-                    school_id=world.school.id,
-                    student_id=p.id,
-                    date_from=TODAY,
-                    date_to=TODAY,
-                    reason="к врачу",
-                    code=AttendanceCode.EXCUSED,
-                )
-            )
+            session.add(absence_notice(world, p.id, "к врачу"))
     await session.commit()
     return ids
 

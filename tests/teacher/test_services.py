@@ -16,7 +16,6 @@ from services.errors import AccessDenied, ValidationFailed
 from services.homework import topics
 from services.marks import class_journal, final_marks, lesson_record, marking
 from services.models import (
-    AbsenceNotice,
     Attendance,
     AuditEntry,
     FinalMark,
@@ -27,7 +26,17 @@ from services.models import (
 )
 from services.people import class_teacher
 from services.timetable import lesson_sheet
-from tests.factories import NOW, TODAY, SchoolWorld, absent_today, at, build_school, count
+from tests.factories import (
+    NOW,
+    TODAY,
+    SchoolWorld,
+    absence_notice,
+    absent_today,
+    at,
+    build_school,
+    count,
+)
+from tests.family.helpers import mark
 
 
 @pytest.fixture
@@ -43,16 +52,7 @@ async def test_lesson_sheet_shows_roster_notice_and_locks(
 ) -> None:
     teacher = world.actors["teacher"]
     s0, s1 = world.students[0], world.students[1]
-    session.add(
-        AbsenceNotice(
-            school_id=world.school.id,
-            student_id=s1.id,
-            date_from=TODAY,
-            date_to=TODAY,
-            reason="к врачу",
-            code=AttendanceCode.EXCUSED,
-        )
-    )
+    session.add(absence_notice(world, s1.id, "к врачу"))
     await session.commit()
     await marking.put_mark(
         session, teacher, world.lesson_today.id, s0.id, 5, WorkKind.ANSWER, now=NOW
@@ -434,16 +434,7 @@ async def _marks(session: AsyncSession, world: SchoolWorld, values: dict[int, li
                 await session.flush()
             else:
                 lesson = existing
-            session.add(
-                Mark(
-                    school_id=world.school.id,
-                    lesson_id=lesson.id,
-                    student_id=student_id,
-                    value=value,
-                    work_kind=WorkKind.ANSWER,
-                    weight=1,
-                )
-            )
+            session.add(mark(world, lesson, student_id, value))
     await session.commit()
 
 
@@ -577,16 +568,7 @@ def test_parse_value() -> None:
 async def test_absences_of_a_class(session: AsyncSession, world: SchoolWorld) -> None:
     s = world.students
     teacher, ct = world.actors["teacher"], world.actors["class_teacher"]
-    session.add(
-        AbsenceNotice(
-            school_id=world.school.id,
-            student_id=s[3].id,
-            date_from=TODAY,
-            date_to=TODAY,
-            reason="соревнования",
-            code=AttendanceCode.EXCUSED,
-        )
-    )
+    session.add(absence_notice(world, s[3].id, "соревнования"))
     await session.commit()
     await roll_call.save_attendance(
         session, teacher, world.lesson_today.id, {s[0].id: AttendanceCode.ABSENT}, now=NOW

@@ -17,8 +17,9 @@ from services.attendance import roll_call
 from services.enums import AttendanceCode, SpecialMark, WorkKind
 from services.marks import marking
 from services.marks.class_journal import JournalColumn, JournalGrid, JournalRow
-from services.models import Attendance, AuditEntry, FinalMark, Lesson, Mark
-from tests.factories import NOW, TODAY, SchoolWorld
+from services.models import Attendance, AuditEntry, FinalMark, Lesson
+from tests.factories import NOW, TODAY, SchoolWorld, attendance_today
+from tests.family.helpers import mark
 
 
 async def _marks(session: AsyncSession, world: SchoolWorld, values: dict[int, list[int]]) -> None:
@@ -39,16 +40,7 @@ async def _marks(session: AsyncSession, world: SchoolWorld, values: dict[int, li
     ).all()
     for student_id, marks in values.items():
         for lesson, value in zip(lessons, marks, strict=False):
-            session.add(
-                Mark(
-                    school_id=world.school.id,
-                    lesson_id=lesson.id,
-                    student_id=student_id,
-                    value=value,
-                    work_kind=WorkKind.ANSWER,
-                    weight=1,
-                )
-            )
+            session.add(mark(world, lesson, student_id, value))
     await session.commit()
 
 
@@ -110,12 +102,8 @@ async def test_class_teacher_term_marks_of_every_subject(chat: Any, world: Schoo
 
 async def test_absences_today(chat: Any, world: SchoolWorld, session: AsyncSession) -> None:
     s = world.students
-    await roll_call.save_attendance(
-        session,
-        world.actors["teacher"],
-        world.lesson_today.id,
-        {s[0].id: AttendanceCode.ABSENT, s[1].id: AttendanceCode.LATE},
-        now=NOW,
+    await attendance_today(
+        session, world, {s[0].id: AttendanceCode.ABSENT, s[1].id: AttendanceCode.LATE}
     )
     me = chat("class_teacher")
     await me.send("/absences")

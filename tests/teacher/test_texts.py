@@ -9,11 +9,10 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from screens.teacher.actions import LessonCb
-from services.attendance import roll_call
 from services.enums import AttendanceCode
 from services.homework.topics import MAX_TOPIC
 from services.timetable import lesson_edits
-from tests.factories import NOW, TODAY, SchoolWorld, absent_today, at
+from tests.factories import NOW, TODAY, SchoolWorld, absent_today, at, attendance_today
 
 
 async def test_a_too_long_topic_names_the_field_in_the_users_language(
@@ -43,12 +42,8 @@ async def test_the_class_journal_uses_the_journals_codes(
     chat: Any, world: SchoolWorld, session: AsyncSession
 ) -> None:
     s = world.students
-    await roll_call.save_attendance(
-        session,
-        world.actors["teacher"],
-        world.lesson_today.id,
-        {s[0].id: AttendanceCode.EXCUSED, s[1].id: AttendanceCode.LATE},
-        now=NOW,
+    await attendance_today(
+        session, world, {s[0].id: AttendanceCode.EXCUSED, s[1].id: AttendanceCode.LATE}
     )
     me = chat("class_teacher")
     await me.send("/classjournal")
