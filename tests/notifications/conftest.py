@@ -11,6 +11,7 @@ import datetime as dt
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from aiogram import Bot
@@ -22,6 +23,7 @@ from notifications.pacing import MemoryPacer, PacingConfig
 from notifications.worker import Worker, WorkerConfig
 from services.enums import Messenger, OutboxStatus
 from services.models import Account, MessengerBinding, OutboxMessage, Person
+from services.notifications import outbox
 from testkit.botapi import BotAPIServer
 from tests.factories import NOW, SchoolWorld, build_school
 from tests.testkit.conftest import close_bot, relaxed_limits
@@ -144,3 +146,26 @@ async def align(session: AsyncSession, when: dt.datetime) -> None:
         .values(not_before=when)
     )
     await session.commit()
+
+
+async def queue_mark_alert(
+    session: AsyncSession,
+    world: World,
+    key: str,
+    *,
+    to: Person | None = None,
+    value: int = 5,
+    **kw: Any,
+) -> None:
+    """A ``value`` in "М" for the first pupil, queued (not committed) as an alert to ``to`` (by
+    default the parent); ``kw``: urgent, not_before…"""
+    w = world.w
+    await outbox.enqueue(
+        session,
+        school_id=w.school.id,
+        recipient_person_id=(to or w.parent).id,
+        kind="mark.new",
+        dedup_key=key,
+        payload={"student_id": w.students[0].id, "subject": "М", "value": value},
+        **kw,
+    )

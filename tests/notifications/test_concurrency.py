@@ -17,12 +17,11 @@ from notifications.worker import Worker, WorkerConfig
 from services.db import make_engine, make_session_factory
 from services.enums import OutboxStatus
 from services.models import OutboxMessage, Person, start_clock_at, utcnow
-from services.notifications import outbox
 from services.people.accounts import ensure_account
 from testkit.botapi import BotAPIServer
 from tests.factories import NOW
 
-from .conftest import World, bind, close_bot, fast_pacing, make_bot, rows
+from .conftest import World, bind, close_bot, fast_pacing, make_bot, queue_mark_alert, rows
 
 
 async def _many_recipients(
@@ -36,16 +35,7 @@ async def _many_recipients(
         await session.flush()
         await ensure_account(session, p)
         chats.append(await bind(session, server, p))
-        await outbox.enqueue(
-            session,
-            school_id=p.school_id,
-            recipient_person_id=p.id,
-            kind="mark.new",
-            dedup_key=f"bulk:{p.id}",
-            payload={"student_id": world.w.students[0].id, "subject": "М", "value": 5},
-            urgent=True,
-            not_before=now,
-        )
+        await queue_mark_alert(session, world, f"bulk:{p.id}", to=p, urgent=True, not_before=now)
     await session.commit()
     return chats
 
@@ -141,15 +131,7 @@ async def test_runtime_starts_and_stops(
     start_clock_at(NOW)
     rt = await runtime.start(TelegramTransport(bot), session_factory, settings)
     try:
-        await outbox.enqueue(
-            session,
-            school_id=world.w.school.id,
-            recipient_person_id=world.w.parent.id,
-            kind="mark.new",
-            dedup_key="rt",
-            payload={"student_id": world.w.students[0].id, "subject": "М", "value": 4},
-            urgent=True,
-        )
+        await queue_mark_alert(session, world, "rt", value=4, urgent=True)
         await session.commit()
         await server.wait_for(world.chats["parent"], lambda m: "М" in m.content, since=0, timeout=5)
         # One scheduling round for certain (the runtime's own first tick may come later).

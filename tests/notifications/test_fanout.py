@@ -137,18 +137,31 @@ async def test_each_family_gets_the_message_the_per_family_rows_gave(
     assert fanout.payload["queued"] == len(before_rows) and fanout.payload["after"] is None
 
 
-async def test_a_step_done_again_or_by_another_worker_sends_nothing_twice(
+@pytest.fixture
+async def weekly(
     session: AsyncSession,
     world: World,
+    server: BotAPIServer,
+    clock: FakeClock,
+    session_factory: async_sessionmaker[AsyncSession],
+) -> list[int]:
+    """The seeded families, and the weekly summary job run at its due time (one fan-out row
+    queued, nothing expanded yet). Returns the chats."""
+    chats = await seed(session, world, server)
+    clock.set(DUE["weekly_summary"])
+    spec = next(s for s in jobs.JOBS if s.name == "weekly_summary")
+    await jobs.run_due(session_factory, clock(), "t", (spec,))
+    return chats
+
+
+async def test_a_step_done_again_or_by_another_worker_sends_nothing_twice(
+    weekly: list[int],
     server: BotAPIServer,
     bot: Bot,
     clock: FakeClock,
     session_factory: async_sessionmaker[AsyncSession],
 ) -> None:
-    chats = await seed(session, world, server)
-    clock.set(DUE["weekly_summary"])
-    spec = next(s for s in jobs.JOBS if s.name == "weekly_summary")
-    await jobs.run_due(session_factory, clock(), "t", (spec,))
+    chats = weekly
     slow = make_worker(session_factory, bot, clock, "slow", fanout_chunk=1)
     async with session_factory() as s, s.begin():
         claimed = await slow.claim_fanout(s)
@@ -181,6 +194,7 @@ async def test_a_step_done_again_or_by_another_worker_sends_nothing_twice(
 
 
 async def test_settings_at_expansion_time_and_a_failing_step(
+    weekly: list[int],
     session: AsyncSession,
     world: World,
     server: BotAPIServer,
@@ -189,11 +203,8 @@ async def test_settings_at_expansion_time_and_a_failing_step(
     session_factory: async_sessionmaker[AsyncSession],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    chats = await seed(session, world, server)
+    chats = weekly
     w = world.w
-    clock.set(DUE["weekly_summary"])
-    spec = next(s for s in jobs.JOBS if s.name == "weekly_summary")
-    await jobs.run_due(session_factory, clock(), "t", (spec,))
     # turned off after the job ran, before the worker expanded it: not sent
     await prefs.update_prefs(session, w.actors["parent2"], weekly_summary=False)
     worker = make_worker(session_factory, bot, clock)
@@ -218,17 +229,14 @@ async def test_settings_at_expansion_time_and_a_failing_step(
 
 
 async def test_a_fanout_waits_while_many_rows_are_due(
+    weekly: list[int],
     session: AsyncSession,
-    world: World,
     server: BotAPIServer,
     bot: Bot,
     clock: FakeClock,
     session_factory: async_sessionmaker[AsyncSession],
 ) -> None:
-    chats = await seed(session, world, server)
-    clock.set(DUE["weekly_summary"])
-    spec = next(s for s in jobs.JOBS if s.name == "weekly_summary")
-    await jobs.run_due(session_factory, clock(), "t", (spec,))
+    chats = weekly
     worker = make_worker(session_factory, bot, clock, fanout_chunk=2, fanout_backlog=2)
     async with session_factory() as s:
         async with s.begin():

@@ -14,12 +14,11 @@ from notifications.pacing import FallbackPacer, MemoryPacer, PacingConfig, Redis
 from notifications.scheduler import FallbackLock, LocalLock, RedisLock
 from notifications.worker import Worker, WorkerConfig, outbox_counts
 from services.enums import OutboxStatus
-from services.notifications import outbox
 from services.redis_link import RedisGate, create_redis
 from testkit.botapi import BotAPIServer
 from tests.factories import NOW
 
-from .conftest import FakeClock, World, fast_pacing, rows
+from .conftest import FakeClock, World, fast_pacing, queue_mark_alert, rows
 
 CLOSED = "redis://127.0.0.1:1/0"  # nothing listens on port 1
 
@@ -34,16 +33,7 @@ class Clock:
 
 async def _queue(session: AsyncSession, world: World, count: int) -> None:
     for i in range(count):
-        await outbox.enqueue(
-            session,
-            school_id=world.w.school.id,
-            recipient_person_id=world.w.parent.id,
-            kind="mark.new",
-            dedup_key=f"outage-{i}",
-            payload={"student_id": world.w.students[0].id, "subject": "М", "value": 5},
-            urgent=True,
-            not_before=NOW,
-        )
+        await queue_mark_alert(session, world, f"outage-{i}", urgent=True, not_before=NOW)
     await session.commit()
 
 

@@ -64,17 +64,20 @@ async def _row(
     return row
 
 
+def school_year(world: SchoolWorld, first: int) -> SchoolYear:
+    """The school year from 1 September ``first`` to 31 May of the next year; not added."""
+    return SchoolYear(
+        school_id=world.school.id,
+        name=f"{first}/{first + 1}",
+        starts_on=dt.date(first, 9, 1),
+        ends_on=dt.date(first + 1, 5, 31),
+    )
+
+
 async def _world(session: AsyncSession, code: str = "s1", *, last_year: bool = True) -> SchoolWorld:
     world = await build_school(session, code)
     if last_year:
-        session.add(
-            SchoolYear(
-                school_id=world.school.id,
-                name="2025/2026",
-                starts_on=dt.date(2025, 9, 1),
-                ends_on=dt.date(2026, 5, 31),
-            )
-        )
+        session.add(school_year(world, 2025))
     await session.flush()
     return world
 
@@ -157,14 +160,7 @@ async def test_the_margin_is_a_setting(
 
 async def test_the_plan_takes_the_latest_ended_year(session: AsyncSession) -> None:
     world = await _world(session)
-    session.add(
-        SchoolYear(
-            school_id=world.school.id,
-            name="2024/2025",
-            starts_on=dt.date(2024, 9, 1),
-            ends_on=dt.date(2025, 5, 31),
-        )
-    )
+    session.add(school_year(world, 2024))
     await session.flush()
     found = await plan(session, msk(2027, 9, 1))
     assert [(s.code, y.name, before) for s, y, before in found] == [
