@@ -419,21 +419,26 @@ async def test_staff_timetable_is_their_own_lessons(
 # --------------------------------------------------------------------------- notices
 
 
+async def anna_away(
+    session: AsyncSession,
+    world: SchoolWorld,
+    reason: str,
+    day: dt.date,
+    code: AttendanceCode = AttendanceCode.ILL,
+) -> notices.NoticeCreated:
+    """Anna's mother (parent2) gives notice that Anna will be away on ``day``."""
+    anna = world.students[1].id
+    return await notices.create_notice(
+        session, world.actors["parent2"], anna, day, day, code, reason, now=NOW
+    )
+
+
 async def test_parent_gives_notice_and_the_class_teacher_is_alerted(
     session: AsyncSession, world: SchoolWorld
 ) -> None:
     anna = world.students[1].id
     tomorrow = TODAY + dt.timedelta(days=1)
-    created = await notices.create_notice(
-        session,
-        world.actors["parent2"],
-        anna,
-        tomorrow,
-        tomorrow,
-        AttendanceCode.ILL,
-        "  болезнь <b>  ",
-        now=NOW,
-    )
+    created = await anna_away(session, world, "  болезнь <b>  ", tomorrow)
     assert created.reason == "болезнь <b>" and created.school_days == 1
     assert created.class_teacher_id == world.class_teacher.id
     row = await session.get(AbsenceNotice, created.notice_id)
@@ -453,32 +458,14 @@ async def test_parent_gives_notice_and_the_class_teacher_is_alerted(
     assert "🔔 отсутствие заявлено заранее" in text
     # The same days again: refused, nothing written.
     with pytest.raises(Conflict):
-        await notices.create_notice(
-            session,
-            world.actors["parent2"],
-            anna,
-            tomorrow,
-            tomorrow,
-            AttendanceCode.ILL,
-            "x",
-            now=NOW,
-        )
+        await anna_away(session, world, "x", tomorrow)
     assert await count(session, AbsenceNotice) == 1
 
 
 async def test_notice_today_links_the_attendance(session: AsyncSession) -> None:
     world = await build_school(session)
     anna = world.students[1].id
-    await notices.create_notice(
-        session,
-        world.actors["parent2"],
-        anna,
-        TODAY,
-        TODAY,
-        AttendanceCode.EXCUSED,
-        "врач",
-        now=NOW,
-    )
+    await anna_away(session, world, "врач", TODAY, AttendanceCode.EXCUSED)
     await absent_today(session, world, anna)
     row = await session.scalar(select(Attendance).where(Attendance.student_id == anna))
     assert row is not None and row.notice_id is not None
@@ -525,28 +512,10 @@ async def test_notice_refusals(
 async def test_notice_needs_a_reason(session: AsyncSession) -> None:
     world = await build_school(session)
     with pytest.raises(ValidationFailed) as err:
-        await notices.create_notice(
-            session,
-            world.actors["parent2"],
-            world.students[1].id,
-            TODAY,
-            TODAY,
-            AttendanceCode.ILL,
-            "   ",
-            now=NOW,
-        )
+        await anna_away(session, world, "   ", TODAY)
     assert err.value.code == "notice.reason_empty"
     with pytest.raises(ValidationFailed):
-        await notices.create_notice(
-            session,
-            world.actors["parent2"],
-            world.students[1].id,
-            TODAY,
-            TODAY,
-            AttendanceCode.LATE,
-            "опоздает",
-            now=NOW,
-        )
+        await anna_away(session, world, "опоздает", TODAY, AttendanceCode.LATE)
 
 
 async def test_teacher_who_is_a_parent_may_give_notice(session: AsyncSession) -> None:
@@ -585,16 +554,7 @@ async def test_teacher_who_is_a_parent_may_give_notice(session: AsyncSession) ->
 async def test_parent_withdraws_a_notice(session: AsyncSession, world: SchoolWorld) -> None:
     anna = world.students[1].id
     tomorrow = TODAY + dt.timedelta(days=1)
-    created = await notices.create_notice(
-        session,
-        world.actors["parent2"],
-        anna,
-        tomorrow,
-        tomorrow,
-        AttendanceCode.ILL,
-        "врач",
-        now=NOW,
-    )
+    created = await anna_away(session, world, "врач", tomorrow)
     upcoming = await notices.upcoming_notices(session, world.actors["parent2"], anna, now=NOW)
     assert [n.id for n in upcoming] == [created.notice_id]
     # Another family's parent cannot, even with the right id.
@@ -607,13 +567,4 @@ async def test_parent_withdraws_a_notice(session: AsyncSession, world: SchoolWor
     with pytest.raises(ValidationFailed):
         await notices.cancel_notice(session, world.actors["parent2"], created.notice_id, now=NOW)
     # The days are free again.
-    await notices.create_notice(
-        session,
-        world.actors["parent2"],
-        anna,
-        tomorrow,
-        tomorrow,
-        AttendanceCode.ILL,
-        "снова",
-        now=NOW,
-    )
+    await anna_away(session, world, "снова", tomorrow)

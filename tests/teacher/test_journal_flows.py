@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import t
@@ -14,7 +14,6 @@ from screens.teacher.actions import AttCb, DayCb, LessonCb, QuickCb, UnlockCb
 from screens.teacher.common import pack_day
 from services.enums import AttendanceCode, WorkKind
 from services.models import (
-    AbsenceNotice,
     Attendance,
     AuditEntry,
     Homework,
@@ -22,11 +21,15 @@ from services.models import (
     Lesson,
     Mark,
 )
-from tests.factories import TODAY, SchoolWorld, at
+from tests.factories import TODAY, SchoolWorld, absence_notice, at, count
 
 
-async def _count(session: AsyncSession, model: type, *where: Any) -> int:
-    return int(await session.scalar(select(func.count()).select_from(model).where(*where)) or 0)
+async def on_todays_lesson(chat: Any, world: SchoolWorld, action: str) -> tuple[Any, int]:
+    """The teacher's chat, having pressed ``action`` on today's maths lesson; its id."""
+    me = chat("teacher")
+    lid = world.lesson_today.id
+    await me.press(LessonCb(lesson_id=lid, action=action).pack())
+    return me, lid
 
 
 async def _codes(session: AsyncSession, lesson_id: int) -> dict[int, AttendanceCode]:
@@ -42,17 +45,15 @@ async def _codes(session: AsyncSession, lesson_id: int) -> dict[int, AttendanceC
 async def test_attendance_in_a_few_taps(
     chat: Any, world: SchoolWorld, session: AsyncSession
 ) -> None:
-    me = chat("teacher")
+    me, lid = await on_todays_lesson(chat, world, "open")
     s = [x.id for x in world.students]
-    lid = world.lesson_today.id
-    await me.press(LessonCb(lesson_id=lid, action="open").pack())
     me.interactions = 0
     await me.press_text(t("ru", "teacher.btn.attendance"))
     await me.press(AttCb(lesson_id=lid, action="t", student_id=s[0]).pack())  # Н
     await me.press(AttCb(lesson_id=lid, action="t", student_id=s[1]).pack())  # Н
     await me.press(AttCb(lesson_id=lid, action="t", student_id=s[2]).pack())  # Н
     assert "❌ Н Иванов П." in [x for x, _ in me.buttons()]
-    assert await _count(session, Attendance) == 0  # nothing saved before "save"
+    assert await count(session, Attendance) == 0  # nothing saved before "save"
     await me.press_text(t("ru", "teacher.att.save"))
     assert me.interactions <= 5
     assert await _codes(session, lid) == {
@@ -61,27 +62,25 @@ async def test_attendance_in_a_few_taps(
         s[2]: AttendanceCode.ABSENT,
     }
     assert t("ru", "teacher.att.saved", absent=3, late=0) in me.text
-    audits = await _count(session, AuditEntry, AuditEntry.action == "attendance.set")
+    audits = await count(session, AuditEntry, AuditEntry.action == "attendance.set")
     assert audits == 3
 
     # Saving the same again changes nothing; a later change is recorded.
     await me.press(LessonCb(lesson_id=lid, action="att").pack())
     await me.press(AttCb(lesson_id=lid, action="save").pack())
-    assert await _count(session, AuditEntry, AuditEntry.action == "attendance.set") == 3
+    assert await count(session, AuditEntry, AuditEntry.action == "attendance.set") == 3
     await me.press(LessonCb(lesson_id=lid, action="att").pack())
     assert t("ru", "teacher.att.saved_before") in me.text
     await me.press(AttCb(lesson_id=lid, action="t", student_id=s[0]).pack())  # Н → ОП
     await me.press(AttCb(lesson_id=lid, action="save").pack())
     session.expire_all()
     assert (await _codes(session, lid))[s[0]] == AttendanceCode.LATE
-    assert await _count(session, AuditEntry, AuditEntry.action == "attendance.set") == 4
+    assert await count(session, AuditEntry, AuditEntry.action == "attendance.set") == 4
 
 
 async def test_cycle_and_all_present(chat: Any, world: SchoolWorld, session: AsyncSession) -> None:
-    me = chat("teacher")
+    me, lid = await on_todays_lesson(chat, world, "att")
     s0 = world.students[0].id
-    lid = world.lesson_today.id
-    await me.press(LessonCb(lesson_id=lid, action="att").pack())
     for expected in ("❌ Н", "⏰ ОП", "✅"):
         await me.press(AttCb(lesson_id=lid, action="t", student_id=s0).pack())
         assert f"{expected} Иванов П." in [x for x, _ in me.buttons()]
@@ -97,23 +96,9 @@ async def test_announced_absence_shows_and_can_be_cleared(
     chat: Any, world: SchoolWorld, session: AsyncSession
 ) -> None:
     s = world.students
-    session.add_all(
-        [
-            AbsenceNotice(
-                school_id=world.school.id,
-                student_id=sid,
-                date_from=TODAY,
-                date_to=TODAY,
-                reason="к врачу",
-                code=AttendanceCode.EXCUSED,
-            )
-            for sid in (s[1].id, s[2].id)
-        ]
-    )
+    session.add_all([absence_notice(world, sid, "к врачу") for sid in (s[1].id, s[2].id)])
     await session.commit()
-    me = chat("teacher")
-    lid = world.lesson_today.id
-    await me.press(LessonCb(lesson_id=lid, action="att").pack())
+    me, lid = await on_todays_lesson(chat, world, "att")
     labels = [x for x, _ in me.buttons()]
     assert "📄 УП 📝Петрова А." in labels and "📄 УП 📝Сидоров О." in labels
     assert t("ru", "teacher.att.announced_hint") in me.text
@@ -138,9 +123,7 @@ async def test_a_class_of_forty_pages(chat: Any, world: SchoolWorld, session: As
             )
         )
     await session.commit()
-    me = chat("teacher")
-    lid = world.lesson_today.id
-    await me.press(LessonCb(lesson_id=lid, action="att").pack())
+    me, lid = await on_todays_lesson(chat, world, "att")
     assert sum(1 for _, d in me.buttons() if d.startswith("t_att:") and ":t:" in d) == 40
     assert "1/2" in [x for x, _ in me.buttons()]
     await me.press(AttCb(lesson_id=lid, action="pg", page=1).pack())
@@ -162,10 +145,8 @@ async def test_future_lesson_takes_no_attendance(chat: Any, world: SchoolWorld) 
 async def test_marks_by_taps_and_a_correction_with_reason(
     chat: Any, world: SchoolWorld, session: AsyncSession
 ) -> None:
-    me = chat("teacher")
-    lid = world.lesson_today.id
+    me, _ = await on_todays_lesson(chat, world, "open")
     s1 = world.students[1].id
-    await me.press(LessonCb(lesson_id=lid, action="open").pack())
     await me.press_text(t("ru", "teacher.btn.marks"))
     await me.press_text(t("ru", "teacher.kind.control"))
     me.interactions = 0
@@ -198,7 +179,7 @@ async def test_marks_by_taps_and_a_correction_with_reason(
     await me.press_text("✏️ 5")
     await me.press_text(t("ru", "teacher.mk.delete"))
     await me.send("Поставлена не тому ученику")
-    assert await _count(session, Mark) == 0
+    assert await count(session, Mark) == 0
     entry = await session.scalar(select(AuditEntry).where(AuditEntry.action == "mark.delete"))
     assert entry is not None and entry.reason == "Поставлена не тому ученику"
     assert t("ru", "teacher.mk.deleted", student="Петрова А.") in me.text
@@ -232,10 +213,8 @@ async def test_first_grade_refuses_marks_and_homework(
 async def test_quick_marks_preview_then_confirm(
     chat: Any, world: SchoolWorld, session: AsyncSession
 ) -> None:
-    me = chat("teacher")
+    me, lid = await on_todays_lesson(chat, world, "qm")
     s = world.students
-    lid = world.lesson_today.id
-    await me.press(LessonCb(lesson_id=lid, action="qm").pack())
     assert "кр: Иванов 5, Петрова 4" in me.text  # the syntax is shown
     await me.send("Иванов 5, Петрова 4 кр, Сидоров н, Смирнва 3, Кузьмин 2")
     preview = me.text
@@ -244,7 +223,7 @@ async def test_quick_marks_preview_then_confirm(
     assert "Сидоров О. — Н (отсутствует)" in preview
     assert "опечатка" in preview  # Смирнва → Смирнова
     assert "«Кузьмин 2» — ученик не найден" in preview
-    assert await _count(session, Mark) == 0  # nothing before confirmation
+    assert await count(session, Mark) == 0  # nothing before confirmation
     await me.press(QuickCb(lesson_id=lid, action="ok").pack())
     assert t("ru", "quick.saved", marks=3, absent=1) in me.text
     rows = (await session.execute(select(Mark.student_id, Mark.value, Mark.work_kind))).all()
@@ -259,30 +238,26 @@ async def test_quick_marks_preview_then_confirm(
     # A second tap on "save" saves nothing twice.
     await me.press(QuickCb(lesson_id=lid, action="ok").pack())
     assert me.alerts()[-1] == t("ru", "quick.expired")
-    assert await _count(session, Mark) == 3
+    assert await count(session, Mark) == 3
 
 
 async def test_quick_marks_ambiguity_is_asked(
     chat: Any, world: SchoolWorld, session: AsyncSession
 ) -> None:
-    me = chat("teacher")
-    lid = world.lesson_today.id
-    await me.press(LessonCb(lesson_id=lid, action="qm").pack())
+    me, _ = await on_todays_lesson(chat, world, "qm")
     await me.send("кр: С 5, Петрова 4")
     assert "«С 5» — подходят несколько" in me.text
     await me.press_text("1: Смирнова Е.")
     assert "✅ Смирнова Е. — 5 (кр)" in me.text
     await me.press_text(t("ru", "quick.save", count=2).split(" (")[0])
-    assert await _count(session, Mark, Mark.student_id == world.students[3].id) == 1
-    assert await _count(session, Mark) == 2
+    assert await count(session, Mark, Mark.student_id == world.students[3].id) == 1
+    assert await count(session, Mark) == 2
 
 
 async def test_quick_marks_retyped_replace_the_preview(
     chat: Any, world: SchoolWorld, session: AsyncSession
 ) -> None:
-    me = chat("teacher")
-    lid = world.lesson_today.id
-    await me.press(LessonCb(lesson_id=lid, action="qm").pack())
+    me, lid = await on_todays_lesson(chat, world, "qm")
     await me.send("Иванов 2")
     await me.send("Иванов 5")
     await me.press(QuickCb(lesson_id=lid, action="ok").pack())
@@ -312,9 +287,7 @@ async def test_a_parent_typing_marks_is_not_taken(chat: Any) -> None:
 async def test_topic_from_the_plan_and_typed(
     chat: Any, world: SchoolWorld, session: AsyncSession
 ) -> None:
-    me = chat("teacher")
-    lid = world.lesson_today.id
-    await me.press(LessonCb(lesson_id=lid, action="topic").pack())
+    me, lid = await on_todays_lesson(chat, world, "topic")
     await me.press_text("1. Линейные уравнения")
     lesson = await session.get(Lesson, lid, populate_existing=True)
     assert lesson is not None and lesson.plan_item_id == world.plan_item.id
@@ -330,10 +303,8 @@ async def test_topic_from_the_plan_and_typed(
 async def test_homework_with_a_file_and_for_chosen_students(
     chat: Any, world: SchoolWorld, session: AsyncSession
 ) -> None:
-    me = chat("teacher")
-    lid = world.lesson_today.id
+    me, lid = await on_todays_lesson(chat, world, "hw")
     s = world.students
-    await me.press(LessonCb(lesson_id=lid, action="hw").pack())
     await me.send("§ 12, № 3–5")
     await me.upload(file_id="doc-1", file_name="task.pdf", mime_type="application/pdf")
     assert t("ru", "teacher.hw.draft", files=1, who=t("ru", "teacher.hw.whole_class")) in me.text
@@ -421,10 +392,8 @@ async def test_edit_window_closes_after_two_working_days(
 async def test_quick_marks_for_absent_students_warn_and_need_the_confirmation(
     chat: Any, world: SchoolWorld, session: AsyncSession
 ) -> None:
-    me = chat("teacher")
+    me, lid = await on_todays_lesson(chat, world, "att")
     s = [x.id for x in world.students]
-    lid = world.lesson_today.id
-    await me.press(LessonCb(lesson_id=lid, action="att").pack())
     await me.press(AttCb(lesson_id=lid, action="t", student_id=s[0]).pack())
     await me.press(AttCb(lesson_id=lid, action="save").pack())
     assert await _codes(session, lid) == {s[0]: AttendanceCode.ABSENT}
@@ -440,19 +409,17 @@ async def test_quick_marks_for_absent_students_warn_and_need_the_confirmation(
     # A plain "save" (an older preview, a forged button) saves nothing and says why.
     await me.press(QuickCb(lesson_id=lid, action="ok").pack())
     assert me.alerts()[-1] == t("ru", "journal.mark_for_absent", student="Иванов П.")
-    assert await _count(session, Mark) == 0
+    assert await count(session, Mark) == 0
     await me.press(save)
     assert t("ru", "quick.saved", marks=3, absent=1) in me.text
-    assert await _count(session, Mark) == 3
+    assert await count(session, Mark) == 3
 
 
 async def test_quick_marks_are_capped_per_student_and_lesson(
     chat: Any, world: SchoolWorld, session: AsyncSession
 ) -> None:
-    me = chat("teacher")
+    me, lid = await on_todays_lesson(chat, world, "qm")
     s = [x.id for x in world.students]
-    lid = world.lesson_today.id
-    await me.press(LessonCb(lesson_id=lid, action="qm").pack())
     await me.send("Иванов " + " ".join(["5"] * 60) + ", Петрова 4 5, Петрова 3 3")
     preview = me.text
     assert len(preview) < 4096
@@ -460,15 +427,15 @@ async def test_quick_marks_are_capped_per_student_and_lesson(
     assert t("ru", too_many, raw="Петрова 3 3", student="Петрова А.", limit=3) in preview
     assert "❌ «Иванов 5 5 5" in preview and "Иванов П.: " in preview
     await me.press(me.button(t("ru", "quick.save", count=2)))
-    assert await _count(session, Mark, Mark.student_id == s[0]) == 0
-    assert await _count(session, Mark, Mark.student_id == s[1]) == 2
+    assert await count(session, Mark, Mark.student_id == s[0]) == 0
+    assert await count(session, Mark, Mark.student_id == s[1]) == 2
     # The marks already in the lesson count: one more for Петрова, not two.
     await me.press(LessonCb(lesson_id=lid, action="qm").pack())
     await me.send("Петрова 5 5")
     assert "❌ «Петрова 5 5»" in me.text
     await me.send("Петрова 5")
     await me.press(QuickCb(lesson_id=lid, action="ok").pack())
-    assert await _count(session, Mark, Mark.student_id == s[1]) == 3
+    assert await count(session, Mark, Mark.student_id == s[1]) == 3
 
 
 async def test_marks_by_taps_for_an_absent_student_and_at_the_cap(
@@ -476,10 +443,8 @@ async def test_marks_by_taps_for_an_absent_student_and_at_the_cap(
 ) -> None:
     from screens.teacher.actions import MarkCb
 
-    me = chat("teacher")
+    me, lid = await on_todays_lesson(chat, world, "att")
     s = [x.id for x in world.students]
-    lid = world.lesson_today.id
-    await me.press(LessonCb(lesson_id=lid, action="att").pack())
     await me.press(AttCb(lesson_id=lid, action="t", student_id=s[0]).pack())
     await me.press(AttCb(lesson_id=lid, action="save").pack())
     await me.press(MarkCb(lesson_id=lid, action="stu", kind="answer", student_id=s[0]).pack())
@@ -491,9 +456,9 @@ async def test_marks_by_taps_for_an_absent_student_and_at_the_cap(
         MarkCb(lesson_id=lid, action="put", kind="answer", student_id=s[0], value=5).pack()
     )
     assert me.alerts()[-1] == t("ru", "journal.mark_for_absent", student="Иванов П.")
-    assert await _count(session, Mark) == 0
+    assert await count(session, Mark) == 0
     await me.press(put.pack())
-    assert await _count(session, Mark, Mark.student_id == s[0]) == 1
+    assert await count(session, Mark, Mark.student_id == s[0]) == 1
     # At the school's cap the values are not offered, and a forged one is refused by name.
     for value in (5, 4, 3):
         await me.press(
@@ -508,4 +473,4 @@ async def test_marks_by_taps_for_an_absent_student_and_at_the_cap(
     assert me.alerts()[-1] == t(
         "ru", "journal.too_many_marks", student="Петрова А.", total=4, limit=3
     )
-    assert await _count(session, Mark, Mark.student_id == s[1]) == 3
+    assert await count(session, Mark, Mark.student_id == s[1]) == 3
