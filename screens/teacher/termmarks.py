@@ -73,6 +73,18 @@ def periods_screen(
     return Screen((t("term.pick_period"),), rows_of(buttons, 2))
 
 
+def on_sheet(sheet: TermSheet, action: str, *, student_id: int = 0, value: str = "") -> TermCb:
+    """An action on the sheet of ``sheet``'s class, subject and period."""
+    return TermCb(
+        action=action,
+        class_id=sheet.class_id,
+        subject_id=sheet.subject_id,
+        period_id=sheet.period_id,
+        student_id=student_id,
+        value=value,
+    )
+
+
 def sheet_screen(
     t: Translator, sheet: TermSheet, overrides: Mapping[int, str], note: str = ""
 ) -> Screen:
@@ -114,24 +126,12 @@ def sheet_screen(
         students.append(
             Button(
                 f"{row.student} → {value_text(t, chosen)}"[:LABEL_LIMIT],
-                TermCb(
-                    action="stu",
-                    class_id=sheet.class_id,
-                    subject_id=sheet.subject_id,
-                    period_id=sheet.period_id,
-                    student_id=row.student_id,
-                ),
+                on_sheet(sheet, "stu", student_id=row.student_id),
             )
         )
     tail: list[Button] = []
     if to_save and not sheet.period_closed:
-        save = TermCb(
-            action="save",
-            class_id=sheet.class_id,
-            subject_id=sheet.subject_id,
-            period_id=sheet.period_id,
-        )
-        tail.append(Button(t("term.save", count=to_save), save))
+        tail.append(Button(t("term.save", count=to_save), on_sheet(sheet, "save")))
     other = TermCb(action="per", class_id=sheet.class_id, subject_id=sheet.subject_id)
     tail.append(Button(t("term.other_period"), other))
     if flagged:
@@ -146,14 +146,7 @@ def value_screen(t: Translator, sheet: TermSheet, row: TermRow) -> Screen:
     """One student's period mark to choose: the marks, then back to the suggested one."""
 
     def put(value: str) -> TermCb:
-        return TermCb(
-            action="set",
-            class_id=sheet.class_id,
-            subject_id=sheet.subject_id,
-            period_id=sheet.period_id,
-            student_id=row.student_id,
-            value=value,
-        )
+        return on_sheet(sheet, "set", student_id=row.student_id, value=value)
 
     buttons = [Button(value_text(t, v), put(v)) for v in VALUES]
     buttons.append(Button(t("term.back_to_suggested"), put("")))
