@@ -152,12 +152,10 @@ async def journal_checks_for(
         ).all()
     )
     if mark_seen:
-        now = utcnow()
-        changed = [c for c in checks if c.seen_at is None and c.teacher_id == actor.person_id]
-        for c in changed:
-            c.seen_at = now
-        if changed:
-            await session.commit()
+        async with UnitOfWork(session, actor) as uow:
+            for c in checks:
+                if c.seen_at is None and c.teacher_id == actor.person_id:
+                    c.seen_at = uow.now
     return checks
 
 
