@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
-from decimal import Decimal
 
 from sqlalchemy import select, true
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -51,14 +50,10 @@ class TermOption:
 
 
 @dataclass(frozen=True)
-class TermRow:
-    student_id: int
-    student: str
-    marks_count: int
-    weighted_average: Decimal | None
-    suggested: int | None
-    too_few_marks: bool
-    current: FinalValue | None  # the period mark already set
+class TermRow(mark_reads.SuggestedMark):
+    """A student's suggested period mark and what it rests on, and the mark already set."""
+
+    current: FinalValue | None
 
 
 @dataclass(frozen=True)
@@ -240,18 +235,7 @@ async def term_sheet(
         if suggestions
         else {}
     )
-    rows = tuple(
-        TermRow(
-            student_id=s.student_id,
-            student=s.student,
-            marks_count=s.marks_count,
-            weighted_average=s.weighted_average,
-            suggested=s.suggested,
-            too_few_marks=s.too_few_marks,
-            current=current.get(s.student_id),
-        )
-        for s in suggestions
-    )
+    rows = tuple(TermRow(**vars(s), current=current.get(s.student_id)) for s in suggestions)
     return TermSheet(
         class_id=cls.id,
         class_name=cls.name,
