@@ -55,6 +55,40 @@ async def _class_for(
     return cls
 
 
+async def _into_class(
+    session: AsyncSession, actor: Actor, action: str, student_id: int, class_id: int, on: dt.date
+) -> SchoolClass:
+    """The admin's checks before a student joins a class on ``on``: the person is a student
+    and the class's year holds the day and is not archived."""
+    ensure_admin(actor, action)
+    await _student(session, actor, student_id)
+    return await _class_for(session, actor, class_id, on)
+
+
+def _arrive(
+    session: AsyncSession,
+    actor: Actor,
+    student_id: int,
+    cls: SchoolClass,
+    on: dt.date,
+    note: str | None,
+    *,
+    left_on: dt.date | None = None,
+) -> Enrolment:
+    """The student's new enrolment in ``cls`` from ``on`` (until ``left_on`` when a later
+    one already starts then)."""
+    enrolment = Enrolment(
+        school_id=actor.school_id,
+        student_id=student_id,
+        class_id=cls.id,
+        arrived_on=on,
+        left_on=left_on,
+        arrival_note=note,
+    )
+    session.add(enrolment)
+    return enrolment
+
+
 async def enrol_student(
     session: AsyncSession,
     actor: Actor,
@@ -66,9 +100,7 @@ async def enrol_student(
 ) -> Enrolment:
     """Arrival (прибытие): the student joins a class on ``on``."""
     async with UnitOfWork(session, actor) as uow:
-        ensure_admin(actor, "enrol_student")
-        await _student(session, actor, student_id)
-        cls = await _class_for(session, actor, class_id, on)
+        cls = await _into_class(session, actor, "enrol_student", student_id, class_id, on)
         if await _open_enrolment(session, student_id, on) is not None:
             raise Conflict("admin.already_enrolled")
         later = await session.scalar(
@@ -76,15 +108,7 @@ async def enrol_student(
                 Enrolment.student_id == student_id, Enrolment.arrived_on > on
             )
         )
-        enrolment = Enrolment(
-            school_id=actor.school_id,
-            student_id=student_id,
-            class_id=cls.id,
-            arrived_on=on,
-            left_on=later,
-            arrival_note=clean_note(note),
-        )
-        session.add(enrolment)
+        enrolment = _arrive(session, actor, student_id, cls, on, clean_note(note), left_on=later)
         uow.record(
             action="movement.arrive",
             entity="enrolment",
@@ -132,9 +156,7 @@ async def transfer_student(
 ) -> Enrolment:
     """Transfer between classes on ``on``: the old enrolment ends, a new one starts."""
     async with UnitOfWork(session, actor) as uow:
-        ensure_admin(actor, "transfer_student")
-        await _student(session, actor, student_id)
-        cls = await _class_for(session, actor, to_class_id, on)
+        cls = await _into_class(session, actor, "transfer_student", student_id, to_class_id, on)
         current = await _open_enrolment(session, student_id, on)
         if current is None:
             raise ValidationFailed("admin.not_enrolled")
@@ -145,14 +167,7 @@ async def transfer_student(
         old_class = await session.get(SchoolClass, current.class_id)
         text = clean_note(note)
         current.left_on, current.departure_note = on, text
-        enrolment = Enrolment(
-            school_id=actor.school_id,
-            student_id=student_id,
-            class_id=cls.id,
-            arrived_on=on,
-            arrival_note=text,
-        )
-        session.add(enrolment)
+        enrolment = _arrive(session, actor, student_id, cls, on, text)
         uow.record(
             action="movement.transfer",
             entity="enrolment",
