@@ -86,6 +86,19 @@ def date_button(day: dt.date) -> str:
     return f"{day.day:02d}.{day.month:02d}"
 
 
+def day_title(t: Translator, key: str, day: dt.date, today: dt.date) -> str:
+    """A day's title ("Среда, 18 ноября"), marked when it is today."""
+    title = t(key, date=date_long(t, day))
+    return f"{title} {t('diary.today_mark')}" if day == today else title
+
+
+def lesson_line(head: str, subject: str, extra: Sequence[str]) -> str:
+    """ "2. 09:00–09:45 <b>subject</b> · room, teacher": the number and times, the subject (in
+    markup), then what else there is to say."""
+    line = head + f"<b>{subject}</b>"
+    return f"{line} · {', '.join(extra)}" if extra else line
+
+
 def number(t: Translator, value: Decimal | float) -> str:
     return f"{float(value):.2f}".replace(".", t("family.decimal_point"))
 
@@ -154,10 +167,7 @@ def lesson_lines(t: Translator, lesson: LessonView, sections: Sections) -> list[
         extra.append(t("diary.room", room=escape(lesson.room)))
     if lesson.substituted:
         extra.append(t("diary.substitute", teacher=escape(lesson.teacher)))
-    line = head + f"<b>{subject}</b>"
-    if extra:
-        line += " · " + ", ".join(extra)
-    lines = [line]
+    lines = [lesson_line(head, subject, extra)]
     if lesson.topic:
         lines.append(INDENT + t("diary.topic", topic=escape(lesson.topic)))
     for hw in lesson.homework:
@@ -183,10 +193,7 @@ def lesson_lines(t: Translator, lesson: LessonView, sections: Sections) -> list[
 def day_block(
     t: Translator, day: DiaryDay, page: DiaryPage, *, title_key: str = "diary.day_title"
 ) -> str:
-    title = t(title_key, date=date_long(t, day.date))
-    if day.date == page.today:
-        title += " " + t("diary.today_mark")
-    lines = [title]
+    lines = [day_title(t, title_key, day.date, page.today)]
     for reason in page.notices.get(day.date, []):
         lines.append(t("diary.notice", reason=escape(reason)))
     if day.holiday:
@@ -358,10 +365,7 @@ def attendance_messages(t: Translator, page: AttendancePage) -> list[str]:
 
 
 def timetable_day_block(t: Translator, day: TimetableDay, today: dt.date) -> str:
-    title = t("family.timetable.day_title", date=date_long(t, day.date))
-    if day.date == today:
-        title += " " + t("diary.today_mark")
-    lines = [title]
+    lines = [day_title(t, "family.timetable.day_title", day.date, today)]
     if day.holiday:
         lines.append(t("diary.holiday", name=escape(day.holiday)))
     elif not day.slots:
@@ -384,10 +388,7 @@ def timetable_day_block(t: Translator, day: TimetableDay, today: dt.date) -> str
             extra.append(escape(s.teacher))
         if s.room:
             extra.append(t("diary.room", room=escape(s.room)))
-        line = head + f"<b>{subject}</b>"
-        if extra:
-            line += " · " + ", ".join(extra)
-        lines.append(line)
+        lines.append(lesson_line(head, subject, extra))
     return "\n".join(lines)
 
 
