@@ -47,8 +47,9 @@ from services.models import (
     TimetableEntry,
 )
 from services.people.identity import Actor
-from services.people.office_actor import ensure_admin, record
+from services.people.office_actor import ensure_admin
 from services.private_files import private_dir, private_file, restrict
+from services.unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
 
@@ -372,25 +373,26 @@ async def purge_expired(
     plan = await retention_plan(session, actor, today=today)
     if dry_run or not plan:
         return plan
-    for item in plan:
-        if item.action == "year":
-            await session.execute(delete(SchoolYear).where(SchoolYear.id == item.year_id))
-        else:
-            class_ids = select(SchoolClass.id).where(SchoolClass.year_id == item.year_id)
-            # Marks, attendance, homework and substitutions go with their lessons (cascade).
-            for model in (Lesson, PlanItem, ControlWork, JournalCheck):
-                await session.execute(delete(model).where(model.class_id.in_(class_ids)))
-            await session.execute(
-                delete(TimetableEntry).where(TimetableEntry.year_id == item.year_id)
+    async with UnitOfWork(session, actor) as uow:
+        for item in plan:
+            if item.action == "year":
+                await session.execute(delete(SchoolYear).where(SchoolYear.id == item.year_id))
+            else:
+                class_ids = select(SchoolClass.id).where(SchoolClass.year_id == item.year_id)
+                # Marks, attendance, homework and substitutions go with their lessons (cascade).
+                for model in (Lesson, PlanItem, ControlWork, JournalCheck):
+                    await session.execute(delete(model).where(model.class_id.in_(class_ids)))
+                await session.execute(
+                    delete(TimetableEntry).where(TimetableEntry.year_id == item.year_id)
+                )
+            uow.record(
+                action=f"retention.purge_{item.action}",
+                entity="school_year",
+                entity_id=item.year_id,
+                before={
+                    "year": item.year,
+                    "lessons": item.lessons,
+                    "final_marks": item.final_marks,
+                },
             )
-        record(
-            session,
-            actor,
-            action=f"retention.purge_{item.action}",
-            entity="school_year",
-            entity_id=item.year_id,
-            before={"year": item.year, "lessons": item.lessons, "final_marks": item.final_marks},
-            source=getattr(actor, "source", "bot"),
-        )
-    await session.commit()
     return plan
