@@ -38,6 +38,8 @@ from aiogram.methods import (
 from aiogram.methods.base import Response
 from aiogram.types import InlineKeyboardMarkup, InputFile, TelegramObject, Update
 
+from testkit.botapi.models import chat_full_info
+
 TEST_TOKEN = "42:TEST_TOKEN_recording_session"
 TEST_BOT_ID = 42
 
@@ -290,18 +292,7 @@ class RecordingSession(BaseSession):
                 "file_path": path,
             }
         if isinstance(method, GetChat):
-            return {
-                **_chat_dict(method.chat_id),
-                "accent_color_id": 0,
-                "max_reaction_count": 11,
-                "accepted_gift_types": {
-                    "unlimited_gifts": False,
-                    "limited_gifts": False,
-                    "unique_gifts": False,
-                    "premium_subscription": False,
-                    "gifts_from_channels": False,
-                },
-            }
+            return chat_full_info(_chat_dict(method.chat_id))
         returning = method.__returning__
         if returning is bool:
             return True

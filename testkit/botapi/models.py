@@ -32,6 +32,22 @@ def bad_request(description: str) -> ApiError:
     return ApiError(400, f"Bad Request: {description}")
 
 
+def chat_full_info(chat: dict[str, Any]) -> dict[str, Any]:
+    """getChat's answer: the chat with the fields a ``ChatFullInfo`` requires."""
+    return {
+        **chat,
+        "accent_color_id": 0,
+        "max_reaction_count": 11,
+        "accepted_gift_types": {
+            "unlimited_gifts": False,
+            "limited_gifts": False,
+            "unique_gifts": False,
+            "premium_subscription": False,
+            "gifts_from_channels": False,
+        },
+    }
+
+
 @dataclass
 class UploadedFile:
     """A file part of a multipart request."""

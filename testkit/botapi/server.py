@@ -28,6 +28,7 @@ from testkit.botapi.models import (
     Stats,
     UploadedFile,
     bad_request,
+    chat_full_info,
 )
 from testkit.botapi.state import BotState, ChatState, Webhook
 
@@ -1530,15 +1531,4 @@ class BotAPIServer:
 
     async def _get_chat(self, state: BotState, params: dict[str, Any]) -> Any:
         chat = self._resolve_chat(state, params)
-        return {
-            **chat.chat,
-            "accent_color_id": 0,
-            "max_reaction_count": 11,
-            "accepted_gift_types": {
-                "unlimited_gifts": False,
-                "limited_gifts": False,
-                "unique_gifts": False,
-                "premium_subscription": False,
-                "gifts_from_channels": False,
-            },
-        }
+        return chat_full_info(chat.chat)
