@@ -341,6 +341,16 @@ async def _need_year(ctx: Context, row: Row | None = None) -> SchoolYear | None:
         return None
 
 
+async def _year_classes(ctx: Context) -> list[int] | None:
+    """The current year and its classes into ``ctx``: the classes' ids (None without a year)."""
+    year = await _need_year(ctx)
+    if year is None:
+        return None
+    ctx.year = year
+    ctx.data["classes"] = await _classes_of_year(ctx, year)
+    return [c.id for c in ctx.data["classes"].values()]
+
+
 def _grant(ctx: Context, person: Person, role: Role) -> bool:
     roles = _roles(ctx, person)
     if role in roles:
@@ -394,6 +404,19 @@ async def _upsert_person(ctx: Context, plan: PersonPlan) -> tuple[Person, str]:
     person: Person | None = ctx.data["persons"].get(plan.external_id)
     # Columns absent from the file leave the stored value alone.
     present = {k: v for k, v in plan.fields.items() if k in ctx.headers}
+
+    def audited(person: Person, action: str, **change: Any) -> None:
+        record(
+            session,
+            ctx.actor,
+            action=action,
+            entity="person",
+            entity_id=person.id,
+            student_id=person.id if Role.STUDENT in plan.roles else None,
+            source=_source(ctx.actor),
+            **change,
+        )
+
     if person is None:
         person = Person(school_id=ctx.school.id, external_id=plan.external_id, **present)
         person.roles = [RoleGrant(school_id=ctx.school.id, role=r) for r in sorted(plan.roles)]
@@ -402,15 +425,10 @@ async def _upsert_person(ctx: Context, plan: PersonPlan) -> tuple[Person, str]:
         await ensure_account(session, person)
         ctx.data["persons"][plan.external_id] = person
         ctx.data["roles"][person.id] = set(plan.roles)
-        record(
-            session,
-            ctx.actor,
-            action="import.person_create",
-            entity="person",
-            entity_id=person.id,
-            student_id=person.id if Role.STUDENT in plan.roles else None,
+        audited(
+            person,
+            "import.person_create",
             after={**present, "external_id": plan.external_id, "roles": sorted(plan.roles)},
-            source=_source(ctx.actor),
         )
         return person, CREATED
     before = audit.snapshot(person, *present)
@@ -422,17 +440,12 @@ async def _upsert_person(ctx: Context, plan: PersonPlan) -> tuple[Person, str]:
         return person, UNCHANGED
     await session.flush()
     await ensure_account(session, person)
-    record(
-        session,
-        ctx.actor,
-        action="import.person_update",
-        entity="person",
-        entity_id=person.id,
-        student_id=person.id if Role.STUDENT in plan.roles else None,
+    audited(
+        person,
+        "import.person_update",
         before={k: before[k] for k in changed} | ({"roles": []} if added else {}),
         after={k: audit.snapshot(person, k)[k] for k in changed}
         | ({"roles": added} if added else {}),
-        source=_source(ctx.actor),
     )
     return person, UPDATED
 
@@ -505,12 +518,9 @@ class StaffHandler(Handler):
 class StudentsHandler(Handler):
     async def prepare(self, ctx: Context) -> bool:
         await super().prepare(ctx)
-        year = await _need_year(ctx)
-        if year is None:
+        class_ids = await _year_classes(ctx)
+        if class_ids is None:
             return False
-        ctx.year = year
-        ctx.data["classes"] = await _classes_of_year(ctx, year)
-        class_ids = [c.id for c in ctx.data["classes"].values()]
         rows = await ctx.session.scalars(
             select(Enrolment).where(
                 Enrolment.school_id == ctx.school.id,
@@ -779,12 +789,9 @@ class _ClassWork(Handler):
     async def prepare(self, ctx: Context) -> bool:
         await super().prepare(ctx)
         ctx.data["subjects"] = await _subjects(ctx)
-        year = await _need_year(ctx)
-        if year is None:
+        class_ids = await _year_classes(ctx)
+        if class_ids is None:
             return False
-        ctx.year = year
-        ctx.data["classes"] = await _classes_of_year(ctx, year)
-        class_ids = [c.id for c in ctx.data["classes"].values()]
         rows = await ctx.session.scalars(select(Subgroup).where(Subgroup.class_id.in_(class_ids)))
         ctx.data["subgroups"] = {(g.class_id, normalize_header(g.name)): g for g in rows}
         return True
