@@ -16,8 +16,8 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import insert
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy import insert, text
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from services.db import make_engine
 from services.enums import Messenger, Role
@@ -177,3 +177,9 @@ async def bind_telegram(
             for account_id, chat in chats
         ],
     )
+
+
+async def spread_schools(session: AsyncSession, count: int) -> list[int]:
+    """``count`` school ids spread evenly over the region's, in id order (none for no schools)."""
+    schools = (await session.scalars(text("SELECT id FROM schools ORDER BY id"))).all()
+    return [schools[i * len(schools) // count] for i in range(count)] if schools else []

@@ -48,6 +48,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import event, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bench import common
 from services.db import make_engine, make_session_factory
 from services.marks import class_journal, final_marks, mark_reads
 from services.people.identity import Actor, actor_for_account
@@ -91,9 +92,8 @@ async def sample_actors(
     session: AsyncSession, count: int, today: dt.date, seed: int
 ) -> dict[str, list[tuple[Actor, dict[str, int]]]]:
     """Accounts of each kind, from schools spread evenly over the region."""
-    schools = (await session.scalars(text("SELECT id FROM schools ORDER BY id"))).all()
+    picked = await common.spread_schools(session, count)
     rnd = random.Random(seed)
-    picked = [schools[i * len(schools) // count] for i in range(count)] if schools else []
     out: dict[str, list[tuple[Actor, dict[str, int]]]] = defaultdict(list)
     period = text(
         "SELECT id FROM study_periods WHERE school_id = :s AND :d BETWEEN starts_on AND ends_on"

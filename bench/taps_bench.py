@@ -53,6 +53,7 @@ from aiogram.utils.callback_answer import CallbackAnswer
 from sqlalchemy import event, text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
+from bench import common
 from bench.screens_bench import Probe, percentile
 from bot.i18n import translator
 from handlers.teacher import attendance
@@ -82,9 +83,8 @@ async def sample_lessons(
     session: AsyncSession, count: int, today: dt.date, seed: int
 ) -> list[tuple[Actor, int, list[int]]]:
     """(teacher, a lesson of theirs today, the lesson's students) from spread-out schools."""
-    schools = (await session.scalars(text("SELECT id FROM schools ORDER BY id"))).all()
+    picked = await common.spread_schools(session, count)
     rnd = random.Random(seed)
-    picked = [schools[i * len(schools) // count] for i in range(count)] if schools else []
     out = []
     for school_id in picked:
         row = (
