@@ -4,6 +4,9 @@ staff and a parent signed in to Telegram, a dispatcher whose clock is the factor
 
 from __future__ import annotations
 
+import asyncio
+import threading
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,6 +16,7 @@ from aiogram.methods import SendDocument
 from aiogram.types import BufferedInputFile, InlineKeyboardMarkup
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from screens.admin.actions import OfficeCb
 from testkit.recording import RecordingBot, make_callback_update, make_document_update
 from tests.factories import SchoolWorld, bind_chats, build_school
 from tests.handlers.conftest import BotChat, clock  # noqa: F401  (fixtures)
@@ -84,3 +88,40 @@ class Chat(BotChat):
 @pytest.fixture
 def chat(dp: Dispatcher, bot: RecordingBot, world: SchoolWorld) -> Any:  # noqa: F811
     return lambda name, language="ru": Chat(dp, bot, USERS[name], language)
+
+
+async def open_tool(user: Chat, action: str, *choices: str) -> str:
+    """``user`` opens an office tool from /admin and presses the buttons labelled ``choices``
+    in turn; returns the text then shown."""
+    await user.send("/admin")
+    await user.press(OfficeCb(action=action))
+    for label in choices:
+        await user.press_text(label)
+    return user.text
+
+
+class Held:
+    """A blocking function (run off the event loop) made to wait, once entered, until the test
+    lets it go: proof that other users are answered meanwhile."""
+
+    def __init__(self, fn: Callable[..., Any]) -> None:
+        self.fn = fn
+        self.entered, self.release = threading.Event(), threading.Event()
+        self.waited: list[bool] = []
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        self.entered.set()
+        self.waited.append(self.release.wait(timeout=30))
+        return self.fn(*args, **kwargs)
+
+    async def answered_meanwhile(self, work: Awaitable[object], other: Chat) -> list[str]:
+        """Start ``work``; once it holds here, ``other`` asks for /help; then let it finish.
+        Returns what ``other`` was shown."""
+        task = asyncio.ensure_future(work)
+        try:
+            assert await asyncio.to_thread(self.entered.wait, 30)
+            await other.send("/help")
+            return other.texts()
+        finally:
+            self.release.set()
+            await task

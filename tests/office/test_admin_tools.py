@@ -6,6 +6,7 @@ of the report screens."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -13,13 +14,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services import audit
 from services.enums import OutboxStatus
 from services.errors import AccessDenied
-from services.models import Mark, OutboxMessage
+from services.models import Mark
 from services.notifications import dead_letters
 from services.people import user_cards
 from services.reports import report_choices
 from services.school import audit_trail
 from services.timetable import substitutions
-from tests.factories import NOW, SchoolWorld, build_school
+from tests.factories import NOW, SchoolWorld, build_school, dead_fan_out, failed_alert
 
 
 @pytest.fixture
@@ -40,54 +41,23 @@ async def _journal(session: AsyncSession, world: SchoolWorld) -> None:
     )
     session.add(mark)
     await session.flush()
-    audit.record(
-        session,
-        actor=teacher,
-        action="mark.create",
-        entity="mark",
-        entity_id=mark.id,
-        student_id=student.id,
-        after={"lesson_id": lesson.id, "value": 5},
-    )
-    # A mark given and deleted since: found by its creation entry.
-    audit.record(
-        session,
-        actor=teacher,
-        action="mark.create",
-        entity="mark",
-        entity_id=9999,
-        student_id=student.id,
-        after={"lesson_id": lesson.id, "value": 2},
-    )
-    audit.record(
-        session,
-        actor=teacher,
-        action="mark.delete",
-        entity="mark",
-        entity_id=9999,
-        student_id=student.id,
-        before={"lesson_id": lesson.id, "value": 2},
-        reason="ошибка",
-    )
-    audit.record(
-        session,
-        actor=teacher,
-        action="lesson.topic",
-        entity="lesson",
-        entity_id=lesson.id,
-        before={"topic": None},
-        after={"topic": "Уравнения"},
-    )
-    # Another lesson's and another student's entries.
-    audit.record(
-        session,
-        actor=teacher,
-        action="mark.create",
-        entity="mark",
-        entity_id=8888,
-        student_id=world.students[1].id,
-        after={"lesson_id": world.lesson_old.id, "value": 4},
-    )
+    other_student, other_lesson = world.students[1].id, world.lesson_old.id
+    entries: list[dict[str, Any]] = [
+        {"action": "mark.create", "entity": "mark", "entity_id": mark.id, "student_id": student.id,
+         "after": {"lesson_id": lesson.id, "value": 5}},
+        # A mark given and deleted since: found by its creation entry.
+        {"action": "mark.create", "entity": "mark", "entity_id": 9999, "student_id": student.id,
+         "after": {"lesson_id": lesson.id, "value": 2}},
+        {"action": "mark.delete", "entity": "mark", "entity_id": 9999, "student_id": student.id,
+         "before": {"lesson_id": lesson.id, "value": 2}, "reason": "ошибка"},
+        {"action": "lesson.topic", "entity": "lesson", "entity_id": lesson.id,
+         "before": {"topic": None}, "after": {"topic": "Уравнения"}},
+        # Another lesson's and another student's entries.
+        {"action": "mark.create", "entity": "mark", "entity_id": 8888, "student_id": other_student,
+         "after": {"lesson_id": other_lesson, "value": 4}},
+    ]  # fmt: skip
+    for entry in entries:
+        audit.record(session, actor=teacher, **entry)
     await session.commit()
 
 
@@ -156,15 +126,14 @@ async def test_dead_letters(session: AsyncSession, world: SchoolWorld) -> None:
         ]
     ):
         session.add(
-            OutboxMessage(
-                school_id=school.id,
-                recipient_person_id=person.id,
+            failed_alert(
+                school.id,
+                person.id,
+                f"k{i}",
                 kind="mark.new",
-                dedup_key=f"k{i}",
-                payload={},
-                status=status,
                 attempts=5,
                 last_error="Forbidden: bot was blocked by the user",
+                status=status,
             )
         )
     await session.commit()
@@ -180,18 +149,7 @@ async def test_a_dead_fan_out_row_is_listed_for_every_family(
 ) -> None:
     """A digest's fan-out row has no recipient of its own; when it dies, the office still sees
     it (as addressed to every family) rather than losing it from the list."""
-    session.add(
-        OutboxMessage(
-            school_id=world.school.id,
-            recipient_person_id=None,
-            kind="fanout",
-            dedup_key="fanout:weekly:1",
-            payload={},
-            status=OutboxStatus.DEAD,
-            attempts=8,
-            last_error="expand failed",
-        )
-    )
+    session.add(dead_fan_out(world))
     await session.commit()
     total, rows = await dead_letters.dead_letters(session, world.actors["admin"])
     assert total == 1 and [(r.kind, r.recipient) for r in rows] == [("fanout", None)]

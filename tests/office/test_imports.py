@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from aiogram.methods import EditMessageText
+from aiogram.types import Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import t
@@ -15,7 +16,7 @@ from screens.admin.imports import MAX_ERRORS_SHOWN
 from services.models import Person
 from tests.admin.helpers import count, csv_bytes, xlsx_bytes
 from tests.factories import SchoolWorld
-from tests.office.conftest import Chat
+from tests.office.conftest import Chat, Held, open_tool
 
 HEADER = ["Табельный номер", "Фамилия", "Имя", "Отчество", "Дата рождения", "Роли"]
 STAFF = [
@@ -26,8 +27,7 @@ STAFF = [
 
 
 async def _to_file_prompt(admin: Chat, kind: str = "staff") -> None:
-    await admin.send("/admin")
-    await admin.press(OfficeCb(action="imp"))
+    await open_tool(admin, "imp")
     await admin.press(ImportCb(action="kind", kind=kind))
 
 
@@ -97,8 +97,7 @@ async def test_deputy_may_import_only_the_timetable_and_bells(
     chat: Any, world: SchoolWorld
 ) -> None:
     deputy: Chat = chat("deputy")
-    await deputy.send("/admin")
-    await deputy.press(OfficeCb(action="imp"))
+    await open_tool(deputy, "imp")
     kinds = {data for _, data in deputy.buttons() if data.startswith("o_imp")}
     assert kinds == {
         ImportCb(action="kind", kind="timetable").pack(),
@@ -130,12 +129,17 @@ async def test_teacher_and_parent_are_refused_everything(
     assert await count(session, Person, Person.external_id.like("T-%")) == 0
 
 
+async def status_message(chat: Any) -> tuple[Chat, Message]:
+    """The admin's chat, and a message the bot sent there for a ``Progress`` to edit."""
+    admin: Chat = chat("admin")
+    await admin.send("/start")
+    return admin, await admin.bot.send_message(admin.user_id, "…")
+
+
 async def test_progress_edits_every_tenth_at_most_every_two_seconds(
     chat: Any, world: SchoolWorld
 ) -> None:
-    admin: Chat = chat("admin")
-    await admin.send("/start")
-    status = await admin.bot.send_message(admin.user_id, "…")
+    admin, status = await status_message(chat)
     clock = [0.0]
     progress = Progress(status, lambda d, n: f"{d}/{n}", monotonic=lambda: clock[0])
     admin.bot.session.clear()
@@ -154,8 +158,7 @@ async def test_progress_edits_every_tenth_at_most_every_two_seconds(
 
 async def test_import_menu_buttons_follow_the_stated_order(chat: Any, world: SchoolWorld) -> None:
     admin: Chat = chat("admin")
-    await admin.send("/admin")
-    await admin.press(OfficeCb(action="imp"))
+    await open_tool(admin, "imp")
     kinds = [ImportCb.unpack(data).kind for _, data in admin.buttons() if data.startswith("o_imp")]
     order = ["staff", "subjects", "classes", "students", "parents", "assignments", "timetable"]
     assert kinds == [*order, "bells"]
@@ -173,33 +176,16 @@ async def test_other_users_are_answered_while_a_file_is_parsed(
 ) -> None:
     """The parser waits until the parent's /help has been answered: that can only happen if
     the file is parsed off the event loop (on the loop, the wait would time out)."""
-    import asyncio
-    import threading
-
     from services.imports import reader
 
-    entered, release = threading.Event(), threading.Event()
-    waited: list[bool] = []
-    original = reader.read
-
-    def held_read(filename: str, data: bytes) -> Any:
-        entered.set()
-        waited.append(release.wait(timeout=30))
-        return original(filename, data)
-
+    held_read = Held(reader.read)
     monkeypatch.setattr(reader, "read", held_read)
     admin: Chat = chat("admin")
     parent: Chat = chat("parent")
     await _to_file_prompt(admin)
-    upload = asyncio.create_task(admin.upload("f-held", "staff.csv", csv_bytes(STAFF)))
-    try:
-        assert await asyncio.to_thread(entered.wait, 30)
-        await parent.send("/help")
-        answered = parent.texts()
-    finally:
-        release.set()
-        await upload
-    assert waited == [True]
+    upload = admin.upload("f-held", "staff.csv", csv_bytes(STAFF))
+    answered = await held_read.answered_meanwhile(upload, parent)
+    assert held_read.waited == [True]
     assert answered
     assert "Будет создано: 2" in admin.text
 
@@ -207,9 +193,7 @@ async def test_other_users_are_answered_while_a_file_is_parsed(
 async def test_progress_tells_when_the_file_is_read_and_rows_checked(
     chat: Any, world: SchoolWorld
 ) -> None:
-    admin: Chat = chat("admin")
-    await admin.send("/start")
-    status = await admin.bot.send_message(admin.user_id, "…")
+    admin, status = await status_message(chat)
     clock = [0.0]
     progress = Progress(
         status,

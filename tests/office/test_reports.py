@@ -11,7 +11,7 @@ from bot.i18n import t
 from screens.admin.actions import ReportCb
 from screens.admin.reports import KINDS
 from tests.factories import SchoolWorld
-from tests.office.conftest import Chat
+from tests.office.conftest import Chat, Held
 
 
 def k(kind: str) -> int:
@@ -105,34 +105,16 @@ async def test_other_users_are_answered_while_a_report_is_laid_out(
 ) -> None:
     """The XLSX renderer waits until the parent's /help has been answered: only possible when
     the file is laid out off the event loop."""
-    import asyncio
-    import threading
-
     from services.reports import registry
 
-    entered, release = threading.Event(), threading.Event()
-    waited: list[bool] = []
-    original = registry.render_xlsx
-
-    def held_render(doc: Any) -> bytes:
-        entered.set()
-        waited.append(release.wait(timeout=30))
-        return original(doc)
-
+    held_render = Held(registry.render_xlsx)
     monkeypatch.setattr(registry, "render_xlsx", held_render)
     ct: Chat = chat("class_teacher")
     parent: Chat = chat("parent")
     await ct.send("/reports")
     await ct.press(ReportCb(k=k("class_results")))
     await ct.press_text("2 четверть")
-    building = asyncio.create_task(ct.press_text("XLSX"))
-    try:
-        assert await asyncio.to_thread(entered.wait, 30)
-        await parent.send("/help")
-        answered = parent.texts()
-    finally:
-        release.set()
-        await building
-    assert waited == [True] and answered
+    answered = await held_render.answered_meanwhile(ct.press_text("XLSX"), parent)
+    assert held_render.waited == [True] and answered
     (name, data), *_ = ct.documents()
     assert data.startswith(b"PK") and name.endswith(".xlsx")

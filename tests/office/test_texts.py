@@ -7,12 +7,9 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from screens.admin.actions import OfficeCb
 from services import audit
-from services.enums import OutboxStatus
-from services.models import OutboxMessage
-from tests.factories import SchoolWorld
-from tests.office.conftest import Chat
+from tests.factories import SchoolWorld, failed_alert
+from tests.office.conftest import Chat, open_tool
 
 
 async def test_the_change_log_speaks_the_journals_words(
@@ -43,11 +40,7 @@ async def test_the_change_log_speaks_the_journals_words(
     )
     await session.commit()
     deputy: Chat = chat("deputy")
-    await deputy.send("/admin")
-    await deputy.press(OfficeCb(action="aus"))
-    await deputy.press_text("7А")
-    await deputy.press_text("Иванов Пётр")
-    text = deputy.text
+    text = await open_tool(deputy, "aus", "7А", "Иванов Пётр")
     assert "посещаемость: присутствие → Н" in text
     assert "отметка: 3 → 4" in text and "вид работы: ответ → контрольная" in text
     for internal in ("value:", "code:", "∅", "absent", "mark 77", "lesson_id", "(lesson"):
@@ -64,22 +57,18 @@ async def test_dead_letters_name_the_kind_and_the_reason(
         )
     ):
         session.add(
-            OutboxMessage(
-                school_id=world.school.id,
-                recipient_person_id=world.parent.id,
+            failed_alert(
+                world.school.id,
+                world.parent.id,
+                f"dead-{i}",
                 kind=kind,
-                dedup_key=f"dead-{i}",
-                payload={},
-                status=OutboxStatus.DEAD,
                 attempts=1,
                 last_error=error,
             )
         )
     await session.commit()
     admin: Chat = chat("admin")
-    await admin.send("/admin")
-    await admin.press(OfficeCb(action="dead"))
-    text = admin.text
+    text = await open_tool(admin, "dead")
     assert "пропуск урока → Иванова Елена" in text
     assert "получатель заблокировал бота или удалил аккаунт" in text
     assert "новая отметка → Иванова Елена" in text and "чат с получателем не найден" in text

@@ -13,11 +13,10 @@ from screens.admin.actions import AuditCb, CheckCb, OfficeCb, PickCb, SubCb
 from screens.admin.common import chunks
 from screens.teacher.common import pack_day
 from services import audit
-from services.enums import OutboxStatus
-from services.models import JournalCheck, OutboxMessage, Substitution
+from services.models import JournalCheck, Substitution
 from tests.admin.helpers import count
-from tests.factories import TODAY, SchoolWorld
-from tests.office.conftest import Chat
+from tests.factories import TODAY, SchoolWorld, dead_fan_out, failed_alert
+from tests.office.conftest import Chat, open_tool
 
 
 async def test_menu_by_role(chat: Any, world: SchoolWorld) -> None:
@@ -58,11 +57,7 @@ async def test_student_and_lesson_audit(
     )
     await session.commit()
     deputy: Chat = chat("deputy")
-    await deputy.send("/admin")
-    await deputy.press(OfficeCb(action="aus"))
-    await deputy.press_text("7А")
-    await deputy.press_text("Иванов Пётр")
-    text = deputy.text
+    text = await open_tool(deputy, "aus", "7А", "Иванов Пётр")
     assert "Иванов Пётр" in text and "Учителев Иван" in text
     assert "отметка исправлена" in text and "отметка: 3 → 4" in text
     assert "пересдача &lt;script&gt;" in text
@@ -92,22 +87,18 @@ async def test_audit_forgeries_and_refusals(
 async def test_dead_letters(chat: Any, world: SchoolWorld, session: AsyncSession) -> None:
     for i in range(25):
         session.add(
-            OutboxMessage(
-                school_id=world.school.id,
-                recipient_person_id=world.parent.id,
+            failed_alert(
+                world.school.id,
+                world.parent.id,
+                f"dead-{i}",
                 kind="absence",
-                dedup_key=f"dead-{i}",
-                payload={},
-                status=OutboxStatus.DEAD,
                 attempts=6,
                 last_error="Forbidden: <bot was blocked>",
             )
         )
     await session.commit()
     admin: Chat = chat("admin")
-    await admin.send("/admin")
-    await admin.press(OfficeCb(action="dead"))
-    text = admin.text
+    text = await open_tool(admin, "dead")
     assert "Недоставленные уведомления: 25" in text and "последние 20" in text
     assert text.count("Иванова Елена") == 20
     assert text.count("получатель заблокировал бота") == 20
@@ -119,22 +110,10 @@ async def test_dead_letters(chat: Any, world: SchoolWorld, session: AsyncSession
 async def test_a_dead_digest_fan_out_shows_as_every_family(
     chat: Any, world: SchoolWorld, session: AsyncSession
 ) -> None:
-    session.add(
-        OutboxMessage(
-            school_id=world.school.id,
-            recipient_person_id=None,
-            kind="fanout",
-            dedup_key="fanout:weekly:1",
-            payload={},
-            status=OutboxStatus.DEAD,
-            attempts=8,
-            last_error="expand failed",
-        )
-    )
+    session.add(dead_fan_out(world))
     await session.commit()
     admin: Chat = chat("admin")
-    await admin.send("/admin")
-    await admin.press(OfficeCb(action="dead"))
+    await open_tool(admin, "dead")
     assert "Недоставленные уведомления: 1" in admin.text
     assert "→ все семьи школы (рассылка)" in admin.text
 
@@ -143,9 +122,7 @@ async def test_deputy_sets_and_removes_a_substitution(
     chat: Any, world: SchoolWorld, session: AsyncSession
 ) -> None:
     deputy: Chat = chat("deputy")
-    await deputy.send("/admin")
-    await deputy.press(OfficeCb(action="sub"))
-    await deputy.press_text("7А")
+    await open_tool(deputy, "sub", "7А")
     assert TODAY.strftime("%d.%m.%Y") in deputy.text
     # Lesson 5 shows its substitute already.
     assert any("вместо" in text for text, _ in deputy.buttons())
@@ -194,9 +171,7 @@ async def test_substitution_forgeries(
 
 async def test_unfilled_lessons_of_the_week(chat: Any, world: SchoolWorld) -> None:
     deputy: Chat = chat("deputy")
-    await deputy.send("/admin")
-    await deputy.press(OfficeCb(action="unf"))
-    text = deputy.text
+    text = await open_tool(deputy, "unf")
     assert "Незаполненные уроки" in text
     assert "Учителев Иван" in text and "посещаемость" in text
 
@@ -205,9 +180,7 @@ async def test_journal_check_add_and_list(
     chat: Any, world: SchoolWorld, session: AsyncSession
 ) -> None:
     deputy: Chat = chat("deputy")
-    await deputy.send("/admin")
-    await deputy.press(OfficeCb(action="chk"))
-    await deputy.press_text("8Б")
+    await open_tool(deputy, "chk", "8Б")
     await deputy.send("Не заполнены темы <уроков>")
     assert deputy.text == t("ru", "office.checks.saved")
     check = await session.scalar(select(JournalCheck))

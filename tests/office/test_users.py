@@ -15,13 +15,12 @@ from services.models import Account, AuditEntry, Invite
 from services.people.identity import resolve_actor
 from tests.admin.helpers import count
 from tests.factories import SchoolWorld
-from tests.office.conftest import Chat
+from tests.office.conftest import Chat, open_tool
 
 
 async def test_find_card_issue_revoke(chat: Any, world: SchoolWorld, session: AsyncSession) -> None:
     admin: Chat = chat("admin")
-    await admin.send("/admin")
-    await admin.press(OfficeCb(action="find"))
+    await open_tool(admin, "find")
     await admin.send("Иванов")
     names = [text for text, _ in admin.buttons()]
     assert any("Иванов Пётр" in n for n in names) and any("Иванова Елена" in n for n in names)
