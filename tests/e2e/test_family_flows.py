@@ -60,6 +60,13 @@ async def press(
     return await botapi.wait_for(user.id, predicate, timeout=WAIT)
 
 
+async def press_button(
+    botapi: BotAPIServer, user: User, message: SentMessage, label: str, predicate: Any = None
+) -> SentMessage:
+    """Press the button of ``message`` whose text starts with ``label``; wait for the answer."""
+    return await press(botapi, user, message, button(message, label)["callback_data"], predicate)
+
+
 @pytest.mark.demo_school
 async def test_family_views_over_http(
     botapi: BotAPIServer, db_url: str, engine: AsyncEngine, tmp_path: Path
@@ -97,35 +104,21 @@ async def test_family_views_over_http(
             lambda m: m.message_id == diary.message_id,
         )
         assert younger in next_day.content
-        week = await press(
-            botapi,
-            parent,
-            next_day,
-            button(next_day, "Неделя")["callback_data"],
-            lambda m: "Дневник на неделю" in m.content,
+        week = await press_button(
+            botapi, parent, next_day, "Неделя", lambda m: "Дневник на неделю" in m.content
         )
         assert younger in week.content
 
         # Back to the elder child; every other view says whose data it is.
         choice = await ask(botapi, parent, "/child", lambda m: len(m.buttons) == 2)
-        await press(
-            botapi,
-            parent,
-            choice,
-            button(choice, elder)["callback_data"],
-            lambda m: f"✅ {elder}" in str(m.reply_markup),
+        await press_button(
+            botapi, parent, choice, elder, lambda m: f"✅ {elder}" in str(m.reply_markup)
         )
         homework = await ask(botapi, parent, "/homework", lambda m: "📚" in m.content)
         assert elder in homework.content
         marks = await ask(botapi, parent, "/marks", lambda m: "📊" in m.content)
         assert elder in marks.content and "средний балл" in marks.content
-        chart = await press(
-            botapi,
-            parent,
-            marks,
-            button(marks, "📈")["callback_data"],
-            lambda m: m.photo is not None,
-        )
+        chart = await press_button(botapi, parent, marks, "📈", lambda m: m.photo is not None)
         assert elder in chart.content
         attendance = await ask(botapi, parent, "/attendance", lambda m: "🗓" in m.content)
         assert elder in attendance.content and "Пропущено уроков" in attendance.content
@@ -134,20 +127,10 @@ async def test_family_views_over_http(
 
         # An advance notice for the next school day, for the elder child.
         ask_day = await ask(botapi, parent, "/notice", lambda m: "🔔" in m.content)
-        reasons = await press(
-            botapi,
-            parent,
-            ask_day,
-            button(ask_day, "Учебный день")["callback_data"],
-            lambda m: "Причина?" in m.content,
+        reasons = await press_button(
+            botapi, parent, ask_day, "Учебный день", lambda m: "Причина?" in m.content
         )
-        done = await press(
-            botapi,
-            parent,
-            reasons,
-            button(reasons, "🏠")["callback_data"],
-            lambda m: "✅" in m.content,
-        )
+        done = await press_button(botapi, parent, reasons, "🏠", lambda m: "✅" in m.content)
         assert "семейные обстоятельства" in done.content
 
         # The student: their own views only, and nothing to change.

@@ -71,6 +71,13 @@ async def say(dp: Dispatcher, bot: RecordingBot, user: int, text: str, lang: str
 # --------------------------------------------------------------------------- diary
 
 
+async def answer(dp: Dispatcher, bot: RecordingBot, user: int, text: str) -> list[str]:
+    """What the bot sends ``user`` in answer to ``text`` (what it sent before is forgotten)."""
+    bot.session.clear()
+    await say(dp, bot, user, text)
+    return bot.session.sent_texts(user)
+
+
 async def test_diary_today_then_next_day_and_week_in_place(
     dp: Dispatcher, bot: RecordingBot, family_world: Family
 ) -> None:
@@ -182,9 +189,8 @@ async def test_today_is_the_schools_today(
     await say(dp, bot, PARENT2, "/diary")
     (text,) = bot.session.sent_texts(PARENT2)
     assert "Четверг, 19 ноября</b> — сегодня" in text
-    bot.session.clear()
-    await say(dp, bot, PARENT2, "/homework")
-    assert "Домашнее задание — <b>пятница, 20 ноября</b>" in bot.session.sent_texts(PARENT2)[0]
+    homework = await answer(dp, bot, PARENT2, "/homework")
+    assert "Домашнее задание — <b>пятница, 20 ноября</b>" in homework[0]
 
 
 # --------------------------------------------------------------------------- child
@@ -205,14 +211,10 @@ async def test_parent_switches_between_children(
     await press(dp, bot, PARENT2, ChildAction(s=world.other_student.id).pack())
     (edited,) = edits(bot)
     assert "👤 <b>Чужой Кирилл</b>, 8Б" in edited
-    bot.session.clear()
-    await say(dp, bot, PARENT2, "/diary")
-    (text,) = bot.session.sent_texts(PARENT2)
+    (text,) = await answer(dp, bot, PARENT2, "/diary")
     assert text.startswith("👤 <b>Чужой Кирилл</b>, 8Б")
     assert "Математика" in text and "Английский" not in text
-    bot.session.clear()
-    await say(dp, bot, PARENT, "/child")
-    assert t("ru", "family.child.only_one") in bot.session.sent_texts(PARENT)[0]
+    assert t("ru", "family.child.only_one") in (await answer(dp, bot, PARENT, "/child"))[0]
 
 
 # --------------------------------------------------------------------------- homework, marks
@@ -231,9 +233,7 @@ async def test_homework_for_tomorrow_and_other_days(
     bot.session.clear()
     await press(dp, bot, PARENT2, DiaryFilesAction(s=anna, d=TOMORROW.toordinal(), h=1).pack())
     assert len(bot.session.requests_of(SendDocument)) == 1
-    bot.session.clear()
-    await say(dp, bot, PARENT2, "/homework 22.11")
-    assert "Выходной" in bot.session.sent_texts(PARENT2)[0]
+    assert "Выходной" in (await answer(dp, bot, PARENT2, "/homework 22.11"))[0]
     bot.session.clear()
     await say(dp, bot, PARENT2, "/homework вчера")
     assert bot.session.sent_texts(PARENT2) == [t("ru", "family.bad_date")]
@@ -268,13 +268,9 @@ async def test_trusted_person_sees_marks_not_homework(
     await say(dp, bot, TRUSTED, "/marks")
     (text,) = bot.session.sent_texts(TRUSTED)
     assert text.startswith("👤 <b>Иванов Пётр</b>") and "Математика</b>: 2" in text
-    bot.session.clear()
-    await say(dp, bot, TRUSTED, "/homework")
-    (text,) = bot.session.sent_texts(TRUSTED)
+    (text,) = await answer(dp, bot, TRUSTED, "/homework")
     assert "недоступен" in text and "Работа над ошибками" not in text
-    bot.session.clear()
-    await say(dp, bot, TRUSTED, "/attendance")
-    assert "недоступен" in bot.session.sent_texts(TRUSTED)[0]
+    assert "недоступен" in (await answer(dp, bot, TRUSTED, "/attendance"))[0]
 
 
 # --------------------------------------------------------------------------- attendance, timetable
@@ -286,16 +282,10 @@ async def test_attendance_and_timetable(
     await say(dp, bot, PARENT2, "/attendance")
     (text,) = bot.session.sent_texts(PARENT2)
     assert "Пропущено уроков: <b>2</b> из 5" in text
-    bot.session.clear()
-    await say(dp, bot, ANNA, "/timetable")
-    (text,) = bot.session.sent_texts(ANNA)
+    (text,) = await answer(dp, bot, ANNA, "/timetable")
     assert text.startswith("👤 <b>Петрова Анна</b>") and "Английский язык" in text
-    bot.session.clear()
-    await say(dp, bot, STUDENT, "/timetable")
-    assert "Английский язык" in bot.session.sent_texts(STUDENT)[0]
-    bot.session.clear()
-    await say(dp, bot, TEACHER, "/timetable")
-    (text,) = bot.session.sent_texts(TEACHER)
+    assert "Английский язык" in (await answer(dp, bot, STUDENT, "/timetable"))[0]
+    (text,) = await answer(dp, bot, TEACHER, "/timetable")
     assert "Ваши уроки" in text and "8Б Математика" in text and "вы замещаете" in text
     bot.session.clear()
     await press(dp, bot, TEACHER, TimetableAction(s=0, d=TODAY.toordinal(), w=1).pack())

@@ -28,6 +28,14 @@ async def press(dp: Dispatcher, bot: RecordingBot, user: int, data: InviteCb) ->
     await dp.feed_update(bot, make_callback_update(user, data.pack(), message_text="…"))
 
 
+def everything_shown(bot: RecordingBot, chat_id: int) -> list[str]:
+    """The texts of every edit, of the messages sent to ``chat_id`` and of the button answers."""
+    shown = [r.text or "" for r in bot.session.requests_of(EditMessageText)]
+    shown += bot.session.sent_texts(chat_id)
+    shown += [r.text or "" for r in bot.session.requests_of(AnswerCallbackQuery)]
+    return shown
+
+
 async def test_class_teacher_issues_for_a_parent(
     dp: Dispatcher, bot: RecordingBot, session: AsyncSession
 ) -> None:
@@ -89,9 +97,7 @@ async def test_a_signed_in_parent_cannot_be_taken_over(
     # A replayed or forged "issue" button: nothing reaches the class teacher's chat.
     bot.session.clear()
     await press(dp, bot, 8201, InviteCb(action="issue", id=world.parent.id))
-    shown = [r.text or "" for r in bot.session.requests_of(EditMessageText)]
-    shown += bot.session.sent_texts(8201)
-    shown += [r.text or "" for r in bot.session.requests_of(AnswerCallbackQuery)]
+    shown = everything_shown(bot, 8201)
     assert not any("<code>" in x for x in shown)
     assert t("ru", "invite.signed_in") in shown
     assert await session.scalar(select(func.count()).select_from(Invite)) == 0
@@ -117,9 +123,7 @@ async def test_the_admins_user_card_follows_the_same_rule(
     await dp.feed_update(
         bot, make_callback_update(8301, UserCb(action="issue", id=world.parent.id).pack())
     )
-    shown = [r.text or "" for r in bot.session.requests_of(EditMessageText)]
-    shown += bot.session.sent_texts(8301)
-    shown += [r.text or "" for r in bot.session.requests_of(AnswerCallbackQuery)]
+    shown = everything_shown(bot, 8301)
     assert not any("<code>" in x for x in shown)
     assert t("ru", "invite.signed_in") in shown
     assert await session.scalar(select(func.count()).select_from(Invite)) == 0
