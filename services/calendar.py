@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import bindparam, event, select
@@ -125,25 +126,23 @@ async def school_days_around(
 
 
 async def period_on(session: AsyncSession, school_id: int, day: dt.date) -> StudyPeriod | None:
-    return await session.scalar(
-        select(StudyPeriod)
-        .where(
-            StudyPeriod.school_id == school_id,
-            StudyPeriod.starts_on <= day,
-            StudyPeriod.ends_on >= day,
-        )
-        .limit(1)
-    )
+    return await _span_on(session, StudyPeriod, school_id, day)
 
 
 async def year_on(session: AsyncSession, school_id: int, day: dt.date) -> SchoolYear | None:
+    return await _span_on(session, SchoolYear, school_id, day)
+
+
+_Span = TypeVar("_Span", StudyPeriod, SchoolYear)
+
+
+async def _span_on(
+    session: AsyncSession, model: type[_Span], school_id: int, day: dt.date
+) -> _Span | None:
+    """The school's period or year whose dates hold ``day``."""
     return await session.scalar(
-        select(SchoolYear)
-        .where(
-            SchoolYear.school_id == school_id,
-            SchoolYear.starts_on <= day,
-            SchoolYear.ends_on >= day,
-        )
+        select(model)
+        .where(model.school_id == school_id, model.starts_on <= day, model.ends_on >= day)
         .limit(1)
     )
 
