@@ -22,6 +22,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
+from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from notifications.daily import DailyTask
@@ -34,7 +35,8 @@ from services.redis_link import RedisGate, create_redis
 log = logging.getLogger(__name__)
 
 
-def _setting(settings: Any, name: str, default: Any) -> Any:
+def setting(settings: Any, name: str, default: Any) -> Any:
+    """``settings.name``, or ``default`` where it is missing or unset (None)."""
     value = getattr(settings, name, None)
     return default if value is None else value
 
@@ -44,6 +46,26 @@ def _secret(value: Any) -> str | None:
         return None
     getter = getattr(value, "get_secret_value", None)
     return str(getter() if getter else value)
+
+
+def settings_redis_url(settings: Any) -> str | None:
+    """The settings' Redis URL (a secret) as text; None where there is none."""
+    return _secret(getattr(settings, "redis_url", None))
+
+
+def redis_client(settings: Any, url: str) -> Redis:
+    """The process's Redis client for ``url``, with the settings' pool size and timeouts."""
+    return create_redis(
+        url,
+        max_connections=int(setting(settings, "redis_max_connections", 50)),
+        pool_timeout=float(setting(settings, "redis_pool_timeout", 10.0)),
+        socket_timeout=float(setting(settings, "redis_socket_timeout", 5.0)),
+    )
+
+
+def redis_gate(settings: Any) -> RedisGate:
+    """Whether Redis is used right now, probed again every ``redis_retry_seconds`` while down."""
+    return RedisGate(probe_seconds=float(setting(settings, "redis_retry_seconds", 5.0)))
 
 
 @dataclass
@@ -76,7 +98,7 @@ def daily_tasks(
     """Dated lessons kept two weeks ahead of the timetable; finished alerts past retention
     deleted (notifications/retention.py); the nightly backup, when BACKUP_DIR is set (seed 002
     §5.1.7: more than one medium)."""
-    tz = _setting(settings, "default_timezone", "Europe/Moscow")
+    tz = setting(settings, "default_timezone", "Europe/Moscow")
     tasks = [DailyTask("lessons", dt.time(1, 0), tz, _lessons_ahead(session_factory, tz))]
     tasks.append(
         DailyTask(
@@ -95,13 +117,13 @@ def daily_tasks(
             settings.database_url,
             directory,
             mirrors=mirrors,
-            keep_daily=int(_setting(settings, "backup_keep_daily", 7)),
-            keep_weekly=int(_setting(settings, "backup_keep_weekly", 5)),
+            keep_daily=int(setting(settings, "backup_keep_daily", 7)),
+            keep_weekly=int(setting(settings, "backup_keep_weekly", 5)),
         )
         return run.path
 
     tasks.append(
-        DailyTask("backup", _setting(settings, "backup_at", dt.time(2, 30)), tz, nightly_backup)
+        DailyTask("backup", setting(settings, "backup_at", dt.time(2, 30)), tz, nightly_backup)
     )
     return tuple(tasks)
 
@@ -113,7 +135,7 @@ def _outbox_retention(
         from notifications.retention import purge_delivered
         from services.models import utcnow
 
-        days = int(_setting(settings, "outbox_retention_margin_days", 92))
+        days = int(setting(settings, "outbox_retention_margin_days", 92))
         done = await purge_delivered(session_factory, utcnow(), margin=dt.timedelta(days=days))
         return sum(r.rows for r in done)
 
@@ -145,36 +167,31 @@ async def start(
     gate: RedisGate | None = None,
 ) -> Runtime:
     owned = None
-    redis_url = _secret(getattr(settings, "redis_url", None))
+    redis_url = settings_redis_url(settings)
     if redis is None and redis_url:
-        redis = owned = create_redis(
-            redis_url,
-            max_connections=int(_setting(settings, "redis_max_connections", 50)),
-            pool_timeout=float(_setting(settings, "redis_pool_timeout", 10.0)),
-            socket_timeout=float(_setting(settings, "redis_socket_timeout", 5.0)),
-        )
+        redis = owned = redis_client(settings, redis_url)
     if redis is not None and gate is None:
-        gate = RedisGate(probe_seconds=float(_setting(settings, "redis_retry_seconds", 5.0)))
-    config = PacingConfig(global_per_second=float(_setting(settings, "notify_rate_per_second", 25)))
+        gate = redis_gate(settings)
+    config = PacingConfig(global_per_second=float(setting(settings, "notify_rate_per_second", 25)))
     pacer: Pacer = MemoryPacer(config)
     if redis is not None and gate is not None:
         pacer = FallbackPacer(RedisPacer(redis, config), pacer, gate)
     stop_event = asyncio.Event()
     worker = None
     task = None
-    if _setting(settings, "notify_worker", True):
+    if setting(settings, "notify_worker", True):
         worker = Worker(
             session_factory,
             transport,
             pacer=pacer,
             config=WorkerConfig(
-                concurrency=int(_setting(settings, "notify_concurrency", 16)),
-                lease_seconds=float(_setting(settings, "notify_lease_seconds", 60)),
+                concurrency=int(setting(settings, "notify_concurrency", 16)),
+                lease_seconds=float(setting(settings, "notify_lease_seconds", 60)),
             ),
         )
         task = asyncio.create_task(worker.run_forever(stop_event), name="notifications.worker")
     scheduler = None
-    if _setting(settings, "notify_scheduler", True):
+    if setting(settings, "notify_scheduler", True):
         engine = session_factory.kw["bind"]
         scheduler = Scheduler(
             session_factory,

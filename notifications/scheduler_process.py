@@ -22,18 +22,12 @@ import signal
 from collections.abc import Callable
 from typing import Any
 
-from notifications.runtime import daily_tasks
+from notifications.runtime import daily_tasks, redis_client, redis_gate, settings_redis_url
 from notifications.scheduler import Scheduler, make_lock
 from services.db import make_engine, make_session_factory
 from services.models import utcnow
-from services.redis_link import RedisGate, create_redis
 
 log = logging.getLogger(__name__)
-
-
-def _setting(settings: Any, name: str, default: Any) -> Any:
-    value = getattr(settings, name, None)
-    return default if value is None else value
 
 
 async def run(
@@ -48,15 +42,10 @@ async def run(
     session_factory = make_session_factory(engine)
     redis = None
     gate = None
-    secret = getattr(settings, "redis_url", None)
-    if secret is not None:
-        redis = create_redis(
-            secret.get_secret_value() if hasattr(secret, "get_secret_value") else str(secret),
-            max_connections=int(_setting(settings, "redis_max_connections", 50)),
-            pool_timeout=float(_setting(settings, "redis_pool_timeout", 10.0)),
-            socket_timeout=float(_setting(settings, "redis_socket_timeout", 5.0)),
-        )
-        gate = RedisGate(probe_seconds=float(_setting(settings, "redis_retry_seconds", 5.0)))
+    url = settings_redis_url(settings)
+    if url is not None:
+        redis = redis_client(settings, url)
+        gate = redis_gate(settings)
     stop = stop or asyncio.Event()
     loop = asyncio.get_running_loop()
     installed = []
