@@ -40,6 +40,7 @@ from services.people.accounts import transliterate
 from services.people.identity import Actor
 from services.reports import data as q
 from services.reports.document import Column, Document, Section, Table
+from services.school.school_year import classes_of_year
 
 log = logging.getLogger(__name__)
 
@@ -1157,16 +1158,7 @@ async def activity(ctx: ReportContext) -> Document:
         return a is not None and a.id in bound
 
     year = await _year_on(ctx, start)
-    classes = (
-        await session.scalars(
-            select(SchoolClass)
-            .where(
-                SchoolClass.school_id == ctx.school.id,
-                SchoolClass.year_id == (year.id if year else -1),
-            )
-            .order_by(SchoolClass.grade, SchoolClass.letter)
-        )
-    ).all()
+    classes = await classes_of_year(session, year.id) if year else []
     family_rows = []
     totals = [0] * 6
     for c in classes:

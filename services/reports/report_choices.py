@@ -17,7 +17,7 @@ from services.models import (
 from services.people import policy
 from services.people.identity import Actor
 from services.school.office_reads import Choice, actor_school, office_classes, today_of
-from services.school.school_year import current_year
+from services.school.school_year import classes_of_year, current_year
 
 
 async def report_classes(session: AsyncSession, actor: Actor, kind: str) -> list[Choice]:
@@ -56,13 +56,7 @@ async def report_classes(session: AsyncSession, actor: Actor, kind: str) -> list
         )
     if not ids:
         return []
-    classes = (
-        await session.scalars(
-            select(SchoolClass)
-            .where(SchoolClass.id.in_(ids), SchoolClass.year_id == year.id)
-            .order_by(SchoolClass.grade, SchoolClass.name)
-        )
-    ).all()
+    classes = await classes_of_year(session, year.id, among=ids)
     return [Choice(c.id, c.name) for c in classes]
 
 

@@ -5,19 +5,17 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.calendar import school_today
 from services.enums import SCHOOL_WIDE_READERS, Role
 from services.models import (
     School,
-    SchoolClass,
 )
 from services.people import policy
 from services.people.identity import Actor
 from services.people.roster import enrolled_now, list_name
-from services.school.school_year import current_year
+from services.school.school_year import classes_of_year, current_year
 
 
 def ensure_office(actor: Actor, action: str) -> None:
@@ -50,14 +48,7 @@ async def office_classes(session: AsyncSession, actor: Actor) -> list[Choice]:
     if not actor.has(*SCHOOL_WIDE_READERS):
         raise policy.deny(actor, "office_classes")
     year = await current_year(session, await actor_school(session, actor))
-    classes = (
-        await session.scalars(
-            select(SchoolClass)
-            .where(SchoolClass.year_id == year.id)
-            .order_by(SchoolClass.grade, SchoolClass.name)
-        )
-    ).all()
-    return [Choice(c.id, c.name) for c in classes]
+    return [Choice(c.id, c.name) for c in await classes_of_year(session, year.id)]
 
 
 async def class_students(session: AsyncSession, actor: Actor, class_id: int) -> list[Choice]:

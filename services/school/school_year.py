@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 
 from sqlalchemy import exists, or_, select
@@ -63,6 +63,18 @@ async def current_year(session: AsyncSession, school: School) -> SchoolYear:
         if not y.is_closed:
             return y
     return years[0]
+
+
+async def classes_of_year(
+    session: AsyncSession, year_id: int, *, among: Collection[int] | None = None
+) -> list[SchoolClass]:
+    """A year's classes (only those ``among`` some ids, when given) in the office's order:
+    by grade, then name."""
+    query = select(SchoolClass).where(SchoolClass.year_id == year_id)
+    if among is not None:
+        query = query.where(SchoolClass.id.in_(among))
+    rows = await session.scalars(query.order_by(SchoolClass.grade, SchoolClass.name))
+    return list(rows.all())
 
 
 @dataclass(frozen=True)
@@ -215,14 +227,7 @@ async def open_year(
                 raise ValidationFailed("admin.year_order")
             leave_ids, repeat_ids, final = set(leaving), set(repeating), set(last_grades)
             closing_day = old.ends_on + dt.timedelta(days=1)
-            old_classes = (
-                await session.scalars(
-                    select(SchoolClass)
-                    .where(SchoolClass.year_id == old.id)
-                    .order_by(SchoolClass.grade, SchoolClass.letter)
-                )
-            ).all()
-            for oc in old_classes:
+            for oc in await classes_of_year(session, old.id):
                 open_rows = (
                     await session.scalars(
                         select(Enrolment).where(
