@@ -1,10 +1,7 @@
-"""The office adapter's own parts: who may use which router, the clock, and a screen shown in
+"""The office adapter's own parts: who may use which router, and a screen shown in
 a status message the bot sent itself (the import's), not in a pressed one."""
 
 from __future__ import annotations
-
-import datetime as dt
-from collections.abc import Callable
 
 from aiogram.types import Message
 
@@ -12,17 +9,9 @@ from handlers.common.screens import markup, send_pages
 from screens.admin.common import chunks as chunks  # the office's long lists, cut to messages
 from screens.screen import Screen
 from services.enums import Role
-from services.models import utcnow
-
-Clock = Callable[[], dt.datetime]
 
 OFFICE = (Role.ADMIN, Role.DEPUTY)
 REPORTERS = (Role.ADMIN, Role.DIRECTOR, Role.DEPUTY, Role.CLASS_TEACHER, Role.TEACHER)
-
-
-def now_of(clock: Clock | None) -> dt.datetime:
-    """The current time; tests put a ``clock`` into the dispatcher's workflow data."""
-    return clock() if clock is not None else utcnow()
 
 
 async def answer_status(message: Message, screen: Screen) -> Message:

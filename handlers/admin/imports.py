@@ -17,7 +17,7 @@ import time
 from collections.abc import Callable
 
 from aiogram import Bot, F, Router
-from aiogram.enums import ChatAction, ChatType
+from aiogram.enums import ChatAction
 from aiogram.exceptions import TelegramAPIError
 from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
@@ -27,8 +27,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import Translator
 from handlers.admin.common import OFFICE, answer_status, edit_screen
-from handlers.common.gate import gate
+from handlers.common.gate import gate, private
 from handlers.common.screens import on, send_screen, show_screen
+from handlers.common.turn import Turn
 from screens.admin import imports as screens
 from screens.admin.actions import ImportCb, OfficeCb
 from screens.admin.imports import import_kinds
@@ -179,14 +180,8 @@ async def _run(
     )
 
 
-async def on_document(
-    message: Message,
-    me: Actor,
-    session: AsyncSession,
-    state: FSMContext,
-    bot: Bot,
-    t: Translator,
-) -> None:
+async def on_document(message: Message, turn: Turn, bot: Bot) -> None:
+    session, me, state, t = turn.session, turn.me, turn.state, turn.t
     data = await state.get_data()
     kind = _check_kind(me, str(data.get("kind", "")))
     document = message.document
@@ -209,14 +204,8 @@ async def on_document(
     await edit_screen(status, screens.result_screen(t, result))
 
 
-async def apply_import(
-    query: CallbackQuery,
-    me: Actor,
-    session: AsyncSession,
-    state: FSMContext,
-    bot: Bot,
-    t: Translator,
-) -> None:
+async def apply_import(query: CallbackQuery, turn: Turn, bot: Bot) -> None:
+    session, me, state, t = turn.session, turn.me, turn.state, turn.t
     data = await state.get_data()
     if await state.get_state() != ImportForm.confirm.state or not data.get("file_id"):
         raise DomainError("office.import.expired")
@@ -252,8 +241,7 @@ async def not_a_file(message: Message, t: Translator) -> None:
 def build_router() -> Router:
     """The import's steps, for the office; a text instead of the file (asked for in the office's
     step, so no role is checked again) in a router of its own after them."""
-    office = gate(Router(name=f"{__name__}.office"), *OFFICE)
-    office.message.filter(F.chat.type == ChatType.PRIVATE)
+    office = private(gate(Router(name=f"{__name__}.office"), *OFFICE))
     office.callback_query.register(import_menu, on(OfficeCb, F.action == "imp"))
     office.callback_query.register(pick_kind, on(ImportCb, F.action == "kind"))
     office.callback_query.register(send_template, on(ImportCb, F.action == "tpl"))
@@ -262,8 +250,7 @@ def build_router() -> Router:
     office.message.register(
         on_document, StateFilter(ImportForm.file, ImportForm.confirm), F.document
     )
-    waiting = Router(name=f"{__name__}.waiting")
-    waiting.message.filter(F.chat.type == ChatType.PRIVATE)
+    waiting = private(Router(name=f"{__name__}.waiting"))
     waiting.message.register(not_a_file, StateFilter(ImportForm.file), F.func(not_command))
     router = Router(name=__name__)
     router.include_routers(office, waiting)

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from aiogram import F, Router
-from aiogram.enums import ChatType
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 
 from bot.i18n import Translator
 from handlers.admin.common import OFFICE
-from handlers.common.gate import gate
+from handlers.common.gate import gate, private
 from handlers.common.screens import on, send_screen, show_screen
 from screens.admin.actions import OfficeCb
 from screens.admin.menu import menu_screen
@@ -28,8 +27,7 @@ async def home(query: CallbackQuery, me: Actor, state: FSMContext, t: Translator
 
 
 def build_router() -> Router:
-    router = gate(Router(name=__name__), *OFFICE)
-    router.message.filter(F.chat.type == ChatType.PRIVATE)
+    router = private(gate(Router(name=__name__), *OFFICE))
     router.message.register(admin_command, Command("admin"))
     router.callback_query.register(home, on(OfficeCb, F.action == "home"))
     return router

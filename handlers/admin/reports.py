@@ -10,16 +10,17 @@ from __future__ import annotations
 
 import datetime as dt
 
-from aiogram import Bot, F, Router
-from aiogram.enums import ChatAction, ChatType
+from aiogram import Bot, Router
+from aiogram.enums import ChatAction
 from aiogram.filters import Command
 from aiogram.types import CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import Translator
-from handlers.admin.common import REPORTERS, Clock, now_of
-from handlers.common.gate import gate
+from handlers.admin.common import REPORTERS
+from handlers.common.gate import gate, private
 from handlers.common.screens import on, send_screen, show_screen
+from handlers.common.turn import Turn
 from screens.admin import reports as screens
 from screens.admin.actions import ReportCb
 from screens.admin.reports import Choice
@@ -66,16 +67,9 @@ async def load_choices(
 
 
 async def report_step(
-    query: CallbackQuery,
-    callback_data: ReportCb,
-    me: Actor,
-    session: AsyncSession,
-    bot: Bot,
-    lang: str,
-    t: Translator,
-    clock: Clock | None = None,
+    query: CallbackQuery, callback_data: ReportCb, turn: Turn, bot: Bot, lang: str
 ) -> None:
-    cb = callback_data
+    cb, session, me, t = callback_data, turn.session, turn.me, turn.t
     available = await available_reports(session, me)
     if cb.k == -1:
         await show_screen(query, screens.reports_screen(t, available))
@@ -84,7 +78,7 @@ async def report_step(
     if kind not in available:
         raise AccessDenied()
     while (step := screens.missing(cb, kind)) is not None:
-        choices, optional = await load_choices(session, me, cb, kind, step, now_of(clock))
+        choices, optional = await load_choices(session, me, cb, kind, step, turn.now())
         # One choice of a required parameter: take it without asking.
         if len(choices) == 1 and not optional:
             cb = screens.chosen(cb, step, choices[0][0])
@@ -102,8 +96,7 @@ async def report_step(
 
 
 def build_router() -> Router:
-    router = gate(Router(name=__name__), *REPORTERS)
-    router.message.filter(F.chat.type == ChatType.PRIVATE)
+    router = private(gate(Router(name=__name__), *REPORTERS))
     router.message.register(reports_command, Command("reports"))
     router.callback_query.register(report_step, on(ReportCb))
     return router

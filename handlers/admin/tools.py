@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 
 from aiogram import F, Router
-from aiogram.enums import ChatType
 from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
@@ -17,9 +16,10 @@ from aiogram.types import CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import Translator
-from handlers.admin.common import OFFICE, Clock, now_of
-from handlers.common.gate import gate
+from handlers.admin.common import OFFICE
+from handlers.common.gate import gate, private
 from handlers.common.screens import on, send_screen, show_screen
+from handlers.common.turn import Turn
 from screens.admin import tools as screens
 from screens.admin.actions import AuditCb, CheckCb, OfficeCb, PickCb, SubCb
 from screens.admin.tools import DAYS_BACK, TOOLS
@@ -46,10 +46,6 @@ def not_command(message: Message) -> bool:
 # --------------------------------------------------------------------------- pickers
 
 
-async def _today(session: AsyncSession, actor: Actor, clock: Clock | None) -> dt.date:
-    return await office_reads.today_of(session, actor, now_of(clock))
-
-
 async def _classes(
     session: AsyncSession, actor: Actor, t: Translator, tool: str, page: int
 ) -> Screen:
@@ -70,16 +66,8 @@ async def start_tool(
     await show_screen(query, await _classes(session, me, t, callback_data.action, 0))
 
 
-async def pick(
-    query: CallbackQuery,
-    callback_data: PickCb,
-    me: Actor,
-    session: AsyncSession,
-    state: FSMContext,
-    t: Translator,
-    clock: Clock | None = None,
-) -> None:
-    cb = callback_data
+async def pick(query: CallbackQuery, callback_data: PickCb, turn: Turn) -> None:
+    cb, session, me, state, t = callback_data, turn.session, turn.me, turn.state, turn.t
     if cb.tool not in TOOLS:
         raise DomainError("error.invalid")
     if cb.step == "cls":
@@ -88,11 +76,11 @@ async def pick(
         students = await office_reads.class_students(session, me, cb.id)
         screen = screens.students_screen(t, cb.id, students, cb.page)
     elif cb.step == "next" and cb.tool == "aul":
-        today = await _today(session, me, clock)
+        today = await office_reads.today_of(session, me, turn.now())
         office_reads.ensure_office(me, "lesson_audit")
         screen = screens.days_screen(t, cb.id, today)
     elif cb.step == "next" and cb.tool == "sub":
-        today = await _today(session, me, clock)
+        today = await office_reads.today_of(session, me, turn.now())
         screen = await _sub_lessons(session, me, t, cb.id, today)
     elif cb.step == "les" and cb.tool == "aul":
         day = unpack_day(cb.day)
@@ -183,17 +171,13 @@ async def sub_action(
 # --------------------------------------------------------------------------- unfilled lessons
 
 
-async def show_unfilled(
-    query: CallbackQuery,
-    me: Actor,
-    session: AsyncSession,
-    t: Translator,
-    clock: Clock | None = None,
-) -> None:
-    today = await _today(session, me, clock)
+async def show_unfilled(query: CallbackQuery, turn: Turn) -> None:
+    today = await office_reads.today_of(turn.session, turn.me, turn.now())
     start = today - dt.timedelta(days=DAYS_BACK)
-    teachers = await journal_control.unfilled_lessons(session, me, start, today, today=today)
-    await show_screen(query, screens.unfilled_screen(t, start, today, teachers))
+    teachers = await journal_control.unfilled_lessons(
+        turn.session, turn.me, start, today, today=today
+    )
+    await show_screen(query, screens.unfilled_screen(turn.t, start, today, teachers))
 
 
 # --------------------------------------------------------------------------- journal checks
@@ -232,8 +216,7 @@ async def check_note_typed(
 def build_router() -> Router:
     """The tools of the admin and the deputy; the dead letters (the admin's) in a router of
     their own, gated by their own role."""
-    office = gate(Router(name=f"{__name__}.office"), *OFFICE)
-    office.message.filter(F.chat.type == ChatType.PRIVATE)
+    office = private(gate(Router(name=f"{__name__}.office"), *OFFICE))
     office.callback_query.register(start_tool, on(OfficeCb, F.action.in_(set(TOOLS))))
     office.callback_query.register(pick, on(PickCb))
     office.callback_query.register(show_audit, on(AuditCb))

@@ -5,7 +5,6 @@ account (with a reason, typed), see the audit log of a student."""
 from __future__ import annotations
 
 from aiogram import Bot, F, Router
-from aiogram.enums import ChatType
 from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
@@ -13,10 +12,10 @@ from aiogram.types import CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import Translator
-from handlers.admin.common import Clock, now_of
-from handlers.common.gate import gate
+from handlers.common.gate import gate, private
 from handlers.common.invite import tell_ended_sign_ins
 from handlers.common.screens import on, send_screen, show_screen
+from handlers.common.turn import Turn
 from screens.admin import users as screens
 from screens.admin.actions import OfficeCb, UserCb
 from screens.bounds import typed_query
@@ -55,16 +54,9 @@ async def card(
 
 
 async def user_action(
-    query: CallbackQuery,
-    callback_data: UserCb,
-    me: Actor,
-    session: AsyncSession,
-    state: FSMContext,
-    bot_username: str,
-    bot: Bot,
-    t: Translator,
-    clock: Clock | None = None,
+    query: CallbackQuery, callback_data: UserCb, turn: Turn, bot_username: str, bot: Bot
 ) -> None:
+    session, me, state, t = turn.session, turn.me, turn.state, turn.t
     pid = callback_data.id
     action = callback_data.action
     if action == "card":
@@ -73,7 +65,7 @@ async def user_action(
     elif action == "issue":
         creds = await accounts.issue_for(session, me, pid)
         link = accounts.invite_link(bot_username, creds.invite_token)
-        await show_screen(query, screens.issued_screen(t, pid, creds, link, now_of(clock)))
+        await show_screen(query, screens.issued_screen(t, pid, creds, link, turn.now()))
     elif action == "revoke":
         await tell_ended_sign_ins(bot, await accounts.revoke_for(session, me, pid))
         await show_screen(query, await card(session, me, pid, t, t("office.users.revoked")))
@@ -104,8 +96,7 @@ async def reason_typed(
 
 
 def build_router() -> Router:
-    router = gate(Router(name=__name__), Role.ADMIN)
-    router.message.filter(F.chat.type == ChatType.PRIVATE)
+    router = private(gate(Router(name=__name__), Role.ADMIN))
     router.callback_query.register(find_prompt, on(OfficeCb, F.action == "find"))
     router.callback_query.register(user_action, on(UserCb))
     router.message.register(search_typed, StateFilter(UserForm.query), F.text, F.func(not_command))

@@ -9,18 +9,16 @@ from __future__ import annotations
 
 import datetime as dt
 
-from aiogram import F, Router
-from aiogram.enums import ChatType
+from aiogram import Router
 from aiogram.filters import Command
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.i18n import Translator
 from handlers.class_teacher.common import open_class
-from handlers.common.gate import gate
+from handlers.common.gate import gate, private
 from handlers.common.screens import on
-from handlers.teacher.common import Clock, local_today, now_of, show
+from handlers.common.turn import Turn
+from handlers.teacher.common import local_today, show
 from screens.class_teacher.actions import ReasonCb
 from screens.class_teacher.reasons import week_screen
 from screens.teacher.common import pack_day, unpack_day
@@ -28,7 +26,6 @@ from services.attendance import absence_reasons, attendance_views
 from services.enums import AttendanceCode, Role
 from services.errors import DomainError
 from services.people import class_teacher
-from services.people.identity import Actor
 from services.school import school_days
 
 ROLES = (Role.CLASS_TEACHER, Role.ADMIN, Role.DEPUTY)
@@ -36,52 +33,38 @@ ROLES = (Role.CLASS_TEACHER, Role.ADMIN, Role.DEPUTY)
 
 async def _render(
     target: Message | CallbackQuery,
-    session: AsyncSession,
-    me: Actor,
-    t: Translator,
+    turn: Turn,
     class_id: int,
     monday: dt.date,
     note: str | None = None,
 ) -> None:
-    cls = await class_teacher.ensure_can_oversee_class(session, me, class_id)
+    cls = await class_teacher.ensure_can_oversee_class(turn.session, turn.me, class_id)
     rows = await attendance_views.absence_days(
-        session, me, class_id, monday, monday + dt.timedelta(days=6)
+        turn.session, turn.me, class_id, monday, monday + dt.timedelta(days=6)
     )
-    await show(target, week_screen(t, cls.name, class_id, monday, rows, note))
+    await show(target, week_screen(turn.t, cls.name, class_id, monday, rows, note))
 
 
-async def reasons_command(
-    message: Message,
-    session: AsyncSession,
-    me: Actor,
-    t: Translator,
-    clock: Clock | None = None,
-) -> None:
-    monday, _ = school_days.week_of(local_today(me, now_of(clock)))
+async def reasons_command(message: Message, turn: Turn) -> None:
+    monday, _ = school_days.week_of(local_today(turn.me, turn.now()))
 
     async def open_one(class_id: int) -> None:
-        await _render(message, session, me, t, class_id, monday)
+        await _render(message, turn, class_id, monday)
 
     def pick(class_id: int) -> ReasonCb:
         return ReasonCb(action="week", class_id=class_id, day=pack_day(monday))
 
-    await open_class(message, session, me, t, pick, open_one)
+    await open_class(message, turn, pick, open_one)
 
 
 async def reasons_callback(
-    query: CallbackQuery,
-    callback_data: ReasonCb,
-    session: AsyncSession,
-    me: Actor,
-    t: Translator,
-    callback_answer: CallbackAnswer,
-    clock: Clock | None = None,
+    query: CallbackQuery, callback_data: ReasonCb, turn: Turn, callback_answer: CallbackAnswer
 ) -> None:
-    cb = callback_data
+    cb, session, me, t = callback_data, turn.session, turn.me, turn.t
     day = unpack_day(cb.day)
     monday, sunday = school_days.week_of(day)
     if cb.action == "week":
-        await _render(query, session, me, t, cb.class_id, monday)
+        await _render(query, turn, cb.class_id, monday)
         return
     rows = await attendance_views.absence_days(session, me, cb.class_id, monday, sunday)
     items: list[tuple[int, int, AttendanceCode]] = []
@@ -109,15 +92,14 @@ async def reasons_callback(
         raise DomainError("error.invalid")
     if not items:
         raise DomainError("ct.rs.nothing")
-    changed = await absence_reasons.set_absence_reasons(session, me, items, now=now_of(clock))
+    changed = await absence_reasons.set_absence_reasons(session, me, items, now=turn.now())
     note = t("ct.rs.saved", count=changed)
     callback_answer.text = note
-    await _render(query, session, me, t, cb.class_id, monday, note)
+    await _render(query, turn, cb.class_id, monday, note)
 
 
 def build_router() -> Router:
-    router = gate(Router(name=__name__), *ROLES)
-    router.message.filter(F.chat.type == ChatType.PRIVATE)
+    router = private(gate(Router(name=__name__), *ROLES))
     router.message.register(reasons_command, Command("reasons"))
     router.callback_query.register(reasons_callback, on(ReasonCb))
     return router

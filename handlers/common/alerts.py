@@ -11,7 +11,7 @@ import logging
 from typing import Any, TypeVar
 
 from aiogram import F, Router
-from aiogram.enums import ChatMemberStatus, ChatType
+from aiogram.enums import ChatMemberStatus
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
@@ -20,7 +20,9 @@ from aiogram.utils.callback_answer import CallbackAnswer
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import Translator
+from handlers.common.gate import gate, private
 from handlers.common.screens import on, send_screen, show_screen
+from handlers.common.turn import Turn
 from screens.actions import Action
 from screens.bounds import RefusedButton
 from screens.common.alerts import (
@@ -40,7 +42,7 @@ from screens.common.alerts import (
 )
 from services.attendance import absence_reasons
 from services.enums import Role
-from services.errors import AccessDenied, DomainError
+from services.errors import AccessDenied
 from services.messages import broadcasts
 from services.notifications import prefs as notifications_prefs
 from services.people import policy, roster
@@ -71,43 +73,21 @@ def _alert_action(query: CallbackQuery, cls: type[A]) -> A:
         raise AccessDenied() from None
 
 
-def _sign_in_first(t: Translator, callback_answer: CallbackAnswer) -> None:
-    """A guest pressed a button of a signed-in person's message."""
-    callback_answer.text = t("signin.required")
-    callback_answer.show_alert = True
-
-
-async def absence_reason(
-    query: CallbackQuery,
-    actor: Actor | None,
-    session: AsyncSession,
-    t: Translator,
-    callback_answer: CallbackAnswer,
-) -> None:
-    if actor is None:
-        _sign_in_first(t, callback_answer)
-        return
+async def absence_reason(query: CallbackQuery, turn: Turn, callback_answer: CallbackAnswer) -> None:
     action = _alert_action(query, AbsenceReasonAction)
-    saved = await absence_reasons.record_family_reason(session, actor, action.id, action.reason)
-    callback_answer.text = t("alerts.reason_saved")
+    saved = await absence_reasons.record_family_reason(
+        turn.session, turn.me, action.id, action.reason
+    )
+    callback_answer.text = turn.t("alerts.reason_saved")
     if isinstance(query.message, Message):
         alert = query.message.html_text or ""
-        await show_screen(query, reason_saved_screen(t, alert, str(saved.reason)))
+        await show_screen(query, reason_saved_screen(turn.t, alert, str(saved.reason)))
 
 
-async def news_ack(
-    query: CallbackQuery,
-    actor: Actor | None,
-    session: AsyncSession,
-    t: Translator,
-    callback_answer: CallbackAnswer,
-) -> None:
-    if actor is None:
-        _sign_in_first(t, callback_answer)
-        return
+async def news_ack(query: CallbackQuery, turn: Turn, callback_answer: CallbackAnswer) -> None:
     action = _alert_action(query, NewsAckAction)
-    await broadcasts.acknowledge_news(session, actor, action.id)
-    callback_answer.text = t("alerts.news_acknowledged")
+    await broadcasts.acknowledge_news(turn.session, turn.me, action.id)
+    callback_answer.text = turn.t("alerts.news_acknowledged")
     if isinstance(query.message, Message):
         await query.message.edit_reply_markup(reply_markup=None)
 
@@ -122,27 +102,15 @@ async def membership(event: ChatMemberUpdated, session: AsyncSession) -> None:
 # --------------------------------------------------------------------------- /settings
 
 
-async def settings_command(
-    message: Message, actor: Actor | None, session: AsyncSession, t: Translator
-) -> None:
-    if actor is None:
-        await message.answer(t("signin.required"))
-        return
-    prefs = await notifications_prefs.get_prefs(session, actor)
-    await send_screen(message, settings_screen(t, prefs, actor.roles))
+async def settings_command(message: Message, turn: Turn) -> None:
+    prefs = await notifications_prefs.get_prefs(turn.session, turn.me)
+    await send_screen(message, settings_screen(turn.t, prefs, turn.me.roles))
 
 
 async def settings_changed(
-    query: CallbackQuery,
-    callback_data: PrefCb,
-    actor: Actor | None,
-    session: AsyncSession,
-    t: Translator,
-    callback_answer: CallbackAnswer,
+    query: CallbackQuery, callback_data: PrefCb, turn: Turn, callback_answer: CallbackAnswer
 ) -> None:
-    if actor is None:
-        _sign_in_first(t, callback_answer)
-        return
+    t = turn.t
     change: dict[str, Any]
     if callback_data.field in TOGGLES:
         change = {callback_data.field: callback_data.value == "1"}
@@ -160,9 +128,9 @@ async def settings_changed(
         callback_answer.text = t("fallback.stale_button")
         callback_answer.show_alert = True
         return
-    prefs = await notifications_prefs.update_prefs(session, actor, **change)
+    prefs = await notifications_prefs.update_prefs(turn.session, turn.me, **change)
     if isinstance(query.message, Message):
-        await show_screen(query, settings_screen(t, prefs, actor.roles))
+        await show_screen(query, settings_screen(t, prefs, turn.me.roles))
 
 
 # --------------------------------------------------------------------------- /broadcast
@@ -187,23 +155,14 @@ async def broadcast_command(
     await send_screen(message, broadcast_targets_screen(t, school, targets))
 
 
-async def broadcast_target(
-    query: CallbackQuery,
-    callback_data: BroadcastCb,
-    actor: Actor | None,
-    session: AsyncSession,
-    state: FSMContext,
-    t: Translator,
-) -> None:
+async def broadcast_target(query: CallbackQuery, callback_data: BroadcastCb, turn: Turn) -> None:
     class_id = callback_data.id if callback_data.action == "cls" else None
-    if actor is None:
-        raise DomainError("signin.required")
     # The same rule as sending: a replayed or forged button opens no composer.
-    await policy.ensure_can_broadcast(session, actor, class_id)
-    await state.set_state(BroadcastForm.text)
-    await state.update_data(class_id=class_id)
+    await policy.ensure_can_broadcast(turn.session, turn.me, class_id)
+    await turn.state.set_state(BroadcastForm.text)
+    await turn.state.update_data(class_id=class_id)
     if isinstance(query.message, Message):
-        await show_screen(query, broadcast_write_screen(t))
+        await show_screen(query, broadcast_write_screen(turn.t))
 
 
 async def broadcast_text(message: Message, state: FSMContext, t: Translator) -> None:
@@ -263,20 +222,22 @@ async def broadcast_stats(
 
 
 def build_router() -> Router:
-    router = Router(name=__name__)
-    router.message.filter(F.chat.type == ChatType.PRIVATE)
+    """Alerts' buttons, /settings and choosing a broadcast's audience for signed-in people (a
+    guest is asked to sign in); the rest of /broadcast refuses or ends on its own."""
+    router = private(Router(name=__name__))
+    signed = gate(Router(name=f"{__name__}.signed"))
     # Routed by prefix and parsed in the handler, which refuses a forged one like a forgery.
-    router.callback_query.register(
+    signed.callback_query.register(
         absence_reason, F.data.startswith(f"{AbsenceReasonAction.__prefix__}:")
     )
-    router.callback_query.register(news_ack, F.data.startswith(f"{NewsAckAction.__prefix__}:"))
-    router.my_chat_member.register(membership)
-    router.message.register(settings_command, Command("settings"))
-    router.callback_query.register(settings_changed, on(PrefCb))
-    router.message.register(broadcast_command, Command("broadcast"))
-    router.callback_query.register(
+    signed.callback_query.register(news_ack, F.data.startswith(f"{NewsAckAction.__prefix__}:"))
+    signed.message.register(settings_command, Command("settings"))
+    signed.callback_query.register(settings_changed, on(PrefCb))
+    signed.callback_query.register(
         broadcast_target, on(BroadcastCb, F.action.in_({"cls", "school"}))
     )
+    router.my_chat_member.register(membership)
+    router.message.register(broadcast_command, Command("broadcast"))
     router.callback_query.register(
         broadcast_send, on(BroadcastCb, F.action.in_({"send", "cancel"}))
     )
@@ -286,4 +247,5 @@ def build_router() -> Router:
         StateFilter(BroadcastForm.text),
         ~F.text.startswith("/"),
     )
+    router.include_router(signed)
     return router

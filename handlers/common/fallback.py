@@ -5,14 +5,14 @@ from __future__ import annotations
 import logging
 import re
 
-from aiogram import F, Router
-from aiogram.enums import ChatType
+from aiogram import Router
 from aiogram.filters import Command, CommandObject
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 
 from bot.commands import KNOWN_COMMANDS
 from bot.i18n import Translator
+from handlers.common.gate import private
 from handlers.common.screens import send_screen
 from screens import actions
 from screens.bounds import RefusedButton
@@ -58,8 +58,7 @@ async def stale_button(
 
 
 def build_router() -> Router:
-    router = Router(name=__name__)
-    router.message.filter(F.chat.type == ChatType.PRIVATE)
+    router = private(Router(name=__name__))
     router.message.register(unknown_command, Command(re.compile(r".+")))
     router.message.register(unknown_message)
     router.callback_query.register(stale_button)

@@ -3,7 +3,7 @@
 ``gate(router, Role.TEACHER, …)`` puts an inner middleware on the router's message and button
 observers: it runs after a handler of that router matched (filters passed), so updates meant
 for other routers are untouched. A guest gets ``signin.required``, a person without one of the
-roles ``error.forbidden`` — the same refusals ``require()`` raised inside each handler, shown by
+roles ``error.forbidden`` — the same refusals each handler once raised itself, shown by
 the dispatcher's error middleware in the user's language. The handler receives the checked
 actor as ``me: Actor`` and what it works with as ``turn`` (handlers/common/turn.py). Every
 service call re-checks access for the ids it is given: a gate keeps people out of screens, the
@@ -12,13 +12,13 @@ policy keeps them out of data.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from typing import Any
 
-from aiogram import BaseMiddleware, Router
+from aiogram import BaseMiddleware, F, Router
+from aiogram.enums import ChatType
 from aiogram.types import TelegramObject
 
-from handlers.common.turn import with_turn
+from handlers.common.turn import Handler, with_turn
 from services.enums import Role
 from services.errors import AccessDenied, DomainError
 from services.people.identity import Actor
@@ -41,12 +41,7 @@ class RoleGate(BaseMiddleware):
         self.roles = roles
         self.refusal = refusal
 
-    async def __call__(
-        self,
-        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
-        event: TelegramObject,
-        data: dict[str, Any],
-    ) -> Any:
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         data["me"] = checked_actor(data.get("actor"), self.roles, self.refusal)
         return await handler(event, data)
 
@@ -59,3 +54,9 @@ def gate(router: Router, *roles: Role, clock: str = "clock") -> Router:
     router.message.middleware(middleware)
     router.callback_query.middleware(middleware)
     return with_turn(router, clock)
+
+
+def private(router: Router) -> Router:
+    """Only private chats reach the router's message handlers (groups get the group reply)."""
+    router.message.filter(F.chat.type == ChatType.PRIVATE)
+    return router

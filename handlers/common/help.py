@@ -3,13 +3,13 @@ buttons of the alerts mean, and whom to ask at school (screens/common/help.py)."
 
 from __future__ import annotations
 
-from aiogram import F, Router
-from aiogram.enums import ChatType
+from aiogram import Router
 from aiogram.filters import Command
 from aiogram.types import Message
 
 from bot.commands import command_specs_for
 from bot.i18n import Translator
+from handlers.common.gate import private
 from handlers.common.screens import send_screen
 from screens.common.help import help_screen
 from services.people.identity import Actor
@@ -21,7 +21,6 @@ async def help_command(message: Message, actor: Actor | None, t: Translator) -> 
 
 
 def build_router() -> Router:
-    router = Router(name=__name__)
-    router.message.filter(F.chat.type == ChatType.PRIVATE)
+    router = private(Router(name=__name__))
     router.message.register(help_command, Command("help"))
     return router

@@ -9,20 +9,22 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from typing import Any
 
-from aiogram import Bot, F, Router
-from aiogram.enums import ChatType
+from aiogram import BaseMiddleware, Bot, F, Router
 from aiogram.exceptions import TelegramAPIError
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
-from aiogram.types import BotCommandScopeChat, CallbackQuery, Message
+from aiogram.types import BotCommandScopeChat, CallbackQuery, Message, TelegramObject
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import i18n
 from bot.config import Settings
 from bot.i18n import Translator
+from handlers.common.gate import private
 from handlers.common.screens import on, send_screen, show_screen
+from handlers.common.turn import Handler, Turn, with_turn
 from screens.bounds import typed_query
 from screens.common.actions import InviteCb
 from screens.common.invite import (
@@ -75,78 +77,52 @@ async def search_query(
     await send_screen(message, people_screen(t, "invite.found", rows, replace=False))
 
 
-async def on_class(
-    query: CallbackQuery,
-    callback_data: InviteCb,
-    actor: Actor | None,
-    session: AsyncSession,
-    t: Translator,
-) -> None:
-    if actor is None or not isinstance(query.message, Message):
-        return
-    rows = await roster.class_students(session, actor, callback_data.id)
-    screen = students_screen(t, rows, class_id=callback_data.id, page=callback_data.page)
+class SignedInPress(BaseMiddleware):
+    """The invite screens' buttons do nothing for a guest or on a message too old to edit;
+    anyone else's press reaches its handler with ``me`` (and ``turn``)."""
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        actor = data.get("actor")
+        if actor is None or not isinstance(getattr(event, "message", None), Message):
+            return None
+        data["me"] = actor
+        return await handler(event, data)
+
+
+async def on_class(query: CallbackQuery, callback_data: InviteCb, turn: Turn) -> None:
+    rows = await roster.class_students(turn.session, turn.me, callback_data.id)
+    screen = students_screen(turn.t, rows, class_id=callback_data.id, page=callback_data.page)
     await show_screen(query, screen)
 
 
-async def on_student(
-    query: CallbackQuery,
-    callback_data: InviteCb,
-    actor: Actor | None,
-    session: AsyncSession,
-    t: Translator,
-) -> None:
-    if actor is None or not isinstance(query.message, Message):
-        return
-    rows = await roster.student_family(session, actor, callback_data.id)
-    await show_screen(query, people_screen(t, "invite.pick_person", rows, replace=True))
+async def on_student(query: CallbackQuery, callback_data: InviteCb, turn: Turn) -> None:
+    rows = await roster.student_family(turn.session, turn.me, callback_data.id)
+    await show_screen(query, people_screen(turn.t, "invite.pick_person", rows, replace=True))
 
 
-async def on_person(
-    query: CallbackQuery,
-    callback_data: InviteCb,
-    actor: Actor | None,
-    session: AsyncSession,
-    t: Translator,
-) -> None:
-    if actor is None or not isinstance(query.message, Message):
-        return
-    signed_in = await accounts.is_signed_in(session, actor, callback_data.id)
-    await show_screen(query, person_screen(t, callback_data.id, signed_in=signed_in))
+async def on_person(query: CallbackQuery, callback_data: InviteCb, turn: Turn) -> None:
+    signed_in = await accounts.is_signed_in(turn.session, turn.me, callback_data.id)
+    await show_screen(query, person_screen(turn.t, callback_data.id, signed_in=signed_in))
 
 
 async def on_issue(
     query: CallbackQuery,
     callback_data: InviteCb,
-    actor: Actor | None,
-    session: AsyncSession,
+    turn: Turn,
     bot_username: str,
     settings: Settings,
-    t: Translator,
 ) -> None:
-    if actor is None or not isinstance(query.message, Message):
-        return
-    creds = await accounts.issue_for(
-        session, actor, callback_data.id, ttl=dt.timedelta(days=settings.credential_ttl_days)
-    )
+    ttl = dt.timedelta(days=settings.credential_ttl_days)
+    creds = await accounts.issue_for(turn.session, turn.me, callback_data.id, ttl=ttl)
     link = accounts.invite_link(bot_username, creds.invite_token)
     days = (creds.expires_at - accounts.utcnow()).days + 1
-    await show_screen(query, issued_screen(t, creds.login, creds.password, link, days))
+    await show_screen(query, issued_screen(turn.t, creds.login, creds.password, link, days))
 
 
-async def on_revoke(
-    query: CallbackQuery,
-    callback_data: InviteCb,
-    actor: Actor | None,
-    session: AsyncSession,
-    bot: Bot,
-    t: Translator,
-) -> None:
-    if actor is None or not isinstance(query.message, Message):
-        return
-    ended = await accounts.revoke_for(session, actor, callback_data.id)
+async def on_revoke(query: CallbackQuery, callback_data: InviteCb, turn: Turn, bot: Bot) -> None:
+    ended = await accounts.revoke_for(turn.session, turn.me, callback_data.id)
     await tell_ended_sign_ins(bot, ended)
-    await show_screen(query, text_screen(t, "invite.revoked", replace=True))
+    await show_screen(query, text_screen(turn.t, "invite.revoked", replace=True))
 
 
 async def tell_ended_sign_ins(bot: Bot, ended: list[accounts.EndedBinding]) -> None:
@@ -166,15 +142,18 @@ async def tell_ended_sign_ins(bot: Bot, ended: list[accounts.EndedBinding]) -> N
 
 
 def build_router() -> Router:
-    router = Router(name=__name__)
-    router.message.filter(F.chat.type == ChatType.PRIVATE)
+    router = private(Router(name=__name__))
     router.message.register(invite_command, Command("invite"))
     router.message.register(
         search_query, StateFilter(InviteSearch.query), F.text & ~F.text.startswith("/")
     )
-    router.callback_query.register(on_class, on(InviteCb, F.action.in_({"cls", "page"})))
-    router.callback_query.register(on_student, on(InviteCb, F.action == "stu"))
-    router.callback_query.register(on_person, on(InviteCb, F.action == "per"))
-    router.callback_query.register(on_issue, on(InviteCb, F.action == "issue"))
-    router.callback_query.register(on_revoke, on(InviteCb, F.action == "revoke"))
+    buttons = Router(name=f"{__name__}.buttons")
+    buttons.callback_query.middleware(SignedInPress())
+    with_turn(buttons)
+    buttons.callback_query.register(on_class, on(InviteCb, F.action.in_({"cls", "page"})))
+    buttons.callback_query.register(on_student, on(InviteCb, F.action == "stu"))
+    buttons.callback_query.register(on_person, on(InviteCb, F.action == "per"))
+    buttons.callback_query.register(on_issue, on(InviteCb, F.action == "issue"))
+    buttons.callback_query.register(on_revoke, on(InviteCb, F.action == "revoke"))
+    router.include_router(buttons)
     return router

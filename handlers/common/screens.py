@@ -3,7 +3,8 @@
 - :func:`markup` — the screen's buttons as an inline keyboard (actions packed into callback
   data, Telegram's limits on a keyboard checked);
 - :func:`on` — the filter that routes a pressed button back to its handler, with the action
-  unpacked and bound-checked as ``callback_data``;
+  unpacked and bound-checked as ``callback_data`` (:func:`register_view`: a command and its
+  buttons served by one handler);
 - :func:`send_screen` / :func:`show_screen` — a screen sent as new messages, or shown in place of
   the message whose button was pressed (a screen of several messages continues in new ones);
   :func:`answer_screen` — either, for a handler of both a command and its buttons;
@@ -13,11 +14,12 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, cast
 
-from aiogram import Bot
+from aiogram import Bot, Router
 from aiogram.exceptions import TelegramBadRequest, TelegramRetryAfter
+from aiogram.filters import Command
 from aiogram.filters.callback_data import CallbackData, CallbackQueryFilter
 from aiogram.methods import SendDocument, SendMessage, SendPhoto, TelegramMethod
 from aiogram.types import (
@@ -65,6 +67,15 @@ def on(action: type[Action], rule: MagicFilter | None = None) -> CallbackQueryFi
     # aiogram's filter only calls ``unpack`` of the class it is given, which an Action has with
     # the same contract (and RefusedButton is a ValueError): tests find routes by this filter.
     return CallbackQueryFilter(callback_data=cast(type[CallbackData], action), rule=rule)
+
+
+def register_view(
+    router: Router, handler: Callable[..., Awaitable[Any]], command: str, action: type[Action]
+) -> None:
+    """``handler`` answers ``/command`` and the presses of its screen's ``action`` buttons
+    (showing with :func:`answer_screen`)."""
+    router.message.register(handler, Command(command))
+    router.callback_query.register(handler, on(action))
 
 
 async def paced(method: TelegramMethod[Any], attempts: int = 3) -> Any:

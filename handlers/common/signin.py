@@ -10,8 +10,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from aiogram import Bot, F, Router
-from aiogram.enums import ChatType
+from aiogram import Bot, Router
 from aiogram.exceptions import TelegramAPIError
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
@@ -22,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot import i18n
 from bot.i18n import Translator
 from handlers.common.conversation import ConversationRunner
-from handlers.common.gate import gate
+from handlers.common.gate import gate, private
 from handlers.common.menu import refresh_menu
 from handlers.common.screens import on, send_screen, show_screen
 from screens.common.actions import LangCb, RoleCb
@@ -182,15 +181,13 @@ async def role_chosen(
 
 
 def build_router() -> Router:
-    router = Router(name=__name__)
-    router.message.filter(F.chat.type == ChatType.PRIVATE)
+    router = private(Router(name=__name__))
     router.message.register(cancel, Command("cancel"))
     router.message.register(login_command, Command("login"))
     router.message.register(logout, Command("logout"))
     RUNNER.register(router)  # the typed login and password
     # The language and the role: for the signed-in only (a guest is asked to sign in).
-    settings = gate(Router(name=f"{__name__}.settings"))
-    settings.message.filter(F.chat.type == ChatType.PRIVATE)
+    settings = private(gate(Router(name=f"{__name__}.settings")))
     settings.message.register(language_command, Command("language"))
     settings.message.register(role_command, Command("role"))
     settings.callback_query.register(language_chosen, on(LangCb))

@@ -9,14 +9,14 @@ conversation, screens/common/signin.py).
 
 from __future__ import annotations
 
-from aiogram import Bot, F, Router
-from aiogram.enums import ChatType
+from aiogram import Bot, Router
 from aiogram.filters import CommandObject, CommandStart
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import Translator
+from handlers.common.gate import private
 from handlers.common.screens import on, send_screen
 from handlers.common.signin import RUNNER, ask_login, signed_in
 from screens.common.actions import GuestCb
@@ -81,8 +81,7 @@ async def guest_choice(
 
 
 def build_router() -> Router:
-    router = Router(name=__name__)
-    router.message.filter(F.chat.type == ChatType.PRIVATE)
+    router = private(Router(name=__name__))
     router.message.register(start_with_invite, CommandStart(deep_link=True))
     router.message.register(start, CommandStart())
     router.callback_query.register(guest_choice, on(GuestCb))

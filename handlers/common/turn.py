@@ -25,6 +25,7 @@ from services.models import utcnow
 from services.people.identity import Actor
 
 Clock = Callable[[], dt.datetime]
+Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
 
 
 @dataclass(frozen=True)
@@ -46,12 +47,7 @@ class TurnMiddleware(BaseMiddleware):
     def __init__(self, clock: str) -> None:
         self.clock = clock
 
-    async def __call__(
-        self,
-        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
-        event: TelegramObject,
-        data: dict[str, Any],
-    ) -> Any:
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         data["turn"] = Turn(
             session=data["session"],
             me=data["me"],

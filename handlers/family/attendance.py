@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from aiogram import F, Router
-from aiogram.enums import ChatType
-from aiogram.filters import Command
+from aiogram import Router
 from aiogram.types import CallbackQuery, Message
 
-from handlers.common.screens import answer_screen, on
+from handlers.common.gate import private
+from handlers.common.screens import answer_screen, register_view
 from handlers.common.turn import Turn
 from handlers.family.common import child_id, family_gate
 from screens.family.marks import AttendanceAction, attendance_screen
@@ -30,8 +29,6 @@ async def attendance_view(
 
 
 def build_router() -> Router:
-    router = family_gate(Router(name=__name__))
-    router.message.filter(F.chat.type == ChatType.PRIVATE)
-    router.message.register(attendance_view, Command("attendance"))
-    router.callback_query.register(attendance_view, on(AttendanceAction))
+    router = private(family_gate(Router(name=__name__)))
+    register_view(router, attendance_view, "attendance", AttendanceAction)
     return router

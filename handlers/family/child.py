@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from aiogram import F, Router
-from aiogram.enums import ChatType
+from aiogram import Router
 from aiogram.filters import Command
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 
+from handlers.common.gate import private
 from handlers.common.screens import on, send_screen, show_screen
 from handlers.common.turn import Turn
 from handlers.family.common import family_gate
@@ -37,8 +37,7 @@ async def child_button(
 
 
 def build_router() -> Router:
-    router = family_gate(Router(name=__name__))
-    router.message.filter(F.chat.type == ChatType.PRIVATE)
+    router = private(family_gate(Router(name=__name__)))
     router.message.register(child_command, Command("child"))
     router.callback_query.register(child_button, on(ChildAction))
     return router

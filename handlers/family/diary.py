@@ -5,39 +5,29 @@ from __future__ import annotations
 
 import datetime as dt
 
-from aiogram import F, Router
-from aiogram.enums import ChatType
-from aiogram.filters import Command
+from aiogram import Router
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from handlers.common.screens import answer_screen, on, show_screen
+from handlers.common.gate import private
+from handlers.common.screens import answer_screen, on, register_view, show_screen
 from handlers.common.turn import Turn
 from handlers.family.common import action_day, family_gate
 from screens.family.diary import DiaryAction, DiaryFilesAction, diary_screen, files_screen
 from services.homework import assignments
 from services.people import family
-from services.people.identity import Actor
 from services.school import school_days
 from services.school.calendar import school_days_around
 from services.timetable import diary
 from services.timetable.diary import DiaryPage
 
 
-async def load_page(
-    session: AsyncSession,
-    actor: Actor,
-    student_id: int | None,
-    day: dt.date | None,
-    *,
-    week: bool,
-    now: dt.datetime,
-) -> DiaryPage:
-    student = await family.family_student(session, actor, student_id)
-    if day is None:
-        day = await family.today_for(session, actor, now)
-    start, end = school_days.week_of(day) if week else (day, day)
+async def load_page(turn: Turn, action: DiaryAction | None) -> DiaryPage:
+    """A button's child and day (or week), else the chat's child today."""
+    session, actor, now = turn.session, turn.me, turn.now()
+    student = await family.family_student(session, actor, action.s if action else None)
+    day = (action_day(action.d) if action else None) or await family.today_for(session, actor, now)
+    start, end = school_days.week_of(day) if action and action.w else (day, day)
     return await diary.diary_page(session, actor, student.id, start, end, now)
 
 
@@ -45,16 +35,8 @@ async def diary_view(
     event: Message | CallbackQuery, turn: Turn, callback_data: DiaryAction | None = None
 ) -> None:
     """/diary (the chat's child, today), and the ◀ ▶ and week buttons."""
-    action = callback_data
-    week = bool(action and action.w)
-    page = await load_page(
-        turn.session,
-        turn.me,
-        action.s if action else None,
-        action_day(action.d) if action else None,
-        week=week,
-        now=turn.now(),
-    )
+    page = await load_page(turn, callback_data)
+    week = bool(callback_data and callback_data.w)
     around = (
         None if week else await school_days_around(turn.session, turn.me.school_id, page.date_from)
     )
@@ -84,9 +66,7 @@ async def files_button(
 
 
 def build_router() -> Router:
-    router = family_gate(Router(name=__name__))
-    router.message.filter(F.chat.type == ChatType.PRIVATE)
-    router.message.register(diary_view, Command("diary"))
-    router.callback_query.register(diary_view, on(DiaryAction))
+    router = private(family_gate(Router(name=__name__)))
+    register_view(router, diary_view, "diary", DiaryAction)
     router.callback_query.register(files_button, on(DiaryFilesAction))
     return router

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from aiogram import F, Router
-from aiogram.enums import ChatType
+from aiogram import Router
 from aiogram.filters import Command, CommandObject
 from aiogram.types import CallbackQuery, Message
 
+from handlers.common.gate import private
 from handlers.common.screens import on, send_screen, show_screen
 from handlers.common.turn import Turn
 from handlers.family.common import action_day, family_gate, parse_day
@@ -55,8 +55,7 @@ async def homework_button(
 
 
 def build_router() -> Router:
-    router = family_gate(Router(name=__name__))
-    router.message.filter(F.chat.type == ChatType.PRIVATE)
+    router = private(family_gate(Router(name=__name__)))
     router.message.register(homework_command, Command("homework"))
     router.callback_query.register(homework_button, on(HomeworkAction))
     return router

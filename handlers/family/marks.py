@@ -3,13 +3,12 @@ mark and what the next one needs; other periods by button; a chart sent as a pho
 
 from __future__ import annotations
 
-from aiogram import F, Router
-from aiogram.enums import ChatType
-from aiogram.filters import Command
+from aiogram import Router
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 
-from handlers.common.screens import answer_screen, on, show_screen
+from handlers.common.gate import private
+from handlers.common.screens import answer_screen, on, register_view, show_screen
 from handlers.common.turn import Turn
 from handlers.family.common import child_id, family_gate
 from screens.family.marks import ChartAction, MarksAction, chart_screen, has_chart, marks_screen
@@ -42,9 +41,7 @@ async def chart_button(
 
 
 def build_router() -> Router:
-    router = family_gate(Router(name=__name__))
-    router.message.filter(F.chat.type == ChatType.PRIVATE)
-    router.message.register(marks_view, Command("marks"))
-    router.callback_query.register(marks_view, on(MarksAction))
+    router = private(family_gate(Router(name=__name__)))
+    register_view(router, marks_view, "marks", MarksAction)
     router.callback_query.register(chart_button, on(ChartAction))
     return router

@@ -10,8 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from aiogram import F, Router
-from aiogram.enums import ChatType
+from aiogram import Router
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
@@ -20,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import Translator
 from handlers.common.conversation import ConversationRunner
+from handlers.common.gate import private
 from handlers.common.screens import on, send_screen, show_screen
 from handlers.family.common import Clock, callback_reader, family_reader, now_of
 from screens.family.actions import NoticeDayCb, NoticeReasonCb, NoticeWithdrawCb
@@ -214,8 +214,7 @@ RUNNER = ConversationRunner(
 
 
 def build_router() -> Router:
-    router = Router(name=__name__)
-    router.message.filter(F.chat.type == ChatType.PRIVATE)
+    router = private(Router(name=__name__))
     router.message.register(notice_command, Command("notice"))
     RUNNER.register(router)  # the typed dates and reason; the cancel button
     router.callback_query.register(notice_day, on(NoticeDayCb))

@@ -4,16 +4,12 @@ class for a class teacher); a day or a week, substitutions and cancelled lessons
 
 from __future__ import annotations
 
-import datetime as dt
-
-from aiogram import F, Router
-from aiogram.enums import ChatType
-from aiogram.filters import Command
+from aiogram import Router
 from aiogram.types import CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from handlers.common.gate import gate
-from handlers.common.screens import answer_screen, on, show_screen
+from handlers.common.gate import gate, private
+from handlers.common.screens import answer_screen, on, register_view, show_screen
 from handlers.common.turn import Turn
 from handlers.family.common import action_day
 from screens.family.timetable import ClassTimetableAction, TimetableAction, timetable_screen
@@ -32,18 +28,13 @@ async def staff_classes(
     return await timetable_reads.timetable_classes(session, actor, page.today)
 
 
-async def load_timetable(
-    session: AsyncSession,
-    actor: Actor,
-    student_id: int | None,
-    day: dt.date | None,
-    *,
-    week: bool,
-    now: dt.datetime,
-) -> TimetablePage:
-    if day is None:
-        day = await family.today_for(session, actor, now)
-    start, end = school_days.week_of(day) if week else (day, day)
+async def load_timetable(turn: Turn, action: TimetableAction | None) -> TimetablePage:
+    """A button's timetable (a child's, or one's own teaching with ``s`` 0) of a day or week,
+    else today's of the chat's child, or one's own for staff."""
+    session, actor, now = turn.session, turn.me, turn.now()
+    student_id = action.s if action else None
+    day = (action_day(action.d) if action else None) or await family.today_for(session, actor, now)
+    start, end = school_days.week_of(day) if action and action.w else (day, day)
     if student_id == 0 or (student_id is None and not await family.acts_as_family(session, actor)):
         return await timetable_reads.staff_timetable(session, actor, start, end, now)
     student = await family.family_student(session, actor, student_id)
@@ -55,16 +46,8 @@ async def timetable_view(
 ) -> None:
     """/timetable (the chat's child, or one's own teaching, today), and its ◀ ▶ and week
     buttons."""
-    action = callback_data
-    week = bool(action and action.w)
-    page = await load_timetable(
-        turn.session,
-        turn.me,
-        action.s if action else None,
-        action_day(action.d) if action else None,
-        week=week,
-        now=turn.now(),
-    )
+    page = await load_timetable(turn, callback_data)
+    week = bool(callback_data and callback_data.w)
     classes = await staff_classes(turn.session, turn.me, page)
     await answer_screen(event, timetable_screen(turn.t, page, week=week, classes=classes))
 
@@ -83,9 +66,7 @@ async def class_timetable_button(
 
 
 def build_router() -> Router:
-    router = gate(Router(name=__name__), clock="family_clock")  # any signed-in person
-    router.message.filter(F.chat.type == ChatType.PRIVATE)
-    router.message.register(timetable_view, Command("timetable"))
-    router.callback_query.register(timetable_view, on(TimetableAction))
+    router = private(gate(Router(name=__name__), clock="family_clock"))  # any signed-in person
+    register_view(router, timetable_view, "timetable", TimetableAction)
     router.callback_query.register(class_timetable_button, on(ClassTimetableAction))
     return router

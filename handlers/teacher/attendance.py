@@ -28,14 +28,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.i18n import Translator
 from handlers.common.gate import gate
 from handlers.common.screens import on
-from handlers.teacher.common import (
-    TEACHING,
-    Clock,
-    ensure_teaches,
-    now_of,
-    raise_lock,
-    show,
-)
+from handlers.teacher.common import TEACHING, Clock, editable_sheet, now_of, show
 from screens.teacher.actions import AttCb, LessonCb
 from screens.teacher.attendance import (
     CYCLE,
@@ -51,7 +44,6 @@ from services.actor import Actor
 from services.attendance import roll_call
 from services.enums import AttendanceCode
 from services.errors import AccessDenied
-from services.timetable import lesson_sheet
 from services.timetable.lesson_sheet import LessonSheet
 
 STATE_KEY = "att"
@@ -137,10 +129,7 @@ async def _draft(state: FSMContext, lesson_id: int, actor: Actor) -> tuple[Roste
 async def _sheet(
     session: AsyncSession, actor: Actor, lesson_id: int, clock: Clock | None
 ) -> LessonSheet:
-    sheet = await lesson_sheet.lesson_sheet(session, actor, lesson_id, now=now_of(clock))
-    ensure_teaches(sheet)
-    raise_lock(sheet.records_lock)
-    return sheet
+    return await editable_sheet(session, actor, lesson_id, now_of(clock), lock="records")
 
 
 async def open_attendance(

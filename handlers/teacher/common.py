@@ -1,39 +1,35 @@
-"""Helpers shared by the teacher and class-teacher routers: who may act, the clock, showing a
-text or a neutral Screen in place of the pressed message, shortened to what Telegram takes (the
-texts of lessons and lock states are screens/teacher/common.py's)."""
+"""Helpers shared by the teacher and class-teacher routers: who may act, the clock, the lesson
+sheet a change starts from, the lesson a prompt waits for, showing a text or a neutral Screen
+in place of the pressed message, shortened to what Telegram takes (the texts of lessons and
+lock states are screens/teacher/common.py's)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 from aiogram.exceptions import TelegramBadRequest
+from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.common.screens import markup as screen_markup
 from handlers.common.screens import paced, send_attachments
+from handlers.common.turn import Turn
 from screens.screen import Screen
 from services.enums import Role
-from services.errors import AccessDenied, DomainError
+from services.errors import AccessDenied, DomainError, ValidationFailed
 from services.models import utcnow
 from services.people.identity import Actor
 from services.richtext import shorten_html
+from services.timetable import lesson_sheet
 from services.timetable.lesson_sheet import LessonLock, LessonSheet
 
 Clock = Callable[[], dt.datetime]
 TEACHING = (Role.TEACHER, Role.CLASS_TEACHER, Role.DEPUTY)
 READERS = (Role.ADMIN, Role.DIRECTOR, Role.DEPUTY)
-
-
-def require(actor: Actor | None, *roles: Role) -> Actor:
-    """The signed-in actor with one of ``roles``; otherwise a translated refusal."""
-    if actor is None:
-        raise DomainError("signin.required")
-    if roles and not actor.has(*roles):
-        raise AccessDenied()
-    return actor
 
 
 def now_of(clock: Clock | None) -> dt.datetime:
@@ -58,6 +54,50 @@ def ensure_teaches(sheet: LessonSheet) -> None:
     """Only the teacher who gives the lesson changes its record (the services check it too)."""
     if not sheet.can_edit:
         raise AccessDenied()
+
+
+async def sheet_now(turn: Turn, lesson_id: int) -> LessonSheet:
+    """The lesson's sheet as it is now (e.g. after a change, for the card shown next)."""
+    return await lesson_sheet.lesson_sheet(turn.session, turn.me, lesson_id, now=turn.now())
+
+
+async def editable_sheet(
+    session: AsyncSession,
+    actor: Actor,
+    lesson_id: int,
+    now: dt.datetime,
+    *,
+    lock: Literal["records", "text"],
+    first_grade: str | None = None,
+) -> LessonSheet:
+    """The sheet of a lesson its teacher is about to change: only the teacher who gives it,
+    not a first grade's when ``first_grade`` names that refusal, and not locked (``lock``: the
+    records' lock for attendance and marks, the text's for the topic and homework)."""
+    sheet = await lesson_sheet.lesson_sheet(session, actor, lesson_id, now=now)
+    ensure_teaches(sheet)
+    if first_grade is not None and sheet.first_grade:
+        raise ValidationFailed(first_grade)
+    raise_lock(sheet.records_lock if lock == "records" else sheet.text_lock)
+    return sheet
+
+
+async def marks_sheet(
+    session: AsyncSession, actor: Actor, lesson_id: int, now: dt.datetime
+) -> LessonSheet:
+    """The sheet of a lesson its teacher is about to put marks in (a first grade has none)."""
+    return await editable_sheet(
+        session, actor, lesson_id, now, lock="records", first_grade="journal.first_grade_no_marks"
+    )
+
+
+async def typed_lesson(state: FSMContext, key: str) -> int:
+    """The lesson a prompt waits for typed text about (kept in the FSM data under ``key``);
+    with none, the prompt has expired and the wait ends."""
+    lesson_id = (await state.get_data()).get(key)
+    if not isinstance(lesson_id, int):
+        await state.set_state(None)
+        raise DomainError("quick.expired")
+    return lesson_id
 
 
 async def show(

@@ -6,34 +6,27 @@ from __future__ import annotations
 from aiogram import F, Router
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.i18n import Translator
 from handlers.common.gate import gate
 from handlers.common.screens import on
+from handlers.common.turn import Turn
 from handlers.teacher.common import show
 from screens.teacher.actions import LessonCb
 from screens.teacher.control import control_work_screen
-from services.people.identity import Actor
 from services.timetable import control_works
 
 
 async def set_control_work(
-    query: CallbackQuery,
-    callback_data: LessonCb,
-    me: Actor,
-    session: AsyncSession,
-    t: Translator,
-    callback_answer: CallbackAnswer,
+    query: CallbackQuery, callback_data: LessonCb, turn: Turn, callback_answer: CallbackAnswer
 ) -> None:
     if not isinstance(query.message, Message):  # too old to edit (the refusal it always had)
-        callback_answer.text = t("signin.required")
+        callback_answer.text = turn.t("signin.required")
         callback_answer.show_alert = True
         return
     result = await control_works.schedule_control_work_at_lesson(
-        session, me, callback_data.lesson_id
+        turn.session, turn.me, callback_data.lesson_id
     )
-    await show(query, control_work_screen(t, callback_data.lesson_id, result))
+    await show(query, control_work_screen(turn.t, callback_data.lesson_id, result))
 
 
 def build_router() -> Router:

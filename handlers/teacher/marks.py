@@ -8,23 +8,14 @@ from __future__ import annotations
 
 from aiogram import F, Router
 from aiogram.filters import StateFilter
-from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.i18n import Translator
 from handlers.common.gate import gate
 from handlers.common.screens import on
-from handlers.teacher.common import (
-    TEACHING,
-    Clock,
-    ensure_teaches,
-    now_of,
-    raise_lock,
-    show,
-)
+from handlers.common.turn import Turn
+from handlers.teacher.common import TEACHING, marks_sheet, sheet_now, show
 from screens.teacher.actions import LessonCb, MarkCb
 from screens.teacher.marks import (
     REASONS,
@@ -36,11 +27,9 @@ from screens.teacher.marks import (
     students_screen,
     values_screen,
 )
-from services.actor import Actor
 from services.enums import WorkKind
-from services.errors import AccessDenied, DomainError, ValidationFailed
+from services.errors import AccessDenied, DomainError
 from services.marks import marking
-from services.timetable import lesson_sheet
 from services.timetable.lesson_sheet import LessonSheet, SheetMark, SheetStudent
 
 
@@ -55,15 +44,8 @@ def _kind(value: str) -> WorkKind:
         raise DomainError("error.invalid") from exc
 
 
-async def _sheet(
-    session: AsyncSession, actor: Actor, lesson_id: int, clock: Clock | None
-) -> LessonSheet:
-    sheet = await lesson_sheet.lesson_sheet(session, actor, lesson_id, now=now_of(clock))
-    ensure_teaches(sheet)
-    if sheet.first_grade:
-        raise ValidationFailed("journal.first_grade_no_marks")
-    raise_lock(sheet.records_lock)
-    return sheet
+async def _sheet(turn: Turn, lesson_id: int) -> LessonSheet:
+    return await marks_sheet(turn.session, turn.me, lesson_id, turn.now())
 
 
 def _student(sheet: LessonSheet, student_id: int) -> SheetStudent:
@@ -80,30 +62,15 @@ def _mark(student: SheetStudent, mark_id: int) -> SheetMark:
     raise DomainError("error.not_found")
 
 
-async def open_marks(
-    query: CallbackQuery,
-    callback_data: LessonCb,
-    session: AsyncSession,
-    me: Actor,
-    t: Translator,
-    clock: Clock | None = None,
-) -> None:
-    sheet = await _sheet(session, me, callback_data.lesson_id, clock)
-    await show(query, kinds_screen(t, sheet))
+async def open_marks(query: CallbackQuery, callback_data: LessonCb, turn: Turn) -> None:
+    await show(query, kinds_screen(turn.t, await _sheet(turn, callback_data.lesson_id)))
 
 
 async def marks_action(
-    query: CallbackQuery,
-    callback_data: MarkCb,
-    session: AsyncSession,
-    me: Actor,
-    t: Translator,
-    state: FSMContext,
-    callback_answer: CallbackAnswer,
-    clock: Clock | None = None,
+    query: CallbackQuery, callback_data: MarkCb, turn: Turn, callback_answer: CallbackAnswer
 ) -> None:
-    cb = callback_data
-    sheet = await _sheet(session, me, cb.lesson_id, clock)
+    cb, state, t = callback_data, turn.state, turn.t
+    sheet = await _sheet(turn, cb.lesson_id)
     if cb.action == "kind":
         await show(query, kinds_screen(t, sheet))
         return
@@ -118,18 +85,18 @@ async def marks_action(
         await show(query, values_screen(t, sheet, kind, student, cb.page))
     elif cb.action == "put":
         await marking.put_mark(
-            session,
-            me,
+            turn.session,
+            turn.me,
             sheet.lesson_id,
             student.id,
             cb.value,
             kind,
             for_absent=cb.reason == 1,
-            now=now_of(clock),
+            now=turn.now(),
         )
         note = saved_note(t, student, cb.value)
         callback_answer.text = t("teacher.mk.saved_short", value=cb.value)
-        fresh = await lesson_sheet.lesson_sheet(session, me, sheet.lesson_id, now=now_of(clock))
+        fresh = await sheet_now(turn, sheet.lesson_id)
         await show(query, students_screen(t, fresh, kind, cb.page, note))
     elif cb.action == "edit":
         mark = _mark(student, cb.mark_id)
@@ -152,47 +119,34 @@ async def marks_action(
     elif cb.action == "rsn":
         if not 1 <= cb.reason <= len(REASONS):
             raise DomainError("error.invalid")
-        await _apply(session, me, t, state, cb, student, t(REASONS[cb.reason - 1]), clock)
-        fresh = await lesson_sheet.lesson_sheet(session, me, sheet.lesson_id, now=now_of(clock))
-        note = changed_note(t, student, cb.value)
-        await show(query, students_screen(t, fresh, kind, 0, note))
+        await _changed(query, turn, cb, student, t(REASONS[cb.reason - 1]))
     else:
         raise DomainError("error.invalid")
 
 
-async def _apply(
-    session: AsyncSession,
-    me: Actor,
-    t: Translator,
-    state: FSMContext,
-    cb: MarkCb,
-    student: SheetStudent,
-    reason: str,
-    clock: Clock | None,
+async def _changed(
+    target: CallbackQuery | Message, turn: Turn, cb: MarkCb, student: SheetStudent, reason: str
 ) -> None:
+    """A mark changed (or deleted, value 0) for ``reason``; the students' list shown again."""
     if not any(m.id == cb.mark_id for m in student.marks):
         raise AccessDenied()
     if cb.value == 0:
-        await marking.delete_mark(session, me, cb.mark_id, reason=reason, now=now_of(clock))
+        await marking.delete_mark(turn.session, turn.me, cb.mark_id, reason=reason, now=turn.now())
     else:
         await marking.change_mark(
-            session, me, cb.mark_id, reason=reason, value=cb.value, now=now_of(clock)
+            turn.session, turn.me, cb.mark_id, reason=reason, value=cb.value, now=turn.now()
         )
-    await state.set_state(None)
-    await state.update_data(mk_reason=None)
+    await turn.state.set_state(None)
+    await turn.state.update_data(mk_reason=None)
+    fresh = await sheet_now(turn, cb.lesson_id)
+    note = changed_note(turn.t, student, cb.value)
+    await show(target, students_screen(turn.t, fresh, _kind(cb.kind), 0, note))
 
 
-async def typed_reason(
-    message: Message,
-    session: AsyncSession,
-    me: Actor,
-    t: Translator,
-    state: FSMContext,
-    clock: Clock | None = None,
-) -> None:
-    data = (await state.get_data()).get("mk_reason") or {}
+async def typed_reason(message: Message, turn: Turn) -> None:
+    data = (await turn.state.get_data()).get("mk_reason") or {}
     if not data:
-        await state.set_state(None)
+        await turn.state.set_state(None)
         return
     cb = MarkCb(
         lesson_id=int(data["lesson_id"]),
@@ -202,12 +156,8 @@ async def typed_reason(
         value=int(data["value"]),
         mark_id=int(data["mark_id"]),
     )
-    sheet = await _sheet(session, me, cb.lesson_id, clock)
-    student = _student(sheet, cb.student_id)
-    await _apply(session, me, t, state, cb, student, message.text or "", clock)
-    fresh = await lesson_sheet.lesson_sheet(session, me, sheet.lesson_id, now=now_of(clock))
-    note = changed_note(t, student, cb.value)
-    await show(message, students_screen(t, fresh, _kind(cb.kind), 0, note))
+    sheet = await _sheet(turn, cb.lesson_id)
+    await _changed(message, turn, cb, _student(sheet, cb.student_id), message.text or "")
 
 
 def build_router() -> Router:

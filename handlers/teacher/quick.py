@@ -7,11 +7,11 @@ message typed without choosing a lesson goes to the lesson on now (or next) of t
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from aiogram import F, Router
 from aiogram.dispatcher.event.bases import SkipHandler
-from aiogram.enums import ChatType
 from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
@@ -19,29 +19,31 @@ from aiogram.types import CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import Translator
-from handlers.common.gate import gate
+from handlers.common.gate import gate, private
 from handlers.common.screens import on, send_screen
+from handlers.common.turn import Turn
 from handlers.teacher.common import (
     TEACHING,
     Clock,
-    ensure_teaches,
     local_time,
     local_today,
+    marks_sheet,
     now_of,
-    raise_lock,
+    sheet_now,
     show,
+    typed_lesson,
 )
 from screens.teacher.actions import LessonCb, QuickCb
 from screens.teacher.card import card_screen
 from screens.teacher.quick import preview_screen, prompt_screen, saved_note
 from screens.teacher.today import current_lesson
 from services.enums import AttendanceCode, Role, WorkKind
-from services.errors import DomainError, ValidationFailed
+from services.errors import DomainError
 from services.marks import lesson_record, quickmarks
 from services.marks.quickmarks import QuickParse
 from services.people import context
 from services.people.identity import Actor
-from services.timetable import lesson_sheet, teacher_day
+from services.timetable import teacher_day
 from services.timetable.lesson_sheet import LessonSheet
 
 STATE_KEY = "qm"
@@ -51,17 +53,6 @@ LOOKS_LIKE_MARKS = re.compile(r"[^\W\d_]{2,}\.?\s+(?:[^\W\d_]\.?\s+)?(?:[1-5]|н
 
 class QuickStates(StatesGroup):
     text = State()
-
-
-async def _sheet(
-    session: AsyncSession, actor: Actor, lesson_id: int, clock: Clock | None
-) -> LessonSheet:
-    sheet = await lesson_sheet.lesson_sheet(session, actor, lesson_id, now=now_of(clock))
-    ensure_teaches(sheet)
-    if sheet.first_grade:
-        raise ValidationFailed("journal.first_grade_no_marks")
-    raise_lock(sheet.records_lock)
-    return sheet
 
 
 def roster(sheet: LessonSheet) -> list[quickmarks.Student]:
@@ -93,19 +84,11 @@ async def _recall(state: FSMContext, lesson_id: int) -> QuickParse:
     return quickmarks.load(data)
 
 
-async def open_quick(
-    query: CallbackQuery,
-    callback_data: LessonCb,
-    session: AsyncSession,
-    me: Actor,
-    t: Translator,
-    state: FSMContext,
-    clock: Clock | None = None,
-) -> None:
-    sheet = await _sheet(session, me, callback_data.lesson_id, clock)
-    await state.set_state(QuickStates.text)
-    await state.update_data(qm_lesson=sheet.lesson_id, **{STATE_KEY: None})
-    await show(query, prompt_screen(t, sheet))
+async def open_quick(query: CallbackQuery, callback_data: LessonCb, turn: Turn) -> None:
+    sheet = await marks_sheet(turn.session, turn.me, callback_data.lesson_id, turn.now())
+    await turn.state.set_state(QuickStates.text)
+    await turn.state.update_data(qm_lesson=sheet.lesson_id, **{STATE_KEY: None})
+    await show(query, prompt_screen(turn.t, sheet))
 
 
 async def _parse_and_preview(
@@ -115,9 +98,9 @@ async def _parse_and_preview(
     t: Translator,
     state: FSMContext,
     lesson_id: int,
-    clock: Clock | None,
+    now: dt.datetime,
 ) -> None:
-    sheet = await _sheet(session, me, lesson_id, clock)
+    sheet = await marks_sheet(session, me, lesson_id, now)
     parsed = quickmarks.parse(message.text or "", roster(sheet), sheet.work_kind or WorkKind.ANSWER)
     parsed = with_limits(sheet, parsed)
     await state.set_state(QuickStates.text)
@@ -126,19 +109,11 @@ async def _parse_and_preview(
     await send_screen(message, preview_screen(t, sheet, parsed))
 
 
-async def typed_marks(
-    message: Message,
-    session: AsyncSession,
-    me: Actor,
-    t: Translator,
-    state: FSMContext,
-    clock: Clock | None = None,
-) -> None:
-    lesson_id = (await state.get_data()).get("qm_lesson")
-    if not isinstance(lesson_id, int):
-        await state.set_state(None)
-        raise DomainError("quick.expired")
-    await _parse_and_preview(message, session, me, t, state, lesson_id, clock)
+async def typed_marks(message: Message, turn: Turn) -> None:
+    lesson_id = await typed_lesson(turn.state, "qm_lesson")
+    await _parse_and_preview(
+        message, turn.session, turn.me, turn.t, turn.state, lesson_id, turn.now()
+    )
 
 
 async def unprompted_marks(
@@ -160,61 +135,52 @@ async def unprompted_marks(
     lesson = current_lesson(lessons, local_time(actor, now))
     if lesson is None:
         raise SkipHandler()
-    await _parse_and_preview(message, session, actor, t, state, lesson.lesson_id, clock)
+    await _parse_and_preview(message, session, actor, t, state, lesson.lesson_id, now)
 
 
-async def quick_action(
-    query: CallbackQuery,
-    callback_data: QuickCb,
-    session: AsyncSession,
-    me: Actor,
-    t: Translator,
-    state: FSMContext,
-    clock: Clock | None = None,
-) -> None:
-    cb = callback_data
+async def _card(query: CallbackQuery, turn: Turn, lesson_id: int, note: str = "") -> None:
+    """The preview is over (saved or cancelled): it is forgotten, so a second tap on "save"
+    finds nothing to save again, and the lesson card is shown."""
+    await _remember(turn.state, lesson_id, None)
+    await turn.state.set_state(None)
+    await show(query, card_screen(turn.t, await sheet_now(turn, lesson_id), note))
+
+
+async def quick_action(query: CallbackQuery, callback_data: QuickCb, turn: Turn) -> None:
+    cb, t = callback_data, turn.t
     if cb.action == "cancel":
-        await _remember(state, cb.lesson_id, None)
-        await state.set_state(None)
-        fresh = await lesson_sheet.lesson_sheet(session, me, cb.lesson_id, now=now_of(clock))
-        await show(query, card_screen(t, fresh))
+        await _card(query, turn, cb.lesson_id)
         return
-    sheet = await _sheet(session, me, cb.lesson_id, clock)
-    parsed = await _recall(state, sheet.lesson_id)
+    sheet = await marks_sheet(turn.session, turn.me, cb.lesson_id, turn.now())
+    parsed = await _recall(turn.state, sheet.lesson_id)
     if cb.action == "pick":
         try:
             parsed = quickmarks.resolve(parsed, cb.item, cb.student_id)
         except (ValueError, IndexError) as exc:
             raise DomainError("quick.expired") from exc
         parsed = with_limits(sheet, parsed)
-        await _remember(state, sheet.lesson_id, parsed)
+        await _remember(turn.state, sheet.lesson_id, parsed)
         await show(query, preview_screen(t, sheet, parsed))
         return
     if cb.action != "ok":
         raise DomainError("error.invalid")
     absences: dict[int, AttendanceCode] = parsed.absences()
     saved = await lesson_record.record_lesson(
-        session,
-        me,
+        turn.session,
+        turn.me,
         sheet.lesson_id,
         parsed.marks(),
         absences=absences,
         for_absent=cb.item == 1,
-        now=now_of(clock),
+        now=turn.now(),
     )
-    # Saved: forget the preview, so a second tap on "save" finds nothing to save again.
-    await _remember(state, sheet.lesson_id, None)
-    await state.set_state(None)
-    fresh = await lesson_sheet.lesson_sheet(session, me, sheet.lesson_id, now=now_of(clock))
-    note = saved_note(t, len(saved.marks), len(absences))
-    await show(query, card_screen(t, fresh, note))
+    await _card(query, turn, sheet.lesson_id, saved_note(t, len(saved.marks), len(absences)))
 
 
 def build_router() -> Router:
     """The lesson's quick marks for the teachers (gated); marks typed without choosing a
     lesson are looked at for them only and left to other handlers for anyone else."""
-    router = Router(name=__name__)
-    router.message.filter(F.chat.type == ChatType.PRIVATE)
+    router = private(Router(name=__name__))
     teaching = gate(Router(name=f"{__name__}.teaching"), *TEACHING)
     teaching.callback_query.register(open_quick, on(LessonCb, F.action == "qm"))
     teaching.callback_query.register(quick_action, on(QuickCb))

@@ -5,17 +5,15 @@ are screens/teacher/termmarks.py; the overrides wait in the FSM data until saved
 
 from __future__ import annotations
 
-from aiogram import F, Router
-from aiogram.enums import ChatType
+from aiogram import Router
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.i18n import Translator
-from handlers.common.gate import gate
+from handlers.common.gate import gate, private
 from handlers.common.screens import on, send_screen
-from handlers.teacher.common import Clock, now_of, show
+from handlers.common.turn import Turn
+from handlers.teacher.common import show
 from screens.teacher.actions import TermCb
 from screens.teacher.termmarks import (
     options_screen,
@@ -27,7 +25,7 @@ from screens.teacher.termmarks import (
 from services.enums import Role, SpecialMark
 from services.errors import AccessDenied, DomainError
 from services.marks import final_marks
-from services.people.identity import Actor
+from services.marks.final_marks import TermSheet
 
 STATE_KEY = "term"
 ROLES = (Role.TEACHER, Role.CLASS_TEACHER)
@@ -53,68 +51,46 @@ async def _store(state: FSMContext, cb: TermCb, overrides: dict[int, str] | None
     await state.update_data({STATE_KEY: value})
 
 
-async def termmarks_command(
-    message: Message,
-    session: AsyncSession,
-    me: Actor,
-    t: Translator,
-    state: FSMContext,
-    clock: Clock | None = None,
-) -> None:
-    await state.set_state(None)
-    options = await final_marks.term_options(session, me)
+async def termmarks_command(message: Message, turn: Turn) -> None:
+    await turn.state.set_state(None)
+    options = await final_marks.term_options(turn.session, turn.me)
     if len(options) == 1:
-        o = options[0]
-        await _open_default(message, session, me, t, state, o.class_id, o.subject_id, clock)
+        await _open_default(message, turn, options[0].class_id, options[0].subject_id)
         return
-    await send_screen(message, options_screen(t, options))
+    await send_screen(message, options_screen(turn.t, options))
 
 
 async def _open_default(
-    target: Message | CallbackQuery,
-    session: AsyncSession,
-    me: Actor,
-    t: Translator,
-    state: FSMContext,
-    class_id: int,
-    subject_id: int,
-    clock: Clock | None,
+    target: Message | CallbackQuery, turn: Turn, class_id: int, subject_id: int
 ) -> None:
-    _, default = await final_marks.periods_for_class(session, me, class_id, now=now_of(clock))
+    _, default = await final_marks.periods_for_class(
+        turn.session, turn.me, class_id, now=turn.now()
+    )
     if default is None:
         raise DomainError("term.no_period")
     cb = TermCb(action="pick", class_id=class_id, subject_id=subject_id, period_id=default)
-    await _show_sheet(target, session, me, t, state, cb, new=isinstance(target, Message))
+    await _show_sheet(target, turn, cb, new=isinstance(target, Message))
+
+
+async def _term_sheet(turn: Turn, cb: TermCb) -> TermSheet:
+    return await final_marks.term_sheet(
+        turn.session, turn.me, cb.class_id, cb.subject_id, cb.period_id
+    )
 
 
 async def _show_sheet(
-    target: Message | CallbackQuery,
-    session: AsyncSession,
-    me: Actor,
-    t: Translator,
-    state: FSMContext,
-    cb: TermCb,
-    *,
-    new: bool = False,
+    target: Message | CallbackQuery, turn: Turn, cb: TermCb, *, new: bool = False
 ) -> None:
-    sheet = await final_marks.term_sheet(session, me, cb.class_id, cb.subject_id, cb.period_id)
-    overrides = await _overrides(state, cb)
-    await show(target, sheet_screen(t, sheet, overrides), new=new)
+    sheet = await _term_sheet(turn, cb)
+    overrides = await _overrides(turn.state, cb)
+    await show(target, sheet_screen(turn.t, sheet, overrides), new=new)
 
 
-async def term_action(
-    query: CallbackQuery,
-    callback_data: TermCb,
-    session: AsyncSession,
-    me: Actor,
-    t: Translator,
-    state: FSMContext,
-    clock: Clock | None = None,
-) -> None:
-    cb = callback_data
+async def term_action(query: CallbackQuery, callback_data: TermCb, turn: Turn) -> None:
+    cb, session, me, t = callback_data, turn.session, turn.me, turn.t
     if cb.action == "per":
         periods, default = await final_marks.periods_for_class(
-            session, me, cb.class_id, now=now_of(clock)
+            session, me, cb.class_id, now=turn.now()
         )
         # The sheet checks who may set the marks; list the periods only for them.
         if default is not None:
@@ -122,10 +98,10 @@ async def term_action(
         await show(query, periods_screen(t, cb.class_id, cb.subject_id, periods, default))
         return
     if cb.action == "pick":
-        await _show_sheet(query, session, me, t, state, cb)
+        await _show_sheet(query, turn, cb)
         return
-    sheet = await final_marks.term_sheet(session, me, cb.class_id, cb.subject_id, cb.period_id)
-    overrides = await _overrides(state, cb)
+    sheet = await _term_sheet(turn, cb)
+    overrides = await _overrides(turn.state, cb)
     if cb.action == "stu":
         row = next((r for r in sheet.rows if r.student_id == cb.student_id), None)
         if row is None:
@@ -140,7 +116,7 @@ async def term_action(
             overrides[cb.student_id] = cb.value
         else:
             overrides.pop(cb.student_id, None)
-        await _store(state, cb, overrides)
+        await _store(turn.state, cb, overrides)
         await show(query, sheet_screen(t, sheet, overrides))
         return
     if cb.action != "save":
@@ -152,16 +128,15 @@ async def term_action(
         elif row.suggested is not None:
             marks[row.student_id] = row.suggested
     saved = await final_marks.set_period_marks(
-        session, me, cb.class_id, cb.subject_id, cb.period_id, marks, now=now_of(clock)
+        session, me, cb.class_id, cb.subject_id, cb.period_id, marks, now=turn.now()
     )
-    await _store(state, cb, None)
-    fresh = await final_marks.term_sheet(session, me, cb.class_id, cb.subject_id, cb.period_id)
+    await _store(turn.state, cb, None)
+    fresh = await _term_sheet(turn, cb)
     await show(query, sheet_screen(t, fresh, {}, saved_note(t, fresh, saved)))
 
 
 def build_router() -> Router:
-    router = gate(Router(name=__name__), *ROLES)
-    router.message.filter(F.chat.type == ChatType.PRIVATE)
+    router = private(gate(Router(name=__name__), *ROLES))
     router.message.register(termmarks_command, Command("termmarks"))
     router.callback_query.register(term_action, on(TermCb))
     return router

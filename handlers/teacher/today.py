@@ -9,24 +9,13 @@ import datetime as dt
 import re
 
 from aiogram import F, Router
-from aiogram.enums import ChatType
 from aiogram.filters import Command, CommandObject
-from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.i18n import Translator
-from handlers.common.gate import gate
+from handlers.common.gate import gate, private
 from handlers.common.screens import on, send_screen
-from handlers.teacher.common import (
-    READERS,
-    TEACHING,
-    Clock,
-    local_time,
-    local_today,
-    now_of,
-    show,
-)
+from handlers.common.turn import Turn
+from handlers.teacher.common import READERS, TEACHING, local_time, local_today, sheet_now, show
 from screens.bounds import day_in_window, typed_query, window_error
 from screens.screen import Screen
 from screens.teacher.actions import DayCb, LessonCb
@@ -41,27 +30,19 @@ from screens.teacher.today import (
 from services.errors import DomainError
 from services.models import Person
 from services.people import class_teacher
-from services.people.identity import Actor
 from services.school.calendar import school_days_around
-from services.timetable import lesson_sheet, teacher_day
+from services.timetable import teacher_day
 
 
-async def _day(
-    session: AsyncSession,
-    actor: Actor,
-    t: Translator,
-    teacher_id: int,
-    day: dt.date,
-    now: dt.datetime,
-    note: str = "",
-) -> Screen:
+async def _day(turn: Turn, teacher_id: int, day: dt.date, note: str = "") -> Screen:
+    session, actor, now = turn.session, turn.me, turn.now()
     lessons = await teacher_day.teacher_lessons(session, actor, day, teacher_id)
     name = None
     if teacher_id != actor.person_id:
         person = await session.get(Person, teacher_id)
         name = person.short_name if person is not None else None
     return day_screen(
-        t,
+        turn.t,
         lessons,
         teacher_id=teacher_id,
         teacher_name=name,
@@ -73,21 +54,13 @@ async def _day(
     )
 
 
-async def today_command(
-    message: Message,
-    command: CommandObject,
-    session: AsyncSession,
-    me: Actor,
-    t: Translator,
-    state: FSMContext,
-    clock: Clock | None = None,
-) -> None:
-    await state.set_state(None)
-    now = now_of(clock)
-    query, day = parse_args(command.args or "", local_today(me, now))
+async def today_command(message: Message, command: CommandObject, turn: Turn) -> None:
+    me, t = turn.me, turn.t
+    await turn.state.set_state(None)
+    query, day = parse_args(command.args or "", local_today(me, turn.now()))
     teacher_id = me.person_id
     if query:
-        found = await class_teacher.find_teachers(session, me, query)
+        found = await class_teacher.find_teachers(turn.session, me, query)
         if not found:
             await send_screen(message, no_teacher_screen(t, query))
             return
@@ -99,7 +72,7 @@ async def today_command(
         await send_screen(message, reader_hint_screen(t))
         return
     note = t("teacher.day.reader_hint") if not query and me.has(*READERS) else ""
-    await send_screen(message, await _day(session, me, t, teacher_id, day, now, note))
+    await send_screen(message, await _day(turn, teacher_id, day, note))
 
 
 _DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})(?:\.(\d{2}|\d{4}))?$|^(\d{4})-(\d{2})-(\d{2})$")
@@ -133,37 +106,18 @@ def parse_args(args: str, today: dt.date) -> tuple[str, dt.date]:
     return typed_query(" ".join(words)), day
 
 
-async def day_callback(
-    query: CallbackQuery,
-    callback_data: DayCb,
-    session: AsyncSession,
-    me: Actor,
-    t: Translator,
-    state: FSMContext,
-    clock: Clock | None = None,
-) -> None:
-    await state.set_state(None)
-    day = unpack_day(callback_data.day)
-    await show(query, await _day(session, me, t, callback_data.teacher_id, day, now_of(clock)))
+async def day_callback(query: CallbackQuery, callback_data: DayCb, turn: Turn) -> None:
+    await turn.state.set_state(None)
+    await show(query, await _day(turn, callback_data.teacher_id, unpack_day(callback_data.day)))
 
 
-async def open_lesson(
-    query: CallbackQuery,
-    callback_data: LessonCb,
-    session: AsyncSession,
-    me: Actor,
-    t: Translator,
-    state: FSMContext,
-    clock: Clock | None = None,
-) -> None:
-    await state.set_state(None)
-    sheet = await lesson_sheet.lesson_sheet(session, me, callback_data.lesson_id, now=now_of(clock))
-    await show(query, card_screen(t, sheet))
+async def open_lesson(query: CallbackQuery, callback_data: LessonCb, turn: Turn) -> None:
+    await turn.state.set_state(None)
+    await show(query, card_screen(turn.t, await sheet_now(turn, callback_data.lesson_id)))
 
 
 def build_router() -> Router:
-    router = gate(Router(name=__name__), *TEACHING, *READERS)
-    router.message.filter(F.chat.type == ChatType.PRIVATE)
+    router = private(gate(Router(name=__name__), *TEACHING, *READERS))
     router.message.register(today_command, Command("today"))
     router.callback_query.register(day_callback, on(DayCb))
     router.callback_query.register(open_lesson, on(LessonCb, F.action == "open"))

@@ -10,17 +10,14 @@ from __future__ import annotations
 from typing import Any
 
 from aiogram import F, Router
-from aiogram.enums import ChatType
 from aiogram.filters import StateFilter
-from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.i18n import Translator
-from handlers.common.gate import gate
+from handlers.common.gate import gate, private
 from handlers.common.screens import on
-from handlers.teacher.common import TEACHING, Clock, ensure_teaches, now_of, raise_lock, show
+from handlers.common.turn import Turn
+from handlers.teacher.common import TEACHING, editable_sheet, sheet_now, show, typed_lesson
 from screens.teacher.actions import HwCb, LessonCb, TopicCb
 from screens.teacher.card import card_screen
 from screens.teacher.topic import (
@@ -32,10 +29,8 @@ from screens.teacher.topic import (
     topic_saved_screen,
     topic_screen,
 )
-from services.errors import AccessDenied, DomainError, ValidationFailed
+from services.errors import AccessDenied, DomainError
 from services.homework import assignments, topics
-from services.people.identity import Actor
-from services.timetable import lesson_sheet
 from services.timetable.lesson_sheet import LessonSheet
 
 HW_KEY = "hw"
@@ -50,69 +45,47 @@ class HomeworkStates(StatesGroup):
     collect = State()
 
 
-async def _sheet(
-    session: AsyncSession, actor: Actor, lesson_id: int, clock: Clock | None, *, homework: bool
-) -> LessonSheet:
-    sheet = await lesson_sheet.lesson_sheet(session, actor, lesson_id, now=now_of(clock))
-    ensure_teaches(sheet)
-    if homework and sheet.first_grade:
-        raise ValidationFailed("journal.first_grade_no_homework")
-    raise_lock(sheet.text_lock)
-    return sheet
+async def _sheet(turn: Turn, lesson_id: int, *, homework: bool) -> LessonSheet:
+    return await editable_sheet(
+        turn.session,
+        turn.me,
+        lesson_id,
+        turn.now(),
+        lock="text",
+        first_grade="journal.first_grade_no_homework" if homework else None,
+    )
 
 
 # --------------------------------------------------------------------------- topic
 
 
-async def open_topic(
-    query: CallbackQuery,
-    callback_data: LessonCb,
-    session: AsyncSession,
-    me: Actor,
-    t: Translator,
-    state: FSMContext,
-    clock: Clock | None = None,
-) -> None:
-    sheet = await _sheet(session, me, callback_data.lesson_id, clock, homework=False)
-    choices = await topics.topic_suggestions(session, me, sheet.lesson_id)
-    await state.set_state(TopicStates.text)
-    await state.update_data(topic_lesson=sheet.lesson_id)
-    await show(query, topic_screen(t, sheet, choices))
+async def open_topic(query: CallbackQuery, callback_data: LessonCb, turn: Turn) -> None:
+    sheet = await _sheet(turn, callback_data.lesson_id, homework=False)
+    choices = await topics.topic_suggestions(turn.session, turn.me, sheet.lesson_id)
+    await turn.state.set_state(TopicStates.text)
+    await turn.state.update_data(topic_lesson=sheet.lesson_id)
+    await show(query, topic_screen(turn.t, sheet, choices))
 
 
-async def topic_from_plan(
-    query: CallbackQuery,
-    callback_data: TopicCb,
-    session: AsyncSession,
-    me: Actor,
-    t: Translator,
-    state: FSMContext,
-    clock: Clock | None = None,
-) -> None:
+async def _topic_saved(target: CallbackQuery | Message, turn: Turn, lesson_id: int) -> None:
+    await turn.state.set_state(None)
+    await show(target, topic_saved_screen(turn.t, await sheet_now(turn, lesson_id)))
+
+
+async def topic_from_plan(query: CallbackQuery, callback_data: TopicCb, turn: Turn) -> None:
+    lesson_id = callback_data.lesson_id
     await topics.set_topic(
-        session, me, callback_data.lesson_id, plan_item_id=callback_data.item_id, now=now_of(clock)
+        turn.session, turn.me, lesson_id, plan_item_id=callback_data.item_id, now=turn.now()
     )
-    await state.set_state(None)
-    fresh = await lesson_sheet.lesson_sheet(session, me, callback_data.lesson_id, now=now_of(clock))
-    await show(query, topic_saved_screen(t, fresh))
+    await _topic_saved(query, turn, lesson_id)
 
 
-async def typed_topic(
-    message: Message,
-    session: AsyncSession,
-    me: Actor,
-    t: Translator,
-    state: FSMContext,
-    clock: Clock | None = None,
-) -> None:
-    lesson_id = (await state.get_data()).get("topic_lesson")
-    if not isinstance(lesson_id, int):
-        await state.set_state(None)
-        raise DomainError("quick.expired")
-    await topics.set_topic(session, me, lesson_id, topic=message.text or "", now=now_of(clock))
-    await state.set_state(None)
-    fresh = await lesson_sheet.lesson_sheet(session, me, lesson_id, now=now_of(clock))
-    await show(message, topic_saved_screen(t, fresh))
+async def typed_topic(message: Message, turn: Turn) -> None:
+    lesson_id = await typed_lesson(turn.state, "topic_lesson")
+    await topics.set_topic(
+        turn.session, turn.me, lesson_id, topic=message.text or "", now=turn.now()
+    )
+    await _topic_saved(message, turn, lesson_id)
 
 
 # --------------------------------------------------------------------------- homework
@@ -134,31 +107,17 @@ def draft_of(draft: dict[str, Any]) -> HomeworkDraft:
     )
 
 
-async def open_homework(
-    query: CallbackQuery,
-    callback_data: LessonCb,
-    session: AsyncSession,
-    me: Actor,
-    t: Translator,
-    state: FSMContext,
-    clock: Clock | None = None,
-) -> None:
-    sheet = await _sheet(session, me, callback_data.lesson_id, clock, homework=True)
-    await state.set_state(HomeworkStates.collect)
-    await state.update_data(
+async def open_homework(query: CallbackQuery, callback_data: LessonCb, turn: Turn) -> None:
+    sheet = await _sheet(turn, callback_data.lesson_id, homework=True)
+    await turn.state.set_state(HomeworkStates.collect)
+    await turn.state.update_data(
         {HW_KEY: {"lesson_id": sheet.lesson_id, "text": "", "files": [], "students": []}}
     )
-    await show(query, homework_screen(t, sheet))
+    await show(query, homework_screen(turn.t, sheet))
 
 
-async def homework_message(
-    message: Message,
-    session: AsyncSession,
-    me: Actor,
-    t: Translator,
-    state: FSMContext,
-    clock: Clock | None = None,
-) -> None:
+async def homework_message(message: Message, turn: Turn) -> None:
+    state = turn.state
     data = await state.get_data()
     draft = _draft(data)
     text = message.text or message.caption or ""
@@ -189,27 +148,18 @@ async def homework_message(
     await state.update_data({HW_KEY: draft})
     if quiet:
         return
-    sheet = await _sheet(session, me, int(draft["lesson_id"]), clock, homework=True)
-    await show(message, draft_screen(t, sheet, draft_of(draft)))
+    sheet = await _sheet(turn, int(draft["lesson_id"]), homework=True)
+    await show(message, draft_screen(turn.t, sheet, draft_of(draft)))
 
 
-async def homework_action(
-    query: CallbackQuery,
-    callback_data: HwCb,
-    session: AsyncSession,
-    me: Actor,
-    t: Translator,
-    state: FSMContext,
-    clock: Clock | None = None,
-) -> None:
-    cb = callback_data
+async def homework_action(query: CallbackQuery, callback_data: HwCb, turn: Turn) -> None:
+    cb, state, t = callback_data, turn.state, turn.t
     if cb.action == "cancel":
         await state.set_state(None)
         await state.update_data({HW_KEY: None})
-        fresh = await lesson_sheet.lesson_sheet(session, me, cb.lesson_id, now=now_of(clock))
-        await show(query, card_screen(t, fresh))
+        await show(query, card_screen(t, await sheet_now(turn, cb.lesson_id)))
         return
-    sheet = await _sheet(session, me, cb.lesson_id, clock, homework=True)
+    sheet = await _sheet(turn, cb.lesson_id, homework=True)
     draft = _draft(await state.get_data())
     if draft.get("lesson_id") != sheet.lesson_id:
         raise DomainError("quick.expired")
@@ -244,23 +194,21 @@ async def homework_action(
         for f in draft.get("files") or []
     ]
     await assignments.set_homework(
-        session,
-        me,
+        turn.session,
+        turn.me,
         sheet.lesson_id,
         draft.get("text") or "",
         files=files,
         student_ids=list(draft.get("students") or []) or None,
-        now=now_of(clock),
+        now=turn.now(),
     )
     await state.set_state(None)
     await state.update_data({HW_KEY: None})
-    fresh = await lesson_sheet.lesson_sheet(session, me, sheet.lesson_id, now=now_of(clock))
-    await show(query, homework_saved_screen(t, fresh))
+    await show(query, homework_saved_screen(t, await sheet_now(turn, sheet.lesson_id)))
 
 
 def build_router() -> Router:
-    router = gate(Router(name=__name__), *TEACHING)
-    router.message.filter(F.chat.type == ChatType.PRIVATE)
+    router = private(gate(Router(name=__name__), *TEACHING))
     router.callback_query.register(open_topic, on(LessonCb, F.action == "topic"))
     router.callback_query.register(topic_from_plan, on(TopicCb))
     router.message.register(
