@@ -17,11 +17,12 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.app import create_dispatcher
 from bot.config import Settings
+from screens.common.alerts import BroadcastCb
 from services.enums import Role
 from services.models import Account, Invite, Person, RoleGrant, School
 from services.people.accounts import hash_token
-from testkit.recording import RecordingBot, make_message_update
-from tests.factories import NOW, telegram_binding
+from testkit.recording import RecordingBot, make_callback_update, make_message_update
+from tests.factories import NOW, SchoolWorld, build_school, telegram_binding
 
 
 @pytest.fixture
@@ -179,3 +180,25 @@ class World:
 @pytest.fixture
 def world(session_factory: async_sessionmaker[AsyncSession]) -> World:
     return World(session_factory)
+
+
+async def compose_class_news(
+    dp: Dispatcher, bot: RecordingBot, user_id: int, class_id: int, text: str
+) -> None:
+    """The class teacher in chat ``user_id`` writes ``text`` to their class's families with
+    /broadcast, up to the preview (not sent yet)."""
+    await dp.feed_update(bot, make_message_update(user_id, "/broadcast"))
+    cls = BroadcastCb(action="cls", id=class_id).pack()
+    await dp.feed_update(bot, make_callback_update(user_id, cls, message_text="…"))
+    await dp.feed_update(bot, make_message_update(user_id, text))
+
+
+@pytest.fixture
+async def signed_in_world(session: AsyncSession) -> SchoolWorld:
+    """The factories' school with everyone of ``ROLE_USERS`` (tests/handlers/buttons.py)
+    signed in to Telegram."""
+    from tests.handlers.buttons import sign_in_everyone
+
+    world = await build_school(session)
+    await sign_in_everyone(session, world)
+    return world

@@ -15,6 +15,7 @@ from services.models import Attendance, MessengerBinding, News, NotificationPref
 from testkit.botapi.html import seen
 from testkit.recording import RecordingBot, make_callback_update, make_message_update
 from tests.factories import SchoolWorld, absent_today, bind_chats, build_school
+from tests.handlers.conftest import compose_class_news
 
 
 async def bind(session: AsyncSession, world: SchoolWorld, name: str, user_id: int) -> None:
@@ -78,14 +79,7 @@ async def test_class_teacher_broadcast_with_preview(
 ) -> None:
     world = await build_school(session)
     await bind(session, world, "class_teacher", 9201)
-    await dp.feed_update(bot, make_message_update(9201, "/broadcast"))
-    await dp.feed_update(
-        bot,
-        make_callback_update(
-            9201, BroadcastCb(action="cls", id=world.cls.id).pack(), message_text="…"
-        ),
-    )
-    await dp.feed_update(bot, make_message_update(9201, "Родительское собрание в четверг в 18:00"))
+    await compose_class_news(dp, bot, 9201, world.cls.id, "Родительское собрание в четверг в 18:00")
     assert "собрание" in bot.session.sent_texts(9201)[-1]
     assert await session.scalar(select(func.count()).select_from(News)) == 0  # only a preview
     await dp.feed_update(

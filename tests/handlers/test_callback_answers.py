@@ -22,7 +22,7 @@ from screens.actions import Action
 from services.messages import broadcasts
 from services.models import Attendance, NewsReceipt
 from testkit.recording import RecordingBot, make_callback_update
-from tests.factories import NOW, absent_today, build_school
+from tests.factories import NOW, SchoolWorld, absent_today
 from tests.handlers.buttons import (
     GUEST,
     ROLE_USERS,
@@ -33,7 +33,6 @@ from tests.handlers.buttons import (
     field_choices,
     internal_errors,
     pack,
-    sign_in_everyone,
     world_ids,
 )
 
@@ -60,14 +59,19 @@ def answer_of(bot: RecordingBot, query_id: str) -> AnswerCallbackQuery:
     return answer
 
 
+@pytest.fixture
+def world(signed_in_world: SchoolWorld) -> SchoolWorld:
+    """Here ``world`` is the factories' school, everyone of ``ROLE_USERS`` signed in."""
+    return signed_in_world
+
+
 async def test_alert_buttons_and_guest_branches_are_answered_once(
     dp: Dispatcher,
     bot: RecordingBot,
     session: AsyncSession,
+    world: SchoolWorld,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    world = await build_school(session)
-    await sign_in_everyone(session, world)
     s0 = world.students[0].id
     await absent_today(session, world, s0)
     att = await session.scalar(select(Attendance))
@@ -107,13 +111,11 @@ async def test_alert_buttons_and_guest_branches_are_answered_once(
 async def test_every_callback_route_is_answered_exactly_once(
     dp: Dispatcher,
     bot: RecordingBot,
-    session: AsyncSession,
+    world: SchoolWorld,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     """Each registered callback class, with each of its codes and real ids of the world, pressed
     by a guest and by three users of other roles (seeded): one answer per press, no error."""
-    world = await build_school(session)
-    await sign_in_everyone(session, world)
     ids = world_ids(world)
     rng = random.Random(20261118)
     routes = callback_routes(dp)

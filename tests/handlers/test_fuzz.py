@@ -20,13 +20,12 @@ import random
 import pytest
 from aiogram import Dispatcher
 from aiogram.methods import AnswerCallbackQuery
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.commands import CATALOGUE
 from bot.i18n import t
 from screens.bounds import FIRST_DAY, LAST_DAY, MAX_ID
 from testkit.recording import RecordingBot, make_callback_update, make_message_update
-from tests.factories import NOW, build_school
+from tests.factories import NOW, SchoolWorld
 from tests.handlers.buttons import (
     GUEST,
     HOSTILE_STRS,
@@ -39,7 +38,6 @@ from tests.handlers.buttons import (
     hostile_values,
     internal_errors,
     pack,
-    sign_in_everyone,
     world_ids,
 )
 
@@ -78,14 +76,18 @@ def fuzz_dp(dp: Dispatcher) -> Dispatcher:
     return dp
 
 
+@pytest.fixture
+def world(signed_in_world: SchoolWorld) -> SchoolWorld:
+    """Here ``world`` is the factories' school, everyone of ``ROLE_USERS`` signed in."""
+    return signed_in_world
+
+
 async def test_mutated_buttons_and_hostile_arguments_crash_nothing(
     fuzz_dp: Dispatcher,
     bot: RecordingBot,
-    session: AsyncSession,
+    world: SchoolWorld,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    world = await build_school(session)
-    await sign_in_everyone(session, world)
     ids = world_ids(world)
     rng = random.Random(17)
     pressed: list[str] = []
@@ -151,12 +153,10 @@ async def test_mutated_buttons_and_hostile_arguments_crash_nothing(
 async def test_a_mutated_button_is_refused_like_a_forgery(
     fuzz_dp: Dispatcher,
     bot: RecordingBot,
-    session: AsyncSession,
+    world: SchoolWorld,
     caplog: pytest.LogCaptureFixture,
     data: str,
 ) -> None:
-    world = await build_school(session)
-    await sign_in_everyone(session, world)
     user_id = ROLE_USERS["parent"] if data[0] in "fn" else ROLE_USERS["deputy"]
     with caplog.at_level(logging.INFO):
         await fuzz_dp.feed_update(bot, make_callback_update(user_id, data, message_text="…"))
@@ -181,13 +181,11 @@ async def test_a_mutated_button_is_refused_like_a_forgery(
 async def test_a_date_out_of_range_gets_a_clear_answer(
     fuzz_dp: Dispatcher,
     bot: RecordingBot,
-    session: AsyncSession,
+    world: SchoolWorld,
     caplog: pytest.LogCaptureFixture,
     who: str,
     text: str,
 ) -> None:
-    world = await build_school(session)
-    await sign_in_everyone(session, world)
     user_id = ROLE_USERS[who]
     with caplog.at_level(logging.INFO):
         await fuzz_dp.feed_update(bot, make_message_update(user_id, text))
@@ -211,13 +209,11 @@ async def test_a_date_out_of_range_gets_a_clear_answer(
 async def test_a_typed_surname_with_control_characters_gets_a_clear_answer(
     fuzz_dp: Dispatcher,
     bot: RecordingBot,
-    session: AsyncSession,
+    world: SchoolWorld,
     caplog: pytest.LogCaptureFixture,
     query: str,
     key: str,
 ) -> None:
-    world = await build_school(session)
-    await sign_in_everyone(session, world)
     user_id = ROLE_USERS["deputy"]
     with caplog.at_level(logging.INFO):
         await fuzz_dp.feed_update(bot, make_message_update(user_id, f"/today {query}"))
@@ -228,13 +224,11 @@ async def test_a_typed_surname_with_control_characters_gets_a_clear_answer(
 async def test_a_typed_answer_with_control_characters_gets_a_clear_answer(
     fuzz_dp: Dispatcher,
     bot: RecordingBot,
-    session: AsyncSession,
+    world: SchoolWorld,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     """Each prompt a button opens (topic, homework, quick marks, an unlock reason, a broadcast,
     the dates of a notice, a search) answered with a NUL: PostgreSQL cannot store it."""
-    world = await build_school(session)
-    await sign_in_everyone(session, world)
     lesson = world.lesson_today.id
     prompts = [
         ("class_teacher", f"bc:cls:{world.cls.id}", "Собрание\u0000"),

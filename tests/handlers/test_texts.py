@@ -11,8 +11,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from handlers.common.alerts import BroadcastCb
 from services.enums import OutboxStatus
 from services.models import News, OutboxMessage
-from testkit.recording import RecordingBot, make_callback_update, make_message_update
+from testkit.recording import RecordingBot, make_callback_update
 from tests.factories import bind_chats, build_school
+from tests.handlers.conftest import compose_class_news
 
 
 async def test_the_broadcast_header_follows_the_delivery(
@@ -20,14 +21,7 @@ async def test_the_broadcast_header_follows_the_delivery(
 ) -> None:
     world = await build_school(session)
     await bind_chats(session, world, {"class_teacher": 9301})
-    await dp.feed_update(bot, make_message_update(9301, "/broadcast"))
-    await dp.feed_update(
-        bot,
-        make_callback_update(
-            9301, BroadcastCb(action="cls", id=world.cls.id).pack(), message_text="…"
-        ),
-    )
-    await dp.feed_update(bot, make_message_update(9301, "Собрание в четверг"))
+    await compose_class_news(dp, bot, 9301, world.cls.id, "Собрание в четверг")
     await dp.feed_update(
         bot, make_callback_update(9301, BroadcastCb(action="send").pack(), message_text="…")
     )
