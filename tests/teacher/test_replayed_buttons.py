@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import pytest
 from aiogram import Dispatcher
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -20,6 +21,12 @@ from tests.teacher.conftest import USERS, Chat
 
 COMPOSE = "Напишите текст сообщения"
 EXTRA = {"trusted": 120, "other_student": 121}
+
+
+@pytest.fixture
+async def extra_chats(session: AsyncSession, world: SchoolWorld) -> None:
+    """The trusted person and the other class's student signed in too (chats in ``EXTRA``)."""
+    await bind_chats(session, world, EXTRA)
 
 
 async def state_of(dp: Dispatcher, bot: RecordingBot, user_id: int) -> str | None:
@@ -52,14 +59,10 @@ async def test_mutated_term_save_of_a_subject_not_taught_saves_nothing(
     assert teacher.alerts(), "refused with a message"
 
 
+@pytest.mark.usefixtures("extra_chats")
 async def test_replayed_broadcast_button_opens_no_composer(
-    dp: Dispatcher,
-    bot: RecordingBot,
-    chat: Callable[[str], Chat],
-    world: SchoolWorld,
-    session: AsyncSession,
+    dp: Dispatcher, bot: RecordingBot, chat: Callable[[str], Chat], world: SchoolWorld
 ) -> None:
-    await bind_chats(session, world, EXTRA)
     replayed = BroadcastCb(action="cls", id=world.cls.id).pack()
     for name in ("parent", "teacher", "colleague"):
         user = chat(name)
@@ -81,14 +84,10 @@ async def test_replayed_broadcast_button_opens_no_composer(
     assert COMPOSE in ct.text
 
 
+@pytest.mark.usefixtures("extra_chats")
 async def test_notice_prompt_only_for_a_parent(
-    dp: Dispatcher,
-    bot: RecordingBot,
-    chat: Callable[[str], Chat],
-    world: SchoolWorld,
-    session: AsyncSession,
+    dp: Dispatcher, bot: RecordingBot, chat: Callable[[str], Chat], world: SchoolWorld
 ) -> None:
-    await bind_chats(session, world, EXTRA)
     # The student themself and a trusted person see the child but give no notice.
     student = Chat(dp, bot, EXTRA["other_student"])
     await student.press(NoticeDayCb(s=world.other_student.id, a=0).pack())
