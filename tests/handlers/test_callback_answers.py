@@ -45,6 +45,12 @@ OTHER_ROUTES = {
 }
 
 
+@pytest.fixture
+def world(signed_in_world: SchoolWorld) -> SchoolWorld:
+    """Here ``world`` is the factories' school, everyone of ``ROLE_USERS`` signed in."""
+    return signed_in_world
+
+
 async def press(dp: Dispatcher, bot: RecordingBot, user_id: int, data: str) -> str:
     update = make_callback_update(user_id, data, message_text="…")
     await dp.feed_update(bot, update)
@@ -57,12 +63,6 @@ def answer_of(bot: RecordingBot, query_id: str) -> AnswerCallbackQuery:
         r for r in bot.session.requests_of(AnswerCallbackQuery) if r.callback_query_id == query_id
     ]
     return answer
-
-
-@pytest.fixture
-def world(signed_in_world: SchoolWorld) -> SchoolWorld:
-    """Here ``world`` is the factories' school, everyone of ``ROLE_USERS`` signed in."""
-    return signed_in_world
 
 
 async def test_alert_buttons_and_guest_branches_are_answered_once(
