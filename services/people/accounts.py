@@ -360,21 +360,19 @@ async def _refuse_demo_credentials(
         if (password is not None and hmac.compare_digest(password, derived_password)) or (
             token is not None and hmac.compare_digest(token, derived_token)
         ):
-            audit.record(
+            log.warning(
+                "demo credentials refused outside the demo school",
+                extra={"account_id": account.id, "school_id": account.school_id},
+            )
+            await _refuse(
                 session,
-                actor=None,
                 actor_label=actor_label,
                 action="signin.demo_refused",
                 entity="account",
                 entity_id=account.id,
                 school_id=account.school_id,
+                error=DomainError("signin.demo_refused"),
             )
-            await session.commit()
-            log.warning(
-                "demo credentials refused outside the demo school",
-                extra={"account_id": account.id, "school_id": account.school_id},
-            )
-            raise DomainError("signin.demo_refused")
 
 
 async def redeem_invite(
