@@ -460,7 +460,7 @@ class _Attempt:
         action: str,
         entity: str,
         row: Invite | Account | None,
-        error: str,
+        error: DomainError,
     ) -> NoReturn:
         """Refuse the attempt (audited): ``row`` is the invite or account it named, if any."""
         await _refuse(
@@ -470,7 +470,7 @@ class _Attempt:
             entity=entity,
             entity_id=row.id if row is not None else None,
             school_id=row.school_id if row is not None else None,
-            error=DomainError(error),
+            error=error,
         )
 
     async def signed_in(
@@ -525,7 +525,7 @@ async def sign_in_with_invite(
         or account.is_blocked
     ):
         await attempt.failed(
-            session, "signin.invite_failed", "invite", invite, "signin.invite_invalid"
+            session, "signin.invite_failed", "invite", invite, DomainError("signin.invite_invalid")
         )
     await _refuse_demo_credentials(session, account, token=token, actor_label=attempt.label)
     invite.used_at = now
@@ -566,7 +566,11 @@ async def sign_in_with_password(
     )
     if not ok or account is None:
         await attempt.failed(
-            session, "signin.password_failed", "account", account, "signin.password_invalid"
+            session,
+            "signin.password_failed",
+            "account",
+            account,
+            DomainError("signin.password_invalid"),
         )
     await _refuse_demo_credentials(
         session, account, password=password.strip(), actor_label=attempt.label
