@@ -25,6 +25,7 @@ from handlers.common.screens import on, send_screen, show_screen
 from handlers.common.turn import Turn
 from screens.actions import Action
 from screens.bounds import RefusedButton
+from screens.common import alerts as screens
 from screens.common.alerts import (
     QUIET_PRESETS,
     TOGGLES,
@@ -32,13 +33,6 @@ from screens.common.alerts import (
     BroadcastCb,
     NewsAckAction,
     PrefCb,
-    broadcast_cancelled_screen,
-    broadcast_preview_screen,
-    broadcast_stats_screen,
-    broadcast_targets_screen,
-    broadcast_write_screen,
-    reason_saved_screen,
-    settings_screen,
 )
 from services.attendance import absence_reasons
 from services.enums import Role
@@ -81,7 +75,7 @@ async def absence_reason(query: CallbackQuery, turn: Turn, callback_answer: Call
     callback_answer.text = turn.t("alerts.reason_saved")
     if isinstance(query.message, Message):
         alert = query.message.html_text or ""
-        await show_screen(query, reason_saved_screen(turn.t, alert, str(saved.reason)))
+        await show_screen(query, screens.reason_saved_screen(turn.t, alert, str(saved.reason)))
 
 
 async def news_ack(query: CallbackQuery, turn: Turn, callback_answer: CallbackAnswer) -> None:
@@ -104,7 +98,7 @@ async def membership(event: ChatMemberUpdated, session: AsyncSession) -> None:
 
 async def settings_command(message: Message, turn: Turn) -> None:
     prefs = await notifications_prefs.get_prefs(turn.session, turn.me)
-    await send_screen(message, settings_screen(turn.t, prefs, turn.me.roles))
+    await send_screen(message, screens.settings_screen(turn.t, prefs, turn.me.roles))
 
 
 async def settings_changed(
@@ -130,7 +124,7 @@ async def settings_changed(
         return
     prefs = await notifications_prefs.update_prefs(turn.session, turn.me, **change)
     if isinstance(query.message, Message):
-        await show_screen(query, settings_screen(t, prefs, turn.me.roles))
+        await show_screen(query, screens.settings_screen(t, prefs, turn.me.roles))
 
 
 # --------------------------------------------------------------------------- /broadcast
@@ -152,7 +146,7 @@ async def broadcast_command(
     if actor.has(Role.DIRECTOR, Role.DEPUTY) and not actor.has(Role.ADMIN):
         classes = []  # leadership sends school news; class events are the class teacher's
     targets = [(cls.id, cls.name) for cls in classes]
-    await send_screen(message, broadcast_targets_screen(t, school, targets))
+    await send_screen(message, screens.broadcast_targets_screen(t, school, targets))
 
 
 async def broadcast_target(query: CallbackQuery, callback_data: BroadcastCb, turn: Turn) -> None:
@@ -162,7 +156,7 @@ async def broadcast_target(query: CallbackQuery, callback_data: BroadcastCb, tur
     await turn.state.set_state(BroadcastForm.text)
     await turn.state.update_data(class_id=class_id)
     if isinstance(query.message, Message):
-        await show_screen(query, broadcast_write_screen(turn.t))
+        await show_screen(query, screens.broadcast_write_screen(turn.t))
 
 
 async def broadcast_text(message: Message, state: FSMContext, t: Translator) -> None:
@@ -176,7 +170,7 @@ async def broadcast_text(message: Message, state: FSMContext, t: Translator) -> 
     text = broadcasts.broadcast_body(message.html_text, with_attachment=attachment is not None)
     await state.update_data(text=text, attachment=attachment)
     await state.set_state(BroadcastForm.confirm)
-    await send_screen(message, broadcast_preview_screen(t, text, attachment is not None))
+    await send_screen(message, screens.broadcast_preview_screen(t, text, attachment is not None))
 
 
 async def broadcast_send(
@@ -192,7 +186,7 @@ async def broadcast_send(
     if not isinstance(query.message, Message):
         return
     if callback_data.action == "cancel" or actor is None or "text" not in data:
-        await show_screen(query, broadcast_cancelled_screen(t))
+        await show_screen(query, screens.broadcast_cancelled_screen(t))
         return
     attachment = data.get("attachment")
     news = await broadcasts.create_broadcast(
@@ -203,7 +197,7 @@ async def broadcast_send(
         attachment=broadcasts.BroadcastAttachment(**attachment) if attachment else None,
     )
     stats = await broadcasts.broadcast_stats(session, actor, news.id)
-    await show_screen(query, broadcast_stats_screen(t, stats))
+    await show_screen(query, screens.broadcast_stats_screen(t, stats))
 
 
 async def broadcast_stats(
@@ -216,7 +210,7 @@ async def broadcast_stats(
     if actor is None or not isinstance(query.message, Message):
         return
     stats = await broadcasts.broadcast_stats(session, actor, callback_data.id)
-    screen = broadcast_stats_screen(t, stats)
+    screen = screens.broadcast_stats_screen(t, stats)
     if screen.texts[0] != (query.message.html_text or ""):
         await show_screen(query, screen)
 

@@ -16,17 +16,8 @@ from handlers.common.gate import gate
 from handlers.common.screens import on
 from handlers.common.turn import Turn
 from handlers.teacher.common import TEACHING, marks_sheet, sheet_now, show
+from screens.teacher import marks as screens
 from screens.teacher.actions import LessonCb, MarkCb
-from screens.teacher.marks import (
-    REASONS,
-    changed_note,
-    edit_screen,
-    kinds_screen,
-    reason_screen,
-    saved_note,
-    students_screen,
-    values_screen,
-)
 from services.enums import WorkKind
 from services.errors import AccessDenied, DomainError
 from services.marks import marking
@@ -63,7 +54,7 @@ def _mark(student: SheetStudent, mark_id: int) -> SheetMark:
 
 
 async def open_marks(query: CallbackQuery, callback_data: LessonCb, turn: Turn) -> None:
-    await show(query, kinds_screen(turn.t, await _sheet(turn, callback_data.lesson_id)))
+    await show(query, screens.kinds_screen(turn.t, await _sheet(turn, callback_data.lesson_id)))
 
 
 async def marks_action(
@@ -72,17 +63,17 @@ async def marks_action(
     cb, state, t = callback_data, turn.state, turn.t
     sheet = await _sheet(turn, cb.lesson_id)
     if cb.action == "kind":
-        await show(query, kinds_screen(t, sheet))
+        await show(query, screens.kinds_screen(t, sheet))
         return
     kind = _kind(cb.kind)
     if cb.action == "list":
         await state.set_state(None)
-        await show(query, students_screen(t, sheet, kind, cb.page))
+        await show(query, screens.students_screen(t, sheet, kind, cb.page))
         return
     student = _student(sheet, cb.student_id)
     if cb.action == "stu":
         await state.set_state(None)
-        await show(query, values_screen(t, sheet, kind, student, cb.page))
+        await show(query, screens.values_screen(t, sheet, kind, student, cb.page))
     elif cb.action == "put":
         await marking.put_mark(
             turn.session,
@@ -94,13 +85,13 @@ async def marks_action(
             for_absent=cb.reason == 1,
             now=turn.now(),
         )
-        note = saved_note(t, student, cb.value)
+        note = screens.saved_note(t, student, cb.value)
         callback_answer.text = t("teacher.mk.saved_short", value=cb.value)
         fresh = await sheet_now(turn, sheet.lesson_id)
-        await show(query, students_screen(t, fresh, kind, cb.page, note))
+        await show(query, screens.students_screen(t, fresh, kind, cb.page, note))
     elif cb.action == "edit":
         mark = _mark(student, cb.mark_id)
-        await show(query, edit_screen(t, sheet.lesson_id, cb.kind, student, mark))
+        await show(query, screens.edit_screen(t, sheet.lesson_id, cb.kind, student, mark))
     elif cb.action == "chg":
         if not any(m.id == cb.mark_id for m in student.marks):
             raise AccessDenied()
@@ -115,11 +106,11 @@ async def marks_action(
                 "message_id": query.message.message_id if query.message else None,
             }
         )
-        await show(query, reason_screen(t, cb, student))
+        await show(query, screens.reason_screen(t, cb, student))
     elif cb.action == "rsn":
-        if not 1 <= cb.reason <= len(REASONS):
+        if not 1 <= cb.reason <= len(screens.REASONS):
             raise DomainError("error.invalid")
-        await _changed(query, turn, cb, student, t(REASONS[cb.reason - 1]))
+        await _changed(query, turn, cb, student, t(screens.REASONS[cb.reason - 1]))
     else:
         raise DomainError("error.invalid")
 
@@ -139,8 +130,8 @@ async def _changed(
     await turn.state.set_state(None)
     await turn.state.update_data(mk_reason=None)
     fresh = await sheet_now(turn, cb.lesson_id)
-    note = changed_note(turn.t, student, cb.value)
-    await show(target, students_screen(turn.t, fresh, _kind(cb.kind), 0, note))
+    note = screens.changed_note(turn.t, student, cb.value)
+    await show(target, screens.students_screen(turn.t, fresh, _kind(cb.kind), 0, note))
 
 
 async def typed_reason(message: Message, turn: Turn) -> None:

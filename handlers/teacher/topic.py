@@ -18,17 +18,9 @@ from handlers.common.gate import gate, private
 from handlers.common.screens import on
 from handlers.common.turn import Turn
 from handlers.teacher.common import TEACHING, editable_sheet, sheet_now, show, typed_lesson
+from screens.teacher import topic as screens
 from screens.teacher.actions import HwCb, LessonCb, TopicCb
 from screens.teacher.card import card_screen
-from screens.teacher.topic import (
-    HomeworkDraft,
-    draft_screen,
-    homework_saved_screen,
-    homework_screen,
-    students_screen,
-    topic_saved_screen,
-    topic_screen,
-)
 from services.errors import AccessDenied, DomainError
 from services.homework import assignments, topics
 from services.timetable.lesson_sheet import LessonSheet
@@ -64,12 +56,12 @@ async def open_topic(query: CallbackQuery, callback_data: LessonCb, turn: Turn) 
     choices = await topics.topic_suggestions(turn.session, turn.me, sheet.lesson_id)
     await turn.state.set_state(TopicStates.text)
     await turn.state.update_data(topic_lesson=sheet.lesson_id)
-    await show(query, topic_screen(turn.t, sheet, choices))
+    await show(query, screens.topic_screen(turn.t, sheet, choices))
 
 
 async def _topic_saved(target: CallbackQuery | Message, turn: Turn, lesson_id: int) -> None:
     await turn.state.set_state(None)
-    await show(target, topic_saved_screen(turn.t, await sheet_now(turn, lesson_id)))
+    await show(target, screens.topic_saved_screen(turn.t, await sheet_now(turn, lesson_id)))
 
 
 async def topic_from_plan(query: CallbackQuery, callback_data: TopicCb, turn: Turn) -> None:
@@ -98,9 +90,9 @@ def _draft(data: dict[str, Any]) -> dict[str, Any]:
     return draft
 
 
-def draft_of(draft: dict[str, Any]) -> HomeworkDraft:
+def draft_of(draft: dict[str, Any]) -> screens.HomeworkDraft:
     """The draft kept in the FSM as the screens read it."""
-    return HomeworkDraft(
+    return screens.HomeworkDraft(
         text=draft.get("text") or "",
         files=len(draft.get("files") or []),
         students=frozenset(draft.get("students") or []),
@@ -113,7 +105,7 @@ async def open_homework(query: CallbackQuery, callback_data: LessonCb, turn: Tur
     await turn.state.update_data(
         {HW_KEY: {"lesson_id": sheet.lesson_id, "text": "", "files": [], "students": []}}
     )
-    await show(query, homework_screen(turn.t, sheet))
+    await show(query, screens.homework_screen(turn.t, sheet))
 
 
 async def homework_message(message: Message, turn: Turn) -> None:
@@ -149,7 +141,7 @@ async def homework_message(message: Message, turn: Turn) -> None:
     if quiet:
         return
     sheet = await _sheet(turn, int(draft["lesson_id"]), homework=True)
-    await show(message, draft_screen(turn.t, sheet, draft_of(draft)))
+    await show(message, screens.draft_screen(turn.t, sheet, draft_of(draft)))
 
 
 async def homework_action(query: CallbackQuery, callback_data: HwCb, turn: Turn) -> None:
@@ -164,7 +156,7 @@ async def homework_action(query: CallbackQuery, callback_data: HwCb, turn: Turn)
     if draft.get("lesson_id") != sheet.lesson_id:
         raise DomainError("quick.expired")
     if cb.action == "who":
-        await show(query, students_screen(t, sheet, draft_of(draft)))
+        await show(query, screens.students_screen(t, sheet, draft_of(draft)))
         return
     if cb.action == "tog":
         if cb.student_id not in {s.id for s in sheet.students}:
@@ -176,10 +168,10 @@ async def homework_action(query: CallbackQuery, callback_data: HwCb, turn: Turn)
             chosen.append(cb.student_id)
         draft["students"] = chosen
         await state.update_data({HW_KEY: draft})
-        await show(query, students_screen(t, sheet, draft_of(draft)))
+        await show(query, screens.students_screen(t, sheet, draft_of(draft)))
         return
     if cb.action == "done":
-        await show(query, draft_screen(t, sheet, draft_of(draft)))
+        await show(query, screens.draft_screen(t, sheet, draft_of(draft)))
         return
     if cb.action != "save":
         raise DomainError("error.invalid")
@@ -204,7 +196,7 @@ async def homework_action(query: CallbackQuery, callback_data: HwCb, turn: Turn)
     )
     await state.set_state(None)
     await state.update_data({HW_KEY: None})
-    await show(query, homework_saved_screen(t, await sheet_now(turn, sheet.lesson_id)))
+    await show(query, screens.homework_saved_screen(t, await sheet_now(turn, sheet.lesson_id)))
 
 
 def build_router() -> Router:
