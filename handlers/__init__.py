@@ -10,22 +10,22 @@ from aiogram import Router
 
 from handlers import admin, class_teacher, family, teacher
 from handlers.common import alerts, fallback, group, help, invite, signin, start
+from handlers.common.routers import joined
 
 
 def build_router() -> Router:
     """The root router. Order matters: the group guard first, the fallback last."""
-    root = Router(name=__name__)
-    root.include_routers(
-        group.build_router(),  # no personal data in groups: takes every non-private message
-        start.build_router(),
-        signin.build_router(),
-        invite.build_router(),
-        alerts.build_router(),
-        help.build_router(),
-        teacher.build_router(),
-        class_teacher.build_router(),
-        family.build_router(),
-        admin.build_router(),
-        fallback.build_router(),  # last: hints for whatever nobody took
+    return joined(
+        __name__,
+        group,  # no personal data in groups: takes every non-private message
+        start,
+        signin,
+        invite,
+        alerts,
+        help,
+        teacher,
+        class_teacher,
+        family,
+        admin,
+        fallback,  # last: hints for whatever nobody took
     )
-    return root

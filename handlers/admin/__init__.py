@@ -7,16 +7,16 @@ from __future__ import annotations
 from aiogram import Router
 
 from handlers.admin import control, imports, menu, reports, tools, users
+from handlers.common.routers import joined
 
 
 def build_router() -> Router:
-    router = Router(name=__name__)
-    router.include_routers(
-        reports.build_router(),
-        menu.build_router(),
-        imports.build_router(),
-        users.build_router(),
-        tools.build_router(),
-        control.build_router(),
+    return joined(
+        __name__,
+        reports,
+        menu,
+        imports,
+        users,
+        tools,
+        control,
     )
-    return router

@@ -11,9 +11,8 @@ from __future__ import annotations
 from aiogram import Router
 
 from handlers.class_teacher import absences, journal, reasons
+from handlers.common.routers import joined
 
 
 def build_router() -> Router:
-    router = Router(name=__name__)
-    router.include_routers(absences.build_router(), reasons.build_router(), journal.build_router())
-    return router
+    return joined(__name__, absences, reasons, journal)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from aiogram import Router
 
+from handlers.common.routers import joined
 from handlers.teacher import (
     attendance,
     control,
@@ -21,15 +22,14 @@ from handlers.teacher import (
 
 
 def build_router() -> Router:
-    router = Router(name=__name__)
-    router.include_routers(
-        today.build_router(),
-        attendance.build_router(),
-        marks.build_router(),
-        topic.build_router(),
-        unlock.build_router(),
-        control.build_router(),
-        termmarks.build_router(),
-        quick.build_router(),
+    return joined(
+        __name__,
+        today,
+        attendance,
+        marks,
+        topic,
+        unlock,
+        control,
+        termmarks,
+        quick,
     )
-    return router
