@@ -28,7 +28,6 @@ from screens.teacher.today import (
     reader_hint_screen,
 )
 from services.errors import DomainError
-from services.models import Person
 from services.people import class_teacher
 from services.school.calendar import school_days_around
 from services.timetable import teacher_day
@@ -37,10 +36,7 @@ from services.timetable import teacher_day
 async def _day(turn: Turn, teacher_id: int, day: dt.date, note: str = "") -> Screen:
     session, actor, now = turn.session, turn.me, turn.now()
     lessons = await teacher_day.teacher_lessons(session, actor, day, teacher_id)
-    name = None
-    if teacher_id != actor.person_id:
-        person = await session.get(Person, teacher_id)
-        name = person.short_name if person is not None else None
+    name = await teacher_day.teacher_name(session, actor, teacher_id)
     return day_screen(
         turn.t,
         lessons,

@@ -46,6 +46,15 @@ class TeacherLesson:
     cancelled: bool
 
 
+async def teacher_name(session: AsyncSession, actor: Actor, teacher_id: int) -> str | None:
+    """The short name over another teacher's day (None over one's own); call after
+    :func:`teacher_lessons`, which checks that the actor may see that day."""
+    if teacher_id == actor.person_id:
+        return None
+    person = await session.get(Person, teacher_id)
+    return person.short_name if person is not None else None
+
+
 async def teacher_lessons(
     session: AsyncSession, actor: Actor, day: dt.date, teacher_id: int | None = None
 ) -> list[TeacherLesson]:
