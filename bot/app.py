@@ -20,13 +20,13 @@ from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import lazy_types, limits, retry
-from bot.commands import set_default_commands
 from bot.config import Settings
 from bot.logging import register_secret
 from bot.middlewares import setup_middlewares
 from bot.redis_state import FallbackIsolation, FallbackStorage, FallbackThrottle, LocalIsolation
 from bot.routing import keep_on_loop
 from handlers import build_router
+from handlers.common.commands import set_default_commands
 from handlers.common.transport import TelegramTransport
 from notifications import runtime as notifications_runtime
 from services.db import make_engine, make_session_factory

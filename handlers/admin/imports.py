@@ -25,11 +25,11 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.i18n import Translator
 from handlers.admin.common import OFFICE, answer_status, edit_screen
 from handlers.common.gate import gate, private
 from handlers.common.screens import on, send_screen, show_screen
 from handlers.common.turn import Turn
+from i18n import Translator
 from screens.admin import imports as screens
 from screens.admin.actions import ImportCb, OfficeCb
 from screens.admin.imports import import_kinds

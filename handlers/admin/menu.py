@@ -7,10 +7,10 @@ from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 
-from bot.i18n import Translator
 from handlers.admin.common import OFFICE
 from handlers.common.gate import gate, private
 from handlers.common.screens import on, send_screen, show_screen
+from i18n import Translator
 from screens.admin.actions import OfficeCb
 from screens.admin.menu import menu_screen
 from services.people.identity import Actor

@@ -16,11 +16,11 @@ from aiogram.filters import Command
 from aiogram.types import CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.i18n import Translator
 from handlers.admin.common import REPORTERS
 from handlers.common.gate import gate, private
 from handlers.common.screens import on, send_screen, show_screen
 from handlers.common.turn import Turn
+from i18n import Translator
 from screens.admin import reports as screens
 from screens.admin.actions import ReportCb
 from screens.admin.reports import Choice

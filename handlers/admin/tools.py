@@ -15,11 +15,11 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.i18n import Translator
 from handlers.admin.common import OFFICE
 from handlers.common.gate import gate, private
 from handlers.common.screens import on, send_screen, show_screen
 from handlers.common.turn import Turn
+from i18n import Translator
 from screens.admin import tools as screens
 from screens.admin.actions import AuditCb, CheckCb, OfficeCb, PickCb, SubCb
 from screens.admin.tools import DAYS_BACK, TOOLS

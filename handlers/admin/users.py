@@ -11,11 +11,11 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.i18n import Translator
 from handlers.common.gate import gate, private
 from handlers.common.invite import tell_ended_sign_ins
 from handlers.common.screens import on, send_screen, show_screen
 from handlers.common.turn import Turn
+from i18n import Translator
 from screens.admin import users as screens
 from screens.admin.actions import OfficeCb, UserCb
 from screens.bounds import typed_query

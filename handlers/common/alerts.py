@@ -19,10 +19,10 @@ from aiogram.types import CallbackQuery, ChatMemberUpdated, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.i18n import Translator
 from handlers.common.gate import gate, private
 from handlers.common.screens import on, send_screen, show_screen
 from handlers.common.turn import Turn
+from i18n import Translator
 from screens.actions import Action
 from screens.bounds import RefusedButton
 from screens.common import alerts as screens

@@ -10,10 +10,10 @@ from aiogram.filters import Command, CommandObject
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 
-from bot.commands import KNOWN_COMMANDS
-from bot.i18n import Translator
+from handlers.common.commands import KNOWN_COMMANDS
 from handlers.common.gate import private
 from handlers.common.screens import send_screen
+from i18n import Translator
 from screens import actions
 from screens.bounds import RefusedButton
 from screens.common.render import text_screen

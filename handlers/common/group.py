@@ -14,8 +14,8 @@ from aiogram.enums import ChatType
 from aiogram.filters import Command
 from aiogram.types import Message
 
-from bot.i18n import Translator
 from handlers.common.screens import send_screen
+from i18n import Translator
 from screens.common.render import text_screen
 
 

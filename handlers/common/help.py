@@ -7,10 +7,10 @@ from aiogram import Router
 from aiogram.filters import Command
 from aiogram.types import Message
 
-from bot.commands import command_specs_for
-from bot.i18n import Translator
+from handlers.common.commands import command_specs_for
 from handlers.common.gate import private
 from handlers.common.screens import send_screen
+from i18n import Translator
 from screens.common.help import help_screen
 from services.people.identity import Actor
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from typing import Any
+from typing import Any, Protocol
 
 from aiogram import BaseMiddleware, Bot, F, Router
 from aiogram.exceptions import TelegramAPIError
@@ -19,12 +19,11 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import BotCommandScopeChat, CallbackQuery, Message, TelegramObject
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import i18n
-from bot.config import Settings
-from bot.i18n import Translator
+import i18n
 from handlers.common.gate import private
 from handlers.common.screens import on, send_screen, show_screen
 from handlers.common.turn import Handler, Turn, with_turn
+from i18n import Translator
 from screens.bounds import typed_query
 from screens.common.actions import InviteCb
 from screens.common.invite import (
@@ -40,6 +39,12 @@ from services.people import accounts, roster
 from services.people.identity import Actor
 
 log = logging.getLogger(__name__)
+
+
+class CredentialSettings(Protocol):
+    """What issuing credentials reads of the bot's settings (bot.config.Settings has it)."""
+
+    credential_ttl_days: int
 
 
 class InviteSearch(StatesGroup):
@@ -110,7 +115,7 @@ async def on_issue(
     callback_data: InviteCb,
     turn: Turn,
     bot_username: str,
-    settings: Settings,
+    settings: CredentialSettings,
 ) -> None:
     ttl = dt.timedelta(days=settings.credential_ttl_days)
     creds = await accounts.issue_for(turn.session, turn.me, callback_data.id, ttl=ttl)

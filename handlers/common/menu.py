@@ -6,7 +6,7 @@ from __future__ import annotations
 from aiogram import Bot
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.commands import set_chat_commands
+from handlers.common.commands import set_chat_commands
 from screens.common.menu import menu_roles
 from services.people import context
 from services.people.identity import Actor

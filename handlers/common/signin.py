@@ -18,12 +18,12 @@ from aiogram.types import BotCommandScopeChat, CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import i18n
-from bot.i18n import Translator
+import i18n
 from handlers.common.conversation import ConversationRunner
 from handlers.common.gate import gate, private
 from handlers.common.menu import refresh_menu
 from handlers.common.screens import on, send_screen, show_screen
+from i18n import Translator
 from screens.common.actions import LangCb, RoleCb
 from screens.common.render import roles_text, text_screen
 from screens.common.signin import (

@@ -15,10 +15,10 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.i18n import Translator
 from handlers.common.gate import private
 from handlers.common.screens import on, send_screen
 from handlers.common.signin import RUNNER, ask_login, signed_in
+from i18n import Translator
 from screens.common.actions import GuestCb
 from screens.common.render import text_screen
 from screens.common.start import already_signed_in_screen, guest_screen, welcome_back_screen

@@ -20,7 +20,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import TelegramObject
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.i18n import Translator
+from i18n import Translator
 from services.models import utcnow
 from services.people.identity import Actor
 

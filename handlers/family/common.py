@@ -16,9 +16,9 @@ from aiogram import Router
 from aiogram.types import Message
 from aiogram.utils.callback_answer import CallbackAnswer
 
-from bot.i18n import Translator
 from handlers.common.gate import RoleGate
 from handlers.common.turn import Turn, with_turn
+from i18n import Translator
 from screens.common.dates import parse_day, parse_range
 from services.enums import Role
 from services.models import utcnow

@@ -17,11 +17,11 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.i18n import Translator
 from handlers.common.conversation import ConversationRunner
 from handlers.common.gate import private
 from handlers.common.screens import on, send_screen, show_screen
 from handlers.family.common import Clock, callback_reader, family_reader, now_of
+from i18n import Translator
 from screens.family.actions import NoticeDayCb, NoticeReasonCb, NoticeWithdrawCb
 from screens.family.notice import (
     NOTICE,

@@ -25,10 +25,10 @@ from aiogram.types import CallbackQuery
 from aiogram.utils.callback_answer import CallbackAnswer
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.i18n import Translator
 from handlers.common.gate import gate
 from handlers.common.screens import on
 from handlers.teacher.common import TEACHING, Clock, editable_sheet, now_of, show
+from i18n import Translator
 from screens.teacher.actions import AttCb, LessonCb
 from screens.teacher.attendance import (
     CYCLE,

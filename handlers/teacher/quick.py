@@ -18,7 +18,6 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.i18n import Translator
 from handlers.common.gate import gate, private
 from handlers.common.screens import on, send_screen
 from handlers.common.turn import Turn
@@ -33,6 +32,7 @@ from handlers.teacher.common import (
     show,
     typed_lesson,
 )
+from i18n import Translator
 from screens.teacher.actions import LessonCb, QuickCb
 from screens.teacher.card import card_screen
 from screens.teacher.quick import preview_screen, prompt_screen, saved_note

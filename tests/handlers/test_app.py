@@ -12,9 +12,9 @@ from aiogram.types import BotCommandScopeDefault
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.app import FSM_KEY_PREFIX, create_bot, create_dispatcher, create_storage
-from bot.commands import set_default_commands
 from bot.config import ConfigError, Settings
 from bot.i18n import t
+from handlers.common.commands import set_default_commands
 from testkit.recording import TEST_TOKEN, RecordingBot
 
 

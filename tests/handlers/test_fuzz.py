@@ -21,8 +21,8 @@ import pytest
 from aiogram import Dispatcher
 from aiogram.methods import AnswerCallbackQuery
 
-from bot.commands import CATALOGUE
 from bot.i18n import t
+from handlers.common.commands import CATALOGUE
 from screens.bounds import FIRST_DAY, LAST_DAY, MAX_ID
 from testkit.recording import RecordingBot, make_callback_update, make_message_update
 from tests.factories import NOW, SchoolWorld

@@ -7,8 +7,8 @@ import pytest
 
 import i18n as translator_core
 from bot import i18n
-from bot.commands import CATALOGUE, commands_for
 from bot.i18n import LOCALES_DIR, catalog, normalize_lang, pick_lang, t, translator
+from handlers.common.commands import CATALOGUE, commands_for
 from services.enums import Role
 
 

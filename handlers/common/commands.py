@@ -15,7 +15,7 @@ from aiogram import Bot
 from aiogram.exceptions import TelegramAPIError
 from aiogram.types import BotCommand, BotCommandScopeChat, BotCommandScopeDefault
 
-from bot.i18n import DEFAULT_LANG, SUPPORTED_LANGS, t
+from i18n import DEFAULT_LANG, SUPPORTED_LANGS, t
 from services.enums import Role
 
 log = logging.getLogger(__name__)
