@@ -62,6 +62,7 @@ from services.models import (
     AbsenceNotice,
     Account,
     Attendance,
+    AuditEntry,
     BellTime,
     Enrolment,
     Guardianship,
@@ -1378,6 +1379,15 @@ async def build_demo(
             "demo credentials are printed: for trying the bot only, never for a real school"
         )
         if school is not None:
+            built = await session.scalar(
+                select(AuditEntry.id)
+                .where(AuditEntry.school_id == school.id, AuditEntry.action == "demo.build")
+                .limit(1)
+            )
+            if built is None:
+                # An earlier build stopped half-way (the registers commit file by file): its
+                # people would be printed as if the school were whole.
+                raise DomainError("demo.incomplete", school=DEMO_CODE)
             return await _samples(session, school, bot_username, issue_at=None)
         now = utcnow().replace(microsecond=0)
         school = School(

@@ -19,8 +19,10 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.orm import aliased
 
+from i18n import translator
 from services.db import make_engine, make_session_factory
 from services.enums import AttendanceCode, GuardianKind, HolidayKind, Messenger, Role, WorkKind
+from services.errors import DomainError
 from services.models import (
     AbsenceNotice,
     Account,
@@ -646,3 +648,17 @@ async def test_registers_come_through_the_importer(demo: Demo) -> None:
         assert entry.after["created"] == len(lines) - 1, entry.entity_id
     assert created == persons - 1  # everyone but the trusted person, whom a parent names
     assert codes == [demo_roster.subject_code(i) for i in range(len(codes))]
+
+
+async def test_a_half_built_demo_school_is_refused_not_printed(
+    session_factory: async_sessionmaker[AsyncSession],
+) -> None:
+    """A build that stopped after some registers (each file commits on its own) left a demo
+    school without its closing audit entry: the next run says so instead of printing people."""
+    async with session_factory() as s:
+        s.add(School(code=DEMO_CODE, name="Демо", timezone="Europe/Moscow", is_demo=True))
+        await s.commit()
+    with pytest.raises(DomainError) as refused:
+        await build_demo(session_factory, bot_username=BOT, today=TODAY)
+    assert refused.value.code == "demo.incomplete"
+    assert DEMO_CODE in translator("ru")("demo.incomplete", school=DEMO_CODE)

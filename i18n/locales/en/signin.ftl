@@ -91,6 +91,7 @@ guest-how_to_get =
     You will get an invite link (open it and you are in) or a login and one-time password (the "Sign in with login and password" button).
 
 demo-not_demo_school = A school with the code "{ $school }" exists and is not the demo school: no demo data or demo passwords are made for it.
+demo-incomplete = The demo school "{ $school }" was left half-built by an interrupted run. Build it again in an empty database (delete the SQLite file or use a new PostgreSQL database) and run the command again.
 
 demo-warning =
     WARNING: these are DEMO accounts, only for trying the bot.
