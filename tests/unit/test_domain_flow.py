@@ -12,27 +12,15 @@ import ast
 from collections import defaultdict
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.unit.test_package_imports import ROOT, imports_of, rel
+
 SERVICES = ROOT / "services"
 KERNEL = "kernel"
 DOMAINS = sorted(p.name for p in SERVICES.iterdir() if (p / "__init__.py").is_file())
 
-# Edges that close a cycle today, each with the one file that makes it and the reason; the test
-# fails when one is gone so that the list stays true.
-# Edges allowed to close a cycle, each with the one file that makes it (none today).
+# Edges allowed to close a cycle, each with the one file that makes it (none today); the test
+# fails when a listed one is gone, so that the list stays true.
 EDGE_EXCEPTIONS: dict[tuple[str, str], str] = {}
-
-
-def imports_of(path: Path) -> set[str]:
-    """Absolute module names imported anywhere in the file (``from a import b``: a and a.b)."""
-    out: set[str] = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.Import):
-            out.update(a.name for a in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            out.add(node.module)
-            out.update(f"{node.module}.{a.name}" for a in node.names)
-    return out
 
 
 def node_of(module: str) -> str | None:
@@ -50,10 +38,6 @@ def file_node(path: Path) -> str:
 
 def service_files() -> list[Path]:
     return sorted(SERVICES.rglob("*.py"))
-
-
-def rel(path: Path) -> str:
-    return path.relative_to(ROOT).as_posix()
 
 
 def edges_by_file() -> dict[tuple[str, str], set[str]]:
