@@ -20,6 +20,9 @@ class Actor:
     timezone: str
     # The account's login, for the audit log's snapshot of who acted.
     login: str | None = None
+    # The messenger the actor acts from (None: the command line, a job): the chat context (the
+    # chosen role and child) is kept per messenger binding.
+    messenger: str | None = None
 
     @property
     def label(self) -> str:

@@ -102,3 +102,4 @@ class OutboxStatus(StrEnum):
 
 class Messenger(StrEnum):
     TELEGRAM = "telegram"
+    MAX = "max"

@@ -188,6 +188,10 @@ class School(Base):
     max_marks_per_lesson: Mapped[int] = mapped_column(
         SmallInteger, default=3, server_default=text("3")
     )
+    # Alerts without the child's full name and without marks or reasons ("Новая отметка по
+    # математике: Аня — откройте дневник"), for schools whose policy keeps personal data off
+    # messengers; the diary shows the details after sign-in.
+    minimal_alerts: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class SchoolYear(Base):
@@ -346,15 +350,17 @@ class Invite(Base):
 
 
 class MessengerBinding(Base):
-    """A messenger account bound to a school account. One live binding per account."""
+    """A messenger account bound to a school account: at most one live binding per account and
+    messenger (a person may use Telegram, MAX or both)."""
 
     __tablename__ = "messenger_bindings"
     __table_args__ = (
         fk_index("messenger_bindings", "active_student_id", nullable=True),
         school_fk("account_id", "accounts", ondelete="CASCADE"),
         Index(
-            "uq_messenger_bindings_live_account",
+            "uq_messenger_bindings_live_account_messenger",
             "account_id",
+            "messenger",
             unique=True,
             sqlite_where=text("ended_at IS NULL"),
             postgresql_where=text("ended_at IS NULL"),
@@ -379,6 +385,9 @@ class MessengerBinding(Base):
     active_student_id: Mapped[int | None] = mapped_column(
         ForeignKey("persons.id", ondelete="SET NULL")
     )
+    # The last update from this messenger account (throttled): alerts of a person bound in two
+    # messengers go, by default, to the one used last.
+    last_seen_at: Mapped[dt.datetime | None] = mapped_column()
 
 
 # --------------------------------------------------------------------------- classes, enrolment
@@ -1030,6 +1039,10 @@ class OutboxMessage(Base):
     merged_into_id: Mapped[int | None] = mapped_column(
         BigInteger().with_variant(Integer, "sqlite"), ForeignKey("outbox.id", ondelete="SET NULL")
     )
+    # The messenger this row is delivered to, once the worker chose it from the recipient's
+    # bindings and preference (None until then); a person who wants every alert in two
+    # messengers gets a second row (its dedup key suffixed with the messenger).
+    messenger: Mapped[str | None] = mapped_column(String(16))
 
 
 class NotificationPrefs(Base):
@@ -1039,6 +1052,7 @@ class NotificationPrefs(Base):
     __table_args__ = (
         school_fk("person_id", "persons", ondelete="CASCADE"),
         CheckConstraint("marks_mode IN ('instant', 'hourly', 'evening')", name="marks_mode"),
+        CheckConstraint("channel IN ('last', 'telegram', 'max', 'all')", name="channel"),
     )
 
     person_id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -1053,6 +1067,9 @@ class NotificationPrefs(Base):
     reminders: Mapped[bool] = mapped_column(Boolean, default=True)
     quiet_from: Mapped[dt.time | None] = mapped_column(Time, default=dt.time(21, 0))
     quiet_to: Mapped[dt.time | None] = mapped_column(Time, default=dt.time(8, 0))
+    # Where alerts go for a person bound in more than one messenger: "last" (the one used last),
+    # "telegram", "max" or "all" (each alert once in every bound messenger).
+    channel: Mapped[str] = mapped_column(String(16), default="last", server_default="last")
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
 

@@ -6,10 +6,10 @@ import datetime as dt
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.enums import OutboxStatus
+from services.enums import Messenger, OutboxStatus
 from services.errors import ValidationFailed
 from services.models import (
     Account,
@@ -148,12 +148,17 @@ async def set_reachable(
     chat_id: str,
     reachable: bool = True,
     *,
+    messenger: Messenger = Messenger.TELEGRAM,
     now: dt.datetime | None = None,
 ) -> int:
     """The user unblocked (or blocked) the bot: deliveries to their live binding resume (or
     stop). For the my_chat_member handler. Commits; returns the bindings changed."""
     now = now or utcnow()
-    live = (MessengerBinding.chat_id == str(chat_id), MessengerBinding.ended_at.is_(None))
+    live = (
+        MessengerBinding.messenger == messenger,
+        MessengerBinding.chat_id == str(chat_id),
+        MessengerBinding.ended_at.is_(None),
+    )
     result = await session.execute(
         update(MessengerBinding).where(*live).values(is_reachable=reachable)
     )
@@ -169,6 +174,7 @@ async def set_reachable(
             .where(
                 OutboxMessage.recipient_person_id.in_(people),
                 OutboxMessage.status == OutboxStatus.DEAD,
+                or_(OutboxMessage.messenger.is_(None), OutboxMessage.messenger == messenger),
                 func.lower(OutboxMessage.last_error).like("%blocked%"),
                 OutboxMessage.created_at >= now - REVIVE_BLOCKED_WITHIN,
             )

@@ -15,7 +15,7 @@ import logging
 import re
 import secrets
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import NoReturn
 
 from sqlalchemy import func, select, update
@@ -276,9 +276,13 @@ async def _bind(
     replaced = await _end_other_accounts(
         session, account, messenger=messenger, external_user_id=external_user_id, now=now
     )
+    # The account's binding in this messenger is replaced; one in another messenger stays (a
+    # person may use Telegram and MAX both).
     previous = await session.scalar(
         select(MessengerBinding).where(
-            MessengerBinding.account_id == account.id, MessengerBinding.ended_at.is_(None)
+            MessengerBinding.account_id == account.id,
+            MessengerBinding.messenger == messenger,
+            MessengerBinding.ended_at.is_(None),
         )
     )
     previous_chat: str | None = None
@@ -296,6 +300,7 @@ async def _bind(
             external_user_id=external_user_id,
             chat_id=chat_id,
             created_at=now,
+            last_seen_at=now,
         )
     )
     # Both one-time credentials are spent by a successful sign-in.
@@ -492,7 +497,7 @@ class _Attempt:
             await self.throttle.succeeded([x.key for x in self.limits])
         actor = await actor_for_account(session, account.id)
         assert actor is not None
-        return SignInResult(actor, previous_chat, replaced)
+        return SignInResult(replace(actor, messenger=str(self.messenger)), previous_chat, replaced)
 
 
 async def sign_in_with_invite(
@@ -690,11 +695,12 @@ async def issue_for(
 
 
 async def live_binding(session: AsyncSession, account_id: int) -> MessengerBinding | None:
-    """The account's live messenger binding, if it is signed in."""
+    """A live messenger binding of the account (the newest), if it is signed in anywhere."""
     return await session.scalar(
-        select(MessengerBinding).where(
-            MessengerBinding.account_id == account_id, MessengerBinding.ended_at.is_(None)
-        )
+        select(MessengerBinding)
+        .where(MessengerBinding.account_id == account_id, MessengerBinding.ended_at.is_(None))
+        .order_by(MessengerBinding.id.desc())
+        .limit(1)
     )
 
 

@@ -48,16 +48,31 @@ class ChatContext:
 
 
 async def _binding(session: AsyncSession, actor: Actor) -> MessengerBinding | None:
-    return await session.scalar(
-        select(MessengerBinding).where(
-            MessengerBinding.account_id == actor.account_id, MessengerBinding.ended_at.is_(None)
-        )
+    """The live binding the actor acts through (of their messenger; without one, the command
+    line, the newest)."""
+    query = select(MessengerBinding).where(
+        MessengerBinding.account_id == actor.account_id, MessengerBinding.ended_at.is_(None)
     )
+    if actor.messenger is not None:
+        query = query.where(MessengerBinding.messenger == actor.messenger)
+    return await session.scalar(query.order_by(MessengerBinding.id.desc()).limit(1))
 
 
-# The chosen role and child of the account's live binding (one live binding per account).
+# The chosen role and child of the account's live binding in one messenger (one live binding
+# per account and messenger).
 _CHOICE = select(MessengerBinding.active_role, MessengerBinding.active_student_id).where(
-    MessengerBinding.account_id == bindparam("account_id"), MessengerBinding.ended_at.is_(None)
+    MessengerBinding.account_id == bindparam("account_id"),
+    MessengerBinding.messenger == bindparam("messenger"),
+    MessengerBinding.ended_at.is_(None),
+)
+# Without a messenger (the command line, a job acting for the account): the newest binding's.
+_CHOICE_ANY = (
+    select(MessengerBinding.active_role, MessengerBinding.active_student_id)
+    .where(
+        MessengerBinding.account_id == bindparam("account_id"), MessengerBinding.ended_at.is_(None)
+    )
+    .order_by(MessengerBinding.id.desc())
+    .limit(1)
 )
 
 
@@ -157,7 +172,11 @@ async def chat_context(session: AsyncSession, actor: Actor) -> ChatContext:
     if isinstance(choice, tuple):
         role, chosen = choice
     else:
-        choice_row = (await session.execute(_CHOICE, {"account_id": actor.account_id})).first()
+        params: dict[str, object] = {"account_id": actor.account_id}
+        query = _CHOICE_ANY
+        if actor.messenger is not None:
+            query, params["messenger"] = _CHOICE, actor.messenger
+        choice_row = (await session.execute(query, params)).first()
         role, chosen = choice_row if choice_row is not None else (None, None)
     if role not in roles:
         role = roles[0] if roles else Role.STUDENT

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 from sqlalchemy import Row, Select, bindparam, select
@@ -58,7 +59,7 @@ def _actor_select(first: Any = Account) -> Select[*tuple[Any, ...]]:
 _BY_ACCOUNT = _actor_select().where(Account.id == bindparam("account_id"))
 
 # The user's newest live binding with its actor and the chat's chosen role and child, in one
-# statement. One live binding per account: it is also the binding the chat context reads.
+# statement. One live binding per account and messenger: the binding the chat context reads.
 _LIVE = aliased(MessengerBinding, name="live")
 _NEWEST_BINDING = (
     select(_LIVE.id)
@@ -117,6 +118,8 @@ async def resolve_actor(
     actor = _row_actor(session, rows)
     if actor is not None:
         from services.people.context import remember_binding_choice
+
+        actor = replace(actor, messenger=str(messenger))
 
         active_role, active_student_id = rows[0][10:12]
         remember_binding_choice(session, actor, active_role, active_student_id)
