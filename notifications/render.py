@@ -61,11 +61,12 @@ MAX_CAPTION = CAPTION_LIMIT
 # --------------------------------------------------------------------------- one alert
 
 
-def render_text(kind: str, payload: Any, lang: str) -> str:
+def render_text(kind: str, payload: Any, lang: str, *, minimal: bool = False) -> str:
     """The text of one alert (no buttons). :class:`UnknownKind` for a kind no module defines,
-    ``pydantic.ValidationError`` for a payload its kind cannot read."""
+    ``pydantic.ValidationError`` for a payload its kind cannot read. ``minimal``: the school's
+    minimal personal data mode (``School.minimal_alerts``)."""
     k = kind_of(kind)
-    return k.text(k.read(payload), lang)
+    return k.paragraph(k.read(payload), lang, minimal=minimal)
 
 
 def has_buttons(kind: str) -> bool:
@@ -83,11 +84,13 @@ def _screen(message: AlertMessage, rows: Any = ()) -> Screen:
     return Screen((message.text,), tuple(rows), replace=False, attachments=attachments)
 
 
-def render(kind: str, payload: Any, lang: str) -> Screen:
-    """One alert: its message, its buttons, its file."""
+def render(kind: str, payload: Any, lang: str, *, minimal: bool = False) -> Screen:
+    """One alert: its message, its buttons, its file. The buttons stay in the minimal mode:
+    what they open is shown only to a signed-in person allowed to see it."""
     k = kind_of(kind)
     p = k.read(payload)
-    return _screen(k.message(p, lang), alert_rows(kind, p, i18n.BoundTranslator(lang)))
+    message = k.message(p, lang, minimal=minimal)
+    return _screen(message, alert_rows(kind, p, i18n.BoundTranslator(lang)))
 
 
 # --------------------------------------------------------------------------- merged alerts
@@ -99,18 +102,21 @@ class Item:
     payload: Mapping[str, Any] | Any  # the stored payload, or the kind's model of it
 
 
-def render_merged(items: Sequence[Item], lang: str, *, quiet: bool = False) -> Screen:
+def render_merged(
+    items: Sequence[Item], lang: str, *, quiet: bool = False, minimal: bool = False
+) -> Screen:
     """Several alerts of one recipient as one message: those of a digest (marks) grouped under
-    it, everything else one paragraph each. Sent without a sound when ``quiet`` (the worker)."""
+    it, everything else one paragraph each. Sent without a sound when ``quiet`` (the worker).
+    ``minimal``: the school's minimal personal data mode (a digest becomes counts)."""
     if len(items) == 1 and not quiet:
-        return render(items[0].kind, items[0].payload, lang)
+        return render(items[0].kind, items[0].payload, lang, minimal=minimal)
     others: list[str] = []
     digests: dict[str, tuple[Digest[Any], list[tuple[str, Any]]]] = {}
     for it in items:
         k = kind_of(it.kind)
         p = k.read(it.payload)
         if k.digest is None:
-            others.append(k.text(p, lang))
+            others.append(k.paragraph(p, lang, minimal=minimal))
         else:
             digests.setdefault(k.digest.name, (k.digest, []))[1].append((it.kind, p))
     parts: list[str] = []
@@ -118,17 +124,23 @@ def render_merged(items: Sequence[Item], lang: str, *, quiet: bool = False) -> S
         parts.append(t(lang, "notify.merged.title" if quiet else "notify.merged.title_plain"))
     parts.extend(others)
     for digest, entries in digests.values():
-        parts.append("\n".join(digest.render(entries, lang)))
+        parts.append("\n".join(digest.lines(entries, lang, minimal=minimal)))
     return Screen(("\n\n".join(parts),), replace=False)
 
 
-def chunk_items(items: Sequence[Item], lang: str, limit: int = MAX_TEXT) -> list[list[Item]]:
+def chunk_items(
+    items: Sequence[Item], lang: str, limit: int = MAX_TEXT, *, minimal: bool = False
+) -> list[list[Item]]:
     """Split items so that each merged message stays under Telegram's length limit."""
     chunks: list[list[Item]] = []
     current: list[Item] = []
     for it in items:
         candidate = [*current, it]
-        if current and visible_length(text_of(render_merged(candidate, lang, quiet=True))) > limit:
+        if (
+            current
+            and visible_length(text_of(render_merged(candidate, lang, quiet=True, minimal=minimal)))
+            > limit
+        ):
             chunks.append(current)
             current = [it]
         else:

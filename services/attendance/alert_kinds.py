@@ -51,8 +51,8 @@ def _absence_text(key: str) -> Callable[[AbsencePayload, str], str]:
     return text
 
 
-def _absent_message(p: AbsencePayload, lang: str) -> AlertMessage:
-    text = ABSENT.text(p, lang)
+def _absent_message(p: AbsencePayload, lang: str, text: str) -> AlertMessage:
+    """The alert with the question its buttons answer."""
     if p.attendance_id:
         text = f"{text}\n{t(lang, 'notify.absence.ask')}"
     return AlertMessage(text)

@@ -57,18 +57,12 @@ def _news_text(school: bool) -> Any:
     return text
 
 
-def _news_message(school: bool) -> Any:
-    text = _news_text(school)
-
-    def message(p: NewsPayload, lang: str) -> AlertMessage:
-        news = p.news or NewsText()
-        if news.attachment_ref:
-            return AlertMessage(
-                text(p, lang), news.attachment_kind or "document", news.attachment_ref
-            )
-        return AlertMessage(text(p, lang))
-
-    return message
+def _news_message(p: NewsPayload, lang: str, text: str) -> AlertMessage:
+    """The text with the broadcast's file, if it has one."""
+    news = p.news or NewsText()
+    if news.attachment_ref:
+        return AlertMessage(text, news.attachment_kind or "document", news.attachment_ref)
+    return AlertMessage(text)
 
 
 def _deleted(p: NewsPayload, prefs: NotificationPrefs | None) -> str | None:
@@ -80,7 +74,7 @@ def _news_kind(name: str, school: bool) -> Kind[NewsPayload]:
         name,
         NewsPayload,
         _news_text(school),
-        message_of=_news_message(school),
+        message_of=_news_message,
         gates=(turned_off("news"), _deleted),
         alone=True,
     )

@@ -12,6 +12,10 @@ Each kind is one :class:`Kind`, defined in its domain's ``alert_kinds`` module
   :func:`t`), also its part of a merged message; :meth:`Kind.message` the alert sent alone
   (``message_of`` where that is more than the paragraph: the question its buttons answer, a
   broadcast's file);
+- ``brief``: the paragraph in a school's minimal personal data mode (``School.minimal_alerts``):
+  the child's first name, the kind of event, the subject or area and "open the diary" — no
+  surname, mark, reason, comment or teacher's name; ``None`` for a kind whose text carries no
+  personal data (it is then sent as it is); a digest's ``brief`` gives counts;
 - the send-time gates where kinds differ: ``gates`` (reasons to cancel: turned off in the
   settings, the absence corrected, the news deleted), ``digest`` (merged into a digest and, for
   marks, deferred to the recipient's digest slot), ``alone`` (own buttons: never merged).
@@ -63,6 +67,20 @@ class Child(Payload):
     def student_name(self) -> str:
         return str(self.student or self.student_id or "")
 
+    @property
+    def student_first(self) -> str:
+        """The child's first name alone (the minimal personal data mode)."""
+        return first_name(self.student)
+
+
+def first_name(display: object) -> str:
+    """The first name of a display name ("Аня Иванова" → "Аня"): the worker and the jobs write
+    ``"{first} {last}"``. Nothing when there is no name (never an id or a surname instead)."""
+    if not isinstance(display, str):
+        return ""
+    words = display.split()
+    return words[0] if words else ""
+
 
 P = TypeVar("P", bound=Payload)
 
@@ -87,6 +105,13 @@ class Digest(Generic[P]):
     name: str
     render: Callable[[Sequence[tuple[str, Any]], str], list[str]]
     deferred: bool = False
+    # The minimal personal data mode: counts by child, no values.
+    brief: Callable[[Sequence[tuple[str, Any]], str], list[str]] | None = None
+
+    def lines(self, entries: Sequence[tuple[str, Any]], lang: str, *, minimal: bool) -> list[str]:
+        if minimal and self.brief is not None:
+            return self.brief(entries, lang)
+        return self.render(entries, lang)
 
 
 @dataclass(frozen=True)
@@ -97,7 +122,10 @@ class Kind(Generic[P]):
     name: str
     payload: type[P]
     text: Callable[[P, str], str]
-    message_of: Callable[[P, str], AlertMessage] | None = None
+    # The message sent alone around its paragraph (payload, language, paragraph).
+    message_of: Callable[[P, str, str], AlertMessage] | None = None
+    # The paragraph in the minimal personal data mode (None: ``text`` has no personal data).
+    brief: Callable[[P, str], str] | None = None
     gates: tuple[Gate, ...] = ()
     digest: Digest[Any] | None = None
     alone: bool = False  # carries its own buttons: sent alone, never merged
@@ -108,10 +136,17 @@ class Kind(Generic[P]):
             return payload
         return self.payload.model_validate(payload)
 
-    def message(self, payload: P, lang: str) -> AlertMessage:
+    def paragraph(self, payload: P, lang: str, *, minimal: bool = False) -> str:
+        """The alert's paragraph; with ``minimal``, its minimal personal data form."""
+        if minimal and self.brief is not None:
+            return self.brief(payload, lang)
+        return self.text(payload, lang)
+
+    def message(self, payload: P, lang: str, *, minimal: bool = False) -> AlertMessage:
+        text = self.paragraph(payload, lang, minimal=minimal)
         if self.message_of is not None:
-            return self.message_of(payload, lang)
-        return AlertMessage(self.text(payload, lang))
+            return self.message_of(payload, lang, text)
+        return AlertMessage(text)
 
     def cancel_reason(self, payload: P, prefs: NotificationPrefs | None) -> str | None:
         for gate in self.gates:
