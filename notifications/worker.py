@@ -169,6 +169,7 @@ class Recipient:
     binding_id: int | None = None
     reachable: bool = True
     prefs: NotificationPrefs | None = None
+    minimal: bool = False  # the school's minimal personal data mode (School.minimal_alerts)
 
 
 @dataclass
@@ -549,6 +550,7 @@ class Worker:
             select(
                 Person.id,
                 School.timezone,
+                School.minimal_alerts,
                 Account.language,
                 MessengerBinding.id,
                 MessengerBinding.chat_id,
@@ -566,10 +568,12 @@ class Worker:
             .where(Person.id.in_(ids))
         )
         out: dict[int, Recipient] = {}
-        for pid, tz, lang, binding_id, chat_id, reachable in (await session.execute(q)).all():
+        rows = (await session.execute(q)).all()
+        for pid, tz, minimal, lang, binding_id, chat_id, reachable in rows:
             out[pid] = Recipient(
                 person_id=pid,
                 tz=ZoneInfo(tz),
+                minimal=bool(minimal),
                 lang=normalize_lang(lang),
                 chat_id=chat_id,
                 binding_id=binding_id,
@@ -717,7 +721,7 @@ class Worker:
             items = [render.Item(r.kind, r.typed) for r in merge]
             by_item = {id(i): r for i, r in zip(items, merge, strict=True)}
             try:
-                chunks = render.chunk_items(items, rcpt.lang)
+                chunks = render.chunk_items(items, rcpt.lang, minimal=rcpt.minimal)
             except Exception:
                 log.exception("render failed", extra={"rows": [r.id for r in merge]})
                 chunks = [[i] for i in items]
@@ -726,9 +730,13 @@ class Worker:
                 try:
                     if merged:
                         chunk_items = [render.Item(r.kind, r.typed) for r in batch]
-                        msg = render.render_merged(chunk_items, rcpt.lang, quiet=quiet)
+                        msg = render.render_merged(
+                            chunk_items, rcpt.lang, quiet=quiet, minimal=rcpt.minimal
+                        )
                     else:
-                        msg = render.render(batch[0].kind, batch[0].typed, rcpt.lang)
+                        msg = render.render(
+                            batch[0].kind, batch[0].typed, rcpt.lang, minimal=rcpt.minimal
+                        )
                     out.units.append(Unit(rcpt, batch, render.fit(msg), silent=merged and quiet))
                 except Exception as exc:
                     # A payload the renderer cannot handle must not block the queue.
