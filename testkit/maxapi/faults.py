@@ -1,0 +1,111 @@
+"""Fault injection for the local MAX Bot API server (``server.faults``)."""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+FAULT_KINDS: tuple[str, ...] = ("5xx", "timeout", "disconnect", "429", "403", "slow")
+
+_ids = itertools.count(1)
+
+
+@dataclass
+class Fault:
+    """One injected fault.
+
+    kinds:
+      * ``5xx``        – answer ``status`` (503 by default) with a MAX error body;
+      * ``429``        – ``{"code": "too.many.requests", ...}``;
+      * ``403``        – ``{"code": "chat.denied", "message": "error.dialog.suspended"}``;
+      * ``slow``       – sleep ``delay`` seconds, then process normally;
+      * ``timeout``    – hold the request ``delay`` seconds, then drop the connection
+                         (use a delay longer than the client's timeout);
+      * ``disconnect`` – drop the connection immediately without an answer.
+
+    ``method`` matches the schema's operationId ("sendMessage", "getUpdates"…), a path
+    ("/messages") or "VERB /path" ("POST /messages"), case-insensitively; ``chat_id``
+    matches the request's chat_id or user_id, or the dialog of that user.
+    ``times=None`` means "until cleared"; ``None`` matchers match anything.
+    """
+
+    kind: str
+    method: str | None = None
+    chat_id: int | None = None
+    times: int | None = 1
+    delay: float = 2.0
+    status: int = 503
+    code: str | None = None
+    message: str | None = None
+    id: int = field(default_factory=lambda: next(_ids))
+    fired: int = 0
+
+    def matches(self, names: tuple[str, ...], chat_ids: tuple[int, ...]) -> bool:
+        if self.times is not None and self.fired >= self.times:
+            return False
+        if self.method is not None and self.method.lower() not in names:
+            return False
+        return self.chat_id is None or int(self.chat_id) in chat_ids
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+class Faults:
+    """Registry of injected faults."""
+
+    def __init__(self) -> None:
+        self._faults: list[Fault] = []
+        self.injected = 0
+
+    def inject(
+        self,
+        method: str | None = None,
+        chat_id: int | None = None,
+        kind: str = "5xx",
+        times: int | None = 1,
+        delay: float = 2.0,
+        status: int = 503,
+        code: str | None = None,
+        message: str | None = None,
+    ) -> Fault:
+        if kind not in FAULT_KINDS:
+            raise ValueError(f"unknown fault kind {kind!r}; expected one of {FAULT_KINDS}")
+        fault = Fault(
+            kind=kind,
+            method=method,
+            chat_id=chat_id,
+            times=times,
+            delay=delay,
+            status=status,
+            code=code,
+            message=message,
+        )
+        self._faults.append(fault)
+        return fault
+
+    def remove(self, fault: Fault | int) -> None:
+        fault_id = fault.id if isinstance(fault, Fault) else fault
+        self._faults = [f for f in self._faults if f.id != fault_id]
+
+    def clear(self) -> None:
+        self._faults.clear()
+
+    @property
+    def active(self) -> list[Fault]:
+        return [f for f in self._faults if f.times is None or f.fired < f.times]
+
+    def __len__(self) -> int:
+        return len(self.active)
+
+    def take(self, names: tuple[str, ...], chat_ids: tuple[int, ...]) -> Fault | None:
+        """Return (and count) the first fault matching this call, if any."""
+        for fault in self._faults:
+            if fault.matches(names, chat_ids):
+                fault.fired += 1
+                self.injected += 1
+                if fault.times is not None and fault.fired >= fault.times:
+                    self._faults.remove(fault)
+                return fault
+        return None
