@@ -14,6 +14,11 @@ caller learns how long to wait.
 
 ``block`` pushes a chat's TAT forward after the messenger answered 429 ``retry_after``: no
 process sends to that chat before the time is up.
+
+Each messenger's bot has its own budget: the worker holds one pacer per messenger
+(:func:`pacing_for` gives its limits), and the Redis keys of each live under their own prefix
+(:func:`pace_prefix`: the messenger and the bot), so a Telegram chat 123 and a MAX chat 123 are
+different chats, and two bots of one messenger do not share one budget.
 """
 
 from __future__ import annotations
@@ -21,9 +26,10 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
+from services.enums import Messenger
 from services.redis_link import RedisGate
 
 
@@ -40,6 +46,26 @@ class PacingConfig:
         if is_group:
             return self.group_per_minute / 60.0, self.group_burst
         return self.private_per_second, self.private_burst
+
+
+# MAX allows a bot about 30 requests a second (all of them: the bot's answers too), and keeps
+# Telegram's order of one message a second to one chat.
+MAX_PACING = PacingConfig(global_per_second=25.0)
+
+
+def pacing_for(messenger: Messenger, global_per_second: float | None = None) -> PacingConfig:
+    """The limits of one bot of ``messenger``; ``global_per_second`` overrides its bulk rate."""
+    base = MAX_PACING if messenger == Messenger.MAX else PacingConfig()
+    if global_per_second is None:
+        return base
+    return replace(base, global_per_second=float(global_per_second))
+
+
+def pace_prefix(
+    messenger: Messenger, bot: str | None = None, *, root: str = "schoolbot:pace"
+) -> str:
+    """The Redis prefix of one bot's buckets: ``<root>:<messenger>[:<bot>]``."""
+    return f"{root}:{messenger.value}" + (f":{bot}" if bot else "")
 
 
 def is_group_chat(chat_id: str) -> bool:

@@ -9,23 +9,33 @@ One cycle:
    gives the same guarantee. Rows whose lease ran out (their worker died) are claimed again and
    flagged ``outcome_unknown``: the dead worker may have sent them. Other due rows of the same
    recipients are claimed along, so they can be merged.
-2. **Prepare** each row in the recipient's context (binding, language, preferences, school
+2. **Prepare** each row in the recipient's context (bindings, language, preferences, school
    zone) and by its kind (notifications.registry: the payload read by the kind's
-   model, the kind's gates): no binding → cancelled; a binding the user blocked → dead letter;
+   model, the kind's gates). The messenger first (:func:`choose`): a person may be bound in
+   Telegram and MAX; their ``channel`` preference picks one (or every one) of their reachable
+   bindings whose messenger this worker has a transport for. A row going out is *pinned* to its
+   messenger (``outbox.messenger``) and, for "all", copied once per other messenger (dedup key
+   suffixed ``@max`` / ``@telegram``, a conflict-free insert: a second prepare adds nothing), so
+   each alert goes once per chosen messenger across crashes, leases and retries; a pinned row
+   goes only to its messenger's live binding, and is re-pinned when that binding ended, never to
+   a messenger another copy of it covers. No binding → cancelled; a binding the user blocked →
+   dead letter;
    an unknown kind or a payload its kind cannot read → dead letter with the reason; an absence the
    teacher corrected → cancelled; a mark alert of a parent on a digest → deferred to the digest
    slot; anything not urgent in quiet hours → deferred to their end. Deferred rows are released
    (``pending`` with a later ``not_before``), never dropped.
-3. **Deliver**: rows of one recipient due together are merged into one message (alerts with
-   buttons go alone); each message waits for the pacer (global and per-chat rate, shared via
-   Redis), is sent through the :class:`~notifications.transport.Transport`, and its rows are
-   acknowledged with the message id — only if this worker still holds their lease.
+3. **Deliver**: rows of one recipient and messenger due together are merged into one message
+   (alerts with buttons go alone); each message waits for its messenger's pacer (the bot's global
+   rate and the per-chat rate, shared via Redis), is sent through that messenger's
+   :class:`~notifications.transport.Transport`, and its rows are acknowledged with the message
+   id — only if this worker still holds their lease.
 
 Errors: ``RetryAfter`` → the chat is blocked in the pacer and the rows wait exactly
 ``retry_after``; ``TransientError`` → exponential backoff, dead letter after ``max_attempts``;
 ``OutcomeUnknown`` → retried (at least once) and counted in ``outcome_unknown`` — only then:
 a failure before the request left (pacing, a refused connection) is a plain retry; ``Blocked`` →
-the binding becomes ``is_reachable=False`` and the rows dead letters; ``PermanentError`` → dead
+that messenger's binding becomes ``is_reachable=False`` and the rows dead letters (their copy
+for another messenger goes on); ``PermanentError`` → dead
 letter with ``last_error``. :func:`dead_letters` lists them for the admin.
 """
 
@@ -40,7 +50,7 @@ import random
 import socket
 import uuid
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -61,7 +71,7 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from notifications import jobs, render, timing
-from notifications.pacing import MemoryPacer, Pacer
+from notifications.pacing import MemoryPacer, Pacer, pacing_for
 from notifications.registry import UnknownKind, kind_of
 from notifications.transport import (
     Blocked,
@@ -74,7 +84,7 @@ from notifications.transport import (
 )
 from screens.screen import Screen
 from services.attendance.alert_kinds import ABSENT, LATE
-from services.enums import OutboxStatus
+from services.enums import Messenger, OutboxStatus
 from services.models import (
     Account,
     Attendance,
@@ -96,6 +106,9 @@ log = logging.getLogger(__name__)
 Clock = Callable[[], dt.datetime]
 T: Table = OutboxMessage.__table__  # type: ignore[assignment]
 MAX_ERROR = 500
+DEDUP_MAX = 255  # outbox.dedup_key's length
+NO_BINDING = "no messenger binding"
+UNREACHABLE = "unreachable: the user blocked the bot"
 
 
 class _LeaseLost(Exception):
@@ -156,8 +169,25 @@ class Row:
     not_before: dt.datetime
     digest_group: str | None
     news_id: int | None
+    dedup_key: str = ""
+    # The messenger the row is pinned to (None until it first goes out).
+    messenger: str | None = None
+    created_at: dt.datetime | None = None
+    # The payload as stored (``payload`` is enriched for the renderer): a copy gets this one.
+    stored: dict[str, Any] = field(default_factory=dict)
     # The payload read by its kind's model (set when the row is prepared).
     typed: Any = None
+
+
+@dataclass(frozen=True)
+class Binding:
+    """A live messenger binding of a recipient."""
+
+    id: int
+    messenger: Messenger
+    chat_id: str
+    reachable: bool
+    used_at: dt.datetime  # the last update from it (its creation when none was seen)
 
 
 @dataclass
@@ -165,20 +195,59 @@ class Recipient:
     person_id: int
     tz: ZoneInfo
     lang: str
-    chat_id: str | None = None
-    binding_id: int | None = None
-    reachable: bool = True
+    bindings: list[Binding] = field(default_factory=list)
     prefs: NotificationPrefs | None = None
     minimal: bool = False  # the school's minimal personal data mode (School.minimal_alerts)
+
+    @property
+    def channel(self) -> str:
+        return self.prefs.channel if self.prefs is not None and self.prefs.channel else "last"
+
+    def binding(self, messenger: str) -> Binding | None:
+        return next((b for b in self.bindings if b.messenger == messenger), None)
+
+
+def choose(bindings: Sequence[Binding], channel: str, available: Collection[str]) -> list[Binding]:
+    """Where an alert goes: "last" → the reachable binding used last; "telegram" / "max" → that
+    messenger's binding if reachable, else the one used last; "all" → every reachable binding
+    (the one used last first). Messengers without a transport (``available``) are never
+    chosen; an empty list when nothing is reachable."""
+    usable = sorted(
+        (b for b in bindings if b.reachable and b.messenger in available),
+        key=lambda b: (_as_utc(b.used_at), b.id),
+        reverse=True,
+    )
+    if channel == "all":
+        return usable
+    if channel in (Messenger.TELEGRAM.value, Messenger.MAX.value):
+        preferred = [b for b in usable if b.messenger == channel]
+        if preferred:
+            return preferred[:1]
+    return usable[:1]
+
+
+def copy_key(dedup_key: str, messenger: str) -> str:
+    """The dedup key of a row's copy for another messenger."""
+    suffix = f"@{messenger}"
+    return dedup_key[: DEDUP_MAX - len(suffix)] + suffix
+
+
+def base_key(dedup_key: str) -> str:
+    """The dedup key of the row a copy was made from (itself for an original)."""
+    for m in Messenger:
+        if dedup_key.endswith(f"@{m.value}"):
+            return dedup_key[: -len(m.value) - 1]
+    return dedup_key
 
 
 @dataclass
 class Unit:
-    """One message to send: one row, or several rows of one recipient merged."""
+    """One message to send: one row, or several rows of one recipient merged, to one binding."""
 
     recipient: Recipient
     rows: list[Row]
     message: Screen
+    target: Binding
     silent: bool = False  # without a sound: held for the end of quiet hours
 
 
@@ -207,28 +276,63 @@ def _brief(exc: ValidationError) -> str:
     return "; ".join(f"{'.'.join(str(x) for x in e['loc'])}: {e['msg']}" for e in exc.errors()[:3])
 
 
+def _by_id(row: Row) -> int:
+    return row.id
+
+
 def _as_utc(value: dt.datetime) -> dt.datetime:
     return value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
 
 
 class Worker:
+    """``transports``: one per messenger (a single transport is Telegram's); ``pacer``: one per
+    messenger likewise (a single pacer is Telegram's); a messenger without one gets a pacer of
+    this process at its own limits (:func:`notifications.pacing.pacing_for`)."""
+
     def __init__(
         self,
         session_factory: async_sessionmaker[AsyncSession],
-        transport: Transport,
+        transports: Transport | Mapping[Messenger, Transport],
         *,
-        pacer: Pacer | None = None,
+        pacer: Pacer | Mapping[Messenger, Pacer] | None = None,
         clock: Clock = utcnow,
         config: WorkerConfig | None = None,
         worker_id: str | None = None,
     ) -> None:
         self.session_factory = session_factory
-        self.transport = transport
-        self.pacer = pacer or MemoryPacer()
+        self.transports: dict[Messenger, Transport] = (
+            dict(transports)
+            if isinstance(transports, Mapping)
+            else {Messenger.TELEGRAM: transports}
+        )
+        if not self.transports:
+            raise ValueError("a worker needs a transport")
+        pacers: dict[Messenger, Pacer] = {}
+        if isinstance(pacer, Mapping):
+            pacers.update(pacer)
+        elif pacer is not None:
+            pacers[Messenger.TELEGRAM] = pacer
+        for messenger in self.transports:
+            pacers.setdefault(messenger, MemoryPacer(pacing_for(messenger)))
+        self.pacers = pacers
         self.clock = clock
         self.config = config or WorkerConfig()
         self.worker_id = worker_id or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
         self.stats = WorkerStats()
+
+    @property
+    def transport(self) -> Transport:
+        """Telegram's transport (the first one when there is none)."""
+        return self.transports.get(Messenger.TELEGRAM) or next(iter(self.transports.values()))
+
+    @property
+    def pacer(self) -> Pacer:
+        """Telegram's pacer (the first one when there is none)."""
+        return self.pacers.get(Messenger.TELEGRAM) or next(iter(self.pacers.values()))
+
+    @pacer.setter
+    def pacer(self, value: Pacer) -> None:
+        self.pacers[Messenger.TELEGRAM] = value
 
     # ------------------------------------------------------------------ public loop
 
@@ -327,6 +431,9 @@ class Worker:
             T.c.not_before,
             T.c.digest_group,
             T.c.news_id,
+            T.c.dedup_key,
+            T.c.messenger,
+            T.c.created_at,
         ]
 
     @staticmethod
@@ -398,22 +505,24 @@ class Worker:
         found = (await session.execute(stmt)).first()
         return self._row(found) if found is not None else None
 
-    async def claim(self, session: AsyncSession, limit: int) -> list[Row]:
-        """Lease up to ``limit`` due rows plus the other due rows of their recipients."""
-        now = self.clock()
-        lease = now + dt.timedelta(seconds=self.config.lease_seconds)
-        pg = session.get_bind().dialect.name == "postgresql"
-        pick = self._due(now, limit, pg)
-        values = {
+    def _claim_values(self, now: dt.datetime) -> dict[str, Any]:
+        return {
             "status": OutboxStatus.SENDING,
             "locked_by": self.worker_id,
-            "locked_until": lease,
+            "locked_until": now + dt.timedelta(seconds=self.config.lease_seconds),
             "attempts": T.c.attempts + 1,
             # A row taken over from an expired lease may already have been sent.
             "outcome_unknown": case(
                 (T.c.status == OutboxStatus.SENDING, True), else_=T.c.outcome_unknown
             ),
         }
+
+    async def claim(self, session: AsyncSession, limit: int) -> list[Row]:
+        """Lease up to ``limit`` due rows plus the other due rows of their recipients."""
+        now = self.clock()
+        pg = session.get_bind().dialect.name == "postgresql"
+        pick = self._due(now, limit, pg)
+        values = self._claim_values(now)
         stmt = update(T).where(T.c.id.in_(pick)).values(**values).returning(*self._returning())
         rows = [self._row(r) for r in (await session.execute(stmt)).all()]
         recipients = sorted({r.recipient for r in rows})
@@ -434,6 +543,8 @@ class Worker:
 
     @staticmethod
     def _row(r: Any) -> Row:
+        mapping = r._mapping
+        created = mapping.get("created_at")
         return Row(
             id=r.id,
             school_id=r.school_id,
@@ -445,6 +556,10 @@ class Worker:
             not_before=_as_utc(r.not_before),
             digest_group=r.digest_group,
             news_id=r.news_id,
+            dedup_key=mapping.get("dedup_key") or "",
+            messenger=mapping.get("messenger"),
+            created_at=_as_utc(created) if created is not None else None,
+            stored=dict(r.payload or {}),
         )
 
     async def _claim_and_prepare(self, limit: int, fanouts: bool = True) -> _Prepared:
@@ -553,8 +668,11 @@ class Worker:
                 School.minimal_alerts,
                 Account.language,
                 MessengerBinding.id,
+                MessengerBinding.messenger,
                 MessengerBinding.chat_id,
                 MessengerBinding.is_reachable,
+                MessengerBinding.last_seen_at,
+                MessengerBinding.created_at,
             )
             .join(School, School.id == Person.school_id)
             .outerjoin(Account, Account.person_id == Person.id)
@@ -569,16 +687,20 @@ class Worker:
         )
         out: dict[int, Recipient] = {}
         rows = (await session.execute(q)).all()
-        for pid, tz, minimal, lang, binding_id, chat_id, reachable in rows:
-            out[pid] = Recipient(
-                person_id=pid,
-                tz=ZoneInfo(tz),
-                minimal=bool(minimal),
-                lang=normalize_lang(lang),
-                chat_id=chat_id,
-                binding_id=binding_id,
-                reachable=bool(reachable) if binding_id is not None else False,
-            )
+        for pid, tz, minimal, lang, binding_id, messenger, chat_id, reachable, seen, made in rows:
+            rcpt = out.get(pid)
+            if rcpt is None:
+                rcpt = out[pid] = Recipient(
+                    person_id=pid,
+                    tz=ZoneInfo(tz),
+                    minimal=bool(minimal),
+                    lang=normalize_lang(lang),
+                )
+            if binding_id is not None:
+                used_at = _as_utc(seen or made)
+                rcpt.bindings.append(
+                    Binding(binding_id, Messenger(messenger), chat_id, bool(reachable), used_at)
+                )
         prefs = await session.scalars(
             select(NotificationPrefs).where(NotificationPrefs.person_id.in_(ids))
         )
@@ -659,10 +781,8 @@ class Worker:
     def _gate(self, row: Row, rcpt: Recipient | None, now: dt.datetime) -> tuple[str, Any]:
         """What to do with a claimed row: ("send", None), ("cancel", why), ("dead", why) or
         ("defer", (not_before, digest_group))."""
-        if rcpt is None or rcpt.binding_id is None or rcpt.chat_id is None:
-            return "cancel", "no messenger binding"
-        if not rcpt.reachable:
-            return "dead", "unreachable: the user blocked the bot"
+        if rcpt is None:
+            return "cancel", NO_BINDING
         prefs = rcpt.prefs
         try:
             kind = kind_of(row.kind)
@@ -692,28 +812,140 @@ class Worker:
                 return "defer", (timing.quiet_end(now, rcpt.tz, qt), row.digest_group or "quiet")
         return "send", None
 
+    # ------------------------------------------------------------------ messengers
+
+    async def _targets(
+        self, session: AsyncSession, row: Row, rcpt: Recipient | None
+    ) -> tuple[list[Binding], tuple[str, Any] | None]:
+        """The bindings a row goes to (a pinned row: its messenger's live binding; else the
+        recipient's choice), or why it goes nowhere: ("cancel" | "dead", reason)."""
+        if rcpt is None or not rcpt.bindings:
+            return [], ("cancel", NO_BINDING)
+        available = set(self.transports)
+        if row.messenger is not None:
+            pinned = rcpt.binding(row.messenger) if row.messenger in available else None
+            if pinned is not None:
+                return ([pinned], None) if pinned.reachable else ([], ("dead", UNREACHABLE))
+            # Its binding ended (or this process cannot send there): pinned again to the
+            # current choice, never to a messenger another copy of the alert goes to.
+            taken = await self._covered(session, row)
+            chosen = choose(rcpt.bindings, rcpt.channel, available)
+            if not chosen:
+                return [], self._nowhere(rcpt, available)
+            free = [b for b in chosen if b.messenger not in taken]
+            if not free:
+                return [], ("cancel", f"goes to {'/'.join(sorted(taken))} as another row")
+            return free[:1], None
+        chosen = choose(rcpt.bindings, rcpt.channel, available)
+        return (chosen, None) if chosen else ([], self._nowhere(rcpt, available))
+
+    @staticmethod
+    def _nowhere(rcpt: Recipient, available: Collection[str]) -> tuple[str, Any]:
+        if any(b.messenger in available for b in rcpt.bindings):
+            return "dead", UNREACHABLE
+        missing = sorted({b.messenger.value for b in rcpt.bindings})
+        return "dead", f"no transport for {'/'.join(missing)}"
+
+    async def _covered(self, session: AsyncSession, row: Row) -> set[str]:
+        """The messengers other rows of the same alert (the original, its copies) are pinned
+        to."""
+        base = base_key(row.dedup_key)
+        keys = [base, *(copy_key(base, m.value) for m in Messenger)]
+        found = await session.scalars(
+            select(T.c.messenger).where(
+                T.c.dedup_key.in_(keys), T.c.id != row.id, T.c.messenger.is_not(None)
+            )
+        )
+        return {str(m) for m in found}
+
+    async def _pin(
+        self, session: AsyncSession, row: Row, targets: list[Binding], now: dt.datetime
+    ) -> list[str]:
+        """Pin ``row`` to its first target; a row going out for the first time to several
+        messengers ("all") gets a copy pinned to each other one. Returns the copies' keys."""
+        first = targets[0].messenger.value
+        fresh = row.messenger is None
+        if row.messenger != first:
+            await session.execute(update(T).where(self._mine([row])).values(messenger=first))
+            row.messenger = first
+        if not fresh or len(targets) < 2:
+            return []
+        copies: list[dict[str, Any]] = [
+            {
+                "school_id": row.school_id,
+                "recipient_person_id": row.recipient,
+                "kind": row.kind,
+                "dedup_key": copy_key(row.dedup_key, b.messenger.value),
+                "payload": row.stored,
+                "urgent": row.urgent,
+                "news_id": row.news_id,
+                "digest_group": row.digest_group,
+                "messenger": b.messenger.value,
+                "created_at": row.created_at,
+                "not_before": now,
+            }
+            for b in targets[1:]
+        ]
+        # Conflict-free: the copies of a row prepared twice (a crash, a lease taken over) are
+        # made once.
+        await outbox.enqueue_many(session, copies, not_before=now)
+        return [str(c["dedup_key"]) for c in copies]
+
+    async def _claim_copies(self, session: AsyncSession, keys: list[str]) -> list[Row]:
+        """Lease the copies just made (still pending: not those another prepare made and a
+        worker took), so that they go out in this cycle too."""
+        now = self.clock()
+        stmt = (
+            update(T)
+            .where(
+                T.c.dedup_key.in_(keys),
+                T.c.status == OutboxStatus.PENDING,
+                T.c.not_before <= now,
+            )
+            .values(**self._claim_values(now))
+            .returning(*self._returning())
+        )
+        return sorted((self._row(r) for r in (await session.execute(stmt)).all()), key=_by_id)
+
+    # ------------------------------------------------------------------ prepare (continued)
+
     async def _prepare(self, session: AsyncSession, rows: list[Row]) -> _Prepared:
         out = _Prepared()
         now = self.clock()
         recipients = await self._recipients(session, {r.recipient for r in rows})
-        await self._enrich(session, rows)
-        sendable: dict[int, list[Row]] = defaultdict(list)
-        for row in rows:
-            action, detail = self._gate(row, recipients.get(row.recipient), now)
-            if action == "send":
-                sendable[row.recipient].append(row)
-            elif action == "cancel":
-                await self._finish(session, [row], OutboxStatus.CANCELLED, error=detail)
-                out.stats.cancelled += 1
-            elif action == "dead":
-                await self._finish(session, [row], OutboxStatus.DEAD, error=detail)
-                out.stats.dead += 1
-            else:
-                not_before, group = detail
-                await self._release(session, [row], not_before, uncount=True, digest_group=group)
-                out.stats.deferred += 1
-        for person_id, group in sendable.items():
+        # Merged per recipient and messenger.
+        sendable: dict[tuple[int, str], list[Row]] = defaultdict(list)
+        targets: dict[tuple[int, str], Binding] = {}
+        batch = rows
+        while batch:
+            await self._enrich(session, batch)
+            copies: list[str] = []
+            for row in batch:
+                rcpt = recipients.get(row.recipient)
+                chosen, verdict = await self._targets(session, row, rcpt)
+                action, detail = self._gate(row, rcpt, now) if verdict is None else verdict
+                if action == "send":
+                    copies += await self._pin(session, row, chosen, now)
+                    key = (row.recipient, chosen[0].messenger.value)
+                    sendable[key].append(row)
+                    targets[key] = chosen[0]
+                elif action == "cancel":
+                    await self._finish(session, [row], OutboxStatus.CANCELLED, error=detail)
+                    out.stats.cancelled += 1
+                elif action == "dead":
+                    await self._finish(session, [row], OutboxStatus.DEAD, error=detail)
+                    out.stats.dead += 1
+                else:
+                    not_before, group = detail
+                    await self._release(
+                        session, [row], not_before, uncount=True, digest_group=group
+                    )
+                    out.stats.deferred += 1
+            batch = await self._claim_copies(session, copies) if copies else []
+            out.stats.claimed += len(batch)
+        for (person_id, messenger), group in sendable.items():
             rcpt = recipients[person_id]
+            target = targets[(person_id, messenger)]
             alone = [r for r in group if kind_of(r.kind).alone]
             merge = [r for r in group if not kind_of(r.kind).alone]
             batches: list[tuple[list[Row], bool]] = [([r], False) for r in alone]
@@ -737,7 +969,9 @@ class Worker:
                         msg = render.render(
                             batch[0].kind, batch[0].typed, rcpt.lang, minimal=rcpt.minimal
                         )
-                    out.units.append(Unit(rcpt, batch, render.fit(msg), silent=merged and quiet))
+                    out.units.append(
+                        Unit(rcpt, batch, render.fit(msg), target, silent=merged and quiet)
+                    )
                 except Exception as exc:
                     # A payload the renderer cannot handle must not block the queue.
                     log.exception("render failed", extra={"rows": [r.id for r in batch]})
@@ -756,14 +990,15 @@ class Worker:
 
     async def _deliver(self, unit: Unit) -> WorkerStats:
         stats = WorkerStats()
-        chat_id = unit.recipient.chat_id
-        assert chat_id is not None
+        chat_id = unit.target.chat_id
+        pacer = self.pacers[unit.target.messenger]
+        transport = self.transports[unit.target.messenger]
         wait = 0.0
         started = asyncio.get_running_loop().time()
         budget = self.config.lease_seconds / 3
         while True:
             try:
-                wait = await self.pacer.try_acquire(chat_id)
+                wait = await pacer.try_acquire(chat_id)
             except Exception as exc:
                 # Nothing left this process (the pacer's store is unreachable): not an
                 # attempt and certainly not "unknown"; the rows go back to the queue at once
@@ -786,13 +1021,16 @@ class Worker:
                 return stats
             await asyncio.sleep(wait)
         try:
-            ref = await self.transport.send(chat_id, unit.message, silent=unit.silent)
+            ref = await transport.send(chat_id, unit.message, silent=unit.silent)
         except RetryAfter as exc:
             try:
-                await self.pacer.block(chat_id, exc.seconds)
+                await pacer.block(chat_id, exc.seconds)
             except Exception:
                 # The rows still wait exactly retry_after below.
-                log.warning("pacer could not record a 429", extra={"chat_id": chat_id})
+                log.warning(
+                    "pacer could not record a 429",
+                    extra={"chat_id": chat_id, "messenger": unit.target.messenger.value},
+                )
             stats.rate_limited += 1
             await self._after_error(unit, "retry", exc, stats, delay=exc.seconds)
             return stats
@@ -856,12 +1094,12 @@ class Worker:
                 )
                 stats.retried += len(unit.rows)
             elif what == "blocked":
-                if unit.recipient.binding_id is not None:
-                    await session.execute(
-                        update(MessengerBinding)
-                        .where(MessengerBinding.id == unit.recipient.binding_id)
-                        .values(is_reachable=False)
-                    )
+                # Only this messenger's binding: a copy for another messenger goes on.
+                await session.execute(
+                    update(MessengerBinding)
+                    .where(MessengerBinding.id == unit.target.id)
+                    .values(is_reachable=False)
+                )
                 await self._finish(session, unit.rows, OutboxStatus.DEAD, error=error)
                 stats.dead += len(unit.rows)
             elif what in ("transient", "unknown"):

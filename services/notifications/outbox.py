@@ -105,8 +105,9 @@ async def enqueue_many(
     """Queue many alerts in a few statements (broadcasts, scheduled digests).
 
     Each row needs ``school_id``, ``recipient_person_id``, ``kind``, ``dedup_key`` and
-    ``payload``; ``not_before``, ``urgent``, ``news_id`` and ``digest_group`` are optional;
-    ``not_before`` applies to rows without their own.
+    ``payload``; ``not_before``, ``urgent``, ``news_id``, ``digest_group``, ``messenger`` (the
+    row pinned to it: a copy of an alert for another messenger) and ``created_at`` (a copy keeps
+    its original's) are optional; ``not_before`` applies to rows without their own.
     Duplicated dedup keys are skipped. Adds to the caller's transaction; returns the rows given.
     """
     now = utcnow()
@@ -119,11 +120,12 @@ async def enqueue_many(
             "payload": r["payload"],
             "urgent": bool(r.get("urgent", False)),
             "status": OutboxStatus.PENDING.value,
-            "created_at": now,
+            "created_at": r.get("created_at") or now,
             "not_before": r.get("not_before") or not_before or now,
             "attempts": 0,
             "news_id": r.get("news_id"),
             "digest_group": r.get("digest_group"),
+            "messenger": r.get("messenger"),
         }
         for r in rows
     ]
