@@ -1,10 +1,18 @@
-"""Starts delivery and scheduling inside the bot's process (``await start(transport, ...)``
-from ``run_polling``, with the messenger's transport the bot's wiring built —
-handlers/common/transport.py for Telegram; ``await runtime.stop()`` on shutdown).
+"""Starts delivery and scheduling inside the bot's process (``await start(transports, ...)``
+from ``run_polling``, with the messengers' transports the bot's wiring built —
+``{Messenger.TELEGRAM: TelegramTransport(bot), Messenger.MAX: MaxTransport(client)}``; a single
+transport is Telegram's; ``await runtime.stop()`` on shutdown). One worker delivers to every
+messenger given: it claims every row, so a process that delivers should have every messenger's
+transport (a messenger without one is never chosen for an alert).
 
 Settings read (all optional, with defaults): ``redis_url`` (shared pacing and the scheduler
-lock), ``notify_rate_per_second`` (25), ``notify_concurrency`` (16), ``notify_lease_seconds``
-(60), ``notify_scheduler`` (True), ``notify_worker`` (True), and the ``redis_*`` pool settings.
+lock), ``notify_rate_per_second`` (25: Telegram's bot), ``notify_max_rate_per_second`` (25:
+MAX's bot), ``notify_concurrency`` (16), ``notify_lease_seconds`` (60), ``notify_scheduler``
+(True), ``notify_worker`` (True), and the ``redis_*`` pool settings.
+
+Each messenger's bot is paced on its own (notifications/pacing.py): its own limits, and in
+Redis its own keys, ``schoolbot:pace:<messenger>:<bot>`` — the bot from ``bot_ids``, else the
+transport's ``bot_id`` or its aiogram ``bot.id``.
 
 The bot passes its own Redis client and gate (one client per process); without them a client
 of the runtime's own is made from ``redis_url`` and closed by :meth:`Runtime.stop`. While
@@ -18,7 +26,7 @@ import asyncio
 import contextlib
 import datetime as dt
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,10 +34,18 @@ from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from notifications.daily import DailyTask
-from notifications.pacing import FallbackPacer, MemoryPacer, Pacer, PacingConfig, RedisPacer
+from notifications.pacing import (
+    FallbackPacer,
+    MemoryPacer,
+    Pacer,
+    RedisPacer,
+    pace_prefix,
+    pacing_for,
+)
 from notifications.scheduler import Scheduler, make_lock
 from notifications.transport import Transport
 from notifications.worker import Worker, WorkerConfig
+from services.enums import Messenger
 from services.redis_link import RedisGate, create_redis
 
 log = logging.getLogger(__name__)
@@ -158,32 +174,80 @@ def _lessons_ahead(
     return run
 
 
+# The setting of each messenger's bulk rate (messages a second of one bot).
+RATE_SETTINGS: Mapping[Messenger, str] = {
+    Messenger.TELEGRAM: "notify_rate_per_second",
+    Messenger.MAX: "notify_max_rate_per_second",
+}
+
+
+def transports_of(
+    transport: Transport | Mapping[Messenger, Transport],
+) -> dict[Messenger, Transport]:
+    """The transports by messenger; a single one is Telegram's."""
+    if isinstance(transport, Mapping):
+        return dict(transport)
+    return {Messenger.TELEGRAM: transport}
+
+
+def bot_id_of(transport: Transport) -> str | None:
+    """Which bot a transport sends as (its budget's key), when it says: ``bot_id``, or the id
+    of its aiogram ``bot``."""
+    found = getattr(transport, "bot_id", None)
+    if found is None:
+        found = getattr(getattr(transport, "bot", None), "id", None)
+    return str(found) if found is not None else None
+
+
+def pacers_for(
+    settings: Any,
+    transports: Mapping[Messenger, Transport],
+    *,
+    redis: Any | None = None,
+    gate: RedisGate | None = None,
+    bot_ids: Mapping[Messenger, str] | None = None,
+) -> dict[Messenger, Pacer]:
+    """One pacer per messenger, at its bot's limits: shared through Redis under the bot's own
+    prefix while Redis is reachable, this process's own while it is away."""
+    out: dict[Messenger, Pacer] = {}
+    for messenger, transport in transports.items():
+        rate = setting(settings, RATE_SETTINGS.get(messenger, "notify_rate_per_second"), None)
+        config = pacing_for(messenger, None if rate is None else float(rate))
+        pacer: Pacer = MemoryPacer(config)
+        if redis is not None and gate is not None:
+            bot = (bot_ids or {}).get(messenger) or bot_id_of(transport)
+            shared = RedisPacer(redis, config, prefix=pace_prefix(messenger, bot))
+            pacer = FallbackPacer(shared, pacer, gate)
+        out[messenger] = pacer
+    return out
+
+
 async def start(
-    transport: Transport,
+    transport: Transport | Mapping[Messenger, Transport],
     session_factory: async_sessionmaker[AsyncSession],
     settings: Any,
     *,
     redis: Any | None = None,
     gate: RedisGate | None = None,
+    bot_ids: Mapping[Messenger, str] | None = None,
 ) -> Runtime:
+    """``transport``: the messengers' transports by messenger (a single one is Telegram's)."""
     owned = None
     redis_url = settings_redis_url(settings)
     if redis is None and redis_url:
         redis = owned = redis_client(settings, redis_url)
     if redis is not None and gate is None:
         gate = redis_gate(settings)
-    config = PacingConfig(global_per_second=float(setting(settings, "notify_rate_per_second", 25)))
-    pacer: Pacer = MemoryPacer(config)
-    if redis is not None and gate is not None:
-        pacer = FallbackPacer(RedisPacer(redis, config), pacer, gate)
+    transports = transports_of(transport)
+    pacers = pacers_for(settings, transports, redis=redis, gate=gate, bot_ids=bot_ids)
     stop_event = asyncio.Event()
     worker = None
     task = None
     if setting(settings, "notify_worker", True):
         worker = Worker(
             session_factory,
-            transport,
-            pacer=pacer,
+            transports,
+            pacer=pacers,
             config=WorkerConfig(
                 concurrency=int(setting(settings, "notify_concurrency", 16)),
                 lease_seconds=float(setting(settings, "notify_lease_seconds", 60)),
@@ -199,5 +263,8 @@ async def start(
             daily_tasks=daily_tasks(settings, session_factory),
         )
         scheduler.start()
-    log.info("notifications started", extra={"worker": worker is not None})
+    log.info(
+        "notifications started",
+        extra={"worker": worker is not None, "messengers": sorted(m.value for m in transports)},
+    )
     return Runtime(worker, scheduler, stop_event, task, owned)
