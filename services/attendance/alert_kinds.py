@@ -14,6 +14,7 @@ from services.notifications.kinds import (
     Child,
     Kind,
     Value,
+    child_text,
     date_text,
     dates_text,
     t,
@@ -51,6 +52,15 @@ def _absence_text(key: str) -> Callable[[AbsencePayload, str], str]:
     return text
 
 
+def _absence_brief(key: str) -> Callable[[AbsencePayload, str], str]:
+    """The minimal personal data form: the first name, the event, the subject."""
+
+    def text(p: AbsencePayload, lang: str) -> str:
+        return t(lang, key, student=child_text(lang, p.student), subject=p.subject)
+
+    return text
+
+
 def _absent_message(p: AbsencePayload, lang: str, text: str) -> AlertMessage:
     """The alert with the question its buttons answer."""
     if p.attendance_id:
@@ -70,6 +80,7 @@ ABSENT: Kind[AbsencePayload] = Kind(
     AbsencePayload,
     _absence_text("notify.absence.absent"),
     message_of=_absent_message,
+    brief=_absence_brief("notify.minimal.absent"),
     gates=(_corrected, turned_off("absences")),
     alone=True,
 )
@@ -77,6 +88,7 @@ LATE: Kind[AbsencePayload] = Kind(
     "attendance.late",
     AbsencePayload,
     _absence_text("notify.absence.late"),
+    brief=_absence_brief("notify.minimal.late"),
     gates=(_corrected, turned_off("absences")),
 )
 
@@ -109,8 +121,21 @@ def _family_reason_text(p: FamilyReasonPayload, lang: str) -> str:
     )
 
 
+def _family_reason_brief(p: FamilyReasonPayload, lang: str) -> str:
+    """Without the parent's name, the class and the reason."""
+    return t(
+        lang,
+        "notify.minimal.family_reason",
+        student=child_text(lang, p.student),
+        subject=p.subject,
+    )
+
+
 FAMILY_REASON: Kind[FamilyReasonPayload] = Kind(
-    "attendance.family_reason", FamilyReasonPayload, _family_reason_text
+    "attendance.family_reason",
+    FamilyReasonPayload,
+    _family_reason_text,
+    brief=_family_reason_brief,
 )
 
 
@@ -139,11 +164,26 @@ def _notice_text(key: str, *, with_reason: bool) -> Callable[[NoticePayload, str
     return text
 
 
+def _notice_brief(key: str) -> Callable[[NoticePayload, str], str]:
+    """Without the parent's name, the class, the dates and the reason."""
+
+    def text(p: NoticePayload, lang: str) -> str:
+        return t(lang, key, student=child_text(lang, p.student))
+
+    return text
+
+
 NOTICE_CREATED: Kind[NoticePayload] = Kind(
-    "notice.created", NoticePayload, _notice_text("notify.notice.created", with_reason=True)
+    "notice.created",
+    NoticePayload,
+    _notice_text("notify.notice.created", with_reason=True),
+    brief=_notice_brief("notify.minimal.notice_created"),
 )
 NOTICE_CANCELLED: Kind[NoticePayload] = Kind(
-    "notice.cancelled", NoticePayload, _notice_text("notify.notice.cancelled", with_reason=False)
+    "notice.cancelled",
+    NoticePayload,
+    _notice_text("notify.notice.cancelled", with_reason=False),
+    brief=_notice_brief("notify.minimal.notice_cancelled"),
 )
 
 KINDS: tuple[Kind[Any], ...] = (ABSENT, LATE, FAMILY_REASON, NOTICE_CREATED, NOTICE_CANCELLED)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from services.notifications.kinds import Kind, Payload, Value, date_text, t
+from services.notifications.kinds import Kind, Payload, Value, child_text, date_text, t
 
 
 class HomeworkItem(Payload):
@@ -35,8 +35,23 @@ def _homework_text(p: HomeworkPayload, lang: str) -> str:
     return "\n".join(lines)
 
 
+def _homework_brief(p: HomeworkPayload, lang: str) -> str:
+    """The subjects with homework by child, not the homework (it may be a child's own)."""
+    lines = [t(lang, "notify.homework.title", date=date_text(lang, p.date))]
+    for child in p.children:
+        student = child_text(lang, child.student)
+        subjects = list(dict.fromkeys(str(item.subject) for item in child.items))
+        if subjects:
+            lines.append(
+                t(lang, "notify.minimal.homework", student=student, subjects=", ".join(subjects))
+            )
+        else:
+            lines.append(t(lang, "notify.minimal.homework_none", student=student))
+    return "\n".join(lines)
+
+
 HOMEWORK_TOMORROW: Kind[HomeworkPayload] = Kind(
-    "homework.tomorrow", HomeworkPayload, _homework_text
+    "homework.tomorrow", HomeworkPayload, _homework_text, brief=_homework_brief
 )
 
 KINDS: tuple[Kind[Any], ...] = (HOMEWORK_TOMORROW,)

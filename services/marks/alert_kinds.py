@@ -13,6 +13,7 @@ from services.notifications.kinds import (
     Kind,
     Safe,
     Value,
+    child_text,
     date_text,
     t,
     turned_off,
@@ -76,7 +77,36 @@ def _marks_digest(items: Sequence[tuple[str, Any]], lang: str) -> list[str]:
     return lines
 
 
-MARKS_DIGEST: Digest[MarkPayload] = Digest("marks", _marks_digest, deferred=True)
+def _marks_digest_brief(items: Sequence[tuple[str, Any]], lang: str) -> list[str]:
+    """The minimal personal data form: how many marks were put, changed, deleted, by child."""
+    by_child: dict[str, dict[str, int]] = {}
+    for name, p in items:
+        event = name.split(".", 1)[1]
+        counts = by_child.setdefault(child_text(lang, p.student), {})
+        counts[event] = counts.get(event, 0) + 1
+    lines = [t(lang, "notify.mark.digest_title")]
+    for student, counts in by_child.items():
+        parts = [
+            t(lang, f"notify.minimal.marks_{event}", n=counts[event])
+            for event in ("new", "changed", "deleted")
+            if counts.get(event)
+        ]
+        lines.append(t(lang, "notify.minimal.marks", student=student, counts=", ".join(parts)))
+    return lines
+
+
+MARKS_DIGEST: Digest[MarkPayload] = Digest(
+    "marks", _marks_digest, deferred=True, brief=_marks_digest_brief
+)
+
+
+def _mark_brief(name: str) -> Any:
+    def text(p: MarkPayload, lang: str) -> str:
+        return t(
+            lang, f"notify.minimal.{name}", student=child_text(lang, p.student), subject=p.subject
+        )
+
+    return text
 
 
 def _mark_kind(event: str) -> Kind[MarkPayload]:
@@ -84,6 +114,7 @@ def _mark_kind(event: str) -> Kind[MarkPayload]:
         f"mark.{event}",
         MarkPayload,
         _mark_text(f"mark.{event}"),
+        brief=_mark_brief(f"mark_{event}"),
         gates=(turned_off("marks"),),
         digest=MARKS_DIGEST,
     )
@@ -116,6 +147,18 @@ def _final_mark_text(p: FinalMarkPayload, lang: str) -> str:
     )
 
 
-FINAL_MARK_SET: Kind[FinalMarkPayload] = Kind("final_mark.set", FinalMarkPayload, _final_mark_text)
+def _final_mark_brief(p: FinalMarkPayload, lang: str) -> str:
+    return t(
+        lang,
+        "notify.minimal.final",
+        student=child_text(lang, p.student),
+        period=p.period,
+        subject=p.subject,
+    )
+
+
+FINAL_MARK_SET: Kind[FinalMarkPayload] = Kind(
+    "final_mark.set", FinalMarkPayload, _final_mark_text, brief=_final_mark_brief
+)
 
 KINDS: tuple[Kind[Any], ...] = (MARK_NEW, MARK_CHANGED, MARK_DELETED, FINAL_MARK_SET)

@@ -36,7 +36,10 @@ class NewsPayload(Payload):
     news: NewsText | None = None  # None: the news was deleted
 
 
-def _news_text(school: bool) -> Any:
+def _news_text(school: bool, *, author: bool = True) -> Any:
+    """The broadcast as it was written; without ``author`` (the minimal personal data mode)
+    without the sender's name."""
+
     def text(p: NewsPayload, lang: str) -> str:
         news = p.news or NewsText()
         head = (
@@ -50,7 +53,7 @@ def _news_text(school: bool) -> Any:
         # The body is the sender's formatted text, stored as the checked HTML subset: checked
         # again here (a row written some other way cannot inject markup) and not escaped again.
         lines.append(clean_html(str(news.body or "")))
-        if news.author:
+        if author and news.author:
             lines.append(t(lang, "notify.news.from", author=news.author))
         return "\n".join(lines)
 
@@ -75,6 +78,7 @@ def _news_kind(name: str, school: bool) -> Kind[NewsPayload]:
         NewsPayload,
         _news_text(school),
         message_of=_news_message,
+        brief=_news_text(school, author=False),
         gates=(turned_off("news"), _deleted),
         alone=True,
     )

@@ -13,6 +13,7 @@ from services.notifications.kinds import (
     Kind,
     Payload,
     Value,
+    child_text,
     date_text,
     missing_text,
     t,
@@ -59,7 +60,41 @@ def _weekly_text(p: WeeklyPayload, lang: str) -> str:
     return "\n".join(lines)
 
 
-SUMMARY_WEEKLY: Kind[WeeklyPayload] = Kind("summary.weekly", WeeklyPayload, _weekly_text)
+def _weekly_brief(p: WeeklyPayload, lang: str) -> str:
+    """The minimal personal data form: counts by child, no marks."""
+    lines = [
+        t(
+            lang,
+            "notify.weekly.title",
+            date_from=date_text(lang, p.date_from),
+            date_to=date_text(lang, p.date_to),
+        )
+    ]
+    for child in p.children:
+        marks = sum(len(s.marks) for s in child.subjects)
+        lines.append(
+            t(
+                lang,
+                "notify.minimal.weekly",
+                student=child_text(lang, child.student),
+                marks=marks,
+                absent=_count(child.absent),
+                late=_count(child.late),
+            )
+        )
+    return "\n".join(lines)
+
+
+def _count(value: Value) -> int:
+    try:
+        return int(value or 0)
+    except (TypeError, ValueError):
+        return 0
+
+
+SUMMARY_WEEKLY: Kind[WeeklyPayload] = Kind(
+    "summary.weekly", WeeklyPayload, _weekly_text, brief=_weekly_brief
+)
 
 
 class UnfilledLesson(Payload):
@@ -86,13 +121,18 @@ class UnfilledPayload(Payload):
     lessons: tuple[TeachersLesson, ...] = ()
 
 
-def _lessons_text(title: str, item: str) -> Callable[[Any, str], str]:
-    """The day's unfilled lessons under a title (a teacher's own; a deputy's: with teachers)."""
+def _lessons_text(title: str, item: str, *, teachers: bool = True) -> Callable[[Any, str], str]:
+    """The day's unfilled lessons under a title (a teacher's own; a deputy's: with teachers,
+    unless ``teachers`` is off: the minimal personal data mode)."""
 
     def text(p: FillPayload | UnfilledPayload, lang: str) -> str:
         lines = [t(lang, title, date=date_text(lang, p.date), deadline=p.deadline)]
         for lesson in p.lessons:
-            teacher = {"teacher": lesson.teacher} if isinstance(lesson, TeachersLesson) else {}
+            teacher = (
+                {"teacher": lesson.teacher}
+                if teachers and isinstance(lesson, TeachersLesson)
+                else {}
+            )
             lines.append(
                 t(
                     lang,
@@ -119,6 +159,9 @@ REPORT_UNFILLED: Kind[UnfilledPayload] = Kind(
     "report.unfilled",
     UnfilledPayload,
     _lessons_text("notify.reminder.unfilled_title", "notify.reminder.unfilled_item"),
+    brief=_lessons_text(
+        "notify.reminder.unfilled_title", "notify.reminder.fill_item", teachers=False
+    ),
 )
 
 

@@ -181,10 +181,21 @@ class Safe:
     html: str
 
 
+def _value(value: object) -> object:
+    """A param as the translator gets it: HTML as it is, a whole number as a number (a plural
+    selector chooses its form by it), anything else escaped."""
+    if isinstance(value, Safe):
+        return value.html
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    return escape(value)
+
+
 def t(lang: str, key: str, /, **params: Any) -> str:
     """A text filled with ``params``; each param is escaped unless wrapped in :class:`Safe`.
-    A form that agrees with a person takes ``gender=`` ("m", "f"; else the neutral form)."""
-    values = {k: (v.html if isinstance(v, Safe) else escape(v)) for k, v in params.items()}
+    A form that agrees with a person takes ``gender=`` ("m", "f"; else the neutral form); a
+    plural form, a whole number."""
+    values = {k: _value(v) for k, v in params.items()}
     text = i18n.translate(lang, key, **values)
     if text is None:
         log.warning("missing notification text", extra={"key": key, "lang": lang})
@@ -208,6 +219,11 @@ def dates_text(lang: str, start: object, end: object) -> str:
 
 def work_text(lang: str, kind: object) -> str:
     return t(lang, f"notify.work.{kind}") if kind else ""
+
+
+def child_text(lang: str, display: object) -> str:
+    """The child as the minimal mode names them: the first name, or "your child" without one."""
+    return first_name(display) or t(lang, "notify.minimal.child")
 
 
 def missing_text(lang: str, missing: Sequence[str]) -> str:

@@ -158,3 +158,62 @@ notify-final-pass = pass
 notify-final-fail = fail
 
 notify-final-exempt = exempt
+
+## The minimal personal data mode (School.minimal_alerts): the child's first name, what
+## happened and the subject only — no surname, marks, reasons, comments, teachers' or parents' names.
+
+notify-minimal-child = Your child
+
+notify-minimal-absent = ⚠️ <b>{ $student }</b>: absent from a lesson, { $subject } — open the diary.
+
+notify-minimal-late = ⏰ <b>{ $student }</b>: late for a lesson, { $subject } — open the diary.
+
+notify-minimal-family_reason = 📝 <b>{ $student }</b>: the family answered about an absence, { $subject } — open the journal.
+
+notify-minimal-notice_created = 📩 <b>{ $student }</b>: the family gave notice of an absence — open the journal.
+
+notify-minimal-notice_cancelled = ↩️ <b>{ $student }</b>: the family withdrew a notice of absence — open the journal.
+
+notify-minimal-mark_new = 🆕 <b>{ $student }</b>: a new mark, { $subject } — open the diary.
+
+notify-minimal-mark_changed = ✏️ <b>{ $student }</b>: a mark was changed, { $subject } — open the diary.
+
+notify-minimal-mark_deleted = 🗑 <b>{ $student }</b>: a mark was deleted, { $subject } — open the diary.
+
+notify-minimal-marks = <b>{ $student }</b>: { $counts } — open the diary.
+
+notify-minimal-marks_new =
+    { $n ->
+        [one] { $n } new mark
+       *[other] { $n } new marks
+    }
+
+notify-minimal-marks_changed =
+    { $n ->
+        [one] { $n } mark changed
+       *[other] { $n } marks changed
+    }
+
+notify-minimal-marks_deleted =
+    { $n ->
+        [one] { $n } mark deleted
+       *[other] { $n } marks deleted
+    }
+
+notify-minimal-final = 🏁 <b>{ $student }</b>: a final mark ({ $period }, { $subject }) — open the diary.
+
+notify-minimal-homework = • <b>{ $student }</b>: homework in { $subjects } — open the diary.
+
+notify-minimal-homework_none = • <b>{ $student }</b>: no homework.
+
+notify-minimal-weekly =
+    <b>{ $student }</b>: { $marks ->
+        [one] { $marks } mark
+       *[other] { $marks } marks
+    }, { $absent ->
+        [one] { $absent } lesson missed
+       *[other] { $absent } lessons missed
+    }, { $late ->
+        [one] { $late } late arrival
+       *[other] { $late } late arrivals
+    } — open the diary.

@@ -170,3 +170,69 @@ notify-final-pass = зачёт
 notify-final-fail = незачёт
 
 notify-final-exempt = освобождение
+
+## Режим минимума персональных данных (School.minimal_alerts): только имя ребёнка, что
+## произошло и предмет — без фамилии, отметок, причин, комментариев и имён учителей и родителей.
+## Имя стоит там, где подходит именительный падеж (не склоняется).
+
+notify-minimal-child = Ребёнок
+
+notify-minimal-absent = ⚠️ <b>{ $student }</b>: отсутствие на уроке, { $subject } — откройте дневник.
+
+notify-minimal-late = ⏰ <b>{ $student }</b>: опоздание на урок, { $subject } — откройте дневник.
+
+notify-minimal-family_reason = 📝 <b>{ $student }</b>: ответ семьи о причине отсутствия, { $subject } — откройте журнал.
+
+notify-minimal-notice_created = 📩 <b>{ $student }</b>: семья предупредила об отсутствии на занятиях — откройте журнал.
+
+notify-minimal-notice_cancelled = ↩️ <b>{ $student }</b>: семья отменила предупреждение об отсутствии — откройте журнал.
+
+notify-minimal-mark_new = 🆕 <b>{ $student }</b>: новая отметка, { $subject } — откройте дневник.
+
+notify-minimal-mark_changed = ✏️ <b>{ $student }</b>: отметка изменена, { $subject } — откройте дневник.
+
+notify-minimal-mark_deleted = 🗑 <b>{ $student }</b>: отметка удалена, { $subject } — откройте дневник.
+
+notify-minimal-marks = <b>{ $student }</b>: { $counts } — откройте дневник.
+
+notify-minimal-marks_new =
+    { $n ->
+        [one] { $n } новая отметка
+        [few] { $n } новые отметки
+       *[many] { $n } новых отметок
+    }
+
+notify-minimal-marks_changed =
+    { $n ->
+        [one] { $n } отметка изменена
+        [few] { $n } отметки изменены
+       *[many] { $n } отметок изменено
+    }
+
+notify-minimal-marks_deleted =
+    { $n ->
+        [one] { $n } отметка удалена
+        [few] { $n } отметки удалены
+       *[many] { $n } отметок удалено
+    }
+
+notify-minimal-final = 🏁 <b>{ $student }</b>: итоговая отметка ({ $period }, { $subject }) — откройте дневник.
+
+notify-minimal-homework = • <b>{ $student }</b>: задания по предметам { $subjects } — откройте дневник.
+
+notify-minimal-homework_none = • <b>{ $student }</b>: заданий нет.
+
+notify-minimal-weekly =
+    <b>{ $student }</b>: { $marks ->
+        [one] { $marks } отметка
+        [few] { $marks } отметки
+       *[many] { $marks } отметок
+    }, { $absent ->
+        [one] { $absent } пропуск
+        [few] { $absent } пропуска
+       *[many] { $absent } пропусков
+    }, { $late ->
+        [one] { $late } опоздание
+        [few] { $late } опоздания
+       *[many] { $late } опозданий
+    } — откройте дневник.
