@@ -293,6 +293,7 @@ class MaxAPIServer:
         self._seq = itertools.count(1)
         self._counter = itertools.count(1)
         self._msg_event: asyncio.Event | None = None
+        self.waiting_polls = 0  # long polls parked waiting for an update
 
     def reset(self) -> None:
         """Forget everything (users, dialogs, updates, files, logs, faults, subscriptions)."""
@@ -1400,7 +1401,11 @@ class MaxAPIServer:
                 or state.subscriptions
             ):
                 return {"updates": found, "marker": next_marker}
-            await state.wait(remaining)
+            self.waiting_polls += 1
+            try:
+                await state.wait(remaining)
+            finally:
+                self.waiting_polls -= 1
 
     # ------------------------------------------------------------------ webhook
 
