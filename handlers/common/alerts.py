@@ -39,6 +39,7 @@ from services.enums import Role
 from services.errors import AccessDenied
 from services.messages import broadcasts
 from services.notifications import prefs as notifications_prefs
+from services.notifications.prefs import CHANNELS
 from services.people import policy, roster
 from services.people.identity import Actor
 
@@ -97,8 +98,10 @@ async def membership(event: ChatMemberUpdated, session: AsyncSession) -> None:
 
 
 async def settings_command(message: Message, turn: Turn) -> None:
-    prefs = await notifications_prefs.get_prefs(turn.session, turn.me)
-    await send_screen(message, screens.settings_screen(turn.t, prefs, turn.me.roles))
+    seen = await notifications_prefs.alert_settings(turn.session, turn.me)
+    await send_screen(
+        message, screens.settings_screen(turn.t, seen.prefs, turn.me.roles, seen.messengers)
+    )
 
 
 async def settings_changed(
@@ -118,13 +121,16 @@ async def settings_changed(
             "quiet_from": preset[0] if preset else None,
             "quiet_to": preset[1] if preset else None,
         }
+    elif callback_data.field == "channel" and callback_data.value in CHANNELS:
+        change = {"channel": callback_data.value}
     else:
         callback_answer.text = t("fallback.stale_button")
         callback_answer.show_alert = True
         return
     prefs = await notifications_prefs.update_prefs(turn.session, turn.me, **change)
     if isinstance(query.message, Message):
-        await show_screen(query, screens.settings_screen(t, prefs, turn.me.roles))
+        messengers = await notifications_prefs.bound_messengers(turn.session, turn.me)
+        await show_screen(query, screens.settings_screen(t, prefs, turn.me.roles, messengers))
 
 
 # --------------------------------------------------------------------------- /broadcast

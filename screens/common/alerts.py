@@ -3,7 +3,8 @@
 - :func:`alert_rows` — the buttons of an alert the delivery worker sends (an absence: the
   family's three answers; news: "acknowledged"), by the name of its kind;
 - :func:`reason_saved_screen` — the absence alert with the family's answer under it;
-- :func:`settings_screen` — what a person's alerts bring and when;
+- :func:`settings_screen` — what a person's alerts bring, when, and (bound in more than one
+  messenger) where;
 - the broadcast: :func:`broadcast_targets_screen` (school news or a class),
   :func:`broadcast_write_screen`, :func:`broadcast_preview_screen` (the text as recipients will
   see it, split to fit, with send / cancel), :func:`broadcast_stats_screen` (delivered, read…).
@@ -15,7 +16,7 @@ The actions keep the wire format the buttons had before they moved here (``abs:<
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from typing import Annotated, Any
 
 from i18n import Translator
@@ -23,10 +24,10 @@ from screens.actions import Action
 from screens.bounds import Id, OneOf, OptId
 from screens.screen import Button, Row, Screen, rows_of
 from services.attendance.alert_kinds import ABSENT, FAMILY_REASONS, AbsencePayload
-from services.enums import Role
+from services.enums import Messenger, Role
 from services.messages.alert_kinds import NEWS_CLASS, NEWS_SCHOOL, NewsPayload
 from services.messages.broadcasts import BroadcastStats
-from services.notifications.prefs import Prefs
+from services.notifications.prefs import CHANNELS, Prefs
 from services.richtext import TEXT_LIMIT, split_html
 
 TOGGLES = ("absences", "marks", "homework_tomorrow", "weekly_summary", "news", "reminders")
@@ -60,7 +61,7 @@ class NewsAckAction(Action, prefix="news"):
 
 
 class PrefCb(Action, prefix="pref"):
-    field: Annotated[str, OneOf(*TOGGLES, "mode", "digest", "quiet")]
+    field: Annotated[str, OneOf(*TOGGLES, "mode", "digest", "quiet", "channel")]
     value: str
 
 
@@ -113,9 +114,12 @@ def reason_saved_screen(t: Translator, alert_html: str, reason: str) -> Screen:
 # --------------------------------------------------------------------------- /settings
 
 
-def settings_screen(t: Translator, prefs: Prefs, roles: Iterable[Role]) -> Screen:
+def settings_screen(
+    t: Translator, prefs: Prefs, roles: Iterable[Role], messengers: Collection[Messenger] = ()
+) -> Screen:
     """A line and a button per setting the person has (families: what about the children and
-    when marks come; staff: reminders), the quiet hours last."""
+    when marks come; staff: reminders), the quiet hours; last, for a person bound in more than
+    one messenger (``messengers``), where the alerts go."""
     roles = frozenset(roles)
     family = bool(roles & FAMILY_ROLES)
     staff = bool(roles - FAMILY_ROLES)
@@ -151,6 +155,13 @@ def settings_screen(t: Translator, prefs: Prefs, roles: Iterable[Role]) -> Scree
         label = f"{value[0]:%H}–{value[1]:%H}" if value else t("alerts.quiet_off")
         buttons.append(Button("🌙 " + label, PrefCb(field="quiet", value=key)))
     sizes = [*([1] * len(shown)), *([3, len(DIGEST_HOURS)] if family else []), 4]
+    if len(set(messengers)) > 1:
+        lines.append(t("alerts.channel", channel=t(f"alerts.channel_{prefs.channel}")))
+        for channel in CHANNELS:
+            mark = "● " if prefs.channel == channel else ""
+            label = mark + t(f"alerts.channel_{channel}")
+            buttons.append(Button(label, PrefCb(field="channel", value=channel)))
+        sizes += [2, 2]
     return Screen(("\n".join(lines),), rows_of(buttons, sizes[0], *sizes[1:]))
 
 

@@ -1,4 +1,5 @@
-"""A person's alert settings and reachability (blocked, unblocked)."""
+"""A person's alert settings (what, when, and in which messenger) and reachability (blocked,
+unblocked)."""
 
 from __future__ import annotations
 
@@ -22,6 +23,9 @@ from services.people.identity import Actor
 from services.unit_of_work import UnitOfWork
 
 MARKS_MODES = ("instant", "hourly", "evening")
+# Where the alerts of a person bound in more than one messenger go: the one used last, one of
+# them (the one used last when it is not reachable), or each alert in every one.
+CHANNELS = ("last", Messenger.TELEGRAM.value, Messenger.MAX.value, "all")
 
 
 # Alerts that died because the user had blocked the bot are sent when they come back, if younger.
@@ -40,6 +44,16 @@ class Prefs:
     reminders: bool = True
     quiet_from: dt.time | None = dt.time(21, 0)
     quiet_to: dt.time | None = dt.time(8, 0)
+    channel: str = "last"
+
+
+@dataclass(frozen=True)
+class AlertSettings:
+    """The settings screen's read model: the settings and the messengers the person is bound
+    in (the choice of messenger is offered with more than one)."""
+
+    prefs: Prefs
+    messengers: tuple[Messenger, ...]
 
 
 BOOL_FIELDS = ("absences", "marks", "homework_tomorrow", "weekly_summary", "news", "reminders")
@@ -48,7 +62,7 @@ BOOL_FIELDS = ("absences", "marks", "homework_tomorrow", "weekly_summary", "news
 TIME_FIELDS = ("digest_time", "quiet_from", "quiet_to")
 
 
-PREF_FIELDS = (*BOOL_FIELDS, "marks_mode", *TIME_FIELDS)
+PREF_FIELDS = (*BOOL_FIELDS, "marks_mode", *TIME_FIELDS, "channel")
 
 
 def _prefs_of(row: NotificationPrefs | None) -> Prefs:
@@ -60,6 +74,22 @@ def _prefs_of(row: NotificationPrefs | None) -> Prefs:
 async def get_prefs(session: AsyncSession, actor: Actor) -> Prefs:
     """The actor's notification settings (the defaults when never changed)."""
     return _prefs_of(await session.get(NotificationPrefs, actor.person_id))
+
+
+async def bound_messengers(session: AsyncSession, actor: Actor) -> tuple[Messenger, ...]:
+    """The messengers the actor's account has a live binding in (Telegram first)."""
+    found = await session.scalars(
+        select(MessengerBinding.messenger)
+        .where(MessengerBinding.account_id == actor.account_id, MessengerBinding.ended_at.is_(None))
+        .distinct()
+    )
+    have = {Messenger(m) for m in found}
+    return tuple(m for m in Messenger if m in have)
+
+
+async def alert_settings(session: AsyncSession, actor: Actor) -> AlertSettings:
+    """The settings and the bound messengers, for the settings screen."""
+    return AlertSettings(await get_prefs(session, actor), await bound_messengers(session, actor))
 
 
 def _parse_time(field: str, value: object) -> dt.time | None:
@@ -80,7 +110,9 @@ async def update_prefs(session: AsyncSession, actor: Actor, **changes: Any) -> P
     """Change some settings; unknown fields and bad values are refused, nothing half-saved.
 
     ``marks_mode``: instant | hourly | evening; times as ``dt.time`` or "HH:MM" (school time);
-    quiet hours are both set (and differ) or both None (no quiet hours).
+    quiet hours are both set (and differ) or both None (no quiet hours); ``channel``: last |
+    telegram | max | all (alerts not yet sent follow the new choice; the delivery worker applies
+    it, see notifications/worker.py).
     """
     unknown = sorted(set(changes) - set(PREF_FIELDS))
     if unknown:
@@ -95,6 +127,10 @@ async def update_prefs(session: AsyncSession, actor: Actor, **changes: Any) -> P
             if value not in MARKS_MODES:
                 raise ValidationFailed("notify.prefs_marks_mode")
             clean[name] = value
+        elif name == "channel":
+            if value not in CHANNELS:
+                raise ValidationFailed("notify.prefs_channel")
+            clean[name] = str(value)
         else:
             clean[name] = _parse_time(name, value)
     if "digest_time" in clean and clean["digest_time"] is None:

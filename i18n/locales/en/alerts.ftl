@@ -70,3 +70,17 @@ alerts-broadcast_stats =
     Not connected to the bot: { $not_connected }
 
 alerts-digest_time = The evening digest of marks comes at { $time }
+
+## Where the alerts of a person connected in two messengers go.
+
+alerts-channel = Where alerts go: { $channel }
+
+alerts-channel_last = the messenger used last
+
+alerts-channel_telegram = Telegram
+
+alerts-channel_max = MAX
+
+alerts-channel_all = all of them
+
+notify-prefs_channel = Where alerts go: the messenger used last, Telegram, MAX or all of them.

@@ -70,3 +70,17 @@ alerts-broadcast_stats =
     Не подключены к боту: { $not_connected }
 
 alerts-digest_time = Вечерняя сводка отметок приходит в { $time }
+
+## Куда присылать уведомления тому, кто подключён в двух мессенджерах.
+
+alerts-channel = Куда присылать: { $channel }
+
+alerts-channel_last = последний мессенджер
+
+alerts-channel_telegram = Telegram
+
+alerts-channel_max = MAX
+
+alerts-channel_all = во все
+
+notify-prefs_channel = Куда присылать: последний мессенджер, Telegram, MAX или во все.
