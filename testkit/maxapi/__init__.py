@@ -1,4 +1,4 @@
-"""Local imitation of the MAX Bot API for end-to-end tests (see docs/local-max-api.md)."""
+"""Local imitation of the MAX Bot API for end-to-end tests (see testkit/maxapi/README.md)."""
 
 from testkit.maxapi.faults import Fault, Faults
 from testkit.maxapi.html import HTMLParseError, ParsedHTML, parse_html

@@ -1,7 +1,7 @@
 """The local MAX Bot API server: an aiohttp app imitating platform-api.max.ru.
 
-Faithful to the official OpenAPI schema (/work/shared/reference/max-bot-api-schema.yaml at
-the time of writing; see docs/local-max-api.md for the choices where the schema is silent).
+Faithful to the official OpenAPI schema of the MAX Bot API (version 0.0.33); see
+testkit/maxapi/README.md for the choices made where the schema is silent.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from aiohttp import web
 from testkit.maxapi.faults import Fault, Faults
 from testkit.maxapi.html import HTMLParseError, parse_html
 from testkit.maxapi.limits import Limits, RateLimiter
+from testkit.maxapi.markdown import parse_markdown
 from testkit.maxapi.models import (
     ApiError,
     CallbackRecord,
@@ -223,7 +224,7 @@ class MaxUser:
 
 
 class MaxAPIServer:
-    """Local imitation of the MAX Bot API (see docs/local-max-api.md)."""
+    """Local imitation of the MAX Bot API (see testkit/maxapi/README.md)."""
 
     def __init__(
         self,
@@ -310,7 +311,8 @@ class MaxAPIServer:
         return int(self.clock() * 1000)
 
     def dialog_chat_id(self, user_id: int) -> int:
-        return DIALOG_OFFSET + user_id
+        """The dialog's chat id for a user id (a dialog chat id is returned unchanged)."""
+        return user_id if user_id >= DIALOG_OFFSET else DIALOG_OFFSET + user_id
 
     def user(
         self,
@@ -686,6 +688,8 @@ class MaxAPIServer:
         return dialog
 
     def _dialog_of(self, user_id: int) -> Dialog:
+        if user_id >= DIALOG_OFFSET:
+            user_id -= DIALOG_OFFSET
         return self._dialog(self.user(user_id))
 
     def _push(self, dialog: Dialog | None, update: dict[str, Any]) -> LoggedUpdate:
@@ -930,6 +934,9 @@ class MaxAPIServer:
                     raise bad_request(f"Invalid HTML markup: {e}") from e
                 return text, text, []
             return text, parsed.text, parsed.markup
+        if fmt == "markdown":
+            parsed = parse_markdown(text)
+            return text, parsed.text, parsed.markup
         return text, text, []
 
     def _over(self, limit: int | None, value: int) -> bool:
@@ -1054,20 +1061,27 @@ class MaxAPIServer:
         if link is not None:
             if not isinstance(link, dict) or link.get("type") not in ("reply", "forward"):
                 raise bad_request("link: type must be reply or forward")
-            linked = self._messages.get(str(link.get("mid")))
-            if linked is None:
-                raise not_found(f"Message {link.get('mid')!r} not found")
-            fields["link"] = {
-                "type": link["type"],
-                "sender": linked[1].sender,
-                "chat_id": linked[0].chat_id,
-                "message": linked[1].body(),
-            }
+            fields["link"] = self._linked(str(link.get("mid")), str(link["type"]))
         text_after = fields.get("text", edit.text if edit else "")
         attachments_after = fields.get("attachments", edit.attachments if edit else [])
-        if self.limits.enforce and not (text_after or "").strip() and not attachments_after:
+        forward = (fields.get("link") or {}).get("type") == "forward"
+        empty = not (text_after or "").strip() and not attachments_after and not forward
+        if self.limits.enforce and empty:
             raise bad_request("Message must have text or attachments")
         return fields
+
+    def _linked(self, mid: str, kind: str) -> dict[str, Any]:
+        found = self._messages.get(mid)
+        if found is not None and not found[1].deleted:
+            sender: Any = found[1].sender
+            chat_id, body = found[0].chat_id, found[1].body()
+        else:
+            dialog = next((d for d in self._dialogs.values() if mid in d.user_messages), None)
+            if dialog is None:
+                raise not_found(f"Message {mid!r} not found")
+            message = dialog.user_messages[mid]
+            sender, chat_id, body = message["sender"], dialog.chat_id, message["body"]
+        return {"type": kind, "sender": sender, "chat_id": chat_id, "message": body}
 
     def _own_message(self, mid: str | None) -> tuple[Dialog, SentMessage]:
         if not mid:

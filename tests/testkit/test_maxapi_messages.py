@@ -8,7 +8,7 @@ from typing import Any
 import aiohttp
 import pytest
 
-from testkit.maxapi import DIALOG_OFFSET, Limits, MaxAPIServer
+from testkit.maxapi import DIALOG_OFFSET, HTMLParseError, Limits, MaxAPIServer, parse_html
 
 TOKEN = "max-test-token_0123456789"
 
@@ -274,3 +274,54 @@ async def test_chat_and_actions(server: MaxAPIServer, api: BotClient) -> None:
     assert server.chat_actions(1001)[0]["action"] == "typing_on"
     status, _ = await api.call("POST", f"/chats/{user.chat_id}/actions", json={"action": "x"})
     assert status == 400
+
+
+async def test_markdown_parsed_leniently(server: MaxAPIServer, api: BotClient) -> None:
+    await server.user(1001).send("hi")
+    raw = "**Итог**: _хорошо_, snake_case и 5 * 3 * 4, [сайт](https://x.ru)\n# Заголовок"
+    status, body = await api.send(1001, {"text": raw, "format": "markdown"})
+    assert status == 200
+    text = "Итог: хорошо, snake_case и 5 * 3 * 4, сайт\nЗаголовок"
+    assert body["message"]["body"]["text"] == text
+    sent = server.sent_to(1001)[-1]
+    assert sent.raw_text == raw and sent.content == text
+    kinds = [m["type"] for m in sent.markup]
+    assert kinds == ["strong", "emphasized", "link", "heading"]
+    assert body["message"]["body"]["markup"] == sent.markup
+
+
+def test_html_parser_offsets_and_nesting() -> None:
+    parsed = parse_html("😀 <b>a<i>b</i></b>&lt;<pre><code>x</code></pre><mark>m</mark><h1>H</h1>")
+    assert parsed.text == "😀 ab<xmH"
+    assert parsed.markup == [
+        {"type": "strong", "from": 3, "length": 2},  # the emoji counts 2 UTF-16 units
+        {"type": "emphasized", "from": 4, "length": 1},
+        {"type": "monospaced", "from": 6, "length": 1},
+        {"type": "highlighted", "from": 7, "length": 1},
+        {"type": "heading", "from": 8, "length": 1},
+    ]
+    assert parse_html("<blockquote>q</blockquote><u>u</u><s>s</s>").markup == [
+        {"type": "quote", "from": 0, "length": 1},
+        {"type": "underline", "from": 1, "length": 1},
+        {"type": "strikethrough", "from": 2, "length": 1},
+    ]
+    stripped = parse_html("<span>x</span><br/>y")
+    assert stripped.text == "xy" and stripped.stripped == ["span", "br"]
+    with pytest.raises(HTMLParseError):
+        parse_html("<span>x</span>", reject_unknown_tags=True)
+
+
+async def test_reply_link_and_addressing_by_chat_id(server: MaxAPIServer, api: BotClient) -> None:
+    user = server.user(1001)
+    question = await user.send("Когда контрольная?")
+    mid = question["body"]["mid"]
+    link = {"type": "reply", "mid": mid}
+    status, body = await api.send(1001, {"text": "В пятницу", "link": link, "notify": False})
+    assert status == 200
+    assert body["message"]["link"]["type"] == "reply"
+    assert body["message"]["link"]["message"]["text"] == "Когда контрольная?"
+    sent = server.sent_to(user.chat_id)[-1]
+    assert sent.notify is False and sent is server.sent_to(1001)[-1]
+    assert (await server.wait_for(user.chat_id, timeout=0)).content == "В пятницу"
+    status, _ = await api.send(1001, {"text": "x", "link": {"type": "reply", "mid": "mid.0"}})
+    assert status == 404
