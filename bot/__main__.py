@@ -1,5 +1,9 @@
 """Command line: ``python -m bot [run|migrate|scheduler|demo|create-admin]`` (``run`` by default).
 
+``run`` serves Telegram (BOT_TOKEN), MAX (MAX_BOT_TOKEN) or both; the invite links printed by
+``demo``, ``invite`` and ``create-admin`` are Telegram's, with MAX's beside them when MAX is
+configured.
+
 Command output goes to stdout, logs to stderr. A missing or malformed setting prints one line
 naming it and exits with 2, without a traceback.
 """
@@ -35,7 +39,10 @@ def build_parser() -> argparse.ArgumentParser:
         prog="python -m bot", description="School journal and diary bot."
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    sub.add_parser("run", help="run the bot (long polling); the default")
+    sub.add_parser(
+        "run",
+        help="run the bot (Telegram and/or MAX: long polling, or MAX's webhook); the default",
+    )
     sub.add_parser("migrate", help="upgrade the database to the newest revision")
     sub.add_parser(
         "scheduler",
@@ -74,6 +81,17 @@ def _invite(value: str, bot_username: str) -> str:
     from services.people.accounts import invite_link
 
     return invite_link(bot_username, value)
+
+
+async def _max_links(settings: Settings, session_factory: Any) -> tuple[Any, str | None]:
+    """MAX invite links (bot/invites.py) and a warning when its username is a placeholder."""
+    from bot.invites import max_links
+
+    links = await max_links(settings, session_factory)
+    warning = None
+    if links.is_placeholder:
+        warning = t(_cli_lang(), "demo.max_placeholder", name=links.name)
+    return links, warning
 
 
 async def _link_username(settings: Settings, session_factory: Any) -> tuple[str, str | None]:
@@ -124,6 +142,7 @@ async def cmd_demo(settings: Settings, *, as_json: bool) -> int:
         await upgrade(engine)
         sessions = make_session_factory(engine)
         username, placeholder = await _link_username(settings, sessions)
+        links, max_placeholder = await _max_links(settings, sessions)
         users: list[dict[str, Any]] = await demo.build_demo(sessions, bot_username=username)
     except DomainError as err:
         print(t(_cli_lang(), err.code, **err.params), file=sys.stderr)
@@ -132,13 +151,18 @@ async def cmd_demo(settings: Settings, *, as_json: bool) -> int:
         await engine.dispose()
     # Loudly, every time: demo credentials are reproducible and for trying the bot only.
     warning = t(_cli_lang(), "demo.warning")
-    notes = [warning] + ([placeholder] if placeholder else [])
+    notes = [warning] + [note for note in (placeholder, max_placeholder) if note]
+    if links.name is not None:
+        for user in users:
+            user["invite_max"] = links.link(str(user.get("invite", ""))) or ""
     if as_json:
         for note in notes:
             print(note, file=sys.stderr)
         sys.stdout.write(json.dumps(users, ensure_ascii=False) + "\n")
         return EXIT_OK
     rows = [["role", "name", "login", "password", "invite"]]
+    if links.name is not None:
+        rows[0].append("invite (MAX)")
     rows += [
         [
             str(u.get("role", "")),
@@ -147,6 +171,7 @@ async def cmd_demo(settings: Settings, *, as_json: bool) -> int:
             str(u.get("password", "")),
             _invite(str(u.get("invite", "")), username),
         ]
+        + ([str(u.get("invite_max", ""))] if links.name is not None else [])
         for u in users
     ]
     print("\n\n".join(notes) + "\n")
@@ -166,6 +191,7 @@ async def cmd_create_admin(settings: Settings, args: argparse.Namespace) -> int:
         await upgrade(engine)
         sessions = make_session_factory(engine)
         username, placeholder = await _link_username(settings, sessions)
+        links, max_placeholder = await _max_links(settings, sessions)
         async with sessions() as session:
             creds = await create_admin(
                 session,
@@ -182,9 +208,17 @@ async def cmd_create_admin(settings: Settings, args: argparse.Namespace) -> int:
     print(f"login:    {creds.login}")
     print(f"password: {creds.password}")
     print(f"invite:   {invite_link(username, creds.invite_token)}")
-    if placeholder:
-        print(placeholder)
+    _print_max_invite(links, creds.invite_token)
+    for note in (placeholder, max_placeholder):
+        if note:
+            print(note)
     return EXIT_OK
+
+
+def _print_max_invite(links: Any, token: str) -> None:
+    found = links.link(token)
+    if found:
+        print(f"MAX:      {found}")
 
 
 async def cmd_invite(settings: Settings, args: argparse.Namespace) -> int:
@@ -198,6 +232,7 @@ async def cmd_invite(settings: Settings, args: argparse.Namespace) -> int:
         await upgrade(engine)
         sessions = make_session_factory(engine)
         username, placeholder = await _link_username(settings, sessions)
+        links, max_placeholder = await _max_links(settings, sessions)
         async with sessions() as session:
             creds = await cli_issue(
                 session,
@@ -218,22 +253,36 @@ async def cmd_invite(settings: Settings, args: argparse.Namespace) -> int:
     print(f"login:    {creds.login}")
     print(f"password: {creds.password}")
     print(f"invite:   {invite_link(username, creds.invite_token)}")
+    _print_max_invite(links, creds.invite_token)
     print(f"expires:  {creds.expires_at.isoformat(timespec='minutes')}")
-    if placeholder:
-        print(placeholder)
+    for note in (placeholder, max_placeholder):
+        if note:
+            print(note)
     return EXIT_OK
 
 
 async def cmd_run(settings: Settings) -> int:
     from aiogram.exceptions import TelegramNetworkError, TelegramUnauthorizedError
 
-    from bot.app import run_polling
+    from bot.app import run_bot
+    from maxbot.client import MaxNotSent, MaxOutcomeUnknown, MaxServerError, MaxUnauthorized
 
     url = settings.telegram_api_url or "https://api.telegram.org"
     # A signal during start-up cancels it; the cleanup has run by then.
     try:
         with contextlib.suppress(asyncio.CancelledError):
-            await run_polling(settings)
+            await run_bot(settings)
+    except (MaxNotSent, MaxOutcomeUnknown, MaxServerError) as exc:
+        # Start-up (GET /me): once running, MAX polling retries by itself.
+        reason = f"{exc.code}: {exc.message}" if exc.message else exc.code
+        print(
+            t(_cli_lang(), "cli.maxapi_unreachable", url=settings.max_api_url, reason=reason[:200]),
+            file=sys.stderr,
+        )
+        return EXIT_FAILED
+    except MaxUnauthorized:
+        print(t(_cli_lang(), "cli.maxapi_unauthorized", url=settings.max_api_url), file=sys.stderr)
+        return EXIT_FAILED
     except TelegramNetworkError as exc:
         # Only start-up can end here (getMe): once polling runs, aiogram retries by itself.
         reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
@@ -276,10 +325,7 @@ def _dispatch(command: str, args: argparse.Namespace) -> int:
         setup_logging(
             settings.log_level,
             settings.log_format,
-            secrets=[
-                settings.bot_token.get_secret_value() if settings.bot_token else None,
-                settings.redis_url.get_secret_value() if settings.redis_url else None,
-            ],
+            secrets=settings.secrets(),
         )
         if settings.clock_start is not None:
             from services.models import start_clock_at
@@ -290,7 +336,7 @@ def _dispatch(command: str, args: argparse.Namespace) -> int:
                 extra={"clock_start": settings.clock_start.isoformat()},
             )
         if command == "run":
-            settings.require_token()
+            settings.require_messenger()
             return asyncio.run(cmd_run(settings))
         if command == "migrate":
             return asyncio.run(cmd_migrate(settings))

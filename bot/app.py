@@ -1,4 +1,11 @@
-"""The app factory: Bot, Dispatcher (storage, routers, middlewares) and the polling runner."""
+"""The app factory: Bot, Dispatcher (storage, routers, middlewares) and the runner.
+
+``run_bot`` runs Telegram (BOT_TOKEN), MAX (MAX_BOT_TOKEN) or both in one process with ONE
+Dispatcher — the same routers, FSM storage, per-chat isolation and throttle: Telegram by
+aiogram's long polling, MAX by long polling (maxbot/polling.py) or its webhook
+(maxbot/webhook.py) with MAX_WEBHOOK_URL; MAX updates reach the handlers with
+``messenger=Messenger.MAX``, Telegram's without ``messenger`` (docs/max.md). SIGINT/SIGTERM
+stop both; the updates in flight finish first."""
 
 from __future__ import annotations
 
@@ -7,6 +14,8 @@ import logging
 import signal
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
 
 from aiogram import Bot, Dispatcher, methods, types
 from aiogram.client.default import DefaultBotProperties
@@ -19,7 +28,7 @@ from aiogram.fsm.storage.redis import RedisStorage
 from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot import lazy_types, limits, retry
+from bot import invites, lazy_types, limits, retry
 from bot.config import Settings
 from bot.logging import register_secret
 from bot.middlewares import setup_middlewares
@@ -28,8 +37,17 @@ from bot.routing import keep_on_loop
 from handlers import build_router
 from handlers.common.commands import set_default_commands
 from handlers.common.transport import TelegramTransport
+from maxbot.bridge import create_max_bot
+from maxbot.client import MaxClient
+from maxbot.ids import MessageIds
+from maxbot.polling import MaxFeed, MaxPolling
+from maxbot.transport import MaxTransport
+from maxbot.updates import to_updates
+from maxbot.webhook import MaxWebhook
 from notifications import runtime as notifications_runtime
+from notifications.transport import Transport
 from services.db import make_engine, make_session_factory
+from services.enums import Messenger
 from services.people.throttle import DatabaseThrottle, RedisThrottle
 from services.redis_link import RedisGate
 from services.redis_link import create_redis as create_redis_client
@@ -55,11 +73,10 @@ FSM_TTL_SECONDS = 7 * 24 * 3600
 
 
 def register_settings_secrets(settings: Settings) -> None:
-    """Mask the token and the Redis URL (it may hold a password) in every log line."""
-    if settings.bot_token is not None:
-        register_secret(settings.bot_token.get_secret_value())
-    if settings.redis_url is not None:
-        register_secret(settings.redis_url.get_secret_value())
+    """Mask the tokens, the webhook's secret and the Redis URL (it may hold a password) in
+    every log line."""
+    for secret in settings.secrets():
+        register_secret(secret)
 
 
 def create_bot(settings: Settings) -> Bot:
@@ -196,52 +213,222 @@ def _cancel_on_signals() -> Iterator[None]:
             loop.remove_signal_handler(sig)
 
 
-async def run_polling(settings: Settings) -> None:
-    """Migrate, getMe, set the menu, long-poll until SIGINT/SIGTERM, then clean up."""
-    settings.require_token()
+@dataclass
+class MaxFront:
+    """The MAX bot: its client, its aiogram Bot (calls made in MAX), the feed into the one
+    Dispatcher and what receives its updates (long polling or the webhook)."""
+
+    client: MaxClient
+    bot: Bot
+    feed: MaxFeed
+    receiver: MaxPolling | MaxWebhook
+    me: dict[str, Any]
+
+    @property
+    def bot_id(self) -> str:
+        return str(self.me.get("user_id"))
+
+    async def close(self) -> None:
+        await self.bot.session.close()
+        await self.client.close()
+
+
+async def start_max(settings: Settings, dp: Dispatcher) -> MaxFront:
+    """GET /me (the username for invite links), the command menu (PATCH /me, the guests' list
+    of the Telegram menu), and the receiver: the webhook subscription is made when it starts;
+    long polling first drops a webhook subscription left from before."""
+    client = MaxClient(settings.require_max_token(), settings.max_api_url)
+    try:
+        me = await client.get_me()
+        ids = MessageIds()
+        bot = create_max_bot(client, me, ids)
+    except BaseException:
+        await client.close()
+        raise
+    retry.install(bot)
+    bot_id = int(me["user_id"])
+
+    def translate(raw: dict[str, Any], next_id: int) -> list[types.Update]:
+        return to_updates(raw, next_id, ids, bot_id=bot_id)
+
+    feed = MaxFeed(dp, bot, translate, concurrency=settings.update_concurrency)
+    receiver: MaxPolling | MaxWebhook
+    if settings.max_webhook_url and settings.max_webhook_secret is not None:
+        receiver = MaxWebhook(
+            client,
+            feed,
+            url=settings.max_webhook_url,
+            secret=settings.max_webhook_secret.get_secret_value(),
+            host=settings.max_webhook_host,
+            port=settings.max_webhook_port,
+            path=settings.max_webhook_path,
+            drain_seconds=DRAIN_SECONDS,
+        )
+    else:
+        receiver = MaxPolling(client, feed)
+    front = MaxFront(client, bot, feed, receiver, me)
+    try:
+        username = str(me.get("username") or "") or settings.max_bot_username
+        if username:
+            dp["max_bot_username"] = username
+            await invites.remember_max_username(dp["session_factory"], username)
+        log.info("MAX bot ready", extra={"bot_id": bot_id, "bot_username": username})
+        await set_default_commands(bot)
+        if isinstance(receiver, MaxPolling):
+            await receiver.prepare()
+    except BaseException:
+        await front.close()
+        raise
+    return front
+
+
+async def start_telegram(settings: Settings, dp: Dispatcher) -> Bot:
+    """getMe (the username for invite links) and the guests' command menu."""
+    bot = create_bot(settings)
+    try:
+        me = await bot.get_me()
+        if me.username:
+            dp["bot_username"] = me.username
+            # Invite links printed later by the command line (demo, invite) use it too.
+            from services.tools.app_settings import remember_bot_username
+
+            await remember_bot_username(dp["session_factory"], me.username)
+        log.info("bot ready", extra={"bot_id": me.id, "bot_username": me.username})
+        await set_default_commands(bot)
+    except BaseException:
+        await bot.session.close()
+        raise
+    return bot
+
+
+def alert_transports(
+    telegram: Bot | None, max_front: MaxFront | None
+) -> tuple[dict[Messenger, Transport], dict[Messenger, str]]:
+    """The delivery worker's transport of each messenger running, and each bot's id (its
+    pacing budget's key)."""
+    transports: dict[Messenger, Transport] = {}
+    bot_ids: dict[Messenger, str] = {}
+    if telegram is not None:
+        transports[Messenger.TELEGRAM] = TelegramTransport(telegram)
+        bot_ids[Messenger.TELEGRAM] = str(telegram.id)
+    if max_front is not None:
+        transports[Messenger.MAX] = MaxTransport(max_front.client)
+        bot_ids[Messenger.MAX] = max_front.bot_id
+    return transports, bot_ids
+
+
+async def serve(
+    dp: Dispatcher,
+    settings: Settings,
+    telegram: Bot | None,
+    max_front: MaxFront | None,
+    stop: asyncio.Event | None = None,
+) -> None:
+    """Receive updates until SIGINT/SIGTERM (or ``stop``), or until one messenger's receiving
+    fails (its error is raised once both have stopped). On stop the updates in flight finish:
+    Telegram's by ``drain_updates`` (the Dispatcher's shutdown), MAX's by its feed."""
+    stop = stop or asyncio.Event()
+    loop = asyncio.get_running_loop()
+    installed: list[signal.Signals] = []
+
+    def _on_signal(sig: signal.Signals) -> None:
+        log.warning("received signal", extra={"signal": sig.name})
+        stop.set()
+
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        try:
+            loop.add_signal_handler(sig, _on_signal, sig)
+            installed.append(sig)
+        except (NotImplementedError, RuntimeError):  # pragma: no cover - Windows
+            pass
+    tasks: dict[str, asyncio.Task[None]] = {}
+    try:
+        if max_front is not None:
+            tasks["max"] = asyncio.create_task(max_front.receiver.run(stop), name="max.receive")
+        if telegram is not None:
+            tasks["telegram"] = asyncio.create_task(
+                dp.start_polling(
+                    telegram,
+                    handle_signals=False,
+                    close_bot_session=True,
+                    # A burst of updates waits here, in order, instead of timing out on the
+                    # database pool.
+                    tasks_concurrency_limit=settings.update_concurrency,
+                    allowed_updates=dp.resolve_used_update_types(),
+                ),
+                name="telegram.polling",
+            )
+        elif max_front is not None:
+            await dp.emit_startup(
+                bot=max_front.bot, bots=(max_front.bot,), dispatcher=dp, **dp.workflow_data
+            )
+        stopping = asyncio.create_task(stop.wait())
+        try:
+            await asyncio.wait({*tasks.values(), stopping}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            stopping.cancel()
+        stop.set()  # one messenger stopped: the other stops too
+        polling = tasks.get("telegram")
+        if polling is not None and not polling.done():
+            try:
+                await dp.stop_polling()
+            except RuntimeError:  # not started yet
+                polling.cancel()
+        done = await asyncio.gather(*tasks.values(), return_exceptions=True)
+        if telegram is None and max_front is not None:
+            await dp.emit_shutdown(
+                bot=max_front.bot, bots=(max_front.bot,), dispatcher=dp, **dp.workflow_data
+            )
+        for outcome in done:
+            if isinstance(outcome, BaseException) and not isinstance(
+                outcome, asyncio.CancelledError
+            ):
+                raise outcome
+    finally:
+        for task in tasks.values():
+            task.cancel()
+        for sig in installed:
+            loop.remove_signal_handler(sig)
+
+
+async def run_bot(settings: Settings) -> None:
+    """Migrate, start each messenger configured (getMe/GET /me, the menu), deliver alerts and
+    run the schedules beside, receive updates until SIGINT/SIGTERM, then clean up."""
+    settings.require_messenger()
     register_settings_secrets(settings)
     engine = make_engine(settings.database_url)
-    bot: Bot | None = None
+    telegram: Bot | None = None
+    max_front: MaxFront | None = None
     dp: Dispatcher | None = None
     runtime: notifications_runtime.Runtime | None = None
     try:
         with _cancel_on_signals():
             await upgrade(engine)
-            bot = create_bot(settings)
             dp = create_dispatcher(settings, make_session_factory(engine))
             lazy_types.build(*PREBUILT_TYPES)
-            me = await bot.get_me()
-            if me.username:
-                dp["bot_username"] = me.username
-                # Invite links printed later by the command line (demo, invite) use it too.
-                from services.tools.app_settings import remember_bot_username
-
-                await remember_bot_username(dp["session_factory"], me.username)
-            log.info("bot ready", extra={"bot_id": me.id, "bot_username": me.username})
-            await set_default_commands(bot)
-            # Alerts are delivered and schedules run beside polling, never from a handler.
+            if settings.telegram_enabled:
+                telegram = await start_telegram(settings, dp)
+            if settings.max_enabled:
+                max_front = await start_max(settings, dp)
+            # Alerts are delivered and schedules run beside the updates, never from a handler.
             # They share the dispatcher's Redis client and its view of whether Redis is up.
+            transports, bot_ids = alert_transports(telegram, max_front)
             runtime = await notifications_runtime.start(
-                TelegramTransport(bot),
+                transports,
                 dp["session_factory"],
                 settings,
                 redis=dp["redis"],
                 gate=dp["redis_gate"],
+                bot_ids=bot_ids,
             )
-        # aiogram replaces the handlers above with its own: both signals stop polling.
-        await dp.start_polling(
-            bot,
-            handle_signals=True,
-            close_bot_session=True,
-            # A burst of updates waits here, in order, instead of timing out on the database pool.
-            tasks_concurrency_limit=settings.update_concurrency,
-            allowed_updates=dp.resolve_used_update_types(),
-        )
+        await serve(dp, settings, telegram, max_front)
     finally:
         if runtime is not None:
             await runtime.stop()
-        if bot is not None:
-            await bot.session.close()
+        if telegram is not None:
+            await telegram.session.close()
+        if max_front is not None:
+            await max_front.close()
         if dp is not None:
             await dp.storage.close()
             redis = dp.workflow_data.get("redis")

@@ -1,8 +1,11 @@
 """Settings from the environment or a .env file (pydantic-settings).
 
 The names are a contract with operators and scripts: BOT_TOKEN, DATABASE_URL, REDIS_URL,
-TELEGRAM_API_URL, DEFAULT_TIMEZONE, LOG_LEVEL. A missing or malformed one stops start-up with
-one line naming it; secrets are SecretStr and never printed.
+TELEGRAM_API_URL, DEFAULT_TIMEZONE, LOG_LEVEL, and for MAX (docs/max.md) MAX_BOT_TOKEN,
+MAX_API_URL, MAX_WEBHOOK_URL, MAX_WEBHOOK_SECRET, MAX_WEBHOOK_HOST, MAX_WEBHOOK_PORT,
+MAX_WEBHOOK_PATH, MAX_BOT_USERNAME. The bot runs with Telegram (BOT_TOKEN), MAX
+(MAX_BOT_TOKEN) or both. A missing or malformed one stops start-up with one line naming it;
+secrets are SecretStr and never printed.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ import re
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from pydantic_settings.exceptions import SettingsError
 from sqlalchemy.engine import make_url
@@ -24,6 +27,13 @@ TOKEN_RE = re.compile(r"^\d{1,20}:[A-Za-z0-9_-]{20,}$")
 TOKEN_EXAMPLE = "123456789:AAEhBP0av28ZsU3J8fCf2gAuRhBTQ6Wp9Eo"
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 SUPPORTED_DRIVERS = ("sqlite+aiosqlite", "postgresql+asyncpg")
+# MAX (docs/max.md): the real API, a token as the platform issues it (no spaces), the webhook's
+# secret as the schema allows it (sent back in X-Max-Bot-Api-Secret), a bot's username.
+DEFAULT_MAX_API_URL = "https://platform-api2.max.ru"
+MAX_TOKEN_RE = re.compile(r"^[A-Za-z0-9_\-.:=+/]{16,512}$")
+MAX_SECRET_RE = re.compile(r"^[A-Za-z0-9_-]{5,256}$")
+USERNAME_RE = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "[::1]")
 
 
 class ConfigError(Exception):
@@ -55,6 +65,18 @@ class Settings(BaseSettings):
     log_format: str = Field(default="json", alias="LOG_FORMAT")
     # Public username of the bot for invite links (t.me/<name>?start=...); getMe fills it at run.
     bot_username: str = Field(default="schoolbot", alias="BOT_USERNAME")
+    # MAX: the bot's token; the API (a local server for trying it: python -m testkit.maxapi);
+    # with MAX_WEBHOOK_URL (public, https) the bot subscribes and serves the webhook on
+    # MAX_WEBHOOK_HOST:MAX_WEBHOOK_PORT at MAX_WEBHOOK_PATH (a reverse proxy forwards the public
+    # URL there), else it long-polls; MAX_BOT_USERNAME for invite links (GET /me fills it).
+    max_bot_token: SecretStr | None = Field(default=None, alias="MAX_BOT_TOKEN")
+    max_api_url: str = Field(default=DEFAULT_MAX_API_URL, alias="MAX_API_URL")
+    max_webhook_url: str | None = Field(default=None, alias="MAX_WEBHOOK_URL")
+    max_webhook_secret: SecretStr | None = Field(default=None, alias="MAX_WEBHOOK_SECRET")
+    max_webhook_host: str = Field(default="127.0.0.1", alias="MAX_WEBHOOK_HOST", min_length=1)
+    max_webhook_port: int = Field(default=8081, alias="MAX_WEBHOOK_PORT", ge=1, le=65535)
+    max_webhook_path: str = Field(default="/max/webhook", alias="MAX_WEBHOOK_PATH")
+    max_bot_username: str | None = Field(default=None, alias="MAX_BOT_USERNAME")
     # Alerts: messages a second for the whole bot (Telegram allows about 30), parallel sends,
     # how long a claimed alert stays with one worker, and whether this process delivers alerts
     # and runs the schedules (several processes may; only one runs each job).
@@ -108,6 +130,75 @@ class Settings(BaseSettings):
                 f"(like {TOKEN_EXAMPLE}), as @BotFather gives it"
             )
         return value.strip()
+
+    @field_validator("max_bot_token", mode="before")
+    @classmethod
+    def _max_token(cls, value: object) -> object:
+        if value in (None, ""):
+            return None
+        if not isinstance(value, str) or not MAX_TOKEN_RE.match(value.strip()):
+            raise ValueError(
+                "expected the token as MAX's platform for partners gives it "
+                "(at least 16 letters, digits and - _ . : = + /, no spaces)"
+            )
+        return value.strip()
+
+    @field_validator("max_api_url", mode="before")
+    @classmethod
+    def _max_api_url(cls, value: object) -> object:
+        if value in (None, ""):
+            return DEFAULT_MAX_API_URL
+        if not isinstance(value, str) or not value.startswith(("http://", "https://")):
+            raise ValueError("expected http://host:port")
+        return value.rstrip("/")
+
+    @field_validator("max_webhook_url", mode="before")
+    @classmethod
+    def _max_webhook_url(cls, value: object) -> object:
+        if value in (None, ""):
+            return None
+        if not isinstance(value, str):
+            raise ValueError("expected https://host/path")
+        value = value.strip()
+        loopback = value.startswith(tuple(f"http://{host}" for host in LOOPBACK_HOSTS))
+        if not (value.startswith("https://") or loopback) or " " in value:
+            raise ValueError("expected a public https://host/path (MAX calls only https)")
+        return value
+
+    @field_validator("max_webhook_secret", mode="before")
+    @classmethod
+    def _max_webhook_secret(cls, value: object) -> object:
+        if value in (None, ""):
+            return None
+        if not isinstance(value, str) or not MAX_SECRET_RE.match(value):
+            raise ValueError("expected 5 to 256 letters, digits, - or _")
+        return value
+
+    @field_validator("max_webhook_path")
+    @classmethod
+    def _max_webhook_path(cls, value: str) -> str:
+        if not value.startswith("/") or " " in value or "?" in value:
+            raise ValueError("expected a path like /max/webhook")
+        return value
+
+    @field_validator("max_bot_username", mode="before")
+    @classmethod
+    def _max_username(cls, value: object) -> object:
+        if value in (None, ""):
+            return None
+        if not isinstance(value, str) or not USERNAME_RE.match(value.strip().lstrip("@")):
+            raise ValueError("expected the bot's username (letters, digits, _ . -)")
+        return value.strip().lstrip("@")
+
+    @model_validator(mode="after")
+    def _webhook_needs_secret(self) -> Settings:
+        if self.max_webhook_url is not None and self.max_webhook_secret is None:
+            # Reported as MAX_WEBHOOK_SECRET by load_settings (the error's location).
+            raise ValueError(
+                "MAX_WEBHOOK_SECRET is required with MAX_WEBHOOK_URL: "
+                "5 to 256 letters, digits, - or _"
+            )
+        return self
 
     @field_validator("database_url")
     @classmethod
@@ -174,10 +265,37 @@ class Settings(BaseSettings):
                 value = make_url(value).render_as_string(hide_password=True)
             yield key, value
 
+    @property
+    def telegram_enabled(self) -> bool:
+        return self.bot_token is not None
+
+    @property
+    def max_enabled(self) -> bool:
+        return self.max_bot_token is not None
+
+    def require_messenger(self) -> None:
+        """At least one messenger: BOT_TOKEN (Telegram), MAX_BOT_TOKEN (MAX) or both."""
+        if self.bot_token is None and self.max_bot_token is None:
+            raise ConfigError(
+                "BOT_TOKEN is not set, nor MAX_BOT_TOKEN: get a token from @BotFather and export "
+                "BOT_TOKEN for Telegram, or export MAX_BOT_TOKEN for MAX (or both)"
+            )
+
     def require_token(self) -> str:
+        """The Telegram bot's token."""
         if self.bot_token is None:
             raise ConfigError("BOT_TOKEN is not set: get one from @BotFather and export BOT_TOKEN")
         return self.bot_token.get_secret_value()
+
+    def require_max_token(self) -> str:
+        if self.max_bot_token is None:
+            raise ConfigError("MAX_BOT_TOKEN is not set: export the MAX bot's token")
+        return self.max_bot_token.get_secret_value()
+
+    def secrets(self) -> list[str]:
+        """Every secret value set, for the log redaction."""
+        values = [self.bot_token, self.redis_url, self.max_bot_token, self.max_webhook_secret]
+        return [value.get_secret_value() for value in values if value is not None]
 
 
 def load_settings() -> Settings:
@@ -189,7 +307,9 @@ def load_settings() -> Settings:
         raise ConfigError(f"{name} is invalid: cannot be parsed") from None
     except ValidationError as exc:
         err = exc.errors()[0]
-        loc = err.get("loc") or ("?",)
-        name = str(loc[0]).upper()
+        loc = err.get("loc")
         msg = str(err.get("msg", "invalid")).removeprefix("Value error, ")
+        if not loc:  # a check across settings names them in its message
+            raise ConfigError(msg) from None
+        name = str(loc[0]).upper()
         raise ConfigError(f"{name} is invalid: {msg}") from None
