@@ -216,7 +216,8 @@ def pacers_for(
         pacer: Pacer = MemoryPacer(config)
         if redis is not None and gate is not None:
             bot = (bot_ids or {}).get(messenger) or bot_id_of(transport)
-            shared = RedisPacer(redis, config, prefix=pace_prefix(messenger, bot))
+            root = str(setting(settings, "redis_pace_prefix", "schoolbot:pace"))
+            shared = RedisPacer(redis, config, prefix=pace_prefix(messenger, bot, root=root))
             pacer = FallbackPacer(shared, pacer, gate)
         out[messenger] = pacer
     return out
