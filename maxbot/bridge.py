@@ -122,13 +122,17 @@ def fit_text(text: str, html: bool, limit: int = TEXT_LIMIT) -> str:
         while utf16_length(cut) > limit - 1:
             cut = cut[:-1]
         return cut + "…"
-    visible = limit
-    while True:
-        short = shorten_html(text, visible)
-        over = utf16_length(short) - limit
-        if over <= 0 or visible <= 16:
-            return short
-        visible -= max(over, 1)
+    # The longest visible cut whose text as sent fits (tags weigh differently in each part).
+    low, high = 1, limit
+    best = shorten_html(text, 1)
+    while low <= high:
+        middle = (low + high) // 2
+        short = shorten_html(text, middle)
+        if utf16_length(short) <= limit:
+            best, low = short, middle + 1
+        else:
+            high = middle - 1
+    return best
 
 
 def keyboard(markup: Any) -> dict[str, Any] | None:
@@ -302,7 +306,8 @@ class MaxSession(BaseSession):
     def _html(bot: Bot, parse_mode: Any) -> bool:
         if isinstance(parse_mode, Default):
             parse_mode = bot.default[parse_mode.name]
-        return str(parse_mode or "").lower() == ParseMode.HTML.lower()
+        value = getattr(parse_mode, "value", parse_mode)  # ParseMode is a str Enum
+        return isinstance(value, str) and value.lower() == ParseMode.HTML.value.lower()
 
     def _text_body(self, bot: Bot, text: str, parse_mode: Any) -> dict[str, Any]:
         html = self._html(bot, parse_mode)
