@@ -285,14 +285,24 @@ class MaxAPIServer:
         self.rate_limiter = RateLimiter(self.limits, self.monotonic)
         self.stats = Stats()
         self.requests: list[RequestRecord] = []
-        self.bot = BotState(self.bot_user_id, username=self.bot_username)
+        # update sequence numbers and message seqs keep growing across reset(), so a bot's
+        # marker and cached mids from before a reset never alias new ones
+        previous: BotState | None = getattr(self, "bot", None)
+        first_update = previous.next_seq if previous is not None else 1
+        self.bot = BotState(
+            self.bot_user_id,
+            username=self.bot_username,
+            next_seq=first_update,
+            committed=first_update,
+        )
         self._users: dict[int, MaxUser] = {}
         self._dialogs: dict[int, Dialog] = {}
         self._messages: dict[str, tuple[Dialog, SentMessage]] = {}
         self._files: dict[str, FileRecord] = {}
         self._uploads: dict[str, str] = {}  # upload id -> type
-        self._seq = itertools.count(1)
-        self._counter = itertools.count(1)
+        if not hasattr(self, "_seq"):
+            self._seq = itertools.count(1)
+            self._counter = itertools.count(1)
         self._msg_event: asyncio.Event | None = None
         self.waiting_polls = 0  # long polls parked waiting for an update
 
@@ -1394,7 +1404,10 @@ class MaxAPIServer:
         marker = _int_param(query, "marker")
         if marker is not None:
             state.commit(marker)
-        start = state.committed if marker is None else max(marker, state.committed)
+        # a marker from the future (not one this server gave) counts as "from now on"
+        start = (
+            state.committed if marker is None else max(min(marker, state.next_seq), state.committed)
+        )
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
         while True:

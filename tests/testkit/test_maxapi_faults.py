@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import sys
 from collections.abc import AsyncIterator
 
 import aiohttp
@@ -173,14 +174,23 @@ async def test_control_api(server: MaxAPIServer, api: BotClient) -> None:
     assert server.sent_to(1001) == [] and server.pending_updates() == []
 
 
-async def test_reset_keeps_serving(server: MaxAPIServer, api: BotClient) -> None:
+async def test_reset_keeps_serving_and_markers_valid(server: MaxAPIServer, api: BotClient) -> None:
     user = server.user(1001)
-    await user.send("before")
+    before = await user.send("before")
+    marker = (await api.ok("GET", "/updates", {"timeout": 0}))["marker"]
     server.reset()
     assert server.pending_updates() == []
-    await server.user(1001).send("after")
-    updates = (await api.ok("GET", "/updates", {"timeout": 0}))["updates"]
+    after = await server.user(1001).send("after")
+    assert after["body"]["mid"] != before["body"]["mid"]
+    # the bot's marker from before the reset still finds the new update
+    updates = (await api.ok("GET", "/updates", {"timeout": 0, "marker": marker}))["updates"]
     assert [u["message"]["body"]["text"] for u in updates] == ["after"]
+    # a marker this server never gave means "from now on"
+    body = await api.ok("GET", "/updates", {"timeout": 0, "marker": 10**9})
+    assert body["updates"] == [] and body["marker"] < 10**9
+    await server.user(1001).send("later")
+    updates = (await api.ok("GET", "/updates", {"timeout": 0, "marker": body["marker"]}))["updates"]
+    assert [u["message"]["body"]["text"] for u in updates] == ["later"]
 
 
 async def test_any_token_when_none_configured() -> None:
@@ -197,7 +207,7 @@ def test_cli_arguments() -> None:
 
 async def test_cli_prints_base_url() -> None:
     process = await asyncio.create_subprocess_exec(
-        "python",
+        sys.executable,
         "-m",
         "testkit.maxapi",
         "--port",
