@@ -33,7 +33,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.i18n import DEFAULT_LANG, has_key, pick_lang, t, translator
 from services.enums import Messenger
 from services.errors import DomainError
-from services.people.identity import resolve_actor
+from services.models import utcnow
+from services.people.identity import mark_seen, resolve_actor
 
 log = logging.getLogger("bot.updates")
 
@@ -104,13 +105,19 @@ class IdentityMiddleware(BaseMiddleware):
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         user: User | None = data.get("event_from_user")
         session: AsyncSession | None = data.get("session")
+        # The messenger the update came from: MAX's feeder passes it (maxbot/), Telegram's
+        # polling does not. Handlers take it as ``messenger`` (sign-in binds in it).
+        messenger = Messenger(data.get("messenger") or Messenger.TELEGRAM)
+        data["messenger"] = messenger
         actor = None
         if user is not None and session is not None and not user.is_bot:
             # One statement; the actor's school stays in the session for the whole update
             # (``session.get(School, ...)`` reads no more), and so does the transaction: a
             # read begins no write on SQLite, and on PostgreSQL a rollback here would cost the
             # update a ROLLBACK, a BEGIN and a connection check-out more.
-            actor = await resolve_actor(session, Messenger.TELEGRAM, str(user.id))
+            actor = await resolve_actor(session, messenger, str(user.id))
+            if actor is not None:
+                await mark_seen(session, utcnow())
         lang = pick_lang(
             actor.language if actor is not None else None,
             user.language_code if user is not None else None,

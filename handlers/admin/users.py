@@ -4,6 +4,8 @@ account (with a reason, typed), see the audit log of a student."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from aiogram import Bot, F, Router
 from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
@@ -20,7 +22,7 @@ from screens.admin import users as screens
 from screens.admin.actions import OfficeCb, UserCb
 from screens.bounds import typed_query
 from screens.screen import Screen
-from services.enums import Role
+from services.enums import Messenger, Role
 from services.errors import DomainError
 from services.people import accounts, roster, user_cards
 from services.people.identity import Actor
@@ -54,7 +56,13 @@ async def card(
 
 
 async def user_action(
-    query: CallbackQuery, callback_data: UserCb, turn: Turn, bot_username: str, bot: Bot
+    query: CallbackQuery,
+    callback_data: UserCb,
+    turn: Turn,
+    bot_username: str,
+    bot: Bot,
+    invite_bots: Mapping[str, str] | None = None,
+    bots: Mapping[str, Bot] | None = None,
 ) -> None:
     session, me, state, t = turn.session, turn.me, turn.state, turn.t
     pid = callback_data.id
@@ -64,10 +72,11 @@ async def user_action(
         await show_screen(query, await card(session, me, pid, t))
     elif action == "issue":
         creds = await accounts.issue_for(session, me, pid)
-        link = accounts.invite_link(bot_username, creds.invite_token)
-        await show_screen(query, screens.issued_screen(t, pid, creds, link, turn.now()))
+        links = accounts.invite_links(creds.invite_token, invite_bots or {"telegram": bot_username})
+        await show_screen(query, screens.issued_screen(t, pid, creds, links, turn.now()))
     elif action == "revoke":
-        await tell_ended_sign_ins(bot, await accounts.revoke_for(session, me, pid))
+        ended = await accounts.revoke_for(session, me, pid)
+        await tell_ended_sign_ins(bots or {Messenger.TELEGRAM: bot}, ended)
         await show_screen(query, await card(session, me, pid, t, t("office.users.revoked")))
     elif action in ("block", "unblock"):
         person = await user_cards.user_card(session, me, pid)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Mapping
 from typing import Any, Protocol
 
 from aiogram import BaseMiddleware, Bot, F, Router
@@ -116,25 +117,34 @@ async def on_issue(
     turn: Turn,
     bot_username: str,
     settings: CredentialSettings,
+    invite_bots: Mapping[str, str] | None = None,
 ) -> None:
     ttl = dt.timedelta(days=settings.credential_ttl_days)
     creds = await accounts.issue_for(turn.session, turn.me, callback_data.id, ttl=ttl)
-    link = accounts.invite_link(bot_username, creds.invite_token)
+    links = accounts.invite_links(creds.invite_token, invite_bots or {"telegram": bot_username})
     days = (creds.expires_at - accounts.utcnow()).days + 1
-    await show_screen(query, issued_screen(turn.t, creds.login, creds.password, link, days))
+    await show_screen(query, issued_screen(turn.t, creds.login, creds.password, links, days))
 
 
-async def on_revoke(query: CallbackQuery, callback_data: InviteCb, turn: Turn, bot: Bot) -> None:
+async def on_revoke(
+    query: CallbackQuery,
+    callback_data: InviteCb,
+    turn: Turn,
+    bot: Bot,
+    bots: Mapping[str, Bot] | None = None,
+) -> None:
     ended = await accounts.revoke_for(turn.session, turn.me, callback_data.id)
-    await tell_ended_sign_ins(bot, ended)
+    await tell_ended_sign_ins(bots or {Messenger.TELEGRAM: bot}, ended)
     await show_screen(query, text_screen(turn.t, "invite.revoked", replace=True))
 
 
-async def tell_ended_sign_ins(bot: Bot, ended: list[accounts.EndedBinding]) -> None:
-    """The holder learns at once, in the chat that lost access, that the school ended it
-    (and is asked to tell the school if they did not ask for it); its menu is reset."""
+async def tell_ended_sign_ins(bots: Mapping[str, Bot], ended: list[accounts.EndedBinding]) -> None:
+    """The holder learns at once, in each chat that lost access (in each messenger the bot runs
+    in: ``bots``), that the school ended it (and is asked to tell the school if they did not ask
+    for it); its menu is reset."""
     for binding in ended:
-        if binding.messenger != Messenger.TELEGRAM:
+        bot = bots.get(str(binding.messenger))
+        if bot is None:
             continue
         try:
             chat_id = int(binding.chat_id)

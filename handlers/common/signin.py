@@ -62,6 +62,7 @@ async def got_password(
     bot: Bot,
     throttle: Throttle,
     t: Translator,
+    messenger: Messenger,
 ) -> None:
     assert message.from_user is not None
     # Delete first: whatever happens next, the password does not stay in the chat.
@@ -76,7 +77,7 @@ async def got_password(
         session,
         login=str(values.get("login", "")),
         password=values["password"],
-        messenger=Messenger.TELEGRAM,
+        messenger=messenger,
         external_user_id=str(message.from_user.id),
         chat_id=str(message.chat.id),
         throttle=throttle,
@@ -118,12 +119,17 @@ async def cancel(message: Message, state: FSMContext, t: Translator) -> None:
 
 
 async def logout(
-    message: Message, session: AsyncSession, bot: Bot, state: FSMContext, t: Translator
+    message: Message,
+    session: AsyncSession,
+    bot: Bot,
+    state: FSMContext,
+    t: Translator,
+    messenger: Messenger,
 ) -> None:
     assert message.from_user is not None
     await state.clear()
     ended = await accounts.end_binding(
-        session, messenger=Messenger.TELEGRAM, external_user_id=str(message.from_user.id)
+        session, messenger=messenger, external_user_id=str(message.from_user.id)
     )
     if ended:
         try:

@@ -35,6 +35,7 @@ async def start_with_invite(
     bot: Bot,
     throttle: Throttle,
     state: FSMContext,
+    messenger: Messenger,
 ) -> None:
     """Redeem the invite token; a DomainError is answered by the error middleware.
 
@@ -44,7 +45,7 @@ async def start_with_invite(
     result = await accounts.sign_in_with_invite(
         session,
         token=(command.args or "").strip(),
-        messenger=Messenger.TELEGRAM,
+        messenger=messenger,
         external_user_id=str(message.from_user.id),
         chat_id=str(message.chat.id),
         throttle=throttle,

@@ -9,6 +9,7 @@ from collections.abc import Iterable, Sequence
 from i18n import Translator
 from screens.admin.actions import AuditCb, OfficeCb, UserCb
 from screens.admin.common import home_row, one_per_row, text_screen, when
+from screens.common.invite import links_text
 from screens.common.render import person_label
 from screens.screen import Button, Screen
 from services.enums import Role
@@ -78,15 +79,19 @@ def card_screen(t: Translator, card: UserCard, note: str = "") -> Screen:
 
 
 def issued_screen(
-    t: Translator, person_id: int, creds: IssuedCredentials, link: str, now: dt.datetime
+    t: Translator,
+    person_id: int,
+    creds: IssuedCredentials,
+    links: Sequence[tuple[str, str]],
+    now: dt.datetime,
 ) -> Screen:
-    """A one-time sign-in: the login, the password and the invite ``link``, and for how many
-    days they work."""
+    """A one-time sign-in: the login, the password and the invite links (one per messenger the
+    bot runs in), and for how many days they work."""
     text = t(
         "office.users.issued",
         login=escape(creds.login),
         password=escape(creds.password),
-        link=escape(link),
+        link=links_text(t, links),
         days=max(1, (creds.expires_at - now).days + 1),
     )
     back = Button(t("office.users.to_card"), UserCb(action="card", id=person_id))

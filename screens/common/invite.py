@@ -76,13 +76,24 @@ def person_screen(t: Translator, person_id: int, *, signed_in: bool) -> Screen:
     return Screen((text,), rows_of(buttons, 1))
 
 
-def issued_screen(t: Translator, login: str, password: str, link: str, days: int) -> Screen:
-    """The one-time password and invite link, in place of the person's actions."""
+def links_text(t: Translator, links: Sequence[tuple[str, str]]) -> str:
+    """The invite links, escaped: the one link as it is, or one line per messenger
+    ("MAX: https://max.ru/…") when the bot runs in several."""
+    if len(links) == 1:
+        return escape(links[0][1])
+    return "".join(f"\n{t('messenger.name_' + m)}: {escape(url)}" for m, url in links)
+
+
+def issued_screen(
+    t: Translator, login: str, password: str, links: Sequence[tuple[str, str]], days: int
+) -> Screen:
+    """The one-time password and invite links (one per messenger the bot runs in), in place
+    of the person's actions."""
     text = t(
         "invite.issued",
         login=escape(login),
         password=escape(password),
-        link=escape(link),
+        link=links_text(t, links),
         days=days,
     )
     return Screen((text,))

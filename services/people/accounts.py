@@ -14,7 +14,7 @@ import hmac
 import logging
 import re
 import secrets
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import NoReturn
 
@@ -73,6 +73,18 @@ class IssuedCredentials:
 
 def invite_link(bot_username: str, token: str) -> str:
     return f"https://t.me/{bot_username}?start={token}"
+
+
+def max_invite_link(bot_username: str, token: str) -> str:
+    """MAX's deep link: the token arrives with the ``bot_started`` update (≤ 128 characters)."""
+    return f"https://max.ru/{bot_username}?start={token}"
+
+
+def invite_links(token: str, bots: Mapping[str, str]) -> list[tuple[str, str]]:
+    """(messenger, link) for each messenger the bot runs in (``bots``: messenger → the bot's
+    username), Telegram first."""
+    makers = {"telegram": invite_link, "max": max_invite_link}
+    return [(m, makers[m](bots[m], token)) for m in ("telegram", "max") if bots.get(m)]
 
 
 def hash_token(token: str) -> str:

@@ -104,7 +104,7 @@ def remember_binding_choice(
     identity (the chat's chosen role and child): the chat context of this session uses it
     instead of reading the binding again. Forgotten like the context (commit, rollback,
     :func:`forget`), so a change made since is always read afresh."""
-    _cache(session)[("binding", actor.account_id)] = (role, student_id)
+    _cache(session)[("binding", actor.account_id, actor.messenger)] = (role, student_id)
 
 
 def _students_select(student: bool, family: bool) -> Select[int, str, str, str]:
@@ -162,13 +162,13 @@ def ordered_roles(actor: Actor) -> tuple[Role, ...]:
 
 
 async def chat_context(session: AsyncSession, actor: Actor) -> ChatContext:
-    key = ("context", actor.account_id, actor.person_id, actor.roles)
+    key = ("context", actor.account_id, actor.messenger, actor.person_id, actor.roles)
     cache = _cache(session)
     cached = cache.get(key)
     if isinstance(cached, ChatContext):
         return cached
     roles = ordered_roles(actor)
-    choice = cache.get(("binding", actor.account_id))
+    choice = cache.get(("binding", actor.account_id, actor.messenger))
     if isinstance(choice, tuple):
         role, chosen = choice
     else:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
-from sqlalchemy import Row, Select, bindparam, select
+from sqlalchemy import Row, Select, bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -74,7 +75,12 @@ _NEWEST_BINDING = (
 )
 _BY_USER = (
     _actor_select(MessengerBinding)
-    .add_columns(MessengerBinding.active_role, MessengerBinding.active_student_id)
+    .add_columns(
+        MessengerBinding.active_role,
+        MessengerBinding.active_student_id,
+        MessengerBinding.id,
+        MessengerBinding.last_seen_at,
+    )
     .where(MessengerBinding.id == _NEWEST_BINDING)
 )
 
@@ -121,6 +127,37 @@ async def resolve_actor(
 
         actor = replace(actor, messenger=str(messenger))
 
-        active_role, active_student_id = rows[0][10:12]
+        active_role, active_student_id, binding_id, last_seen = rows[0][10:14]
         remember_binding_choice(session, actor, active_role, active_student_id)
+        session.info[SEEN] = (binding_id, last_seen, actor, active_role, active_student_id)
     return actor
+
+
+# What resolve_actor read of the binding's last use, for :func:`mark_seen`.
+SEEN = "schoolbot.binding_seen"
+# The binding's last use is written at most this often (one UPDATE per user and interval).
+SEEN_EVERY = dt.timedelta(minutes=5)
+
+
+async def mark_seen(session: AsyncSession, now: dt.datetime) -> bool:
+    """Record that the binding :func:`resolve_actor` found was used now — which messenger a
+    person bound in two used last decides where their alerts go — at most every
+    :data:`SEEN_EVERY`; commits that one change. True if written."""
+    seen = session.info.pop(SEEN, None)
+    if seen is None:
+        return False
+    binding_id, last_seen, actor, active_role, active_student_id = seen
+    if last_seen is not None:
+        if last_seen.tzinfo is None:
+            last_seen = last_seen.replace(tzinfo=dt.UTC)
+        if now - last_seen < SEEN_EVERY:
+            return False
+    await session.execute(
+        update(MessengerBinding).where(MessengerBinding.id == binding_id).values(last_seen_at=now)
+    )
+    await session.commit()
+    # The commit forgot the chat context's cache; what the identity read is still true.
+    from services.people.context import remember_binding_choice
+
+    remember_binding_choice(session, actor, active_role, active_student_id)
+    return True

@@ -125,7 +125,7 @@ def test_roles_in_the_catalogues_order_or_none() -> None:
 def test_issued_sign_in_counts_days_and_escapes_the_link() -> None:
     t = translator("ru")
     creds = IssuedCredentials("a&b", "p<w>", "tok", NOW + dt.timedelta(days=2, hours=1))
-    screen = issued_screen(t, 7, creds, "https://t.me/bot?start=tok&x=1", NOW)
+    screen = issued_screen(t, 7, creds, [("telegram", "https://t.me/bot?start=tok&x=1")], NOW)
     expected = t(
         "office.users.issued",
         login="a&amp;b",
@@ -136,7 +136,7 @@ def test_issued_sign_in_counts_days_and_escapes_the_link() -> None:
     assert screen.texts == (expected,)
     assert actions(screen) == [UserCb(action="card", id=7)]
     past = IssuedCredentials("a", "p", "tok", NOW - dt.timedelta(days=5))
-    assert issued_screen(t, 7, past, "l", NOW).texts[0] == t(
+    assert issued_screen(t, 7, past, [("telegram", "l")], NOW).texts[0] == t(
         "office.users.issued", login="a", password="p", link="l", days=1
     )
 

@@ -78,7 +78,16 @@ def test_a_signed_in_person_can_only_be_revoked() -> None:
 
 def test_issued_credentials_are_escaped() -> None:
     t = translator("en")
-    screen = issued_screen(t, "ivan<1>", "p&ss", "https://t.me/bot?start=x&y", 7)
+    screen = issued_screen(t, "ivan<1>", "p&ss", [("telegram", "https://t.me/bot?start=x&y")], 7)
     (text,) = screen.texts
     assert "ivan&lt;1&gt;" in text and "p&amp;ss" in text and "start=x&amp;y" in text
+    assert "Telegram:" not in text  # one messenger: the link alone
     assert screen.rows == () and screen.replace
+
+
+def test_issued_credentials_name_each_messenger_when_there_are_two() -> None:
+    t = translator("ru")
+    links = [("telegram", "https://t.me/b?start=x&y"), ("max", "https://max.ru/m?start=x&y")]
+    (text,) = issued_screen(t, "ivan", "pw", links, 7).texts
+    assert "\nTelegram: https://t.me/b?start=x&amp;y" in text
+    assert "\nMAX: https://max.ru/m?start=x&amp;y" in text

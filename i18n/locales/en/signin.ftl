@@ -103,3 +103,7 @@ demo-placeholder =
     Start the bot once (it remembers its username from Telegram) or set BOT_USERNAME, then run the command again.
 
 signin-demo_refused = This is a demo sign-in, and this school is not the demo school: it is not accepted here. Ask the school for a real one.
+
+# Messengers by name (invite links, where alerts go).
+messenger-name_telegram = Telegram
+messenger-name_max = MAX

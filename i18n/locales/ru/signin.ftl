@@ -103,3 +103,7 @@ demo-placeholder =
     Запустите бота один раз (он запомнит своё имя из Telegram) или задайте BOT_USERNAME, затем выполните команду снова.
 
 signin-demo_refused = Это демонстрационный вход, а эта школа — не демонстрационная: такой вход здесь не принимается. Попросите у школы настоящий.
+
+# Messengers by name (invite links, where alerts go).
+messenger-name_telegram = Telegram
+messenger-name_max = MAX
