@@ -51,6 +51,8 @@ class FileRecord:
     content_type: str | None = None
     photo_id: int | None = None
     url: str | None = None
+    # sends with this token still refused as "attachment.not.ready" (the file processing)
+    not_ready: int = 0
 
     @property
     def size(self) -> int:

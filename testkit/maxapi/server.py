@@ -241,6 +241,7 @@ class MaxAPIServer:
         clock: Callable[[], float] = time.time,
         monotonic: Callable[[], float] = time.monotonic,
         max_upload_size: int = 64 * 1024 * 1024,
+        attachment_not_ready: int = 0,
     ) -> None:
         self.token = token
         self.limits = limits or Limits()
@@ -255,6 +256,8 @@ class MaxAPIServer:
         self.clock = clock
         self.monotonic = monotonic
         self.max_upload_size = max_upload_size
+        # how many sends with a freshly uploaded file answer 400 attachment.not.ready
+        self.attachment_not_ready = attachment_not_ready
         self.base_url: str | None = None
         self._runner: web.AppRunner | None = None
         self._client: aiohttp.ClientSession | None = None
@@ -673,6 +676,7 @@ class MaxAPIServer:
         upload_id = request.match_info["upload_id"]
         record = self._store_file(kind, data, field.filename, field.content_type, upload_id)
         del self._uploads[upload_id]
+        record.not_ready = self.attachment_not_ready
         if kind == "image":
             return web.json_response({"photos": {str(record.photo_id): {"token": record.token}}})
         if kind == "file":
@@ -1017,6 +1021,11 @@ class MaxAPIServer:
         record = self._files.get(str(token)) if token else None
         if record is None:
             raise bad_request(f"{kind}: attachment token is invalid", "attachment.not.found")
+        if record.not_ready > 0:
+            record.not_ready -= 1
+            raise bad_request(
+                "Key: errors.process.attachment.file.not.processed", "attachment.not.ready"
+            )
         return record
 
     def _check_attachments(self, attachments: Any) -> list[dict[str, Any]]:

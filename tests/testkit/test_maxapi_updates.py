@@ -328,3 +328,19 @@ async def test_stopped_bot_answers_403_until_started(server: MaxAPIServer, api: 
     assert (await api.send(1001, {"text": "ping"}))[0] == 200
     updates, _ = await poll(api)
     assert updates[-1]["update_type"] == "bot_started" and "payload" not in updates[-1]
+
+
+async def test_attachment_not_ready_until_processed(server: MaxAPIServer, api: BotClient) -> None:
+    await server.user(1001).send("hi")
+    server.attachment_not_ready = 2
+    endpoint = await api.ok("POST", "/uploads", {"type": "file"})
+    form = aiohttp.FormData()
+    form.add_field("data", b"big", filename="big.xlsx")
+    async with api.session.post(endpoint["url"], data=form) as resp:
+        token = (await resp.json())["token"]
+    body = {"text": "Отчёт", "attachments": [{"type": "file", "payload": {"token": token}}]}
+    for _ in range(2):
+        status, answer = await api.send(1001, body)
+        assert (status, answer["code"]) == (400, "attachment.not.ready")
+    assert (await api.send(1001, body))[0] == 200
+    assert [m.document["file_name"] for m in server.sent_to(1001) if m.document] == ["big.xlsx"]
