@@ -1,12 +1,12 @@
 """Routers of the school office: /reports (reports as files) and /admin (import, users, audit
-log, dead letters, substitutions, unfilled lessons, journal checks); see handlers/__init__.py
-for the order."""
+log, dead letters, substitutions, unfilled lessons, journal checks, the school's settings); see
+handlers/__init__.py for the order."""
 
 from __future__ import annotations
 
 from aiogram import Router
 
-from handlers.admin import control, imports, menu, reports, tools, users
+from handlers.admin import control, imports, menu, reports, settings, tools, users
 from handlers.common.routers import joined
 
 
@@ -19,4 +19,5 @@ def build_router() -> Router:
         users,
         tools,
         control,
+        settings,
     )

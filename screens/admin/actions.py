@@ -22,10 +22,12 @@ from screens.bounds import (
 
 class OfficeCb(Action, prefix="o_menu"):
     """The /admin menu: imp | tpl | find | dead | aus (audit: student) | aul (audit: lesson) |
-    sub (substitutions) | unf (unfilled lessons) | chk (journal checks) | home."""
+    sub (substitutions) | unf (unfilled lessons) | chk (journal checks) | set (the school's
+    settings) | home."""
 
     action: Annotated[
-        str, OneOf("imp", "tpl", "find", "dead", "aus", "aul", "sub", "unf", "chk", "cw", "home")
+        str,
+        OneOf("imp", "tpl", "find", "dead", "aus", "aul", "sub", "unf", "chk", "cw", "set", "home"),
     ]
 
 
@@ -83,3 +85,9 @@ class ControlCb(Action, prefix="o_cw"):
     """Agree the date of one control work (the office's list of control works)."""
 
     id: Id
+
+
+class SettingsCb(Action, prefix="o_set"):
+    """The school's settings (the admin's): the minimal personal data mode of alerts on/off."""
+
+    minimal: Annotated[str, OneOf("on", "off")]

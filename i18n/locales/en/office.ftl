@@ -417,3 +417,25 @@ office-kind-notice-created = absence notice
 office-kind-notice-cancelled = absence notice withdrawn
 
 office-kind-final_mark-set = period mark
+
+## The school's settings (the admin's): minimal personal data in alerts.
+
+office-menu-set = ⚙️ School settings
+
+office-settings-title = ⚙️ <b>School settings</b>
+
+office-settings-minimal_on = Minimal personal data in alerts: <b>on</b>.
+
+office-settings-minimal_off = Minimal personal data in alerts: <b>off</b>.
+
+office-settings-minimal_about = When it is on, alerts carry no surnames, marks, reasons, comments or teachers' names — only the child's first name, what happened and the subject: "Anya: a new mark, maths — open the diary". The details are in the diary after signing in. School news comes as it is, without the author's name.
+
+office-settings-turn_on = Turn minimal data on
+
+office-settings-turn_off = Turn minimal data off
+
+office-settings-saved = ✅ Saved.
+
+office-action-school-minimal_alerts = minimal personal data in alerts
+
+office-field-minimal_alerts = minimal personal data
