@@ -276,6 +276,23 @@ def _brief(exc: ValidationError) -> str:
     return "; ".join(f"{'.'.join(str(x) for x in e['loc'])}: {e['msg']}" for e in exc.errors()[:3])
 
 
+def _copy_of(row: Row, kind: str, messenger: str, now: dt.datetime) -> dict[str, Any]:
+    """The outbox row of a copy of ``row`` (of its ``kind``) pinned to ``messenger``."""
+    return {
+        "school_id": row.school_id,
+        "recipient_person_id": row.recipient,
+        "kind": kind,
+        "dedup_key": copy_key(row.dedup_key, messenger),
+        "payload": row.stored,
+        "urgent": row.urgent,
+        "news_id": row.news_id,
+        "digest_group": row.digest_group,
+        "messenger": messenger,
+        "created_at": row.created_at,
+        "not_before": now,
+    }
+
+
 def _by_id(row: Row) -> int:
     return row.id
 
@@ -870,22 +887,7 @@ class Worker:
             row.messenger = first
         if not fresh or len(targets) < 2:
             return []
-        copies: list[dict[str, Any]] = [
-            {
-                "school_id": row.school_id,
-                "recipient_person_id": row.recipient,
-                "kind": row.kind,
-                "dedup_key": copy_key(row.dedup_key, b.messenger.value),
-                "payload": row.stored,
-                "urgent": row.urgent,
-                "news_id": row.news_id,
-                "digest_group": row.digest_group,
-                "messenger": b.messenger.value,
-                "created_at": row.created_at,
-                "not_before": now,
-            }
-            for b in targets[1:]
-        ]
+        copies = [_copy_of(row, row.kind, b.messenger.value, now) for b in targets[1:]]
         # Conflict-free: the copies of a row prepared twice (a crash, a lease taken over) are
         # made once.
         await outbox.enqueue_many(session, copies, not_before=now)
