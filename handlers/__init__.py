@@ -9,7 +9,7 @@ from __future__ import annotations
 from aiogram import Router
 
 from handlers import admin, class_teacher, family, teacher
-from handlers.common import alerts, fallback, group, help, invite, signin, start
+from handlers.common import alerts, fallback, group, help, invite, link, signin, start
 from handlers.common.routers import joined
 
 
@@ -22,6 +22,7 @@ def build_router() -> Router:
         signin,
         invite,
         alerts,
+        link,
         help,
         teacher,
         class_teacher,

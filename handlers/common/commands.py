@@ -74,6 +74,7 @@ CATALOGUE: tuple[CommandSpec, ...] = (
     CommandSpec("admin", frozenset({Role.ADMIN, Role.DEPUTY})),
     # everyone
     CommandSpec("settings", EVERYONE_SIGNED_IN),
+    CommandSpec("link", EVERYONE_SIGNED_IN),
     CommandSpec("role", EVERYONE_SIGNED_IN),
     CommandSpec("language", EVERYONE_SIGNED_IN),
     CommandSpec("login", None, guests_only=True),

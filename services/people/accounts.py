@@ -723,6 +723,42 @@ class EndedBinding:
     language: str | None
 
 
+# A link to bind one's own account in another messenger works this long.
+LINK_TTL = dt.timedelta(minutes=30)
+
+
+async def issue_link(
+    session: AsyncSession, actor: Actor, *, now: dt.datetime | None = None
+) -> tuple[str, dt.datetime]:
+    """A signed-in person binds their account in another messenger (MAX beside Telegram):
+    a one-time invite of their own account, short-lived, without a new password; opening it in
+    the other messenger binds that messenger and keeps this one. Audited; commits. Returns the
+    token and when it expires."""
+    async with UnitOfWork(session, actor, now) as uow:
+        account = await session.get(Account, actor.account_id)
+        if account is None or account.is_blocked:
+            raise DomainError("link.unavailable")
+        token = secrets.token_urlsafe(24)
+        expires = uow.now + LINK_TTL
+        session.add(
+            Invite(
+                school_id=account.school_id,
+                account_id=account.id,
+                token_hash=hash_token(token),
+                created_at=uow.now,
+                expires_at=expires,
+                created_by_account_id=actor.account_id,
+            )
+        )
+        uow.record(
+            action="binding.link_issued",
+            entity="account",
+            entity_id=account.id,
+            after={"from": actor.messenger, "expires_at": expires},
+        )
+    return token, expires
+
+
 async def _revoke_unused(session: AsyncSession, account: Account, now: dt.datetime) -> None:
     """The account's unused invites stop working and its one-time password is cleared."""
     await session.execute(

@@ -14,6 +14,8 @@ from screens.common.invite import (
     person_screen,
     students_screen,
 )
+from screens.common.link import link_screen
+from screens.screen import Screen
 from services.enums import Role
 from services.people.roster import PersonRow
 
@@ -91,3 +93,14 @@ def test_issued_credentials_name_each_messenger_when_there_are_two() -> None:
     (text,) = issued_screen(t, "ivan", "pw", links, 7).texts
     assert "\nTelegram: https://t.me/b?start=x&amp;y" in text
     assert "\nMAX: https://max.ru/m?start=x&amp;y" in text
+
+
+def test_link_screen_offers_each_other_messenger_as_a_button_and_text() -> None:
+    t = translator("ru")
+    screen = link_screen(t, [("max", "https://max.ru/m?start=a&b")], 30)
+    (text,) = screen.texts
+    assert "MAX: https://max.ru/m?start=a&amp;b" in text and "30" in text
+    assert [(b.text, b.url) for b in screen.buttons] == [
+        (t("link.open", messenger="MAX"), "https://max.ru/m?start=a&b")
+    ]
+    assert link_screen(t, [], 30) == Screen((t("link.none"),))

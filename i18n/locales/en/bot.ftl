@@ -80,6 +80,7 @@ cmd-reports = Reports
 cmd-admin = Administration
 
 cmd-settings = Notification settings
+cmd-link = Connect another messenger
 
 role-admin = administrator
 

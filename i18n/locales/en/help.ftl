@@ -35,6 +35,8 @@ help-cmd-admin = register imports, user search, change log, substitutions, journ
 
 help-cmd-settings = which alerts to get and when
 
+help-cmd-link = get the journal in another messenger too (MAX or Telegram): a one-time link for 30 minutes
+
 help-cmd-role = switch roles if you have several (e.g. teacher and parent)
 
 help-cmd-language = the bot's language: Russian or English

@@ -107,3 +107,13 @@ signin-demo_refused = This is a demo sign-in, and this school is not the demo sc
 # Messengers by name (invite links, where alerts go).
 messenger-name_telegram = Telegram
 messenger-name_max = MAX
+
+# /link: one's own account in another messenger.
+link-issued =
+    To have the journal in { $messengers } too, open the link on the phone where that messenger is installed within { $minutes } min.:
+    { $links }
+
+    The link works once and opens your journal: do not forward it. The journal stays here too; where alerts go is in /settings.
+link-open = Open in { $messenger }
+link-none = This school's bot runs in one messenger only.
+link-unavailable = Another messenger cannot be connected now: the account is blocked.

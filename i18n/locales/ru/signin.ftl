@@ -107,3 +107,13 @@ signin-demo_refused = Это демонстрационный вход, а эт�
 # Messengers by name (invite links, where alerts go).
 messenger-name_telegram = Telegram
 messenger-name_max = MAX
+
+# /link: one's own account in another messenger.
+link-issued =
+    Чтобы журнал был и в { $messengers }, откройте ссылку на телефоне, где установлен этот мессенджер, в течение { $minutes } мин.:
+    { $links }
+
+    Ссылка одноразовая и открывает ваш журнал — не пересылайте её. Здесь журнал тоже останется; куда приходят уведомления — в /settings.
+link-open = Открыть в { $messenger }
+link-none = Бот этой школы работает только в одном мессенджере.
+link-unavailable = Сейчас подключить другой мессенджер нельзя: учётная запись заблокирована.
