@@ -35,7 +35,7 @@ from screens.common.alerts import (
     PrefCb,
 )
 from services.attendance import absence_reasons
-from services.enums import Role
+from services.enums import Messenger, Role
 from services.errors import AccessDenied
 from services.messages import broadcasts
 from services.notifications import prefs as notifications_prefs
@@ -87,11 +87,14 @@ async def news_ack(query: CallbackQuery, turn: Turn, callback_answer: CallbackAn
         await query.message.edit_reply_markup(reply_markup=None)
 
 
-async def membership(event: ChatMemberUpdated, session: AsyncSession) -> None:
-    """The user blocked the bot (kicked) or came back (member): alerts stop or resume."""
+async def membership(event: ChatMemberUpdated, session: AsyncSession, messenger: Messenger) -> None:
+    """The user blocked the bot (kicked; in MAX: stopped it) or came back (member): alerts to
+    that messenger's binding stop or resume."""
     status = event.new_chat_member.status
     reachable = status not in (ChatMemberStatus.KICKED, ChatMemberStatus.LEFT)
-    await notifications_prefs.set_reachable(session, str(event.chat.id), reachable)
+    await notifications_prefs.set_reachable(
+        session, str(event.chat.id), reachable, messenger=messenger
+    )
 
 
 # --------------------------------------------------------------------------- /settings
