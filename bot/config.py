@@ -81,6 +81,10 @@ class Settings(BaseSettings):
     # how long a claimed alert stays with one worker, and whether this process delivers alerts
     # and runs the schedules (several processes may; only one runs each job).
     notify_rate_per_second: float = Field(default=25.0, alias="NOTIFY_RATE_PER_SECOND", gt=0, le=30)
+    # The MAX bot's alerts a second (MAX allows about 30 requests a second for all its calls).
+    notify_max_rate_per_second: float = Field(
+        default=25.0, alias="NOTIFY_MAX_RATE_PER_SECOND", gt=0, le=30
+    )
     notify_concurrency: int = Field(default=16, alias="NOTIFY_CONCURRENCY", ge=1, le=128)
     notify_lease_seconds: float = Field(default=60.0, alias="NOTIFY_LEASE_SECONDS", ge=5, le=3600)
     notify_worker: bool = Field(default=True, alias="NOTIFY_WORKER")

@@ -33,6 +33,7 @@ ENV_NAMES = (
     "MAX_WEBHOOK_PORT",
     "MAX_WEBHOOK_PATH",
     "MAX_BOT_USERNAME",
+    "NOTIFY_MAX_RATE_PER_SECOND",
 )
 
 
@@ -138,6 +139,8 @@ def test_the_webhook_url_needs_the_secret(monkeypatch: pytest.MonkeyPatch) -> No
         ("MAX_BOT_TOKEN", "short"),
         ("MAX_BOT_TOKEN", "a token with spaces in it"),
         ("MAX_BOT_USERNAME", "not a name"),
+        ("NOTIFY_MAX_RATE_PER_SECOND", "31"),
+        ("NOTIFY_MAX_RATE_PER_SECOND", "0"),
     ],
 )
 def test_malformed_max_setting_is_one_line_naming_it(
@@ -161,6 +164,12 @@ def test_secret_lengths_at_the_bounds_pass(monkeypatch: pytest.MonkeyPatch) -> N
         settings = load_settings()
         assert settings.max_webhook_secret is not None
         assert settings.max_webhook_secret.get_secret_value() == secret
+
+
+def test_max_alert_rate(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert load_settings().notify_max_rate_per_second == 25.0
+    monkeypatch.setenv("NOTIFY_MAX_RATE_PER_SECOND", "12.5")
+    assert load_settings().notify_max_rate_per_second == 12.5
 
 
 def test_max_username_from_the_setting_without_the_at(monkeypatch: pytest.MonkeyPatch) -> None:
