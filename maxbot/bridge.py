@@ -16,7 +16,8 @@ a ``File``). Request middlewares (retry on 429, …) wrap it as they wrap Telegr
   does not know is refused like Telegram's "message to edit not found".
 - Button answers: a text → ``POST /answers`` with a notification; no text → no request (MAX
   wants a notification or a message), so a press is answered once either way.
-- Files: bytes (``BufferedInputFile``/``FSInputFile``) are uploaded then sent; a ``max:<token>``
+- Files: bytes (``BufferedInputFile``/``FSInputFile``) are uploaded then sent (again, after a
+  short wait, while MAX answers that the upload is still processed); a ``max:<token>``
   file id is MAX's own token; anything else is refused. ``GetFile`` of a ``max:`` id gives the
   download URL remembered from the update as the file path, which :meth:`stream_content` fetches.
 - Commands: the default scope sets the bot's MAX commands (``PATCH /me``); a per-chat or
@@ -28,10 +29,11 @@ a ``File``). Request middlewares (retry on 429, …) wrap it as they wrap Telegr
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import logging
 import math
-from collections.abc import AsyncGenerator, Mapping
+from collections.abc import AsyncGenerator, Awaitable, Callable, Mapping
 from typing import Any, cast
 
 import aiohttp
@@ -81,6 +83,7 @@ from maxbot.client import (
     BUTTON_TEXT_LIMIT,
     PAYLOAD_LIMIT,
     TEXT_LIMIT,
+    MaxBadRequest,
     MaxClient,
     MaxError,
     MaxForbidden,
@@ -100,6 +103,12 @@ log = logging.getLogger(__name__)
 # Requests never reach Telegram: the API "server" only shapes the file path into the URL that
 # stream_content fetches (GetFile's file_path is the MAX download URL itself).
 MAX_API = TelegramAPIServer(base="max://bot/{method}", file="{path}")
+
+# dev.max.ru: a row holding a link button takes at most 3 buttons.
+MAX_LINK_ROW_BUTTONS = 3
+# A file just uploaded may still be processed: MAX refuses to send it for a moment.
+NOT_READY = "attachment.not.ready"
+NOT_READY_WAITS = (0.5, 1.0, 2.0, 4.0)
 
 _ACTIONS = {
     "typing": "typing_on",
@@ -135,32 +144,37 @@ def fit_text(text: str, html: bool, limit: int = TEXT_LIMIT) -> str:
     return best
 
 
+def _button(b: Any) -> dict[str, Any]:
+    text = b.text[:BUTTON_TEXT_LIMIT]
+    if b.callback_data is not None:
+        if len(b.callback_data) > PAYLOAD_LIMIT:
+            raise ValueError(f"a button's payload exceeds {PAYLOAD_LIMIT} characters")
+        return {"type": "callback", "text": text, "payload": b.callback_data}
+    if b.url is not None:
+        return {"type": "link", "text": text, "url": b.url}
+    raise ValueError("MAX shows callback and link buttons only")
+
+
 def keyboard(markup: Any) -> dict[str, Any] | None:
-    """An aiogram inline keyboard as MAX's ``inline_keyboard`` attachment (None for none);
-    refused with ValueError beyond MAX's limits or for a button MAX cannot show."""
+    """An aiogram inline keyboard as MAX's ``inline_keyboard`` attachment (None for none).
+
+    A row wider than MAX takes (7 buttons; 3 when one is a link) continues in the next row,
+    so a Telegram keyboard of 8 a row still shows; beyond MAX's rows or buttons, or for a
+    button MAX cannot show, it is refused with ValueError."""
     if not isinstance(markup, InlineKeyboardMarkup):
         return None
-    rows = [row for row in markup.inline_keyboard if row]
-    if not rows:
-        return None
-    if len(rows) > MAX_ROWS or any(len(row) > MAX_ROW_BUTTONS for row in rows):
-        raise ValueError("the keyboard exceeds MAX's rows or buttons per row")
-    if sum(len(row) for row in rows) > MAX_BUTTONS:
-        raise ValueError(f"a keyboard holds at most {MAX_BUTTONS} buttons")
     out: list[list[dict[str, Any]]] = []
-    for row in rows:
-        buttons: list[dict[str, Any]] = []
-        for b in row:
-            text = b.text[:BUTTON_TEXT_LIMIT]
-            if b.callback_data is not None:
-                if len(b.callback_data) > PAYLOAD_LIMIT:
-                    raise ValueError(f"a button's payload exceeds {PAYLOAD_LIMIT} characters")
-                buttons.append({"type": "callback", "text": text, "payload": b.callback_data})
-            elif b.url is not None:
-                buttons.append({"type": "link", "text": text, "url": b.url})
-            else:
-                raise ValueError("MAX shows callback and link buttons only")
-        out.append(buttons)
+    for row in markup.inline_keyboard:
+        buttons = [_button(b) for b in row]
+        width = MAX_LINK_ROW_BUTTONS if any(b["type"] == "link" for b in buttons) else None
+        width = width or MAX_ROW_BUTTONS
+        out.extend(buttons[i : i + width] for i in range(0, len(buttons), width))
+    if not out:
+        return None
+    if len(out) > MAX_ROWS:
+        raise ValueError(f"a keyboard holds at most {MAX_ROWS} rows in MAX")
+    if sum(len(row) for row in out) > MAX_BUTTONS:
+        raise ValueError(f"a keyboard holds at most {MAX_BUTTONS} buttons")
     return {"type": "inline_keyboard", "payload": {"buttons": out}}
 
 
@@ -172,11 +186,14 @@ class MaxSession(BaseSession):
         client: MaxClient,
         me: Mapping[str, Any],
         ids: MessageIds | None = None,
+        *,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
         super().__init__(api=MAX_API)
         self.client = client
         self.me = dict(me)
         self.ids = ids if ids is not None else MessageIds()
+        self.sleep = sleep
         self._downloads: aiohttp.ClientSession | None = None
 
     async def close(self) -> None:
@@ -397,9 +414,16 @@ class MaxSession(BaseSession):
             body.update(self._text_body(bot, method.caption, method.parse_mode))
         if method.disable_notification is True:
             body["notify"] = False
-        sent = await self.client.send_message(
-            body, user_id=target.get("user_id"), chat_id=target.get("chat_id")
-        )
+        for wait in (*NOT_READY_WAITS, None):
+            try:
+                sent = await self.client.send_message(
+                    body, user_id=target.get("user_id"), chat_id=target.get("chat_id")
+                )
+                break
+            except MaxBadRequest as exc:
+                if exc.code != NOT_READY or wait is None:
+                    raise
+                await self.sleep(wait)
         return self._sent(method, sent, int(method.chat_id))
 
     async def _chat_action(self, method: SendChatAction) -> bool:
@@ -456,12 +480,18 @@ def _aiogram_error(method: TelegramMethod[Any], exc: MaxError) -> Exception:
     return TelegramBadRequest(method, f"Bad Request: {text}")
 
 
-def create_max_bot(client: MaxClient, me: Mapping[str, Any], ids: MessageIds | None = None) -> Bot:
+def create_max_bot(
+    client: MaxClient,
+    me: Mapping[str, Any],
+    ids: MessageIds | None = None,
+    *,
+    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+) -> Bot:
     """An aiogram Bot whose calls go to MAX. Its token is synthetic (``<MAX bot id>:max``, the
     shape aiogram checks): ``bot.id`` is the MAX bot's user id, so FSM keys (which include it)
     stay apart from the Telegram bot's; the real MAX token stays in ``client``. HTML is the
     default parse mode, as for the Telegram bot."""
-    session = MaxSession(client, me, ids)
+    session = MaxSession(client, me, ids, sleep=sleep)
     return Bot(
         token=f"{int(me['user_id'])}:max",
         session=session,
