@@ -4,7 +4,7 @@ family's answer to the class teacher, a parent's advance notice (services.notifi
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, ClassVar
 
 from pydantic import Field
 
@@ -56,7 +56,7 @@ def _absence_brief(key: str) -> Callable[[AbsencePayload, str], str]:
     """The minimal personal data form: the first name, the event, the subject."""
 
     def text(p: AbsencePayload, lang: str) -> str:
-        return t(lang, key, student=child_text(lang, p.student), subject=p.subject)
+        return t(lang, key, student=child_text(lang, p.first), subject=p.subject)
 
     return text
 
@@ -126,7 +126,7 @@ def _family_reason_brief(p: FamilyReasonPayload, lang: str) -> str:
     return t(
         lang,
         "notify.minimal.family_reason",
-        student=child_text(lang, p.student),
+        student=child_text(lang, p.first),
         subject=p.subject,
     )
 
@@ -140,6 +140,9 @@ FAMILY_REASON: Kind[FamilyReasonPayload] = Kind(
 
 
 class NoticePayload(Child):
+    # services/attendance/notices.py writes the child's name as "{last} {first}".
+    last_first: ClassVar[bool] = True
+
     notice_id: int | None = None
     by: Value = ""
     class_name: Value = ""
@@ -168,7 +171,7 @@ def _notice_brief(key: str) -> Callable[[NoticePayload, str], str]:
     """Without the parent's name, the class, the dates and the reason."""
 
     def text(p: NoticePayload, lang: str) -> str:
-        return t(lang, key, student=child_text(lang, p.student))
+        return t(lang, key, student=child_text(lang, p.first))
 
     return text
 

@@ -82,7 +82,7 @@ def _marks_digest_brief(items: Sequence[tuple[str, Any]], lang: str) -> list[str
     by_child: dict[str, dict[str, int]] = {}
     for name, p in items:
         event = name.split(".", 1)[1]
-        counts = by_child.setdefault(child_text(lang, p.student), {})
+        counts = by_child.setdefault(child_text(lang, p.first), {})
         counts[event] = counts.get(event, 0) + 1
     lines = [t(lang, "notify.mark.digest_title")]
     for student, counts in by_child.items():
@@ -103,7 +103,7 @@ MARKS_DIGEST: Digest[MarkPayload] = Digest(
 def _mark_brief(name: str) -> Any:
     def text(p: MarkPayload, lang: str) -> str:
         return t(
-            lang, f"notify.minimal.{name}", student=child_text(lang, p.student), subject=p.subject
+            lang, f"notify.minimal.{name}", student=child_text(lang, p.first), subject=p.subject
         )
 
     return text
@@ -151,7 +151,7 @@ def _final_mark_brief(p: FinalMarkPayload, lang: str) -> str:
     return t(
         lang,
         "notify.minimal.final",
-        student=child_text(lang, p.student),
+        student=child_text(lang, p.first),
         period=p.period,
         subject=p.subject,
     )

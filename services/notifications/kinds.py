@@ -31,7 +31,7 @@ import html
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Any, ClassVar, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
@@ -62,24 +62,33 @@ class Child(Payload):
     student_id: int | None = None
     student: Value = None  # the worker's display name
     student_gender: str | None = None
+    student_first: Value = None  # the first name alone, where the writer gives it
+    # The order of the words of ``student`` (the worker writes "{first} {last}"; a payload
+    # whose use case writes the name itself says so).
+    last_first: ClassVar[bool] = False
 
     @property
     def student_name(self) -> str:
         return str(self.student or self.student_id or "")
 
     @property
-    def student_first(self) -> str:
-        """The child's first name alone (the minimal personal data mode)."""
-        return first_name(self.student)
+    def first(self) -> str:
+        """The child's first name alone (the minimal personal data mode); "" when unknown."""
+        if isinstance(self.student_first, str) and self.student_first.strip():
+            return self.student_first.strip()
+        return first_name(self.student, last_first=self.last_first)
 
 
-def first_name(display: object) -> str:
-    """The first name of a display name ("Аня Иванова" → "Аня"): the worker and the jobs write
-    ``"{first} {last}"``. Nothing when there is no name (never an id or a surname instead)."""
+def first_name(display: object, *, last_first: bool = False) -> str:
+    """The first name of a display name ("Аня Иванова" → "Аня"; with ``last_first``,
+    "Иванова Аня" → "Аня"): the worker and the jobs write ``"{first} {last}"``. Nothing when
+    there is no name (never an id or a surname instead)."""
     if not isinstance(display, str):
         return ""
     words = display.split()
-    return words[0] if words else ""
+    if not words:
+        return ""
+    return words[-1] if last_first else words[0]
 
 
 P = TypeVar("P", bound=Payload)

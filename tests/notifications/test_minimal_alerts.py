@@ -43,6 +43,7 @@ PAYLOAD: dict[str, Any] = {
     "student_id": 101,
     "student": STUDENT,
     "student_gender": "f",
+    "student_first": None,
     "guardian_id": 102,
     "guardian": GUARDIAN,
     "guardian_gender": "f",
@@ -160,8 +161,16 @@ def test_the_sample_payload_fills_every_field_of_every_kind() -> None:
     assert missing == []
 
 
+def _as_written(kind: str, payload: Mapping[str, Any]) -> dict[str, Any]:
+    """The sample as the kind's writer spells the child's name (a notice: "{last} {first}")."""
+    if getattr(KINDS[kind].payload, "last_first", False):
+        return {**payload, "student": "Секретова Аня"}
+    return dict(payload)
+
+
 def _texts(kind: str, payload: Mapping[str, Any], lang: str, *, minimal: bool) -> list[str]:
     """The kind's text alone, as a message sent alone and merged with another of its kind."""
+    payload = _as_written(kind, payload)
     alone = render.render(kind, payload, lang, minimal=minimal)
     items = [render.Item(kind, payload), render.Item(kind, payload)]
     merged = render.render_merged(items, lang, quiet=True, minimal=minimal)
@@ -256,6 +265,16 @@ def test_digests_become_counts() -> None:
 )
 def test_first_name(display: object, first: str) -> None:
     assert first_name(display) == first
+
+
+def test_the_first_name_given_apart_wins_and_a_notice_is_read_last_name_first() -> None:
+    given = {**PAYLOAD, "student": "Анна-Мария Секретова", "student_first": "Анна-Мария"}
+    assert render.render_text("mark.new", given, "ru", minimal=True).startswith(
+        "🆕 <b>Анна-Мария</b>:"
+    )
+    notice = {**PAYLOAD, "student": "Секретова Аня"}
+    text = render.render_text("notice.created", notice, "ru", minimal=True)
+    assert "<b>Аня</b>" in text and "Секретова" not in text
 
 
 def test_no_name_is_your_child_and_a_name_is_escaped() -> None:
