@@ -876,22 +876,20 @@ class Worker:
         return {str(m) for m in found}
 
     async def _pin(
-        self, session: AsyncSession, row: Row, targets: list[Binding], now: dt.datetime
-    ) -> list[str]:
-        """Pin ``row`` to its first target; a row going out for the first time to several
-        messengers ("all") gets a copy pinned to each other one. Returns the copies' keys."""
-        first = targets[0].messenger.value
-        fresh = row.messenger is None
-        if row.messenger != first:
-            await session.execute(update(T).where(self._mine([row])).values(messenger=first))
-            row.messenger = first
-        if not fresh or len(targets) < 2:
-            return []
-        copies = [_copy_of(row, row.kind, b.messenger.value, now) for b in targets[1:]]
-        # Conflict-free: the copies of a row prepared twice (a crash, a lease taken over) are
-        # made once.
-        await outbox.enqueue_many(session, copies, not_before=now)
-        return [str(c["dedup_key"]) for c in copies]
+        self,
+        session: AsyncSession,
+        pins: Mapping[str, list[Row]],
+        copies: list[dict[str, Any]],
+        now: dt.datetime,
+    ) -> None:
+        """Pin rows to their messengers (one statement a messenger) and make the copies for the
+        other messengers of rows going out for the first time to several ("all")."""
+        for messenger, pinned in pins.items():
+            await session.execute(update(T).where(self._mine(pinned)).values(messenger=messenger))
+        if copies:
+            # Conflict-free: the copies of a row prepared twice (a crash, a lease taken over)
+            # are made once.
+            await outbox.enqueue_many(session, copies, not_before=now)
 
     async def _claim_copies(self, session: AsyncSession, keys: list[str]) -> list[Row]:
         """Lease the copies just made (still pending: not those another prepare made and a
@@ -921,14 +919,21 @@ class Worker:
         batch = rows
         while batch:
             await self._enrich(session, batch)
-            copies: list[str] = []
+            pins: dict[str, list[Row]] = defaultdict(list)
+            copies: list[dict[str, Any]] = []
             for row in batch:
                 rcpt = recipients.get(row.recipient)
                 chosen, verdict = await self._targets(session, row, rcpt)
                 action, detail = self._gate(row, rcpt, now) if verdict is None else verdict
                 if action == "send":
-                    copies += await self._pin(session, row, chosen, now)
-                    key = (row.recipient, chosen[0].messenger.value)
+                    first = chosen[0].messenger.value
+                    if row.messenger is None:
+                        others = chosen[1:]  # "all": a copy for each other messenger
+                        copies += [_copy_of(row, row.kind, b.messenger.value, now) for b in others]
+                    if row.messenger != first:
+                        pins[first].append(row)
+                        row.messenger = first
+                    key = (row.recipient, first)
                     sendable[key].append(row)
                     targets[key] = chosen[0]
                 elif action == "cancel":
@@ -943,7 +948,9 @@ class Worker:
                         session, [row], not_before, uncount=True, digest_group=group
                     )
                     out.stats.deferred += 1
-            batch = await self._claim_copies(session, copies) if copies else []
+            await self._pin(session, pins, copies, now)
+            keys = [str(c["dedup_key"]) for c in copies]
+            batch = await self._claim_copies(session, keys) if keys else []
             out.stats.claimed += len(batch)
         for (person_id, messenger), group in sendable.items():
             rcpt = recipients[person_id]
