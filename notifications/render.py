@@ -19,6 +19,11 @@ Every message fits Telegram's limits as Telegram counts them (visible text after
 UTF-16 code units): merged alerts are split by :func:`chunk_items`, and :func:`fit` shortens
 whatever is still too long.
 
+A school's minimal personal data mode (``School.minimal_alerts``, read by the worker with the
+recipient) renders each kind's ``brief`` paragraph instead of its text and each digest's counts
+(``minimal=``): the child's first name, the event, the subject, "open the diary"; the buttons
+and a broadcast's file stay (docs/notifications.md, "Minimal personal data").
+
 The worker enriches payloads before rendering: ``student`` (a display name) for alerts about a
 child, ``attendance_id`` for absence alerts, ``news`` for broadcasts.
 """
