@@ -49,13 +49,14 @@ class Front:
     user: MaxUser
     sleeps: list[float] = field(default_factory=list)
     next_update: int = 1
+    marker: int | None = None
 
     def calls(self, operation: str | None = None) -> list[RequestRecord]:
         return [r for r in self.server.requests if operation is None or r.method == operation]
 
     async def updates(self) -> list[Update]:
         """What the users did since the last look, as aiogram updates."""
-        raws, _ = await self.client.get_updates(None, poll_seconds=0)
+        raws, self.marker = await self.client.get_updates(self.marker, poll_seconds=0)
         found: list[Update] = []
         for raw in raws:
             converted = to_updates(raw, self.next_update, self.ids, bot_id=self.bot.id)
