@@ -9,7 +9,8 @@ a ``File``). Request middlewares (retry on 429, …) wrap it as they wrap Telegr
 - Text: HTML goes as ``format: "html"`` (the screens' tags are a subset of MAX's); a text over
   MAX's 4000 characters (counted as sent, tags included) is shortened with its tags balanced.
 - Buttons: an inline keyboard becomes MAX's ``inline_keyboard`` attachment (callback data → a
-  ``callback`` button's payload, a url → a ``link`` button), within MAX's limits.
+  ``callback`` button's payload, a url → a ``link`` button); a row wider than MAX takes (7, or
+  3 with a link) continues in the next row; more than MAX's 30 rows or 210 buttons is refused.
 - Chats: a positive chat id is a user (a dialog is addressed by ``user_id=``, see
   :mod:`maxbot.updates`); a negative one a group chat (``chat_id=``).
 - Messages: edits and deletions find the MAX mid of an int id in :class:`MessageIds`; an id it

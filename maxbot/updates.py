@@ -3,7 +3,8 @@
 :func:`to_updates` turns one MAX ``Update`` (a dict as the API sends it) into the aiogram
 updates the handlers already understand:
 
-- ``message_created`` → a ``message``: its ``message_id`` is the int of the MAX mid
+- ``message_created`` → a ``message`` (none for a message of a bot, the journal's own
+  included, as Telegram never delivers those): its ``message_id`` is the int of the MAX mid
   (:mod:`maxbot.ids`), its date the MAX timestamp (milliseconds) in seconds, its text and
   formatting (MAX ``markup`` as Telegram entities, so ``html_text`` works), a file as a
   ``document`` and an image as a ``photo`` whose file id is ``max:<token>`` (the token sends the
@@ -347,6 +348,8 @@ def _message_created(raw: Mapping[str, Any], ids: MessageIds) -> list[Update]:
     )
     if message is None:
         return []
+    if message.from_user is not None and message.from_user.is_bot:
+        return []  # a bot's own message (or another bot's): Telegram never delivers those
     return [Update(update_id=0, message=message)]
 
 

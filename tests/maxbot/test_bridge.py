@@ -259,6 +259,19 @@ async def test_a_document_is_uploaded_then_sent(front: Front) -> None:
     assert sent.chat.id == 5001
 
 
+async def test_a_caption_is_edited_and_the_file_stays(front: Front) -> None:
+    sent = await front.bot.send_document(
+        5001, BufferedInputFile(b"data", "a.pdf"), caption="старая подпись"
+    )
+    assert await front.bot.edit_message_caption(
+        chat_id=5001, message_id=sent.message_id, caption="<i>новая</i>"
+    )
+    assert front.calls("editMessage")[0].body == {"text": "<i>новая</i>", "format": "html"}
+    (shown,) = front.user.messages()
+    assert shown.content == "новая"
+    assert shown.document is not None and shown.document["file_name"] == "a.pdf"
+
+
 async def test_a_photo_is_uploaded_as_an_image(front: Front) -> None:
     await front.bot.send_photo(5001, BufferedInputFile(b"\x89PNG", "chart.png"))
     assert front.calls("getUploadUrl")[0].params == {"type": "image"}

@@ -190,6 +190,12 @@ def test_an_image_is_a_photo() -> None:
     assert ids.file_url("tokP") == "https://i/p"
 
 
+def test_a_bots_message_is_ignored() -> None:
+    ids = MessageIds()
+    assert to_updates(created(message(sender=dict(BOT))), 1, ids) == []
+    assert ids.to_mid(message_int("mid.0001")) is not None  # still known, for an edit
+
+
 def test_a_channel_message_is_ignored() -> None:
     assert to_updates(created(message(chat_type="channel", chat_id=-1)), 1, MessageIds()) == []
 
