@@ -158,6 +158,8 @@ def create_dispatcher(
         settings=settings,
         session_factory=session_factory,
         bot_username=settings.bot_username,
+        # The MAX bot's username for max.ru invite links (GET /me replaces it at start).
+        max_bot_username=settings.max_bot_username,
         redis=redis,
         redis_gate=gate,
         throttle=throttle,
