@@ -19,7 +19,8 @@ import signal
 import sqlite3
 import subprocess
 import sys
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -27,13 +28,17 @@ from typing import IO, Any
 import pytest
 from sqlalchemy.engine import make_url
 
-from services.models import start_clock_at
+from services.enums import Messenger
+from services.models import MessengerBinding, start_clock_at
 from testkit.botapi import BotAPIServer
+from testkit.maxapi import Limits as MaxLimits
+from testkit.maxapi import MaxAPIServer
 from tests.conftest import Database, pg_create_database, pg_drop_database, run_async
 
 ROOT = Path(__file__).resolve().parents[2]
 TOKEN = "424242:e2e-test-token-abcdefghijklmnopqrstuvwxyz"
 BOT_ID = 424242
+MAX_TOKEN = "max-e2e-test-token-0123456789abcdef"
 # The moment both the test process and the bot process start their clocks at (CLOCK_START):
 # a Wednesday of a study period, mid-morning, outside quiet hours and every scheduled job,
 # so that the end-to-end tests pass at any hour and on any weekday.
@@ -342,3 +347,234 @@ def base_url(server: BotAPIServer) -> str:
 @pytest.fixture
 def sqlite_url(tmp_path: Path) -> str:
     return f"sqlite+aiosqlite:///{tmp_path / 'e2e.sqlite3'}"
+
+
+# --- one suite, two messengers ----------------------------------------------------------------
+
+MESSENGERS = ("telegram", "max")
+ANSWER_WAIT = 15.0  # how long a button press may wait for its answer
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A button press's answer as the user sees it: a text, shown as an alert or a toast. In MAX
+    an answer is a notification (always shown) and an empty one is never sent."""
+
+    text: str
+    alert: bool
+
+
+class Chat:
+    """A user of one messenger's local server: the same actions in both."""
+
+    def __init__(self, front: Front, user: Any) -> None:
+        self.front = front
+        self.user = user
+        self.id: int = user.id
+
+    async def command(self, name: str, args: str | None = None) -> dict[str, Any]:
+        result: dict[str, Any] = await self.user.command(name, args)
+        return result
+
+    async def send(self, text: str) -> dict[str, Any]:
+        result: dict[str, Any] = await self.user.send(text)
+        return result
+
+    async def start(self, token: str | None = None) -> None:
+        """Open the bot, by a deep link when ``token`` is given: "/start token" in Telegram,
+        ``bot_started`` with the payload in MAX."""
+        if self.front.is_max:
+            await self.user.start(token)
+        else:
+            await self.user.command("/start", token)
+
+    async def press(self, message: Any, data: str, *, strict: bool = True) -> str:
+        """Press the button carrying ``data`` (a forged one: ``strict=False``); the press id."""
+        return str(await self.user.press(message, data, strict=strict))
+
+    async def press_label(self, message: Any, contains: str) -> str:
+        labels = [b for b in message.buttons if "callback_data" in b]
+        match = [b for b in labels if contains in b["text"]]
+        assert match, f"no button {contains!r} in {[b['text'] for b in labels]}"
+        return await self.press(message, str(match[0]["callback_data"]))
+
+    def open_chat(self) -> None:
+        self.user.open_chat()
+
+    def block_bot(self) -> None:
+        self.user.block_bot()
+
+    async def wait(
+        self,
+        predicate: Callable[[Any], bool] | None = None,
+        timeout: float = ANSWER_WAIT,  # noqa: ASYNC109
+    ) -> Any:
+        return await self.front.wait_for(self.id, predicate, timeout)
+
+    def messages(self) -> list[Any]:
+        return self.front.sent_to(self.id)
+
+
+class Front:
+    """One messenger's local Bot API server as the end-to-end tests drive it."""
+
+    def __init__(self, name: str, server: BotAPIServer | MaxAPIServer) -> None:
+        self.name = name
+        self.server = server
+
+    @property
+    def is_max(self) -> bool:
+        return self.name == "max"
+
+    @property
+    def messenger(self) -> Messenger:
+        return Messenger.MAX if self.is_max else Messenger.TELEGRAM
+
+    @property
+    def tg(self) -> BotAPIServer:
+        assert isinstance(self.server, BotAPIServer)
+        return self.server
+
+    @property
+    def mx(self) -> MaxAPIServer:
+        assert isinstance(self.server, MaxAPIServer)
+        return self.server
+
+    @property
+    def base_url(self) -> str:
+        assert self.server.base_url is not None
+        return self.server.base_url
+
+    def settings(self) -> dict[str, str]:
+        """The bot's environment for this messenger."""
+        if self.is_max:
+            return {"MAX_BOT_TOKEN": MAX_TOKEN, "MAX_API_URL": self.base_url}
+        return {"BOT_TOKEN": TOKEN, "TELEGRAM_API_URL": self.base_url}
+
+    def env(self, database_url: str, **extra: str) -> dict[str, str]:
+        return front_env(database_url, [self], **extra)
+
+    def user(self, user_id: int, first_name: str = "Тест", language_code: str = "ru") -> Chat:
+        return Chat(
+            self, self.server.user(user_id, first_name=first_name, language_code=language_code)
+        )
+
+    async def wait_for(
+        self,
+        user_id: int,
+        predicate: Callable[[Any], bool] | None = None,
+        timeout: float = ANSWER_WAIT,  # noqa: ASYNC109
+    ) -> Any:
+        return await self.server.wait_for(user_id, predicate, timeout=timeout)
+
+    def sent_to(self, user_id: int) -> list[Any]:
+        return list(self.server.sent_to(user_id))
+
+    def answers(self, press_id: str) -> list[Answer]:
+        if self.is_max:
+            return [
+                Answer(str(a.get("notification") or ""), True)
+                for a in self.mx.callback_answers(callback_id=press_id)
+            ]
+        return [
+            Answer(str(a.get("text") or ""), bool(a.get("show_alert")))
+            for a in self.tg.callback_answers(query_id=press_id)
+        ]
+
+    async def answer(self, press_id: str) -> Answer:
+        """The one answer to a press that shows a text (waits for it)."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + ANSWER_WAIT
+        while loop.time() < deadline:
+            shown = [a for a in self.answers(press_id) if a.text]
+            if shown:
+                return shown[0]
+            await asyncio.sleep(0.05)
+        raise AssertionError(f"press {press_id} got no answer with a text")
+
+    def polled(self) -> bool:
+        """The bot has asked for updates (MAX records a request once answered: a parked long
+        poll counts as asked)."""
+        if self.is_max and self.mx.waiting_polls > 0:
+            return True
+        return any(r.method.lower() == "getupdates" for r in self.server.requests)
+
+    def document(self, message: Any) -> tuple[str, bytes | None]:
+        """A sent document's file name and bytes."""
+        doc = message.document
+        assert doc is not None
+        if self.is_max:
+            return str(doc.get("file_name", "")), self.mx.file_data(str(doc["token"]))
+        return str(doc.get("file_name", "")), self.tg.file_data(str(doc["file_id"]))
+
+    def chat_actions(self) -> list[dict[str, Any]]:
+        return list(self.server.chat_actions())
+
+    def binding(self, school_id: int, account_id: int, user_id: int) -> MessengerBinding:
+        """An account signed in from this messenger's private chat with ``user_id`` (in MAX as in
+        Telegram, the journal addresses a private chat by the user id); not added."""
+        return MessengerBinding(
+            school_id=school_id,
+            account_id=account_id,
+            messenger=self.messenger,
+            external_user_id=str(user_id),
+            chat_id=str(user_id),
+        )
+
+
+def front_env(database_url: str, fronts: list[Front], **extra: str) -> dict[str, str]:
+    """The bot's environment with the messengers of ``fronts`` and no other."""
+    env = bot_env("http://127.0.0.1:9", database_url)
+    for key in ("BOT_TOKEN", "TELEGRAM_API_URL"):
+        env.pop(key)
+    env = {k: v for k, v in env.items() if not k.startswith("MAX_")}
+    for front in fronts:
+        env.update(front.settings())
+    env.update(extra)
+    return env
+
+
+def invite_token(credential: dict[str, str]) -> str:
+    """The token of a printed invite link (the same in every messenger's link)."""
+    return credential["invite"].rsplit("start=", 1)[1]
+
+
+def max_server() -> MaxAPIServer:
+    """The local MAX server: no rate limit (the bot's pacing is tested elsewhere), its
+    timestamps from the tests' fixed moment."""
+    return MaxAPIServer(
+        token=MAX_TOKEN, limits=MaxLimits(rate_limits=False), clock=E2E_NOW.timestamp
+    )
+
+
+@asynccontextmanager
+async def serve(name: str) -> AsyncIterator[Front]:
+    server: BotAPIServer | MaxAPIServer = max_server() if name == "max" else BotAPIServer()
+    async with server:
+        yield Front(name, server)
+
+
+@pytest.fixture(params=MESSENGERS)
+def messenger(request: pytest.FixtureRequest) -> str:
+    name: str = request.param
+    return name
+
+
+@pytest.fixture
+async def front(messenger: str) -> AsyncIterator[Front]:
+    """The local server of the test's messenger."""
+    async with serve(messenger) as started:
+        yield started
+
+
+async def wait_front(front: Front, bot: BotProcess, wait_s: float = 60.0) -> None:
+    """Until the bot has polled this messenger (it is up)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + wait_s
+    while loop.time() < deadline:
+        if front.polled():
+            return
+        if bot.proc.returncode is not None:
+            raise AssertionError(f"bot exited with {bot.proc.returncode}:\n{bot.log()}")
+        await asyncio.sleep(0.1)
+    raise AssertionError(f"bot did not start polling in {wait_s}s:\n{bot.log()}")

@@ -1,23 +1,28 @@
-"""The real bot process against the local Bot API server: start, /start, sign-in, clean stop."""
+"""The real bot process against the local Bot API server of each messenger: start, /start,
+sign-in by the invite link, clean stop; in MAX a stopped bot makes the binding unreachable."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import signal
 from pathlib import Path
 
 import pytest
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
-from testkit.botapi import BotAPIServer
+from services.enums import Messenger
+from services.models import MessengerBinding
 from tests.e2e.conftest import (
     BOT_ID,
+    MAX_TOKEN,
     TOKEN,
-    base_url,
-    bot_env,
+    Front,
     demo_credentials,
+    invite_token,
     start_bot,
-    wait_polling,
+    wait_front,
 )
 
 pytestmark = pytest.mark.e2e
@@ -25,55 +30,112 @@ pytestmark = pytest.mark.e2e
 
 @pytest.mark.demo_school
 async def test_bot_answers_start_and_signs_in_by_invite(
-    botapi: BotAPIServer, db_url: str, engine: AsyncEngine, tmp_path: Path
+    front: Front, db_url: str, tmp_path: Path
 ) -> None:
-    env = bot_env(base_url(botapi), db_url)
+    env = front.env(db_url)
     creds = await demo_credentials(env)
     parent = next(c for c in creds if c["role"] == "parent")
-    token = parent["invite"].rsplit("start=", 1)[1]
+    token = invite_token(parent)
 
     bot = await start_bot(env, tmp_path)
     try:
-        await wait_polling(botapi, bot)
-        # The command menu is set at start-up, in Russian and in English.
-        assert botapi.commands("default")
-        assert botapi.commands("default", language_code="en")
+        await wait_front(front, bot)
+        if front.is_max:  # one command list: MAX has no per-chat or per-language menus
+            assert front.mx.commands()
+        else:  # the command menu is set at start-up, in Russian and in English
+            assert front.tg.commands("default")
+            assert front.tg.commands("default", language_code="en")
 
-        stranger = botapi.user(1001, first_name="Гость", language_code="ru")
+        stranger = front.user(1001, first_name="Гость")
         await stranger.command("/start")
-        hello = await botapi.wait_for(1001, timeout=15)
+        hello = await stranger.wait()
         assert hello.content  # a greeting that explains how to sign in
         assert parent["name"].split()[0] not in hello.content
 
-        user = botapi.user(2002, first_name="Родитель", language_code="ru")
-        await user.command("/start", token)
-        greeting = await botapi.wait_for(
-            2002, lambda m: parent["name"].split()[0] in m.content, timeout=15
-        )
-        assert greeting.chat_id == 2002
-        # The signed-in chat gets a menu of its roles.
-        assert botapi.commands({"type": "chat", "chat_id": 2002})
+        user = front.user(2002, first_name="Родитель")
+        await user.start(token)
+        greeting = await user.wait(lambda m: parent["name"].split()[0] in m.content)
+        if front.is_max:
+            assert greeting.user_id == 2002
+        else:
+            assert greeting.chat_id == 2002
+            # The signed-in chat gets a menu of its roles.
+            assert front.tg.commands({"type": "chat", "chat_id": 2002})
 
         # The same invite cannot be used again, by anyone.
-        intruder = botapi.user(3003, first_name="Чужой", language_code="ru")
-        await intruder.command("/start", token)
-        refusal = await botapi.wait_for(3003, timeout=15)
+        intruder = front.user(3003, first_name="Чужой")
+        await intruder.start(token)
+        refusal = await intruder.wait()
         assert parent["name"].split()[0] not in refusal.content
     finally:
         code = await bot.stop(signal.SIGTERM)
     log = bot.log()
     assert code == 0, log
-    assert TOKEN.split(":")[1] not in log  # the token's secret never reaches the logs
+    # The token's secret never reaches the logs.
+    assert TOKEN.split(":")[1] not in log and MAX_TOKEN not in log
     lines = [json.loads(x) for x in log.splitlines() if x.startswith("{")]
     assert lines, log
     assert any("stop" in str(line.get("msg", "")).lower() for line in lines[-5:]), log
-    assert all(r.bot_id == BOT_ID for r in botapi.requests)
+    if not front.is_max:
+        assert all(r.bot_id == BOT_ID for r in front.tg.requests)
 
 
-async def test_sigint_stops_cleanly(botapi: BotAPIServer, sqlite_url: str, tmp_path: Path) -> None:
-    bot = await start_bot(bot_env(base_url(botapi), sqlite_url), tmp_path)
-    await wait_polling(botapi, bot)
-    assert await bot.stop(signal.SIGINT) == 0, bot.log()
+@pytest.mark.demo_school
+async def test_max_bot_stopped_makes_the_binding_unreachable(
+    db_url: str, engine: AsyncEngine, tmp_path: Path
+) -> None:
+    """MAX's counterpart of Telegram's my_chat_member "kicked": a ``bot_stopped`` update marks
+    the user's binding unreachable; pressing Start again makes it reachable."""
+    from tests.e2e.conftest import serve
+
+    async with serve("max") as front:
+        env = front.env(db_url)
+        parent = next(c for c in await demo_credentials(env) if c["role"] == "parent")
+        bot = await start_bot(env, tmp_path)
+        try:
+            await wait_front(front, bot)
+            user = front.user(2102, first_name="Родитель")
+            await user.start(invite_token(parent))
+            await user.wait(lambda m: parent["name"].split()[1] in m.content)
+            assert await _reachable(engine, "2102") is True
+
+            user.block_bot()
+            assert await _until(engine, "2102", False)
+            user.user.unblock_bot()  # Start again: a bot_started without payload
+            assert await _until(engine, "2102", True)
+        finally:
+            code = await bot.stop(signal.SIGTERM)
+        assert code == 0, bot.log()
+
+
+async def _reachable(engine: AsyncEngine, chat_id: str) -> bool | None:
+    async with async_sessionmaker(engine)() as s:
+        binding = await s.scalar(
+            select(MessengerBinding).where(
+                MessengerBinding.messenger == Messenger.MAX,
+                MessengerBinding.chat_id == chat_id,
+                MessengerBinding.ended_at.is_(None),
+            )
+        )
+        return None if binding is None else binding.is_reachable
+
+
+async def _until(engine: AsyncEngine, chat_id: str, reachable: bool) -> bool:
+    for _ in range(300):
+        if await _reachable(engine, chat_id) is reachable:
+            return True
+        await asyncio.sleep(0.05)
+    return False
+
+
+@pytest.mark.parametrize("name", ["telegram", "max"])
+async def test_sigint_stops_cleanly(name: str, sqlite_url: str, tmp_path: Path) -> None:
+    from tests.e2e.conftest import serve
+
+    async with serve(name) as front:
+        bot = await start_bot(front.env(sqlite_url), tmp_path)
+        await wait_front(front, bot)
+        assert await bot.stop(signal.SIGINT) == 0, bot.log()
 
 
 async def test_missing_token_is_one_clear_line(sqlite_url: str) -> None:
@@ -81,7 +143,7 @@ async def test_missing_token_is_one_clear_line(sqlite_url: str) -> None:
 
     from tests.e2e.conftest import run_cli
 
-    env = {k: v for k, v in os.environ.items() if k != "BOT_TOKEN"}
+    env = {k: v for k, v in os.environ.items() if k not in ("BOT_TOKEN", "MAX_BOT_TOKEN")}
     env["DATABASE_URL"] = sqlite_url
     code, _, err = await run_cli(env, "run", wait_s=60)
     assert code == 2
