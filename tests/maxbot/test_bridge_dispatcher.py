@@ -4,7 +4,8 @@ handled by the same routers and middlewares as Telegram's, answered through the 
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
+from typing import Any
 
 import pytest
 from aiogram import Bot, Dispatcher
@@ -40,10 +41,14 @@ class MaxChat:
         self.next_id = 1
         self.marker: int | None = None
 
-    async def deliver(self) -> int:
-        """Feed every pending MAX update to the Dispatcher; the number of aiogram updates."""
+    async def deliver(self, forge: Callable[[dict[str, Any]], None] | None = None) -> int:
+        """Feed every pending MAX update to the Dispatcher (each changed by ``forge`` first);
+        the number of aiogram updates."""
         raws, self.marker = await self.client.get_updates(self.marker, poll_seconds=0)
         fed = 0
+        for raw in raws:
+            if forge is not None:
+                forge(raw)
         for raw in raws:
             for update in to_updates(raw, self.next_id, self.ids, bot_id=self.bot.id):
                 self.next_id += 1
@@ -115,3 +120,22 @@ async def test_a_forged_button_is_refused_once(max_chat: MaxChat) -> None:
     (answer,) = max_chat.server.callback_answers(callback_id)
     assert answer["notification"]
     assert len(user.messages()) == 1  # nothing else shown
+
+
+@pytest.mark.parametrize("payload", [17, None, ["gs:login"], {"p": "gs:login"}, "x" * 5000])
+async def test_a_press_with_a_payload_max_cannot_send_is_answered_as_stale(
+    max_chat: MaxChat, payload: Any
+) -> None:
+    user = max_chat.server.user(6004, "Ирина", language_code="ru")
+    await user.start()
+    await max_chat.deliver()
+    (greeting,) = user.messages()
+    callback_id = await user.press(greeting, greeting.buttons[0]["payload"])
+
+    def forge(raw: dict[str, Any]) -> None:
+        raw["callback"]["payload"] = payload
+
+    assert await max_chat.deliver(forge) == 1
+    (answer,) = max_chat.server.callback_answers(callback_id)
+    assert answer["notification"] == t("ru", "fallback.stale_button")
+    assert len(user.messages()) == 1
