@@ -207,6 +207,10 @@ class BroadcastStats:
     not_connected: int  # no messenger binding: the school has to reach them otherwise
 
 
+# Which of a recipient's rows tells their outcome: the best one.
+_OUTCOME_RANK = {"sent": 0, "sending": 1, "pending": 2, "dead": 3, "cancelled": 4}
+
+
 async def broadcast_stats(session: AsyncSession, actor: Actor, news_id: int) -> BroadcastStats:
     """Delivered / read / failed counts of a broadcast, for its author and the leadership."""
     news = await policy.load(session, actor, News, news_id)
@@ -214,15 +218,23 @@ async def broadcast_stats(session: AsyncSession, actor: Actor, news_id: int) -> 
         if news.class_id is None:
             raise policy.deny(actor, "broadcast_stats", news_id=news_id)
         await policy.ensure_can_manage_class(session, actor, news.class_id)
-    counts: dict[str, int] = {}
-    for status, n in (
+    # Per recipient, not per row: a person who gets alerts in two messengers has a row for
+    # each; they count once, by the best outcome of their rows (delivered anywhere → delivered).
+    best: dict[int | None, str] = {}
+    for person_id, status in (
         await session.execute(
-            select(OutboxMessage.status, func.count())
-            .where(OutboxMessage.news_id == news.id)
-            .group_by(OutboxMessage.status)
+            select(OutboxMessage.recipient_person_id, OutboxMessage.status).where(
+                OutboxMessage.news_id == news.id
+            )
         )
     ).all():
-        counts[str(getattr(status, "value", status))] = int(n)
+        name = str(getattr(status, "value", status))
+        known = best.get(person_id)
+        if known is None or _OUTCOME_RANK[name] < _OUTCOME_RANK[known]:
+            best[person_id] = name
+    counts: dict[str, int] = {}
+    for name in best.values():
+        counts[name] = counts.get(name, 0) + 1
     read = await session.scalar(
         select(func.count()).select_from(NewsReceipt).where(NewsReceipt.news_id == news.id)
     )

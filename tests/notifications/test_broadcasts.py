@@ -7,8 +7,10 @@ from aiogram.types import Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from notifications.worker import Worker
+from services.enums import OutboxStatus
 from services.errors import AccessDenied, ValidationFailed
 from services.messages import broadcasts
+from services.models import OutboxMessage
 from testkit.botapi import BotAPIServer
 from testkit.botapi.html import seen
 
@@ -144,3 +146,29 @@ async def test_school_news_to_families_and_staff_counts_failures(
     assert stats.not_connected == 2 + 6
     [msg] = server.sent_to(world.chats["admin"])
     assert msg.document is not None and "Собрание" in msg.content
+
+
+async def test_a_parent_with_two_messengers_counts_once_by_the_best_outcome(
+    session: AsyncSession, world: World, worker: Worker, clock: FakeClock
+) -> None:
+    w = world.w
+    news = await broadcasts.create_broadcast(
+        session, w.actors["class_teacher"], class_id=w.cls.id, text="Собрание", now=clock()
+    )
+    await worker.run_once()
+    # The parent also chose MAX: the copy of the broadcast for MAX failed (the bot stopped).
+    session.add(
+        OutboxMessage(
+            school_id=w.school.id,
+            recipient_person_id=w.parent.id,
+            kind="news.broadcast",
+            dedup_key=f"news-copy:{news.id}@max",
+            payload={},
+            status=OutboxStatus.DEAD,
+            news_id=news.id,
+            messenger="max",
+        )
+    )
+    await session.commit()
+    stats = await broadcasts.broadcast_stats(session, w.actors["class_teacher"], news.id)
+    assert (stats.recipients, stats.delivered, stats.failed) == (2, 2, 0)
