@@ -152,6 +152,13 @@ def create_dispatcher(
     throttle: object = DatabaseThrottle(session_factory)
     if redis is not None and gate is not None:
         throttle = FallbackThrottle(RedisThrottle(redis), throttle, gate)
+    # The username of each messenger's bot the process runs, for invite links in chats (/invite,
+    # /link; "telegram" and "max"); getMe and GET /me replace them at start.
+    invite_bots: dict[str, str] = {}
+    if settings.telegram_enabled:
+        invite_bots[Messenger.TELEGRAM.value] = settings.bot_username
+    if settings.max_enabled and settings.max_bot_username:
+        invite_bots[Messenger.MAX.value] = settings.max_bot_username
     dp = Dispatcher(
         storage=storage,
         events_isolation=isolation,
@@ -160,6 +167,7 @@ def create_dispatcher(
         bot_username=settings.bot_username,
         # The MAX bot's username for max.ru invite links (GET /me replaces it at start).
         max_bot_username=settings.max_bot_username,
+        invite_bots=invite_bots,
         redis=redis,
         redis_gate=gate,
         throttle=throttle,
@@ -273,6 +281,7 @@ async def start_max(settings: Settings, dp: Dispatcher) -> MaxFront:
         username = str(me.get("username") or "") or settings.max_bot_username
         if username:
             dp["max_bot_username"] = username
+            dp["invite_bots"] = {**dp["invite_bots"], Messenger.MAX.value: username}
             await invites.remember_max_username(dp["session_factory"], username)
         log.info("MAX bot ready", extra={"bot_id": bot_id, "bot_username": username})
         await set_default_commands(bot)
@@ -291,6 +300,7 @@ async def start_telegram(settings: Settings, dp: Dispatcher) -> Bot:
         me = await bot.get_me()
         if me.username:
             dp["bot_username"] = me.username
+            dp["invite_bots"] = {**dp["invite_bots"], Messenger.TELEGRAM.value: me.username}
             # Invite links printed later by the command line (demo, invite) use it too.
             from services.tools.app_settings import remember_bot_username
 

@@ -1,5 +1,6 @@
-"""bot.app.serve with MAX only: the Dispatcher's startup and shutdown run around the MAX
-receiver, a stop ends it, and a receiver that fails ends serve with its error."""
+"""bot.app with MAX: serving MAX alone runs the Dispatcher's startup and shutdown around the
+MAX receiver, a stop ends it, and a receiver that fails ends serve with its error; the
+Dispatcher names the bot of each messenger the process runs (invite links in chats)."""
 
 from __future__ import annotations
 
@@ -9,8 +10,9 @@ from typing import Any, cast
 import pytest
 from aiogram import Bot, Dispatcher
 
-from bot.app import MaxFront, serve
+from bot.app import MaxFront, create_dispatcher, serve
 from bot.config import Settings
+from services.db import make_engine, make_session_factory
 from tests.maxbot.support import TOKEN
 
 
@@ -81,3 +83,35 @@ async def test_a_failing_receiver_ends_serve_with_its_error() -> None:
             )
     finally:
         await bot.session.close()
+
+
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [
+        ({"BOT_TOKEN": TOKEN}, {"telegram": "schoolbot"}),
+        ({"MAX_BOT_TOKEN": "max-serve-token-0123456789"}, {}),
+        (
+            {"MAX_BOT_TOKEN": "max-serve-token-0123456789", "MAX_BOT_USERNAME": "school_max"},
+            {"max": "school_max"},
+        ),
+        (
+            {
+                "BOT_TOKEN": TOKEN,
+                "BOT_USERNAME": "school_tg",
+                "MAX_BOT_TOKEN": "max-serve-token-0123456789",
+                "MAX_BOT_USERNAME": "school_max",
+            },
+            {"telegram": "school_tg", "max": "school_max"},
+        ),
+    ],
+)
+async def test_invite_bots_name_each_messenger_the_process_runs(
+    env: dict[str, str], expected: dict[str, str]
+) -> None:
+    engine = make_engine("sqlite+aiosqlite://")
+    try:
+        dp = create_dispatcher(Settings.model_validate(env), make_session_factory(engine))
+        assert dp["invite_bots"] == expected
+        assert dp["max_bot_username"] == env.get("MAX_BOT_USERNAME")
+    finally:
+        await engine.dispose()
