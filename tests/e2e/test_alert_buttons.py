@@ -1,6 +1,8 @@
-"""Buttons pressed over HTTP are answered exactly once: the real bot process against the local
-Bot API server, which refuses a second answerCallbackQuery as Telegram does. A second answer
-would leave an ERROR line in the bot's log, which fails the test (tests/e2e/conftest.py)."""
+"""Buttons pressed over HTTP are answered exactly once: the real bot process against each
+messenger's local Bot API server, which refuses a second answer as the real one does
+(answerCallbackQuery, POST /answers). A second answer would leave an ERROR line in the bot's
+log, which fails the test (tests/e2e/conftest.py). MAX sends no answer without a text, so there
+an answer is at most one."""
 
 from __future__ import annotations
 
@@ -16,14 +18,14 @@ from bot.i18n import t
 from services.messages import broadcasts
 from services.models import Account, NewsReceipt
 from services.people.identity import actor_for_account
-from testkit.botapi import BotAPIServer
 from tests.e2e.conftest import (
-    base_url,
-    bot_env,
+    Answer,
+    Front,
     demo_credentials,
     error_lines,
+    invite_token,
     start_bot,
-    wait_polling,
+    wait_front,
 )
 
 pytestmark = pytest.mark.e2e
@@ -31,30 +33,30 @@ pytestmark = pytest.mark.e2e
 WAIT = 60.0  # the delivery worker and a loaded machine
 
 
-async def answers_of(botapi: BotAPIServer, query_id: str) -> list[dict[str, object]]:
+async def answers_of(front: Front, query_id: str) -> list[Answer]:
     for _ in range(150):
-        answers = botapi.callback_answers(query_id=query_id)
+        answers = front.answers(query_id)
         if answers:
             break
         await asyncio.sleep(0.1)
     await asyncio.sleep(0.5)  # room for a second (refused) answer, were there one
-    return botapi.callback_answers(query_id=query_id)
+    return front.answers(query_id)
 
 
 @pytest.mark.demo_school
 async def test_news_acknowledged_and_guest_buttons_are_answered_once(
-    botapi: BotAPIServer, db_url: str, engine: AsyncEngine, tmp_path: Path
+    front: Front, db_url: str, engine: AsyncEngine, tmp_path: Path
 ) -> None:
-    env = bot_env(base_url(botapi), db_url)
+    env = front.env(db_url)
     creds = await demo_credentials(env)
     parent_cred = next(c for c in creds if c["role"] == "parent")
     admin_cred = next(c for c in creds if c["role"] == "admin")
     bot = await start_bot(env, tmp_path)
     try:
-        await wait_polling(botapi, bot)
-        parent = botapi.user(8201, first_name="Тест", language_code="ru")
-        await parent.command("/start", parent_cred["invite"].rsplit("start=", 1)[1])
-        await botapi.wait_for(8201, lambda m: "Вход выполнен" in m.content, timeout=WAIT)
+        await wait_front(front, bot)
+        parent = front.user(8201)
+        await parent.start(invite_token(parent_cred))
+        await parent.wait(lambda m: "Вход выполнен" in m.content, timeout=WAIT)
 
         # School news from the admin: the delivery worker brings it with "Ознакомлен".
         factory = async_sessionmaker(engine, expire_on_commit=False)
@@ -67,22 +69,22 @@ async def test_news_acknowledged_and_guest_buttons_are_answered_once(
                 s, admin, class_id=None, text="Завтра сокращённые уроки"
             )
         try:
-            alert = await botapi.wait_for(8201, lambda m: "сокращённые" in m.content, timeout=WAIT)
+            alert = await parent.wait(lambda m: "сокращённые" in m.content, timeout=WAIT)
         except TimeoutError as exc:
             raise AssertionError(bot.log()[-4000:]) from exc
         ack = next(b for b in alert.buttons if b["callback_data"] == f"news:ack:{news.id}")
-        answers = await answers_of(botapi, await parent.press(alert, ack["callback_data"]))
-        assert [a["text"] for a in answers] == [t("ru", "alerts.news_acknowledged")]
+        answers = await answers_of(front, await parent.press(alert, ack["callback_data"]))
+        assert [a.text for a in answers] == [t("ru", "alerts.news_acknowledged")]
 
         # A stranger presses buttons of a signed-in screen: one alert each, nothing else.
-        guest = botapi.user(8202, first_name="Гость", language_code="ru")
+        guest = front.user(8202, first_name="Гость")
         guest.open_chat()
         await guest.command("/start")
-        welcome = await botapi.wait_for(8202, timeout=WAIT)
+        welcome = await guest.wait(timeout=WAIT)
         for data in (f"news:ack:{news.id}", "lang:en", "nw:1", "fd:1:99999999999:0"):
             query_id = await guest.press(welcome, data, strict=False)
-            answers = await answers_of(botapi, query_id)
-            assert len(answers) == 1 and answers[0]["show_alert"], (data, answers)
+            answers = await answers_of(front, query_id)
+            assert len(answers) == 1 and answers[0].alert and answers[0].text, (data, answers)
     finally:
         code = await bot.stop(signal.SIGTERM)
     assert code == 0, bot.log()

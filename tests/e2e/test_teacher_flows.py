@@ -1,5 +1,6 @@
-"""The teacher's journal end to end: the unchanged bot process against the local Bot API server,
-on data built in the e2e database before the bot starts (today in the school's time zone).
+"""The teacher's journal end to end: the unchanged bot process against each messenger's local Bot
+API server, on data built in the e2e database before the bot starts (today in the school's time
+zone).
 
 Every message sent and every button pressed is counted, and the bounds of the issue asserted:
 three absent of 25 in at most five interactions after opening the lesson; five marks from one
@@ -9,12 +10,12 @@ the 1st-grade refusal; a locked lesson refused, then unlocked by a deputy.
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import signal
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -40,10 +41,8 @@ from services.models import (
     TeachingAssignment,
     utcnow,
 )
-from testkit.botapi import BotAPIServer
-from testkit.botapi.models import SentMessage
-from tests.e2e.conftest import BotProcess, base_url, bot_env, start_bot
-from tests.factories import person, telegram_binding
+from tests.e2e.conftest import BotProcess, Chat, Front, start_bot
+from tests.factories import person
 
 pytestmark = pytest.mark.e2e
 
@@ -66,7 +65,9 @@ class Data:
     students: dict[str, int] = field(default_factory=dict)
 
 
-async def build(factory: async_sessionmaker[AsyncSession]) -> Data:
+async def build(factory: async_sessionmaker[AsyncSession], front: Front) -> Data:
+    """The school, its 7А and 1А, today's lessons; the teachers and the deputy signed in to
+    ``front``'s messenger."""
     today = utcnow().astimezone(TZ).date()  # E2E_NOW: the bot's clock starts there too
     async with factory() as s:
         school = School(code="e2e", name="Школа E2E", timezone="Europe/Moscow")
@@ -168,27 +169,27 @@ async def build(factory: async_sessionmaker[AsyncSession]) -> Data:
         for who, user_id in ((teacher, TEACHER), (first_teacher, FIRST_TEACHER), (deputy, DEPUTY)):
             account_id = await s.scalar(select(Account.id).where(Account.person_id == who.id))
             assert account_id is not None
-            s.add(telegram_binding(school.id, account_id, user_id))
+            s.add(front.binding(school.id, account_id, user_id))
         await s.commit()
         return Data(today_lesson.id, old_lesson.id, first_lesson.id, old_lesson.date, students)
 
 
 class Person_:
-    """A user of the local Bot API server, counting what they do."""
+    """A user of the messenger's local Bot API server, counting what they do."""
 
-    def __init__(self, server: BotAPIServer, user_id: int) -> None:
-        self.server = server
-        self.user = server.user(user_id, first_name="Учитель", language_code="ru")
+    def __init__(self, front: Front, user_id: int) -> None:
+        self.front = front
+        self.user: Chat = front.user(user_id, first_name="Учитель")
         self.id = user_id
         self.interactions = 0
-        self.message: SentMessage | None = None
+        self.message: Any | None = None
 
     async def wait(
         self,
-        predicate: Callable[[SentMessage], bool],
+        predicate: Callable[[Any], bool],
         timeout: float = 30,  # noqa: ASYNC109
-    ) -> SentMessage:
-        self.message = await self.server.wait_for(self.id, predicate, timeout=timeout)
+    ) -> Any:
+        self.message = await self.front.wait_for(self.id, predicate, timeout=timeout)
         return self.message
 
     async def command(self, text: str, args: str | None = None) -> None:
@@ -209,32 +210,27 @@ class Person_:
         return await self.user.press(self.message, match[0]["callback_data"])
 
     async def alert(self, query_id: str) -> str:
-        for _ in range(150):
-            answers = self.server.callback_answers(query_id=query_id)
-            if answers:
-                return str(answers[0].get("text") or "")
-            await asyncio.sleep(0.1)
-        raise AssertionError("the callback was not answered")
+        return (await self.front.answer(query_id)).text
 
 
-def has(*parts: str) -> Callable[[SentMessage], bool]:
+def has(*parts: str) -> Callable[[Any], bool]:
     return lambda m: all(p in m.content for p in parts)
 
 
 async def test_teacher_flows_end_to_end(
-    botapi: BotAPIServer,
+    front: Front,
     db_url: str,
     session_factory: async_sessionmaker[AsyncSession],
     tmp_path: Path,
 ) -> None:
-    data = await build(session_factory)
-    bot = await start_bot(bot_env(base_url(botapi), db_url), tmp_path)
+    data = await build(session_factory, front)
+    bot = await start_bot(front.env(db_url), tmp_path)
     try:
         # No wait for the first long poll to end: the first command waits for the bot instead.
-        await _attendance(botapi, data, session_factory, bot)
-        await _quick_marks_and_correction(botapi, data, session_factory)
-        await _first_grade(botapi, data)
-        await _locked_and_unlocked(botapi, data, session_factory)
+        await _attendance(front, data, session_factory, bot)
+        await _quick_marks_and_correction(front, data, session_factory)
+        await _first_grade(front, data)
+        await _locked_and_unlocked(front, data, session_factory)
     finally:
         code = await bot.stop(signal.SIGTERM)
     assert code == 0, bot.log()
@@ -249,7 +245,7 @@ async def _open_lesson(me: Person_, label: str, first_wait: float = 15) -> None:
 
 
 async def _attendance(
-    server: BotAPIServer, data: Data, factory: async_sessionmaker[AsyncSession], bot: BotProcess
+    server: Front, data: Data, factory: async_sessionmaker[AsyncSession], bot: BotProcess
 ) -> None:
     me = Person_(server, TEACHER)
     try:
@@ -260,7 +256,7 @@ async def _attendance(
     await me.press(t("ru", "teacher.btn.attendance"))
     await me.wait(has("Нажимайте на ученика"))
 
-    def marked_absent(surname: str) -> Callable[[SentMessage], bool]:
+    def marked_absent(surname: str) -> Callable[[Any], bool]:
         return lambda m: any(surname in b["text"] and "❌" in b["text"] for b in m.buttons)
 
     for surname in ("Белова", "Жуков", "Соколов"):
@@ -283,7 +279,7 @@ async def _attendance(
 
 
 async def _quick_marks_and_correction(
-    server: BotAPIServer, data: Data, factory: async_sessionmaker[AsyncSession]
+    server: Front, data: Data, factory: async_sessionmaker[AsyncSession]
 ) -> None:
     me = Person_(server, TEACHER)
     await _open_lesson(me, "2. 7А")
@@ -334,7 +330,7 @@ async def _quick_marks_and_correction(
     assert entry.after is not None and entry.after["value"] == 4
 
 
-async def _first_grade(server: BotAPIServer, data: Data) -> None:
+async def _first_grade(server: Front, data: Data) -> None:
     me = Person_(server, FIRST_TEACHER)
     await _open_lesson(me, "1. 1А")
     assert t("ru", "teacher.card.first_grade") in (me.message.content if me.message else "")
@@ -345,7 +341,7 @@ async def _first_grade(server: BotAPIServer, data: Data) -> None:
 
 
 async def _locked_and_unlocked(
-    server: BotAPIServer, data: Data, factory: async_sessionmaker[AsyncSession]
+    server: Front, data: Data, factory: async_sessionmaker[AsyncSession]
 ) -> None:
     me = Person_(server, TEACHER)
     await me.command("/today", f"{data.old_day:%d.%m}")  # the day of the old lesson
