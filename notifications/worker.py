@@ -734,6 +734,7 @@ class Worker:
                 if isinstance(r.payload.get(key), int):
                     people.add(r.payload[key])
         names: dict[int, str] = {}
+        firsts: dict[int, str] = {}
         genders: dict[int, str] = {}
         if people:
             named = await session.execute(
@@ -743,6 +744,7 @@ class Worker:
             )
             for pid, first, last, middle in named:
                 names[pid] = f"{first} {last}"
+                firsts[pid] = first
                 # The grammatical gender of texts about a person ("опоздал"/"опоздала").
                 genders[pid] = gender_of(middle)
         absences = {
@@ -781,6 +783,8 @@ class Worker:
             p = r.payload
             if isinstance(p.get("student_id"), int):
                 p.setdefault("student", names.get(p["student_id"], ""))
+                # The minimal personal data mode names the child by the first name alone.
+                p.setdefault("student_first", firsts.get(p["student_id"], ""))
                 p.setdefault("student_gender", genders.get(p["student_id"], "n"))
             if isinstance(p.get("guardian_id"), int):
                 p.setdefault("guardian", names.get(p["guardian_id"], ""))
