@@ -1,7 +1,7 @@
 """Invite links per messenger for the command line (``invite``, ``create-admin``, ``demo``).
 
 Telegram's link is ``https://t.me/<bot>?start=<token>`` (services.people.accounts.invite_link);
-MAX's is ``https://max.ru/<bot>?start=<token>`` — the same one-time token, so either link signs
+MAX's is ``https://max.ru/<bot>?start=<token>`` (``max_invite_link`` there) — the same one-time token, so either link signs
 the person in, in the messenger it opens (a MAX deep-link payload takes up to 128 characters;
 a token is 32). The MAX bot's username: MAX_BOT_USERNAME when set, else the one the running bot
 stored after ``GET /me``, else unknown (the link is then printed with a placeholder and a
@@ -26,9 +26,11 @@ MAX_PLACEHOLDER = "schoolbot"
 
 
 def max_invite_link(bot_username: str, token: str) -> str:
+    from services.people.accounts import max_invite_link as link
+
     if len(token) > DEEP_LINK_LIMIT:
         raise ValueError("a MAX deep-link payload is at most 128 characters")
-    return f"https://max.ru/{bot_username}?start={token}"
+    return link(bot_username, token)
 
 
 def start_token(link_or_token: str) -> str:
