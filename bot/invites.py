@@ -1,11 +1,11 @@
 """Invite links per messenger for the command line (``invite``, ``create-admin``, ``demo``).
 
-Telegram's link is ``https://t.me/<bot>?start=<token>`` (services.people.accounts.invite_link);
-MAX's is ``https://max.ru/<bot>?start=<token>`` (``max_invite_link`` there) — the same one-time token, so either link signs
-the person in, in the messenger it opens (a MAX deep-link payload takes up to 128 characters;
-a token is 32). The MAX bot's username: MAX_BOT_USERNAME when set, else the one the running bot
-stored after ``GET /me``, else unknown (the link is then printed with a placeholder and a
-warning).
+Telegram's link is ``https://t.me/<bot>?start=<token>`` (services.people.accounts.invite_link),
+MAX's ``https://max.ru/<bot>?start=<token>`` (``max_invite_link`` there): the same one-time
+token, so either link signs the person in, in the messenger it opens (a MAX deep-link payload
+takes up to 128 characters; a token is 32). The MAX bot's username: MAX_BOT_USERNAME when set,
+else the one the running bot stored after ``GET /me``, else unknown (the link is then printed
+with a placeholder and a warning).
 """
 
 from __future__ import annotations
