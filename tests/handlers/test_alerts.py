@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.common.alerts import BroadcastCb, PrefCb
+from services.enums import Messenger
 from services.models import Attendance, MessengerBinding, News, NotificationPrefs, OutboxMessage
 from testkit.botapi.html import seen
 from testkit.recording import RecordingBot, make_callback_update, make_message_update
@@ -167,3 +168,42 @@ async def test_blocking_the_bot_marks_the_binding_unreachable(
     assert binding is not None
     await session.refresh(binding)
     assert binding.is_reachable is False
+
+
+async def test_a_person_in_two_messengers_chooses_where_alerts_go(
+    dp: Dispatcher, bot: RecordingBot, session: AsyncSession
+) -> None:
+    world = await build_school(session)
+    await bind(session, world, "parent", 9301)
+    await dp.feed_update(bot, make_message_update(9301, "/settings"))
+    assert "Куда присылать" not in bot.session.sent_texts(9301)[0]  # one messenger: no choice
+    telegram = await session.scalar(
+        select(MessengerBinding).where(MessengerBinding.external_user_id == "9301")
+    )
+    assert telegram is not None
+    session.add(
+        MessengerBinding(
+            school_id=telegram.school_id,
+            account_id=telegram.account_id,
+            messenger=Messenger.MAX,
+            external_user_id="55",
+            chat_id="55",
+        )
+    )
+    await session.commit()
+    # In MAX (the same dispatcher, fed by the MAX front end) the choice is offered and saved.
+    await dp.feed_update(bot, make_message_update(55, "/settings"), messenger=Messenger.MAX)
+    assert "Куда присылать: последний мессенджер" in bot.session.sent_texts(55)[-1]
+    press = PrefCb(field="channel", value="max").pack()
+    await dp.feed_update(
+        bot, make_callback_update(55, press, message_text="…"), messenger=Messenger.MAX
+    )
+    prefs = await session.scalar(
+        select(NotificationPrefs).where(NotificationPrefs.person_id == world.parent.id)
+    )
+    assert prefs is not None and prefs.channel == "max"
+    # A forged value is refused and changes nothing.
+    forged = PrefCb(field="channel", value="sms").pack()
+    await dp.feed_update(bot, make_callback_update(9301, forged, message_text="…"))
+    await session.refresh(prefs)
+    assert prefs.channel == "max"
