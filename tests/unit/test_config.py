@@ -16,16 +16,8 @@ from bot.config import TOKEN_EXAMPLE, ConfigError, Settings, load_settings
 from bot.logging import SecretMasker, setup_logging
 
 TOKEN = "123456789:AAH-secret_part_of_the_token_0123456789"
-ENV_NAMES = (
-    "BOT_TOKEN",
-    "DATABASE_URL",
-    "REDIS_URL",
-    "TELEGRAM_API_URL",
-    "DEFAULT_TIMEZONE",
-    "LOG_LEVEL",
-    "LOG_FORMAT",
-    "BOT_USERNAME",
-)
+# Every setting the process reads from its environment (MAX's included).
+ENV_NAMES = tuple(f.alias for f in Settings.model_fields.values() if f.alias)
 
 
 @pytest.fixture(autouse=True)
