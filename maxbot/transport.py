@@ -17,11 +17,14 @@ addressed by ``user_id``). Errors map to the neutral delivery errors like Telegr
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from maxbot import render
 from maxbot.client import (
+    MaxBadRequest,
     MaxClient,
     MaxError,
     MaxForbidden,
@@ -56,10 +59,38 @@ def _delivery_error(exc: MaxError) -> Exception:
     return PermanentError(f"{exc.status} {exc.code}: {exc.message}")
 
 
+# MAX answers a message with a file it is still processing "attachment.not.ready": sent again
+# after these pauses, then left to the worker's retry (a transient error).
+NOT_READY = "attachment.not.ready"
+NOT_READY_PAUSES = (0.5, 1.0, 2.0, 4.0)
+
+
 class MaxTransport:
-    def __init__(self, client: MaxClient, *, request_timeout: float | None = 15.0) -> None:
+    def __init__(
+        self,
+        client: MaxClient,
+        *,
+        request_timeout: float | None = 15.0,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
         self.client = client
         self.request_timeout = request_timeout
+        self.sleep = sleep
+
+    async def _send(self, body: dict[str, Any], user_id: int, *, uploaded: bool) -> dict[str, Any]:
+        pauses = iter(NOT_READY_PAUSES if uploaded else ())
+        while True:
+            try:
+                return await self.client.send_message(
+                    body, user_id=user_id, request_timeout=self.request_timeout
+                )
+            except MaxBadRequest as exc:
+                if exc.code != NOT_READY:
+                    raise
+                pause = next(pauses, None)
+                if pause is None:
+                    raise TransientError(f"{exc.code}: {exc.message}") from exc
+                await self.sleep(pause)
 
     async def send(self, chat_id: str, screen: Screen, *, silent: bool = False) -> str:
         if len(screen.texts) != 1 or len(screen.attachments) > 1:
@@ -80,10 +111,10 @@ class MaxTransport:
                     files.append({"type": kind, "payload": {"token": item.ref[len(MAX_REF) :]}})
                 else:
                     log.info("a file known to another messenger is left out of a MAX alert")
-            sent = await self.client.send_message(
+            sent = await self._send(
                 render.body(screen.texts[0], screen, attachments=files, notify=not silent),
-                user_id=user_id,
-                request_timeout=self.request_timeout,
+                user_id,
+                uploaded=bool(files),
             )
         except MaxError as exc:
             raise _delivery_error(exc) from exc
