@@ -232,10 +232,20 @@ class Scheduler:
                 await run_daily(self.session_factory, self.daily_tasks, self.clock(), self.owner)
             return ran
 
+    async def _scheduled_tick(self) -> None:
+        """The job APScheduler runs. A tick cut short by the process stopping (its task
+        cancelled as the event loop closes) is not a failure: every job is idempotent by its
+        run key and the next process's tick runs what is left, so it is logged, not raised
+        (APScheduler would log it as a job error)."""
+        try:
+            await self.tick()
+        except asyncio.CancelledError:
+            log.info("scheduler tick stopped with the process")
+
     def start(self) -> None:
         self._aps = AsyncIOScheduler(timezone=dt.UTC)
         self._aps.add_job(
-            self.tick,
+            self._scheduled_tick,
             "interval",
             seconds=self.tick_seconds,
             id="notifications.tick",

@@ -231,3 +231,22 @@ async def test_homework_tomorrow_weekly_and_monthly(
     [report] = server.sent_to(world.chats["admin"])
     assert "11.2026" in report.content and "отметок 1" in report.content
     assert all(r.status.value in ("sent", "cancelled") for r in await rows(session))
+
+
+async def test_a_tick_cut_short_by_the_process_stopping_is_not_a_job_error(
+    session_factory: async_sessionmaker[AsyncSession],
+) -> None:
+    entered = asyncio.Event()
+
+    class SlowLock(LocalLock):
+        async def acquire(self) -> bool:
+            entered.set()
+            await asyncio.Event().wait()  # the tick never gets further
+            return True
+
+    scheduler = Scheduler(session_factory, SlowLock(), job_specs=())
+    task = asyncio.ensure_future(scheduler._scheduled_tick())
+    await entered.wait()
+    task.cancel()
+    await asyncio.wait([task])
+    assert not task.cancelled() and task.exception() is None  # ended quietly
