@@ -18,7 +18,7 @@ from collections.abc import Callable
 
 from aiogram import Bot, F, Router
 from aiogram.enums import ChatAction
-from aiogram.exceptions import TelegramAPIError
+from aiogram.exceptions import TelegramAPIError, TelegramBadRequest
 from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
@@ -146,7 +146,12 @@ async def cancel(query: CallbackQuery, me: Actor, state: FSMContext, t: Translat
 
 async def _download(bot: Bot, file_id: str) -> bytes:
     buffer = io.BytesIO()
-    await bot.download(file_id, destination=buffer)
+    try:
+        await bot.download(file_id, destination=buffer)
+    except TelegramBadRequest as exc:
+        # The messenger no longer knows the file (MAX keeps a file's address in the process's
+        # memory only, so not across a restart): the office sends it again.
+        raise DomainError("import.file_gone") from exc
     return buffer.getvalue()
 
 

@@ -91,3 +91,5 @@ import-error-teacher_busy = the teacher already has a lesson at this time (row {
 import-error-no_year = the school has no school year: open one first
 
 import-error-database = the database did not accept this row: such a record already exists or has just appeared (for example, the same file is being imported at the same time) — check the data and send the file again
+
+import-file_gone = The file is no longer available in the messenger: send it again.
