@@ -1,5 +1,13 @@
-"""End-to-end fixtures: the local Bot API server in the test process and the unchanged bot
-as a subprocess (`python -m bot run`) talking HTTP to it through TELEGRAM_API_URL.
+"""End-to-end fixtures: a messenger's local Bot API server in the test process and the
+unchanged bot as a subprocess (`python -m bot run`) talking HTTP to it — Telegram's
+(testkit/botapi) through BOT_TOKEN and TELEGRAM_API_URL, MAX's (testkit/maxapi) through
+MAX_BOT_TOKEN and MAX_API_URL, or both at once.
+
+A test that takes ``front`` runs once per messenger (the ``messenger`` fixture): ``Front`` starts
+that messenger's server, gives the bot's environment, binds test people in that messenger and
+offers the same user actions in both (``Chat``: a deep link is "/start token" in Telegram and
+``bot_started`` with the payload in MAX); what only one messenger has is reached through
+``front.tg`` / ``front.mx``.
 
 Every test here is ``e2e``, so its data is committed (tests/conftest.py). A test marked
 ``demo_school`` starts with the demo school in its database: built once per run and backend by
@@ -320,30 +328,6 @@ def _no_errors_in_bot_logs() -> Iterator[None]:
         pytest.fail(f"{len(bad)} error lines in the bot's log:\n{shown}", pytrace=False)
 
 
-async def wait_polling(server: BotAPIServer, bot: BotProcess, wait_s: float = 60.0) -> None:
-    """Until the bot has called getUpdates (it is up and polling)."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + wait_s
-    while loop.time() < deadline:
-        if any(r.method.lower() == "getupdates" for r in server.requests):
-            return
-        if bot.proc.returncode is not None:
-            raise AssertionError(f"bot exited with {bot.proc.returncode}:\n{bot.log()}")
-        await asyncio.sleep(0.1)
-    raise AssertionError(f"bot did not start polling in {wait_s}s:\n{bot.log()}")
-
-
-@pytest.fixture
-async def botapi() -> AsyncIterator[BotAPIServer]:
-    async with BotAPIServer() as server:
-        yield server
-
-
-def base_url(server: BotAPIServer) -> str:
-    assert server.base_url is not None
-    return server.base_url
-
-
 @pytest.fixture
 def sqlite_url(tmp_path: Path) -> str:
     return f"sqlite+aiosqlite:///{tmp_path / 'e2e.sqlite3'}"
@@ -402,7 +386,12 @@ class Chat:
         self.user.open_chat()
 
     def block_bot(self) -> None:
+        """Block the bot (Telegram: a my_chat_member "kicked"; MAX: ``bot_stopped``)."""
         self.user.block_bot()
+
+    def unblock_bot(self) -> None:
+        """Come back (Telegram: a my_chat_member "member"; MAX: ``bot_started``)."""
+        self.user.unblock_bot()
 
     async def wait(
         self,

@@ -1,5 +1,5 @@
 """The real bot process against the local Bot API server of each messenger: start, /start,
-sign-in by the invite link, clean stop; in MAX a stopped bot makes the binding unreachable."""
+sign-in by the invite link, clean stop; a user who blocks the bot makes the binding unreachable."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ from tests.e2e.conftest import (
     Front,
     demo_credentials,
     invite_token,
+    serve,
     start_bot,
     wait_front,
 )
@@ -81,38 +82,35 @@ async def test_bot_answers_start_and_signs_in_by_invite(
 
 
 @pytest.mark.demo_school
-async def test_max_bot_stopped_makes_the_binding_unreachable(
-    db_url: str, engine: AsyncEngine, tmp_path: Path
+async def test_a_stopped_bot_makes_the_binding_unreachable(
+    front: Front, db_url: str, engine: AsyncEngine, tmp_path: Path
 ) -> None:
-    """MAX's counterpart of Telegram's my_chat_member "kicked": a ``bot_stopped`` update marks
-    the user's binding unreachable; pressing Start again makes it reachable."""
-    from tests.e2e.conftest import serve
+    """The user blocks the bot — Telegram: a my_chat_member "kicked"; MAX: a ``bot_stopped``
+    update — and the binding in that messenger is unreachable; coming back makes it reachable."""
+    env = front.env(db_url)
+    parent = next(c for c in await demo_credentials(env) if c["role"] == "parent")
+    bot = await start_bot(env, tmp_path)
+    try:
+        await wait_front(front, bot)
+        user = front.user(2102, first_name="Родитель")
+        await user.start(invite_token(parent))
+        await user.wait(lambda m: parent["name"].split()[1] in m.content)
+        assert await _reachable(engine, front.messenger, "2102") is True
 
-    async with serve("max") as front:
-        env = front.env(db_url)
-        parent = next(c for c in await demo_credentials(env) if c["role"] == "parent")
-        bot = await start_bot(env, tmp_path)
-        try:
-            await wait_front(front, bot)
-            user = front.user(2102, first_name="Родитель")
-            await user.start(invite_token(parent))
-            await user.wait(lambda m: parent["name"].split()[1] in m.content)
-            assert await _reachable(engine, "2102") is True
-
-            user.block_bot()
-            assert await _until(engine, "2102", False)
-            user.user.unblock_bot()  # Start again: a bot_started without payload
-            assert await _until(engine, "2102", True)
-        finally:
-            code = await bot.stop(signal.SIGTERM)
-        assert code == 0, bot.log()
+        user.block_bot()
+        assert await _until(engine, front.messenger, "2102", False)
+        user.unblock_bot()
+        assert await _until(engine, front.messenger, "2102", True)
+    finally:
+        code = await bot.stop(signal.SIGTERM)
+    assert code == 0, bot.log()
 
 
-async def _reachable(engine: AsyncEngine, chat_id: str) -> bool | None:
+async def _reachable(engine: AsyncEngine, messenger: Messenger, chat_id: str) -> bool | None:
     async with async_sessionmaker(engine)() as s:
         binding = await s.scalar(
             select(MessengerBinding).where(
-                MessengerBinding.messenger == Messenger.MAX,
+                MessengerBinding.messenger == messenger,
                 MessengerBinding.chat_id == chat_id,
                 MessengerBinding.ended_at.is_(None),
             )
@@ -120,9 +118,9 @@ async def _reachable(engine: AsyncEngine, chat_id: str) -> bool | None:
         return None if binding is None else binding.is_reachable
 
 
-async def _until(engine: AsyncEngine, chat_id: str, reachable: bool) -> bool:
+async def _until(engine: AsyncEngine, messenger: Messenger, chat_id: str, reachable: bool) -> bool:
     for _ in range(300):
-        if await _reachable(engine, chat_id) is reachable:
+        if await _reachable(engine, messenger, chat_id) is reachable:
             return True
         await asyncio.sleep(0.05)
     return False
@@ -130,8 +128,6 @@ async def _until(engine: AsyncEngine, chat_id: str, reachable: bool) -> bool:
 
 @pytest.mark.parametrize("name", ["telegram", "max"])
 async def test_sigint_stops_cleanly(name: str, sqlite_url: str, tmp_path: Path) -> None:
-    from tests.e2e.conftest import serve
-
     async with serve(name) as front:
         bot = await start_bot(front.env(sqlite_url), tmp_path)
         await wait_front(front, bot)
