@@ -15,7 +15,7 @@ start-signed_in =
     You are signed in. Welcome, <b>{ $name }</b>!
     Your roles: { $roles }.
 
-    The command menu is updated, see /help.
+    Your commands are in /help.
 
 help-header = <b>Available commands</b> ({ $roles }):
 

@@ -30,7 +30,7 @@ rolesw-only_one = You have one role: { $role }.
 
 rolesw-choose = You are acting as: { $role }. Choose a role:
 
-rolesw-set = You are now acting as: { $role }. The command menu has been updated.
+rolesw-set = You are now acting as: { $role }. Your commands are in /help.
 
 invite-not_allowed = Invites are issued by a class teacher (for their class's students and parents) and by the administrator.
 
