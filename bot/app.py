@@ -313,6 +313,15 @@ async def start_telegram(settings: Settings, dp: Dispatcher) -> Bot:
     return bot
 
 
+def messenger_bots(telegram: Bot | None, max_front: MaxFront | None) -> dict[str, Bot]:
+    bots: dict[str, Bot] = {}
+    if telegram is not None:
+        bots[Messenger.TELEGRAM.value] = telegram
+    if max_front is not None:
+        bots[Messenger.MAX.value] = max_front.bot
+    return bots
+
+
 def alert_transports(
     telegram: Bot | None, max_front: MaxFront | None
 ) -> tuple[dict[Messenger, Transport], dict[Messenger, str]]:
@@ -422,6 +431,9 @@ async def run_bot(settings: Settings) -> None:
                 telegram = await start_telegram(settings, dp)
             if settings.max_enabled:
                 max_front = await start_max(settings, dp)
+            # Each messenger's bot, for a handler that must reach a person's chat in the other
+            # messenger (the school ended their sign-in: both chats are told).
+            dp["bots"] = messenger_bots(telegram, max_front)
             # Alerts are delivered and schedules run beside the updates, never from a handler.
             # They share the dispatcher's Redis client and its view of whether Redis is up.
             transports, bot_ids = alert_transports(telegram, max_front)

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.i18n import t
 from screens.common.actions import InviteCb
 from services.enums import Messenger
-from services.models import Invite
+from services.models import Invite, MessengerBinding
 from services.people import accounts
 from services.people.identity import resolve_actor
 from testkit.recording import RecordingBot, make_callback_update, make_message_update
@@ -131,3 +131,36 @@ async def test_the_admins_user_card_follows_the_same_rule(
         bot, make_callback_update(8301, UserCb(action="revoke", id=world.parent.id).pack())
     )
     assert bot.session.sent_texts(8302) == [t("ru", "login.revoked_by_school")]
+
+
+async def test_revoking_tells_the_person_in_each_messenger(
+    dp: Dispatcher, bot: RecordingBot, session: AsyncSession
+) -> None:
+    from screens.admin.actions import UserCb
+
+    world = await build_school(session)
+    await bind(session, world, "admin", 8401)
+    await bind(session, world, "parent", 8402)
+    telegram = await session.scalar(
+        select(MessengerBinding).where(MessengerBinding.external_user_id == "8402")
+    )
+    assert telegram is not None
+    session.add(
+        MessengerBinding(
+            school_id=telegram.school_id,
+            account_id=telegram.account_id,
+            messenger=Messenger.MAX,
+            external_user_id="77",
+            chat_id="77",
+        )
+    )
+    await session.commit()
+    max_bot = RecordingBot("77000:max")
+    dp["bots"] = {"telegram": bot, "max": max_bot}
+    await dp.feed_update(
+        bot, make_callback_update(8401, UserCb(action="revoke", id=world.parent.id).pack())
+    )
+    assert bot.session.sent_texts(8402) == [t("ru", "login.revoked_by_school")]
+    assert max_bot.session.sent_texts(77) == [t("ru", "login.revoked_by_school")]
+    assert bot.session.sent_texts(77) == []  # never through the other messenger's bot
+    assert await resolve_actor(session, Messenger.MAX, "77") is None
