@@ -6,6 +6,8 @@ import itertools
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
+from testkit.common.faults import Countdown, FaultRegistry
+
 FaultKind = Literal["5xx", "timeout", "disconnect", "429", "403", "slow"]
 FAULT_KINDS: tuple[str, ...] = ("5xx", "timeout", "disconnect", "429", "403", "slow")
 
@@ -13,7 +15,7 @@ _ids = itertools.count(1)
 
 
 @dataclass
-class Fault:
+class Fault(Countdown):
     """One injected fault.
 
     kinds:
@@ -39,7 +41,7 @@ class Fault:
     fired: int = 0
 
     def matches(self, method: str, chat_id: Any) -> bool:
-        if self.times is not None and self.fired >= self.times:
+        if self.spent:
             return False
         if self.method is not None and self.method.lower() != method:
             return False
@@ -49,12 +51,8 @@ class Fault:
         return asdict(self)
 
 
-class Faults:
+class Faults(FaultRegistry[Fault]):
     """Registry of injected faults (``server.faults``)."""
-
-    def __init__(self) -> None:
-        self._faults: list[Fault] = []
-        self.injected = 0
 
     def inject(
         self,
@@ -79,32 +77,8 @@ class Faults:
             status=status,
             description=description,
         )
-        self._faults.append(fault)
-        return fault
-
-    def remove(self, fault: Fault | int) -> None:
-        fault_id = fault.id if isinstance(fault, Fault) else fault
-        self._faults = [f for f in self._faults if f.id != fault_id]
-
-    def clear(self) -> None:
-        self._faults.clear()
-
-    @property
-    def active(self) -> list[Fault]:
-        return [f for f in self._faults if f.times is None or f.fired < f.times]
-
-    def __len__(self) -> int:
-        return len(self.active)
+        return self._add(fault)
 
     def take(self, method: str, chat_id: Any) -> Fault | None:
         """Return (and count) the first fault matching this call, if any."""
-        if not self._faults:
-            return None
-        for fault in self._faults:
-            if fault.matches(method, chat_id):
-                fault.fired += 1
-                self.injected += 1
-                if fault.times is not None and fault.fired >= fault.times:
-                    self._faults.remove(fault)
-                return fault
-        return None
+        return self._take(lambda fault: fault.matches(method, chat_id))

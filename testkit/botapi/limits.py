@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+
+from testkit.common.limits import Switches, TokenBucket, take
 
 DEFAULT_RATE_LIMITED_METHODS = frozenset(
     {
@@ -28,7 +29,7 @@ DEFAULT_RATE_LIMITED_METHODS = frozenset(
 
 
 @dataclass
-class Limits:
+class Limits(Switches):
     """Telegram limits enforced by the local server.
 
     ``enforce=False`` turns every check off; each individual limit can be disabled with
@@ -57,45 +58,6 @@ class Limits:
     rate_limited_methods: frozenset[str] = field(
         default_factory=lambda: DEFAULT_RATE_LIMITED_METHODS
     )
-
-    @classmethod
-    def off(cls) -> Limits:
-        return cls(enforce=False)
-
-    def on(self, flag: object) -> bool:
-        return self.enforce and flag is not None and flag is not False
-
-
-class TokenBucket:
-    """Classic token bucket: ``capacity`` tokens, refilled at ``rate`` tokens/second."""
-
-    __slots__ = ("_clock", "capacity", "rate", "tokens", "updated")
-
-    def __init__(
-        self, rate: float, capacity: float, clock: Callable[[], float] = time.monotonic
-    ) -> None:
-        self.rate = rate
-        self.capacity = max(1.0, float(capacity))
-        self.tokens = self.capacity
-        self._clock = clock
-        self.updated = clock()
-
-    def _refill(self) -> None:
-        now = self._clock()
-        if now > self.updated:
-            self.tokens = min(self.capacity, self.tokens + (now - self.updated) * self.rate)
-        self.updated = now
-
-    def wait_time(self) -> float:
-        """Seconds until one token is available (0 if available now)."""
-        self._refill()
-        if self.tokens >= 1.0:
-            return 0.0
-        return (1.0 - self.tokens) / self.rate
-
-    def consume(self) -> None:
-        self._refill()
-        self.tokens -= 1.0
 
 
 class RateLimiter:
@@ -138,9 +100,4 @@ class RateLimiter:
                 self._chats[key] = chat_bucket
         if chat_bucket is not None:
             buckets.append(chat_bucket)
-        wait = max((b.wait_time() for b in buckets), default=0.0)
-        if wait > 0:
-            return max(1, math.ceil(wait))
-        for b in buckets:
-            b.consume()
-        return None
+        return take(buckets)

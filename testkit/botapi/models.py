@@ -3,9 +3,22 @@
 from __future__ import annotations
 
 import time
-from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
+
+from testkit.common.stats import Stats
+
+__all__ = [
+    "ApiError",
+    "CallbackQueryRecord",
+    "FileRecord",
+    "RequestRecord",
+    "SentMessage",
+    "Stats",
+    "UploadedFile",
+    "bad_request",
+    "chat_full_info",
+]
 
 
 class ApiError(Exception):
@@ -219,35 +232,3 @@ class CallbackQueryRecord:
     created: float = field(default_factory=time.monotonic)
     answered: bool = False
     answer: dict[str, Any] | None = None
-
-
-@dataclass
-class Stats:
-    requests: int = 0
-    sent_messages: int = 0
-    edited_messages: int = 0
-    deleted_messages: int = 0
-    rate_limited: int = 0
-    faults_injected: int = 0
-    errors: int = 0
-    updates_created: int = 0
-    webhook_deliveries: int = 0
-    webhook_failures: int = 0
-    per_method: Counter[str] = field(default_factory=Counter)
-    errors_by_code: Counter[int] = field(default_factory=Counter)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "requests": self.requests,
-            "sent_messages": self.sent_messages,
-            "edited_messages": self.edited_messages,
-            "deleted_messages": self.deleted_messages,
-            "rate_limited": self.rate_limited,
-            "faults_injected": self.faults_injected,
-            "errors": self.errors,
-            "updates_created": self.updates_created,
-            "webhook_deliveries": self.webhook_deliveries,
-            "webhook_failures": self.webhook_failures,
-            "per_method": dict(self.per_method),
-            "errors_by_code": {str(k): v for k, v in self.errors_by_code.items()},
-        }

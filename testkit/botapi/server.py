@@ -705,14 +705,7 @@ class BotAPIServer:
                 description=None if status == 200 else description,
             )
         )
-        stats = self.stats
-        stats.requests += 1
-        stats.per_method[method] += 1
-        if status != 200:
-            stats.errors += 1
-            stats.errors_by_code[status] += 1
-            if status == 429:
-                stats.rate_limited += 1
+        self.stats.count_request(method, status)
 
     async def _handle_file(self, request: web.Request) -> web.StreamResponse:
         token = request.match_info["token"]

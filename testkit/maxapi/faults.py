@@ -6,13 +6,15 @@ import itertools
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from testkit.common.faults import Countdown, FaultRegistry
+
 FAULT_KINDS: tuple[str, ...] = ("5xx", "timeout", "disconnect", "429", "403", "slow")
 
 _ids = itertools.count(1)
 
 
 @dataclass
-class Fault:
+class Fault(Countdown):
     """One injected fault.
 
     kinds:
@@ -42,7 +44,7 @@ class Fault:
     fired: int = 0
 
     def matches(self, names: tuple[str, ...], chat_ids: tuple[int, ...]) -> bool:
-        if self.times is not None and self.fired >= self.times:
+        if self.spent:
             return False
         if self.method is not None and self.method.lower() not in names:
             return False
@@ -52,12 +54,8 @@ class Fault:
         return asdict(self)
 
 
-class Faults:
+class Faults(FaultRegistry[Fault]):
     """Registry of injected faults."""
-
-    def __init__(self) -> None:
-        self._faults: list[Fault] = []
-        self.injected = 0
 
     def inject(
         self,
@@ -82,30 +80,8 @@ class Faults:
             code=code,
             message=message,
         )
-        self._faults.append(fault)
-        return fault
-
-    def remove(self, fault: Fault | int) -> None:
-        fault_id = fault.id if isinstance(fault, Fault) else fault
-        self._faults = [f for f in self._faults if f.id != fault_id]
-
-    def clear(self) -> None:
-        self._faults.clear()
-
-    @property
-    def active(self) -> list[Fault]:
-        return [f for f in self._faults if f.times is None or f.fired < f.times]
-
-    def __len__(self) -> int:
-        return len(self.active)
+        return self._add(fault)
 
     def take(self, names: tuple[str, ...], chat_ids: tuple[int, ...]) -> Fault | None:
         """Return (and count) the first fault matching this call, if any."""
-        for fault in self._faults:
-            if fault.matches(names, chat_ids):
-                fault.fired += 1
-                self.injected += 1
-                if fault.times is not None and fault.fired >= fault.times:
-                    self._faults.remove(fault)
-                return fault
-        return None
+        return self._take(lambda fault: fault.matches(names, chat_ids))

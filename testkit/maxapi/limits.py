@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from testkit.botapi.limits import TokenBucket
+from testkit.common.limits import Switches, TokenBucket, take
 
 
 @dataclass
-class Limits:
+class Limits(Switches):
     """Limits of the MAX Bot API.
 
     From the schema: text ≤ 4000 characters (NewMessageBody.text maxLength, counted on the
@@ -45,13 +44,6 @@ class Limits:
     burst: int = 30
     retry_after_header: bool = False
 
-    @classmethod
-    def off(cls) -> Limits:
-        return cls(enforce=False)
-
-    def on(self, flag: object) -> bool:
-        return self.enforce and flag is not None and flag is not False
-
 
 class RateLimiter:
     """One token bucket per bot token over every Bot API request."""
@@ -73,8 +65,4 @@ class RateLimiter:
         if bucket is None:
             bucket = TokenBucket(limits.requests_per_second, limits.burst, self._clock)
             self._buckets[token] = bucket
-        wait = bucket.wait_time()
-        if wait > 0:
-            return max(1, math.ceil(wait))
-        bucket.consume()
-        return None
+        return take([bucket])

@@ -645,14 +645,7 @@ class MaxAPIServer:
                 code=code,
             )
         )
-        stats = self.stats
-        stats.requests += 1
-        stats.per_method[operation] += 1
-        if status != 200:
-            stats.errors += 1
-            stats.errors_by_code[status] += 1
-            if status == 429:
-                stats.rate_limited += 1
+        self.stats.count_request(operation, status)
 
     async def _handle_upload(self, request: web.Request) -> web.StreamResponse:
         kind = self._uploads.get(request.match_info["upload_id"])
