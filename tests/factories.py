@@ -41,6 +41,7 @@ from services.models import (
     Subject,
     Substitution,
     TeachingAssignment,
+    utcnow,
 )
 from services.people.accounts import ensure_account
 from services.people.identity import Actor, actor_for_account
@@ -442,14 +443,15 @@ def as_parent(world: SchoolWorld, person: Person, child: Person) -> list[RoleGra
 
 
 def telegram_binding(school_id: int, account_id: int, user_id: int) -> MessengerBinding:
-    """An account signed in from a private Telegram chat (the chat id is the user id); not
-    added."""
+    """An account signed in from a private Telegram chat (the chat id is the user id), used
+    at sign-in as a real sign-in records it; not added."""
     return MessengerBinding(
         school_id=school_id,
         account_id=account_id,
         messenger=Messenger.TELEGRAM,
         external_user_id=str(user_id),
         chat_id=str(user_id),
+        last_seen_at=utcnow(),
     )
 
 
