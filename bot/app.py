@@ -433,7 +433,8 @@ async def run_bot(settings: Settings) -> None:
                 max_front = await start_max(settings, dp)
             # Each messenger's bot, for a handler that must reach a person's chat in the other
             # messenger (the school ended their sign-in: both chats are told).
-            dp["bots"] = messenger_bots(telegram, max_front)
+            # ("bots" is aiogram's own key: the bots being polled.)
+            dp["messenger_bots"] = messenger_bots(telegram, max_front)
             # Alerts are delivered and schedules run beside the updates, never from a handler.
             # They share the dispatcher's Redis client and its view of whether Redis is up.
             transports, bot_ids = alert_transports(telegram, max_front)

@@ -62,7 +62,7 @@ async def user_action(
     bot_username: str,
     bot: Bot,
     invite_bots: Mapping[str, str] | None = None,
-    bots: Mapping[str, Bot] | None = None,
+    messenger_bots: Mapping[str, Bot] | None = None,
 ) -> None:
     session, me, state, t = turn.session, turn.me, turn.state, turn.t
     pid = callback_data.id
@@ -76,7 +76,7 @@ async def user_action(
         await show_screen(query, screens.issued_screen(t, pid, creds, links, turn.now()))
     elif action == "revoke":
         ended = await accounts.revoke_for(session, me, pid)
-        await tell_ended_sign_ins(bots or {Messenger.TELEGRAM: bot}, ended)
+        await tell_ended_sign_ins(messenger_bots or {Messenger.TELEGRAM: bot}, ended)
         await show_screen(query, await card(session, me, pid, t, t("office.users.revoked")))
     elif action in ("block", "unblock"):
         person = await user_cards.user_card(session, me, pid)

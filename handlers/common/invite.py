@@ -131,10 +131,10 @@ async def on_revoke(
     callback_data: InviteCb,
     turn: Turn,
     bot: Bot,
-    bots: Mapping[str, Bot] | None = None,
+    messenger_bots: Mapping[str, Bot] | None = None,
 ) -> None:
     ended = await accounts.revoke_for(turn.session, turn.me, callback_data.id)
-    await tell_ended_sign_ins(bots or {Messenger.TELEGRAM: bot}, ended)
+    await tell_ended_sign_ins(messenger_bots or {Messenger.TELEGRAM: bot}, ended)
     await show_screen(query, text_screen(turn.t, "invite.revoked", replace=True))
 
 

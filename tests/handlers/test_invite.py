@@ -156,7 +156,7 @@ async def test_revoking_tells_the_person_in_each_messenger(
     )
     await session.commit()
     max_bot = RecordingBot("77000:max")
-    dp["bots"] = {"telegram": bot, "max": max_bot}
+    dp["messenger_bots"] = {"telegram": bot, "max": max_bot}
     await dp.feed_update(
         bot, make_callback_update(8401, UserCb(action="revoke", id=world.parent.id).pack())
     )
