@@ -11,7 +11,7 @@ import re
 import secrets
 import time
 from collections.abc import Awaitable, Callable
-from typing import Any, Protocol, Self
+from typing import Any, Protocol
 
 import aiohttp
 from aiohttp import web
@@ -31,6 +31,7 @@ from testkit.botapi.models import (
     chat_full_info,
 )
 from testkit.botapi.state import BotState, ChatState, Webhook
+from testkit.common.server import LocalServer
 
 log = logging.getLogger(__name__)
 
@@ -301,7 +302,7 @@ class User:
         return f"User({self.id}, {self.first_name!r})"
 
 
-class BotAPIServer:
+class BotAPIServer(LocalServer[Fault]):
     """Local imitation of the Telegram Bot API (see docs/local-bot-api.md)."""
 
     def __init__(
@@ -313,16 +314,12 @@ class BotAPIServer:
         max_upload_size: int = 50 * 1024 * 1024,
         max_download_size: int = 20 * 1024 * 1024,
     ) -> None:
+        super().__init__(max_upload_size)
         self.limits = limits or Limits()
         self.faults = Faults()
         self.webhook_retry_delay = webhook_retry_delay
         self.webhook_timeout = webhook_timeout
-        self.max_upload_size = max_upload_size
         self.max_download_size = max_download_size
-        self.base_url: str | None = None
-        self._runner: web.AppRunner | None = None
-        self._client: aiohttp.ClientSession | None = None
-        self._closing = asyncio.Event()
         self._methods: dict[str, Handler] = {
             "getme": self._get_me,
             "logout": self._true,
@@ -479,44 +476,17 @@ class BotAPIServer:
         ``since`` (a change index, e.g. 0 = everything, or ``changes_cursor()``) is given.
         Raises ``TimeoutError``.
         """
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + timeout
-        chat = self.bot.chat(self._chat_info(chat_id))
-        cursor = chat.mark if since is None else since
-        while True:
-            chat = self.bot.chat(self._chat_info(chat_id))
-            while cursor < len(chat.changes):
-                message = chat.changes[cursor]
-                cursor += 1
-                if not message.deleted and (predicate is None or predicate(message)):
-                    return message
-            remaining = deadline - loop.time()
-            if remaining <= 0:
-                texts = [m.content for m in chat.bot_messages.values()][-5:]
-                raise TimeoutError(
-                    f"no matching bot message in chat {chat_id} within {timeout}s; "
-                    f"last messages: {texts!r}"
-                )
-            if self._msg_event is None:
-                self._msg_event = asyncio.Event()
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._msg_event.wait(), remaining)
+        return await self._wait_for(
+            lambda: self.bot.chat(self._chat_info(chat_id)),
+            predicate,
+            timeout,
+            since,
+            f"in chat {chat_id}",
+        )
 
     async def wait_changes(self, chat_id: int, cursor: int, wait_seconds: float) -> int:
         """Wait until the chat has changes after ``cursor``; return the new cursor."""
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + wait_seconds
-        while True:
-            current = self.changes_cursor(chat_id)
-            if current > cursor or current < cursor:
-                return current
-            remaining = deadline - loop.time()
-            if remaining <= 0:
-                return current
-            if self._msg_event is None:
-                self._msg_event = asyncio.Event()
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._msg_event.wait(), remaining)
+        return await self._wait_cursor(lambda: self.changes_cursor(chat_id), cursor, wait_seconds)
 
     def callback_answers(
         self, query_id: str | None = None, user_id: int | None = None
@@ -558,48 +528,22 @@ class BotAPIServer:
 
     async def start(self, port: int = 0) -> str:
         """Listen on 127.0.0.1:``port`` (0 = random); return the base URL."""
-        app = web.Application(client_max_size=self.max_upload_size)
+        app = self._app()
         app.router.add_route("*", "/bot{token}/{method}", self._handle_api)
         app.router.add_get("/file/bot{token}/{path:.+}", self._handle_file)
         from testkit.botapi.control import add_control_routes
 
         add_control_routes(app, self)
-        self._closing = asyncio.Event()
-        self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=0.5)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", port)
-        await site.start()
-        address = self._runner.addresses[0]
-        self.base_url = f"http://127.0.0.1:{address[1]}"
-        self._client = aiohttp.ClientSession()
-        return self.base_url
+        return await self._listen(app, port)
 
     async def stop(self) -> None:
         self._closing.set()
         for state in self._bots.values():
             state.closed = True
             state.notify()
-            if state.webhook and state.webhook.task:
-                state.webhook.task.cancel()
-                with contextlib.suppress(asyncio.CancelledError, Exception):
-                    await state.webhook.task
-        if self._runner is not None:
-            await self._runner.cleanup()
-            self._runner = None
-        if self._client is not None:
-            await self._client.close()
-            self._client = None
-
-    async def __aenter__(self) -> Self:
-        await self.start()
-        return self
-
-    async def __aexit__(self, *exc_info: object) -> None:
-        await self.stop()
-
-    async def _sleep(self, delay: float) -> None:
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._closing.wait(), delay)
+            if state.webhook:
+                await self._cancel(state.webhook.task)
+        await self._close()
 
     # ------------------------------------------------------------------ HTTP
 
@@ -662,28 +606,16 @@ class BotAPIServer:
         self._record(method, params, status, started, bot_id, payload.get("description"))
         return web.json_response(payload, status=status)
 
-    async def _apply_fault(self, fault: Fault, request: web.Request) -> web.StreamResponse | None:
-        if fault.kind == "slow":
-            await self._sleep(fault.delay)
-            return None
+    def _fault_error(self, fault: Fault) -> ApiError:
         if fault.kind == "5xx":
-            raise ApiError(fault.status, fault.description or "Bad Gateway")
+            return ApiError(fault.status, fault.description or "Bad Gateway")
         if fault.kind == "429":
-            raise ApiError(
+            return ApiError(
                 429,
                 fault.description or f"Too Many Requests: retry after {fault.retry_after}",
                 retry_after=fault.retry_after,
             )
-        if fault.kind == "403":
-            raise ApiError(403, fault.description or "Forbidden: bot was blocked by the user")
-        if fault.kind == "timeout":
-            await self._sleep(fault.delay)
-        # timeout (after the delay) and disconnect: drop the connection without an answer
-        if request.transport is not None:
-            request.transport.close()
-        response = web.Response(status=500)
-        response.force_close()
-        return response
+        return ApiError(403, fault.description or "Forbidden: bot was blocked by the user")
 
     def _record(
         self,
@@ -903,15 +835,6 @@ class BotAPIServer:
             "height": height,
             "file_size": record.file_size,
         }
-
-    def _notify_messages(self) -> None:
-        if self._msg_event is not None:
-            self._msg_event.set()
-            self._msg_event = None
-
-    def _changed(self, chat: ChatState, message: SentMessage) -> None:
-        chat.changes.append(message)
-        self._notify_messages()
 
     # ------------------------------------------------------------------ validation helpers
 

@@ -15,11 +15,12 @@ import re
 import secrets
 import time
 from collections.abc import Awaitable, Callable
-from typing import Any, Self
+from typing import Any
 
 import aiohttp
 from aiohttp import web
 
+from testkit.common.server import LocalServer
 from testkit.maxapi.faults import Fault, Faults
 from testkit.maxapi.html import HTMLParseError, parse_html
 from testkit.maxapi.limits import Limits, RateLimiter
@@ -223,7 +224,7 @@ class MaxUser:
         return f"MaxUser({self.id}, {self.first_name!r})"
 
 
-class MaxAPIServer:
+class MaxAPIServer(LocalServer[Fault]):
     """Local imitation of the MAX Bot API (see testkit/maxapi/README.md)."""
 
     def __init__(
@@ -243,6 +244,7 @@ class MaxAPIServer:
         max_upload_size: int = 64 * 1024 * 1024,
         attachment_not_ready: int = 0,
     ) -> None:
+        super().__init__(max_upload_size)
         self.token = token
         self.limits = limits or Limits()
         self.faults = Faults()
@@ -255,13 +257,8 @@ class MaxAPIServer:
         self.webhook_timeout = webhook_timeout
         self.clock = clock
         self.monotonic = monotonic
-        self.max_upload_size = max_upload_size
         # how many sends with a freshly uploaded file answer 400 attachment.not.ready
         self.attachment_not_ready = attachment_not_ready
-        self.base_url: str | None = None
-        self._runner: web.AppRunner | None = None
-        self._client: aiohttp.ClientSession | None = None
-        self._closing = asyncio.Event()
         self._routes: list[tuple[str, str, str, Handler]] = [
             ("GET", "/me", "getMyInfo", self._get_me),
             ("PATCH", "/me", "editMyInfo", self._patch_me),
@@ -386,44 +383,13 @@ class MaxAPIServer:
         change index: 0 = everything, or ``changes_cursor()``) is given.  Raises
         ``TimeoutError``.
         """
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + timeout
-        dialog = self._dialog_of(user_id)
-        cursor = dialog.mark if since is None else since
-        while True:
-            dialog = self._dialog_of(user_id)
-            while cursor < len(dialog.changes):
-                message = dialog.changes[cursor]
-                cursor += 1
-                if not message.deleted and (predicate is None or predicate(message)):
-                    return message
-            remaining = deadline - loop.time()
-            if remaining <= 0:
-                texts = [m.content for m in dialog.bot_messages.values()][-5:]
-                raise TimeoutError(
-                    f"no matching bot message to user {user_id} within {timeout}s; "
-                    f"last messages: {texts!r}"
-                )
-            if self._msg_event is None:
-                self._msg_event = asyncio.Event()
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._msg_event.wait(), remaining)
+        return await self._wait_for(
+            lambda: self._dialog_of(user_id), predicate, timeout, since, f"to user {user_id}"
+        )
 
     async def wait_changes(self, user_id: int, cursor: int, wait_seconds: float) -> int:
         """Wait until the dialog has changes after ``cursor``; return the new cursor."""
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + wait_seconds
-        while True:
-            current = self.changes_cursor(user_id)
-            if current != cursor:
-                return current
-            remaining = deadline - loop.time()
-            if remaining <= 0:
-                return current
-            if self._msg_event is None:
-                self._msg_event = asyncio.Event()
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._msg_event.wait(), remaining)
+        return await self._wait_cursor(lambda: self.changes_cursor(user_id), cursor, wait_seconds)
 
     def callback_answers(
         self, callback_id: str | None = None, user_id: int | None = None
@@ -462,7 +428,7 @@ class MaxAPIServer:
 
     async def start(self, port: int = 0) -> str:
         """Listen on 127.0.0.1:``port`` (0 = random); return the base URL."""
-        app = web.Application(client_max_size=self.max_upload_size)
+        app = self._app()
         for verb, path, operation, handler in self._routes:
             app.router.add_route(verb, path, self._endpoint(verb, path, operation, handler))
         app.router.add_post("/_upload/{upload_id}", self._handle_upload)
@@ -470,42 +436,15 @@ class MaxAPIServer:
         from testkit.maxapi.control import add_control_routes
 
         add_control_routes(app, self)
-        self._closing = asyncio.Event()
-        self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=0.5)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", port)
-        await site.start()
-        address = self._runner.addresses[0]
-        self.base_url = f"http://127.0.0.1:{address[1]}"
-        self._client = aiohttp.ClientSession()
-        return self.base_url
+        return await self._listen(app, port)
 
     async def stop(self) -> None:
         self._closing.set()
         self.bot.closed = True
         self.bot.notify()
         for sub in self.bot.subscriptions.values():
-            if sub.task is not None:
-                sub.task.cancel()
-                with contextlib.suppress(asyncio.CancelledError, Exception):
-                    await sub.task
-        if self._runner is not None:
-            await self._runner.cleanup()
-            self._runner = None
-        if self._client is not None:
-            await self._client.close()
-            self._client = None
-
-    async def __aenter__(self) -> Self:
-        await self.start()
-        return self
-
-    async def __aexit__(self, *exc_info: object) -> None:
-        await self.stop()
-
-    async def _sleep(self, delay: float) -> None:
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._closing.wait(), delay)
+            await self._cancel(sub.task)
+        await self._close()
 
     # ------------------------------------------------------------------ HTTP
 
@@ -594,33 +533,20 @@ class MaxAPIServer:
         )
         return web.json_response(payload, status=status, headers=headers)
 
-    async def _apply_fault(self, fault: Fault, request: web.Request) -> web.StreamResponse | None:
-        if fault.kind == "slow":
-            await self._sleep(fault.delay)
-            return None
+    def _fault_error(self, fault: Fault) -> ApiError:
         if fault.kind == "5xx":
-            raise ApiError(
+            return ApiError(
                 fault.status, fault.code or "internal.error", fault.message or "Internal error"
             )
         if fault.kind == "429":
             headers = {"Retry-After": "1"} if self.limits.retry_after_header else {}
-            raise ApiError(
+            return ApiError(
                 429,
                 fault.code or "too.many.requests",
                 fault.message or "Too many requests. Try again later",
                 headers,
             )
-        if fault.kind == "403":
-            raise ApiError(
-                403, fault.code or "chat.denied", fault.message or "error.dialog.suspended"
-            )
-        if fault.kind == "timeout":
-            await self._sleep(fault.delay)
-        if request.transport is not None:
-            request.transport.close()
-        response = web.Response(status=500)
-        response.force_close()
-        return response
+        return ApiError(403, fault.code or "chat.denied", fault.message or "error.dialog.suspended")
 
     def _record(
         self,
@@ -897,15 +823,6 @@ class MaxAPIServer:
             "type": "image",
             "payload": {"photo_id": record.photo_id, "token": record.token, "url": record.url},
         }
-
-    def _notify_messages(self) -> None:
-        if self._msg_event is not None:
-            self._msg_event.set()
-            self._msg_event = None
-
-    def _changed(self, dialog: Dialog, message: SentMessage) -> None:
-        dialog.changes.append(message)
-        self._notify_messages()
 
     # ------------------------------------------------------------------ validation
 
