@@ -302,7 +302,7 @@ class User:
         return f"User({self.id}, {self.first_name!r})"
 
 
-class BotAPIServer(LocalServer[Fault]):
+class BotAPIServer(LocalServer[Fault, SentMessage]):
     """Local imitation of the Telegram Bot API (see docs/local-bot-api.md)."""
 
     def __init__(
@@ -449,18 +449,17 @@ class BotAPIServer(LocalServer[Fault]):
 
     def sent_to(self, chat_id: int, include_deleted: bool = True) -> list[SentMessage]:
         """Bot messages in the chat, in current state, in sending order."""
-        chat = self.bot.chats.get(chat_id)
-        if chat is None:
-            return []
-        return [m for m in chat.bot_messages.values() if include_deleted or not m.deleted]
+        return self._sent(chat_id, include_deleted)
 
     def message(self, chat_id: int, message_id: int) -> SentMessage | None:
         chat = self.bot.chats.get(chat_id)
         return chat.bot_messages.get(message_id) if chat else None
 
     def changes_cursor(self, chat_id: int) -> int:
-        chat = self.bot.chats.get(chat_id)
-        return len(chat.changes) if chat else 0
+        return self._cursor(chat_id)
+
+    def _log(self, key: int) -> ChatState | None:
+        return self.bot.chats.get(key)
 
     async def wait_for(
         self,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Hashable, Mapping
 from typing import Any, Generic, Protocol, Self, TypeVar
 
 import aiohttp
@@ -19,6 +19,9 @@ from aiohttp import web
 
 class Message(Protocol):
     """A bot message as the change log keeps it."""
+
+    @property
+    def message_id(self) -> Hashable: ...
 
     @property
     def deleted(self) -> bool: ...
@@ -54,8 +57,8 @@ class Fault(Protocol):
 F = TypeVar("F", bound=Fault)
 
 
-class LocalServer(Generic[F]):
-    """Base of ``BotAPIServer`` and ``MaxAPIServer``."""
+class LocalServer(Generic[F, M]):
+    """Base of ``BotAPIServer`` (chats by chat id) and ``MaxAPIServer`` (dialogs by user id)."""
 
     base_url: str | None = None
     _runner: web.AppRunner | None = None
@@ -141,6 +144,29 @@ class LocalServer(Generic[F]):
         return response
 
     # ------------------------------------------------------------------ change logs
+
+    def _log(self, key: int) -> ChangeLog[M] | None:
+        """The change log of the chat (dialog) ``key`` if there is one yet."""
+        raise NotImplementedError
+
+    def _sent(self, key: int, include_deleted: bool) -> list[M]:
+        log = self._log(key)
+        if log is None:
+            return []
+        return [m for m in log.bot_messages.values() if include_deleted or not m.deleted]
+
+    def _cursor(self, key: int) -> int:
+        log = self._log(key)
+        return len(log.changes) if log else 0
+
+    def _changed_between(self, key: int, start: int, end: int) -> list[M]:
+        """The messages changed from cursor ``start`` to ``end``, each once, in order."""
+        log = self._log(key)
+        changed: dict[Hashable, M] = {}
+        if log is not None and end > start:
+            for message in log.changes[start:end]:
+                changed[message.message_id] = message
+        return list(changed.values())
 
     def _notify_messages(self) -> None:
         if self._msg_event is not None:

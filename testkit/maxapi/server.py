@@ -224,7 +224,7 @@ class MaxUser:
         return f"MaxUser({self.id}, {self.first_name!r})"
 
 
-class MaxAPIServer(LocalServer[Fault]):
+class MaxAPIServer(LocalServer[Fault, SentMessage]):
     """Local imitation of the MAX Bot API (see testkit/maxapi/README.md)."""
 
     def __init__(
@@ -356,18 +356,17 @@ class MaxAPIServer(LocalServer[Fault]):
 
     def sent_to(self, user_id: int, include_deleted: bool = True) -> list[SentMessage]:
         """The bot's messages in the user's dialog, current state, in sending order."""
-        dialog = self._dialogs.get(self.dialog_chat_id(user_id))
-        if dialog is None:
-            return []
-        return [m for m in dialog.bot_messages.values() if include_deleted or not m.deleted]
+        return self._sent(user_id, include_deleted)
 
     def message(self, mid: str) -> SentMessage | None:
         found = self._messages.get(mid)
         return found[1] if found else None
 
     def changes_cursor(self, user_id: int) -> int:
-        dialog = self._dialogs.get(self.dialog_chat_id(user_id))
-        return len(dialog.changes) if dialog else 0
+        return self._cursor(user_id)
+
+    def _log(self, key: int) -> Dialog | None:
+        return self._dialogs.get(self.dialog_chat_id(key))
 
     async def wait_for(
         self,
