@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
-import contextlib
 
 from testkit.botapi.limits import Limits
 from testkit.botapi.server import BotAPIServer
+from testkit.common import runner
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="python -m testkit.botapi", description=__doc__)
-    parser.add_argument("--port", type=int, default=8081, help="port on 127.0.0.1 (0 = random)")
-    parser.add_argument("--no-limits", action="store_true", help="disable every limit check")
-    parser.add_argument("--no-rate-limits", action="store_true", help="disable 429 rate limits")
+    parser = runner.parser("python -m testkit.botapi", __doc__, 8081)
+    runner.add_limit_switches(parser)
     parser.add_argument("--private-per-second", type=float, default=1.0)
     parser.add_argument("--private-burst", type=int, default=3)
     parser.add_argument("--global-per-second", type=float, default=30.0)
@@ -32,19 +29,11 @@ async def serve(args: argparse.Namespace) -> None:
         group_per_minute=args.group_per_minute,
     )
     server = BotAPIServer(limits=limits)
-    await server.start(port=args.port)
-    try:
-        print(f"Local Bot API server: {server.base_url}", flush=True)
-        print(f"  export TELEGRAM_API_URL={server.base_url}", flush=True)
-        print(f"  control API: {server.base_url}/_control  (Ctrl-C to stop)", flush=True)
-        await asyncio.Event().wait()
-    finally:
-        await server.stop()
+    await runner.serve_forever(server, args.port, "Local Bot API server", "TELEGRAM_API_URL")
 
 
 def main(argv: list[str] | None = None) -> None:
-    with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(serve(parse_args(argv)))
+    runner.run(serve(parse_args(argv)))
 
 
 if __name__ == "__main__":

@@ -32,6 +32,7 @@ from testkit.botapi.models import (
 )
 from testkit.botapi.state import BotState, ChatState, Webhook
 from testkit.common.server import LocalServer
+from testkit.common.users import SimulatedUser
 
 log = logging.getLogger(__name__)
 
@@ -153,8 +154,10 @@ class GroupChat:
         return f"GroupChat({self.id}, {self.title!r})"
 
 
-class User:
+class User(SimulatedUser[SentMessage]):
     """A simulated Telegram user talking to the bot (``server.user(...)``)."""
+
+    server: BotAPIServer
 
     def __init__(
         self,
@@ -165,12 +168,7 @@ class User:
         username: str | None,
         language_code: str | None,
     ) -> None:
-        self.server = server
-        self.id = user_id
-        self.first_name = first_name
-        self.last_name = last_name
-        self.username = username
-        self.language_code = language_code
+        super().__init__(server, user_id, first_name, last_name, username, language_code)
         self.blocked = False
 
     def as_dict(self) -> dict[str, Any]:
@@ -286,20 +284,6 @@ class User:
         self.blocked = False
         if notify:
             self.server._member_update(self, "kicked", "member")
-
-    def messages(self) -> list[SentMessage]:
-        """The bot's messages in the private chat."""
-        return self.server.sent_to(self.id)
-
-    async def wait_reply(
-        self,
-        predicate: Callable[[SentMessage], bool] | None = None,
-        timeout: float = 5.0,  # noqa: ASYNC109
-    ) -> SentMessage:
-        return await self.server.wait_for(self.id, predicate, timeout)
-
-    def __repr__(self) -> str:
-        return f"User({self.id}, {self.first_name!r})"
 
 
 class BotAPIServer(LocalServer[Fault, SentMessage]):

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import time
 from collections import deque
 from dataclasses import dataclass
 from typing import Any
 
 from testkit.botapi.models import CallbackQueryRecord, SentMessage
+from testkit.common.state import UpdateSignal
 
 DEFAULT_UPDATE_TYPES_EXCLUDED = frozenset(
     {"chat_member", "message_reaction", "message_reaction_count"}
@@ -64,7 +64,7 @@ class ChatState:
         return message_id
 
 
-class BotState:
+class BotState(UpdateSignal):
     def __init__(self, token: str | None) -> None:
         self.token = token
         self.bot_id = int(token.split(":", 1)[0]) if token else 0
@@ -115,17 +115,6 @@ class BotState:
         self.updates.append(update)
         self.notify()
         return update
-
-    def notify(self) -> None:
-        self._event.set()
-        self._event = asyncio.Event()
-
-    async def wait(self, seconds: float) -> None:
-        event = self._event
-        if seconds <= 0:
-            return
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(event.wait(), seconds)
 
     def confirm(self, offset: int) -> None:
         """Forget updates with ``update_id < offset`` (negative: keep the last -offset)."""

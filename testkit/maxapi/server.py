@@ -21,6 +21,7 @@ import aiohttp
 from aiohttp import web
 
 from testkit.common.server import LocalServer
+from testkit.common.users import SimulatedUser
 from testkit.maxapi.faults import Fault, Faults
 from testkit.maxapi.html import HTMLParseError, parse_html
 from testkit.maxapi.limits import Limits, RateLimiter
@@ -104,24 +105,10 @@ def _int_param(query: dict[str, str], name: str, required: bool = False) -> int 
         raise bad_request(f"Invalid value of parameter {name}: {value!r}") from e
 
 
-class MaxUser:
+class MaxUser(SimulatedUser[SentMessage]):
     """A simulated MAX user talking to the bot (``server.user(...)``)."""
 
-    def __init__(
-        self,
-        server: MaxAPIServer,
-        user_id: int,
-        first_name: str,
-        last_name: str | None,
-        username: str | None,
-        language_code: str | None,
-    ) -> None:
-        self.server = server
-        self.id = user_id
-        self.first_name = first_name
-        self.last_name = last_name
-        self.username = username
-        self.language_code = language_code
+    server: MaxAPIServer
 
     @property
     def chat_id(self) -> int:
@@ -208,20 +195,6 @@ class MaxUser:
         dialog.stopped = False
         if notify:
             self.server._bot_started(self, None)
-
-    def messages(self) -> list[SentMessage]:
-        """The bot's messages in this user's dialog."""
-        return self.server.sent_to(self.id)
-
-    async def wait_reply(
-        self,
-        predicate: Callable[[SentMessage], bool] | None = None,
-        timeout: float = 5.0,  # noqa: ASYNC109
-    ) -> SentMessage:
-        return await self.server.wait_for(self.id, predicate, timeout)
-
-    def __repr__(self) -> str:
-        return f"MaxUser({self.id}, {self.first_name!r})"
 
 
 class MaxAPIServer(LocalServer[Fault, SentMessage]):

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from dataclasses import dataclass, field
 from typing import Any
 
+from testkit.common.state import UpdateSignal
 from testkit.maxapi.models import CallbackRecord, SentMessage
 
 
@@ -58,7 +58,7 @@ class LoggedUpdate:
 
 
 @dataclass
-class BotState:
+class BotState(UpdateSignal):
     user_id: int
     name: str = "Test Bot"
     username: str = "test_bot"
@@ -107,17 +107,6 @@ class BotState:
         self.log.append(logged)
         self.notify()
         return logged
-
-    def notify(self) -> None:
-        self._event.set()
-        self._event = asyncio.Event()
-
-    async def wait(self, seconds: float) -> None:
-        event = self._event
-        if seconds <= 0:
-            return
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(event.wait(), seconds)
 
     def commit(self, marker: int) -> None:
         if marker > self.committed:
