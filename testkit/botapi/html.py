@@ -13,6 +13,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from testkit.common.text import char_reference, utf16_length
+
 SUPPORTED_TAGS = frozenset(
     {
         "a",
@@ -51,7 +53,6 @@ _SIMPLE_TYPES = {
 }
 
 _NAMED_ENTITIES = {"lt": "<", "gt": ">", "amp": "&", "quot": '"', "apos": "'"}
-_ENTITY_RE = re.compile(r"&(#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[a-zA-Z]{2,6});")
 _TAG_NAME_RE = re.compile(r"[a-zA-Z0-9_-]*")
 _ATTR_NAME_RE = re.compile(r"[a-zA-Z0-9_-]+")
 
@@ -66,33 +67,6 @@ class _Open:
     byte_offset: int
     utf16_offset: int
     attrs: dict[str, str] = field(default_factory=dict)
-
-
-def utf16_length(text: str) -> int:
-    """Length in UTF-16 code units: how Telegram counts text (an emoji outside the BMP is 2)."""
-    return len(text.encode("utf-16-le")) // 2
-
-
-_utf16_len = utf16_length
-
-
-def _decode_entity(text: str, pos: int) -> tuple[str, int] | None:
-    match = _ENTITY_RE.match(text, pos)
-    if match is None:
-        return None
-    body = match.group(1)
-    if body.startswith("#"):
-        try:
-            code = int(body[2:], 16) if body[1:2] in ("x", "X") else int(body[1:])
-        except ValueError:
-            return None
-        if code == 0 or code > 0x10FFFF or 0xD800 <= code <= 0xDFFF:
-            return None
-        return chr(code), match.end()
-    value = _NAMED_ENTITIES.get(body.lower())
-    if value is None:
-        return None
-    return value, match.end()
 
 
 def _byte_offset(text: str, pos: int) -> int:
@@ -150,7 +124,7 @@ def _unescape(raw: str) -> str:
     i = 0
     while i < len(raw):
         if raw[i] == "&":
-            decoded = _decode_entity(raw, i)
+            decoded = char_reference(raw, i, _NAMED_ENTITIES)
             if decoded is not None:
                 out.append(decoded[0])
                 i = decoded[1]
@@ -172,12 +146,12 @@ def parse_html(text: str) -> tuple[str, list[dict[str, Any]]]:
     def emit(chunk: str) -> None:
         nonlocal utf16_pos
         out.append(chunk)
-        utf16_pos += _utf16_len(chunk)
+        utf16_pos += utf16_length(chunk)
 
     while i < n:
         ch = text[i]
         if ch == "&":
-            decoded = _decode_entity(text, i)
+            decoded = char_reference(text, i, _NAMED_ENTITIES)
             if decoded is not None:
                 emit(decoded[0])
                 i = decoded[1]

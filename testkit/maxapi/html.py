@@ -15,6 +15,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from testkit.common.text import char_reference, utf16_length
+
 MARKUP_TYPES = {
     "b": "strong",
     "strong": "strong",
@@ -33,7 +35,6 @@ MARKUP_TYPES = {
 }
 
 _NAMED_ENTITIES = {"lt": "<", "gt": ">", "amp": "&", "quot": '"', "apos": "'", "nbsp": "\u00a0"}
-_ENTITY_RE = re.compile(r"&(#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[a-zA-Z]{2,6});")
 _TAG_NAME_RE = re.compile(r"[a-zA-Z][a-zA-Z0-9-]*")
 _ATTR_NAME_RE = re.compile(r"[a-zA-Z_:][a-zA-Z0-9_:.-]*")
 MAX_LINK_URL = 2048
@@ -58,31 +59,12 @@ class _Open:
     attrs: dict[str, str]
 
 
-def utf16_length(text: str) -> int:
-    return len(text.encode("utf-16-le")) // 2
-
-
-def _entity(text: str, pos: int) -> tuple[str, int] | None:
-    match = _ENTITY_RE.match(text, pos)
-    if match is None:
-        return None
-    body = match.group(1)
-    if body.startswith("#"):
-        hexa = body[1:2] in ("x", "X")
-        code = int(body[2:], 16) if hexa else int(body[1:])
-        if code == 0 or code > 0x10FFFF or 0xD800 <= code <= 0xDFFF:
-            return None
-        return chr(code), match.end()
-    value = _NAMED_ENTITIES.get(body.lower())
-    return (value, match.end()) if value is not None else None
-
-
 def _unescape(raw: str, where: int) -> str:
     out: list[str] = []
     i = 0
     while i < len(raw):
         if raw[i] == "&":
-            decoded = _entity(raw, i)
+            decoded = char_reference(raw, i, _NAMED_ENTITIES)
             if decoded is None:
                 raise HTMLParseError(f"bare '&' in an attribute at offset {where + i}")
             out.append(decoded[0])
@@ -151,7 +133,7 @@ def parse_html(text: str, *, reject_unknown_tags: bool = False) -> ParsedHTML:
     while i < n:
         ch = text[i]
         if ch == "&":
-            decoded = _entity(text, i)
+            decoded = char_reference(text, i, _NAMED_ENTITIES)
             if decoded is None:
                 raise HTMLParseError(f"bare '&' at offset {i}: escape it as &amp;")
             emit(decoded[0])
