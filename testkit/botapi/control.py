@@ -6,15 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
-from testkit.common.control import (
-    add_block_routes,
-    add_message_routes,
-    add_shared_routes,
-    error,
-    ok,
-    read_body,
-    upload_data,
-)
+from testkit.common import control as common
 
 if TYPE_CHECKING:
     from testkit.botapi.server import BotAPIServer, GroupChat, User
@@ -69,30 +61,31 @@ def add_control_routes(app: web.Application, server: BotAPIServer) -> None:
             return None
         return int(chat_id)
 
-    async def index(request: web.Request) -> web.Response:
-        return ok(ENDPOINTS)
-
     async def send(request: web.Request) -> web.Response:
-        body = await read_body(request)
+        body = await common.read_body(request)
         if "text" not in body:
-            return error(400, "text is required")
+            return common.error(400, "text is required")
         try:
-            return ok(await user_of(request, body).send(str(body["text"]), chat=chat_of(body)))
+            return common.ok(
+                await user_of(request, body).send(str(body["text"]), chat=chat_of(body))
+            )
         except LookupError as e:
-            return error(404, str(e))
+            return common.error(404, str(e))
 
     async def command(request: web.Request) -> web.Response:
-        body = await read_body(request)
+        body = await common.read_body(request)
         if "command" not in body:
-            return error(400, "command is required")
+            return common.error(400, "command is required")
         user = user_of(request, body)
         try:
-            return ok(await user.command(str(body["command"]), body.get("args"), chat_of(body)))
+            return common.ok(
+                await user.command(str(body["command"]), body.get("args"), chat_of(body))
+            )
         except LookupError as e:
-            return error(404, str(e))
+            return common.error(404, str(e))
 
     async def press(request: web.Request) -> web.Response:
-        body = await read_body(request)
+        body = await common.read_body(request)
         user = user_of(request, body)
         try:
             query_id = await user.press(
@@ -102,20 +95,20 @@ def add_control_routes(app: web.Application, server: BotAPIServer) -> None:
                 chat=chat_of(body),
             )
         except KeyError:
-            return error(400, "message_id is required")
+            return common.error(400, "message_id is required")
         except LookupError as e:
-            return error(404, str(e))
+            return common.error(404, str(e))
         except ValueError as e:
-            return error(400, str(e))
-        return ok({"callback_query_id": query_id})
+            return common.error(400, str(e))
+        return common.ok({"callback_query_id": query_id})
 
     async def upload(request: web.Request) -> web.Response:
-        body = await read_body(request)
+        body = await common.read_body(request)
         user = user_of(request, body)
         try:
-            data = upload_data(body)
+            data = common.upload_data(body)
         except ValueError as e:
-            return error(400, str(e))
+            return common.error(400, str(e))
         try:
             if body.get("kind", "document") == "photo":
                 result = await user.upload_photo(data, body.get("caption"), chat=chat_of(body))
@@ -128,40 +121,39 @@ def add_control_routes(app: web.Application, server: BotAPIServer) -> None:
                     chat=chat_of(body),
                 )
         except LookupError as e:
-            return error(404, str(e))
-        return ok(result)
+            return common.error(404, str(e))
+        return common.ok(result)
 
     async def group(request: web.Request) -> web.Response:
-        body = await read_body(request)
+        body = await common.read_body(request)
         try:
             chat = server.group_chat(
                 int(body["chat_id"]), str(body.get("title", "Group")), body.get("type")
             )
         except (KeyError, ValueError):
-            return error(400, "chat_id is required")
-        return ok(chat.as_dict())
+            return common.error(400, "chat_id is required")
+        return common.ok(chat.as_dict())
 
     async def commands(request: web.Request) -> web.Response:
         scope: dict[str, Any] = {"type": request.query.get("scope", "default")}
         for key in ("chat_id", "user_id"):
             if key in request.query:
                 scope[key] = int(request.query[key])
-        return ok(server.commands(scope, request.query.get("language_code", "")))
+        return common.ok(server.commands(scope, request.query.get("language_code", "")))
 
     r = app.router
-    r.add_get("/_control", index)
-    r.add_get("/_control/", index)
     r.add_post("/_control/users/{user_id}/send", send)
     r.add_post("/_control/users/{user_id}/command", command)
     r.add_post("/_control/users/{user_id}/press", press)
     r.add_post("/_control/users/{user_id}/upload", upload)
-    add_block_routes(app, user_of)
+    common.add_block_routes(app, user_of)
     r.add_post("/_control/groups", group)
-    add_message_routes(app, server, "/_control/chats/{chat_id}")
+    common.add_message_routes(app, server, "/_control/chats/{chat_id}")
     r.add_get("/_control/commands", commands)
-    add_shared_routes(
+    common.add_routes(
         app,
         server,
+        endpoints=ENDPOINTS,
         inject=server.faults.inject,
         fault_params=FAULT_PARAMS,
         callback_answers=lambda user_id: server.callback_answers(user_id=user_id),

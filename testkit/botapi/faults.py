@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-import itertools
 from dataclasses import asdict, dataclass, field
-from typing import Any, Literal
+from typing import Any
 
-from testkit.common.faults import Countdown, FaultRegistry
+from testkit.common.faults import (
+    FAULT_KINDS,
+    Countdown,
+    FaultKind,
+    FaultRegistry,
+    check_kind,
+    new_fault_id,
+)
 
-FaultKind = Literal["5xx", "timeout", "disconnect", "429", "403", "slow"]
-FAULT_KINDS: tuple[str, ...] = ("5xx", "timeout", "disconnect", "429", "403", "slow")
-
-_ids = itertools.count(1)
+__all__ = ["FAULT_KINDS", "Fault", "FaultKind", "Faults"]
 
 
 @dataclass
@@ -22,10 +25,7 @@ class Fault(Countdown):
       * ``5xx``        – answer ``status`` (502 "Bad Gateway" by default);
       * ``429``        – "Too Many Requests: retry after N" with ``retry_after``;
       * ``403``        – "Forbidden: bot was blocked by the user";
-      * ``slow``       – sleep ``delay`` seconds, then process normally;
-      * ``timeout``    – hold the request ``delay`` seconds, then drop the connection
-                         (use a delay longer than the client's timeout);
-      * ``disconnect`` – drop the connection immediately without an answer.
+      * ``slow``, ``timeout``, ``disconnect`` – as ``testkit.common.faults`` says.
     ``times=None`` means "until cleared".  ``method=None``/``chat_id=None`` match anything.
     """
 
@@ -37,7 +37,7 @@ class Fault(Countdown):
     delay: float = 2.0
     status: int = 502
     description: str | None = None
-    id: int = field(default_factory=lambda: next(_ids))
+    id: int = field(default_factory=new_fault_id)
     fired: int = 0
 
     def matches(self, method: str, chat_id: Any) -> bool:
@@ -65,8 +65,7 @@ class Faults(FaultRegistry[Fault]):
         status: int = 502,
         description: str | None = None,
     ) -> Fault:
-        if kind not in FAULT_KINDS:
-            raise ValueError(f"unknown fault kind {kind!r}; expected one of {FAULT_KINDS}")
+        check_kind(kind)
         fault = Fault(
             kind=kind,
             method=method,

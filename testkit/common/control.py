@@ -1,9 +1,9 @@
 """The control API's helpers and the routes both servers have under ``/_control/``.
 
 Answers are ``{"ok": true, "result": ...}`` or ``{"ok": false, "error": "..."}`` with an
-HTTP status.  The routes here: the faults, the counters, the request log, the callback
-answers, the limits, the reset, blocking and unblocking the bot, and a chat's (dialog's)
-messages, changes and waits.
+HTTP status.  The routes here: the index, the faults, the counters, the request log, the
+callback answers, the limits, the reset, blocking and unblocking the bot, and a chat's
+(dialog's) messages, changes and waits.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 import base64
 import binascii
 import dataclasses
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Protocol
 
 from aiohttp import web
@@ -100,21 +100,26 @@ class _User(Protocol):
     def unblock_bot(self, notify: bool = True) -> None: ...
 
 
-def add_shared_routes(
+def add_routes(
     app: web.Application,
     server: Controlled,
     *,
+    endpoints: Mapping[str, str],
     inject: Callable[..., _Dictable],
     fault_params: frozenset[str],
     callback_answers: Callable[[int | None], list[dict[str, Any]]],
     fixed_limits: frozenset[str] = frozenset(),
 ) -> None:
-    """The faults, stats, requests, callback answers, limits and reset routes.
+    """The index (``endpoints``), faults, stats, requests, callback answers, limits and
+    reset routes.
 
     ``inject`` adds a fault from the POSTed ``fault_params``; ``callback_answers`` lists
     the answers to a user's presses (None: everyone's); the limits in ``fixed_limits`` are
     shown (sorted) but cannot be set.
     """
+
+    async def index(request: web.Request) -> web.Response:
+        return ok(endpoints)
 
     async def faults_get(request: web.Request) -> web.Response:
         return ok([f.to_dict() for f in server.faults.active])
@@ -170,6 +175,8 @@ def add_shared_routes(
         return ok(True)
 
     r = app.router
+    r.add_get("/_control", index)
+    r.add_get("/_control/", index)
     r.add_get("/_control/faults", faults_get)
     r.add_post("/_control/faults", faults_post)
     r.add_delete("/_control/faults", faults_delete)

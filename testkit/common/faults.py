@@ -1,9 +1,32 @@
-"""The registry of injected faults both servers keep (``server.faults``)."""
+"""The registry of injected faults both servers keep (``server.faults``).
+
+The kinds of fault: ``5xx``, ``429`` and ``403`` answer the messenger's error (each
+server's ``Fault`` says which), and the three that do not answer:
+  * ``slow``       – sleep ``delay`` seconds, then process normally;
+  * ``timeout``    – hold the request ``delay`` seconds, then drop the connection
+                     (use a delay longer than the client's timeout);
+  * ``disconnect`` – drop the connection immediately without an answer.
+"""
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
-from typing import Generic, Protocol, TypeVar
+from typing import Generic, Literal, Protocol, TypeVar
+
+FaultKind = Literal["5xx", "timeout", "disconnect", "429", "403", "slow"]
+FAULT_KINDS: tuple[str, ...] = ("5xx", "timeout", "disconnect", "429", "403", "slow")
+
+_ids = itertools.count(1)
+
+
+def new_fault_id() -> int:
+    return next(_ids)
+
+
+def check_kind(kind: str) -> None:
+    if kind not in FAULT_KINDS:
+        raise ValueError(f"unknown fault kind {kind!r}; expected one of {FAULT_KINDS}")
 
 
 class Countdown:

@@ -6,15 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
-from testkit.common.control import (
-    add_block_routes,
-    add_message_routes,
-    add_shared_routes,
-    error,
-    ok,
-    read_body,
-    upload_data,
-)
+from testkit.common import control as common
 
 if TYPE_CHECKING:
     from testkit.maxapi.server import MaxAPIServer, MaxUser
@@ -61,52 +53,49 @@ def add_control_routes(app: web.Application, server: MaxAPIServer) -> None:
         profile = {k: body[k] for k in PROFILE_KEYS if k in body}
         return server.user(user_id, **profile)
 
-    async def index(request: web.Request) -> web.Response:
-        return ok(ENDPOINTS)
-
     async def send(request: web.Request) -> web.Response:
-        body = await read_body(request)
+        body = await common.read_body(request)
         if "text" not in body:
-            return error(400, "text is required")
-        return ok(await user_of(request, body).send(str(body["text"])))
+            return common.error(400, "text is required")
+        return common.ok(await user_of(request, body).send(str(body["text"])))
 
     async def command(request: web.Request) -> web.Response:
-        body = await read_body(request)
+        body = await common.read_body(request)
         if "command" not in body:
-            return error(400, "command is required")
+            return common.error(400, "command is required")
         user = user_of(request, body)
-        return ok(await user.command(str(body["command"]), body.get("args")))
+        return common.ok(await user.command(str(body["command"]), body.get("args")))
 
     async def start(request: web.Request) -> web.Response:
-        body = await read_body(request)
-        return ok(await user_of(request, body).start(body.get("payload")))
+        body = await common.read_body(request)
+        return common.ok(await user_of(request, body).start(body.get("payload")))
 
     async def press(request: web.Request) -> web.Response:
-        body = await read_body(request)
+        body = await common.read_body(request)
         user = user_of(request, body)
         mid = body.get("mid") or body.get("message_id")
         if not mid:
-            return error(400, "mid is required")
+            return common.error(400, "mid is required")
         try:
             callback_id = await user.press(
                 str(mid), body.get("payload") or body.get("data"), text=body.get("text")
             )
         except LookupError as e:
-            return error(404, str(e))
+            return common.error(404, str(e))
         except ValueError as e:
-            return error(400, str(e))
-        return ok({"callback_id": callback_id})
+            return common.error(400, str(e))
+        return common.ok({"callback_id": callback_id})
 
     async def upload(request: web.Request) -> web.Response:
-        body = await read_body(request)
+        body = await common.read_body(request)
         user = user_of(request, body)
         try:
-            data = upload_data(body)
+            data = common.upload_data(body)
         except ValueError as e:
-            return error(400, str(e))
+            return common.error(400, str(e))
         if body.get("kind") in ("image", "photo"):
-            return ok(await user.upload_photo(data, body.get("caption")))
-        return ok(
+            return common.ok(await user.upload_photo(data, body.get("caption")))
+        return common.ok(
             await user.upload_document(
                 data,
                 str(body.get("filename") or "file.bin"),
@@ -118,16 +107,16 @@ def add_control_routes(app: web.Application, server: MaxAPIServer) -> None:
     async def file(request: web.Request) -> web.StreamResponse:
         record = server.file(request.match_info["token"])
         if record is None or record.data is None:
-            return error(404, "no such file")
+            return common.error(404, "no such file")
         return web.Response(
             body=record.data, content_type=record.content_type or "application/octet-stream"
         )
 
     async def commands(request: web.Request) -> web.Response:
-        return ok(server.commands())
+        return common.ok(server.commands())
 
     async def subscriptions(request: web.Request) -> web.Response:
-        return ok(
+        return common.ok(
             [
                 {
                     **s.as_dict(),
@@ -141,25 +130,24 @@ def add_control_routes(app: web.Application, server: MaxAPIServer) -> None:
         )
 
     async def updates(request: web.Request) -> web.Response:
-        return ok(server.pending_updates())
+        return common.ok(server.pending_updates())
 
     r = app.router
-    r.add_get("/_control", index)
-    r.add_get("/_control/", index)
     r.add_post("/_control/users/{user_id}/send", send)
     r.add_post("/_control/users/{user_id}/command", command)
     r.add_post("/_control/users/{user_id}/start", start)
     r.add_post("/_control/users/{user_id}/press", press)
     r.add_post("/_control/users/{user_id}/upload", upload)
-    add_block_routes(app, user_of)
-    add_message_routes(app, server, "/_control/users/{user_id}")
+    common.add_block_routes(app, user_of)
+    common.add_message_routes(app, server, "/_control/users/{user_id}")
     r.add_get("/_control/files/{token}", file)
     r.add_get("/_control/commands", commands)
     r.add_get("/_control/subscriptions", subscriptions)
     r.add_get("/_control/updates", updates)
-    add_shared_routes(
+    common.add_routes(
         app,
         server,
+        endpoints=ENDPOINTS,
         inject=server.faults.inject,
         fault_params=FAULT_PARAMS,
         callback_answers=lambda user_id: server.callback_answers(user_id=user_id),

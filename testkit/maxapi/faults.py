@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import itertools
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from testkit.common.faults import Countdown, FaultRegistry
+from testkit.common.faults import FAULT_KINDS, Countdown, FaultRegistry, check_kind, new_fault_id
 
-FAULT_KINDS: tuple[str, ...] = ("5xx", "timeout", "disconnect", "429", "403", "slow")
-
-_ids = itertools.count(1)
+__all__ = ["FAULT_KINDS", "Fault", "Faults"]
 
 
 @dataclass
@@ -21,10 +18,7 @@ class Fault(Countdown):
       * ``5xx``        – answer ``status`` (503 by default) with a MAX error body;
       * ``429``        – ``{"code": "too.many.requests", ...}``;
       * ``403``        – ``{"code": "chat.denied", "message": "error.dialog.suspended"}``;
-      * ``slow``       – sleep ``delay`` seconds, then process normally;
-      * ``timeout``    – hold the request ``delay`` seconds, then drop the connection
-                         (use a delay longer than the client's timeout);
-      * ``disconnect`` – drop the connection immediately without an answer.
+      * ``slow``, ``timeout``, ``disconnect`` – as ``testkit.common.faults`` says.
 
     ``method`` matches the schema's operationId ("sendMessage", "getUpdates"…), a path
     ("/messages") or "VERB /path" ("POST /messages"), case-insensitively; ``chat_id``
@@ -40,7 +34,7 @@ class Fault(Countdown):
     status: int = 503
     code: str | None = None
     message: str | None = None
-    id: int = field(default_factory=lambda: next(_ids))
+    id: int = field(default_factory=new_fault_id)
     fired: int = 0
 
     def matches(self, names: tuple[str, ...], chat_ids: tuple[int, ...]) -> bool:
@@ -68,8 +62,7 @@ class Faults(FaultRegistry[Fault]):
         code: str | None = None,
         message: str | None = None,
     ) -> Fault:
-        if kind not in FAULT_KINDS:
-            raise ValueError(f"unknown fault kind {kind!r}; expected one of {FAULT_KINDS}")
+        check_kind(kind)
         fault = Fault(
             kind=kind,
             method=method,
