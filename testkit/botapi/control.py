@@ -154,8 +154,6 @@ def add_control_routes(app: web.Application, server: BotAPIServer) -> None:
         app,
         server,
         endpoints=ENDPOINTS,
-        inject=server.faults.inject,
         fault_params=FAULT_PARAMS,
-        callback_answers=lambda user_id: server.callback_answers(user_id=user_id),
         fixed_limits=frozenset({"rate_limited_methods"}),
     )

@@ -66,6 +66,9 @@ class _Faults(Protocol):
     @property
     def active(self) -> Sequence[_Dictable]: ...
 
+    @property
+    def inject(self) -> Callable[..., _Dictable]: ...
+
     def clear(self) -> None: ...
 
 
@@ -93,6 +96,8 @@ class Controlled(Protocol):
 
     def reset(self) -> None: ...
 
+    def callback_answers(self, *, user_id: int | None = None) -> list[dict[str, Any]]: ...
+
 
 class _User(Protocol):
     def block_bot(self, notify: bool = True) -> None: ...
@@ -105,17 +110,14 @@ def add_routes(
     server: Controlled,
     *,
     endpoints: Mapping[str, str],
-    inject: Callable[..., _Dictable],
     fault_params: frozenset[str],
-    callback_answers: Callable[[int | None], list[dict[str, Any]]],
     fixed_limits: frozenset[str] = frozenset(),
 ) -> None:
     """The index (``endpoints``), faults, stats, requests, callback answers, limits and
     reset routes.
 
-    ``inject`` adds a fault from the POSTed ``fault_params``; ``callback_answers`` lists
-    the answers to a user's presses (None: everyone's); the limits in ``fixed_limits`` are
-    shown (sorted) but cannot be set.
+    A fault is injected from the POSTed ``fault_params``; the limits in ``fixed_limits``
+    are shown (sorted) but cannot be set.
     """
 
     async def index(request: web.Request) -> web.Response:
@@ -127,7 +129,7 @@ def add_routes(
     async def faults_post(request: web.Request) -> web.Response:
         body = await read_body(request)
         try:
-            fault = inject(**{k: v for k, v in body.items() if k in fault_params})
+            fault = server.faults.inject(**{k: v for k, v in body.items() if k in fault_params})
         except (TypeError, ValueError) as e:
             return error(400, str(e))
         return ok(fault.to_dict())
@@ -152,7 +154,7 @@ def add_routes(
 
     async def answers(request: web.Request) -> web.Response:
         user_id = request.query.get("user_id")
-        return ok(callback_answers(int(user_id) if user_id else None))
+        return ok(server.callback_answers(user_id=int(user_id) if user_id else None))
 
     async def limits_get(request: web.Request) -> web.Response:
         data = dataclasses.asdict(server.limits)

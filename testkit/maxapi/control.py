@@ -148,7 +148,5 @@ def add_control_routes(app: web.Application, server: MaxAPIServer) -> None:
         app,
         server,
         endpoints=ENDPOINTS,
-        inject=server.faults.inject,
         fault_params=FAULT_PARAMS,
-        callback_answers=lambda user_id: server.callback_answers(user_id=user_id),
     )
