@@ -87,7 +87,19 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if "backend" not in metafunc.fixturenames:
         return
     ui = _is_ui(metafunc.fixturenames, metafunc.definition)
-    metafunc.parametrize("backend", [UI_BACKEND] if ui else BACKENDS, indirect=True)
+    backends = [UI_BACKEND] if ui else BACKENDS
+    if "messenger" in metafunc.fixturenames:
+        # An end-to-end test runs on every backend in Telegram and on the UI backend in MAX:
+        # what MAX adds is its adapter, and the database under it is the Telegram run's.
+        combos = [(b, "telegram") for b in backends] + [(UI_BACKEND, "max")]
+        metafunc.parametrize(
+            ("backend", "messenger"),
+            combos,
+            indirect=True,
+            ids=[f"{b}-{m}" for b, m in combos],
+        )
+        return
+    metafunc.parametrize("backend", backends, indirect=True)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -543,9 +543,12 @@ async def serve(name: str) -> AsyncIterator[Front]:
         yield Front(name, server)
 
 
-@pytest.fixture(params=MESSENGERS)
+@pytest.fixture
 def messenger(request: pytest.FixtureRequest) -> str:
+    """The test's messenger (one of MESSENGERS), parametrized with the backend by
+    tests/conftest.py: MAX on the UI backend, Telegram on every backend."""
     name: str = request.param
+    assert name in MESSENGERS
     return name
 
 
