@@ -195,7 +195,10 @@ def _keyboard(attachment: Mapping[str, Any]) -> InlineKeyboardMarkup | None:
     return InlineKeyboardMarkup(inline_keyboard=keyboard) if keyboard else None
 
 
-def _file(attachment: Mapping[str, Any], ids: MessageIds) -> Document | None:
+def _uploaded(
+    attachment: Mapping[str, Any], ids: MessageIds
+) -> tuple[Mapping[str, Any], str] | None:
+    """A file attachment's payload and token; its download URL is remembered by the token."""
     payload = _dict(attachment.get("payload"))
     if payload is None:
         return None
@@ -205,6 +208,14 @@ def _file(attachment: Mapping[str, Any], ids: MessageIds) -> Document | None:
     url = _str(payload.get("url"), 4096)
     if url:
         ids.remember_file(token, url)
+    return payload, token
+
+
+def _file(attachment: Mapping[str, Any], ids: MessageIds) -> Document | None:
+    uploaded = _uploaded(attachment, ids)
+    if uploaded is None:
+        return None
+    _payload, token = uploaded
     size = _int(attachment.get("size"))
     return Document(
         file_id=MAX_REF + token,
@@ -215,15 +226,10 @@ def _file(attachment: Mapping[str, Any], ids: MessageIds) -> Document | None:
 
 
 def _image(attachment: Mapping[str, Any], ids: MessageIds) -> list[PhotoSize] | None:
-    payload = _dict(attachment.get("payload"))
-    if payload is None:
+    uploaded = _uploaded(attachment, ids)
+    if uploaded is None:
         return None
-    token = _str(payload.get("token"), 2048)
-    if not token:
-        return None
-    url = _str(payload.get("url"), 4096)
-    if url:
-        ids.remember_file(token, url)
+    payload, token = uploaded
     photo_id = _int(payload.get("photo_id"))
     unique = str(photo_id) if photo_id is not None else token[:64]
     return [PhotoSize(file_id=MAX_REF + token, file_unique_id=unique, width=0, height=0)]
