@@ -442,17 +442,25 @@ def as_parent(world: SchoolWorld, person: Person, child: Person) -> list[RoleGra
     ]
 
 
-def telegram_binding(school_id: int, account_id: int, user_id: int) -> MessengerBinding:
-    """An account signed in from a private Telegram chat (the chat id is the user id), used
-    at sign-in as a real sign-in records it; not added."""
+def messenger_binding(
+    school_id: int, account_id: int, user_id: int, messenger: Messenger
+) -> MessengerBinding:
+    """An account signed in from a private chat of ``messenger`` (the journal addresses a
+    private chat by the user id, in MAX as in Telegram), used at sign-in as a real sign-in
+    records it; not added."""
     return MessengerBinding(
         school_id=school_id,
         account_id=account_id,
-        messenger=Messenger.TELEGRAM,
+        messenger=messenger,
         external_user_id=str(user_id),
         chat_id=str(user_id),
         last_seen_at=utcnow(),
     )
+
+
+def telegram_binding(school_id: int, account_id: int, user_id: int) -> MessengerBinding:
+    """An account signed in from a private Telegram chat; not added."""
+    return messenger_binding(school_id, account_id, user_id, Messenger.TELEGRAM)
 
 
 async def bind_chats(session: AsyncSession, world: SchoolWorld, users: dict[str, int]) -> None:

@@ -42,6 +42,7 @@ from testkit.botapi import BotAPIServer
 from testkit.maxapi import Limits as MaxLimits
 from testkit.maxapi import MaxAPIServer
 from tests.conftest import Database, pg_create_database, pg_drop_database, run_async
+from tests.factories import messenger_binding
 
 ROOT = Path(__file__).resolve().parents[2]
 TOKEN = "424242:e2e-test-token-abcdefghijklmnopqrstuvwxyz"
@@ -500,15 +501,9 @@ class Front:
         return list(self.server.chat_actions())
 
     def binding(self, school_id: int, account_id: int, user_id: int) -> MessengerBinding:
-        """An account signed in from this messenger's private chat with ``user_id`` (in MAX as in
-        Telegram, the journal addresses a private chat by the user id); not added."""
-        return MessengerBinding(
-            school_id=school_id,
-            account_id=account_id,
-            messenger=self.messenger,
-            external_user_id=str(user_id),
-            chat_id=str(user_id),
-        )
+        """An account signed in from this messenger's private chat with ``user_id``; not
+        added."""
+        return messenger_binding(school_id, account_id, user_id, self.messenger)
 
 
 def front_env(database_url: str, fronts: list[Front], **extra: str) -> dict[str, str]:

@@ -15,7 +15,7 @@ from services.enums import Messenger
 from services.models import Attendance, MessengerBinding, News, NotificationPrefs, OutboxMessage
 from testkit.botapi.html import seen
 from testkit.recording import RecordingBot, make_callback_update, make_message_update
-from tests.factories import SchoolWorld, absent_today, bind_chats, build_school
+from tests.factories import SchoolWorld, absent_today, bind_chats, build_school, messenger_binding
 from tests.handlers.conftest import compose_class_news
 
 
@@ -181,15 +181,7 @@ async def test_a_person_in_two_messengers_chooses_where_alerts_go(
         select(MessengerBinding).where(MessengerBinding.external_user_id == "9301")
     )
     assert telegram is not None
-    session.add(
-        MessengerBinding(
-            school_id=telegram.school_id,
-            account_id=telegram.account_id,
-            messenger=Messenger.MAX,
-            external_user_id="55",
-            chat_id="55",
-        )
-    )
+    session.add(messenger_binding(telegram.school_id, telegram.account_id, 55, Messenger.MAX))
     await session.commit()
     # In MAX (the same dispatcher, fed by the MAX front end) the choice is offered and saved.
     await dp.feed_update(bot, make_message_update(55, "/settings"), messenger=Messenger.MAX)

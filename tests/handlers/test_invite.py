@@ -17,7 +17,7 @@ from services.models import Invite, MessengerBinding
 from services.people import accounts
 from services.people.identity import resolve_actor
 from testkit.recording import RecordingBot, make_callback_update, make_message_update
-from tests.factories import SchoolWorld, bind_chats, build_school
+from tests.factories import SchoolWorld, bind_chats, build_school, messenger_binding
 
 
 async def bind(session: AsyncSession, world: SchoolWorld, name: str, user_id: int) -> None:
@@ -145,15 +145,7 @@ async def test_revoking_tells_the_person_in_each_messenger(
         select(MessengerBinding).where(MessengerBinding.external_user_id == "8402")
     )
     assert telegram is not None
-    session.add(
-        MessengerBinding(
-            school_id=telegram.school_id,
-            account_id=telegram.account_id,
-            messenger=Messenger.MAX,
-            external_user_id="77",
-            chat_id="77",
-        )
-    )
+    session.add(messenger_binding(telegram.school_id, telegram.account_id, 77, Messenger.MAX))
     await session.commit()
     max_bot = RecordingBot("77000:max")
     dp["messenger_bots"] = {"telegram": bot, "max": max_bot}
