@@ -3,7 +3,9 @@
 The names are a contract with operators and scripts: BOT_TOKEN, DATABASE_URL, REDIS_URL,
 TELEGRAM_API_URL, DEFAULT_TIMEZONE, LOG_LEVEL, and for MAX (docs/max.md) MAX_BOT_TOKEN,
 MAX_API_URL, MAX_WEBHOOK_URL, MAX_WEBHOOK_SECRET, MAX_WEBHOOK_HOST, MAX_WEBHOOK_PORT,
-MAX_WEBHOOK_PATH, MAX_BOT_USERNAME. The bot runs with Telegram (BOT_TOKEN), MAX
+MAX_WEBHOOK_PATH, MAX_BOT_USERNAME, and for a deployment (docs/deploy.md) TELEGRAM_WEBHOOK_URL,
+TELEGRAM_WEBHOOK_SECRET, TELEGRAM_WEBHOOK_HOST, TELEGRAM_WEBHOOK_PORT, TELEGRAM_WEBHOOK_PATH,
+BOT_TOKENS, HEALTH_HOST, HEALTH_PORT. The bot runs with Telegram (BOT_TOKEN), MAX
 (MAX_BOT_TOKEN) or both. A missing or malformed one stops start-up with one line naming it;
 secrets are SecretStr and never printed.
 """
@@ -32,6 +34,7 @@ SUPPORTED_DRIVERS = ("sqlite+aiosqlite", "postgresql+asyncpg")
 DEFAULT_MAX_API_URL = "https://platform-api2.max.ru"
 MAX_TOKEN_RE = re.compile(r"^[A-Za-z0-9_\-.:=+/]{16,512}$")
 MAX_SECRET_RE = re.compile(r"^[A-Za-z0-9_-]{5,256}$")
+TELEGRAM_SECRET_RE = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 USERNAME_RE = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "[::1]")
 
@@ -77,6 +80,21 @@ class Settings(BaseSettings):
     max_webhook_port: int = Field(default=8081, alias="MAX_WEBHOOK_PORT", ge=1, le=65535)
     max_webhook_path: str = Field(default="/max/webhook", alias="MAX_WEBHOOK_PATH")
     max_bot_username: str | None = Field(default=None, alias="MAX_BOT_USERNAME")
+    # Deployment (docs/deploy.md): Telegram's webhook, more Telegram bots, health and metrics.
+    telegram_webhook_url: str | None = Field(default=None, alias="TELEGRAM_WEBHOOK_URL")
+    telegram_webhook_secret: SecretStr | None = Field(default=None, alias="TELEGRAM_WEBHOOK_SECRET")
+    telegram_webhook_host: str = Field(
+        default="127.0.0.1", alias="TELEGRAM_WEBHOOK_HOST", min_length=1
+    )
+    telegram_webhook_port: int = Field(default=8080, alias="TELEGRAM_WEBHOOK_PORT", ge=1, le=65535)
+    telegram_webhook_path: str = Field(default="/telegram/webhook", alias="TELEGRAM_WEBHOOK_PATH")
+    # More Telegram bots beside BOT_TOKEN (one per school or municipality), comma-separated.
+    bot_tokens: Annotated[list[SecretStr], NoDecode] = Field(
+        default_factory=list, alias="BOT_TOKENS"
+    )
+    # /health, /ready and /metrics of this process; unset: not served.
+    health_host: str = Field(default="127.0.0.1", alias="HEALTH_HOST", min_length=1)
+    health_port: int | None = Field(default=None, alias="HEALTH_PORT", ge=1, le=65535)
     # Alerts: messages a second for the whole bot (Telegram allows about 30), parallel sends,
     # how long a claimed alert stays with one worker, and whether this process delivers alerts
     # and runs the schedules (several processes may; only one runs each job).
@@ -204,6 +222,67 @@ class Settings(BaseSettings):
             )
         return self
 
+    @field_validator("telegram_webhook_url", mode="before")
+    @classmethod
+    def _telegram_webhook_url(cls, value: object) -> object:
+        if value in (None, ""):
+            return None
+        if not isinstance(value, str):
+            raise ValueError("expected https://host/path")
+        value = value.strip().rstrip("/")
+        loopback = value.startswith(tuple(f"http://{host}" for host in LOOPBACK_HOSTS))
+        if not (value.startswith("https://") or loopback) or " " in value or "?" in value:
+            raise ValueError("expected a public https://host/path (Telegram calls only https)")
+        return value
+
+    @field_validator("telegram_webhook_secret", mode="before")
+    @classmethod
+    def _telegram_webhook_secret(cls, value: object) -> object:
+        if value in (None, ""):
+            return None
+        if not isinstance(value, str) or not TELEGRAM_SECRET_RE.match(value):
+            raise ValueError("expected 1 to 256 letters, digits, - or _")
+        return value
+
+    @field_validator("telegram_webhook_path")
+    @classmethod
+    def _telegram_webhook_path(cls, value: str) -> str:
+        if not value.startswith("/") or " " in value or "?" in value:
+            raise ValueError("expected a path like /telegram/webhook")
+        return value.rstrip("/") or "/"
+
+    @field_validator("bot_tokens", mode="before")
+    @classmethod
+    def _bot_tokens(cls, value: object) -> object:
+        if value in (None, ""):
+            return []
+        if isinstance(value, str):
+            value = [part.strip() for part in value.split(",") if part.strip()]
+        if not isinstance(value, list):
+            raise ValueError("expected tokens separated by commas")
+        for token in value:
+            raw = token.get_secret_value() if isinstance(token, SecretStr) else token
+            if not isinstance(raw, str) or not TOKEN_RE.match(raw):
+                raise ValueError(
+                    "expected tokens separated by commas, each like "
+                    f"{TOKEN_EXAMPLE}, as @BotFather gives it"
+                )
+        return value
+
+    @model_validator(mode="after")
+    def _telegram_webhook_needs_secret(self) -> Settings:
+        if self.telegram_webhook_url is not None and self.telegram_webhook_secret is None:
+            raise ValueError(
+                "TELEGRAM_WEBHOOK_SECRET is required with TELEGRAM_WEBHOOK_URL: "
+                "1 to 256 letters, digits, - or _"
+            )
+        if self.bot_tokens and self.bot_token is None:
+            raise ValueError("BOT_TOKENS needs BOT_TOKEN: the default bot of the deployment")
+        ids = [t.split(":", 1)[0] for t in self.telegram_tokens()]
+        if len(set(ids)) != len(ids):
+            raise ValueError("BOT_TOKENS repeats a bot (or BOT_TOKEN): each bot once")
+        return self
+
     @field_validator("database_url")
     @classmethod
     def _database_url(cls, value: str) -> str:
@@ -296,9 +375,26 @@ class Settings(BaseSettings):
             raise ConfigError("MAX_BOT_TOKEN is not set: export the MAX bot's token")
         return self.max_bot_token.get_secret_value()
 
+    def telegram_tokens(self) -> list[str]:
+        """Every Telegram bot's token: BOT_TOKEN (the default bot) first, then BOT_TOKENS."""
+        first = [self.bot_token.get_secret_value()] if self.bot_token is not None else []
+        return first + [token.get_secret_value() for token in self.bot_tokens]
+
+    @property
+    def telegram_webhook(self) -> bool:
+        """Telegram by webhook (TELEGRAM_WEBHOOK_URL) instead of long polling."""
+        return self.telegram_webhook_url is not None
+
     def secrets(self) -> list[str]:
         """Every secret value set, for the log redaction."""
-        values = [self.bot_token, self.redis_url, self.max_bot_token, self.max_webhook_secret]
+        values = [
+            self.bot_token,
+            self.redis_url,
+            self.max_bot_token,
+            self.max_webhook_secret,
+            self.telegram_webhook_secret,
+            *self.bot_tokens,
+        ]
         return [value.get_secret_value() for value in values if value is not None]
 
 
