@@ -365,7 +365,9 @@ class MessengerBinding(Base):
             sqlite_where=text("ended_at IS NULL"),
             postgresql_where=text("ended_at IS NULL"),
         ),
-        Index("ix_messenger_bindings_user", "messenger", "external_user_id"),
+        # The identity read: a messenger user's live binding through the bot that received the
+        # update (each bot of a deployment sees only its own bindings).
+        Index("ix_messenger_bindings_user", "messenger", "external_user_id", "bot_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -388,6 +390,39 @@ class MessengerBinding(Base):
     # The last update from this messenger account (throttled): alerts of a person bound in two
     # messengers go, by default, to the one used last.
     last_seen_at: Mapped[dt.datetime | None] = mapped_column()
+    # The bot of the messenger this chat talks to (the one that received the sign-in); None is
+    # the messenger's default bot (BOT_TOKEN; MAX's one bot). Alerts go through it.
+    bot_id: Mapped[str | None] = mapped_column(String(64))
+
+
+class MessengerBot(Base):
+    """A bot of the deployment (one per token: several Telegram bots share a region's load),
+    written by the running process after getMe; the command line reads its username for
+    invite links."""
+
+    __tablename__ = "bots"
+    __table_args__ = (UniqueConstraint("messenger", "bot_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    messenger: Mapped[Messenger] = mapped_column(str_enum(Messenger, "messenger"))
+    bot_id: Mapped[str] = mapped_column(String(64))
+    username: Mapped[str | None] = mapped_column(String(64))
+    first_seen_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class SchoolBot(Base):
+    """The bot a school's people use in a messenger (no row: the messenger's default bot).
+    Sign-in binds through it only; alerts go through the binding's bot."""
+
+    __tablename__ = "school_bots"
+
+    school_id: Mapped[int] = mapped_column(
+        ForeignKey("schools.id", ondelete="CASCADE"), primary_key=True
+    )
+    messenger: Mapped[Messenger] = mapped_column(str_enum(Messenger, "messenger"), primary_key=True)
+    bot_id: Mapped[str] = mapped_column(String(64))
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
 
 # --------------------------------------------------------------------------- classes, enrolment
