@@ -18,6 +18,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from notifications.metrics import observe_job
 from services.models import SchedulerRun, utcnow
 
 log = logging.getLogger(__name__)
@@ -71,7 +72,8 @@ async def run_daily(
             continue
         status, detail = "done", {}
         try:
-            result = await task.run()
+            with observe_job(task.name):
+                result = await task.run()
             detail = {"result": str(result)[:500]}
         except Exception as exc:
             log.exception("daily task failed", extra={"task": task.name})

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import datetime as dt
 import hashlib
 import logging
@@ -31,6 +32,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, a
 
 from notifications import jobs
 from notifications.daily import DailyTask, run_daily
+from notifications.metrics import observe_job
 from services.models import utcnow
 from services.redis_link import REDIS_DOWN_ERRORS, RedisGate
 
@@ -185,6 +187,16 @@ def _local_lock(engine: AsyncEngine) -> LeaderLock:
     return LocalLock()
 
 
+def timed_spec(spec: jobs.JobSpec) -> jobs.JobSpec:
+    """``spec`` whose every run (one batch of schools) is timed and its failures counted, as
+    ``schoolbot_job_duration_seconds{job=<name>}`` and ``schoolbot_job_failures_total``."""
+    if getattr(spec.fn, "_observed_job", None) == spec.name:
+        return spec
+    fn = observe_job(spec.name)(spec.fn)
+    fn._observed_job = spec.name  # type: ignore[attr-defined]
+    return dataclasses.replace(spec, fn=fn)
+
+
 def make_lock(
     engine: AsyncEngine, redis: Any | None = None, gate: RedisGate | None = None
 ) -> LeaderLock:
@@ -212,7 +224,7 @@ class Scheduler:
         self.clock = clock
         self.tick_seconds = tick_seconds
         self.owner = owner or f"{socket.gethostname()}:{os.getpid()}"
-        self.job_specs = job_specs
+        self.job_specs = tuple(timed_spec(spec) for spec in job_specs)
         self.daily_tasks = daily_tasks
         self._aps: AsyncIOScheduler | None = None
         self._tick_lock = asyncio.Lock()
@@ -227,9 +239,14 @@ class Scheduler:
                 return []
             if not leading:
                 return []
-            ran = await jobs.run_due(self.session_factory, self.clock(), self.owner, self.job_specs)
-            if self.daily_tasks:
-                await run_daily(self.session_factory, self.daily_tasks, self.clock(), self.owner)
+            with observe_job("tick"):
+                ran = await jobs.run_due(
+                    self.session_factory, self.clock(), self.owner, self.job_specs
+                )
+                if self.daily_tasks:
+                    await run_daily(
+                        self.session_factory, self.daily_tasks, self.clock(), self.owner
+                    )
             return ran
 
     async def _scheduled_tick(self) -> None:
