@@ -34,6 +34,7 @@ from bot.i18n import DEFAULT_LANG, has_key, pick_lang, t, translator
 from services.enums import Messenger
 from services.errors import DomainError
 from services.models import utcnow
+from services.people.bots import DEFAULT_BOT_IDS, ReceivingBot
 from services.people.identity import mark_seen, resolve_actor
 
 log = logging.getLogger("bot.updates")
@@ -100,7 +101,12 @@ class DbSessionMiddleware(BaseMiddleware):
 
 
 class IdentityMiddleware(BaseMiddleware):
-    """Resolves ``actor`` (or None) for the update's user and sets ``lang`` and ``t``."""
+    """Resolves ``actor`` (or None) for the update's user and sets ``lang`` and ``t``.
+
+    A deployment may run several bots of a messenger (one Dispatcher polls them all): the
+    identity is the user's binding through the bot that received the update
+    (``receiving_bot``: its id and the messenger's default bot's, from the workflow data's
+    ``default_bot_ids``; without it the receiving bot is the default one)."""
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         user: User | None = data.get("event_from_user")
@@ -109,13 +115,16 @@ class IdentityMiddleware(BaseMiddleware):
         # polling does not. Handlers take it as ``messenger`` (sign-in binds in it).
         messenger = Messenger(data.get("messenger") or Messenger.TELEGRAM)
         data["messenger"] = messenger
+        bot = data.get("bot")
+        receiving = ReceivingBot.of(messenger, getattr(bot, "id", None), data.get(DEFAULT_BOT_IDS))
+        data["receiving_bot"] = receiving
         actor = None
         if user is not None and session is not None and not user.is_bot:
             # One statement; the actor's school stays in the session for the whole update
             # (``session.get(School, ...)`` reads no more), and so does the transaction: a
             # read begins no write on SQLite, and on PostgreSQL a rollback here would cost the
             # update a ROLLBACK, a BEGIN and a connection check-out more.
-            actor = await resolve_actor(session, messenger, str(user.id))
+            actor = await resolve_actor(session, messenger, str(user.id), receiving.key)
             if actor is not None:
                 await mark_seen(session, utcnow())
         lang = pick_lang(

@@ -36,6 +36,7 @@ from screens.common.signin import (
 from screens.common.start import already_signed_in_screen, signed_in_screen
 from services.enums import Messenger
 from services.people import accounts, context
+from services.people.bots import ReceivingBot
 from services.people.identity import Actor
 from services.people.throttle import Throttle
 
@@ -63,6 +64,7 @@ async def got_password(
     throttle: Throttle,
     t: Translator,
     messenger: Messenger,
+    receiving_bot: ReceivingBot | None = None,
 ) -> None:
     assert message.from_user is not None
     # Delete first: whatever happens next, the password does not stay in the chat.
@@ -81,6 +83,7 @@ async def got_password(
         external_user_id=str(message.from_user.id),
         chat_id=str(message.chat.id),
         throttle=throttle,
+        bot=receiving_bot,
     )
     await signed_in(message, bot, session, result, message.from_user.language_code)
 
@@ -125,11 +128,16 @@ async def logout(
     state: FSMContext,
     t: Translator,
     messenger: Messenger,
+    receiving_bot: ReceivingBot | None = None,
 ) -> None:
     assert message.from_user is not None
     await state.clear()
+    # Only this bot's sign-in: the same user's sign-ins through other bots stay.
     ended = await accounts.end_binding(
-        session, messenger=messenger, external_user_id=str(message.from_user.id)
+        session,
+        messenger=messenger,
+        external_user_id=str(message.from_user.id),
+        bot_id=receiving_bot.key if receiving_bot is not None else None,
     )
     if ended:
         try:

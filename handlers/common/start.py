@@ -24,6 +24,7 @@ from screens.common.render import text_screen
 from screens.common.start import already_signed_in_screen, guest_screen, welcome_back_screen
 from services.enums import Messenger
 from services.people import accounts
+from services.people.bots import ReceivingBot
 from services.people.identity import Actor
 from services.people.throttle import Throttle
 
@@ -36,10 +37,13 @@ async def start_with_invite(
     throttle: Throttle,
     state: FSMContext,
     messenger: Messenger,
+    receiving_bot: ReceivingBot | None = None,
 ) -> None:
     """Redeem the invite token; a DomainError is answered by the error middleware.
 
-    Tokens are throttled per chat like passwords: a guessing chat is paused, nobody else."""
+    Tokens are throttled per chat like passwords: a guessing chat is paused, nobody else. The
+    binding is made through the bot that received the token; a school bound to another bot
+    refuses it with that bot's link (the token stays valid)."""
     assert message.from_user is not None  # private chats always have a sender
     await state.clear()
     result = await accounts.sign_in_with_invite(
@@ -49,6 +53,7 @@ async def start_with_invite(
         external_user_id=str(message.from_user.id),
         chat_id=str(message.chat.id),
         throttle=throttle,
+        bot=receiving_bot,
     )
     await signed_in(message, bot, session, result, message.from_user.language_code)
 

@@ -34,6 +34,7 @@ from services.models import (
     utcnow,
 )
 from services.people import policy
+from services.people.bots import ReceivingBot, bot_link, school_bot, through_bot, username_of
 from services.people.identity import Actor, actor_for_account
 from services.people.throttle import Limit, Throttle, invite_limits, password_limits
 from services.unit_of_work import UnitOfWork
@@ -69,6 +70,8 @@ class IssuedCredentials:
     password: str
     invite_token: str
     expires_at: dt.datetime
+    # The account's school (its bot's link: services.people.bots.school_bot_username).
+    school_id: int | None = None
 
 
 def invite_link(bot_username: str, token: str) -> str:
@@ -195,7 +198,7 @@ async def issue_credentials(
         after={"login": account.login, "expires_at": expires},
         source=source,
     )
-    return IssuedCredentials(account.login, password, token, expires)
+    return IssuedCredentials(account.login, password, token, expires, account.school_id)
 
 
 @dataclass(frozen=True)
@@ -238,8 +241,10 @@ async def _end_other_accounts(
     messenger: Messenger,
     external_user_id: str,
     now: dt.datetime,
+    bot_id: str | None = None,
 ) -> tuple[str, ...]:
-    """One messenger user, one account: binding a chat to an account signs it out of any other.
+    """One messenger user, one account: binding a chat to an account signs it out of any other
+    (through the same bot: another bot of the deployment is another chat).
 
     A person with several roles (a teacher who is a parent) has one account with several role
     grants and switches roles with /role; two live accounts in one chat would mix two people's
@@ -254,6 +259,7 @@ async def _end_other_accounts(
                 MessengerBinding.messenger == messenger,
                 MessengerBinding.external_user_id == external_user_id,
                 MessengerBinding.account_id != account.id,
+                through_bot(bot_id),
                 MessengerBinding.ended_at.is_(None),
             )
             .order_by(MessengerBinding.id)
@@ -284,9 +290,15 @@ async def _bind(
     chat_id: str,
     method: str,
     now: dt.datetime,
+    bot_id: str | None = None,
 ) -> tuple[str | None, tuple[str, ...]]:
     replaced = await _end_other_accounts(
-        session, account, messenger=messenger, external_user_id=external_user_id, now=now
+        session,
+        account,
+        messenger=messenger,
+        external_user_id=external_user_id,
+        now=now,
+        bot_id=bot_id,
     )
     # The account's binding in this messenger is replaced; one in another messenger stays (a
     # person may use Telegram and MAX both).
@@ -301,7 +313,7 @@ async def _bind(
     if previous is not None:
         previous.ended_at = now
         previous.end_reason = "rebound"
-        if previous.external_user_id != external_user_id:
+        if previous.external_user_id != external_user_id or previous.bot_id != bot_id:
             previous_chat = previous.chat_id
         await session.flush()
     session.add(
@@ -313,6 +325,7 @@ async def _bind(
             chat_id=chat_id,
             created_at=now,
             last_seen_at=now,
+            bot_id=bot_id,
         )
     )
     # Both one-time credentials are spent by a successful sign-in.
@@ -325,7 +338,11 @@ async def _bind(
         action=f"signin.{method}",
         entity_id=account.id,
         school_id=account.school_id,
-        after={"messenger": messenger, "external_user_id": external_user_id},
+        after={
+            "messenger": messenger,
+            "external_user_id": external_user_id,
+            **({"bot_id": bot_id} if bot_id is not None else {}),
+        },
     )
     return previous_chat, replaced
 
@@ -448,6 +465,12 @@ class _Attempt:
     throttle: Throttle | None
     limits: list[Limit]
     now: dt.datetime
+    # The bot the attempt came through (None: the messenger's default bot, one-bot callers).
+    bot: ReceivingBot | None = None
+
+    @property
+    def bot_key(self) -> str | None:
+        return self.bot.key if self.bot is not None else None
 
     @property
     def label(self) -> str:
@@ -490,6 +513,33 @@ class _Attempt:
             error=error,
         )
 
+    async def through_school_bot(
+        self, session: AsyncSession, account: Account, token: str | None = None
+    ) -> None:
+        """A school's people sign in through its bot: through another bot the attempt is
+        refused (audited) with the right bot's link — with the invite token when there is one,
+        which stays unused — before anything is spent."""
+        if self.bot is None:
+            return
+        expected = await school_bot(session, account.school_id, self.messenger)
+        if self.bot.serves(expected):
+            return
+        username = await username_of(session, self.messenger, self.bot.school_bot_id(expected))
+        error = (
+            DomainError("signin.wrong_bot", link=bot_link(self.messenger, username, token))
+            if username
+            else DomainError("signin.wrong_bot_unknown")
+        )
+        await _refuse(
+            session,
+            actor_label=self.label,
+            action="signin.wrong_bot",
+            entity="account",
+            entity_id=account.id,
+            school_id=account.school_id,
+            error=error,
+        )
+
     async def signed_in(
         self, session: AsyncSession, account: Account, *, method: str
     ) -> SignInResult:
@@ -503,6 +553,7 @@ class _Attempt:
             chat_id=self.chat_id,
             method=method,
             now=self.now,
+            bot_id=self.bot_key,
         )
         await session.commit()
         if self.throttle is not None:
@@ -521,15 +572,18 @@ async def sign_in_with_invite(
     chat_id: str,
     throttle: Throttle | None = None,
     now: dt.datetime | None = None,
+    bot: ReceivingBot | None = None,
 ) -> SignInResult:
     """Bind a messenger account by a one-time invite token; commits.
 
     With a ``throttle``, tokens tried by one chat are counted before they are looked up, like
-    passwords; only the guessing chat is slowed down, never the owner of a real link.
+    passwords; only the guessing chat is slowed down, never the owner of a real link. ``bot``:
+    the bot the token came through; a school bound to another bot refuses it with that bot's
+    link and the token stays valid.
     """
     now = now or utcnow()
     limits = invite_limits(messenger.value, chat_id)
-    attempt = _Attempt(messenger, external_user_id, chat_id, throttle, limits, now)
+    attempt = _Attempt(messenger, external_user_id, chat_id, throttle, limits, now, bot)
     await attempt.count(session, entity="invite")
     invite = await session.scalar(select(Invite).where(Invite.token_hash == hash_token(token)))
     account = await session.get(Account, invite.account_id) if invite is not None else None
@@ -544,6 +598,7 @@ async def sign_in_with_invite(
         await attempt.failed(
             session, "signin.invite_failed", "invite", invite, DomainError("signin.invite_invalid")
         )
+    await attempt.through_school_bot(session, account, token)
     await _refuse_demo_credentials(session, account, token=token, actor_label=attempt.label)
     invite.used_at = now
     await session.flush()
@@ -560,8 +615,10 @@ async def sign_in_with_password(
     chat_id: str,
     throttle: Throttle | None = None,
     now: dt.datetime | None = None,
+    bot: ReceivingBot | None = None,
 ) -> SignInResult:
     """Bind by login and one-time password; commits. Never says whether the login exists.
+    ``bot``: as for :func:`sign_in_with_invite` (the password stays valid when refused).
 
     With a ``throttle``, every attempt is counted before the password is checked (strictly per
     login and chat and per chat, loosely per login: see services.people.throttle); during a pause
@@ -569,7 +626,7 @@ async def sign_in_with_password(
     """
     now = now or utcnow()
     limits = password_limits(login, messenger.value, chat_id)
-    attempt = _Attempt(messenger, external_user_id, chat_id, throttle, limits, now)
+    attempt = _Attempt(messenger, external_user_id, chat_id, throttle, limits, now, bot)
     await attempt.count(session, entity="login", entity_id=login.strip().lower()[:64])
     account = await session.scalar(
         select(Account).where(func.lower(Account.login) == login.strip().lower())
@@ -589,6 +646,7 @@ async def sign_in_with_password(
             account,
             DomainError("signin.password_invalid"),
         )
+    await attempt.through_school_bot(session, account)
     await _refuse_demo_credentials(
         session, account, password=password.strip(), actor_label=attempt.label
     )
@@ -596,15 +654,23 @@ async def sign_in_with_password(
 
 
 async def end_binding(
-    session: AsyncSession, *, messenger: Messenger, external_user_id: str, reason: str = "logout"
+    session: AsyncSession,
+    *,
+    messenger: Messenger,
+    external_user_id: str,
+    reason: str = "logout",
+    bot_id: str | None = None,
 ) -> bool:
-    """/logout: end the user's live bindings; commits. True if there was one."""
+    """/logout: end the user's live bindings through the bot ``bot_id`` (None: the default
+    bot; the user's sign-ins through the deployment's other bots stay); commits. True if there
+    was one."""
     now = utcnow()
     bindings = (
         await session.scalars(
             select(MessengerBinding).where(
                 MessengerBinding.messenger == messenger,
                 MessengerBinding.external_user_id == external_user_id,
+                through_bot(bot_id),
                 MessengerBinding.ended_at.is_(None),
             )
         )
@@ -721,6 +787,8 @@ class EndedBinding:
     messenger: Messenger
     chat_id: str
     language: str | None
+    # The bot the chat talks to (None: the messenger's default bot): tell it through that one.
+    bot_id: str | None = None
 
 
 # A link to bind one's own account in another messenger works this long.
@@ -804,7 +872,7 @@ async def revoke_for(session: AsyncSession, actor: Actor, person_id: int) -> lis
             entity_id=account.id,
             after={"bindings_ended": len(bindings)},
         )
-        return [EndedBinding(b.messenger, b.chat_id, account.language) for b in bindings]
+        return [EndedBinding(b.messenger, b.chat_id, account.language, b.bot_id) for b in bindings]
 
 
 async def set_blocked(

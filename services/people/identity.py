@@ -59,30 +59,42 @@ def _actor_select(first: Any = Account) -> Select[*tuple[Any, ...]]:
 # the values come as parameters.
 _BY_ACCOUNT = _actor_select().where(Account.id == bindparam("account_id"))
 
-# The user's newest live binding with its actor and the chat's chosen role and child, in one
-# statement. One live binding per account and messenger: the binding the chat context reads.
+# The user's newest live binding through the bot that received the update, with its actor and
+# the chat's chosen role and child, in one statement (an index scan of
+# ``ix_messenger_bindings_user``: messenger, user, bot). One live binding per account and
+# messenger: the binding the chat context reads. Each bot sees only its own bindings (the same
+# user may be signed in to school A through bot A and to school B through bot B); NULL is the
+# messenger's default bot.
 _LIVE = aliased(MessengerBinding, name="live")
-_NEWEST_BINDING = (
-    select(_LIVE.id)
-    .where(
-        _LIVE.messenger == bindparam("messenger"),
-        _LIVE.external_user_id == bindparam("external_user_id"),
-        _LIVE.ended_at.is_(None),
+
+
+def _by_user(default_bot: bool) -> Select[*tuple[Any, ...]]:
+    newest = (
+        select(_LIVE.id)
+        .where(
+            _LIVE.messenger == bindparam("messenger"),
+            _LIVE.external_user_id == bindparam("external_user_id"),
+            _LIVE.bot_id.is_(None) if default_bot else _LIVE.bot_id == bindparam("bot_id"),
+            _LIVE.ended_at.is_(None),
+        )
+        .order_by(_LIVE.created_at.desc())
+        .limit(1)
+        .scalar_subquery()
     )
-    .order_by(_LIVE.created_at.desc())
-    .limit(1)
-    .scalar_subquery()
-)
-_BY_USER = (
-    _actor_select(MessengerBinding)
-    .add_columns(
-        MessengerBinding.active_role,
-        MessengerBinding.active_student_id,
-        MessengerBinding.id,
-        MessengerBinding.last_seen_at,
+    return (
+        _actor_select(MessengerBinding)
+        .add_columns(
+            MessengerBinding.active_role,
+            MessengerBinding.active_student_id,
+            MessengerBinding.id,
+            MessengerBinding.last_seen_at,
+        )
+        .where(MessengerBinding.id == newest)
     )
-    .where(MessengerBinding.id == _NEWEST_BINDING)
-)
+
+
+_BY_USER = _by_user(default_bot=True)
+_BY_USER_BOT = _by_user(default_bot=False)
 
 
 def _row_actor(session: AsyncSession, rows: Sequence[Row[*tuple[Any, ...]]]) -> Actor | None:
@@ -110,17 +122,22 @@ async def actor_for_account(session: AsyncSession, account_id: int) -> Actor | N
 
 
 async def resolve_actor(
-    session: AsyncSession, messenger: Messenger, external_user_id: str
+    session: AsyncSession,
+    messenger: Messenger,
+    external_user_id: str,
+    bot_id: str | None = None,
 ) -> Actor | None:
-    """The signed-in account of a messenger user, or None (unknown, ended or blocked).
+    """The signed-in account of a messenger user talking to the bot ``bot_id`` (None: the
+    messenger's default bot), or None (unknown, ended or blocked).
 
-    One statement: the user's newest live binding, its account, person, school and roles, and
-    the chat's chosen role and child (kept for the chat context of this session)."""
-    rows = (
-        await session.execute(
-            _BY_USER, {"messenger": messenger, "external_user_id": external_user_id}
-        )
-    ).all()
+    One statement: the user's newest live binding through that bot, its account, person,
+    school and roles, and the chat's chosen role and child (kept for the chat context of this
+    session)."""
+    params = {"messenger": messenger, "external_user_id": external_user_id}
+    if bot_id is None:
+        rows = (await session.execute(_BY_USER, params)).all()
+    else:
+        rows = (await session.execute(_BY_USER_BOT, {**params, "bot_id": bot_id})).all()
     actor = _row_actor(session, rows)
     if actor is not None:
         from services.people.context import remember_binding_choice

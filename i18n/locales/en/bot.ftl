@@ -200,3 +200,13 @@ cli-school_required = There are several schools in the database: give the school
 cli-school_not_found = School «{ $school }» not found. Create a school first or load the demo (demo).
 
 cli-login_taken = The login «{ $login }» is already taken.
+
+cli-bot_not_found = The bot «{ $bot }» is unknown: give its numeric id, or run the bot with that token so that it records its username.
+
+cli-school_bot_set = The school «{ $school }» uses the bot { $bot } in { $messenger }.
+
+cli-school_bot_default = The school «{ $school }» uses the default bot{ $bot } in { $messenger }.
+
+cli-school_bot_elsewhere = Sign-ins through another bot: { $count }. They keep working there until the person signs in again; a new sign-in goes through the school's bot only.
+
+cli-school_bot_unnamed = This bot's username is not known yet: links to it appear once the bot has run.

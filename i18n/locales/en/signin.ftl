@@ -117,3 +117,6 @@ link-issued =
 link-open = Open in { $messenger }
 link-none = This school's bot runs in one messenger only.
 link-unavailable = Another messenger cannot be connected now: the account is blocked.
+
+signin-wrong_bot = Your school uses another journal bot. Open the link and sign in there: { $link }
+signin-wrong_bot_unknown = Your school uses another journal bot. Ask the school for its bot's link and sign in there.
