@@ -1,8 +1,12 @@
-"""Command line: ``python -m bot [run|migrate|scheduler|demo|create-admin]`` (``run`` by default).
+"""Command line: ``python -m bot [run|web|worker|scheduler|migrate|demo|create-admin|...]``
+(``run`` by default).
 
-``run`` serves Telegram (BOT_TOKEN), MAX (MAX_BOT_TOKEN) or both; the invite links printed by
-``demo``, ``invite`` and ``create-admin`` are Telegram's, with MAX's beside them when MAX is
-configured.
+``run`` serves Telegram (BOT_TOKEN), MAX (MAX_BOT_TOKEN) or both, and delivers alerts and runs
+the schedules beside; a deployment runs the roles apart (docs/deploy.md): ``web`` (updates
+only), ``worker`` (alerts only), ``scheduler``, and ``migrate`` as an explicit step — no other
+command changes a PostgreSQL schema (they refuse to start while it is behind). The invite
+links printed by ``demo``, ``invite`` and ``create-admin`` are Telegram's, with MAX's beside
+them when MAX is configured.
 
 Command output goes to stdout, logs to stderr. A missing or malformed setting prints one line
 naming it and exits with 2, without a traceback.
@@ -43,7 +47,17 @@ def build_parser() -> argparse.ArgumentParser:
         "run",
         help="run the bot (Telegram and/or MAX: long polling, or MAX's webhook); the default",
     )
-    sub.add_parser("migrate", help="upgrade the database to the newest revision")
+    sub.add_parser(
+        "web",
+        help="receive updates only (webhooks or long polling): the front end, any number of "
+        "replicas behind a balancer with webhooks",
+    )
+    sub.add_parser("worker", help="deliver alerts only (the outbox): any number of replicas")
+    sub.add_parser(
+        "migrate",
+        help="upgrade the database to the newest revision (on PostgreSQL under an advisory "
+        "lock: the only command that changes its schema)",
+    )
     sub.add_parser(
         "scheduler",
         help="run the scheduled jobs in a process of their own (the bot: NOTIFY_SCHEDULER=false)",
@@ -135,11 +149,11 @@ async def cmd_demo(settings: Settings, *, as_json: bool) -> int:
     from services.db import make_engine, make_session_factory
     from services.errors import DomainError
     from services.tools import demo
-    from services.tools.migrate import upgrade
+    from services.tools.migrate import prepare_schema
 
     engine = make_engine(settings.database_url)
     try:
-        await upgrade(engine)
+        await prepare_schema(engine)
         sessions = make_session_factory(engine)
         username, placeholder = await _link_username(settings, sessions)
         links, max_placeholder = await _max_links(settings, sessions)
@@ -184,11 +198,11 @@ async def cmd_create_admin(settings: Settings, args: argparse.Namespace) -> int:
     from services.db import make_engine, make_session_factory
     from services.errors import DomainError
     from services.people.accounts import create_admin, invite_link
-    from services.tools.migrate import upgrade
+    from services.tools.migrate import prepare_schema
 
     engine = make_engine(settings.database_url)
     try:
-        await upgrade(engine)
+        await prepare_schema(engine)
         sessions = make_session_factory(engine)
         username, placeholder = await _link_username(settings, sessions)
         links, max_placeholder = await _max_links(settings, sessions)
@@ -225,11 +239,11 @@ async def cmd_invite(settings: Settings, args: argparse.Namespace) -> int:
     from services.db import make_engine, make_session_factory
     from services.errors import DomainError
     from services.people.accounts import cli_issue, invite_link
-    from services.tools.migrate import upgrade
+    from services.tools.migrate import prepare_schema
 
     engine = make_engine(settings.database_url)
     try:
-        await upgrade(engine)
+        await prepare_schema(engine)
         sessions = make_session_factory(engine)
         username, placeholder = await _link_username(settings, sessions)
         links, max_placeholder = await _max_links(settings, sessions)
@@ -261,17 +275,26 @@ async def cmd_invite(settings: Settings, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-async def cmd_run(settings: Settings) -> int:
+def schema_behind(exc: Any) -> str:
+    """The one line for a PostgreSQL schema that is not at the code's revision."""
+    return t(_cli_lang(), "cli.schema_behind", current=exc.current or "-", head=exc.head)
+
+
+async def cmd_run(settings: Settings, role: str = "run") -> int:
     from aiogram.exceptions import TelegramNetworkError, TelegramUnauthorizedError
 
     from bot.app import run_bot
     from maxbot.client import MaxNotSent, MaxOutcomeUnknown, MaxServerError, MaxUnauthorized
+    from services.tools.migrate import SchemaNotCurrent
 
     url = settings.telegram_api_url or "https://api.telegram.org"
     # A signal during start-up cancels it; the cleanup has run by then.
     try:
         with contextlib.suppress(asyncio.CancelledError):
-            await run_bot(settings)
+            await run_bot(settings, role)
+    except SchemaNotCurrent as exc:
+        print(schema_behind(exc), file=sys.stderr)
+        return EXIT_FAILED
     except (MaxNotSent, MaxOutcomeUnknown, MaxServerError) as exc:
         # Start-up (GET /me): once running, MAX polling retries by itself.
         reason = f"{exc.code}: {exc.message}" if exc.message else exc.code
@@ -304,7 +327,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     command = args.command or "run"
     previous = signal.getsignal(signal.SIGTERM)
-    if command == "run":
+    if command in ("run", "web", "worker"):
         # Until the event loop takes over signals (start-up imports are slow), SIGTERM
         # stops the process the way Ctrl-C does: cleanly, with exit code 0.
         signal.signal(signal.SIGTERM, _interrupt)
@@ -335,22 +358,23 @@ def _dispatch(command: str, args: argparse.Namespace) -> int:
                 "the clock is pinned by CLOCK_START (tests and demonstrations only)",
                 extra={"clock_start": settings.clock_start.isoformat()},
             )
-        if command == "run":
+        if command in ("run", "web", "worker"):
             settings.require_messenger()
-            return asyncio.run(cmd_run(settings))
+            return asyncio.run(cmd_run(settings, command))
         if command == "migrate":
             return asyncio.run(cmd_migrate(settings))
         if command == "scheduler":
             from notifications.scheduler_process import run as run_scheduler
+            from services.tools.migrate import SchemaNotCurrent
 
-            asyncio.run(run_scheduler(settings))
+            try:
+                asyncio.run(run_scheduler(settings))
+            except SchemaNotCurrent as exc:
+                print(schema_behind(exc), file=sys.stderr)
+                return EXIT_FAILED
             return EXIT_OK
-        if command == "demo":
-            return asyncio.run(cmd_demo(settings, as_json=args.json))
-        if command == "create-admin":
-            return asyncio.run(cmd_create_admin(settings, args))
-        if command == "invite":
-            return asyncio.run(cmd_invite(settings, args))
+        if command in ("demo", "create-admin", "invite"):
+            return _schema_checked(command, args, settings)
         admin_handler = getattr(args, "admin_handler", None)
         if admin_handler is not None:
             code: int = admin_handler(args, settings)
@@ -359,6 +383,22 @@ def _dispatch(command: str, args: argparse.Namespace) -> int:
         print(str(exc).splitlines()[0] if str(exc) else type(exc).__name__, file=sys.stderr)
         return EXIT_CONFIG
     raise AssertionError(f"unknown command {command}")  # argparse rejects it first
+
+
+def _schema_checked(command: str, args: argparse.Namespace, settings: Settings) -> int:
+    from services.tools.migrate import SchemaNotCurrent
+
+    try:
+        if command == "demo":
+            return asyncio.run(cmd_demo(settings, as_json=args.json))
+        if command == "create-admin":
+            return asyncio.run(cmd_create_admin(settings, args))
+        if command == "invite":
+            return asyncio.run(cmd_invite(settings, args))
+    except SchemaNotCurrent as exc:
+        print(schema_behind(exc), file=sys.stderr)
+        return EXIT_FAILED
+    raise AssertionError(f"unknown command {command}")
 
 
 if __name__ == "__main__":

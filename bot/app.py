@@ -1,20 +1,29 @@
 """The app factory: Bot, Dispatcher (storage, routers, middlewares) and the runner.
 
-``run_bot`` runs Telegram (BOT_TOKEN), MAX (MAX_BOT_TOKEN) or both in one process with ONE
-Dispatcher — the same routers, FSM storage, per-chat isolation and throttle: Telegram by
-aiogram's long polling, MAX by long polling (maxbot/polling.py) or its webhook
-(maxbot/webhook.py) with MAX_WEBHOOK_URL; MAX updates reach the handlers with
+``run_bot`` runs Telegram (BOT_TOKEN and BOT_TOKENS: every bot of the deployment), MAX
+(MAX_BOT_TOKEN) or both in one process with ONE Dispatcher — the same routers, FSM storage,
+per-chat isolation and throttle: Telegram by aiogram's long polling or its webhook
+(bot/webhook.py, TELEGRAM_WEBHOOK_URL), MAX by long polling (maxbot/polling.py) or its webhook
+(maxbot/webhook.py, MAX_WEBHOOK_URL); MAX updates reach the handlers with
 ``messenger=Messenger.MAX``, Telegram's without ``messenger`` (docs/max.md). SIGINT/SIGTERM
-stop both; the updates in flight finish first."""
+stop both; the updates in flight finish first.
+
+A process has a role (docs/deploy.md): ``run`` receives updates, delivers alerts and runs the
+schedules (NOTIFY_WORKER, NOTIFY_SCHEDULER); ``web`` only receives updates (any number of
+replicas behind a balancer with webhooks, state and locks in Redis); ``worker`` only delivers
+alerts (any number). The schedules' own process is notifications/scheduler_process.py. No role
+migrates a PostgreSQL database (``python -m bot migrate`` does); the embedded SQLite is upgraded
+at start as before."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
 import signal
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 
 from aiogram import Bot, Dispatcher, methods, types
@@ -34,6 +43,7 @@ from bot.logging import register_secret
 from bot.middlewares import setup_middlewares
 from bot.redis_state import FallbackIsolation, FallbackStorage, FallbackThrottle, LocalIsolation
 from bot.routing import keep_on_loop
+from bot.webhook import TelegramWebhook
 from handlers import build_router
 from handlers.common.commands import set_default_commands
 from handlers.common.transport import TelegramTransport
@@ -51,7 +61,7 @@ from services.enums import Messenger
 from services.people.throttle import DatabaseThrottle, RedisThrottle
 from services.redis_link import RedisGate
 from services.redis_link import create_redis as create_redis_client
-from services.tools.migrate import upgrade
+from services.tools.migrate import prepare_schema
 
 log = logging.getLogger(__name__)
 
@@ -79,8 +89,17 @@ def register_settings_secrets(settings: Settings) -> None:
         register_secret(secret)
 
 
-def create_bot(settings: Settings) -> Bot:
-    token = settings.require_token()
+class Role(StrEnum):
+    """What a process does (``python -m bot run|web|worker``)."""
+
+    RUN = "run"
+    WEB = "web"
+    WORKER = "worker"
+
+
+def create_bot(settings: Settings, token: str | None = None) -> Bot:
+    """The Telegram bot of ``token`` (BOT_TOKEN, the deployment's default bot, when None)."""
+    token = token or settings.require_token()
     register_secret(token)
     session = None
     if settings.telegram_api_url:
@@ -243,10 +262,11 @@ class MaxFront:
         await self.client.close()
 
 
-async def start_max(settings: Settings, dp: Dispatcher) -> MaxFront:
+async def start_max(settings: Settings, dp: Dispatcher, *, receive: bool = True) -> MaxFront:
     """GET /me (the username for invite links), the command menu (PATCH /me, the guests' list
     of the Telegram menu), and the receiver: the webhook subscription is made when it starts;
-    long polling first drops a webhook subscription left from before."""
+    long polling first drops a webhook subscription left from before. A process that does not
+    receive (``receive=False``: the delivery worker) only asks GET /me."""
     client = MaxClient(settings.require_max_token(), settings.max_api_url)
     try:
         me = await client.get_me()
@@ -284,71 +304,121 @@ async def start_max(settings: Settings, dp: Dispatcher) -> MaxFront:
             dp["invite_bots"] = {**dp["invite_bots"], Messenger.MAX.value: username}
             await invites.remember_max_username(dp["session_factory"], username)
         log.info("MAX bot ready", extra={"bot_id": bot_id, "bot_username": username})
-        await set_default_commands(bot)
-        if isinstance(receiver, MaxPolling):
-            await receiver.prepare()
+        if receive:
+            await set_default_commands(bot)
+            if isinstance(receiver, MaxPolling):
+                await receiver.prepare()
     except BaseException:
         await front.close()
         raise
     return front
 
 
-async def start_telegram(settings: Settings, dp: Dispatcher) -> Bot:
-    """getMe (the username for invite links) and the guests' command menu."""
-    bot = create_bot(settings)
+async def start_telegram(settings: Settings, dp: Dispatcher, *, menus: bool = True) -> list[Bot]:
+    """Every Telegram bot of the deployment (BOT_TOKEN first, then BOT_TOKENS): getMe (the
+    default bot's username for invite links) and, in a process that receives updates, the
+    guests' command menu."""
+    bots: list[Bot] = []
     try:
-        me = await bot.get_me()
-        if me.username:
-            dp["bot_username"] = me.username
-            dp["invite_bots"] = {**dp["invite_bots"], Messenger.TELEGRAM.value: me.username}
-            # Invite links printed later by the command line (demo, invite) use it too.
-            from services.tools.app_settings import remember_bot_username
+        for index, token in enumerate(settings.telegram_tokens()):
+            bot = create_bot(settings, token)
+            bots.append(bot)
+            me = await bot.get_me()
+            if index == 0 and me.username:
+                dp["bot_username"] = me.username
+                dp["invite_bots"] = {**dp["invite_bots"], Messenger.TELEGRAM.value: me.username}
+                # Invite links printed later by the command line (demo, invite) use it too.
+                from services.tools.app_settings import remember_bot_username
 
-            await remember_bot_username(dp["session_factory"], me.username)
-        log.info("bot ready", extra={"bot_id": me.id, "bot_username": me.username})
-        await set_default_commands(bot)
+                await remember_bot_username(dp["session_factory"], me.username)
+            log.info(
+                "bot ready",
+                extra={"bot_id": me.id, "bot_username": me.username, "default": index == 0},
+            )
+            if menus:
+                await set_default_commands(bot)
     except BaseException:
-        await bot.session.close()
+        for bot in bots:
+            await bot.session.close()
         raise
-    return bot
+    return bots
 
 
-def messenger_bots(telegram: Bot | None, max_front: MaxFront | None) -> dict[str, Bot]:
+def _bots(telegram: Bot | Sequence[Bot] | None) -> list[Bot]:
+    if telegram is None:
+        return []
+    if isinstance(telegram, Bot):
+        return [telegram]
+    return list(telegram)
+
+
+def messenger_bots(
+    telegram: Bot | Sequence[Bot] | None, max_front: MaxFront | None
+) -> dict[str, Bot]:
+    """Each messenger's default bot (the first of Telegram's)."""
     bots: dict[str, Bot] = {}
-    if telegram is not None:
-        bots[Messenger.TELEGRAM.value] = telegram
+    default = next(iter(_bots(telegram)), None)
+    if default is not None:
+        bots[Messenger.TELEGRAM.value] = default
     if max_front is not None:
         bots[Messenger.MAX.value] = max_front.bot
     return bots
 
 
 def alert_transports(
-    telegram: Bot | None, max_front: MaxFront | None
+    telegram: Bot | Sequence[Bot] | None, max_front: MaxFront | None
 ) -> tuple[dict[Messenger, Transport], dict[Messenger, str]]:
     """The delivery worker's transport of each messenger running, and each bot's id (its
     pacing budget's key)."""
     transports: dict[Messenger, Transport] = {}
     bot_ids: dict[Messenger, str] = {}
-    if telegram is not None:
-        transports[Messenger.TELEGRAM] = TelegramTransport(telegram)
-        bot_ids[Messenger.TELEGRAM] = str(telegram.id)
+    default = next(iter(_bots(telegram)), None)
+    if default is not None:
+        transports[Messenger.TELEGRAM] = TelegramTransport(default)
+        bot_ids[Messenger.TELEGRAM] = str(default.id)
     if max_front is not None:
         transports[Messenger.MAX] = MaxTransport(max_front.client)
         bot_ids[Messenger.MAX] = max_front.bot_id
     return transports, bot_ids
 
 
+def telegram_webhook(
+    dp: Dispatcher, settings: Settings, bots: Sequence[Bot]
+) -> TelegramWebhook | None:
+    """Telegram's webhook when TELEGRAM_WEBHOOK_URL is set (else Telegram is long-polled)."""
+    if settings.telegram_webhook_url is None or settings.telegram_webhook_secret is None:
+        return None
+    return TelegramWebhook(
+        dp,
+        bots,
+        url=settings.telegram_webhook_url,
+        secret=settings.telegram_webhook_secret.get_secret_value(),
+        host=settings.telegram_webhook_host,
+        port=settings.telegram_webhook_port,
+        path=settings.telegram_webhook_path,
+        concurrency=settings.update_concurrency,
+        redis=dp.workflow_data.get("redis"),
+        gate=dp.workflow_data.get("redis_gate"),
+        drain_seconds=DRAIN_SECONDS,
+        allowed_updates=dp.resolve_used_update_types(),
+    )
+
+
 async def serve(
     dp: Dispatcher,
     settings: Settings,
-    telegram: Bot | None,
+    telegram: Bot | Sequence[Bot] | None,
     max_front: MaxFront | None,
     stop: asyncio.Event | None = None,
+    *,
+    webhook: TelegramWebhook | None = None,
 ) -> None:
     """Receive updates until SIGINT/SIGTERM (or ``stop``), or until one messenger's receiving
-    fails (its error is raised once both have stopped). On stop the updates in flight finish:
-    Telegram's by ``drain_updates`` (the Dispatcher's shutdown), MAX's by its feed."""
+    fails (its error is raised once both have stopped). Telegram is long-polled (every bot)
+    unless ``webhook`` serves it. On stop the updates in flight finish: polled Telegram's by
+    ``drain_updates`` (the Dispatcher's shutdown), the webhooks' and MAX's by their own."""
     stop = stop or asyncio.Event()
+    bots = _bots(telegram)
     loop = asyncio.get_running_loop()
     installed: list[signal.Signals] = []
 
@@ -363,13 +433,22 @@ async def serve(
         except (NotImplementedError, RuntimeError):  # pragma: no cover - Windows
             pass
     tasks: dict[str, asyncio.Task[None]] = {}
+    polling = bool(bots) and webhook is None
+    # Without aiogram's polling the Dispatcher's startup and shutdown are emitted here.
+    own_bot = bots[0] if bots else (max_front.bot if max_front is not None else None)
     try:
+        if not polling and own_bot is not None:
+            await dp.emit_startup(
+                bot=own_bot, bots=tuple(bots) or (own_bot,), dispatcher=dp, **dp.workflow_data
+            )
         if max_front is not None:
             tasks["max"] = asyncio.create_task(max_front.receiver.run(stop), name="max.receive")
-        if telegram is not None:
+        if webhook is not None:
+            tasks["telegram"] = asyncio.create_task(webhook.run(stop), name="telegram.webhook")
+        elif bots:
             tasks["telegram"] = asyncio.create_task(
                 dp.start_polling(
-                    telegram,
+                    *bots,
                     handle_signals=False,
                     close_bot_session=True,
                     # A burst of updates waits here, in order, instead of timing out on the
@@ -379,26 +458,22 @@ async def serve(
                 ),
                 name="telegram.polling",
             )
-        elif max_front is not None:
-            await dp.emit_startup(
-                bot=max_front.bot, bots=(max_front.bot,), dispatcher=dp, **dp.workflow_data
-            )
         stopping = asyncio.create_task(stop.wait())
         try:
             await asyncio.wait({*tasks.values(), stopping}, return_when=asyncio.FIRST_COMPLETED)
         finally:
             stopping.cancel()
         stop.set()  # one messenger stopped: the other stops too
-        polling = tasks.get("telegram")
-        if polling is not None and not polling.done():
+        poll_task = tasks.get("telegram") if polling else None
+        if poll_task is not None and not poll_task.done():
             try:
                 await dp.stop_polling()
             except RuntimeError:  # not started yet
-                polling.cancel()
+                poll_task.cancel()
         done = await asyncio.gather(*tasks.values(), return_exceptions=True)
-        if telegram is None and max_front is not None:
+        if not polling and own_bot is not None:
             await dp.emit_shutdown(
-                bot=max_front.bot, bots=(max_front.bot,), dispatcher=dp, **dp.workflow_data
+                bot=own_bot, bots=tuple(bots) or (own_bot,), dispatcher=dp, **dp.workflow_data
             )
         for outcome in done:
             if isinstance(outcome, BaseException) and not isinstance(
@@ -412,46 +487,90 @@ async def serve(
             loop.remove_signal_handler(sig)
 
 
-async def run_bot(settings: Settings) -> None:
-    """Migrate, start each messenger configured (getMe/GET /me, the menu), deliver alerts and
-    run the schedules beside, receive updates until SIGINT/SIGTERM, then clean up."""
+async def wait_for_stop(stop: asyncio.Event | None = None) -> None:
+    """A process that receives nothing (the delivery worker) runs until SIGINT/SIGTERM."""
+    stop = stop or asyncio.Event()
+    loop = asyncio.get_running_loop()
+    installed: list[signal.Signals] = []
+
+    def _on_signal(sig: signal.Signals) -> None:
+        log.warning("received signal", extra={"signal": sig.name})
+        stop.set()
+
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        try:
+            loop.add_signal_handler(sig, _on_signal, sig)
+            installed.append(sig)
+        except (NotImplementedError, RuntimeError):  # pragma: no cover - Windows
+            pass
+    try:
+        await stop.wait()
+    finally:
+        for sig in installed:
+            loop.remove_signal_handler(sig)
+
+
+async def run_bot(settings: Settings, role: Role | str = Role.RUN) -> None:
+    """Check the schema (SQLite: upgrade it), start each messenger configured (getMe/GET /me,
+    the menu), then by ``role``: receive updates (run, web), deliver alerts (run with
+    NOTIFY_WORKER, worker), run the schedules (run with NOTIFY_SCHEDULER) — until
+    SIGINT/SIGTERM, then clean up."""
+    role = Role(role)
     settings.require_messenger()
     register_settings_secrets(settings)
+    receive = role in (Role.RUN, Role.WEB)
+    deliver = role is Role.WORKER or (role is Role.RUN and settings.notify_worker)
+    schedule = role is Role.RUN and settings.notify_scheduler
     engine = make_engine(settings.database_url)
-    telegram: Bot | None = None
+    telegram: list[Bot] = []
     max_front: MaxFront | None = None
     dp: Dispatcher | None = None
     runtime: notifications_runtime.Runtime | None = None
     try:
         with _cancel_on_signals():
-            await upgrade(engine)
+            await prepare_schema(engine)
             dp = create_dispatcher(settings, make_session_factory(engine))
-            lazy_types.build(*PREBUILT_TYPES)
+            if receive:
+                lazy_types.build(*PREBUILT_TYPES)
             if settings.telegram_enabled:
-                telegram = await start_telegram(settings, dp)
+                telegram = await start_telegram(settings, dp, menus=receive)
             if settings.max_enabled:
-                max_front = await start_max(settings, dp)
+                max_front = await start_max(settings, dp, receive=receive)
             # Each messenger's bot, for a handler that must reach a person's chat in the other
             # messenger (the school ended their sign-in: both chats are told).
             # ("bots" is aiogram's own key: the bots being polled.)
             dp["messenger_bots"] = messenger_bots(telegram, max_front)
             # Alerts are delivered and schedules run beside the updates, never from a handler.
             # They share the dispatcher's Redis client and its view of whether Redis is up.
-            transports, bot_ids = alert_transports(telegram, max_front)
-            runtime = await notifications_runtime.start(
-                transports,
-                dp["session_factory"],
-                settings,
-                redis=dp["redis"],
-                gate=dp["redis_gate"],
-                bot_ids=bot_ids,
+            if deliver or schedule:
+                transports, bot_ids = alert_transports(telegram, max_front)
+                runtime = await notifications_runtime.start(
+                    transports,
+                    dp["session_factory"],
+                    _runtime_settings(settings, deliver=deliver, schedule=schedule),
+                    redis=dp["redis"],
+                    gate=dp["redis_gate"],
+                    bot_ids=bot_ids,
+                )
+            log.info(
+                "process started",
+                extra={
+                    "role": role.value,
+                    "receive": receive,
+                    "deliver": deliver,
+                    "schedule": schedule,
+                },
             )
-        await serve(dp, settings, telegram, max_front)
+        if receive:
+            webhook = telegram_webhook(dp, settings, telegram) if telegram else None
+            await serve(dp, settings, telegram, max_front, webhook=webhook)
+        else:
+            await wait_for_stop()
     finally:
         if runtime is not None:
             await runtime.stop()
-        if telegram is not None:
-            await telegram.session.close()
+        for bot in telegram:
+            await bot.session.close()
         if max_front is not None:
             await max_front.close()
         if dp is not None:
@@ -460,4 +579,9 @@ async def run_bot(settings: Settings) -> None:
             if redis is not None:
                 await redis.aclose()
         await engine.dispose()
-        log.info("stopped")
+        log.info("stopped", extra={"role": role.value})
+
+
+def _runtime_settings(settings: Settings, *, deliver: bool, schedule: bool) -> Settings:
+    """The settings the notifications runtime reads, with this role's worker and scheduler."""
+    return settings.model_copy(update={"notify_worker": deliver, "notify_scheduler": schedule})

@@ -8,8 +8,9 @@ weekly summaries) stays out of the process that answers users. Run the bot besid
 at once (this one and a bot that still has its own) are harmless: one leads, and every run is
 unique by its run key.
 
-Queues alerts only: delivery stays with the bot's worker (``NOTIFY_WORKER``). Needs a migrated
-database (``python -m bot migrate``, or the bot's start). Stops on SIGINT or SIGTERM, finishing
+Queues alerts only: delivery stays with the bot's worker (``NOTIFY_WORKER``) or
+``python -m bot worker``. Needs a migrated database (``python -m bot migrate``): on PostgreSQL it
+refuses to start while the schema is behind. Stops on SIGINT or SIGTERM, finishing
 the batch in progress.
 """
 
@@ -26,6 +27,7 @@ from notifications.runtime import daily_tasks, redis_client, redis_gate, setting
 from notifications.scheduler import Scheduler, make_lock
 from services.db import make_engine, make_session_factory
 from services.models import utcnow
+from services.tools.migrate import prepare_schema
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +41,12 @@ async def run(
 ) -> None:
     """Tick until ``stop`` is set (or SIGINT / SIGTERM), then release the lock and close."""
     engine = make_engine(settings.database_url)
+    try:
+        # PostgreSQL: only checked (``python -m bot migrate`` changes it); SQLite: upgraded.
+        await prepare_schema(engine)
+    except BaseException:
+        await engine.dispose()
+        raise
     session_factory = make_session_factory(engine)
     redis = None
     gate = None

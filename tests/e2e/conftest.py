@@ -133,6 +133,8 @@ async def demo_credentials(env: dict[str, str]) -> list[dict[str, str]]:
     built = _demo_credentials.get(env["DATABASE_URL"])
     if built is not None:  # a copy of the run's demo school: what its build printed
         return copy.deepcopy(built)
+    code, out, err = await run_cli(env, "migrate")
+    assert code == 0, err
     code, out, err = await run_cli(env, "demo", "--json")
     assert code == 0, err
     data: list[dict[str, str]] = json.loads(out)
@@ -146,18 +148,20 @@ _demo_credentials: dict[str, list[dict[str, str]]] = {}
 
 
 def _build_demo(url: str) -> list[dict[str, str]]:
-    """``python -m bot demo --json`` on ``url``, as a test would run it (same clock, token)."""
-    done = subprocess.run(
-        [sys.executable, "-m", "bot", "demo", "--json"],
-        cwd=ROOT,
-        env=bot_env("http://127.0.0.1:9", url),  # the demo does not call Telegram
-        capture_output=True,
-        text=True,
-        stdin=subprocess.DEVNULL,
-        timeout=600,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
+    """``python -m bot migrate`` then ``python -m bot demo --json`` on ``url``, as an operator
+    would run them (same clock, token): no command but ``migrate`` changes a PostgreSQL schema."""
+    for command in (["migrate"], ["demo", "--json"]):
+        done = subprocess.run(
+            [sys.executable, "-m", "bot", *command],
+            cwd=ROOT,
+            env=bot_env("http://127.0.0.1:9", url),  # neither calls Telegram
+            capture_output=True,
+            text=True,
+            stdin=subprocess.DEVNULL,
+            timeout=600,
+            check=False,
+        )
+        assert done.returncode == 0, done.stderr
     data: list[dict[str, str]] = json.loads(done.stdout)
     return data
 
