@@ -10,9 +10,12 @@ lock), ``notify_rate_per_second`` (25: Telegram's bot), ``notify_max_rate_per_se
 MAX's bot), ``notify_concurrency`` (16), ``notify_lease_seconds`` (60), ``notify_scheduler``
 (True), ``notify_worker`` (True), and the ``redis_*`` pool settings.
 
-Each messenger's bot is paced on its own (notifications/pacing.py): its own limits, and in
-Redis its own keys, ``schoolbot:pace:<messenger>:<bot>`` — the bot from ``bot_ids``, else the
-transport's ``bot_id`` or its aiogram ``bot.id``.
+A deployment may run several bots of a messenger (BOT_TOKEN and BOT_TOKENS): the transports
+are then keyed by bot, ``{Messenger.TELEGRAM: default, (Messenger.TELEGRAM, "<id>"): other,
+Messenger.MAX: max}``, and each alert goes through its binding's bot. Each bot is paced on its
+own (notifications/pacing.py): its messenger's limits, and in Redis its own keys,
+``schoolbot:pace:<messenger>:<bot>`` — the bot from ``bot_ids``, else the key's bot id, else
+the transport's ``bot_id`` or its aiogram ``bot.id``.
 
 The bot passes its own Redis client and gate (one client per process); without them a client
 of the runtime's own is made from ``redis_url`` and closed by :meth:`Runtime.stop`. While
@@ -44,7 +47,14 @@ from notifications.pacing import (
 )
 from notifications.scheduler import Scheduler, make_lock
 from notifications.transport import Transport
-from notifications.worker import Worker, WorkerConfig
+from notifications.worker import (
+    BotKey,
+    Worker,
+    WorkerConfig,
+    as_bot_key,
+    key_label,
+    key_messenger,
+)
 from services.enums import Messenger
 from services.redis_link import RedisGate, create_redis
 
@@ -181,12 +191,12 @@ RATE_SETTINGS: Mapping[Messenger, str] = {
 }
 
 
-def transports_of(
-    transport: Transport | Mapping[Messenger, Transport],
-) -> dict[Messenger, Transport]:
-    """The transports by messenger; a single one is Telegram's."""
+def transports_of(transport: Transport | Mapping[Any, Transport]) -> dict[BotKey, Transport]:
+    """The transports by bot: a messenger is its default bot, (messenger, bot id) another bot
+    of it ((messenger, None) is the default bot too); a single transport is Telegram's default
+    bot's."""
     if isinstance(transport, Mapping):
-        return dict(transport)
+        return {as_bot_key(key): t for key, t in transport.items()}
     return {Messenger.TELEGRAM: transport}
 
 
@@ -201,38 +211,44 @@ def bot_id_of(transport: Transport) -> str | None:
 
 def pacers_for(
     settings: Any,
-    transports: Mapping[Messenger, Transport],
+    transports: Mapping[Any, Transport],
     *,
     redis: Any | None = None,
     gate: RedisGate | None = None,
-    bot_ids: Mapping[Messenger, str] | None = None,
-) -> dict[Messenger, Pacer]:
-    """One pacer per messenger, at its bot's limits: shared through Redis under the bot's own
-    prefix while Redis is reachable, this process's own while it is away."""
-    out: dict[Messenger, Pacer] = {}
-    for messenger, transport in transports.items():
+    bot_ids: Mapping[Any, str] | None = None,
+) -> dict[BotKey, Pacer]:
+    """One pacer per bot (the keys of ``transports``: see :func:`transports_of`), at its
+    messenger's limits: shared through Redis under the bot's own prefix
+    (``schoolbot:pace:<messenger>:<bot>``) while Redis is reachable, this process's own while
+    it is away. Every bot has its own budget: two Telegram bots send 2 × 25 a second."""
+    ids = {as_bot_key(key): bot for key, bot in (bot_ids or {}).items()}
+    out: dict[BotKey, Pacer] = {}
+    for key, transport in transports_of(transports).items():
+        messenger = key_messenger(key)
         rate = setting(settings, RATE_SETTINGS.get(messenger, "notify_rate_per_second"), None)
         config = pacing_for(messenger, None if rate is None else float(rate))
         pacer: Pacer = MemoryPacer(config)
         if redis is not None and gate is not None:
-            bot = (bot_ids or {}).get(messenger) or bot_id_of(transport)
+            own = key[1] if isinstance(key, tuple) else None
+            bot = ids.get(key) or own or bot_id_of(transport)
             root = str(setting(settings, "redis_pace_prefix", "schoolbot:pace"))
             shared = RedisPacer(redis, config, prefix=pace_prefix(messenger, bot, root=root))
             pacer = FallbackPacer(shared, pacer, gate)
-        out[messenger] = pacer
+        out[key] = pacer
     return out
 
 
 async def start(
-    transport: Transport | Mapping[Messenger, Transport],
+    transport: Transport | Mapping[Any, Transport],
     session_factory: async_sessionmaker[AsyncSession],
     settings: Any,
     *,
     redis: Any | None = None,
     gate: RedisGate | None = None,
-    bot_ids: Mapping[Messenger, str] | None = None,
+    bot_ids: Mapping[Any, str] | None = None,
 ) -> Runtime:
-    """``transport``: the messengers' transports by messenger (a single one is Telegram's)."""
+    """``transport``: the transports of the deployment's bots, by messenger (its default bot)
+    or (messenger, bot id) (see :func:`transports_of`; a single one is Telegram's)."""
     owned = None
     redis_url = settings_redis_url(settings)
     if redis is None and redis_url:
@@ -266,6 +282,6 @@ async def start(
         scheduler.start()
     log.info(
         "notifications started",
-        extra={"worker": worker is not None, "messengers": sorted(m.value for m in transports)},
+        extra={"worker": worker is not None, "bots": sorted(key_label(k) for k in transports)},
     )
     return Runtime(worker, scheduler, stop_event, task, owned)

@@ -179,6 +179,35 @@ class Row:
     typed: Any = None
 
 
+# A bot of the deployment, the key of the worker's transports and pacers: a messenger alone is
+# its default bot (BOT_TOKEN; MAX's one bot), (messenger, bot id) another bot of it.
+BotKey = Messenger | tuple[Messenger, str]
+
+
+def bot_key(messenger: Messenger | str, bot_id: str | None = None) -> BotKey:
+    """The key of a messenger's bot (``bot_id`` None: its default bot)."""
+    messenger = Messenger(messenger)
+    return messenger if bot_id is None else (messenger, str(bot_id))
+
+
+def as_bot_key(key: object) -> BotKey:
+    """A key as given by a caller: a messenger (its default bot), or (messenger, bot id or
+    None)."""
+    if isinstance(key, tuple):
+        messenger, bot_id = key
+        return bot_key(messenger, None if bot_id is None else str(bot_id))
+    return bot_key(str(key))
+
+
+def key_messenger(key: BotKey) -> Messenger:
+    return key[0] if isinstance(key, tuple) else key
+
+
+def key_label(key: BotKey) -> str:
+    """ "telegram" for the default bot, "telegram bot 123" for another one."""
+    return f"{key[0].value} bot {key[1]}" if isinstance(key, tuple) else key.value
+
+
 @dataclass(frozen=True)
 class Binding:
     """A live messenger binding of a recipient."""
@@ -188,6 +217,12 @@ class Binding:
     chat_id: str
     reachable: bool
     used_at: dt.datetime  # the last update from it (its creation when none was seen)
+    # The bot the chat talks to (None: the messenger's default bot): alerts go through it.
+    bot_id: str | None = None
+
+    @property
+    def key(self) -> BotKey:
+        return bot_key(self.messenger, self.bot_id)
 
 
 @dataclass
@@ -207,13 +242,16 @@ class Recipient:
         return next((b for b in self.bindings if b.messenger == messenger), None)
 
 
-def choose(bindings: Sequence[Binding], channel: str, available: Collection[str]) -> list[Binding]:
+def choose(
+    bindings: Sequence[Binding], channel: str, available: Collection[BotKey]
+) -> list[Binding]:
     """Where an alert goes: "last" → the reachable binding used last; "telegram" / "max" → that
     messenger's binding if reachable, else the one used last; "all" → every reachable binding
-    (the one used last first). Messengers without a transport (``available``) are never
-    chosen; an empty list when nothing is reachable."""
+    (the one used last first). Bindings whose bot this worker has no transport for
+    (``available``: the bots' keys) are never chosen; an empty list when nothing is
+    reachable."""
     usable = sorted(
-        (b for b in bindings if b.reachable and b.messenger in available),
+        (b for b in bindings if b.reachable and b.key in available),
         key=lambda b: (_as_utc(b.used_at), b.id),
         reverse=True,
     )
@@ -302,35 +340,39 @@ def _as_utc(value: dt.datetime) -> dt.datetime:
 
 
 class Worker:
-    """``transports``: one per messenger (a single transport is Telegram's); ``pacer``: one per
-    messenger likewise (a single pacer is Telegram's); a messenger without one gets a pacer of
-    this process at its own limits (:func:`notifications.pacing.pacing_for`)."""
+    """``transports``: one per bot of the deployment, keyed by messenger (its default bot) or
+    by (messenger, bot id) for its other bots; a single transport is Telegram's default bot's.
+    ``pacer``: one per bot likewise (a single pacer is Telegram's default bot's); a bot without
+    one gets a pacer of this process at its messenger's limits
+    (:func:`notifications.pacing.pacing_for`). Each alert goes through its binding's bot and
+    waits for that bot's pacer; a binding whose bot this worker has no transport for is a dead
+    letter ("no transport for telegram bot 123")."""
 
     def __init__(
         self,
         session_factory: async_sessionmaker[AsyncSession],
-        transports: Transport | Mapping[Messenger, Transport],
+        transports: Transport | Mapping[Any, Transport],
         *,
-        pacer: Pacer | Mapping[Messenger, Pacer] | None = None,
+        pacer: Pacer | Mapping[Any, Pacer] | None = None,
         clock: Clock = utcnow,
         config: WorkerConfig | None = None,
         worker_id: str | None = None,
     ) -> None:
         self.session_factory = session_factory
-        self.transports: dict[Messenger, Transport] = (
-            dict(transports)
+        self.transports: dict[BotKey, Transport] = (
+            {as_bot_key(k): t for k, t in transports.items()}
             if isinstance(transports, Mapping)
             else {Messenger.TELEGRAM: transports}
         )
         if not self.transports:
             raise ValueError("a worker needs a transport")
-        pacers: dict[Messenger, Pacer] = {}
+        pacers: dict[BotKey, Pacer] = {}
         if isinstance(pacer, Mapping):
-            pacers.update(pacer)
+            pacers.update({as_bot_key(k): p for k, p in pacer.items()})
         elif pacer is not None:
             pacers[Messenger.TELEGRAM] = pacer
-        for messenger in self.transports:
-            pacers.setdefault(messenger, MemoryPacer(pacing_for(messenger)))
+        for key in self.transports:
+            pacers.setdefault(key, MemoryPacer(pacing_for(key_messenger(key))))
         self.pacers = pacers
         self.clock = clock
         self.config = config or WorkerConfig()
@@ -690,6 +732,7 @@ class Worker:
                 MessengerBinding.is_reachable,
                 MessengerBinding.last_seen_at,
                 MessengerBinding.created_at,
+                MessengerBinding.bot_id,
             )
             .join(School, School.id == Person.school_id)
             .outerjoin(Account, Account.person_id == Person.id)
@@ -704,7 +747,8 @@ class Worker:
         )
         out: dict[int, Recipient] = {}
         rows = (await session.execute(q)).all()
-        for pid, tz, minimal, lang, binding_id, messenger, chat_id, reachable, seen, made in rows:
+        for row in rows:
+            pid, tz, minimal, lang, binding_id, messenger, chat_id, reachable, seen, made, bot = row
             rcpt = out.get(pid)
             if rcpt is None:
                 rcpt = out[pid] = Recipient(
@@ -716,7 +760,9 @@ class Worker:
             if binding_id is not None:
                 used_at = _as_utc(seen or made)
                 rcpt.bindings.append(
-                    Binding(binding_id, Messenger(messenger), chat_id, bool(reachable), used_at)
+                    Binding(
+                        binding_id, Messenger(messenger), chat_id, bool(reachable), used_at, bot
+                    )
                 )
         prefs = await session.scalars(
             select(NotificationPrefs).where(NotificationPrefs.person_id.in_(ids))
@@ -844,7 +890,9 @@ class Worker:
             return [], ("cancel", NO_BINDING)
         available = set(self.transports)
         if row.messenger is not None:
-            pinned = rcpt.binding(row.messenger) if row.messenger in available else None
+            pinned = rcpt.binding(row.messenger)
+            if pinned is not None and pinned.key not in available:
+                pinned = None
             if pinned is not None:
                 return ([pinned], None) if pinned.reachable else ([], ("dead", UNREACHABLE))
             # Its binding ended (or this process cannot send there): pinned again to the
@@ -861,10 +909,10 @@ class Worker:
         return (chosen, None) if chosen else ([], self._nowhere(rcpt, available))
 
     @staticmethod
-    def _nowhere(rcpt: Recipient, available: Collection[str]) -> tuple[str, Any]:
-        if any(b.messenger in available for b in rcpt.bindings):
+    def _nowhere(rcpt: Recipient, available: Collection[BotKey]) -> tuple[str, Any]:
+        if any(b.key in available for b in rcpt.bindings):
             return "dead", UNREACHABLE
-        missing = sorted({b.messenger.value for b in rcpt.bindings})
+        missing = sorted({key_label(b.key) for b in rcpt.bindings})
         return "dead", f"no transport for {'/'.join(missing)}"
 
     async def _covered(self, session: AsyncSession, row: Row) -> set[str]:
@@ -1004,8 +1052,9 @@ class Worker:
     async def _deliver(self, unit: Unit) -> WorkerStats:
         stats = WorkerStats()
         chat_id = unit.target.chat_id
-        pacer = self.pacers[unit.target.messenger]
-        transport = self.transports[unit.target.messenger]
+        # The binding's bot: its transport and its own rate budget.
+        pacer = self.pacers[unit.target.key]
+        transport = self.transports[unit.target.key]
         wait = 0.0
         started = asyncio.get_running_loop().time()
         budget = self.config.lease_seconds / 3
@@ -1042,7 +1091,7 @@ class Worker:
                 # The rows still wait exactly retry_after below.
                 log.warning(
                     "pacer could not record a 429",
-                    extra={"chat_id": chat_id, "messenger": unit.target.messenger.value},
+                    extra={"chat_id": chat_id, "bot": key_label(unit.target.key)},
                 )
             stats.rate_limited += 1
             await self._after_error(unit, "retry", exc, stats, delay=exc.seconds)
