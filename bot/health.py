@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime as dt
 import logging
 import time
 from collections.abc import Awaitable, Callable, Iterable
@@ -142,6 +143,7 @@ class HealthServer:
         bot_api_ttl: float = BOT_API_TTL,
         clock: Callable[[], float] = time.monotonic,
         outbox_every: float | None = None,
+        outbox_clock: Callable[[], dt.datetime] | None = None,
     ) -> None:
         self.role = role
         self.engine = engine
@@ -155,6 +157,7 @@ class HealthServer:
         self.db_timeout = db_timeout
         self.redis_timeout = redis_timeout
         self.outbox_every = outbox_every
+        self.outbox_clock = outbox_clock
         self.bot_checks: dict[str, _CachedCheck] = {}
         for bot in telegram_bots:
             self.bot_checks[f"telegram:{bot.id}"] = _CachedCheck(
@@ -255,6 +258,8 @@ class HealthServer:
             options: dict[str, Any] = {}
             if self.outbox_every is not None:
                 options["every"] = self.outbox_every
+            if self.outbox_clock is not None:
+                options["clock"] = self.outbox_clock
             self._gauges = asyncio.create_task(
                 run_outbox_gauges(factory, stop=self._stop, **options), name="metrics.outbox"
             )

@@ -279,12 +279,13 @@ async def refresh_outbox_gauges(
     set."""
     pending = await outbox_pending(session)
     oldest = await outbox_oldest_due(session)
+    dead_letters = await outbox_dead(session) if dead else None
+    # Set together, once every value is read: a scrape sees one round's values.
     age = max(0.0, (now - oldest).total_seconds()) if oldest is not None else 0.0
+    out: dict[str, float] = {"pending": float(pending), "oldest_pending_age_seconds": age}
     OUTBOX_PENDING.set(pending)
     OUTBOX_OLDEST_PENDING_AGE.set(age)
-    out: dict[str, float] = {"pending": float(pending), "oldest_pending_age_seconds": age}
-    if dead:
-        dead_letters = await outbox_dead(session)
+    if dead_letters is not None:
         OUTBOX_DEAD.set(dead_letters)
         out["dead_letters"] = float(dead_letters)
     OUTBOX_REFRESHED.set(now.timestamp())
