@@ -1,5 +1,5 @@
 """School office commands of ``python -m bot``: import, report, backup, restore, year,
-templates, retention, outbox-retention.
+templates, retention, outbox-retention, school-bot.
 
 ``add_commands(subparsers)`` adds them to the main parser; each sets ``admin_handler``, a
 function ``(args, settings) -> exit code`` that runs the command (it calls ``asyncio.run``
@@ -346,6 +346,67 @@ def cmd_outbox_retention(args: argparse.Namespace, settings: HasDatabaseUrl) -> 
 # --------------------------------------------------------------------------- parser
 
 
+# --------------------------------------------------------------------------- school-bot
+
+
+def default_bot_id(settings: Any) -> str | None:
+    """The id of the deployment's default Telegram bot (BOT_TOKEN's, before its colon)."""
+    tokens = getattr(settings, "telegram_tokens", None)
+    found = tokens() if callable(tokens) else []
+    return str(found[0]).split(":", 1)[0] if found else None
+
+
+def cmd_school_bot(args: argparse.Namespace, settings: HasDatabaseUrl) -> int:
+    """Bind a school to one of the deployment's Telegram bots (``--telegram @name|ID``) or to
+    the default bot (``--default``): its people sign in through that bot only and their alerts
+    go through it (services/people/bots.py). Audited with source "cli"."""
+    from bot.i18n import t
+    from services.db import make_engine, make_session_factory
+    from services.enums import Messenger
+    from services.errors import DomainError
+    from services.people import bots
+
+    lang = _lang(args)
+    messenger = Messenger.TELEGRAM
+    default_id = default_bot_id(settings)
+
+    async def run() -> int:
+        engine = make_engine(settings.database_url)
+        try:
+            async with make_session_factory(engine)() as session:
+                bot_id = None
+                if not args.default:
+                    bot_id, _name = await bots.resolve_bot(session, messenger, args.telegram)
+                change = await bots.set_school_bot(
+                    session, args.school, messenger, bot_id, default_id=default_id
+                )
+        finally:
+            await engine.dispose()
+        name = f"@{change.username}" if change.username else (change.after or "")
+        if change.after is None:
+            print(
+                t(
+                    lang,
+                    "cli.school_bot_default",
+                    school=args.school,
+                    messenger="Telegram",
+                    bot=f" ({name})" if name else "",
+                )
+            )
+        else:
+            print(t(lang, "cli.school_bot_set", school=args.school, messenger="Telegram", bot=name))
+            if change.username is None:
+                print(t(lang, "cli.school_bot_unnamed"), file=sys.stderr)
+        if change.elsewhere:
+            print(t(lang, "cli.school_bot_elsewhere", count=change.elsewhere), file=sys.stderr)
+        return EXIT_OK
+
+    try:
+        return asyncio.run(run())
+    except DomainError as err:
+        return _error(err)
+
+
 def add_commands(subparsers: Any) -> None:
     """Add the school office's commands to ``python -m bot``'s subparsers."""
     from services.imports import KINDS
@@ -413,6 +474,16 @@ def add_commands(subparsers: Any) -> None:
         c.add_argument("--name", required=True)
         school(c)
     p.set_defaults(admin_handler=cmd_year)
+
+    p = subparsers.add_parser(
+        "school-bot", help="bind a school to one of the deployment's Telegram bots"
+    )
+    p.add_argument("--school", required=True, help="school code")
+    which = p.add_mutually_exclusive_group(required=True)
+    which.add_argument("--telegram", metavar="@USERNAME|ID", help="the school's Telegram bot")
+    which.add_argument("--default", action="store_true", help="the default bot (BOT_TOKEN)")
+    p.add_argument("--lang", choices=["ru", "en"], default=None)
+    p.set_defaults(admin_handler=cmd_school_bot)
 
     p = subparsers.add_parser("templates", help="write the import templates (CSV and XLSX)")
     p.add_argument("--out", default="templates")

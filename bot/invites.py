@@ -82,3 +82,34 @@ async def max_links(
     if stored:
         return MaxLinks(stored)
     return MaxLinks(MAX_PLACEHOLDER, is_placeholder=True)
+
+
+async def school_username(
+    session_factory: async_sessionmaker[AsyncSession],
+    username: str,
+    *,
+    school_id: int | None = None,
+    school_code: str | None = None,
+) -> tuple[str, str | None]:
+    """The Telegram username for a school's invite links: the school's own bot's (``python -m
+    bot school-bot``; its username recorded by the running bot after getMe), else ``username``
+    (the default bot's). A note when the school has a bot whose username is not known yet
+    (the link then names the default bot, which refuses the school's people)."""
+    from sqlalchemy import select
+
+    from services.enums import Messenger
+    from services.models import School
+    from services.people import bots
+
+    async with session_factory() as session:
+        if school_id is None and school_code is not None:
+            school_id = await session.scalar(select(School.id).where(School.code == school_code))
+        if school_id is None:
+            return username, None
+        own = await bots.school_bot(session, school_id, Messenger.TELEGRAM)
+        if own is None:
+            return username, None
+        name = await bots.username_of(session, Messenger.TELEGRAM, own)
+    if name:
+        return name, None
+    return username, f"warning: the school's bot {own} has not run yet: its username is unknown"
