@@ -540,6 +540,7 @@ async def run_bot(settings: Settings, role: Role | str = Role.RUN) -> None:
             # messenger (the school ended their sign-in: both chats are told).
             # ("bots" is aiogram's own key: the bots being polled.)
             dp["messenger_bots"] = messenger_bots(telegram, max_front)
+            dp["default_bot_ids"] = {m: str(b.id) for m, b in dp["messenger_bots"].items()}
             # Alerts are delivered and schedules run beside the updates, never from a handler.
             # They share the dispatcher's Redis client and its view of whether Redis is up.
             if deliver or schedule:
