@@ -56,6 +56,7 @@ from maxbot.updates import to_updates
 from maxbot.webhook import MaxWebhook
 from notifications import runtime as notifications_runtime
 from notifications.transport import Transport
+from notifications.worker import BotKey, bot_key
 from services.db import make_engine, make_session_factory
 from services.enums import Messenger
 from services.people.throttle import DatabaseThrottle, RedisThrottle
@@ -367,15 +368,16 @@ def messenger_bots(
 
 def alert_transports(
     telegram: Bot | Sequence[Bot] | None, max_front: MaxFront | None
-) -> tuple[dict[Messenger, Transport], dict[Messenger, str]]:
-    """The delivery worker's transport of each messenger running, and each bot's id (its
-    pacing budget's key)."""
-    transports: dict[Messenger, Transport] = {}
-    bot_ids: dict[Messenger, str] = {}
-    default = next(iter(_bots(telegram)), None)
-    if default is not None:
-        transports[Messenger.TELEGRAM] = TelegramTransport(default)
-        bot_ids[Messenger.TELEGRAM] = str(default.id)
+) -> tuple[dict[BotKey, Transport], dict[BotKey, str]]:
+    """The delivery worker's transport of each bot running, and each bot's id (its pacing
+    budget's key): a messenger is its default bot (Telegram's first), (messenger, bot id) each
+    other Telegram bot; alerts go through the bot of each person's binding."""
+    transports: dict[BotKey, Transport] = {}
+    bot_ids: dict[BotKey, str] = {}
+    for index, bot in enumerate(_bots(telegram)):
+        key = bot_key(Messenger.TELEGRAM, None if index == 0 else str(bot.id))
+        transports[key] = TelegramTransport(bot)
+        bot_ids[key] = str(bot.id)
     if max_front is not None:
         transports[Messenger.MAX] = MaxTransport(max_front.client)
         bot_ids[Messenger.MAX] = max_front.bot_id
