@@ -107,6 +107,10 @@ class Settings(BaseSettings):
     notify_lease_seconds: float = Field(default=60.0, alias="NOTIFY_LEASE_SECONDS", ge=5, le=3600)
     notify_worker: bool = Field(default=True, alias="NOTIFY_WORKER")
     notify_scheduler: bool = Field(default=True, alias="NOTIFY_SCHEDULER")
+    # How often the scheduler process looks for due jobs (and a standby one for a lost leader).
+    scheduler_tick_seconds: float = Field(
+        default=60.0, alias="SCHEDULER_TICK_SECONDS", ge=1, le=3600
+    )
     # Nightly backup (off unless BACKUP_DIR is set): time in DEFAULT_TIMEZONE, copies to other
     # media (comma-separated directories), and how many daily and weekly backups to keep.
     backup_dir: str | None = Field(default=None, alias="BACKUP_DIR")

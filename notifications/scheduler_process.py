@@ -37,9 +37,12 @@ async def run(
     *,
     stop: asyncio.Event | None = None,
     clock: Callable[[], dt.datetime] = utcnow,
-    tick_seconds: float = 60.0,
+    tick_seconds: float | None = None,
 ) -> None:
-    """Tick until ``stop`` is set (or SIGINT / SIGTERM), then release the lock and close."""
+    """Tick every ``tick_seconds`` (the settings' SCHEDULER_TICK_SECONDS, 60 by default) until
+    ``stop`` is set (or SIGINT / SIGTERM), then release the lock and close."""
+    if tick_seconds is None:
+        tick_seconds = float(getattr(settings, "scheduler_tick_seconds", None) or 60.0)
     engine = make_engine(settings.database_url)
     try:
         # PostgreSQL: only checked (``python -m bot migrate`` changes it); SQLite: upgraded.
