@@ -35,11 +35,13 @@ from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage, DefaultKey
 from aiogram.fsm.storage.memory import MemoryStorage
 from aiogram.fsm.storage.redis import RedisStorage
 from redis.asyncio import Redis
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot import invites, lazy_types, limits, retry
 from bot.config import Settings
+from bot.health import HealthServer, start_health_server
 from bot.logging import register_secret
+from bot.metrics import install_update_metrics, instrument_transport
 from bot.middlewares import setup_middlewares
 from bot.redis_state import FallbackIsolation, FallbackStorage, FallbackThrottle, LocalIsolation
 from bot.routing import keep_on_loop
@@ -193,6 +195,12 @@ def create_dispatcher(
         throttle=throttle,
     )
     setup_middlewares(dp)
+    # Updates by kind and outcome, their time and SQL statements (docs/metrics.md): the
+    # factory's engine, or the engine of the connection it is bound to (tests).
+    bind = session_factory.kw.get("bind")
+    engine = getattr(bind, "engine", bind)
+    if isinstance(engine, AsyncEngine):
+        install_update_metrics(dp, engine)
     dp.include_router(build_router())
     # Magic filters and other sync callables would each cost a hop to a worker thread.
     keep_on_loop(dp)
@@ -376,10 +384,14 @@ def alert_transports(
     bot_ids: dict[BotKey, str] = {}
     for index, bot in enumerate(_bots(telegram)):
         key = bot_key(Messenger.TELEGRAM, None if index == 0 else str(bot.id))
-        transports[key] = TelegramTransport(bot)
+        transports[key] = instrument_transport(
+            TelegramTransport(bot), Messenger.TELEGRAM.value, str(bot.id)
+        )
         bot_ids[key] = str(bot.id)
     if max_front is not None:
-        transports[Messenger.MAX] = MaxTransport(max_front.client)
+        transports[Messenger.MAX] = instrument_transport(
+            MaxTransport(max_front.client), Messenger.MAX.value, max_front.bot_id
+        )
         bot_ids[Messenger.MAX] = max_front.bot_id
     return transports, bot_ids
 
@@ -528,6 +540,7 @@ async def run_bot(settings: Settings, role: Role | str = Role.RUN) -> None:
     max_front: MaxFront | None = None
     dp: Dispatcher | None = None
     runtime: notifications_runtime.Runtime | None = None
+    health: HealthServer | None = None
     try:
         with _cancel_on_signals():
             await prepare_schema(engine)
@@ -555,6 +568,19 @@ async def run_bot(settings: Settings, role: Role | str = Role.RUN) -> None:
                     gate=dp["redis_gate"],
                     bot_ids=bot_ids,
                 )
+            # /health, /ready, /metrics on HEALTH_PORT; the processes that deliver count the
+            # outbox (docs/metrics.md).
+            health = await start_health_server(
+                settings,
+                role=role.value,
+                engine=engine,
+                redis=dp["redis"],
+                gate=dp["redis_gate"],
+                telegram_bots=telegram,
+                max_clients=[max_front.client] if max_front is not None else (),
+                session_factory=dp["session_factory"],
+                outbox_gauges=deliver,
+            )
             log.info(
                 "process started",
                 extra={
@@ -570,6 +596,8 @@ async def run_bot(settings: Settings, role: Role | str = Role.RUN) -> None:
         else:
             await wait_for_stop()
     finally:
+        if health is not None:
+            await health.close()
         if runtime is not None:
             await runtime.stop()
         for bot in telegram:
