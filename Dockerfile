@@ -37,11 +37,13 @@ COPY . /app
 # The pinned dependencies without the dev extras. The migrations (migrations/, alembic.ini) sit
 # beside the packages, not inside the wheel, so the code runs from /app (PYTHONPATH) and the
 # installed copy of the project itself is removed: one copy of the code, the one that finds its
-# migrations. The code stays root's and read-only; the bot writes only to /app/data and /backups.
+# migrations. The code stays root's and read-only (compiled here, since the bot cannot write its
+# bytecode at run time); the bot writes only to /app/data and /backups.
 RUN set -eux; \
     pip install -c constraints.txt .; \
     pip uninstall -y schoolbot; \
     rm -rf build ./*.egg-info; \
+    python -m compileall -q bot handlers maxbot screens services notifications testkit i18n migrations; \
     python -c "from services.reports.render_pdf import font_paths; font_paths()"; \
     mkdir -p /app/data /backups; \
     chown schoolbot:schoolbot /app/data /backups
