@@ -35,7 +35,7 @@ from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage, DefaultKey
 from aiogram.fsm.storage.memory import MemoryStorage
 from aiogram.fsm.storage.redis import RedisStorage
 from redis.asyncio import Redis
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot import invites, lazy_types, limits, retry
 from bot.config import Settings
@@ -198,9 +198,10 @@ def create_dispatcher(
     # Updates by kind and outcome, their time and SQL statements (docs/metrics.md): the
     # factory's engine, or the engine of the connection it is bound to (tests).
     bind = session_factory.kw.get("bind")
-    engine = getattr(bind, "engine", bind)
-    if isinstance(engine, AsyncEngine):
-        install_update_metrics(dp, engine)
+    if isinstance(bind, AsyncConnection):
+        bind = bind.engine
+    if isinstance(bind, AsyncEngine):
+        install_update_metrics(dp, bind)
     dp.include_router(build_router())
     # Magic filters and other sync callables would each cost a hop to a worker thread.
     keep_on_loop(dp)
