@@ -7,8 +7,11 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import json
+import os
+import signal
 import socket
 from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Any
 
 import aiohttp
@@ -31,6 +34,7 @@ from testkit.maxapi.limits import Limits as MaxLimits
 from testkit.recording import TEST_TOKEN
 from testkit.tcpproxy import TcpProxy
 from tests.conftest import IN_CI, REDIS_URL
+from tests.e2e.conftest import ROOT, python_m_bot
 from tests.testkit.conftest import close_bot, local_bot, relaxed_limits
 
 MAX_TOKEN = "max-health-token"
@@ -341,3 +345,82 @@ async def test_outbox_gauges_are_refreshed_in_the_background(
 
 async def _sleep() -> None:
     await asyncio.sleep(0.01)
+
+
+# --------------------------------------------------------------------------- a real process
+
+RUN_TOKEN = "987654322:AAE2e_test_token_for_health_0000000"
+
+
+async def _read_until(stream: asyncio.StreamReader, needle: str, lines: list[str]) -> None:
+    while True:
+        raw = await stream.readline()
+        if not raw:
+            raise AssertionError(f"process ended before {needle!r}:\n" + "\n".join(lines))
+        lines.append(raw.decode().rstrip("\n"))
+        if needle in lines[-1]:
+            return
+
+
+async def fetch(port: int, path: str) -> tuple[int, str]:
+    async with (
+        aiohttp.ClientSession() as client,
+        client.get(f"http://127.0.0.1:{port}{path}") as resp,
+    ):
+        return resp.status, await resp.text()
+
+
+@pytest.mark.e2e
+async def test_the_bot_process_serves_health_ready_and_metrics(tmp_path: Path) -> None:
+    """``python -m bot run`` with HEALTH_PORT: alive, ready (database and getMe), and its
+    /metrics counts the update a user sent and the outbox it delivers from."""
+    port = free_port()
+    async with BotAPIServer(limits=relaxed_limits()) as api:
+        assert api.base_url is not None
+        env = {
+            **os.environ,
+            "BOT_TOKEN": RUN_TOKEN,
+            "TELEGRAM_API_URL": api.base_url,
+            "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'bot.sqlite3'}",
+            "LOG_FORMAT": "json",
+            "HEALTH_PORT": str(port),
+            "PYTHONPATH": str(ROOT),
+        }
+        env.pop("REDIS_URL", None)
+        proc = await python_m_bot("run", cwd=tmp_path, env=env)
+        assert proc.stderr is not None
+        lines: list[str] = []
+        try:
+            await asyncio.wait_for(_read_until(proc.stderr, "Start polling", lines), 90)
+            assert await fetch(port, "/health") == (200, '{"status": "ok", "role": "run"}')
+            status, body = await fetch(port, "/ready")
+            assert status == 200, body
+            assert json.loads(body)["checks"] == {
+                "database": {"ok": True},
+                "telegram:987654322": {"ok": True},
+            }
+            user = api.user(434343, language_code="en")
+            await user.command("/start")
+            await user.wait_reply(lambda m: bool(m.text), timeout=20)
+            for _ in range(200):  # the counter follows the reply by a moment
+                status, text = await fetch(port, "/metrics")
+                if 'kind="message",messenger="telegram",outcome="ok"} 1.0' in text:
+                    break
+                await asyncio.sleep(0.05)
+            assert (
+                'schoolbot_updates_total{kind="message",messenger="telegram",outcome="ok"} 1.0'
+                in text
+            )
+            assert 'schoolbot_update_sql_statements_count{kind="message"} 1.0' in text
+            # this process delivers: it counts the outbox (empty) once started
+            assert "schoolbot_outbox_pending 0.0" in text
+            assert "schoolbot_outbox_gauges_refreshed_timestamp_seconds 0.0" not in text
+            proc.send_signal(signal.SIGTERM)
+            await asyncio.wait_for(proc.communicate(), 30)
+        finally:
+            if proc.returncode is None:
+                proc.kill()
+                await proc.wait()
+        assert proc.returncode == 0, "\n".join(lines)
+        with socket.socket() as sock:  # the health server closed with the process
+            sock.bind(("127.0.0.1", port))

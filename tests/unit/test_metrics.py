@@ -90,8 +90,10 @@ async def test_updates_counted_by_kind_with_their_statements(
     bot: RecordingBot,
     engine: AsyncEngine,
 ) -> None:
+    # the bot's dispatcher counts its updates from the start (bot/app.py)
+    assert isinstance(dp.update.outer_middleware[0], UpdateMetricsMiddleware)
     install_update_metrics(dp, engine)
-    install_update_metrics(dp, engine)  # twice: one middleware, one listener
+    install_update_metrics(dp, engine)  # again: one middleware, one listener
     outer = list(dp.update.outer_middleware)
     assert isinstance(outer[0], UpdateMetricsMiddleware)  # outermost: the log, session, identity
     assert sum(isinstance(m, UpdateMetricsMiddleware) for m in outer) == 1
