@@ -404,7 +404,8 @@ def cmd_school_bot(args: argparse.Namespace, settings: HasDatabaseUrl) -> int:
     try:
         return asyncio.run(run())
     except DomainError as err:
-        return _error(err)
+        print(t(lang, err.code, **err.params), file=sys.stderr)
+        return EXIT_FAILED
 
 
 def add_commands(subparsers: Any) -> None:
