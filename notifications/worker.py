@@ -25,8 +25,9 @@ One cycle:
    slot; anything not urgent in quiet hours → deferred to their end. Deferred rows are released
    (``pending`` with a later ``not_before``), never dropped.
 3. **Deliver**: rows of one recipient and messenger due together are merged into one message
-   (alerts with buttons go alone); each message waits for its messenger's pacer (the bot's global
-   rate and the per-chat rate, shared via Redis), is sent through that messenger's
+   (alerts with buttons go alone); each message waits for the pacer of its binding's bot (a
+   deployment may run several bots of a messenger, each with its own budget: the bot's global
+   rate and the per-chat rate, shared via Redis), is sent through that bot's
    :class:`~notifications.transport.Transport`, and its rows are acknowledged with the message
    id — only if this worker still holds their lease.
 
