@@ -42,8 +42,7 @@ from services.redis_link import REDIS_DOWN_ERRORS, RedisGate
 log = logging.getLogger(__name__)
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
-UPDATE_KEY = "schoolbot:update:telegram"
-FRONTS_KEY = "schoolbot:webhook"
+KEY_PREFIX = "schoolbot"
 UPDATE_TTL_SECONDS = 24 * 3600
 HEARTBEAT_SECONDS = 15.0
 FRONT_TTL_SECONDS = 3 * HEARTBEAT_SECONDS
@@ -76,6 +75,7 @@ class TelegramWebhook:
         gate: RedisGate | None = None,
         drain_seconds: float = DRAIN_SECONDS,
         allowed_updates: Sequence[str] | None = None,
+        key_prefix: str = KEY_PREFIX,
     ) -> None:
         if not secret:
             raise ValueError("the webhook needs a secret")
@@ -91,6 +91,8 @@ class TelegramWebhook:
         self.drain_seconds = drain_seconds
         self.allowed_updates = list(allowed_updates) if allowed_updates is not None else None
         self.instance = uuid.uuid4().hex
+        self.update_key = f"{key_prefix}:update:telegram"
+        self.fronts_key = f"{key_prefix}:webhook"
         self._slots = asyncio.Semaphore(concurrency)
         self._runner: web.AppRunner | None = None
         self._heartbeat: asyncio.Task[None] | None = None
@@ -173,7 +175,7 @@ class TelegramWebhook:
     async def _claim(self, bot: Bot, update_id: int) -> bool:
         """False when another replica (or this one) has taken this update already; while Redis
         is away every update is handled (answering twice is better than not answering)."""
-        key = f"{UPDATE_KEY}:{bot.id}:{update_id}"
+        key = f"{self.update_key}:{bot.id}:{update_id}"
 
         async def primary() -> bool:
             return bool(await self.redis.set(key, self.instance, nx=True, ex=UPDATE_TTL_SECONDS))
@@ -185,7 +187,7 @@ class TelegramWebhook:
 
     async def _unclaim(self, bot: Bot, update_id: int) -> None:
         """A failed update is given back, so that Telegram's next delivery is handled."""
-        key = f"{UPDATE_KEY}:{bot.id}:{update_id}"
+        key = f"{self.update_key}:{bot.id}:{update_id}"
 
         async def primary() -> None:
             await self.redis.delete(key)
@@ -203,8 +205,8 @@ class TelegramWebhook:
         async def primary() -> None:
             pipe = self.redis.pipeline(transaction=False)
             for bot_id in self.bots:
-                pipe.zadd(f"{FRONTS_KEY}:{bot_id}", {self.instance: expires})
-                pipe.expire(f"{FRONTS_KEY}:{bot_id}", int(FRONT_TTL_SECONDS * 4))
+                pipe.zadd(f"{self.fronts_key}:{bot_id}", {self.instance: expires})
+                pipe.expire(f"{self.fronts_key}:{bot_id}", int(FRONT_TTL_SECONDS * 4))
             await pipe.execute()
 
         async def fallback() -> None:
@@ -222,7 +224,7 @@ class TelegramWebhook:
         unknown, Redis unreachable)."""
         if self.redis is None:
             return 0
-        key = f"{FRONTS_KEY}:{bot_id}"
+        key = f"{self.fronts_key}:{bot_id}"
 
         async def primary() -> int | None:
             await self.redis.zrem(key, self.instance)
