@@ -467,7 +467,8 @@ def send_figures(
         for r in requests[since:]
         if r.bot_id == bot_id and r.method.lower() == method and r.status in (200, 429)
     ]
-    ok = [r.time for r in mine if r.status == 200]
+    # When each request reached the server (it records them as answered).
+    ok = [r.time - r.duration for r in mine if r.status == 200]
     limited = sum(1 for r in mine if r.status == 429)
     seconds = (max(ok) - min(ok)) if len(ok) > 1 else 0.0
-    return SendFigures(len(ok), limited, max_per_window(r.time for r in mine), seconds)
+    return SendFigures(len(ok), limited, max_per_window(ok), seconds)
