@@ -15,6 +15,7 @@ from handlers.common.turn import Turn
 from screens.common.link import link_screen
 from services.enums import Messenger
 from services.people import accounts
+from services.people.bots import school_bot_username
 
 
 async def link_command(
@@ -26,6 +27,11 @@ async def link_command(
 ) -> None:
     bots = dict(invite_bots or {"telegram": bot_username})
     others = {m: name for m, name in bots.items() if m != str(messenger)}
+    if Messenger.TELEGRAM.value in others:
+        # The school's own Telegram bot, when it has one (a deployment of several bots).
+        own = await school_bot_username(turn.session, turn.me.school_id, Messenger.TELEGRAM)
+        if own:
+            others[Messenger.TELEGRAM.value] = own
     links: list[tuple[str, str]] = []
     if others:
         token, _expires = await accounts.issue_link(turn.session, turn.me, now=turn.now())
