@@ -368,7 +368,7 @@ def _dispatch(command: str, args: argparse.Namespace) -> int:
             from services.tools.migrate import SchemaNotCurrent
 
             try:
-                asyncio.run(run_scheduler(settings))
+                asyncio.run(run_scheduler(settings, on_started=_scheduler_health(settings)))
             except SchemaNotCurrent as exc:
                 print(schema_behind(exc), file=sys.stderr)
                 return EXIT_FAILED
@@ -383,6 +383,17 @@ def _dispatch(command: str, args: argparse.Namespace) -> int:
         print(str(exc).splitlines()[0] if str(exc) else type(exc).__name__, file=sys.stderr)
         return EXIT_CONFIG
     raise AssertionError(f"unknown command {command}")  # argparse rejects it first
+
+
+def _scheduler_health(settings: Settings) -> Any:
+    """The scheduler process's /health, /ready (database, Redis) and /metrics on HEALTH_PORT."""
+
+    async def start(**checks: Any) -> Any:
+        from bot.health import start_health_server
+
+        return await start_health_server(settings, role="scheduler", **checks)
+
+    return start
 
 
 def _schema_checked(command: str, args: argparse.Namespace, settings: Settings) -> int:

@@ -20,7 +20,7 @@ import asyncio
 import datetime as dt
 import logging
 import signal
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from notifications.runtime import daily_tasks, redis_client, redis_gate, settings_redis_url
@@ -38,9 +38,13 @@ async def run(
     stop: asyncio.Event | None = None,
     clock: Callable[[], dt.datetime] = utcnow,
     tick_seconds: float | None = None,
+    on_started: Callable[..., Awaitable[Any]] | None = None,
 ) -> None:
     """Tick every ``tick_seconds`` (the settings' SCHEDULER_TICK_SECONDS, 60 by default) until
-    ``stop`` is set (or SIGINT / SIGTERM), then release the lock and close."""
+    ``stop`` is set (or SIGINT / SIGTERM), then release the lock and close. ``on_started(engine=,
+    redis=, gate=)`` runs once the scheduler is started (the command line starts the health
+    server there: notifications/ knows no aiohttp front end); what it returns is closed
+    (``await result.close()``) at the stop."""
     if tick_seconds is None:
         tick_seconds = float(getattr(settings, "scheduler_tick_seconds", None) or 60.0)
     engine = make_engine(settings.database_url)
@@ -73,13 +77,18 @@ async def run(
         tick_seconds=tick_seconds,
         daily_tasks=daily_tasks(settings, session_factory),
     )
+    extra = None
     try:
         scheduler.start()
+        if on_started is not None:
+            extra = await on_started(engine=engine, redis=redis, gate=gate)
         log.info("scheduler started", extra={"role": "scheduler"})
         await stop.wait()
     finally:
         for sig in installed:
             loop.remove_signal_handler(sig)
+        if extra is not None:
+            await extra.close()
         await scheduler.stop()
         if redis is not None:
             await redis.aclose()
