@@ -45,7 +45,12 @@ class ConfigError(Exception):
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
-        env_file=".env", env_file_encoding="utf-8", extra="ignore", case_sensitive=False
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+        case_sensitive=False,
+        # NAME= (an empty line of .env, an empty variable of compose) is unset, not "".
+        env_ignore_empty=True,
     )
 
     bot_token: SecretStr | None = Field(default=None, alias="BOT_TOKEN")

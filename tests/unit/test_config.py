@@ -201,3 +201,15 @@ def test_clock_start_pins_the_process_clock(monkeypatch: pytest.MonkeyPatch) -> 
     finally:
         start_clock_at(None)
     assert abs(utcnow() - dt.datetime.now(dt.UTC)) < dt.timedelta(seconds=5)
+
+
+def test_an_empty_variable_is_unset(monkeypatch: pytest.MonkeyPatch) -> None:
+    # NAME= in .env or an empty variable passed through by docker compose: the default, not "".
+    for name in ("HEALTH_PORT", "CLOCK_START", "BACKUP_DIR", "REDIS_URL", "TELEGRAM_WEBHOOK_URL"):
+        monkeypatch.setenv(name, "")
+    settings = load_settings()
+    assert settings.health_port is None
+    assert settings.clock_start is None
+    assert settings.backup_dir is None
+    assert settings.redis_url is None
+    assert settings.telegram_webhook_url is None
