@@ -228,9 +228,9 @@ async def settle(botapi: BotAPIServer, balancer: Balancer) -> None:
 
 
 async def updates_answered_once(
-    botapi: BotAPIServer, deployment: Deployment, signed: Signed
+    botapi: BotAPIServer, deployment: Deployment, chats: list[int], *, wait_s: float = WAIT
 ) -> dict[str, float]:
-    chats = sorted(signed.chats.values())
+    """Each user of ``chats`` sends /help UPDATES_PER_USER times at once: each answered once."""
     before = {chat: len(botapi.sent_to(chat)) for chat in chats}
     users = [botapi.user(chat, first_name="Тест") for chat in chats]
     loop = asyncio.get_running_loop()
@@ -244,7 +244,7 @@ async def updates_answered_once(
         return all(n >= UPDATES_PER_USER for n in reply_counts(botapi, chats, before).values())
 
     try:
-        await wait_until(all_answered, "every update's answer", WAIT)
+        await wait_until(all_answered, "every update's answer", wait_s)
     except AssertionError:
         counts = reply_counts(botapi, chats, before)
         missing = {c: n for c, n in counts.items() if n < UPDATES_PER_USER}
@@ -490,7 +490,8 @@ async def test_web_replicas_and_workers(
     assert signed.parents and signed.teachers
     deployment = await deploy(deploy_url, botapi, redis, tmp_path / "logs")
     try:
-        figures = await updates_answered_once(botapi, deployment, signed)
+        chats = sorted(signed.chats.values())
+        figures = await updates_answered_once(botapi, deployment, chats)
         chat = signed.chats[signed.teachers[0]]
         await redelivered_once(botapi, deployment, chat)
         await wrong_secret_refused(botapi, deployment, chat)
