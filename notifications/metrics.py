@@ -270,8 +270,9 @@ async def outbox_oldest_due(session: AsyncSession) -> dt.datetime | None:
 
 
 async def outbox_dead(session: AsyncSession) -> int:
-    """Dead letters. Without a partial index on ``status = 'dead'`` this reads the whole table
-    on PostgreSQL (docs/metrics.md): it is refreshed less often than the other gauges."""
+    """Dead letters: an index-only count over ``ix_outbox_dead`` (the dead rows alone; the
+    status is a literal of the statement, so that its predicate is proved under a generic plan
+    too)."""
     n = await session.scalar(
         select(func.count())
         .select_from(OutboxMessage)
@@ -301,7 +302,7 @@ async def refresh_outbox_gauges(
 
 
 OUTBOX_EVERY_SECONDS = 15.0
-DEAD_LETTERS_EVERY_SECONDS = 300.0
+DEAD_LETTERS_EVERY_SECONDS = 15.0
 
 
 async def run_outbox_gauges(

@@ -1035,6 +1035,14 @@ class OutboxMessage(Base):
         ),
         # Retention (notifications/retention.py) and the admin's newest dead letters.
         Index("ix_outbox_school_id_created_at", "school_id", "created_at"),
+        # The dead letters alone (the metrics' count, a school's list): a few rows among millions.
+        Index(
+            "ix_outbox_dead",
+            "school_id",
+            "created_at",
+            postgresql_where=text("status = 'dead'"),
+            sqlite_where=text("status = 'dead'"),
+        ),
         fk_index("outbox", "merged_into_id", nullable=True),
         school_fk("recipient_person_id", "persons", ondelete="CASCADE"),
         CheckConstraint("attempts >= 0", name="attempts"),
