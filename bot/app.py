@@ -61,6 +61,7 @@ from notifications.transport import Transport
 from notifications.worker import BotKey, bot_key
 from services.db import make_engine, make_session_factory
 from services.enums import Messenger
+from services.people.bots import remember_bot
 from services.people.throttle import DatabaseThrottle, RedisThrottle
 from services.redis_link import RedisGate
 from services.redis_link import create_redis as create_redis_client
@@ -313,6 +314,7 @@ async def start_max(settings: Settings, dp: Dispatcher, *, receive: bool = True)
             dp["max_bot_username"] = username
             dp["invite_bots"] = {**dp["invite_bots"], Messenger.MAX.value: username}
             await invites.remember_max_username(dp["session_factory"], username)
+        await remember_bot(dp["session_factory"], Messenger.MAX, bot_id, username or None)
         log.info("MAX bot ready", extra={"bot_id": bot_id, "bot_username": username})
         if receive:
             await set_default_commands(bot)
@@ -334,6 +336,8 @@ async def start_telegram(settings: Settings, dp: Dispatcher, *, menus: bool = Tr
             bot = create_bot(settings, token)
             bots.append(bot)
             me = await bot.get_me()
+            # The deployment's bots by id, with their usernames for a school's links.
+            await remember_bot(dp["session_factory"], Messenger.TELEGRAM, me.id, me.username)
             if index == 0 and me.username:
                 dp["bot_username"] = me.username
                 dp["invite_bots"] = {**dp["invite_bots"], Messenger.TELEGRAM.value: me.username}
@@ -557,6 +561,8 @@ async def run_bot(settings: Settings, role: Role | str = Role.RUN) -> None:
             # ("bots" is aiogram's own key: the bots being polled.)
             dp["messenger_bots"] = messenger_bots(telegram, max_front)
             dp["default_bot_ids"] = {m: str(b.id) for m, b in dp["messenger_bots"].items()}
+            # Every Telegram bot by id: a chat is told things through the bot it talks to.
+            dp["telegram_bots"] = {str(b.id): b for b in telegram}
             # Alerts are delivered and schedules run beside the updates, never from a handler.
             # They share the dispatcher's Redis client and its view of whether Redis is up.
             if deliver or schedule:

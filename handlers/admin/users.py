@@ -24,7 +24,7 @@ from screens.bounds import typed_query
 from screens.screen import Screen
 from services.enums import Messenger, Role
 from services.errors import DomainError
-from services.people import accounts, roster, user_cards
+from services.people import accounts, bots, roster, user_cards
 from services.people.identity import Actor
 
 MAX_REASON = 500
@@ -63,6 +63,7 @@ async def user_action(
     bot: Bot,
     invite_bots: Mapping[str, str] | None = None,
     messenger_bots: Mapping[str, Bot] | None = None,
+    telegram_bots: Mapping[str, Bot] | None = None,
 ) -> None:
     session, me, state, t = turn.session, turn.me, turn.state, turn.t
     pid = callback_data.id
@@ -72,11 +73,16 @@ async def user_action(
         await show_screen(query, await card(session, me, pid, t))
     elif action == "issue":
         creds = await accounts.issue_for(session, me, pid)
-        links = accounts.invite_links(creds.invite_token, invite_bots or {"telegram": bot_username})
+        usernames = await bots.invite_usernames(
+            session, me.school_id, invite_bots or {"telegram": bot_username}
+        )
+        links = accounts.invite_links(creds.invite_token, usernames)
         await show_screen(query, screens.issued_screen(t, pid, creds, links, turn.now()))
     elif action == "revoke":
         ended = await accounts.revoke_for(session, me, pid)
-        await tell_ended_sign_ins(messenger_bots or {Messenger.TELEGRAM: bot}, ended)
+        await tell_ended_sign_ins(
+            messenger_bots or {Messenger.TELEGRAM: bot}, ended, telegram_bots=telegram_bots
+        )
         await show_screen(query, await card(session, me, pid, t, t("office.users.revoked")))
     elif action in ("block", "unblock"):
         person = await user_cards.user_card(session, me, pid)

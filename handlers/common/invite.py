@@ -36,7 +36,7 @@ from screens.common.invite import (
 )
 from screens.common.render import text_screen
 from services.enums import Messenger, Role
-from services.people import accounts, roster
+from services.people import accounts, bots, roster
 from services.people.identity import Actor
 
 log = logging.getLogger(__name__)
@@ -121,7 +121,11 @@ async def on_issue(
 ) -> None:
     ttl = dt.timedelta(days=settings.credential_ttl_days)
     creds = await accounts.issue_for(turn.session, turn.me, callback_data.id, ttl=ttl)
-    links = accounts.invite_links(creds.invite_token, invite_bots or {"telegram": bot_username})
+    # A school with a bot of its own (python -m bot school-bot): its people sign in there.
+    usernames = await bots.invite_usernames(
+        turn.session, turn.me.school_id, invite_bots or {"telegram": bot_username}
+    )
+    links = accounts.invite_links(creds.invite_token, usernames)
     days = (creds.expires_at - accounts.utcnow()).days + 1
     await show_screen(query, issued_screen(turn.t, creds.login, creds.password, links, days))
 
@@ -132,18 +136,33 @@ async def on_revoke(
     turn: Turn,
     bot: Bot,
     messenger_bots: Mapping[str, Bot] | None = None,
+    telegram_bots: Mapping[str, Bot] | None = None,
 ) -> None:
     ended = await accounts.revoke_for(turn.session, turn.me, callback_data.id)
-    await tell_ended_sign_ins(messenger_bots or {Messenger.TELEGRAM: bot}, ended)
+    await tell_ended_sign_ins(
+        messenger_bots or {Messenger.TELEGRAM: bot}, ended, telegram_bots=telegram_bots
+    )
     await show_screen(query, text_screen(turn.t, "invite.revoked", replace=True))
 
 
-async def tell_ended_sign_ins(bots: Mapping[str, Bot], ended: list[accounts.EndedBinding]) -> None:
+async def tell_ended_sign_ins(
+    bots: Mapping[str, Bot],
+    ended: list[accounts.EndedBinding],
+    *,
+    telegram_bots: Mapping[str, Bot] | None = None,
+) -> None:
     """The holder learns at once, in each chat that lost access (in each messenger the bot runs
-    in: ``bots``), that the school ended it (and is asked to tell the school if they did not ask
-    for it); its menu is reset."""
+    in: ``bots``, each messenger's default bot; a chat with another Telegram bot of the
+    deployment through that bot, from ``telegram_bots`` by id), that the school ended it (and is
+    asked to tell the school if they did not ask for it); its menu is reset."""
     for binding in ended:
-        bot = bots.get(str(binding.messenger))
+        bot = None
+        if binding.bot_id is not None and binding.messenger == Messenger.TELEGRAM:
+            bot = (telegram_bots or {}).get(binding.bot_id)
+            if bot is None:
+                log.info("the chat's bot does not run in this process: not told")
+                continue
+        bot = bot or bots.get(str(binding.messenger))
         if bot is None:
             continue
         try:

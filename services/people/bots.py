@@ -165,6 +165,18 @@ async def school_bot_username(
     return await username_of(session, messenger, found)
 
 
+async def invite_usernames(
+    session: AsyncSession, school_id: int, usernames: Mapping[str, str]
+) -> dict[str, str]:
+    """The bots' usernames (by messenger) for a school's invite links: ``usernames`` (each
+    messenger's default bot), with the school's own Telegram bot instead when it has one."""
+    out = dict(usernames)
+    own = await school_bot_username(session, school_id)
+    if own is not None:
+        out[Messenger.TELEGRAM.value] = own
+    return out
+
+
 def bot_link(messenger: Messenger, username: str, token: str | None = None) -> str:
     """The link that opens a bot (with a start token: an invite link)."""
     base = "https://max.ru" if messenger == Messenger.MAX else "https://t.me"

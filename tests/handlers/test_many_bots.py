@@ -235,3 +235,38 @@ def test_receiving_bot_keys() -> None:
     assert on_b.serves(OTHER) and not on_b.serves(None)
     on_a = ReceivingBot.of(TG, 111, defaults)
     assert on_a.serves(None) and on_a.serves(DEFAULT) and not on_a.serves(OTHER)
+
+
+async def test_invite_links_name_the_schools_bot(
+    two_bots: Dispatcher, world: World, session_factory: async_sessionmaker[AsyncSession]
+) -> None:
+    school_id = await world.school()
+    defaults = {"telegram": "region_bot", "max": "region_max"}
+    async with session_factory() as s:
+        assert await bots.invite_usernames(s, school_id, defaults) == defaults
+    await _school_on(session_factory, world, OTHER)
+    async with session_factory() as s:
+        assert await bots.invite_usernames(s, school_id, defaults) == {
+            "telegram": "school_b_bot",
+            "max": "region_max",
+        }
+
+
+async def test_an_ended_sign_in_is_told_through_the_chats_own_bot(
+    bot_a: RecordingBot, bot_b: RecordingBot
+) -> None:
+    from aiogram.methods import SendMessage
+
+    from handlers.common.invite import tell_ended_sign_ins
+    from services.people.accounts import EndedBinding
+
+    ended = [
+        EndedBinding(TG, "5001", "ru", bot_id=OTHER),
+        EndedBinding(TG, "5002", "ru", bot_id=None),
+        EndedBinding(TG, "5003", "ru", bot_id="333"),  # a bot this process does not run
+    ]
+    await tell_ended_sign_ins(
+        {"telegram": bot_a}, ended, telegram_bots={DEFAULT: bot_a, OTHER: bot_b}
+    )
+    assert [m.chat_id for m in bot_b.session.requests_of(SendMessage)] == [5001]
+    assert [m.chat_id for m in bot_a.session.requests_of(SendMessage)] == [5002]
