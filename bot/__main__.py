@@ -122,6 +122,15 @@ async def _link_username(settings: Settings, session_factory: Any) -> tuple[str,
     return found.name, warning
 
 
+async def school_username(
+    session_factory: Any, username: str, **school: Any
+) -> tuple[str, str | None]:
+    """The username for a school's invite links (its own bot's, bot/invites.py), and a note."""
+    from bot.invites import school_username as found
+
+    return await found(session_factory, username, **school)
+
+
 def format_table(rows: Sequence[Sequence[str]]) -> str:
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     lines = [
@@ -157,6 +166,9 @@ async def cmd_demo(settings: Settings, *, as_json: bool) -> int:
         sessions = make_session_factory(engine)
         username, placeholder = await _link_username(settings, sessions)
         links, max_placeholder = await _max_links(settings, sessions)
+        username, school_note = await school_username(
+            sessions, username, school_code=demo.DEMO_CODE
+        )
         users: list[dict[str, Any]] = await demo.build_demo(sessions, bot_username=username)
     except DomainError as err:
         print(t(_cli_lang(), err.code, **err.params), file=sys.stderr)
@@ -165,7 +177,7 @@ async def cmd_demo(settings: Settings, *, as_json: bool) -> int:
         await engine.dispose()
     # Loudly, every time: demo credentials are reproducible and for trying the bot only.
     warning = t(_cli_lang(), "demo.warning")
-    notes = [warning] + [note for note in (placeholder, max_placeholder) if note]
+    notes = [warning] + [note for note in (placeholder, max_placeholder, school_note) if note]
     if links.name is not None:
         for user in users:
             user["invite_max"] = links.link(str(user.get("invite", ""))) or ""
@@ -214,6 +226,7 @@ async def cmd_create_admin(settings: Settings, args: argparse.Namespace) -> int:
                 first_name=args.first_name,
                 login=args.login,
             )
+        username, school_note = await school_username(sessions, username, school_id=creds.school_id)
     except DomainError as err:
         print(t(_cli_lang(), err.code, **err.params), file=sys.stderr)
         return EXIT_FAILED
@@ -223,7 +236,7 @@ async def cmd_create_admin(settings: Settings, args: argparse.Namespace) -> int:
     print(f"password: {creds.password}")
     print(f"invite:   {invite_link(username, creds.invite_token)}")
     _print_max_invite(links, creds.invite_token)
-    for note in (placeholder, max_placeholder):
+    for note in (placeholder, max_placeholder, school_note):
         if note:
             print(note)
     return EXIT_OK
@@ -256,6 +269,11 @@ async def cmd_invite(settings: Settings, args: argparse.Namespace) -> int:
                 revoke=args.revoke,
                 ttl=dt.timedelta(days=settings.credential_ttl_days),
             )
+        school_note = None
+        if creds is not None:
+            username, school_note = await school_username(
+                sessions, username, school_id=creds.school_id
+            )
     except DomainError as err:
         print(t(_cli_lang(), err.code, **err.params), file=sys.stderr)
         return EXIT_FAILED
@@ -269,7 +287,7 @@ async def cmd_invite(settings: Settings, args: argparse.Namespace) -> int:
     print(f"invite:   {invite_link(username, creds.invite_token)}")
     _print_max_invite(links, creds.invite_token)
     print(f"expires:  {creds.expires_at.isoformat(timespec='minutes')}")
-    for note in (placeholder, max_placeholder):
+    for note in (placeholder, max_placeholder, school_note):
         if note:
             print(note)
     return EXIT_OK

@@ -120,3 +120,20 @@ def test_default_bot_id_is_bot_tokens_prefix() -> None:
     settings = Settings(_env_file=None, BOT_TOKEN="111:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")
     assert default_bot_id(settings) == "111"
     assert default_bot_id(object()) is None
+
+
+def test_create_admin_and_invite_print_the_schools_bot(
+    db_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["migrate"]) == 0
+    on_db(db_file, _setup)
+    assert main(["school-bot", "--school", "sch7", "--telegram", "@school_b_bot"]) == 0
+    capsys.readouterr()
+    assert main(["create-admin", "--last-name", "Орлова", "--first-name", "Анна"]) == 0
+    printed = capsys.readouterr().out
+    assert "https://t.me/school_b_bot?start=" in printed
+    assert "t.me/region_bot" not in printed
+    login = next(line.split()[-1] for line in printed.splitlines() if line.startswith("login:"))
+    assert main(["invite", "--login", login]) == 0
+    again = capsys.readouterr().out
+    assert "https://t.me/school_b_bot?start=" in again
