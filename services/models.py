@@ -209,6 +209,9 @@ class SchoolYear(Base):
     ends_on: Mapped[dt.date] = mapped_column(Date)
     is_closed: Mapped[bool] = mapped_column(Boolean, default=False)
     archived_at: Mapped[dt.datetime | None] = mapped_column()
+    # The teachers' council (педагогический совет) that approves the year's results: after this
+    # day the year, exam and final marks are locked; a deputy or admin unlocks with a reason.
+    council_on: Mapped[dt.date | None] = mapped_column(Date)
 
 
 class StudyPeriod(Base):
@@ -466,15 +469,48 @@ class Subgroup(Base):
 
 
 class SubgroupMember(Base):
+    """A student's stay in a subgroup (a class split for a language, IT, labour): from
+    ``joined_on`` (None: since the group began) to the day before ``left_on`` (None: still in
+    it), as an enrolment's ``arrived_on``/``left_on``. A move between groups closes one stay and
+    opens another; rows are never deleted for a move, so a past lesson keeps the group it had.
+    At most one open stay per student and group."""
+
     __tablename__ = "subgroup_members"
     __table_args__ = (
+        CheckConstraint(
+            "left_on IS NULL OR joined_on IS NULL OR left_on > joined_on", name="dates"
+        ),
+        Index("ix_subgroup_members_subgroup_id", "subgroup_id", "student_id"),
+        Index(
+            "uq_subgroup_members_open",
+            "subgroup_id",
+            "student_id",
+            unique=True,
+            sqlite_where=text("left_on IS NULL"),
+            postgresql_where=text("left_on IS NULL"),
+        ),
         school_fk("subgroup_id", "subgroups", ondelete="CASCADE"),
         school_fk("student_id", "persons", ondelete="CASCADE"),
     )
 
+    id: Mapped[int] = mapped_column(primary_key=True)
     school_id: Mapped[int] = school_id_column()
-    subgroup_id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    student_id: Mapped[int] = mapped_column(Integer, primary_key=True, index=True)
+    subgroup_id: Mapped[int] = mapped_column(Integer)
+    student_id: Mapped[int] = mapped_column(Integer, index=True)
+    joined_on: Mapped[dt.date | None] = mapped_column(Date)
+    left_on: Mapped[dt.date | None] = mapped_column(Date)
+
+    @classmethod
+    def during(cls, first: Any, last: Any = None) -> Any:
+        """A stay that covers a day of ``first``..``last`` (``first`` alone: that day); values,
+        bound parameters or columns (a lesson's date)."""
+        from sqlalchemy import and_, or_
+
+        last = first if last is None else last
+        return and_(
+            or_(cls.joined_on.is_(None), cls.joined_on <= last),
+            or_(cls.left_on.is_(None), cls.left_on > first),
+        )
 
 
 class Enrolment(Base):
@@ -496,6 +532,9 @@ class Enrolment(Base):
     left_on: Mapped[dt.date | None] = mapped_column(Date)
     arrival_note: Mapped[str | None] = mapped_column(String(255))
     departure_note: Mapped[str | None] = mapped_column(String(255))
+    # The order (приказ) behind the arrival and the departure: its number and date as written.
+    arrival_order: Mapped[str | None] = mapped_column(String(64))
+    departure_order: Mapped[str | None] = mapped_column(String(64))
 
 
 class Guardianship(Base):
@@ -681,6 +720,9 @@ class Lesson(Base):
     plan_item_id: Mapped[int | None] = mapped_column(Integer)
     topic: Mapped[str | None] = mapped_column(String(500))
     work_kind: Mapped[WorkKind | None] = mapped_column(str_enum(WorkKind, "lesson_work_kind"))
+    # "No homework" chosen by the teacher: the homework column counts as filled (the
+    # regulations ask for homework only "if homework is set").
+    no_homework: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     attendance_taken_at: Mapped[dt.datetime | None] = mapped_column()
     attendance_taken_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("accounts.id", ondelete="SET NULL")
@@ -856,6 +898,22 @@ class Mark(Base):
     updated_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("accounts.id", ondelete="SET NULL")
     )
+
+
+class WorkWeight(Base):
+    """The school's weight of a mark for one kind of work (the default a teacher may change);
+    a kind without a row weighs ``enums.DEFAULT_WEIGHTS``."""
+
+    __tablename__ = "work_weights"
+    __table_args__ = (
+        UniqueConstraint("school_id", "work_kind"),
+        CheckConstraint("weight >= 1 AND weight <= 10", name="weight"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id", ondelete="CASCADE"))
+    work_kind: Mapped[WorkKind] = mapped_column(str_enum(WorkKind, "work_kind"))
+    weight: Mapped[int] = mapped_column(SmallInteger)
 
 
 class FinalMark(Base):
@@ -1131,6 +1189,38 @@ class SchedulerRun(Base):
     finished_at: Mapped[dt.datetime | None] = mapped_column()
     status: Mapped[str] = mapped_column(String(16), default="running")
     detail: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+
+class FinalMarkUnlock(Base):
+    """Locked final marks of a class and subject opened for a while by a deputy or admin, with
+    a reason: a closed study period's marks (``period_id``), or the year, exam and final marks
+    after the teachers' council (``period_id`` NULL)."""
+
+    __tablename__ = "final_mark_unlocks"
+    __table_args__ = (
+        fk_index("final_mark_unlocks", "subject_id"),
+        fk_index("final_mark_unlocks", "year_id"),
+        fk_index("final_mark_unlocks", "period_id", nullable=True),
+        fk_index("final_mark_unlocks", "created_by_id", nullable=True),
+        school_fk("class_id", "classes", ondelete="CASCADE"),
+        school_fk("subject_id", "subjects", ondelete="CASCADE"),
+        school_fk("year_id", "school_years", ondelete="CASCADE"),
+        school_fk("period_id", "study_periods", ondelete="CASCADE"),
+        Index("ix_final_mark_unlocks_class_subject", "class_id", "subject_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = school_id_column()
+    class_id: Mapped[int] = mapped_column(Integer)
+    subject_id: Mapped[int] = mapped_column(Integer)
+    year_id: Mapped[int] = mapped_column(Integer)
+    period_id: Mapped[int | None] = mapped_column(Integer)
+    unlocked_until: Mapped[dt.datetime] = mapped_column()
+    reason: Mapped[str] = mapped_column(String(500))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("accounts.id", ondelete="SET NULL")
+    )
 
 
 class ControlWork(Base):
