@@ -14,10 +14,36 @@ class Role(StrEnum):
     PARENT = "parent"
     TRUSTED = "trusted"
     STUDENT = "student"
+    # The regulations' other staff: a teacher of additional education (педагог дополнительного
+    # образования) and a tutor of a boarding or extended-day group (воспитатель) teach the
+    # groups and classes assigned to them like a subject teacher; an observer (a methodologist,
+    # an inspector of the education authority) reads the school's journal and changes nothing.
+    EXTRA_TEACHER = "extra_teacher"
+    EDUCATOR = "educator"
+    OBSERVER = "observer"
 
 
-STAFF_ROLES = frozenset({Role.ADMIN, Role.DIRECTOR, Role.DEPUTY, Role.TEACHER, Role.CLASS_TEACHER})
+STAFF_ROLES = frozenset(
+    {
+        Role.ADMIN,
+        Role.DIRECTOR,
+        Role.DEPUTY,
+        Role.TEACHER,
+        Role.CLASS_TEACHER,
+        Role.EXTRA_TEACHER,
+        Role.EDUCATOR,
+        Role.OBSERVER,
+    }
+)
 SCHOOL_WIDE_READERS = frozenset({Role.ADMIN, Role.DIRECTOR, Role.DEPUTY})
+# Who teaches the classes, groups and subjects assigned to them (TeachingAssignment).
+SUBJECT_TEACHERS = frozenset({Role.TEACHER, Role.EXTRA_TEACHER, Role.EDUCATOR})
+# Who may teach a dated lesson and fill its record (their own, or one they substitute).
+LESSON_TEACHERS = frozenset(
+    {Role.TEACHER, Role.CLASS_TEACHER, Role.DEPUTY, Role.EXTRA_TEACHER, Role.EDUCATOR}
+)
+# Read-only readers of the whole school's journal (never a change).
+SCHOOL_OBSERVERS = frozenset({Role.OBSERVER})
 
 
 class PeriodKind(StrEnum):

@@ -23,9 +23,12 @@ from services.unit_of_work import UnitOfWork
 ROLE_PRIORITY = (
     Role.TEACHER,
     Role.CLASS_TEACHER,
+    Role.EXTRA_TEACHER,
+    Role.EDUCATOR,
     Role.DEPUTY,
     Role.DIRECTOR,
     Role.ADMIN,
+    Role.OBSERVER,
     Role.PARENT,
     Role.TRUSTED,
     Role.STUDENT,

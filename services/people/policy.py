@@ -11,7 +11,11 @@ Rules (PRODUCT.md "Who uses it"; seed 001, seed 002 §4.4, seed 003 §4.5):
   the record of the lessons they actually teach (the substitute, not the absent teacher);
 - a class teacher sees their whole class and sets absence reasons and period marks there;
 - a parent sees only their own children; a trusted person one child, what the parent allowed;
-- a student sees only themself; students and families change nothing in the journal.
+- a student sees only themself; students and families change nothing in the journal;
+- a teacher of additional education and a tutor (воспитатель) have a subject teacher's rights
+  over the groups and classes assigned to them; an observer (an inspector, a methodologist)
+  reads the whole school's journal and changes nothing (every ``ensure_can_view_*`` lets them
+  through, no other check does).
 
 Each action has its own rule, even where two look alike today (seeing a lesson is not proposing
 a control work on it; leading a class is not teaching its subjects). A handler that opens a
@@ -30,7 +34,15 @@ from sqlalchemy import exists, or_, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from services.enums import SCHOOL_WIDE_READERS, GuardianKind, Role
+from services.enums import (
+    LESSON_TEACHERS,
+    SCHOOL_OBSERVERS,
+    SCHOOL_WIDE_READERS,
+    STAFF_ROLES,
+    SUBJECT_TEACHERS,
+    GuardianKind,
+    Role,
+)
 from services.errors import AccessDenied
 from services.models import (
     Enrolment,
@@ -75,6 +87,11 @@ async def load(session: AsyncSession, actor: Actor, model: type[T], object_id: A
 
 def is_school_reader(actor: Actor) -> bool:
     return actor.has(*SCHOOL_WIDE_READERS)
+
+
+def is_journal_reader(actor: Actor) -> bool:
+    """Reads the whole school's journal: the administration, and the read-only observers."""
+    return actor.has(*SCHOOL_WIDE_READERS, *SCHOOL_OBSERVERS)
 
 
 def effective_teacher_id(lesson: Lesson, substitution: Substitution | None) -> int:
@@ -168,7 +185,7 @@ async def ensure_can_view_student(
         student_school = await _person_school(session, student_id)
     if student_school != actor.school_id:
         raise deny(actor, "view_student", student_id=student_id)
-    if is_school_reader(actor):
+    if is_journal_reader(actor):
         return
     if actor.has(Role.STUDENT) and actor.person_id == student_id:
         return
@@ -193,7 +210,7 @@ async def ensure_can_view_student(
         for class_id in await student_class_ids(session, student_id):
             if await _is_class_teacher(session, actor.person_id, class_id):
                 return
-    if actor.has(Role.TEACHER) and scope in ("marks", "attendance", "homework", "diary"):
+    if actor.has(*SUBJECT_TEACHERS) and scope in ("marks", "attendance", "homework", "diary"):
         # A subject teacher sees the student's record of the subjects they teach; the
         # use case narrows the rows with ``subject_filter_for``.
         for class_id in await student_class_ids(session, student_id):
@@ -206,7 +223,7 @@ async def subject_filter_for(
     session: AsyncSession, actor: Actor, student_id: int, *, access: StudentAccess | None = None
 ) -> set[int] | None:
     """None when the actor sees every subject of the student; else the subjects they may see."""
-    if is_school_reader(actor) or actor.person_id == student_id:
+    if is_journal_reader(actor) or actor.person_id == student_id:
         return None
     link = (
         access.link
@@ -240,11 +257,13 @@ async def _person_school(session: AsyncSession, person_id: int) -> int | None:
 
 async def ensure_can_view_class(session: AsyncSession, actor: Actor, class_id: int) -> SchoolClass:
     cls = await load(session, actor, SchoolClass, class_id)
-    if is_school_reader(actor):
+    if is_journal_reader(actor):
         return cls
     if actor.has(Role.CLASS_TEACHER) and cls.class_teacher_id == actor.person_id:
         return cls
-    if actor.has(Role.TEACHER) and await _teaches_class_subject(session, actor.person_id, cls.id):
+    if actor.has(*SUBJECT_TEACHERS) and await _teaches_class_subject(
+        session, actor.person_id, cls.id
+    ):
         return cls
     if actor.has(Role.STUDENT, Role.PARENT, Role.TRUSTED):
         # Families see their child's class timetable, nothing about other students.
@@ -273,7 +292,7 @@ async def ensure_can_set_final_marks(
     cls = await load(session, actor, SchoolClass, class_id)
     if actor.has(Role.CLASS_TEACHER) and cls.class_teacher_id == actor.person_id:
         return cls
-    if actor.has(Role.TEACHER) and await _teaches_class_subject(
+    if actor.has(*SUBJECT_TEACHERS) and await _teaches_class_subject(
         session, actor.person_id, cls.id, subject_id
     ):
         return cls
@@ -320,7 +339,7 @@ async def ensure_can_propose_control_work(
     cls = await load(session, actor, SchoolClass, class_id)
     if actor.has(Role.DEPUTY, Role.ADMIN):
         return cls
-    if actor.has(Role.TEACHER, Role.CLASS_TEACHER) and await _teaches_class_subject(
+    if actor.has(*SUBJECT_TEACHERS, Role.CLASS_TEACHER) and await _teaches_class_subject(
         session, actor.person_id, cls.id, subject_id
     ):
         return cls
@@ -370,10 +389,10 @@ async def ensure_can_view_lesson(
     """``substitution``: the lesson's substitution (or None), for a caller that has read it
     already (in a tuple: ``(None,)`` is a lesson without one); read here otherwise."""
     lesson = await load(session, actor, Lesson, lesson_id)
-    if is_school_reader(actor):
+    if is_journal_reader(actor):
         return lesson
     sub = substitution[0] if substitution else await substitution_of(session, lesson.id)
-    if actor.has(Role.TEACHER, Role.CLASS_TEACHER, Role.DEPUTY):
+    if actor.has(*LESSON_TEACHERS):
         if actor.person_id in (lesson.teacher_id, sub.teacher_id if sub else None):
             return lesson
         if await _teaches_class_subject(
@@ -396,7 +415,7 @@ async def ensure_can_edit_lesson(session: AsyncSession, actor: Actor, lesson_id:
 def teaches_lesson(actor: Actor, lesson: Lesson, substitution: Substitution | None) -> bool:
     """The rule of :func:`ensure_can_edit_lesson`, for a caller that has read the lesson's
     substitution (or its absence) already."""
-    return actor.has(Role.TEACHER, Role.CLASS_TEACHER, Role.DEPUTY) and actor.person_id == (
+    return actor.has(*LESSON_TEACHERS) and actor.person_id == (
         effective_teacher_id(lesson, substitution)
     )
 
@@ -427,9 +446,9 @@ async def ensure_can_unlock_lesson(session: AsyncSession, actor: Actor, lesson_i
 def ensure_can_view_teacher_day(actor: Actor, teacher_id: int, teacher_school_id: int) -> None:
     if teacher_school_id != actor.school_id:
         raise deny(actor, "view_teacher_day", teacher_id=teacher_id)
-    if actor.person_id == teacher_id and actor.has(Role.TEACHER, Role.CLASS_TEACHER, Role.DEPUTY):
+    if actor.person_id == teacher_id and actor.has(*LESSON_TEACHERS):
         return
-    if is_school_reader(actor):
+    if is_journal_reader(actor):
         return
     raise deny(actor, "view_teacher_day", teacher_id=teacher_id)
 
@@ -476,7 +495,7 @@ async def ensure_can_manage_credentials(
                 )
             ).all()
         )
-        if roles & {Role.ADMIN, Role.DIRECTOR, Role.DEPUTY, Role.TEACHER, Role.CLASS_TEACHER}:
+        if roles & STAFF_ROLES:
             raise deny(actor, "manage_credentials", person_id=person_id)
         students = [person.id]
         students += list(
