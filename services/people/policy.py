@@ -420,6 +420,17 @@ def teaches_lesson(actor: Actor, lesson: Lesson, substitution: Substitution | No
     )
 
 
+async def ensure_can_mark_distance(session: AsyncSession, actor: Actor, lesson_id: int) -> Lesson:
+    """A lesson held at a distance (seed 000 §3.2): the teacher who teaches it (the substitute,
+    when there is one), or the deputy or the admin for any lesson of the school."""
+    lesson = await load(session, actor, Lesson, lesson_id)
+    if actor.has(Role.DEPUTY, Role.ADMIN):
+        return lesson
+    if teaches_lesson(actor, lesson, await substitution_of(session, lesson.id)):
+        return lesson
+    raise deny(actor, "mark_distance", lesson_id=lesson_id)
+
+
 async def can_set_absence_reason(session: AsyncSession, actor: Actor, lesson: Lesson) -> bool:
     """The class teacher turns Н into Б or УП for their class (seed 003 §4.5)."""
     return actor.has(Role.CLASS_TEACHER) and await _is_class_teacher(
@@ -516,3 +527,30 @@ def ensure_can_block(actor: Actor) -> None:
     if actor.has(Role.ADMIN):
         return
     raise deny(actor, "block_account")
+
+
+# --------------------------------------------------------------------------- movement, trusted
+
+
+def ensure_can_move_students(actor: Actor) -> None:
+    """Student movement (arrival, departure, transfer between classes; seed 002 §5.1.9): the
+    school's office (the admin), on an order of the director."""
+    if actor.has(Role.ADMIN):
+        return
+    raise deny(actor, "move_students")
+
+
+async def ensure_can_name_trusted(
+    session: AsyncSession, actor: Actor, student_id: int
+) -> Guardianship:
+    """A parent names, narrows and revokes the trusted persons of their own child (seed 000
+    §1.3); a trusted person names nobody. Returns the parent's own link to the child."""
+    if actor.has(Role.PARENT):
+        link = await guardianship(session, actor.person_id, student_id)
+        if (
+            link is not None
+            and link.kind == GuardianKind.PARENT
+            and link.school_id == actor.school_id
+        ):
+            return link
+    raise deny(actor, "name_trusted", student_id=student_id)
