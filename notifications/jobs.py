@@ -35,6 +35,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from services.enums import GuardianKind, OutboxStatus, Role
 from services.homework.alert_kinds import HOMEWORK_TOMORROW
+from services.marks import reminders
+from services.marks.alert_kinds import REMINDER_CONTROL_RESULTS, REMINDER_PERIOD_MARKS
 from services.models import (
     Account,
     Attendance,
@@ -331,7 +333,7 @@ async def _homework_alerts(
         Enrolment.school_id.in_(ids), _enrolled_on(tomorrow)
     )
     groups_q = select(SubgroupMember.student_id, SubgroupMember.subgroup_id).where(
-        SubgroupMember.school_id.in_(ids)
+        SubgroupMember.school_id.in_(ids), SubgroupMember.during(tomorrow)
     )
     if some is not None:
         enrol_q = enrol_q.where(Enrolment.student_id.in_(some))
@@ -558,7 +560,11 @@ async def unfilled_lessons(
 ) -> dict[int, list[Unfilled]]:
     """Each school's lessons of ``day`` lacking attendance, topic or homework (none for first
     grade), in one query for all the schools."""
-    has_homework = select(Homework.id).where(Homework.lesson_id == Lesson.id).exists()
+    # "No homework" chosen by the teacher fills the homework column as homework does.
+    has_homework = or_(
+        Lesson.no_homework.is_(True),
+        select(Homework.id).where(Homework.lesson_id == Lesson.id).exists(),
+    )
     q = (
         select(
             Lesson.school_id,
@@ -869,6 +875,97 @@ async def _monthly_activity(
     return alerts
 
 
+# --------------------------------------------------------------------------- final marks
+
+
+async def period_marks_reminder(
+    session: AsyncSession, schools: list[School], day: dt.date, now: dt.datetime
+) -> dict[int, int]:
+    """In the last week of a study period, before the holidays (seed 003 §2.3): each teacher
+    with period marks still missing in their classes (services.marks.reminders)."""
+    periods = await reminders.periods_in_last_week(session, _school_ids(schools), day)
+    missing = await reminders.missing_by_assignment(session, periods, on=day)
+    if not missing:
+        return {}
+    names = {
+        **{
+            ("class", cid): name
+            for cid, name in await _rows(
+                session,
+                select(SchoolClass.id, SchoolClass.name).where(
+                    SchoolClass.id.in_({k.class_id for k in missing})
+                ),
+            )
+        },
+        **{
+            ("subject", sid): name
+            for sid, name in await _rows(
+                session,
+                select(Subject.id, Subject.name).where(
+                    Subject.id.in_({k.subject_id for k in missing})
+                ),
+            )
+        },
+    }
+    by_period = {p.id: p for p in periods}
+    grouped: dict[tuple[int, int], list[dict[str, Any]]] = defaultdict(list)
+    for key in sorted(missing):
+        grouped[(key.period_id, key.teacher_id)].append(
+            {
+                "class_name": names.get(("class", key.class_id), ""),
+                "subject": names.get(("subject", key.subject_id), ""),
+                "missing": len(missing[key]),
+            }
+        )
+    alerts: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for (period_id, teacher_id), items in grouped.items():
+        period = by_period[period_id]
+        alerts[period.school_id].append(
+            {
+                "school_id": period.school_id,
+                "recipient_person_id": teacher_id,
+                "kind": REMINDER_PERIOD_MARKS.name,
+                "dedup_key": f"period_marks:{period_id}:{day.isoformat()}:{teacher_id}",
+                "payload": {
+                    "period": period.name,
+                    "ends_on": period.ends_on.isoformat(),
+                    "items": items,
+                },
+            }
+        )
+    return await _enqueue(session, dict(alerts), now)
+
+
+async def control_results_reminder(
+    session: AsyncSession, schools: list[School], day: dt.date, now: dt.datetime
+) -> dict[int, int]:
+    """Control-work results are due within a day of the work (seed 003 §4.4): each teacher
+    whose control works of the past week have no results yet."""
+    due = await reminders.control_works_without_results(session, _school_ids(schools), day)
+    grouped: dict[tuple[int, int], list[dict[str, Any]]] = defaultdict(list)
+    for work in due:
+        grouped[(work.school_id, work.teacher_id)].append(
+            {
+                "class_name": work.class_name,
+                "subject": work.subject,
+                "date": work.date.isoformat(),
+                "title": work.title,
+            }
+        )
+    alerts: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for (school_id, teacher_id), works in grouped.items():
+        alerts[school_id].append(
+            {
+                "school_id": school_id,
+                "recipient_person_id": teacher_id,
+                "kind": REMINDER_CONTROL_RESULTS.name,
+                "dedup_key": f"control_results:{day.isoformat()}:{teacher_id}",
+                "payload": {"works": works},
+            }
+        )
+    return await _enqueue(session, dict(alerts), now)
+
+
 # --------------------------------------------------------------------------- the schedule
 
 
@@ -905,6 +1002,22 @@ JOBS: tuple[JobSpec, ...] = (
         _working,
         unfilled_report,
         dt.timedelta(hours=12),
+        batch=LIGHT_BATCH,
+    ),
+    JobSpec(
+        "period_marks_reminder",
+        lambda s: dt.time(15, 0),
+        _working,
+        period_marks_reminder,
+        dt.timedelta(hours=4),
+        batch=LIGHT_BATCH,
+    ),
+    JobSpec(
+        "control_results_reminder",
+        lambda s: dt.time(15, 30),
+        _working,
+        control_results_reminder,
+        dt.timedelta(hours=4),
         batch=LIGHT_BATCH,
     ),
     JobSpec(

@@ -285,6 +285,19 @@ async def ensure_can_manage_class(
     raise deny(actor, "manage_class", class_id=class_id)
 
 
+async def ensure_can_edit_subgroups(
+    session: AsyncSession, actor: Actor, class_id: int
+) -> SchoolClass:
+    """Who is in which subgroup of a class (a split for a language, IT, labour): the class
+    teacher of that class and the school's office (the admin)."""
+    cls = await load(session, actor, SchoolClass, class_id)
+    if actor.has(Role.ADMIN):
+        return cls
+    if actor.has(Role.CLASS_TEACHER) and cls.class_teacher_id == actor.person_id:
+        return cls
+    raise deny(actor, "edit_subgroups", class_id=class_id)
+
+
 async def ensure_can_set_final_marks(
     session: AsyncSession, actor: Actor, class_id: int, subject_id: int
 ) -> SchoolClass:
@@ -328,6 +341,14 @@ async def final_mark_students(
             )
         ).all()
     )
+
+
+def ensure_can_close_periods(actor: Actor, school_id: int) -> None:
+    """Closing a study period, opening its locked period marks or a year's locked final marks
+    for a while, and the teachers' council's date: the deputy or the admin of the school."""
+    if school_id == actor.school_id and actor.has(Role.DEPUTY, Role.ADMIN):
+        return
+    raise deny(actor, "close_periods", school_id=school_id)
 
 
 async def ensure_can_propose_control_work(

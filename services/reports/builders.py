@@ -717,7 +717,7 @@ async def journal_pages(ctx: ReportContext) -> Document:
     )
     students = await q.class_students(ctx.session, cls.id, start, end)
     if ctx.subgroup is not None:
-        members = await q.subgroup_students(ctx.session, ctx.subgroup.id)
+        members = await q.subgroup_students(ctx.session, ctx.subgroup.id, start, end)
         students = [s for s in students if s.id in members]
     lesson_ids = [lesson.id for lesson in lessons]
     marks: dict[tuple[int, int], list[int]] = defaultdict(list)
@@ -854,12 +854,9 @@ async def family_weekly(ctx: ReportContext) -> Document:
             await ctx.session.scalars(select(SchoolClass).where(SchoolClass.id.in_(class_ids)))
         ).all()
     }
-    members = set(
-        (
-            await ctx.session.scalars(
-                select(SubgroupMember.subgroup_id).where(SubgroupMember.student_id == student.id)
-            )
-        ).all()
+    # The groups the child was in on each lesson's date (a move keeps past lessons).
+    members = select(SubgroupMember.subgroup_id).where(
+        SubgroupMember.student_id == student.id, SubgroupMember.during(Lesson.date)
     )
     lessons = (
         await ctx.session.scalars(
@@ -869,7 +866,7 @@ async def family_weekly(ctx: ReportContext) -> Document:
                 Lesson.date >= monday,
                 Lesson.date <= sunday,
                 Lesson.is_cancelled.is_(False),
-                or_(Lesson.subgroup_id.is_(None), Lesson.subgroup_id.in_(members or {-1})),
+                or_(Lesson.subgroup_id.is_(None), Lesson.subgroup_id.in_(members)),
             )
             .order_by(Lesson.date, Lesson.lesson_number)
         )

@@ -274,10 +274,17 @@ async def periods_of_year(session: AsyncSession, year_id: int) -> list[StudyPeri
     return list(rows.all())
 
 
-async def subgroup_students(session: AsyncSession, subgroup_id: int) -> set[int]:
-    rows = await session.scalars(
-        select(SubgroupMember.student_id).where(SubgroupMember.subgroup_id == subgroup_id)
-    )
+async def subgroup_students(
+    session: AsyncSession,
+    subgroup_id: int,
+    first: dt.date | None = None,
+    last: dt.date | None = None,
+) -> set[int]:
+    """The group's students; with dates, those in the group on a day of ``first``..``last``."""
+    q = select(SubgroupMember.student_id).where(SubgroupMember.subgroup_id == subgroup_id)
+    if first is not None:
+        q = q.where(SubgroupMember.during(first, last))
+    rows = await session.scalars(q)
     return set(rows)
 
 

@@ -261,7 +261,10 @@ def enrolled_on_lesson_date(student_id: int) -> ColumnElement[bool]:
 
 
 def in_student_groups(student_id: int) -> ColumnElement[bool]:
-    groups = select(SubgroupMember.subgroup_id).where(SubgroupMember.student_id == student_id)
+    # The groups the student was in on the lesson's date (a move keeps past lessons).
+    groups = select(SubgroupMember.subgroup_id).where(
+        SubgroupMember.student_id == student_id, SubgroupMember.during(Lesson.date)
+    )
     return or_(Lesson.subgroup_id.is_(None), Lesson.subgroup_id.in_(groups))
 
 

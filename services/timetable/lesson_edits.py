@@ -71,7 +71,9 @@ def enrolled_query(class_id: Any, day: Any, subgroup_id: Any = None) -> Select[A
     if subgroup_id is not None:
         q = q.where(
             Enrolment.student_id.in_(
-                select(SubgroupMember.student_id).where(SubgroupMember.subgroup_id == subgroup_id)
+                select(SubgroupMember.student_id).where(
+                    SubgroupMember.subgroup_id == subgroup_id, SubgroupMember.during(day)
+                )
             )
         )
     return q

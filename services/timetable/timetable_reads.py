@@ -36,13 +36,26 @@ from services.timetable.diary import calendar_days, check_range, enrolled_during
 from services.timetable.lessons import group_label
 
 
-async def _student_groups(session: AsyncSession, student_id: int) -> set[int]:
-    return set(
-        (
-            await session.scalars(
-                select(SubgroupMember.subgroup_id).where(SubgroupMember.student_id == student_id)
-            )
-        ).all()
+async def _student_groups(
+    session: AsyncSession, student_id: int, first: dt.date, last: dt.date
+) -> dict[int, list[tuple[dt.date | None, dt.date | None]]]:
+    """The child's stays in subgroups over ``first``..``last``: group -> (joined, left)."""
+    stays: dict[int, list[tuple[dt.date | None, dt.date | None]]] = {}
+    for group, joined, left in await session.execute(
+        select(SubgroupMember.subgroup_id, SubgroupMember.joined_on, SubgroupMember.left_on).where(
+            SubgroupMember.student_id == student_id, SubgroupMember.during(first, last)
+        )
+    ):
+        stays.setdefault(group, []).append((joined, left))
+    return stays
+
+
+def _in_group(
+    stays: dict[int, list[tuple[dt.date | None, dt.date | None]]], group: int, day: dt.date
+) -> bool:
+    return any(
+        (joined is None or joined <= day) and (left is None or day < left)
+        for joined, left in stays.get(group, ())
     )
 
 
@@ -120,7 +133,7 @@ async def family_timetable(
     if not sections.timetable:
         return TimetablePage(student, False, days, today)
     await policy.ensure_can_view_student(session, actor, student.id, "timetable")
-    groups = await _student_groups(session, student.id)
+    groups = await _student_groups(session, student.id, date_from, date_to)
     enrolments = (
         await session.execute(
             select(Enrolment.class_id, Enrolment.arrived_on, Enrolment.left_on).where(
@@ -133,7 +146,7 @@ async def family_timetable(
         for slot in await class_timetable(session, actor, class_id, date_from, date_to):
             if slot.date < arrived or (left is not None and slot.date >= left):
                 continue
-            if slot.subgroup_id is not None and slot.subgroup_id not in groups:
+            if slot.subgroup_id is not None and not _in_group(groups, slot.subgroup_id, slot.date):
                 continue
             by_day[slot.date].slots.append(_slot(slot))
     for d in days:
