@@ -111,6 +111,8 @@ def cmd_import(args: argparse.Namespace, settings: HasDatabaseUrl) -> int:
             print(result.summary(lang), file=sys.stderr)
             return EXIT_FAILED
         print(result.summary(lang))
+        for line in result.warning_lines(lang):
+            print(f"warning: {line}")
         return EXIT_OK
 
     return _with_session(settings, args.school, work)
@@ -216,21 +218,72 @@ def _ids(session: Any, school_id: int, external_ids: str | None) -> Awaitable[li
     return fetch()
 
 
-def cmd_year(args: argparse.Namespace, settings: HasDatabaseUrl) -> int:
+def _calendar(value: str | None, first_year: int) -> tuple[Any, Any]:
+    """``--calendar``: quarters (the default), trimesters, or a file of the periods and
+    holidays, one a line: "name; start; end" (services.school.school_year.parse_calendar)."""
+    from services.enums import PeriodKind
     from services.school import school_year
 
-    async def work(session: Any, actor: Any) -> int:
-        if args.year_action == "open":
-            opened = await school_year.open_year(
-                session,
-                actor,
-                name=args.name,
-                starts_on=args.starts,
-                ends_on=args.ends,
-                promote_from=args.promote_from,
-                leaving=await _ids(session, actor.school_id, args.leaving),
-                repeating=await _ids(session, actor.school_id, args.repeating),
+    if value in (None, "quarters"):
+        return school_year.default_calendar(PeriodKind.QUARTER, first_year), None
+    if value == "trimesters":
+        return school_year.default_calendar(PeriodKind.TRIMESTER, first_year), None
+    path = Path(str(value))
+    if not path.is_file():
+        raise SystemExit(f"error: {path} not found")
+    return school_year.parse_calendar(path.read_text(encoding="utf-8-sig"))
+
+
+def _print_plan(plan: Any) -> None:
+    print(
+        f"dry run: {plan.action} {plan.year} ({plan.starts_on} - {plan.ends_on}); nothing changed"
+    )
+    if plan.action == "open":
+        if plan.from_year:
+            print(
+                f"from {plan.from_year}: promoted {plan.promoted}, repeating {plan.repeating}, "
+                f"graduated {plan.graduated}, left {plan.left}"
             )
+        print(f"classes {', '.join(plan.classes) or '-'}")
+        for p in plan.periods:
+            print(f"period\t{p.name}\t{p.starts_on}\t{p.ends_on}")
+        for h in plan.holidays:
+            print(f"holiday\t{h.name}\t{h.starts_on}\t{h.ends_on}")
+        for warning in plan.warnings:
+            print(warning, file=sys.stderr)
+    else:
+        print(f"classes {len(plan.classes)}, students {plan.students}")
+        if plan.action == "close":
+            print(f"periods to close {plan.periods_to_close}")
+
+
+def cmd_year(args: argparse.Namespace, settings: HasDatabaseUrl) -> int:
+    from i18n import translate
+    from services.errors import DomainError
+    from services.models import utcnow
+    from services.school import school_year
+
+    now = utcnow()  # the process's clock (CLOCK_START pins it)
+    dry = bool(getattr(args, "dry_run", False))
+
+    async def act(session: Any, actor: Any) -> int:
+        if args.year_action == "open":
+            periods, holidays = _calendar(args.calendar, args.starts.year)
+            kwargs: dict[str, Any] = {
+                "name": args.name,
+                "starts_on": args.starts,
+                "ends_on": args.ends,
+                "periods": periods,
+                "holidays": holidays,
+                "promote_from": args.promote_from,
+                "leaving": await _ids(session, actor.school_id, args.leaving),
+                "repeating": await _ids(session, actor.school_id, args.repeating),
+                "now": now,
+            }
+            if dry:
+                _print_plan(await school_year.plan_open_year(session, actor, **kwargs))
+                return EXIT_OK
+            opened = await school_year.open_year(session, actor, **kwargs)
             print(
                 f"{opened.year.name}: classes {', '.join(sorted(opened.classes)) or '-'}; "
                 f"promoted {opened.promoted}, repeating {opened.repeating}, "
@@ -239,12 +292,27 @@ def cmd_year(args: argparse.Namespace, settings: HasDatabaseUrl) -> int:
             for warning in opened.warnings:
                 print(warning, file=sys.stderr)
         elif args.year_action == "close":
-            year = await school_year.close_year(session, actor, args.name)
+            if dry:
+                _print_plan(await school_year.plan_close_year(session, actor, args.name, now=now))
+                return EXIT_OK
+            year = await school_year.close_year(session, actor, args.name, now=now)
             print(f"{year.name}: closed")
         else:
-            year = await school_year.archive_year(session, actor, args.name)
+            if dry:
+                _print_plan(await school_year.plan_archive_year(session, actor, args.name, now=now))
+                return EXIT_OK
+            year = await school_year.archive_year(session, actor, args.name, now=now)
             print(f"{year.name}: archived")
         return EXIT_OK
+
+    async def work(session: Any, actor: Any) -> int:
+        try:
+            return await act(session, actor)
+        except DomainError as err:
+            # The refusal in words (a running year: from which day it may be closed), and its code.
+            text = translate(_lang(args), err.code, **err.params)
+            print(f"error: {err.code}" + (f": {text}" if text else ""), file=sys.stderr)
+            return EXIT_FAILED
 
     return _with_session(settings, args.school, work)
 
@@ -460,6 +528,13 @@ def add_commands(subparsers: Any) -> None:
     p.add_argument("--yes", action="store_true", help="yes, replace the whole database")
     p.set_defaults(admin_handler=cmd_restore)
 
+    def year_options(c: argparse.ArgumentParser) -> None:
+        c.add_argument(
+            "--dry-run", action="store_true", help="show what would happen; change nothing"
+        )
+        c.add_argument("--lang", help="the language of the messages (ru, en)")
+        school(c)
+
     p = subparsers.add_parser("year", help="open, close or archive a school year")
     actions = p.add_subparsers(dest="year_action", required=True, metavar="ACTION")
     o = actions.add_parser("open", help="open a year (quarters and holidays by default)")
@@ -469,11 +544,18 @@ def add_commands(subparsers: Any) -> None:
     o.add_argument("--from", dest="promote_from", help="promote the classes of this year")
     o.add_argument("--leaving", help="external ids of students who leave (comma separated)")
     o.add_argument("--repeating", help="external ids of students who repeat the grade")
-    school(o)
+    o.add_argument(
+        "--calendar",
+        help="quarters (default), trimesters, or a file of periods and holidays "
+        '(one a line: "name; dd.mm.yyyy; dd.mm.yyyy")',
+    )
+    year_options(o)
     for name in ("close", "archive"):
-        c = actions.add_parser(name, help=f"{name} a year")
+        c = actions.add_parser(
+            name, help=f"{name} a year (refused while it runs: from the day after its end)"
+        )
         c.add_argument("--name", required=True)
-        school(c)
+        year_options(c)
     p.set_defaults(admin_handler=cmd_year)
 
     p = subparsers.add_parser(

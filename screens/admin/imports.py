@@ -91,16 +91,16 @@ def result_lines(t: Translator, result: ImportResult) -> list[str]:
     title = escape(kind_title(t, result.kind))
     if result.ok:
         key = "office.import.dry_ok" if result.dry_run else "office.import.done"
-        return [
-            t(
-                key,
-                title=title,
-                rows=result.rows,
-                created=result.created,
-                updated=result.updated,
-                unchanged=result.unchanged,
-            )
-        ]
+        done = t(
+            key,
+            title=title,
+            rows=result.rows,
+            created=result.created,
+            updated=result.updated,
+            unchanged=result.unchanged,
+        )
+        warnings = result.warning_lines(t.lang)[:MAX_ERRORS_SHOWN]
+        return [done, *(f"⚠️ {escape(line)}" for line in warnings)]
     lines = [t("office.import.rejected", title=title, count=len(result.errors))]
     lines += [f"• {escape(line)}" for line in result.error_lines(t.lang)[:MAX_ERRORS_SHOWN]]
     hidden = len(result.errors) - MAX_ERRORS_SHOWN

@@ -161,6 +161,8 @@ async def set_homework(
             targets = list(dict.fromkeys(student_ids))
         else:
             targets = [None]
+            # Homework for the class replaces the "no homework" chosen before.
+            lesson.no_homework = False
         saved: list[Homework] = []
         for sid in targets:
             cond = Homework.student_id.is_(None) if sid is None else Homework.student_id == sid

@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from sqlalchemy import (
+    func,
     select,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -80,25 +81,33 @@ class TopicChoice:
 async def topic_suggestions(
     session: AsyncSession, actor: Actor, lesson_id: int, limit: int = 3
 ) -> list[TopicChoice]:
-    """The next unused lines of the thematic plan (КТП) of the lesson's class and subject:
-    those no lesson of that class and subject has taken yet, in plan order."""
-    from services.models import PlanItem
-
+    """The next unused lines of the thematic plan (КТП) of the lesson's class and subject, in
+    plan order: a line of ``hours`` hours is used when that many other lessons of the class
+    and subject (cancelled ones not counted) have taken it."""
     lesson = await policy.ensure_can_view_lesson(session, actor, lesson_id)
-    used = select(Lesson.plan_item_id).where(
-        Lesson.class_id == lesson.class_id,
-        Lesson.subject_id == lesson.subject_id,
-        Lesson.plan_item_id.is_not(None),
-        Lesson.id != lesson.id,
-    )
-    rows = await session.scalars(
-        select(PlanItem)
+    used = (
+        select(Lesson.plan_item_id.label("item_id"), func.count().label("taken"))
         .where(
+            Lesson.school_id == lesson.school_id,
+            Lesson.class_id == lesson.class_id,
+            Lesson.subject_id == lesson.subject_id,
+            Lesson.plan_item_id.is_not(None),
+            Lesson.is_cancelled.is_(False),
+            Lesson.id != lesson.id,
+        )
+        .group_by(Lesson.plan_item_id)
+        .subquery()
+    )
+    rows = await session.execute(
+        select(PlanItem.id, PlanItem.number, PlanItem.topic)
+        .outerjoin(used, used.c.item_id == PlanItem.id)
+        .where(
+            PlanItem.school_id == lesson.school_id,
             PlanItem.class_id == lesson.class_id,
             PlanItem.subject_id == lesson.subject_id,
-            PlanItem.id.not_in(used),
+            func.coalesce(used.c.taken, 0) < PlanItem.hours,
         )
         .order_by(PlanItem.number)
         .limit(limit)
     )
-    return [TopicChoice(p.id, p.number, p.topic) for p in rows]
+    return [TopicChoice(pid, number, topic) for pid, number, topic in rows.all()]

@@ -36,20 +36,25 @@ from services.models import (
     BellTime,
     Enrolment,
     Guardianship,
+    Lesson,
     Person,
+    PlanItem,
     RoleGrant,
     School,
     SchoolClass,
     SchoolYear,
     Subgroup,
+    SubgroupMember,
     Subject,
     TeachingAssignment,
     TimetableEntry,
 )
+from services.people import subgroups as subgroup_stays
 from services.people.accounts import ensure_account
 from services.people.identity import Actor
 from services.people.office_actor import ensure_admin, record
 from services.school.school_year import current_year, parse_class_name
+from services.timetable.plan_hours import timetable_hours
 
 log = logging.getLogger(__name__)
 
@@ -98,6 +103,9 @@ class ImportResult:
     errors: list[ImportIssue] = field(default_factory=list)
     dry_run: bool = False
     applied: bool = False
+    # What the file may mean to fix though it is accepted (a thematic plan whose hours differ
+    # from the timetable's): shown beside the counts.
+    warnings: list[ImportIssue] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -121,6 +129,9 @@ class ImportResult:
 
     def error_lines(self, lang: str = "ru") -> list[str]:
         return [e.message(lang) for e in self.errors]
+
+    def warning_lines(self, lang: str = "ru") -> list[str]:
+        return [w.message(lang) for w in self.warnings]
 
 
 # --------------------------------------------------------------------------- rows and parsing
@@ -797,7 +808,7 @@ class _ClassWork(Handler):
         return True
 
     async def subgroup(
-        self, ctx: Context, cls: SchoolClass, name: str | None, subject: Subject
+        self, ctx: Context, cls: SchoolClass, name: str | None, subject: Subject | None
     ) -> Subgroup | None:
         if not name:
             return None
@@ -805,7 +816,10 @@ class _ClassWork(Handler):
         group: Subgroup | None = ctx.data["subgroups"].get(key)
         if group is None:
             group = Subgroup(
-                school_id=ctx.school.id, class_id=cls.id, subject_id=subject.id, name=name
+                school_id=ctx.school.id,
+                class_id=cls.id,
+                subject_id=subject.id if subject else None,
+                name=name,
             )
             ctx.session.add(group)
             await ctx.session.flush()
@@ -1000,7 +1014,216 @@ class BellsHandler(Handler):
         return UPDATED
 
 
+class PlanHandler(_ClassWork):
+    """The thematic plan (КТП) of a class in a subject: numbered topics with their hours.
+
+    A file replaces the plans of the classes and subjects it names: a line is matched by its
+    number (topic and hours updated), lines of those plans missing from the file are removed
+    unless a lesson took them already (then they stay). Each plan's hours are checked against
+    the lessons the timetable gives that class in that subject over the year: more or fewer
+    is reported (the plan is accepted: the timetable may be loaded later)."""
+
+    async def prepare(self, ctx: Context) -> bool:
+        if not await super().prepare(ctx):
+            return False
+        class_ids = [c.id for c in ctx.data["classes"].values()]
+        rows = await ctx.session.scalars(select(PlanItem).where(PlanItem.class_id.in_(class_ids)))
+        ctx.data["items"] = {(p.class_id, p.subject_id, p.number): p for p in rows}
+        ctx.data["numbers"] = {}
+        return True
+
+    def check(self, ctx: Context, row: Row) -> Any:
+        cls = _class_ref(ctx, row, "class")
+        subject = _subject_ref(ctx, row, "subject")
+        number = ctx.number(row, "number", 1, 999, required=True)
+        topic = ctx.text(row, "topic", required=True, limit=500)
+        hours = ctx.number(row, "hours", 1, 99)
+        if cls is None or subject is None or number is None or topic is None:
+            return None
+        key = (cls.id, subject.id, number)
+        shown = f"{cls.name} {subject.name} {number}"
+        if not ctx.once(row, "number", key, ctx.data.setdefault("seen", {}), shown):
+            return None
+        ctx.data["numbers"].setdefault((cls.id, subject.id), {})[number] = hours or 1
+        return {"cls": cls, "subject": subject, "number": number, "topic": topic, "hours": hours}
+
+    async def _once(self, ctx: Context) -> None:
+        """Before the first row: the lines the file drops, and the hours against the timetable."""
+        ctx.data["started"] = True
+        plans: dict[tuple[int, int], dict[int, int]] = ctx.data["numbers"]
+        taken = set(
+            await ctx.session.scalars(
+                select(Lesson.plan_item_id).where(
+                    Lesson.school_id == ctx.school.id,
+                    Lesson.class_id.in_([c for c, _ in plans]),
+                    Lesson.plan_item_id.is_not(None),
+                )
+            )
+        )
+        items: dict[tuple[int, int, int], PlanItem] = ctx.data["items"]
+        for (class_id, subject_id, number), item in list(items.items()):
+            numbers = plans.get((class_id, subject_id))
+            if numbers is None or number in numbers or item.id in taken:
+                continue
+            await ctx.session.delete(item)
+            del items[(class_id, subject_id, number)]
+        assert ctx.year is not None
+        given = await timetable_hours(ctx.session, ctx.school, ctx.year, {c for c, _ in plans})
+        classes = {c.id: c for c in ctx.data["classes"].values()}
+        subjects = {s.id: s for found in ctx.data["subjects"] for s in found.values()}
+        for (class_id, subject_id), numbers in sorted(plans.items()):
+            planned = sum(numbers.values())
+            timetable = given.get((class_id, subject_id), 0)
+            if planned != timetable:
+                ctx.result.warnings.append(
+                    ImportIssue(
+                        0,
+                        None,
+                        "import.warning.plan_hours",
+                        {
+                            "class_name": classes[class_id].name,
+                            "subject": subjects[subject_id].name,
+                            "planned": planned,
+                            "timetable": timetable,
+                            "year": ctx.year.name,
+                        },
+                    )
+                )
+
+    async def apply(self, ctx: Context, plan: dict[str, Any]) -> str:
+        if not ctx.data.get("started"):
+            await self._once(ctx)
+        cls: SchoolClass = plan["cls"]
+        subject: Subject = plan["subject"]
+        key = (cls.id, subject.id, plan["number"])
+        hours = plan["hours"] or 1
+        item: PlanItem | None = ctx.data["items"].get(key)
+        if item is None:
+            item = PlanItem(
+                school_id=ctx.school.id,
+                class_id=cls.id,
+                subject_id=subject.id,
+                number=plan["number"],
+                topic=plan["topic"],
+                hours=hours,
+            )
+            ctx.session.add(item)
+            ctx.data["items"][key] = item
+            return CREATED
+        if (item.topic, item.hours) == (plan["topic"], hours):
+            return UNCHANGED
+        item.topic, item.hours = plan["topic"], hours
+        return UPDATED
+
+
+class SubgroupMembersHandler(_ClassWork):
+    """Who is in which subgroup (a class split for a language, IT, labour). A student named in
+    a group of a subject while in another group of that subject moves: the old stay ends and
+    the new one begins on "valid from" (empty: today); history is kept (see
+    services.people.subgroups). A student already in the group is unchanged."""
+
+    async def prepare(self, ctx: Context) -> bool:
+        if not await super().prepare(ctx):
+            return False
+        class_ids = [c.id for c in ctx.data["classes"].values()]
+        ctx.data["enrolled"] = set(
+            (
+                await ctx.session.execute(
+                    select(Enrolment.student_id, Enrolment.class_id).where(
+                        Enrolment.class_id.in_(class_ids), Enrolment.left_on.is_(None)
+                    )
+                )
+            ).tuples()
+        )
+        return True
+
+    def check(self, ctx: Context, row: Row) -> Any:
+        assert ctx.year is not None
+        ext = ctx.text(row, "student", required=True, limit=64)
+        cls = _class_ref(ctx, row, "class")
+        group = ctx.text(row, "subgroup", required=True, limit=64)
+        subject = _subject_ref(ctx, row, "subject") if ctx.text(row, "subject") else None
+        valid_from = ctx.date(row, "valid_from")
+        if valid_from is not None and not ctx.year.starts_on <= valid_from <= ctx.year.ends_on:
+            ctx.err(row, "valid_from", "date_outside_year", value=valid_from, year=ctx.year.name)
+            return None
+        if ext is None or cls is None or group is None:
+            return None
+        student: Person | None = ctx.data["persons"].get(ext)
+        if student is None or Role.STUDENT not in _roles(ctx, student):
+            ctx.err(row, "student", "unknown_student", value=ext)
+            return None
+        if (student.id, cls.id) not in ctx.data["enrolled"]:
+            ctx.err(row, "class", "student_not_in_class", value=ext, cls=cls.name)
+            return None
+        key = (student.id, cls.id, normalize_header(group))
+        if not ctx.once(row, "subgroup", key, ctx.data.setdefault("seen", {}), f"{ext} {group}"):
+            return None
+        existing = ctx.data["subgroups"].get((cls.id, normalize_header(group)))
+        if existing is None and subject is None:
+            ctx.err(row, "subject", "group_needs_subject", value=group)
+            return None
+        return {
+            "student": student,
+            "cls": cls,
+            "group": group,
+            "subject": subject,
+            "valid_from": valid_from,
+        }
+
+    async def apply(self, ctx: Context, plan: dict[str, Any]) -> str:
+        assert ctx.year is not None
+        student: Person = plan["student"]
+        cls: SchoolClass = plan["cls"]
+        key = (cls.id, normalize_header(plan["group"]))
+        group: Subgroup | None = ctx.data["subgroups"].get(key)
+        if group is None:
+            group = await self.subgroup(ctx, cls, plan["group"], plan["subject"])
+            assert group is not None
+        stays = (
+            await ctx.session.scalars(
+                select(SubgroupMember).where(
+                    SubgroupMember.student_id == student.id,
+                    SubgroupMember.subgroup_id.in_(
+                        select(Subgroup.id).where(Subgroup.class_id == cls.id)
+                    ),
+                )
+            )
+        ).all()
+        if any(s.subgroup_id == group.id and s.left_on is None for s in stays):
+            return UNCHANGED
+        groups = {g.id: g for g in ctx.data["subgroups"].values()}
+        today = max(min(ctx.today, ctx.year.ends_on), ctx.year.starts_on)
+        valid_from: dt.date | None = plan["valid_from"]
+        if valid_from is None and any(s.subgroup_id == group.id for s in stays):
+            valid_from = today  # back in a group left before: from today
+        before = None
+        for stay in stays:
+            other = groups.get(stay.subgroup_id)
+            if stay.left_on is not None or other is None or other.subject_id is None:
+                continue
+            if other.subject_id != group.subject_id:
+                continue
+            on = valid_from or today
+            await subgroup_stays.end_stay(ctx.session, other, student.id, on)
+            valid_from, before = on, {"group": other.name}
+        await subgroup_stays.add_stay(ctx.session, ctx.school.id, group, student.id, valid_from)
+        record(
+            ctx.session,
+            ctx.actor,
+            action="import.subgroup_move" if before else "import.subgroup_join",
+            entity="subgroup",
+            entity_id=group.id,
+            student_id=student.id,
+            before=before,
+            after={"group": group.name, "class": cls.name, "from": valid_from},
+            source=_source(ctx.actor),
+        )
+        return CREATED
+
+
 HANDLERS: dict[str, type[Handler]] = {
+    "subgroup_members": SubgroupMembersHandler,
     "staff": StaffHandler,
     "classes": ClassesHandler,
     "students": StudentsHandler,
@@ -1009,6 +1232,7 @@ HANDLERS: dict[str, type[Handler]] = {
     "assignments": AssignmentsHandler,
     "timetable": TimetableHandler,
     "bells": BellsHandler,
+    "plan": PlanHandler,
 }
 
 

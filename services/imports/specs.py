@@ -207,6 +207,36 @@ KINDS: dict[str, Kind] = {
             ),
         ),
         Kind(
+            "subgroup_members",
+            "Состав подгрупп",
+            "Subgroup members",
+            (
+                _c("student", "ID обучающегося", "Student id", True, EXT_HELP_RU, EXT_HELP_EN),
+                _c("class", "Класс", "Class", True),
+                _c("subgroup", "Подгруппа", "Subgroup", True, "название группы", "group name"),
+                _c(
+                    "subject",
+                    "Предмет",
+                    "Subject",
+                    help_ru="код или название; для новой группы",
+                    help_en="id or name; for a new group",
+                ),
+                _c(
+                    "valid_from",
+                    "Действует с",
+                    "Valid from",
+                    help_ru="пусто — с начала работы группы; при переводе из другой группы "
+                    "того же предмета — с сегодняшнего дня",
+                    help_en="empty: since the group began; a move from another group of the "
+                    "subject: from today",
+                ),
+            ),
+            examples=(
+                ("S-1001", "7А", "Группа 1", "Английский язык", ""),
+                ("S-1002", "7А", "Группа 2", "Английский язык", ""),
+            ),
+        ),
+        Kind(
             "timetable",
             "Расписание",
             "Timetable",
@@ -264,6 +294,29 @@ KINDS: dict[str, Kind] = {
             ),
             also=frozenset({Role.DEPUTY}),
             examples=(("1", "1", "08:30", "09:15"), ("1", "2", "09:25", "10:10")),
+        ),
+        Kind(
+            "plan",
+            "Тематическое планирование (КТП)",
+            "Thematic plan",
+            (
+                _c("class", "Класс", "Class", True),
+                _c("subject", "Предмет", "Subject", True, "код или название", "id or name"),
+                _c("number", "Номер урока", "Lesson no.", True, "1, 2, 3… по порядку", "1, 2, 3…"),
+                _c("topic", "Тема", "Topic", True, "до 500 знаков", "up to 500 characters"),
+                _c(
+                    "hours",
+                    "Часов",
+                    "Hours",
+                    help_ru="сколько уроков на тему; пусто — 1",
+                    help_en="lessons on the topic; empty: 1",
+                ),
+            ),
+            also=frozenset({Role.DEPUTY}),
+            examples=(
+                ("7А", "MATH", "1", "Натуральные числа. Повторение", "2"),
+                ("7А", "MATH", "2", "Входная контрольная работа", "1"),
+            ),
         ),
     )
 }

@@ -15,6 +15,7 @@ from services.enums import (
 )
 from services.errors import ValidationFailed
 from services.marks.marking import check_new_marks, new_mark, no_marks_in_first_grade
+from services.marks.weights import school_weights
 from services.models import (
     Mark,
 )
@@ -64,8 +65,9 @@ async def record_lesson(
             absences=absences,
             for_absent=for_absent,
         )
+        weights = await school_weights(session, lesson.school_id) if marks else {}
         created = [
-            await new_mark(uow, ctx, students, sid, value, kind, None, None)
+            await new_mark(uow, ctx, students, sid, value, kind, weights[WorkKind(kind)], None)
             for sid, value, kind in marks
         ]
         saved = None

@@ -14,12 +14,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services import audit
 from services.enums import (
-    DEFAULT_WEIGHTS,
     AttendanceCode,
     WorkKind,
 )
 from services.errors import ValidationFailed
 from services.marks.quickmarks import NOT_PRESENT
+from services.marks.weights import default_weight
 from services.models import (
     Attendance,
     Mark,
@@ -225,7 +225,9 @@ async def new_mark(
     lesson = ctx.lesson
     _check_value(value)
     kind = WorkKind(work_kind)
-    w = _check_weight(weight if weight is not None else DEFAULT_WEIGHTS[kind])
+    if weight is None:
+        weight = await default_weight(uow.session, lesson.school_id, kind)
+    w = _check_weight(weight)
     if student_id not in students:
         raise policy.deny(uow.actor, "mark_student", lesson_id=lesson.id, student_id=student_id)
     mark = Mark(
@@ -296,3 +298,38 @@ async def delete_mark(
         extra: dict[str, object] = {"reason": why}
         await _audited(uow, ctx, mark, "mark.delete", "deleted", extra, before=before, reason=why)
         await session.delete(mark)
+
+
+async def set_mark_details(
+    session: AsyncSession,
+    actor: Actor,
+    mark_id: int,
+    *,
+    weight: int | None = None,
+    comment: str | None = None,
+    now: dt.datetime | None = None,
+) -> Mark:
+    """A mark's weight (1–10, chosen instead of the school's default for its kind of work) and
+    its comment ("" clears it), while its lesson is open for edits. Unlike a correction of the
+    value, no reason is asked; the change is audited, and the diary shows the comment."""
+    async with UnitOfWork(session, actor, now) as uow:
+        mark = await policy.load(uow.session, uow.actor, Mark, mark_id)
+        await editable_lesson(uow, mark.lesson_id, records=True)
+        before = audit.snapshot(mark, "weight", "comment")
+        if weight is not None:
+            mark.weight = _check_weight(weight)
+        if comment is not None:
+            mark.comment = clean_text(comment, MAX_COMMENT, "comment")
+        after = audit.snapshot(mark, "weight", "comment")
+        if after != before:
+            mark.updated_at = uow.now
+            mark.updated_by_id = actor.account_id
+            uow.record(
+                action="mark.details",
+                entity="mark",
+                entity_id=mark.id,
+                student_id=mark.student_id,
+                before=before,
+                after=after,
+            )
+        return mark

@@ -218,7 +218,10 @@ async def unfilled_lessons(
     # a second statement with every lesson id, and only lessons that miss something (the same
     # rule as below, which decides what is missing).
     who_teaches = func.coalesce(Substitution.teacher_id, Lesson.teacher_id)
-    has_homework = exists().where(Homework.lesson_id == Lesson.id)
+    # "No homework" chosen by the teacher fills the homework column as homework does.
+    has_homework = or_(
+        Lesson.no_homework.is_(True), exists().where(Homework.lesson_id == Lesson.id)
+    )
     query = (
         select(
             Lesson.id,

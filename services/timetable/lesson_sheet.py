@@ -24,7 +24,7 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from services.enums import AttendanceCode, Role, WorkKind
+from services.enums import LESSON_TEACHERS, AttendanceCode, Role, WorkKind
 from services.models import (
     Account,
     Attendance,
@@ -51,6 +51,8 @@ class SheetMark:
     id: int
     value: int
     work_kind: WorkKind
+    weight: int = 1
+    comment: str | None = None
 
 
 @dataclass(frozen=True)
@@ -106,6 +108,10 @@ class LessonSheet:
     max_marks: int = 3
     # Who opened the lesson for corrections (their role: deputy, admin or director), if it is.
     unlocked_by: Role | None = None
+    # The teacher chose "no homework" for this lesson (the homework column counts as filled).
+    no_homework: bool = False
+    # Held at a distance (seed 000 §3.2): the roll call is the same, present online is present.
+    distance: bool = False
 
     @property
     def first_grade(self) -> bool:
@@ -145,14 +151,14 @@ async def lesson_sheet(
     marks: dict[int, dict[int, SheetMark]] = defaultdict(dict)
     for row in rows:
         sid, last, first, middle, code, family_reason = row[:6]
-        notice_id, notice_code, notice_reason, mark_id, value, kind = row[6:12]
+        notice_id, notice_code, notice_reason, mark_id, value, kind, weight, comment = row[6:14]
         if sid not in people:
             short = Person(last_name=last, first_name=first, middle_name=middle).short_name
             people[sid] = (last, first, short, code, family_reason)
         if notice_id is not None and (sid not in notices or notice_id > notices[sid][0]):
             notices[sid] = (notice_id, notice_code, notice_reason)  # the latest
         if mark_id is not None:
-            marks[sid][mark_id] = SheetMark(mark_id, value, kind)
+            marks[sid][mark_id] = SheetMark(mark_id, value, kind, weight, comment)
     students = tuple(
         SheetStudent(
             id=sid,
@@ -236,9 +242,7 @@ async def sheet_of(
             return LessonLock(err.code, dict(err.params))
         return None
 
-    can_edit = actor.person_id == teacher_id and actor.has(
-        Role.TEACHER, Role.CLASS_TEACHER, Role.DEPUTY
-    )
+    can_edit = actor.person_id == teacher_id and actor.has(*LESSON_TEACHERS)
     unlocked = lesson.unlocked_until is not None and lesson.unlocked_until > now
     return LessonSheet(
         lesson_id=lesson.id,
@@ -270,6 +274,8 @@ async def sheet_of(
         text_lock=await lock(False),
         unlocked_until=lesson.unlocked_until if unlocked else None,
         max_marks=ctx.school.max_marks_per_lesson,
+        no_homework=bool(lesson.no_homework),
+        distance=bool(lesson.is_distance),
         unlocked_by=UNLOCK_ROLES[head.unlocked_by_rank - 1]
         if unlocked and head.unlocked_by_rank
         else None,
@@ -331,6 +337,8 @@ def sheet_roster_query(subgroup: bool) -> Any:
             Mark.id,
             Mark.value,
             Mark.work_kind,
+            Mark.weight,
+            Mark.comment,
         )
         .join(enrolled, enrolled.c.student_id == Person.id)
         .outerjoin(
