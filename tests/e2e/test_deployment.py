@@ -64,6 +64,7 @@ SECOND_TOKEN = "434343:e2e-second-bot-token-abcdefghijklmnopqrs"
 SECOND_BOT_ID = 434343
 UPDATES_PER_USER = 2  # within Telegram's burst of 3 messages to one chat
 WAIT = 90.0  # generous: a loaded machine with three test workers
+START_WAIT = 240.0  # a process's start-up (imports, getMe, setWebhook) on an overloaded machine
 
 
 @pytest.fixture
@@ -189,8 +190,8 @@ async def deploy(
             [p for p in started if p.role == "worker"],
         )
         await asyncio.gather(
-            *(wait_logged(p, "Telegram webhook set", WAIT) for p in deployment.webs),
-            *(wait_logged(p, "process started", WAIT) for p in deployment.workers),
+            *(wait_logged(p, "Telegram webhook set", START_WAIT) for p in deployment.webs),
+            *(wait_logged(p, "process started", START_WAIT) for p in deployment.workers),
         )
     except BaseException:
         for process in started:
@@ -556,11 +557,11 @@ async def test_scheduler_leader_killed(
     first = await start_role("scheduler", env(evening), logs, "scheduler-1")
     second: RoleProcess | None = None
     try:
-        await wait_logged(first, "job ran", WAIT)
+        await wait_logged(first, "job ran", START_WAIT)
         second = await start_role(
             "scheduler", env(evening + dt.timedelta(hours=1)), logs, "scheduler-2"
         )
-        await wait_logged(second, "scheduler started", WAIT)
+        await wait_logged(second, "scheduler started", START_WAIT)
         # The leader is the one that ran the jobs; the other ticks and waits.
         await asyncio.sleep(2.0)
         assert ran(first) and not ran(second)
