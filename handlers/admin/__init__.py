@@ -1,12 +1,22 @@
 """Routers of the school office: /reports (reports as files) and /admin (import, users, audit
-log, dead letters, substitutions, unfilled lessons, journal checks, the school's settings); see
-handlers/__init__.py for the order."""
+log, dead letters, substitutions, unfilled lessons, journal checks, the school's settings, the
+school year); see handlers/__init__.py for the order."""
 
 from __future__ import annotations
 
 from aiogram import Router
 
-from handlers.admin import control, imports, menu, reports, settings, tools, users
+from handlers.admin import (
+    control,
+    imports,
+    menu,
+    reports,
+    settings,
+    substitutions,
+    tools,
+    users,
+    year,
+)
 from handlers.common.routers import joined
 
 
@@ -17,7 +27,9 @@ def build_router() -> Router:
         menu,
         imports,
         users,
+        substitutions,  # before tools: /admin → Substitutions opens the day picker
         tools,
         control,
         settings,
+        year,
     )

@@ -23,11 +23,25 @@ from screens.bounds import (
 class OfficeCb(Action, prefix="o_menu"):
     """The /admin menu: imp | tpl | find | dead | aus (audit: student) | aul (audit: lesson) |
     sub (substitutions) | unf (unfilled lessons) | chk (journal checks) | set (the school's
-    settings) | home."""
+    settings) | year (the school year) | home."""
 
     action: Annotated[
         str,
-        OneOf("imp", "tpl", "find", "dead", "aus", "aul", "sub", "unf", "chk", "cw", "set", "home"),
+        OneOf(
+            "imp",
+            "tpl",
+            "find",
+            "dead",
+            "aus",
+            "aul",
+            "sub",
+            "unf",
+            "chk",
+            "cw",
+            "set",
+            "year",
+            "home",
+        ),
     ]
 
 
@@ -91,3 +105,15 @@ class SettingsCb(Action, prefix="o_set"):
     """The school's settings (the admin's): the minimal personal data mode of alerts on/off."""
 
     minimal: Annotated[str, OneOf("on", "off")]
+
+
+class YearCb(Action, prefix="o_year"):
+    """The school year (the admin's): ``a`` list | open (choose the calendar) | cal (the dry
+    run of opening with calendar ``cal``: q quarters, t trimesters, typed) | close | arch (the
+    dry runs) | do_open | do_close | do_arch (confirmed); ``id`` the year closed or archived."""
+
+    a: Annotated[
+        str, OneOf("list", "open", "cal", "close", "arch", "do_open", "do_close", "do_arch")
+    ]
+    id: OptId = 0
+    cal: Annotated[str, OneOf("", "q", "t", "typed")] = ""

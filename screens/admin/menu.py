@@ -20,7 +20,7 @@ def menu_items(actor: Actor) -> list[str]:
         items.append("find")
     items += TOOLS
     if actor.has(Role.ADMIN):
-        items += ["dead", "set"]
+        items += ["dead", "set", "year"]
     return items
 
 

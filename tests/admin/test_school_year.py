@@ -114,17 +114,18 @@ async def test_open_year_promotes_graduates_and_keeps_history(
 
 async def test_close_and_archive_year(session: AsyncSession, world: SchoolWorld) -> None:
     admin = world.actors["admin"]
+    after = dt.datetime(2027, 6, 1, 9, 0, tzinfo=dt.UTC)  # the day after the year's last day
     with pytest.raises(ValidationFailed):
-        await school_year.archive_year(session, admin, "2026/2027")
-    year = await school_year.close_year(session, admin, "2026/2027")
+        await school_year.archive_year(session, admin, "2026/2027", now=after)
+    year = await school_year.close_year(session, admin, "2026/2027", now=after)
     assert year.is_closed
     periods = (
         await session.scalars(select(StudyPeriod).where(StudyPeriod.year_id == year.id))
     ).all()
     assert all(p.is_closed for p in periods)
     with pytest.raises(Conflict):
-        await school_year.close_year(session, admin, world.year.id)
-    year = await school_year.archive_year(session, admin, world.year.id)
+        await school_year.close_year(session, admin, world.year.id, now=after)
+    year = await school_year.archive_year(session, admin, world.year.id, now=after)
     assert year.archived_at is not None
     assert await school_year.is_archived_on(session, world.school.id, dt.date(2026, 11, 18))
     assert not await school_year.is_archived_on(session, world.school.id, dt.date(2027, 11, 18))

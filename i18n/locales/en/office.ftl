@@ -422,6 +422,8 @@ office-kind-final_mark-set = period mark
 
 office-menu-set = ⚙️ School settings
 
+office-menu-year = 📆 School year
+
 office-settings-title = ⚙️ <b>School settings</b>
 
 office-settings-minimal_on = Minimal personal data in alerts: <b>on</b>.

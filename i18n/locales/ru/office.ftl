@@ -422,6 +422,8 @@ office-kind-final_mark-set = отметка за период
 
 office-menu-set = ⚙️ Настройки школы
 
+office-menu-year = 📆 Учебный год
+
 office-settings-title = ⚙️ <b>Настройки школы</b>
 
 office-settings-minimal_on = Минимум персональных данных в уведомлениях: <b>включён</b>.

@@ -1,0 +1,134 @@
+"""The school year in the office (the admin's): open (the calendar chosen or typed), close,
+archive — each shown first as a dry run and done on its confirmation. The use cases check the
+role and the dates again (a running year is refused in words) and record the audit entry."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiogram import F, Router
+from aiogram.filters import StateFilter
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import CallbackQuery, Message
+
+from handlers.admin.tools import not_command
+from handlers.common.gate import gate, private
+from handlers.common.screens import on, send_screen, show_screen
+from handlers.common.turn import Turn
+from screens.admin import year as screens
+from screens.admin.actions import OfficeCb, YearCb
+from screens.screen import Screen
+from services.enums import PeriodKind, Role
+from services.errors import DomainError, ValidationFailed
+from services.school import school_year
+from services.school.school_year import HolidaySpec, PeriodSpec, YearDraft
+
+
+class YearForm(StatesGroup):
+    calendar = State()
+
+
+async def _years(turn: Turn, note: str = "") -> Screen:
+    rows, draft = await school_year.years_overview(turn.session, turn.me, now=turn.now())
+    return screens.years_screen(turn.t, rows, draft, note)
+
+
+async def _calendar(
+    turn: Turn, cal: str, draft: YearDraft
+) -> tuple[list[PeriodSpec], list[HolidaySpec] | None]:
+    """The periods and holidays of the calendar ``cal``: the region's default ones (the
+    quarters' holidays), or the typed one kept in the chat's state."""
+    if cal in ("q", "t"):
+        kind = PeriodKind.QUARTER if cal == "q" else PeriodKind.TRIMESTER
+        return school_year.default_calendar(kind, draft.first_year), None
+    if cal == "typed":
+        text = (await turn.state.get_data()).get("calendar")
+        if not isinstance(text, str):
+            raise ValidationFailed("year.calendar.lost")
+        return school_year.parse_calendar(text)
+    raise DomainError("error.invalid")
+
+
+async def _open(turn: Turn, cal: str, *, confirmed: bool) -> Screen:
+    _, draft = await school_year.years_overview(turn.session, turn.me, now=turn.now())
+    periods, holidays = await _calendar(turn, cal, draft)
+    starts_on, ends_on = school_year.calendar_bounds(periods, draft.first_year)
+    args: dict[str, Any] = {
+        "name": draft.name,
+        "starts_on": starts_on,
+        "ends_on": ends_on,
+        "periods": periods,
+        "holidays": holidays,
+        "promote_from": draft.promote_from,
+    }
+    if not confirmed:
+        plan = await school_year.plan_open_year(turn.session, turn.me, now=turn.now(), **args)
+        return screens.plan_screen(turn.t, plan, cal)
+    opened = await school_year.open_year(turn.session, turn.me, now=turn.now(), **args)
+    await turn.state.clear()
+    note = turn.t(
+        "year.opened",
+        year=opened.year.name,
+        classes=len(opened.classes),
+        promoted=opened.promoted,
+        graduated=opened.graduated,
+    )
+    return await _years(turn, note)
+
+
+async def show_years(query: CallbackQuery, turn: Turn) -> None:
+    await turn.state.clear()
+    await show_screen(query, await _years(turn))
+
+
+async def year_action(query: CallbackQuery, callback_data: YearCb, turn: Turn) -> None:
+    cb, session, me, t, now = callback_data, turn.session, turn.me, turn.t, turn.now()
+    if cb.a == "list":
+        await turn.state.clear()
+        screen = await _years(turn)
+    elif cb.a == "open":
+        _, draft = await school_year.years_overview(session, me, now=now)
+        screen = screens.calendar_screen(t, draft)
+    elif cb.a == "cal" and cb.cal == "typed":
+        _, draft = await school_year.years_overview(session, me, now=now)
+        await turn.state.set_state(YearForm.calendar)
+        await turn.state.set_data({})
+        screen = screens.calendar_prompt_screen(t, draft)
+    elif cb.a == "cal":
+        screen = await _open(turn, cb.cal, confirmed=False)
+    elif cb.a == "do_open":
+        screen = await _open(turn, cb.cal, confirmed=True)
+    elif cb.a == "close":
+        plan = await school_year.plan_close_year(session, me, cb.id, now=now)
+        screen = screens.plan_screen(t, plan)
+    elif cb.a == "arch":
+        plan = await school_year.plan_archive_year(session, me, cb.id, now=now)
+        screen = screens.plan_screen(t, plan)
+    elif cb.a == "do_close":
+        closed = await school_year.close_year(session, me, cb.id, now=now)
+        screen = await _years(turn, t("year.closed", year=closed.name))
+    elif cb.a == "do_arch":
+        archived = await school_year.archive_year(session, me, cb.id, now=now)
+        screen = await _years(turn, t("year.archived", year=archived.name))
+    else:
+        raise DomainError("error.invalid")
+    await show_screen(query, screen)
+
+
+async def calendar_typed(message: Message, turn: Turn) -> None:
+    """The typed calendar: checked at once (a bad line is named, the chat stays in the step),
+    then the dry run of opening the year with it."""
+    text = message.text or ""
+    school_year.parse_calendar(text)
+    await turn.state.update_data(calendar=text)
+    await send_screen(message, await _open(turn, "typed", confirmed=False))
+
+
+def build_router() -> Router:
+    router = private(gate(Router(name=__name__), Role.ADMIN))
+    router.callback_query.register(show_years, on(OfficeCb, F.action == "year"))
+    router.callback_query.register(year_action, on(YearCb))
+    router.message.register(
+        calendar_typed, StateFilter(YearForm.calendar), F.text, F.func(not_command)
+    )
+    return router
