@@ -11,6 +11,7 @@ from services.notifications.kinds import (
     Child,
     Digest,
     Kind,
+    Payload,
     Safe,
     Value,
     child_text,
@@ -161,4 +162,122 @@ FINAL_MARK_SET: Kind[FinalMarkPayload] = Kind(
     "final_mark.set", FinalMarkPayload, _final_mark_text, brief=_final_mark_brief
 )
 
-KINDS: tuple[Kind[Any], ...] = (MARK_NEW, MARK_CHANGED, MARK_DELETED, FINAL_MARK_SET)
+
+class YearMarkPayload(Child):
+    """A year, exam or final mark set (services.marks.year_marks)."""
+
+    mark_kind: str = "year"
+    year: Value = ""
+    subject: Value = ""
+    value: Value = ""
+    special: str | None = None
+
+
+def _year_mark_text(p: YearMarkPayload, lang: str) -> str:
+    value = t(lang, f"notify.final.{p.special}") if p.special else p.value
+    return t(
+        lang,
+        "yearmarks.notify_set",
+        student=p.student_name,
+        mark_kind=p.mark_kind,
+        year=p.year,
+        subject=p.subject,
+        value=value,
+    )
+
+
+def _year_mark_brief(p: YearMarkPayload, lang: str) -> str:
+    return t(
+        lang,
+        "yearmarks.notify_brief",
+        student=child_text(lang, p.first),
+        mark_kind=p.mark_kind,
+        subject=p.subject,
+    )
+
+
+YEAR_MARK_SET: Kind[YearMarkPayload] = Kind(
+    "year_mark.set", YearMarkPayload, _year_mark_text, brief=_year_mark_brief
+)
+
+
+class MissingPeriodMarks(Payload):
+    class_name: Value = ""
+    subject: Value = ""
+    missing: Value = 0
+
+
+class PeriodMarksReminder(Payload):
+    period: Value = ""
+    ends_on: str | None = None
+    items: tuple[MissingPeriodMarks, ...] = ()
+
+
+def _period_marks_text(p: PeriodMarksReminder, lang: str) -> str:
+    lines = [
+        t(lang, "yearmarks.remind_period_title", period=p.period, date=date_text(lang, p.ends_on))
+    ]
+    for item in p.items:
+        lines.append(
+            t(
+                lang,
+                "yearmarks.remind_period_item",
+                class_name=item.class_name,
+                subject=item.subject,
+                missing=item.missing,
+            )
+        )
+    return "\n".join(lines)
+
+
+REMINDER_PERIOD_MARKS: Kind[PeriodMarksReminder] = Kind(
+    "reminder.period_marks",
+    PeriodMarksReminder,
+    _period_marks_text,
+    gates=(turned_off("reminders"),),
+)
+
+
+class DueControlWork(Payload):
+    class_name: Value = ""
+    subject: Value = ""
+    date: str | None = None
+    title: Value = None
+
+
+class ControlResultsReminder(Payload):
+    works: tuple[DueControlWork, ...] = ()
+
+
+def _control_results_text(p: ControlResultsReminder, lang: str) -> str:
+    lines = [t(lang, "yearmarks.remind_control_title")]
+    for w in p.works:
+        lines.append(
+            t(
+                lang,
+                "yearmarks.remind_control_item",
+                class_name=w.class_name,
+                subject=w.subject,
+                date=date_text(lang, w.date),
+                title=w.title or "—",
+            )
+        )
+    return "\n".join(lines)
+
+
+REMINDER_CONTROL_RESULTS: Kind[ControlResultsReminder] = Kind(
+    "reminder.control_results",
+    ControlResultsReminder,
+    _control_results_text,
+    gates=(turned_off("reminders"),),
+)
+
+KINDS: tuple[Kind[Any], ...] = (
+    MARK_NEW,
+    MARK_CHANGED,
+    MARK_DELETED,
+    FINAL_MARK_SET,
+    YEAR_MARK_SET,
+    REMINDER_PERIOD_MARKS,
+    REMINDER_CONTROL_RESULTS,
+)

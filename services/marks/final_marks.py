@@ -18,7 +18,7 @@ from services import audit
 from services.calendar import school_today
 from services.enums import FinalMarkKind, Role, SpecialMark
 from services.errors import ValidationFailed
-from services.marks import mark_reads
+from services.marks import mark_reads, period_close
 from services.models import (
     Enrolment,
     FinalMark,
@@ -28,6 +28,7 @@ from services.models import (
     StudyPeriod,
     Subject,
     TeachingAssignment,
+    utcnow,
 )
 from services.notifications import outbox
 from services.people import policy
@@ -188,7 +189,13 @@ async def periods_for_class(
 
 
 async def term_sheet(
-    session: AsyncSession, actor: Actor, class_id: int, subject_id: int, period_id: int
+    session: AsyncSession,
+    actor: Actor,
+    class_id: int,
+    subject_id: int,
+    period_id: int,
+    *,
+    now: dt.datetime | None = None,
 ) -> TermSheet:
     """Each student's suggested period mark, what it rests on, and the mark already set.
 
@@ -243,7 +250,10 @@ async def term_sheet(
         subject=subject.name,
         period_id=period.id,
         period=period.name,
-        period_closed=period.is_closed,
+        period_closed=period.is_closed
+        and not await period_close.is_unlocked(
+            session, cls.id, subject.id, period.id, now or utcnow()
+        ),
         min_marks=school.min_marks_for_period,
         rows=rows,
     )
@@ -279,8 +289,12 @@ async def _set_period_marks(
     subject = await policy.load(session, actor, Subject, subject_id)
     if period.year_id != cls.year_id:
         raise policy.deny(actor, "final_mark_period", class_id=class_id, period_id=period_id)
-    if period.is_closed:
-        raise ValidationFailed("journal.period_closed", period=period.name)
+    # A closed period's marks change only while the deputy's unlock of the class and subject
+    # runs (services.marks.period_close).
+    if period.is_closed and not await period_close.is_unlocked(
+        session, cls.id, subject.id, period.id, now
+    ):
+        raise ValidationFailed("yearmarks.period_marks_locked", period=period.name)
     if not marks:
         raise ValidationFailed("term.nothing_to_save")
     values = {sid: parse_value(v) for sid, v in marks.items()}

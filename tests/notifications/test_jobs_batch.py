@@ -18,7 +18,7 @@ from notifications import jobs
 from services.enums import WorkKind
 from services.homework import assignments
 from services.marks import marking
-from services.models import OutboxMessage, Person, SchedulerRun, School
+from services.models import ControlWork, OutboxMessage, Person, SchedulerRun, School
 from services.notifications import outbox, prefs
 from tests.factories import TODAY, SchoolWorld, build_school
 from tests.notifications.test_alerts import msk
@@ -32,6 +32,10 @@ DUE = {
     "fill_reminder": msk(19, 0),
     "unfilled_report": msk(20, 0),
     "monthly_activity": msk(9, 30, dt.date(2026, 12, 1)),
+    # The last week of the second quarter (it ends on 27.12): period marks still missing.
+    "period_marks_reminder": msk(15, 30, dt.date(2026, 12, 21)),
+    # The day after today's control work, its results still not entered.
+    "control_results_reminder": msk(16, 0, TODAY + dt.timedelta(days=1)),
 }
 
 # Statements of one run of each job over every school due, from reading the schools to the
@@ -45,6 +49,8 @@ STATEMENTS = {
     "fill_reminder": 8,
     "unfilled_report": 10,
     "monthly_activity": 16,
+    "period_marks_reminder": 14,
+    "control_results_reminder": 8,
 }
 
 
@@ -75,6 +81,16 @@ async def schools_with_activity(session: AsyncSession, count: int) -> list[Schoo
         await marking.put_mark(
             session, teacher, w.lesson_today.id, w.students[0].id, 5, WorkKind.ANSWER, now=now
         )
+        session.add(
+            ControlWork(
+                school_id=w.school.id,
+                class_id=w.cls.id,
+                subject_id=w.math.id,
+                date=TODAY,
+                kind=WorkKind.CONTROL,
+            )
+        )
+        await session.commit()
         worlds.append(w)
     return worlds
 
@@ -141,6 +157,8 @@ async def test_each_school_gets_its_own_alerts(
         "reminder.fill",
         "report.unfilled",
         "report.activity",
+        "reminder.period_marks",
+        "reminder.control_results",
     }
     assert kinds <= {kind for _, _, kind in rows}
     # identical schools, identical alerts
