@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from aiogram import Router
 
-from handlers.class_teacher import absences, journal, reasons
+from handlers.class_teacher import absences, journal, reasons, subgroups
 from handlers.common.routers import joined
 
 
 def build_router() -> Router:
-    return joined(__name__, absences, reasons, journal)
+    return joined(__name__, absences, reasons, journal, subgroups)

@@ -54,6 +54,7 @@ CATALOGUE: tuple[CommandSpec, ...] = (
     CommandSpec("absences", frozenset({Role.CLASS_TEACHER, Role.ADMIN, Role.DEPUTY})),
     CommandSpec("reasons", frozenset({Role.CLASS_TEACHER})),
     CommandSpec("classjournal", frozenset({Role.CLASS_TEACHER})),
+    CommandSpec("subgroups", frozenset({Role.CLASS_TEACHER, Role.ADMIN})),
     CommandSpec(
         "broadcast", frozenset({Role.CLASS_TEACHER, Role.ADMIN, Role.DIRECTOR, Role.DEPUTY})
     ),

@@ -28,3 +28,13 @@ class JournalCb(Action, prefix="c_jr"):
     subject_id: OptId = 0
     period_id: OptId = 0
     page: Page = 0
+
+
+class GroupCb(Action, prefix="c_sg"):
+    """Subgroups of a class: ``cls`` the class's groups, ``grp`` one group's list, ``tap`` a
+    student in it (joins, leaves or moves here from today)."""
+
+    action: Annotated[str, OneOf("cls", "grp", "tap")]
+    class_id: Id
+    group_id: OptId = 0
+    student_id: OptId = 0

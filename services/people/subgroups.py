@@ -26,6 +26,7 @@ from services.models import (
     Subgroup,
     SubgroupMember,
     Subject,
+    utcnow,
 )
 from services.people import policy
 from services.people.identity import Actor
@@ -259,3 +260,60 @@ async def move_to_group(
             after={"group": target.name, "class": cls.name, "from": day},
         )
         return stay
+
+
+@dataclass(frozen=True)
+class Toggled:
+    """What one tap on a student in a group's list did: ``joined``, ``left`` or ``moved``
+    (from the group named ``other``), from ``day``."""
+
+    outcome: str
+    student: str
+    group: str
+    day: dt.date
+    other: str | None = None
+
+
+async def toggle_member(
+    session: AsyncSession,
+    actor: Actor,
+    subgroup_id: int,
+    student_id: int,
+    *,
+    now: dt.datetime | None = None,
+) -> Toggled:
+    """The bot's tap on a student in a group's list, from the school's today: a member
+    leaves; a student in another group of the same subject moves here; anyone else joins."""
+    now = now or utcnow()
+    day = local_day(actor, now)
+    group, _, student = await _checked(session, actor, subgroup_id, student_id, day)
+    name = list_name(student)
+    current = await session.scalar(
+        select(SubgroupMember.id).where(
+            SubgroupMember.subgroup_id == group.id,
+            SubgroupMember.student_id == student.id,
+            SubgroupMember.left_on.is_(None),
+        )
+    )
+    if current is not None:
+        await leave_group(session, actor, group.id, student.id, day, now=now)
+        return Toggled("left", name, group.name, day)
+    other = None
+    if group.subject_id is not None:
+        other = await session.scalar(
+            select(Subgroup)
+            .join(SubgroupMember, SubgroupMember.subgroup_id == Subgroup.id)
+            .where(
+                Subgroup.class_id == group.class_id,
+                Subgroup.subject_id == group.subject_id,
+                Subgroup.id != group.id,
+                SubgroupMember.student_id == student.id,
+                SubgroupMember.left_on.is_(None),
+            )
+            .limit(1)
+        )
+    if other is not None:
+        await move_to_group(session, actor, student.id, other.id, group.id, day, now=now)
+        return Toggled("moved", name, group.name, day, other.name)
+    await join_group(session, actor, group.id, student.id, day, now=now)
+    return Toggled("joined", name, group.name, day)
