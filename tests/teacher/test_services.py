@@ -528,7 +528,7 @@ async def test_set_period_marks_refusals(session: AsyncSession, world: SchoolWor
         await final_marks.set_period_marks(
             session, teacher, cls_id, math_id, q2_id, {s0: 5}, now=NOW
         )
-    assert err.value.code == "journal.period_closed"
+    assert err.value.code == "yearmarks.period_marks_locked"
     await session.rollback()
     assert await count(session, FinalMark) == 0
     other = await build_school(session, "s2")
