@@ -19,7 +19,7 @@ from screens.admin import year as screens
 from screens.admin.actions import OfficeCb, YearCb
 from screens.screen import Screen
 from services.enums import PeriodKind, Role
-from services.errors import DomainError, ValidationFailed
+from services.errors import Conflict, DomainError, ValidationFailed
 from services.school import school_year
 from services.school.school_year import HolidaySpec, PeriodSpec, YearDraft
 
@@ -49,8 +49,11 @@ async def _calendar(
     raise DomainError("error.invalid")
 
 
-async def _open(turn: Turn, cal: str, *, confirmed: bool) -> Screen:
+async def _open(turn: Turn, cal: str, *, confirmed: bool, shown: int = 0) -> Screen:
     _, draft = await school_year.years_overview(turn.session, turn.me, now=turn.now())
+    if confirmed and shown != draft.first_year:
+        # The dry run showed another year: that one is open already (a second press).
+        raise Conflict("admin.year_exists", year=school_year.next_year_name(shown))
     periods, holidays = await _calendar(turn, cal, draft)
     starts_on, ends_on = school_year.calendar_bounds(periods, draft.first_year)
     args: dict[str, Any] = {
@@ -97,7 +100,7 @@ async def year_action(query: CallbackQuery, callback_data: YearCb, turn: Turn) -
     elif cb.a == "cal":
         screen = await _open(turn, cb.cal, confirmed=False)
     elif cb.a == "do_open":
-        screen = await _open(turn, cb.cal, confirmed=True)
+        screen = await _open(turn, cb.cal, confirmed=True, shown=cb.y)
     elif cb.a == "close":
         plan = await school_year.plan_close_year(session, me, cb.id, now=now)
         screen = screens.plan_screen(t, plan)

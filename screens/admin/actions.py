@@ -110,10 +110,12 @@ class SettingsCb(Action, prefix="o_set"):
 class YearCb(Action, prefix="o_year"):
     """The school year (the admin's): ``a`` list | open (choose the calendar) | cal (the dry
     run of opening with calendar ``cal``: q quarters, t trimesters, typed) | close | arch (the
-    dry runs) | do_open | do_close | do_arch (confirmed); ``id`` the year closed or archived."""
+    dry runs) | do_open | do_close | do_arch (confirmed); ``id`` the year closed or archived;
+    ``y`` the year the dry run showed (a second press does not open the year after it)."""
 
     a: Annotated[
         str, OneOf("list", "open", "cal", "close", "arch", "do_open", "do_close", "do_arch")
     ]
     id: OptId = 0
     cal: Annotated[str, OneOf("", "q", "t", "typed")] = ""
+    y: Annotated[int, Range(2000, 2199, zero=True)] = 0  # do_open: the first year opened

@@ -152,7 +152,10 @@ def plan_screen(t: Translator, plan: YearPlan, cal: str = "") -> Screen:
             lines += [_item(t, h.name, h.starts_on, h.ends_on) for h in plan.holidays]
         if plan.from_year is not None:
             lines += ["", t("year.plan.leavers.note")]
-        confirm = Button(t("year.plan.open.confirm"), YearCb(a="do_open", cal=cal))
+        confirm = Button(
+            t("year.plan.open.confirm"),
+            YearCb(a="do_open", cal=cal, y=plan.starts_on.year),
+        )
     else:
         lines.append(t("year.plan.size", classes=len(plan.classes), students=plan.students))
         if plan.action == "close":

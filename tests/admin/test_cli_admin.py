@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import datetime as dt
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -13,7 +15,7 @@ from sqlalchemy import func, select
 
 from bot.cli_admin import add_commands
 from services.db import make_engine, make_session_factory
-from services.models import AuditEntry, Person, SchoolYear, TimetableEntry
+from services.models import AuditEntry, Person, SchoolYear, TimetableEntry, start_clock_at
 from tests.admin.helpers import fill_journal
 from tests.factories import build_school
 
@@ -40,6 +42,21 @@ def db(template_db: Path, tmp_path: Path) -> Path:
     path = tmp_path / "cli.sqlite3"
     shutil.copyfile(template_db, path)
     return path
+
+
+@pytest.fixture
+def after_the_year() -> Iterator[None]:
+    """The command line's clock (CLOCK_START) on 15 June 2027: the year 2026/2027 is over."""
+    start_clock_at(dt.datetime(2027, 6, 15, 9, 0, tzinfo=dt.UTC))
+    yield
+    start_clock_at(None)
+
+
+@pytest.fixture
+def mid_year() -> Iterator[None]:
+    start_clock_at(dt.datetime(2026, 11, 30, 9, 0, tzinfo=dt.UTC))
+    yield
+    start_clock_at(None)
 
 
 def run(db: Path, *argv: str) -> int:
@@ -136,7 +153,7 @@ def test_report_command_writes_the_file(db: Path, tmp_path: Path) -> None:
 
 
 def test_backup_and_restore_commands(
-    db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], after_the_year: None
 ) -> None:
     assert run(db, "backup", "--dir", str(tmp_path / "b"), "--mirror", str(tmp_path / "m")) == 0
     made = capsys.readouterr().out.split()
@@ -148,7 +165,7 @@ def test_backup_and_restore_commands(
     assert query(db, select(SchoolYear.is_closed)) == [(False,)]
 
 
-def test_year_commands(db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_year_commands(db: Path, capsys: pytest.CaptureFixture[str], after_the_year: None) -> None:
     assert run(db, "year", "archive", "--name", "2026/2027") == 1  # not closed yet
     assert "admin.year_not_closed" in capsys.readouterr().err
     assert (
@@ -172,3 +189,52 @@ def test_year_commands(db: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert run(db, "year", "archive", "--name", "2026/2027") == 0
     assert run(db, "retention") == 0
     assert "nothing past retention" in capsys.readouterr().out
+
+
+def test_a_running_year_is_refused_in_words(
+    db: Path, capsys: pytest.CaptureFixture[str], mid_year: None
+) -> None:
+    """30 November 2026: closing or archiving 2026/2027 is refused, with the day it may be."""
+    for action in ("close", "archive"):
+        for dry in ((), ("--dry-run",)):
+            assert run(db, "year", action, "--name", "2026/2027", *dry) == 1
+    err = capsys.readouterr().err
+    assert "error: year.running: Учебный год 2026/2027 ещё идёт" in err
+    assert "можно с 01.06.2027" in err
+    assert run(db, "year", "close", "--name", "2026/2027", "--lang", "en") == 1
+    assert "it can be closed or archived from 01.06.2027" in capsys.readouterr().err
+    assert query(db, select(SchoolYear.is_closed, SchoolYear.archived_at)) == [(False, None)]
+    assert query(db, select(AuditEntry.id).where(AuditEntry.action.like("year.%"))) == []
+
+
+def test_dry_runs_change_nothing(
+    db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], after_the_year: None
+) -> None:
+    opening = [
+        *("year", "open", "--name", "2027/2028", "--starts", "2027-09-01"),
+        *("--ends", "2028-05-31", "--from", "2026/2027"),
+    ]
+    assert run(db, *opening, "--calendar", "trimesters", "--dry-run") == 0
+    out = capsys.readouterr().out
+    assert "dry run: open 2027/2028" in out and "nothing changed" in out
+    assert "classes 2А, 8А, 9Б" in out
+    assert "period\t3 триместр\t2028-03-01\t2028-05-26" in out
+    assert query(db, select(SchoolYear.name)) == [("2026/2027",)]
+    calendar = tmp_path / "calendar.csv"
+    calendar.write_text(
+        "Название;Начало;Конец\n1 полугодие;01.09.2027;29.12.2027\n"
+        "2 полугодие;12.01.2028;26.05.2028\nЗимние каникулы;30.12.2027;11.01.2028\n",
+        encoding="utf-8",
+    )
+    assert run(db, *opening, "--calendar", str(calendar), "--dry-run") == 0
+    out = capsys.readouterr().out
+    assert "holiday\tЗимние каникулы\t2027-12-30\t2028-01-11" in out
+    bad = tmp_path / "bad.csv"
+    bad.write_text("1 полугодие;01.09.2027\n", encoding="utf-8")
+    assert run(db, *opening, "--calendar", str(bad)) == 1
+    assert "year.calendar_line" in capsys.readouterr().err
+    assert run(db, "year", "close", "--name", "2026/2027", "--dry-run") == 0
+    assert "periods to close 2" in capsys.readouterr().out
+    assert query(db, select(SchoolYear.is_closed)) == [(False,)]
+    assert run(db, *opening, "--calendar", str(calendar)) == 0
+    assert query(db, select(func.count()).select_from(SchoolYear)) == [(2,)]
