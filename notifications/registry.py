@@ -16,8 +16,16 @@ from services.marks import alert_kinds as marks_kinds
 from services.messages import alert_kinds as messages_kinds
 from services.notifications import alert_kinds as notifications_kinds
 from services.notifications.kinds import Kind
+from services.timetable import alert_kinds as timetable_kinds
 
-MODULES = (attendance_kinds, marks_kinds, homework_kinds, messages_kinds, notifications_kinds)
+MODULES = (
+    attendance_kinds,
+    marks_kinds,
+    homework_kinds,
+    messages_kinds,
+    notifications_kinds,
+    timetable_kinds,
+)
 
 
 class UnknownKind(LookupError):

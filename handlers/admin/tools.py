@@ -20,6 +20,7 @@ from handlers.common.gate import gate, private
 from handlers.common.screens import on, send_screen, show_screen
 from handlers.common.turn import Turn
 from i18n import Translator
+from screens.admin import substitutions as sub_screens
 from screens.admin import tools as screens
 from screens.admin.actions import AuditCb, CheckCb, OfficeCb, PickCb, SubCb
 from screens.admin.tools import DAYS_BACK, TOOLS
@@ -70,7 +71,10 @@ async def pick(query: CallbackQuery, callback_data: PickCb, turn: Turn) -> None:
     cb, session, me, state, t = callback_data, turn.session, turn.me, turn.state, turn.t
     if cb.tool not in TOOLS:
         raise DomainError("error.invalid")
-    if cb.step == "cls":
+    if cb.step == "cls" and cb.tool == "sub" and cb.day:
+        day_classes = await office_reads.office_classes(session, me)
+        screen = sub_screens.classes_screen(t, unpack_day(cb.day), day_classes, cb.page)
+    elif cb.step == "cls":
         screen = await _classes(session, me, t, cb.tool, cb.page)
     elif (cb.step == "next" and cb.tool == "aus") or cb.step == "stu":
         students = await office_reads.class_students(session, me, cb.id)
@@ -80,8 +84,12 @@ async def pick(query: CallbackQuery, callback_data: PickCb, turn: Turn) -> None:
         office_reads.ensure_office(me, "lesson_audit")
         screen = screens.days_screen(t, cb.id, today)
     elif cb.step == "next" and cb.tool == "sub":
-        today = await office_reads.today_of(session, me, turn.now())
-        screen = await _sub_lessons(session, me, t, cb.id, today)
+        # A lesson of any day (the day picker's), today by default.
+        if cb.day:
+            day = unpack_day(cb.day)
+        else:
+            day = await office_reads.today_of(session, me, turn.now())
+        screen = await _sub_lessons(session, me, t, cb.id, day)
     elif cb.step == "les" and cb.tool == "aul":
         day = unpack_day(cb.day)
         lessons = await substitutions.class_lessons_on(session, me, cb.id, day)
@@ -157,8 +165,11 @@ async def sub_action(
         await show_screen(query, screens.sub_teachers_screen(t, lesson, candidates, cb.page))
         return
     if cb.action == "set":
-        await substitutions.set_substitution(session, me, cb.lesson_id, cb.teacher_id)
+        sub = await substitutions.set_substitution(session, me, cb.lesson_id, cb.teacher_id)
         note = t("office.subs.saved")
+        busy = await substitutions.conflict_of(session, me, sub.lesson_id, sub.teacher_id)
+        if busy:
+            note += "\n" + t("subs.conflict", cls=busy)
     elif cb.action == "del":
         await substitutions.remove_substitution(session, me, cb.lesson_id)
         note = t("office.subs.removed")

@@ -12,6 +12,8 @@ from handlers.common.routers import joined
 from handlers.teacher import (
     attendance,
     control,
+    details,
+    distance,
     marks,
     quick,
     termmarks,
@@ -28,8 +30,10 @@ def build_router() -> Router:
         attendance,
         marks,
         topic,
+        details,
         unlock,
         control,
+        distance,
         termmarks,
         quick,
     )

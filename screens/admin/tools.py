@@ -21,7 +21,7 @@ from services.richtext import escape
 from services.school.audit_trail import AuditRow, LessonTitle
 from services.school.office_reads import Choice
 from services.timetable.journal_control import CheckRow, TeacherUnfilled
-from services.timetable.substitutions import LessonRow
+from services.timetable.substitutions import Candidate, LessonRow
 
 TOOLS = ("aus", "aul", "sub", "chk")
 DAYS_BACK = 7
@@ -247,20 +247,26 @@ def sub_lessons_screen(
         who = t("office.subs.replaced", teacher=row.teacher, sub=row.substitute)
         label = lesson_label(row, who if row.substitute else row.teacher)
         buttons.append(Button(label, SubCb(action="pick", lesson_id=row.id)))
-    other = Button(t("office.subs.other_class"), PickCb(tool="sub", step="cls"))
+    other = Button(t("office.subs.other_class"), PickCb(tool="sub", step="cls", day=pack_day(day)))
+    other_day = Button(t("subs.other_day"), OfficeCb(action="sub"))
     key = "office.subs.pick_lesson" if lessons else "office.pick.no_lessons"
     text = t(key, day=day_text(day))
-    rows = (*one_per_row(buttons), (other,), home_row(t))
+    rows = (*one_per_row(buttons), (other, other_day), home_row(t))
     return text_screen(f"{note}\n\n{text}" if note else text, rows)
 
 
 def sub_teachers_screen(
-    t: Translator, lesson: LessonTitle, candidates: Sequence[Choice], page: int
+    t: Translator, lesson: LessonTitle, candidates: Sequence[Candidate | Choice], page: int
 ) -> Screen:
-    """Who substitutes the lesson (a page of the school's teachers), or remove the
-    substitution."""
+    """Who substitutes the lesson (a page of the school's teachers: those free at that time
+    first, a busy one marked with the class they teach then), or remove the substitution."""
+
+    def label(c: Candidate | Choice) -> str:
+        busy = c.busy if isinstance(c, Candidate) else None
+        return t("subs.busy", teacher=c.title, cls=busy) if busy else c.title
+
     items = [
-        (c.title, SubCb(action="set", lesson_id=lesson.id, teacher_id=c.id)) for c in candidates
+        (label(c), SubCb(action="set", lesson_id=lesson.id, teacher_id=c.id)) for c in candidates
     ]
 
     def nav(p: int) -> SubCb:
@@ -273,6 +279,9 @@ def sub_teachers_screen(
         cls=escape(lesson.class_name),
         subject=escape(lesson.subject),
     )
+    text = t("subs.day_line", day=day_text(lesson.date)) + "\n" + text
+    if any(isinstance(c, Candidate) and c.busy for c in candidates):
+        text += "\n\n" + t("subs.busy_note")
     return text_screen(
         text, (*paged(items, page, nav, size=PAGE, columns=2), (remove,), home_row(t))
     )

@@ -167,6 +167,8 @@ def lesson_lines(t: Translator, lesson: LessonView, sections: Sections) -> list[
         extra.append(t("diary.room", room=escape(lesson.room)))
     if lesson.substituted:
         extra.append(t("diary.substitute", teacher=escape(lesson.teacher)))
+    if lesson.distance:
+        extra.append(t("distance.mark"))
     lines = [lesson_line(head, subject, extra)]
     if lesson.topic:
         lines.append(INDENT + t("diary.topic", topic=escape(lesson.topic)))
@@ -388,6 +390,8 @@ def timetable_day_block(t: Translator, day: TimetableDay, today: dt.date) -> str
             extra.append(escape(s.teacher))
         if s.room:
             extra.append(t("diary.room", room=escape(s.room)))
+        if s.distance:
+            extra.append(t("distance.mark"))
         lines.append(lesson_line(head, subject, extra))
     return "\n".join(lines)
 

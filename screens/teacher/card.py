@@ -7,8 +7,9 @@ from collections.abc import Sequence
 
 from i18n import Translator
 from screens.screen import Button, Row, Screen, rows_of
-from screens.teacher.actions import DayCb, LessonCb, UnlockCb
-from screens.teacher.common import code_text, lesson_title, lock_text, pack_day
+from screens.teacher.actions import DayCb, DetailCb, LessonCb, UnlockCb
+from screens.teacher.common import code_text, kind_text, lesson_title, lock_text, pack_day
+from screens.teacher.distance import distance_button
 from services.enums import AttendanceCode
 from services.richtext import escape
 from services.timetable.lesson_sheet import LessonSheet, SheetStudent
@@ -31,6 +32,8 @@ def card_text(t: Translator, sheet: LessonSheet) -> str:
         lines[0] += f" · {sheet.starts_at:%H:%M}–{sheet.ends_at:%H:%M}"
     if sheet.substituted:
         lines.append(t("teacher.card.substitution", teacher=escape(sheet.teacher)))
+    if sheet.distance:
+        lines.append(t("distance.mark"))
     if sheet.cancelled:
         lines.append(t("teacher.day.cancelled"))
     absent = [s for s in sheet.students if s.code is not None and s.code != AttendanceCode.LATE]
@@ -52,10 +55,14 @@ def card_text(t: Translator, sheet: LessonSheet) -> str:
     if announced:
         lines.append(t("teacher.card.announced", names=_names(announced)))
     lines.append(topic_line(t, sheet))
+    if sheet.work_kind is not None:
+        lines.append(t("details.card.work_kind", kind=kind_text(t, sheet.work_kind)))
     if sheet.homework:
         hw = sheet.homework[0]
         files = sum(len(h.files) for h in sheet.homework)
         lines.append(t("teacher.card.homework", text=escape(hw.text[:300]), files=files))
+    elif sheet.no_homework:
+        lines.append(t("details.card.no_homework"))
     elif not sheet.first_grade:
         lines.append(t("teacher.card.homework_none"))
     if sheet.individual_homework:
@@ -106,6 +113,10 @@ def card_rows(t: Translator, sheet: LessonSheet) -> tuple[Row, ...]:
             ("teacher.btn.control_work", "cw"),
         ):
             buttons.append(Button(t(key), LessonCb(lesson_id=lid, action=action)))
+        buttons.append(Button(t("details.btn.work_kind"), DetailCb(lesson_id=lid, action="kinds")))
+    distance = distance_button(t, sheet)
+    if distance is not None:
+        buttons.append(distance)
     lock = sheet.records_lock
     if sheet.can_unlock and lock is not None and lock.code in UNLOCKABLE:
         buttons.append(Button(t("teacher.btn.unlock"), UnlockCb(lesson_id=lid, reason=-1)))

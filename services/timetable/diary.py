@@ -178,6 +178,7 @@ class LessonView:
     marks: list[MarkView] = field(default_factory=list)
     attendance: AttendanceCode | None = None
     announced_absence: bool = False
+    distance: bool = False  # held at a distance (seed 000 §3.2)
 
 
 @dataclass
@@ -385,6 +386,7 @@ async def student_diary(
                 marks=marks.get(lesson.id, []),
                 attendance=code,
                 announced_absence=bool(code is not None and notice_id),
+                distance=bool(lesson.is_distance),
             )
         )
     return [

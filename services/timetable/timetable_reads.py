@@ -70,6 +70,7 @@ class Slot:
     substituted: bool
     cancelled: bool
     class_name: str | None = None  # a teacher's own timetable
+    distance: bool = False  # held at a distance
 
 
 @dataclass
@@ -115,6 +116,7 @@ def _slot(slot: TimetableSlot, subject: str | None = None) -> Slot:
         room=slot.room,
         substituted=slot.substituted,
         cancelled=slot.cancelled,
+        distance=slot.distance,
     )
 
 
@@ -201,7 +203,7 @@ async def timetable_classes(
     q = select(SchoolClass.id, SchoolClass.name, SchoolClass.grade).where(
         SchoolClass.school_id == actor.school_id, SchoolClass.year_id == year.id
     )
-    if not policy.is_school_reader(actor):
+    if not policy.is_journal_reader(actor):
         if not actor.has(Role.CLASS_TEACHER):
             return []
         q = q.where(SchoolClass.class_teacher_id == actor.person_id)
@@ -279,6 +281,7 @@ class TimetableSlot:
     subgroup_id: int | None
     substituted: bool
     cancelled: bool
+    distance: bool = False
 
 
 async def class_timetable(
@@ -323,6 +326,7 @@ async def class_timetable(
                 subgroup_id=x.subgroup_id,
                 substituted=x.id in subs,
                 cancelled=x.is_cancelled,
+                distance=bool(x.is_distance),
             )
         )
     return out

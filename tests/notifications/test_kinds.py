@@ -45,6 +45,9 @@ DOCUMENTED = {
     "reminder.fill",
     "report.unfilled",
     "report.activity",
+    "substitution.family",
+    "substitution.teacher",
+    "lesson.distance",
 }
 
 
@@ -334,6 +337,31 @@ def test_rows_queued_before_the_upgrade_still_read() -> None:
             "topics": 1,
             "sent": 1,
             "dead": 0,
+        },
+        "substitution.family": {
+            "student_id": 5,
+            "student": "Аня Иванова",
+            "lesson_id": 7,
+            "date": "2026-11-20",
+            "number": 2,
+            "subject": "Математика",
+            "teacher": "Петров П.",
+        },
+        "substitution.teacher": {
+            "lesson_id": 7,
+            "date": "2026-11-20",
+            "number": 2,
+            "subject": "Математика",
+            "class_name": "7А",
+            "teacher": "Иванова И.",
+        },
+        "lesson.distance": {
+            "student_id": 5,
+            "lesson_id": 7,
+            "date": "2026-11-20",
+            "number": 2,
+            "subject": "Математика",
+            "distance": True,
         },
     }
     assert set(payloads) == set(KINDS)

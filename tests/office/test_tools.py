@@ -122,7 +122,7 @@ async def test_deputy_sets_and_removes_a_substitution(
     chat: Any, world: SchoolWorld, session: AsyncSession
 ) -> None:
     deputy: Chat = chat("deputy")
-    await open_tool(deputy, "sub", "7А")
+    await open_tool(deputy, "sub", "Сегодня", "7А")
     assert TODAY.strftime("%d.%m.%Y") in deputy.text
     # Lesson 5 shows its substitute already.
     assert any("вместо" in text for text, _ in deputy.buttons())
