@@ -27,7 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services import audit
 from services.calendar import school_today
-from services.enums import STAFF_ROLES, GuardianKind, Role
+from services.enums import STAFF_ROLES, SUBJECT_TEACHERS, GuardianKind, Role
 from services.errors import NotFound, ValidationFailed
 from services.imports import reader
 from services.imports.messages import t
@@ -369,6 +369,14 @@ def _grant(ctx: Context, person: Person, role: Role) -> bool:
     ctx.session.add(RoleGrant(school_id=person.school_id, person_id=person.id, role=role))
     roles.add(role)
     return True
+
+
+def _grant_teaching(ctx: Context, person: Person) -> bool:
+    """A teacher named by an assignment or a timetable row teaches: the teacher role, unless
+    they teach already as a teacher of additional education or a tutor (their own role)."""
+    if _roles(ctx, person) & SUBJECT_TEACHERS:
+        return False
+    return _grant(ctx, person, Role.TEACHER)
 
 
 # --------------------------------------------------------------------------- persons
@@ -859,7 +867,7 @@ class AssignmentsHandler(_ClassWork):
         cls: SchoolClass = plan["cls"]
         subject: Subject = plan["subject"]
         group = await self.subgroup(ctx, cls, plan["group"], subject)
-        granted = _grant(ctx, teacher, Role.TEACHER)
+        granted = _grant_teaching(ctx, teacher)
         key = (teacher.id, cls.id, subject.id, group.id if group else None)
         existing: TeachingAssignment | None = ctx.data["existing"].get(key)
         if existing is None:
@@ -940,7 +948,7 @@ class TimetableHandler(_ClassWork):
         subject: Subject = plan["subject"]
         teacher: Person = plan["teacher"]
         group = await self.subgroup(ctx, cls, plan["group"], subject)
-        _grant(ctx, teacher, Role.TEACHER)
+        _grant_teaching(ctx, teacher)
         key = (cls.id, group.id if group else None, plan["weekday"], plan["number"])
         existing: TimetableEntry | None = ctx.data["open"].get(key)
         valid_from: dt.date = plan["valid_from"]
@@ -1126,15 +1134,14 @@ class SubgroupMembersHandler(_ClassWork):
         if not await super().prepare(ctx):
             return False
         class_ids = [c.id for c in ctx.data["classes"].values()]
-        ctx.data["enrolled"] = set(
-            (
-                await ctx.session.execute(
-                    select(Enrolment.student_id, Enrolment.class_id).where(
-                        Enrolment.class_id.in_(class_ids), Enrolment.left_on.is_(None)
-                    )
+        ctx.data["enrolled"] = {
+            (student_id, class_id)
+            for student_id, class_id in await ctx.session.execute(
+                select(Enrolment.student_id, Enrolment.class_id).where(
+                    Enrolment.class_id.in_(class_ids), Enrolment.left_on.is_(None)
                 )
-            ).tuples()
-        )
+            )
+        }
         return True
 
     def check(self, ctx: Context, row: Row) -> Any:
@@ -1159,8 +1166,12 @@ class SubgroupMembersHandler(_ClassWork):
         key = (student.id, cls.id, normalize_header(group))
         if not ctx.once(row, "subgroup", key, ctx.data.setdefault("seen", {}), f"{ext} {group}"):
             return None
-        existing = ctx.data["subgroups"].get((cls.id, normalize_header(group)))
-        if existing is None and subject is None:
+        # A new group needs its subject, in this row or an earlier one of the file.
+        named: set[tuple[int, str]] = ctx.data.setdefault("named", set())
+        group_key = (cls.id, normalize_header(group))
+        if subject is not None:
+            named.add(group_key)
+        elif group_key not in ctx.data["subgroups"] and group_key not in named:
             ctx.err(row, "subject", "group_needs_subject", value=group)
             return None
         return {

@@ -26,6 +26,5 @@ subgroups-already_member = The student is already in “{ $group }”.
 subgroups-not_a_member = The student is not in “{ $group }”.
 subgroups-move_same_class = A move is only between two subgroups of one class.
 
-import-error-unknown_student = no student with id “{ $value }” in the school (import the students first)
 import-error-student_not_in_class = student “{ $value }” is not in { $cls }
 import-error-group_needs_subject = no group “{ $value }” yet: give the subject to create it

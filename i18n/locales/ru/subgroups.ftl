@@ -27,6 +27,5 @@ subgroups-already_member = Обучающийся уже в группе «{ $gr
 subgroups-not_a_member = Обучающегося нет в группе «{ $group }».
 subgroups-move_same_class = Перевести можно только между разными подгруппами одного класса.
 
-import-error-unknown_student = обучающегося с ID «{ $value }» нет в школе (сначала импортируйте обучающихся)
 import-error-student_not_in_class = обучающийся «{ $value }» не учится в { $cls }
 import-error-group_needs_subject = группы «{ $value }» ещё нет: укажите предмет, чтобы её создать
