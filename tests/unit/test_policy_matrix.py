@@ -6,6 +6,7 @@ refused with AccessDenied. A mismatch list is reported whole, so one run shows e
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
@@ -14,19 +15,21 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from handlers.teacher.common import ensure_teaches
 from services.attendance import roll_call
-from services.enums import AttendanceCode, WorkKind
+from services.enums import AttendanceCode, FinalMarkKind, WorkKind
 from services.errors import AccessDenied, DomainError
 from services.homework import assignments
-from services.marks import final_marks, mark_reads, marking
+from services.marks import final_marks, mark_reads, marking, period_close, year_marks
 from services.models import Subgroup, SubgroupMember, TeachingAssignment
-from services.people import policy
+from services.people import policy, subgroups
 from services.people.identity import Actor
-from services.school import office_reads
+from services.school import office_reads, school_year
 from services.timetable import (
     control_works,
     diary,
+    distance,
     lesson_edits,
     lesson_sheet,
+    substitutions,
     teacher_day,
     timetable_reads,
 )
@@ -153,6 +156,48 @@ def set_period_marks_of(which: str) -> Call:
     return call
 
 
+def set_year_marks_of(which: str) -> Call:
+    """Year, exam and final marks: who sets period marks sets them (seed 003 §4.4, §4.5)."""
+
+    async def call(s: AsyncSession, a: Actor, w: SchoolWorld, o: SchoolWorld) -> object:
+        cls, subject, student = {
+            "maths_7a": (w.cls, w.math, w.students[0]),
+            "russian_7a": (w.cls, w.russian, w.students[0]),
+            "foreign": (o.cls, o.math, o.students[0]),
+        }[which]
+        return await year_marks.set_year_marks(
+            s, a, cls.id, subject.id, FinalMarkKind.YEAR, {student.id: 4}, now=NOW
+        )
+
+    return call
+
+
+def close_period_of(which: str) -> Call:
+    async def call(s: AsyncSession, a: Actor, w: SchoolWorld, o: SchoolWorld) -> object:
+        period = {"own_school": w.q1, "foreign": o.q1}[which]
+        return await period_close.close_period(s, a, period.id, now=NOW)
+
+    return call
+
+
+def unlock_final_marks_of(which: str) -> Call:
+    async def call(s: AsyncSession, a: Actor, w: SchoolWorld, o: SchoolWorld) -> object:
+        world = {"own_school": w, "foreign": o}[which]
+        return await period_close.unlock_final_marks(
+            s, a, world.cls.id, world.math.id, period_id=world.q1.id, reason="проверка", now=NOW
+        )
+
+    return call
+
+
+def council_date_of(which: str) -> Call:
+    async def call(s: AsyncSession, a: Actor, w: SchoolWorld, o: SchoolWorld) -> object:
+        year = {"own_school": w.year, "foreign": o.year}[which]
+        return await period_close.set_council_date(s, a, year.id, TODAY, now=NOW)
+
+    return call
+
+
 def control_work_at(which: str) -> Call:
     """The lesson card's control-work button (``t_les:<id>:cw``)."""
 
@@ -246,8 +291,108 @@ def office_prompt(which: str) -> Call:
     return call
 
 
+def year_action(action: str) -> Callable[[str], Call]:
+    """The school year's use cases (the admin's): close and archive (refused by the date in
+    the running year, after the access check), and the dry run of opening the next year."""
+
+    def on(which: str) -> Call:
+        async def call(s: AsyncSession, a: Actor, w: SchoolWorld, o: SchoolWorld) -> object:
+            year = {"own_year": w.year, "foreign_year": o.year}[which]
+            if action == "close":
+                return await school_year.close_year(s, a, year.id, now=NOW)
+            if action == "archive":
+                return await school_year.archive_year(s, a, year.id, now=NOW)
+            return await school_year.plan_open_year(
+                s,
+                a,
+                name="2027/2028",
+                starts_on=year.ends_on + dt.timedelta(days=92),
+                ends_on=year.ends_on + dt.timedelta(days=366),
+                promote_from=year.id,
+                now=NOW,
+            )
+
+        return call
+
+    return on
+
+
+def move_students(which: str) -> Call:
+    """The office's movement buttons (departure, arrival, transfer; seed 002 §5.1.9)."""
+
+    async def call(s: AsyncSession, a: Actor, w: SchoolWorld, o: SchoolWorld) -> object:
+        policy.ensure_can_move_students(a)
+        return None
+
+    return call
+
+
+def name_trusted(which: str) -> Call:
+    """A parent's trusted persons of a child (name, narrow, revoke; seed 000 §1.3)."""
+
+    async def call(s: AsyncSession, a: Actor, w: SchoolWorld, o: SchoolWorld) -> object:
+        student = {"child0": w.students[0], "child1": w.students[1], "foreign": o.students[0]}[
+            which
+        ]
+        return await policy.ensure_can_name_trusted(s, a, student.id)
+
+    return call
+
+
+def substitute_on(which: str) -> Call:
+    async def call(s: AsyncSession, a: Actor, w: SchoolWorld, o: SchoolWorld) -> object:
+        lesson, teacher = {
+            "tomorrow": (w.lesson_future, w.colleague),
+            "foreign_school": (o.lesson_future, o.colleague),
+        }[which]
+        return await substitutions.set_substitution(s, a, lesson.id, teacher.id, now=NOW)
+
+    return call
+
+
+def substitution_log_of(which: str) -> Call:
+    async def call(s: AsyncSession, a: Actor, w: SchoolWorld, o: SchoolWorld) -> object:
+        return await substitutions.substitution_log(s, a, TODAY, TODAY)
+
+    return call
+
+
+def distance_on(which: str) -> Call:
+    async def call(s: AsyncSession, a: Actor, w: SchoolWorld, o: SchoolWorld) -> object:
+        lesson = {
+            "own_lesson": w.lesson_today,
+            "colleague_lesson": w.lesson_colleague,
+            "substituted": w.lesson_substituted,
+            "foreign_school": o.lesson_today,
+        }[which]
+        return await distance.set_distance(s, a, lesson.id, True, now=NOW)
+
+    return call
+
+
+def subgroup_join(which: str) -> Call:
+    """A student of the class joins its subgroup (the bot's /subgroups, from today)."""
+
+    async def call(s: AsyncSession, a: Actor, w: SchoolWorld, o: SchoolWorld) -> object:
+        world = {"own_class": w, "foreign": o}[which]
+        return await subgroups.join_group(
+            s, a, world.subgroup.id, world.students[2].id, TODAY, now=NOW
+        )
+
+    return call
+
+
+def subgroup_list(which: str) -> Call:
+    async def call(s: AsyncSession, a: Actor, w: SchoolWorld, o: SchoolWorld) -> object:
+        cls = {"own_class": w.cls, "other_class": w.other_cls, "foreign": o.cls}[which]
+        return await subgroups.class_groups(s, a, cls.id, TODAY)
+
+    return call
+
+
 NONE: frozenset[str] = frozenset()
 OFFICE = frozenset({"admin", "deputy"})
+ADMIN = frozenset({"admin"})
 
 
 def cases(use_case: str, call_on: Callable[[str], Call], **allowed: frozenset[str]) -> list[Case]:
@@ -326,6 +471,18 @@ CASES = [
         maths_8b=frozenset({"teacher"}),
         foreign=NONE,
     ),
+    # Year, exam and final marks: the subject's teacher and the class teacher (seed 003 §4.4,
+    # §4.5); closing a period, unlocking locked final marks, the council's date: the office.
+    *cases(
+        "set_year_marks",
+        set_year_marks_of,
+        maths_7a=frozenset({"teacher", "class_teacher"}),
+        russian_7a=frozenset({"colleague", "class_teacher"}),
+        foreign=NONE,
+    ),
+    *cases("close_period", close_period_of, own_school=OFFICE, foreign=NONE),
+    *cases("unlock_final_marks", unlock_final_marks_of, own_school=OFFICE, foreign=NONE),
+    *cases("council_date", council_date_of, own_school=OFFICE, foreign=NONE),
     # Control-work dates: the subject's teacher proposes, the deputy (or admin) sets and agrees.
     # Leading the class is not enough, nor substituting one lesson.
     *cases(
@@ -371,6 +528,10 @@ CASES = [
         office_prompt,
         journal_check=OFFICE,
     ),
+    # The school year: opened, closed and archived by the school's admin only.
+    *cases("year_open", year_action("open"), own_year=ADMIN, foreign_year=NONE),
+    *cases("year_close", year_action("close"), own_year=ADMIN, foreign_year=NONE),
+    *cases("year_archive", year_action("archive"), own_year=ADMIN, foreign_year=NONE),
     # Sign-ins: the admin for anyone of the school; a class teacher for the students of their
     # class and their families, never for staff (seed 001; seed 002 §3.3).
     *cases(
@@ -380,6 +541,52 @@ CASES = [
         own_class_parent=frozenset({"admin", "class_teacher"}),
         other_class_student=frozenset({"admin"}),
         staff=frozenset({"admin"}),
+        foreign=NONE,
+    ),
+    # Substitutions of any date (seed 002 §5.2.4): the deputy or the admin; their log: the
+    # administration reads it.
+    *cases(
+        "substitution",
+        substitute_on,
+        tomorrow=OFFICE,
+        foreign_school=NONE,
+    ),
+    *cases(
+        "substitution_log",
+        substitution_log_of,
+        own_school=READERS,
+    ),
+    # A distance lesson (seed 000 §3.2): the teacher who gives it (the substitute), or the
+    # deputy or the admin for any lesson of the school.
+    *cases(
+        "distance",
+        distance_on,
+        own_lesson=OFFICE | {"teacher"},
+        colleague_lesson=OFFICE | {"colleague"},
+        substituted=OFFICE | {"teacher"},
+        foreign_school=NONE,
+    ),
+    # Student movement: the office only; trusted persons: a parent of the child only.
+    *cases("move_students", move_students, any_student=frozenset({"admin"})),
+    *cases(
+        "name_trusted",
+        name_trusted,
+        child0=frozenset({"parent"}),
+        child1=frozenset({"parent2"}),
+        foreign=NONE,
+    ),
+    # Subgroup membership: the class teacher of the class and the admin.
+    *cases(
+        "subgroups",
+        subgroup_list,
+        own_class=frozenset({"admin", "class_teacher"}),
+        other_class=frozenset({"admin"}),
+        foreign=NONE,
+    ),
+    *cases(
+        "subgroup_join",
+        subgroup_join,
+        own_class=frozenset({"admin", "class_teacher"}),
         foreign=NONE,
     ),
 ]
@@ -460,3 +667,197 @@ async def test_a_subgroup_teacher_sets_period_marks_of_their_group_only(
         )
         assert group1_student.id in {r.student_id for r in ct_sheet.rows}
         assert group2_student.id in {r.student_id for r in ct_sheet.rows}
+
+
+# --------------------------------------------------------------------------- the other roles
+
+
+@dataclass
+class OtherRoles:
+    """The regulations' other staff in the factories' school: a teacher of additional
+    education with robotics in 7А, a tutor (воспитатель) with the extended-day group of 8Б, an
+    observer; each with a lesson of today."""
+
+    extra: Actor
+    educator: Actor
+    observer: Actor
+    extra_lesson: int
+    educator_lesson: int
+
+
+async def _other_roles(s: AsyncSession, w: SchoolWorld) -> OtherRoles:
+    from services.enums import Role
+    from services.models import Lesson, Subject
+    from tests.factories import actor, person
+
+    robotics = Subject(school_id=w.school.id, name="Робототехника")
+    group = Subject(school_id=w.school.id, name="Группа продлённого дня")
+    s.add_all([robotics, group])
+    extra = await person(s, w.school, "Допова", "Дарья", Role.EXTRA_TEACHER)
+    educator = await person(s, w.school, "Воспитова", "Вера", Role.EDUCATOR)
+    observer = await person(s, w.school, "Смотров", "Олег", Role.OBSERVER)
+    await s.flush()
+    lessons = []
+    for who, cls, subject in ((extra, w.cls, robotics), (educator, w.other_cls, group)):
+        s.add(
+            TeachingAssignment(
+                school_id=w.school.id, teacher_id=who.id, class_id=cls.id, subject_id=subject.id
+            )
+        )
+        lesson = Lesson(
+            school_id=w.school.id,
+            class_id=cls.id,
+            subject_id=subject.id,
+            teacher_id=who.id,
+            date=TODAY,
+            lesson_number=7,
+        )
+        s.add(lesson)
+        lessons.append(lesson)
+    await s.commit()
+    return OtherRoles(
+        await actor(s, extra),
+        await actor(s, educator),
+        await actor(s, observer),
+        lessons[0].id,
+        lessons[1].id,
+    )
+
+
+OtherCall = Callable[[AsyncSession, Actor, SchoolWorld, OtherRoles], Awaitable[object]]
+
+# (the use case and its object, the roles that may: extra, educator, observer)
+OTHER_CASES: list[tuple[str, OtherCall, frozenset[str]]] = [
+    (
+        "put_mark/extra_lesson",
+        lambda s, a, w, r: marking.put_mark(
+            s, a, r.extra_lesson, w.students[0].id, 5, WorkKind.ANSWER, now=NOW
+        ),
+        frozenset({"extra"}),
+    ),
+    (
+        "put_mark/educator_lesson",
+        lambda s, a, w, r: marking.put_mark(
+            s, a, r.educator_lesson, w.other_student.id, 5, WorkKind.ANSWER, now=NOW
+        ),
+        frozenset({"educator"}),
+    ),
+    (
+        "put_mark/maths_7a",
+        lambda s, a, w, r: marking.put_mark(
+            s, a, w.lesson_today.id, w.students[0].id, 5, WorkKind.ANSWER, now=NOW
+        ),
+        frozenset(),
+    ),
+    (
+        "homework/extra_lesson",
+        lambda s, a, w, r: assignments.set_homework(
+            s, a, r.extra_lesson, "Собрать робота", now=NOW
+        ),
+        frozenset({"extra"}),
+    ),
+    (
+        "distance/extra_lesson",
+        lambda s, a, w, r: distance.set_distance(s, a, r.extra_lesson, True, now=NOW),
+        frozenset({"extra"}),
+    ),
+    (
+        "diary/student_7a",
+        lambda s, a, w, r: diary.student_diary(s, a, w.students[0].id, TODAY, TODAY),
+        frozenset({"extra", "observer"}),
+    ),
+    (
+        "diary/student_8b",
+        lambda s, a, w, r: diary.student_diary(s, a, w.other_student.id, TODAY, TODAY),
+        frozenset({"educator", "observer"}),
+    ),
+    (
+        "timetable/7a",
+        lambda s, a, w, r: timetable_reads.class_timetable(s, a, w.cls.id, TODAY, TODAY),
+        frozenset({"extra", "observer"}),
+    ),
+    (
+        "lesson_sheet/maths_7a",
+        lambda s, a, w, r: lesson_sheet.lesson_sheet(s, a, w.lesson_today.id, now=NOW),
+        frozenset({"observer"}),
+    ),
+    (
+        "teacher_day/teacher",
+        lambda s, a, w, r: teacher_day.teacher_lessons(s, a, TODAY, w.teacher.id),
+        frozenset({"observer"}),
+    ),
+    (
+        "period_marks/robotics_7a",
+        lambda s, a, w, r: final_marks.term_options(s, a),
+        frozenset({"extra", "educator", "observer"}),  # a list: the observer's is empty
+    ),
+    (
+        "substitution/tomorrow",
+        lambda s, a, w, r: substitutions.set_substitution(
+            s, a, w.lesson_future.id, w.colleague.id, now=NOW
+        ),
+        frozenset(),
+    ),
+    (
+        "substitution_log",
+        lambda s, a, w, r: substitutions.substitution_log(s, a, TODAY, TODAY),
+        frozenset(),
+    ),
+    (
+        "distance/maths_7a",
+        lambda s, a, w, r: distance.set_distance(s, a, w.lesson_today.id, True, now=NOW),
+        frozenset(),
+    ),
+    (
+        "unlock/maths_7a",
+        lambda s, a, w, r: lesson_edits.unlock_lesson(
+            s, a, w.lesson_today.id, reason="проверка", now=NOW
+        ),
+        frozenset(),
+    ),
+    (
+        "broadcast/7a",
+        lambda s, a, w, r: policy.ensure_can_broadcast(s, a, w.cls.id),
+        frozenset(),
+    ),
+    (
+        "credentials/student",
+        lambda s, a, w, r: policy.ensure_can_manage_credentials(s, a, w.students[0].id),
+        frozenset(),
+    ),
+    (
+        "office",
+        lambda s, a, w, r: office_reads.office_classes(s, a),
+        frozenset(),
+    ),
+]
+
+
+async def test_access_matrix_of_the_other_roles(
+    session_factory: async_sessionmaker[AsyncSession],
+) -> None:
+    """A teacher of additional education and a tutor have a subject teacher's rights over the
+    groups and classes assigned to them, nothing beyond; the observer reads the whole school's
+    journal and changes nothing."""
+    async with session_factory() as s:
+        world = await build_school(s, "own")
+        roles = await _other_roles(s, world)
+    actors = {"extra": roles.extra, "educator": roles.educator, "observer": roles.observer}
+    mismatches: list[str] = []
+    for name_, call, allowed in OTHER_CASES:
+        for who, actor_ in actors.items():
+            expected = who in allowed
+            async with session_factory() as s:
+                try:
+                    await call(s, actor_, world, roles)
+                    got = True
+                except AccessDenied:
+                    got = False
+                except DomainError as exc:
+                    got = True
+                    if not expected:
+                        mismatches.append(f"{name_}/{who}: {exc.code}")
+                        continue
+            if got != expected:
+                mismatches.append(f"{name_}/{who}: {'allowed' if got else 'denied'}")
+    assert mismatches == []
