@@ -19,7 +19,8 @@ from services.enums import Role
 from services.errors import DomainError
 from services.marks import class_journal, final_marks
 
-ROLES = (Role.CLASS_TEACHER, Role.ADMIN, Role.DEPUTY, Role.DIRECTOR)
+# The observer reads the class journal too (never a change).
+ROLES = (Role.CLASS_TEACHER, Role.ADMIN, Role.DEPUTY, Role.DIRECTOR, Role.OBSERVER)
 
 
 async def _subjects(target: Message | CallbackQuery, turn: Turn, class_id: int) -> None:

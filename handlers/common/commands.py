@@ -16,11 +16,11 @@ from aiogram.exceptions import TelegramAPIError
 from aiogram.types import BotCommand, BotCommandScopeChat, BotCommandScopeDefault
 
 from i18n import DEFAULT_LANG, SUPPORTED_LANGS, t
-from services.enums import Role
+from services.enums import LESSON_TEACHERS, STAFF_ROLES, Role
 
 log = logging.getLogger(__name__)
 
-STAFF = frozenset({Role.ADMIN, Role.DIRECTOR, Role.DEPUTY, Role.TEACHER, Role.CLASS_TEACHER})
+STAFF = STAFF_ROLES
 FAMILY = frozenset({Role.PARENT, Role.TRUSTED, Role.STUDENT})
 EVERYONE_SIGNED_IN = frozenset(Role)
 
@@ -49,11 +49,14 @@ class CommandSpec:
 # In menu order. Descriptions are the locale keys cmd.<name>.
 CATALOGUE: tuple[CommandSpec, ...] = (
     # teachers and class teachers (issue: the teacher's journal)
-    CommandSpec("today", frozenset({Role.TEACHER, Role.CLASS_TEACHER, Role.DEPUTY})),
-    CommandSpec("termmarks", frozenset({Role.TEACHER, Role.CLASS_TEACHER})),
+    CommandSpec("today", frozenset({*LESSON_TEACHERS})),
+    CommandSpec(
+        "termmarks",
+        frozenset({Role.TEACHER, Role.CLASS_TEACHER, Role.EXTRA_TEACHER, Role.EDUCATOR}),
+    ),
     CommandSpec("absences", frozenset({Role.CLASS_TEACHER, Role.ADMIN, Role.DEPUTY})),
     CommandSpec("reasons", frozenset({Role.CLASS_TEACHER})),
-    CommandSpec("classjournal", frozenset({Role.CLASS_TEACHER})),
+    CommandSpec("classjournal", frozenset({Role.CLASS_TEACHER, Role.OBSERVER})),
     CommandSpec("subgroups", frozenset({Role.CLASS_TEACHER, Role.ADMIN})),
     CommandSpec(
         "broadcast", frozenset({Role.CLASS_TEACHER, Role.ADMIN, Role.DIRECTOR, Role.DEPUTY})

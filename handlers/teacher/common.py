@@ -28,7 +28,8 @@ from services.timetable import lesson_sheet
 from services.timetable.lesson_sheet import LessonLock, LessonSheet
 
 Clock = Callable[[], dt.datetime]
-TEACHING = (Role.TEACHER, Role.CLASS_TEACHER, Role.DEPUTY)
+# Who teaches lessons (a teacher of additional education and a tutor too: their groups).
+TEACHING = (Role.TEACHER, Role.CLASS_TEACHER, Role.DEPUTY, Role.EXTRA_TEACHER, Role.EDUCATOR)
 READERS = (Role.ADMIN, Role.DIRECTOR, Role.DEPUTY)
 
 

@@ -37,7 +37,7 @@ from screens.teacher.actions import LessonCb, QuickCb
 from screens.teacher.card import card_screen
 from screens.teacher.quick import preview_screen, prompt_screen, saved_note
 from screens.teacher.today import current_lesson
-from services.enums import AttendanceCode, Role, WorkKind
+from services.enums import AttendanceCode, WorkKind
 from services.errors import DomainError
 from services.marks import lesson_record, quickmarks
 from services.marks.quickmarks import QuickParse
@@ -128,7 +128,7 @@ async def unprompted_marks(
     if actor is None or not actor.has(*TEACHING):
         raise SkipHandler()
     ctx = await context.chat_context(session, actor)
-    if ctx.role not in (Role.TEACHER, Role.CLASS_TEACHER, Role.DEPUTY):
+    if ctx.role not in TEACHING:
         raise SkipHandler()
     now = now_of(clock)
     lessons = await teacher_day.teacher_lessons(session, actor, local_today(actor, now))

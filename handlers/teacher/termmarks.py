@@ -28,7 +28,7 @@ from services.marks import final_marks
 from services.marks.final_marks import TermSheet
 
 STATE_KEY = "term"
-ROLES = (Role.TEACHER, Role.CLASS_TEACHER)
+ROLES = (Role.TEACHER, Role.CLASS_TEACHER, Role.EXTRA_TEACHER, Role.EDUCATOR)
 
 
 def _key(cb: TermCb) -> str:

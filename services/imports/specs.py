@@ -336,6 +336,18 @@ ROLE_WORDS: dict[str, Role] = {
     "class teacher": Role.CLASS_TEACHER,
     "классный руководитель": Role.CLASS_TEACHER,
     "кл. руководитель": Role.CLASS_TEACHER,
+    # The regulations' other staff: a teacher of additional education and a tutor teach the
+    # groups assigned to them; an observer reads the journal and changes nothing.
+    "extra_teacher": Role.EXTRA_TEACHER,
+    "педагог дополнительного образования": Role.EXTRA_TEACHER,
+    "педагог доп. образования": Role.EXTRA_TEACHER,
+    "пдо": Role.EXTRA_TEACHER,
+    "educator": Role.EDUCATOR,
+    "tutor": Role.EDUCATOR,
+    "воспитатель": Role.EDUCATOR,
+    "observer": Role.OBSERVER,
+    "наблюдатель": Role.OBSERVER,
+    "инспектор": Role.OBSERVER,
 }
 
 WEEKDAY_WORDS: dict[str, int] = {}

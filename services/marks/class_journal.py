@@ -69,7 +69,7 @@ CODE_LETTERS = {
 async def ensure_can_read_class_journal(
     session: AsyncSession, actor: Actor, class_id: int, subject_id: int
 ) -> SchoolClass:
-    if policy.is_school_reader(actor):
+    if policy.is_journal_reader(actor):
         return await policy.load(session, actor, SchoolClass, class_id)
     return await policy.ensure_can_set_final_marks(session, actor, class_id, subject_id)
 
@@ -79,7 +79,7 @@ async def class_subjects(session: AsyncSession, actor: Actor, class_id: int) -> 
     cls = await policy.ensure_can_view_class(session, actor, class_id)
     q = select(Subject).join(TeachingAssignment, TeachingAssignment.subject_id == Subject.id)
     q = q.where(TeachingAssignment.class_id == cls.id)
-    if not policy.is_school_reader(actor) and cls.class_teacher_id != actor.person_id:
+    if not policy.is_journal_reader(actor) and cls.class_teacher_id != actor.person_id:
         q = q.where(TeachingAssignment.teacher_id == actor.person_id)
     subjects = (await session.execute(q)).scalars().unique().all()
     return sorted((SubjectRef(s.id, s.name) for s in subjects), key=lambda s: s.name)

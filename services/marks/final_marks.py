@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services import audit
 from services.calendar import school_today
-from services.enums import FinalMarkKind, Role, SpecialMark
+from services.enums import SUBJECT_TEACHERS, FinalMarkKind, Role, SpecialMark
 from services.errors import ValidationFailed
 from services.marks import mark_reads, period_close
 from services.models import (
@@ -109,7 +109,7 @@ async def term_options(session: AsyncSession, actor: Actor) -> list[TermOption]:
     """Classes and subjects of the current year whose period marks the actor may set: what
     they teach, and every subject taught in the class they lead (seed 003 §4.5)."""
     pairs: dict[tuple[int, int], bool] = {}
-    if actor.has(Role.TEACHER, Role.CLASS_TEACHER):
+    if actor.has(*SUBJECT_TEACHERS, Role.CLASS_TEACHER):
         for class_id, subject_id in (
             await session.execute(
                 select(TeachingAssignment.class_id, TeachingAssignment.subject_id).where(

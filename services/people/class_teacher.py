@@ -69,7 +69,7 @@ async def overseen_classes(session: AsyncSession, actor: Actor) -> list[ClassRef
         SchoolClass.school_id == actor.school_id,
         SchoolClass.year_id.in_(await _current_year_ids(session, school)),
     )
-    if not policy.is_school_reader(actor):
+    if not policy.is_journal_reader(actor):
         if not actor.has(Role.CLASS_TEACHER):
             return []
         q = q.where(SchoolClass.class_teacher_id == actor.person_id)
