@@ -10,11 +10,13 @@ from handlers.admin import (
     control,
     imports,
     menu,
+    periods,
     reports,
     settings,
     substitutions,
     tools,
     users,
+    weights,
     year,
 )
 from handlers.common.routers import joined
@@ -31,5 +33,7 @@ def build_router() -> Router:
         tools,
         control,
         settings,
+        weights,
         year,
+        periods,
     )

@@ -20,6 +20,7 @@ from handlers.teacher import (
     today,
     topic,
     unlock,
+    yearmarks,
 )
 
 
@@ -35,5 +36,6 @@ def build_router() -> Router:
         control,
         distance,
         termmarks,
+        yearmarks,
         quick,
     )

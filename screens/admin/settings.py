@@ -6,6 +6,7 @@ from __future__ import annotations
 from i18n import Translator
 from screens.admin.actions import SettingsCb
 from screens.admin.common import home_row, text_screen
+from screens.admin.weights import WeightsCb
 from screens.screen import Button, Screen
 from services.school.settings import AlertSettings
 
@@ -25,4 +26,5 @@ def settings_screen(t: Translator, settings: AlertSettings, *, saved: bool = Fal
         t("office.settings.turn_off" if on else "office.settings.turn_on"),
         SettingsCb(minimal="off" if on else "on"),
     )
-    return text_screen("\n".join(lines), [(switch,), home_row(t)])
+    weights = Button(t("details.weights.btn"), WeightsCb())
+    return text_screen("\n".join(lines), [(switch,), (weights,), home_row(t)])

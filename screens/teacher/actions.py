@@ -70,3 +70,15 @@ class TermCb(Action, prefix="t_term"):
     period_id: OptId = 0
     student_id: OptId = 0
     value: Annotated[str, OneOf("", "5", "4", "3", "2", *SpecialMark)] = ""
+
+
+class DetailCb(Action, prefix="t_dt"):
+    """A lesson's details: its kind of work (``kinds``: the choice, ``kind``: chosen, "" for
+    none), "no homework" (``nohw``) and its undo (``hwback``); a mark's weight (``w``: the
+    choice, ``setw``: chosen) and comment (``cm``: asked for)."""
+
+    lesson_id: Id
+    action: Annotated[str, OneOf("kinds", "kind", "nohw", "hwback", "w", "setw", "cm")]
+    kind: Annotated[str, OneOf("", *WorkKind)] = ""
+    mark_id: OptId = 0
+    weight: Annotated[int, Range(0, 10)] = 0

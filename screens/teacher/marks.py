@@ -7,6 +7,7 @@ from __future__ import annotations
 from i18n import Translator
 from screens.paging import page_of
 from screens.screen import Button, Screen, rows_of
+from screens.teacher import details
 from screens.teacher.actions import MarkCb
 from screens.teacher.card import back_button
 from screens.teacher.common import kind_text, lesson_title
@@ -138,6 +139,7 @@ def edit_screen(
 
     buttons = [Button(f"→ {value}", change(value)) for value in VALUES if value != mark.value]
     buttons.append(Button(t("teacher.mk.delete"), change(0)))
+    buttons.extend(details.mark_buttons(t, lesson_id, mark))
     buttons.append(
         Button(
             t("teacher.btn.back"),
@@ -150,6 +152,8 @@ def edit_screen(
         value=mark.value,
         kind=kind_text(t, mark.work_kind),
     )
+    if mark.comment:
+        text += "\n" + t("details.comment_now", comment=escape(mark.comment))
     return Screen((text,), rows_of(buttons, 4, 2))
 
 

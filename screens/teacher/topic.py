@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from i18n import Translator
 from screens.screen import Button, Screen, rows_of
+from screens.teacher import details
 from screens.teacher.actions import HwCb, TopicCb
 from screens.teacher.card import back_button, card_screen, topic_line
 from screens.teacher.common import lesson_title
@@ -69,8 +70,11 @@ def homework_screen(t: Translator, sheet: LessonSheet) -> Screen:
         hw = sheet.homework[0]
         text = escape(hw.text[:MAX_HOMEWORK_TEXT])
         lines.append(t("teacher.card.homework", text=text, files=len(hw.files)))
+    elif sheet.no_homework:
+        lines.append(t("details.homework_now_none"))
     lines.append(t("teacher.hw.prompt"))
     buttons = _draft_buttons(t, sheet.lesson_id, savable=False)
+    buttons[-1:-1] = details.homework_buttons(t, sheet)
     return Screen(("\n".join(lines),), rows_of(buttons, 1))
 
 

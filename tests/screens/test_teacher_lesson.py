@@ -7,7 +7,7 @@ import datetime as dt
 
 from i18n import translator
 from screens.screen import Screen
-from screens.teacher.actions import DayCb, HwCb, LessonCb, TopicCb, UnlockCb
+from screens.teacher.actions import DayCb, DetailCb, HwCb, LessonCb, TopicCb, UnlockCb
 from screens.teacher.common import lesson_title
 from screens.teacher.control import control_work_screen
 from screens.teacher.topic import (
@@ -78,9 +78,14 @@ def test_the_homework_prompt_shows_the_current_one_escaped() -> None:
     text = screen.texts[0]
     assert t("teacher.card.homework", text="№ 5 &lt;б&gt; &amp; " + "x" * 290, files=2) in text
     assert text.endswith(t("teacher.hw.prompt"))
-    assert labels(screen) == [[t("teacher.hw.individual")], [t("teacher.btn.cancel")]]
+    assert labels(screen) == [
+        [t("teacher.hw.individual")],
+        [t("details.btn.no_homework")],
+        [t("teacher.btn.cancel")],
+    ]
     assert [b.action for b in screen.buttons] == [
         HwCb(lesson_id=7, action="who"),
+        DetailCb(lesson_id=7, action="nohw"),
         HwCb(lesson_id=7, action="cancel"),
     ]
 

@@ -8,7 +8,7 @@ from dataclasses import replace
 
 from i18n import translator
 from screens.screen import Screen
-from screens.teacher.actions import LessonCb, MarkCb
+from screens.teacher.actions import DetailCb, LessonCb, MarkCb
 from screens.teacher.marks import (
     PAGE,
     changed_note,
@@ -160,7 +160,8 @@ def test_a_mark_offers_the_other_values_and_delete() -> None:
     )
     assert labels(screen) == [
         ["→ 5", "→ 3", "→ 2", "→ 1"],
-        [t("teacher.mk.delete"), t("teacher.btn.back")],
+        [t("teacher.mk.delete"), t("details.btn.weight", weight=FOUR.weight)],
+        [t("details.btn.comment"), t("teacher.btn.back")],
     ]
     assert screen.buttons[1].action == MarkCb(
         lesson_id=77, action="chg", kind="test", student_id=1, mark_id=502, value=3
@@ -168,7 +169,9 @@ def test_a_mark_offers_the_other_values_and_delete() -> None:
     assert screen.buttons[4].action == MarkCb(
         lesson_id=77, action="chg", kind="test", student_id=1, mark_id=502, value=0
     )
-    assert screen.buttons[5].action == MarkCb(lesson_id=77, action="stu", kind="test", student_id=1)
+    assert screen.buttons[5].action == DetailCb(lesson_id=77, action="w", mark_id=502)
+    assert screen.buttons[6].action == DetailCb(lesson_id=77, action="cm", mark_id=502)
+    assert screen.buttons[7].action == MarkCb(lesson_id=77, action="stu", kind="test", student_id=1)
 
 
 def test_a_change_asks_why_with_preset_reasons_one_a_row() -> None:
