@@ -151,27 +151,23 @@ async def _sub_lessons(
     return screens.sub_lessons_screen(t, day, lessons, note)
 
 
-async def sub_action(
-    query: CallbackQuery,
-    callback_data: SubCb,
-    me: Actor,
-    session: AsyncSession,
-    t: Translator,
-) -> None:
-    cb = callback_data
+async def sub_action(query: CallbackQuery, callback_data: SubCb, turn: Turn) -> None:
+    cb, me, session, t = callback_data, turn.me, turn.session, turn.t
     if cb.action in ("pick", "page"):
         candidates = await substitutions.substitute_candidates(session, me, cb.lesson_id)
         lesson = await audit_trail.lesson_title(session, me, cb.lesson_id)
         await show_screen(query, screens.sub_teachers_screen(t, lesson, candidates, cb.page))
         return
     if cb.action == "set":
-        sub = await substitutions.set_substitution(session, me, cb.lesson_id, cb.teacher_id)
+        sub = await substitutions.set_substitution(
+            session, me, cb.lesson_id, cb.teacher_id, now=turn.now()
+        )
         note = t("office.subs.saved")
         busy = await substitutions.conflict_of(session, me, sub.lesson_id, sub.teacher_id)
         if busy:
             note += "\n" + t("subs.conflict", cls=busy)
     elif cb.action == "del":
-        await substitutions.remove_substitution(session, me, cb.lesson_id)
+        await substitutions.remove_substitution(session, me, cb.lesson_id, now=turn.now())
         note = t("office.subs.removed")
     else:
         raise DomainError("error.invalid")

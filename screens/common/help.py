@@ -44,7 +44,7 @@ def help_blocks(
     if held is None:
         blocks.append(t("help.footer_guest") + "\n" + t("help.ask.guest"))
         return blocks
-    if held & {Role.TEACHER, Role.CLASS_TEACHER}:
+    if held & {Role.TEACHER, Role.CLASS_TEACHER, Role.EXTRA_TEACHER, Role.EDUCATOR}:
         blocks.append(t("quick.help_hint"))
     buttons = [t("help.buttons.title")]
     if held & {Role.PARENT, Role.TRUSTED}:
