@@ -6,7 +6,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from testkit.common.stats import Stats
+from testkit.common.stats import Stats as CommonStats
 
 __all__ = [
     "ApiError",
@@ -39,6 +39,12 @@ class ApiError(Exception):
         if self.retry_after is not None:
             data["parameters"] = {"retry_after": self.retry_after}
         return data
+
+
+@dataclass
+class Stats(CommonStats):
+    # pending updates dropped because no delivery succeeded within webhook_max_age
+    webhook_given_up: int = 0
 
 
 def bad_request(description: str) -> ApiError:

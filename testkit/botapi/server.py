@@ -10,7 +10,7 @@ import logging
 import re
 import secrets
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Hashable
 from typing import Any, Protocol
 
 import aiohttp
@@ -30,7 +30,7 @@ from testkit.botapi.models import (
     bad_request,
     chat_full_info,
 )
-from testkit.botapi.state import BotState, ChatState, Webhook
+from testkit.botapi.state import BotState, ChatState, Webhook, allowed, queue_key
 from testkit.common.server import LocalServer
 from testkit.common.users import SimulatedUser
 
@@ -118,6 +118,28 @@ class HasMessageId(Protocol):
 # a message id, a SentMessage, a Message dict, or anything with .message_id (aiogram Message)
 MessageRef = int | SentMessage | dict[str, Any] | HasMessageId
 Handler = Callable[[BotState, dict[str, Any]], Awaitable[Any]]
+
+
+# methods Telegram does not run when a webhook's answer names them
+WEBHOOK_REPLY_REFUSED = frozenset({"setwebhook", "deletewebhook", "close", "logout"})
+
+
+def _allowed_in_webhook_reply(method: str) -> bool:
+    name = method.lower()
+    return name not in WEBHOOK_REPLY_REFUSED and not name.startswith("get")
+
+
+def _max_connections(value: Any) -> int:
+    """setWebhook's max_connections: 40 when absent, else an integer 1..100 (400 otherwise)."""
+    if value is None or value == "":
+        return 40
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        raise bad_request('field "max_connections" must be a valid Number') from None
+    if isinstance(value, bool) or not 1 <= number <= 100:
+        raise bad_request("bad webhook: max_connections must be between 1 and 100")
+    return number
 
 
 def _coerce(params: dict[str, Any]) -> dict[str, Any]:
@@ -295,6 +317,9 @@ class BotAPIServer(LocalServer[Fault, SentMessage]):
         *,
         webhook_retry_delay: float = 0.2,
         webhook_timeout: float = 10.0,
+        webhook_per_chat_order: bool = True,
+        webhook_max_age: float = 24 * 3600.0,
+        monotonic: Callable[[], float] = time.monotonic,
         max_upload_size: int = 50 * 1024 * 1024,
         max_download_size: int = 20 * 1024 * 1024,
     ) -> None:
@@ -303,6 +328,12 @@ class BotAPIServer(LocalServer[Fault, SentMessage]):
         self.faults = Faults()
         self.webhook_retry_delay = webhook_retry_delay
         self.webhook_timeout = webhook_timeout
+        # True (as Telegram): one update of a chat in flight at a time; False: any update of
+        # any chat may be in flight at once (up to max_connections), to stress the bot
+        self.webhook_per_chat_order = webhook_per_chat_order
+        # an update not delivered within this many seconds is dropped (Telegram: 24 h)
+        self.webhook_max_age = webhook_max_age
+        self.monotonic = monotonic
         self.max_download_size = max_download_size
         self._methods: dict[str, Handler] = {
             "getme": self._get_me,
@@ -368,7 +399,7 @@ class BotAPIServer(LocalServer[Fault, SentMessage]):
     def bot(self) -> BotState:
         """State of the bot users talk to (the first token seen, or a placeholder)."""
         if self._default is None:
-            self._default = BotState(None)
+            self._default = BotState(None, self.monotonic)
         return self._default
 
     def bot_state(self, token: str) -> BotState:
@@ -378,7 +409,7 @@ class BotAPIServer(LocalServer[Fault, SentMessage]):
                 state = self._default
                 state.adopt(token)
             else:
-                state = BotState(token)
+                state = BotState(token, self.monotonic)
                 if self._default is None:
                     self._default = state
             self._bots[token] = state
@@ -1019,18 +1050,20 @@ class BotAPIServer(LocalServer[Fault, SentMessage]):
         secret = params.get("secret_token")
         if secret and not SECRET_RE.match(str(secret)):
             raise bad_request("secret token contains unallowed characters")
+        max_connections = _max_connections(params.get("max_connections"))
         if params.get("drop_pending_updates"):
-            state.updates.clear()
+            state.clear_updates()
         allowed_updates = params.get("allowed_updates")
         if isinstance(allowed_updates, list):
             state.allowed_updates = allowed_updates or None
         old = state.webhook
-        if old is not None and old.task is not None:
-            old.task.cancel()
+        state.webhook = None
+        if old is not None:
+            await self._cancel(old.task)  # its deliveries in flight end before new ones start
         hook = Webhook(
             url=url,
             secret_token=str(secret) if secret else None,
-            max_connections=int(params.get("max_connections") or 40),
+            max_connections=max_connections,
             allowed_updates=state.allowed_updates,
         )
         state.webhook = hook
@@ -1041,10 +1074,10 @@ class BotAPIServer(LocalServer[Fault, SentMessage]):
     async def _delete_webhook(self, state: BotState, params: dict[str, Any]) -> Any:
         hook = state.webhook
         state.webhook = None
-        if hook is not None and hook.task is not None:
-            hook.task.cancel()
+        if hook is not None:
+            await self._cancel(hook.task)  # and with it every delivery in flight
         if params.get("drop_pending_updates"):
-            state.updates.clear()
+            state.clear_updates()
         return True
 
     async def _get_webhook_info(self, state: BotState, params: dict[str, Any]) -> Any:
@@ -1065,22 +1098,74 @@ class BotAPIServer(LocalServer[Fault, SentMessage]):
         return info
 
     async def _webhook_loop(self, state: BotState, hook: Webhook) -> None:
-        while state.webhook is hook and not state.closed and not self._closing.is_set():
-            update = state.next_for_webhook(hook.allowed_updates)
-            if update is None:
-                await state.wait(30.0)
+        """Keep up to ``hook.max_connections`` deliveries in flight until the hook is gone.
+
+        An update stays queued (and counted by getWebhookInfo) until its delivery succeeds; a
+        failed one is sent again after ``webhook_retry_delay`` without holding the others.
+        With ``webhook_per_chat_order`` only the oldest update of a chat is in flight or
+        waiting for its retry; the chat's later updates wait behind it.
+        """
+        loop = asyncio.get_running_loop()
+        try:
+            while state.webhook is hook and not state.closed and not self._closing.is_set():
+                await state.wait(self._start_deliveries(state, hook, loop.time()))
+        finally:
+            tasks = list(hook.in_flight.values())
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+            hook.in_flight.clear()
+
+    def _start_deliveries(self, state: BotState, hook: Webhook, now: float) -> float:
+        """Start the deliveries that may start now; return the seconds until one may be due."""
+        wake = 30.0
+        queues: set[Hashable] = set()
+        for update in list(state.updates):
+            if len(hook.in_flight) >= hook.max_connections:
+                break  # a delivery that ends wakes the loop
+            if not allowed(update, hook.allowed_updates):
+                state.forget(update)  # Telegram does not keep what the webhook did not ask for
                 continue
+            update_id = update["update_id"]
+            if self.webhook_per_chat_order:
+                key = queue_key(update)
+                if key in queues:
+                    continue  # an older update of this chat goes first
+                queues.add(key)
+            if update_id in hook.in_flight:
+                continue
+            due = hook.retry_at.get(update_id)
+            if due is not None and due > now:
+                wake = min(wake, due - now)
+                continue
+            hook.in_flight[update_id] = asyncio.create_task(self._webhook_send(state, hook, update))
+        return wake
+
+    async def _webhook_send(self, state: BotState, hook: Webhook, update: dict[str, Any]) -> None:
+        """One delivery: forget the update when it succeeds, schedule its retry when not."""
+        update_id = update["update_id"]
+        try:
             error = await self._deliver(state, hook, update)
             if error is None:
-                if state.updates and state.updates[0] is update:
-                    state.updates.popleft()
+                hook.retry_at.pop(update_id, None)
+                state.forget(update)
                 hook.delivered += 1
                 self.stats.webhook_deliveries += 1
-                continue
+                return
             hook.last_error_date = int(time.time())
             hook.last_error_message = error
             self.stats.webhook_failures += 1
-            await self._sleep(self.webhook_retry_delay)
+            if state.age(update) + self.webhook_retry_delay >= self.webhook_max_age:
+                log.warning("webhook: update %s dropped after %s", update_id, error)
+                hook.retry_at.pop(update_id, None)
+                state.forget(update)
+                self.stats.webhook_given_up += 1
+                return
+            hook.retry_at[update_id] = asyncio.get_running_loop().time() + self.webhook_retry_delay
+        finally:
+            if hook.in_flight.get(update_id) is asyncio.current_task():
+                del hook.in_flight[update_id]
+            state.notify()  # the loop starts the next delivery
 
     async def _deliver(self, state: BotState, hook: Webhook, update: dict[str, Any]) -> str | None:
         assert self._client is not None
@@ -1104,6 +1189,8 @@ class BotAPIServer(LocalServer[Fault, SentMessage]):
             return f"Connection failed: {type(e).__name__}"
         if reply and isinstance(reply.get("method"), str):
             method = reply.pop("method")
+            if not _allowed_in_webhook_reply(method):
+                return None  # Telegram ignores these in a webhook's answer
             with contextlib.suppress(ApiError):
                 await self.call(method, reply, state.token)
         return None

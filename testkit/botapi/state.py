@@ -5,7 +5,8 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import deque
-from dataclasses import dataclass
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass, field
 from typing import Any
 
 from testkit.botapi.models import CallbackQueryRecord, SentMessage
@@ -30,6 +31,26 @@ def allowed(update: dict[str, Any], allowed_updates: list[str] | None) -> bool:
     return kind in allowed_updates
 
 
+def queue_key(update: dict[str, Any]) -> Hashable:
+    """The webhook queue an update belongs to: its chat, else its user, else its own.
+
+    Like Telegram's server, the webhook has at most one update of a queue in flight, so the
+    updates of one chat reach the bot in order while other chats' updates go in parallel.
+    """
+    body = update.get(update_type(update))
+    if isinstance(body, dict):
+        chat = body.get("chat")
+        message = body.get("message")
+        if not isinstance(chat, dict) and isinstance(message, dict):
+            chat = message.get("chat")
+        if isinstance(chat, dict) and "id" in chat:
+            return ("chat", chat["id"])
+        user = body.get("from") or body.get("user")
+        if isinstance(user, dict) and "id" in user:
+            return ("user", user["id"])
+    return ("update", update.get("update_id"))
+
+
 @dataclass
 class Webhook:
     url: str
@@ -40,6 +61,10 @@ class Webhook:
     last_error_message: str | None = None
     delivered: int = 0
     task: asyncio.Task[None] | None = None
+    # update_id -> the task posting it; an update leaves the queue only when delivered
+    in_flight: dict[int, asyncio.Task[None]] = field(default_factory=dict)
+    # update_id -> loop time before which a failed update is not sent again
+    retry_at: dict[int, float] = field(default_factory=dict)
 
 
 class ChatState:
@@ -65,10 +90,13 @@ class ChatState:
 
 
 class BotState(UpdateSignal):
-    def __init__(self, token: str | None) -> None:
+    def __init__(self, token: str | None, monotonic: Callable[[], float] = time.monotonic) -> None:
         self.token = token
         self.bot_id = int(token.split(":", 1)[0]) if token else 0
+        self.monotonic = monotonic
         self.updates: deque[dict[str, Any]] = deque()
+        # update_id -> ``monotonic()`` when it was queued (pending updates expire)
+        self.queued_at: dict[int, float] = {}
         self._next_update_id = 1
         self._event = asyncio.Event()
         self.allowed_updates: list[str] | None = None
@@ -113,18 +141,32 @@ class BotState(UpdateSignal):
         update = {"update_id": self._next_update_id, **payload}
         self._next_update_id += 1
         self.updates.append(update)
+        self.queued_at[update["update_id"]] = self.monotonic()
         self.notify()
         return update
+
+    def forget(self, update: dict[str, Any]) -> None:
+        """Remove one update (delivered to the webhook, or expired) wherever it is queued."""
+        update_id = update["update_id"]
+        for i, queued in enumerate(self.updates):
+            if queued["update_id"] == update_id:
+                del self.updates[i]
+                break
+        self.queued_at.pop(update_id, None)
+
+    def age(self, update: dict[str, Any]) -> float:
+        """Seconds the update has been waiting (``monotonic`` clock)."""
+        return self.monotonic() - self.queued_at.get(update["update_id"], self.monotonic())
 
     def confirm(self, offset: int) -> None:
         """Forget updates with ``update_id < offset`` (negative: keep the last -offset)."""
         if offset < 0:
             keep = -offset
             while len(self.updates) > keep:
-                self.updates.popleft()
+                self.queued_at.pop(self.updates.popleft()["update_id"], None)
             return
         while self.updates and self.updates[0]["update_id"] < offset:
-            self.updates.popleft()
+            self.queued_at.pop(self.updates.popleft()["update_id"], None)
 
     def take(self, limit: int, allowed_updates: list[str] | None) -> list[dict[str, Any]]:
         result: list[dict[str, Any]] = []
@@ -135,13 +177,9 @@ class BotState(UpdateSignal):
                     break
         return result
 
-    def next_for_webhook(self, allowed_updates: list[str] | None) -> dict[str, Any] | None:
-        while self.updates:
-            update = self.updates[0]
-            if allowed(update, allowed_updates):
-                return update
-            self.updates.popleft()
-        return None
+    def clear_updates(self) -> None:
+        self.updates.clear()
+        self.queued_at.clear()
 
     @staticmethod
     def now() -> int:
