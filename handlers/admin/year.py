@@ -4,9 +4,11 @@ role and the dates again (a running year is refused in words) and record the aud
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
-from aiogram import F, Router
+from aiogram import Bot, F, Router
+from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import StateFilter
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
@@ -22,6 +24,8 @@ from services.enums import PeriodKind, Role
 from services.errors import Conflict, DomainError, ValidationFailed
 from services.school import school_year
 from services.school.school_year import HolidaySpec, PeriodSpec, YearDraft
+
+MAX_CALENDAR_BYTES = 64 * 1024
 
 
 class YearForm(StatesGroup):
@@ -127,6 +131,30 @@ async def calendar_typed(message: Message, turn: Turn) -> None:
     await send_screen(message, await _open(turn, "typed", confirmed=False))
 
 
+async def calendar_file(message: Message, turn: Turn, bot: Bot) -> None:
+    """The calendar as a file (the template edited): read as the typed lines are."""
+    document = message.document
+    assert document is not None
+    name = (document.file_name or "").lower()
+    if not name.endswith((".csv", ".txt")) or (document.file_size or 0) > MAX_CALENDAR_BYTES:
+        raise ValidationFailed("year.calendar.bad_file")
+    buffer = io.BytesIO()
+    try:
+        await bot.download(document.file_id, destination=buffer)
+    except TelegramBadRequest as exc:
+        raise DomainError("import.file_gone") from exc
+    data = buffer.getvalue()
+    if len(data) > MAX_CALENDAR_BYTES:
+        raise ValidationFailed("year.calendar.bad_file")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ValidationFailed("year.calendar.bad_file") from exc
+    school_year.parse_calendar(text)
+    await turn.state.update_data(calendar=text)
+    await send_screen(message, await _open(turn, "typed", confirmed=False))
+
+
 def build_router() -> Router:
     router = private(gate(Router(name=__name__), Role.ADMIN))
     router.callback_query.register(show_years, on(OfficeCb, F.action == "year"))
@@ -134,4 +162,5 @@ def build_router() -> Router:
     router.message.register(
         calendar_typed, StateFilter(YearForm.calendar), F.text, F.func(not_command)
     )
+    router.message.register(calendar_file, StateFilter(YearForm.calendar), F.document)
     return router

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import replace
 
 from i18n import Translator
 from screens.admin.actions import YearCb
 from screens.admin.common import home_row, long_screen, text_screen
-from screens.screen import Button, Row, Screen
+from screens.screen import Attachment, Button, Row, Screen
 from services.richtext import escape
+from services.school import school_year
 from services.school.school_year import YearDraft, YearPlan, YearRow
 from services.tools.backup import JOURNAL_YEARS, SUMMARY_YEARS
 
@@ -95,14 +97,18 @@ def calendar_screen(t: Translator, draft: YearDraft) -> Screen:
 
 
 def calendar_prompt_screen(t: Translator, draft: YearDraft) -> Screen:
-    return text_screen(
-        t(
-            "year.calendar.prompt",
-            first=str(draft.first_year),
-            next=str(draft.first_year + 1),
-        ),
-        (back_row(t),),
+    """The typed calendar's step: the format, and the template file (the region's quarters and
+    holidays of that year filled in) to edit and send back."""
+    first = draft.first_year
+    template = school_year.calendar_csv(
+        school_year.standard_quarters(first), school_year.standard_holidays(first)
     )
+    prompt = t("year.calendar.prompt", first=str(first), next=str(first + 1))
+    screen = text_screen(f"{prompt}\n\n{t('year.calendar.file')}", (back_row(t),))
+    document = Attachment(
+        "document", template.encode("utf-8-sig"), f"calendar-{first}-{first + 1}.csv"
+    )
+    return replace(screen, attachments=(document,))
 
 
 def _item(t: Translator, name: str, starts_on: dt.date, ends_on: dt.date) -> str:

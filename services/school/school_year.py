@@ -689,6 +689,18 @@ def parse_calendar(text: str) -> tuple[list[PeriodSpec], list[HolidaySpec]]:
     return numbered, sorted(holidays, key=lambda h: h.starts_on)
 
 
+def calendar_csv(periods: Sequence[PeriodSpec], holidays: Sequence[HolidaySpec]) -> str:
+    """A calendar as the file :func:`parse_calendar` reads back ("name;start;end", a header):
+    the template the office edits — the region's default calendar filled in."""
+    lines = ["Название;Начало;Конец"]
+    items: list[PeriodSpec | HolidaySpec] = [*periods, *holidays]
+    for item in items:
+        lines.append(
+            f"{item.name};{item.starts_on.strftime('%d.%m.%Y')};{item.ends_on.strftime('%d.%m.%Y')}"
+        )
+    return "\n".join(lines) + "\n"
+
+
 def calendar_bounds(periods: Sequence[PeriodSpec], first_year: int) -> tuple[dt.date, dt.date]:
     """A year's first and last day around its periods: from 1 September (or the first
     period's start, if earlier) to 31 May (or the last period's end, if later)."""

@@ -131,6 +131,40 @@ async def test_the_admin_types_the_calendar(
     assert list(days_off) == ["Праздничный день"]
 
 
+async def test_the_admin_sends_the_calendar_template_back(
+    chat: Any, world: SchoolWorld, session: AsyncSession
+) -> None:
+    admin: Chat = chat("admin")
+    await open_tool(admin, "year", "Открыть 2027/2028", "Ввести свой календарь")
+    [(name, data)] = admin.documents()
+    assert name == "calendar-2027-2028.csv"
+    template = data.decode("utf-8-sig")
+    assert template.splitlines()[:2] == [
+        "Название;Начало;Конец",
+        "1 четверть;01.09.2027;25.10.2027",
+    ]
+    await admin.upload("f1", "calendar.xlsx", b"PK")
+    assert t("ru", "year.calendar.bad_file") in admin.text
+    edited = template.replace(
+        "4 четверть;01.04.2028;26.05.2028", "4 четверть;01.04.2028;29.05.2028"
+    )
+    await admin.upload("f2", "calendar.csv", edited.encode("utf-8"))
+    assert "• 4 четверть: 01.04.2028 – 29.05.2028" in admin.text
+    await admin.press(admin.button("Открыть год"))
+    new = await session.scalar(select(SchoolYear).where(SchoolYear.name == "2027/2028"))
+    assert new is not None
+    last = await session.scalar(
+        select(func.max(StudyPeriod.ends_on)).where(StudyPeriod.year_id == new.id)
+    )
+    assert last == dt.date(2028, 5, 29)
+    assert (
+        await session.scalar(
+            select(func.count()).select_from(Holiday).where(Holiday.year_id == new.id)
+        )
+        == 3
+    )
+
+
 async def test_close_and_archive_after_the_year(
     chat: Any, world: SchoolWorld, session: AsyncSession, clock: list[dt.datetime]
 ) -> None:

@@ -27,6 +27,8 @@ year-calendar-prompt = Send the periods and holidays, one a line: a name and two
     Осенние каникулы 26.10.{ $first } - 03.11.{ $first }
     Праздничный день 04.11.{ $first } - 04.11.{ $first }</code>
     A name with "каникулы" (holidays) is a holiday, with "выходной" or "праздник" (day off) a day off, any other a study period. The lines of a calendar file (name; start; end) work too.
+year-calendar-file = Or send a calendar file (CSV, lines "name;start;end"): the template below holds the default quarters and holidays — edit it and send it back.
+year-calendar-bad_file = Send a .csv or .txt file of at most 64 KB in UTF-8.
 
 year-plan-open = <b>Opening the school year { $year }</b> ({ $starts } – { $ends })
 year-plan-from = From the year { $year }:
