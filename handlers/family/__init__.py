@@ -1,7 +1,7 @@
 """Routers for the family audience (parents, trusted persons, students); see
 handlers/__init__.py for the order. /timetable lives here too and serves every signed-in role.
 
-Views: /diary, /homework, /marks (+ chart), /attendance, /timetable, /child, /notice.
+Views: /diary, /homework, /marks (+ chart), /attendance, /timetable, /child, /notice, /trusted.
 """
 
 from __future__ import annotations
@@ -9,7 +9,16 @@ from __future__ import annotations
 from aiogram import Router
 
 from handlers.common.routers import joined
-from handlers.family import attendance, child, diary, homework, marks, notice, timetable
+from handlers.family import (
+    attendance,
+    child,
+    diary,
+    homework,
+    marks,
+    notice,
+    timetable,
+    trusted,
+)
 
 
 def build_router() -> Router:
@@ -21,5 +30,6 @@ def build_router() -> Router:
         marks,
         attendance,
         timetable,
+        trusted,
         notice,  # last: it takes free text while a notice is being typed
     )
