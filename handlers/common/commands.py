@@ -54,6 +54,10 @@ CATALOGUE: tuple[CommandSpec, ...] = (
         "termmarks",
         frozenset({Role.TEACHER, Role.CLASS_TEACHER, Role.EXTRA_TEACHER, Role.EDUCATOR}),
     ),
+    CommandSpec(
+        "yearmarks",
+        frozenset({Role.TEACHER, Role.CLASS_TEACHER, Role.EXTRA_TEACHER, Role.EDUCATOR}),
+    ),
     CommandSpec("absences", frozenset({Role.CLASS_TEACHER, Role.ADMIN, Role.DEPUTY})),
     CommandSpec("reasons", frozenset({Role.CLASS_TEACHER})),
     CommandSpec("classjournal", frozenset({Role.CLASS_TEACHER, Role.OBSERVER})),
@@ -76,6 +80,7 @@ CATALOGUE: tuple[CommandSpec, ...] = (
         frozenset({Role.ADMIN, Role.DIRECTOR, Role.DEPUTY, Role.CLASS_TEACHER, Role.TEACHER}),
     ),
     CommandSpec("admin", frozenset({Role.ADMIN, Role.DEPUTY})),
+    CommandSpec("periods", frozenset({Role.ADMIN, Role.DEPUTY})),
     # everyone
     CommandSpec("settings", EVERYONE_SIGNED_IN),
     CommandSpec("link", EVERYONE_SIGNED_IN),

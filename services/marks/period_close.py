@@ -263,3 +263,66 @@ __all__ = [
     "unlock_final_marks",
     "year_marks_locked",
 ]
+
+
+@dataclass(frozen=True)
+class PeriodState:
+    period_id: int
+    name: str
+    starts_on: dt.date
+    ends_on: dt.date
+    is_closed: bool
+    # Period marks missing (students × subjects), counted on the period's last day.
+    missing: int
+
+
+@dataclass(frozen=True)
+class PeriodsOverview:
+    year_id: int
+    year: str
+    council_on: dt.date | None
+    periods: tuple[PeriodState, ...]
+
+
+async def periods_overview(
+    session: AsyncSession, actor: Actor, *, now: dt.datetime | None = None
+) -> PeriodsOverview:
+    """The deputy's view of the current school year's periods: open or closed, and how many
+    period marks each still lacks. Six statements whatever the school's size."""
+    policy.ensure_can_close_periods(actor, actor.school_id)
+    school = await session.get(School, actor.school_id)
+    if school is None:
+        raise policy.deny(actor, "periods_overview")
+    today = school_today(school, now)
+    years = (
+        await session.scalars(
+            select(SchoolYear)
+            .where(SchoolYear.school_id == school.id, SchoolYear.archived_at.is_(None))
+            .order_by(SchoolYear.starts_on.desc())
+        )
+    ).all()
+    if not years:
+        raise ValidationFailed("yearmarks.no_year")
+    year = next((y for y in years if y.starts_on <= today <= y.ends_on), years[0])
+    periods = list(
+        (
+            await session.scalars(
+                select(StudyPeriod)
+                .where(StudyPeriod.year_id == year.id)
+                .order_by(StudyPeriod.starts_on, StudyPeriod.kind, StudyPeriod.number)
+            )
+        ).all()
+    )
+    missing = await missing_by_assignment(session, periods)
+    counts: dict[int, int] = {}
+    for key, students in missing.items():
+        counts[key.period_id] = counts.get(key.period_id, 0) + len(students)
+    return PeriodsOverview(
+        year_id=year.id,
+        year=year.name,
+        council_on=year.council_on,
+        periods=tuple(
+            PeriodState(p.id, p.name, p.starts_on, p.ends_on, p.is_closed, counts.get(p.id, 0))
+            for p in periods
+        ),
+    )

@@ -37,6 +37,8 @@ fallback-stale_button = This button is out of date. Open the section again.
 
 cmd-termmarks = Marks for the study period
 
+cmd-yearmarks = Year, exam and final marks
+
 cmd-reasons = Absence reasons for the week
 
 cmd-classjournal = Class journal by subject
@@ -78,6 +80,8 @@ cmd-timetable = Timetable
 cmd-reports = Reports
 
 cmd-admin = Administration
+
+cmd-periods = Study periods: closing
 
 cmd-settings = Notification settings
 cmd-link = Connect another messenger

@@ -5,6 +5,8 @@ help-cmd-today = the day's lessons and what is filled in; a lesson → attendanc
 
 help-cmd-termmarks = marks for the term (trimester, half-year) with the one suggested by the average
 
+help-cmd-yearmarks = year, exam and final marks with the ones suggested by the period marks
+
 help-cmd-absences = who of the class is absent today and whether the reason is known
 
 help-cmd-reasons = the class's absence reasons for the week: check and correct them
@@ -32,6 +34,8 @@ help-cmd-invite = give a parent or student an invite or a one-time password (the
 help-cmd-reports = reports as files (XLSX or PDF): attendance, results, summary sheets, journal pages
 
 help-cmd-admin = register imports, user search, change log, substitutions, journal checks
+
+help-cmd-periods = the study periods of the year: period marks still missing, closing a period
 
 help-cmd-settings = which alerts to get and when
 

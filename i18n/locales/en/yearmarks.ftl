@@ -39,3 +39,60 @@ yearmarks-year_closed = The school year { $year } is closed: its periods cannot 
 yearmarks-council_outside_year = The teachers' council's date must fall within the school year { $year } or within a month after it.
 
 yearmarks-period_marks_locked = The period «{ $period }» is closed: its marks can be changed only after a deputy head unlocks them.
+
+yearmarks-tab = { $mark_kind ->
+    [exam] Exam
+    [final] Final
+   *[year] Year
+}
+
+yearmarks-sheet_title = <b>{ $cls } · { $subject } · { $year }</b>: { $mark_kind ->
+    [exam] exam marks
+    [final] final marks
+   *[year] year marks
+}
+
+yearmarks-sheet_legend = Each row: the period marks ({ $periods }), the year mark (suggested), the exam, the final mark (suggested). The year mark suggested is the mean of the period marks by the thresholds 2.5 / 3.5 / 4.5; the final one is the year mark, or with an exam the mean of the year and exam marks, rounded up from .5.
+
+yearmarks-council = Teachers' council: { $date }.
+
+yearmarks-row = { $n }. { $student }: { $periods } → year <b>{ $year }</b> ({ $suggested_year }), exam <b>{ $exam }</b>, final <b>{ $final }</b> ({ $suggested_final })
+
+yearmarks-fill = ✅ Set the suggested marks ({ $count })
+
+yearmarks-back = ↩ Back to the sheet
+
+yearmarks-pick_value = <b>{ $student }</b>: { $mark_kind ->
+    [exam] exam
+    [final] final
+   *[year] year
+} mark (suggested: { $suggested }). Which one to set?
+
+yearmarks-saved = ✅ { $mark_kind ->
+    [exam] Exam
+    [final] Final
+   *[year] Year
+} marks saved: new { $created }, changed { $changed }, unchanged { $same }.
+
+yearmarks-no_year = The school has no school year.
+
+periods-title = <b>Study periods of { $year }</b>
+
+periods-row = { $closed ->
+    [yes] 🔒
+   *[no] 🟢
+} { $name }: { $starts } — { $ends }; without a period mark: { $missing }
+
+periods-hint = A closed period: its lessons and period marks change only after an unlock with a reason.
+
+periods-close = 🔒 Close: { $name }
+
+periods-confirm = Close the period «{ $name }»? Without a period mark: { $missing }. Teachers will not be able to change its lessons and marks without an unlock.
+
+periods-confirm_yes = Yes, close it
+
+periods-back = ↩ Back to the periods
+
+periods-closed = 🔒 The period «{ $name }» is closed. Still without a period mark: { $missing }.
+
+periods-none = The school year has no periods.

@@ -37,6 +37,8 @@ fallback-stale_button = Эта кнопка устарела. Откройте �
 
 cmd-termmarks = Отметки за учебный период
 
+cmd-yearmarks = Годовые, экзаменационные и итоговые отметки
+
 cmd-reasons = Причины пропусков за неделю
 
 cmd-classjournal = Журнал класса по предмету
@@ -78,6 +80,8 @@ cmd-timetable = Расписание
 cmd-reports = Отчёты
 
 cmd-admin = Администрирование
+
+cmd-periods = Учебные периоды: закрытие
 
 cmd-settings = Настройки уведомлений
 cmd-link = Подключить другой мессенджер

@@ -39,3 +39,60 @@ yearmarks-year_closed = Учебный год { $year } закрыт: его п�
 yearmarks-council_outside_year = Дата педагогического совета должна быть в пределах { $year } учебного года или в течение месяца после него.
 
 yearmarks-period_marks_locked = Период «{ $period }» закрыт: отметки за него изменяются только после разблокировки заместителем директора.
+
+yearmarks-tab = { $mark_kind ->
+    [exam] Экзамен
+    [final] Итоговая
+   *[year] Годовая
+}
+
+yearmarks-sheet_title = <b>{ $cls } · { $subject } · { $year }</b>: { $mark_kind ->
+    [exam] экзаменационные отметки
+    [final] итоговые отметки
+   *[year] годовые отметки
+}
+
+yearmarks-sheet_legend = В строке: отметки за периоды ({ $periods }), годовая (предложенная), экзамен, итоговая (предложенная). Годовая предлагается как среднее отметок за периоды по границам 2,5 / 3,5 / 4,5; итоговая — как годовая, а при экзамене — среднее годовой и экзаменационной с округлением вверх от 0,5.
+
+yearmarks-council = Педагогический совет: { $date }.
+
+yearmarks-row = { $n }. { $student }: { $periods } → год <b>{ $year }</b> ({ $suggested_year }), экз. <b>{ $exam }</b>, итог <b>{ $final }</b> ({ $suggested_final })
+
+yearmarks-fill = ✅ Выставить предложенные ({ $count })
+
+yearmarks-back = ↩ К ведомости
+
+yearmarks-pick_value = <b>{ $student }</b>: { $mark_kind ->
+    [exam] экзаменационная
+    [final] итоговая
+   *[year] годовая
+} отметка (предложено: { $suggested }). Какую поставить?
+
+yearmarks-saved = ✅ { $mark_kind ->
+    [exam] Экзаменационные
+    [final] Итоговые
+   *[year] Годовые
+} отметки сохранены: новых { $created }, изменено { $changed }, без изменений { $same }.
+
+yearmarks-no_year = В школе нет учебного года.
+
+periods-title = <b>Учебные периоды { $year }</b>
+
+periods-row = { $closed ->
+    [yes] 🔒
+   *[no] 🟢
+} { $name }: { $starts } — { $ends }; без отметки за период: { $missing }
+
+periods-hint = Закрытый период: уроки и отметки за период изменяются только после разблокировки с указанием причины.
+
+periods-close = 🔒 Закрыть: { $name }
+
+periods-confirm = Закрыть период «{ $name }»? Без отметки за период: { $missing }. Учителя не смогут изменять его уроки и отметки без разблокировки.
+
+periods-confirm_yes = Да, закрыть
+
+periods-back = ↩ К периодам
+
+periods-closed = 🔒 Период «{ $name }» закрыт. Без отметки за период осталось: { $missing }.
+
+periods-none = В учебном году нет периодов.
