@@ -305,7 +305,8 @@ async def test_journal_checks_and_unfilled_lessons(
 async def test_cli_actor_audits_as_cli(session: AsyncSession, world: SchoolWorld) -> None:
     actor = await office_actor.cli_actor(session, world.school.code)
     assert actor.has(Role.ADMIN) and actor.label == "cli"
-    await school_year.close_year(session, actor, world.year.id)
+    after = dt.datetime(2027, 6, 1, 9, 0, tzinfo=dt.UTC)
+    await school_year.close_year(session, actor, world.year.id, now=after)
     entry = await session.scalar(select(AuditEntry).where(AuditEntry.action == "year.close"))
     assert entry is not None
     assert (entry.actor_account_id, entry.actor_label, entry.source) == (None, "cli", "cli")
