@@ -17,9 +17,10 @@ from handlers.teacher.common import ensure_teaches
 from services.attendance import roll_call
 from services.enums import AttendanceCode, FinalMarkKind, WorkKind
 from services.errors import AccessDenied, DomainError
-from services.homework import assignments
-from services.marks import final_marks, mark_reads, marking, period_close, year_marks
-from services.models import Subgroup, SubgroupMember, TeachingAssignment
+from services.homework import assignments, lesson_details
+from services.imports import import_file
+from services.marks import final_marks, mark_reads, marking, period_close, weights, year_marks
+from services.models import Mark, Subgroup, SubgroupMember, TeachingAssignment
 from services.people import policy, subgroups
 from services.people.identity import Actor
 from services.school import office_reads, school_year
@@ -390,6 +391,54 @@ def subgroup_list(which: str) -> Call:
     return call
 
 
+def lesson_detail(action: str) -> Callable[[str], Call]:
+    """A lesson's details: "no homework", its kind of work, a mark's weight and comment."""
+
+    def on(which: str) -> Call:
+        async def call(s: AsyncSession, a: Actor, w: SchoolWorld, o: SchoolWorld) -> object:
+            world = o if which == "foreign_school" else w
+            lesson = {
+                "own_lesson": w.lesson_today,
+                "colleague_lesson": w.lesson_colleague,
+                "substituted": w.lesson_substituted,
+                "foreign_school": o.lesson_today,
+            }[which]
+            if action == "no_homework":
+                return await lesson_details.set_no_homework(s, a, lesson.id, now=NOW)
+            if action == "work_kind":
+                return await lesson_details.set_work_kind(s, a, lesson.id, "test", now=NOW)
+            mark = Mark(
+                school_id=world.school.id,
+                lesson_id=lesson.id,
+                student_id=world.students[0].id,
+                value=4,
+                work_kind=WorkKind.ANSWER,
+                weight=1,
+            )
+            s.add(mark)
+            await s.commit()
+            return await marking.set_mark_details(s, a, mark.id, weight=2, comment="ok", now=NOW)
+
+        return call
+
+    return on
+
+
+def school_weights_of(which: str) -> Call:
+    async def call(s: AsyncSession, a: Actor, w: SchoolWorld, o: SchoolWorld) -> object:
+        return await weights.set_work_weight(s, a, WorkKind.CONTROL, 4, now=NOW)
+
+    return call
+
+
+def plan_import_of(which: str) -> Call:
+    async def call(s: AsyncSession, a: Actor, w: SchoolWorld, o: SchoolWorld) -> object:
+        data = "Класс;Предмет;Номер урока;Тема\r\n7А;Математика;1;Тема\r\n".encode()
+        return await import_file(s, a, "plan", "plan.csv", data, dry_run=True)
+
+    return call
+
+
 NONE: frozenset[str] = frozenset()
 OFFICE = frozenset({"admin", "deputy"})
 ADMIN = frozenset({"admin"})
@@ -589,6 +638,21 @@ CASES = [
         own_class=frozenset({"admin", "class_teacher"}),
         foreign=NONE,
     ),
+    # A lesson's details: its teacher (or the substitute), like the topic and homework.
+    *(
+        case
+        for detail in ("no_homework", "work_kind", "mark_details")
+        for case in cases(
+            detail,
+            lesson_detail(detail),
+            own_lesson=frozenset({"teacher"}),
+            colleague_lesson=frozenset({"colleague"}),
+            substituted=frozenset({"teacher"}),
+            foreign_school=NONE,
+        )
+    ),
+    *cases("work_weights", school_weights_of, own_school=ADMIN),
+    *cases("plan_import", plan_import_of, own_school=OFFICE),
 ]
 
 
