@@ -20,13 +20,16 @@ import datetime as dt
 from typing import Any
 
 from aiogram import F, Router
+from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
-from aiogram.types import CallbackQuery
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.common.gate import gate
 from handlers.common.screens import on
+from handlers.common.turn import Turn
 from handlers.teacher.common import TEACHING, Clock, editable_sheet, now_of, show
 from i18n import Translator
 from screens.teacher.actions import AttCb, LessonCb
@@ -39,15 +42,22 @@ from screens.teacher.attendance import (
     initial_codes,
     saved_note,
 )
+from screens.teacher.attendance_reason import reason_prompt_screen
 from screens.teacher.card import card_screen
 from services.actor import Actor
 from services.attendance import roll_call
 from services.enums import AttendanceCode
-from services.errors import AccessDenied
+from services.errors import AccessDenied, ValidationFailed
 from services.timetable.lesson_sheet import LessonSheet
 
 STATE_KEY = "att"
 ROSTER_KEY = "att_roster"
+REASON_KEY = "att_reason"
+REASON_CODE = "changes.attendance_reason"
+
+
+class AttStates(StatesGroup):
+    reason = State()  # the reason of a late correction, typed
 
 
 def dump_roster(roster: Roster, account_id: int) -> dict[str, Any]:
@@ -185,16 +195,18 @@ async def attendance_action(
         # left the class since the screen opened is left out, as the roster read here would.
         # The card shown after it is the lesson as the save left it (read by the save, not
         # read again).
-        saved = await roll_call.save_attendance(
-            session,
-            me,
-            lesson_id,
-            codes,
-            now=now_of(clock),
-            as_teacher=True,
-            drop_unknown=True,
-            with_sheet=True,
-        )
+        try:
+            saved = await _save(session, me, lesson_id, codes, now_of(clock))
+        except ValidationFailed as exc:
+            if exc.code != REASON_CODE:
+                raise
+            # A roll call corrected after the lesson's day: the reason is asked, the draft
+            # waits for it in the FSM data.
+            await _store(state, lesson_id, codes, (roster, me.account_id) if fresh_roster else None)
+            await state.set_state(AttStates.reason)
+            await state.update_data({REASON_KEY: lesson_id})
+            await show(query, reason_prompt_screen(t, lesson_id, callback_data.page))
+            return
         await _store(state, lesson_id, None)
         note = saved_note(t, saved)
         callback_answer.text = note
@@ -202,12 +214,56 @@ async def attendance_action(
         assert fresh is not None
         await show(query, card_screen(t, fresh, note))
         return
+    if await state.get_state() == AttStates.reason.state:
+        await state.set_state(None)
     await _store(state, lesson_id, codes, (roster, me.account_id) if fresh_roster else None)
     await show(query, attendance_screen(t, roster, codes, callback_data.page))
+
+
+async def _save(
+    session: AsyncSession,
+    me: Actor,
+    lesson_id: int,
+    codes: Codes,
+    now: dt.datetime,
+    reason: str | None = None,
+) -> roll_call.AttendanceSaved:
+    return await roll_call.save_attendance(
+        session,
+        me,
+        lesson_id,
+        codes,
+        now=now,
+        as_teacher=True,
+        drop_unknown=True,
+        with_sheet=True,
+        reason=reason,
+    )
+
+
+async def typed_reason(message: Message, turn: Turn) -> None:
+    """The reason of a late correction, typed: the draft is saved with it and the card shown;
+    a refused reason (too long) leaves the prompt open for another."""
+    lesson_id = (await turn.state.get_data()).get(REASON_KEY)
+    draft = await _draft(turn.state, int(lesson_id), turn.me) if lesson_id else None
+    if not lesson_id or draft is None:
+        await turn.state.set_state(None)
+        return
+    saved = await _save(
+        turn.session, turn.me, int(lesson_id), draft[1], turn.now(), message.text or ""
+    )
+    await turn.state.set_state(None)
+    await turn.state.update_data({REASON_KEY: None})
+    await _store(turn.state, int(lesson_id), None)
+    assert saved.sheet is not None
+    await show(message, card_screen(turn.t, saved.sheet, saved_note(turn.t, saved)))
 
 
 def build_router() -> Router:
     router = gate(Router(name=__name__), *TEACHING)
     router.callback_query.register(open_attendance, on(LessonCb, F.action == "att"))
     router.callback_query.register(attendance_action, on(AttCb))
+    router.message.register(
+        typed_reason, StateFilter(AttStates.reason), F.text, ~F.text.startswith("/")
+    )
     return router

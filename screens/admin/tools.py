@@ -18,7 +18,7 @@ from screens.screen import Button, Row, Screen, rows_of
 from screens.teacher.common import pack_day
 from services.notifications.dead_letters import DeadLetter
 from services.richtext import escape
-from services.school.audit_trail import AuditRow, LessonTitle
+from services.school.audit_trail import AuditRow, Concern, LessonTitle
 from services.school.office_reads import Choice
 from services.timetable.journal_control import CheckRow, TeacherUnfilled
 from services.timetable.substitutions import Candidate, LessonRow
@@ -136,9 +136,21 @@ def action_text(t: Translator, action: str) -> str:
     return t(key) if has_key(key, t.lang) else action
 
 
+def concern_text(t: Translator, about: Concern | None) -> str:
+    """Whose and which lesson, in words: " (Иванов П., Математика, 12.11)"; "" for none."""
+    if about is None:
+        return ""
+    parts = [escape(p) for p in (about.student, about.subject) if p]
+    if about.day is not None:
+        parts.append(f"{about.day:%d.%m}")
+    return t("changes.about", what=", ".join(parts)) if parts else ""
+
+
 def audit_lines(t: Translator, rows: Sequence[AuditRow]) -> list[str]:
-    """Each change in the words of the journal ("отметка: 3 → 4", "посещаемость: присутствие →
-    Н"); internal fields (ids) are left out, and so is the internal name of the record."""
+    """Each change in plain words, who, what, whose, which lesson, before → after and why:
+    "Орлов Б.: отметка исправлена (Иванов П., Математика, 12.11): отметка: 3 → 4, причина: …";
+    a change of several fields lists them below. Internal fields (ids) are left out, and so
+    is the internal name of the record."""
     lines = []
     for row in rows:
         head = t(
@@ -146,21 +158,35 @@ def audit_lines(t: Translator, rows: Sequence[AuditRow]) -> list[str]:
             at=when(row.at),
             who=escape(row.who),
             action=escape(action_text(t, row.action)),
-        )
-        parts = [head]
+        ) + concern_text(t, row.about)
+        changes = []
         for field, before, after in row.changes:
             key = f"office.field.{field}"
             if not has_key(key, t.lang):
                 continue  # an internal field: ids of the lesson, period, subject…
             zone = row.at.tzinfo
-            parts.append(
-                t(
-                    "office.audit.change",
-                    field=t(key),
-                    before=escape(value_text(t, field, before, zone)),
-                    after=escape(value_text(t, field, after, zone)),
+            changes.append(
+                (
+                    t(key),
+                    escape(value_text(t, field, before, zone)),
+                    escape(value_text(t, field, after, zone)),
                 )
             )
+        if len(changes) == 1:
+            field, before, after = changes[0]
+            # "посещаемость: посещаемость: …" says the field once.
+            same = field == action_text(t, row.action)
+            key = "changes.inline_same" if same else "changes.inline"
+            line = t(key, head=head, field=field, before=before, after=after)
+            if row.reason:
+                line += t("changes.reason_inline", reason=escape(row.reason))
+            lines.append(line)
+            continue
+        parts = [head]
+        parts += [
+            t("office.audit.change", field=field, before=before, after=after)
+            for field, before, after in changes
+        ]
         if row.reason:
             parts.append(t("office.audit.reason", reason=escape(row.reason)))
         lines.append("\n".join(parts))

@@ -19,12 +19,14 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.attendance.alert_kinds import ABSENT, LATE
+from services.calendar import school_today
 from services.enums import (
     AttendanceCode,
     GuardianKind,
     OutboxStatus,
     WorkKind,
 )
+from services.errors import ValidationFailed
 from services.models import (
     Attendance,
     AuditEntry,
@@ -39,12 +41,13 @@ from services.people import policy
 from services.people.identity import Actor
 from services.timetable import lesson_sheet
 from services.timetable.lesson_edits import (
+    MAX_REASON,
     LessonContext,
     LockFacts,
     ensure_unlocked,
     lesson_payload,
 )
-from services.unit_of_work import UnitOfWork
+from services.unit_of_work import UnitOfWork, clean_text
 
 
 @dataclass(frozen=True)
@@ -68,6 +71,7 @@ async def save_attendance(
     as_teacher: bool = False,
     drop_unknown: bool = False,
     with_sheet: bool = False,
+    reason: str | None = None,
 ) -> AttendanceSaved:
     """Save the lesson's attendance: ``codes`` maps student id to a code (None = present).
 
@@ -89,7 +93,15 @@ async def save_attendance(
             as_teacher=as_teacher,
             drop_unknown=drop_unknown,
             with_sheet=with_sheet,
+            reason=reason,
         )
+
+
+def late_correction(ctx: LessonContext, now: dt.datetime) -> bool:
+    """A change of a roll call already taken, made after the lesson's day (school time)."""
+    return ctx.lesson.attendance_taken_at is not None and ctx.lesson.date < school_today(
+        ctx.school, now
+    )
 
 
 async def apply_attendance(
@@ -102,8 +114,13 @@ async def apply_attendance(
     as_teacher: bool = False,
     drop_unknown: bool = False,
     with_sheet: bool = False,
+    reason: str | None = None,
 ) -> AttendanceSaved:
     """The body of :func:`save_attendance`, in the unit's transaction.
+
+    ``reason``: why the lesson's teacher corrects a roll call already taken after the
+    lesson's day (required then, refused with ``changes.attendance_reason`` without one, and
+    kept in each audit entry); the class teacher's reasons of absence need none.
 
     ``merge``: students not in ``codes`` keep what they have (instead of becoming present).
     ``reasons_only``: only changes between absence kinds (Н, Б, УП), by the class teacher or
@@ -167,6 +184,13 @@ async def apply_attendance(
         for sid in sorted(students)
         if existing[sid] != wanted[sid]
     ]
+    why = None
+    if changes and teaching and not merge and late_correction(ctx, now):
+        # A roll call corrected after the lesson's day: the teacher says why (the office's
+        # change log shows it beside the change).
+        why = clean_text(reason, MAX_REASON, "reason")
+        if not why:
+            raise ValidationFailed("changes.attendance_reason")
     if changes:
         await _write_attendance(session, actor, lesson, changes, notices, now)
         await _audit_many(
@@ -179,6 +203,7 @@ async def apply_attendance(
                     student_id=sid,
                     before={"code": before_code},
                     after={"code": after_code},
+                    reason=why,
                 )
                 for sid, before_code, after_code in changes
             ],
@@ -242,7 +267,7 @@ class _Roster:
         for row in rows:
             sid, last, first, middle, code, family_reason = row[:6]
             notice_id, notice_code, notice_reason, mark_id, value, kind = row[6:12]
-            guardian_id, guardian_kind, permissions = row[12:]
+            guardian_id, guardian_kind, permissions = row[-3:]  # the roster's columns, then these
             if sid not in people:
                 people[sid] = (last, first, middle, family_reason)
                 codes[sid] = AttendanceCode(code) if code is not None else None

@@ -30,6 +30,16 @@ AUDIT_LIMIT = 20
 
 
 @dataclass(frozen=True)
+class Concern:
+    """Whose data and which lesson a change touched, for a line in plain words: the
+    student ("Иванов П."), the lesson's subject and date (None where the change has none)."""
+
+    student: str | None = None
+    subject: str | None = None
+    day: dt.date | None = None
+
+
+@dataclass(frozen=True)
 class AuditRow:
     id: int
     at: dt.datetime  # in the school's time zone
@@ -39,6 +49,74 @@ class AuditRow:
     entity_id: str | None
     changes: tuple[tuple[str, Any, Any], ...]  # (field, before, after)
     reason: str | None
+    about: Concern | None = None
+
+
+def _int(value: Any) -> int | None:
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.isdigit():
+        return int(value)
+    return None
+
+
+def _lesson_ref(entry: AuditEntry) -> int | None:
+    """The lesson an entry names in itself: a lesson's own entry, or a mark's snapshot."""
+    if entry.entity == "lesson":
+        return _int(entry.entity_id)
+    for side in (entry.after, entry.before):
+        if side and _int(side.get("lesson_id")) is not None:
+            return _int(side.get("lesson_id"))
+    return None
+
+
+async def _concerns(
+    session: AsyncSession, school_id: int, entries: list[AuditEntry]
+) -> dict[int, Concern]:
+    """Whose and which lesson, for each entry (by its id): at most five statements for the
+    whole page — the students, the rows that lead to a lesson, the lessons."""
+    lesson_of: dict[int, int] = {}
+    wanted: dict[type[Any], dict[int, list[int]]] = {Mark: {}, Attendance: {}, Homework: {}}
+    by_entity = {"mark": Mark, "attendance": Attendance, "homework": Homework}
+    for e in entries:
+        ref = _lesson_ref(e)
+        if ref is not None:
+            lesson_of[e.id] = ref
+        elif e.entity in by_entity and _int(e.entity_id) is not None:
+            wanted[by_entity[e.entity]].setdefault(_int(e.entity_id) or 0, []).append(e.id)
+    for model, ids in wanted.items():
+        if not ids:
+            continue
+        for row_id, lesson_id in await session.execute(
+            select(model.id, model.lesson_id).where(model.id.in_(list(ids)))
+        ):
+            for entry_id in ids[row_id]:
+                lesson_of[entry_id] = lesson_id
+    lessons: dict[int, tuple[str, dt.date]] = {}
+    if lesson_of:
+        for lesson_id, subject, day in await session.execute(
+            select(Lesson.id, Subject.name, Lesson.date)
+            .join(Subject, Subject.id == Lesson.subject_id)
+            .where(Lesson.id.in_(set(lesson_of.values())), Lesson.school_id == school_id)
+        ):
+            lessons[lesson_id] = (subject, day)
+    student_ids = {e.student_id for e in entries if e.student_id}
+    students: dict[int, str] = {}
+    if student_ids:
+        for person in (
+            await session.scalars(
+                select(Person).where(Person.id.in_(student_ids), Person.school_id == school_id)
+            )
+        ).all():
+            students[person.id] = person.short_name
+    out: dict[int, Concern] = {}
+    for e in entries:
+        lesson = lessons.get(lesson_of.get(e.id, 0))
+        student = students.get(e.student_id or 0)
+        if lesson is None and student is None:
+            continue
+        out[e.id] = Concern(student, lesson[0] if lesson else None, lesson[1] if lesson else None)
+    return out
 
 
 def _changes(before: dict[str, Any] | None, after: dict[str, Any] | None) -> tuple[Any, ...]:
@@ -71,6 +149,7 @@ async def _audit_rows(
         ).all():
             names[ref_id] = list_name(person)
     zone = ZoneInfo(actor.timezone)
+    concerns = await _concerns(session, actor.school_id, entries)
     rows = []
     for e in entries:
         ref: int | None = e.actor_account_id
@@ -90,6 +169,7 @@ async def _audit_rows(
                 entity_id=e.entity_id,
                 changes=_changes(e.before, e.after),
                 reason=e.reason,
+                about=concerns.get(e.id),
             )
         )
     return rows
