@@ -73,6 +73,6 @@ async def set_distance(
                         number=lesson.lesson_number,
                         subject=subject or "",
                         distance=distance,
-                    ).model_dump(mode="json"),
+                    ).model_dump(mode="json", exclude_none=True),
                 )
         return lesson

@@ -247,7 +247,7 @@ async def _alert_families_of(
             recipient_person_id=guardian,
             kind=SUBSTITUTION_FAMILY.name,
             dedup_key=f"sub:{lesson.id}:{event}:{student}:{guardian}",
-            payload=payload.model_dump(mode="json"),
+            payload=payload.model_dump(mode="json", exclude_none=True),
         )
 
 
@@ -314,7 +314,7 @@ async def set_substitution(
                 class_name=class_name,
                 teacher=own,
                 room=lesson.room,
-            ).model_dump(mode="json"),
+            ).model_dump(mode="json", exclude_none=True),
         )
         await _alert_families_of(
             uow,

@@ -113,6 +113,8 @@ async def test_tomorrows_substitution_reaches_the_families(
     assert {a.recipient_person_id for a in family} == {world.parent.id, world.parent2.id}
     assert world.trusted.id not in {a.recipient_person_id for a in family}
     assert {a.payload["teacher"] for a in family} == {"Коллегина Ольга"}
+    # The worker names the child (no empty name written in the payload).
+    assert all("student" not in a.payload for a in family)
     # The same substitute again changes nothing and tells nobody again.
     await substitutions.set_substitution(session, deputy, lesson.id, world.colleague.id, now=NOW)
     assert len(await _alerts(session, "substitution.family")) == len(family)

@@ -173,7 +173,9 @@ def test_substitutions_skip_cancelled_lessons_and_note_what_was_done() -> None:
     assert actions(screen) == [
         SubCb(action="pick", lesson_id=41),
         SubCb(action="pick", lesson_id=42),
-        PickCb(tool="sub", step="cls"),
+        # Another class of the same day, or another day.
+        PickCb(tool="sub", step="cls", day=pack_day(TODAY)),
+        OfficeCb(action="sub"),
         HOME,
     ]
 
@@ -183,7 +185,9 @@ def test_substitute_teachers_two_a_row_paged_then_remove() -> None:
     teachers = [Choice(200 + n, f"Учитель {n}") for n in range(26)]
     screen = sub_teachers_screen(t, LESSON, teachers, 0)
     assert screen.texts == (
-        t(
+        t("subs.day_line", day="30.11.2026")
+        + "\n"
+        + t(
             "office.subs.pick_teacher",
             number=2,
             cls="7&lt;А&gt;",
