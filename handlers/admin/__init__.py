@@ -10,6 +10,7 @@ from handlers.admin import (
     control,
     imports,
     menu,
+    movement,
     periods,
     reports,
     settings,
@@ -29,6 +30,7 @@ def build_router() -> Router:
         menu,
         imports,
         users,
+        movement,
         substitutions,  # before tools: /admin → Substitutions opens the day picker
         tools,
         control,

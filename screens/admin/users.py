@@ -9,6 +9,7 @@ from collections.abc import Iterable, Sequence
 from i18n import Translator
 from screens.admin.actions import AuditCb, OfficeCb, UserCb
 from screens.admin.common import home_row, one_per_row, text_screen, when
+from screens.admin.movement import MoveCb
 from screens.common.invite import links_text
 from screens.common.render import person_label
 from screens.screen import Button, Screen
@@ -73,6 +74,7 @@ def card_screen(t: Translator, card: UserCard, note: str = "") -> Screen:
         buttons.append(Button(t("office.users.block"), UserCb(action="block", id=pid)))
     if card.is_student:
         buttons.append(Button(t("office.users.audit"), AuditCb(what="stu", id=pid)))
+        buttons.append(Button(t("movement.button"), MoveCb(a="menu", p=pid)))
     buttons.append(Button(t("office.users.again"), OfficeCb(action="find")))
     text = card_text(t, card)
     return text_screen(f"{note}\n\n{text}" if note else text, (*one_per_row(buttons), home_row(t)))

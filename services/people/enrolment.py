@@ -350,3 +350,25 @@ async def transfer_student(
             after={"class": cls.name, "on": on, "note": text, "order": order_text},
         )
         return enrolment
+
+
+@dataclass(frozen=True)
+class MovementCard:
+    """A student as the office's movement screen shows them: the class on ``on`` (None: not
+    enrolled)."""
+
+    student_id: int
+    name: str
+    class_id: int | None
+    class_name: str | None
+
+
+async def movement_card(
+    session: AsyncSession, actor: Actor, student_id: int, on: dt.date
+) -> MovementCard:
+    policy.ensure_can_move_students(actor)
+    student = await _student(session, actor, student_id)
+    current = await _open_enrolment(session, student_id, on)
+    cls = await session.get(SchoolClass, current.class_id) if current is not None else None
+    name = f"{student.last_name} {student.first_name}"
+    return MovementCard(student_id, name, cls.id if cls else None, cls.name if cls else None)

@@ -7,6 +7,7 @@ import datetime as dt
 from i18n import translator
 from screens.admin.actions import AuditCb, OfficeCb, UserCb
 from screens.admin.menu import menu_screen
+from screens.admin.movement import MoveCb
 from screens.admin.users import (
     ask_reason_screen,
     card_screen,
@@ -101,6 +102,7 @@ def test_a_students_card_escapes_the_name_and_offers_the_audit_log() -> None:
         UserCb(action="revoke", id=7),
         UserCb(action="block", id=7),
         AuditCb(what="stu", id=7),
+        MoveCb(a="menu", p=7),
         OfficeCb(action="find"),
         HOME,
     ]
