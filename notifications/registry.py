@@ -16,6 +16,7 @@ from services.marks import alert_kinds as marks_kinds
 from services.messages import alert_kinds as messages_kinds
 from services.notifications import alert_kinds as notifications_kinds
 from services.notifications.kinds import Kind
+from services.school import alert_kinds as school_kinds
 from services.timetable import alert_kinds as timetable_kinds
 
 MODULES = (
@@ -25,6 +26,7 @@ MODULES = (
     messages_kinds,
     notifications_kinds,
     timetable_kinds,
+    school_kinds,
 )
 
 

@@ -23,8 +23,10 @@ from services.models import (
     SchoolClass,
     SchoolYear,
     StudyPeriod,
+    TeachingAssignment,
     utcnow,
 )
+from services.notifications import outbox
 from services.people import policy
 from services.people.identity import Actor
 from services.people.office_actor import ensure_admin, has_role
@@ -524,6 +526,19 @@ async def plan_archive_year(
     return await _year_plan(session, "archive", y)
 
 
+async def _year_staff(session: AsyncSession, year_id: int) -> list[int]:
+    """The teachers of the year's classes and their class teachers."""
+    class_ids = select(SchoolClass.id).where(SchoolClass.year_id == year_id)
+    teachers = select(TeachingAssignment.teacher_id).where(
+        TeachingAssignment.class_id.in_(class_ids)
+    )
+    leaders = select(SchoolClass.class_teacher_id).where(
+        SchoolClass.year_id == year_id, SchoolClass.class_teacher_id.is_not(None)
+    )
+    rows = await session.scalars(teachers.union(leaders))
+    return sorted({int(r) for r in rows if r is not None})
+
+
 async def close_year(
     session: AsyncSession, actor: Actor, year: int | str, *, now: dt.datetime | None = None
 ) -> SchoolYear:
@@ -535,6 +550,16 @@ async def close_year(
         y.is_closed = True
         for p in periods:
             p.is_closed = True
+        # The staff who taught in the year learn that its journal is read-only now.
+        for person_id in await _year_staff(session, y.id):
+            await outbox.enqueue(
+                session,
+                school_id=actor.school_id,
+                recipient_person_id=person_id,
+                kind="year.closed",  # services/school/alert_kinds.YEAR_CLOSED
+                dedup_key=f"year.closed:{y.id}:{person_id}",
+                payload={"year_id": y.id, "year": y.name},
+            )
         uow.record(
             action="year.close",
             entity="school_year",

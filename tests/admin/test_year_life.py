@@ -10,9 +10,18 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from notifications.registry import KINDS
 from services.enums import HolidayKind, PeriodKind
 from services.errors import AccessDenied, ValidationFailed
-from services.models import AuditEntry, Enrolment, Holiday, SchoolClass, SchoolYear, StudyPeriod
+from services.models import (
+    AuditEntry,
+    Enrolment,
+    Holiday,
+    OutboxMessage,
+    SchoolClass,
+    SchoolYear,
+    StudyPeriod,
+)
 from services.school import school_year
 from services.school.school_year import parse_calendar
 from tests.factories import NOW, SchoolWorld
@@ -51,6 +60,25 @@ async def test_a_running_year_is_neither_closed_nor_archived(
     year = await session.get(SchoolYear, world.year.id)
     assert year is not None and year.archived_at is None
     assert await session.scalar(select(func.count()).select_from(AuditEntry)) == 0
+
+
+async def test_closing_tells_the_years_staff(session: AsyncSession, world: SchoolWorld) -> None:
+    await school_year.close_year(session, world.actors["admin"], world.year.id, now=DAY_AFTER)
+    rows = (
+        await session.execute(
+            select(OutboxMessage.recipient_person_id, OutboxMessage.payload).where(
+                OutboxMessage.kind == "year.closed"
+            )
+        )
+    ).all()
+    recipients = {r for r, _ in rows}
+    assert {world.teacher.id, world.colleague.id, world.class_teacher.id} <= recipients
+    assert world.parent.id not in recipients and world.admin.id not in recipients
+    assert len(rows) == len(recipients)  # one each
+    payload = rows[0][1]
+    assert payload["year"] == "2026/2027"
+    kind = KINDS["year.closed"]
+    assert "Учебный год 2026/2027 закрыт" in kind.text(kind.payload.model_validate(payload), "ru")
 
 
 async def test_dry_runs_of_close_and_archive_change_nothing(

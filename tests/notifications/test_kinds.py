@@ -51,6 +51,7 @@ DOCUMENTED = {
     "substitution.family",
     "substitution.teacher",
     "lesson.distance",
+    "year.closed",
 }
 
 
@@ -376,6 +377,7 @@ def test_rows_queued_before_the_upgrade_still_read() -> None:
             "class_name": "7А",
             "teacher": "Иванова И.",
         },
+        "year.closed": {"year_id": 3, "year": "2026/2027"},
         "lesson.distance": {
             "student_id": 5,
             "lesson_id": 7,

@@ -58,6 +58,8 @@ year-closed = ✅ The school year { $year } is closed.
 year-archived = ✅ The school year { $year } is archived.
 year-calendar-lost = The typed calendar was not kept. Choose the calendar again.
 
+year-alert-closed = 🔒 The school year { $year } is closed: its journal is read-only now. A correction goes through the admin (who unlocks the lesson).
+
 year-running = The school year { $year } is still running (its last day is { $ends }): it can be closed or archived from { $after }.
 year-calendar_line = Line { $line }: a name and two dates are needed, e.g. "1 четверть 01.09.2027 - 25.10.2027".
 year-calendar_order = Line { $line }: the start is after the end.
