@@ -16,6 +16,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--private-burst", type=int, default=3)
     parser.add_argument("--global-per-second", type=float, default=30.0)
     parser.add_argument("--group-per-minute", type=float, default=20.0)
+    parser.add_argument(
+        "--webhook-per-chat-order",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="one webhook update of a chat in flight at a time, as Telegram does (the default)",
+    )
     return parser.parse_args(argv)
 
 
@@ -28,7 +34,7 @@ async def serve(args: argparse.Namespace) -> None:
         global_per_second=args.global_per_second,
         group_per_minute=args.group_per_minute,
     )
-    server = BotAPIServer(limits=limits)
+    server = BotAPIServer(limits=limits, webhook_per_chat_order=args.webhook_per_chat_order)
     await runner.serve_forever(server, args.port, "Local Bot API server", "TELEGRAM_API_URL")
 
 

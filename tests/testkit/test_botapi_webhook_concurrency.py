@@ -318,3 +318,12 @@ async def test_webhook_reply_cannot_delete_the_webhook(
     await receiver.until(lambda: len(receiver.delivered) == 2 and not server.pending_updates())
     assert (await bot.get_webhook_info()).url == receiver.url  # ignored, as Telegram does
     assert [r.method for r in server.requests if r.method.lower() == "deletewebhook"] == []
+
+
+def test_the_command_line_sets_the_per_chat_order() -> None:
+    from testkit.botapi.__main__ import parse_args
+
+    assert parse_args(["--port", "0"]).webhook_per_chat_order is True
+    assert (
+        parse_args(["--port", "0", "--no-webhook-per-chat-order"]).webhook_per_chat_order is False
+    )
