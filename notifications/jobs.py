@@ -1006,18 +1006,18 @@ JOBS: tuple[JobSpec, ...] = (
     ),
     JobSpec(
         "period_marks_reminder",
-        lambda s: dt.time(15, 0),
+        lambda s: dt.time(14, 0),
         _working,
         period_marks_reminder,
-        dt.timedelta(hours=4),
+        dt.timedelta(hours=2),
         batch=LIGHT_BATCH,
     ),
     JobSpec(
         "control_results_reminder",
-        lambda s: dt.time(15, 30),
+        lambda s: dt.time(14, 30),
         _working,
         control_results_reminder,
-        dt.timedelta(hours=4),
+        dt.timedelta(hours=2),
         batch=LIGHT_BATCH,
     ),
     JobSpec(

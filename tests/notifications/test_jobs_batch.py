@@ -33,9 +33,9 @@ DUE = {
     "unfilled_report": msk(20, 0),
     "monthly_activity": msk(9, 30, dt.date(2026, 12, 1)),
     # The last week of the second quarter (it ends on 27.12): period marks still missing.
-    "period_marks_reminder": msk(15, 30, dt.date(2026, 12, 21)),
+    "period_marks_reminder": msk(14, 30, dt.date(2026, 12, 21)),
     # The day after today's control work, its results still not entered.
-    "control_results_reminder": msk(16, 0, TODAY + dt.timedelta(days=1)),
+    "control_results_reminder": msk(15, 0, TODAY + dt.timedelta(days=1)),
 }
 
 # Statements of one run of each job over every school due, from reading the schools to the

@@ -318,12 +318,12 @@ async def test_the_reminder_jobs_run_on_the_injected_clock(
     period_job = (by_name["period_marks_reminder"],)
     control_job = (by_name["control_results_reminder"],)
     # A week before the quarter's last week: nothing to remind.
-    assert await jobs.run_due(session_factory, msk(dt.date(2026, 12, 14), 15, 30), "t", period_job)
-    ran = await jobs.run_due(session_factory, msk(dt.date(2026, 12, 21), 15, 30), "t", period_job)
+    assert await jobs.run_due(session_factory, msk(dt.date(2026, 12, 14), 14, 30), "t", period_job)
+    ran = await jobs.run_due(session_factory, msk(dt.date(2026, 12, 21), 14, 30), "t", period_job)
     assert ran == [("period_marks_reminder", world.school.id, dt.date(2026, 12, 21))]
     # Today (the work's day) the results are not late; tomorrow they are.
-    await jobs.run_due(session_factory, msk(TODAY, 16, 0), "t", control_job)
-    await jobs.run_due(session_factory, msk(TODAY + dt.timedelta(days=1), 16, 0), "t", control_job)
+    await jobs.run_due(session_factory, msk(TODAY, 15, 0), "t", control_job)
+    await jobs.run_due(session_factory, msk(TODAY + dt.timedelta(days=1), 15, 0), "t", control_job)
     async with session_factory() as s:
         rows = (await s.scalars(select(OutboxMessage).order_by(OutboxMessage.id))).all()
     period_rows = [r for r in rows if r.kind == "reminder.period_marks"]
@@ -339,3 +339,31 @@ async def test_the_reminder_jobs_run_on_the_injected_clock(
     assert control.recipient_person_id == world.teacher.id
     assert "19.11" in control.dedup_key or "2026-11-19" in control.dedup_key
     assert "Математика" in render_text("reminder.control_results", control.payload, "ru")
+
+
+async def test_the_summary_sheet_reads_year_exam_and_final_marks(
+    session: AsyncSession, world: SchoolWorld
+) -> None:
+    import io
+
+    from openpyxl import load_workbook
+
+    from services.reports import build_report
+
+    teacher, s0 = world.actors["teacher"], world.students[0].id
+    args = (world.cls.id, world.math.id)
+    await final_marks.set_period_marks(session, teacher, *args, world.q1.id, {s0: 5}, now=NOW)
+    await year_marks.set_year_marks(session, teacher, *args, YEAR, {s0: 4}, now=NOW)
+    await year_marks.set_year_marks(session, teacher, *args, EXAM, {s0: 3}, now=NOW)
+    await year_marks.set_year_marks(
+        session, teacher, *args, FINAL, {s0: SpecialMark.NOT_CERTIFIED}, now=NOW
+    )
+    report = await build_report(
+        session, world.actors["deputy"], "marks_summary", {"class_id": world.cls.id}, "xlsx"
+    )
+    sheet = load_workbook(io.BytesIO(report.data)).worksheets[0]
+    rows = [[c.value for c in row] for row in sheet.iter_rows()]
+    header = next(r for r in rows if "Год" in [str(v) for v in r] or "Годовая" in map(str, r))
+    mine = next(r for r in rows if any("Иванов" in str(v) for v in r))
+    values = [str(v) for v in mine if v is not None]
+    assert "5" in values and "4" in values and "3" in values and "н/а" in values, (header, mine)
