@@ -391,7 +391,9 @@ async def class_suggestions(
             select(Mark.student_id, Mark.value, Mark.weight)
             .join(Lesson, Lesson.id == Mark.lesson_id)
             .where(
-                Lesson.class_id == cls.id,
+                # A student's marks of the period go with them to a new class (seed 002
+                # §5.1.9): the marks of the subject in any class, not only this one.
+                Mark.student_id.in_([p.id for p in students]),
                 Lesson.subject_id == subject_id,
                 Lesson.date >= period.starts_on,
                 Lesson.date <= period.ends_on,

@@ -10,8 +10,9 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.enums import Role
+from services.enums import Role, WorkKind
 from services.errors import AccessDenied, ValidationFailed
+from services.marks import mark_reads, marking
 from services.models import Account, AuditEntry, Enrolment, Person, RoleGrant
 from services.people import enrolment, policy
 from tests.factories import NOW, TODAY, SchoolWorld, bind_chats
@@ -146,3 +147,27 @@ async def test_only_the_office_moves_students(session: AsyncSession, world: Scho
         await enrolment.leave_school(
             session, world.actors["admin"], world.students[0].id, LEAVE, order="x" * 65, now=NOW
         )
+
+
+async def test_the_period_s_marks_go_with_a_transferred_student(
+    session: AsyncSession, world: SchoolWorld
+) -> None:
+    """A mark in 7А's maths before the transfer counts in 8Б's period mark of maths; 7А's
+    sheet of the period still lists the student (enrolled there part of the period)."""
+    pyotr = world.students[0]
+    await marking.put_mark(
+        session, world.actors["teacher"], world.lesson_today.id, pyotr.id, 5, WorkKind.ANSWER,
+        now=NOW,
+    )  # fmt: skip
+    await enrolment.transfer_student(
+        session, world.actors["admin"], pyotr.id, world.other_cls.id, LEAVE, now=NOW
+    )
+    new = await mark_reads.class_suggestions(
+        session, world.other_cls, world.math.id, world.q2, world.school
+    )
+    row = next(r for r in new if r.student_id == pyotr.id)
+    assert row.marks_count == 1 and row.weighted_average == 5
+    old = await mark_reads.class_suggestions(
+        session, world.cls, world.math.id, world.q2, world.school
+    )
+    assert pyotr.id in [r.student_id for r in old]
