@@ -192,6 +192,14 @@ class School(Base):
     # математике: Аня — откройте дневник"), for schools whose policy keeps personal data off
     # messengers; the diary shows the details after sign-in.
     minimal_alerts: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # Early warning (services/early_warning): the share of the study period's lessons so far,
+    # in per cent, whose absences the family and the class teacher are told of, in two steps.
+    warn_absence_first: Mapped[int] = mapped_column(
+        SmallInteger, default=5, server_default=text("5")
+    )
+    warn_absence_second: Mapped[int] = mapped_column(
+        SmallInteger, default=10, server_default=text("10")
+    )
 
 
 class SchoolYear(Base):
@@ -1300,4 +1308,29 @@ class SigninThrottle(Base):
     key: Mapped[str] = mapped_column(String(160), primary_key=True)
     failures: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[dt.datetime | None] = mapped_column()
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class EarlyWarning(Base):
+    """What the early warning (services/early_warning) last told of a student in a study
+    period: for absences (``subject_id`` 0) the highest step reached, in per cent; for a
+    subject, the projected period mark warned of, raised while the projection rises (a fall of
+    a whole mark from it is told again)."""
+
+    __tablename__ = "early_warnings"
+    __table_args__ = (
+        UniqueConstraint("student_id", "period_id", "subject_id"),
+        school_fk("student_id", "persons", ondelete="CASCADE"),
+        school_fk("period_id", "study_periods", ondelete="CASCADE"),
+        Index("ix_early_warnings_period", "period_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = school_id_column()
+    student_id: Mapped[int] = mapped_column(Integer)
+    period_id: Mapped[int] = mapped_column(Integer)
+    subject_id: Mapped[int] = mapped_column(Integer, default=0)
+    level: Mapped[int] = mapped_column(SmallInteger)
+    # The last alert about this row; None while it only records the projection seen.
+    warned_at: Mapped[dt.datetime | None] = mapped_column()
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
