@@ -19,8 +19,12 @@ class DistanceCb(Action, prefix="t_dist"):
 
 def distance_button(t: Translator, sheet: LessonSheet) -> Button | None:
     """The card's toggle: for the lesson's teacher and the deputy or admin, on a lesson that
-    is not cancelled; None for anyone else."""
+    is not cancelled and still open (today's, or one ahead: marked in advance); None for anyone
+    else and for a lesson past its edit window."""
     if sheet.cancelled or not (sheet.can_edit or sheet.can_unlock):
+        return None
+    lock = sheet.records_lock
+    if lock is not None and lock.code != "journal.lesson_in_future":
         return None
     if sheet.distance:
         return Button(t("distance.button_off"), DistanceCb(lesson_id=sheet.lesson_id, on=0))

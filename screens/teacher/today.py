@@ -59,6 +59,8 @@ def _line(t: Translator, x: TeacherLesson, current: TeacherLesson | None) -> str
     )
     if x.substitute:
         line += " " + t("teacher.day.substitute")
+    if x.distance:
+        line += " " + t("distance.mark")
     if x.cancelled:
         line = f"<s>{line}</s> " + t("teacher.day.cancelled")
     if current is not None and x.lesson_id == current.lesson_id:

@@ -44,6 +44,7 @@ class TeacherLesson:
     homework_count: int
     marks_count: int
     cancelled: bool
+    distance: bool = False  # held at a distance
 
 
 async def teacher_name(session: AsyncSession, actor: Actor, teacher_id: int) -> str | None:
@@ -104,6 +105,7 @@ async def teacher_lessons(
             homework_count=int(hw or 0),
             marks_count=int(mk or 0),
             cancelled=x.is_cancelled,
+            distance=bool(x.is_distance),
         )
         for x, class_name, subject, substitution_id, starts_at, ends_at, hw, mk in rows
     ]

@@ -179,6 +179,7 @@ async def staff_timetable(
                     room=x.room,
                     substituted=x.substitute,
                     cancelled=x.cancelled,
+                    distance=x.distance,
                     class_name=x.class_name,
                 )
             )

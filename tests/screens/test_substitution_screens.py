@@ -109,3 +109,28 @@ def test_the_log_escaped_once_and_its_spreadsheet() -> None:
         r[:6] == ("18.11.2026", 2, "7<А>", "Алгебра & геометрия", "Петрова Анна", "Сидоров Иван")
         for r in rows
     )
+
+
+def test_the_distance_toggle_on_the_lesson_card() -> None:
+    import dataclasses
+
+    from screens.teacher.card import card_screen
+    from screens.teacher.distance import DistanceCb
+    from services.timetable.lesson_sheet import LessonLock
+    from tests.screens.test_teacher_day import sheet
+
+    t = translator("ru")
+    own = sheet()
+    screen = card_screen(t, own)
+    assert DistanceCb(lesson_id=7, on=1) in [b.action for b in screen.buttons]
+    held = card_screen(t, dataclasses.replace(own, distance=True))
+    assert DistanceCb(lesson_id=7, on=0) in [b.action for b in held.buttons]
+    assert t("distance.mark") in held.texts[0]
+    for other in (
+        dataclasses.replace(own, cancelled=True),
+        dataclasses.replace(own, can_edit=False),
+        dataclasses.replace(own, records_lock=LessonLock("journal.lesson_locked", {})),
+    ):
+        assert not any(isinstance(b.action, DistanceCb) for b in card_screen(t, other).buttons)
+    ahead = dataclasses.replace(own, records_lock=LessonLock("journal.lesson_in_future", {}))
+    assert DistanceCb(lesson_id=7, on=1) in [b.action for b in card_screen(t, ahead).buttons]
