@@ -238,3 +238,44 @@ async def test_who_marks_a_distance_lesson(session: AsyncSession, world: SchoolW
         if a.payload["lesson_id"] == world.lesson_old.id
     ]
     assert old == []
+
+
+# --------------------------------------------------------------------------- the other roles
+
+
+async def test_the_staff_import_reads_the_other_roles(
+    session: AsyncSession, world: SchoolWorld
+) -> None:
+    from services.enums import Role
+    from services.imports import import_file
+    from services.models import Person, RoleGrant
+    from tests.admin.helpers import csv_bytes
+
+    staff = [
+        ["Табельный номер", "Фамилия", "Имя", "Отчество", "Дата рождения", "Роли", "Телефон"],
+        ["X-1", "Допова", "Дарья", "", "", "педагог дополнительного образования", ""],
+        ["X-2", "Воспитова", "Вера", "", "", "Воспитатель", ""],
+        ["X-3", "Смотров", "Олег", "", "", "наблюдатель", ""],
+        ["X-4", "Кружкова", "Ксения", "", "", "ПДО, учитель", ""],
+    ]
+    res = await import_file(session, world.actors["admin"], "staff", "f.csv", csv_bytes(staff))
+    assert res.ok, res.error_lines()
+    assert res.created == 4
+    roles: dict[str, set[Role]] = {}
+    for ext, role in (
+        await session.execute(
+            select(Person.external_id, RoleGrant.role)
+            .join(RoleGrant, RoleGrant.person_id == Person.id)
+            .where(Person.external_id.like("X-%"))
+        )
+    ).all():
+        roles.setdefault(str(ext), set()).add(role)
+    assert roles == {
+        "X-1": {Role.EXTRA_TEACHER},
+        "X-2": {Role.EDUCATOR},
+        "X-3": {Role.OBSERVER},
+        "X-4": {Role.EXTRA_TEACHER, Role.TEACHER},
+    }
+    bad = [staff[0], ["X-5", "Странная", "Роль", "", "", "вахтёр", ""]]
+    res = await import_file(session, world.actors["admin"], "staff", "f.csv", csv_bytes(bad))
+    assert not res.ok
