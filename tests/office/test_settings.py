@@ -13,6 +13,7 @@ from bot.i18n import t
 from i18n import translator
 from screens.admin.actions import OfficeCb, SettingsCb
 from screens.admin.settings import settings_screen
+from screens.admin.weights import WeightsCb
 from services.errors import AccessDenied
 from services.models import AuditEntry, School
 from services.school import settings
@@ -115,6 +116,7 @@ def test_the_screen_says_the_state_and_offers_the_other_one() -> None:
     assert tr("office.settings.saved") not in off.texts[0]
     assert [b.action for b in off.buttons] == [
         SettingsCb(minimal="on"),
+        WeightsCb(),
         OfficeCb(action="home"),
     ]
     on = settings_screen(tr, AlertSettings(minimal_alerts=True), saved=True)
