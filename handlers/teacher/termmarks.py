@@ -74,7 +74,7 @@ async def _open_default(
 
 async def _term_sheet(turn: Turn, cb: TermCb) -> TermSheet:
     return await final_marks.term_sheet(
-        turn.session, turn.me, cb.class_id, cb.subject_id, cb.period_id
+        turn.session, turn.me, cb.class_id, cb.subject_id, cb.period_id, now=turn.now()
     )
 
 
@@ -94,7 +94,9 @@ async def term_action(query: CallbackQuery, callback_data: TermCb, turn: Turn) -
         )
         # The sheet checks who may set the marks; list the periods only for them.
         if default is not None:
-            await final_marks.term_sheet(session, me, cb.class_id, cb.subject_id, default)
+            await final_marks.term_sheet(
+                session, me, cb.class_id, cb.subject_id, default, now=turn.now()
+            )
         await show(query, periods_screen(t, cb.class_id, cb.subject_id, periods, default))
         return
     if cb.action == "pick":

@@ -100,7 +100,7 @@ def sheet_screen(
         t("term.legend", min=sheet.min_marks),
     ]
     if sheet.period_closed:
-        lines.append(t("journal.period_closed", period=escape(sheet.period)))
+        lines.append(t("yearmarks.period_marks_locked", period=escape(sheet.period)))
     students: list[Button] = []
     to_save = flagged = 0
     for n, row in enumerate(sheet.rows, start=1):

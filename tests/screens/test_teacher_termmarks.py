@@ -99,7 +99,7 @@ def test_a_closed_period_cannot_be_saved_and_the_note_goes_first() -> None:
     screen = sheet_screen(t, sheet(closed=True), {}, note="✅ saved")
     (text,) = screen.texts
     assert text.startswith("✅ saved\n\n")
-    assert t("journal.period_closed", period="2 четверть") in text
+    assert t("yearmarks.period_marks_locked", period="2 четверть") in text
     assert [b.action for b in screen.rows[-1]] == [TermCb(action="per", class_id=5, subject_id=6)]
     assert not any(b.action == TermCb(action="save", **IDS) for b in screen.buttons)
 
