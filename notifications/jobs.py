@@ -33,6 +33,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from services.early_warning import job as early_warning
 from services.enums import GuardianKind, OutboxStatus, Role
 from services.homework.alert_kinds import HOMEWORK_TOMORROW
 from services.marks import reminders
@@ -1019,6 +1020,14 @@ JOBS: tuple[JobSpec, ...] = (
         control_results_reminder,
         dt.timedelta(hours=2),
         batch=LIGHT_BATCH,
+    ),
+    # Absences and falling projected marks of the study period (services.early_warning).
+    JobSpec(
+        "early_warning",
+        lambda s: dt.time(19, 30),
+        _working,
+        early_warning.run,
+        dt.timedelta(hours=4),
     ),
     JobSpec(
         "monthly_activity",

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from services.attendance import alert_kinds as attendance_kinds
+from services.early_warning import alert_kinds as early_warning_kinds
 from services.homework import alert_kinds as homework_kinds
 from services.marks import alert_kinds as marks_kinds
 from services.messages import alert_kinds as messages_kinds
@@ -27,6 +28,7 @@ MODULES = (
     notifications_kinds,
     timetable_kinds,
     school_kinds,
+    early_warning_kinds,
 )
 
 

@@ -15,10 +15,10 @@ from sqlalchemy import event, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from notifications import jobs
-from services.enums import WorkKind
+from services.enums import AttendanceCode, WorkKind
 from services.homework import assignments
 from services.marks import marking
-from services.models import ControlWork, OutboxMessage, Person, SchedulerRun, School
+from services.models import Attendance, ControlWork, OutboxMessage, Person, SchedulerRun, School
 from services.notifications import outbox, prefs
 from tests.factories import TODAY, SchoolWorld, build_school
 from tests.notifications.test_alerts import msk
@@ -36,6 +36,7 @@ DUE = {
     "period_marks_reminder": msk(14, 30, dt.date(2026, 12, 21)),
     # The day after today's control work, its results still not entered.
     "control_results_reminder": msk(15, 0, TODAY + dt.timedelta(days=1)),
+    "early_warning": msk(19, 30),
 }
 
 # Statements of one run of each job over every school due, from reading the schools to the
@@ -51,6 +52,7 @@ STATEMENTS = {
     "monthly_activity": 16,
     "period_marks_reminder": 14,
     "control_results_reminder": 8,
+    "early_warning": 16,
 }
 
 
@@ -80,6 +82,15 @@ async def schools_with_activity(session: AsyncSession, count: int) -> list[Schoo
         await assignments.set_homework(session, teacher, w.lesson_today.id, "Стр. 42", now=now)
         await marking.put_mark(
             session, teacher, w.lesson_today.id, w.students[0].id, 5, WorkKind.ANSWER, now=now
+        )
+        # An absence of 5 lessons so far: the early warning's 10 % step.
+        session.add(
+            Attendance(
+                school_id=w.school.id,
+                lesson_id=w.lesson_old.id,
+                student_id=w.students[0].id,
+                code=AttendanceCode.ABSENT,
+            )
         )
         session.add(
             ControlWork(
@@ -159,6 +170,7 @@ async def test_each_school_gets_its_own_alerts(
         "report.activity",
         "reminder.period_marks",
         "reminder.control_results",
+        "warning.early",
     }
     assert kinds <= {kind for _, _, kind in rows}
     # identical schools, identical alerts

@@ -52,6 +52,7 @@ DOCUMENTED = {
     "substitution.teacher",
     "lesson.distance",
     "year.closed",
+    "warning.early",
 }
 
 
@@ -378,6 +379,27 @@ def test_rows_queued_before_the_upgrade_still_read() -> None:
             "teacher": "Иванова И.",
         },
         "year.closed": {"year_id": 3, "year": "2026/2027"},
+        "warning.early": {
+            "audience": "family",
+            "children": [
+                {
+                    "student_id": 5,
+                    "student": "Аня Иванова",
+                    "student_first": "Аня",
+                    "class_name": "7А",
+                    "period": "2 четверть",
+                    "teacher": "Мария Классная",
+                    "absence": {
+                        "step": 5,
+                        "absent": 2,
+                        "lessons": 23,
+                        "unexcused": 1,
+                        "percent": "8.7",
+                    },
+                    "subjects": [{"subject": "Математика", "mark": 2, "before": None}],
+                }
+            ],
+        },
         "lesson.distance": {
             "student_id": 5,
             "lesson_id": 7,

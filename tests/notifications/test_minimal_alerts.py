@@ -72,13 +72,29 @@ PAYLOAD: dict[str, Any] = {
     "special": None,
     "deadline": "20:00",
     "month": "ноябрь 2026",
+    "audience": "family",
     "children": [
         {
+            "student_id": 101,
             "student": STUDENT,
+            "student_gender": "f",
+            "student_first": None,
             "items": [{"subject": "Математика", "text": "HOMEWORK-TEXT"}],
-            "subjects": [{"subject": "Математика", "marks": ["VAL-4", "VAL-2"]}],
+            "subjects": [
+                {
+                    "subject": "Математика",
+                    "marks": ["VAL-4", "VAL-2"],
+                    "mark": "VAL-2",
+                    "before": "VAL-4",
+                }
+            ],
             "absent": 2,
             "late": 1,
+            # the early warning's figures and the class teacher's name
+            "class_name": "5А",
+            "period": "I четверть",
+            "teacher": TEACHER,
+            "absence": {"step": 10, "absent": 5, "lessons": 40, "unexcused": 2, "percent": "12.5"},
         }
     ],
     "lessons": [LESSON],

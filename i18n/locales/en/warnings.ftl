@@ -1,0 +1,21 @@
+# Early warning: absences and falling marks (services/early_warning).
+
+notify-warn-title = ⚠️ <b>Important: absences and progress</b>
+
+notify-warn-child = <b>{ $student }</b>, { $class_name } — { $period }
+
+notify-warn-absence = • Missed { $absent } of { $lessons } lessons since the period began ({ $percent } %), without a valid reason: { $unexcused }.
+
+notify-warn-mark_low = • { $subject }: the period's marks so far make «{ $mark }».
+
+notify-warn-mark_drop = • { $subject }: the period's marks so far make «{ $mark }» (it was «{ $before }»).
+
+notify-warn-todo_family = What to do: talk with your child and contact the class teacher ({ $teacher }) — together you can agree how to catch up before the period ends.
+
+notify-warn-todo_family_office = What to do: talk with your child and contact the school — together you can agree how to catch up before the period ends.
+
+notify-warn-todo_teacher = What to do: contact the family, learn the reasons and agree on a plan. The whole list is in the class teacher's menu: "At risk".
+
+notify-warn-minimal = ⚠️ <b>{ $students }</b>: absences or marks need attention — open the diary.
+
+notify-warn-minimal_teacher = ⚠️ Absences or marks need attention: { $students } — open the journal.

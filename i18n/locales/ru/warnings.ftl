@@ -1,0 +1,21 @@
+# Early warning: absences and falling marks (services/early_warning).
+
+notify-warn-title = ⚠️ <b>Важно: пропуски и успеваемость</b>
+
+notify-warn-child = <b>{ $student }</b>, { $class_name } — { $period }
+
+notify-warn-absence = • Пропущено { $absent } из { $lessons } уроков с начала периода ({ $percent } %), из них без уважительной причины: { $unexcused }.
+
+notify-warn-mark_low = • { $subject }: по текущим отметкам за период выходит «{ $mark }».
+
+notify-warn-mark_drop = • { $subject }: по текущим отметкам за период выходит «{ $mark }» (было «{ $before }»).
+
+notify-warn-todo_family = Что делать: поговорите с ребёнком и свяжитесь с классным руководителем ({ $teacher }) — вместе можно договориться, как наверстать пропущенное, пока период не закончился.
+
+notify-warn-todo_family_office = Что делать: поговорите с ребёнком и свяжитесь со школой — вместе можно договориться, как наверстать пропущенное, пока период не закончился.
+
+notify-warn-todo_teacher = Что делать: свяжитесь с семьёй, узнайте причины и договоритесь о плане. Весь список — в меню классного руководителя: «Группа риска».
+
+notify-warn-minimal = ⚠️ <b>{ $students }</b>: пропуски или отметки требуют внимания — откройте дневник.
+
+notify-warn-minimal_teacher = ⚠️ Пропуски или отметки требуют внимания: { $students } — откройте журнал.
