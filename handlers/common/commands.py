@@ -71,6 +71,7 @@ CATALOGUE: tuple[CommandSpec, ...] = (
     CommandSpec("marks", FAMILY),
     CommandSpec("attendance", FAMILY),
     CommandSpec("notice", frozenset({Role.PARENT})),
+    CommandSpec("trusted", frozenset({Role.PARENT})),
     CommandSpec("child", frozenset({Role.PARENT, Role.TRUSTED})),
     CommandSpec("timetable", EVERYONE_SIGNED_IN),
     # school office

@@ -66,3 +66,7 @@ trusted-scope-attendance = attendance
 trusted-scope-homework = homework
 
 trusted-scope-timetable = timetable
+
+cmd-trusted = A child's trusted persons
+
+help-cmd-trusted = let a grandparent or a nanny see the child's diary (only the sections you choose) and revoke it

@@ -67,3 +67,7 @@ trusted-scope-attendance = посещаемость
 trusted-scope-homework = домашнее задание
 
 trusted-scope-timetable = расписание
+
+cmd-trusted = Доверенные лица ребёнка
+
+help-cmd-trusted = дать бабушке или няне доступ к дневнику ребёнка (только к выбранным разделам) и отозвать его
