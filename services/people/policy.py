@@ -285,6 +285,20 @@ async def ensure_can_manage_class(
     raise deny(actor, "manage_class", class_id=class_id)
 
 
+async def ensure_can_view_at_risk(
+    session: AsyncSession, actor: Actor, class_id: int
+) -> SchoolClass:
+    """The early warning's list of a class's students at risk (absences, projected marks): the
+    class teacher of that class and the school's administration; not a subject teacher, nor
+    a family."""
+    cls = await load(session, actor, SchoolClass, class_id)
+    if is_school_reader(actor):
+        return cls
+    if actor.has(Role.CLASS_TEACHER) and cls.class_teacher_id == actor.person_id:
+        return cls
+    raise deny(actor, "view_at_risk", class_id=class_id)
+
+
 async def ensure_can_edit_subgroups(
     session: AsyncSession, actor: Actor, class_id: int
 ) -> SchoolClass:

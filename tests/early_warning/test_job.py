@@ -74,7 +74,9 @@ async def test_absence_steps_told_once_each(
     assert await run(session_factory, TODAY) == [("early_warning", w.school.id, TODAY)]
     first = await alerts(session_factory)
     # the parent and the class teacher; not the trusted person (marks only)
-    assert sorted(a.recipient_person_id for a in first) == sorted([w.parent.id, w.class_teacher.id])
+    assert sorted(a.recipient_person_id or 0 for a in first) == sorted(
+        [w.parent.id, w.class_teacher.id]
+    )
     family = next(a for a in first if a.recipient_person_id == w.parent.id)
     child = family.payload["children"][0]
     assert child["absence"] == {
@@ -142,7 +144,7 @@ async def test_a_projected_two_reaches_those_who_see_marks(
 
     await run(session_factory, TODAY)
     first = await alerts(session_factory)
-    assert sorted(a.recipient_person_id for a in first) == sorted(
+    assert sorted(a.recipient_person_id or 0 for a in first) == sorted(
         [w.parent.id, w.trusted.id, w.class_teacher.id]
     )
     subjects = first[0].payload["children"][0]["subjects"]
@@ -166,7 +168,9 @@ async def test_a_projected_two_reaches_those_who_see_marks(
     after = await alerts(session_factory)
     new = after[len(first) :]
     # 4, 4, 5, 2, 2, 2 = 3.17 → «3»: parent2 and the class teacher
-    assert sorted(a.recipient_person_id for a in new) == sorted([w.parent2.id, w.class_teacher.id])
+    assert sorted(a.recipient_person_id or 0 for a in new) == sorted(
+        [w.parent2.id, w.class_teacher.id]
+    )
     assert new[0].payload["children"][0]["subjects"] == [
         {"subject": "Математика", "mark": 3, "before": 4}
     ]

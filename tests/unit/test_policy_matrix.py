@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from handlers.teacher.common import ensure_teaches
 from services.attendance import roll_call
+from services.early_warning import reads as early_warning_reads
 from services.enums import AttendanceCode, FinalMarkKind, WorkKind
 from services.errors import AccessDenied, DomainError
 from services.homework import assignments, lesson_details
@@ -391,6 +392,16 @@ def subgroup_list(which: str) -> Call:
     return call
 
 
+def at_risk_list(which: str) -> Call:
+    """The early warning's list of a class's students at risk."""
+
+    async def call(s: AsyncSession, a: Actor, w: SchoolWorld, o: SchoolWorld) -> object:
+        cls = {"own_class": w.cls, "other_class": w.other_cls, "foreign": o.cls}[which]
+        return await early_warning_reads.class_at_risk(s, a, cls.id, now=NOW)
+
+    return call
+
+
 def lesson_detail(action: str) -> Callable[[str], Call]:
     """A lesson's details: "no homework", its kind of work, a mark's weight and comment."""
 
@@ -630,6 +641,13 @@ CASES = [
         subgroup_list,
         own_class=frozenset({"admin", "class_teacher"}),
         other_class=frozenset({"admin"}),
+        foreign=NONE,
+    ),
+    *cases(
+        "at_risk_list",
+        at_risk_list,
+        own_class=READERS | {"class_teacher"},
+        other_class=READERS,
         foreign=NONE,
     ),
     *cases(

@@ -19,3 +19,5 @@ notify-warn-todo_teacher = What to do: contact the family, learn the reasons and
 notify-warn-minimal = ⚠️ <b>{ $students }</b>: absences or marks need attention — open the diary.
 
 notify-warn-minimal_teacher = ⚠️ Absences or marks need attention: { $students } — open the journal.
+
+warn-bad_steps = Absence steps are two whole per cents, the first below the second, from 1 to 100 (for example: 5 10).
