@@ -292,7 +292,9 @@ async def test_saving_an_unlocked_past_lesson_costs_no_more(
     engine: AsyncEngine, session_factory: async_sessionmaker[AsyncSession]
 ) -> None:
     """A lesson nine days back, locked, that the deputy opened for corrections: the save
-    and its sheet (which says who unlocked it) still cost at most eight statements."""
+    and its sheet (which says who unlocked it) still cost at most eight statements. The
+    second save changes a roll call already taken after the lesson's day: it carries the
+    teacher's reason, kept in its audit rows without a statement more."""
     async with session_factory() as s:
         world = await build_school(s)
         await lesson_edits.unlock_lesson(
@@ -302,7 +304,8 @@ async def test_saving_an_unlocked_past_lesson_costs_no_more(
     first, second = world.students[0].id, world.students[1].id
     counts = []
     absent = AttendanceCode.ABSENT
-    for minute, codes in ((1, {first: absent}), (2, {second: absent})):
+    why = "ошибка в журнале"
+    for minute, codes, reason in ((1, {first: absent}, None), (2, {second: absent}, why)):
         now = NOW + dt.timedelta(minutes=minute)
         saved: list[roll_call.AttendanceSaved] = []
 
@@ -311,9 +314,12 @@ async def test_saving_an_unlocked_past_lesson_costs_no_more(
             codes: dict[int, AttendanceCode] = codes,
             now: dt.datetime = now,
             saved: list[roll_call.AttendanceSaved] = saved,
+            reason: str | None = reason,
         ) -> None:
             saved.append(
-                await roll_call.save_attendance(s, teacher, lid, codes, now=now, with_sheet=True)
+                await roll_call.save_attendance(
+                    s, teacher, lid, codes, now=now, with_sheet=True, reason=reason
+                )
             )
 
         counts.append(await statements_of(engine, session_factory, call))
@@ -324,3 +330,12 @@ async def test_saving_an_unlocked_past_lesson_costs_no_more(
     # New absence: 2 reads, the row, the audit, the alert, the lesson; then Иванов present
     # again and Петрова absent: the most a save writes.
     assert counts == [6, 8], counts
+    async with session_factory() as s:
+        reasons = (
+            await s.execute(
+                select(AuditEntry.student_id, AuditEntry.reason)
+                .where(AuditEntry.action == "attendance.set")
+                .order_by(AuditEntry.id)
+            )
+        ).all()
+    assert [r for _, r in reasons] == [None, why, why], reasons
