@@ -60,6 +60,7 @@ CATALOGUE: tuple[CommandSpec, ...] = (
     ),
     CommandSpec("absences", frozenset({Role.CLASS_TEACHER, Role.ADMIN, Role.DEPUTY})),
     CommandSpec("reasons", frozenset({Role.CLASS_TEACHER})),
+    CommandSpec("atrisk", frozenset({Role.CLASS_TEACHER, Role.ADMIN, Role.DEPUTY})),
     CommandSpec("classjournal", frozenset({Role.CLASS_TEACHER, Role.OBSERVER})),
     CommandSpec("subgroups", frozenset({Role.CLASS_TEACHER, Role.ADMIN})),
     CommandSpec(

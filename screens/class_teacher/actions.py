@@ -38,3 +38,9 @@ class GroupCb(Action, prefix="c_sg"):
     class_id: Id
     group_id: OptId = 0
     student_id: OptId = 0
+
+
+class RiskCb(Action, prefix="c_risk"):
+    """The class's students at risk (the early warning), for a class picked."""
+
+    class_id: Id

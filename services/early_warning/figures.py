@@ -87,6 +87,18 @@ async def absences(
     cancelled) and how many of them they missed, and without a valid reason. One statement."""
     if not periods:
         return []
+    connection = await session.connection()
+    return [
+        Absences(int(s), int(c), int(p), int(n), int(a or 0), int(u or 0))
+        for s, c, p, n, a, u in (
+            await connection.execute(absences_statement(periods, day, class_id))
+        ).all()
+    ]
+
+
+def absences_statement(
+    periods: Sequence[StudyPeriod], day: dt.date, class_id: int | None = None
+) -> Any:
     in_group = or_(
         Lesson.subgroup_id.is_(None),
         exists().where(
@@ -120,7 +132,12 @@ async def absences(
         )
         .outerjoin(
             Attendance,
-            and_(Attendance.lesson_id == Lesson.id, Attendance.student_id == Enrolment.student_id),
+            and_(
+                Attendance.lesson_id == Lesson.id,
+                Attendance.student_id == Enrolment.student_id,
+                # the schools' rows alone (ix_attendance_school_id), not the region's
+                Attendance.school_id.in_(sorted({p.school_id for p in periods})),
+            ),
         )
         .where(
             _scope(periods, class_id),
@@ -130,11 +147,7 @@ async def absences(
         )
         .group_by(Enrolment.student_id, Enrolment.class_id, StudyPeriod.id)
     )
-    connection = await session.connection()
-    return [
-        Absences(int(s), int(c), int(p), int(n), int(a or 0), int(u or 0))
-        for s, c, p, n, a, u in (await connection.execute(statement)).all()
-    ]
+    return statement
 
 
 async def mark_sums(
@@ -148,6 +161,18 @@ async def mark_sums(
     count), in the classes of the periods' years. One statement."""
     if not periods:
         return []
+    connection = await session.connection()
+    return [
+        SubjectSums(int(s), int(j), int(p), int(w or 0), int(n or 0), int(c))
+        for s, j, p, w, n, c in (
+            await connection.execute(mark_sums_statement(periods, day, class_id))
+        ).all()
+    ]
+
+
+def mark_sums_statement(
+    periods: Sequence[StudyPeriod], day: dt.date, class_id: int | None = None
+) -> Any:
     statement = (
         select(
             Mark.student_id,
@@ -168,8 +193,4 @@ async def mark_sums(
         )
         .group_by(Mark.student_id, Lesson.subject_id, StudyPeriod.id)
     )
-    connection = await session.connection()
-    return [
-        SubjectSums(int(s), int(j), int(p), int(w or 0), int(n or 0), int(c))
-        for s, j, p, w, n, c in (await connection.execute(statement)).all()
-    ]
+    return statement

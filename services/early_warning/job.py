@@ -154,10 +154,11 @@ async def run(
 async def _save(
     session: AsyncSession, new_rows: list[dict[str, Any]], changed: list[dict[str, Any]]
 ) -> None:
+    table = cast(Table, EarlyWarning.__table__)
     for start in range(0, len(new_rows), 1000):
-        await session.execute(insert(EarlyWarning), new_rows[start : start + 1000])
+        # Core's executemany: one statement per chunk (the ORM's bulk insert pages smaller).
+        await session.execute(insert(table), new_rows[start : start + 1000])
     if changed:
-        table = cast(Table, EarlyWarning.__table__)
         for row in changed:
             row.setdefault("warned", False)
         told = [r for r in changed if r["warned"]]

@@ -21,3 +21,23 @@ notify-warn-minimal = ⚠️ <b>{ $students }</b>: absences or marks need attent
 notify-warn-minimal_teacher = ⚠️ Absences or marks need attention: { $students } — open the journal.
 
 warn-bad_steps = Absence steps are two whole per cents, the first below the second, from 1 to 100 (for example: 5 10).
+
+cmd-atrisk = Students at risk
+
+help-cmd-atrisk = the class's students with many absences or a period mark heading for «2» or falling
+
+warn-decimal_comma = no
+
+warn-ct-title = ⚠️ <b>At risk: { $cls }</b> — { $period }
+
+warn-ct-rule = Absences from { $first } % of the period's lessons so far; a projected mark of «2» or a whole mark lower.
+
+warn-ct-absences = missed { $absent } of { $lessons } ({ $percent } %), without a valid reason: { $unexcused }
+
+warn-ct-mark_low = { $subject }: heading for «{ $mark }»
+
+warn-ct-mark_drop = { $subject }: heading for «{ $mark }» (it was «{ $before }»)
+
+warn-ct-none = No one in the class is at risk now.
+
+warn-ct-no_period = There is no current study period now.

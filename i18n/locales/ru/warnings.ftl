@@ -21,3 +21,23 @@ notify-warn-minimal = ⚠️ <b>{ $students }</b>: пропуски или от�
 notify-warn-minimal_teacher = ⚠️ Пропуски или отметки требуют внимания: { $students } — откройте журнал.
 
 warn-bad_steps = Пороги пропусков — два целых числа процентов, первый меньше второго, от 1 до 100 (например: 5 10).
+
+cmd-atrisk = Ученики в группе риска
+
+help-cmd-atrisk = ученики класса с частыми пропусками или с отметкой за период, которая выходит «2» или снижается
+
+warn-decimal_comma = yes
+
+warn-ct-title = ⚠️ <b>Группа риска: { $cls }</b> — { $period }
+
+warn-ct-rule = Пропуски от { $first } % уроков с начала периода; ожидаемая отметка «2» или снизилась на балл.
+
+warn-ct-absences = пропущено { $absent } из { $lessons } ({ $percent } %), без уважительной причины: { $unexcused }
+
+warn-ct-mark_low = { $subject }: выходит «{ $mark }»
+
+warn-ct-mark_drop = { $subject }: выходит «{ $mark }» (было «{ $before }»)
+
+warn-ct-none = Сейчас в классе никого в группе риска нет.
+
+warn-ct-no_period = Сейчас нет текущего учебного периода.
