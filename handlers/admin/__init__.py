@@ -17,6 +17,7 @@ from handlers.admin import (
     substitutions,
     tools,
     users,
+    warning_steps,
     weights,
     year,
 )
@@ -35,6 +36,7 @@ def build_router() -> Router:
         tools,
         control,
         settings,
+        warning_steps,
         weights,
         year,
         periods,

@@ -6,6 +6,7 @@ from __future__ import annotations
 from i18n import Translator
 from screens.admin.actions import SettingsCb
 from screens.admin.common import home_row, text_screen
+from screens.admin.warning_steps import WarnStepsCb
 from screens.admin.weights import WeightsCb
 from screens.screen import Button, Screen
 from services.school.settings import AlertSettings
@@ -27,4 +28,5 @@ def settings_screen(t: Translator, settings: AlertSettings, *, saved: bool = Fal
         SettingsCb(minimal="off" if on else "on"),
     )
     weights = Button(t("details.weights.btn"), WeightsCb())
-    return text_screen("\n".join(lines), [(switch,), (weights,), home_row(t)])
+    steps = Button(t("warn.steps.btn"), WarnStepsCb())
+    return text_screen("\n".join(lines), [(switch,), (weights,), (steps,), home_row(t)])

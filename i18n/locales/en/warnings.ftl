@@ -41,3 +41,13 @@ warn-ct-mark_drop = { $subject }: heading for «{ $mark }» (it was «{ $before 
 warn-ct-none = No one in the class is at risk now.
 
 warn-ct-no_period = There is no current study period now.
+
+warn-steps-btn = ⚠️ Absence steps
+
+warn-steps-title = ⚠️ <b>Early warning: absence steps</b>
+
+warn-steps-now = Now: { $first } % and { $second } % of the lessons since the study period began.
+
+warn-steps-about = When a student's absences reach each step, the parents and the class teacher get one message (once per period). They are also told when the period mark the marks so far make is «2» or falls by a whole mark.
+
+warn-steps-back = ◀️ School settings
