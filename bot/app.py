@@ -438,19 +438,18 @@ async def serve(
     ``drain_updates`` (the Dispatcher's shutdown), the webhooks' and MAX's by their own."""
     stop = stop or asyncio.Event()
     bots = _bots(telegram)
-    loop = asyncio.get_running_loop()
-    installed: list[signal.Signals] = []
+    with _stop_on_signals(stop):
+        await _receive(dp, settings, bots, max_front, stop, webhook)
 
-    def _on_signal(sig: signal.Signals) -> None:
-        log.warning("received signal", extra={"signal": sig.name})
-        stop.set()
 
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        try:
-            loop.add_signal_handler(sig, _on_signal, sig)
-            installed.append(sig)
-        except (NotImplementedError, RuntimeError):  # pragma: no cover - Windows
-            pass
+async def _receive(
+    dp: Dispatcher,
+    settings: Settings,
+    bots: list[Bot],
+    max_front: MaxFront | None,
+    stop: asyncio.Event,
+    webhook: TelegramWebhook | None,
+) -> None:
     tasks: dict[str, asyncio.Task[None]] = {}
     polling = bool(bots) and webhook is None
     # Without aiogram's polling the Dispatcher's startup and shutdown are emitted here.
@@ -502,13 +501,11 @@ async def serve(
     finally:
         for task in tasks.values():
             task.cancel()
-        for sig in installed:
-            loop.remove_signal_handler(sig)
 
 
-async def wait_for_stop(stop: asyncio.Event | None = None) -> None:
-    """A process that receives nothing (the delivery worker) runs until SIGINT/SIGTERM."""
-    stop = stop or asyncio.Event()
+@contextmanager
+def _stop_on_signals(stop: asyncio.Event) -> Iterator[None]:
+    """SIGINT/SIGTERM set ``stop`` while inside (a clean stop, logged)."""
     loop = asyncio.get_running_loop()
     installed: list[signal.Signals] = []
 
@@ -523,10 +520,17 @@ async def wait_for_stop(stop: asyncio.Event | None = None) -> None:
         except (NotImplementedError, RuntimeError):  # pragma: no cover - Windows
             pass
     try:
-        await stop.wait()
+        yield
     finally:
         for sig in installed:
             loop.remove_signal_handler(sig)
+
+
+async def wait_for_stop(stop: asyncio.Event | None = None) -> None:
+    """A process that receives nothing (the delivery worker) runs until SIGINT/SIGTERM."""
+    stop = stop or asyncio.Event()
+    with _stop_on_signals(stop):
+        await stop.wait()
 
 
 async def run_bot(settings: Settings, role: Role | str = Role.RUN) -> None:
