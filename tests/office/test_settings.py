@@ -13,6 +13,7 @@ from bot.i18n import t
 from i18n import translator
 from screens.admin.actions import OfficeCb, SettingsCb
 from screens.admin.settings import settings_screen
+from screens.admin.warning_steps import WarnStepsCb
 from screens.admin.weights import WeightsCb
 from services.errors import AccessDenied
 from services.models import AuditEntry, School
@@ -117,6 +118,7 @@ def test_the_screen_says_the_state_and_offers_the_other_one() -> None:
     assert [b.action for b in off.buttons] == [
         SettingsCb(minimal="on"),
         WeightsCb(),
+        WarnStepsCb(),
         OfficeCb(action="home"),
     ]
     on = settings_screen(tr, AlertSettings(minimal_alerts=True), saved=True)
