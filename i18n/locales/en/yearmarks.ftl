@@ -96,3 +96,41 @@ periods-back = ↩ Back to the periods
 periods-closed = 🔒 The period «{ $name }» is closed. Still without a period mark: { $missing }.
 
 periods-none = The school year has no periods.
+
+periods-council_unset = The teachers' council date is not set.
+
+periods-council_button = 📅 Teachers' council date
+
+periods-council_prompt = Send the date of the teachers' council approving the year's results: DD.MM or DD.MM.YYYY. After that day the year, exam and final marks are locked.
+
+periods-council_bad = That is not a date. Write it as DD.MM or DD.MM.YYYY, for example 28.05.
+
+periods-council_set = 📅 Teachers' council: { $date }.
+
+periods-cancel = ✖ Cancel
+
+periods-reopen = 🔓 Reopen: { $name }
+
+periods-reopen_prompt = Why reopen the period «{ $name }»? Send the reason in one message; it is kept in the change log.
+
+periods-reopened = 🔓 The period «{ $name }» is open again.
+
+periods-unlock_button = 🔓 Unlock final marks
+
+periods-unlock_pick_class = Unlocking the year, exam and final marks. Choose the class:
+
+periods-unlock_pick_subject = Choose the subject:
+
+periods-unlock_pick_days = For how long?
+
+periods-unlock_days = { $days ->
+    [one] { $days } day
+   *[other] { $days } days
+}
+
+periods-unlock_prompt = Unlocking marks: { $cls }, { $subject }, for { $days ->
+    [one] { $days } day
+   *[other] { $days } days
+}. Send the reason in one message; it is kept in the change log.
+
+periods-unlocked = 🔓 The year, exam and final marks of { $cls } in «{ $subject }» are unlocked until { $until }.

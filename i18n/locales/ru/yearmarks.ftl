@@ -96,3 +96,45 @@ periods-back = ↩ К периодам
 periods-closed = 🔒 Период «{ $name }» закрыт. Без отметки за период осталось: { $missing }.
 
 periods-none = В учебном году нет периодов.
+
+periods-council_unset = Дата педсовета не назначена.
+
+periods-council_button = 📅 Дата педсовета
+
+periods-council_prompt = Пришлите дату педсовета, утверждающего итоги года: ДД.ММ или ДД.ММ.ГГГГ. После этого дня годовые, экзаменационные и итоговые отметки закрываются.
+
+periods-council_bad = Это не дата. Напишите её как ДД.ММ или ДД.ММ.ГГГГ, например 28.05.
+
+periods-council_set = 📅 Дата педсовета: { $date }.
+
+periods-cancel = ✖ Отмена
+
+periods-reopen = 🔓 Открыть: { $name }
+
+periods-reopen_prompt = Почему открыть период «{ $name }» снова? Пришлите причину одним сообщением — она сохранится в журнале изменений.
+
+periods-reopened = 🔓 Период «{ $name }» снова открыт.
+
+periods-unlock_button = 🔓 Разблокировать итоговые отметки
+
+periods-unlock_pick_class = Разблокировка годовых, экзаменационных и итоговых отметок. Выберите класс:
+
+periods-unlock_pick_subject = Выберите предмет:
+
+periods-unlock_pick_days = На сколько разблокировать?
+
+periods-unlock_days = { $days ->
+    [one] { $days } день
+    [few] { $days } дня
+    [many] { $days } дней
+   *[other] { $days } дня
+}
+
+periods-unlock_prompt = Разблокировка отметок: { $cls }, { $subject }, на { $days ->
+    [one] { $days } день
+    [few] { $days } дня
+    [many] { $days } дней
+   *[other] { $days } дня
+}. Пришлите причину одним сообщением — она сохранится в журнале изменений.
+
+periods-unlocked = 🔓 Годовые, экзаменационные и итоговые отметки { $cls } по предмету «{ $subject }» разблокированы до { $until }.
