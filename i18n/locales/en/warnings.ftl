@@ -14,7 +14,7 @@ notify-warn-todo_family = What to do: talk with your child and contact the class
 
 notify-warn-todo_family_office = What to do: talk with your child and contact the school — together you can agree how to catch up before the period ends.
 
-notify-warn-todo_teacher = What to do: contact the family, learn the reasons and agree on a plan. The whole list is in the class teacher's menu: "At risk".
+notify-warn-todo_teacher = What to do: contact the family, learn the reasons and agree on a plan. The whole class list: /atrisk ("Students at risk").
 
 notify-warn-minimal = ⚠️ <b>{ $students }</b>: absences or marks need attention — open the diary.
 
