@@ -15,7 +15,17 @@ from sqlalchemy import func, select
 
 from bot.cli_admin import add_commands
 from services.db import make_engine, make_session_factory
-from services.models import AuditEntry, Person, SchoolYear, TimetableEntry, start_clock_at
+from services.imports.specs import KINDS
+from services.models import (
+    AuditEntry,
+    Person,
+    PlanItem,
+    SchoolYear,
+    Subgroup,
+    SubgroupMember,
+    TimetableEntry,
+    start_clock_at,
+)
 from tests.admin.helpers import fill_journal
 from tests.factories import build_school
 
@@ -85,16 +95,10 @@ def test_templates_are_written_and_import_in_order(
 ) -> None:
     out = tmp_path / "tpl"
     assert run(db, "templates", "--out", str(out)) == 0
-    kinds = [
-        "staff",
-        "subjects",
-        "classes",
-        "students",
-        "parents",
-        "assignments",
-        "timetable",
-        "bells",
-    ]
+    # Every kind of import has its template; KINDS lists them in an order in which each
+    # template's examples find what they refer to (staff before classes, students before
+    # their parents and subgroups, subjects before assignments and the thematic plan).
+    kinds = list(KINDS)
     assert sorted(p.name for p in out.iterdir()) == sorted(
         [f"{k}.csv" for k in kinds] + [f"{k}.xlsx" for k in kinds]
     )
@@ -108,6 +112,19 @@ def test_templates_are_written_and_import_in_order(
     printed = capsys.readouterr().out
     assert "Сотрудники: строк 2; создано 2" in printed
     assert query(db, select(func.count()).select_from(TimetableEntry)) == [(2,)]
+    # The new kinds' templates went in too: the two students in their English groups, the
+    # two lines of the maths plan.
+    members = query(
+        db,
+        select(Person.external_id, Subgroup.name)
+        .join(SubgroupMember, SubgroupMember.student_id == Person.id)
+        .join(Subgroup, Subgroup.id == SubgroupMember.subgroup_id)
+        .where(Person.external_id.in_(["S-1001", "S-1002"]))
+        .order_by(Person.external_id),
+    )
+    assert members == [("S-1001", "Группа 1"), ("S-1002", "Группа 2")]
+    topics = query(db, select(PlanItem.topic).order_by(PlanItem.number))
+    assert topics == [("Натуральные числа. Повторение",), ("Входная контрольная работа",)]
     cli_entries = query(
         db, select(func.count()).select_from(AuditEntry).where(AuditEntry.source == "cli")
     )
