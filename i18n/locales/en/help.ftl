@@ -35,7 +35,7 @@ help-cmd-reports = reports as files (XLSX or PDF): attendance, results, summary 
 
 help-cmd-admin = register imports, user search, change log, substitutions, journal checks
 
-help-cmd-periods = the study periods of the year: period marks still missing, closing a period
+help-cmd-periods = the study periods of the year: period marks still missing, closing and reopening a period, the teachers' council date, unlocking final marks
 
 help-cmd-settings = which alerts to get and when
 
