@@ -51,7 +51,7 @@ def _family_text(p: SubstitutionFamilyPayload, lang: str) -> str:
 
 
 def _family_brief(p: SubstitutionFamilyPayload, lang: str) -> str:
-    key = "notify.substitution.removed" if p.removed else "notify.substitution.family"
+    key = "notify.substitution.removed_brief" if p.removed else "notify.substitution.family_brief"
     return t(
         lang,
         key,
@@ -59,14 +59,13 @@ def _family_brief(p: SubstitutionFamilyPayload, lang: str) -> str:
         date=date_text(lang, p.date),
         number=p.number,
         subject=p.subject,
-        teacher=p.teacher,
     )
 
 
-def _teacher_text(p: SubstitutionTeacherPayload, lang: str) -> str:
+def _teacher_text(p: SubstitutionTeacherPayload, lang: str, *, brief: bool = False) -> str:
     return t(
         lang,
-        "notify.substitution.teacher",
+        "notify.substitution.teacher_brief" if brief else "notify.substitution.teacher",
         date=date_text(lang, p.date),
         number=p.number,
         subject=p.subject,
@@ -91,7 +90,10 @@ SUBSTITUTION_FAMILY: Kind[SubstitutionFamilyPayload] = Kind(
     "substitution.family", SubstitutionFamilyPayload, _family_text, brief=_family_brief
 )
 SUBSTITUTION_TEACHER: Kind[SubstitutionTeacherPayload] = Kind(
-    "substitution.teacher", SubstitutionTeacherPayload, _teacher_text
+    "substitution.teacher",
+    SubstitutionTeacherPayload,
+    _teacher_text,
+    brief=lambda p, lang: _teacher_text(p, lang, brief=True),
 )
 LESSON_DISTANCE: Kind[DistancePayload] = Kind(
     "lesson.distance",

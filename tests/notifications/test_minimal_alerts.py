@@ -73,6 +73,21 @@ PAYLOAD: dict[str, Any] = {
     "deadline": "20:00",
     "month": "ноябрь 2026",
     "audience": "family",
+    # year, exam and final marks; the period's reminders; substitutions and distance lessons;
+    # a closed year
+    "mark_kind": "final",
+    "year": "2026/2027",
+    "year_id": 13,
+    "ends_on": "2026-12-28",
+    "items": [{"class_name": "5А", "subject": "Математика", "missing": 3}],
+    "works": [
+        {"class_name": "5А", "subject": "Математика", "date": "2026-11-27", "title": "WORK-TITLE"}
+    ],
+    "number": 3,
+    "teacher": TEACHER,
+    "removed": False,
+    "room": "ROOM-12",
+    "distance": True,
     "children": [
         {
             "student_id": 101,

@@ -119,3 +119,10 @@ role-extra_teacher = teacher of additional education
 role-educator = tutor
 
 role-observer = observer (read only)
+
+# Short forms for schools that keep names out of alerts (no teacher named).
+notify-substitution-family_brief = 🔄 { $student }: { $date }, lesson { $number }, { $subject } — a substitute teacher.
+
+notify-substitution-removed_brief = 🔄 { $student }: { $date }, lesson { $number }, { $subject } — no substitution after all.
+
+notify-substitution-teacher_brief = 🔄 You substitute: { $date }, lesson { $number }, { $cls }, { $subject } (room: { $room }). The lesson is in your timetable; fill it in the journal.

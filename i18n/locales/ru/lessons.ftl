@@ -121,3 +121,10 @@ role-extra_teacher = педагог дополнительного образо�
 role-educator = воспитатель
 
 role-observer = наблюдатель (только просмотр)
+
+# Short forms for schools that keep names out of alerts (no teacher named).
+notify-substitution-family_brief = 🔄 { $student }: { $date }, { $number }-й урок, { $subject } — замена.
+
+notify-substitution-removed_brief = 🔄 { $student }: { $date }, { $number }-й урок, { $subject } — замены не будет.
+
+notify-substitution-teacher_brief = 🔄 Вам назначена замена: { $date }, { $number }-й урок, { $cls }, { $subject } (кабинет: { $room }). Урок в вашем расписании, заполните его в журнале.

@@ -3,7 +3,7 @@
 
 movement-button = 🚚 Движение (выбытие, перевод)
 
-movement-not_enrolled = Сейчас не зачислен(а) ни в один класс.
+movement-not_enrolled = Сейчас нет зачисления ни в один класс.
 
 movement-in_class = Класс: { $cls }
 

@@ -7,9 +7,9 @@ trusted-none = Пока никого. Доверенное лицо (бабуш�
 
 trusted-row = • { $name }: { $scopes } ({ $status })
 
-trusted-signed_in = вошёл(ла) в журнал
+trusted-signed_in = вход в журнал выполнен
 
-trusted-not_signed_in = ещё не входил(а)
+trusted-not_signed_in = вход ещё не выполнен
 
 trusted-add = ➕ Добавить доверенное лицо
 
