@@ -1021,13 +1021,14 @@ JOBS: tuple[JobSpec, ...] = (
         dt.timedelta(hours=2),
         batch=LIGHT_BATCH,
     ),
-    # Absences and falling projected marks of the study period (services.early_warning).
+    # Absences and falling projected marks of the study period (services.early_warning): in the
+    # afternoon, once the day's lessons are over, apart from the evening's reminders and digests.
     JobSpec(
         "early_warning",
-        lambda s: dt.time(19, 30),
+        lambda s: dt.time(16, 30),
         _working,
         early_warning.run,
-        dt.timedelta(hours=4),
+        dt.timedelta(hours=1, minutes=30),
     ),
     JobSpec(
         "monthly_activity",

@@ -23,7 +23,7 @@ PAST_DAYS = [dt.date(2026, 11, d) for d in (5, 6, 9, 10, 11, 12, 13, 16, 17)]
 
 
 def evening(day: dt.date) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time(19, 40), tzinfo=MSK).astimezone(dt.UTC)
+    return dt.datetime.combine(day, dt.time(16, 40), tzinfo=MSK).astimezone(dt.UTC)
 
 
 async def past_lessons(session: AsyncSession, w: SchoolWorld) -> list[Lesson]:

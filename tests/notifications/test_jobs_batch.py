@@ -36,7 +36,7 @@ DUE = {
     "period_marks_reminder": msk(14, 30, dt.date(2026, 12, 21)),
     # The day after today's control work, its results still not entered.
     "control_results_reminder": msk(15, 0, TODAY + dt.timedelta(days=1)),
-    "early_warning": msk(19, 30),
+    "early_warning": msk(16, 30),
 }
 
 # Statements of one run of each job over every school due, from reading the schools to the
