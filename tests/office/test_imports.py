@@ -93,15 +93,17 @@ async def test_wrong_file_type_and_template(chat: Any, world: SchoolWorld) -> No
     assert name == "students.xlsx" and data.startswith(b"PK")
 
 
-async def test_deputy_may_import_only_the_timetable_and_bells(
+async def test_deputy_may_import_only_the_timetable_bells_and_plan(
     chat: Any, world: SchoolWorld
 ) -> None:
     deputy: Chat = chat("deputy")
     await open_tool(deputy, "imp")
     kinds = {data for _, data in deputy.buttons() if data.startswith("o_imp")}
+    # The timetable, the bells and the thematic plan: the deputy's part of the school's records.
     assert kinds == {
         ImportCb(action="kind", kind="timetable").pack(),
         ImportCb(action="kind", kind="bells").pack(),
+        ImportCb(action="kind", kind="plan").pack(),
     }
     await deputy.press(ImportCb(action="kind", kind="staff"))
     await deputy.press(ImportCb(action="tpl", kind="staff"))
@@ -161,7 +163,9 @@ async def test_import_menu_buttons_follow_the_stated_order(chat: Any, world: Sch
     await open_tool(admin, "imp")
     kinds = [ImportCb.unpack(data).kind for _, data in admin.buttons() if data.startswith("o_imp")]
     order = ["staff", "subjects", "classes", "students", "parents", "assignments", "timetable"]
-    assert kinds == [*order, "bells"]
+    # Then what may come at any time: subgroup membership, the bells, the thematic plan.
+    assert kinds[: len(order)] == order
+    assert set(kinds[len(order) :]) == {"subgroup_members", "bells", "plan"}
     # The same order as the text above the buttons states.
     stated = t("ru", "office.import.pick").lower()
     words = ["сотрудник", "предмет", "класс", "ученик|обучающ", "родител", "нагрузк", "расписани"]

@@ -41,7 +41,8 @@ async def test_the_change_log_speaks_the_journals_words(
     await session.commit()
     deputy: Chat = chat("deputy")
     text = await open_tool(deputy, "aus", "7А", "Иванов Пётр")
-    assert "посещаемость: присутствие → Н" in text
+    # Whose and which lesson, then before → after, in the journal's words.
+    assert "посещаемость (Иванов П., Математика," in text and "): присутствие → Н" in text
     assert "отметка: 3 → 4" in text and "вид работы: ответ → контрольная" in text
     for internal in ("value:", "code:", "∅", "absent", "mark 77", "lesson_id", "(lesson"):
         assert internal not in text

@@ -49,7 +49,7 @@ office-reports-ask-subject = “{ $title }”: choose the subject.
 
 office-reports-ask-format = “{ $title }”: which format?
 
-office-import-pick = What to load? Order: staff → subjects → classes → students → parents → assignments → timetable; bell times any time.
+office-import-pick = What to load? Order: staff → subjects → classes → students → parents → assignments → timetable; bell times, group membership and the thematic plan any time.
 
 office-import-send_file =
     <b>{ $title }</b>: send a CSV or XLSX file as a document.
