@@ -200,6 +200,18 @@ class School(Base):
     warn_absence_second: Mapped[int] = mapped_column(
         SmallInteger, default=10, server_default=text("10")
     )
+    # Family messages (services/family_messages): the teachers' working hours, school time, on
+    # working days (a family's message written outside them reaches the teacher at the next
+    # working morning), and whether students may write to their teachers themselves.
+    messages_from: Mapped[dt.time] = mapped_column(
+        Time, default=dt.time(8, 0), server_default=text("'08:00:00'")
+    )
+    messages_to: Mapped[dt.time] = mapped_column(
+        Time, default=dt.time(18, 0), server_default=text("'18:00:00'")
+    )
+    student_messages: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false()
+    )
 
 
 class SchoolYear(Base):
@@ -1334,3 +1346,131 @@ class EarlyWarning(Base):
     # The last alert about this row; None while it only records the projection seen.
     warned_at: Mapped[dt.datetime | None] = mapped_column()
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+# --------------------------------------------------------------------------- family messages
+
+
+class FamilyThread(Base):
+    """A conversation between a child's family and one of the child's teachers in a school
+    year (services/family_messages). ``side`` "family": the child's parents share it; "student":
+    the student's own, apart from the parents'. The teacher may close it (``closed_at``)."""
+
+    __tablename__ = "family_threads"
+    __table_args__ = (
+        UniqueConstraint("id", "school_id"),
+        UniqueConstraint("student_id", "teacher_id", "year_id", "side"),
+        CheckConstraint("side IN ('family', 'student')", name="side"),
+        fk_index("family_threads", "year_id"),
+        fk_index("family_threads", "class_id"),
+        fk_index("family_threads", "closed_by_id", nullable=True),
+        school_fk("year_id", "school_years", ondelete="CASCADE"),
+        school_fk("class_id", "classes", ondelete="CASCADE"),
+        school_fk("student_id", "persons", ondelete="CASCADE"),
+        school_fk("teacher_id", "persons", ondelete="CASCADE"),
+        Index("ix_family_threads_teacher", "teacher_id", "last_message_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = school_id_column()
+    year_id: Mapped[int] = mapped_column(Integer)
+    class_id: Mapped[int] = mapped_column(Integer)
+    student_id: Mapped[int] = mapped_column(Integer)
+    teacher_id: Mapped[int] = mapped_column(Integer)
+    side: Mapped[str] = mapped_column(String(16), default="family")
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    last_message_at: Mapped[dt.datetime | None] = mapped_column()
+    closed_at: Mapped[dt.datetime | None] = mapped_column()
+    closed_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("accounts.id", ondelete="SET NULL")
+    )
+
+
+class FamilyMessage(Base):
+    """One message of a thread, kept for the school as long as the journal (5 years after the
+    school year's end). ``attachment_ref`` is a file id of ``messenger`` (ids are per messenger
+    and per bot); ``deliver_at`` is when the recipient gets it (a teacher's working hours)."""
+
+    __tablename__ = "family_messages"
+    __table_args__ = (
+        school_fk("thread_id", "family_threads", ondelete="CASCADE"),
+        school_fk("author_id", "persons", ondelete="CASCADE"),
+        Index("ix_family_messages_thread", "thread_id", "id"),
+        Index("ix_family_messages_author_at", "author_id", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = school_id_column()
+    thread_id: Mapped[int] = mapped_column(Integer)
+    author_id: Mapped[int] = mapped_column(Integer)
+    from_teacher: Mapped[bool] = mapped_column(Boolean, default=False)
+    text: Mapped[str] = mapped_column(Text, default="")
+    attachment_kind: Mapped[str | None] = mapped_column(String(16))
+    attachment_ref: Mapped[str | None] = mapped_column(String(255))
+    attachment_name: Mapped[str | None] = mapped_column(String(255))
+    messenger: Mapped[str | None] = mapped_column(String(16))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    deliver_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class FamilyThreadRead(Base):
+    """The last message of a thread a participant has seen (opened the thread in the bot):
+    the "read" of the sender's ✓✓ (the messengers give bots no read receipts)."""
+
+    __tablename__ = "family_thread_reads"
+    __table_args__ = (
+        school_fk("thread_id", "family_threads", ondelete="CASCADE"),
+        school_fk("person_id", "persons", ondelete="CASCADE"),
+        fk_index("family_thread_reads", "person_id"),
+    )
+
+    thread_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    school_id: Mapped[int] = school_id_column()
+    last_read_id: Mapped[int] = mapped_column(Integer, default=0)
+    read_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class ThreadComplaint(Base):
+    """A complaint the office recorded about a thread: who complained, when, why. Only with
+    one may the administration read that thread (each reading is in the audit log)."""
+
+    __tablename__ = "thread_complaints"
+    __table_args__ = (
+        school_fk("thread_id", "family_threads", ondelete="CASCADE"),
+        fk_index("thread_complaints", "thread_id"),
+        fk_index("thread_complaints", "recorded_by_id", nullable=True),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = school_id_column()
+    thread_id: Mapped[int] = mapped_column(Integer)
+    complainant: Mapped[str] = mapped_column(String(200))
+    complained_on: Mapped[dt.date] = mapped_column(Date)
+    reason: Mapped[str] = mapped_column(Text)
+    recorded_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("accounts.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class FamilyCalendarLink(Base):
+    """A private calendar (ICS) link of a parent or a student for one child
+    (services/calendar_feed): only the SHA-256 of its token is kept; a new link revokes the
+    old one."""
+
+    __tablename__ = "family_calendar_links"
+    __table_args__ = (
+        school_fk("person_id", "persons", ondelete="CASCADE"),
+        school_fk("student_id", "persons", ondelete="CASCADE"),
+        Index("ix_family_calendar_links_holder", "person_id", "student_id"),
+        fk_index("family_calendar_links", "student_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = school_id_column()
+    person_id: Mapped[int] = mapped_column(Integer)  # who holds the link
+    student_id: Mapped[int] = mapped_column(Integer)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column()
