@@ -1017,6 +1017,17 @@ class News(Base):
         ),
         school_fk("class_id", "classes", ondelete="CASCADE"),
         school_fk("author_id", "persons"),
+        # The reader's list (services/messages/news_reads.py): a class's events and a school's
+        # news, newest first, paged by (created_at, id).
+        Index("ix_news_class_created", "class_id", "created_at", "id"),
+        Index(
+            "ix_news_school_created",
+            "school_id",
+            "created_at",
+            "id",
+            postgresql_where=text("class_id IS NULL"),
+            sqlite_where=text("class_id IS NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
