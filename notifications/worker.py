@@ -84,7 +84,7 @@ from notifications.transport import (
     Transport,
 )
 from screens.screen import Screen
-from services.attendance.alert_kinds import ABSENT, LATE
+from services.attendance.alert_kinds import ABSENT, LATE, WITHDRAWN
 from services.enums import Messenger, OutboxStatus
 from services.models import (
     Account,
@@ -306,8 +306,8 @@ _FANOUT: ColumnElement[Any] = literal_column(f"'{FANOUT}'")
 
 
 # The absence alerts: the worker looks up their attendance row (its id for the buttons, its
-# code now: a corrected absence is not sent).
-_ABSENCES = frozenset({ABSENT.name, LATE.name})
+# code now: a corrected absence is not sent; a correction of it, only while it holds).
+_ABSENCES = frozenset({ABSENT.name, LATE.name, WITHDRAWN.name})
 
 
 def _brief(exc: ValidationError) -> str:

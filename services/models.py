@@ -696,6 +696,7 @@ class Lesson(Base):
         fk_index("lessons", "plan_item_id", nullable=True),
         fk_index("lessons", "attendance_taken_by_id", nullable=True),
         fk_index("lessons", "updated_by_id", nullable=True),
+        fk_index("lessons", "cancelled_by_id", nullable=True),
         UniqueConstraint("id", "school_id"),
         CheckConstraint("lesson_number >= 0 AND lesson_number <= 12", name="lesson_number"),
         school_fk("class_id", "classes", ondelete="CASCADE"),
@@ -736,6 +737,12 @@ class Lesson(Base):
     lesson_number: Mapped[int] = mapped_column(SmallInteger)
     room: Mapped[str | None] = mapped_column(String(32))
     is_cancelled: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Who cancelled the lesson, when and why (services/timetable/cancellations.py).
+    cancelled_at: Mapped[dt.datetime | None] = mapped_column()
+    cancelled_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("accounts.id", ondelete="SET NULL")
+    )
+    cancel_reason: Mapped[str | None] = mapped_column(String(200))
     is_distance: Mapped[bool] = mapped_column(Boolean, default=False)
     plan_item_id: Mapped[int | None] = mapped_column(Integer)
     topic: Mapped[str | None] = mapped_column(String(500))

@@ -189,4 +189,63 @@ NOTICE_CANCELLED: Kind[NoticePayload] = Kind(
     brief=_notice_brief("notify.minimal.notice_cancelled"),
 )
 
-KINDS: tuple[Kind[Any], ...] = (ABSENT, LATE, FAMILY_REASON, NOTICE_CREATED, NOTICE_CANCELLED)
+
+class WithdrawnPayload(AbsencePayload):
+    """A correction of an absence or lateness the family was told of: ``was`` the code told
+    (absent or late), ``code`` the code now (None: present; late: late instead of absent)."""
+
+    was: str | None = None
+
+
+def _withdrawn_key(p: WithdrawnPayload) -> str:
+    if p.code is not None:
+        return "now_late"
+    return "late_withdrawn" if p.was == "late" else "withdrawn"
+
+
+def _withdrawn_text(p: WithdrawnPayload, lang: str) -> str:
+    return t(
+        lang,
+        f"corrections.{_withdrawn_key(p)}",
+        gender=p.student_gender or "",
+        student=p.student_name,
+        subject=p.subject,
+        lesson_number=p.lesson_number,
+        date=date_text(lang, p.date),
+    )
+
+
+def _withdrawn_brief(p: WithdrawnPayload, lang: str) -> str:
+    return t(
+        lang,
+        f"corrections.brief_{_withdrawn_key(p)}",
+        student=child_text(lang, p.first),
+        subject=p.subject,
+    )
+
+
+def _still_corrected(p: WithdrawnPayload, prefs: NotificationPrefs | None) -> str | None:
+    """The roll call changed again since (absent once more): the correction is not told."""
+    if p.current_code != p.code:
+        return "attendance changed again"
+    return None
+
+
+# An absence or lateness withdrawn (or an absence turned into lateness) after its alert went
+# out: told once, merged with the recipient's other alerts (services/attendance/roll_call.py).
+WITHDRAWN: Kind[WithdrawnPayload] = Kind(
+    "attendance.withdrawn",
+    WithdrawnPayload,
+    _withdrawn_text,
+    brief=_withdrawn_brief,
+    gates=(_still_corrected, turned_off("absences")),
+)
+
+KINDS: tuple[Kind[Any], ...] = (
+    ABSENT,
+    LATE,
+    FAMILY_REASON,
+    NOTICE_CREATED,
+    NOTICE_CANCELLED,
+    WITHDRAWN,
+)

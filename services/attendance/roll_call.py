@@ -10,15 +10,18 @@ from typing import Any, cast
 
 from sqlalchemy import (
     Table,
+    case,
     delete,
     insert,
+    or_,
+    update,
 )
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.attendance.alert_kinds import ABSENT, LATE
+from services.attendance.alert_kinds import ABSENT, LATE, WITHDRAWN
 from services.calendar import school_today
 from services.enums import (
     AttendanceCode,
@@ -395,9 +398,14 @@ async def _absence_alerts(
 ) -> None:
     """The families' alerts of ``changes``: a new absence or lateness queues one per parent
     (and trusted person allowed to see attendance; ``recipients`` by student) after a grace
-    window, unless the family announced it; present again cancels what is still pending. A
-    reason given (Б, УП) leaves them as they are. Two statements at most, however many
-    students."""
+    window, unless the family announced it (one still pending takes the new code); present
+    again cancels what is still pending. A reason given (Б, УП) leaves them as they are.
+
+    An alert that already went out is corrected once instead (``attendance.withdrawn``):
+    present again → "the absence (lateness) withdrawn", absent → late → "marked late". The
+    statement that cancels the pending alerts and the one that queues them tell which had gone
+    out, so the corrections cost a statement only when there is one to queue: three at most,
+    however many students."""
     alert = [
         (sid, after)
         for sid, _, after in changes
@@ -410,8 +418,8 @@ async def _absence_alerts(
     def key(student_id: int, guardian_id: int) -> str:
         return f"absence:{ctx.lesson.id}:{student_id}:{guardian_id}"
 
-    await outbox.cancel_pending(
-        session, (key(sid, g) for sid in cancel for g in recipients.get(sid, []))
+    told = await _cancel_or_told(
+        session, [key(sid, g) for sid in cancel for g in recipients.get(sid, [])]
     )
     rows = [
         {
@@ -427,7 +435,84 @@ async def _absence_alerts(
         if after is not None
         for guardian_id in recipients.get(sid, [])
     ]
-    await _enqueue_reviving(session, rows)
+    queued = await _enqueue_reviving(session, rows, returning=True)
+    before = {sid: b for sid, b, _ in changes}
+    fixes = [
+        _withdrawal(ctx, now, sid, guardian_id, before[sid], None)
+        for sid in cancel
+        if before[sid] in (AttendanceCode.ABSENT, AttendanceCode.LATE)
+        for guardian_id in recipients.get(sid, [])
+        if key(sid, guardian_id) in told
+    ]
+    # Absent → late: the absence alert is not queued again when it had gone out (its row was
+    # left as it was), and the family learns of the lateness as a correction.
+    fixes += [
+        _withdrawal(ctx, now, sid, guardian_id, AttendanceCode.ABSENT, AttendanceCode.LATE)
+        for sid, after in alert
+        if after == AttendanceCode.LATE and before[sid] == AttendanceCode.ABSENT
+        for guardian_id in recipients.get(sid, [])
+        if key(sid, guardian_id) not in queued
+    ]
+    await _enqueue_reviving(session, fixes)
+
+
+def _withdrawal(
+    ctx: LessonContext,
+    now: dt.datetime,
+    student_id: int,
+    guardian_id: int,
+    was: AttendanceCode | None,
+    code: AttendanceCode | None,
+) -> dict[str, Any]:
+    """The correction of an alert that went out: once per lesson, student, recipient and
+    correction (present again, or late instead of absent)."""
+    payload: dict[str, Any] = {
+        **lesson_payload(ctx),
+        "student_id": student_id,
+        "was": was.value if was is not None else None,
+    }
+    if code is not None:
+        payload["code"] = code.value
+    what = code.value if code is not None else "present"
+    return {
+        "school_id": ctx.lesson.school_id,
+        "recipient_person_id": guardian_id,
+        "kind": WITHDRAWN.name,
+        "dedup_key": f"absence-fix:{ctx.lesson.id}:{student_id}:{guardian_id}:{what}",
+        "payload": payload,
+        # The same grace as the alert: corrected back within it, nothing is told.
+        "not_before": now + outbox.ABSENCE_GRACE,
+        "urgent": True,
+    }
+
+
+# An alert the family was (or is being) told of.
+_TOLD = (OutboxStatus.SENDING.value, OutboxStatus.SENT.value)
+
+
+async def _cancel_or_told(session: AsyncSession, keys: Sequence[str]) -> set[str]:
+    """Cancel the alerts of ``keys`` still pending (``outbox.cancel_pending``) and return the
+    keys of those that went out (being sent or sent), in one statement: the rows that went
+    out are "updated" to the status they have, so that the statement returns them too."""
+    if not keys:
+        return set()
+    table = cast(Table, OutboxMessage.__table__)
+    status = table.c.status
+    result = await session.execute(
+        update(table)
+        .where(
+            table.c.dedup_key.in_(keys),
+            status.in_((OutboxStatus.PENDING.value, *_TOLD)),
+        )
+        .values(
+            status=case(
+                (status == OutboxStatus.PENDING.value, OutboxStatus.CANCELLED.value),
+                else_=status,
+            )
+        )
+        .returning(table.c.dedup_key, status)
+    )
+    return {dedup_key for dedup_key, now_status in result.all() if now_status in _TOLD}
 
 
 def _family_recipients(
@@ -443,12 +528,15 @@ def _family_recipients(
     return {sid: sorted(ids) for sid, ids in out.items()}
 
 
-async def _enqueue_reviving(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> None:
+async def _enqueue_reviving(
+    session: AsyncSession, rows: Sequence[dict[str, Any]], *, returning: bool = False
+) -> set[str]:
     """``outbox.enqueue(..., revive_cancelled=True)`` of many alerts in one statement: a new
-    row per dedup key, or a row the same event had cancelled armed again (pending, with the
-    new payload and time); a row still pending or already sent is left as it is."""
+    row per dedup key, or a row of the same event not gone out yet (cancelled, or pending)
+    armed with the new kind, payload and time; a row already sent (or being sent) is left as
+    it is. ``returning``: the dedup keys queued or armed (those not returned had gone out)."""
     if not rows:
-        return
+        return set()
     created = utcnow()
     values = [
         {
@@ -460,15 +548,21 @@ async def _enqueue_reviving(session: AsyncSession, rows: Sequence[dict[str, Any]
         for r in {r["dedup_key"]: r for r in rows}.values()
     ]
     stmt = _insert_for(session)(OutboxMessage.__table__)
-    await session.execute(
-        stmt.on_conflict_do_update(
-            index_elements=["dedup_key"],
-            set_={
-                "status": OutboxStatus.PENDING.value,
-                "not_before": stmt.excluded.not_before,
-                "payload": stmt.excluded.payload,
-            },
-            where=stmt.table.c.status == OutboxStatus.CANCELLED.value,
+    upsert = stmt.on_conflict_do_update(
+        index_elements=["dedup_key"],
+        set_={
+            "status": OutboxStatus.PENDING.value,
+            "kind": stmt.excluded.kind,
+            "not_before": stmt.excluded.not_before,
+            "payload": stmt.excluded.payload,
+        },
+        where=or_(
+            stmt.table.c.status == OutboxStatus.CANCELLED.value,
+            stmt.table.c.status == OutboxStatus.PENDING.value,
         ),
-        values,
     )
+    if not returning:
+        await session.execute(upsert, values)
+        return set()
+    result = await session.execute(upsert.returning(stmt.table.c.dedup_key), values)
+    return set(result.scalars().all())

@@ -5,7 +5,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from services.notifications.kinds import Kind, Payload, Value, child_text, date_text, t
+from services.notifications.kinds import (
+    Child,
+    Kind,
+    Payload,
+    Value,
+    child_text,
+    date_text,
+    t,
+    turned_off,
+)
 
 
 class HomeworkItem(Payload):
@@ -54,4 +63,46 @@ HOMEWORK_TOMORROW: Kind[HomeworkPayload] = Kind(
     "homework.tomorrow", HomeworkPayload, _homework_text, brief=_homework_brief
 )
 
-KINDS: tuple[Kind[Any], ...] = (HOMEWORK_TOMORROW,)
+
+class HomeworkChangedPayload(Child):
+    """Homework of ``date`` changed or added after the evening's digest of that day went out
+    (services/homework/corrections.py)."""
+
+    lesson_id: int | None = None
+    date: str | None = None
+    subject: Value = ""
+    text: Value = ""
+    added: bool = False
+
+
+def _homework_changed_text(p: HomeworkChangedPayload, lang: str) -> str:
+    return t(
+        lang,
+        "corrections.homework_added" if p.added else "corrections.homework_changed",
+        student=p.student_name,
+        subject=p.subject,
+        date=date_text(lang, p.date),
+        text=p.text or "—",
+    )
+
+
+def _homework_changed_brief(p: HomeworkChangedPayload, lang: str) -> str:
+    """The subject and the day, not the homework (it may be the child's own)."""
+    return t(
+        lang,
+        "corrections.brief_homework",
+        student=child_text(lang, p.first),
+        subject=p.subject,
+        date=date_text(lang, p.date),
+    )
+
+
+HOMEWORK_CHANGED: Kind[HomeworkChangedPayload] = Kind(
+    "homework.changed",
+    HomeworkChangedPayload,
+    _homework_changed_text,
+    brief=_homework_changed_brief,
+    gates=(turned_off("homework_tomorrow"),),
+)
+
+KINDS: tuple[Kind[Any], ...] = (HOMEWORK_TOMORROW, HOMEWORK_CHANGED)

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services import audit
 from services.errors import ValidationFailed
+from services.homework.corrections import homework_corrected
 from services.models import (
     Homework,
     HomeworkFile,
@@ -164,6 +165,7 @@ async def set_homework(
             # Homework for the class replaces the "no homework" chosen before.
             lesson.no_homework = False
         saved: list[Homework] = []
+        changed: list[tuple[Homework, bool]] = []
         for sid in targets:
             cond = Homework.student_id.is_(None) if sid is None else Homework.student_id == sid
             hw = await session.scalar(
@@ -209,4 +211,8 @@ async def set_homework(
                 after={"text": hw.text, "due_date": due_date, "files": len(files)},
             )
             saved.append(hw)
+            if before != audit.snapshot(hw, "text", "due_date") or files:
+                changed.append((hw, before is None))
+        # Told to those who got the evening digest it belongs to, if it went out already.
+        await homework_corrected(uow, lesson, changed)
         return saved

@@ -102,4 +102,66 @@ LESSON_DISTANCE: Kind[DistancePayload] = Kind(
     brief=lambda p, lang: _distance_text(p, lang, brief=True),
 )
 
-KINDS: tuple[Kind[Any], ...] = (SUBSTITUTION_FAMILY, SUBSTITUTION_TEACHER, LESSON_DISTANCE)
+
+class CancelledPayload(Child):
+    """A lesson of today or the next school day cancelled (or reinstated): to the families."""
+
+    lesson_id: int | None = None
+    date: str | None = None
+    number: int = 0
+    subject: Value = ""
+    reinstated: bool = False
+
+
+class CancelledTeacherPayload(Payload):
+    """The lesson's teacher (its substitute, if any) told of its cancelling or reinstating."""
+
+    lesson_id: int | None = None
+    date: str | None = None
+    number: int = 0
+    subject: Value = ""
+    class_name: Value = ""
+    reason: Value = None
+    reinstated: bool = False
+
+
+def _cancelled_text(p: CancelledPayload, lang: str, *, brief: bool = False) -> str:
+    return t(
+        lang,
+        "corrections.lesson_reinstated" if p.reinstated else "corrections.lesson_cancelled",
+        student=child_text(lang, p.student) if brief else p.student_name,
+        date=date_text(lang, p.date),
+        number=p.number,
+        subject=p.subject,
+    )
+
+
+def _cancelled_teacher_text(p: CancelledTeacherPayload, lang: str) -> str:
+    return t(
+        lang,
+        "corrections.teacher_reinstated" if p.reinstated else "corrections.teacher_cancelled",
+        date=date_text(lang, p.date),
+        number=p.number,
+        subject=p.subject,
+        cls=p.class_name,
+        reason=p.reason or "—",
+    )
+
+
+LESSON_CANCELLED: Kind[CancelledPayload] = Kind(
+    "lesson.cancelled",
+    CancelledPayload,
+    _cancelled_text,
+    brief=lambda p, lang: _cancelled_text(p, lang, brief=True),
+)
+LESSON_CANCELLED_TEACHER: Kind[CancelledTeacherPayload] = Kind(
+    "lesson.cancelled_teacher", CancelledTeacherPayload, _cancelled_teacher_text
+)
+
+KINDS: tuple[Kind[Any], ...] = (
+    SUBSTITUTION_FAMILY,
+    SUBSTITUTION_TEACHER,
+    LESSON_DISTANCE,
+    LESSON_CANCELLED,
+    LESSON_CANCELLED_TEACHER,
+)

@@ -32,6 +32,10 @@ DOCUMENTED = {
     "attendance.absent",
     "attendance.late",
     "attendance.family_reason",
+    "attendance.withdrawn",
+    "homework.changed",
+    "lesson.cancelled",
+    "lesson.cancelled_teacher",
     "mark.new",
     "mark.changed",
     "mark.deleted",
@@ -53,6 +57,7 @@ DOCUMENTED = {
     "lesson.distance",
     "year.closed",
     "warning.early",
+    "event.reminder",
 }
 
 
@@ -230,6 +235,32 @@ def test_rows_queued_before_the_upgrade_still_read() -> None:
     payloads: dict[str, dict[str, Any]] = {
         "attendance.absent": {**lesson, "student_id": 5, "code": "absent"},
         "attendance.late": {**lesson, "student_id": 5, "code": "late"},
+        "attendance.withdrawn": {**lesson, "student_id": 5, "was": "absent"},
+        "homework.changed": {
+            "student_id": 5,
+            "lesson_id": 3,
+            "date": "2026-11-19",
+            "subject": "Математика",
+            "text": "№ 5",
+            "added": False,
+        },
+        "lesson.cancelled": {
+            "student_id": 5,
+            "lesson_id": 7,
+            "date": "2026-11-19",
+            "number": 2,
+            "subject": "Математика",
+            "reinstated": False,
+        },
+        "lesson.cancelled_teacher": {
+            "lesson_id": 7,
+            "date": "2026-11-19",
+            "number": 2,
+            "subject": "Математика",
+            "class_name": "7А",
+            "reason": "экскурсия",
+            "reinstated": False,
+        },
         "attendance.family_reason": {
             **lesson,
             "attendance_id": 1,
@@ -407,6 +438,13 @@ def test_rows_queued_before_the_upgrade_still_read() -> None:
             "number": 2,
             "subject": "Математика",
             "distance": True,
+        },
+        "event.reminder": {
+            "news_id": 4,
+            "date": "2026-11-20",
+            "time": "18:00",
+            "title": "Родительское собрание",
+            "class": "7А",
         },
     }
     assert set(payloads) == set(KINDS)
