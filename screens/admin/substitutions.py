@@ -12,13 +12,14 @@ from i18n import Translator
 from screens.actions import Action
 from screens.admin.actions import PickCb
 from screens.admin.common import home_row, long_screen, one_per_row, text_screen
-from screens.bounds import OneOf, OptDay, Page
+from screens.bounds import Id, OneOf, OptDay, Page
 from screens.paging import paged
 from screens.screen import Attachment, Button, Row, Screen, rows_of
 from screens.teacher.common import pack_day
 from services.reports.document import Column, Document, Section, Table
 from services.reports.render_xlsx import render_xlsx
 from services.richtext import escape
+from services.school.audit_trail import LessonTitle
 from services.school.office_reads import Choice
 from services.timetable.substitutions import LogRow
 
@@ -41,6 +42,30 @@ class SubLogCb(Action, prefix="o_slog"):
 
     per: Annotated[str, OneOf(*LOG_PERIODS)]
     fmt: Annotated[str, OneOf("", "xlsx")] = ""
+
+
+class CancelCb(Action, prefix="o_lcan"):
+    """Cancel a dated lesson (ask: the reason is typed next) or put it back (back)."""
+
+    action: Annotated[str, OneOf("ask", "back")]
+    lesson_id: Id
+
+
+def ask_cancel_screen(t: Translator, lesson: LessonTitle, limit: int) -> Screen:
+    """The reason of cancelling ``lesson``, typed next; back to the class's lessons."""
+    text = t(
+        "corrections.ask_reason",
+        day=lesson.date.strftime("%d.%m.%Y"),
+        number=lesson.number,
+        cls=escape(lesson.class_name),
+        subject=escape(lesson.subject),
+        limit=limit,
+    )
+    back = Button(
+        t("corrections.back"),
+        PickCb(tool="sub", step="next", id=lesson.class_id, day=pack_day(lesson.date)),
+    )
+    return text_screen(text, ((back,),), replace=False)
 
 
 def day_label(t: Translator, day: dt.date, today: dt.date) -> str:

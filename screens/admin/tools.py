@@ -13,6 +13,7 @@ from typing import Any
 from i18n import Translator, has_key
 from screens.admin.actions import AuditCb, CheckCb, OfficeCb, PickCb, SubCb
 from screens.admin.common import PAGE, home_row, long_screen, one_per_row, text_screen, when
+from screens.admin.substitutions import CancelCb
 from screens.paging import paged
 from screens.screen import Button, Row, Screen, rows_of
 from screens.teacher.common import pack_day
@@ -269,6 +270,8 @@ def sub_lessons_screen(
     buttons = []
     for row in lessons:
         if row.cancelled:
+            label = t("corrections.cancelled_label", label=lesson_label(row, row.teacher))
+            buttons.append(Button(label, CancelCb(action="back", lesson_id=row.id)))
             continue
         who = t("office.subs.replaced", teacher=row.teacher, sub=row.substitute)
         label = lesson_label(row, who if row.substitute else row.teacher)
@@ -299,6 +302,7 @@ def sub_teachers_screen(
         return SubCb(action="page", lesson_id=lesson.id, page=p)
 
     remove = Button(t("office.subs.remove"), SubCb(action="del", lesson_id=lesson.id))
+    cancel = Button(t("corrections.cancel_button"), CancelCb(action="ask", lesson_id=lesson.id))
     text = t(
         "office.subs.pick_teacher",
         number=lesson.number,
@@ -309,7 +313,7 @@ def sub_teachers_screen(
     if any(isinstance(c, Candidate) and c.busy for c in candidates):
         text += "\n\n" + t("subs.busy_note")
     return text_screen(
-        text, (*paged(items, page, nav, size=PAGE, columns=2), (remove,), home_row(t))
+        text, (*paged(items, page, nav, size=PAGE, columns=2), (remove,), (cancel,), home_row(t))
     )
 
 
