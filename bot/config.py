@@ -97,6 +97,9 @@ class Settings(BaseSettings):
     bot_tokens: Annotated[list[SecretStr], NoDecode] = Field(
         default_factory=list, alias="BOT_TOKENS"
     )
+    # The public https://host of the school's server: the families' calendar links
+    # (/calendar/<token>.ics, served on HEALTH_PORT; docs/deploy.md). Unset: no calendar links.
+    public_base_url: str | None = Field(default=None, alias="PUBLIC_BASE_URL")
     # /health, /ready and /metrics of this process; unset: not served.
     health_host: str = Field(default="127.0.0.1", alias="HEALTH_HOST", min_length=1)
     health_port: int | None = Field(default=None, alias="HEALTH_PORT", ge=1, le=65535)
@@ -230,6 +233,19 @@ class Settings(BaseSettings):
                 "5 to 256 letters, digits, - or _"
             )
         return self
+
+    @field_validator("public_base_url", mode="before")
+    @classmethod
+    def _public_base_url(cls, value: object) -> object:
+        if value in (None, ""):
+            return None
+        if not isinstance(value, str):
+            raise ValueError("expected https://host")
+        value = value.strip().rstrip("/")
+        loopback = value.startswith(tuple(f"http://{host}" for host in LOOPBACK_HOSTS))
+        if not (value.startswith("https://") or loopback) or " " in value or "?" in value:
+            raise ValueError("expected the server's public https://host (or https://host/path)")
+        return value
 
     @field_validator("telegram_webhook_url", mode="before")
     @classmethod

@@ -144,8 +144,11 @@ class HealthServer:
         clock: Callable[[], float] = time.monotonic,
         outbox_every: float | None = None,
         outbox_clock: Callable[[], dt.datetime] | None = None,
+        routes: Iterable[Callable[[web.Application], None]] = (),
     ) -> None:
         self.role = role
+        # More routes of the same server (bot/calendar_http.py: the families' calendar links).
+        self.routes = tuple(routes)
         self.engine = engine
         self.host = host
         self.port = port
@@ -234,6 +237,8 @@ class HealthServer:
         app.router.add_get("/health", self._health)
         app.router.add_get("/ready", self._ready)
         app.router.add_get("/metrics", self._metrics)
+        for add in self.routes:
+            add(app)
         return app
 
     async def start(self) -> int:
@@ -303,6 +308,12 @@ async def start_health_server(
     port = getattr(settings, "health_port", None)
     if port is None:
         return None
+    if getattr(settings, "public_base_url", None) and "routes" not in options:
+        from bot.calendar_http import CalendarRoutes
+        from services.db import make_session_factory
+
+        sessions = session_factory or make_session_factory(engine)
+        options["routes"] = (CalendarRoutes(sessions).add,)
     server = HealthServer(
         role=role,
         engine=engine,
