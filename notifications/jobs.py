@@ -38,6 +38,7 @@ from services.enums import GuardianKind, OutboxStatus, Role
 from services.homework.alert_kinds import HOMEWORK_TOMORROW
 from services.marks import reminders
 from services.marks.alert_kinds import REMINDER_CONTROL_RESULTS, REMINDER_PERIOD_MARKS
+from services.messages import event_reminders
 from services.models import (
     Account,
     Attendance,
@@ -69,6 +70,7 @@ from services.notifications.alert_kinds import (
 )
 from services.notifications.kinds import FANOUT
 from services.school.calendar import SchoolCalendar
+from services.timetable.works_reads import week_ahead
 
 log = logging.getLogger(__name__)
 
@@ -510,6 +512,10 @@ async def _weekly_alerts(
             late[sid] += 1
         else:
             absent[sid] += 1
+    # The week ahead: agreed control works and dated class events and school news.
+    ahead = await week_ahead(
+        session, ids, some, sunday + dt.timedelta(days=1), sunday + dt.timedelta(days=7)
+    )
     alerts: Alerts = {}
     for school_id, by_guardian in family.items():
         rows = []
@@ -525,6 +531,7 @@ async def _weekly_alerts(
                         ],
                         "absent": absent.get(c, 0),
                         "late": late.get(c, 0),
+                        "ahead": ahead.get(c, []),
                     }
                     for c in sorted(cs)
                 ],
@@ -1029,6 +1036,16 @@ JOBS: tuple[JobSpec, ...] = (
         _working,
         early_warning.run,
         dt.timedelta(hours=1, minutes=30),
+    ),
+    # Class events and dated school news of tomorrow (services.messages.event_reminders):
+    # every evening, weekends too; late catch-ups stop before the usual quiet hours.
+    JobSpec(
+        "event_reminder",
+        lambda s: dt.time(18, 30),
+        lambda s, c, d: True,
+        event_reminders.run,
+        dt.timedelta(hours=2, minutes=30),
+        batch=LIGHT_BATCH,
     ),
     JobSpec(
         "monthly_activity",

@@ -15,6 +15,7 @@ from services.early_warning import alert_kinds as early_warning_kinds
 from services.homework import alert_kinds as homework_kinds
 from services.marks import alert_kinds as marks_kinds
 from services.messages import alert_kinds as messages_kinds
+from services.messages import event_reminders
 from services.notifications import alert_kinds as notifications_kinds
 from services.notifications.kinds import Kind
 from services.school import alert_kinds as school_kinds
@@ -29,6 +30,7 @@ MODULES = (
     timetable_kinds,
     school_kinds,
     early_warning_kinds,
+    event_reminders,
 )
 
 

@@ -68,6 +68,7 @@ CATALOGUE: tuple[CommandSpec, ...] = (
     ),
     # families (issue: the family's diary)
     CommandSpec("diary", FAMILY),
+    CommandSpec("works", FAMILY),
     CommandSpec("homework", FAMILY),
     CommandSpec("marks", FAMILY),
     CommandSpec("attendance", FAMILY),

@@ -1,7 +1,8 @@
 """Routers for the family audience (parents, trusted persons, students); see
 handlers/__init__.py for the order. /timetable lives here too and serves every signed-in role.
 
-Views: /diary, /homework, /marks (+ chart), /attendance, /timetable, /child, /notice, /trusted.
+Views: /diary, /works, /homework, /marks (+ chart), /attendance, /timetable, /child, /notice,
+/trusted.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from handlers.family import (
     notice,
     timetable,
     trusted,
+    works,
 )
 
 
@@ -26,6 +28,7 @@ def build_router() -> Router:
         __name__,
         child,
         diary,
+        works,
         homework,
         marks,
         attendance,

@@ -29,6 +29,12 @@ class DiaryFilesAction(Action, prefix="ff"):
     h: Flag = 0  # 1: homework due on ``d`` (the homework view)
 
 
+class WorksAction(Action, prefix="fw"):
+    """The control works of the child's current study period (screens/family/works.py)."""
+
+    s: Id  # student id
+
+
 class HomeworkAction(Action, prefix="fh"):
     s: Id
     d: OptOrdinal  # the school day (ordinal); 0: the next one
@@ -81,6 +87,9 @@ def diary_screen(
         rows = rows_of(buttons, 3, 2)  # the day/week switch beside the files
     else:
         rows = rows_of(buttons, 3, 1)
+    if page.sections.marks or page.sections.homework:
+        # The control works' schedule (screens/family/works.py), its own row below.
+        rows = (*rows, (Button(t("works.diary.btn"), WorksAction(s=s)),))
     return Screen(tuple(diary_messages(t, page, week=week)), rows)
 
 

@@ -17,14 +17,20 @@ from decimal import Decimal
 from i18n import Translator
 from services import richtext
 from services.attendance.attendance_views import AttendancePage
-from services.enums import AttendanceCode
+from services.enums import AttendanceCode, WorkKind
 from services.homework.assignments import HomeworkPage
 from services.marks.mark_reads import FinalMarkView, MarksPage, SubjectReport
 from services.models import StudyPeriod
 from services.people.context import StudentRef
 from services.people.family import Sections
 from services.richtext import escape
-from services.timetable.diary import DiaryDay, DiaryPage, LessonView, MarkView
+from services.timetable.diary import (
+    ControlWorkMark,
+    DiaryDay,
+    DiaryPage,
+    LessonView,
+    MarkView,
+)
 from services.timetable.timetable_reads import TimetableDay, TimetablePage
 
 # Telegram: 4096 characters (UTF-16 code units) after the HTML is parsed. Keep a margin.
@@ -157,6 +163,16 @@ def _mark(t: Translator, m: MarkView) -> str:
     return text
 
 
+def work_mark(t: Translator, work: ControlWorkMark) -> str:
+    """A control work on its lesson: "📝 Контрольная работа: <title>" (untitled: its kind,
+    unless a plain control work)."""
+    if work.title:
+        return t("works.diary.mark", title=escape(work.title))
+    if work.kind != WorkKind.CONTROL:
+        return t("works.diary.mark", title=t(f"works.kind.{work.kind.value}"))
+    return t("works.diary.mark_untitled")
+
+
 def lesson_lines(t: Translator, lesson: LessonView, sections: Sections) -> list[str]:
     subject = escape(lesson.subject)
     head = f"{lesson.number}. {_times(lesson.starts_at, lesson.ends_at)}"
@@ -170,6 +186,8 @@ def lesson_lines(t: Translator, lesson: LessonView, sections: Sections) -> list[
     if lesson.distance:
         extra.append(t("distance.mark"))
     lines = [lesson_line(head, subject, extra)]
+    if lesson.control_work is not None:
+        lines.append(INDENT + work_mark(t, lesson.control_work))
     if lesson.topic:
         lines.append(INDENT + t("diary.topic", topic=escape(lesson.topic)))
     for hw in lesson.homework:
@@ -196,6 +214,8 @@ def day_block(
     t: Translator, day: DiaryDay, page: DiaryPage, *, title_key: str = "diary.day_title"
 ) -> str:
     lines = [day_title(t, title_key, day.date, page.today)]
+    for event in day.events:
+        lines.append(t("works.diary.event", title=escape(event.title), time=f"{event.at:%H:%M}"))
     for reason in page.notices.get(day.date, []):
         lines.append(t("diary.notice", reason=escape(reason)))
     if day.holiday:

@@ -82,11 +82,12 @@ async def _class_parents(
 
 
 async def broadcast_recipients(
-    session: AsyncSession, school: School, class_id: int | None
+    session: AsyncSession, school: School, class_id: int | None, today: dt.date | None = None
 ) -> set[int]:
     """A class event: the parents of the class's current students. School news: every parent
-    and every current student, and every member of staff."""
-    today = school_today(school)
+    and every current student, and every member of staff. ``today``: the school's date the
+    students are current on (its date now when None)."""
+    today = today or school_today(school)
     if class_id is not None:
         return await _class_parents(session, [class_id], school.id, today)
     people = await _class_parents(session, None, school.id, today)

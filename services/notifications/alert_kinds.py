@@ -4,6 +4,7 @@ activity to admins (services.notifications.kinds)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
@@ -12,9 +13,11 @@ from pydantic import Field
 from services.notifications.kinds import (
     Kind,
     Payload,
+    Safe,
     Value,
     child_text,
     date_text,
+    escape,
     missing_text,
     t,
     turned_off,
@@ -26,11 +29,49 @@ class WeeklySubject(Payload):
     marks: tuple[Value, ...]
 
 
+class AheadItem(Payload):
+    """The week ahead: an agreed control work (``subject``, ``kind``) or a dated class event or
+    school news (``time``), on ``date``."""
+
+    date: str | None = None
+    subject: Value = None
+    kind: str | None = None
+    title: Value = None
+    time: Value = None
+
+
 class WeeklyChild(Payload):
     student: Value = ""
     subjects: tuple[WeeklySubject, ...] = ()
     absent: Value = 0
     late: Value = 0
+    ahead: tuple[AheadItem, ...] = ()
+
+
+def _ahead_day(lang: str, value: str | None) -> str:
+    """ "вт 8.12" (a malformed date as it is)."""
+    try:
+        day = dt.date.fromisoformat(value or "")
+    except ValueError:
+        return escape(value or "")
+    weekday = t(lang, f"works.weekday.{day.isoweekday()}")
+    return t(lang, "works.day", weekday=Safe(weekday), day=day.day, month=day.month)
+
+
+def _ahead_lines(lang: str, child: WeeklyChild) -> list[str]:
+    """The week ahead of a child: "На следующей неделе:" and a line a work or an event."""
+    if not child.ahead:
+        return []
+    lines = [t(lang, "works.ahead.title")]
+    for item in child.ahead:
+        day = Safe(_ahead_day(lang, item.date))
+        if item.time is not None:
+            lines.append(t(lang, "works.ahead.event", day=day, time=item.time, title=item.title))
+            continue
+        kind = Safe(t(lang, f"works.kind.{item.kind or 'control'}"))
+        key = "works.ahead.work_titled" if item.title else "works.ahead.work"
+        lines.append(t(lang, key, day=day, subject=item.subject, kind=kind, title=item.title))
+    return lines
 
 
 class WeeklyPayload(Payload):
@@ -57,6 +98,7 @@ def _weekly_text(p: WeeklyPayload, lang: str) -> str:
         if not child.subjects:
             lines.append(t(lang, "notify.weekly.no_marks"))
         lines.append(t(lang, "notify.weekly.absences", absent=child.absent, late=child.late))
+        lines.extend(_ahead_lines(lang, child))
     return "\n".join(lines)
 
 
@@ -82,6 +124,8 @@ def _weekly_brief(p: WeeklyPayload, lang: str) -> str:
                 late=_count(child.late),
             )
         )
+        # The week ahead names no mark, reason or person: as it is.
+        lines.extend(_ahead_lines(lang, child))
     return "\n".join(lines)
 
 

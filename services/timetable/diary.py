@@ -8,6 +8,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import (
     ColumnElement,
@@ -21,10 +22,12 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased, joinedload
 
+from services import richtext
 from services.calendar import SchoolCalendar, load_calendar, school_today
 from services.enums import (
     AttendanceCode,
     GuardianKind,
+    NewsKind,
     Role,
     WorkKind,
 )
@@ -33,11 +36,13 @@ from services.models import (
     AbsenceNotice,
     Attendance,
     BellTime,
+    ControlWork,
     Enrolment,
     Guardianship,
     Homework,
     Lesson,
     Mark,
+    News,
     Person,
     School,
     SubgroupMember,
@@ -112,8 +117,9 @@ async def diary_page(
 ) -> DiaryPage:
     """A child's diary for a day or a week, with advance notices shown on their lessons.
 
-    Six statements whatever the range: the child with the school, the calendar, the
-    lessons, homework, marks, and the advance notices."""
+    Seven statements whatever the range: the child with the school, the calendar, the
+    lessons (with their agreed control works), homework, marks, the advance notices, and the
+    class events and school news dated in the range."""
     read = await family_read(session, actor, student_id)
     student = read.student
     days = await student_diary(
@@ -128,6 +134,11 @@ async def diary_page(
                 for lesson in day.lessons:
                     if not lesson.cancelled and lesson.attendance != AttendanceCode.LATE:
                         lesson.announced_absence = True
+    # Dated class events and school news on their days, to everyone who sees the diary (the
+    # evening-before reminder goes to the broadcast's recipients only).
+    events = await dated_events(session, read.school, student.id, date_from, date_to)
+    for day in days:
+        day.events = events.get(day.date, [])
     return DiaryPage(
         student=student,
         date_from=date_from,
@@ -179,6 +190,26 @@ class LessonView:
     attendance: AttendanceCode | None = None
     announced_absence: bool = False
     distance: bool = False  # held at a distance (seed 000 §3.2)
+    control_work: ControlWorkMark | None = None  # an agreed control work at this lesson
+
+
+@dataclass(frozen=True)
+class ControlWorkMark:
+    """An agreed control work on a lesson (seed 000 §2: the forms of control and their
+    schedule are shown to students and parents)."""
+
+    kind: WorkKind
+    title: str | None
+
+
+@dataclass(frozen=True)
+class EventView:
+    """A class event or school news with a date, on its day (in the school's time)."""
+
+    news_id: int
+    at: dt.datetime  # local time of the school
+    title: str
+    school_wide: bool
 
 
 @dataclass
@@ -187,6 +218,63 @@ class DiaryDay:
     holiday: str | None  # name of the holiday or day off
     weekend: bool
     lessons: list[LessonView] = field(default_factory=list)
+    events: list[EventView] = field(default_factory=list)
+
+
+EVENT_TITLE_LIMIT = 80
+
+
+def event_title(title: str | None, body: str) -> str:
+    """A dated news item's name: its title, else the first line of its text (shortened)."""
+    text = (title or "").strip()
+    if not text:
+        lines = [line.strip() for line in richtext.visible_text(body).splitlines()]
+        text = next((line for line in lines if line), "")
+    if len(text) > EVENT_TITLE_LIMIT:
+        text = text[: EVENT_TITLE_LIMIT - 1].rstrip() + "…"
+    return text
+
+
+def local_bounds(
+    tz: ZoneInfo, date_from: dt.date, date_to: dt.date
+) -> tuple[dt.datetime, dt.datetime]:
+    """The UTC instants from the start of ``date_from`` to the end of ``date_to`` in ``tz``."""
+    start = dt.datetime.combine(date_from, dt.time(0), tzinfo=tz)
+    end = dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time(0), tzinfo=tz)
+    return start.astimezone(dt.UTC), end.astimezone(dt.UTC)
+
+
+async def dated_events(
+    session: AsyncSession, school: School, student_id: int, date_from: dt.date, date_to: dt.date
+) -> dict[dt.date, list[EventView]]:
+    """The class events of the student's class (while enrolled) and the school's news with a
+    date (``News.event_at``) from ``date_from`` to ``date_to``, by local day. One statement."""
+    tz = ZoneInfo(school.timezone)
+    start, end = local_bounds(tz, date_from, date_to)
+    classes = select(Enrolment.class_id).where(
+        Enrolment.student_id == student_id, enrolled_during(date_from, date_to)
+    )
+    rows = (
+        await session.execute(
+            select(News.id, News.kind, News.event_at, News.title, News.body)
+            .where(
+                News.school_id == school.id,
+                News.event_at >= start,
+                News.event_at < end,
+                or_(News.kind == NewsKind.SCHOOL_NEWS, News.class_id.in_(classes)),
+            )
+            .order_by(News.event_at, News.id)
+        )
+    ).all()
+    out: dict[dt.date, list[EventView]] = defaultdict(list)
+    for news_id, kind, at, title, body in rows:
+        if at is None:  # pragma: no cover - the query asks for a date
+            continue
+        local = at.astimezone(tz)
+        out[local.date()].append(
+            EventView(news_id, local, event_title(title, body), kind == NewsKind.SCHOOL_NEWS)
+        )
+    return dict(out)
 
 
 def calendar_days(
@@ -269,6 +357,18 @@ def in_student_groups(student_id: int) -> ColumnElement[bool]:
     return or_(Lesson.subgroup_id.is_(None), Lesson.subgroup_id.in_(groups))
 
 
+def agreed_work_of_lesson(shown: bool = True) -> ColumnElement[bool]:
+    """Join condition: the agreed control work of a lesson's class, subject and date (one at
+    most: unique by class, subject and date); none when not ``shown``."""
+    on = and_(
+        ControlWork.class_id == Lesson.class_id,
+        ControlWork.subject_id == Lesson.subject_id,
+        ControlWork.date == Lesson.date,
+        ControlWork.agreed_at.is_not(None),
+    )
+    return on if shown else and_(on, false())
+
+
 async def student_diary(
     session: AsyncSession,
     actor: Actor,
@@ -290,6 +390,8 @@ async def student_diary(
     subjects_allowed = await policy.subject_filter_for(session, actor, student_id, access=access)
     scopes = await _trusted_scopes(session, actor, student_id, access)
     show = {s: scopes is None or s in scopes for s in ("marks", "attendance", "homework", "diary")}
+    # The control works' schedule: to whoever sees marks or homework (works_reads.WORKS_SCOPES).
+    show_works = show["marks"] or show["homework"]
     if school is None:
         school = await session.get(School, actor.school_id)
     assert school is not None
@@ -310,6 +412,8 @@ async def student_diary(
                 BellTime.ends_at,
                 Attendance.code,
                 Attendance.notice_id,
+                ControlWork.kind,
+                ControlWork.title,
             )
             .join(Enrolment, enrolled_on_lesson_date(student_id))
             .outerjoin(Substitution, Substitution.lesson_id == Lesson.id)
@@ -319,6 +423,7 @@ async def student_diary(
             )
             .outerjoin(BellTime, bell_of(school.id))
             .outerjoin(Attendance, attendance_on)
+            .outerjoin(ControlWork, agreed_work_of_lesson(show_works))
             .where(Lesson.date >= date_from, Lesson.date <= date_to, in_student_groups(student_id))
             .order_by(Lesson.date, Lesson.lesson_number)
         )
@@ -367,7 +472,18 @@ async def student_diary(
             )
 
     by_day: dict[dt.date, list[LessonView]] = defaultdict(list)
-    for lesson, sub_id, subject, who, starts_at, ends_at, code, notice_id in picked:
+    for (
+        lesson,
+        sub_id,
+        subject,
+        who,
+        starts_at,
+        ends_at,
+        code,
+        notice_id,
+        work_kind,
+        work_title,
+    ) in picked:
         by_day[lesson.date].append(
             LessonView(
                 lesson_id=lesson.id,
@@ -387,6 +503,9 @@ async def student_diary(
                 attendance=code,
                 announced_absence=bool(code is not None and notice_id),
                 distance=bool(lesson.is_distance),
+                control_work=(
+                    ControlWorkMark(work_kind, work_title) if work_kind is not None else None
+                ),
             )
         )
     return [

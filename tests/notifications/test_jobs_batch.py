@@ -15,10 +15,18 @@ from sqlalchemy import event, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from notifications import jobs
-from services.enums import AttendanceCode, WorkKind
+from services.enums import AttendanceCode, NewsKind, WorkKind
 from services.homework import assignments
 from services.marks import marking
-from services.models import Attendance, ControlWork, OutboxMessage, Person, SchedulerRun, School
+from services.models import (
+    Attendance,
+    ControlWork,
+    News,
+    OutboxMessage,
+    Person,
+    SchedulerRun,
+    School,
+)
 from services.notifications import outbox, prefs
 from tests.factories import TODAY, SchoolWorld, build_school
 from tests.notifications.test_alerts import msk
@@ -37,6 +45,8 @@ DUE = {
     # The day after today's control work, its results still not entered.
     "control_results_reminder": msk(15, 0, TODAY + dt.timedelta(days=1)),
     "early_warning": msk(16, 30),
+    # Tomorrow's class event and school news (services.messages.event_reminders).
+    "event_reminder": msk(18, 30),
 }
 
 # Statements of one run of each job over every school due, from reading the schools to the
@@ -53,6 +63,7 @@ STATEMENTS = {
     "period_marks_reminder": 14,
     "control_results_reminder": 8,
     "early_warning": 16,
+    "event_reminder": 12,
 }
 
 
@@ -100,6 +111,18 @@ async def schools_with_activity(session: AsyncSession, count: int) -> list[Schoo
                 date=TODAY,
                 kind=WorkKind.CONTROL,
             )
+        )
+        session.add_all(
+            News(
+                school_id=w.school.id,
+                kind=kind,
+                class_id=class_id,
+                author_id=w.class_teacher.id,
+                title="Собрание",
+                body="Собрание",
+                event_at=msk(18, 0, TODAY + dt.timedelta(days=1)),
+            )
+            for kind, class_id in [(NewsKind.CLASS_EVENT, w.cls.id), (NewsKind.SCHOOL_NEWS, None)]
         )
         await session.commit()
         worlds.append(w)

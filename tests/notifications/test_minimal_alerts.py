@@ -71,6 +71,9 @@ PAYLOAD: dict[str, Any] = {
     "period": "I четверть",
     "special": None,
     "deadline": "20:00",
+    # a dated event's reminder
+    "time": "18:00",
+    "title": "Родительское собрание",
     "month": "ноябрь 2026",
     "audience": "family",
     # year, exam and final marks; the period's reminders; substitutions and distance lessons;
@@ -105,6 +108,17 @@ PAYLOAD: dict[str, Any] = {
             ],
             "absent": 2,
             "late": 1,
+            # the weekly summary's week ahead: a control work and an event
+            "ahead": [
+                {
+                    "date": "2026-11-26",
+                    "subject": "Математика",
+                    "kind": "control",
+                    "time": "18:00",
+                    "title": "Родительское собрание",
+                },
+                {"date": "2026-11-24", "subject": "Математика", "kind": "control"},
+            ],
             # the early warning's figures and the class teacher's name
             "class_name": "5А",
             "period": "I четверть",
@@ -281,9 +295,13 @@ def test_digests_become_counts() -> None:
     en = render.text_of(render.render_merged(items, "en", minimal=True))
     assert "<b>Аня</b>: 3 new marks, 1 mark changed — open the diary." in en
     weekly = render.render_text("summary.weekly", PAYLOAD, "ru", minimal=True)
-    assert weekly.splitlines()[-1] == (
-        "<b>Аня</b>: 2 отметки, 2 пропуска, 1 опоздание — откройте дневник."
-    )
+    # the counts, then the week ahead (dates, subjects, events: nothing personal)
+    assert weekly.splitlines()[-4:] == [
+        "<b>Аня</b>: 2 отметки, 2 пропуска, 1 опоздание — откройте дневник.",
+        "На следующей неделе:",
+        "• чт 26.11, 18:00 — 📅 Родительское собрание",
+        "• вт 24.11 — Математика, контрольная работа",
+    ]
     homework = render.render_text("homework.tomorrow", PAYLOAD, "ru", minimal=True)
     assert homework.splitlines()[-1] == (
         "• <b>Аня</b>: задания по предметам Математика — откройте дневник."

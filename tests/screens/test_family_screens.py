@@ -108,7 +108,11 @@ def test_a_diary_day_steps_between_school_days_and_offers_the_week() -> None:
     page = DiaryPage(ANNA, TODAY, TODAY, TODAY, Sections(), [DiaryDay(TODAY, None, False)])
     friday, tuesday = TODAY - dt.timedelta(days=3), TODAY + dt.timedelta(days=1)
     screen = diary_screen(translator("ru"), page, week=False, around=(friday, tuesday))
-    assert labels(screen) == [["◀ 27.11", "Сегодня", "01.12 ▶"], ["Неделя"]]
+    assert labels(screen) == [
+        ["◀ 27.11", "Сегодня", "01.12 ▶"],
+        ["Неделя"],
+        ["📝 Контрольные работы"],
+    ]
     assert screen.buttons[0].action == DiaryAction(s=11, d=friday.toordinal())
     assert screen.buttons[3].action == DiaryAction(s=11, d=TODAY.toordinal(), w=1)
 
@@ -116,7 +120,7 @@ def test_a_diary_day_steps_between_school_days_and_offers_the_week() -> None:
 def test_the_files_button_goes_beside_the_week_switch() -> None:
     page = DiaryPage(ANNA, TODAY, TODAY, TODAY, Sections(), [DiaryDay(TODAY, None, False)])
     screen = diary_screen(translator("ru"), _with_files(page), week=False)
-    assert [len(r) for r in screen.rows] == [3, 2]
+    assert [len(r) for r in screen.rows] == [3, 2, 1]  # the control works below
     assert screen.rows[1][1].action == DiaryFilesAction(s=11, d=TODAY.toordinal(), w=0)
 
 
