@@ -12,6 +12,7 @@ from typing import Any
 
 from services.attendance import alert_kinds as attendance_kinds
 from services.early_warning import alert_kinds as early_warning_kinds
+from services.family_messages import alert_kinds as family_messages_kinds
 from services.homework import alert_kinds as homework_kinds
 from services.marks import alert_kinds as marks_kinds
 from services.messages import alert_kinds as messages_kinds
@@ -30,6 +31,7 @@ MODULES = (
     timetable_kinds,
     school_kinds,
     early_warning_kinds,
+    family_messages_kinds,
     event_reminders,
 )
 

@@ -22,9 +22,11 @@ from typing import Annotated, Any
 from i18n import Translator
 from screens.actions import Action
 from screens.bounds import Id, OneOf, OptId
+from screens.common.threads import alert_rows as thread_alert_rows
 from screens.screen import Button, Row, Screen, rows_of
 from services.attendance.alert_kinds import ABSENT, FAMILY_REASONS, AbsencePayload
 from services.enums import Messenger, Role
+from services.family_messages.alert_kinds import THREAD_MESSAGE
 from services.messages.alert_kinds import NEWS_CLASS, NEWS_SCHOOL, NewsPayload
 from services.messages.broadcasts import BroadcastStats
 from services.notifications.prefs import CHANNELS, Prefs
@@ -97,6 +99,7 @@ ALERT_BUTTONS: Mapping[str, Callable[[Any, Translator], tuple[Row, ...]]] = {
     ABSENT.name: _absence_rows,
     NEWS_CLASS.name: _news_rows,
     NEWS_SCHOOL.name: _news_rows,
+    THREAD_MESSAGE.name: thread_alert_rows,
 }
 
 

@@ -589,3 +589,129 @@ async def ensure_can_name_trusted(
         ):
             return link
     raise deny(actor, "name_trusted", student_id=student_id)
+
+
+# --------------------------------------------------------------------------- family messages
+#
+# Teacher ↔ family messages (services/family_messages; the school's rules ask for a channel
+# between teachers and families, docs/messages.md). Who writes to whom:
+# - a parent (the guardianship of kind parent) writes about their child to the child's teachers:
+#   the class teacher of the child's class this year and whoever teaches the class, or the
+#   child's subgroup, this year (teaching assignments, the timetable) — nobody else;
+# - the student writes themself only where the school allows it (``School.student_messages``),
+#   in a thread of their own apart from the parents';
+# - a trusted person does not write: the parent named them to see a part of the record, not to
+#   speak for the family;
+# - a thread is read by its teacher and its family side only; the administration reads one only
+#   on a complaint the office recorded (each reading audited), never by its role alone.
+
+
+def _current_subgroups(student_id: int, on: dt.date) -> Any:
+    return select(SubgroupMember.subgroup_id).where(
+        SubgroupMember.student_id == student_id, SubgroupMember.during(on)
+    )
+
+
+async def child_teacher_ids(
+    session: AsyncSession, student_id: int, cls: SchoolClass, on: dt.date
+) -> set[int]:
+    """The teachers a family may write to about a student of ``cls`` on ``on``: the class
+    teacher, the teachers assigned to the class (or to one of the student's subgroups), and the
+    teachers of the class's timetable valid that day."""
+    from services.models import TimetableEntry
+
+    groups = _current_subgroups(student_id, on)
+    assigned = select(TeachingAssignment.teacher_id).where(
+        TeachingAssignment.class_id == cls.id,
+        or_(TeachingAssignment.subgroup_id.is_(None), TeachingAssignment.subgroup_id.in_(groups)),
+    )
+    timetable = select(TimetableEntry.teacher_id).where(
+        TimetableEntry.class_id == cls.id,
+        TimetableEntry.year_id == cls.year_id,
+        TimetableEntry.valid_from <= on,
+        or_(TimetableEntry.valid_to.is_(None), TimetableEntry.valid_to >= on),
+        or_(TimetableEntry.subgroup_id.is_(None), TimetableEntry.subgroup_id.in_(groups)),
+    )
+    ids = set(await session.scalars(union_all(assigned, timetable)))
+    if cls.class_teacher_id is not None:
+        ids.add(cls.class_teacher_id)
+    return ids
+
+
+async def message_side(
+    session: AsyncSession, actor: Actor, student_id: int, *, students_may_write: bool
+) -> str:
+    """Who the actor writes for about ``student_id``: "family" (a parent of the child) or
+    "student" (the student themself, where the school allows it); refused otherwise."""
+    if actor.has(Role.PARENT):
+        link = await guardianship(session, actor.person_id, student_id)
+        if (
+            link is not None
+            and link.kind == GuardianKind.PARENT
+            and link.school_id == actor.school_id
+        ):
+            return "family"
+    if actor.has(Role.STUDENT) and actor.person_id == student_id and students_may_write:
+        return "student"
+    raise deny(actor, "message_family", student_id=student_id)
+
+
+async def ensure_can_message_teacher(
+    session: AsyncSession,
+    actor: Actor,
+    student_id: int,
+    teacher_id: int,
+    cls: SchoolClass,
+    on: dt.date,
+    *,
+    students_may_write: bool,
+) -> str:
+    """A family writes to one of the child's teachers (see above); the side it writes for."""
+    side = await message_side(session, actor, student_id, students_may_write=students_may_write)
+    if cls.school_id != actor.school_id or teacher_id not in await child_teacher_ids(
+        session, student_id, cls, on
+    ):
+        raise deny(actor, "message_teacher", student_id=student_id, teacher_id=teacher_id)
+    return side
+
+
+async def thread_role(
+    session: AsyncSession, actor: Actor, thread: Any, *, students_may_write: bool = True
+) -> str:
+    """The actor's part in a thread: "teacher" (its teacher) or "family" (a parent of the child
+    in a family thread; the student in their own). Anyone else — another teacher, another
+    family, the administration without a complaint — is refused like a forged id."""
+    if thread.school_id != actor.school_id:
+        raise deny(actor, "thread", thread_id=thread.id)
+    if thread.teacher_id == actor.person_id:
+        return "teacher"
+    if thread.side == "family" and actor.has(Role.PARENT):
+        link = await guardianship(session, actor.person_id, thread.student_id)
+        if link is not None and link.kind == GuardianKind.PARENT:
+            return "family"
+    if (
+        thread.side == "student"
+        and actor.has(Role.STUDENT)
+        and actor.person_id == thread.student_id
+        and students_may_write
+    ):
+        return "family"
+    raise deny(actor, "thread", thread_id=thread.id)
+
+
+def ensure_can_record_complaint(actor: Actor) -> None:
+    """A complaint about a thread is recorded by the office: the admin, director or deputy."""
+    if not is_school_reader(actor):
+        raise deny(actor, "thread_complaint")
+
+
+async def ensure_can_read_on_complaint(session: AsyncSession, actor: Actor, thread: Any) -> None:
+    """The administration reads a thread only when a complaint about it was recorded."""
+    from services.models import ThreadComplaint
+
+    ensure_can_record_complaint(actor)
+    if thread.school_id != actor.school_id:
+        raise deny(actor, "thread_on_complaint", thread_id=thread.id)
+    recorded = await session.scalar(select(exists().where(ThreadComplaint.thread_id == thread.id)))
+    if not recorded:
+        raise deny(actor, "thread_without_complaint", thread_id=thread.id)

@@ -37,6 +37,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.calendar import school_today
 from services.models import (
     ControlWork,
+    FamilyThread,
     FinalMark,
     JournalCheck,
     Lesson,
@@ -379,8 +380,9 @@ async def purge_expired(
                 await session.execute(delete(SchoolYear).where(SchoolYear.id == item.year_id))
             else:
                 class_ids = select(SchoolClass.id).where(SchoolClass.year_id == item.year_id)
-                # Marks, attendance, homework and substitutions go with their lessons (cascade).
-                for model in (Lesson, PlanItem, ControlWork, JournalCheck):
+                # Marks, attendance, homework and substitutions go with their lessons (cascade);
+                # family messages with their threads, as long as the journal (docs/messages.md).
+                for model in (Lesson, PlanItem, ControlWork, JournalCheck, FamilyThread):
                     await session.execute(delete(model).where(model.class_id.in_(class_ids)))
                 await session.execute(
                     delete(TimetableEntry).where(TimetableEntry.year_id == item.year_id)

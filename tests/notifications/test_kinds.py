@@ -57,6 +57,8 @@ DOCUMENTED = {
     "lesson.distance",
     "year.closed",
     "warning.early",
+    "thread.message",
+    "thread.state",
     "event.reminder",
 }
 
@@ -337,6 +339,20 @@ def test_rows_queued_before_the_upgrade_still_read() -> None:
         },
         "news.class": {"news_id": 1},
         "news.school": {"news_id": 1},
+        "thread.message": {
+            "thread_id": 1,
+            "message_id": 2,
+            "author": "Иванова Елена",
+            "author_role": "parent",
+            "child": "Иванов Пётр",
+            "class_name": "7А",
+            "text": "Добрый день",
+            "attachment_kind": "photo",
+            "attachment_ref": "AgAC",
+            "attachment_name": None,
+            "attachment_messenger": "telegram",
+        },
+        "thread.state": {"thread_id": 1, "teacher": "Учителев Иван", "child": "П", "closed": True},
         "homework.tomorrow": {
             "date": "2026-11-19",
             "children": [{"student": "П", "items": [{"subject": "М", "text": "№ 5"}]}],

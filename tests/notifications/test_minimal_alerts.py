@@ -144,6 +144,18 @@ PAYLOAD: dict[str, Any] = {
     "topics": 20,
     "sent": 90,
     "dead": 1,
+    # family messages: who wrote, the text, a file
+    "thread_id": 14,
+    "message_id": 15,
+    "author": AUTHOR,
+    "author_role": "parent",
+    "child": STUDENT,
+    "text": "MESSAGE-TEXT",
+    "attachment_kind": "photo",
+    "attachment_ref": "file-2",
+    "attachment_name": "FILE-NAME",
+    "attachment_messenger": "max",
+    "closed": True,
 }
 # The same with the coded details: a family's answer, a final mark's special value.
 CODED = {**PAYLOAD, "reason": "unknown", "special": "exempt"}
@@ -164,6 +176,8 @@ def forbidden(lang: str) -> list[str]:
         "REASON-TEXT",
         "COMMENT-TEXT",
         "HOMEWORK-TEXT",
+        "MESSAGE-TEXT",
+        "FILE-NAME",
         t(lang, "notify.reason.unknown"),
         t(lang, "notify.final.exempt"),
         "notify.",  # a key shown for a missing text

@@ -11,6 +11,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 import pytest
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from handlers.teacher.common import ensure_teaches
@@ -18,10 +19,20 @@ from services.attendance import roll_call
 from services.early_warning import reads as early_warning_reads
 from services.enums import AttendanceCode, FinalMarkKind, WorkKind
 from services.errors import AccessDenied, DomainError
+from services.family_messages import complaints as family_complaints
+from services.family_messages import reads as family_reads
+from services.family_messages import threads as family_threads
 from services.homework import assignments, lesson_details
 from services.imports import import_file
 from services.marks import final_marks, mark_reads, marking, period_close, weights, year_marks
-from services.models import Mark, Subgroup, SubgroupMember, TeachingAssignment
+from services.models import (
+    FamilyThread,
+    Mark,
+    Subgroup,
+    SubgroupMember,
+    TeachingAssignment,
+    ThreadComplaint,
+)
 from services.people import policy, subgroups
 from services.people.identity import Actor
 from services.school import office_reads, school_year
@@ -450,6 +461,91 @@ def plan_import_of(which: str) -> Call:
     return call
 
 
+async def thread_of(s: AsyncSession, w: SchoolWorld, teacher_id: int | None = None) -> int:
+    """The thread of the parent of ``students[0]`` and a teacher (maths by default), written
+    once and found again by every later call."""
+    teacher_id = teacher_id or w.teacher.id
+    found = await s.scalar(
+        select(FamilyThread.id).where(
+            FamilyThread.student_id == w.students[0].id, FamilyThread.teacher_id == teacher_id
+        )
+    )
+    if found is not None:
+        return int(found)
+    sent = await family_threads.write_to_teacher(
+        s, w.actors["parent"], w.students[0].id, teacher_id, "Вопрос", now=NOW
+    )
+    return sent.thread_id
+
+
+def message_teacher(which: str) -> Call:
+    async def call(s: AsyncSession, a: Actor, w: SchoolWorld, o: SchoolWorld) -> object:
+        teacher = {
+            "class_teacher_7a": w.class_teacher,
+            "teacher_1a": w.first_teacher,
+            "foreign": o.teacher,
+        }[which]
+        return await family_threads.write_to_teacher(
+            s, a, w.students[0].id, teacher.id, "Добрый день", now=NOW
+        )
+
+    return call
+
+
+def _thread_call(action: str) -> Callable[[str], Call]:
+    def of(which: str) -> Call:
+        async def call(s: AsyncSession, a: Actor, w: SchoolWorld, o: SchoolWorld) -> object:
+            thread_id = await thread_of(s, o if which == "foreign" else w)
+            if action == "read":
+                return await family_reads.open_thread(s, a, thread_id, now=NOW)
+            if action == "reply":
+                return await family_threads.write_in_thread(s, a, thread_id, "Ответ", now=NOW)
+            if action == "close":
+                return await family_threads.set_closed(s, a, thread_id, True, now=NOW)
+            # Another thread (the class teacher's): the maths one stays without a complaint.
+            world = o if which == "foreign" else w
+            thread_id = await thread_of(s, world, world.class_teacher.id)
+            return await family_complaints.record_complaint(
+                s, a, thread_id, complainant="Иванова Е.", complained_on=TODAY, reason="жалоба"
+            )
+
+        return call
+
+    return of
+
+
+read_thread = _thread_call("read")
+reply_thread = _thread_call("reply")
+close_thread = _thread_call("close")
+record_complaint = _thread_call("complain")
+
+
+def read_on_complaint(which: str) -> Call:
+    async def call(s: AsyncSession, a: Actor, w: SchoolWorld, o: SchoolWorld) -> object:
+        world = o if which == "foreign" else w
+        if which == "without_complaint":
+            thread_id = await thread_of(s, world)
+        else:
+            # The Russian teacher's thread, with a complaint the deputy recorded.
+            thread_id = await thread_of(s, world, world.colleague.id)
+            known = await s.scalar(
+                select(ThreadComplaint.id).where(ThreadComplaint.thread_id == thread_id)
+            )
+            if known is None:
+                await family_complaints.record_complaint(
+                    s,
+                    world.actors["deputy"],
+                    thread_id,
+                    complainant="Иванова Е.",
+                    complained_on=TODAY,
+                    reason="жалоба",
+                    now=NOW,
+                )
+        return await family_complaints.read_on_complaint(s, a, thread_id, now=NOW)
+
+    return call
+
+
 NONE: frozenset[str] = frozenset()
 OFFICE = frozenset({"admin", "deputy"})
 ADMIN = frozenset({"admin"})
@@ -671,6 +767,27 @@ CASES = [
     ),
     *cases("work_weights", school_weights_of, own_school=ADMIN),
     *cases("plan_import", plan_import_of, own_school=OFFICE),
+    # Family messages (docs/messages.md): a parent writes to the child's teachers only; a
+    # thread is read by its teacher and the child's parents only; the administration reads it
+    # only on a recorded complaint; the student writes only where the school allows (not here).
+    *cases(
+        "message_teacher",
+        message_teacher,
+        class_teacher_7a=frozenset({"parent"}),
+        teacher_1a=NONE,
+        foreign=NONE,
+    ),
+    *cases("read_thread", read_thread, own=frozenset({"parent", "teacher"}), foreign=NONE),
+    *cases("reply_thread", reply_thread, own=frozenset({"parent", "teacher"}), foreign=NONE),
+    *cases("close_thread", close_thread, own=frozenset({"teacher"}), foreign=NONE),
+    *cases("record_complaint", record_complaint, own=READERS, foreign=NONE),
+    *cases(
+        "read_on_complaint",
+        read_on_complaint,
+        without_complaint=NONE,
+        with_complaint=READERS,
+        foreign=NONE,
+    ),
 ]
 
 

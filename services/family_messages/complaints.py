@@ -1,0 +1,144 @@
+"""Complaints about a thread and the reading they allow (the school's rules keep messages for
+the school; the administration reads a thread only on a documented complaint). The office
+(admin, director, deputy) records who complained, when and why, about which thread; then it
+may open that thread, and every opening is written to the audit log. Nothing else opens a
+thread to the administration."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.errors import ValidationFailed
+from services.family_messages import reads
+from services.models import FamilyMessage, FamilyThread, Person, SchoolClass, ThreadComplaint
+from services.people import policy
+from services.people.identity import Actor
+from services.unit_of_work import UnitOfWork
+
+MAX_COMPLAINANT = 200
+MAX_REASON = 2000
+
+
+@dataclass(frozen=True)
+class ThreadHeader:
+    """What the office sees of a thread without a complaint: who talks to whom, not what."""
+
+    thread_id: int
+    teacher: str
+    child: str
+    class_name: str
+    side: str
+    messages: int
+    complaints: int
+
+
+async def thread_headers(
+    session: AsyncSession, actor: Actor, student_id: int
+) -> list[ThreadHeader]:
+    """The threads about a student (to pick the one a complaint is about): names and counts,
+    never the texts."""
+    policy.ensure_can_record_complaint(actor)
+    await policy.load(session, actor, Person, student_id)
+    teacher = Person.__table__.alias("teacher")
+    child = Person.__table__.alias("child")
+    count = select(func.count()).where(FamilyMessage.thread_id == FamilyThread.id).scalar_subquery()
+    complaints = (
+        select(func.count()).where(ThreadComplaint.thread_id == FamilyThread.id).scalar_subquery()
+    )
+    rows = await session.execute(
+        select(
+            FamilyThread.id,
+            teacher.c.last_name,
+            teacher.c.first_name,
+            child.c.first_name,
+            child.c.last_name,
+            SchoolClass.name,
+            FamilyThread.side,
+            count,
+            complaints,
+        )
+        .join(teacher, teacher.c.id == FamilyThread.teacher_id)
+        .join(child, child.c.id == FamilyThread.student_id)
+        .join(SchoolClass, SchoolClass.id == FamilyThread.class_id)
+        .where(FamilyThread.school_id == actor.school_id, FamilyThread.student_id == student_id)
+        .order_by(FamilyThread.id)
+    )
+    return [
+        ThreadHeader(tid, f"{tl} {tf}", f"{cf} {cl}", cname, side, int(n or 0), int(c or 0))
+        for tid, tl, tf, cf, cl, cname, side, n, c in rows
+    ]
+
+
+async def record_complaint(
+    session: AsyncSession,
+    actor: Actor,
+    thread_id: int,
+    *,
+    complainant: str,
+    complained_on: dt.date,
+    reason: str,
+    now: dt.datetime | None = None,
+) -> ThreadComplaint:
+    """The office records a complaint about a thread: who complained (a name as written),
+    the day, the reason. Audited."""
+    policy.ensure_can_record_complaint(actor)
+    who = " ".join((complainant or "").split())
+    why = (reason or "").strip()
+    if not who or len(who) > MAX_COMPLAINANT:
+        raise ValidationFailed("threads.complaint_who", limit=MAX_COMPLAINANT)
+    if not why or len(why) > MAX_REASON:
+        raise ValidationFailed("threads.complaint_reason", limit=MAX_REASON)
+    async with UnitOfWork(session, actor, now) as uow:
+        thread = await policy.load(session, actor, FamilyThread, thread_id)
+        complaint = ThreadComplaint(
+            school_id=actor.school_id,
+            thread_id=thread.id,
+            complainant=who,
+            complained_on=complained_on,
+            reason=why,
+            recorded_by_id=actor.account_id if actor.account_id > 0 else None,
+            created_at=uow.now,
+        )
+        session.add(complaint)
+        await session.flush()
+        uow.record(
+            action="thread.complaint",
+            entity="family_thread",
+            entity_id=thread.id,
+            student_id=thread.student_id,
+            after={
+                "complaint_id": complaint.id,
+                "complainant": who,
+                "complained_on": complained_on.isoformat(),
+            },
+            reason=why[:500],
+        )
+        return complaint
+
+
+async def read_on_complaint(
+    session: AsyncSession,
+    actor: Actor,
+    thread_id: int,
+    page: int = 0,
+    *,
+    now: dt.datetime | None = None,
+) -> reads.ThreadPage:
+    """The administration opens a thread a complaint was recorded about; the reading is
+    written to the audit log (who, which thread, which page). Refused without a complaint."""
+    async with UnitOfWork(session, actor, now) as uow:
+        thread = await policy.load(session, actor, FamilyThread, thread_id)
+        await policy.ensure_can_read_on_complaint(session, actor, thread)
+        view = await reads.thread_page(session, actor, thread, "office", page, now=uow.now)
+        uow.record(
+            action="thread.read_on_complaint",
+            entity="family_thread",
+            entity_id=thread.id,
+            student_id=thread.student_id,
+            after={"page": view.page, "messages": [m.message_id for m in view.messages]},
+        )
+        return view
