@@ -75,7 +75,12 @@ CATALOGUE: tuple[CommandSpec, ...] = (
     CommandSpec("notice", frozenset({Role.PARENT})),
     CommandSpec("trusted", frozenset({Role.PARENT})),
     CommandSpec("child", frozenset({Role.PARENT, Role.TRUSTED})),
+    CommandSpec(
+        "messages", frozenset({Role.PARENT, Role.STUDENT, *LESSON_TEACHERS, Role.CLASS_TEACHER})
+    ),
     CommandSpec("timetable", EVERYONE_SIGNED_IN),
+    CommandSpec("news", EVERYONE_SIGNED_IN),
+    CommandSpec("calendar", frozenset({Role.PARENT, Role.STUDENT})),
     # school office
     CommandSpec("invite", frozenset({Role.CLASS_TEACHER, Role.ADMIN})),
     CommandSpec(

@@ -1,8 +1,9 @@
 """Routers for the family audience (parents, trusted persons, students); see
-handlers/__init__.py for the order. /timetable lives here too and serves every signed-in role.
+handlers/__init__.py for the order. /timetable and /news live here too and serve every
+signed-in role.
 
 Views: /diary, /works, /homework, /marks (+ chart), /attendance, /timetable, /child, /notice,
-/trusted.
+/trusted, /news, /calendar.
 """
 
 from __future__ import annotations
@@ -12,10 +13,12 @@ from aiogram import Router
 from handlers.common.routers import joined
 from handlers.family import (
     attendance,
+    calendar,
     child,
     diary,
     homework,
     marks,
+    news,
     notice,
     timetable,
     trusted,
@@ -34,5 +37,7 @@ def build_router() -> Router:
         attendance,
         timetable,
         trusted,
+        news,
+        calendar,
         notice,  # last: it takes free text while a notice is being typed
     )
