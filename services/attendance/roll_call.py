@@ -14,6 +14,7 @@ from sqlalchemy import (
     delete,
     insert,
     or_,
+    select,
     update,
 )
 from sqlalchemy import inspect as sa_inspect
@@ -405,7 +406,12 @@ async def _absence_alerts(
     present again → "the absence (lateness) withdrawn", absent → late → "marked late". The
     statement that cancels the pending alerts and the one that queues them tell which had gone
     out, so the corrections cost a statement only when there is one to queue: three at most,
-    however many students."""
+    however many students, while no alert of the lesson had gone out yet.
+
+    A withdrawal that went out starts a new generation of the student's alerts at the lesson
+    (:func:`_generations`): absent once more after it is a new fact, told again under keys
+    of that generation (and withdrawn again under them). An alert that went out brings one
+    read of the generations and, when some are past the first, a cancel and a queue more."""
     alert = [
         (sid, after)
         for sid, _, after in changes
@@ -414,46 +420,103 @@ async def _absence_alerts(
     cancel = [sid for sid, _, after in changes if after is None]
     if not alert and not cancel:
         return
+    lesson_id = ctx.lesson.id
 
-    def key(student_id: int, guardian_id: int) -> str:
-        return f"absence:{ctx.lesson.id}:{student_id}:{guardian_id}"
+    def key(student_id: int, guardian_id: int, gen: int = 0) -> str:
+        first = f"absence:{lesson_id}:{student_id}:{guardian_id}"
+        return first if gen == 0 else f"{first}:{gen}"
 
-    told = await _cancel_or_told(
-        session, [key(sid, g) for sid in cancel for g in recipients.get(sid, [])]
-    )
-    rows = [
-        {
+    def alert_row(sid: int, after: AttendanceCode, guardian_id: int, gen: int) -> dict[str, Any]:
+        return {
             "school_id": ctx.lesson.school_id,
             "recipient_person_id": guardian_id,
             "kind": ABSENT.name if after == AttendanceCode.ABSENT else LATE.name,
-            "dedup_key": key(sid, guardian_id),
+            "dedup_key": key(sid, guardian_id, gen),
             "payload": {**lesson_payload(ctx), "student_id": sid, "code": after.value},
             "not_before": now + outbox.ABSENCE_GRACE,
             "urgent": True,
         }
-        for sid, after in alert
-        if after is not None
-        for guardian_id in recipients.get(sid, [])
-    ]
-    queued = await _enqueue_reviving(session, rows, returning=True)
+
+    told = await _cancel_or_told(
+        session, [key(sid, g) for sid in cancel for g in recipients.get(sid, [])]
+    )
+    queued = await _enqueue_reviving(
+        session,
+        [alert_row(sid, after, g, 0) for sid, after in alert for g in recipients.get(sid, [])],
+        returning=True,
+    )
+    # The (student, recipient) pairs whose first alert had gone out: in a later generation
+    # when a withdrawal went out since, whose own alert is what counts.
+    present_gone = {
+        (sid, g) for sid in cancel for g in recipients.get(sid, []) if key(sid, g) in told
+    }
+    alert_gone = {
+        (sid, g) for sid, _ in alert for g in recipients.get(sid, []) if key(sid, g) not in queued
+    }
+    gens = await _generations(session, lesson_id, present_gone | alert_gone)
+    if gens:
+        told |= await _cancel_or_told(
+            session, [key(sid, g, n) for (sid, g), n in gens.items() if (sid, g) in present_gone]
+        )
+        queued |= await _enqueue_reviving(
+            session,
+            [
+                alert_row(sid, after, g, gens[sid, g])
+                for sid, after in alert
+                for g in recipients.get(sid, [])
+                if (sid, g) in gens
+            ],
+            returning=True,
+        )
+
+    def gen(sid: int, guardian_id: int) -> int:
+        return gens.get((sid, guardian_id), 0)
+
     before = {sid: b for sid, b, _ in changes}
     fixes = [
-        _withdrawal(ctx, now, sid, guardian_id, before[sid], None)
+        _withdrawal(ctx, now, sid, g, before[sid], None, gen(sid, g))
         for sid in cancel
         if before[sid] in (AttendanceCode.ABSENT, AttendanceCode.LATE)
-        for guardian_id in recipients.get(sid, [])
-        if key(sid, guardian_id) in told
+        for g in recipients.get(sid, [])
+        if key(sid, g, gen(sid, g)) in told
     ]
     # Absent → late: the absence alert is not queued again when it had gone out (its row was
     # left as it was), and the family learns of the lateness as a correction.
     fixes += [
-        _withdrawal(ctx, now, sid, guardian_id, AttendanceCode.ABSENT, AttendanceCode.LATE)
+        _withdrawal(ctx, now, sid, g, AttendanceCode.ABSENT, AttendanceCode.LATE, gen(sid, g))
         for sid, after in alert
         if after == AttendanceCode.LATE and before[sid] == AttendanceCode.ABSENT
-        for guardian_id in recipients.get(sid, [])
-        if key(sid, guardian_id) not in queued
+        for g in recipients.get(sid, [])
+        if key(sid, g, gen(sid, g)) not in queued
     ]
     await _enqueue_reviving(session, fixes)
+
+
+async def _generations(
+    session: AsyncSession, lesson_id: int, pairs: set[tuple[int, int]]
+) -> dict[tuple[int, int], int]:
+    """The generation of each (student, recipient) pair of ``pairs`` at the lesson, when past
+    the first: how many withdrawals ("present again") went out to that recipient. One read
+    (none without pairs), by recipient: the rows of one recipient's corrections are few."""
+    if not pairs:
+        return {}
+    prefix = f"absence-fix:{lesson_id}:"
+    keys = await session.scalars(
+        select(OutboxMessage.dedup_key).where(
+            OutboxMessage.recipient_person_id.in_(sorted({g for _, g in pairs})),
+            OutboxMessage.kind == WITHDRAWN.name,
+            OutboxMessage.status.in_((OutboxStatus.SENDING, OutboxStatus.SENT)),
+            OutboxMessage.dedup_key.startswith(prefix, autoescape=True),
+        )
+    )
+    out: dict[tuple[int, int], int] = {}
+    for dedup_key in keys:
+        # absence-fix:<lesson>:<student>:<recipient>:<what>[:<generation>]
+        parts = dedup_key.split(":")
+        pair = (int(parts[2]), int(parts[3]))
+        if parts[4] == "present" and pair in pairs:
+            out[pair] = out.get(pair, 0) + 1
+    return out
 
 
 def _withdrawal(
@@ -463,9 +526,10 @@ def _withdrawal(
     guardian_id: int,
     was: AttendanceCode | None,
     code: AttendanceCode | None,
+    gen: int = 0,
 ) -> dict[str, Any]:
-    """The correction of an alert that went out: once per lesson, student, recipient and
-    correction (present again, or late instead of absent)."""
+    """The correction of an alert that went out: once per lesson, student, recipient,
+    correction (present again, or late instead of absent) and generation (:func:`_generations`)."""
     payload: dict[str, Any] = {
         **lesson_payload(ctx),
         "student_id": student_id,
@@ -478,7 +542,8 @@ def _withdrawal(
         "school_id": ctx.lesson.school_id,
         "recipient_person_id": guardian_id,
         "kind": WITHDRAWN.name,
-        "dedup_key": f"absence-fix:{ctx.lesson.id}:{student_id}:{guardian_id}:{what}",
+        "dedup_key": f"absence-fix:{ctx.lesson.id}:{student_id}:{guardian_id}:{what}"
+        + (f":{gen}" if gen else ""),
         "payload": payload,
         # The same grace as the alert: corrected back within it, nothing is told.
         "not_before": now + outbox.ABSENCE_GRACE,

@@ -253,3 +253,70 @@ async def test_a_lesson_with_attendance_or_far_ahead(
         )
         is None
     )
+
+
+async def test_absent_again_after_the_withdrawal_went_out_is_told_again(
+    session: AsyncSession, world: World, worker: Worker, clock: FakeClock, server: BotAPIServer
+) -> None:
+    w = world.w
+    sid = w.students[0].id
+    parent = world.chats["parent"]
+
+    async def absent() -> None:
+        await absent_today(session, w, sid, now=clock())
+
+    async def present() -> None:
+        await attendance_today(session, w, {}, now=clock())
+
+    async def later() -> list[str]:
+        clock.advance(minutes=11)
+        await worker.run_once()
+        return [m.content for m in server.sent_to(parent)]
+
+    absence = (
+        "⚠️ Пётр Иванов отсутствует на уроке: Математика, 2-й урок, 18.11.2026.\n"
+        "Укажите причину — её увидит классный руководитель."
+    )
+    withdrawn = "✅ Отметка об отсутствии снята: Пётр Иванов, Математика, 2-й урок, 18.11.2026."
+    await absent()
+    assert await later() == [absence]
+    await present()
+    assert await later() == [absence, withdrawn]
+    # Absent once more: a new fact, told again; and withdrawn again.
+    await absent()
+    assert await later() == [absence, withdrawn, absence]
+    await present()
+    assert await later() == [absence, withdrawn, absence, withdrawn]
+    # Within the grace window, changed back: nothing, in this generation too.
+    await absent()
+    clock.advance(minutes=3)
+    await present()
+    assert await later() == [absence, withdrawn, absence, withdrawn]
+    # Absent again once the withdrawal is queued but not gone out: the family still knows
+    # of the absence; neither the withdrawal nor a second absence goes out.
+    await absent()
+    assert len(await later()) == 5
+    await present()
+    clock.advance(minutes=3)
+    await absent()
+    assert len(await later()) == 5
+    # Turned late in this generation: told as a correction, under its own key.
+    await attendance_today(session, w, {sid: AttendanceCode.LATE}, now=clock())
+    sent = await later()
+    assert sent[-1] == (
+        "ℹ️ Отсутствие исправлено на опоздание: Пётр Иванов, Математика, 2-й урок, 18.11.2026."
+    )
+    assert len(sent) == 6
+    keys = sorted(r.dedup_key for r in await rows(session) if r.status == OutboxStatus.SENT)
+    lesson = w.lesson_today.id
+    stem = f"{lesson}:{sid}:{w.parent.id}"
+    assert keys == sorted(
+        [
+            f"absence:{stem}",
+            f"absence:{stem}:1",
+            f"absence:{stem}:2",
+            f"absence-fix:{stem}:present",
+            f"absence-fix:{stem}:present:1",
+            f"absence-fix:{stem}:late:2",
+        ]
+    )
