@@ -9,7 +9,18 @@ from __future__ import annotations
 from aiogram import Router
 
 from handlers import admin, class_teacher, family, teacher
-from handlers.common import alerts, fallback, group, help, invite, link, signin, start
+from handlers.common import (
+    alerts,
+    fallback,
+    group,
+    help,
+    invite,
+    link,
+    signin,
+    start,
+    thread_offer,
+    threads,
+)
 from handlers.common.routers import joined
 
 
@@ -22,11 +33,13 @@ def build_router() -> Router:
         signin,
         invite,
         alerts,
+        threads,  # /messages, its buttons and its compose step
         link,
         help,
         teacher,
         class_teacher,
         family,
         admin,
+        thread_offer,  # a parent's text nobody waited for: offered to the child's teachers
         fallback,  # last: hints for whatever nobody took
     )

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.calendar import school_today
 from services.enums import GuardianKind, OutboxStatus, Role
+from services.errors import NotFound
 from services.family_messages import threads as uc
 from services.models import (
     FamilyMessage,
@@ -389,3 +390,53 @@ async def open_thread(
                 session, thread, actor.person_id, view.messages[-1].message_id, uow.now
             )
     return view
+
+
+async def writable_children(session: AsyncSession, actor: Actor) -> list[tuple[int, str]]:
+    """The children the actor may write to teachers about: a parent's own children (not those
+    they are only trusted with); the student themself where the school allows it."""
+    ids: list[int] = []
+    if actor.has(Role.PARENT):
+        ids += list(
+            await session.scalars(
+                select(Guardianship.student_id)
+                .where(
+                    Guardianship.guardian_id == actor.person_id,
+                    Guardianship.kind == GuardianKind.PARENT,
+                )
+                .order_by(Guardianship.student_id)
+            )
+        )
+    if actor.has(Role.STUDENT) and actor.person_id not in ids:
+        school = await uc.actor_school(session, actor)
+        if school.student_messages:
+            ids.append(actor.person_id)
+    if not ids:
+        return []
+    names = {
+        pid: f"{first} {last}"
+        for pid, first, last in await session.execute(
+            select(Person.id, Person.first_name, Person.last_name).where(Person.id.in_(ids))
+        )
+    }
+    return [(pid, names[pid]) for pid in ids if pid in names]
+
+
+@dataclass(frozen=True)
+class MessageFile:
+    kind: str  # "photo" | "document"
+    ref: str
+    name: str | None
+    messenger: str | None
+
+
+async def message_file(session: AsyncSession, actor: Actor, message_id: int) -> MessageFile:
+    """The file of a message, for a participant of its thread (anyone else refused like a
+    forged id; a message without a file: not found)."""
+    message = await policy.load(session, actor, FamilyMessage, message_id)
+    await uc.load_thread(session, actor, message.thread_id)
+    if not message.attachment_ref or not message.attachment_kind:
+        raise NotFound()
+    return MessageFile(
+        message.attachment_kind, message.attachment_ref, message.attachment_name, message.messenger
+    )

@@ -48,3 +48,78 @@ threads-complaint_who = Say who complained (at most { $limit } characters).
 threads-complaint_reason = Give the reason for the complaint (at most { $limit } characters).
 
 threads-bad_hours = The working hours must start before they end.
+
+cmd-messages = ✉️ Messages
+
+help-cmd-messages = the family's conversations with the child's teachers: write, reply, photos and files
+
+threads-list-title = ✉️ <b>Messages</b>
+
+threads-list-empty = No conversations yet. Parents can write to their child's class teacher or subject teachers — the teacher sees your name, not your phone.
+
+threads-list-item_teacher = { $other } ({ $class_name })
+
+threads-list-item_family = { $other } — about { $child }
+
+threads-btn-write_about = ✍️ Write to a teacher: { $child }
+
+threads-teachers-title = Whom to write to about <b>{ $child }</b> ({ $class_name })?
+
+threads-teachers-draft = Your message: “{ $text }”
+    Choose a teacher and it goes to them.
+
+threads-teachers-none = The class has no teachers in the timetable yet — there is nobody to write to.
+
+threads-teachers-class_teacher = class teacher
+
+threads-btn-cancel = Cancel
+
+threads-compose-to_teacher = Write your message to { $to }: text, a photo or a file, in one message. The teacher sees your name, not your phone or messenger account.
+
+threads-compose-to_family = Write your reply to the family of { $to }: text, a photo or a file, in one message. The family sees your name, not your phone or messenger account.
+
+threads-when-today = today at { $time }
+
+threads-when-tomorrow = tomorrow at { $time }
+
+threads-when-day = on { $day } at { $time }
+
+threads-sent-now = ✅ Message sent.
+
+threads-sent-held = ✅ Message accepted. It is outside working hours: the teacher will get it { $when }.
+
+threads-btn-open = 💬 Whole conversation
+
+threads-view-title = ✉️ <b>{ $teacher }</b> — about { $child }, { $class_name }
+
+threads-view-student_side = (the student's own conversation)
+
+threads-view-closed = 🔒 The teacher closed this conversation: you cannot write in it until they reopen it.
+
+threads-view-empty = No messages yet.
+
+threads-view-legend = ⏳ waits for the teacher's working hours · 🕓 being sent · ✓ delivered · ✓✓ read · ⚠️ not delivered
+
+threads-view-file_photo = 📎 Photo { $name }
+
+threads-view-file_document = 📎 File { $name }
+
+threads-view-file_elsewhere_photo = 📎 Photo { $name } — sent in { $messenger }, it cannot be opened here: look in { $messenger } or ask for it again.
+
+threads-view-file_elsewhere_document = 📎 File { $name } — sent in { $messenger }, it cannot be opened here: look in { $messenger } or ask for it again.
+
+threads-btn-file = 📎 Open { $name }
+
+threads-btn-reply = ↩️ Reply
+
+threads-btn-write = ✍️ Write
+
+threads-btn-close = 🔒 Close the conversation
+
+threads-btn-reopen = 🔓 Reopen the conversation
+
+threads-btn-list = ⬅️ All conversations
+
+threads-cancelled = The message was not sent.
+
+threads-file_elsewhere = The file was sent in { $messenger }: it cannot be opened here.
