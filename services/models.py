@@ -1424,7 +1424,8 @@ class FamilyMessage(Base):
     from_teacher: Mapped[bool] = mapped_column(Boolean, default=False)
     text: Mapped[str] = mapped_column(Text, default="")
     attachment_kind: Mapped[str | None] = mapped_column(String(16))
-    attachment_ref: Mapped[str | None] = mapped_column(String(255))
+    # MAX's file tokens run to 2048 characters (Telegram's ids are short).
+    attachment_ref: Mapped[str | None] = mapped_column(String(2100))
     attachment_name: Mapped[str | None] = mapped_column(String(255))
     messenger: Mapped[str | None] = mapped_column(String(16))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

@@ -45,6 +45,10 @@ from screens.screen import Screen
 _NOT_SENT = ("ClientConnectorError", "ClientConnectorDNSError", "ClientProxyConnectionError")
 
 
+def _foreign(ref: str | None) -> bool:
+    return ref is not None and ref.startswith("max:")
+
+
 class TelegramTransport:
     def __init__(self, bot: Bot, *, request_timeout: float | None = 15.0) -> None:
         self.bot = bot
@@ -62,7 +66,9 @@ class TelegramTransport:
             "request_timeout": self.request_timeout,
         }
         try:
-            if not screen.attachments:
+            if not screen.attachments or _foreign(screen.attachments[0].ref):
+                # A file id of another messenger (MAX's ``max:…``) means nothing to Telegram:
+                # the alert goes as its text alone, which says where the file is.
                 sent = await self.bot.send_message(text=text, **common)
             else:
                 item = screen.attachments[0]

@@ -123,7 +123,7 @@ def upgrade() -> None:
         sa.Column("from_teacher", sa.Boolean(), nullable=False),
         sa.Column("text", sa.Text(), nullable=False),
         sa.Column("attachment_kind", sa.String(length=16), nullable=True),
-        sa.Column("attachment_ref", sa.String(length=255), nullable=True),
+        sa.Column("attachment_ref", sa.String(length=2100), nullable=True),
         sa.Column("attachment_name", sa.String(length=255), nullable=True),
         sa.Column("messenger", sa.String(length=16), nullable=True),
         _when("created_at"),

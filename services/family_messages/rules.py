@@ -16,6 +16,8 @@ from services.richtext import utf16_length
 MAX_TEXT = 2000
 MAX_CAPTION = 800
 ATTACHMENT_KINDS = ("photo", "document")
+# A file's id: Telegram's are short, MAX's ("max:" and a token) up to about 2 kB.
+MAX_FILE_REF = 2100
 
 # Against floods, per sender and thread: a few a minute, a few dozen a day.
 PER_MINUTE = 5
@@ -79,5 +81,5 @@ def check_flood(last_minute: int, last_day: int) -> None:
 def check_attachment(kind: str | None, ref: str | None, name: str | None) -> None:
     if kind is None and ref is None:
         return
-    if kind not in ATTACHMENT_KINDS or not ref or len(ref) > 255 or len(name or "") > 255:
+    if kind not in ATTACHMENT_KINDS or not ref or len(ref) > MAX_FILE_REF or len(name or "") > 255:
         raise ValidationFailed("threads.bad_file")
