@@ -112,9 +112,11 @@ def item_screen(
         parts.append(t("news.item_from", author=escape(item.author)))
     if line.event_at is not None:
         when = _local(line.event_at, tz)
-        parts.append(
-            t("news.item_event_at", date=date_short(t, when.date()), time=when.strftime("%H:%M"))
-        )
+        if when.time() == dt.time(0):  # an all-day event: its day alone
+            parts.append(t("news.item_event_day", date=date_short(t, when.date())))
+        else:
+            day = date_short(t, when.date())
+            parts.append(t("news.item_event_at", date=day, time=when.strftime("%H:%M")))
     if line.acknowledged:
         parts.append(t("news.item_acknowledged"))
     buttons: list[Button] = []

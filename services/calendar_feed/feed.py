@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -221,12 +222,17 @@ async def _dated_news(
             continue
         body = richtext.visible_text(news.body).strip()
         summary = news.title or " ".join(body.split())[:60]
+        start: dt.datetime | dt.date = news.event_at
+        end: dt.datetime | dt.date = news.event_at + dt.timedelta(hours=EVENT_HOURS)
+        local = news.event_at.astimezone(ZoneInfo(school.timezone))
+        if local.time() == dt.time(0):  # an all-day event is kept at the local midnight
+            start, end = local.date(), local.date() + dt.timedelta(days=1)
         out.append(
             Event(
                 uid=_uid("news", news.id, school.id),
                 summary=summary,
-                start=news.event_at,
-                end=news.event_at + dt.timedelta(hours=EVENT_HOURS),
+                start=start,
+                end=end,
                 description=body,
             )
         )

@@ -70,6 +70,14 @@ async def calendar_school(session: AsyncSession) -> SchoolWorld:
                 event_at=at(TODAY + dt.timedelta(days=2), 18),
                 created_at=at(TODAY - dt.timedelta(days=1)),
             ),
+            News(  # an all-day event: kept at the school's local midnight
+                school_id=s,
+                kind=NewsKind.SCHOOL_NEWS,
+                author_id=w.director.id,
+                body="День открытых дверей",
+                event_at=at(TODAY + dt.timedelta(days=6), 0),
+                created_at=at(TODAY - dt.timedelta(days=2)),
+            ),
             News(
                 school_id=s,
                 kind=NewsKind.SCHOOL_NEWS,

@@ -28,6 +28,8 @@ news-item_class = 📅 <b>Class { $class_name } event</b> ({ $children }) · { $
 
 news-item_event_at = 🗓 When: { $date }, { $time }
 
+news-item_event_day = 🗓 When: { $date }
+
 news-item_from = — { $author }
 
 news-item_acknowledged = ✅ You have acknowledged it.

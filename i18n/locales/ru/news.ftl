@@ -28,6 +28,8 @@ news-item_class = 📅 <b>Событие класса { $class_name }</b> ({ $ch
 
 news-item_event_at = 🗓 Когда: { $date }, { $time }
 
+news-item_event_day = 🗓 Когда: { $date }
+
 news-item_from = — { $author }
 
 news-item_acknowledged = ✅ Вы отметили «Ознакомлен».
