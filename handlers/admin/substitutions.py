@@ -86,7 +86,8 @@ async def log_action(query: CallbackQuery, callback_data: SubLogCb, turn: Turn) 
 
 
 async def cancel_action(query: CallbackQuery, callback_data: CancelCb, turn: Turn) -> None:
-    """Cancel a lesson (its reason typed next) or put a cancelled one back."""
+    """Cancel a lesson (its reason typed next), or put a cancelled one back once confirmed
+    (families are told); "no" leaves it as it is."""
     cb, me, session, t = callback_data, turn.me, turn.session, turn.t
     office_reads.ensure_office(me, "cancel_lesson")
     lesson = await audit_trail.lesson_title(session, me, cb.lesson_id)
@@ -94,6 +95,14 @@ async def cancel_action(query: CallbackQuery, callback_data: CancelCb, turn: Tur
         await turn.state.set_state(SubForm.cancel_reason)
         await turn.state.update_data(lesson_id=lesson.id)
         await show_screen(query, screens.ask_cancel_screen(t, lesson, cancellations.MAX_REASON))
+        return
+    await turn.state.clear()
+    if cb.action == "back":
+        reason = await cancellations.cancel_reason_of(session, me, lesson.id)
+        await show_screen(query, screens.ask_reinstate_screen(t, lesson, reason))
+        return
+    if cb.action == "no":
+        await show_screen(query, await _lessons(turn, lesson.class_id, lesson.date, ""))
         return
     told = await cancellations.reinstate_lesson(session, me, lesson.id, now=turn.now())
     note = t("corrections.reinstated_told" if told else "corrections.reinstated_teacher")

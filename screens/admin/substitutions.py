@@ -45,9 +45,10 @@ class SubLogCb(Action, prefix="o_slog"):
 
 
 class CancelCb(Action, prefix="o_lcan"):
-    """Cancel a dated lesson (ask: the reason is typed next) or put it back (back)."""
+    """Cancel a dated lesson (ask: the reason is typed next) or put a cancelled one back
+    (back: asks to confirm; put: confirmed); no: back to the class's lessons of its day."""
 
-    action: Annotated[str, OneOf("ask", "back")]
+    action: Annotated[str, OneOf("ask", "back", "put", "no")]
     lesson_id: Id
 
 
@@ -61,11 +62,24 @@ def ask_cancel_screen(t: Translator, lesson: LessonTitle, limit: int) -> Screen:
         subject=escape(lesson.subject),
         limit=limit,
     )
-    back = Button(
-        t("corrections.back"),
-        PickCb(tool="sub", step="next", id=lesson.class_id, day=pack_day(lesson.date)),
-    )
+    back = Button(t("corrections.back"), CancelCb(action="no", lesson_id=lesson.id))
     return text_screen(text, ((back,),), replace=False)
+
+
+def ask_reinstate_screen(t: Translator, lesson: LessonTitle, reason: str | None) -> Screen:
+    """A cancelled lesson (and why): put it back in the timetable? Yes / no (its class's
+    lessons again)."""
+    card = t(
+        "corrections.cancelled_card",
+        day=lesson.date.strftime("%d.%m.%Y"),
+        number=lesson.number,
+        cls=escape(lesson.class_name),
+        subject=escape(lesson.subject),
+        reason=escape(reason or "—"),
+    )
+    yes = Button(t("corrections.reinstate_yes"), CancelCb(action="put", lesson_id=lesson.id))
+    no = Button(t("corrections.reinstate_no"), CancelCb(action="no", lesson_id=lesson.id))
+    return text_screen(f"{card}\n\n{t('corrections.reinstate_ask')}", ((yes, no),))
 
 
 def day_label(t: Translator, day: dt.date, today: dt.date) -> str:

@@ -62,7 +62,11 @@ def _line(t: Translator, x: TeacherLesson, current: TeacherLesson | None) -> str
     if x.distance:
         line += " " + t("distance.mark")
     if x.cancelled:
-        line = f"<s>{line}</s> " + t("teacher.day.cancelled")
+        line = f"<s>{line}</s> " + (
+            t("corrections.day_cancelled_reason", reason=escape(x.cancel_reason))
+            if x.cancel_reason
+            else t("corrections.day_cancelled")
+        )
     if current is not None and x.lesson_id == current.lesson_id:
         line = "▶ " + line
     return line

@@ -97,6 +97,15 @@ async def reinstate_lesson(
         return await _tell(uow, lesson, reason, reinstated=True)
 
 
+async def cancel_reason_of(session: AsyncSession, actor: Actor, lesson_id: int) -> str | None:
+    """Why a cancelled lesson was cancelled (None: not cancelled), for the office."""
+    ensure_admin(actor, "cancel_lesson", Role.DEPUTY)
+    lesson = await policy.load(session, actor, Lesson, lesson_id)
+    if not lesson.is_cancelled:
+        raise ValidationFailed("corrections.not_cancelled")
+    return lesson.cancel_reason
+
+
 async def _ensure_open_year(session: AsyncSession, actor: Actor, lesson: Lesson) -> None:
     if await is_archived_on(session, actor.school_id, lesson.date):
         raise ValidationFailed("admin.year_archived", year=str(lesson.date.year))

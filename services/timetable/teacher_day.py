@@ -45,6 +45,7 @@ class TeacherLesson:
     marks_count: int
     cancelled: bool
     distance: bool = False  # held at a distance
+    cancel_reason: str | None = None  # why the office cancelled it
 
 
 async def teacher_name(session: AsyncSession, actor: Actor, teacher_id: int) -> str | None:
@@ -106,6 +107,7 @@ async def teacher_lessons(
             marks_count=int(mk or 0),
             cancelled=x.is_cancelled,
             distance=bool(x.is_distance),
+            cancel_reason=x.cancel_reason if x.is_cancelled else None,
         )
         for x, class_name, subject, substitution_id, starts_at, ends_at, hw, mk in rows
     ]

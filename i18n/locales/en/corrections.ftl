@@ -63,6 +63,12 @@ corrections-cancelled_card =
     ❌ Lesson cancelled: { $day }, lesson { $number }, { $cls }, { $subject }.
     Reason: { $reason }
 
+corrections-reinstate_ask = Put the lesson back in the timetable? The teacher is told, and the students' families if the lesson is today or on the next school day.
+
+corrections-reinstate_yes = ✅ Yes, put it back
+
+corrections-reinstate_no = No
+
 corrections-cancelled_told = ❌ Lesson cancelled. The teacher and the students' families are told.
 
 corrections-cancelled_teacher = ❌ Lesson cancelled. The teacher is told; families will see it in the diary.
@@ -74,3 +80,9 @@ corrections-reinstated_teacher = ✅ Lesson back in the timetable. The teacher i
 office-action-lesson-cancel = lesson cancelled
 
 office-action-lesson-reinstate = lesson put back in the timetable
+
+## The teacher's day: a cancelled lesson struck through, with its reason (screens/teacher/today.py).
+
+corrections-day_cancelled = — ❌ lesson cancelled
+
+corrections-day_cancelled_reason = — ❌ lesson cancelled: { $reason }

@@ -63,6 +63,12 @@ corrections-cancelled_card =
     ❌ Урок отменён: { $day }, { $number }-й урок, { $cls }, { $subject }.
     Причина: { $reason }
 
+corrections-reinstate_ask = Вернуть урок в расписание? Учитель получит уведомление, семьи учеников — если урок сегодня или в ближайший учебный день.
+
+corrections-reinstate_yes = ✅ Да, вернуть
+
+corrections-reinstate_no = Нет
+
 corrections-cancelled_told = ❌ Урок отменён. Учитель и семьи учеников предупреждены.
 
 corrections-cancelled_teacher = ❌ Урок отменён. Учитель предупреждён; семьи увидят отмену в дневнике.
@@ -74,3 +80,9 @@ corrections-reinstated_teacher = ✅ Урок снова в расписании
 office-action-lesson-cancel = урок отменён
 
 office-action-lesson-reinstate = урок возвращён в расписание
+
+## День учителя: отменённый урок зачёркнут, с причиной (screens/teacher/today.py).
+
+corrections-day_cancelled = — ❌ урок отменён
+
+corrections-day_cancelled_reason = — ❌ урок отменён: { $reason }
