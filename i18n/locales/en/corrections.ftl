@@ -45,7 +45,7 @@ corrections-not_cancelled = This lesson is not cancelled.
 
 corrections-has_records = The lesson cannot be cancelled: it already has marks or attendance. Remove them in the journal first.
 
-## The substitutions screen: cancelling a lesson (handlers/admin/cancellations.py, screens/admin/cancellations.py).
+## The substitutions screen: cancelling a lesson (handlers/admin/substitutions.py, screens/admin/substitutions.py).
 
 corrections-cancel_button = ❌ Cancel the lesson
 

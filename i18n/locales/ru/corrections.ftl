@@ -45,7 +45,7 @@ corrections-not_cancelled = Этот урок не отменён.
 
 corrections-has_records = Урок нельзя отменить: в нём уже есть отметки или посещаемость. Сначала уберите их в журнале.
 
-## Экран замен: отмена урока (handlers/admin/cancellations.py, screens/admin/cancellations.py).
+## Экран замен: отмена урока (handlers/admin/substitutions.py, screens/admin/substitutions.py).
 
 corrections-cancel_button = ❌ Отменить урок
 
