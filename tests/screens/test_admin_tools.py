@@ -10,6 +10,7 @@ from i18n import translator
 from screens.admin.actions import AuditCb, CheckCb, ControlCb, OfficeCb, PickCb, SubCb
 from screens.admin.common import chunks
 from screens.admin.control import control_works_screen
+from screens.admin.substitutions import CancelCb
 from screens.admin.tools import (
     audit_lessons_screen,
     check_ask_screen,
@@ -154,7 +155,7 @@ def test_dead_letters_name_the_reason_and_everyone_for_a_digest() -> None:
     assert t("office.dead.everyone") in text and t("office.dead.reason.render") in text
 
 
-def test_substitutions_skip_cancelled_lessons_and_note_what_was_done() -> None:
+def test_substitutions_list_cancelled_lessons_to_put_back_and_note_what_was_done() -> None:
     t = translator("ru")
     lessons = [
         LessonRow(41, 1, "Алгебра", "Петрова", None, False, 9),
@@ -166,13 +167,16 @@ def test_substitutions_skip_cancelled_lessons_and_note_what_was_done() -> None:
         t("office.subs.saved") + "\n\n" + t("office.subs.pick_lesson", day="30.11.2026"),
     )
     replaced = t("office.subs.replaced", teacher="Сидоров", sub="Кузнецов")
-    assert [b.text for b in screen.buttons[:2]] == [
+    assert [b.text for b in screen.buttons[:3]] == [
         "1. Алгебра — Петрова",
         f"2. Физика — {replaced}",
+        "❌ 3. Химия — Орлова — отменён",
     ]
     assert actions(screen) == [
         SubCb(action="pick", lesson_id=41),
         SubCb(action="pick", lesson_id=42),
+        # A cancelled lesson takes no substitute: its button offers to put it back.
+        CancelCb(action="back", lesson_id=43),
         # Another class of the same day, or another day.
         PickCb(tool="sub", step="cls", day=pack_day(TODAY)),
         OfficeCb(action="sub"),
@@ -194,10 +198,11 @@ def test_substitute_teachers_two_a_row_paged_then_remove() -> None:
             subject="Алгебра &amp; геометрия",
         ),
     )
-    assert [len(row) for row in screen.rows] == [2] * 12 + [1, 1, 1]
+    assert [len(row) for row in screen.rows] == [2] * 12 + [1, 1, 1, 1]
     assert screen.rows[0][1].action == SubCb(action="set", lesson_id=41, teacher_id=201)
     assert screen.rows[12][0].action == SubCb(action="page", lesson_id=41, page=1)
     assert screen.rows[13][0].action == SubCb(action="del", lesson_id=41)
+    assert screen.rows[14][0].action == CancelCb(action="ask", lesson_id=41)
 
 
 def test_unfilled_lessons_by_teacher_with_what_is_missing() -> None:
