@@ -812,13 +812,17 @@ class Worker:
         news: dict[int, dict[str, Any]] = {}
         if news_ids:
             q = (
-                select(News, SchoolClass.name, Person.first_name, Person.last_name)
+                select(News, SchoolClass.name, Person.first_name, Person.last_name, School.timezone)
                 .outerjoin(SchoolClass, SchoolClass.id == News.class_id)
                 .join(Person, Person.id == News.author_id)
+                .join(School, School.id == News.school_id)
                 .where(News.id.in_(news_ids))
             )
-            for n, class_name, first, last in (await session.execute(q)).all():
+            for n, class_name, first, last, tz in (await session.execute(q)).all():
+                # The event's school-local date and time ("2026-12-25T18:00:00"), if it has one.
+                local = n.event_at.astimezone(ZoneInfo(tz)) if n.event_at is not None else None
                 news[n.id] = {
+                    "event_at": local.replace(tzinfo=None).isoformat() if local else None,
                     "title": n.title,
                     "body": n.body,
                     "class": class_name,

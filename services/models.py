@@ -1011,7 +1011,11 @@ class FinalMark(Base):
 
 
 class News(Base):
-    """School news (admin, director, deputy) and class events (class teacher)."""
+    """School news (admin, director, deputy) and class events (class teacher).
+
+    ``event_at``: the event's date, optional, as an aware UTC instant (as every datetime here);
+    readers take its school-local day and time. An all-day event is kept at the school's local
+    midnight of its day (services.messages.broadcasts.event_moment)."""
 
     __tablename__ = "news"
     __table_args__ = (

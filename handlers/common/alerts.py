@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.common.gate import gate, private
 from handlers.common.screens import on, send_screen, show_screen
-from handlers.common.turn import Turn
+from handlers.common.turn import Clock, Turn
 from i18n import Translator
 from screens.actions import Action
 from screens.bounds import RefusedButton
@@ -35,9 +35,11 @@ from screens.common.alerts import (
     PrefCb,
 )
 from services.attendance import absence_reasons
+from services.calendar import school_today
 from services.enums import Messenger, Role
-from services.errors import AccessDenied
+from services.errors import AccessDenied, ValidationFailed
 from services.messages import broadcasts
+from services.models import School, utcnow
 from services.notifications import prefs as notifications_prefs
 from services.notifications.prefs import CHANNELS
 from services.people import policy, roster
@@ -52,6 +54,7 @@ A = TypeVar("A", bound=Action)
 
 class BroadcastForm(StatesGroup):
     text = State()
+    date = State()
     confirm = State()
 
 
@@ -177,9 +180,79 @@ async def broadcast_text(message: Message, state: FSMContext, t: Translator) -> 
     # The sender's formatting is kept as the checked HTML subset (services.richtext): the
     # preview and every recipient show it as it is, never escaped a second time.
     text = broadcasts.broadcast_body(message.html_text, with_attachment=attachment is not None)
-    await state.update_data(text=text, attachment=attachment)
+    await state.update_data(text=text, attachment=attachment, event_at=None)
+    await state.set_state(BroadcastForm.date)
+    await send_screen(message, screens.broadcast_date_screen(t))
+
+
+def _event_at(data: dict[str, Any]) -> dt.datetime | dt.date | None:
+    """The event's date kept in the conversation: "2026-12-25T18:00:00" (school time) or
+    "2026-12-25" (a whole day)."""
+    raw = data.get("event_at")
+    if not isinstance(raw, str):
+        return None
+    return dt.datetime.fromisoformat(raw) if "T" in raw else dt.date.fromisoformat(raw)
+
+
+async def _show_preview(
+    target: Message | CallbackQuery, data: dict[str, Any], t: Translator, *, edit: bool
+) -> None:
+    event_at = _event_at(data)
+    screen = screens.broadcast_preview_screen(
+        t,
+        str(data["text"]),
+        data.get("attachment") is not None,
+        screens.event_at_label(t.lang, event_at) if event_at is not None else None,
+    )
+    if edit and isinstance(target, CallbackQuery):
+        await show_screen(target, screen)
+    elif isinstance(target, Message):
+        await send_screen(target, screen)
+
+
+async def broadcast_date(
+    message: Message,
+    actor: Actor | None,
+    session: AsyncSession,
+    state: FSMContext,
+    t: Translator,
+    clock: Clock | None = None,
+) -> None:
+    """The event's date typed: "25.12 18:00" or "25.12" (a whole day). Input that is no date,
+    a past date or one after the school year's end: the reason, and the question again."""
+    data = await state.get_data()
+    if actor is None or "text" not in data:
+        await state.clear()
+        await send_screen(message, screens.broadcast_cancelled_screen(t))
+        return
+    school = await session.get(School, actor.school_id)
+    assert school is not None
+    now = clock() if clock is not None else utcnow()
+    try:
+        event_at = screens.parse_event_at(message.text or "", school_today(school, now))
+        if event_at is None:
+            raise ValidationFailed("events.bad_input")
+        # The same checks as sending: the past and beyond the school year are refused now.
+        await broadcasts.event_moment(session, school, event_at, now)
+    except ValidationFailed as e:
+        await send_screen(message, screens.broadcast_date_screen(t, t(e.code, **e.params)))
+        return
+    await state.update_data(event_at=event_at.isoformat())
     await state.set_state(BroadcastForm.confirm)
-    await send_screen(message, screens.broadcast_preview_screen(t, text, attachment is not None))
+    await _show_preview(message, {**data, "event_at": event_at.isoformat()}, t, edit=False)
+
+
+async def broadcast_no_date(query: CallbackQuery, state: FSMContext, t: Translator) -> None:
+    data = await state.get_data()
+    if not isinstance(query.message, Message):
+        return
+    if "text" not in data or await state.get_state() != BroadcastForm.date.state:
+        await state.clear()
+        await show_screen(query, screens.broadcast_cancelled_screen(t))
+        return
+    await state.update_data(event_at=None)
+    await state.set_state(BroadcastForm.confirm)
+    await _show_preview(query, {**data, "event_at": None}, t, edit=True)
 
 
 async def broadcast_send(
@@ -189,6 +262,7 @@ async def broadcast_send(
     session: AsyncSession,
     state: FSMContext,
     t: Translator,
+    clock: Clock | None = None,
 ) -> None:
     data = await state.get_data()
     await state.clear()
@@ -204,6 +278,8 @@ async def broadcast_send(
         class_id=data.get("class_id"),
         text=str(data["text"]),
         attachment=broadcasts.BroadcastAttachment(**attachment) if attachment else None,
+        event_at=_event_at(data),
+        now=clock() if clock is not None else None,
     )
     stats = await broadcasts.broadcast_stats(session, actor, news.id)
     await show_screen(query, screens.broadcast_stats_screen(t, stats))
@@ -245,9 +321,16 @@ def build_router() -> Router:
         broadcast_send, on(BroadcastCb, F.action.in_({"send", "cancel"}))
     )
     router.callback_query.register(broadcast_stats, on(BroadcastCb, F.action == "stats"))
+    router.callback_query.register(broadcast_no_date, on(BroadcastCb, F.action == "nodate"))
     router.message.register(
         broadcast_text,
         StateFilter(BroadcastForm.text),
+        ~F.text.startswith("/"),
+    )
+    router.message.register(
+        broadcast_date,
+        StateFilter(BroadcastForm.date),
+        F.text,
         ~F.text.startswith("/"),
     )
     router.include_router(signed)

@@ -6,8 +6,10 @@
 - :func:`settings_screen` — what a person's alerts bring, when, and (bound in more than one
   messenger) where;
 - the broadcast: :func:`broadcast_targets_screen` (school news or a class),
-  :func:`broadcast_write_screen`, :func:`broadcast_preview_screen` (the text as recipients will
-  see it, split to fit, with send / cancel), :func:`broadcast_stats_screen` (delivered, read…).
+  :func:`broadcast_write_screen`, :func:`broadcast_date_screen` ("Дата события?", typed or
+  [Без даты], read by :func:`parse_event_at`), :func:`broadcast_preview_screen` (the text as
+  recipients will see it, with its date, split to fit, with send / cancel),
+  :func:`broadcast_stats_screen` (delivered, read…).
 
 The actions keep the wire format the buttons had before they moved here (``abs:<id>:<reason>``,
 ``news:ack:<id>``, ``pref:…``, ``bc:…``): alerts already in chats keep working.
@@ -22,12 +24,13 @@ from typing import Annotated, Any
 from i18n import Translator
 from screens.actions import Action
 from screens.bounds import Id, OneOf, OptId
+from screens.common.dates import parse_day
 from screens.common.threads import alert_rows as thread_alert_rows
 from screens.screen import Button, Row, Screen, rows_of
 from services.attendance.alert_kinds import ABSENT, FAMILY_REASONS, AbsencePayload
 from services.enums import Messenger, Role
 from services.family_messages.alert_kinds import THREAD_MESSAGE
-from services.messages.alert_kinds import NEWS_CLASS, NEWS_SCHOOL, NewsPayload
+from services.messages.alert_kinds import NEWS_CLASS, NEWS_SCHOOL, NewsPayload, event_line
 from services.messages.broadcasts import BroadcastStats
 from services.notifications.prefs import CHANNELS, Prefs
 from services.richtext import TEXT_LIMIT, split_html
@@ -68,7 +71,7 @@ class PrefCb(Action, prefix="pref"):
 
 
 class BroadcastCb(Action, prefix="bc"):
-    action: Annotated[str, OneOf("cls", "school", "send", "cancel", "stats")]
+    action: Annotated[str, OneOf("cls", "school", "send", "cancel", "stats", "nodate")]
     id: OptId = 0
 
 
@@ -184,10 +187,49 @@ def broadcast_write_screen(t: Translator) -> Screen:
     return Screen((t("alerts.broadcast_write"),))
 
 
-def broadcast_preview_screen(t: Translator, text: str, with_file: bool) -> Screen:
-    """The broadcast as recipients will see it (``text``: the checked HTML subset), in as many
-    messages as it needs, with send / cancel under the last."""
+def parse_event_at(text: str, today: dt.date) -> dt.datetime | dt.date | None:
+    """ "25.12 18:00" → the school-local time; "25.12" (any form of :func:`parse_day`) → the
+    day, an all-day event; None when it is neither. The year is the nearest one to ``today``."""
+    parts = text.split()
+    if not parts or len(parts) > 2:
+        return None
+    day = parse_day(parts[0], today)
+    if day is None:
+        return None
+    if len(parts) == 1:
+        return day
+    hours, sep, minutes = parts[1].replace(".", ":").partition(":")
+    if not sep or not hours.isdigit() or not minutes.isdigit() or len(minutes) != 2:
+        return None
+    if int(hours) > 23 or int(minutes) > 59:
+        return None
+    return dt.datetime.combine(day, dt.time(int(hours), int(minutes)))
+
+
+def event_at_label(lang: str, event_at: dt.datetime | dt.date) -> str:
+    """ "📅 25 декабря, 18:00", or "📅 25 декабря" for a whole day: as the alert shows it."""
+    if not isinstance(event_at, dt.datetime):
+        event_at = dt.datetime.combine(event_at, dt.time(0))
+    return event_line(lang, event_at)
+
+
+def broadcast_date_screen(t: Translator, error: str | None = None) -> Screen:
+    """ "Дата события?": typed ("25.12 18:00", "25.12" for a whole day) or [Без даты]; after
+    input that is no date (``error``: its text), the question again under it."""
+    text = t("events.ask") if error is None else error + "\n\n" + t("events.ask")
+    return Screen(
+        (text,), ((Button(t("events.no_date"), BroadcastCb(action="nodate")),),), replace=False
+    )
+
+
+def broadcast_preview_screen(
+    t: Translator, text: str, with_file: bool, when: str | None = None
+) -> Screen:
+    """The broadcast as recipients will see it (``text``: the checked HTML subset; ``when``: its
+    event's date line, see :func:`event_at_label`), in as many messages as it needs, with
+    send / cancel under the last."""
     preview = t("alerts.broadcast_preview", text=text)
+    preview += "\n" + (t("events.preview_when", when=when) if when else t("events.preview_no_date"))
     if with_file:
         preview += "\n" + t("alerts.broadcast_with_file")
     buttons = [

@@ -3,10 +3,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from pydantic import Field
 
+from i18n import format_date
 from services.models import NotificationPrefs
 from services.notifications.kinds import (
     AlertMessage,
@@ -29,6 +31,22 @@ class NewsText(Payload):
     author: Value = None
     attachment_kind: str | None = None
     attachment_ref: str | None = None
+    event_at: str | None = None  # the event's school-local "YYYY-MM-DDTHH:MM:SS", if dated
+
+
+def event_line(lang: str, local: dt.datetime) -> str:
+    """ "📅 25 декабря, 18:00"; an all-day event (kept at local midnight): "📅 25 декабря"."""
+    day = format_date(lang, local.date(), "day_month")
+    if local.time() == dt.time(0):
+        return t(lang, "events.when_day", day=day)
+    return t(lang, "events.when", day=day, time=f"{local:%H:%M}")
+
+
+def _event_of(news: NewsText) -> dt.datetime | None:
+    try:
+        return dt.datetime.fromisoformat(news.event_at) if news.event_at else None
+    except ValueError:
+        return None
 
 
 class NewsPayload(Payload):
@@ -50,6 +68,9 @@ def _news_text(school: bool, *, author: bool = True) -> Any:
         lines = [head]
         if news.title:
             lines.append(f"<b>{escape(news.title)}</b>")
+        when = _event_of(news)
+        if when is not None:
+            lines.append(event_line(lang, when))
         # The body is the sender's formatted text, stored as the checked HTML subset: checked
         # again here (a row written some other way cannot inject markup) and not escaped again.
         lines.append(clean_html(str(news.body or "")))

@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services import richtext
-from services.calendar import school_today
+from services.calendar import local_to_utc, school_today
 from services.enums import STAFF_ROLES, GuardianKind, NewsKind
 from services.errors import ValidationFailed
 from services.models import (
@@ -21,6 +22,7 @@ from services.models import (
     OutboxMessage,
     RoleGrant,
     School,
+    SchoolYear,
     utcnow,
 )
 from services.notifications import outbox
@@ -117,6 +119,48 @@ def broadcast_body(text: str | None, *, with_attachment: bool = False) -> str:
     return body
 
 
+async def event_moment(
+    session: AsyncSession, school: School, event_at: dt.datetime | dt.date, now: dt.datetime
+) -> dt.datetime:
+    """The instant a broadcast's event is stored at (``News.event_at``: an aware UTC instant).
+
+    ``event_at`` is school time: a date is an all-day event, kept at the school's local
+    midnight of that day; a naive datetime is the school's local time; an aware one is taken
+    as it is. Refused in the past (an all-day event: before the school's today) and after the
+    end of the school year that holds today (or the next one, between years)."""
+    tz = ZoneInfo(school.timezone)
+    today = now.astimezone(tz).date()
+    if isinstance(event_at, dt.datetime):
+        moment = (
+            event_at.astimezone(dt.UTC)
+            if event_at.tzinfo is not None
+            else event_at.replace(tzinfo=tz).astimezone(dt.UTC)
+        )
+        day = moment.astimezone(tz).date()
+        if moment < now:
+            raise ValidationFailed("events.error_past")
+    else:
+        day, moment = event_at, local_to_utc(school, event_at, dt.time(0))
+        if day < today:
+            raise ValidationFailed("events.error_past")
+    year_end = await session.scalar(
+        select(SchoolYear.ends_on)
+        .where(SchoolYear.school_id == school.id, SchoolYear.ends_on >= today)
+        .order_by(SchoolYear.starts_on)
+        .limit(1)
+    )
+    if year_end is None or day > year_end:
+        raise ValidationFailed(
+            "events.error_after_year", end=year_end.strftime("%d.%m.%Y") if year_end else "—"
+        )
+    return moment
+
+
+def is_all_day(local: dt.datetime) -> bool:
+    """An event kept at the school's local midnight is an all-day one (see :func:`event_moment`)."""
+    return local.time() == dt.time(0)
+
+
 async def create_broadcast(
     session: AsyncSession,
     actor: Actor,
@@ -125,6 +169,7 @@ async def create_broadcast(
     text: str,
     attachment: Any = None,
     title: str | None = None,
+    event_at: dt.datetime | dt.date | None = None,
     now: dt.datetime | None = None,
 ) -> News:
     """A class event from the class teacher (or the school's leadership) to the class's
@@ -133,10 +178,12 @@ async def create_broadcast(
     Each recipient gets a message with an "Ознакомлен" button; :func:`broadcast_stats` counts
     delivered / read / failed. ``attachment``: an object with ``kind`` ("document"/"photo") and
     ``file_ref`` (e.g. :class:`BroadcastAttachment` or ``services.homework.assignments.FileRef``).
+    ``event_at``: the event's day (all day) or school-local time, optional: it is shown in the
+    family's diary on that day and reminded the evening before (:func:`event_moment`).
     """
     async with UnitOfWork(session, actor, now) as uow:
         return await _create_broadcast(
-            uow, class_id=class_id, text=text, attachment=attachment, title=title
+            uow, class_id=class_id, text=text, attachment=attachment, title=title, event_at=event_at
         )
 
 
@@ -147,6 +194,7 @@ async def _create_broadcast(
     text: str,
     attachment: Any = None,
     title: str | None = None,
+    event_at: dt.datetime | dt.date | None = None,
 ) -> News:
     session, actor, now = uow.session, uow.actor, uow.now
     await policy.ensure_can_broadcast(session, actor, class_id)
@@ -158,6 +206,7 @@ async def _create_broadcast(
         raise ValidationFailed("error.too_long", field="title", limit=MAX_NEWS_TITLE)
     school = await session.get(School, actor.school_id)
     assert school is not None
+    moment = await event_moment(session, school, event_at, now) if event_at is not None else None
     news = News(
         school_id=actor.school_id,
         kind=kind,
@@ -167,6 +216,7 @@ async def _create_broadcast(
         body=body,
         attachment_kind=att[0] if att else None,
         attachment_ref=att[1] if att else None,
+        event_at=moment,
         created_at=now,
     )
     session.add(news)
@@ -192,7 +242,12 @@ async def _create_broadcast(
         action="news.create",
         entity="news",
         entity_id=news.id,
-        after={"kind": kind.value, "class_id": class_id, "recipients": len(recipients)},
+        after={
+            "kind": kind.value,
+            "class_id": class_id,
+            "recipients": len(recipients),
+            "event_at": moment.isoformat() if moment is not None else None,
+        },
     )
     return news
 

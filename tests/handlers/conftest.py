@@ -183,14 +183,25 @@ def world(session_factory: async_sessionmaker[AsyncSession]) -> World:
 
 
 async def compose_class_news(
-    dp: Dispatcher, bot: RecordingBot, user_id: int, class_id: int, text: str
+    dp: Dispatcher,
+    bot: RecordingBot,
+    user_id: int,
+    class_id: int,
+    text: str,
+    event: str | None = None,
 ) -> None:
     """The class teacher in chat ``user_id`` writes ``text`` to their class's families with
-    /broadcast, up to the preview (not sent yet)."""
+    /broadcast, up to the preview (not sent yet): the event's date typed (``event``, e.g.
+    "25.12 18:00") or [Без даты]."""
     await dp.feed_update(bot, make_message_update(user_id, "/broadcast"))
     cls = BroadcastCb(action="cls", id=class_id).pack()
     await dp.feed_update(bot, make_callback_update(user_id, cls, message_text="…"))
     await dp.feed_update(bot, make_message_update(user_id, text))
+    if event is not None:
+        await dp.feed_update(bot, make_message_update(user_id, event))
+    else:
+        nodate = BroadcastCb(action="nodate").pack()
+        await dp.feed_update(bot, make_callback_update(user_id, nodate, message_text="…"))
 
 
 @pytest.fixture

@@ -112,11 +112,18 @@ async def test_broadcast_preview_shows_the_formatting_and_fits(
     await bind(session, world, "class_teacher", 9211)
     pick = BroadcastCb(action="cls", id=world.cls.id).pack()
 
-    async def compose(text: str, entities: list[dict[str, object]] | None = None) -> list[str]:
+    async def compose(
+        text: str, entities: list[dict[str, object]] | None = None, *, refused: bool = False
+    ) -> list[str]:
         await dp.feed_update(bot, make_message_update(9211, "/broadcast"))
         await dp.feed_update(bot, make_callback_update(9211, pick, message_text="…"))
         bot.session.clear()
         await dp.feed_update(bot, make_message_update(9211, text, entities=entities))
+        if refused:
+            return bot.session.sent_texts(9211)
+        nodate = BroadcastCb(action="nodate").pack()
+        bot.session.clear()
+        await dp.feed_update(bot, make_callback_update(9211, nodate, message_text="…"))
         return bot.session.sent_texts(9211)
 
     [preview] = await compose(
@@ -136,11 +143,12 @@ async def test_broadcast_preview_shows_the_formatting_and_fits(
     long = " ".join(["Слово"] * 667)[:4000]
     previews = await compose(long)
     assert previews and all(seen(p).length <= 4096 for p in previews)
-    assert "".join(seen(p).text for p in previews).replace("\n", "").endswith(long[-100:])
+    whole = "".join(seen(p).text for p in previews).replace("\n", "")
+    assert whole.endswith(long[-100:] + "Без даты события.")
     sent = bot.session.requests_of(SendMessage)
     assert sent[-1].reply_markup is not None and all(r.reply_markup is None for r in sent[:-1])
     # one character more than a broadcast may hold is refused before the preview
-    refused = await compose("я" * 4001)
+    refused = await compose("я" * 4001, refused=True)
     assert len(refused) == 1 and "4000" in refused[0]
 
 
@@ -199,3 +207,52 @@ async def test_a_person_in_two_messengers_chooses_where_alerts_go(
     await dp.feed_update(bot, make_callback_update(9301, forged, message_text="…"))
     await session.refresh(prefs)
     assert prefs.channel == "max"
+
+
+async def test_class_teacher_types_the_event_date_and_the_office_a_whole_day(
+    clocked_dp: Dispatcher, bot: RecordingBot, session: AsyncSession
+) -> None:
+    """After the text: "Дата события?" with [Без даты]; input that is no date, a past date or
+    one after the school year is answered with the reason and the question again; "25.12 18:00"
+    is previewed as parents will see it and kept as school time; the office's "25.12" is an
+    all-day item."""
+    dp = clocked_dp  # the factories' NOW: 18.11.2026 10:00 Moscow
+    world = await build_school(session)
+    await bind(session, world, "class_teacher", 9401)
+    await compose_class_news(dp, bot, 9401, world.cls.id, "Родительское собрание", event="завтра")
+    asked = bot.session.sent_texts(9401)
+    assert "Дата события?" in asked[-2]
+    assert asked[-1].startswith("Не понял дату.") and "Дата события?" in asked[-1]
+    markup = bot.session.requests_of(SendMessage)[-1].reply_markup
+    assert markup is not None and markup.model_dump()["inline_keyboard"][0][0]["text"] == (
+        "Без даты"
+    )
+    await dp.feed_update(bot, make_message_update(9401, "01.11 10:00"))
+    assert bot.session.sent_texts(9401)[-1].startswith("Дата события уже прошла.")
+    await dp.feed_update(bot, make_message_update(9401, "10.06.2027"))
+    assert "позже конца учебного года (31.05.2027)" in bot.session.sent_texts(9401)[-1]
+    assert await session.scalar(select(func.count()).select_from(News)) == 0
+    await dp.feed_update(bot, make_message_update(9401, "25.12 18:00"))
+    preview = seen(bot.session.sent_texts(9401)[-1]).text
+    assert "Родительское собрание" in preview and "Дата события: 📅 25 декабря, 18:00" in preview
+    await dp.feed_update(
+        bot, make_callback_update(9401, BroadcastCb(action="send").pack(), message_text="…")
+    )
+    news = await session.scalar(select(News))
+    assert news is not None and news.class_id == world.cls.id
+    assert news.event_at == dt.datetime(2026, 12, 25, 15, 0, tzinfo=dt.UTC)
+
+    await bind(session, world, "admin", 9402)
+    await dp.feed_update(bot, make_message_update(9402, "/broadcast"))
+    school = BroadcastCb(action="school").pack()
+    await dp.feed_update(bot, make_callback_update(9402, school, message_text="…"))
+    await dp.feed_update(bot, make_message_update(9402, "День открытых дверей"))
+    await dp.feed_update(bot, make_message_update(9402, "25.12"))
+    preview = seen(bot.session.sent_texts(9402)[-1]).text
+    assert "Дата события: 📅 25 декабря" in preview.split("\n")
+    await dp.feed_update(
+        bot, make_callback_update(9402, BroadcastCb(action="send").pack(), message_text="…")
+    )
+    news = await session.scalar(select(News).where(News.class_id.is_(None)))
+    assert news is not None
+    assert news.event_at == dt.datetime(2026, 12, 24, 21, 0, tzinfo=dt.UTC)  # local midnight

@@ -134,6 +134,7 @@ PAYLOAD: dict[str, Any] = {
         "author": AUTHOR,
         "attachment_kind": "document",
         "attachment_ref": "file-1",
+        "event_at": "2026-12-25T18:00:00",
     },
     "accounts": 10,
     "bound": 8,
