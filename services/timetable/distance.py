@@ -10,17 +10,15 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.calendar import school_today
-from services.errors import ValidationFailed
-from services.models import Lesson, School, Subject
+from services.models import Lesson
 from services.notifications import outbox
 from services.people import policy
 from services.people.identity import Actor
-from services.school.school_year import is_archived_on
 from services.timetable.alert_kinds import LESSON_DISTANCE
+from services.timetable.lesson_edits import ensure_unlocked, lesson_context
 from services.timetable.substitutions import ALERT_DAYS, lesson_families
 from services.unit_of_work import UnitOfWork
 
@@ -34,13 +32,15 @@ async def set_distance(
     now: dt.datetime | None = None,
 ) -> Lesson:
     """Mark a lesson as held at a distance (or back in class); the same value again changes
-    nothing and tells nobody."""
+    nothing and tells nobody.
+
+    The journal's rules for changing a lesson apply (seed 003 §3.2): a cancelled lesson, one
+    of an archived year or a closed period, or one past its edit window is refused unless the
+    deputy or admin has unlocked it; a lesson ahead may be marked in advance."""
     async with UnitOfWork(session, actor, now) as uow:
         lesson = await policy.ensure_can_mark_distance(session, actor, lesson_id)
-        if lesson.is_cancelled:
-            raise ValidationFailed("journal.lesson_cancelled")
-        if await is_archived_on(session, actor.school_id, lesson.date):
-            raise ValidationFailed("admin.year_archived", year=str(lesson.date.year))
+        ctx = await lesson_context(session, lesson)
+        await ensure_unlocked(session, ctx, uow.now, records=False)
         if bool(lesson.is_distance) == distance:
             return lesson
         uow.record(
@@ -51,12 +51,8 @@ async def set_distance(
             after={"is_distance": distance},
         )
         lesson.is_distance = distance
-        school = await session.get(School, lesson.school_id)
-        today = school_today(school, uow.now) if school is not None else lesson.date
+        today = school_today(ctx.school, uow.now)
         if today <= lesson.date <= today + dt.timedelta(days=ALERT_DAYS):
-            subject = await session.scalar(
-                select(Subject.name).where(Subject.id == lesson.subject_id)
-            )
             # One alert per state: marking it again after taking it back tells again.
             stamp = int(uow.now.timestamp())
             for student, guardian in await lesson_families(session, lesson):
@@ -71,7 +67,7 @@ async def set_distance(
                         lesson_id=lesson.id,
                         date=lesson.date.isoformat(),
                         number=lesson.lesson_number,
-                        subject=subject or "",
+                        subject=ctx.subject.name,
                         distance=distance,
                     ).model_dump(mode="json", exclude_none=True),
                 )

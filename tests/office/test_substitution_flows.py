@@ -4,6 +4,7 @@ teacher's distance toggle on the lesson card; the commands of the other staff ro
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from typing import Any
 
@@ -19,7 +20,8 @@ from screens.teacher.actions import LessonCb
 from screens.teacher.distance import DistanceCb
 from services.enums import Role
 from services.models import Lesson, OutboxMessage, Substitution
-from tests.factories import SchoolWorld
+from services.timetable import lesson_edits
+from tests.factories import NOW, TODAY, SchoolWorld
 from tests.office.conftest import Chat
 
 
@@ -131,6 +133,36 @@ async def test_the_teacher_marks_a_distance_lesson_on_the_card(
         other: Chat = chat(name)
         await other.press(DistanceCb(lesson_id=world.lesson_today.id, on=0))
         assert other.alerts()[-1] == t("ru", "error.forbidden")
+    await session.refresh(lesson)
+    assert lesson.is_distance is True
+
+
+async def test_a_replayed_distance_button_on_a_locked_lesson_is_refused(
+    chat: Any, world: SchoolWorld, session: AsyncSession
+) -> None:
+    old = world.lesson_old.id
+    old_day = TODAY - dt.timedelta(days=9)
+    teacher: Chat = chat("teacher")
+    await teacher.press(LessonCb(lesson_id=old, action="open"))
+    labels = [text for text, _ in teacher.buttons()]
+    assert t("ru", "distance.button_on") not in labels
+    # The button of an earlier card, pressed again (or forged): refused with the lock's reason.
+    await teacher.press(DistanceCb(lesson_id=old, on=1))
+    assert teacher.alerts() == [t("ru", "journal.lesson_locked", date=old_day)]
+    deputy: Chat = chat("deputy")
+    await deputy.press(DistanceCb(lesson_id=old, on=1))
+    # (The answers of the one bot: the teacher's, then the deputy's.)
+    assert deputy.alerts() == [t("ru", "journal.lesson_locked", date=old_day)] * 2
+    lesson = await session.get(Lesson, old)
+    assert lesson is not None
+    await session.refresh(lesson)
+    assert lesson.is_distance is False
+    # Unlocked by the deputy, the same button works for its teacher.
+    await lesson_edits.unlock_lesson(
+        session, world.actors["deputy"], old, reason="дистант", now=NOW
+    )
+    await teacher.press(DistanceCb(lesson_id=old, on=1))
+    assert t("ru", "distance.saved_on") in teacher.text
     await session.refresh(lesson)
     assert lesson.is_distance is True
 

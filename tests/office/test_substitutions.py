@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.errors import AccessDenied, ValidationFailed
 from services.models import AuditEntry, Lesson, OutboxMessage, Substitution
-from services.timetable import diary, distance, substitutions
+from services.timetable import diary, distance, lesson_edits, substitutions
 from tests.factories import NOW, TODAY, SchoolWorld, build_school
 
 
@@ -230,7 +230,10 @@ async def test_who_marks_a_distance_lesson(session: AsyncSession, world: SchoolW
     await distance.set_distance(
         session, world.actors["deputy"], world.lesson_colleague.id, True, now=NOW
     )
-    # A lesson nine days old is no one's news: marked, nobody told.
+    # A lesson nine days old is no one's news: once unlocked, marked, nobody told.
+    await lesson_edits.unlock_lesson(
+        session, world.actors["deputy"], world.lesson_old.id, reason="дистант", now=NOW
+    )
     await distance.set_distance(session, world.actors["deputy"], world.lesson_old.id, True, now=NOW)
     old = [
         a
@@ -238,6 +241,54 @@ async def test_who_marks_a_distance_lesson(session: AsyncSession, world: SchoolW
         if a.payload["lesson_id"] == world.lesson_old.id
     ]
     assert old == []
+
+
+async def test_a_lesson_past_its_edit_window_is_refused_until_unlocked(
+    session: AsyncSession, world: SchoolWorld
+) -> None:
+    old = world.lesson_old.id
+    old_day = TODAY - dt.timedelta(days=9)
+    # Locked for its teacher and for the deputy alike (the deputy unlocks it first).
+    for name in ("teacher", "deputy"):
+        with pytest.raises(ValidationFailed) as refused:
+            await distance.set_distance(session, world.actors[name], old, True, now=NOW)
+        assert refused.value.code == "journal.lesson_locked"
+        assert refused.value.params == {"date": old_day}
+    lesson = await session.get(Lesson, old)
+    assert lesson is not None
+    await session.refresh(lesson)
+    assert lesson.is_distance is False
+    entries = await session.scalars(
+        select(AuditEntry).where(AuditEntry.action == "lesson.distance")
+    )
+    assert entries.all() == []
+    # Unlocked for two days: its teacher marks it; past the unlock, locked again.
+    await lesson_edits.unlock_lesson(
+        session, world.actors["deputy"], old, hours=48, reason="дистант", now=NOW
+    )
+    await distance.set_distance(session, world.actors["teacher"], old, True, now=NOW)
+    await session.refresh(lesson)
+    assert lesson.is_distance is True
+    with pytest.raises(ValidationFailed) as refused:
+        await distance.set_distance(
+            session, world.actors["teacher"], old, False, now=NOW + dt.timedelta(hours=49)
+        )
+    assert refused.value.code == "journal.lesson_locked"
+    await session.refresh(lesson)
+    assert lesson.is_distance is True
+    # A lesson ahead is marked in advance; a cancelled one is refused.
+    await distance.set_distance(
+        session, world.actors["teacher"], world.lesson_future.id, True, now=NOW
+    )
+    future = await session.get(Lesson, world.lesson_future.id)
+    assert future is not None and future.is_distance is True
+    future.is_cancelled = True
+    await session.commit()
+    with pytest.raises(ValidationFailed) as refused:
+        await distance.set_distance(
+            session, world.actors["teacher"], world.lesson_future.id, False, now=NOW
+        )
+    assert refused.value.code == "journal.lesson_cancelled"
 
 
 # --------------------------------------------------------------------------- the other roles
