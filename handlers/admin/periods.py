@@ -1,7 +1,8 @@
 """/periods: the deputy (or admin) closes a study period (services.marks.period_close); its
 lessons and period marks are then locked for teachers until an unlock with a reason. The same
-screen reopens a closed period with a reason, records the date of the teachers' council, and
-unlocks a class's year, exam and final marks in a subject for a while with a reason."""
+screen reopens a closed period with a reason, records (or clears) the date of the teachers'
+council, and unlocks a class's year, exam and final marks in a subject for a while with a
+reason."""
 
 from __future__ import annotations
 
@@ -77,7 +78,21 @@ async def period_action(query: CallbackQuery, callback_data: PeriodCb, turn: Tur
     if cb.action == "council":
         await turn.state.set_state(PeriodStates.council)
         await turn.state.update_data({DATA_KEY: {"year_id": overview.year_id}})
-        await show_screen(query, council_prompt_screen(t))
+        await show_screen(query, council_prompt_screen(t, council_on=overview.council_on))
+        return
+    if cb.action == "council_off":
+        # The date of the current year the overview read (never an id from the button).
+        # A stale button when no date is set: the periods as they are.
+        await turn.state.set_state(None)
+        if overview.council_on is None:
+            await show_screen(query, periods_screen(t, overview))
+            return
+        await period_close.set_council_date(
+            turn.session, turn.me, overview.year_id, None, now=turn.now()
+        )
+        fresh = await period_close.periods_overview(turn.session, turn.me, now=turn.now())
+        note = t("periods.council_cleared", date=t.date(overview.council_on))
+        await show_screen(query, periods_screen(t, fresh, note))
         return
     if cb.action == "unlock":
         classes = await office_classes(turn.session, turn.me)
@@ -163,7 +178,8 @@ async def typed_council(message: Message, turn: Turn) -> None:
     middle = year.starts_on + (year.ends_on + dt.timedelta(days=31) - year.starts_on) / 2
     day = parse_day(message.text or "", middle)
     if day is None:
-        await send_screen(message, council_prompt_screen(turn.t, turn.t("periods.council_bad")))
+        note = turn.t("periods.council_bad")
+        await send_screen(message, council_prompt_screen(turn.t, note, year.council_on))
         return
     await period_close.set_council_date(turn.session, turn.me, year_id, day, now=turn.now())
     await _done(message, turn, turn.t("periods.council_set", date=turn.t.date(day)))

@@ -4,6 +4,7 @@ teachers' council, and unlocking a class's final marks in a subject with a reaso
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from typing import Annotated
 
@@ -20,13 +21,25 @@ UNLOCK_DAYS = (2, 7, 14)
 
 class PeriodCb(Action, prefix="o_per"):
     """``list``: the periods; ``ask``: confirm closing ``period_id``; ``close``: close it;
-    ``council``: ask the teachers' council date; ``reopen``: ask the reason of reopening
-    ``period_id``; ``unlock``: pick a class; ``ul_subj``: pick a subject of ``class_id``;
-    ``ul_days``: pick how long; ``ul_go``: ask the reason of unlocking for ``days``."""
+    ``council``: ask the teachers' council date; ``council_off``: clear it; ``reopen``: ask
+    the reason of reopening ``period_id``; ``unlock``: pick a class; ``ul_subj``: pick a
+    subject of ``class_id``; ``ul_days``: pick how long; ``ul_go``: ask the reason of
+    unlocking for ``days``."""
 
     action: Annotated[
         str,
-        OneOf("list", "ask", "close", "council", "reopen", "unlock", "ul_subj", "ul_days", "ul_go"),
+        OneOf(
+            "list",
+            "ask",
+            "close",
+            "council",
+            "council_off",
+            "reopen",
+            "unlock",
+            "ul_subj",
+            "ul_days",
+            "ul_go",
+        ),
     ]
     period_id: OptId = 0
     class_id: OptId = 0
@@ -96,9 +109,16 @@ def _cancel(t: Translator) -> tuple[tuple[Button, ...], ...]:
     return ((Button(t("periods.cancel"), PeriodCb(action="list")),),)
 
 
-def council_prompt_screen(t: Translator, note: str = "") -> Screen:
-    """Asks for the council's date in one message; "cancel" goes back to the periods."""
+def council_prompt_screen(
+    t: Translator, note: str = "", council_on: dt.date | None = None
+) -> Screen:
+    """Asks for the council's date in one message; "cancel" goes back to the periods. A date
+    already set is shown, with a button that clears it."""
     text = t("periods.council_prompt")
+    if council_on is not None:
+        text = f"{t('yearmarks.council', date=t.date(council_on))}\n\n{text}"
+        clear = Button(t("periods.council_clear"), PeriodCb(action="council_off"))
+        return Screen((f"{note}\n\n{text}" if note else text,), ((clear,), *_cancel(t)))
     return Screen((f"{note}\n\n{text}" if note else text,), _cancel(t))
 
 

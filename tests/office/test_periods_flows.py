@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import t
@@ -49,6 +49,56 @@ async def test_the_deputy_sets_the_council_date(
     # The prompt is closed: another date typed changes nothing.
     await deputy.send("29.05.2027")
     assert await _council(session, world) == dt.date(2027, 5, 28)
+
+
+async def test_the_deputy_clears_the_council_date(
+    chat: Any, world: SchoolWorld, session: AsyncSession
+) -> None:
+    await period_close.set_council_date(
+        session, world.actors["deputy"], world.year.id, dt.date(2027, 5, 28), now=NOW
+    )
+    await session.commit()
+    # A teacher's forged button clears nothing.
+    teacher = chat("teacher")
+    await teacher.press(PeriodCb(action="council_off"))
+    assert teacher.alerts() == [t("ru", "error.forbidden")]
+    assert await _council(session, world) == dt.date(2027, 5, 28)
+    deputy = chat("deputy")
+    await deputy.send("/periods")
+    await deputy.press_text(t("ru", "periods.council_button"))
+    # The prompt shows the date set and offers to clear it.
+    assert t("ru", "yearmarks.council", date="28.05.2027") in deputy.text
+    assert [text for text, _ in deputy.buttons()] == [
+        t("ru", "periods.council_clear"),
+        t("ru", "periods.cancel"),
+    ]
+    await deputy.press_text(t("ru", "periods.council_clear"))
+    assert await _council(session, world) is None
+    assert t("ru", "periods.council_cleared", date="28.05.2027") in deputy.text
+    assert t("ru", "periods.council_unset") in deputy.text
+    entries = (
+        await session.scalars(
+            select(AuditEntry)
+            .where(AuditEntry.action == "year.council_date")
+            .order_by(AuditEntry.id)
+        )
+    ).all()
+    assert [e.after for e in entries] == [{"council_on": "2027-05-28"}, {"council_on": None}]
+    assert entries[-1].before == {"council_on": "2027-05-28"}
+    # The prompt is closed: a date typed now changes nothing.
+    await deputy.send("29.05.2027")
+    assert await _council(session, world) is None
+    # No date: the prompt offers no clearing; a stale button changes and records nothing.
+    await deputy.send("/periods")
+    await deputy.press_text(t("ru", "periods.council_button"))
+    assert t("ru", "periods.council_clear") not in [text for text, _ in deputy.buttons()]
+    await deputy.press(PeriodCb(action="council_off"))
+    assert t("ru", "periods.council_unset") in deputy.text
+    assert t("ru", "periods.council_cleared", date="28.05.2027") not in deputy.text
+    count = await session.scalar(
+        select(func.count()).select_from(AuditEntry).where(AuditEntry.action == "year.council_date")
+    )
+    assert count == 2
 
 
 async def test_the_council_date_in_english(chat: Any, world: SchoolWorld) -> None:
