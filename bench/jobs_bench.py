@@ -87,15 +87,90 @@ DUE: dict[str, dt.datetime] = {
     "unfilled_report": dt.datetime.combine(MONDAY, dt.time(20, 0), MSK),
     "monthly_activity": dt.datetime.combine(MONDAY + dt.timedelta(days=1), dt.time(9, 0), MSK),
     "lessons_ahead": dt.datetime.combine(MONDAY, dt.time(1, 0), MSK),
+    "event_reminder": dt.datetime.combine(MONDAY, dt.time(18, 30), MSK),
 }
+
+# Dated class events, school news and agreed control works around MONDAY (the generated region
+# has none): per class an event tomorrow (every fourth class), one this week (every third),
+# one the week after and one past; per school a news item tomorrow (every other school), one
+# this week and one without a date; per class two agreed control works this week. For the
+# weekly summary's week ahead and the evening-before reminder to have real work.
+EVENTS_SQL = """
+INSERT INTO news (school_id, kind, class_id, author_id, title, body, event_at, created_at)
+SELECT c.school_id, 'class_event', c.id, p.id, NULL, 'Событие класса ' || c.name, e.at,
+       TIMESTAMPTZ '2026-11-20 09:00+03'
+FROM classes c
+JOIN LATERAL (SELECT id FROM persons WHERE school_id = c.school_id ORDER BY id LIMIT 1) p ON true
+CROSS JOIN LATERAL (VALUES
+    (CASE WHEN c.id % 4 = 0 THEN TIMESTAMPTZ '2026-12-01 18:00+03' END),
+    (CASE WHEN c.id % 3 = 0 THEN TIMESTAMPTZ '2026-12-03 17:00+03' END),
+    (TIMESTAMPTZ '2026-12-10 18:00+03'),
+    (TIMESTAMPTZ '2026-11-20 18:00+03')
+) e(at)
+WHERE e.at IS NOT NULL;
+INSERT INTO news (school_id, kind, class_id, author_id, title, body, event_at, created_at)
+SELECT s.id, 'school_news', NULL, p.id, 'Новость', 'Новость школы', e.at,
+       TIMESTAMPTZ '2026-11-20 10:00+03'
+FROM schools s
+JOIN LATERAL (SELECT id FROM persons WHERE school_id = s.id ORDER BY id LIMIT 1) p ON true
+CROSS JOIN LATERAL (VALUES
+    (CASE WHEN s.id % 2 = 0 THEN TIMESTAMPTZ '2026-12-01 10:00+03' END),
+    (TIMESTAMPTZ '2026-12-04 12:00+03'),
+    (NULL::timestamptz)
+) e(at)
+WHERE e.at IS NOT NULL OR s.id > 0;
+INSERT INTO control_works (school_id, class_id, subject_id, date, kind, title, created_at,
+    agreed_at)
+SELECT ta.school_id, ta.class_id, ta.subject_id, DATE '2026-12-01' + (ta.subject_id % 4),
+       'control', NULL, TIMESTAMPTZ '2026-11-20 10:00+03', TIMESTAMPTZ '2026-11-21 10:00+03'
+FROM (SELECT DISTINCT ON (class_id, subject_id) school_id, class_id, subject_id,
+             row_number() OVER (PARTITION BY class_id ORDER BY subject_id) AS n
+      FROM teaching_assignments ORDER BY class_id, subject_id) ta
+WHERE ta.n <= 2;
+ANALYZE news;
+ANALYZE control_works
+"""
+EVENT_JOBS = ("weekly_summary", "event_reminder")
 
 
 @dataclass
 class Counter:
     statements: int = 0
+    # With ``--explain``: the first statement (and its parameters) of each text that reads one
+    # of these tables, to EXPLAIN after the job.
+    capture: tuple[str, ...] = ()
+    captured: dict[str, Any] = field(default_factory=dict)
 
-    def before(self, *_: Any) -> None:
+    def before(self, _conn: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
         self.statements += 1
+        if (
+            self.capture
+            and statement.lstrip().upper().startswith("SELECT")
+            and any(f" {table} " in f" {statement} ".replace("\n", " ") for table in self.capture)
+        ):
+            self.captured.setdefault(statement, parameters)
+
+
+async def explain_captured(conn: AsyncConnection, counter: Counter) -> list[dict[str, Any]]:
+    """EXPLAIN (ANALYZE, BUFFERS) of each captured statement: its plan's node types (a sequential
+    scan of a big table would show as ``Seq Scan on <table>``), time and buffers."""
+    out = []
+    for statement, parameters in counter.captured.items():
+        rows = (
+            await conn.exec_driver_sql("EXPLAIN (ANALYZE, BUFFERS) " + statement, parameters)
+        ).all()
+        plan = [r[0] for r in rows]
+        out.append(
+            {
+                "statement": " ".join(statement.split())[:160],
+                "seq_scans": sorted(
+                    {ln.split("Seq Scan on ")[1].split()[0] for ln in plan if "Seq Scan on " in ln}
+                ),
+                "plan": plan,
+            }
+        )
+    counter.captured.clear()
+    return out
 
 
 @dataclass
@@ -171,6 +246,10 @@ async def prepare(conn: AsyncConnection, job: str) -> None:
                 "WHERE id % 3 = 0 AND last_seen_at IS NULL"
             )
         )
+    if job in EVENT_JOBS:
+        for statement in EVENTS_SQL.split(";"):
+            if statement.strip():
+                await conn.exec_driver_sql(statement)
     if job == "homework_tomorrow":
         await conn.execute(
             text(
@@ -246,13 +325,18 @@ async def idle_lag(seconds: float) -> dict[str, float]:
 
 
 async def expand_fanouts(
-    factory: async_sessionmaker[AsyncSession], schools: int, chunk: int = 250
+    factory: async_sessionmaker[AsyncSession],
+    schools: int,
+    chunk: int = 250,
+    module: Any = jobs,
+    counter: Counter | None = None,
 ) -> dict[str, Any]:
     """Expand the fan-out rows of the first ``schools`` schools the way the worker does, step
-    by step (no sending): seconds, steps, rows."""
+    by step (no sending), with ``module``'s ``expand``: seconds, steps, rows, statements."""
     from services.notifications import outbox
 
     steps = made = 0
+    first = counter.statements if counter is not None else 0
     started = time.perf_counter()
     async with factory() as session:
         fanouts = (
@@ -268,7 +352,7 @@ async def expand_fanouts(
             payload = dict(payload)
             while True:
                 async with session.begin():
-                    rows, cursor = await jobs.expand(session, school_id, payload, chunk)
+                    rows, cursor = await module.expand(session, school_id, payload, chunk)
                     await outbox.enqueue_many(session, rows)
                 steps += 1
                 made += len(rows)
@@ -276,7 +360,9 @@ async def expand_fanouts(
                 if cursor is None:
                     break
     seconds = time.perf_counter() - started
+    statements = counter.statements - first if counter is not None else 0
     return {
+        "expand_statements_per_step": round(statements / steps, 1) if steps else None,
         "expand_s": round(seconds, 2),
         "expand_schools": len(fanouts),
         "expand_steps": steps,
@@ -334,11 +420,15 @@ async def measure(
                 **tick,
             }
             if digest and job in FANOUT_JOBS:
-                if module is jobs:
-                    out.update(await expand_fanouts(factory, check_schools))
+                if hasattr(module, "expand"):
+                    out.update(
+                        await expand_fanouts(factory, check_schools, module=module, counter=counter)
+                    )
                 out["digest"] = (await outbox_digest(conn, check_schools))[1]
             elif digest:
                 out["digest"] = (await outbox_digest(conn))[1]
+            if counter.capture and module is jobs:
+                out["explain"] = await explain_captured(conn, counter)
             return out
         finally:
             await outer.rollback()
@@ -387,6 +477,12 @@ async def main(argv: list[str] | None = None) -> None:
         action="store_true",
         help="measure the delivery of the weekly summary and the homework (a private database)",
     )
+    parser.add_argument(
+        "--explain",
+        default="",
+        help="comma-separated tables: EXPLAIN (ANALYZE, BUFFERS) each distinct SELECT of the "
+        "current jobs (and the expansion) that reads one, e.g. news,control_works",
+    )
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.deliver:
@@ -400,7 +496,7 @@ async def main(argv: list[str] | None = None) -> None:
     if args.before:
         variants.insert(0, ("before", load_before(args.before)))
     engine = make_engine(args.url)
-    counter = Counter()
+    counter = Counter(capture=tuple(t for t in args.explain.split(",") if t))
     event.listen(engine.sync_engine, "before_cursor_execute", counter.before)
     results: dict[str, dict[str, list[dict[str, Any]]]] = {}
     if args.child:
@@ -426,6 +522,8 @@ async def main(argv: list[str] | None = None) -> None:
                 for label, module in order:
                     if name == "lessons_ahead" and label == "before":
                         continue  # not in notifications/jobs.py: the same code both times
+                    if label == "before" and not any(s.name == name for s in module.JOBS):
+                        continue  # a job the older revision did not have
                     if label == "process":
                         r = await measure_separate(args.url, name, args.batch)
                     else:

@@ -1039,6 +1039,14 @@ class News(Base):
             postgresql_where=text("class_id IS NULL"),
             sqlite_where=text("class_id IS NULL"),
         ),
+        # Dated news by day (the diary, the reminder, the week ahead, the calendar feed).
+        Index(
+            "ix_news_school_event",
+            "school_id",
+            "event_at",
+            postgresql_where=text("event_at IS NOT NULL"),
+            sqlite_where=text("event_at IS NOT NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

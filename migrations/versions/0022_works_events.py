@@ -1,6 +1,8 @@
-"""Control works and class events in the family's diary.
+"""Control works and class events in the family's diary: the dated news of a school by date.
 
-(A revision kept in the chain; it changes nothing until its change is written here.)
+``ix_news_school_event`` (school_id, event_at) over the rows with a date: the diary's events of
+a week, the evening-before reminder, the weekly summary's week ahead and the calendar feed read
+a school's (or a batch of schools') dated news by a range of ``event_at``.
 
 Revision ID: 0022_works_events
 Revises: 0021_family_calendar
@@ -9,6 +11,9 @@ Create Date: 2026-12-01 10:15:00
 
 from collections.abc import Sequence
 
+import sqlalchemy as sa
+from alembic import op
+
 revision: str = "0022_works_events"
 down_revision: str | Sequence[str] | None = "0021_family_calendar"
 branch_labels: str | Sequence[str] | None = None
@@ -16,8 +21,15 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    pass
+    op.create_index(
+        "ix_news_school_event",
+        "news",
+        ["school_id", "event_at"],
+        unique=False,
+        postgresql_where=sa.text("event_at IS NOT NULL"),
+        sqlite_where=sa.text("event_at IS NOT NULL"),
+    )
 
 
 def downgrade() -> None:
-    pass
+    op.drop_index("ix_news_school_event", table_name="news")
