@@ -152,7 +152,7 @@ def sent_screen(t: Translator, sent: Sent, now: dt.datetime, tz: ZoneInfo) -> Sc
 
 def _file_line(t: Translator, m: reads.MessageLine, messenger: str | None) -> str:
     kind = "photo" if m.attachment_kind == "photo" else "document"
-    name = escape(m.attachment_name or "")
+    name = f" {escape(m.attachment_name)}" if m.attachment_name else ""
     if m.messenger is not None and messenger is not None and m.messenger != messenger:
         where = t(f"threads.messenger.{m.messenger}")
         return t(f"threads.view.file_elsewhere_{kind}", name=name, messenger=where)

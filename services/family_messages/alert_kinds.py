@@ -56,7 +56,8 @@ def _file_line(p: ThreadMessagePayload, lang: str) -> str:
         return ""
     kind = "photo" if p.attachment_kind == "photo" else "document"
     messenger = t(lang, f"threads.messenger.{p.attachment_messenger or 'telegram'}")
-    return t(lang, f"threads.alert.file_{kind}", name=p.attachment_name or "", messenger=messenger)
+    name = f" {p.attachment_name}" if p.attachment_name else ""
+    return t(lang, f"threads.alert.file_{kind}", name=name, messenger=messenger)
 
 
 def _message_text(p: ThreadMessagePayload, lang: str) -> str:

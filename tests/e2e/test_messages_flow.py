@@ -71,16 +71,18 @@ async def test_held_message_reply_and_forged_thread(
         if utcnow() < opens - dt.timedelta(seconds=2):
             assert front.sent_to(TEACHER) == []  # not before the hours
 
-        alert = await teacher.wait(lambda m: "Сообщение от Белова Мария" in m.content, timeout=WAIT)
+        alert = await teacher.wait(
+            lambda m: "От: Белова Мария (родитель" in m.content, timeout=WAIT
+        )
         assert "Можно пересдать контрольную?" in alert.content
         assert utcnow() >= opens
         await teacher.press_label(alert, "Ответить")
-        await teacher.wait(lambda m: "Напишите ответ семье" in m.content)
+        await teacher.wait(lambda m: "Кому: семья ученика" in m.content)
         await teacher.send("Да, в четверг после уроков.")
         await teacher.wait(lambda m: "Сообщение отправлено" in m.content)
 
         reply = await parent.wait(
-            lambda m: "Сообщение от учителя Учителева Ирина" in m.content, timeout=WAIT
+            lambda m: "От: учитель Учителева Ирина" in m.content, timeout=WAIT
         )
         assert "Да, в четверг после уроков." in reply.content
         assert "+7" not in reply.content and str(TEACHER) not in reply.content

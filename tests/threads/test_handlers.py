@@ -119,7 +119,7 @@ async def test_parent_writes_with_a_file_and_the_teacher_replies(
     assert "Переписок пока нет" in shown(bot, PARENT)[-1]
     await press(dp, bot, PARENT, button(bot, PARENT, "Написать учителю: Пётр Иванов"))
     await press(dp, bot, PARENT, button(bot, PARENT, "Учителев Иван"))
-    assert "Напишите сообщение для Учителев Иван" in shown(bot, PARENT)[-1]
+    assert "Кому: Учителев Иван." in shown(bot, PARENT)[-1]
     assert "не ваш телефон" in shown(bot, PARENT)[-1]
     await dp.feed_update(
         bot,
@@ -141,7 +141,7 @@ async def test_parent_writes_with_a_file_and_the_teacher_replies(
     (doc,) = bot.session.requests_of(SendDocument)
     assert doc.document == "doc-1"
     await press(dp, bot, TEACHER, button(bot, TEACHER, "Ответить"))
-    assert "Напишите ответ семье ученика Пётр Иванов" in shown(bot, TEACHER)[-1]
+    assert "Кому: семья ученика Пётр Иванов." in shown(bot, TEACHER)[-1]
     await say(dp, bot, TEACHER, "Спасибо, принято")
     assert shown(bot, TEACHER)[-1] == "✅ Сообщение отправлено."
     [reply] = await alerts_to(factory, w.parent.id)

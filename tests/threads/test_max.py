@@ -48,7 +48,7 @@ async def test_a_photo_from_max_reaches_the_teacher_in_max(
         parent.messages()[-1], ThreadNewCb(s=w.students[0].id, t=w.teacher.id).pack()
     )
     await max_chat.deliver()
-    assert "Напишите сообщение для Учителев Иван" in (parent.messages()[-1].raw_text or "")
+    assert "Кому: Учителев Иван." in (parent.messages()[-1].raw_text or "")
     await parent.upload_photo(b"\xff\xd8photo", caption="Дневник за неделю")
     await max_chat.deliver()
     assert parent.messages()[-1].raw_text == "✅ Сообщение отправлено."

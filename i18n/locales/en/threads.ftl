@@ -1,14 +1,17 @@
 # Teacher ↔ family messages (services/family_messages, screens/common/threads.py).
 
-threads-alert-from_parent = ✉️ <b>Message from { $author }</b> (parent of { $child }, { $class_name })
+threads-alert-from_parent = ✉️ <b>New message</b>
+    From: { $author } (parent; { $child }, { $class_name })
 
-threads-alert-from_student = ✉️ <b>Message from the student { $author }</b> ({ $class_name })
+threads-alert-from_student = ✉️ <b>New message</b>
+    From: the student { $author } ({ $class_name })
 
-threads-alert-from_teacher = ✉️ <b>Message from the teacher { $author }</b> (about { $child })
+threads-alert-from_teacher = ✉️ <b>New message</b>
+    From: the teacher { $author } (about { $child })
 
-threads-alert-file_photo = 📎 Photo { $name } (sent in { $messenger }; if you cannot see it here, open the conversation in { $messenger })
+threads-alert-file_photo = 📎 Photo{ $name } (sent in { $messenger }; if you cannot see it here, open the conversation in { $messenger })
 
-threads-alert-file_document = 📎 File { $name } (sent in { $messenger }; if you cannot see it here, open the conversation in { $messenger })
+threads-alert-file_document = 📎 File{ $name } (sent in { $messenger }; if you cannot see it here, open the conversation in { $messenger })
 
 
 threads-alert-closed = 🔒 { $teacher } closed the conversation about { $child }. You can write in it again once the teacher reopens it.
@@ -74,9 +77,11 @@ threads-teachers-class_teacher = class teacher
 
 threads-btn-cancel = Cancel
 
-threads-compose-to_teacher = Write your message to { $to }: text, a photo or a file, in one message. The teacher sees your name, not your phone or messenger account.
+threads-compose-to_teacher = To: { $to }.
+    Write it as one message: text, a photo or a file. The teacher sees your name, not your phone or messenger account.
 
-threads-compose-to_family = Write your reply to the family of { $to }: text, a photo or a file, in one message. The family sees your name, not your phone or messenger account.
+threads-compose-to_family = To: the family of { $to }.
+    Write it as one message: text, a photo or a file. The family sees your name, not your phone or messenger account.
 
 threads-when-today = today at { $time }
 
@@ -100,13 +105,13 @@ threads-view-empty = No messages yet.
 
 threads-view-legend = ⏳ waits for the teacher's working hours · 🕓 being sent · ✓ delivered · ✓✓ read · ⚠️ not delivered
 
-threads-view-file_photo = 📎 Photo { $name }
+threads-view-file_photo = 📎 Photo{ $name }
 
-threads-view-file_document = 📎 File { $name }
+threads-view-file_document = 📎 File{ $name }
 
-threads-view-file_elsewhere_photo = 📎 Photo { $name } — sent in { $messenger }, it cannot be opened here: look in { $messenger } or ask for it again.
+threads-view-file_elsewhere_photo = 📎 Photo{ $name } — sent in { $messenger }, it cannot be opened here: look in { $messenger } or ask for it again.
 
-threads-view-file_elsewhere_document = 📎 File { $name } — sent in { $messenger }, it cannot be opened here: look in { $messenger } or ask for it again.
+threads-view-file_elsewhere_document = 📎 File{ $name } — sent in { $messenger }, it cannot be opened here: look in { $messenger } or ask for it again.
 
 threads-btn-file = 📎 Open { $name }
 

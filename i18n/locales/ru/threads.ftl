@@ -1,14 +1,17 @@
 # Teacher ↔ family messages (services/family_messages, screens/common/threads.py).
 
-threads-alert-from_parent = ✉️ <b>Сообщение от { $author }</b> (родитель: { $child }, { $class_name })
+threads-alert-from_parent = ✉️ <b>Новое сообщение</b>
+    От: { $author } (родитель; { $child }, { $class_name })
 
-threads-alert-from_student = ✉️ <b>Сообщение от ученика { $author }</b> ({ $class_name })
+threads-alert-from_student = ✉️ <b>Новое сообщение</b>
+    От: ученик { $author } ({ $class_name })
 
-threads-alert-from_teacher = ✉️ <b>Сообщение от учителя { $author }</b> (о ребёнке: { $child })
+threads-alert-from_teacher = ✉️ <b>Новое сообщение</b>
+    От: учитель { $author } (о ребёнке: { $child })
 
-threads-alert-file_photo = 📎 Фото { $name } (отправлено в { $messenger }; если его не видно здесь, откройте переписку в { $messenger })
+threads-alert-file_photo = 📎 Фото{ $name } (отправлено в { $messenger }; если его не видно здесь, откройте переписку в { $messenger })
 
-threads-alert-file_document = 📎 Файл { $name } (отправлен в { $messenger }; если его не видно здесь, откройте переписку в { $messenger })
+threads-alert-file_document = 📎 Файл{ $name } (отправлен в { $messenger }; если его не видно здесь, откройте переписку в { $messenger })
 
 
 threads-alert-closed = 🔒 { $teacher } закрыл(а) переписку о ребёнке { $child }. Написать в ней снова можно будет, когда учитель её откроет.
@@ -74,9 +77,11 @@ threads-teachers-class_teacher = классный руководитель
 
 threads-btn-cancel = Отмена
 
-threads-compose-to_teacher = Напишите сообщение для { $to }: текст, фото или файл одним сообщением. Учитель увидит ваше имя, но не ваш телефон и не аккаунт в мессенджере.
+threads-compose-to_teacher = Кому: { $to }.
+    Напишите его одним сообщением: текст, фото или файл. Учитель увидит ваше имя, но не ваш телефон и не аккаунт в мессенджере.
 
-threads-compose-to_family = Напишите ответ семье ученика { $to }: текст, фото или файл одним сообщением. Семья увидит ваше имя, но не ваш телефон и не аккаунт в мессенджере.
+threads-compose-to_family = Кому: семья ученика { $to }.
+    Напишите его одним сообщением: текст, фото или файл. Семья увидит ваше имя, но не ваш телефон и не аккаунт в мессенджере.
 
 threads-when-today = сегодня в { $time }
 
@@ -100,13 +105,13 @@ threads-view-empty = Сообщений пока нет.
 
 threads-view-legend = ⏳ ждёт рабочего времени учителя · 🕓 отправляется · ✓ доставлено · ✓✓ прочитано · ⚠️ не доставлено
 
-threads-view-file_photo = 📎 Фото { $name }
+threads-view-file_photo = 📎 Фото{ $name }
 
-threads-view-file_document = 📎 Файл { $name }
+threads-view-file_document = 📎 Файл{ $name }
 
-threads-view-file_elsewhere_photo = 📎 Фото { $name } — отправлено в { $messenger }, здесь его не открыть: посмотрите в { $messenger } или попросите прислать ещё раз.
+threads-view-file_elsewhere_photo = 📎 Фото{ $name } — отправлено в { $messenger }, здесь его не открыть: посмотрите в { $messenger } или попросите прислать ещё раз.
 
-threads-view-file_elsewhere_document = 📎 Файл { $name } — отправлен в { $messenger }, здесь его не открыть: посмотрите в { $messenger } или попросите прислать ещё раз.
+threads-view-file_elsewhere_document = 📎 Файл{ $name } — отправлен в { $messenger }, здесь его не открыть: посмотрите в { $messenger } или попросите прислать ещё раз.
 
 threads-btn-file = 📎 Открыть { $name }
 
