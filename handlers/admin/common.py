@@ -11,7 +11,15 @@ from screens.screen import Screen
 from services.enums import Role
 
 OFFICE = (Role.ADMIN, Role.DEPUTY)
-REPORTERS = (Role.ADMIN, Role.DIRECTOR, Role.DEPUTY, Role.CLASS_TEACHER, Role.TEACHER)
+# The observer reads the school's reports (never the office's tools that change anything).
+REPORTERS = (
+    Role.ADMIN,
+    Role.DIRECTOR,
+    Role.DEPUTY,
+    Role.CLASS_TEACHER,
+    Role.TEACHER,
+    Role.OBSERVER,
+)
 
 
 async def answer_status(message: Message, screen: Screen) -> Message:

@@ -24,11 +24,10 @@ from i18n import Translator
 from screens.admin import reports as screens
 from screens.admin.actions import ReportCb
 from screens.admin.reports import Choice
-from services.enums import SCHOOL_WIDE_READERS
 from services.errors import AccessDenied, DomainError
+from services.people import policy
 from services.people.identity import Actor
 from services.reports import REPORTS, available_reports, build_report, report_choices
-from services.school import office_reads
 
 
 async def reports_command(
@@ -49,12 +48,12 @@ async def load_choices(
     if step == "class":
         classes = await report_choices.report_classes(session, actor, kind)
         first = next(p for p in REPORTS[kind].params if p.name in ("class", "student"))
-        optional = not first.required and actor.has(*SCHOOL_WIDE_READERS)
+        optional = not first.required and policy.is_journal_reader(actor)
         return [(c.id, c.title) for c in classes], optional
     if step == "student":
         if class_id is None:
             raise DomainError("error.invalid")
-        students = await office_reads.class_students(session, actor, class_id)
+        students = await report_choices.report_students(session, actor, class_id)
         return [(s.id, s.title) for s in students], False
     if step == "period":
         periods = await report_choices.report_periods(session, actor, class_id)

@@ -85,7 +85,16 @@ CATALOGUE: tuple[CommandSpec, ...] = (
     CommandSpec("invite", frozenset({Role.CLASS_TEACHER, Role.ADMIN})),
     CommandSpec(
         "reports",
-        frozenset({Role.ADMIN, Role.DIRECTOR, Role.DEPUTY, Role.CLASS_TEACHER, Role.TEACHER}),
+        frozenset(
+            {
+                Role.ADMIN,
+                Role.DIRECTOR,
+                Role.DEPUTY,
+                Role.CLASS_TEACHER,
+                Role.TEACHER,
+                Role.OBSERVER,
+            }
+        ),
     ),
     CommandSpec("admin", frozenset({Role.ADMIN, Role.DEPUTY})),
     CommandSpec("periods", frozenset({Role.ADMIN, Role.DEPUTY})),

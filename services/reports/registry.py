@@ -62,8 +62,8 @@ class ParamSpec:
 class ReportKind:
     kind: str
     params: tuple[ParamSpec, ...]
-    # school: admin, director, deputy; class: + the class teacher; journal: + the subject's
-    # teacher; student: + the student's class teacher.
+    # school: admin, director, deputy, observer; class: + the class teacher; journal: + the
+    # subject's teacher; student: + the student's class teacher.
     access: str
     builder: Callable[[ReportContext], Awaitable[Document]]
     landscape: bool = False
@@ -135,8 +135,9 @@ def list_reports(lang: str = "ru") -> list[dict[str, Any]]:
 
 
 async def available_reports(session: AsyncSession, actor: Actor) -> list[str]:
-    """The kinds this actor can build for at least something (for the bot's menu)."""
-    if policy.is_school_reader(actor):
+    """The kinds this actor can build for at least something (for the bot's menu). The
+    administration and the read-only observers read every report of the school."""
+    if policy.is_journal_reader(actor):
         return list(REPORTS)
     kinds: list[str] = []
     if actor.has(Role.CLASS_TEACHER):
@@ -340,7 +341,8 @@ async def _is_class_teacher_of(session: AsyncSession, actor: Actor, cls: SchoolC
 
 async def _ensure_access(ctx: ReportContext, spec: ReportKind) -> None:
     actor, session = ctx.actor, ctx.session
-    if policy.is_school_reader(actor):
+    # A report only reads: the observers read the whole school's journal like the office.
+    if policy.is_journal_reader(actor):
         return
     cls = ctx.cls
     if (

@@ -7,7 +7,7 @@ import datetime as dt
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.enums import SCHOOL_WIDE_READERS, Role
+from services.enums import Role
 from services.models import (
     SchoolClass,
     StudyPeriod,
@@ -16,22 +16,23 @@ from services.models import (
 )
 from services.people import policy
 from services.people.identity import Actor
-from services.school.office_reads import Choice, actor_school, office_classes, today_of
+from services.people.roster import enrolled_now, list_name
+from services.school.office_reads import Choice, actor_school, today_of
 from services.school.school_year import classes_of_year, current_year
 
 
 async def report_classes(session: AsyncSession, actor: Actor, kind: str) -> list[Choice]:
     """The classes a report may be built for by this actor: the whole current year for the
-    administration, their own class for a class teacher, the classes they teach for a
-    teacher (journal pages)."""
+    administration and the observers, their own class for a class teacher, the classes they
+    teach for a teacher (journal pages)."""
     from services.reports import REPORTS
 
     spec = REPORTS.get(kind)
     if spec is None:
         raise policy.deny(actor, "report_classes", kind=kind)
-    if actor.has(*SCHOOL_WIDE_READERS):
-        return await office_classes(session, actor)
     year = await current_year(session, await actor_school(session, actor))
+    if policy.is_journal_reader(actor):
+        return [Choice(c.id, c.name) for c in await classes_of_year(session, year.id)]
     ids: set[int] = set()
     if actor.has(Role.CLASS_TEACHER):
         ids |= set(
@@ -58,6 +59,15 @@ async def report_classes(session: AsyncSession, actor: Actor, kind: str) -> list
         return []
     classes = await classes_of_year(session, year.id, among=ids)
     return [Choice(c.id, c.name) for c in classes]
+
+
+async def report_students(session: AsyncSession, actor: Actor, class_id: int) -> list[Choice]:
+    """The students enrolled in a class now, for a report about one of them: the office's and
+    the observers' for any class, a teacher's for a class they may see."""
+    cls = await policy.ensure_can_view_class(session, actor, class_id)
+    if not (policy.is_journal_reader(actor) or actor.has(Role.CLASS_TEACHER, Role.TEACHER)):
+        raise policy.deny(actor, "report_students", class_id=class_id)
+    return [Choice(p.id, list_name(p)) for p in await enrolled_now(session, cls.id)]
 
 
 async def _year_id(session: AsyncSession, actor: Actor, class_id: int | None) -> int:
@@ -115,7 +125,7 @@ async def report_subjects(session: AsyncSession, actor: Actor, class_id: int) ->
         .distinct()
         .order_by(Subject.name)
     )
-    whole = actor.has(*SCHOOL_WIDE_READERS) or (
+    whole = policy.is_journal_reader(actor) or (
         actor.has(Role.CLASS_TEACHER) and cls.class_teacher_id == actor.person_id
     )
     if not whole:

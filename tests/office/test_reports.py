@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from aiogram.methods import SendChatAction, SendDocument
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import t
 from screens.admin.actions import ReportCb
@@ -118,3 +119,47 @@ async def test_other_users_are_answered_while_a_report_is_laid_out(
     assert held_render.waited == [True] and answered
     (name, data), *_ = ct.documents()
     assert data.startswith(b"PK") and name.endswith(".xlsx")
+
+
+async def test_the_observer_reads_the_schools_reports_and_changes_nothing(
+    chat: Any, world: SchoolWorld, session: AsyncSession
+) -> None:
+    from handlers.common.commands import command_specs_for
+    from screens.admin.actions import OfficeCb
+    from screens.admin.periods import PeriodCb
+    from services.enums import Role
+    from tests.factories import actor, person, telegram_binding
+
+    inspector = await person(session, world.school, "Смотров", "Олег", Role.OBSERVER)
+    account_id = (await actor(session, inspector)).account_id
+    session.add(telegram_binding(world.school.id, account_id, 399))
+    await session.commit()
+    assert "reports" in {spec.name for spec in command_specs_for([Role.OBSERVER])}
+    observer = Chat(chat("admin").dp, chat("admin").bot, 399)
+    await observer.send("/reports")
+    # Every report of the school, as the office has them.
+    assert observer.text == t("ru", "office.reports.pick")
+    assert [data for _, data in observer.buttons()] == [
+        ReportCb(k=i).pack() for i in range(len(KINDS))
+    ]
+    # Any class of the school, and the whole school where a report may be school-wide.
+    await observer.press(ReportCb(k=k("class_results")))
+    assert {"7А", "8Б", "1А"} <= {text for text, _ in observer.buttons()}
+    await observer.press_text("8Б")
+    await observer.press_text("2 четверть")
+    await observer.press_text("XLSX")
+    (name, data), *_ = observer.documents()
+    assert data.startswith(b"PK") and name.endswith(".xlsx")
+    await observer.press(ReportCb(k=k("movement")))
+    assert t("ru", "office.reports.whole_school") in [text for text, _ in observer.buttons()]
+    # A student of any class for the weekly family report.
+    await observer.press(ReportCb(k=k("family_weekly")))
+    await observer.press_text("7А")
+    assert world.students[0].last_name in observer.text + str(observer.buttons())
+    # The office's tools stay closed: /admin and /periods, and their forged buttons.
+    for command in ("/admin", "/periods"):
+        await observer.send(command)
+        assert observer.text == t("ru", "error.forbidden")
+    await observer.press(OfficeCb(action="sub"))
+    await observer.press(PeriodCb(action="council_off"))
+    assert observer.alerts() == [t("ru", "error.forbidden")] * 2

@@ -35,6 +35,7 @@ from services.models import (
 )
 from services.people import policy, subgroups
 from services.people.identity import Actor
+from services.reports import build_report, report_choices
 from services.school import office_reads, school_year
 from services.timetable import (
     control_works,
@@ -1028,6 +1029,24 @@ OTHER_CASES: list[tuple[str, OtherCall, frozenset[str]]] = [
         "office",
         lambda s, a, w, r: office_reads.office_classes(s, a),
         frozenset(),
+    ),
+    # The school's reports only read: the observer has the office's.
+    (
+        "report/class_results_8b",
+        lambda s, a, w, r: build_report(
+            s, a, "class_results", {"class_id": w.other_cls.id, "period_id": w.q2.id}, "xlsx"
+        ),
+        frozenset({"observer"}),
+    ),
+    (
+        "report/activity",
+        lambda s, a, w, r: build_report(s, a, "activity", {"month": "2026-11"}, "xlsx"),
+        frozenset({"observer"}),
+    ),
+    (
+        "report_students/7a",
+        lambda s, a, w, r: report_choices.report_students(s, a, w.cls.id),
+        frozenset({"observer"}),
     ),
 ]
 
