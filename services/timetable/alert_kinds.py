@@ -136,10 +136,15 @@ def _cancelled_text(p: CancelledPayload, lang: str, *, brief: bool = False) -> s
     )
 
 
-def _cancelled_teacher_text(p: CancelledTeacherPayload, lang: str) -> str:
+def _cancelled_teacher_text(p: CancelledTeacherPayload, lang: str, *, brief: bool = False) -> str:
+    """The minimal mode (``brief``) leaves out the office's typed reason: the teacher reads it
+    on their day (/today)."""
+    key = "corrections.teacher_reinstated"
+    if not p.reinstated:
+        key = "corrections.teacher_cancelled_brief" if brief else "corrections.teacher_cancelled"
     return t(
         lang,
-        "corrections.teacher_reinstated" if p.reinstated else "corrections.teacher_cancelled",
+        key,
         date=date_text(lang, p.date),
         number=p.number,
         subject=p.subject,
@@ -155,7 +160,10 @@ LESSON_CANCELLED: Kind[CancelledPayload] = Kind(
     brief=lambda p, lang: _cancelled_text(p, lang, brief=True),
 )
 LESSON_CANCELLED_TEACHER: Kind[CancelledTeacherPayload] = Kind(
-    "lesson.cancelled_teacher", CancelledTeacherPayload, _cancelled_teacher_text
+    "lesson.cancelled_teacher",
+    CancelledTeacherPayload,
+    _cancelled_teacher_text,
+    brief=lambda p, lang: _cancelled_teacher_text(p, lang, brief=True),
 )
 
 KINDS: tuple[Kind[Any], ...] = (

@@ -157,6 +157,11 @@ PAYLOAD: dict[str, Any] = {
     "attachment_name": "FILE-NAME",
     "attachment_messenger": "max",
     "closed": True,
+    # corrections: the code the family was told of, homework changed (not added), a lesson
+    # cancelled (not put back: its alert carries the office's reason)
+    "was": "absent",
+    "added": False,
+    "reinstated": False,
 }
 # The same with the coded details: a family's answer, a final mark's special value.
 CODED = {**PAYLOAD, "reason": "unknown", "special": "exempt"}

@@ -35,6 +35,8 @@ corrections-lesson_reinstated = ✅ Lesson back in the timetable: { $subject }, 
 
 corrections-teacher_cancelled = ❌ Your lesson is cancelled: { $date }, lesson { $number }, { $cls }, { $subject }. Reason: { $reason }
 
+corrections-teacher_cancelled_brief = ❌ Your lesson is cancelled: { $date }, lesson { $number }, { $cls }, { $subject }. The reason is in /today for that day.
+
 corrections-teacher_reinstated = ✅ Your lesson is back in the timetable: { $date }, lesson { $number }, { $cls }, { $subject }.
 
 corrections-reason_required = Write why the lesson is cancelled.

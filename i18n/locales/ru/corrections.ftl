@@ -35,6 +35,8 @@ corrections-lesson_reinstated = ✅ Урок снова в расписании:
 
 corrections-teacher_cancelled = ❌ Ваш урок отменён: { $date }, { $number }-й урок, { $cls }, { $subject }. Причина: { $reason }
 
+corrections-teacher_cancelled_brief = ❌ Ваш урок отменён: { $date }, { $number }-й урок, { $cls }, { $subject }. Причина — в /today на этот день.
+
 corrections-teacher_reinstated = ✅ Ваш урок снова в расписании: { $date }, { $number }-й урок, { $cls }, { $subject }.
 
 corrections-reason_required = Напишите причину отмены урока.
