@@ -14,9 +14,9 @@ threads-alert-file_photo = 📎 Photo{ $name } (sent in { $messenger }; if you c
 threads-alert-file_document = 📎 File{ $name } (sent in { $messenger }; if you cannot see it here, open the conversation in { $messenger })
 
 
-threads-alert-closed = 🔒 { $teacher } closed the conversation about { $child }. You can write in it again once the teacher reopens it.
+threads-alert-closed = 🔒 The conversation with the teacher ({ $teacher }) about { $child } is closed. You can write in it again once the teacher reopens it.
 
-threads-alert-reopened = 🔓 { $teacher } reopened the conversation about { $child }: you can write again.
+threads-alert-reopened = 🔓 The conversation with the teacher ({ $teacher }) about { $child } is open again: you can write.
 
 threads-alert-minimal = ✉️ New message from a student's family — open “Messages” (/messages).
 

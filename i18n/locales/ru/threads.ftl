@@ -14,9 +14,9 @@ threads-alert-file_photo = 📎 Фото{ $name } (отправлено в { $me
 threads-alert-file_document = 📎 Файл{ $name } (отправлен в { $messenger }; если его не видно здесь, откройте переписку в { $messenger })
 
 
-threads-alert-closed = 🔒 { $teacher } закрыл(а) переписку о ребёнке { $child }. Написать в ней снова можно будет, когда учитель её откроет.
+threads-alert-closed = 🔒 Переписка с учителем ({ $teacher }) о ребёнке { $child } закрыта. Написать в ней снова можно будет, когда учитель её откроет.
 
-threads-alert-reopened = 🔓 { $teacher } снова открыл(а) переписку о ребёнке { $child }: можно писать.
+threads-alert-reopened = 🔓 Переписка с учителем ({ $teacher }) о ребёнке { $child } снова открыта: можно писать.
 
 threads-alert-minimal = ✉️ Новое сообщение от семьи ученика — откройте «Сообщения» (/messages).
 
