@@ -12,9 +12,11 @@ times, staff, subjects, classes, students, parents, teaching assignments and the
 CSV files in ``demo_data/`` in the formats of docs/import-format.md, loaded by
 ``services.imports.import_file`` as the command line's admin (their birthdays moved to the demo's
 year). Two small demo-only files cover what the registers have no format for: the split class's
-groups and the trusted person a parent named. ``services.tools.demo_roster`` wrote the files and
-draws the random stream the journal's history continues; the calendar and the history (plans,
-lessons, attendance, marks, homework, substitutions, an advance notice) are written here.
+groups and the trusted person a parent named. The regulations' other staff (a teacher of
+additional education, a tutor, an observer) are added last, one each (``OTHER_STAFF``).
+``services.tools.demo_roster`` wrote the files and draws the random stream the journal's
+history continues; the calendar and the history (plans, lessons, attendance, marks, homework,
+substitutions, an advance notice) are written here.
 
 Running it again changes nothing: the school is found by its code and the sample users'
 credentials are re-derived, not re-issued. They come from an HMAC keyed by a random secret kept
@@ -98,6 +100,14 @@ DEMO_TIMEZONE = "Europe/Moscow"
 CREDENTIAL_TTL = dt.timedelta(days=30)
 HISTORY_DAYS = 21  # "the past three weeks", today included
 FUTURE_DAYS = 7
+# The regulations' other staff (seed: extra education, the extended-day group, an observer):
+# added after everything else, so the ids and counts of the rest never move. (external id,
+# surname, name, patronymic, birthday as years before the school year and month/day, role)
+OTHER_STAFF: tuple[tuple[str, str, str, str, tuple[int, int, int], Role], ...] = (
+    ("demo-os-001", "Соколов", "Павел", "Игоревич", (34, 4, 17), Role.EXTRA_TEACHER),
+    ("demo-os-002", "Лебедева", "Марина", "Олеговна", (41, 9, 23), Role.EDUCATOR),
+    ("demo-os-003", "Орлова", "Светлана", "Юрьевна", (52, 1, 30), Role.OBSERVER),
+)
 
 # --------------------------------------------------------------------------- calendar
 
@@ -723,6 +733,8 @@ async def sample_people(session: AsyncSession, school_id: int) -> list[tuple[Rol
         (Role.TRUSTED, trusted),
         (Role.STUDENT, student),
     ]
+    for role in (Role.EXTRA_TEACHER, Role.EDUCATOR, Role.OBSERVER):
+        found.append((role, await _first_person(session, with_role(role))))
     return [(role, person) for role, person in found if person is not None]
 
 
@@ -891,6 +903,31 @@ class _Builder:
         await self.lookups()
         await self.plans()
         await self.lessons()
+        await self.other_staff()
+
+    # -- the other staff
+    async def other_staff(self) -> None:
+        """A teacher of additional education, a tutor (воспитатель) and an observer, one each,
+        with no groups of their own yet: the last rows of the build."""
+        for external_id, last, first, middle, (years, month, day), role in OTHER_STAFF:
+            person = Person(
+                school_id=self.sid,
+                last_name=last,
+                first_name=first,
+                middle_name=middle,
+                birth_date=dt.date(self.cal.first_year - years, month, day),
+                external_id=external_id,
+                created_at=self.now,
+            )
+            self.s.add(person)
+            await self.s.flush()
+            await accounts.ensure_account(self.s, person)
+            self.s.add(
+                RoleGrant(school_id=self.sid, person_id=person.id, role=role, granted_at=self.now)
+            )
+            await self.s.flush()
+            for table in ("persons", "accounts", "role_grants"):
+                self.counts[table] += 1
 
     # -- calendar
     async def calendar(self) -> None:

@@ -100,6 +100,11 @@ def test_demo_table(db_file: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert len(lines[head + 2 : -2]) == len(users)
     for user in users:
         assert user["login"] in out
+    # The regulations' other staff are listed like everyone else: a row each.
+    for role in ("extra_teacher", "educator", "observer"):
+        (user,) = [u for u in users if u["role"] == role]
+        (row,) = [x for x in lines[head + 2 : -2] if x.split()[0] == role]
+        assert user["name"] in row and user["login"] in row and user["password"] in row
 
 
 def test_invite_links_use_the_running_bots_username(

@@ -52,7 +52,7 @@ from services.models import (
 )
 from services.people import accounts
 from services.tools import demo_roster
-from services.tools.demo import DEMO_CODE, build_demo, demo_year
+from services.tools.demo import DEMO_CODE, OTHER_STAFF, build_demo, demo_year
 from services.tools.migrate import upgrade
 
 BOT = "demo_test_bot"
@@ -243,10 +243,14 @@ def test_calendar_quarters_and_holidays(today: dt.date, first_year: int) -> None
 
 @module_loop
 async def test_returns_a_sample_of_every_role(demo: Demo) -> None:
-    # The regulations' other staff (extra_teacher, educator, observer) are not in the demo
-    # school yet: its roster has none of them.
-    later = {Role.EXTRA_TEACHER, Role.EDUCATOR, Role.OBSERVER}
-    assert {s["role"] for s in demo.samples} == {r.value for r in Role if r not in later}
+    # Every role, the regulations' other staff (extra_teacher, educator, observer) included.
+    assert {s["role"] for s in demo.samples} == {r.value for r in Role}
+    others = [s for s in demo.samples if s["role"] in ("extra_teacher", "educator", "observer")]
+    assert [(s["role"], s["name"]) for s in others] == [
+        ("extra_teacher", "Соколов Павел Игоревич"),
+        ("educator", "Лебедева Марина Олеговна"),
+        ("observer", "Орлова Светлана Юрьевна"),
+    ]
     assert len({s["login"] for s in demo.samples}) == len(demo.samples)
     for sample in demo.samples:
         assert set(sample) == {"role", "name", "login", "password", "invite"}
@@ -340,6 +344,23 @@ async def test_school_contents(demo: Demo) -> None:
         assert await _count(s, select(func.count(Account.id))) == persons
         assert await _count(s, select(func.count(distinct(RoleGrant.person_id)))) == persons
         assert await _count(s, select(func.count()).where(Person.external_id.is_(None))) == 0
+        # The other staff, one of each role, are the last people added (the ids of the rest
+        # stay where they were), with no groups of their own yet.
+        last = (
+            await s.execute(
+                select(Person.external_id, RoleGrant.role)
+                .join(RoleGrant, RoleGrant.person_id == Person.id)
+                .where(Person.school_id == sid)
+                .order_by(Person.id.desc())
+                .limit(len(OTHER_STAFF))
+            )
+        ).all()
+        assert sorted(tuple(row) for row in last) == [(ext, role) for ext, *_, role in OTHER_STAFF]
+        for role in (Role.EXTRA_TEACHER, Role.EDUCATOR, Role.OBSERVER):
+            assert await _count(s, role_count(role)) == 1
+        other_ids = select(Person.id).where(Person.external_id.like("demo-os-%"))
+        assigned = select(func.count()).where(TeachingAssignment.teacher_id.in_(other_ids))
+        assert await _count(s, assigned) == 0
 
         # Every student has one or two parents; one parent has two children; one trusted person.
         parents_per_student = (
@@ -649,7 +670,8 @@ async def test_registers_come_through_the_importer(demo: Demo) -> None:
         lines = (demo_roster.DATA_DIR / f"{entry.entity_id}.csv").read_text("utf-8").splitlines()
         assert entry.after["rows"] == len(lines) - 1
         assert entry.after["created"] == len(lines) - 1, entry.entity_id
-    assert created == persons - 1  # everyone but the trusted person, whom a parent names
+    # Everyone but the trusted person, whom a parent names, and the other staff added last.
+    assert created == persons - 1 - len(OTHER_STAFF)
     assert codes == [demo_roster.subject_code(i) for i in range(len(codes))]
 
 
