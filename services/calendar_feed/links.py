@@ -3,9 +3,10 @@
 A link is ``<PUBLIC_BASE_URL>/calendar/<token>.ics``; the token is 32 random bytes
 (URL-safe base64) and only its SHA-256 is kept. A holder has at most one live link per child:
 a new one revokes the old. Who may hold one: a parent of the child (a guardianship of kind
-parent) or the student for themself — checked when the link is issued and again on every
-fetch, so that a link dies with the family's access to the child (a parent removed, an account
-blocked). Issuing and revoking are audited (entity ``family_calendar_link``).
+parent) or the student for themself (services/people/policy.py, ``may_hold_calendar_link``)
+— checked when the link is issued and again on every fetch, so that a link dies with the
+family's access to the child (a parent removed, an account blocked). Issuing and revoking
+are audited (entity ``family_calendar_link``).
 """
 
 from __future__ import annotations
@@ -44,17 +45,6 @@ class CalendarChild:
     student_id: int
     name: str  # "Пётр Иванов"
     linked_since: dt.datetime | None  # the live link's creation, None: no link
-
-
-async def _may_hold(session: AsyncSession, actor: Actor, student_id: int) -> bool:
-    if actor.has(Role.STUDENT) and actor.person_id == student_id:
-        return True
-    if not actor.has(Role.PARENT):
-        return False
-    link = await policy.guardianship(session, actor.person_id, student_id)
-    return (
-        link is not None and link.kind == GuardianKind.PARENT and link.school_id == actor.school_id
-    )
 
 
 async def calendar_children(session: AsyncSession, actor: Actor) -> list[CalendarChild]:
@@ -121,8 +111,7 @@ async def issue_link(
 ) -> str:
     """A new link for the child (the old one, if any, revoked): returns the token, shown once."""
     async with UnitOfWork(session, actor, now) as uow:
-        if not await _may_hold(session, actor, student_id):
-            raise policy.deny(actor, "calendar_link", student_id=student_id)
+        await policy.ensure_can_hold_calendar_link(session, actor, student_id)
         await _revoke_live(uow, student_id)
         token = secrets.token_urlsafe(TOKEN_BYTES)
         row = FamilyCalendarLink(
@@ -148,8 +137,7 @@ async def revoke_link(
 ) -> bool:
     """The child's link switched off without a new one; True when there was one."""
     async with UnitOfWork(session, actor, now) as uow:
-        if not await _may_hold(session, actor, student_id):
-            raise policy.deny(actor, "calendar_link", student_id=student_id)
+        await policy.ensure_can_hold_calendar_link(session, actor, student_id)
         return await _revoke_live(uow, student_id) > 0
 
 
@@ -175,6 +163,6 @@ async def holder_of(session: AsyncSession, token: str) -> Holder | None:
         return None
     account_id = await session.scalar(select(Account.id).where(Account.person_id == row.person_id))
     actor = await actor_for_account(session, account_id) if account_id is not None else None
-    if actor is None or not await _may_hold(session, actor, row.student_id):
+    if actor is None or not await policy.may_hold_calendar_link(session, actor, row.student_id):
         return None
     return Holder(row.id, actor, row.student_id)

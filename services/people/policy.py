@@ -591,6 +591,32 @@ async def ensure_can_name_trusted(
     raise deny(actor, "name_trusted", student_id=student_id)
 
 
+# --------------------------------------------------------------------------- calendar links
+
+
+async def may_hold_calendar_link(session: AsyncSession, actor: Actor, student_id: int) -> bool:
+    """A calendar link of a child's dated events: a parent of the child (a guardianship of kind
+    parent in the actor's school) or the student for themself. A trusted person, a parent of
+    another child and the staff hold none. Checked when a link is issued and on every fetch,
+    so a link dies with the family's access to the child."""
+    if actor.has(Role.STUDENT) and actor.person_id == student_id:
+        return True
+    if not actor.has(Role.PARENT):
+        return False
+    link = await guardianship(session, actor.person_id, student_id)
+    return (
+        link is not None and link.kind == GuardianKind.PARENT and link.school_id == actor.school_id
+    )
+
+
+async def ensure_can_hold_calendar_link(
+    session: AsyncSession, actor: Actor, student_id: int
+) -> None:
+    """Issuing or switching off a child's calendar link (:func:`may_hold_calendar_link`)."""
+    if not await may_hold_calendar_link(session, actor, student_id):
+        raise deny(actor, "calendar_link", student_id=student_id)
+
+
 # --------------------------------------------------------------------------- family messages
 #
 # Teacher ↔ family messages (services/family_messages; the school's rules ask for a channel

@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from handlers.teacher.common import ensure_teaches
 from services.attendance import roll_call
+from services.calendar_feed import links as calendar_links
 from services.early_warning import reads as early_warning_reads
 from services.enums import AttendanceCode, FinalMarkKind, WorkKind
 from services.errors import AccessDenied, DomainError
@@ -547,6 +548,14 @@ def read_on_complaint(which: str) -> Call:
     return call
 
 
+def calendar_link_of(which: str) -> Call:
+    async def call(s: AsyncSession, a: Actor, w: SchoolWorld, o: SchoolWorld) -> object:
+        student = {"child0": w.students[0], "foreign": o.students[0]}[which]
+        return await calendar_links.issue_link(s, a, student.id, now=NOW)
+
+    return call
+
+
 NONE: frozenset[str] = frozenset()
 OFFICE = frozenset({"admin", "deputy"})
 ADMIN = frozenset({"admin"})
@@ -787,6 +796,14 @@ CASES = [
         read_on_complaint,
         without_complaint=NONE,
         with_complaint=READERS,
+        foreign=NONE,
+    ),
+    # A calendar link of a child's events: a parent of the child and the student themself; a
+    # parent of another child, a trusted person and the staff hold none.
+    *cases(
+        "calendar_link",
+        calendar_link_of,
+        child0=frozenset({"parent", "student"}),
         foreign=NONE,
     ),
 ]
