@@ -11,35 +11,20 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.i18n import t
-from services.enums import GuardianKind, PeriodKind, Role
-from services.models import (
-    Account,
-    BellTime,
-    Enrolment,
-    Guardianship,
-    Lesson,
-    School,
-    SchoolClass,
-    SchoolYear,
-    StudyPeriod,
-    Subject,
-    Substitution,
-    TeachingAssignment,
-    utcnow,
-)
+from services.enums import GuardianKind, Role
+from services.models import Guardianship, Lesson, Substitution
 from tests.e2e.conftest import Front, start_bot
+from tests.e2e.school import base_school
 from tests.factories import person
 
 pytestmark = pytest.mark.e2e
 
-TZ = ZoneInfo("Europe/Moscow")
 TEACHER, COLLEAGUE, DEPUTY, PARENT = 7101, 7102, 7103, 7104
 WAIT = 60.0  # the first answer waits for the bot process; alerts for the delivery worker
 
@@ -51,91 +36,31 @@ class Data:
 
 
 async def build(factory: async_sessionmaker[AsyncSession], front: Front) -> Data:
-    today = utcnow().astimezone(TZ).date()  # the bot's clock starts there too
     async with factory() as s:
-        school = School(code="e2e", name="Школа E2E", timezone="Europe/Moscow")
-        s.add(school)
-        await s.flush()
-        year = SchoolYear(
-            school_id=school.id,
-            name="E2E",
-            starts_on=today - dt.timedelta(days=120),
-            ends_on=today + dt.timedelta(days=120),
-        )
-        s.add(year)
-        await s.flush()
+        e2e = await base_school(s, bells=3)
+        teacher = await person(s, e2e.school, "Учителева", "Ирина", Role.TEACHER)
+        colleague = await person(s, e2e.school, "Коллегина", "Ольга", Role.TEACHER)
+        deputy = await person(s, e2e.school, "Завучева", "Зоя", Role.DEPUTY)
+        mother = await person(s, e2e.school, "Белова", "Мария", Role.PARENT)
+        child = await person(s, e2e.school, "Белов", "Борис", Role.STUDENT)
+        e2e.enrol(child, e2e.cls)
         s.add(
-            StudyPeriod(
-                school_id=school.id,
-                year_id=year.id,
-                kind=PeriodKind.HALF,
-                number=1,
-                name="Полугодие",
-                starts_on=today - dt.timedelta(days=60),
-                ends_on=today + dt.timedelta(days=60),
+            Guardianship(
+                school_id=e2e.id,
+                guardian_id=mother.id,
+                student_id=child.id,
+                kind=GuardianKind.PARENT,
             )
         )
-        for n in range(1, 4):
-            s.add(
-                BellTime(
-                    school_id=school.id,
-                    number=n,
-                    starts_at=dt.time(7 + n, 0),
-                    ends_at=dt.time(7 + n, 45),
-                )
-            )
-        math = Subject(school_id=school.id, name="Математика")
-        s.add(math)
-        await s.flush()
-        teacher = await person(s, school, "Учителева", "Ирина", Role.TEACHER)
-        colleague = await person(s, school, "Коллегина", "Ольга", Role.TEACHER)
-        deputy = await person(s, school, "Завучева", "Зоя", Role.DEPUTY)
-        mother = await person(s, school, "Белова", "Мария", Role.PARENT)
-        cls = SchoolClass(school_id=school.id, year_id=year.id, grade=7, letter="А", name="7А")
-        s.add(cls)
-        await s.flush()
-        child = await person(s, school, "Белов", "Борис", Role.STUDENT)
-        s.add_all(
-            [
-                Enrolment(
-                    school_id=school.id,
-                    student_id=child.id,
-                    class_id=cls.id,
-                    arrived_on=year.starts_on,
-                ),
-                Guardianship(
-                    school_id=school.id,
-                    guardian_id=mother.id,
-                    student_id=child.id,
-                    kind=GuardianKind.PARENT,
-                ),
-                TeachingAssignment(
-                    school_id=school.id, teacher_id=teacher.id, class_id=cls.id, subject_id=math.id
-                ),
-            ]
-        )
+        e2e.assign(teacher, e2e.cls)
         lessons = [
-            Lesson(
-                school_id=school.id,
-                class_id=cls.id,
-                subject_id=math.id,
-                teacher_id=teacher.id,
-                date=day,
-                lesson_number=2,
-            )
-            for day in (today, today + dt.timedelta(days=1))
+            e2e.lesson(e2e.cls, teacher, day, 2)
+            for day in (e2e.today, e2e.today + dt.timedelta(days=1))
         ]
-        s.add_all(lessons)
         await s.flush()
-        for who, user_id in (
-            (teacher, TEACHER),
-            (colleague, COLLEAGUE),
-            (deputy, DEPUTY),
-            (mother, PARENT),
-        ):
-            account_id = await s.scalar(select(Account.id).where(Account.person_id == who.id))
-            assert account_id is not None
-            s.add(front.binding(school.id, account_id, user_id))
+        await e2e.sign_in(
+            front, ((teacher, TEACHER), (colleague, COLLEAGUE), (deputy, DEPUTY), (mother, PARENT))
+        )
         await s.commit()
         return Data(lessons[0].id, lessons[1].id)
 

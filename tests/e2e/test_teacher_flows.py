@@ -16,37 +16,20 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.i18n import t
-from services.enums import AttendanceCode, PeriodKind, Role, WorkKind
-from services.models import (
-    Account,
-    Attendance,
-    AuditEntry,
-    BellTime,
-    Enrolment,
-    Lesson,
-    Mark,
-    Person,
-    School,
-    SchoolClass,
-    SchoolYear,
-    StudyPeriod,
-    Subject,
-    TeachingAssignment,
-    utcnow,
-)
+from services.enums import AttendanceCode, Role, WorkKind
+from services.models import Attendance, AuditEntry, Mark, SchoolClass
 from tests.e2e.conftest import BotProcess, Chat, Front, start_bot
+from tests.e2e.school import base_school
 from tests.factories import person
 
 pytestmark = pytest.mark.e2e
 
-TZ = ZoneInfo("Europe/Moscow")
 TEACHER, FIRST_TEACHER, DEPUTY = 7001, 7002, 7003
 SURNAMES = [
     "Абрамов", "Белова", "Васильев", "Горелова", "Дмитриев", "Егорова", "Жуков", "Зайцева",
@@ -68,108 +51,40 @@ class Data:
 async def build(factory: async_sessionmaker[AsyncSession], front: Front) -> Data:
     """The school, its 7А and 1А, today's lessons; the teachers and the deputy signed in to
     ``front``'s messenger."""
-    today = utcnow().astimezone(TZ).date()  # E2E_NOW: the bot's clock starts there too
     async with factory() as s:
-        school = School(code="e2e", name="Школа E2E", timezone="Europe/Moscow")
-        s.add(school)
-        await s.flush()
-        year = SchoolYear(
-            school_id=school.id,
-            name="E2E",
-            starts_on=today - dt.timedelta(days=120),
-            ends_on=today + dt.timedelta(days=120),
-        )
-        s.add(year)
-        await s.flush()
-        s.add(
-            StudyPeriod(
-                school_id=school.id,
-                year_id=year.id,
-                kind=PeriodKind.HALF,
-                number=1,
-                name="Полугодие",
-                starts_on=today - dt.timedelta(days=60),
-                ends_on=today + dt.timedelta(days=60),
-            )
-        )
-        for n in range(1, 8):
-            s.add(
-                BellTime(
-                    school_id=school.id,
-                    number=n,
-                    starts_at=dt.time(7 + n, 0),
-                    ends_at=dt.time(7 + n, 45),
-                )
-            )
-        math = Subject(school_id=school.id, name="Математика")
-        s.add(math)
-        await s.flush()
-
+        e2e = await base_school(s, bells=7)
+        school, cls, today = e2e.school, e2e.cls, e2e.today
         teacher = await person(s, school, "Учителева", "Ирина", Role.TEACHER)
         first_teacher = await person(
             s, school, "Начальная", "Нина", Role.TEACHER, Role.CLASS_TEACHER
         )
         deputy = await person(s, school, "Завучева", "Зоя", Role.DEPUTY)
-        cls = SchoolClass(school_id=school.id, year_id=year.id, grade=7, letter="А", name="7А")
         first = SchoolClass(
             school_id=school.id,
-            year_id=year.id,
+            year_id=e2e.year.id,
             grade=1,
             letter="А",
             name="1А",
             class_teacher_id=first_teacher.id,
         )
-        s.add_all([cls, first])
+        s.add(first)
         await s.flush()
         students = {}
         for last in SURNAMES:
             p = await person(s, school, last, "Ученик", Role.STUDENT)
             students[last] = p.id
-            s.add(
-                Enrolment(
-                    school_id=school.id, student_id=p.id, class_id=cls.id, arrived_on=year.starts_on
-                )
-            )
+            e2e.enrol(p, cls)
         kid = await person(s, school, "Малышев", "Миша", Role.STUDENT)
-        s.add(
-            Enrolment(
-                school_id=school.id, student_id=kid.id, class_id=first.id, arrived_on=year.starts_on
-            )
-        )
-        s.add_all(
-            [
-                TeachingAssignment(
-                    school_id=school.id, teacher_id=teacher.id, class_id=cls.id, subject_id=math.id
-                ),
-                TeachingAssignment(
-                    school_id=school.id,
-                    teacher_id=first_teacher.id,
-                    class_id=first.id,
-                    subject_id=math.id,
-                ),
-            ]
-        )
-
-        def lesson(c: SchoolClass, who: Person, day: dt.date, n: int) -> Lesson:
-            x = Lesson(
-                school_id=school.id,
-                class_id=c.id,
-                subject_id=math.id,
-                teacher_id=who.id,
-                date=day,
-                lesson_number=n,
-            )
-            s.add(x)
-            return x
-
-        today_lesson = lesson(cls, teacher, today, 2)
-        old_lesson = lesson(cls, teacher, today - dt.timedelta(days=20), 2)
-        first_lesson = lesson(first, first_teacher, today, 1)
+        e2e.enrol(kid, first)
+        e2e.assign(teacher, cls)
+        e2e.assign(first_teacher, first)
+        today_lesson = e2e.lesson(cls, teacher, today, 2)
+        old_lesson = e2e.lesson(cls, teacher, today - dt.timedelta(days=20), 2)
+        first_lesson = e2e.lesson(first, first_teacher, today, 1)
         await s.flush()
-        for who, user_id in ((teacher, TEACHER), (first_teacher, FIRST_TEACHER), (deputy, DEPUTY)):
-            account_id = await s.scalar(select(Account.id).where(Account.person_id == who.id))
-            assert account_id is not None
-            s.add(front.binding(school.id, account_id, user_id))
+        await e2e.sign_in(
+            front, ((teacher, TEACHER), (first_teacher, FIRST_TEACHER), (deputy, DEPUTY))
+        )
         await s.commit()
         return Data(today_lesson.id, old_lesson.id, first_lesson.id, old_lesson.date, students)
 
