@@ -83,6 +83,13 @@ async def thread_button(query: CallbackQuery, callback_data: ThreadCb, turn: Tur
     elif op == "reply":
         view = await reads.open_thread(turn.session, turn.me, thread_id, now=turn.now())
         if not view.can_write:
+            if view.ended is not None:
+                raise DomainError(
+                    f"threads.ended_{view.ended}",
+                    teacher=view.teacher,
+                    child=view.child,
+                    class_name=view.class_name,
+                )
             raise DomainError("threads.closed")
         teacher = view.role == "teacher"
         await turn.state.set_state(Compose.message)

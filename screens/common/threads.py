@@ -189,6 +189,13 @@ def thread_screen(
         head += "\n" + t("threads.view.student_side")
     if view.closed:
         head += "\n" + t("threads.view.closed")
+    if view.ended is not None:
+        head += "\n" + t(
+            f"threads.ended_{view.ended}",
+            teacher=escape(view.teacher),
+            child=escape(view.child),
+            class_name=escape(view.class_name),
+        )
     blocks = [head]
     if not view.messages:
         blocks.append(t("threads.view.empty"))

@@ -233,9 +233,14 @@ class ThreadPage:
     page: int  # 0: the newest messages
     pages: int
     timezone: str
+    # Why nobody may write in it any more (policy.thread_ended: "left", "year", "moved",
+    # "teacher"); None while it is current. Read by its participants, not by the office.
+    ended: str | None = None
 
     @property
     def can_write(self) -> bool:
+        if self.ended is not None:
+            return False
         return self.role == "teacher" or (self.role == "family" and not self.closed)
 
 
@@ -341,6 +346,11 @@ async def thread_page(
 
     school = await uc.actor_school(session, actor)
     child = people.get(thread.student_id)
+    ended = (
+        await policy.thread_ended(session, thread, school_today(school, now))
+        if role != "office"
+        else None
+    )
     return ThreadPage(
         thread.id,
         role,
@@ -368,6 +378,7 @@ async def thread_page(
         page,
         pages,
         school.timezone,
+        ended,
     )
 
 

@@ -171,6 +171,25 @@ async def move_read_mark(
     return True
 
 
+async def ensure_current(
+    session: AsyncSession, school: School, thread: FamilyThread, now: dt.datetime
+) -> None:
+    """Refused, naming why, when nobody may write in the thread any more (the student left
+    the class or the school, the teacher no longer teaches the child, another school year):
+    for the family and the teacher alike; the thread stays readable for both."""
+    ended = await policy.thread_ended(session, thread, school_today(school, now))
+    if ended is None:
+        return
+    names = await _names(session, thread.teacher_id, thread.student_id)
+    cls = await session.get(SchoolClass, thread.class_id)
+    raise ValidationFailed(
+        f"threads.ended_{ended}",
+        teacher=names.get(thread.teacher_id, ""),
+        child=names.get(thread.student_id, ""),
+        class_name=cls.name if cls is not None else "",
+    )
+
+
 async def _write(
     uow: UnitOfWork,
     school: School,
@@ -183,6 +202,7 @@ async def _write(
     alerts (the teacher's at the next working hours; the family's at once — the worker keeps
     their quiet hours), the audit entry."""
     session, actor, now = uow.session, uow.actor, uow.now
+    await ensure_current(session, school, thread, now)
     if attachment is not None:
         rules.check_attachment(attachment.kind, attachment.ref, attachment.name)
     body = rules.clean_text(text, with_attachment=attachment is not None)

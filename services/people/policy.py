@@ -664,6 +664,34 @@ async def child_teacher_ids(
     return ids
 
 
+async def thread_ended(session: AsyncSession, thread: Any, on: dt.date) -> str | None:
+    """Why nobody may write in a thread any more on ``on`` (it stays readable for its teacher
+    and its family side), or None while it is current: "left" (the student is in no class of
+    the school), "year" (the thread is of another school year), "moved" (the student is in
+    another class the teacher does not teach), "teacher" (the teacher no longer teaches the
+    child: the assignment ended, the subgroup changed). The rule of
+    :func:`ensure_can_message_teacher` for a thread already open."""
+    cls = await session.scalar(
+        select(SchoolClass)
+        .join(Enrolment, Enrolment.class_id == SchoolClass.id)
+        .where(
+            Enrolment.student_id == thread.student_id,
+            Enrolment.school_id == thread.school_id,
+            Enrolment.arrived_on <= on,
+            or_(Enrolment.left_on.is_(None), Enrolment.left_on > on),
+        )
+        .order_by(Enrolment.arrived_on.desc())
+        .limit(1)
+    )
+    if cls is None:
+        return "left"
+    if cls.year_id != thread.year_id:
+        return "year"
+    if thread.teacher_id in await child_teacher_ids(session, thread.student_id, cls, on):
+        return None
+    return "moved" if cls.id != thread.class_id else "teacher"
+
+
 async def message_side(
     session: AsyncSession, actor: Actor, student_id: int, *, students_may_write: bool
 ) -> str:
