@@ -12,7 +12,8 @@ time has come and whose catch-up window has not passed, so a restart (or a misse
 skips nor repeats a run. Jobs receive only ids and load what they need when they run.
 
 The weekly summary and tomorrow's homework reach every family of a school (2M and 1M rows for a
-region): they queue one fan-out row per school (kind ``fanout``, no recipient) and the delivery
+region), the evening-before reminder of a dated school news item every family, student and member
+of staff: they queue one fan-out row per school (kind ``fanout``, no recipient) and the delivery
 worker expands it into the families' rows a chunk at a time as it sends them (:func:`expand`),
 with the same dedup keys and payloads the job itself would have queued.
 """
@@ -39,6 +40,7 @@ from services.homework.alert_kinds import HOMEWORK_TOMORROW
 from services.marks import reminders
 from services.marks.alert_kinds import REMINDER_CONTROL_RESULTS, REMINDER_PERIOD_MARKS
 from services.messages import event_reminders
+from services.messages.event_reminders import EVENT_REMINDER
 from services.models import (
     Account,
     Attendance,
@@ -255,9 +257,44 @@ async def expand(
     cursor of the next step (None: the fan-out is done)."""
     day = dt.date.fromisoformat(payload["day"])
     chunk = Chunk(school_id, payload.get("after"), limit)
-    build = {SUMMARY_WEEKLY.name: _weekly_alerts, HOMEWORK_TOMORROW.name: _homework_alerts}
+    build = {
+        SUMMARY_WEEKLY.name: _weekly_alerts,
+        HOMEWORK_TOMORROW.name: _homework_alerts,
+        EVENT_REMINDER.name: _event_alerts,
+    }
     alerts, cursor = await build[payload["kind"]](session, [school_id], day, chunk)
     return alerts.get(school_id, []), cursor
+
+
+# --------------------------------------------------------------------------- event reminders
+
+
+async def event_reminder_fanout(
+    session: AsyncSession, schools: list[School], day: dt.date, now: dt.datetime
+) -> dict[int, int]:
+    """The scheduled job: one fan-out row per school with an event tomorrow (one statement
+    finds them), expanded by the delivery worker into the rows of
+    services.messages.event_reminders.run — a dated school news item reaches every family,
+    student and member of staff of its school."""
+    due = await event_reminders.schools_due(session, schools, day)
+    tomorrow = (day + dt.timedelta(days=1)).isoformat()
+    with_events = [s for s in schools if s.id in due]
+    return await _enqueue(
+        session, _fanout_rows(with_events, EVENT_REMINDER.name, f"event:{tomorrow}", day), now
+    )
+
+
+async def _event_alerts(
+    session: AsyncSession, ids: list[int], day: dt.date, chunk: Chunk | None
+) -> tuple[Alerts, int | None]:
+    """The reminders of tomorrow's events of the schools ``ids`` (or of one chunk of one
+    school's recipients: every event of the school for each of them)."""
+    schools = list(await session.scalars(select(School).where(School.id.in_(ids))))
+    if chunk is None:
+        return await event_reminders.reminders(session, schools, day)
+    return await event_reminders.reminders(
+        session, schools, day, after=chunk.after, limit=chunk.limit
+    )
 
 
 # --------------------------------------------------------------------------- homework
@@ -1038,12 +1075,13 @@ JOBS: tuple[JobSpec, ...] = (
         dt.timedelta(hours=1, minutes=30),
     ),
     # Class events and dated school news of tomorrow (services.messages.event_reminders):
-    # every evening, weekends too; late catch-ups stop before the usual quiet hours.
+    # every evening, weekends too; late catch-ups stop before the usual quiet hours. A fan-out
+    # row per school with an event; the worker expands it into a row per person.
     JobSpec(
         "event_reminder",
         lambda s: dt.time(18, 30),
         lambda s, c, d: True,
-        event_reminders.run,
+        event_reminder_fanout,
         dt.timedelta(hours=2, minutes=30),
         batch=LIGHT_BATCH,
     ),

@@ -23,6 +23,13 @@ def school_today(school: School, now: dt.datetime | None = None) -> dt.date:
     return school_now(school, now).date()
 
 
+def is_all_day(local: dt.datetime) -> bool:
+    """A dated event (``News.event_at``) kept at the school's local midnight is an all-day one:
+    ``local`` is its moment in the school's time. Every reader shows such an event by its day
+    alone (no "00:00"); services.messages.broadcasts.event_moment stores it so."""
+    return local.time() == dt.time(0)
+
+
 def local_to_utc(school: School, day: dt.date, at: dt.time) -> dt.datetime:
     return dt.datetime.combine(day, at, tzinfo=ZoneInfo(school.timezone)).astimezone(dt.UTC)
 

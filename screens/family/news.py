@@ -18,6 +18,7 @@ from screens.actions import Action
 from screens.bounds import Id, OptId
 from screens.family.render import date_short
 from screens.screen import Attachment, Button, Row, Screen, rows_of
+from services.calendar import is_all_day
 from services.enums import NewsKind
 from services.messages.news_reads import NewsItem, NewsLine, NewsPage
 from services.richtext import clean_html, escape
@@ -112,7 +113,7 @@ def item_screen(
         parts.append(t("news.item_from", author=escape(item.author)))
     if line.event_at is not None:
         when = _local(line.event_at, tz)
-        if when.time() == dt.time(0):  # an all-day event: its day alone
+        if is_all_day(when):  # an all-day event: its day alone
             parts.append(t("news.item_event_day", date=date_short(t, when.date())))
         else:
             day = date_short(t, when.date())

@@ -215,7 +215,12 @@ def day_block(
 ) -> str:
     lines = [day_title(t, title_key, day.date, page.today)]
     for event in day.events:
-        lines.append(t("works.diary.event", title=escape(event.title), time=f"{event.at:%H:%M}"))
+        if event.all_day:
+            lines.append(t("works.diary.event_day", title=escape(event.title)))
+        else:
+            lines.append(
+                t("works.diary.event", title=escape(event.title), time=f"{event.at:%H:%M}")
+            )
     for reason in page.notices.get(day.date, []):
         lines.append(t("diary.notice", reason=escape(reason)))
     if day.holiday:

@@ -26,7 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from i18n import t
 from services import richtext
-from services.calendar import local_to_utc, school_today
+from services.calendar import is_all_day, local_to_utc, school_today
 from services.calendar_feed.ics import Event, calendar
 from services.calendar_feed.links import Holder
 from services.messages.news_reads import reader_scopes
@@ -225,7 +225,7 @@ async def _dated_news(
         start: dt.datetime | dt.date = news.event_at
         end: dt.datetime | dt.date = news.event_at + dt.timedelta(hours=EVENT_HOURS)
         local = news.event_at.astimezone(ZoneInfo(school.timezone))
-        if local.time() == dt.time(0):  # an all-day event is kept at the local midnight
+        if is_all_day(local):  # an all-day event is kept at the local midnight
             start, end = local.date(), local.date() + dt.timedelta(days=1)
         out.append(
             Event(

@@ -9,6 +9,7 @@ from typing import Any
 from pydantic import Field
 
 from i18n import format_date
+from services.calendar import is_all_day
 from services.models import NotificationPrefs
 from services.notifications.kinds import (
     AlertMessage,
@@ -37,7 +38,7 @@ class NewsText(Payload):
 def event_line(lang: str, local: dt.datetime) -> str:
     """ "📅 25 декабря, 18:00"; an all-day event (kept at local midnight): "📅 25 декабря"."""
     day = format_date(lang, local.date(), "day_month")
-    if local.time() == dt.time(0):
+    if is_all_day(local):
         return t(lang, "events.when_day", day=day)
     return t(lang, "events.when", day=day, time=f"{local:%H:%M}")
 

@@ -11,6 +11,7 @@ from sqlalchemy import Select, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services import richtext
+from services.calendar import is_all_day as is_all_day  # the all-day rule, re-exported
 from services.calendar import local_to_utc, school_today
 from services.enums import STAFF_ROLES, GuardianKind, NewsKind
 from services.errors import ValidationFailed
@@ -125,9 +126,10 @@ async def event_moment(
     """The instant a broadcast's event is stored at (``News.event_at``: an aware UTC instant).
 
     ``event_at`` is school time: a date is an all-day event, kept at the school's local
-    midnight of that day; a naive datetime is the school's local time; an aware one is taken
-    as it is. Refused in the past (an all-day event: before the school's today) and after the
-    end of the school year that holds today (or the next one, between years)."""
+    midnight of that day (:func:`services.calendar.is_all_day` tells it); a naive datetime is
+    the school's local time; an aware one is taken as it is. Refused in the past (an all-day
+    event: before the school's today) and after the end of the school year that holds today
+    (or the next one, between years)."""
     tz = ZoneInfo(school.timezone)
     today = now.astimezone(tz).date()
     if isinstance(event_at, dt.datetime):
@@ -154,11 +156,6 @@ async def event_moment(
             "events.error_after_year", end=year_end.strftime("%d.%m.%Y") if year_end else "—"
         )
     return moment
-
-
-def is_all_day(local: dt.datetime) -> bool:
-    """An event kept at the school's local midnight is an all-day one (see :func:`event_moment`)."""
-    return local.time() == dt.time(0)
 
 
 async def create_broadcast(

@@ -20,6 +20,7 @@ from pydantic import Field
 from sqlalchemy import and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.calendar import is_all_day
 from services.enums import STAFF_ROLES, GuardianKind
 from services.models import Enrolment, Guardianship, News, RoleGrant, School, SchoolClass
 from services.notifications import outbox
@@ -32,7 +33,8 @@ EVENT_TITLE_LIMIT = 80
 class EventReminderPayload(Payload):
     news_id: int | None = None
     date: str | None = None  # the event's local date
-    time: Value = None  # "18:00", school time
+    time: Value = None  # "18:00", school time; None for an all-day event
+    all_day: bool = False
     title: Value = None
     class_name: Value = Field(None, alias="class")
 
@@ -47,10 +49,16 @@ def _day(lang: str, value: str | None) -> str:
 
 
 def _text(p: EventReminderPayload, lang: str) -> str:
-    params: dict[str, Any] = {"day": Safe(_day(lang, p.date)), "time": p.time, "title": p.title}
+    """ "Завтра, чт 19.11, в 18:00: …"; an all-day event without a time: "Завтра, чт 19.11: …"."""
+    params: dict[str, Any] = {"day": Safe(_day(lang, p.date)), "title": p.title}
+    key = "works.event.reminder"
+    if p.all_day:
+        key += "_day"
+    else:
+        params["time"] = p.time
     if p.class_name:
-        return t(lang, "works.event.reminder_class", class_name=p.class_name, **params)
-    return t(lang, "works.event.reminder", **params)
+        return t(lang, key + "_class", class_name=p.class_name, **params)
+    return t(lang, key, **params)
 
 
 EVENT_REMINDER: Kind[EventReminderPayload] = Kind(
@@ -126,11 +134,11 @@ async def _recipients(
     return out
 
 
-async def reminders(
+async def _due(
     session: AsyncSession, schools: list[School], day: dt.date
-) -> dict[int, list[dict[str, Any]]]:
-    """The reminders of the events of ``day + 1`` (each school's local date) as outbox rows, by
-    school. A statement for the events of the batch, and at most four for their recipients."""
+) -> list[tuple[News, str | None, dt.datetime]]:
+    """The events of ``day + 1`` (each school's local date) of the schools, with their class's
+    name and local time. One statement."""
     by_id = {s.id: s for s in schools}
     tomorrow = day + dt.timedelta(days=1)
     # Wide UTC bounds (the schools' zones differ); each event's local day is checked below.
@@ -151,19 +159,60 @@ async def reminders(
         local = news.event_at.astimezone(ZoneInfo(by_id[news.school_id].timezone))
         if local.date() == tomorrow:
             due.append((news, name, local))
+    return due
+
+
+async def schools_due(session: AsyncSession, schools: list[School], day: dt.date) -> set[int]:
+    """The schools with an event on ``day + 1``: those the evening's job queues a fan-out row
+    for. One statement."""
+    return {news.school_id for news, _, _ in await _due(session, schools, day)}
+
+
+def _payload(news: News, class_name: str | None, local: dt.datetime) -> dict[str, Any]:
+    """The reminder's payload: an all-day event has no time (``all_day``)."""
+    payload: dict[str, Any] = {"news_id": news.id, "date": local.date().isoformat()}
+    if is_all_day(local):
+        payload["all_day"] = True
+    else:
+        payload["time"] = local.strftime("%H:%M")
+    payload["title"] = title_of(news.title, news.body)
+    if class_name:
+        payload["class"] = class_name
+    return payload
+
+
+async def reminders(
+    session: AsyncSession,
+    schools: list[School],
+    day: dt.date,
+    *,
+    after: int | None = None,
+    limit: int | None = None,
+) -> tuple[dict[int, list[dict[str, Any]]], int | None]:
+    """The reminders of the events of ``day + 1`` (each school's local date) as outbox rows, by
+    school, and the cursor of the next chunk. A statement for the events of the batch, and at
+    most four for their recipients.
+
+    With ``limit`` (one school: a step of its fan-out row's expansion), the rows of at most
+    ``limit`` recipients after ``after`` in id order — every event of the school for each of
+    them — and the last of them as the cursor while more are left (None: done)."""
+    tomorrow = day + dt.timedelta(days=1)
+    due = await _due(session, schools, day)
     if not due:
-        return {}
+        return {}, None
     recipients = await _recipients(session, [news for news, _, _ in due], day)
+    cursor: int | None = None
+    if limit is not None:
+        everyone = sorted(
+            {p for people in recipients.values() for p in people if after is None or p > after}
+        )
+        if len(everyone) > limit:
+            everyone, cursor = everyone[:limit], everyone[limit - 1]
+        chosen = set(everyone)
+        recipients = {news_id: people & chosen for news_id, people in recipients.items()}
     alerts: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for news, class_name, local in due:
-        payload: dict[str, Any] = {
-            "news_id": news.id,
-            "date": tomorrow.isoformat(),
-            "time": local.strftime("%H:%M"),
-            "title": title_of(news.title, news.body),
-        }
-        if class_name:
-            payload["class"] = class_name
+        payload = _payload(news, class_name, local)
         for pid in sorted(recipients[news.id]):
             alerts[news.school_id].append(
                 {
@@ -174,14 +223,16 @@ async def reminders(
                     "payload": payload,
                 }
             )
-    return dict(alerts)
+    return dict(alerts), cursor
 
 
 async def run(
     session: AsyncSession, schools: list[School], day: dt.date, now: dt.datetime
 ) -> dict[int, int]:
-    """The scheduled job: queue tomorrow's events' reminders; the number queued per school."""
-    alerts = await reminders(session, schools, day)
+    """Queue tomorrow's events' reminders, a row per person; the number queued per school. The
+    scheduled job queues a fan-out row per school instead (notifications/jobs.py
+    ``event_reminder_fanout``); the rows its expansion makes are these rows."""
+    alerts, _ = await reminders(session, schools, day)
     rows = [row for school_rows in alerts.values() for row in school_rows]
     for start in range(0, len(rows), 500):
         await outbox.enqueue_many(session, rows[start : start + 500], not_before=now)

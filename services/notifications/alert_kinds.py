@@ -38,6 +38,7 @@ class AheadItem(Payload):
     kind: str | None = None
     title: Value = None
     time: Value = None
+    all_day: bool = False  # an event of the whole day: no time
 
 
 class WeeklyChild(Payload):
@@ -65,6 +66,9 @@ def _ahead_lines(lang: str, child: WeeklyChild) -> list[str]:
     lines = [t(lang, "works.ahead.title")]
     for item in child.ahead:
         day = Safe(_ahead_day(lang, item.date))
+        if item.all_day:
+            lines.append(t(lang, "works.ahead.event_day", day=day, title=item.title))
+            continue
         if item.time is not None:
             lines.append(t(lang, "works.ahead.event", day=day, time=item.time, title=item.title))
             continue

@@ -23,7 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased, joinedload
 
 from services import richtext
-from services.calendar import SchoolCalendar, load_calendar, school_today
+from services.calendar import SchoolCalendar, is_all_day, load_calendar, school_today
 from services.enums import (
     AttendanceCode,
     GuardianKind,
@@ -210,6 +210,11 @@ class EventView:
     at: dt.datetime  # local time of the school
     title: str
     school_wide: bool
+
+    @property
+    def all_day(self) -> bool:
+        """Kept at the school's midnight: shown by its day alone, without a time."""
+        return is_all_day(self.at)
 
 
 @dataclass

@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.calendar import school_today
+from services.calendar import is_all_day, school_today
 from services.enums import GuardianKind, NewsKind, WorkKind
 from services.models import (
     ControlWork,
@@ -236,12 +236,15 @@ async def week_ahead(
         if not date_from <= local.date() <= date_to:
             continue
         seen.add((sid, "e", news_id))
-        item = {
-            "date": local.date().isoformat(),
-            "time": local.strftime("%H:%M"),
-            "title": event_title(title, body),
-        }
-        out[sid].append((local.date(), local.strftime("%H:%M"), 1, "", news_id, item))
+        # an all-day event: no time (before the day's timed events, after its works)
+        time = "" if is_all_day(local) else local.strftime("%H:%M")
+        event: dict[str, Any] = {"date": local.date().isoformat()}
+        if time:
+            event["time"] = time
+        else:
+            event["all_day"] = True
+        event["title"] = event_title(title, body)
+        out[sid].append((local.date(), time, 1, "", news_id, event))
     return {
         sid: [entry[-1] for entry in sorted(items, key=lambda e: e[:5])]
         for sid, items in out.items()

@@ -52,8 +52,9 @@ DUE = {
 # Statements of one run of each job over every school due, from reading the schools to the
 # last commit. The same for one school and for three: nothing is queried per school, per
 # family or per student (the outbox rows go in chunks of 500, so only more than 500 alerts in
-# one batch of schools add a statement). The homework and the weekly summary queue one fan-out
-# row per school (expanded by the delivery worker: tests/notifications/test_fanout.py).
+# one batch of schools add a statement). The homework, the weekly summary and the event reminder
+# queue one fan-out row per school (expanded by the delivery worker:
+# tests/notifications/test_fanout.py); the reminder reads tomorrow's events to find the schools.
 STATEMENTS = {
     "homework_tomorrow": 7,
     "weekly_summary": 7,
@@ -63,7 +64,7 @@ STATEMENTS = {
     "period_marks_reminder": 14,
     "control_results_reminder": 8,
     "early_warning": 16,
-    "event_reminder": 12,
+    "event_reminder": 8,
 }
 
 
@@ -169,7 +170,9 @@ async def test_each_school_gets_its_own_alerts(
             await s.scalars(select(OutboxMessage).where(OutboxMessage.kind == jobs.FANOUT))
         ).all()
         assert sorted((f.school_id, f.payload["kind"]) for f in fanouts) == sorted(
-            (w.school.id, kind) for w in worlds for kind in ("homework.tomorrow", "summary.weekly")
+            (w.school.id, kind)
+            for w in worlds
+            for kind in ("homework.tomorrow", "summary.weekly", "event.reminder")
         )
         for f in fanouts:
             made, cursor = await jobs.expand(s, f.school_id, f.payload, 10_000)
@@ -194,6 +197,7 @@ async def test_each_school_gets_its_own_alerts(
         "reminder.period_marks",
         "reminder.control_results",
         "warning.early",
+        "event.reminder",
     }
     assert kinds <= {kind for _, _, kind in rows}
     # identical schools, identical alerts

@@ -14,8 +14,9 @@ from i18n import translator
 from notifications import jobs, render
 from screens.family.diary import WorksAction, diary_screen
 from screens.family.works import works_screen
-from services.enums import GuardianKind, NewsKind, Role, WorkKind
+from services.enums import GuardianKind, NewsKind, OutboxStatus, Role, WorkKind
 from services.errors import AccessDenied
+from services.messages import event_reminders
 from services.messages.broadcasts import broadcast_recipients
 from services.messages.event_reminders import EVENT_REMINDER, reminders
 from services.models import (
@@ -26,6 +27,8 @@ from services.models import (
     NotificationPrefs,
     OutboxMessage,
 )
+from services.notifications import outbox
+from services.notifications.kinds import FANOUT
 from services.timetable import diary, works_reads
 from tests.factories import NOW, TODAY, SchoolWorld, actor, at, build_school, maths_lesson, person
 
@@ -242,6 +245,43 @@ async def _reminders(
         return [(r.recipient_person_id, r.dedup_key, r.payload) for r in rows]
 
 
+async def _fanouts(
+    session_factory: async_sessionmaker[AsyncSession],
+) -> list[tuple[int, str, OutboxStatus]]:
+    async with session_factory() as s:
+        rows = await s.scalars(
+            select(OutboxMessage).where(OutboxMessage.kind == FANOUT).order_by(OutboxMessage.id)
+        )
+        return [(r.school_id, r.dedup_key, r.status) for r in rows]
+
+
+async def _expand(session_factory: async_sessionmaker[AsyncSession], limit: int = 1) -> int:
+    """What the delivery worker does with the pending fan-out rows (notifications/worker.py
+    ``_expand``): ``jobs.expand`` step by step (``limit`` recipients a step), each step's rows
+    queued, the fan-out row done at the end. The steps made."""
+    steps = 0
+    async with session_factory() as s:
+        pending = (
+            await s.scalars(
+                select(OutboxMessage).where(
+                    OutboxMessage.kind == FANOUT, OutboxMessage.status == OutboxStatus.PENDING
+                )
+            )
+        ).all()
+        for row in pending:
+            payload = dict(row.payload)
+            while True:
+                made, cursor = await jobs.expand(s, row.school_id, payload, limit)
+                await outbox.enqueue_many(s, made, not_before=NOW)
+                steps += 1
+                payload["after"] = cursor
+                if cursor is None:
+                    break
+            row.status = OutboxStatus.SENT
+        await s.commit()
+    return steps
+
+
 async def test_the_evening_before_an_event_its_recipients_are_reminded_once(
     session: AsyncSession, session_factory: async_sessionmaker[AsyncSession]
 ) -> None:
@@ -249,9 +289,16 @@ async def test_the_evening_before_an_event_its_recipients_are_reminded_once(
     # Two evenings before, and the morning of the day before: nothing yet.
     await jobs.run_due(session_factory, at(TODAY - dt.timedelta(days=1), 18, 40), "t", (SPEC,))
     await jobs.run_due(session_factory, at(TODAY, 9), "t", (SPEC,))
+    assert await _fanouts(session_factory) == []
     assert await _reminders(session_factory) == []
-    # The evening before (18:30 school time): the parents of 7А's students, once each.
+    # The evening before (18:30 school time): one fan-out row for the school, no person's row
+    # yet; the worker expands it into the parents of 7А's students, once each.
     await jobs.run_due(session_factory, at(TODAY, 18, 35), "t", (SPEC,))
+    assert await _fanouts(session_factory) == [
+        (w.school.id, f"fanout:event:{EVENT_DAY.isoformat()}:{w.school.id}", OutboxStatus.PENDING)
+    ]
+    assert await _reminders(session_factory) == []
+    assert await _expand(session_factory) == 2  # a recipient a step: parent, parent2
     rows = await _reminders(session_factory)
     assert sorted(pid for pid, _, _ in rows if pid is not None) == sorted(
         [w.parent.id, w.parent2.id, w.parent2.id]
@@ -261,10 +308,28 @@ async def test_the_evening_before_an_event_its_recipients_are_reminded_once(
     assert render.render_text(EVENT_REMINDER.name, meeting[0][2], "ru") == (
         "📅 <b>Завтра, чт 19.11, в 18:00</b> (7А): Родительское собрание"
     )
+    assert {key for _, key, _ in rows} == {
+        f"event:{news_id}:{EVENT_DAY.isoformat()}:{pid}"
+        for pid, _, payload in rows
+        for news_id in [payload["news_id"]]
+    }
     # A later tick of the same evening, another process, the next evening: nothing more.
     await jobs.run_due(session_factory, at(TODAY, 20), "t", (SPEC,))
     await jobs.run_due(session_factory, at(TODAY, 18, 35), "other", (SPEC,))
     await jobs.run_due(session_factory, at(EVENT_DAY, 18, 35), "t", (SPEC,))
+    assert len(await _fanouts(session_factory)) == 1
+    assert await _expand(session_factory) == 0
+    assert len(await _reminders(session_factory)) == 3
+    # The same evening's rows queued again (a step done twice, the old per-person job re-run):
+    # the dedup keys are the same, so nothing is added.
+    async with session_factory() as s:
+        again, _ = await jobs.expand(
+            s, w.school.id, {"kind": EVENT_REMINDER.name, "day": TODAY.isoformat()}, 10
+        )
+        assert len(again) == 3
+        await outbox.enqueue_many(s, again, not_before=NOW)
+        assert await event_reminders.run(s, [w.school], TODAY, NOW) == {w.school.id: 3}
+        await s.commit()
     assert len(await _reminders(session_factory)) == 3
 
 
@@ -273,11 +338,23 @@ async def test_the_reminder_follows_the_broadcasts_recipients_and_the_settings(
 ) -> None:
     w = await works_world(session)
     monday = TUESDAY - dt.timedelta(days=1)
-    alerts = await reminders(session, [w.school], monday)
+    alerts, cursor = await reminders(session, [w.school], monday)
+    assert cursor is None
     concert = {row["recipient_person_id"] for row in alerts[w.school.id]}
     expected = await broadcast_recipients(session, w.school, None, today=monday)
     assert concert == expected - {w.director.id}
     assert w.students[0].id in concert and w.teacher.id in concert
+    # the fan-out's steps (3 people a step) make the same rows, each once, in id order
+    steps: list[list[int]] = []
+    after: int | None = None
+    while True:
+        chunk, after = await reminders(session, [w.school], monday, after=after, limit=3)
+        steps.append([row["recipient_person_id"] for row in chunk.get(w.school.id, [])])
+        if after is None:
+            break
+    assert [pid for step in steps for pid in step] == sorted(concert)
+    assert all(len(step) == 3 for step in steps[:-1]) and 0 < len(steps[-1]) <= 3
+    assert len(steps) > 1
     # news or reminders turned off: the row is cancelled when it is sent
     row = alerts[w.school.id][0]
     payload = EVENT_REMINDER.read(row["payload"])

@@ -25,6 +25,7 @@ works-kind-project = project
 works-diary-mark = 📝 Test: { $title }
 works-diary-mark_untitled = 📝 Test
 works-diary-event = 📅 { $title }, { $time }
+works-diary-event_day = 📅 { $title }, all day
 works-diary-btn = 📝 Tests
 
 # /works
@@ -45,10 +46,13 @@ works-ahead-title = Next week:
 works-ahead-work = • { $day } — { $subject }, { $kind }
 works-ahead-work_titled = • { $day } — { $subject }, { $kind } “{ $title }”
 works-ahead-event = • { $day }, { $time } — 📅 { $title }
+works-ahead-event_day = • { $day } — 📅 { $title }
 
 # The evening before an event.
 works-event-reminder = 📅 <b>Tomorrow, { $day }, at { $time }:</b> { $title }
 works-event-reminder_class = 📅 <b>Tomorrow, { $day }, at { $time }</b> ({ $class_name }): { $title }
+works-event-reminder_day = 📅 <b>Tomorrow, { $day }:</b> { $title }
+works-event-reminder_day_class = 📅 <b>Tomorrow, { $day }</b> ({ $class_name }): { $title }
 
 cmd-works = Tests
 help-cmd-works = the period's agreed tests: coming ones by date, past ones with the mark

@@ -25,6 +25,7 @@ works-kind-project = проект
 works-diary-mark = 📝 Контрольная работа: { $title }
 works-diary-mark_untitled = 📝 Контрольная работа
 works-diary-event = 📅 { $title }, { $time }
+works-diary-event_day = 📅 { $title }, весь день
 works-diary-btn = 📝 Контрольные работы
 
 # /works
@@ -45,10 +46,13 @@ works-ahead-title = На следующей неделе:
 works-ahead-work = • { $day } — { $subject }, { $kind }
 works-ahead-work_titled = • { $day } — { $subject }, { $kind } «{ $title }»
 works-ahead-event = • { $day }, { $time } — 📅 { $title }
+works-ahead-event_day = • { $day } — 📅 { $title }
 
 # The evening before an event.
 works-event-reminder = 📅 <b>Завтра, { $day }, в { $time }:</b> { $title }
 works-event-reminder_class = 📅 <b>Завтра, { $day }, в { $time }</b> ({ $class_name }): { $title }
+works-event-reminder_day = 📅 <b>Завтра, { $day }:</b> { $title }
+works-event-reminder_day_class = 📅 <b>Завтра, { $day }</b> ({ $class_name }): { $title }
 
 cmd-works = Контрольные работы
 help-cmd-works = согласованные контрольные работы периода: впереди — по датам, прошедшие — с отметкой
