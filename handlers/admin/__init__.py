@@ -7,6 +7,7 @@ from __future__ import annotations
 from aiogram import Router
 
 from handlers.admin import (
+    complaints,
     control,
     imports,
     menu,
@@ -40,4 +41,5 @@ def build_router() -> Router:
         weights,
         year,
         periods,
+        complaints,
     )

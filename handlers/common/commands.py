@@ -98,6 +98,7 @@ CATALOGUE: tuple[CommandSpec, ...] = (
     ),
     CommandSpec("admin", frozenset({Role.ADMIN, Role.DEPUTY})),
     CommandSpec("periods", frozenset({Role.ADMIN, Role.DEPUTY})),
+    CommandSpec("complaints", frozenset({Role.ADMIN, Role.DIRECTOR, Role.DEPUTY})),
     # everyone
     CommandSpec("settings", EVERYONE_SIGNED_IN),
     CommandSpec("link", EVERYONE_SIGNED_IN),

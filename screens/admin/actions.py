@@ -23,7 +23,7 @@ from screens.bounds import (
 class OfficeCb(Action, prefix="o_menu"):
     """The /admin menu: imp | tpl | find | dead | aus (audit: student) | aul (audit: lesson) |
     sub (substitutions) | unf (unfilled lessons) | chk (journal checks) | set (the school's
-    settings) | year (the school year) | home."""
+    settings) | year (the school year) | cmp (complaints about family messages) | home."""
 
     action: Annotated[
         str,
@@ -40,6 +40,7 @@ class OfficeCb(Action, prefix="o_menu"):
             "cw",
             "set",
             "year",
+            "cmp",
             "home",
         ),
     ]

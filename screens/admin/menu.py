@@ -19,6 +19,7 @@ def menu_items(actor: Actor) -> list[str]:
     if actor.has(Role.ADMIN):
         items.append("find")
     items += TOOLS
+    items.append("cmp")  # complaints about family messages (handlers/admin/complaints.py)
     if actor.has(Role.ADMIN):
         items += ["dead", "set", "year"]
     return items
