@@ -6,6 +6,7 @@ from __future__ import annotations
 from i18n import Translator
 from screens.admin.actions import SettingsCb
 from screens.admin.common import home_row, text_screen
+from screens.admin.message_settings import MsgSetCb
 from screens.admin.warning_steps import WarnStepsCb
 from screens.admin.weights import WeightsCb
 from screens.screen import Button, Screen
@@ -29,4 +30,7 @@ def settings_screen(t: Translator, settings: AlertSettings, *, saved: bool = Fal
     )
     weights = Button(t("details.weights.btn"), WeightsCb())
     steps = Button(t("warn.steps.btn"), WarnStepsCb())
-    return text_screen("\n".join(lines), [(switch,), (weights,), (steps,), home_row(t)])
+    messages = Button(t("complaints.settings.btn"), MsgSetCb())
+    return text_screen(
+        "\n".join(lines), [(switch,), (weights,), (steps,), (messages,), home_row(t)]
+    )

@@ -5,6 +5,7 @@ themselves (off by default). Changed by the admin, audited."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -25,6 +26,31 @@ class MessageSettings:
     start: dt.time
     end: dt.time
     students_write: bool
+
+
+_HOURS = re.compile(r"^\s*(\d{1,2})(?:[:.](\d{2}))?\s*[-–—]\s*(\d{1,2})(?:[:.](\d{2}))?\s*$")
+
+
+def parse_hours(text: str | None) -> tuple[dt.time, dt.time]:
+    """ "8:00–18:00", "08.30-17.00", "9-17" → the working hours; refused with the format (or
+    the order) named otherwise."""
+    found = _HOURS.match(text or "")
+    if found is None:
+        raise ValidationFailed("complaints.hours_format")
+    h1, m1, h2, m2 = (int(x) if x else 0 for x in found.groups())
+    if h1 > 23 or h2 > 23 or m1 > 59 or m2 > 59:
+        raise ValidationFailed("complaints.hours_format")
+    start, end = dt.time(h1, m1), dt.time(h2, m2)
+    if not start < end:
+        raise ValidationFailed("threads.bad_hours")
+    return start, end
+
+
+async def message_settings(session: AsyncSession, actor: Actor) -> MessageSettings:
+    """The school's settings of messages as they are (the admin's screen)."""
+    ensure_admin(actor, CHANGED)
+    school = await actor_school(session, actor)
+    return MessageSettings(school.messages_from, school.messages_to, school.student_messages)
 
 
 async def set_message_settings(

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.i18n import t
 from i18n import translator
 from screens.admin.actions import OfficeCb, SettingsCb
+from screens.admin.message_settings import MsgSetCb
 from screens.admin.settings import settings_screen
 from screens.admin.warning_steps import WarnStepsCb
 from screens.admin.weights import WeightsCb
@@ -119,6 +120,7 @@ def test_the_screen_says_the_state_and_offers_the_other_one() -> None:
         SettingsCb(minimal="on"),
         WeightsCb(),
         WarnStepsCb(),
+        MsgSetCb(),
         OfficeCb(action="home"),
     ]
     on = settings_screen(tr, AlertSettings(minimal_alerts=True), saved=True)

@@ -86,3 +86,25 @@ complaints-list_line = { $n }. { $day } — { $who }
     Recorded: { $recorded }
 
 complaints-hours_format = I did not understand the hours. Type the start and the end like 08:00–18:00.
+
+complaints-settings-btn = ✉️ Family–teacher messages
+
+complaints-settings-title = ✉️ <b>Family–teacher messages</b>
+
+complaints-settings-hours = Teachers' working hours for messages: <b>{ $hours }</b> (school time, on working days).
+
+complaints-settings-students_on = Students may write to their teachers themselves: <b>yes</b>.
+
+complaints-settings-students_off = Students may write to their teachers themselves: <b>no</b> (the parents write).
+
+complaints-settings-about = A family's message sent outside the working hours reaches the teacher at the start of the next working day; the family is told when. The teacher's replies go at once.
+
+complaints-settings-change_hours = 🕗 Change the hours
+
+complaints-settings-students_allow = Allow students to write
+
+complaints-settings-students_forbid = Forbid students to write
+
+complaints-settings-ask_hours = Type the teachers' working hours for messages: the start and the end, e.g. 08:00–18:00. Now: { $hours }.
+
+complaints-settings-unchanged = The hours are unchanged.

@@ -86,3 +86,25 @@ complaints-list_line = { $n }. { $day } — { $who }
     Записана: { $recorded }
 
 complaints-hours_format = Не понял время. Напишите начало и конец так: 08:00–18:00.
+
+complaints-settings-btn = ✉️ Сообщения семей и учителей
+
+complaints-settings-title = ✉️ <b>Сообщения семей и учителей</b>
+
+complaints-settings-hours = Рабочие часы учителей для сообщений: <b>{ $hours }</b> (время школы, по рабочим дням).
+
+complaints-settings-students_on = Ученики могут писать учителям сами: <b>да</b>.
+
+complaints-settings-students_off = Ученики могут писать учителям сами: <b>нет</b> (пишут родители).
+
+complaints-settings-about = Сообщение семьи, отправленное вне рабочих часов, учитель получит в начале следующего рабочего дня; семье сообщается, когда. Ответы учителя уходят сразу.
+
+complaints-settings-change_hours = 🕗 Изменить часы
+
+complaints-settings-students_allow = Разрешить ученикам писать
+
+complaints-settings-students_forbid = Запретить ученикам писать
+
+complaints-settings-ask_hours = Напишите рабочие часы учителей для сообщений: начало и конец, например 08:00–18:00. Сейчас: { $hours }.
+
+complaints-settings-unchanged = Часы не изменены.
