@@ -180,12 +180,14 @@ async def ensure_current(
     ended = await policy.thread_ended(session, thread, school_today(school, now))
     if ended is None:
         return
-    names = await _names(session, thread.teacher_id, thread.student_id)
+    names = await _names(session, thread.teacher_id)
+    child = await session.get(Person, thread.student_id)
     cls = await session.get(SchoolClass, thread.class_id)
     raise ValidationFailed(
         f"threads.ended_{ended}",
         teacher=names.get(thread.teacher_id, ""),
-        child=names.get(thread.student_id, ""),
+        # As the thread's page names the child: "Пётр Иванов".
+        child=f"{child.first_name} {child.last_name}" if child is not None else "",
         class_name=cls.name if cls is not None else "",
     )
 
