@@ -55,14 +55,15 @@ def test_the_admin_menu_has_every_tool_two_a_row_the_deputy_not_the_admins_own()
     t = translator("ru")
     admin = menu_screen(t, actor(Role.ADMIN), replace=False)
     assert admin.texts == (t("office.menu.title"),) and not admin.replace
-    assert [len(row) for row in admin.rows] == [2, 2, 2, 2, 2, 1]
-    items = ("imp", "find", "aus", "aul", "sub", "cw", "unf", "chk", "dead", "set", "year")
+    assert [len(row) for row in admin.rows] == [2, 2, 2, 2, 2, 2]
+    items = ("imp", "find", "aus", "aul", "sub", "cw", "unf", "chk", "cmp", "dead", "set", "year")
     assert actions(admin) == [OfficeCb(action=item) for item in items]
     assert admin.rows[0][0].text == t("office.menu.imp")
     deputy = actions(menu_screen(t, actor(Role.DEPUTY)))
     assert OfficeCb(action="find") not in deputy and OfficeCb(action="dead") not in deputy
     assert OfficeCb(action="set") not in deputy and OfficeCb(action="year") not in deputy
     assert deputy[0] == OfficeCb(action="imp")  # the deputy loads the timetable
+    assert OfficeCb(action="cmp") in deputy  # complaints about family messages
 
 
 def test_found_people_are_buttons_to_their_cards_with_their_state() -> None:
