@@ -71,8 +71,9 @@ PAYLOAD: dict[str, Any] = {
     "period": "I четверть",
     "special": None,
     "deadline": "20:00",
-    # a dated event's reminder
+    # a dated event's reminder (timed: an all-day one has no time)
     "time": "18:00",
+    "all_day": False,
     "title": "Родительское собрание",
     "month": "ноябрь 2026",
     "audience": "family",
@@ -115,6 +116,7 @@ PAYLOAD: dict[str, Any] = {
                     "subject": "Математика",
                     "kind": "control",
                     "time": "18:00",
+                    "all_day": False,
                     "title": "Родительское собрание",
                 },
                 {"date": "2026-11-24", "subject": "Математика", "kind": "control"},

@@ -66,13 +66,22 @@ async def test_two_schedulers_run_each_job_once(
     b = Scheduler(second_factory, lock_for(second_engine), clock=clock, owner="b")
     ran_a, ran_b = await asyncio.gather(a.tick(), b.tick())
     assert not (ran_a and ran_b)  # only the leader ran jobs
-    assert {name for name, *_ in ran_a + ran_b} == {"homework_tomorrow", "fill_reminder"}
+    # the event reminder runs every evening from 18:30 (no event tomorrow: it queues nothing)
+    assert {name for name, *_ in ran_a + ran_b} == {
+        "homework_tomorrow",
+        "fill_reminder",
+        "event_reminder",
+    }
     # even two leaders (split brain) run nothing twice: run keys in the database
     c = Scheduler(session_factory, AlwaysLeader(), clock=clock, owner="c")
     d = Scheduler(second_factory, AlwaysLeader(), clock=clock, owner="d")
     assert await asyncio.gather(c.tick(), d.tick()) == [[], []]
     key = f"school:{world.w.school.id}:{TODAY.isoformat()}"
-    assert await runs(session) == [("fill_reminder", key), ("homework_tomorrow", key)]
+    assert await runs(session) == [
+        ("event_reminder", key),
+        ("fill_reminder", key),
+        ("homework_tomorrow", key),
+    ]
     await a.stop()
     await b.stop()
 
@@ -87,7 +96,11 @@ async def test_split_brain_leaders_race_on_run_keys(
     c = Scheduler(session_factory, AlwaysLeader(), clock=clock, owner="c")
     d = Scheduler(second_factory, AlwaysLeader(), clock=clock, owner="d")
     ran_c, ran_d = await asyncio.gather(c.tick(), d.tick())
-    assert sorted(n for n, *_ in ran_c + ran_d) == ["fill_reminder", "homework_tomorrow"]
+    assert sorted(n for n, *_ in ran_c + ran_d) == [
+        "event_reminder",
+        "fill_reminder",
+        "homework_tomorrow",
+    ]
     factory = async_sessionmaker(session.bind)
     async with factory() as s:
         reminders = await s.scalar(
@@ -102,7 +115,7 @@ async def test_restart_neither_skips_nor_repeats(
 ) -> None:
     clock = FakeClock(msk(18, 30))
     first = Scheduler(session_factory, LocalLock("t-restart"), clock=clock)
-    assert [n for n, *_ in await first.tick()] == ["homework_tomorrow"]
+    assert sorted(n for n, *_ in await first.tick()) == ["event_reminder", "homework_tomorrow"]
     await first.stop()
     # the process was down from 18:31 to 19:40: the 19:00 reminder still goes, late
     clock.set(msk(19, 40))
@@ -114,7 +127,7 @@ async def test_restart_neither_skips_nor_repeats(
     clock.set(msk(21, 30))
     assert await second.tick() == []
     await second.stop()
-    assert len(await runs(session)) == 3
+    assert len(await runs(session)) == 4
 
 
 async def test_redis_lock_single_holder(redis_client: object) -> None:
@@ -158,11 +171,15 @@ async def test_apscheduler_tick_is_configured_and_runs(
     job = sched._aps.get_job("notifications.tick")
     assert job.coalesce is True and job.misfire_grace_time >= 30 and job.max_instances == 1
     for _ in range(50):
-        if len(await runs(session)) == 2:
+        if len(await runs(session)) == 3:
             break
         await asyncio.sleep(0.05)
     await sched.stop()
-    assert [j for j, _ in await runs(session)] == ["fill_reminder", "homework_tomorrow"]
+    assert [j for j, _ in await runs(session)] == [
+        "event_reminder",
+        "fill_reminder",
+        "homework_tomorrow",
+    ]
 
 
 async def test_fill_reminder_and_unfilled_report_are_delivered(
