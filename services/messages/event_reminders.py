@@ -3,10 +3,13 @@ to the people its broadcast reaches (the rule of services.messages.broadcasts.br
 for many events at once: a class event's parents; school news: every parent, current student and
 member of staff; the author left out), once per event and person.
 
-notifications/jobs.py runs :func:`run` every evening (school time) for a batch of schools; it
-takes the events of the next local day only, so a run caught up late in the evening still
-reminds of tomorrow and never of today. The kind's gates follow the recipient's settings:
-news turned off, or reminders turned off, cancels it.
+notifications/jobs.py's job ``event_reminder`` runs every evening (school time) for a batch of
+schools: :func:`schools_due` finds those with an event tomorrow and each gets one fan-out row,
+which the delivery worker expands a chunk of recipients at a time (:func:`reminders` with
+``after``/``limit``) into the rows :func:`run` would queue at once — same dedup keys, same
+payloads. Only the events of the next local day count, so a run caught up late in the evening
+still reminds of tomorrow and never of today. The kind's gates follow the recipient's settings
+when a row is sent: news turned off, or reminders turned off, cancels it.
 """
 
 from __future__ import annotations
