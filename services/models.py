@@ -209,9 +209,7 @@ class School(Base):
     messages_to: Mapped[dt.time] = mapped_column(
         Time, default=dt.time(18, 0), server_default=text("'18:00:00'")
     )
-    student_messages: Mapped[bool] = mapped_column(
-        Boolean, default=False, server_default=false()
-    )
+    student_messages: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class SchoolYear(Base):
@@ -1411,9 +1409,7 @@ class FamilyThread(Base):
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     last_message_at: Mapped[dt.datetime | None] = mapped_column()
     closed_at: Mapped[dt.datetime | None] = mapped_column()
-    closed_by_id: Mapped[int | None] = mapped_column(
-        ForeignKey("accounts.id", ondelete="SET NULL")
-    )
+    closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id", ondelete="SET NULL"))
 
 
 class FamilyMessage(Base):

@@ -24,7 +24,8 @@ from bot.i18n import t
 from services.enums import AttendanceCode
 from services.models import Attendance, AuditEntry, Lesson, utcnow
 from tests.e2e.conftest import Front, start_bot
-from tests.e2e.test_teacher_flows import DEPUTY, TEACHER, TZ, Data, Person_, build, has
+from tests.e2e.school import TZ
+from tests.e2e.test_teacher_flows import DEPUTY, TEACHER, Data, Person_, build, has
 
 pytestmark = pytest.mark.e2e
 
