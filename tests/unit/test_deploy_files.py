@@ -354,4 +354,8 @@ def test_nginx_forwards_the_default_webhook_paths() -> None:
     assert f"location = {max_path} " in text
     assert "ssl_certificate " in text
     upstream_ports = set(re.findall(r"server 127\.0\.0\.1:(\d+)", text))
-    assert {"8101", "8102", "18101", "18102"} == upstream_ports, "the web@ instances' ports"
+    assert {"8101", "8102", "18101", "18102", "28101", "28102"} == upstream_ports, (
+        "the web@ instances' ports (webhooks; the calendar feeds on HEALTH_PORT=2%i)"
+    )
+    assert "location /calendar/ " in text, "the families' calendar feeds (PUBLIC_BASE_URL)"
+    assert "limit_except GET HEAD" in text
