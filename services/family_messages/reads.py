@@ -151,6 +151,9 @@ async def thread_list(
             FamilyThreadRead.thread_id == FamilyThread.id,
             FamilyThreadRead.person_id == actor.person_id,
         )
+        # The list's thread, two levels out (inside the count it would not correlate by
+        # itself: family_threads would join into it, every read mark of the reader's a row).
+        .correlate(FamilyThread)
         .scalar_subquery()
     )
     # Messages of the other side: the teacher's to a family reader, the family's to the teacher
